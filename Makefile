@@ -1,0 +1,48 @@
+# FFP Case: `make run` starts everything with embedded defaults; `make test` runs the tests.
+# Needs Python 3.11+, uv (pip install uv) and Node.js with npm. See README.md.
+.DEFAULT_GOAL := help
+PYTHON := .venv/bin/python
+UV ?= uv
+
+.PHONY: help install run test stop reset lint check bench
+
+help:
+	@echo "make run    start FFP Case (PostgreSQL, Redis, web, worker, beat, demo data) on PORT (default 8000)"
+	@echo "make test   run the test suite on real PostgreSQL and Redis"
+	@echo "make stop   stop a database or Redis left running by an interrupted make run"
+	@echo "make reset  stop and delete the embedded database (demo data is seeded again next run)"
+	@echo "make lint   ruff, Django's checks and the missing-migrations check"
+
+# Python dependencies from the committed lock file.
+.venv/.synced: pyproject.toml uv.lock
+	$(UV) sync --frozen
+	@touch $@
+
+# Front-end dependencies from the committed package-lock.json.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# GOV.UK Frontend compiled with Sass, with its fonts, images and JavaScript, into static/build/.
+static/build/.built: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss assets/js/*)
+	npm run --silent build
+	@touch $@
+
+install: .venv/.synced static/build/.built
+
+run: install
+	$(PYTHON) -m ffp.devstack run
+
+test: install
+	$(PYTHON) -m pytest
+
+stop:
+	$(PYTHON) -m ffp.devstack stop
+
+reset:
+	$(PYTHON) -m ffp.devstack reset
+
+lint: install
+	$(PYTHON) -m ruff check .
+	$(PYTHON) manage.py check
+	$(PYTHON) manage.py makemigrations --check --dry-run

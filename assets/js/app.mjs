@@ -1,0 +1,6 @@
+// Marks the page as JavaScript-enabled (kept out of an inline script so the CSP can forbid them)
+// and starts every GOV.UK Frontend component on the page.
+import { initAll } from "./govuk-frontend.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();

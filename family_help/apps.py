@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FamilyHelpConfig(AppConfig):
+    name = "family_help"
+    verbose_name = "Family help"

