@@ -11,6 +11,7 @@ Ctrl-C (SIGINT) or SIGTERM stops every process this started, database and Redis 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -249,10 +250,8 @@ class Stack:
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def wait_for_http(url: str, timeout: float, children: list[tuple[str, subprocess.Popen]]) -> bool:
@@ -300,15 +299,16 @@ def run() -> int:
         log("applying migrations")
         stack.manage("migrate", "--noinput", "-v", "0")
         stack.manage("seed_demo")
-        bin_dir = Path(sys.executable).parent
-        stack.spawn("web", [str(bin_dir / "gunicorn"), "ffp.wsgi:application", "--bind", f"127.0.0.1:{port}",
+        # `python -m ...` keeps each command line short and self-describing in ps.
+        py = sys.executable
+        stack.spawn("web", [py, "-m", "gunicorn", "ffp.wsgi:application", "--bind", f"127.0.0.1:{port}",
                             "--workers", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "10",
                             "--keep-alive", "2", "--access-logfile", "-",
                             "--log-level", "warning"])
-        stack.spawn("worker", [str(bin_dir / "celery"), "-A", "ffp", "worker", "--loglevel", "INFO",
+        stack.spawn("worker", [py, "-m", "celery", "-A", "ffp", "worker", "--loglevel", "INFO",
                                "--concurrency", "2", "--hostname", "worker@%h"])
         RUN_DIR.mkdir(exist_ok=True)
-        stack.spawn("beat", [str(bin_dir / "celery"), "-A", "ffp", "beat", "--loglevel", "INFO",
+        stack.spawn("beat", [py, "-m", "celery", "-A", "ffp", "beat", "--loglevel", "INFO",
                              "--schedule", str(RUN_DIR / "celerybeat-schedule"), "--pidfile", ""])
         base = f"http://127.0.0.1:{port}"
         if not wait_for_http(base + "/accounts/login/", 60, stack.children):
