@@ -4,6 +4,7 @@ import logging
 
 import redis
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection, transaction
@@ -47,9 +48,13 @@ class SignInView(auth_views.LoginView):
 
 class SignOutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if request.user.is_authenticated:
+        was_signed_in = request.user.is_authenticated
+        if was_signed_in:
             audit_record(actor=request.user, verb="auth.sign_out", kind=AuditEvent.Kind.AUTH)
-        return super().post(request, *args, **kwargs)
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, "You have signed out.")
+        return response
 
 
 @login_required

@@ -29,6 +29,8 @@ def test_sign_in_then_home_with_no_accessibility_violations(page, live_server, t
 
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to FFP Case")
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("You have signed out.")
+    assert_no_axe_violations(page)
 
 
 def test_skip_link_moves_focus_to_main_content(page, live_server, db):
