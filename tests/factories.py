@@ -38,7 +38,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(*Group.objects.filter(name__in=extracted))
+            # get_or_create: a transactional test's flush empties auth_group, migration data included.
+            self.groups.add(*(Group.objects.get_or_create(name=role)[0] for role in extracted))
 
     @factory.post_generation
     def teams(self, create, extracted, **kwargs):

@@ -87,10 +87,8 @@ class Command(BaseCommand):
             teams[key], _ = Team.objects.get_or_create(
                 agency=agencies[agency_key], name=name, defaults={"multi_agency": multi}
             )
-        groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
-        missing = set(Role.values) - set(groups)
-        if missing:
-            raise CommandError(f"Role groups missing (run migrate first): {', '.join(sorted(missing))}")
+        # Migration 0003 creates these; get_or_create keeps the command whole on an emptied database.
+        groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
         created = 0
         for email, name, title, agency_key, team_keys, roles, qualification in USERS:
             user = User.objects.filter(email=email).first()
