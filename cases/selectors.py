@@ -1,12 +1,292 @@
-"""Reads of the shared record."""
+"""Reads of the shared record, always scoped to what the user may see."""
 
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
-from django.db.models import Max
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import BooleanField, ExpressionWrapper, Func, Max, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Greatest
+from django.shortcuts import get_object_or_404
 
-from .models import WorkerHeartbeat
+from . import validators
+from .models import (
+    RELATIONSHIP_INVERSE,
+    Address,
+    AuditEvent,
+    ChronologyEntry,
+    Episode,
+    EpisodeLead,
+    EpisodeLevel,
+    Involvement,
+    Person,
+    PersonName,
+    Relationship,
+    User,
+    WorkerHeartbeat,
+)
+from .permissions import person_scope
 
 
 def worker_heartbeat_latest() -> datetime | None:
     """When any worker last ran the heartbeat task, or None if never."""
     return WorkerHeartbeat.objects.aggregate(latest=Max("last_seen"))["latest"]
+
+
+# --- people --------------------------------------------------------------------------------------------
+
+LIKELY_DUPLICATE_SCORE = 0.6
+_CANDIDATE_LIMIT = 200
+
+
+def person_get_for_user(*, user: User, person_id: int) -> Person:
+    """The person if this user may see them; 404 whether missing, merged away or out of scope."""
+    return get_object_or_404(person_scope(user), pk=person_id)
+
+
+def person_list_for_user(*, user: User) -> QuerySet[Person]:
+    return person_scope(user).order_by("last_name", "first_name", "id")
+
+
+@dataclass
+class SearchCriteria:
+    name: str = ""
+    date_of_birth: date | None = None
+    dob_range_days: int = 0
+    nhs_number: str = ""
+    postcode: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or self.date_of_birth or self.nhs_number.strip() or self.postcode.strip())
+
+
+@dataclass
+class SearchHit:
+    person: Person | None  # None: a restricted record the user may not see
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def restricted_placeholder(self) -> bool:
+        return self.person is None
+
+
+def _name_parts(name: str) -> tuple[str, str]:
+    tokens = [t for t in name.lower().replace(",", " ").split() if t]
+    if not tokens:
+        return "", ""
+    if len(tokens) == 1:
+        return "", tokens[0]
+    return tokens[0], tokens[-1]
+
+
+def _candidates(criteria: SearchCriteria, qs: QuerySet[Person]) -> QuerySet[Person]:
+    """Rows worth scoring: a name that is similar or sounds alike, or an exact identifier, each
+    condition served by an index (trigram GIN, phonetic btree, NHS unique, DOB btree, postcode btree)."""
+    conditions = Q()
+    name = " ".join(criteria.name.lower().split())
+    first, last = _name_parts(name)
+    if name:
+        conditions |= Q(search_name__trigram_similar=name)
+        last_sound = Func(Value(last), function="dmetaphone")
+        if first:
+            conditions |= Q(last_name_phonetic=last_sound, first_name_phonetic=Func(Value(first),
+                                                                                   function="dmetaphone"))
+        else:
+            conditions |= Q(last_name_phonetic=last_sound) | Q(first_name_phonetic=last_sound)
+        conditions |= Q(pk__in=PersonName.objects.filter(last_name__iexact=last).values("person_id"))
+    nhs = validators.normalise_nhs_number(criteria.nhs_number)
+    if nhs:
+        conditions |= Q(nhs_number=nhs)
+    if criteria.date_of_birth and not name:
+        span = timedelta(days=criteria.dob_range_days)
+        conditions |= Q(date_of_birth__range=(criteria.date_of_birth - span, criteria.date_of_birth + span))
+    if criteria.postcode.strip() and not name:
+        postcode = criteria.postcode.replace(" ", "").upper()
+        conditions |= Q(pk__in=Address.objects.filter(postcode_normalised=postcode).values("person_id"))
+    qs = qs.filter(conditions)
+    if name:
+        qs = qs.annotate(
+            name_similarity=Greatest(TrigramSimilarity("search_name", name), Value(0.0)),
+            last_sounds=ExpressionWrapper(Q(last_name_phonetic=Func(Value(last), function="dmetaphone")),
+                                          output_field=BooleanField()),
+            first_sounds=ExpressionWrapper(Q(first_name_phonetic=Func(Value(first or last), function="dmetaphone")),
+                                           output_field=BooleanField()),
+        )
+    else:
+        qs = qs.annotate(name_similarity=Value(0.0))
+    return qs.order_by("-name_similarity", "id")[:_CANDIDATE_LIMIT]
+
+
+def _score(person: Person, criteria: SearchCriteria, postcodes: set[str]) -> tuple[float, list[str]]:
+    """0..1: how likely this record is the person described. A matching NHS number settles it; otherwise
+    name (0.6), date of birth (0.35) and postcode (0.1) are weighted over the criteria given, and a
+    different date of birth halves the result (two people can share a name, rarely a birthday too)."""
+    nhs = validators.normalise_nhs_number(criteria.nhs_number)
+    if nhs and person.nhs_number:
+        return (1.0, ["same NHS number"]) if nhs == person.nhs_number else (0.0, ["different NHS number"])
+    reasons: list[str] = []
+    parts: list[tuple[float, float]] = []
+    penalty = 1.0
+    name = " ".join(criteria.name.lower().split())
+    if name:
+        first, _ = _name_parts(name)
+        similarity = float(getattr(person, "name_similarity", 0.0) or 0.0)
+        sound_last = bool(getattr(person, "last_sounds", False))
+        sound_first = bool(getattr(person, "first_sounds", False)) if first else sound_last
+        name_score = similarity
+        if sound_last and sound_first:
+            name_score = max(name_score, 0.8)
+            reasons.append("name sounds the same")
+        elif sound_last:
+            name_score = max(name_score, 0.45)
+            reasons.append("last name sounds the same")
+        if similarity >= 0.5:
+            reasons.append(f"name {similarity:.0%} similar")
+        parts.append((0.6, name_score))
+    if criteria.date_of_birth:
+        dob = person.date_of_birth
+        if dob is None:
+            dob_score = 0.3
+        elif dob == criteria.date_of_birth:
+            dob_score = 1.0
+            reasons.append("same date of birth")
+        elif abs((dob - criteria.date_of_birth).days) <= criteria.dob_range_days:
+            dob_score = 0.7
+            reasons.append("date of birth in range")
+        elif (dob.day, dob.month) == (criteria.date_of_birth.month, criteria.date_of_birth.day):
+            dob_score = 0.6
+            reasons.append("date of birth with day and month swapped")
+        else:
+            dob_score = 0.0
+            penalty = 0.5
+        parts.append((0.35, dob_score))
+    if criteria.postcode.strip():
+        same = criteria.postcode.replace(" ", "").upper() in postcodes
+        if same:
+            reasons.append("same postcode")
+        parts.append((0.1, 1.0 if same else 0.0))
+    if nhs and not parts:
+        return 0.0, []
+    total = sum(w for w, _ in parts)
+    score = sum(w * v for w, v in parts) / total * penalty if total else 0.0
+    return max(0.0, min(1.0, round(score, 3))), reasons
+
+
+def person_search(*, user: User, criteria: SearchCriteria, limit: int = 25) -> list[SearchHit]:
+    """Scored matches the user may see, best first; a restricted match they may not see appears only
+    as a bare placeholder (and only where they could have seen the record were it not restricted)."""
+    if criteria.is_empty:
+        return []
+    visible = person_scope(user, ignore_restriction=True)
+    candidates = list(_candidates(criteria, visible))
+    postcodes_by_person: dict[int, set[str]] = {}
+    if criteria.postcode.strip() and candidates:
+        for pid, pc in Address.objects.filter(person__in=[c.pk for c in candidates]).values_list(
+                "person_id", "postcode_normalised"):
+            postcodes_by_person.setdefault(pid, set()).add(pc)
+    allowed_restricted = set()
+    restricted_ids = [c.pk for c in candidates if c.restricted]
+    if restricted_ids:
+        allowed_restricted = set(person_scope(user).filter(pk__in=restricted_ids).values_list("pk", flat=True))
+    hits: list[SearchHit] = []
+    for person in candidates:
+        score, reasons = _score(person, criteria, postcodes_by_person.get(person.pk, set()))
+        if score < 0.3:
+            continue
+        if person.restricted and person.pk not in allowed_restricted:
+            hits.append(SearchHit(person=None, score=score, reasons=[]))
+        else:
+            hits.append(SearchHit(person=person, score=score, reasons=reasons))
+    hits.sort(key=lambda h: (-h.score, h.person.last_name if h.person else "", h.person.pk if h.person else 0))
+    # Collapse placeholders: one line says a restricted record matched, never how many or how well.
+    shown: list[SearchHit] = []
+    placeholder = False
+    for hit in hits:
+        if hit.person is None:
+            if not placeholder:
+                shown.append(SearchHit(person=None, score=0.0))
+                placeholder = True
+            continue
+        shown.append(hit)
+    return shown[:limit]
+
+
+def person_find_duplicates(*, user: User, data: dict, exclude_id: int | None = None) -> list[SearchHit]:
+    """Likely duplicates of a person about to be created (or edited), scored."""
+    criteria = SearchCriteria(
+        name=f"{data.get('first_name', '')} {data.get('last_name', '')}".strip(),
+        date_of_birth=data.get("date_of_birth"),
+        nhs_number=data.get("nhs_number") or "",
+        postcode=data.get("postcode") or "",
+    )
+    hits = person_search(user=user, criteria=criteria, limit=10)
+    return [h for h in hits if (h.person is None or h.person.pk != exclude_id) and
+            (h.person is None or h.score >= LIKELY_DUPLICATE_SCORE)]
+
+
+# --- the child's record --------------------------------------------------------------------------------
+
+
+def person_record(*, person: Person) -> dict:
+    """Everything the child record page shows, in a fixed number of queries."""
+    relationships = list(
+        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
+        .select_related("from_person", "to_person").order_by("type", "id")
+    )
+    episodes = list(Episode.objects.filter(person=person).prefetch_related(
+        Prefetch("levels", queryset=_levels_qs()), Prefetch("leads", queryset=_leads_qs())).order_by("-opened_on"))
+    involvements = list(Involvement.objects.filter(person=person).select_related("user", "team", "agency")
+                        .order_by("end_date", "-start_date"))
+    return {
+        "addresses": list(person.addresses.all()),
+        "other_names": list(person.other_names.all()),
+        "relationships": relationships,
+        "episodes": episodes,
+        "current_episode": next((e for e in episodes if e.closed_on is None), None),
+        "involvements": involvements,
+    }
+
+
+def _levels_qs():
+    return EpisodeLevel.objects.select_related("level", "changed_by").order_by("started_at")
+
+
+def _leads_qs():
+    return EpisodeLead.objects.select_related("user", "user__agency").order_by("started_at")
+
+
+def family_network(*, person: Person) -> list[dict]:
+    """The people around a child, each with how they relate to the child (read from the child's side)."""
+    network = []
+    for rel in Relationship.objects.filter(Q(from_person=person) | Q(to_person=person)).select_related(
+            "from_person", "to_person"):
+        if rel.to_person_id == person.pk:
+            other, label = rel.from_person, rel.get_type_display()
+        else:
+            other, label = rel.to_person, RELATIONSHIP_INVERSE[rel.type]
+        network.append({"person": other, "relationship": label, "parental_responsibility":
+                        rel.parental_responsibility and rel.to_person_id == person.pk,
+                        "current": rel.end_date is None, "relationship_id": rel.pk})
+    network.sort(key=lambda n: (not n["current"], n["relationship"], n["person"].last_name))
+    return network
+
+
+def chronology_for_person(*, person: Person, strand: str = "", significant_only: bool = False,
+                          date_from: date | None = None, date_to: date | None = None) -> QuerySet[ChronologyEntry]:
+    qs = ChronologyEntry.objects.filter(person=person).select_related("author", "source_agency")
+    if strand:
+        qs = qs.filter(strand=strand)
+    if significant_only:
+        qs = qs.filter(significant=True)
+    if date_from:
+        qs = qs.filter(occurred_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(occurred_at__date__lte=date_to)
+    return qs.order_by("-occurred_at", "-id")
+
+
+def person_access_log(*, person: Person) -> QuerySet:
+    """Who has looked at (or changed) this person's record, newest first: for privacy officers."""
+    return AuditEvent.objects.filter(child_ids__contains=[person.pk]).order_by("-occurred_at", "-id")
+
