@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from cases import views as case_views
 
@@ -9,5 +10,8 @@ urlpatterns = [
     path("accounts/logout/", case_views.SignOutView.as_view(), name="logout"),
     path("healthz", case_views.healthz, name="healthz"),
     path("cases/", include("cases.urls")),
+    path("api/v1/", include("cases.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -1,5 +1,7 @@
 """Tests: real PostgreSQL and Redis (embedded unless DATABASE_URL / REDIS_URL are set, see ffp.testing)."""
 
+import os
+
 from .base import *  # noqa: F403
 from .env import env_database
 
@@ -9,6 +11,8 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 DATABASES = {"default": env_database("DATABASE_URL", "postgres://postgres@localhost:5432/ffp")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# Several test runs can share one server, each with its own test database.
+DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FFP_TEST_DB", "test_ffp")}
 # The audit table refuses TRUNCATE unless this maintenance flag is set on the connection; only the
 # test database sets it, so that Django can empty tables between transactional tests.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ffp.audit_maintenance=on"
