@@ -792,3 +792,124 @@ class PersonMerge(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.merged_id} merged into {self.kept_id}"
+
+
+# --- The working-day calendar, notifications, deadlines, hand-offs ---------------------------------------
+
+
+class ClosureDay(TimeStampedModel):
+    """A day the council is closed beyond bank holidays (e.g. a Christmas closure day): not a working day."""
+
+    date = models.DateField(unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.name}"
+
+
+class Notification(models.Model):
+    """An in-app message (and optionally an email) to one user. `unique_key` makes each alert happen
+    exactly once however many times a sweeper runs or is interrupted."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=60)
+    title = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    unique_key = models.CharField(max_length=200, unique=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    send_email = models.BooleanField(default=False)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.title}"
+
+
+class Deadline(TimeStampedModel):
+    """Something due by a time, computed with the working-day clock. One sweeper (cases.tasks) warns
+    before and records a breach after, for every strand's statutory timescales."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Open"
+        MET = "met", "Met"
+        CANCELLED = "cancelled", "Cancelled"
+
+    kind = models.CharField(max_length=60)
+    label = models.CharField(max_length=200)
+    target_type = models.CharField(max_length=100)
+    target_id = models.CharField(max_length=64)
+    person_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
+    link = models.CharField(max_length=300, blank=True)
+    due_at = models.DateTimeField()
+    warn_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    assignee = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Besides the assignee, who hears about it: an agency's users (information requests) ...
+    notify_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # ... and, on breach, everyone holding this role (front door managers for contacts).
+    escalate_role = models.CharField(max_length=40, blank=True)
+    warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField(null=True, blank=True)
+    breach_detected_late = models.BooleanField(default=False)
+    met_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            models.Index(fields=["due_at"], name="deadline_open_due_idx", condition=Q(state="open")),
+            models.Index(fields=["target_type", "target_id"], name="deadline_target_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "target_type", "target_id"], condition=Q(state="open"),
+                                    name="deadline_one_open_per_target"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} due {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class WorkRequest(TimeStampedModel):
+    """A hand-off between strands, through the shared record: the receiving strand lists and accepts it."""
+
+    class Kind(models.TextChoices):
+        STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+        EMERGENCY_ACTION = "emergency_action", "Immediate protection"
+        FAMILY_HELP_ALLOCATION = "family_help_allocation", "Family Help allocation"
+        FGDM_OFFER = "fgdm_offer", "Offer family group decision making"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        CANCELLED = "cancelled", "Cancelled"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="work_requests")
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="work_requests")
+    urgent = models.BooleanField(default=False)
+    summary = models.TextField()
+    # The record that asked (a front-door decision, a Family Help step-up), as a label and id.
+    source_type = models.CharField(max_length=100, blank=True)
+    source_id = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    handled_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-urgent", "created_at"]
+        indexes = [models.Index(fields=["kind", "status"], name="workrequest_kind_status_idx")]
+        constraints = [models.CheckConstraint(condition=Q(kind__in=["strategy_discussion", "emergency_action",
+                                                                    "family_help_allocation", "fgdm_offer"]),
+                                              name="workrequest_kind_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.person_id}"

@@ -19,6 +19,7 @@ from .models import (
     CaseNote,
     CaseNoteCorrection,
     ChronologyEntry,
+    Deadline,
     Episode,
     EpisodeLead,
     EpisodeLevel,
@@ -29,6 +30,7 @@ from .models import (
     Involvement,
     InvolvementRole,
     NeedLevel,
+    Notification,
     Person,
     PersonMerge,
     PersonName,
@@ -39,6 +41,7 @@ from .models import (
     User,
     VisibilityTag,
     WorkerHeartbeat,
+    WorkRequest,
 )
 from .permissions import person_permissions_sync
 
@@ -757,3 +760,178 @@ def _from_json(values: dict) -> dict:
         out[name] = field.to_python(value) if value not in (None, "") or not isinstance(field, models.DateField) \
             else None
     return out
+
+
+# --- notifications, deadlines and hand-offs --------------------------------------------------------------
+
+
+def notify(*, user: User, kind: str, title: str, unique_key: str, body: str = "", link: str = "",
+           send_email: bool = False) -> Notification | None:
+    """Create a notification once: a second call with the same key does nothing (returns None).
+    Emails are sent by notification_email_send after commit, never inside the transaction."""
+    notification = Notification(user=user, kind=kind, title=title[:200], body=body, link=link,
+                                unique_key=unique_key[:200], send_email=send_email)
+    created = Notification.objects.bulk_create([notification], ignore_conflicts=True,
+                                               unique_fields=["unique_key"])
+    # With ignore_conflicts PostgreSQL returns no id for a skipped row.
+    if not created or created[0].pk is None:
+        return None
+    if send_email:
+        transaction.on_commit(_queue_notification_emails)
+    return created[0]
+
+
+def _queue_notification_emails() -> None:
+    from .tasks import notification_emails_send_task
+
+    notification_emails_send_task.delay()
+
+
+def notification_emails_send() -> int:
+    """Email every notification that asks for it and has not been emailed. Each row is claimed with a
+    compare-and-set before sending, so two workers never send the same one."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    sent = 0
+    for pk in Notification.objects.filter(send_email=True, emailed_at__isnull=True).values_list("pk", flat=True)[:500]:
+        if not Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
+            continue
+        note = Notification.objects.select_related("user").get(pk=pk)
+        send_mail(subject=f"{settings.SERVICE_NAME}: {note.title}",
+                  message=f"{note.body}\n\nSign in to {settings.SERVICE_NAME} to see more.",
+                  from_email=None, recipient_list=[note.user.email], fail_silently=False)
+        sent += 1
+    return sent
+
+
+@transaction.atomic
+def notification_mark_read(*, notification: Notification, actor: User) -> None:
+    Notification.objects.filter(pk=notification.pk, user=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def deadline_set(*, kind: str, label: str, target: models.Model, due_at, person_ids: Iterable[int] = (),
+                 warn_at=None, assignee: User | None = None, notify_agency=None, escalate_role: str = "",
+                 link: str = "") -> Deadline:
+    """Create or move the open deadline of this kind for this record (one open per kind and target)."""
+    target_type, target_id = target._meta.label_lower, str(target.pk)
+    values = {"label": label, "due_at": due_at, "warn_at": warn_at, "person_ids": sorted(set(person_ids)),
+              "assignee": assignee, "notify_agency": notify_agency, "escalate_role": escalate_role, "link": link}
+    existing = Deadline.objects.filter(kind=kind, target_type=target_type, target_id=target_id,
+                                       state=Deadline.State.OPEN).first()
+    if existing:
+        for key, value in values.items():
+            setattr(existing, key, value)
+        existing.save()
+        return existing
+    return Deadline.objects.create(kind=kind, target_type=target_type, target_id=target_id, **values)
+
+
+def deadline_met(*, kind: str, target: models.Model) -> int:
+    """Close the open deadline (the decision was made, the request answered). Returns rows closed."""
+    return Deadline.objects.filter(kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk),
+                                   state=Deadline.State.OPEN).update(state=Deadline.State.MET,
+                                                                     met_at=timezone.now())
+
+
+def deadline_reassign(*, kind: str, target: models.Model, assignee: User | None) -> None:
+    Deadline.objects.filter(kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk),
+                            state=Deadline.State.OPEN).update(assignee=assignee)
+
+
+# A breach found this long after it happened was missed by the sweeper (downtime) and says so.
+LATE_DETECTION = dt.timedelta(minutes=5)
+
+
+def _deadline_recipients(deadline: Deadline, *, breach: bool) -> list[User]:
+    users: dict[int, User] = {}
+    if deadline.assignee_id and deadline.assignee.is_active:
+        users[deadline.assignee_id] = deadline.assignee
+    if deadline.notify_agency_id:
+        for user in User.objects.filter(agency_id=deadline.notify_agency_id, is_active=True):
+            users[user.pk] = user
+    if breach and deadline.escalate_role:
+        for user in User.objects.filter(groups__name=deadline.escalate_role, is_active=True):
+            users[user.pk] = user
+    return list(users.values())
+
+
+def deadline_sweep(*, now=None) -> dict[str, int]:
+    """Warn before and record breaches after every open deadline; safe to run any number of times,
+    concurrently, or after downtime (it catches up on everything due by now, flagging late finds).
+
+    Each deadline is handled in its own transaction with the row locked (SKIP LOCKED, so two sweepers
+    share the work instead of both doing it), and every notification carries a unique key: a crash
+    mid-way rolls that deadline back for the next sweep, and nothing is ever sent twice."""
+    now = now or timezone.now()
+    warned = breached = 0
+    warn_ids = list(Deadline.objects.filter(state=Deadline.State.OPEN, warned_at__isnull=True, warn_at__lte=now,
+                                            due_at__gt=now).values_list("pk", flat=True))
+    for pk in warn_ids:
+        with transaction.atomic():
+            deadline = (Deadline.objects.select_for_update(skip_locked=True).select_related("assignee")
+                        .filter(pk=pk, state=Deadline.State.OPEN, warned_at__isnull=True).first())
+            if deadline is None:
+                continue
+            Deadline.objects.filter(pk=pk).update(warned_at=now)
+            for user in _deadline_recipients(deadline, breach=False):
+                notify(user=user, kind=f"{deadline.kind}.due_soon", unique_key=f"deadline:{pk}:warn:{user.pk}",
+                       title=f"Due soon: {deadline.label}", link=deadline.link,
+                       body=f"Due by {timezone.localtime(deadline.due_at):%A %d %B %Y at %H:%M}.")
+            warned += 1
+    breach_ids = list(Deadline.objects.filter(state=Deadline.State.OPEN, breached_at__isnull=True, due_at__lte=now)
+                      .values_list("pk", flat=True))
+    for pk in breach_ids:
+        with transaction.atomic():
+            deadline = (Deadline.objects.select_for_update(skip_locked=True).select_related("assignee")
+                        .filter(pk=pk, state=Deadline.State.OPEN, breached_at__isnull=True).first())
+            if deadline is None:
+                continue
+            late = now - deadline.due_at > LATE_DETECTION
+            Deadline.objects.filter(pk=pk).update(breached_at=now, breach_detected_late=late)
+            due_text = timezone.localtime(deadline.due_at).strftime("%A %d %B %Y at %H:%M")
+            for user in _deadline_recipients(deadline, breach=True):
+                notify(user=user, kind=f"{deadline.kind}.overdue", unique_key=f"deadline:{pk}:breach:{user.pk}",
+                       title=f"Overdue: {deadline.label}", link=deadline.link, send_email=True,
+                       body=f"This was due by {due_text}." + (" (Found late: the reminder service was down.)"
+                                                             if late else ""))
+            for person in Person.objects.filter(pk__in=deadline.person_ids):
+                chronology_add(person=person, actor=None, strand=_strand_for(deadline.target_type),
+                               kind=f"{deadline.kind}.breached", summary=f"Timescale missed: {deadline.label} "
+                               f"(due {due_text})", significant=True, occurred_at=deadline.due_at,
+                               link=deadline.link)
+            audit_record(actor=None, verb="deadline.breached", target=deadline, child_ids=deadline.person_ids,
+                         after={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(), "late": late})
+            breached += 1
+    return {"warned": warned, "breached": breached}
+
+
+def _strand_for(target_type: str) -> str:
+    app_label = target_type.split(".", 1)[0]
+    return app_label if app_label in Strand.values else Strand.RECORD
+
+
+@transaction.atomic
+def work_request_create(*, kind: str, person: Person, actor: User | None, summary: str, episode: Episode | None = None,
+                        urgent: bool = False, source: models.Model | None = None) -> WorkRequest:
+    request = WorkRequest.objects.create(
+        kind=kind, person=person, episode=episode, urgent=urgent, summary=summary, requested_by=actor,
+        source_type=source._meta.label_lower if source is not None else "",
+        source_id=str(source.pk) if source is not None else "")
+    audit_record(actor=actor, verb="work_request.created", target=request, child_ids=[person.pk],
+                 after={"kind": kind, "urgent": urgent})
+    return request
+
+
+@transaction.atomic
+def work_request_handle(*, request: WorkRequest, actor: User, status: str, reason: str = "") -> WorkRequest:
+    """Accept or decline a hand-off; only an open request can be handled (compare-and-set)."""
+    if status not in {WorkRequest.Status.ACCEPTED, WorkRequest.Status.DECLINED, WorkRequest.Status.CANCELLED}:
+        raise ValidationError({"status": ["Choose accept, decline or cancel"]})
+    if not WorkRequest.objects.filter(pk=request.pk, status=WorkRequest.Status.OPEN).update(
+            status=status, handled_by=actor, handled_at=timezone.now()):
+        raise ValidationError("This request has already been handled")
+    request.refresh_from_db()
+    audit_record(actor=actor, verb=f"work_request.{status}", target=request, child_ids=[request.person_id],
+                 reason=reason)
+    return request

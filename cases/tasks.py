@@ -10,3 +10,18 @@ from .services import worker_heartbeat_record
 @shared_task(ignore_result=True)
 def worker_heartbeat_task(*, source: str = "beat") -> None:
     worker_heartbeat_record(source=source, hostname=socket.gethostname())
+
+
+@shared_task(ignore_result=True)
+def deadline_sweep_task() -> None:
+    """Every minute (beat): warnings and breaches for every open deadline, exactly once each."""
+    from .services import deadline_sweep
+
+    deadline_sweep()
+
+
+@shared_task(ignore_result=True, autoretry_for=(ConnectionError, OSError), retry_backoff=True, max_retries=5)
+def notification_emails_send_task() -> None:
+    from .services import notification_emails_send
+
+    notification_emails_send()

@@ -169,7 +169,20 @@ CELERY_BEAT_SCHEDULE = {
         # A heartbeat older than the stale limit is worthless: drop it rather than run it late.
         "options": {"expires": HEARTBEAT_INTERVAL_SECONDS},
     },
+    "deadline-sweep": {
+        "task": "cases.tasks.deadline_sweep_task",
+        "schedule": timedelta(seconds=60),
+        # A missed sweep needs no replay: the next one catches up on everything due by then.
+        "options": {"expires": 55},
+    },
+    "notification-emails": {
+        "task": "cases.tasks.notification_emails_send_task",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 240},
+    },
 }
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ffp-case@demo.test")
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},

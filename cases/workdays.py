@@ -1,0 +1,116 @@
+"""The working-day clock every strand uses (front-door decision: 1 working day; ICPC: 15; core group:
+10; assessment: 45).
+
+Working days exclude Saturdays, Sundays, England & Wales bank holidays including substitute days
+(the `holidays` package, GB subdivision ENG, pinned in uv.lock so the calendar does not change under
+us) and council closure days added by an administrator (cases.ClosureDay).
+
+Times are Europe/London. Conventions, written down because DfE's validator and our deadlines differ:
+- contact decision (DOMAIN section 3): due at the same local time on the next working day after the
+  contact was received; a contact received on a non-working day counts as received at 09:00 on the
+  next working day (so it is due at 09:00 the working day after that);
+- "N working days after day D" (add_working_days): D itself is not counted; the result is the N-th
+  working day after D. This is how the ICPC (15 working days after the strategy discussion) and
+  core group (10 after the ICPC) limits are stated in Working Together 2023.
+- DfE's census validator counts working days *inclusively* between two dates (working_days_between
+  with inclusive=True reproduces that count for validation rules).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LONDON = ZoneInfo("Europe/London")
+WORKDAY_START = dt.time(9, 0)
+
+
+@lru_cache(maxsize=64)
+def _bank_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("GB", subdiv="ENG", years=[year]).keys())
+
+
+def bank_holiday_name(day: dt.date) -> str | None:
+    return holidays.country_holidays("GB", subdiv="ENG", years=[day.year]).get(day)
+
+
+class Calendar:
+    """Working days with a fixed set of council closure days (load once, use for many sums)."""
+
+    def __init__(self, closures: Iterable[dt.date] = ()) -> None:
+        self.closures = frozenset(closures)
+
+    @classmethod
+    def from_database(cls) -> Calendar:
+        from .models import ClosureDay
+
+        return cls(ClosureDay.objects.values_list("date", flat=True))
+
+    def is_working_day(self, day: dt.date) -> bool:
+        return day.weekday() < 5 and day not in _bank_holidays(day.year) and day not in self.closures
+
+    def next_working_day(self, day: dt.date) -> dt.date:
+        """The first working day strictly after `day`."""
+        day += dt.timedelta(days=1)
+        while not self.is_working_day(day):
+            day += dt.timedelta(days=1)
+        return day
+
+    def add_working_days(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day after `day` (day itself not counted); n=0 gives `day` if working."""
+        if n < 0:
+            raise ValueError("n must not be negative")
+        if n == 0:
+            return day if self.is_working_day(day) else self.next_working_day(day)
+        for _ in range(n):
+            day = self.next_working_day(day)
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date, *, inclusive: bool = True) -> int:
+        """Working days from start to end (both counted when inclusive, as DfE's validator counts)."""
+        if end < start:
+            return -self.working_days_between(end, start, inclusive=inclusive)
+        count, day = 0, start
+        while day <= end:
+            if self.is_working_day(day) and (inclusive or day not in (start, end)):
+                count += 1
+            day += dt.timedelta(days=1)
+        return count
+
+    def contact_decision_due(self, received_at: dt.datetime) -> dt.datetime:
+        """When a decision on a contact received at `received_at` is due (see module docstring)."""
+        if received_at.tzinfo is None:
+            raise ValueError("received_at must be timezone-aware")
+        local = received_at.astimezone(LONDON)
+        if self.is_working_day(local.date()):
+            effective_day, effective_time = local.date(), local.time().replace(tzinfo=None)
+        else:
+            effective_day, effective_time = self.next_working_day(local.date()), WORKDAY_START
+        due_day = self.next_working_day(effective_day)
+        return _london(due_day, effective_time)
+
+    def working_hours_left(self, now: dt.datetime, due_at: dt.datetime) -> float:
+        """Hours until due that fall on working days (nights count, weekends and holidays do not).
+        Negative when overdue. Used for the amber threshold of the triage queue."""
+        if due_at <= now:
+            return -(now - due_at).total_seconds() / 3600
+        seconds, cursor = 0.0, now.astimezone(LONDON)
+        end = due_at.astimezone(LONDON)
+        while cursor < end:
+            next_midnight = _london(cursor.date() + dt.timedelta(days=1), dt.time(0, 0))
+            segment_end = min(end, next_midnight)
+            if self.is_working_day(cursor.date()):
+                seconds += (segment_end - cursor).total_seconds()
+            cursor = segment_end
+        return seconds / 3600
+
+
+def _london(day: dt.date, time: dt.time) -> dt.datetime:
+    """A local wall-clock time in London as an aware datetime. Clock changes happen at 01:00/02:00 on
+    Sundays, never working days, so a due time never falls in a skipped or repeated hour; fold=0 picks
+    the first occurrence if one ever did."""
+    return dt.datetime.combine(day, time, tzinfo=LONDON)

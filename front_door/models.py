@@ -1,0 +1,264 @@
+"""The Integrated Front Door: contacts from anyone, information from partners, and the decision."""
+
+from typing import ClassVar
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.models import Agency, CensusMeaning, NeedLevel, Person, Team, TimeStampedModel, User
+
+
+class WorryCategory(models.TextChoices):
+    NEGLECT = "neglect", "Neglect"
+    PHYSICAL_ABUSE = "physical_abuse", "Physical abuse"
+    SEXUAL_ABUSE = "sexual_abuse", "Sexual abuse"
+    EMOTIONAL_ABUSE = "emotional_abuse", "Emotional abuse"
+    DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse"
+    PARENTAL_MENTAL_HEALTH = "parental_mental_health", "Parent's or carer's mental health"
+    SUBSTANCE_MISUSE = "substance_misuse", "Drug or alcohol misuse"
+    EXPLOITATION = "exploitation", "Exploitation (criminal or sexual)"
+    CHILD_MENTAL_HEALTH = "child_mental_health", "Child's mental health"
+    SCHOOL_ATTENDANCE = "school_attendance", "School attendance"
+    HOUSING = "housing", "Housing or money"
+    OTHER = "other", "Something else"
+
+
+class Consent(models.TextChoices):
+    KNOWS_AND_AGREES = "knows_and_agrees", "The family knows and agrees"
+    DOES_NOT_KNOW = "does_not_know", "The family does not know"
+    NOT_SOUGHT_RISK = "not_sought_risk", "Not sought: a child may be at risk of significant harm"
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "Email"
+    PARTNER_FORM = "partner_form", "Partner referral form"
+    API = "api", "Partner system (API)"
+    IN_PERSON = "in_person", "In person"
+
+
+class ContactStatus(models.TextChoices):
+    RECEIVED = "received", "Received"
+    IN_TRIAGE = "in_triage", "Being looked at"
+    AWAITING_SIGNOFF = "awaiting_signoff", "Decision awaiting manager sign-off"
+    DECIDED = "decided", "Decided"
+
+
+class Contact(TimeStampedModel):
+    """A worry about one or more children, from anyone. A contact accepted for social care is a
+    referral; its decision date is the CIN census referral date."""
+
+    Status = ContactStatus
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        ContactStatus.RECEIVED: {ContactStatus.IN_TRIAGE, ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
+        ContactStatus.IN_TRIAGE: {ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
+        ContactStatus.AWAITING_SIGNOFF: {ContactStatus.DECIDED, ContactStatus.IN_TRIAGE},
+        ContactStatus.DECIDED: {ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
+    }
+
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    received_at = models.DateTimeField()
+    decision_due_at = models.DateTimeField()
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Who is worried: a partner user (their own referral) or a person named by the caller.
+    referrer_user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="referrals_made")
+    referrer_name = models.CharField(max_length=200)
+    referrer_role = models.CharField(max_length=200, blank=True)
+    referrer_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    referrer_phone = models.CharField(max_length=40, blank=True)
+    referrer_email = models.EmailField(blank=True)
+    source_code = models.CharField("referral source", max_length=3)
+    worry = models.TextField()
+    categories = ArrayField(models.CharField(max_length=30), default=list, blank=True)
+    urgent = models.BooleanField(default=False)
+    consent = models.CharField(max_length=20, choices=Consent.choices)
+    consent_override_reason = models.TextField(blank=True)
+    no_identifiable_child = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=ContactStatus.choices, default=ContactStatus.RECEIVED)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    assigned_to = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Accepted for children's social care (outcomes 1-6, or an NFA after acceptance): a CIN referral.
+    is_referral = models.BooleanField(default=False)
+    breached = models.BooleanField(default=False)
+    idempotency_key = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["decision_due_at", "id"]
+        permissions = [("decide_contact", "Can record front-door decisions"),
+                       ("signoff_decision", "Can sign off front-door decisions")]
+        indexes = [
+            # The triage queue: open contacts by time left to decision.
+            models.Index(fields=["decision_due_at", "id"], name="contact_open_queue_idx",
+                         condition=~Q(status="decided")),
+            models.Index(fields=["received_at"], name="contact_received_idx"),
+            models.Index(fields=["referrer_user", "-received_at"], name="contact_referrer_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ContactStatus.values), name="contact_status_valid"),
+            models.CheckConstraint(condition=Q(consent__in=Consent.values), name="contact_consent_valid"),
+            models.CheckConstraint(condition=~Q(consent="not_sought_risk") | ~Q(consent_override_reason=""),
+                                   name="contact_consent_override_has_reason"),
+            models.UniqueConstraint(fields=["recorded_by", "idempotency_key"], condition=~Q(idempotency_key=""),
+                                    name="contact_idempotency_key_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != ContactStatus.DECIDED
+
+
+class ContactChild(TimeStampedModel):
+    """A child the contact is about: a matched or new record, or a description when not yet known."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="children")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts")
+    description = models.TextField(blank=True, help_text="When the child cannot be identified yet.")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(person__isnull=False) | ~Q(description=""),
+                                              name="contactchild_person_or_description")]
+
+    def __str__(self) -> str:
+        return str(self.person) if self.person_id else f"Unidentified child: {self.description[:40]}"
+
+
+class InformationRequest(TimeStampedModel):
+    """Triage asks a partner agency what it knows (the MASH model); the agency answers in the app."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for an answer"
+        ANSWERED = "answered", "Answered"
+        CANCELLED = "cancelled", "Cancelled"
+
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="information_requests")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="information_requests")
+    question = models.TextField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    due_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    response = models.TextField(blank=True)
+    responded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    responded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "id"]
+        indexes = [models.Index(fields=["agency", "status", "due_at"], name="inforequest_inbox_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.contact} -> {self.agency}"
+
+
+class Outcome(models.IntegerChoices):
+    """The eight outcomes of a front-door decision (DOMAIN section 3)."""
+
+    IMMEDIATE_PROTECTION = 1, "Immediate protection: urgent action required"
+    STRATEGY_DISCUSSION = 2, "Strategy discussion and s47 enquiry"
+    CHILD_IN_NEED = 3, "Child in need: assessment under s17"
+    IMMEDIATE_SERVICES = 4, "Immediate services required urgently"
+    SPECIALIST_ASSESSMENT = 5, "Further specialist assessment"
+    SEE_CHILD = 6, "See the child as soon as possible"
+    EARLY_HELP = 7, "Early help support (targeted Family Help)"
+    NO_FURTHER_ACTION = 8, "No further action: information, advice and guidance"
+
+
+# Which census meanings of the level of need each outcome may be recorded with.
+OUTCOME_LEVELS: dict[int, frozenset[str]] = {
+    Outcome.IMMEDIATE_PROTECTION: frozenset({CensusMeaning.CHILD_PROTECTION}),
+    Outcome.STRATEGY_DISCUSSION: frozenset({CensusMeaning.CHILD_PROTECTION}),
+    Outcome.CHILD_IN_NEED: frozenset({CensusMeaning.CHILD_IN_NEED}),
+    Outcome.IMMEDIATE_SERVICES: frozenset({CensusMeaning.CHILD_IN_NEED, CensusMeaning.CHILD_PROTECTION}),
+    Outcome.SPECIALIST_ASSESSMENT: frozenset({CensusMeaning.CHILD_IN_NEED, CensusMeaning.CHILD_PROTECTION}),
+    Outcome.SEE_CHILD: frozenset({CensusMeaning.CHILD_IN_NEED, CensusMeaning.CHILD_PROTECTION}),
+    Outcome.EARLY_HELP: frozenset({CensusMeaning.EARLY_HELP}),
+    Outcome.NO_FURTHER_ACTION: frozenset({CensusMeaning.UNIVERSAL, CensusMeaning.EARLY_HELP}),
+}
+
+# What the referrer is told, in plain words and without sensitive detail.
+OUTCOME_PLAIN_WORDS: dict[int, str] = {
+    Outcome.IMMEDIATE_PROTECTION: "Children's social care are taking urgent action to keep the child safe.",
+    Outcome.STRATEGY_DISCUSSION: "Children's social care and partners are looking into the concerns together.",
+    Outcome.CHILD_IN_NEED: "A social worker will assess what help the family needs.",
+    Outcome.IMMEDIATE_SERVICES: "Services have been arranged urgently for the family.",
+    Outcome.SPECIALIST_ASSESSMENT: "A specialist assessment has been arranged.",
+    Outcome.SEE_CHILD: "A practitioner will see the child as soon as possible.",
+    Outcome.EARLY_HELP: "The family has been offered support from Family Help.",
+    Outcome.NO_FURTHER_ACTION: "No further action by children's services: advice and information were given.",
+}
+
+
+class Decision(TimeStampedModel):
+    """A front-door decision. Append-only: a change is a new decision that supersedes the last, with a
+    reason (a database trigger refuses UPDATE and DELETE)."""
+
+    Outcome = Outcome
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="decisions")
+    outcome = models.PositiveSmallIntegerField(choices=Outcome.choices)
+    level = models.ForeignKey(NeedLevel, on_delete=models.PROTECT, related_name="+")
+    rationale = models.TextField()
+    urgent_services = models.TextField(blank=True, help_text="Which services (outcome 4).")
+    advice = models.TextField(blank=True, help_text="Advice and information given (outcome 8).")
+    accepted_as_referral = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(default=timezone.now)
+    signoff_required = models.BooleanField(default=False)
+    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="superseded_by")
+    change_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(outcome__gte=1, outcome__lte=8), name="decision_outcome_valid"),
+            models.CheckConstraint(condition=~Q(rationale=""), name="decision_has_rationale"),
+            models.CheckConstraint(condition=Q(supersedes__isnull=True) | ~Q(change_reason=""),
+                                   name="decision_change_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contact}: {self.get_outcome_display()}"
+
+
+class DecisionSignoff(TimeStampedModel):
+    """A manager's sign-off of a decision (or a refusal, which sends it back to triage)."""
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="signoff")
+    manager = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    agreed = models.BooleanField()
+    comment = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{'Agreed' if self.agreed else 'Returned'}: {self.decision}"
+
+
+class FrontDoorSettings(TimeStampedModel):
+    """The council's front-door configuration (one row; edited in the admin)."""
+
+    amber_working_hours = models.PositiveSmallIntegerField(
+        default=4, help_text="A contact turns amber when fewer than this many working hours remain.")
+    warn_working_hours = models.PositiveSmallIntegerField(
+        default=2, help_text="The assignee is reminded when this many working hours remain.")
+    signoff_outcomes = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True,
+                                  help_text="Outcomes that need a manager's sign-off (default: 2 and 8).")
+    information_request_working_hours = models.PositiveSmallIntegerField(
+        default=4, help_text="Default time partners have to answer an information request.")
+
+    class Meta:
+        verbose_name_plural = "front door settings"
+
+    def __str__(self) -> str:
+        return "Front door settings"
+
+    @classmethod
+    def current(cls) -> "FrontDoorSettings":
+        settings, _ = cls.objects.get_or_create(pk=1, defaults={"signoff_outcomes": [2, 8]})
+        return settings
