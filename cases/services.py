@@ -820,6 +820,8 @@ def deadline_set(*, kind: str, label: str, target: models.Model, due_at, person_
     existing = Deadline.objects.filter(kind=kind, target_type=target_type, target_id=target_id,
                                        state=Deadline.State.OPEN).first()
     if existing:
+        if warn_at is None:  # moving a deadline keeps its reminder unless a new one is given
+            values.pop("warn_at")
         for key, value in values.items():
             setattr(existing, key, value)
         existing.save()
@@ -869,7 +871,7 @@ def deadline_sweep(*, now=None) -> dict[str, int]:
                                             due_at__gt=now).values_list("pk", flat=True))
     for pk in warn_ids:
         with transaction.atomic():
-            deadline = (Deadline.objects.select_for_update(skip_locked=True).select_related("assignee")
+            deadline = (Deadline.objects.select_for_update(skip_locked=True, of=("self",)).select_related("assignee")
                         .filter(pk=pk, state=Deadline.State.OPEN, warned_at__isnull=True).first())
             if deadline is None:
                 continue
@@ -883,7 +885,7 @@ def deadline_sweep(*, now=None) -> dict[str, int]:
                       .values_list("pk", flat=True))
     for pk in breach_ids:
         with transaction.atomic():
-            deadline = (Deadline.objects.select_for_update(skip_locked=True).select_related("assignee")
+            deadline = (Deadline.objects.select_for_update(skip_locked=True, of=("self",)).select_related("assignee")
                         .filter(pk=pk, state=Deadline.State.OPEN, breached_at__isnull=True).first())
             if deadline is None:
                 continue

@@ -93,18 +93,35 @@ class Calendar:
         due_day = self.next_working_day(effective_day)
         return _london(due_day, effective_time)
 
+    def add_working_hours(self, start: dt.datetime, hours: float) -> dt.datetime:
+        """`start` plus this many hours counted only on working days (the inverse of working_hours_left):
+        Nights on working days count; weekends and holidays do not (4 working hours from Friday 22:00
+        end at Monday 02:00)."""
+        remaining = dt.timedelta(hours=hours)
+        cursor = start.astimezone(LONDON)
+        if not self.is_working_day(cursor.date()):
+            cursor = _london(self.next_working_day(cursor.date()), dt.time(0, 0))
+        while True:
+            next_midnight = _london(cursor.date() + dt.timedelta(days=1), dt.time(0, 0))
+            available = next_midnight.astimezone(dt.UTC) - cursor.astimezone(dt.UTC)
+            if remaining <= available:
+                return (cursor.astimezone(dt.UTC) + remaining).astimezone(LONDON)
+            remaining -= available
+            cursor = _london(self.next_working_day(cursor.date()), dt.time(0, 0))
+
     def working_hours_left(self, now: dt.datetime, due_at: dt.datetime) -> float:
         """Hours until due that fall on working days (nights count, weekends and holidays do not).
         Negative when overdue. Used for the amber threshold of the triage queue."""
         if due_at <= now:
-            return -(now - due_at).total_seconds() / 3600
+            return -(now.astimezone(dt.UTC) - due_at.astimezone(dt.UTC)).total_seconds() / 3600
         seconds, cursor = 0.0, now.astimezone(LONDON)
         end = due_at.astimezone(LONDON)
         while cursor < end:
             next_midnight = _london(cursor.date() + dt.timedelta(days=1), dt.time(0, 0))
             segment_end = min(end, next_midnight)
             if self.is_working_day(cursor.date()):
-                seconds += (segment_end - cursor).total_seconds()
+                # In UTC: Python subtracts two times in one zone by the wall clock, not real time.
+                seconds += (segment_end.astimezone(dt.UTC) - cursor.astimezone(dt.UTC)).total_seconds()
             cursor = segment_end
         return seconds / 3600
 

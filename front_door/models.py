@@ -116,19 +116,33 @@ class Contact(TimeStampedModel):
 
 
 class ContactChild(TimeStampedModel):
-    """A child the contact is about: a matched or new record, or a description when not yet known."""
+    """A child the contact is about, as the referrer described them, and (once triage has matched or
+    created it) the child's record. Partners never see records, so their details wait here for triage."""
 
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="children")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="contacts")
-    description = models.TextField(blank=True, help_text="When the child cannot be identified yet.")
+    given_first_name = models.CharField(max_length=100, blank=True)
+    given_last_name = models.CharField(max_length=100, blank=True)
+    given_date_of_birth = models.DateField(null=True, blank=True)
+    given_nhs_number = models.CharField(max_length=12, blank=True)
+    given_address = models.CharField(max_length=300, blank=True)
+    given_postcode = models.CharField(max_length=10, blank=True)
+    description = models.TextField(blank=True, help_text="What is known when the child cannot be named.")
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(condition=Q(person__isnull=False) | ~Q(description=""),
-                                              name="contactchild_person_or_description")]
+        constraints = [models.CheckConstraint(
+            condition=Q(person__isnull=False) | ~Q(given_last_name="") | ~Q(given_first_name="") | ~Q(description=""),
+            name="contactchild_identifiable_or_described")]
+
+    @property
+    def given_name(self) -> str:
+        return f"{self.given_first_name} {self.given_last_name}".strip()
 
     def __str__(self) -> str:
-        return str(self.person) if self.person_id else f"Unidentified child: {self.description[:40]}"
+        if self.person_id:
+            return str(self.person)
+        return self.given_name or f"Unidentified child: {self.description[:40]}"
 
 
 class InformationRequest(TimeStampedModel):
