@@ -1,0 +1,230 @@
+"""Scoped reads of the front door: the triage queue, a contact, an agency's inbox, a referrer's portal,
+and the dashboard figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from cases.models import Role, User
+from cases.workdays import LONDON, Calendar
+
+from .models import Contact, ContactChild, ContactStatus, Decision, FrontDoorSettings, InformationRequest
+
+FRONT_DOOR_ROLES = (Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER)
+# Council-wide roles that may read (not work) contacts: LCPPs oversee, managers report.
+CONTACT_READERS = (*FRONT_DOOR_ROLES, Role.LCPP, Role.MANAGER)
+
+
+def is_front_door(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*FRONT_DOOR_ROLES)
+
+
+def can_read_contacts(user: User) -> bool:
+    return user.is_authenticated and user.has_role(*CONTACT_READERS)
+
+
+# --- RAG -----------------------------------------------------------------------------------------------
+
+
+class Rag:
+    GREEN, AMBER, RED = "green", "amber", "red"
+
+
+def contact_rag(*, due_at: dt.datetime, now: dt.datetime, calendar: Calendar, amber_hours: float) -> str:
+    """Red when overdue; amber when fewer than `amber_hours` working hours remain; otherwise green."""
+    left = calendar.working_hours_left(now, due_at)
+    if left <= 0:
+        return Rag.RED
+    return Rag.AMBER if left < amber_hours else Rag.GREEN
+
+
+@dataclass
+class QueueRow:
+    contact: Contact
+    rag: str
+    hours_left: float
+
+
+# --- the triage queue -------------------------------------------------------------------------------------
+
+QUEUE_STATUSES = (ContactStatus.RECEIVED, ContactStatus.IN_TRIAGE, ContactStatus.AWAITING_SIGNOFF)
+
+
+def contact_queue(*, user: User, team_id: int | None = None, assignee_id: int | None = None,
+                  unassigned: bool = False, status: str = "", urgent: bool | None = None) -> QuerySet[Contact]:
+    """Open contacts, soonest due first (served by the partial index contact_open_queue_idx). Only
+    front-door staff have a queue; anyone else gets none."""
+    if not is_front_door(user):
+        return Contact.objects.none()
+    qs = Contact.objects.exclude(status=ContactStatus.DECIDED)
+    if team_id:
+        qs = qs.filter(team_id=team_id)
+    if unassigned:
+        qs = qs.filter(assigned_to__isnull=True)
+    elif assignee_id:
+        qs = qs.filter(assigned_to_id=assignee_id)
+    if status in QUEUE_STATUSES:
+        qs = qs.filter(status=status)
+    if urgent is not None:
+        qs = qs.filter(urgent=urgent)
+    return (qs.select_related("assigned_to", "team", "referrer_agency")
+            .prefetch_related(Prefetch("children", queryset=ContactChild.objects.select_related("person")))
+            .order_by("decision_due_at", "id"))
+
+
+def queue_rows(contacts, *, now: dt.datetime | None = None) -> list[QueueRow]:
+    """RAG for a page of the queue (one settings read, one closures read, no per-row queries)."""
+    now = now or timezone.now()
+    calendar = Calendar.from_database()
+    amber = FrontDoorSettings.current().amber_working_hours
+    rows = []
+    for contact in contacts:
+        left = calendar.working_hours_left(now, contact.decision_due_at)
+        rows.append(QueueRow(contact=contact, hours_left=left,
+                             rag=contact_rag(due_at=contact.decision_due_at, now=now, calendar=calendar,
+                                             amber_hours=amber)))
+    return rows
+
+
+def queue_counts(*, user: User) -> dict[str, int]:
+    """Counts for the queue's header, in one query."""
+    if not is_front_door(user):
+        return {}
+    now = timezone.now()
+    return Contact.objects.exclude(status=ContactStatus.DECIDED).aggregate(
+        open=Count("id"),
+        overdue=Count("id", filter=Q(decision_due_at__lte=now)),
+        unassigned=Count("id", filter=Q(assigned_to__isnull=True)),
+        urgent=Count("id", filter=Q(urgent=True)),
+        awaiting_signoff=Count("id", filter=Q(status=ContactStatus.AWAITING_SIGNOFF)),
+        mine=Count("id", filter=Q(assigned_to=user)),
+    )
+
+
+# --- one contact ---------------------------------------------------------------------------------------
+
+
+def contact_get_for_user(*, user: User, contact_id: int) -> Contact:
+    """Front-door staff, LCPPs and managers see every contact; anyone else: 404."""
+    if not can_read_contacts(user):
+        raise Http404("No contact here")
+    return get_object_or_404(
+        Contact.objects.select_related("assigned_to", "team", "referrer_agency", "referrer_user", "recorded_by"),
+        pk=contact_id)
+
+
+def contact_detail(*, contact: Contact) -> dict:
+    decisions = list(contact.decisions.select_related("level", "decided_by", "signoff", "signoff__manager")
+                     .order_by("decided_at", "id"))
+    return {
+        "children": list(contact.children.select_related("person").order_by("id")),
+        "information_requests": list(contact.information_requests.select_related(
+            "agency", "requested_by", "responded_by").order_by("requested_at", "id")),
+        "decisions": decisions,
+        "current_decision": decisions[-1] if decisions else None,
+    }
+
+
+# --- a referrer's own referrals ------------------------------------------------------------------------
+
+
+def referrals_for_referrer(*, user: User) -> QuerySet[Contact]:
+    """A partner sees the contacts they made, and only those."""
+    return (Contact.objects.filter(referrer_user=user)
+            .prefetch_related(Prefetch("children", queryset=ContactChild.objects.order_by("id")),
+                              Prefetch("decisions", queryset=Decision.objects.select_related("signoff")
+                                       .order_by("decided_at", "id")))
+            .order_by("-received_at", "-id"))
+
+
+def referral_get_for_referrer(*, user: User, contact_id: int) -> Contact:
+    return get_object_or_404(referrals_for_referrer(user=user), pk=contact_id)
+
+
+def referral_status_for_referrer(contact: Contact) -> dict:
+    """What the referrer is told: the status, and the outcome in plain words once it is final. No
+    rationale, level or sensitive detail; a decision awaiting sign-off is still 'being looked at'."""
+    from .models import OUTCOME_PLAIN_WORDS
+
+    decisions = list(contact.decisions.all())
+    final = None
+    for decision in reversed(decisions):
+        signoff = getattr(decision, "signoff", None)
+        if not decision.signoff_required or (signoff is not None and signoff.agreed):
+            final = decision
+            break
+    if final is not None and contact.status == ContactStatus.DECIDED:
+        return {"status": "decided", "status_label": "Decided", "outcome": OUTCOME_PLAIN_WORDS[final.outcome],
+                "decided_at": final.decided_at}
+    if contact.status == ContactStatus.RECEIVED:
+        return {"status": "received", "status_label": "Received", "outcome": "", "decided_at": None}
+    return {"status": "in_progress", "status_label": "Being looked at", "outcome": "", "decided_at": None}
+
+
+# --- an agency's inbox ------------------------------------------------------------------------------------
+
+
+def information_requests_for_agency(*, user: User, include_answered: bool = False) -> QuerySet[InformationRequest]:
+    """Requests sent to the user's own agency, and only those."""
+    if not user.is_authenticated or user.agency_id is None:
+        return InformationRequest.objects.none()
+    qs = InformationRequest.objects.filter(agency_id=user.agency_id)
+    if not include_answered:
+        qs = qs.filter(status=InformationRequest.Status.OPEN)
+    return (qs.select_related("contact", "requested_by", "responded_by", "agency")
+            .prefetch_related(Prefetch("contact__children", queryset=ContactChild.objects.select_related("person")))
+            .order_by("status", "due_at", "id"))
+
+
+def information_request_get_for_agency(*, user: User, request_id: int) -> InformationRequest:
+    return get_object_or_404(information_requests_for_agency(user=user, include_answered=True), pk=request_id)
+
+
+# --- dashboard -------------------------------------------------------------------------------------------
+
+
+def _london_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=LONDON)
+
+
+def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
+    """Contacts today and this week; % decided within one working day over week, month, quarter; the
+    overdue list; open information requests by agency. A handful of aggregate queries."""
+    now = now or timezone.now()
+    today = now.astimezone(LONDON).date()
+    week_start = today - dt.timedelta(days=today.weekday())
+    month_start = today.replace(day=1)
+    quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
+
+    counts = Contact.objects.aggregate(
+        today=Count("id", filter=Q(received_at__gte=_london_midnight(today))),
+        week=Count("id", filter=Q(received_at__gte=_london_midnight(week_start))),
+    )
+
+    def timeliness(start: dt.date) -> dict:
+        # Contacts received in the period whose decision is now due: decided in time, late, or still open.
+        due = Contact.objects.filter(received_at__gte=_london_midnight(start), decision_due_at__lte=now)
+        figures = due.aggregate(
+            due=Count("id"),
+            on_time=Count("id", filter=Q(decided_at__isnull=False, decided_at__lte=F("decision_due_at"))),
+        )
+        figures["percent"] = round(100 * figures["on_time"] / figures["due"], 1) if figures["due"] else None
+        return figures
+
+    overdue = list(Contact.objects.exclude(status=ContactStatus.DECIDED).filter(decision_due_at__lte=now)
+                   .select_related("assigned_to").order_by("decision_due_at")[:50])
+    by_agency = list(InformationRequest.objects.filter(status=InformationRequest.Status.OPEN)
+                     .values("agency__name").annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
+                     .order_by("-open", "agency__name"))
+    return {
+        "contacts_today": counts["today"], "contacts_week": counts["week"],
+        "timeliness": {"week": timeliness(week_start), "month": timeliness(month_start),
+                       "quarter": timeliness(quarter_start)},
+        "overdue": overdue, "requests_by_agency": by_agency,
+    }
