@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from guardian.shortcuts import assign_perm, get_objects_for_user, get_perms, remove_perm
+from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from . import policy
 from .models import (
@@ -44,7 +44,9 @@ def person_scope(user: User, qs: QuerySet[Person] | None = None, *, ignore_restr
     if not user.is_authenticated or not user.is_active or user.roles <= policy.NEVER:
         return base.none()
     if not is_council_wide(user):
-        granted = get_objects_for_user(user, VIEW_PERSON, klass=Person, accept_global_perms=False).values("pk")
+        # with_superuser=False: a superuser's flag is for the admin site, not a key to every child.
+        granted = get_objects_for_user(user, VIEW_PERSON, klass=Person, accept_global_perms=False,
+                                       with_superuser=False).values("pk")
         adult_born_by = _today() - relativedelta(years=18)
         related = Relationship.objects.filter(Q(to_person__in=granted) | Q(from_person__in=granted))
         base = base.filter(
@@ -65,7 +67,13 @@ def can_edit_person(user: User, person: Person) -> bool:
         return False
     if user.has_role(*policy.COUNCIL_WIDE_EDITORS):
         return True
-    return user.has_role(*policy.INVOLVED_EDITORS) and CHANGE_PERSON.split(".")[1] in get_perms(user, person)
+    if not user.has_role(*policy.INVOLVED_EDITORS):
+        return False
+    # Read the permission rows directly: guardian's get_perms gives a superuser every permission.
+    return (PersonUserObjectPermission.objects.filter(content_object=person, user=user,
+                                                      permission__codename="change_person").exists()
+            or PersonGroupObjectPermission.objects.filter(content_object=person, group__in=user.groups.all(),
+                                                          permission__codename="change_person").exists())
 
 
 def person_permissions_sync(person: Person) -> None:

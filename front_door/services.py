@@ -213,6 +213,11 @@ def contact_assign(*, contact: Contact, actor: User, assignee: User | None) -> C
     return contact
 
 
+def contact_mark_breached(deadline) -> None:
+    """The decision deadline passed undecided: the contact carries the breach (for the queue and returns)."""
+    Contact.objects.filter(pk=int(deadline.target_id)).update(breached=True)
+
+
 # --- information requests -------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from cases.models import AuditEvent, CaseNote, ChronologyEntry, Episode, Involvement, Person, Relationship
 from cases.selectors import SearchCriteria, person_find_duplicates, person_search
@@ -37,7 +38,7 @@ def test_new_person_gets_an_la_child_id_that_is_never_reused(make_person):
     ("upn", "A12345678901", "13 characters"),
     ("upn", "B999000000001".replace("B", "A"), "check letter"),
     ("ethnicity", "XXXX", "ethnicity code"),
-    ("date_of_birth", dt.date.today() + dt.timedelta(days=3), "today or in the past"),
+    ("date_of_birth", timezone.localdate() + dt.timedelta(days=3), "today or in the past"),
 ])
 def test_bad_identifiers_and_codes_are_refused_with_a_field_error(make_person, field, value, message):
     with pytest.raises(ValidationError) as exc:

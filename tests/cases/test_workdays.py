@@ -87,7 +87,7 @@ def test_working_hours_left_skip_weekends():
 
 
 # Any instant from 2020 to 2035 (B16).
-instants = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31),
+instants = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31),  # noqa: DTZ001
                         timezones=st.just(dt.UTC))
 
 
