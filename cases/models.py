@@ -667,7 +667,8 @@ class Involvement(TimeStampedModel):
 
     @property
     def is_active(self) -> bool:
-        return self.end_date is None or self.end_date >= timezone.localdate()
+        """end_date is the day it ended: from that day on it grants nothing."""
+        return self.end_date is None or self.end_date > timezone.localdate()
 
 
 # --- Chronology and case notes ------------------------------------------------------------------------

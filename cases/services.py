@@ -403,8 +403,8 @@ def involvement_add(*, person: Person, actor: User | None, role: str, user: User
 
 @transaction.atomic
 def involvement_end(*, involvement: Involvement, actor: User | None, end_date=None, reason: str = "") -> Involvement:
-    """End an involvement; the access it gave goes with it (on the next request)."""
-    end = end_date or timezone.localdate() - dt.timedelta(days=1)
+    """End an involvement; the access it gave goes with it at once (end_date is exclusive: the day it ended)."""
+    end = end_date or timezone.localdate()
     Involvement.objects.filter(pk=involvement.pk).update(end_date=end, updated_at=timezone.now())
     involvement.end_date = end
     person_permissions_sync(involvement.person)
@@ -429,7 +429,10 @@ def episode_open(*, person: Person, actor: User | None, level: NeedLevel, opened
     episode = Episode.objects.create(person=person, family_case=family_case, opened_on=opened_on or
                                      timezone.localdate(), opened_reason=reason, source_type=source_type,
                                      source_id=str(source_id))
-    EpisodeLevel.objects.create(episode=episode, level=level, changed_by=actor, reason=reason)
+    started = timezone.now() if opened_on is None else dt.datetime.combine(
+        opened_on, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
+    EpisodeLevel.objects.create(episode=episode, level=level, changed_by=actor, reason=reason,
+                                started_at=min(started, timezone.now()))
     audit_record(actor=actor, verb="episode.opened", target=episode, child_ids=[person.pk],
                  after={"level": level.code, "opened_on": episode.opened_on.isoformat()})
     chronology_add(person=person, actor=actor, strand=Strand.RECORD, kind="episode_opened",
@@ -443,14 +446,19 @@ def episode_current_level(episode: Episode) -> NeedLevel:
 
 
 @transaction.atomic
-def episode_change_level(*, episode: Episode, actor: User | None, level: NeedLevel, reason: str) -> EpisodeLevel:
-    """Step up or down along the continuum on the same episode, keeping the dated history."""
+def episode_change_level(*, episode: Episode, actor: User | None, level: NeedLevel, reason: str,
+                         changed_at=None) -> EpisodeLevel:
+    """Step up or down along the continuum on the same episode, keeping the dated history.
+    `changed_at` records a change made earlier (a late entry, or migrated history)."""
     if not episode.is_open:
         raise ValidationError("This episode is closed: open a new one from the front door")
     if not reason:
         raise ValidationError({"reason": ["Give the reason for changing the level of need"]})
-    now = timezone.now()
+    now = changed_at or timezone.now()
     current = EpisodeLevel.objects.select_for_update().get(episode=episode, ended_at__isnull=True)
+    if now < current.started_at or now > timezone.now():
+        raise ValidationError({"changed_at": ["The change must be after the current level began and not in the "
+                                              "future"]})
     if current.level_id == level.pk:
         return current
     EpisodeLevel.objects.filter(pk=current.pk).update(ended_at=now)
@@ -465,16 +473,20 @@ def episode_change_level(*, episode: Episode, actor: User | None, level: NeedLev
 
 
 @transaction.atomic
-def episode_set_lead(*, episode: Episode, actor: User | None, user: User, kind: str) -> EpisodeLead:
-    """Appoint the FHLP or LCPP; the previous one's period ends, and the new one gains access."""
-    now = timezone.now()
+def episode_set_lead(*, episode: Episode, actor: User | None, user: User, kind: str,
+                     started_at=None) -> EpisodeLead:
+    """Appoint the FHLP or LCPP. The previous one's period ends and so does the access their lead role
+    gave them (a handover, unless they stay involved in another role); the new one gains access."""
+    now = started_at or timezone.now()
     previous = EpisodeLead.objects.filter(episode=episode, kind=kind, ended_at__isnull=True).first()
     if previous and previous.user_id == user.pk:
         return previous
     if previous:
         EpisodeLead.objects.filter(pk=previous.pk).update(ended_at=now)
+        _end_lead_involvements(episode=episode, user_ids=[previous.user_id], actor=actor, on=now)
     lead = EpisodeLead.objects.create(episode=episode, kind=kind, user=user, started_at=now, assigned_by=actor)
-    involvement_add(person=episode.person, actor=actor, role=InvolvementRole.LEAD_PRACTITIONER, user=user)
+    involvement_add(person=episode.person, actor=actor, role=InvolvementRole.LEAD_PRACTITIONER, user=user,
+                    start_date=timezone.localtime(now).date())
     audit_record(actor=actor, verb="episode.lead_set", target=episode, child_ids=[episode.person_id],
                  before={"lead": previous.user.email} if previous else None, after={"lead": user.email, "kind": kind})
     chronology_add(person=episode.person, actor=actor, strand=Strand.RECORD, kind="lead_practitioner",
@@ -498,7 +510,11 @@ def episode_close(*, episode: Episode, actor: User | None, reason_code: str, sum
             closed_on=closed_on, closure_reason=reason_code, closure_summary=summary, updated_at=now):
         raise ValidationError("This episode is already closed")
     EpisodeLevel.objects.filter(episode=episode, ended_at__isnull=True).update(ended_at=now)
+    lead_user_ids = list(EpisodeLead.objects.filter(episode=episode, ended_at__isnull=True)
+                         .values_list("user_id", flat=True))
     EpisodeLead.objects.filter(episode=episode, ended_at__isnull=True).update(ended_at=now)
+    # The leads' access ends with the episode (other involvements, e.g. a school's, are theirs to end).
+    _end_lead_involvements(episode=episode, user_ids=lead_user_ids, actor=actor, on=now)
     episode.refresh_from_db()
     audit_record(actor=actor, verb="episode.closed", target=episode, child_ids=[episode.person_id],
                  after={"closure_reason": reason_code})
@@ -508,9 +524,18 @@ def episode_close(*, episode: Episode, actor: User | None, reason_code: str, sum
     return episode
 
 
+def _end_lead_involvements(*, episode: Episode, user_ids: list[int], actor: User | None, on) -> None:
+    end = timezone.localtime(on).date()
+    for involvement in Involvement.objects.filter(person=episode.person, user_id__in=user_ids, end_date__isnull=True,
+                                                  role=InvolvementRole.LEAD_PRACTITIONER):
+        involvement_end(involvement=involvement, actor=actor, end_date=max(end, involvement.start_date),
+                        reason="Lead practitioner role ended")
+
+
 @transaction.atomic
-def family_case_create(*, actor: User | None, name: str, members: list[tuple[Person, str]]) -> FamilyCase:
-    family = FamilyCase.objects.create(name=name)
+def family_case_create(*, actor: User | None, name: str, members: list[tuple[Person, str]],
+                       opened_on=None) -> FamilyCase:
+    family = FamilyCase.objects.create(name=name, opened_on=opened_on or timezone.localdate())
     for person, role in members:
         FamilyCaseMember.objects.create(family_case=family, person=person, role=role)
     Episode.objects.filter(person__in=[p for p, role in members if role == FamilyCaseMember.Role.CHILD],

@@ -125,15 +125,3 @@ def valid_upn():
     def make(tail: str = "999012345670") -> str:
         return upn_check_letter(tail) + tail
     return make
-
-
-@pytest.fixture
-def need_levels(db):
-    """The default continuum of need, put back if a transactional test's flush emptied the table (the data
-    migration wrote it once; a flush between tests removes it from a reused test database)."""
-    import importlib
-
-    from django.apps import apps
-
-    if not NeedLevel.objects.exists():
-        importlib.import_module("cases.migrations.0005_default_need_levels").create_levels(apps, None)

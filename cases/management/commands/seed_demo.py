@@ -1,14 +1,22 @@
-"""Demo data for a fictional council: agencies, teams and one user per role. Safe to run again."""
+"""Demo data for a fictional council: agencies, teams, one user per role and 30+ synthetic families.
+
+Safe to run again: agencies, teams and users are matched by name or email, team membership is put
+right (a database seeded before teams had groups gets its groups and memberships), and a family whose
+family case already exists is skipped (cases.demo_data).
+"""
 
 import os
+from importlib import import_module
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from cases.models import Agency, AgencyType, Qualification, Role, Team, User
-from cases.services import audit_record
+from cases.demo_data import seed_families
+from cases.models import Agency, AgencyType, NeedLevel, Qualification, Role, Team, User
+from cases.services import audit_record, team_member_add
 
 COUNCIL = settings.COUNCIL_NAME
 
@@ -66,14 +74,16 @@ USERS = [
 
 
 class Command(BaseCommand):
-    help = "Create the demo council, its agencies, teams and users (idempotent)."
+    help = "Create the demo council, its agencies, teams, users and synthetic families (idempotent)."
 
     def add_arguments(self, parser):
         parser.add_argument("--reset-passwords", action="store_true",
                             help="Set every demo user's password to DEMO_PASSWORD again.")
+        parser.add_argument("--no-families", action="store_true",
+                            help="Only the council, its agencies, teams and users: no synthetic families.")
 
     @transaction.atomic
-    def handle(self, *args, reset_passwords: bool = False, **options):
+    def handle(self, *args, reset_passwords: bool = False, no_families: bool = False, **options):
         password = os.environ.get("DEMO_PASSWORD") or ""
         if not password:
             if not (settings.DEBUG or settings.TESTING):
@@ -89,8 +99,11 @@ class Command(BaseCommand):
             )
         # Migration 0003 creates these; get_or_create keeps the command whole on an emptied database.
         groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}
+        if not NeedLevel.objects.exists():  # likewise migration 0005's default continuum of need
+            import_module("cases.migrations.0005_default_need_levels").create_levels(apps, None)
         created = 0
-        for email, name, title, agency_key, team_keys, roles, qualification in USERS:
+        users = {}
+        for email, name, title, agency_key, _team_keys, roles, qualification in USERS:
             user = User.objects.filter(email=email).first()
             if user is None:
                 user = User.objects.create_user(
@@ -98,14 +111,30 @@ class Command(BaseCommand):
                     agency=agencies[agency_key], qualification=qualification,
                     is_staff=Role.ADMIN in roles, is_superuser=Role.ADMIN in roles,
                 )
-                user.teams.set([teams[k] for k in team_keys])
                 user.groups.set([groups[r] for r in roles])
                 audit_record(actor=None, verb="user.created", target=user, reason="seed_demo")
                 created += 1
             elif reset_passwords:
                 user.set_password(password)
                 user.save(update_fields=["password"])
+            users[email] = user
+        self._team_memberships(users, teams, actor=users["admin@demo.test"])
+        summary = "" if no_families else f", {seed_families(teams=teams)}"
         self.stdout.write(
-            f"demo data: {len(agencies)} agencies, {len(teams)} teams, {len(USERS)} users ({created} new) "
+            f"demo data: {len(agencies)} agencies, {len(teams)} teams, {len(USERS)} users ({created} new){summary} "
             f"for {COUNCIL} (LA code {settings.COUNCIL_LA_CODE})"
         )
+
+    @staticmethod
+    def _team_memberships(users: dict[str, User], teams: dict[str, Team], actor: User) -> None:
+        """Each demo user in their teams through the service, so every team has the group that holds the
+        permissions granted to it. Only what is missing is added (and audited): a database seeded before
+        teams had groups is put right, and a second run adds nothing."""
+        for email, _name, _title, _agency, team_keys, _roles, _qualification in USERS:
+            user = users[email]
+            in_teams = set(user.teams.values_list("pk", flat=True))
+            in_groups = set(user.groups.values_list("pk", flat=True))
+            for key in team_keys:
+                team = teams[key]
+                if team.pk not in in_teams or team.group_id is None or team.group_id not in in_groups:
+                    team_member_add(team=team, user=user, actor=actor)
