@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from . import validators
@@ -598,6 +599,8 @@ def case_note_save_draft(*, person: Person, actor: User, data: dict, note: CaseN
 def _check_visit(note: CaseNote) -> None:
     if note.kind == CaseNote.Kind.VISIT and note.child_seen is None:
         raise ValidationError({"child_seen": ["Say whether the child was seen on this visit"]})
+    if note.kind == CaseNote.Kind.VISIT and note.child_seen and note.child_seen_alone is None:
+        raise ValidationError({"child_seen_alone": ["Say whether the child was seen alone"]})
     if note.child_seen_alone and not note.child_seen:
         raise ValidationError({"child_seen_alone": ["A child seen alone must also be recorded as seen"]})
     unknown = set(note.visibility_tags) - set(VisibilityTag.values)
@@ -622,12 +625,16 @@ def case_note_finalise(*, note: CaseNote, actor: User) -> CaseNote:
                                                                    " Child not seen.")
     chronology_add(person=note.person, actor=actor, strand=note.strand, kind=f"case_note_{note.kind}",
                    summary=f"{note.get_kind_display()}: {note.subject}.{seen}", significant=note.significant,
-                   occurred_at=note.occurred_at, target=note)
+                   occurred_at=note.occurred_at, target=note, link=reverse("cases:case_note_detail", args=[note.pk]))
     return note
 
 
 @transaction.atomic
 def case_note_correct(*, note: CaseNote, actor: User, body: str) -> CaseNoteCorrection:
+    from .permissions import can_edit_person
+
+    if not can_edit_person(actor, note.person):
+        raise PermissionDenied("Only practitioners who can change this record can correct its notes")
     if note.status != CaseNote.Status.FINAL:
         raise ValidationError("A draft can be edited directly; corrections are for final notes")
     if not body.strip():
