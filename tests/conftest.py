@@ -1,5 +1,6 @@
 """Shared fixtures: personas, a real Celery worker process, and the browser on Debian's Chromium."""
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -11,7 +12,8 @@ from urllib.parse import quote
 import pytest
 from django.db import connection
 
-from cases.models import Role
+from cases.models import NeedLevel, Person, Role
+from cases.services import person_create
 from tests.factories import TEST_PASSWORD, AgencyFactory, TeamFactory, UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +40,32 @@ def triage_officer(council):
 def partner_referrer(db):
     school = AgencyFactory(name="Test School", type="education")
     return UserFactory(email="dsl@example.test", full_name="Dee Ess", agency=school, roles=[Role.PARTNER_REFERRER])
+
+
+# --- people, built through the services as users would build them ---------------------------------------
+
+
+@pytest.fixture
+def make_person(triage_officer):
+    def make(first="Amelia", last="Hartley", dob=dt.date(2015, 3, 14), actor=None, **extra) -> Person:
+        return person_create(actor=actor or triage_officer,
+                             data={"first_name": first, "last_name": last, "date_of_birth": dob, **extra})
+    return make
+
+
+def need_level(code: str) -> NeedLevel:
+    """A default need level; recreated if a transactional test's flush emptied migration 0005's rows."""
+    from importlib import import_module
+
+    levels = import_module("cases.migrations.0005_default_need_levels").LEVELS
+    code_, name, rank, meaning, description = next(lv for lv in levels if lv[0] == code)
+    return NeedLevel.objects.get_or_create(code=code_, defaults={"name": name, "rank": rank, "census_meaning": meaning,
+                                                                 "description": description})[0]
+
+
+@pytest.fixture
+def level(db):
+    return need_level
 
 
 # --- a real Celery worker -------------------------------------------------------------------------

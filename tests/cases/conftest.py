@@ -1,38 +1,13 @@
 """Fixtures for the shared record: people built through the services, as users would build them."""
 
-import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from cases.models import NeedLevel, Person, User
-from cases.services import person_create
-
-
-@pytest.fixture
-def make_person(triage_officer):
-    def make(first="Amelia", last="Hartley", dob=dt.date(2015, 3, 14), actor=None, **extra) -> Person:
-        return person_create(actor=actor or triage_officer,
-                             data={"first_name": first, "last_name": last, "date_of_birth": dob, **extra})
-    return make
-
-
-def need_level(code: str) -> NeedLevel:
-    """A default need level; recreated if a transactional test's flush emptied migration 0005's rows."""
-    from importlib import import_module
-
-    levels = import_module("cases.migrations.0005_default_need_levels").LEVELS
-    code_, name, rank, meaning, description = next(lv for lv in levels if lv[0] == code)
-    return NeedLevel.objects.get_or_create(code=code_, defaults={"name": name, "rank": rank, "census_meaning": meaning,
-                                                                 "description": description})[0]
-
-
-@pytest.fixture
-def level(db):
-    return need_level
-
+from cases.models import User
+from tests.conftest import need_level  # noqa: E402,F401  (re-exported for older imports)
 
 # --- the people API (tests/cases/test_api_*.py) ----------------------------------------------------------
 

@@ -37,7 +37,7 @@ def dsl():
 
 @pytest.fixture
 def need(db):
-    from tests.cases.conftest import need_level
+    from tests.conftest import need_level
 
     return need_level
 
