@@ -40,6 +40,7 @@ NAV: list[NavEntry] = [
     NavEntry("Reports", "reporting:index", frozenset({Role.MANAGER, Role.FRONT_DOOR_MANAGER}),
              "dashboards and DfE returns"),
     NavEntry("Access audit", "cases:audit", frozenset({Role.PRIVACY_OFFICER}), "who has looked at which record"),
+    NavEntry("Notifications", "cases:notifications", ALL, "alerts, answers and outcomes for you"),
     NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), "users, agencies and teams"),
 ]
 

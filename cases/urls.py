@@ -2,10 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import notification_views, views
 
 app_name = "cases"
 urlpatterns = [
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path("notifications/<int:pk>/open/", notification_views.notification_read, name="notification_read"),
     path("people/search/", views.person_search, name="person_search"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
