@@ -37,8 +37,11 @@ def dsl():
 
 @pytest.fixture
 def need(db):
+    """All default need levels present (a transactional test elsewhere may have flushed them)."""
     from tests.conftest import need_level
 
+    for code in ("universal", "targeted_early_help", "child_in_need", "child_protection", "pre_proceedings"):
+        need_level(code)
     return need_level
 
 
