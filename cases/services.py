@@ -814,9 +814,16 @@ def notify(*, user: User, kind: str, title: str, unique_key: str, body: str = ""
 
 
 def _queue_notification_emails() -> None:
+    """Ask a worker to send the emails now. If the broker is down the user's change has still committed,
+    and the periodic email task (every 5 minutes) sends them later, so this must never fail the request."""
+    import logging
+
     from .tasks import notification_emails_send_task
 
-    notification_emails_send_task.delay()
+    try:
+        notification_emails_send_task.apply_async(retry=False)
+    except Exception:  # noqa: BLE001  (any broker failure: the beat schedule is the safety net)
+        logging.getLogger(__name__).warning("could not queue notification emails; the periodic task will send them")
 
 
 def notification_emails_send() -> int:

@@ -11,3 +11,9 @@ class FrontDoorConfig(AppConfig):
         from .services import DECISION_DEADLINE, contact_mark_breached
 
         DEADLINE_BREACH_HANDLERS[DECISION_DEADLINE] = contact_mark_breached
+
+    def seed_demo(self) -> dict:
+        """Called by `manage.py seed_demo` after the demo families exist."""
+        from .demo_data import seed_front_door_demo
+
+        return seed_front_door_demo()

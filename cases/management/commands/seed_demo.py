@@ -120,6 +120,13 @@ class Command(BaseCommand):
             users[email] = user
         self._team_memberships(users, teams, actor=users["admin@demo.test"])
         summary = "" if no_families else f", {seed_families(teams=teams)}"
+        if not no_families:
+            # Each strand seeds its own demo records through an AppConfig hook, so cases imports no strand.
+            for config in apps.get_app_configs():
+                hook = getattr(config, "seed_demo", None)
+                if hook is not None:
+                    result = hook()
+                    summary += ", " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items())
         self.stdout.write(
             f"demo data: {len(agencies)} agencies, {len(teams)} teams, {len(USERS)} users ({created} new){summary} "
             f"for {COUNCIL} (LA code {settings.COUNCIL_LA_CODE})"
