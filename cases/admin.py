@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Agency, AuditEvent, Team, User
+from .models import Agency, AuditEvent, ClosureDay, NeedLevel, Team, User
 
 
 @admin.register(Agency)
@@ -51,3 +51,20 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(NeedLevel)
+class NeedLevelAdmin(admin.ModelAdmin):
+    """The council's continuum of need: names, descriptions and order are theirs; census meanings fixed."""
+
+    list_display = ("rank", "name", "code", "census_meaning", "active")
+    list_editable = ("active",)
+    ordering = ("rank",)
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin):
+    """Council closure days beyond bank holidays: not working days for any deadline."""
+
+    list_display = ("date", "name")
+    ordering = ("-date",)
