@@ -7,6 +7,8 @@ information requests sent to it. Anything else is 404.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -22,7 +24,7 @@ from cases.services import audit_read
 from cases.workdays import Calendar
 
 from .. import selectors, services
-from ..models import OUTCOME_PLAIN_WORDS, Contact, ContactStatus, FrontDoorSettings, Outcome
+from ..models import OUTCOME_PLAIN_WORDS, Contact, ContactStatus, Decision, FrontDoorSettings, Outcome
 from .serializers import (
     ContactCreateInputSerializer,
     ContactOutputSerializer,
@@ -73,8 +75,6 @@ def _represent(contact: Contact, *, staff: bool, rag_context: tuple) -> dict:
 
 
 def _rag_context() -> tuple:
-    from django.utils import timezone
-
     return Calendar.from_database(), FrontDoorSettings.current().amber_working_hours, timezone.now()
 
 
@@ -85,12 +85,22 @@ def _contacts_for(user):
         qs = Contact.objects.filter(referrer_user=user)
     else:
         raise NotFound()
-    from django.db.models import Prefetch
-
-    from ..models import Decision
-
     return qs.prefetch_related("children", Prefetch("decisions", queryset=Decision.objects.select_related(
         "level", "signoff").order_by("decided_at", "id"))).order_by("-received_at", "-id")
+
+
+def _field_errors(exc: DjangoValidationError) -> ValidationError:
+    """A service's ValidationError as DRF's 400 with reasons keyed by field."""
+    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+
+
+def _contact_for_staff(user, pk: int, *, readers: bool = False) -> Contact:
+    """The contact for front-door staff (or, for reads, LCPPs and managers too); 404 otherwise."""
+    allowed = selectors.can_read_contacts(user) if readers else selectors.is_front_door(user)
+    contact = Contact.objects.filter(pk=pk).first() if allowed else None
+    if contact is None:
+        raise NotFound()
+    return contact
 
 
 def _audit(request, verb: str, contacts, target=None) -> None:
@@ -155,7 +165,7 @@ class ContactCreateApi(APIView):
             contact, created = services.contact_create(actor=user, data=values, children=children,
                                                        idempotency_key=key)
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+            raise _field_errors(exc) from None
         contact = _contacts_for(user).get(pk=contact.pk)
         _audit(request, "contact.viewed", [contact], target=contact)
         return Response(_represent(contact, staff=not _is_partner(user), rag_context=_rag_context()),
@@ -182,11 +192,7 @@ class ContactDecisionApi(APIView):
                    summary="Record (or, with change_reason, change) the front-door decision")
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
-        if not selectors.is_front_door(user):
-            raise NotFound()
-        contact = Contact.objects.filter(pk=pk).first()
-        if contact is None:
-            raise NotFound()
+        contact = _contact_for_staff(user, pk)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -198,7 +204,7 @@ class ContactDecisionApi(APIView):
         except services.AlreadyDecided as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+            raise _field_errors(exc) from None
         decision.contact.refresh_from_db()
         return Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -207,11 +213,7 @@ class ContactInformationRequestListApi(APIView):
     @extend_schema(tags=TAGS, responses={200: InformationRequestOutputSerializer(many=True), 404: _404},
                    summary="Information requests on a contact")
     def get(self, request: Request, pk: int) -> Response:
-        if not selectors.can_read_contacts(request.user):
-            raise NotFound()
-        contact = Contact.objects.filter(pk=pk).first()
-        if contact is None:
-            raise NotFound()
+        contact = _contact_for_staff(request.user, pk, readers=True)
         rows = contact.information_requests.select_related("agency", "contact").order_by("requested_at", "id")
         _audit(request, "contact.information_requests_viewed", [contact], target=contact)
         return Response(InformationRequestOutputSerializer(rows, many=True).data)
@@ -223,11 +225,7 @@ class ContactInformationRequestCreateApi(APIView):
                    summary="Ask a partner agency for information")
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
-        if not selectors.is_front_door(user):
-            raise NotFound()
-        contact = Contact.objects.filter(pk=pk).first()
-        if contact is None:
-            raise NotFound()
+        contact = _contact_for_staff(user, pk)
         data = InformationRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         agency = Agency.objects.filter(pk=data.validated_data["agency_id"]).first()
@@ -238,7 +236,7 @@ class ContactInformationRequestCreateApi(APIView):
                                                      question=data.validated_data["question"],
                                                      due_at=data.validated_data.get("due_at"))
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+            raise _field_errors(exc) from None
         return Response(InformationRequestOutputSerializer(info).data, status=status.HTTP_201_CREATED)
 
 
@@ -281,5 +279,5 @@ class InformationRequestRespondApi(APIView):
         except DjangoPermissionDenied:
             raise NotFound() from None
         except DjangoValidationError as exc:
-            raise ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from None
+            raise _field_errors(exc) from None
         return Response(InformationRequestOutputSerializer(info).data)
