@@ -1,0 +1,40 @@
+"""Generate a synthetic data set at a council's scale (see cases/datagen.py)."""
+
+import random
+import time
+
+from django.apps import apps
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cases.datagen import SCALES, Context, generate_people
+
+
+class Command(BaseCommand):
+    help = "Generate synthetic families, contacts and their history (small, large-la or national)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+        parser.add_argument("--seed", type=int, default=2026)
+        parser.add_argument("--part", type=int, default=0, help="For national: which part (0-based) this run is.")
+
+    def handle(self, *args, scale: str, seed: int, part: int, **options):
+        started = time.monotonic()
+        call_command("seed_demo", "--no-families", stdout=self.stdout)  # agencies, teams, users to act
+        ctx = Context(rng=random.Random(seed * 1000 + part), scale=SCALES[scale],  # noqa: S311  (synthetic data)
+                      today=timezone.localdate())
+        with transaction.atomic():
+            generate_people(ctx, part=part)
+            for config in apps.get_app_configs():
+                hook = getattr(config, "generate_dataset", None)
+                if hook is not None:
+                    hook(ctx)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+            size = cursor.fetchone()[0]
+        counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in ctx.counts.items() if k != "long_story_child")
+        self.stdout.write(f"generated {scale} (seed {seed}): {counts}; long chronology on person "
+                          f"{ctx.counts.get('long_story_child')}; database {size}; "
+                          f"{time.monotonic() - started:.0f} s")
