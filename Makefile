@@ -4,7 +4,7 @@
 PYTHON := .venv/bin/python
 UV ?= uv
 
-.PHONY: help install run test stop reset lint check bench
+.PHONY: help install run test stop reset lint check bench dataset
 
 help:
 	@echo "make run    start FFP Case (PostgreSQL, Redis, web, worker, beat, demo data) on PORT (default 8000)"
@@ -12,6 +12,7 @@ help:
 	@echo "make stop   stop a database or Redis left running by an interrupted make run"
 	@echo "make reset  stop and delete the embedded database (demo data is seeded again next run)"
 	@echo "make lint   ruff, Django's checks and the missing-migrations check"
+	@echo "make bench  generate SCALE (small; large-la) into its own embedded database and benchmark it"
 
 # Python dependencies from the committed lock file.
 .venv/.synced: pyproject.toml uv.lock
@@ -46,3 +47,9 @@ lint: install
 	$(PYTHON) -m ruff check .
 	$(PYTHON) manage.py check
 	$(PYTHON) manage.py makemigrations --check --dry-run
+
+# The benchmark runs against its own database (ffp_bench_<scale>) in the embedded cluster, generated on
+# first use: `make bench SCALE=large-la`. Results go to bench/results/.
+SCALE ?= small
+bench: install
+	$(PYTHON) -m ffp.devstack bench --scale $(SCALE)

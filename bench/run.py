@@ -1,0 +1,155 @@
+"""`make bench`: p50/p95, SQL query count and a floor for each operation, over a generated data set.
+
+    DATABASE_URL=... python bench/run.py [--runs 30]    (generate the data first: manage.py generate_dataset)
+
+The floor is the same SQL the operation ran (its reads: the audit INSERT cannot be replayed), executed
+directly on the same connection: the database's share of the time. ratio = p95 / floor p95. Results: bench/results/<date>-<scale>.json and .md.
+"""
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ffp.settings.dev")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from cases.models import ChronologyEntry, Person, User  # noqa: E402
+from cases.services import deadline_sweep  # noqa: E402
+from front_door.models import Contact  # noqa: E402
+
+RESULTS = Path(__file__).resolve().parent / "results"
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def floor_of(queries: list[dict], runs: int) -> list[float]:
+    """Time the captured SQL, run directly (reads only: a write's SQL cannot be replayed)."""
+    timings = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            start = time.perf_counter()
+            for q in queries:
+                cursor.execute(q["sql"])
+                if cursor.description:
+                    cursor.fetchall()
+            timings.append((time.perf_counter() - start) * 1000)
+    return timings
+
+
+def measure(name: str, operation, runs: int, *, floor: bool) -> dict:
+    operation()  # warm up
+    with CaptureQueriesContext(connection) as captured:
+        operation()
+    queries = [q for q in captured.captured_queries
+               if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SET "))]
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        operation()
+        timings.append((time.perf_counter() - start) * 1000)
+    row = {"operation": name, "runs": runs, "p50_ms": round(statistics.median(timings), 1),
+           "p95_ms": round(percentile(timings, 95), 1), "queries": len(queries)}
+    reads = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    if floor and reads:
+        # The reads replayed as they were sent (the audit row's INSERT is left out of the floor).
+        floor_timings = floor_of(reads, runs)
+        row["floor_p95_ms"] = round(percentile(floor_timings, 95), 1)
+        row["ratio"] = round(row["p95_ms"] / row["floor_p95_ms"], 1) if row["floor_p95_ms"] else None
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "unknown"))
+    args = parser.parse_args()
+    runs = args.runs
+    triage = User.objects.get(email="frontdoor.manager@demo.test")  # triage officer and manager
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(triage)
+    contact = Contact.objects.exclude(status="decided").order_by("decision_due_at").first()
+    long_story = (ChronologyEntry.objects.values("person_id").order_by().annotate(n=django.db.models.Count("id"))
+                  .order_by("-n").first()["person_id"])
+    child = Person.objects.filter(nhs_number__isnull=False).order_by("id").first()
+    address = child.addresses.first()
+
+    def get(path, params=None):
+        def run():
+            response = client.get(path, params or {})
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+        return run
+
+    body = {"referrer_name": "Bench", "source_code": "2A", "worry": "Benchmark contact", "consent":
+            "knows_and_agrees", "children": [{"person_id": child.pk}]}
+
+    def submit():
+        response = client.post("/api/v1/contacts/", body, content_type="application/json",
+                               HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+        if response.status_code != 201:
+            raise SystemExit(f"submission answered {response.status_code}: {response.content[:200]}")
+        submit.last = response.json()["id"]
+
+    def decide():
+        submit()
+        response = client.post(f"/api/v1/contacts/{submit.last}/decision/", {
+            "outcome": 7, "level": "targeted_early_help", "rationale": "Benchmark"}, content_type="application/json")
+        if response.status_code != 201:
+            raise SystemExit(f"decision answered {response.status_code}: {response.content[:200]}")
+
+    rows = [
+        measure("triage queue", get("/front-door/"), runs, floor=True),
+        measure("contact detail", get(f"/front-door/contacts/{contact.pk}/"), runs, floor=True),
+        measure("child record", get(f"/cases/people/{child.pk}/"), runs, floor=True),
+        measure("chronology (300 entries)", get(f"/cases/people/{long_story}/chronology/"), runs, floor=True),
+        measure("person search: fuzzy name", get("/cases/people/search/", {"name": f"{child.first_name}e "
+                                                                           f"{child.last_name}"}), runs, floor=True),
+        measure("person search: NHS number", get("/cases/people/search/", {"nhs_number": child.nhs_number}), runs,
+                floor=True),
+        measure("person search: postcode", get("/cases/people/search/", {"postcode": address.postcode}), runs,
+                floor=True),
+        measure("referral submission (API)", submit, runs, floor=False),
+        measure("submission + decision (API)", decide, runs, floor=False),
+        measure("deadline sweep, all open", lambda: deadline_sweep(now=timezone.now()), runs, floor=False),
+        measure("front-door dashboard", get("/front-door/dashboard/"), runs, floor=True),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
+        size = cursor.fetchone()[0]
+    meta = {"when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "scale": args.scale,
+            "people": Person.objects.count(), "contacts": Contact.objects.count(), "database_size": size,
+            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}}
+    RESULTS.mkdir(exist_ok=True)
+    stem = RESULTS / f"{timezone.localdate():%Y-%m-%d}-{args.scale}"
+    stem.with_suffix(".json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
+    lines = [f"Scale {args.scale}: {meta['people']:,} people, {meta['contacts']:,} contacts, database {size}; "
+             f"{meta['machine']['cpus']} CPUs, Python {meta['machine']['python']}", "",
+             "| operation | p50 ms | p95 ms | queries | floor p95 ms | ratio |", "|---|---|---|---|---|---|"]
+    for r in rows:
+        lines.append(f"| {r['operation']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
+                     f"{r.get('floor_p95_ms', '')} | {r.get('ratio', '')} |")
+    stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
