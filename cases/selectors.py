@@ -81,33 +81,42 @@ def _name_parts(name: str) -> tuple[str, str]:
 
 
 def _candidates(criteria: SearchCriteria, qs: QuerySet[Person]) -> QuerySet[Person]:
-    """Rows worth scoring: a name that is similar or sounds alike, or an exact identifier, each
-    condition served by an index (trigram GIN, phonetic btree, NHS unique, DOB btree, postcode btree)."""
-    conditions = Q()
+    """Rows worth scoring: a name that is similar or sounds alike, or an exact identifier.
+
+    Each condition is its own query, served by its own index (trigram GIN, phonetic btree, NHS unique,
+    DOB btree, postcode btree), and the union of their ids is scored. One query OR-ing them together
+    defeats the indexes: at 700,000 people it became a sequential scan (600 ms against 15 ms)."""
     name = " ".join(criteria.name.lower().split())
     first, last = _name_parts(name)
+    similarity = Greatest(TrigramSimilarity("search_name", name), Value(0.0)) if name else Value(0.0)
+    id_sets = []
     if name:
-        conditions |= Q(search_name__trigram_similar=name)
         last_sound = Func(Value(last), function="dmetaphone")
         if first:
-            conditions |= Q(last_name_phonetic=last_sound, first_name_phonetic=Func(Value(first),
-                                                                                   function="dmetaphone"))
+            sounds = Q(last_name_phonetic=last_sound, first_name_phonetic=Func(Value(first), function="dmetaphone"))
         else:
-            conditions |= Q(last_name_phonetic=last_sound) | Q(first_name_phonetic=last_sound)
-        conditions |= Q(pk__in=PersonName.objects.filter(last_name__iexact=last).values("person_id"))
+            sounds = Q(last_name_phonetic=last_sound) | Q(first_name_phonetic=last_sound)
+        for condition in (Q(search_name__trigram_similar=name), sounds):
+            id_sets.append(qs.filter(condition).annotate(s=similarity).order_by("-s", "id")
+                           .values_list("pk", flat=True)[:_CANDIDATE_LIMIT])
+        id_sets.append(PersonName.objects.filter(last_name__iexact=last).values_list(
+            "person_id", flat=True)[:_CANDIDATE_LIMIT])
     nhs = validators.normalise_nhs_number(criteria.nhs_number)
     if nhs:
-        conditions |= Q(nhs_number=nhs)
+        id_sets.append(qs.filter(nhs_number=nhs).values_list("pk", flat=True))
     if criteria.date_of_birth and not name:
         span = timedelta(days=criteria.dob_range_days)
-        conditions |= Q(date_of_birth__range=(criteria.date_of_birth - span, criteria.date_of_birth + span))
+        id_sets.append(qs.filter(date_of_birth__range=(criteria.date_of_birth - span, criteria.date_of_birth + span))
+                       .order_by("id").values_list("pk", flat=True)[:_CANDIDATE_LIMIT])
     if criteria.postcode.strip() and not name:
         postcode = criteria.postcode.replace(" ", "").upper()
-        conditions |= Q(pk__in=Address.objects.filter(postcode_normalised=postcode).values("person_id"))
-    qs = qs.filter(conditions)
+        id_sets.append(Address.objects.filter(postcode_normalised=postcode).order_by("person_id")
+                       .values_list("person_id", flat=True)[:_CANDIDATE_LIMIT])
+    ids = {pk for id_set in id_sets for pk in id_set}
+    qs = qs.filter(pk__in=ids)
     if name:
         qs = qs.annotate(
-            name_similarity=Greatest(TrigramSimilarity("search_name", name), Value(0.0)),
+            name_similarity=similarity,
             last_sounds=ExpressionWrapper(Q(last_name_phonetic=Func(Value(last), function="dmetaphone")),
                                           output_field=BooleanField()),
             first_sounds=ExpressionWrapper(Q(first_name_phonetic=Func(Value(first or last), function="dmetaphone")),
