@@ -1,9 +1,11 @@
 """`make bench`: p50/p95, SQL query count and a floor for each operation, over a generated data set.
 
-    DATABASE_URL=... python bench/run.py [--runs 30]    (generate the data first: manage.py generate_dataset)
+    DATABASE_URL=... python bench/run.py [--runs 30]
+(generate the data first with manage.py generate_dataset; `make bench SCALE=...` does both)
 
 The floor is the same SQL the operation ran (its reads: the audit INSERT cannot be replayed), executed
-directly on the same connection: the database's share of the time. ratio = p95 / floor p95. Results: bench/results/<date>-<scale>.json and .md.
+directly on the same connection: the database's share of the time. ratio = p95 / floor p95.
+Results: bench/results/<date>-<scale>.json and .md.
 """
 
 import argparse
@@ -18,7 +20,7 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ffp.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ffp.settings.bench")
 
 import django  # noqa: E402
 
