@@ -79,7 +79,11 @@ def move_sequence(table: str) -> None:
 
 
 def synthetic_nhs_numbers(rng: random.Random):
-    """Valid NHS numbers in the 999 test range, each once, in a shuffled but reproducible order."""
+    """Valid NHS numbers in the 999 test range, each once (also across runs that add to a data set), in
+    a shuffled but reproducible order. The range holds about 910,000; beyond that people get none."""
+    from .models import Person
+
+    taken = set(Person.objects.filter(nhs_number__startswith="999").values_list("nhs_number", flat=True))
     bodies = list(range(1_000_000))
     rng.shuffle(bodies)
     for body in bodies:
@@ -88,7 +92,7 @@ def synthetic_nhs_numbers(rng: random.Random):
         check = 11 - total % 11
         if check == 11:
             check = 0
-        if check == 10:
+        if check == 10 or digits + str(check) in taken:
             continue
         yield digits + str(check)
 

@@ -283,7 +283,10 @@ def family_network(*, person: Person) -> list[dict]:
 
 def chronology_for_person(*, person: Person, strand: str = "", significant_only: bool = False,
                           date_from: date | None = None, date_to: date | None = None) -> QuerySet[ChronologyEntry]:
-    qs = ChronologyEntry.objects.filter(person=person).select_related("author", "source_agency")
+    # Only what a chronology shows: its rows are the longest list on a child's record.
+    qs = ChronologyEntry.objects.filter(person=person).select_related("author", "source_agency").only(
+        "occurred_at", "strand", "kind", "summary", "significant", "link", "target_type", "target_id", "person_id",
+        "author__full_name", "source_agency__name")
     if strand:
         qs = qs.filter(strand=strand)
     if significant_only:

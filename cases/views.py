@@ -245,6 +245,10 @@ def _kind_label(kind: str) -> str:
 def _entries_for_display(entries) -> list[ChronologyEntry]:
     rows = list(entries)
     for entry in rows:
+        # Formatted once here: Django's date filter, three times a row, was a fifth of the page's time.
+        when = timezone.localtime(entry.occurred_at)
+        entry.when_iso, entry.when_date, entry.when_time = (when.isoformat(), f"{when.day} {when:%b %Y}",
+                                                            f"{when:%H:%M}")
         entry.safe_link = _safe_link(entry.link)
         entry.strand_tag = STRAND_TAGS.get(entry.strand, "govuk-tag--grey")
         entry.kind_label = _kind_label(entry.kind)

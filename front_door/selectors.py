@@ -49,6 +49,8 @@ class QueueRow:
     contact: Contact
     rag: str
     hours_left: float
+    due_label: str = ""
+    child_names: tuple[str, ...] = ()
 
 
 # --- the triage queue -------------------------------------------------------------------------------------
@@ -86,7 +88,13 @@ def queue_rows(contacts, *, now: dt.datetime | None = None) -> list[QueueRow]:
     rows = []
     for contact in contacts:
         left = calendar.working_hours_left(now, contact.decision_due_at)
-        rows.append(QueueRow(contact=contact, hours_left=left,
+        due = contact.decision_due_at.astimezone(LONDON)
+        # Labels made here once: per-row template includes and date filters were most of the page's time.
+        names = tuple(child.person.display_name if child.person_id else (
+            f"{child.given_name} (not matched)" if child.given_name else "Unidentified child")
+            for child in contact.children.all())
+        rows.append(QueueRow(contact=contact, hours_left=left, due_label=f"{due:%a} {due.day} {due:%b %H:%M}",
+                             child_names=names,
                              rag=contact_rag(due_at=contact.decision_due_at, now=now, calendar=calendar,
                                              amber_hours=amber)))
     return rows
