@@ -54,7 +54,8 @@ class Contact(TimeStampedModel):
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         ContactStatus.RECEIVED: {ContactStatus.IN_TRIAGE, ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
         ContactStatus.IN_TRIAGE: {ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
-        ContactStatus.AWAITING_SIGNOFF: {ContactStatus.DECIDED, ContactStatus.IN_TRIAGE},
+        ContactStatus.AWAITING_SIGNOFF: {ContactStatus.DECIDED, ContactStatus.IN_TRIAGE,
+                                         ContactStatus.AWAITING_SIGNOFF},
         ContactStatus.DECIDED: {ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
     }
 

@@ -232,7 +232,9 @@ def information_request_send(*, contact: Contact, actor: User, agency, question:
     now = timezone.now()
     if due_at is None:
         hours = FrontDoorSettings.current().information_request_working_hours
-        due_at = min(Calendar.from_database().add_working_hours(now, hours), contact.decision_due_at)
+        due_at = Calendar.from_database().add_working_hours(now, hours)
+        if contact.decision_due_at > now:  # wanted before the decision only while that is still ahead
+            due_at = min(due_at, contact.decision_due_at)
     if due_at <= now:
         raise ValidationError({"due_at": ["The answer must be due in the future"]})
     request = InformationRequest.objects.create(contact=contact, agency=agency, question=question.strip(),
@@ -334,7 +336,7 @@ def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedL
         change_reason=change_reason.strip())
     new_status = ContactStatus.AWAITING_SIGNOFF if signoff_required else ContactStatus.DECIDED
     if new_status not in Contact.TRANSITIONS[contact.status]:
-        raise InvalidTransition(contact.status, new_status)
+        raise InvalidTransition(contact.status, str(new_status))
     Contact.objects.filter(pk=contact.pk).update(status=new_status, decided_at=contact.decided_at or now,
                                                  updated_at=now)
     # The statutory clock stops when the decision is recorded (sign-off is the manager's check on it).
