@@ -1,10 +1,24 @@
-"""Demo contacts in every state, made through the front-door services by the demo users.
+"""Demo contacts in every state, made through the front-door services by the demo users (seed_demo calls
+`seed_front_door_demo` through FrontDoorConfig.seed_demo, after the demo families exist).
 
-Idempotent: each contact carries an idempotency key "demo-N" for its recorder, so a second run finds
-it and does nothing more. Called by `seed_demo` after the families exist.
+What a demo shows: contacts just received and not yet assigned (one about a child nobody can name yet);
+contacts in triage with information requests to the police and to health, open and answered; a decision of
+no further action awaiting the manager's sign-off; decisions of several outcomes (child in need and early
+help open episodes and Family Help allocation requests; a strategy discussion goes to the LCPPs); partner
+referrals made through the partner route, so the school DSLs see their outcomes; contacts due within a
+few working hours (amber) and contacts two and three working days old (overdue, red).
+
+Children are demo records picked by their stable names (cases.demo_data draws names from a fixed seed)
+where they exist; partners describe children by name only, and triage then matches them to the records.
+
+Idempotent: each contact carries the idempotency key "demo-<n>" of its recorder, so a second run finds every
+contact already made and writes nothing (not even an audit row).
 """
 
+from __future__ import annotations
+
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,122 +27,187 @@ from cases.models import NeedLevel, Person, User
 from cases.workdays import LONDON, Calendar
 
 from . import services
-from .models import Outcome
+from .models import Contact, ContactStatus, Outcome
+
+KEY_PREFIX = "demo-"
+TRIAGE, MANAGER = "triage@demo.test", "frontdoor.manager@demo.test"
+SCHOOL, OTHER_SCHOOL = "school.dsl@demo.test", "other.school.dsl@demo.test"
+POLICE, HEALTH = "police@demo.test", "health@demo.test"
+LEVEL_FOR = {Outcome.CHILD_IN_NEED: "child_in_need", Outcome.EARLY_HELP: "targeted_early_help",
+             Outcome.STRATEGY_DISCUSSION: "child_protection", Outcome.NO_FURTHER_ACTION: "universal"}
 
 
-def _user(email: str) -> User:
-    return User.objects.get(email=email)
+@dataclass
+class DemoContact:
+    key: str
+    recorder: str  # a demo user's email: a partner referrer's contacts go through the partner route
+    child: tuple[str, str]  # (first, last): a demo record if one has that name, else details only
+    worry: str
+    categories: list[str]
+    received: str  # "now-<minutes>", "due-soon", or "<n>-working-days"
+    source_code: str = "2A"
+    referrer: str = ""  # who called, for contacts the front door records
+    urgent: bool = False
+    description: str = ""  # for a child nobody can name
+    assign: bool = False
+    requests: list[tuple[str, str, str]] = field(default_factory=list)  # (agency user, question, answer or "")
+    outcome: int | None = None
+    rationale: str = ""
+    advice: str = ""
+    signed_off: bool = False
 
 
-def _working_days_ago(calendar: Calendar, days: int, at: dt.time) -> dt.datetime:
-    day = timezone.localdate()
+CONTACTS = [
+    DemoContact("1", SCHOOL, ("Maisie", "Tranter"), received="now-40",
+                worry="Maisie told her teacher that her dad hits her mum when he has been drinking, and that she "
+                      "hides in her room.", categories=["domestic_abuse", "substance_misuse"]),
+    DemoContact("2", TRIAGE, ("", ""), received="now-75", source_code="1D", referrer="Bus driver (by phone)",
+                description="A girl of about 10, seen alone at the bus station after 10pm twice this week.",
+                worry="A girl of about 10 was alone at the bus station late at night twice this week; she got into "
+                      "a car with an older man.", categories=["exploitation"], urgent=True),
+    DemoContact("3", TRIAGE, ("Kacper", "Nowak"), received="due-soon", source_code="3B", assign=True,
+                referrer="Health visitor (by phone)", categories=["neglect"],
+                worry="Home very cold and little food in the house at the new birth visit for Kacper's sister.",
+                requests=[(POLICE, "Any incidents at the family's address in the last year?", "")]),
+    DemoContact("4", TRIAGE, ("Bilal", "Abdi"), received="now-180", source_code="6", assign=True,
+                referrer="PC on the domestic abuse desk (by email)", categories=["domestic_abuse"],
+                worry="Police called to a row between Bilal's carers at 2am; Bilal was in the house.",
+                requests=[(POLICE, "Previous call-outs to this address?", "Two call-outs this year, both verbal "
+                           "arguments; no arrests. Bilal was present at one."),
+                          (HEALTH, "Is Bilal up to date with health checks, and any concerns from the GP?", "")]),
+    DemoContact("5", OTHER_SCHOOL, ("Ava", "Holloway"), received="now-150", assign=True,
+                worry="Ava has missed 12 days this half term and looks exhausted; she says she is looking after "
+                      "her mum.", categories=["school_attendance", "parental_mental_health"],
+                requests=[(HEALTH, "Is Ava's mum known to mental health services?", "Known to the community "
+                           "mental health team; last seen six weeks ago, missed her last two appointments.")]),
+    DemoContact("6", TRIAGE, ("Malachi", "Clarke"), received="now-120", source_code="1D",
+                referrer="Anonymous neighbour (by phone)", categories=["other"],
+                worry="Children playing in the street until late most evenings.",
+                outcome=Outcome.NO_FURTHER_ACTION, rationale="Older children, playing near home; grandmother "
+                "supervising from the window. No indication of harm.",
+                advice="Caller given the number of the local youth service and told how to call again."),
+    DemoContact("7", SCHOOL, ("Freddie", "Haworth"), received="now-300",
+                worry="Freddie has said his stepdad locks him in his room when he misbehaves.",
+                categories=["emotional_abuse"], outcome=Outcome.CHILD_IN_NEED,
+                rationale="Allegation needs assessing with the family already known; no immediate risk of "
+                          "significant harm. Section 17 assessment."),
+    DemoContact("8", SCHOOL, ("Nusrat", "Miah"), received="now-260",
+                worry="Nusrat's mum asked the school for help with routines and her brother's behaviour.",
+                categories=["other"], outcome=Outcome.EARLY_HELP,
+                rationale="Family asking for help; needs met by targeted Family Help."),
+    DemoContact("9", OTHER_SCHOOL, ("Mason", "Fletcher"), received="now-220",
+                worry="Mason is a young carer and is falling behind; he asked for someone to talk to.",
+                categories=["school_attendance"], outcome=Outcome.EARLY_HELP,
+                rationale="Young carer's needs: Family Help with the young carers' service."),
+    DemoContact("10", SCHOOL, ("Leo", "Hadley"), received="now-330",
+                worry="Leo came to school without a coat in the rain twice this week.", categories=["neglect"],
+                outcome=Outcome.NO_FURTHER_ACTION, signed_off=True,
+                rationale="Family already working with Family Help; coats provided by the school's hardship fund.",
+                advice="School told to raise it with Leo's Family Help worker, and to call again if it continues."),
+    DemoContact("11", TRIAGE, ("Nana", "Owusu"), received="now-200", source_code="6", urgent=True,
+                referrer="Police (by email)", categories=["physical_abuse"],
+                worry="Nana's mother's partner was arrested after an assault; Nana has a mark on her cheek.",
+                outcome=Outcome.STRATEGY_DISCUSSION, signed_off=True,
+                rationale="Reasonable cause to suspect significant harm: strategy discussion today."),
+    DemoContact("12", TRIAGE, ("Riya", "Parmar"), received="2-working-days", source_code="6", assign=True,
+                referrer="Police (by email)", categories=["domestic_abuse"],
+                worry="Police attended a domestic incident at Riya's home; the children were present."),
+    DemoContact("13", SCHOOL, ("Jayden", "Marsh"), received="3-working-days", urgent=True,
+                worry="Jayden has a burn on his hand he will not explain; his mum did not collect him yesterday.",
+                categories=["physical_abuse", "neglect"]),
+    DemoContact("14", OTHER_SCHOOL, ("Ellie", "Carter"), received="due-soon",
+                worry="Ellie's older brother has been seen giving her cigarettes and collecting her in a car.",
+                categories=["exploitation"]),
+]
+
+
+def _person(first: str, last: str) -> Person | None:
+    if not first and not last:
+        return None
+    return (Person.objects.filter(first_name=first, last_name=last, restricted=False, merged_into__isnull=True)
+            .order_by("pk").first())
+
+
+def _received_at(spec: str, *, calendar: Calendar, now: dt.datetime) -> dt.datetime:
+    if spec.startswith("now-"):
+        return now - dt.timedelta(minutes=int(spec[4:]))
+    if spec == "due-soon":
+        # Received on the working day before the due time, so the decision falls due in about 2.5 working hours.
+        due = calendar.add_working_hours(now, 2.5).astimezone(LONDON)
+        day = due.date() - dt.timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= dt.timedelta(days=1)
+        return dt.datetime.combine(day, due.time().replace(microsecond=0), tzinfo=LONDON)
+    days = int(spec.split("-")[0])
+    day = now.astimezone(LONDON).date()
     for _ in range(days):
         day -= dt.timedelta(days=1)
         while not calendar.is_working_day(day):
             day -= dt.timedelta(days=1)
-    return dt.datetime.combine(day, at, tzinfo=LONDON)
+    return dt.datetime.combine(day, dt.time(11, 15), tzinfo=LONDON)
 
 
-def seed_front_door_demo() -> dict:
-    triage, manager = _user("triage@demo.test"), _user("frontdoor.manager@demo.test")
-    school, other_school = _user("school.dsl@demo.test"), _user("other.school.dsl@demo.test")
-    police, health = _user("police@demo.test"), _user("health@demo.test")
-    calendar = Calendar.from_database()
-    now = timezone.now()
-    # Children without a restriction, in a stable order, to name in staff-recorded contacts.
-    kids = [p for p in Person.objects.filter(restricted=False, merged_into__isnull=True,
-                                             date_of_birth__gt=timezone.localdate() - dt.timedelta(days=17 * 365))
-            .order_by("la_child_id")[:12]]
-    level = {lv.code: lv for lv in NeedLevel.objects.all()}
-
-    def contact(key: str, actor: User, *, children, **data):
-        base = {"referrer_name": actor.full_name, "referrer_role": actor.job_title, "source_code": "2A",
-                "worry": "Demo worry.", "categories": ["neglect"], "consent": "knows_and_agrees"}
-        base.update(data)
-        return services.contact_create(actor=actor, data=base, children=children, idempotency_key=f"demo-{key}")
-
+def seed_front_door_demo(stdout=None) -> dict:
+    """Add the demo contacts that are not there yet. Returns counts for seed_demo's summary."""
+    users = {u.email: u for u in User.objects.filter(email__in=[TRIAGE, MANAGER, SCHOOL, OTHER_SCHOOL, POLICE,
+                                                                HEALTH])}
+    missing = {TRIAGE, MANAGER, SCHOOL, OTHER_SCHOOL, POLICE, HEALTH} - set(users)
+    if missing:
+        raise LookupError(f"Run seed_demo first: demo users missing ({', '.join(sorted(missing))})")
+    calendar, now = Calendar.from_database(), timezone.now()
+    levels = {lv.code: lv for lv in NeedLevel.objects.filter(code__in=LEVEL_FOR.values())}
     made = 0
     with transaction.atomic():
-        # 1. A school's referral, just received, nobody on it yet; the child still to be matched.
-        c, new = contact("1", school, children=[{"given_first_name": "Maisie", "given_last_name": "Tranter",
-                                                  "given_date_of_birth": dt.date(2018, 2, 11)}],
-                         worry="Maisie said her dad hits her mum when he has been drinking.",
-                         categories=["domestic_abuse", "substance_misuse"])
-        made += new
-        # 2. In triage with the police asked what they know.
-        if kids:
-            c, new = contact("2", triage, children=[{"person": kids[0]}], source_code="3B", urgent=True,
-                             referrer_name="Health visitor (by phone)", categories=["neglect"],
-                             worry="Baby underweight; home very cold; parent not answering the door.")
-            if new:
-                services.contact_assign(contact=c, actor=triage, assignee=triage)
-                services.information_request_send(contact=c, actor=triage, agency=police.agency,
-                                                  question="Any incidents at the family's address this year?")
+        for spec in CONTACTS:
+            contact = _make(spec, users=users, levels=levels, calendar=calendar, now=now)
+            if contact is not None:
                 made += 1
-        # 3. In triage with health's answer in.
-        if len(kids) > 1:
-            c, new = contact("3", triage, children=[{"person": kids[1]}], source_code="1A",
-                             referrer_name="Grandmother (by phone)", categories=["parental_mental_health"],
-                             worry="Mum has stopped taking her medication and the children are missing school.")
-            if new:
-                services.contact_assign(contact=c, actor=triage, assignee=triage)
-                request = services.information_request_send(contact=c, actor=triage, agency=health.agency,
-                                                            question="Is mum known to mental health services?")
-                services.information_request_respond(request=request, actor=health,
-                                                     response="Known to the community mental health team; "
-                                                              "last seen six weeks ago.")
-                made += 1
-        # 4. Awaiting sign-off: no further action.
-        if len(kids) > 2:
-            c, new = contact("4", triage, children=[{"person": kids[2]}], source_code="1D",
-                             referrer_name="Anonymous neighbour", categories=["other"],
-                             worry="Children playing outside late in the evening.")
-            if new:
-                services.decision_record(contact=c, actor=triage, outcome=Outcome.NO_FURTHER_ACTION,
-                                         level=level["universal"], rationale="Older children, parents supervising.",
-                                         advice="Advice on local youth provision given to the caller.")
-                made += 1
-        # 5. A partner's referral decided as child in need: the school sees the outcome.
-        if len(kids) > 3:
-            c, new = contact("5", other_school, children=[{"given_first_name": kids[3].first_name,
-                                                           "given_last_name": kids[3].last_name}],
-                             worry="Persistent absence and a disclosure of going without food.")
-            if new:
-                services.contact_child_link(contact_child=c.children.get(), person=kids[3], actor=triage)
-                services.decision_record(contact=c, actor=triage, outcome=Outcome.CHILD_IN_NEED,
-                                         level=level["child_in_need"], rationale="Needs a s17 assessment.")
-                made += 1
-        # 6. Early help.
-        if len(kids) > 4:
-            c, new = contact("6", school, children=[{"given_first_name": kids[4].first_name,
-                                                     "given_last_name": kids[4].last_name}],
-                             worry="Parent asked the school for help with routines and behaviour.",
-                             categories=["other"])
-            if new:
-                services.contact_child_link(contact_child=c.children.get(), person=kids[4], actor=triage)
-                services.decision_record(contact=c, actor=triage, outcome=Outcome.EARLY_HELP,
-                                         level=level["targeted_early_help"], rationale="Family want support.")
-                made += 1
-        # 7-8. Overdue: received two and three working days ago, not decided.
-        if len(kids) > 6:
-            for key, days, kid, urgent in (("7", 2, kids[5], False), ("8", 3, kids[6], True)):
-                c, new = contact(key, triage, children=[{"person": kid}], source_code="6",
-                                 referrer_name="Police (by email)", categories=["domestic_abuse"], urgent=urgent,
-                                 received_at=_working_days_ago(calendar, days, dt.time(11, 15)),
-                                 worry="Police attended a domestic incident; children present.")
-                made += new
-        # 9. A child nobody can name yet.
-        c, new = contact("9", triage, children=[{"description": "A girl of about 10 seen alone at the bus station "
-                                                                "late at night, twice this week."}],
-                         source_code="1D", referrer_name="Bus driver (by phone)", categories=["exploitation"])
-        made += new
-        # 10. Due soon: received just under a working day ago.
-        if len(kids) > 7:
-            c, new = contact("10", school, children=[{"given_first_name": kids[7].first_name,
-                                                      "given_last_name": kids[7].last_name}],
-                             received_at=max(now - dt.timedelta(hours=22), _working_days_ago(calendar, 1,
-                                                                                              dt.time(9, 0))),
-                             worry="Unexplained bruise on the child's face.", categories=["physical_abuse"])
-            made += new
-    del manager
-    return {"contacts_new": made}
+                if stdout is not None:
+                    stdout.write(f"front door: {contact.reference} ({contact.get_status_display()})\n")
+    demo = Contact.objects.filter(idempotency_key__startswith=KEY_PREFIX)
+    return {"contacts": made, "open_contacts": demo.exclude(status=ContactStatus.DECIDED).count()}
+
+
+def _make(spec: DemoContact, *, users: dict[str, User], levels: dict, calendar: Calendar,
+          now: dt.datetime) -> Contact | None:
+    """One demo contact and what happened to it; None when it was already there."""
+    recorder, triage = users[spec.recorder], users[TRIAGE]
+    partner = spec.recorder in (SCHOOL, OTHER_SCHOOL)
+    first, last = spec.child
+    person = _person(first, last)
+    if partner or person is None:
+        # Partners never see records: they describe the child, and triage matches the description.
+        child = {"given_first_name": first, "given_last_name": last, "description": spec.description,
+                 "given_date_of_birth": person.date_of_birth if person else None}
+    else:
+        child = {"person": person}
+    data = {"referrer_name": spec.referrer or recorder.full_name, "referrer_role": "" if spec.referrer else
+            recorder.job_title, "referrer_email": "" if spec.referrer else recorder.email,
+            "source_code": spec.source_code, "worry": spec.worry, "categories": spec.categories,
+            "urgent": spec.urgent, "consent": "knows_and_agrees" if partner else "does_not_know",
+            "received_at": _received_at(spec.received, calendar=calendar, now=now),
+            "channel": "partner_form" if partner else ("email" if "email" in spec.referrer else "phone")}
+    contact, created = services.contact_create(actor=recorder, data=data, children=[child],
+                                               idempotency_key=f"{KEY_PREFIX}{spec.key}")
+    if not created:
+        return None
+    if person is not None and partner:
+        services.contact_child_link(contact_child=contact.children.get(), person=person, actor=triage)
+    if spec.assign:
+        services.contact_assign(contact=contact, actor=triage, assignee=triage)
+    for email, question, answer in spec.requests:
+        agency_user = users[email]
+        request = services.information_request_send(contact=contact, actor=triage, agency=agency_user.agency,
+                                                    question=question)
+        if answer:
+            services.information_request_respond(request=request, actor=agency_user, response=answer)
+    # A decision that opens work needs every child matched to a record (without the demo families, it waits).
+    if spec.outcome is not None and (person is not None or spec.outcome == Outcome.NO_FURTHER_ACTION):
+        decision = services.decision_record(contact=contact, actor=triage, outcome=spec.outcome,
+                                            level=levels[LEVEL_FOR[spec.outcome]], rationale=spec.rationale,
+                                            advice=spec.advice)
+        if spec.signed_off and decision.signoff_required:
+            services.decision_signoff(decision=decision, actor=users[MANAGER], agreed=True,
+                                      comment="Agreed.")
+    contact.refresh_from_db()
+    return contact

@@ -1,36 +1,73 @@
-"""Front-door pages: selector -> form -> one service -> redirect. Out of scope is 404, never 403."""
+"""Front-door pages: selector -> form -> one service -> redirect with a message.
+
+Out of scope is 404, never 403: a page a user may not use does not exist for them, and a PermissionDenied
+from a service becomes a 404 too. Every page that shows a child's data writes one read-audit row.
+"""
 
 import datetime as dt
+import re
 import uuid
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Person, Role, Team, User
-from cases.selectors import person_find_duplicates
+from cases.models import Role, Team, User
+from cases.permissions import person_scope
+from cases.selectors import person_find_duplicates, person_get_for_user
 from cases.services import audit_read, person_create
-from cases.workdays import LONDON
+from cases.workdays import LONDON, Calendar
+from ffp.exceptions import InvalidTransition
 
 from . import selectors, services
 from .forms import (
+    COUNCIL_AGENCY_TYPES,
+    MAX_CHILDREN,
+    SOURCE_FOR_AGENCY,
     AssignForm,
     ChildFormSet,
-    ContactForm,
     DecisionForm,
     InformationRequestForm,
+    MatchChooseForm,
+    MatchCreateForm,
+    MatchSearchForm,
+    PartnerReferralForm,
+    QueueFilterForm,
     ResponseForm,
     SignoffForm,
     StaffContactForm,
+    outcome_hints,
+    source_label,
 )
-from .models import ContactChild, ContactStatus, Decision, FrontDoorSettings
+from .models import (
+    Contact,
+    ContactChild,
+    ContactStatus,
+    Decision,
+    DecisionSignoff,
+    FrontDoorSettings,
+    InformationRequest,
+    Outcome,
+    WorryCategory,
+)
 
-QUEUE_PAGE_SIZE = 50
+PAGE_SIZE = 50
+# The RAG status in words (the colour only repeats them), as GOV.UK tags.
+RAG_TAGS = {selectors.Rag.RED: ("Overdue", "govuk-tag--red"), selectors.Rag.AMBER: ("Due soon", "govuk-tag--orange"),
+            selectors.Rag.GREEN: ("On track", "govuk-tag--green")}
+REFERRAL_SENT = "front_door.referral_sent"  # session key: show the confirmation panel once, after sending
+_CHILD_ERROR = re.compile(r"^Child (\d+): (.*)$", re.DOTALL)
+
+
+# --- small helpers -------------------------------------------------------------------------------------------
 
 
 def _require(condition: bool) -> None:
@@ -38,300 +75,607 @@ def _require(condition: bool) -> None:
         raise Http404
 
 
-def _child_ids(contact) -> list[int]:
-    return [c.person_id for c in contact.children.all() if c.person_id]
+def _denied_is_not_found(view):
+    """A service's PermissionDenied is shown as a missing page, like every other refusal."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            raise Http404 from None
+
+    return wrapper
 
 
-# --- the queue ------------------------------------------------------------------------------------------
+def _page(items, number) -> tuple[Page, list]:
+    page = Paginator(items, PAGE_SIZE).get_page(number)
+    page_range = [n if isinstance(n, int) else None
+                  for n in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)]
+    return page, page_range
+
+
+def _front_door_staff():
+    return (User.objects.filter(groups__name__in=selectors.FRONT_DOOR_ROLES, is_active=True)
+            .distinct().order_by("full_name", "id"))
+
+
+def _duration(hours: float) -> str:
+    """'2 hours 5 minutes'; from two days on, whole days ('19 days')."""
+    if abs(hours) >= 48:
+        days = int(abs(hours) // 24)
+        return f"{days} days"
+    minutes = round(abs(hours) * 60)
+    whole, rest = divmod(minutes, 60)
+    parts = [f"{whole} hour{'' if whole == 1 else 's'}"] if whole else []
+    if rest or not whole:
+        parts.append(f"{rest} minute{'' if rest == 1 else 's'}")
+    return " ".join(parts)
+
+
+def _time_left(hours: float) -> str:
+    return f"{_duration(hours)} overdue" if hours <= 0 else f"{_duration(hours)} left"
+
+
+def _add_service_errors(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
+    """A service's ValidationError onto the form, with the service's names for fields mapped to the form's."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for key, found in exc.message_dict.items():
+        name = (aliases or {}).get(key, key)
+        form.add_error(name if name in form.fields else None, found)
+
+
+def _age_text(born: dt.date | None, today: dt.date) -> str:
+    if born is None:
+        return "age not known"
+    if born > today:
+        return "not yet born"
+    years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    if years < 1:
+        months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+        return f"{months} month{'' if months == 1 else 's'}"
+    return f"{years}"
+
+
+def _first_name_and_age(child: ContactChild, today: dt.date) -> str:
+    """What a partner agency is shown of a child: a first name and an age, nothing more."""
+    person = child.person
+    first = child.given_first_name
+    born = child.given_date_of_birth
+    if person is not None and not person.restricted:
+        first, born = first or person.first_name, born or person.date_of_birth
+    return f"{first or 'Name not known'}, {_age_text(born, today)}"
+
+
+def _matched_ids(children) -> list[int]:
+    return [c.person_id for c in children if c.person_id]
+
+
+# --- the triage queue -----------------------------------------------------------------------------------------
+
+
+def _queue_filters(values: dict, user: User) -> dict:
+    assignee = values.get("assignee", "")
+    filters = {"status": values.get("status", ""), "urgent": {"yes": True, "no": False}.get(values.get("urgent"))}
+    if values.get("team"):
+        filters["team_id"] = values["team"].pk
+    if assignee == "me":
+        filters["assignee_id"] = user.pk
+    elif assignee == "unassigned":
+        filters["unassigned"] = True
+    elif assignee.isdigit():
+        filters["assignee_id"] = int(assignee)
+    return filters
 
 
 @login_required
+@require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     _require(selectors.is_front_door(user))
-    params = request.GET
-    assignee = params.get("assignee", "")
-    urgent = {"yes": True, "no": False}.get(params.get("urgent", ""))
-    team_id = int(params["team"]) if params.get("team", "").isdigit() else None
-    contacts = selectors.contact_queue(
-        user=user, team_id=team_id, unassigned=assignee == "unassigned",
-        assignee_id=user.pk if assignee == "me" else (int(assignee) if assignee.isdigit() else None),
-        status=params.get("status", ""), urgent=urgent)
-    page = Paginator(contacts, QUEUE_PAGE_SIZE).get_page(params.get("page"))
+    staff = list(_front_door_staff())
+    teams = Team.objects.filter(agency__type__in=COUNCIL_AGENCY_TYPES).order_by("name")
+    statuses = [(s.value, s.label) for s in selectors.QUEUE_STATUSES]
+    options = {"staff": staff, "teams": teams, "statuses": statuses}
+    # Validate the filters, then show a fresh form with only the values that were valid: a stale or
+    # hand-made link narrows nothing it cannot, and never becomes an error page.
+    given = QueueFilterForm(request.GET, **options)
+    given.is_valid()
+    values = {k: v for k, v in given.cleaned_data.items() if v not in (None, "")}
+    form = QueueFilterForm(initial=values, **options)
+
+    contacts = selectors.contact_queue(user=user, **_queue_filters(values, user))
+    page, page_range = _page(contacts, request.GET.get("page"))
     rows = selectors.queue_rows(page.object_list)
+    # Labels and links made here once: per-row template filters, includes and {% url %} were most of the page's
+    # time at 50 rows (bench/run.py).
+    base = reverse("front_door:queue")
+    for row in rows:
+        contact = row.contact
+        received = contact.received_at.astimezone(LONDON)
+        row.received_label = f"{received:%a} {received.day} {received:%b %H:%M}"
+        row.time_left = _time_left(row.hours_left)
+        row.rag_label, row.rag_class = RAG_TAGS[row.rag]
+        row.detail_url = f"{base}contacts/{contact.pk}/"
+        row.assign_url = f"{base}contacts/{contact.pk}/assign/"
+        row.mine = contact.assigned_to_id == user.pk
     audit_read(actor=user, verb="front_door_queue.viewed",
-               child_ids=[c.person_id for row in rows for c in row.contact.children.all() if c.person_id])
+               child_ids=[pid for row in rows for pid in _matched_ids(row.contact.children.all())])
     return render(request, "front_door/queue.html", {
-        "rows": rows, "page": page, "counts": selectors.queue_counts(user=user), "filters": params,
-        "teams": Team.objects.filter(agency__type__in=["council_social_care", "council_early_help"]),
-        "staff": User.objects.filter(groups__name__in=selectors.FRONT_DOOR_ROLES, is_active=True).distinct(),
-        "statuses": [(s, ContactStatus(s).label) for s in selectors.QUEUE_STATUSES],
-    })
-
-
-# --- recording a contact --------------------------------------------------------------------------------
-
-
-def _children_payload(formset) -> list[dict]:
-    children = []
-    for form in formset.forms:
-        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-        if data:
-            children.append(data)
-    return children
-
-
-def _contact_form_page(request, *, staff: bool, template: str):
-    user = request.user
-    form_class = StaffContactForm if staff else ContactForm
-    if request.method == "POST":
-        form = form_class(request.POST)
-        formset = ChildFormSet(request.POST, prefix="child")
-        if "add_child" in request.POST:
-            # Add a blank child and show everything typed so far again: nothing is lost.
-            data = request.POST.copy()
-            data["child-TOTAL_FORMS"] = str(int(data.get("child-TOTAL_FORMS", "1")) + 1)
-            form, formset = form_class(data), ChildFormSet(data, prefix="child")
-            form.is_valid()
-            formset.is_valid()
-            form._errors, formset._errors, formset._non_form_errors = {}, None, None
-            for child in formset.forms:
-                child._errors = {}
-            return render(request, template, {"form": form, "formset": formset})
-        if form.is_valid() & formset.is_valid():
-            data = dict(form.cleaned_data)
-            if staff:
-                data["received_at"] = dt.datetime.combine(data.pop("received_date"), data.pop("received_time"),
-                                                          tzinfo=LONDON)
-            try:
-                contact, _ = services.contact_create(actor=user, data=data, children=_children_payload(formset),
-                                                     idempotency_key=data.pop("idempotency_key", "") or "")
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                if staff:
-                    messages.success(request, f"Contact {contact.reference} recorded")
-                    return redirect("front_door:contact_detail", contact.pk)
-                return redirect("front_door:my_referral", contact.pk)
-    else:
-        initial = {"idempotency_key": uuid.uuid4().hex}
-        if staff:
-            now = timezone.localtime()
-            initial.update(received_date=now.date(), received_time=now.strftime("%H:%M"))
-        else:
-            initial.update(referrer_name=user.full_name, referrer_role=user.job_title,
-                           referrer_email=user.email)
-        form = form_class(initial=initial)
-        formset = ChildFormSet(prefix="child")
-    return render(request, template, {"form": form, "formset": formset})
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def contact_create(request: HttpRequest) -> HttpResponse:
-    _require(selectors.is_front_door(request.user))
-    return _contact_form_page(request, staff=True, template="front_door/contact_form.html")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def partner_referral(request: HttpRequest) -> HttpResponse:
-    _require(request.user.has_role(Role.PARTNER_REFERRER))
-    return _contact_form_page(request, staff=False, template="front_door/partner_referral.html")
-
-
-# --- one contact ----------------------------------------------------------------------------------------
-
-
-@login_required
-def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
-    contact = selectors.contact_get_for_user(user=user, contact_id=pk)
-    detail = selectors.contact_detail(contact=contact)
-    audit_read(actor=user, verb="contact.viewed", target=contact,
-               child_ids=[c.person_id for c in detail["children"] if c.person_id])
-    rag = selectors.queue_rows([contact])[0]
-    return render(request, "front_door/contact_detail.html", {
-        "contact": contact, **detail, "rag": rag, "is_front_door": selectors.is_front_door(user),
-        "is_manager": user.has_role(Role.FRONT_DOOR_MANAGER),
-        "staff": User.objects.filter(groups__name__in=selectors.FRONT_DOOR_ROLES, is_active=True).distinct(),
+        "rows": rows, "page": page, "page_range": page_range, "form": form, "filtered": bool(values),
+        "counts": selectors.queue_counts(user=user), "query": request.GET.urlencode(),
     })
 
 
 @login_required
 @require_POST
+@_denied_is_not_found
 def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     _require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
     form = AssignForm(request.POST)
-    form.is_valid()
-    value = form.cleaned_data.get("assignee", "")
-    assignee = user if value == "me" else (get_object_or_404(User, pk=int(value)) if value.isdigit() else None)
-    try:
-        services.contact_assign(contact=contact, actor=user, assignee=assignee)
-        messages.success(request, f"Contact {contact.reference} assigned to "
-                         f"{assignee.full_name if assignee else 'nobody'}")
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    value = form.cleaned_data["assignee"].strip() if form.is_valid() else "invalid"
+    assignee = None
+    if value == "me":
+        assignee = user
+    elif value.isdigit():
+        assignee = User.objects.filter(pk=int(value), is_active=True).first()
+    if value not in ("", "me") and assignee is None:
+        messages.error(request, "Choose a member of the front door to assign the contact to")
+    else:
+        try:
+            services.contact_assign(contact=contact, actor=user, assignee=assignee)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            who = "you" if assignee == user else (assignee.full_name if assignee else "nobody")
+            messages.success(request, f"Contact {contact.reference} is assigned to {who}")
     if request.POST.get("next") == "queue":
-        return redirect("front_door:queue")
+        query = QueryDict(request.POST.get("query", "")).urlencode()  # re-encoded: only ever our own path
+        return redirect(reverse("front_door:queue") + (f"?{query}" if query else ""))
     return redirect("front_door:contact_detail", contact.pk)
+
+
+# --- recording a contact (front door) and a referral (partners) -------------------------------------------
+
+
+def _children_payload(formset) -> tuple[list[dict], list[int]]:
+    """The children typed, leaving out blank ones ("Add another child" pressed and not used), and for each
+    the position of its form, so that the service's "Child 2: ..." errors land on the right form."""
+    children, positions = [], []
+    for index, form in enumerate(formset.forms):
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        if data:
+            children.append(data)
+            positions.append(index)
+    return children, positions
+
+
+def _child_service_errors(formset, messages_: list[str], positions: list[int]) -> list[str]:
+    """Put "Child N: ..." messages on that child's form; return what belongs to no one child."""
+    general = []
+    for message in messages_:
+        match = _CHILD_ERROR.match(message)
+        if match and int(match.group(1)) - 1 < len(positions):
+            form = formset.forms[positions[int(match.group(1)) - 1]]
+            text = match.group(2)
+            form.add_error("given_date_of_birth" if "date of birth" in text else "description", text[0].upper()
+                           + text[1:])
+        elif formset.forms and not positions:  # no child at all: ask on the first child's form
+            formset.forms[0].add_error("given_first_name", message)
+        else:
+            general.append(message)
+    return general
+
+
+def _error_list(form, formset) -> list[tuple[str, str]]:
+    """Every error on the page for one GOV.UK error summary, each linking to its field."""
+    errors = [("main-content", e) for e in form.non_field_errors()]
+    errors += [(field.anchor_id, e) for field in form for e in field.errors]
+    errors += [("children", e) for e in formset.non_form_errors()]
+    for number, child in enumerate(formset.forms, start=1):
+        errors += [(f"child-{number}", f"Child {number}: {e}") for e in child.non_field_errors()]
+        errors += [(field.anchor_id, f"Child {number}: {e}") for field in child for e in field.errors]
+    return errors
+
+
+def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
+    user = request.user
+    form_class = StaffContactForm if staff else PartnerReferralForm
+    template = "front_door/contact_form.html" if staff else "front_door/partner_referral.html"
+    general_errors: list[str] = []
+    if request.method == "POST" and "add_child" in request.POST:
+        # One more blank child, and everything typed so far shown again (not checked yet: nothing is lost,
+        # and nobody is told off for a form they have not finished).
+        given, given_children = form_class(request.POST), ChildFormSet(request.POST, prefix="child")
+        form = form_class(initial={name: given[name].value() for name in given.fields})
+        rows = [{name: child[name].value() for name in child.fields} for child in given_children.forms
+                ] if given_children.management_form.is_valid() else [{}]
+        formset = ChildFormSet(initial=[*rows, {}][:MAX_CHILDREN], prefix="child")
+    elif request.method == "POST":
+        form, formset = form_class(request.POST), ChildFormSet(request.POST, prefix="child")
+        if form.is_valid() & formset.is_valid():  # both checked, so that every error shows at once
+            data = {k: v for k, v in form.cleaned_data.items()
+                    if k not in ("received_date", "received_time", "idempotency_key")}
+            children, positions = _children_payload(formset)
+            try:
+                contact, _ = services.contact_create(actor=user, data=data, children=children,
+                                                     idempotency_key=form.cleaned_data["idempotency_key"])
+            except ValidationError as exc:
+                found = dict(exc.message_dict) if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+                general_errors = _child_service_errors(formset, found.pop("children", []), positions)
+                for key, texts in found.items():
+                    name = "received_date" if key == "received_at" else key
+                    form.add_error(name if name in form.fields else None, texts)
+            else:
+                if staff:
+                    messages.success(request, f"Contact {contact.reference} recorded")
+                    return redirect("front_door:contact_detail", contact.pk)
+                request.session[REFERRAL_SENT] = contact.pk
+                return redirect("front_door:my_referral", contact.pk)
+    else:
+        initial = {"idempotency_key": uuid.uuid4().hex}
+        if staff:
+            now = timezone.localtime(timezone.now(), LONDON)
+            initial.update(received_date=now.date(), received_time=now.strftime("%H:%M"), channel="phone")
+        else:
+            initial.update(referrer_name=user.full_name, referrer_role=user.job_title, referrer_email=user.email,
+                           source_code=SOURCE_FOR_AGENCY.get(getattr(user.agency, "type", ""), ""))
+        form, formset = form_class(initial=initial), ChildFormSet(prefix="child")
+    errors = [("children", e) for e in general_errors] + _error_list(form, formset)
+    return render(request, template, {"form": form, "formset": formset, "errors": errors,
+                                      "child_errors": general_errors, "can_add_child":
+                                      formset.total_form_count() < MAX_CHILDREN})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def contact_create(request: HttpRequest) -> HttpResponse:
+    _require(selectors.is_front_door(request.user))
+    return _contact_page(request, staff=True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def partner_referral(request: HttpRequest) -> HttpResponse:
+    _require(request.user.has_role(Role.PARTNER_REFERRER))
+    return _contact_page(request, staff=False)
+
+
+# --- one contact ------------------------------------------------------------------------------------------------
+
+
+def _signoff_of(decision: Decision) -> DecisionSignoff | None:
+    try:
+        return decision.signoff  # select_related by the selector: no query
+    except DecisionSignoff.DoesNotExist:
+        return None
+
+
+def _decision_rows(decisions: list[Decision]) -> list[dict]:
+    """The decisions, newest first, each knowing whether a later one replaced it and where its sign-off is."""
+    replaced = {d.supersedes_id for d in decisions if d.supersedes_id}
+    rows = []
+    for decision in reversed(decisions):
+        rows.append({"decision": decision, "signoff": _signoff_of(decision), "superseded": decision.pk in replaced})
+    return rows
+
+
+def _rag_row(contact: Contact):
+    if not contact.is_open or contact.decided_at is not None:  # the clock stopped at the decision
+        return None
+    row = selectors.queue_rows([contact])[0]
+    row.time_left = _time_left(row.hours_left)
+    return row
+
+
+@login_required
+@require_GET
+def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    contact = selectors.contact_get_for_user(user=user, contact_id=pk)
+    detail = selectors.contact_detail(contact=contact)
+    children = detail["children"]
+    matched = _matched_ids(children)
+    # A restricted record's name and link only for those on its list (the others see what the referrer said).
+    visible = set(person_scope(user).filter(pk__in=matched).values_list("pk", flat=True)) if matched else set()
+    audit_read(actor=user, verb="contact.viewed", target=contact, child_ids=matched)
+    is_front_door = selectors.is_front_door(user)
+    current = detail["current_decision"]
+    can_sign_off = (user.has_role(Role.FRONT_DOOR_MANAGER) and contact.status == ContactStatus.AWAITING_SIGNOFF
+                    and current is not None and current.signoff_required and _signoff_of(current) is None)
+    categories = dict(WorryCategory.choices)
+    return render(request, "front_door/contact_detail.html", {
+        "contact": contact, "children": children, "visible_ids": visible,
+        "information_requests": detail["information_requests"], "decision_rows": _decision_rows(detail["decisions"]),
+        "current_decision": current, "rag": _rag_row(contact),
+        "decided_in_time": contact.decided_at is not None and contact.decided_at <= contact.decision_due_at,
+        "source": source_label(contact.source_code),
+        "categories": [categories.get(c, c) for c in contact.categories],
+        "is_front_door": is_front_door, "can_sign_off": can_sign_off,
+        "staff": list(_front_door_staff()) if is_front_door and contact.is_open else [],
+        "now": timezone.now(),
+    })
+
+
+def _duplicates(user: User, details: dict) -> list:
+    if not any(details.get(k) for k in ("first_name", "last_name", "date_of_birth", "nhs_number")):
+        return []
+    return person_find_duplicates(user=user, data=details)
+
+
+def _hit_rows(hits, choose: MatchChooseForm) -> list[dict]:
+    """Likely records as radio options (ids as Django names them, so the error summary links to the first)."""
+    chosen = str(choose["person"].value() or "")
+    rows = []
+    for hit in (h for h in hits if h.person is not None):
+        index = len(rows)
+        rows.append({"person": hit.person, "score": round(hit.score * 100), "reasons": hit.reasons,
+                     "id": f"{choose['person'].auto_id}_{index}", "checked": chosen == str(hit.person.pk)})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
 def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
     user = request.user
     _require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
-    child = get_object_or_404(ContactChild, pk=child_pk, contact=contact)
+    child = get_object_or_404(ContactChild.objects.select_related("person"), pk=child_pk, contact=contact)
     given = {"first_name": child.given_first_name, "last_name": child.given_last_name,
              "date_of_birth": child.given_date_of_birth, "nhs_number": child.given_nhs_number,
              "postcode": child.given_postcode}
-    hits = person_find_duplicates(user=user, data=given) if (child.given_first_name or child.given_last_name) else []
-    error = ""
-    if request.method == "POST":
-        try:
-            if request.POST.get("person", "").isdigit():
-                person = get_object_or_404(Person, pk=int(request.POST["person"]), merged_into__isnull=True)
-                _require(any(h.person and h.person.pk == person.pk for h in hits))
-            elif request.POST.get("create") == "yes":
-                person = person_create(actor=user, data={
-                    "first_name": request.POST.get("first_name", ""), "last_name": request.POST.get("last_name", ""),
-                    "date_of_birth": child.given_date_of_birth, "nhs_number": child.given_nhs_number,
-                    "sex": request.POST.get("sex", "U")}, reason=f"Contact {contact.reference}")
-            else:
-                raise ValidationError("Choose a record, or create a new one")
+    search = MatchSearchForm(request.GET or None, prefix="search")
+    searched = search.is_bound and search.is_valid() and any(search.criteria().values())
+    criteria = search.criteria() if searched else given
+    hits = _duplicates(user, criteria)
+    choose = MatchChooseForm(hits=hits, prefix="match")
+    create = MatchCreateForm(prefix="new", initial={
+        "first_name": child.given_first_name, "last_name": child.given_last_name,
+        "date_of_birth": child.given_date_of_birth, "nhs_number": child.given_nhs_number, "sex": "U"})
+    action = request.POST.get("action")
+    person = None
+    if request.method == "POST" and action == "choose":
+        choose = MatchChooseForm(request.POST, hits=hits, prefix="match")
+        if choose.is_valid():
+            person = person_get_for_user(user=user, person_id=choose.cleaned_data["person"])
             services.contact_child_link(contact_child=child, person=person, actor=user)
-            messages.success(request, f"{person.display_name} linked to contact {contact.reference}")
-            return redirect("front_door:contact_detail", contact.pk)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
+    elif request.method == "POST" and action == "create":
+        create = MatchCreateForm(request.POST, prefix="new")
+        if create.is_valid():
+            details = create.person_data()
+            # The details may have been corrected: check them for existing records again.
+            hits = _duplicates(user, {**details, "postcode": child.given_postcode})
+            choose = MatchChooseForm(hits=hits, prefix="match")
+            if any(h.person for h in hits) and not create.cleaned_data["confirm_new"]:
+                create.add_error("confirm_new", "Records like this child already exist: choose one of them, or "
+                                                "confirm that none of them is this child")
+            else:
+                try:
+                    with transaction.atomic():  # never a new record left without its link to the contact
+                        person = person_create(actor=user, data=details, reason=f"Contact {contact.reference}")
+                        services.contact_child_link(contact_child=child, person=person, actor=user)
+                except ValidationError as exc:
+                    person = None
+                    create.add_service_errors(exc)
+    if person is not None:
+        messages.success(request, f"{person.display_name} linked to contact {contact.reference}")
+        return redirect("front_door:contact_detail", contact.pk)
     audit_read(actor=user, verb="contact_match.viewed", target=contact,
-               child_ids=[h.person.pk for h in hits if h.person])
+               child_ids=[h.person.pk for h in hits if h.person] + _matched_ids([child]))
+    errors = [(f.anchor_id, e) for form in (choose, create) for f in form for e in f.errors]
+    errors += [("main-content", e) for form in (choose, create) for e in form.non_field_errors()]
     return render(request, "front_door/child_match.html", {
-        "contact": contact, "child": child, "hits": hits, "error": error, "posted": request.POST})
+        "contact": contact, "child": child, "hit_rows": _hit_rows(hits, choose), "restricted_match": any(
+            h.person is None for h in hits), "choose": choose, "create": create, "search": search,
+        "searched": searched, "errors": errors, "show_confirm": any(h.person for h in hits),
+    })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_is_not_found
 def information_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     _require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
-    form = InformationRequestForm(request.POST or None)
+    form = InformationRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            request_ = services.information_request_send(contact=contact, actor=user, **form.cleaned_data)
+            sent = services.information_request_send(contact=contact, actor=user, agency=data["agency"],
+                                                     question=data["question"], due_at=data["due_at"])
         except ValidationError as exc:
-            form.add_service_errors(exc)
+            _add_service_errors(form, exc, {"due_at": "due_date"})
         else:
-            messages.success(request, f"Information requested from {request_.agency}")
+            messages.success(request, f"Information requested from {sent.agency}: answer due "
+                             f"{timezone.localtime(sent.due_at, LONDON):%a %d %b %H:%M}")
             return redirect("front_door:contact_detail", contact.pk)
-    return render(request, "front_door/information_request_form.html", {"contact": contact, "form": form})
+    return render(request, "front_door/information_request_form.html", {
+        "contact": contact, "form": form, "settings": FrontDoorSettings.current()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_is_not_found
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     _require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
-    has_decision = contact.decisions.exists()
-    form = DecisionForm(request.POST or None)
+    detail = selectors.contact_detail(contact=contact)
+    has_decision = detail["current_decision"] is not None
+    settings = FrontDoorSettings.current()
+    form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.decision_record(contact=contact, actor=user, **form.cleaned_data)
+            decision = services.decision_record(contact=contact, actor=user, **form.service_arguments())
         except services.AlreadyDecided as exc:
+            has_decision = True  # a colleague decided while this form was open: ask for the reason
             form.add_error("change_reason", str(exc))
+        except InvalidTransition:  # a colleague moved the contact on while this form was open
+            form.add_error(None, f"Contact {contact.reference} changed while you were deciding. Check the contact "
+                                 "and record the decision again.")
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            contact.refresh_from_db()
-            messages.success(request, "Decision recorded" + (": waiting for a manager's sign-off"
-                                                               if contact.status == ContactStatus.AWAITING_SIGNOFF
-                                                               else ""))
+            if decision.signoff_required:
+                messages.success(request, f"Decision recorded on contact {contact.reference}: waiting for a "
+                                          "manager's sign-off")
+            else:
+                messages.success(request, f"Decision recorded on contact {contact.reference}")
             return redirect("front_door:contact_detail", contact.pk)
-    audit_read(actor=user, verb="decision_form.viewed", target=contact, child_ids=_child_ids(contact))
-    return render(request, "front_door/decision_form.html", {"contact": contact, "form": form,
-                                                             "has_decision": has_decision})
+    children = detail["children"]
+    audit_read(actor=user, verb="decision_form.viewed", target=contact, child_ids=_matched_ids(children))
+    return render(request, "front_door/decision_form.html", {
+        "contact": contact, "form": form, "has_decision": has_decision, "children": children,
+        "unmatched": [c for c in children if not c.person_id], "current_decision": detail["current_decision"],
+        "answers": [r for r in detail["information_requests"] if r.status == InformationRequest.Status.ANSWERED],
+        "hints": outcome_hints(settings.signoff_outcomes),
+    })
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_is_not_found
 def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     _require(user.has_role(Role.FRONT_DOOR_MANAGER))
-    decision = get_object_or_404(Decision.objects.select_related("contact", "level", "decided_by"), pk=pk)
-    form = SignoffForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    decision = get_object_or_404(Decision.objects.select_related("level", "decided_by", "signoff", "signoff__manager"),
+                                 pk=pk)
+    contact = selectors.contact_get_for_user(user=user, contact_id=decision.contact_id)
+    superseded = Decision.objects.filter(supersedes=decision).exists()
+    signoff = _signoff_of(decision)
+    can_sign = decision.signoff_required and signoff is None and not superseded
+    form = SignoffForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and can_sign and form.is_valid():
         try:
             services.decision_signoff(decision=decision, actor=user, **form.cleaned_data)
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, "Decision signed off" if form.cleaned_data["agreed"] else
-                             "Decision sent back to triage")
-            return redirect("front_door:contact_detail", decision.contact_id)
-    return render(request, "front_door/signoff_form.html", {"decision": decision, "form": form})
+            messages.success(request, f"Decision on contact {contact.reference} signed off"
+                             if form.cleaned_data["agreed"] else
+                             f"Decision on contact {contact.reference} sent back to triage")
+            return redirect("front_door:contact_detail", contact.pk)
+    children = list(contact.children.select_related("person"))
+    audit_read(actor=user, verb="decision_signoff.viewed", target=decision, child_ids=_matched_ids(children))
+    return render(request, "front_door/signoff_form.html", {
+        "decision": decision, "contact": contact, "children": children, "form": form, "can_sign": can_sign,
+        "signoff": signoff, "superseded": superseded})
 
 
-# --- partners' inbox and portal -------------------------------------------------------------------------
+# --- partners: the inbox of information requests --------------------------------------------------------------
+
+
+def _request_rag(info: InformationRequest, now: dt.datetime, calendar: Calendar, warn_hours: float) -> str:
+    if info.status != InformationRequest.Status.OPEN:
+        return ""
+    left = calendar.working_hours_left(now, info.due_at)
+    if left <= 0:
+        return selectors.Rag.RED
+    return selectors.Rag.AMBER if left < warn_hours else selectors.Rag.GREEN
 
 
 @login_required
+@require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    show = request.GET.get("show", "open")
-    requests = selectors.information_requests_for_agency(user=request.user, include_answered=show == "all")
-    page = Paginator(requests, 50).get_page(request.GET.get("page"))
-    audit_read(actor=request.user, verb="information_requests.viewed",
-               child_ids=[c.person_id for r in page.object_list for c in r.contact.children.all() if c.person_id])
-    return render(request, "front_door/inbox.html", {"page": page, "show": show, "now": timezone.now()})
+    user = request.user
+    _require(user.agency_id is not None)
+    show = request.GET.get("show") if request.GET.get("show") in ("open", "answered") else "open"
+    requests = selectors.information_requests_for_agency(user=user, include_answered=show == "answered")
+    if show == "answered":
+        requests = requests.exclude(status=InformationRequest.Status.OPEN).order_by("-responded_at", "-id")
+    page, page_range = _page(requests, request.GET.get("page"))
+    now, today = timezone.now(), timezone.localdate()
+    calendar, warn = Calendar.from_database(), FrontDoorSettings.current().warn_working_hours
+    rows = [{"request": r, "children": [_first_name_and_age(c, today) for c in r.contact.children.all()],
+             "rag": _request_rag(r, now, calendar, warn)} for r in page.object_list]
+    audit_read(actor=user, verb="information_requests.viewed",
+               child_ids=[pid for r in page.object_list for pid in _matched_ids(r.contact.children.all())])
+    return render(request, "front_door/inbox.html", {
+        "rows": rows, "page": page, "page_range": page_range, "show": show,
+        "open_count": selectors.information_requests_for_agency(user=user).count()})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@_denied_is_not_found
 def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     info = selectors.information_request_get_for_agency(user=user, request_id=pk)
-    form = ResponseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    is_open = info.status == InformationRequest.Status.OPEN
+    form = ResponseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and is_open and form.is_valid():
         try:
             services.information_request_respond(request=info, actor=user, response=form.cleaned_data["response"])
-        except PermissionDenied:
-            raise Http404 from None
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, "Your answer has been sent to the front door")
+            messages.success(request, f"Your answer has been sent to the front door (contact "
+                                      f"{info.contact.reference})")
             return redirect("front_door:inbox")
-    audit_read(actor=user, verb="information_request.viewed", target=info, child_ids=_child_ids(info.contact))
-    return render(request, "front_door/information_request_respond.html", {"info": info, "form": form})
+    children = list(info.contact.children.all())
+    audit_read(actor=user, verb="information_request.viewed", target=info, child_ids=_matched_ids(children))
+    today = timezone.localdate()
+    return render(request, "front_door/information_request_respond.html", {
+        "info": info, "form": form, "is_open": is_open,
+        "children": [_first_name_and_age(c, today) for c in children],
+        "rag": _request_rag(info, timezone.now(), Calendar.from_database(),
+                            FrontDoorSettings.current().warn_working_hours)})
+
+
+# --- partners: their own referrals ---------------------------------------------------------------------------------
+
+
+def _named_children(contact: Contact) -> list[str]:
+    """The children as the referrer named them (a referrer never sees our records)."""
+    return [c.given_name or "Child not named" for c in contact.children.all()]
 
 
 @login_required
+@require_GET
 def my_referrals(request: HttpRequest) -> HttpResponse:
     _require(request.user.has_role(Role.PARTNER_REFERRER))
-    page = Paginator(selectors.referrals_for_referrer(user=request.user), 50).get_page(request.GET.get("page"))
-    rows = [(c, selectors.referral_status_for_referrer(c)) for c in page.object_list]
-    return render(request, "front_door/my_referrals.html", {"rows": rows, "page": page})
+    page, page_range = _page(selectors.referrals_for_referrer(user=request.user), request.GET.get("page"))
+    rows = [{"contact": c, "status": selectors.referral_status_for_referrer(c), "children": _named_children(c)}
+            for c in page.object_list]
+    return render(request, "front_door/my_referrals.html", {"rows": rows, "page": page, "page_range": page_range})
 
 
 @login_required
+@require_GET
 def my_referral(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request.user.has_role(Role.PARTNER_REFERRER))
     contact = selectors.referral_get_for_referrer(user=request.user, contact_id=pk)
+    just_sent = request.session.get(REFERRAL_SENT) == contact.pk
+    if just_sent:
+        del request.session[REFERRAL_SENT]
     return render(request, "front_door/my_referral.html", {
-        "contact": contact, "status": selectors.referral_status_for_referrer(contact)})
+        "contact": contact, "status": selectors.referral_status_for_referrer(contact), "just_sent": just_sent,
+        "children": _named_children(contact)})
+
+
+# --- the dashboard ----------------------------------------------------------------------------------------------------
 
 
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     _require(request.user.has_role(Role.FRONT_DOOR_MANAGER, Role.MANAGER))
-    figures = selectors.dashboard_figures()
+    now = timezone.now()
+    figures = selectors.dashboard_figures(now=now)
+    settings = FrontDoorSettings.current()
     timeliness = figures["timeliness"]
+    overdue = [{"contact": c, "late_by": _duration((now - c.decision_due_at).total_seconds() / 3600)}
+               for c in figures["overdue"]]
     return render(request, "front_door/dashboard.html", {
-        **figures, "settings": FrontDoorSettings.current(),
+        **figures, "overdue_rows": overdue, "settings": settings,
+        "signoff_labels": [Outcome(o).label for o in settings.signoff_outcomes if o in Outcome.values],
         "timeliness_rows": [("This week", timeliness["week"]), ("This month", timeliness["month"]),
                             ("This quarter", timeliness["quarter"])]})

@@ -1,136 +1,305 @@
-"""Front-door API shapes. Input serializers validate; output serializers decide what each reader sees."""
+"""Shapes of the front-door API: input serializers validate, output serializers decide what each reader sees.
 
+Inputs are explicit field lists, so a key that is not declared here never reaches a service. Integers are
+bounded to what PostgreSQL stores, and dates to what the working-day clock can count, so no input gives a 500.
+Front-door staff get the whole contact; a partner referrer gets their own referral as they gave it, its status
+in plain terms and the outcome in plain words (never the rationale or the level of need).
+"""
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases import validators
 from cases.codes import referral_source_choices
 from cases.workdays import LONDON
 
-from ..models import Channel, Consent, Outcome, WorryCategory
+from ..models import Channel, Consent, ContactStatus, InformationRequest, Outcome, WorryCategory
+
+MAX_INT8 = 2**63 - 1
+MAX_CHILDREN = 12
+# The earliest time a contact may be said to have been received (older history is imported, not keyed in).
+EARLIEST_RECEIVED = dt.datetime(2000, 1, 1, tzinfo=LONDON)
+RAG_CHOICES = [("green", "Green"), ("amber", "Amber: due soon"), ("red", "Red: overdue")]
+
+
+def _id_field(**kwargs) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_INT8, **kwargs)
 
 
 class LondonDateTimeField(serializers.DateTimeField):
-    """ISO 8601 with the Europe/London offset (what a council's staff read on their clocks)."""
+    """ISO 8601 with the Europe/London offset, e.g. 2026-11-24T09:00:00+00:00 (what the council's clocks say)."""
 
     def to_representation(self, value):
         return value.astimezone(LONDON).isoformat() if value else None
 
 
+def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
+    return serializers.ValidationError(exc.messages)
+
+
+# --- contacts: input ----------------------------------------------------------------------------------
+
+
 class ChildInputSerializer(serializers.Serializer):
-    person_id = serializers.IntegerField(required=False, help_text="An existing record (front-door staff only).")
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
-    nhs_number = serializers.CharField(required=False, allow_blank=True, max_length=12)
-    address = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    postcode = serializers.CharField(required=False, allow_blank=True, max_length=10)
-    description = serializers.CharField(required=False, allow_blank=True)
+    """A child the contact is about: as the referrer describes them, or (front-door staff) a record by id."""
+
+    person_id = _id_field(required=False, help_text="An existing record you can see (front-door staff only).")
+    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    nhs_number = serializers.CharField(required=False, allow_blank=True, max_length=12, default="",
+                                       help_text="10 digits; spaces allowed, e.g. 943 476 5919.")
+    address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    postcode = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
+    description = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="",
+                                        help_text="What is known about a child whose name is not.")
+
+    def validate_date_of_birth(self, value):
+        if value and value > timezone.localdate():
+            raise serializers.ValidationError("Date of birth must be today or in the past")
+        return value
+
+    def validate_nhs_number(self, value):
+        if value.strip():
+            try:
+                validators.validate_nhs_number(value)
+            except DjangoValidationError as exc:
+                raise _django_errors(exc) from None
+            return validators.normalise_nhs_number(value)
+        return ""
+
+    def validate_postcode(self, value):
+        if value.strip():
+            try:
+                validators.validate_postcode(value)
+            except DjangoValidationError as exc:
+                raise _django_errors(exc) from None
+            return validators.normalise_postcode(value)
+        return ""
+
+    def validate(self, attrs):
+        named = attrs.get("person_id") or attrs["first_name"].strip() or attrs["last_name"].strip()
+        if not named and not attrs["description"].strip():
+            raise serializers.ValidationError(
+                {"description": ["Give the child's name, or describe the child if you do not know their name"]})
+        return attrs
 
 
 class ContactCreateInputSerializer(serializers.Serializer):
-    received_at = serializers.DateTimeField(required=False, help_text="When the contact came in (ISO 8601 with "
-                                            "offset); defaults to now.")
-    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    referrer_name = serializers.CharField(max_length=200)
+    received_at = serializers.DateTimeField(
+        required=False, help_text="When the contact came in, ISO 8601 with an offset (contacts are often "
+        "recorded after the call); defaults to now. Ignored for partner referrers: theirs is when it arrives.")
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="Defaults to api.")
+    referrer_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
+                                          help_text="Required for front-door staff; a partner's own name by default.")
     referrer_role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    referrer_agency_id = serializers.IntegerField(required=False, allow_null=True)
+    referrer_agency_id = _id_field(required=False, allow_null=True,
+                                   help_text="The referrer's agency. Ignored for partner referrers (their own).")
     referrer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
-    referrer_email = serializers.EmailField(required=False, allow_blank=True, default="")
-    source_code = serializers.ChoiceField(choices=list(referral_source_choices()))
-    worry = serializers.CharField()
+    referrer_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
+    source_code = serializers.ChoiceField(choices=referral_source_choices(),
+                                          help_text="CIN census referral source code, e.g. 2A (school).")
+    worry = serializers.CharField(max_length=20000, help_text="What has happened, what was seen or said, and when.")
     categories = serializers.ListField(child=serializers.ChoiceField(choices=WorryCategory.choices), required=False,
-                                       default=list)
+                                       default=list, max_length=len(WorryCategory.values))
     urgent = serializers.BooleanField(required=False, default=False)
     consent = serializers.ChoiceField(choices=Consent.choices)
-    consent_override_reason = serializers.CharField(required=False, allow_blank=True, default="")
-    children = ChildInputSerializer(many=True, allow_empty=False)
+    consent_override_reason = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=5000,
+        help_text="Required when consent is not_sought_risk.")
+    children = ChildInputSerializer(many=True, allow_empty=False, max_length=MAX_CHILDREN)
+
+    def validate_received_at(self, value):
+        if value < EARLIEST_RECEIVED:
+            raise serializers.ValidationError("Give the date and time the contact was received (after 2000)")
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise serializers.ValidationError("The time received cannot be in the future")
+        return value
+
+    def validate_categories(self, value):
+        return list(dict.fromkeys(value))
+
+    def validate(self, attrs):
+        if attrs["consent"] == Consent.NOT_SOUGHT_RISK and not attrs["consent_override_reason"].strip():
+            raise serializers.ValidationError(
+                {"consent_override_reason": ["Give the reason consent was not sought"]})
+        return attrs
+
+
+class ContactListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=ContactStatus.choices, required=False, allow_blank=True,
+                                     help_text="Front-door staff: contacts in this status.")
+    urgent = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                      help_text="true: urgent contacts only; false: the others.")
+    open = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                    help_text="true: contacts not yet decided; false: decided ones.")
+
+
+# --- contacts: output ---------------------------------------------------------------------------------
 
 
 class ChildOutputSerializer(serializers.Serializer):
+    """A child as the referrer gave them."""
+
     first_name = serializers.CharField(source="given_first_name")
     last_name = serializers.CharField(source="given_last_name")
-    date_of_birth = serializers.DateField(source="given_date_of_birth")
+    date_of_birth = serializers.DateField(source="given_date_of_birth", allow_null=True)
+    nhs_number = serializers.CharField(source="given_nhs_number")
+    address = serializers.CharField(source="given_address")
+    postcode = serializers.CharField(source="given_postcode")
     description = serializers.CharField()
 
 
 class StaffChildOutputSerializer(ChildOutputSerializer):
-    person_id = serializers.IntegerField(allow_null=True)
+    person_id = serializers.IntegerField(allow_null=True, help_text="The child's record, once matched.")
 
 
 class OutcomeOutputSerializer(serializers.Serializer):
-    code = serializers.IntegerField(required=False)
-    label = serializers.CharField(required=False)
-    level = serializers.CharField(required=False)
-    plain_words = serializers.CharField()
+    # Integer, not a second enum of the outcomes: the schema names that set once (OutcomeEnum).
+    code = serializers.IntegerField(min_value=1, max_value=8, help_text="The outcome (1-8), as `outcome` in "
+                                    "a decision.")
+    label = serializers.CharField()
+    plain_words = serializers.CharField(help_text="What the referrer is told.")
+
+
+class ReferrerOutcomeOutputSerializer(serializers.Serializer):
+    plain_words = serializers.CharField(help_text="What has been decided, without sensitive detail.")
 
 
 class ContactOutputSerializer(serializers.Serializer):
-    """What a partner referrer sees: their own referral, its status and the outcome in plain words."""
+    """A partner referrer's view of their own referral."""
 
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=[("received", "Received"), ("in_progress", "Being looked at"),
+                                              ("decided", "Decided")],
+                                     help_text="A decision awaiting a manager's sign-off is still in_progress.")
     received_at = LondonDateTimeField()
     decision_due_at = LondonDateTimeField()
-    rag = serializers.CharField()
+    rag = serializers.ChoiceField(choices=RAG_CHOICES, allow_null=True,
+                                  help_text="Time left to the decision (null once decided).")
     urgent = serializers.BooleanField()
     children = ChildOutputSerializer(many=True)
-    outcome = OutcomeOutputSerializer(allow_null=True)
+    outcome = ReferrerOutcomeOutputSerializer(allow_null=True)
 
 
-class StaffContactOutputSerializer(ContactOutputSerializer):
+class StaffContactOutputSerializer(serializers.Serializer):
+    """The front door's view of a contact."""
+
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=ContactStatus.choices)
+    received_at = LondonDateTimeField()
+    decision_due_at = LondonDateTimeField()
+    rag = serializers.ChoiceField(choices=RAG_CHOICES, allow_null=True,
+                                  help_text="Green, amber (fewer than the configured working hours left) or red "
+                                            "(overdue); null once decided.")
+    urgent = serializers.BooleanField()
     children = StaffChildOutputSerializer(many=True)
+    outcome = OutcomeOutputSerializer(allow_null=True, help_text="The current decision (it may await sign-off).")
+    channel = serializers.ChoiceField(choices=Channel.choices)
     source_code = serializers.CharField()
     worry = serializers.CharField()
-    categories = serializers.ListField(child=serializers.CharField())
-    consent = serializers.CharField()
+    categories = serializers.ListField(child=serializers.ChoiceField(choices=WorryCategory.choices))
+    consent = serializers.ChoiceField(choices=Consent.choices)
+    consent_override_reason = serializers.CharField()
     referrer_name = serializers.CharField()
+    referrer_role = serializers.CharField()
+    referrer_agency_id = serializers.IntegerField(allow_null=True)
+    no_identifiable_child = serializers.BooleanField()
     assigned_to = serializers.EmailField(allow_null=True)
     breached = serializers.BooleanField()
 
 
+# --- decisions ----------------------------------------------------------------------------------------
+
+
 class DecisionInputSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=Outcome.choices)
-    level = serializers.SlugField(help_text="A need level code, e.g. child_in_need.")
-    rationale = serializers.CharField(allow_blank=True)
-    advice = serializers.CharField(required=False, allow_blank=True, default="")
-    urgent_services = serializers.CharField(required=False, allow_blank=True, default="")
-    accepted_as_referral = serializers.BooleanField(required=False, allow_null=True, default=None)
-    change_reason = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = serializers.ChoiceField(choices=Outcome.choices, help_text="One of the eight outcomes (1-8).")
+    level = serializers.SlugField(max_length=40, help_text="A level of need code, e.g. child_in_need.")
+    rationale = serializers.CharField(allow_blank=True, max_length=20000, help_text="Required.")
+    advice = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000,
+                                   help_text="Advice and information given (required for outcome 8).")
+    urgent_services = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
+                                            help_text="Which services (required for outcome 4).")
+    accepted_as_referral = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                                    help_text="Default: every outcome but 8.")
+    change_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
+                                          help_text="Required to change an earlier decision.")
 
 
 class DecisionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    outcome = serializers.IntegerField()
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
     level = serializers.CharField(source="level.code")
     decided_at = LondonDateTimeField()
     signoff_required = serializers.BooleanField()
-    supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True)
-    contact_status = serializers.CharField(source="contact.status")
+    supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True,
+                                          help_text="The decision this one changes.")
+    contact_status = serializers.CharField(source="contact.status", help_text="The contact's status now: "
+                                           "decided, or awaiting_signoff where the outcome needs a manager.")
+
+
+# --- information requests -----------------------------------------------------------------------------
 
 
 class InformationRequestInputSerializer(serializers.Serializer):
-    agency_id = serializers.IntegerField()
-    question = serializers.CharField(allow_blank=True)
-    due_at = serializers.DateTimeField(required=False)
+    agency_id = _id_field(help_text="The partner agency to ask.")
+    question = serializers.CharField(allow_blank=True, max_length=5000)
+    due_at = serializers.DateTimeField(required=False, help_text="Default: the configured working hours from now, "
+                                                                 "and never after the decision is due.")
 
     def validate_due_at(self, value):
         if value <= timezone.now():
             raise serializers.ValidationError("The answer must be due in the future")
+        if value > timezone.now() + dt.timedelta(days=366):
+            raise serializers.ValidationError("The answer must be due within a year")
         return value
+
+
+class InformationRequestListQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[("open", "Waiting for an answer"), ("answered", "Answered"),
+                                              ("all", "All")], required=False, allow_blank=True, default="open")
+
+
+class RequestChildOutputSerializer(serializers.Serializer):
+    """Who the request is about, so that the agency can look them up."""
+
+    name = serializers.CharField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    description = serializers.CharField()
 
 
 class InformationRequestOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
+    contact_id = serializers.IntegerField()
     contact_reference = serializers.CharField(source="contact.reference")
+    agency_id = serializers.IntegerField()
     agency = serializers.CharField(source="agency.name")
+    children = serializers.SerializerMethodField()
     question = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=InformationRequest.Status.choices)
     requested_at = LondonDateTimeField()
     due_at = LondonDateTimeField()
     response = serializers.CharField()
     responded_at = LondonDateTimeField(allow_null=True)
 
+    @extend_schema_field(RequestChildOutputSerializer(many=True))
+    def get_children(self, request):
+        # contact__children (with person) is prefetched by the callers: no query per row.
+        rows = []
+        for child in request.contact.children.all():
+            person = child.person
+            rows.append({"name": f"{person.first_name} {person.last_name}" if person else child.given_name,
+                         "date_of_birth": person.date_of_birth if person else child.given_date_of_birth,
+                         "description": child.description})
+        return RequestChildOutputSerializer(rows, many=True).data
+
 
 class ResponseInputSerializer(serializers.Serializer):
-    response = serializers.CharField(allow_blank=True)
+    response = serializers.CharField(allow_blank=True, max_length=20000,
+                                     help_text="Your answer (say if your agency holds no information).")

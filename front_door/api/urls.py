@@ -1,3 +1,5 @@
+"""api/v1/: the front-door API (contacts, decisions, information requests); see views.py for who sees what."""
+
 from django.urls import path
 
 from . import views

@@ -1,283 +1,439 @@
-"""The front-door API (/api/v1/contacts/..., /api/v1/information-requests/...): one APIView per operation.
+"""The front-door API (/api/v1/contacts/..., /api/v1/information-requests/...): one APIView per operation
+(CONVENTIONS section 5), combined by small classes at the end where two operations share a URL.
 
-Front-door staff see and work every contact; a partner referrer (session or token) sees only the
-contacts they made, as the status and the outcome in plain words; an agency sees only the
-information requests sent to it. Anything else is 404.
+Who sees what (anything else is 404, so "not yours" looks like "not there"):
+- front-door staff (triage officers, front-door managers) record, read and decide every contact and ask
+  partners for information; LCPPs and managers may read contacts (selectors.can_read_contacts);
+- a partner referrer (session or token) records referrals and reads only their own, as the status and the
+  outcome in plain words (selectors.referral_status_for_referrer), never the rationale or the level;
+- an agency's users see and answer only the information requests sent to their agency.
+
+Every response that shows children linked to records writes one read-audit row (cases.services.audit_read)
+before it is returned; writes go only through front_door.services.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.pagination import PagePagination
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
-from cases.models import Agency, NeedLevel, Role
+from cases.models import Agency, NeedLevel, Role, User
 from cases.permissions import person_scope
 from cases.services import audit_read
 from cases.workdays import Calendar
 
 from .. import selectors, services
-from ..models import OUTCOME_PLAIN_WORDS, Contact, ContactStatus, Decision, FrontDoorSettings, Outcome
+from ..models import (
+    OUTCOME_PLAIN_WORDS,
+    Contact,
+    ContactChild,
+    ContactStatus,
+    Decision,
+    FrontDoorSettings,
+    InformationRequest,
+    Outcome,
+)
 from .serializers import (
     ContactCreateInputSerializer,
+    ContactListQuerySerializer,
     ContactOutputSerializer,
     DecisionInputSerializer,
     DecisionOutputSerializer,
     InformationRequestInputSerializer,
+    InformationRequestListQuerySerializer,
     InformationRequestOutputSerializer,
     ResponseInputSerializer,
     StaffContactOutputSerializer,
 )
 
 TAGS = ["front door"]
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX = 100  # Contact.idempotency_key
+CREATOR_ROLES = (Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER, Role.PARTNER_REFERRER)
+
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see.")
-_409 = OpenApiResponse(DetailOutputSerializer, description="Conflicts with the record's state.")
+_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
+_404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or do this to.")
+_CONTACT = PolymorphicProxySerializer(
+    component_name="ContactForReader", serializers=[StaffContactOutputSerializer, ContactOutputSerializer],
+    resource_type_field_name=None)
+_CONTACTS = PolymorphicProxySerializer(
+    component_name="ContactForReader", serializers=[StaffContactOutputSerializer, ContactOutputSerializer],
+    resource_type_field_name=None, many=True)
+_READERS = ("Front-door staff get the whole contact (StaffContactOutput); a partner referrer gets their own "
+            "referral as they gave it, its status and the outcome in plain words (ContactOutput).")
 
 
-def _is_partner(user) -> bool:
-    return user.has_role(Role.PARTNER_REFERRER) and not selectors.can_read_contacts(user)
+class FrontDoorApi(APIView):
+    parser_classes = [JSONParser]
 
 
-def _represent(contact: Contact, *, staff: bool, rag_context: tuple) -> dict:
-    calendar, amber, now = rag_context
-    children = list(contact.children.all())
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _is_staff_reader(user: User) -> bool:
+    return selectors.can_read_contacts(user)
+
+
+def _is_partner(user: User) -> bool:
+    return user.has_role(Role.PARTNER_REFERRER) and not _is_staff_reader(user)
+
+
+def _contacts_for(user: User) -> QuerySet[Contact]:
+    """Every contact for front-door staff and readers, a partner's own referrals for them; else 404."""
+    if _is_staff_reader(user):
+        return (Contact.objects.select_related("assigned_to")
+                .prefetch_related(Prefetch("children", queryset=ContactChild.objects.order_by("id")),
+                                  Prefetch("decisions", queryset=Decision.objects.select_related("signoff")
+                                           .order_by("decided_at", "id")))
+                .order_by("-received_at", "-id"))
+    if user.has_role(Role.PARTNER_REFERRER):
+        return selectors.referrals_for_referrer(user=user)
+    raise NotFound
+
+
+class _Clock:
+    """What a page of contacts needs for RAG, read once (one closures query, one settings query)."""
+
+    def __init__(self) -> None:
+        self.calendar = Calendar.from_database()
+        self.amber_hours = FrontDoorSettings.current().amber_working_hours
+        self.now = timezone.now()
+
+    def rag(self, contact: Contact) -> str | None:
+        if contact.status == ContactStatus.DECIDED:
+            return None
+        return selectors.contact_rag(due_at=contact.decision_due_at, now=self.now, calendar=self.calendar,
+                                     amber_hours=self.amber_hours)
+
+
+def _represent(contact: Contact, *, partner: bool, clock: _Clock) -> dict:
+    """One contact as its reader may see it (children and decisions prefetched: no queries)."""
+    data = {
+        "id": contact.pk, "reference": contact.reference, "received_at": contact.received_at,
+        "decision_due_at": contact.decision_due_at, "rag": clock.rag(contact), "urgent": contact.urgent,
+        "children": list(contact.children.all()),
+    }
+    if partner:
+        told = selectors.referral_status_for_referrer(contact)
+        data.update(status=told["status"], outcome={"plain_words": told["outcome"]} if told["outcome"] else None)
+        return ContactOutputSerializer(data).data
     decisions = list(contact.decisions.all())
     current = decisions[-1] if decisions else None
-    if staff:
-        outcome = None if current is None else {
-            "code": current.outcome, "label": Outcome(current.outcome).label, "level": current.level.code,
-            "plain_words": OUTCOME_PLAIN_WORDS[current.outcome]}
-    else:
-        told = selectors.referral_status_for_referrer(contact)
-        outcome = {"plain_words": told["outcome"]} if told["outcome"] else None
-    data = {
-        "id": contact.pk, "reference": contact.reference,
-        "status": contact.status if staff else selectors.referral_status_for_referrer(contact)["status"],
-        "received_at": contact.received_at, "decision_due_at": contact.decision_due_at,
-        "rag": selectors.contact_rag(due_at=contact.decision_due_at, now=now, calendar=calendar, amber_hours=amber)
-        if contact.status != ContactStatus.DECIDED else "decided",
-        "urgent": contact.urgent, "children": children, "outcome": outcome,
-    }
-    if staff:
-        data.update(source_code=contact.source_code, worry=contact.worry, categories=contact.categories,
-                    consent=contact.consent, referrer_name=contact.referrer_name, breached=contact.breached,
-                    assigned_to=contact.assigned_to.email if contact.assigned_to_id else None)
-        return StaffContactOutputSerializer(data).data
-    return ContactOutputSerializer(data).data
+    signoff = getattr(current, "signoff", None)
+    if signoff is not None and not signoff.agreed:
+        current = None  # sent back by the manager: no outcome until triage decides again
+    data.update(
+        status=contact.status,
+        outcome=None if current is None else {"code": current.outcome, "label": Outcome(current.outcome).label,
+                                              "plain_words": OUTCOME_PLAIN_WORDS[current.outcome]},
+        channel=contact.channel, source_code=contact.source_code, worry=contact.worry,
+        categories=contact.categories, consent=contact.consent,
+        consent_override_reason=contact.consent_override_reason, referrer_name=contact.referrer_name,
+        referrer_role=contact.referrer_role, referrer_agency_id=contact.referrer_agency_id,
+        no_identifiable_child=contact.no_identifiable_child, breached=contact.breached,
+        assigned_to=contact.assigned_to.email if contact.assigned_to_id else None,
+    )
+    return StaffContactOutputSerializer(data).data
 
 
-def _rag_context() -> tuple:
-    return Calendar.from_database(), FrontDoorSettings.current().amber_working_hours, timezone.now()
+def _linked_ids(contacts) -> list[int]:
+    return [c.person_id for contact in contacts for c in contact.children.all() if c.person_id]
 
 
-def _contacts_for(user):
-    if selectors.can_read_contacts(user):
-        qs = Contact.objects.select_related("assigned_to")
-    elif user.has_role(Role.PARTNER_REFERRER):
-        qs = Contact.objects.filter(referrer_user=user)
-    else:
-        raise NotFound()
-    return qs.prefetch_related("children", Prefetch("decisions", queryset=Decision.objects.select_related(
-        "level", "signoff").order_by("decided_at", "id"))).order_by("-received_at", "-id")
+def _audit(request: Request, verb: str, contacts, *, target=None) -> None:
+    """One read-audit row for a response that shows children linked to records (called after the body is
+    built, before it is returned: if the insert fails, nothing is shown)."""
+    ids = _linked_ids(contacts)
+    if ids:
+        audit_read(actor=request.user, verb=verb, child_ids=ids, target=target)
 
 
-def _field_errors(exc: DjangoValidationError) -> ValidationError:
-    """A service's ValidationError as DRF's 400 with reasons keyed by field."""
-    return ValidationError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+def _contact_response(request: Request, contact: Contact, *, partner: bool, status_code: int) -> Response:
+    body = _represent(contact, partner=partner, clock=_Clock())
+    _audit(request, "contact.viewed", [contact], target=contact)
+    return Response(body, status=status_code)
 
 
-def _contact_for_staff(user, pk: int, *, readers: bool = False) -> Contact:
-    """The contact for front-door staff (or, for reads, LCPPs and managers too); 404 otherwise."""
-    allowed = selectors.can_read_contacts(user) if readers else selectors.is_front_door(user)
-    contact = Contact.objects.filter(pk=pk).first() if allowed else None
-    if contact is None:
-        raise NotFound()
-    return contact
+def _idempotency_key(request: Request) -> str:
+    key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise ValidationError({IDEMPOTENCY_HEADER: [
+            f"Use a key of at most {IDEMPOTENCY_KEY_MAX} printable characters (a UUID is a good key)"]})
+    return key
 
 
-def _audit(request, verb: str, contacts, target=None) -> None:
-    ids = [c.person_id for contact in contacts for c in contact.children.all() if c.person_id]
-    audit_read(actor=request.user, verb=verb, child_ids=ids, target=target)
+def _staff_contact(user: User, pk: int, *, readers: bool = False) -> Contact:
+    """A contact front-door staff may work on (or, for reads, LCPPs and managers may see); 404 otherwise."""
+    if not readers and not selectors.is_front_door(user):
+        raise NotFound
+    return selectors.contact_get_for_user(user=user, contact_id=pk)  # Http404 -> 404
 
 
-class ContactListApi(APIView):
-    @extend_schema(tags=TAGS, parameters=[OpenApiParameter("status", str), OpenApiParameter("open", bool)],
-                   responses={200: StaffContactOutputSerializer(many=True), 404: _404},
-                   summary="Contacts: all for the front door, a referrer's own for a partner")
+def _information_requests(qs: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
+    return qs.select_related("agency", "contact").prefetch_related(
+        Prefetch("contact__children", queryset=ContactChild.objects.select_related("person").order_by("id")))
+
+
+def _audit_requests(request: Request, verb: str, rows, *, target=None) -> None:
+    _audit(request, verb, list({r.contact_id: r.contact for r in rows}.values()), target=target)
+
+
+# --- contacts ----------------------------------------------------------------------------------------
+
+
+class ContactListApi(FrontDoorApi):
+    pagination_class = PagePagination
+
+    @extend_schema(
+        operation_id="contacts_list", tags=TAGS, summary="Contacts: every one for the front door, your own for a "
+        "partner referrer", description=_READERS + " Newest first. `status` applies to front-door staff only.",
+        parameters=[ContactListQuerySerializer],
+        responses={200: _CONTACTS, 400: _400, 403: _403, 404: _404},
+    )
     def get(self, request: Request) -> Response:
-        qs = _contacts_for(request.user)
-        if request.query_params.get("status") in ContactStatus.values:
-            qs = qs.filter(status=request.query_params["status"])
-        if request.query_params.get("open") == "true":
+        user = request.user
+        qs = _contacts_for(user)
+        partner = _is_partner(user)
+        query = ContactListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        filters = query.validated_data
+        if filters.get("status") and not partner:
+            qs = qs.filter(status=filters["status"])
+        if filters["urgent"] is not None:
+            qs = qs.filter(urgent=filters["urgent"])
+        if filters["open"] is True:
             qs = qs.exclude(status=ContactStatus.DECIDED)
-        paginator = PagePagination()
+        elif filters["open"] is False:
+            qs = qs.filter(status=ContactStatus.DECIDED)
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
-        staff = not _is_partner(request.user)
+        clock = _Clock()
+        body = [_represent(contact, partner=partner, clock=clock) for contact in page]
         _audit(request, "contact.listed", page)
-        context = _rag_context()
-        return paginator.get_paginated_response([_represent(c, staff=staff, rag_context=context) for c in page])
+        return paginator.get_paginated_response(body)
 
 
-class ContactCreateApi(APIView):
-    @extend_schema(tags=TAGS, request=ContactCreateInputSerializer,
-                   parameters=[OpenApiParameter("Idempotency-Key", str, OpenApiParameter.HEADER,
-                                                description="A retried POST with the same key returns the first "
-                                                "contact (200) instead of creating another.")],
-                   responses={201: StaffContactOutputSerializer, 200: StaffContactOutputSerializer, 400: _400,
-                              404: _404}, summary="Record a contact (front door) or refer a child (partner)")
+class ContactCreateApi(FrontDoorApi):
+    @extend_schema(
+        operation_id="contacts_create", tags=TAGS,
+        summary="Record a contact (front-door staff) or refer a child (partner referrer)",
+        description="Name each child by their details, or (front-door staff) by `person_id`, a record you can see. "
+        "Send an `Idempotency-Key` header so that a retried request creates one contact: a retry with the same "
+        "key returns the first contact with 200. " + _READERS,
+        request=ContactCreateInputSerializer,
+        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
+                                     description="At most 100 characters, e.g. a UUID; unique per request you "
+                                                 "mean to make.")],
+        responses={201: OpenApiResponse(_CONTACT, description="Recorded."),
+                   200: OpenApiResponse(_CONTACT, description="Already recorded with this Idempotency-Key."),
+                   400: _400, 403: _403, 404: _404},
+    )
     def post(self, request: Request) -> Response:
         user = request.user
-        if not user.has_role(Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER, Role.PARTNER_REFERRER):
-            raise NotFound()
-        key = request.headers.get("Idempotency-Key", "")[:100]
+        if not user.has_role(*CREATOR_ROLES):
+            raise NotFound
+        partner = _is_partner(user)
+        key = _idempotency_key(request)
         if key:
             existing = _contacts_for(user).filter(recorded_by=user, idempotency_key=key).first()
-            if existing:
-                return Response(_represent(existing, staff=not _is_partner(user), rag_context=_rag_context()))
+            if existing is not None:
+                return _contact_response(request, existing, partner=partner, status_code=status.HTTP_200_OK)
         data = ContactCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        children = []
-        for index, child in enumerate(values.pop("children")):
-            if child.get("person_id") is not None:
-                person = None if _is_partner(user) else person_scope(user).filter(pk=child["person_id"]).first()
-                if person is None:
-                    raise ValidationError({"children": {index: {"person_id": ["Unknown person"]}}})
-                children.append({"person": person})
-            else:
-                children.append({f"given_{k}" if k != "description" else k: v for k, v in child.items()})
+        children = self._children(user, values.pop("children"), partner=partner)
         agency_id = values.pop("referrer_agency_id", None)
-        if agency_id is not None and not _is_partner(user):
+        if partner:
+            # A partner's referral arrives now, from them: its clock and agency are not theirs to set.
+            values.pop("received_at", None)
+            values["referrer_name"] = values["referrer_name"].strip() or user.full_name
+            values["referrer_role"] = values["referrer_role"].strip() or user.job_title
+            values["referrer_email"] = values["referrer_email"] or user.email
+        elif agency_id is not None:
             values["referrer_agency"] = Agency.objects.filter(pk=agency_id).first()
             if values["referrer_agency"] is None:
                 raise ValidationError({"referrer_agency_id": ["Unknown agency"]})
-        if "channel" not in values:
-            values["channel"] = "api"
-        try:
-            contact, created = services.contact_create(actor=user, data=values, children=children,
-                                                       idempotency_key=key)
-        except DjangoValidationError as exc:
-            raise _field_errors(exc) from None
+        values.setdefault("channel", "api")
+        contact, created = services.contact_create(actor=user, data=values, children=children,
+                                                   idempotency_key=key)
         contact = _contacts_for(user).get(pk=contact.pk)
-        _audit(request, "contact.viewed", [contact], target=contact)
-        return Response(_represent(contact, staff=not _is_partner(user), rag_context=_rag_context()),
-                        status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        response = _contact_response(request, contact, partner=partner,
+                                     status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        response["Location"] = reverse("front_door_api:contact_detail", args=[contact.pk])
+        return response
+
+    @staticmethod
+    def _children(user: User, given: list[dict], *, partner: bool) -> list[dict]:
+        """The service's shape: a record (`person`) and/or the details as given (`given_...`)."""
+        wanted = {c["person_id"] for c in given if c.get("person_id")}
+        # Partners never see records, so no id can name one for them.
+        people = {} if partner or not wanted else {p.pk: p for p in person_scope(user).filter(pk__in=wanted)}
+        children, errors = [], {}
+        for index, child in enumerate(given):
+            person_id = child.pop("person_id", None)
+            if person_id and person_id not in people:
+                errors[str(index)] = {"person_id": ["Unknown person"]}  # keyed by position, as DRF keys its own
+            row = {f"given_{k}": v for k, v in child.items() if k != "description"}
+            children.append({**row, "description": child["description"], "person": people.get(person_id)})
+        if errors:
+            raise ValidationError({"children": errors})
+        return children
 
 
-class ContactCollectionApi(ContactListApi, ContactCreateApi):
-    """GET lists, POST creates (one URL, two operations)."""
-
-
-class ContactDetailApi(APIView):
-    @extend_schema(tags=TAGS, responses={200: StaffContactOutputSerializer, 404: _404}, summary="One contact")
+class ContactDetailApi(FrontDoorApi):
+    @extend_schema(operation_id="contacts_retrieve", tags=TAGS, summary="One contact", description=_READERS,
+                   responses={200: _CONTACT, 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
-        contact = _contacts_for(request.user).filter(pk=pk).first()
+        user = request.user
+        contact = _contacts_for(user).filter(pk=pk).first()
         if contact is None:
-            raise NotFound()
-        _audit(request, "contact.viewed", [contact], target=contact)
-        return Response(_represent(contact, staff=not _is_partner(request.user), rag_context=_rag_context()))
+            raise NotFound
+        return _contact_response(request, contact, partner=_is_partner(user), status_code=status.HTTP_200_OK)
 
 
-class ContactDecisionApi(APIView):
-    @extend_schema(tags=TAGS, request=DecisionInputSerializer,
-                   responses={201: DecisionOutputSerializer, 400: _400, 404: _404, 409: _409},
-                   summary="Record (or, with change_reason, change) the front-door decision")
+class ContactDecisionApi(FrontDoorApi):
+    @extend_schema(
+        operation_id="contacts_decision_create", tags=TAGS, summary="Record the front-door decision",
+        description="One of the eight outcomes, a level of need the outcome allows, and the rationale. A contact "
+        "that already has a decision is refused (409) unless this is a change with `change_reason`. Where the "
+        "council requires sign-off for the outcome the contact waits for a manager (status awaiting_signoff).",
+        request=DecisionInputSerializer,
+        responses={201: DecisionOutputSerializer, 400: _400, 403: _403, 404: _404,
+                   409: OpenApiResponse(DetailOutputSerializer, description="Already decided: send change_reason "
+                                        "to change the decision; or the contact moved on meanwhile.")},
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
-        contact = _contact_for_staff(user, pk)
+        contact = _staff_contact(user, pk)
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         level = NeedLevel.objects.filter(code=values.pop("level")).first()
         if level is None:
-            raise ValidationError({"level": ["Unknown level of need"]})
+            codes = ", ".join(NeedLevel.objects.filter(active=True).values_list("code", flat=True))
+            raise ValidationError({"level": [f"Unknown level of need. Choose one of: {codes}"]})
         try:
             decision = services.decision_record(contact=contact, actor=user, level=level, **values)
         except services.AlreadyDecided as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
-        except DjangoValidationError as exc:
-            raise _field_errors(exc) from None
-        decision.contact.refresh_from_db()
         return Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 
-class ContactInformationRequestListApi(APIView):
-    @extend_schema(tags=TAGS, responses={200: InformationRequestOutputSerializer(many=True), 404: _404},
-                   summary="Information requests on a contact")
+# --- information requests ----------------------------------------------------------------------------
+
+
+class ContactInformationRequestListApi(FrontDoorApi):
+    @extend_schema(operation_id="contacts_information_requests_list", tags=TAGS,
+                   summary="The information requests on a contact, with the agencies' answers",
+                   responses={200: InformationRequestOutputSerializer(many=True), 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
-        contact = _contact_for_staff(request.user, pk, readers=True)
-        rows = contact.information_requests.select_related("agency", "contact").order_by("requested_at", "id")
-        _audit(request, "contact.information_requests_viewed", [contact], target=contact)
-        return Response(InformationRequestOutputSerializer(rows, many=True).data)
+        contact = _staff_contact(request.user, pk, readers=True)
+        rows = list(_information_requests(contact.information_requests.all()).order_by("requested_at", "id"))
+        body = InformationRequestOutputSerializer(rows, many=True).data
+        _audit_requests(request, "information_request.listed", rows, target=contact)
+        return Response(body)
 
 
-class ContactInformationRequestCreateApi(APIView):
-    @extend_schema(tags=TAGS, request=InformationRequestInputSerializer,
-                   responses={201: InformationRequestOutputSerializer, 400: _400, 404: _404},
-                   summary="Ask a partner agency for information")
+class ContactInformationRequestCreateApi(FrontDoorApi):
+    @extend_schema(operation_id="contacts_information_requests_create", tags=TAGS,
+                   summary="Ask a partner agency what it knows (front-door staff)",
+                   request=InformationRequestInputSerializer,
+                   responses={201: InformationRequestOutputSerializer, 400: _400, 403: _403, 404: _404})
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
-        contact = _contact_for_staff(user, pk)
+        contact = _staff_contact(user, pk)
         data = InformationRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        agency = Agency.objects.filter(pk=data.validated_data["agency_id"]).first()
+        values = data.validated_data
+        agency = Agency.objects.filter(pk=values["agency_id"]).first()
         if agency is None:
             raise ValidationError({"agency_id": ["Unknown agency"]})
+        if agency.is_council:
+            raise ValidationError({"agency_id": ["Choose a partner agency, not one of the council's own services"]})
+        info = services.information_request_send(contact=contact, actor=user, agency=agency,
+                                                 question=values["question"], due_at=values.get("due_at"))
+        info = _information_requests(InformationRequest.objects.filter(pk=info.pk)).get()
+        body = InformationRequestOutputSerializer(info).data
+        _audit_requests(request, "information_request.viewed", [info], target=info)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class InformationRequestInboxApi(FrontDoorApi):
+    pagination_class = PagePagination
+
+    @extend_schema(operation_id="information_requests_list", tags=TAGS,
+                   summary="Information requests sent to your agency",
+                   description="Open ones by default, soonest due first; `status=answered` or `all` for the rest.",
+                   parameters=[InformationRequestListQuerySerializer],
+                   responses={200: InformationRequestOutputSerializer(many=True), 400: _400, 403: _403})
+    def get(self, request: Request) -> Response:
+        query = InformationRequestListQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        wanted = query.validated_data["status"] or "open"
+        qs = selectors.information_requests_for_agency(user=request.user, include_answered=wanted != "open")
+        if wanted == "answered":
+            qs = qs.filter(status=InformationRequest.Status.ANSWERED)
+        paginator = self.pagination_class()
+        # The selector brings the agency, the contact and its children (with their records) along.
+        page = paginator.paginate_queryset(qs, request, view=self)
+        body = InformationRequestOutputSerializer(page, many=True).data
+        _audit_requests(request, "information_request.listed", page)
+        return paginator.get_paginated_response(body)
+
+
+class InformationRequestRespondApi(FrontDoorApi):
+    @extend_schema(operation_id="information_requests_response_create", tags=TAGS,
+                   summary="Answer a request sent to your agency",
+                   request=ResponseInputSerializer,
+                   responses={200: InformationRequestOutputSerializer, 400: _400, 403: _403, 404: _404,
+                              409: OpenApiResponse(DetailOutputSerializer,
+                                                   description="Already answered (or cancelled).")})
+    def post(self, request: Request, pk: int) -> Response:
+        user = request.user
+        info = selectors.information_requests_for_agency(user=user, include_answered=True).filter(pk=pk).first()
+        if info is None:
+            raise NotFound
+        data = ResponseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if info.status != InformationRequest.Status.OPEN:
+            return self._conflict()
         try:
-            info = services.information_request_send(contact=contact, actor=user, agency=agency,
-                                                     question=data.validated_data["question"],
-                                                     due_at=data.validated_data.get("due_at"))
-        except DjangoValidationError as exc:
-            raise _field_errors(exc) from None
-        return Response(InformationRequestOutputSerializer(info).data, status=status.HTTP_201_CREATED)
+            services.information_request_respond(request=info, actor=user, response=data.validated_data["response"])
+        except DjangoPermissionDenied:
+            raise NotFound from None
+        except DjangoValidationError:
+            # A colleague answered between our read and the service's compare-and-set.
+            if InformationRequest.objects.filter(pk=pk).exclude(status=InformationRequest.Status.OPEN).exists():
+                return self._conflict()
+            raise
+        info = selectors.information_request_get_for_agency(user=user, request_id=pk)
+        body = InformationRequestOutputSerializer(info).data
+        _audit_requests(request, "information_request.viewed", [info], target=info)
+        return Response(body)
+
+    @staticmethod
+    def _conflict() -> Response:
+        return Response({"detail": "This request has already been answered or was cancelled"},
+                        status=status.HTTP_409_CONFLICT)
 
 
-class ContactInformationRequestsApi(ContactInformationRequestListApi, ContactInformationRequestCreateApi):
+# --- two operations on one URL -------------------------------------------------------------------------
+
+
+class ContactCollectionApi(ContactListApi, ContactCreateApi):
     """GET lists, POST creates."""
 
 
-class InformationRequestInboxApi(APIView):
-    @extend_schema(tags=TAGS, parameters=[OpenApiParameter("status", str, enum=["open", "answered", "all"])],
-                   responses={200: InformationRequestOutputSerializer(many=True)},
-                   summary="Requests sent to your agency")
-    def get(self, request: Request) -> Response:
-        wanted = request.query_params.get("status", "open")
-        qs = selectors.information_requests_for_agency(user=request.user, include_answered=wanted != "open")
-        if wanted == "answered":
-            qs = qs.filter(status="answered")
-        paginator = PagePagination()
-        page = paginator.paginate_queryset(qs, request, view=self)
-        _audit(request, "information_requests.listed", [r.contact for r in page])
-        return paginator.get_paginated_response(InformationRequestOutputSerializer(page, many=True).data)
-
-
-class InformationRequestRespondApi(APIView):
-    @extend_schema(tags=TAGS, request=ResponseInputSerializer,
-                   responses={200: InformationRequestOutputSerializer, 400: _400, 404: _404, 409: _409},
-                   summary="Answer a request sent to your agency")
-    def post(self, request: Request, pk: int) -> Response:
-        info = selectors.information_requests_for_agency(user=request.user, include_answered=True).filter(
-            pk=pk).first()
-        if info is None:
-            raise NotFound()
-        data = ResponseInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        if info.status != "open":
-            return Response({"detail": "This request has already been answered or was cancelled"},
-                            status=status.HTTP_409_CONFLICT)
-        try:
-            info = services.information_request_respond(request=info, actor=request.user,
-                                                        response=data.validated_data["response"])
-        except DjangoPermissionDenied:
-            raise NotFound() from None
-        except DjangoValidationError as exc:
-            raise _field_errors(exc) from None
-        return Response(InformationRequestOutputSerializer(info).data)
+class ContactInformationRequestsApi(ContactInformationRequestListApi, ContactInformationRequestCreateApi):
+    """GET lists, POST asks."""
