@@ -81,6 +81,9 @@ class Role(models.TextChoices):
     MACPT_MEMBER = "macpt_member", "MACPT member"
     FGDM_FACILITATOR = "fgdm_facilitator", "FGDM facilitator"
     PARTNER_REFERRER = "partner_referrer", "Partner referrer"
+    # A partner agency's practitioner (school, health, housing, voluntary sector) who works with the
+    # families they are involved with, e.g. in a team around the family: sees those children only.
+    PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
     MANAGER = "manager", "Manager"
     PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
     ADMIN = "admin", "Administrator"

@@ -26,7 +26,7 @@ COUNCIL_WIDE_ROLES = frozenset({
 COUNCIL_WIDE_EDITORS = frozenset({Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER, Role.LCPP})
 # Roles that may edit a record they are involved with (a privacy officer or manager only reads).
 INVOLVED_EDITORS = frozenset({Role.FHLP, Role.MACPT_MEMBER, Role.FGDM_FACILITATOR, Role.LCPP,
-                              Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER})
+                              Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER, Role.PARTNER_PRACTITIONER})
 # Roles that may create a person's record (others would lose sight of it the moment it was made).
 CREATORS = COUNCIL_WIDE_EDITORS
 # Roles that may never see a child's record, involved or not.

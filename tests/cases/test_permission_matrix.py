@@ -21,7 +21,8 @@ AGENCY_FOR_ROLE = {
     Role.TRIAGE_OFFICER: AgencyType.COUNCIL_SOCIAL_CARE, Role.FRONT_DOOR_MANAGER: AgencyType.COUNCIL_SOCIAL_CARE,
     Role.FHLP: AgencyType.VOLUNTARY_SECTOR, Role.LCPP: AgencyType.COUNCIL_SOCIAL_CARE,
     Role.MACPT_MEMBER: AgencyType.POLICE, Role.FGDM_FACILITATOR: AgencyType.COUNCIL_EARLY_HELP,
-    Role.PARTNER_REFERRER: AgencyType.EDUCATION, Role.MANAGER: AgencyType.COUNCIL_SOCIAL_CARE,
+    Role.PARTNER_REFERRER: AgencyType.EDUCATION, Role.PARTNER_PRACTITIONER: AgencyType.HEALTH,
+    Role.MANAGER: AgencyType.COUNCIL_SOCIAL_CARE,
     Role.PRIVACY_OFFICER: AgencyType.COUNCIL_SOCIAL_CARE, Role.ADMIN: AgencyType.COUNCIL_SOCIAL_CARE,
 }
 CASES = list(itertools.product(sorted(Role.values), policy.RELATIONSHIPS, policy.ALL_ACTIONS))
@@ -87,4 +88,4 @@ def test_permission_matrix(client, role, relationship, action):
 
 
 def test_matrix_covers_every_role_relationship_and_action():
-    assert len(CASES) == len(Role.values) * 6 * 6 == 360
+    assert len(CASES) == len(Role.values) * 6 * 6 == 396

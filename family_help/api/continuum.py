@@ -1,0 +1,3 @@
+"""Family Help API: continuum."""
+
+urlpatterns: list = []

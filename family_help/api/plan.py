@@ -1,0 +1,3 @@
+"""Family Help API: plan."""
+
+urlpatterns: list = []

@@ -1,0 +1,1 @@
+"""Family Help PDFs (WeasyPrint), one module per document."""

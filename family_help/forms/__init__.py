@@ -1,0 +1,1 @@
+"""Family Help forms, one module per area."""

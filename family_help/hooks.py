@@ -1,0 +1,13 @@
+"""What Family Help plugs into the shared record: breach handlers for its deadlines, its demo data and
+its part of the generated data set."""
+
+# deadline kind -> callable(deadline), run in the sweep's transaction when that deadline is breached.
+DEADLINE_BREACH_HANDLERS: dict = {}
+
+
+def seed_demo() -> dict:
+    return {}
+
+
+def generate_dataset(ctx) -> None:
+    return None

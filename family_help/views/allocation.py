@@ -1,0 +1,3 @@
+"""Family Help pages: allocation."""
+
+urlpatterns: list = []

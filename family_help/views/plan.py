@@ -1,0 +1,3 @@
+"""Family Help pages: plan."""
+
+urlpatterns: list = []
