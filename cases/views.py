@@ -8,6 +8,7 @@ Views stay thin: selector, form, one service, redirect; the rules live in cases.
 import csv
 import datetime as dt
 import logging
+from types import SimpleNamespace
 
 import redis
 from django.conf import settings
@@ -255,6 +256,23 @@ def _entries_for_display(entries) -> list[ChronologyEntry]:
     return rows
 
 
+_TABLE_FIELDS = ("occurred_at", "strand", "kind", "summary", "significant", "link", "author__full_name",
+                 "source_agency__name")
+
+
+def _rows_for_table(entries: QuerySet[ChronologyEntry]) -> list[SimpleNamespace]:
+    """The chronology table's rows as plain values (no model instances: a page holds up to a hundred)."""
+    rows = []
+    for occurred_at, strand, kind, summary, significant, link, author, agency in entries.values_list(*_TABLE_FIELDS):
+        when = timezone.localtime(occurred_at)
+        rows.append(SimpleNamespace(
+            when_iso=when.isoformat(), when_date=f"{when.day} {when:%b %Y}", when_time=f"{when:%H:%M}",
+            strand=strand, strand_tag=STRAND_TAGS.get(strand, "govuk-tag--grey"), kind_label=_kind_label(kind),
+            summary=summary, significant=significant, safe_link=_safe_link(link), author_name=author or "System",
+            agency_name=agency or ""))
+    return rows
+
+
 def _person_facts(person: Person) -> dict:
     today = timezone.localdate()
     return {
@@ -373,7 +391,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "involvements_past": [i for i in involvements if not i.is_active],
         "episode": _episode_view(current_episode) if current_episode else None,
         "past_episodes": [e for e in record["episodes"] if e.closed_on is not None],
-        "chronology": _entries_for_display(
+        "chronology": _rows_for_table(
             selectors.chronology_for_person(person=person)[:RECORD_CHRONOLOGY_ENTRIES]),
         "notes_page": notes_page,
         "notes_range": notes_range,
@@ -513,7 +531,7 @@ def _chronology(request: HttpRequest, pk: int) -> tuple[Person, ChronologyFilter
 def person_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     person, form, entries = _chronology(request, pk)
     page, page_range = _page(entries, CHRONOLOGY_PAGE_SIZE, request.GET.get("page"))
-    rows = _entries_for_display(page.object_list)
+    rows = _rows_for_table(page.object_list)
     _audit_read(request, "chronology.viewed", [person.pk], target=person)
     return render(request, "cases/person_chronology.html", {
         "person": person, "form": form, "page_obj": page, "page_range": page_range, "entries": rows,

@@ -380,6 +380,19 @@ def test_chronology_page_lists_every_strand_newest_first_with_links(signed_in, c
     assert reads("chronology.viewed").get().child_ids == [chronology_child.pk]
 
 
+def test_chronology_rows_escape_what_was_typed_and_keep_line_breaks(signed_in, make_person, triage_officer):
+    child = make_person(first="Esc", last="Aping")
+    chronology_add(person=child, actor=triage_officer, strand=Strand.RECORD, kind="note",
+                   summary='<script>alert("x")</script> & "quotes"\nsecond line', occurred_at=_at(4))
+    chronology_add(person=child, actor=triage_officer, strand=Strand.RECORD, kind="note",
+                   summary="<b>linked</b>", occurred_at=_at(5), link='/cases/"onmouseover="alert(1)')
+    html = page(signed_in.get(reverse("cases:person_chronology", args=[child.pk])))
+    assert "<script>alert" not in html and "<b>linked</b>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;<br>second line" in html
+    assert 'href="/cases/&quot;onmouseover=&quot;alert(1)"' in html
+    assert "&lt;b&gt;linked&lt;/b&gt;</a>" in html
+
+
 @pytest.mark.parametrize(("query", "shown", "hidden"), [
     ({"strand": "macpt"}, ["Strategy discussion held"], ["School raised a concern", "@home"]),
     ({"significant": "on"}, ["Strategy discussion held"], ["School raised a concern", "@home"]),
