@@ -10,4 +10,6 @@ def seed_demo() -> dict:
 
 
 def generate_dataset(ctx) -> None:
-    return None
+    from .datagen import generate_family_help
+
+    generate_family_help(ctx)
