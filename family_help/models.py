@@ -122,7 +122,7 @@ class AssessmentChild(TimeStampedModel):
     child_voice = models.TextField(blank=True, help_text="What the child says, in their own words.")
     # When the child's views could not be gathered (too young, would not meet), why: a submitted
     # assessment has one or the other for every child.
-    voice_not_gathered_reason = models.TextField(blank=True)
+    voice_not_gathered_reason = models.TextField(blank=True, db_default="")
     needs = models.TextField(blank=True, help_text="Health, education, emotional and behavioural development.")
     factors = ArrayField(models.CharField(max_length=4), default=list, blank=True,
                          help_text="CIN assessment factor codes.")
