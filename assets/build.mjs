@@ -1,6 +1,6 @@
 // Builds static/build/: GOV.UK Frontend compiled with Sass, its fonts and images, its JavaScript
 // and ours. Run by `npm run build` (make does it when an input is newer than the output).
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -19,5 +19,8 @@ const result = sass.compile(join(root, "assets", "scss", "app.scss"), {
 writeFileSync(join(out, "app.css"), result.css);
 cpSync(join(govuk, "assets"), join(out, "assets"), { recursive: true });
 cpSync(join(govuk, "govuk-frontend.min.js"), join(out, "govuk-frontend.min.js"));
-cpSync(join(root, "assets", "js", "app.mjs"), join(out, "app.mjs"));
+// Our modules: app.mjs on every page, and page modules (e.g. fh-assessment.mjs) that a template loads itself.
+for (const name of readdirSync(join(root, "assets", "js")).filter((n) => n.endsWith(".mjs"))) {
+  cpSync(join(root, "assets", "js", name), join(out, name));
+}
 console.log(`built ${join("static", "build")}: app.css ${(result.css.length / 1024).toFixed(0)} KiB`);
