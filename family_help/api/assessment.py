@@ -1,3 +1,308 @@
-"""Family Help API: assessment."""
+"""Family Help API: the whole-family assessment, under /api/v1/family-help/.
 
-urlpatterns: list = []
+  GET  families/<pk>/assessments/           the family's assessments, newest first
+  POST families/<pk>/assessments/           start one (referral_date optional: the front door's date)
+  GET  assessments/<pk>/                    one assessment with the child sections you may see
+  PATCH assessments/<pk>/                   save the draft: `version` required; 409 if someone saved first
+  POST assessments/<pk>/submit/             submit for authorisation (required parts checked: 400 lists them)
+  POST assessments/<pk>/authorise/          a manager authorises (authorised_on: the census date)
+  POST assessments/<pk>/return/             a manager returns it to draft with a reason
+
+Scoped like the pages: a family or assessment you may not see is 404; one you may see but not change is 403.
+Every response that shows a child's data writes one read-audit row; writes go only through the services.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import path, reverse
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer, StaleOutputSerializer
+from cases.services import StaleEdit, audit_read
+from cases.workdays import Calendar
+
+from ..models import Assessment, AssessmentOutcome, FamilyHelpSettings
+from ..selectors import family_case_get_for_user
+from ..selectors.assessment import (
+    assessment_get_for_user,
+    assessment_sections,
+    assessment_timescale,
+    assessments_for_family,
+)
+from ..services import assessment as services
+
+TAGS = ["family help: assessment"]
+_400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field (a child section's "
+                       "reasons under children -> section id).")
+_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in, or you may see this but not do this.")
+_404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see.")
+_409 = OpenApiResponse(StaleOutputSerializer, description="Someone saved a newer version first, or the assessment "
+                       "is no longer a draft; nothing was saved.")
+
+
+# --- serializers ------------------------------------------------------------------------------------------
+
+
+class SectionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    person_id = serializers.IntegerField()
+    child_name = serializers.CharField()
+    child_voice = serializers.CharField()
+    voice_not_gathered_reason = serializers.CharField()
+    needs = serializers.CharField()
+    factors = serializers.ListField(child=serializers.CharField())
+    primary_need = serializers.CharField()
+
+
+class TimescaleOutputSerializer(serializers.Serializer):
+    due_on = serializers.DateField()
+    working_days_left = serializers.IntegerField()
+    rag = serializers.CharField()
+    text = serializers.CharField()
+
+
+class AssessmentOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    family_case_id = serializers.IntegerField()
+    status = serializers.CharField()
+    version = serializers.IntegerField()
+    referral_date = serializers.DateField()
+    started_on = serializers.DateField()
+    due_on = serializers.DateField()
+    author = serializers.CharField()
+    domestic_abuse = serializers.CharField()
+    substance_misuse = serializers.CharField()
+    mental_health = serializers.CharField()
+    housing = serializers.CharField()
+    income = serializers.CharField()
+    other_needs = serializers.CharField()
+    strengths = serializers.CharField()
+    risks = serializers.CharField()
+    analysis = serializers.CharField()
+    outcome = serializers.CharField()
+    submitted_at = serializers.DateTimeField(allow_null=True)
+    authorised_on = serializers.DateField(allow_null=True)
+    authorised_by = serializers.CharField(allow_null=True)
+    returned_reason = serializers.CharField()
+    last_saved_at = serializers.DateTimeField(allow_null=True)
+    timescale = TimescaleOutputSerializer()
+    children = SectionOutputSerializer(many=True)
+    url = serializers.CharField()
+
+
+class SectionInputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    child_voice = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    voice_not_gathered_reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    needs = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    factors = serializers.ListField(child=serializers.CharField(max_length=10), required=False)
+    primary_need = serializers.CharField(required=False, allow_blank=True, max_length=10)
+
+
+class DraftInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    domestic_abuse = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    substance_misuse = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    mental_health = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    housing = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    income = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    other_needs = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    strengths = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    risks = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    analysis = serializers.CharField(required=False, allow_blank=True, max_length=40000)
+    outcome = serializers.ChoiceField(required=False, allow_blank=True, choices=AssessmentOutcome.choices)
+    children = SectionInputSerializer(many=True, required=False)
+
+
+class StartInputSerializer(serializers.Serializer):
+    referral_date = serializers.DateField(required=False)
+
+
+class SubmitInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+
+
+class AuthoriseInputSerializer(serializers.Serializer):
+    authorised_on = serializers.DateField()
+
+
+class ReturnInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=5000)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.calendar = Calendar.from_database()
+        self.warn_days = FamilyHelpSettings.load().assessment_warn_working_days
+
+
+def _represent(assessment: Assessment, sections, clock: _Clock) -> dict:
+    timescale = assessment_timescale(assessment=assessment, calendar=clock.calendar, warn_days=clock.warn_days)
+    data = {name: getattr(assessment, name) for name in (
+        "id", "family_case_id", "status", "version", "referral_date", "started_on", "due_on", "domestic_abuse",
+        "substance_misuse", "mental_health", "housing", "income", "other_needs", "strengths", "risks", "analysis",
+        "outcome", "submitted_at", "authorised_on", "returned_reason", "last_saved_at")}
+    data.update({
+        "author": assessment.author.full_name,
+        "authorised_by": assessment.authorised_by.full_name if assessment.authorised_by_id else None,
+        "timescale": {"due_on": timescale.due_on, "working_days_left": timescale.working_days_left,
+                      "rag": timescale.rag, "text": timescale.text},
+        "children": [{"id": s.pk, "person_id": s.person_id, "child_name": s.person.full_name,
+                      "child_voice": s.child_voice, "voice_not_gathered_reason": s.voice_not_gathered_reason,
+                      "needs": s.needs, "factors": list(s.factors), "primary_need": s.primary_need}
+                     for s in sections],
+        "url": reverse("family_help:assessment", args=[assessment.pk]),
+    })
+    return data
+
+
+def _respond(request: Request, assessment: Assessment, verb: str, code: int = status.HTTP_200_OK) -> Response:
+    assessment = Assessment.objects.select_related("family_case", "author", "authorised_by").get(pk=assessment.pk)
+    sections = assessment_sections(assessment=assessment, user=request.user)
+    body = _represent(assessment, sections, _Clock())
+    audit_read(actor=request.user, verb=verb, child_ids=[s.person_id for s in sections], target=assessment)
+    return Response(body, status=code)
+
+
+def _nested_errors(exc: DjangoValidationError) -> dict:
+    """Service errors keyed `child-<id>-<field>` become {"children": {"<id>": {"<field>": [...]}}}."""
+    if not hasattr(exc, "error_dict"):
+        return {"non_field_errors": exc.messages}
+    out: dict = {}
+    for key, found in exc.message_dict.items():
+        if key.startswith("child-"):
+            section_id, _, field = key[len("child-"):].partition("-")
+            out.setdefault("children", {}).setdefault(section_id, {})[field] = found
+        else:
+            out[key] = found
+    return out
+
+
+def _stale(exc: StaleEdit) -> Response:
+    return Response({"detail": str(exc), "current_version": exc.current_version}, status=status.HTTP_409_CONFLICT)
+
+
+class AssessmentApi(APIView):
+    parser_classes = [JSONParser]
+
+
+# --- views ----------------------------------------------------------------------------------------------------
+
+
+class FamilyAssessmentsApi(AssessmentApi):
+    @extend_schema(operation_id="family_help_assessments_list", tags=TAGS,
+                   summary="A family's assessments, newest first",
+                   responses={200: AssessmentOutputSerializer(many=True), 403: _403, 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        family = family_case_get_for_user(user=request.user, family_case_id=pk)
+        clock = _Clock()
+        body, shown = [], set()
+        for assessment in assessments_for_family(family_case=family):
+            sections = assessment_sections(assessment=assessment, user=request.user)
+            shown.update(s.person_id for s in sections)
+            body.append(_represent(assessment, sections, clock))
+        audit_read(actor=request.user, verb="family_help.assessment.listed", child_ids=shown, target=family)
+        return Response(body)
+
+    @extend_schema(operation_id="family_help_assessment_start", tags=TAGS, request=StartInputSerializer,
+                   summary="Start the family's assessment", description="A section for each current child; due 45 "
+                   "working days after the referral date (by default, the front door's decision date).",
+                   responses={201: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404})
+    def post(self, request: Request, pk: int) -> Response:
+        family = family_case_get_for_user(user=request.user, family_case_id=pk)
+        data = StartInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment = services.assessment_start(family_case=family, actor=request.user, **data.validated_data)
+        return _respond(request, assessment, "family_help.assessment.viewed", status.HTTP_201_CREATED)
+
+
+class AssessmentDetailApi(AssessmentApi):
+    @extend_schema(operation_id="family_help_assessment_get", tags=TAGS, summary="One assessment",
+                   responses={200: AssessmentOutputSerializer, 403: _403, 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
+        return _respond(request, assessment, "family_help.assessment.viewed")
+
+    @extend_schema(operation_id="family_help_assessment_save_draft", tags=TAGS, request=DraftInputSerializer,
+                   summary="Save the draft", description="Only the fields sent change. `version` is the version "
+                   "you read: if someone has saved since, nothing is saved and the answer is 409 with the current "
+                   "version.", responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404,
+                                          409: _409})
+    def patch(self, request: Request, pk: int) -> Response:
+        assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
+        data = DraftInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version")
+        sections = {s.pop("id"): dict(s) for s in values.pop("children", [])}
+        try:
+            assessment = services.assessment_save_draft(assessment=assessment, actor=request.user,
+                                                        expected_version=version, data=values, sections=sections)
+        except StaleEdit as exc:
+            return _stale(exc)
+        except DjangoValidationError as exc:
+            if not hasattr(exc, "error_dict"):  # no longer a draft
+                return Response({"detail": " ".join(exc.messages), "current_version": assessment.version},
+                                status=status.HTTP_409_CONFLICT)
+            return Response(_nested_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return _respond(request, assessment, "family_help.assessment.viewed")
+
+
+class AssessmentSubmitApi(AssessmentApi):
+    @extend_schema(operation_id="family_help_assessment_submit", tags=TAGS, request=SubmitInputSerializer,
+                   summary="Submit for authorisation", description="Needs the analysis, the outcome, and for each "
+                   "child their voice (or why it could not be gathered) and at least one factor code.",
+                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, 409: _409})
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
+        data = SubmitInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            services.assessment_submit(assessment=assessment, actor=request.user,
+                                       expected_version=data.validated_data.get("version"))
+        except StaleEdit as exc:
+            return _stale(exc)
+        except DjangoValidationError as exc:
+            return Response(_nested_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+        return _respond(request, assessment, "family_help.assessment.viewed")
+
+
+class AssessmentAuthoriseApi(AssessmentApi):
+    @extend_schema(operation_id="family_help_assessment_authorise", tags=TAGS, request=AuthoriseInputSerializer,
+                   summary="Authorise (managers)", description="`authorised_on` is the census authorisation date: "
+                   "not before the assessment started, not in the future.",
+                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404})
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
+        data = AuthoriseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assessment_authorise(assessment=assessment, actor=request.user, **data.validated_data)
+        return _respond(request, assessment, "family_help.assessment.viewed")
+
+
+class AssessmentReturnApi(AssessmentApi):
+    @extend_schema(operation_id="family_help_assessment_return", tags=TAGS, request=ReturnInputSerializer,
+                   summary="Return to draft (managers)", responses={200: AssessmentOutputSerializer, 400: _400,
+                                                                   403: _403, 404: _404})
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
+        data = ReturnInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.assessment_return(assessment=assessment, actor=request.user, reason=data.validated_data["reason"])
+        return _respond(request, assessment, "family_help.assessment.viewed")
+
+
+urlpatterns = [
+    path("families/<int:pk>/assessments/", FamilyAssessmentsApi.as_view(), name="fh_api_family_assessments"),
+    path("assessments/<int:pk>/", AssessmentDetailApi.as_view(), name="fh_api_assessment"),
+    path("assessments/<int:pk>/submit/", AssessmentSubmitApi.as_view(), name="fh_api_assessment_submit"),
+    path("assessments/<int:pk>/authorise/", AssessmentAuthoriseApi.as_view(), name="fh_api_assessment_authorise"),
+    path("assessments/<int:pk>/return/", AssessmentReturnApi.as_view(), name="fh_api_assessment_return"),
+]

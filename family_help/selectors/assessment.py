@@ -1,0 +1,87 @@
+"""Scoped reads for the Family Help assessment. An assessment is in scope when its family case is
+(family_case_scope: at least one of its children is); out of scope is 404. Child sections are shown only
+for the children the user may see."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import FamilyCase, User
+from cases.permissions import person_scope
+from cases.workdays import Calendar
+
+from ..models import Assessment, AssessmentChild, AssessmentStatus, FamilyHelpSettings
+from . import family_case_scope
+
+
+def assessment_scope(user: User) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(family_case__in=family_case_scope(user).values("pk"))
+
+
+def assessment_get_for_user(*, user: User, assessment_id: int) -> Assessment:
+    """The assessment if this user may see its family; 404 whether missing or out of scope."""
+    try:
+        return (assessment_scope(user).select_related("family_case", "author", "authorised_by")
+                .get(pk=assessment_id))
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such assessment") from None
+
+
+def assessment_sections(*, assessment: Assessment, user: User) -> list[AssessmentChild]:
+    """The child sections this user may see, youngest last (in the order the children were added)."""
+    return list(assessment.children.filter(person__in=person_scope(user).values("pk"))
+                .select_related("person").order_by("person__date_of_birth", "id"))
+
+
+def assessments_for_family(*, family_case: FamilyCase) -> list[Assessment]:
+    """Every assessment of the family, newest first, with its sections' people (for the panel)."""
+    return list(Assessment.objects.filter(family_case=family_case)
+                .prefetch_related(Prefetch("children", queryset=AssessmentChild.objects.select_related("person")))
+                .order_by("-started_on", "-id"))
+
+
+def open_assessment(*, family_case: FamilyCase) -> Assessment | None:
+    return Assessment.objects.filter(family_case=family_case).exclude(status=AssessmentStatus.AUTHORISED).first()
+
+
+# --- the timescale -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Timescale:
+    due_on: dt.date
+    working_days_left: int  # negative: working days overdue
+    rag: str  # "green", "amber", "red", or "" once authorised
+    label: str  # the RAG in words
+    text: str  # "12 working days left", "3 working days overdue", "Due today"
+
+
+RAG_LABELS = {"red": "Overdue", "amber": "Due soon", "green": "On track"}
+
+
+def assessment_timescale(*, assessment: Assessment, calendar: Calendar | None = None,
+                         today: dt.date | None = None, warn_days: int | None = None) -> Timescale:
+    """How the 45 working days stand: working days left after today up to and including the due date."""
+    calendar = calendar or Calendar.from_database()
+    today = today or timezone.localdate()
+    warn_days = FamilyHelpSettings.load().assessment_warn_working_days if warn_days is None else warn_days
+    due = assessment.due_on
+    if due >= today:
+        left = calendar.working_days_between(today + dt.timedelta(days=1), due) if due > today else 0
+    else:
+        left = -calendar.working_days_between(due + dt.timedelta(days=1), today)
+    if assessment.status == AssessmentStatus.AUTHORISED:
+        on = assessment.authorised_on
+        text = "Authorised within the timescale" if on and on <= due else "Authorised after the timescale"
+        return Timescale(due, left, "", "", text)
+    if due < today:
+        rag, text = "red", f"{-left} working day{'' if left == -1 else 's'} overdue" if left else "Overdue"
+    elif due == today:
+        rag, text = "amber", "Due today"
+    else:
+        rag = "amber" if left <= warn_days else "green"
+        text = f"{left} working day{'' if left == 1 else 's'} left"
+    return Timescale(due, left, rag, RAG_LABELS[rag], text)
