@@ -1,0 +1,230 @@
+"""Reads for the continuum of need (levels, CIN plan periods, visits and notes) and for supervision.
+
+Who may move a family along the continuum: its current Family Help Lead Practitioner, a manager, or an LCPP
+(who hands a family back from child protection). A team-around-the-family member may see the family but
+not step it up, down or close it. Supervision records are read only by managers and the supervised
+practitioner; to anyone else they do not exist (404).
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import (
+    CaseNote,
+    CensusMeaning,
+    Episode,
+    EpisodeLead,
+    EpisodeLevel,
+    FamilyCase,
+    LeadKind,
+    NeedLevel,
+    Person,
+    Role,
+    User,
+)
+
+from ..models import Allocation, CinPlanPeriod, Plan, Supervision
+from . import family_children
+
+# The levels a page offers, by their fixed census meaning (councils may rename the levels themselves).
+EARLY_HELP, CHILD_IN_NEED, CHILD_PROTECTION, UNIVERSAL = (CensusMeaning.EARLY_HELP, CensusMeaning.CHILD_IN_NEED,
+                                                          CensusMeaning.CHILD_PROTECTION, CensusMeaning.UNIVERSAL)
+
+
+def level_for(meaning: str) -> NeedLevel:
+    """The council's active level with this census meaning (the lowest-ranked one if there are several)."""
+    level = NeedLevel.objects.filter(census_meaning=meaning, active=True).order_by("rank").first()
+    if level is None:
+        raise NeedLevel.DoesNotExist(f"No active level of need means {meaning}")
+    return level
+
+
+def family_lead_ids(*, family_case: FamilyCase) -> set[int]:
+    """The family's current lead practitioner(s): the current allocation and any open FHLP lead on its episodes."""
+    ids = set(Allocation.objects.filter(family_case=family_case, ended_at__isnull=True).values_list("lead_id",
+                                                                                                     flat=True))
+    ids |= set(EpisodeLead.objects.filter(episode__family_case=family_case, episode__closed_on__isnull=True,
+                                          kind=LeadKind.FHLP, ended_at__isnull=True).values_list("user_id", flat=True))
+    return ids
+
+
+def can_change_continuum(*, user: User, family_case: FamilyCase) -> bool:
+    """May step this family up or down, change its level or close it (the caller has already checked scope)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.has_role(Role.MANAGER, Role.LCPP):
+        return True
+    return user.has_role(Role.FHLP) and user.pk in family_lead_ids(family_case=family_case)
+
+
+def open_episodes(*, family_case: FamilyCase, children: list[Person] | None = None) -> dict[int, Episode]:
+    """person id -> the child's open episode in this family."""
+    qs = Episode.objects.filter(family_case=family_case, closed_on__isnull=True).select_related("person")
+    if children is not None:
+        qs = qs.filter(person__in=children)
+    return {e.person_id: e for e in qs}
+
+
+def current_levels(*, episodes) -> dict[int, EpisodeLevel]:
+    """episode id -> its current EpisodeLevel (with the level)."""
+    return {el.episode_id: el for el in EpisodeLevel.objects.filter(episode__in=list(episodes), ended_at__isnull=True)
+            .select_related("level")}
+
+
+def continuum_state(*, family_case: FamilyCase) -> str:
+    """A token for "the family's levels as this page showed them": the current level rows of its open episodes.
+    A form carries it, so a change made meanwhile by someone else is refused instead of silently overridden."""
+    ids = EpisodeLevel.objects.filter(episode__family_case=family_case, episode__closed_on__isnull=True,
+                                      ended_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+    return "-".join(str(i) for i in ids) or "none"
+
+
+@dataclass
+class ChildContinuum:
+    """One child's place on the continuum, for the family page's panel, the forms and the API."""
+
+    person: Person
+    episode: Episode | None
+    level: NeedLevel | None = None
+    history: list[EpisodeLevel] = field(default_factory=list)
+    cin_periods: list[CinPlanPeriod] = field(default_factory=list)
+    last_closed: Episode | None = None
+
+    @property
+    def meaning(self) -> str:
+        return self.level.census_meaning if self.level else ""
+
+    @property
+    def label(self) -> str:
+        if self.level is None:
+            return f"{self.person.full_name} (closed)"
+        return f"{self.person.full_name} ({self.level.name})"
+
+
+def family_continuum(*, family_case: FamilyCase, user: User | None = None) -> list[ChildContinuum]:
+    """Every current child of the family (that the user may see) with their episode in this family: its
+    dated level history and CIN plan periods. A fixed number of queries whatever the family's size."""
+    children = family_children(family_case=family_case, user=user)
+    episodes = list(Episode.objects.filter(family_case=family_case, person__in=children)
+                    .order_by("person_id", "-opened_on", "-id"))
+    open_by_child = {e.person_id: e for e in episodes if e.closed_on is None}
+    closed_by_child: dict[int, Episode] = {}
+    for e in episodes:
+        if e.closed_on is not None:
+            closed_by_child.setdefault(e.person_id, e)
+    shown = [open_by_child.get(c.pk) or closed_by_child.get(c.pk) for c in children]
+    shown_ids = [e.pk for e in shown if e is not None]
+    history: dict[int, list[EpisodeLevel]] = {}
+    for row in (EpisodeLevel.objects.filter(episode_id__in=shown_ids).select_related("level", "changed_by")
+                .order_by("started_at", "id")):
+        history.setdefault(row.episode_id, []).append(row)
+    periods: dict[int, list[CinPlanPeriod]] = {}
+    for row in CinPlanPeriod.objects.filter(episode_id__in=shown_ids).order_by("start_date", "id"):
+        periods.setdefault(row.episode_id, []).append(row)
+    rows = []
+    for child, episode in zip(children, shown, strict=True):
+        rows.append(ChildContinuum(
+            person=child, episode=episode if episode is not None and episode.closed_on is None else None,
+            level=next((h.level for h in history.get(episode.pk, []) if h.ended_at is None), None) if episode else None,
+            history=history.get(episode.pk, []) if episode else [],
+            cin_periods=periods.get(episode.pk, []) if episode else [],
+            last_closed=episode if episode is not None and episode.closed_on is not None else None))
+    return rows
+
+
+def family_plan(*, family_case: FamilyCase) -> Plan | None:
+    return Plan.objects.filter(family_case=family_case).first()
+
+
+def family_notes(*, family_case: FamilyCase, user: User, limit: int = 5) -> list[CaseNote]:
+    """The latest final notes and visits about the family's children that the user may see, with their own
+    drafts (a draft is its author's alone)."""
+    children = family_children(family_case=family_case, user=user)
+    return list(CaseNote.objects.filter(person__in=children).filter(Q(status=CaseNote.Status.FINAL) | Q(author=user))
+                .select_related("person", "author").order_by("-occurred_at", "-id")[:limit])
+
+
+# --- supervision ---------------------------------------------------------------------------------------
+
+
+def is_manager(user: User) -> bool:
+    return user.is_authenticated and user.is_active and user.has_role(Role.MANAGER)
+
+
+def practitioners() -> QuerySet[User]:
+    """Family Help Lead Practitioners: active users with the FHLP role."""
+    return User.objects.filter(groups__name=Role.FHLP, is_active=True).select_related("agency").distinct()
+
+
+def supervision_scope(user: User) -> QuerySet[Supervision]:
+    """Every supervision record for a manager; a practitioner's own for them; nothing for anyone else."""
+    qs = Supervision.objects.select_related("practitioner", "practitioner__agency", "supervisor", "family_case")
+    if is_manager(user):
+        return qs
+    if user.is_authenticated and user.is_active:
+        return qs.filter(practitioner=user)
+    return qs.none()
+
+
+def supervision_get_for_user(*, user: User, supervision_id: int) -> Supervision:
+    """404 whether missing or not the user's to read."""
+    try:
+        return supervision_scope(user).get(pk=supervision_id)
+    except (Supervision.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such supervision") from None
+
+
+@dataclass
+class SupervisionDue:
+    practitioner: User
+    last_held_on: dt.date | None
+    next_due_on: dt.date | None
+    overdue_days: int | None  # None: on time; otherwise days overdue (0 when never held)
+
+    @property
+    def never_held(self) -> bool:
+        return self.last_held_on is None
+
+    @property
+    def overdue(self) -> bool:
+        return self.never_held or (self.next_due_on is not None and self.next_due_on < timezone.localdate())
+
+
+def supervision_frequency(*, practitioner_ids: list[int] | None = None, overdue_only: bool = False,
+                          today: dt.date | None = None) -> list[SupervisionDue]:
+    """Each practitioner's last supervision and when the next is due, in one query: never held first, then
+    the longest overdue."""
+    today = today or timezone.localdate()
+    latest = Supervision.objects.filter(practitioner=OuterRef("pk")).order_by("-held_on", "-id")
+    qs = practitioners().annotate(last_held_on=Max("fh_supervisions__held_on"),
+                                  next_due=Subquery(latest.values("next_due_on")[:1]))
+    if practitioner_ids is not None:
+        qs = qs.filter(pk__in=practitioner_ids)
+    if overdue_only:
+        qs = qs.filter(Q(next_due__isnull=True) | Q(next_due__lt=today))
+    rows = []
+    for user in qs.order_by(F("next_due").asc(nulls_first=True), "full_name", "id"):
+        overdue = None
+        if user.next_due is None:
+            overdue = 0
+        elif user.next_due < today:
+            overdue = (today - user.next_due).days
+        rows.append(SupervisionDue(practitioner=user, last_held_on=user.last_held_on, next_due_on=user.next_due,
+                                   overdue_days=overdue))
+    return rows
+
+
+def practitioner_families(*, practitioner: User) -> QuerySet[FamilyCase]:
+    """The families this practitioner leads now or has led (the ones case supervision can be about)."""
+    return FamilyCase.objects.filter(Exists(Allocation.objects.filter(family_case=OuterRef("pk"),
+                                                                      lead=practitioner))).order_by("name", "id")
+
+
+def supervisable_families() -> QuerySet[FamilyCase]:
+    """Families with a current lead practitioner (the supervision form's choices)."""
+    return FamilyCase.objects.filter(Exists(Allocation.objects.filter(family_case=OuterRef("pk"),
+                                                                      ended_at__isnull=True))).order_by("name", "id")

@@ -1,0 +1,422 @@
+"""The continuum of need on the same episode: targeted early help <-> child in need, step up to child
+protection (a strategy-discussion request to the MACPT), step down, and closure.
+
+Every change moves the level on the child's one open episode (cases.services.episode_change_level keeps the
+dated history), so nothing is re-entered and the CIN census reads one story. CIN plan periods (census
+CINPlanDates) open when a child moves to child in need and close when they step down, step up (a CP plan
+replaces the CIN plan: census rules 4001 and 4014) or their episode closes.
+
+Stepping down to universal services closes the episode: a social worker stepping a family down to universal
+services means "we are no longer working with you", and an episode left open at universal would sit on a
+caseload with nothing to do, keep the lead practitioner's access and count as open in the returns. The level
+history still shows the step to universal before the closure.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.codes import valid_codes
+from cases.models import (
+    CensusMeaning,
+    Episode,
+    EpisodeLevel,
+    FamilyCase,
+    FamilyCaseMember,
+    Involvement,
+    InvolvementRole,
+    NeedLevel,
+    Person,
+    Strand,
+    User,
+    WorkRequest,
+)
+from cases.services import (
+    audit_record,
+    chronology_add,
+    episode_change_level,
+    episode_close,
+    involvement_end,
+    notify,
+    work_request_create,
+    work_request_handle,
+)
+
+from ..models import Allocation, CinPlanPeriod, Plan, TafMember
+from ..selectors import family_adults, family_children
+from ..selectors.continuum import (
+    CHILD_IN_NEED,
+    CHILD_PROTECTION,
+    EARLY_HELP,
+    UNIVERSAL,
+    can_change_continuum,
+    continuum_state,
+    current_levels,
+    family_lead_ids,
+    level_for,
+)
+
+STALE_MESSAGE = ("Someone else changed this family's levels of need while you were on this page. Nothing has been "
+                 "saved: check the levels shown now, then try again.")
+STEP_DOWN_TARGETS = (CHILD_IN_NEED, EARLY_HELP, UNIVERSAL)
+
+
+class StaleContinuum(ValidationError):
+    """The family's levels moved since the form was shown (another practitioner's change)."""
+
+    def __init__(self) -> None:
+        super().__init__(STALE_MESSAGE, code="stale")
+
+
+# --- shared checks ---------------------------------------------------------------------------------------
+
+
+def _require_permission(actor: User, family_case: FamilyCase) -> None:
+    if not can_change_continuum(user=actor, family_case=family_case):
+        raise PermissionDenied("Only the family's lead practitioner, a manager or an LCPP can change its level of need")
+
+
+def _check_state(family_case: FamilyCase, expected_state: str | None) -> None:
+    if expected_state is not None and expected_state != continuum_state(family_case=family_case):
+        raise StaleContinuum
+
+
+def _episodes_for(family_case: FamilyCase, children: list[Person]) -> list[Episode]:
+    """The open episodes in this family of the chosen children, locked for the change; field errors otherwise."""
+    if not children:
+        raise ValidationError({"children": ["Select at least one child"]})
+    current = {c.pk for c in family_children(family_case=family_case)}
+    strangers = [c for c in children if c.pk not in current]
+    if strangers:
+        raise ValidationError({"children": ["Choose children of this family"]})
+    episodes = {e.person_id: e for e in Episode.objects.select_for_update().select_related("person")
+                .filter(family_case=family_case, person__in=children, closed_on__isnull=True)}
+    closed = [c.full_name for c in children if c.pk not in episodes]
+    if closed:
+        raise ValidationError({"children": [f"{', '.join(closed)}: no open episode in this family (closed already)"]})
+    return [episodes[c.pk] for c in children]
+
+
+def _when(changed_on: dt.date | None) -> tuple[dt.date, dt.datetime | None]:
+    """The change's date, and the moment given to episode_change_level (None: now)."""
+    today = timezone.localdate()
+    if changed_on is None or changed_on == today:
+        return today, None
+    if changed_on > today:
+        raise ValidationError({"changed_on": ["The date of the change must be today or in the past"]})
+    return changed_on, dt.datetime.combine(changed_on, dt.time(12, 0), tzinfo=timezone.get_current_timezone())
+
+
+def _move(*, episode: Episode, current: EpisodeLevel, level: NeedLevel, actor: User, reason: str,
+          on: dt.date, at: dt.datetime | None, plan: Plan | None) -> None:
+    """Move one episode to `level` and keep its CIN plan period in step."""
+    if at is not None and at < current.started_at:
+        if timezone.localtime(current.started_at).date() > on:
+            raise ValidationError({"changed_on": [
+                f"{episode.person.full_name}'s current level began on {timezone.localtime(current.started_at):%d/%m/%Y}"
+                ": the change cannot be earlier"]})
+        at = current.started_at + dt.timedelta(seconds=1)
+    try:
+        episode_change_level(episode=episode, actor=actor, level=level, reason=reason, changed_at=at)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "changed_at" in exc.error_dict:
+            raise ValidationError({"changed_on": exc.message_dict["changed_at"]}) from None
+        raise
+    _cin_period_sync(episode=episode, level=level, on=on, plan=plan)
+
+
+def _cin_period_sync(*, episode: Episode, level: NeedLevel, on: dt.date, plan: Plan | None) -> None:
+    open_period = CinPlanPeriod.objects.select_for_update().filter(episode=episode, end_date__isnull=True).first()
+    if level.census_meaning == CHILD_IN_NEED:
+        if open_period is None:
+            period = CinPlanPeriod(episode=episode, plan=plan, start_date=on)
+            period.full_clean()
+            period.save()
+        return
+    if open_period is not None:
+        _cin_period_end(period=open_period, on=on)
+
+
+def _cin_period_end(*, period: CinPlanPeriod, on: dt.date) -> None:
+    if on < period.start_date:
+        raise ValidationError({"changed_on": [f"The child in need plan began on {period.start_date:%d/%m/%Y}: the "
+                                              "change cannot be earlier"]})
+    CinPlanPeriod.objects.filter(pk=period.pk).update(end_date=on, updated_at=timezone.now())
+
+
+def _required_text(errors: dict, **values: str) -> None:
+    messages = {"reason": "Give the reason for the change", "worry": "Say what the worry is",
+                "summary": "Enter the closure summary"}
+    for name, value in values.items():
+        if not (value or "").strip():
+            errors.setdefault(name, []).append(messages[name])
+
+
+def _family_plan(family_case: FamilyCase) -> Plan | None:
+    return Plan.objects.filter(family_case=family_case).first()
+
+
+# --- targeted early help <-> child in need -----------------------------------------------------------
+
+
+@transaction.atomic
+def continuum_change_level(*, family_case: FamilyCase, actor: User, children: list[Person], to: str, reason: str,
+                           changed_on: dt.date | None = None, expected_state: str | None = None) -> list[Episode]:
+    """Move children between targeted early help and child in need (s17) on their open episodes. Moving to
+    child in need opens a CIN plan period (with the family's plan if there is one); moving back closes it."""
+    _require_permission(actor, family_case)
+    errors: dict[str, list[str]] = {}
+    if to not in (EARLY_HELP, CHILD_IN_NEED):
+        errors["to"] = ["Choose targeted early help or child in need"]
+    _required_text(errors, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    _check_state(family_case, expected_state)
+    episodes = _episodes_for(family_case, children)
+    on, at = _when(changed_on)
+    level = level_for(to)
+    levels = current_levels(episodes=episodes)
+    wrong = [e.person.full_name for e in episodes
+             if levels[e.pk].level.census_meaning not in (EARLY_HELP, CHILD_IN_NEED)]
+    if wrong:
+        raise ValidationError({"children": [f"{', '.join(wrong)}: not at early help or child in need. Use step up or "
+                                            "step down instead"]})
+    already = [e.person.full_name for e in episodes if levels[e.pk].level.pk == level.pk]
+    if already:
+        raise ValidationError({"children": [f"{', '.join(already)}: already at {level.name}"]})
+    plan = _family_plan(family_case)
+    for episode in episodes:
+        _move(episode=episode, current=levels[episode.pk], level=level, actor=actor, reason=reason.strip(), on=on,
+              at=at, plan=plan)
+        chronology_add(person=episode.person, actor=actor, strand=Strand.FAMILY_HELP, kind="level_changed",
+                       summary=f"Family Help level changed to {level.name}"
+                               + (": child in need plan started" if to == CHILD_IN_NEED else ": child in need plan "
+                                  "ended" if levels[episode.pk].level.census_meaning == CHILD_IN_NEED else ""),
+                       significant=True, target=family_case)
+    audit_record(actor=actor, verb="family_help.level_changed", target=family_case,
+                 child_ids=[e.person_id for e in episodes], reason=reason.strip(),
+                 after={"level": level.code, "changed_on": on.isoformat()})
+    return episodes
+
+
+# --- step up to child protection ------------------------------------------------------------------------
+
+
+def _step_up_summary(*, family_case: FamilyCase, child: Person, worry: str, reason: str, actor: User,
+                     leads: list[User], plan: Plan | None, level_name: str) -> str:
+    """What the MACPT needs to start a strategy discussion, from what the record already holds."""
+    children = family_children(family_case=family_case)
+    adults = family_adults(family_case=family_case)
+    lines = [
+        f"Step up from Family Help ({level_name}) for {child.full_name}, born "
+        f"{child.date_of_birth:%d/%m/%Y}." if child.date_of_birth else
+        f"Step up from Family Help ({level_name}) for {child.full_name}.",
+        f"Worry: {worry.strip()}",
+        f"Why child protection now: {reason.strip()}",
+        f"Family: {family_case.name}. Children: "
+        + "; ".join(f"{c.full_name}" + (f" (born {c.date_of_birth:%d/%m/%Y})" if c.date_of_birth else "")
+                    for c in children) + ".",
+    ]
+    if adults:
+        lines.append("Adults: " + "; ".join(f"{m.person.full_name} ({m.get_role_display().lower()})"
+                                            for m in adults) + ".")
+    if leads:
+        lines.append("Family Help Lead Practitioner (stays with the family): "
+                     + "; ".join(f"{u.full_name}, {u.agency}, {u.email}" for u in leads) + ".")
+    if plan is not None and plan.worries.strip():
+        lines.append(f"Family Help plan, what we are worried about: {plan.worries.strip()}")
+    lines.append(f"Requested by {actor.full_name} ({actor.agency}).")
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def continuum_step_up(*, family_case: FamilyCase, actor: User, children: list[Person], worry: str, reason: str,
+                      urgent: bool = False, expected_state: str | None = None) -> list[WorkRequest]:
+    """Step the chosen children up to child protection on the same episode: close their CIN plan periods (a
+    CP plan replaces them), ask the MACPT for a strategy discussion (one request per child, carrying the
+    family's details and the worry) and tell every LCPP once. The FHLP stays the family's lead."""
+    _require_permission(actor, family_case)
+    errors: dict[str, list[str]] = {}
+    _required_text(errors, worry=worry, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    _check_state(family_case, expected_state)
+    episodes = _episodes_for(family_case, children)
+    level = level_for(CHILD_PROTECTION)
+    levels = current_levels(episodes=episodes)
+    already = [e.person.full_name for e in episodes if levels[e.pk].level.rank >= level.rank]
+    if already:
+        raise ValidationError({"children": [f"{', '.join(already)}: already at {level.name} or above"]})
+    plan = _family_plan(family_case)
+    leads = list(User.objects.filter(pk__in=family_lead_ids(family_case=family_case)).select_related("agency"))
+    on = timezone.localdate()
+    requests = []
+    for episode in episodes:
+        from_name = levels[episode.pk].level.name
+        _move(episode=episode, current=levels[episode.pk], level=level, actor=actor,
+              reason=f"Step up: {reason.strip()}", on=on, at=None, plan=plan)
+        summary = _step_up_summary(family_case=family_case, child=episode.person, worry=worry, reason=reason,
+                                   actor=actor, leads=leads, plan=plan, level_name=from_name)
+        request = work_request_create(kind=WorkRequest.Kind.STRATEGY_DISCUSSION, person=episode.person, actor=actor,
+                                      summary=summary, episode=episode, urgent=urgent, source=episode)
+        requests.append(request)
+        chronology_add(person=episode.person, actor=actor, strand=Strand.FAMILY_HELP, kind="step_up",
+                       summary=f"Stepped up to {level.name}: strategy discussion requested. {worry.strip()}",
+                       significant=True, target=request)
+    names = ", ".join(e.person.full_name for e in episodes)
+    for lcpp in User.objects.filter(groups__name="lcpp", is_active=True).distinct():
+        notify(user=lcpp, kind="family_help.step_up", send_email=True,
+               unique_key=f"family_help.step_up:{requests[0].pk}:{lcpp.pk}",
+               title=f"{'Urgent: ' if urgent else ''}Strategy discussion requested for {names}",
+               body=f"{family_case.name} stepped up from Family Help by {actor.full_name}: {worry.strip()}")
+    audit_record(actor=actor, verb="family_help.stepped_up", target=family_case,
+                 child_ids=[e.person_id for e in episodes], reason=reason.strip(),
+                 after={"level": level.code, "work_requests": [r.pk for r in requests], "urgent": urgent})
+    return requests
+
+
+# --- step down ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def continuum_step_down(*, family_case: FamilyCase, actor: User, children: list[Person], to: str, reason: str,
+                        changed_on: dt.date | None = None, reason_code: str = "", summary: str = "",
+                        expected_state: str | None = None) -> list[Episode]:
+    """Step children down: from child protection to child in need or early help (the MACPT hands back), from
+    child in need to early help, or to universal services, which closes the episode with a reason code and a
+    closure summary (see the module docstring for why)."""
+    _require_permission(actor, family_case)
+    errors: dict[str, list[str]] = {}
+    if to not in STEP_DOWN_TARGETS:
+        errors["to"] = ["Choose child in need, targeted early help or universal services"]
+    _required_text(errors, reason=reason)
+    if to == UNIVERSAL:
+        _closure_checks(errors, reason_code=reason_code, summary=summary)
+    if errors:
+        raise ValidationError(errors)
+    _check_state(family_case, expected_state)
+    episodes = _episodes_for(family_case, children)
+    on, at = _when(changed_on)
+    level = level_for(to)
+    levels = current_levels(episodes=episodes)
+    wrong = [e.person.full_name for e in episodes if levels[e.pk].level.rank <= level.rank]
+    if wrong:
+        raise ValidationError({"children": [f"{', '.join(wrong)}: already at {level.name} or below"]})
+    plan = _family_plan(family_case)
+    has_lead = bool(family_lead_ids(family_case=family_case))
+    for episode in episodes:
+        was = levels[episode.pk].level
+        _move(episode=episode, current=levels[episode.pk], level=level, actor=actor,
+              reason=f"Step down: {reason.strip()}", on=on, at=at, plan=plan)
+        if was.census_meaning in (CHILD_PROTECTION, CensusMeaning.PRE_PROCEEDINGS):
+            _hand_back(episode=episode, actor=actor, has_lead=has_lead, reason=reason.strip())
+        chronology_add(person=episode.person, actor=actor, strand=Strand.FAMILY_HELP, kind="step_down",
+                       summary=f"Stepped down from {was.name} to {level.name}: {reason.strip()}", significant=True,
+                       target=family_case)
+    if to == UNIVERSAL:
+        _close_episodes(family_case=family_case, actor=actor, episodes=episodes, reason_code=reason_code,
+                        summary=summary.strip(), closed_on=on)
+    audit_record(actor=actor, verb="family_help.stepped_down", target=family_case,
+                 child_ids=[e.person_id for e in episodes], reason=reason.strip(),
+                 after={"level": level.code, "changed_on": on.isoformat(), "closed": to == UNIVERSAL})
+    return episodes
+
+
+
+def _hand_back(*, episode: Episode, actor: User, has_lead: bool, reason: str) -> None:
+    """Back from child protection: a strategy discussion nobody has taken up is no longer wanted, and the
+    MACPT's hand-back to Family Help is accepted at once when the family still has its lead practitioner."""
+    for request in WorkRequest.objects.filter(episode=episode, status=WorkRequest.Status.OPEN,
+                                              kind=WorkRequest.Kind.STRATEGY_DISCUSSION):
+        work_request_handle(request=request, actor=actor, status=WorkRequest.Status.CANCELLED,
+                            reason=f"Stepped down before the strategy discussion: {reason}")
+    if has_lead:
+        for request in WorkRequest.objects.filter(episode=episode, status=WorkRequest.Status.OPEN,
+                                                  kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION):
+            work_request_handle(request=request, actor=actor, status=WorkRequest.Status.ACCEPTED,
+                                reason="The family's Family Help Lead Practitioner continues")
+
+
+# --- closure ----------------------------------------------------------------------------------------------
+
+
+def _closure_checks(errors: dict, *, reason_code: str, summary: str, closed_on: dt.date | None = None,
+                    episodes: list[Episode] | None = None) -> None:
+    if reason_code not in valid_codes("reasonforclosuretype"):
+        errors.setdefault("reason_code", []).append("Choose a reason for closure (RC1 to RC9)")
+    _required_text(errors, summary=summary)
+    if closed_on is not None:
+        if closed_on > timezone.localdate():
+            errors.setdefault("closed_on", []).append("The closure date must be today or in the past")
+        for episode in episodes or []:
+            if closed_on < episode.opened_on:
+                errors.setdefault("closed_on", []).append(
+                    f"{episode.person.full_name}'s episode opened on {episode.opened_on:%d/%m/%Y}: the closure date "
+                    "cannot be earlier")
+
+
+@transaction.atomic
+def continuum_close(*, family_case: FamilyCase, actor: User, children: list[Person], reason_code: str, summary: str,
+                    closed_on: dt.date | None = None, expected_state: str | None = None) -> list[Episode]:
+    """Close Family Help for some or all of the family's children. When the last child's episode closes, the
+    plan closes, the lead practitioner's allocation ends and the team around the family lose their access."""
+    _require_permission(actor, family_case)
+    closed_on = closed_on or timezone.localdate()
+    errors: dict[str, list[str]] = {}
+    _closure_checks(errors, reason_code=reason_code, summary=summary, closed_on=closed_on)
+    if errors:
+        raise ValidationError(errors)
+    _check_state(family_case, expected_state)
+    episodes = _episodes_for(family_case, children)
+    _closure_checks(errors, reason_code=reason_code, summary=summary, closed_on=closed_on, episodes=episodes)
+    if errors:
+        raise ValidationError(errors)
+    _close_episodes(family_case=family_case, actor=actor, episodes=episodes, reason_code=reason_code,
+                    summary=summary.strip(), closed_on=closed_on)
+    return episodes
+
+
+def _close_episodes(*, family_case: FamilyCase, actor: User, episodes: list[Episode], reason_code: str, summary: str,
+                    closed_on: dt.date) -> None:
+    for episode in episodes:
+        period = CinPlanPeriod.objects.select_for_update().filter(episode=episode, end_date__isnull=True).first()
+        if period is not None:
+            if closed_on < period.start_date:
+                raise ValidationError({"closed_on": [f"{episode.person.full_name}'s child in need plan began on "
+                                                     f"{period.start_date:%d/%m/%Y}: the closure cannot be earlier"]})
+            CinPlanPeriod.objects.filter(pk=period.pk).update(end_date=closed_on, updated_at=timezone.now())
+        episode_close(episode=episode, actor=actor, reason_code=reason_code, summary=summary, closed_on=closed_on)
+        chronology_add(person=episode.person, actor=actor, strand=Strand.FAMILY_HELP, kind="closed",
+                       summary=f"Family Help closed ({reason_code}): {summary}", significant=True, target=family_case)
+    audit_record(actor=actor, verb="family_help.closed", target=family_case,
+                 child_ids=[e.person_id for e in episodes], reason=summary,
+                 after={"reason_code": reason_code, "closed_on": closed_on.isoformat()})
+    if not Episode.objects.filter(family_case=family_case, closed_on__isnull=True).exists():
+        _close_family(family_case=family_case, actor=actor, closed_on=closed_on)
+
+
+def _close_family(*, family_case: FamilyCase, actor: User, closed_on: dt.date) -> None:
+    """The last child's episode has closed: close the plan, end the allocation and the team around the family."""
+    now = timezone.now()
+    Plan.objects.filter(family_case=family_case, status=Plan.Status.ACTIVE).update(
+        status=Plan.Status.CLOSED, closed_on=closed_on, updated_at=now)
+    ended = list(Allocation.objects.filter(family_case=family_case, ended_at__isnull=True).values_list("pk", "lead_id"))
+    Allocation.objects.filter(pk__in=[pk for pk, _ in ended]).update(ended_at=now, updated_at=now)
+    members = list(TafMember.objects.filter(family_case=family_case, removed_at__isnull=True))
+    TafMember.objects.filter(pk__in=[m.pk for m in members]).update(removed_at=now, removed_by=actor, updated_at=now)
+    child_ids = list(FamilyCaseMember.objects.filter(family_case=family_case, role=FamilyCaseMember.Role.CHILD)
+                     .values_list("person_id", flat=True))
+    for involvement in Involvement.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=timezone.localdate()), person_id__in=child_ids,
+            role=InvolvementRole.TAF_MEMBER, user_id__in=[m.user_id for m in members]).select_related("person"):
+        involvement_end(involvement=involvement, actor=actor, end_date=max(timezone.localdate(),
+                                                                           involvement.start_date),
+                        reason="Family Help closed")
+    FamilyCase.objects.filter(pk=family_case.pk, closed_on__isnull=True).update(closed_on=closed_on, updated_at=now)
+    family_case.closed_on = closed_on
+    audit_record(actor=actor, verb="family_help.family_closed", target=family_case, child_ids=child_ids,
+                 after={"closed_on": closed_on.isoformat(), "allocations_ended": [pk for pk, _ in ended],
+                        "taf_members_removed": [m.pk for m in members]})
