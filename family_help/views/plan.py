@@ -1,3 +1,644 @@
-"""Family Help pages: plan."""
+"""Family Help plan pages: selector -> form -> one service -> redirect.
 
-urlpatterns: list = []
+Seeing the plan follows seeing the family (404 otherwise). Pages that change it are there only for the plan's
+editors (the lead practitioner or a manager); an action's owner gets the page that updates their action's
+status and progress. A refusal is a missing page (404), as everywhere in the service. Every page that shows a
+child's data writes one read-audit row; a stale save is refused with what changed shown and nothing typed lost.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.models import FamilyCase, User
+from cases.services import StaleEdit, audit_read
+
+from ..forms.plan import (
+    ActionForm,
+    ActionProgressForm,
+    OutcomeForm,
+    PlanEditForm,
+    PlanForm,
+    ReviewForm,
+    TafAddForm,
+    TafRemoveForm,
+)
+from ..models import Action, ActionStatus, Outcome, Plan
+from ..selectors import current_allocation, family_case_get_for_user, family_children
+from ..selectors import plan as sel
+from ..services import plan as services
+
+STATUS_TAGS = {ActionStatus.NOT_STARTED: "govuk-tag--grey", ActionStatus.IN_PROGRESS: "govuk-tag--blue",
+               ActionStatus.DONE: "govuk-tag--green", ActionStatus.DROPPED: "govuk-tag--yellow"}
+PLAN_FIELD_LABELS = {"worries": "What we are worried about", "working_well": "What is working well",
+                     "family_views": "What the family says", "professional_notes": "Professional notes",
+                     "next_review_on": "Next review date"}
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+def _require(condition: bool) -> None:
+    if not condition:
+        raise Http404
+
+
+def _denied_is_not_found(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            raise Http404 from None
+
+    return wrapper
+
+
+def _family_url(family_case: FamilyCase) -> str | None:
+    """The family's Family Help page (another area's), when it is there to link to."""
+    try:
+        return reverse("family_help:family", args=[family_case.pk])
+    except NoReverseMatch:
+        return None
+
+
+def _context(request: HttpRequest, family_case: FamilyCase, **extra) -> dict:
+    return {"family_case": family_case, "family_url": _family_url(family_case),
+            "plan_url": reverse("family_help:plan", args=[family_case.pk]), **extra}
+
+
+def _audit(request: HttpRequest, verb: str, family_case: FamilyCase, target=None, children=None) -> None:
+    ids = [c.pk for c in (children if children is not None else family_children(family_case=family_case,
+                                                                                  user=request.user))]
+    audit_read(actor=request.user, verb=verb, child_ids=ids, target=target or family_case)
+
+
+def _family_and_plan(request: HttpRequest, pk: int, *, edit: bool = False) -> tuple[FamilyCase, Plan]:
+    family_case = family_case_get_for_user(user=request.user, family_case_id=pk)
+    plan = sel.plan_for_family(family_case=family_case)
+    _require(plan is not None)
+    if edit:
+        _require(sel.plan_can_edit(user=request.user, family_case=family_case))
+    return family_case, plan
+
+
+def _iso_date(value):
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value) -> str:
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+# --- the progress chart: server-rendered SVG, with the same numbers in a table ---------------------------------
+
+
+@dataclass
+class Chart:
+    labels: list[str]
+    values: list[int]
+    scale_max: int
+    target: int
+    width: int = 360
+    height: int = 150
+    points: list[dict] = field(default_factory=list)
+    gridlines: list[dict] = field(default_factory=list)
+    polyline: str = ""
+    target_y: float = 0.0
+
+    LEFT, RIGHT, TOP, BOTTOM = 34, 16, 12, 30
+
+    def __post_init__(self) -> None:
+        inner_w = self.width - self.LEFT - self.RIGHT
+        inner_h = self.height - self.TOP - self.BOTTOM
+        step = inner_w / max(len(self.values) - 1, 1)
+
+        def y(value: int) -> float:
+            return round(self.TOP + inner_h - inner_h * value / max(self.scale_max, 1), 1)
+
+        for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True)):
+            x = round(self.LEFT + (step * i if len(self.values) > 1 else inner_w / 2), 1)
+            self.points.append({"x": x, "y": y(value), "value": value, "label": label,
+                                "short": label.split(" (")[0], "label_y": self.height - 10})
+        self.polyline = " ".join(f"{p['x']},{p['y']}" for p in self.points)
+        self.target_y = y(self.target)
+        for value in sorted({0, self.scale_max // 2, self.scale_max}):
+            self.gridlines.append({"y": y(value), "value": value, "text_y": y(value) + 4})
+        self.right = self.width - self.RIGHT
+        self.left = self.LEFT
+
+
+def _rating_series(outcome: Outcome) -> tuple[list[str], list[int]]:
+    """An outcome's ratings in order: when it was agreed (the start, or the day it was added), then each review."""
+    labels, values = [], []
+    for rating in outcome.ratings.all():
+        version = rating.plan_version
+        if version is not None and version.number > 1:
+            labels.append(f"Review {version.number - 1} ({_date(rating.rated_on)})")
+        elif version is not None:
+            labels.append(f"Start ({_date(rating.rated_on)})")
+        else:
+            labels.append(f"Added ({_date(rating.rated_on)})")
+        values.append(rating.rating)
+    return labels, values
+
+
+def _outcome_rows(outcomes: list[Outcome], can_edit: bool, family_case: FamilyCase) -> list[dict]:
+    rows = []
+    for outcome in outcomes:
+        labels, values = _rating_series(outcome)
+        chart = Chart(labels, values, outcome.scale_max, outcome.target) if values else None
+        rows.append({"outcome": outcome, "chart_id": f"chart-{outcome.pk}", "chart": chart,
+                     "edit_url": reverse("family_help:outcome_edit", args=[family_case.pk, outcome.pk])
+                     if can_edit else None})
+    return rows
+
+
+def _action_rows(actions: list[Action], user: User, can_edit: bool, family_case: FamilyCase) -> list[dict]:
+    today = timezone.localdate()
+    rows = []
+    for action in actions:
+        open_ = action.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+        rows.append({
+            "action": action, "status_tag": STATUS_TAGS.get(action.status, "govuk-tag--grey"),
+            "overdue": open_ and action.due_on < today,
+            "edit_url": reverse("family_help:action_edit", args=[family_case.pk, action.pk]) if can_edit else None,
+            "update_url": reverse("family_help:action_update", args=[family_case.pk, action.pk])
+            if action.owner_id == user.pk else None,
+        })
+    return rows
+
+
+# --- the plan ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case = family_case_get_for_user(user=user, family_case_id=pk)
+    plan = sel.plan_for_family(family_case=family_case)
+    can_edit = sel.plan_can_edit(user=user, family_case=family_case)
+    children = family_children(family_case=family_case, user=user)
+    if plan is None:
+        _audit(request, "family_help.plan_viewed", family_case, children=children)
+        return render(request, "family_help/plan/none.html", _context(request, family_case, can_edit=can_edit,
+                                                                      children=children))
+    outcomes = sel.plan_outcomes(plan=plan)
+    actions = sel.plan_actions(plan=plan)
+    outcome_rows = _outcome_rows(outcomes, can_edit, family_case)
+    columns = _chart_columns(outcome_rows)
+    _audit(request, "family_help.plan_viewed", family_case, target=plan, children=children)
+    return render(request, "family_help/plan/plan.html", _context(
+        request, family_case, plan=plan, can_edit=can_edit, children=children, outcome_rows=outcome_rows,
+        chart_columns=columns, action_rows=_action_rows(actions, user, can_edit, family_case),
+        taf=sel.taf_members(family_case=family_case), reviews=sel.plan_reviews(plan=plan),
+        versions=sel.plan_versions(plan=plan), lead=current_allocation(family_case=family_case),
+        review_overdue=plan.next_review_on is not None and plan.next_review_on < timezone.localdate()))
+
+
+def _chart_columns(outcome_rows: list[dict]) -> list[str]:
+    """The data table's columns: the longest rating history (a later outcome has fewer points)."""
+    longest = max((row["chart"].labels for row in outcome_rows if row["chart"]), key=len, default=[])
+    return [label.split(" (")[0] for label in longest]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case = family_case_get_for_user(user=user, family_case_id=pk)
+    _require(sel.plan_can_edit(user=user, family_case=family_case))
+    if sel.plan_for_family(family_case=family_case) is not None:
+        messages.info(request, "This family already has a plan")
+        return redirect("family_help:plan", pk=family_case.pk)
+    if request.method == "POST":
+        form = PlanForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_start(family_case=family_case, actor=user, data=form.plan_data())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Plan started. Now add each child's outcomes.")
+                return redirect("family_help:plan", pk=family_case.pk)
+    else:
+        form = PlanForm()
+    _audit(request, "family_help.plan_start_viewed", family_case)
+    return render(request, "family_help/plan/plan_form.html", _context(request, family_case, form=form,
+                                                                       starting=True))
+
+
+def _plan_conflict(saved: Plan, form: PlanEditForm) -> list[dict]:
+    rows = []
+    for name, label in PLAN_FIELD_LABELS.items():
+        if name not in form.cleaned_data:
+            continue
+        mine, theirs = form.cleaned_data[name], getattr(saved, name)
+        if name == "next_review_on":
+            mine, theirs = _date(mine), _date(theirs)
+        else:
+            mine, theirs = (mine or "").strip(), theirs or ""
+        if mine != theirs:
+            rows.append({"label": label, "saved": theirs or "Not recorded", "entered": mine or "Not recorded"})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case, plan = _family_and_plan(request, pk, edit=True)
+    conflict = None
+    if request.method == "POST":
+        form = PlanEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.plan_update(plan=plan, actor=user, data=form.plan_data(),
+                                     expected_version=form.cleaned_data["version"])
+            except StaleEdit as exc:
+                plan.refresh_from_db()
+                conflict = _plan_conflict(plan, form)
+                data = request.POST.copy()
+                data["version"] = str(exc.current_version)
+                form = PlanEditForm(data)
+                form.is_valid()
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Plan saved")
+                return redirect("family_help:plan", pk=family_case.pk)
+    else:
+        form = PlanEditForm(initial={**{name: getattr(plan, name) for name in PLAN_FIELD_LABELS},
+                                     "version": plan.version})
+    _audit(request, "family_help.plan_edit_viewed", family_case, target=plan)
+    return render(request, "family_help/plan/plan_form.html", _context(request, family_case, form=form, plan=plan,
+                                                                       starting=False, conflict=conflict))
+
+
+# --- outcomes ------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case, plan = _family_and_plan(request, pk, edit=True)
+    children = family_children(family_case=family_case, user=user)
+    if request.method == "POST":
+        form = OutcomeForm(request.POST, children=children)
+        if form.is_valid():
+            try:
+                services.outcome_add(plan=plan, actor=user, data=form.outcome_data({c.pk: c for c in children}))
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Outcome added")
+                return redirect("family_help:plan", pk=family_case.pk)
+    else:
+        form = OutcomeForm(children=children, initial={"child": children[0].pk} if len(children) == 1 else {})
+    _audit(request, "family_help.outcome_form_viewed", family_case, target=plan, children=children)
+    return render(request, "family_help/plan/outcome_form.html", _context(request, family_case, form=form,
+                                                                          plan=plan, outcome=None))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
+    user = request.user
+    family_case, plan = _family_and_plan(request, pk, edit=True)
+    outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
+    if request.method == "POST":
+        if request.POST.get("remove") == "yes":
+            services.outcome_update(outcome=outcome, actor=user, data={"remove": True})
+            messages.success(request, "Outcome removed from the plan")
+            return redirect("family_help:plan", pk=family_case.pk)
+        form = OutcomeForm(request.POST, editing=True)
+        if form.is_valid():
+            try:
+                services.outcome_update(outcome=outcome, actor=user, data=form.outcome_data({}))
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Outcome saved")
+                return redirect("family_help:plan", pk=family_case.pk)
+    else:
+        form = OutcomeForm(editing=True, initial={name: getattr(outcome, name) for name in services.OUTCOME_FIELDS})
+    _audit(request, "family_help.outcome_form_viewed", family_case, target=outcome, children=[outcome.child])
+    return render(request, "family_help/plan/outcome_form.html", _context(request, family_case, form=form,
+                                                                          plan=plan, outcome=outcome))
+
+
+# --- actions -------------------------------------------------------------------------------------------------
+
+
+def _action_form(request, family_case, plan, *, editing: bool, data=None, initial=None) -> ActionForm:
+    return ActionForm(data, owners=sel.action_owner_choices(family_case=family_case, actor=request.user),
+                      outcomes=plan.outcomes.filter(removed_at__isnull=True).select_related("child"),
+                      editing=editing, initial=initial)
+
+
+def _action_conflict(saved: Action, entered: dict) -> list[dict]:
+    labels = {"description": "What will be done", "owner": "Who will do it", "outcome": "Outcome",
+              "due_on": "Due date", "status": "Status", "progress": "Progress", "not_for_family": "Not for the family"}
+    rows = []
+    for name, label in labels.items():
+        if name not in entered:
+            continue
+        mine, theirs = entered[name], getattr(saved, name)
+        if name == "status":
+            mine, theirs = ActionStatus(mine).label if mine in ActionStatus.values else mine, saved.get_status_display()
+        elif name == "due_on":
+            mine, theirs = _date(mine), _date(theirs)
+        elif name == "not_for_family":
+            mine, theirs = "Yes" if mine else "No", "Yes" if theirs else "No"
+        else:
+            mine, theirs = str(mine or "").strip(), str(theirs or "")
+        if mine != theirs:
+            rows.append({"label": label, "saved": theirs or "Not recorded", "entered": mine or "Not recorded"})
+    return rows
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case, plan = _family_and_plan(request, pk, edit=True)
+    if request.method == "POST":
+        form = _action_form(request, family_case, plan, editing=False, data=request.POST)
+        if form.is_valid():
+            try:
+                services.action_add(plan=plan, actor=user, data=form.action_data())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Action added")
+                return redirect("family_help:plan", pk=family_case.pk)
+    else:
+        form = _action_form(request, family_case, plan, editing=False)
+    _audit(request, "family_help.action_form_viewed", family_case, target=plan)
+    return render(request, "family_help/plan/action_form.html", _context(request, family_case, form=form, plan=plan,
+                                                                         action=None))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    user = request.user
+    family_case, plan = _family_and_plan(request, pk, edit=True)
+    action = sel.action_get(plan=plan, action_id=action_pk)
+    conflict = None
+    if request.method == "POST":
+        form = _action_form(request, family_case, plan, editing=True, data=request.POST)
+        if form.is_valid():
+            try:
+                services.action_update(action=action, actor=user, data=form.action_data(),
+                                       expected_version=form.cleaned_data["version"])
+            except StaleEdit as exc:
+                action.refresh_from_db()
+                conflict = _action_conflict(action, form.cleaned_data)
+                data = request.POST.copy()
+                data["version"] = str(exc.current_version)
+                form = _action_form(request, family_case, plan, editing=True, data=data)
+                form.is_valid()
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Action saved")
+                return redirect("family_help:plan", pk=family_case.pk)
+    else:
+        form = _action_form(request, family_case, plan, editing=True, initial={
+            "description": action.description, "owner": action.owner_id, "outcome": action.outcome_id,
+            "due_on": action.due_on, "status": action.status, "progress": action.progress,
+            "not_for_family": action.not_for_family, "version": action.version})
+    _audit(request, "family_help.action_form_viewed", family_case, target=action)
+    return render(request, "family_help/plan/action_form.html", _context(request, family_case, form=form, plan=plan,
+                                                                         action=action, conflict=conflict))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """The action's owner records its status and progress (the plan's editors may too)."""
+    user = request.user
+    family_case, plan = _family_and_plan(request, pk)
+    action = sel.action_get(plan=plan, action_id=action_pk)
+    _require(sel.action_can_update(user=user, action=action))
+    conflict = None
+    if request.method == "POST":
+        form = ActionProgressForm(request.POST)
+        if form.is_valid():
+            try:
+                services.action_update(action=action, actor=user, data={
+                    "status": form.cleaned_data["status"], "progress": form.cleaned_data["progress"]},
+                    expected_version=form.cleaned_data["version"])
+            except StaleEdit as exc:
+                action.refresh_from_db()
+                conflict = _action_conflict(action, form.cleaned_data)
+                data = request.POST.copy()
+                data["version"] = str(exc.current_version)
+                form = ActionProgressForm(data)
+                form.is_valid()
+                form.add_error(None, str(exc))
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Progress saved")
+                return redirect("family_help:plan", pk=family_case.pk)
+    else:
+        form = ActionProgressForm(initial={"status": action.status, "progress": action.progress,
+                                           "version": action.version})
+    _audit(request, "family_help.action_update_viewed", family_case, target=action)
+    return render(request, "family_help/plan/action_update.html", _context(request, family_case, form=form, plan=plan,
+                                                                           action=action, conflict=conflict))
+
+
+# --- the team around the family ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def taf(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case = family_case_get_for_user(user=user, family_case_id=pk)
+    members = sel.taf_members(family_case=family_case)
+    _audit(request, "family_help.taf_viewed", family_case)
+    return render(request, "family_help/plan/taf.html", _context(
+        request, family_case, members=members, can_edit=sel.plan_can_edit(user=user, family_case=family_case),
+        plan=sel.plan_for_family(family_case=family_case)))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case = family_case_get_for_user(user=user, family_case_id=pk)
+    _require(sel.plan_can_edit(user=user, family_case=family_case))
+    if request.method == "POST":
+        form = TafAddForm(request.POST)
+        if form.is_valid():
+            practitioner = form.practitioner()
+            if practitioner is None:
+                form.add_error("email", "No practitioner has this email address: check it, or ask an administrator "
+                                        "to set up their account")
+            else:
+                try:
+                    member = services.taf_add(family_case=family_case, actor=user, user=practitioner,
+                                              role=form.cleaned_data["role"])
+                except ValidationError as exc:
+                    if hasattr(exc, "error_dict") and "user" in exc.error_dict:
+                        exc = ValidationError({**{k: v for k, v in exc.error_dict.items() if k != "user"},
+                                               "email": exc.error_dict["user"]})
+                    form.add_service_errors(exc)
+                else:
+                    messages.success(request, f"{member.user.full_name} added to the team around the family")
+                    return redirect("family_help:taf", pk=family_case.pk)
+    else:
+        form = TafAddForm()
+    _audit(request, "family_help.taf_form_viewed", family_case)
+    return render(request, "family_help/plan/taf_add.html", _context(request, family_case, form=form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    user = request.user
+    family_case = family_case_get_for_user(user=user, family_case_id=pk)
+    _require(sel.plan_can_edit(user=user, family_case=family_case))
+    member = sel.taf_member_get(family_case=family_case, member_id=member_pk)
+    if request.method == "POST":
+        form = TafRemoveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.taf_remove(member=member, actor=user, reason=form.cleaned_data["reason"])
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, f"{member.user.full_name} removed from the team around the family")
+                return redirect("family_help:taf", pk=family_case.pk)
+    else:
+        form = TafRemoveForm()
+    _audit(request, "family_help.taf_form_viewed", family_case, target=member)
+    return render(request, "family_help/plan/taf_remove.html", _context(request, family_case, form=form,
+                                                                        member=member))
+
+
+# --- reviews and versions ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def review_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case, plan = _family_and_plan(request, pk, edit=True)
+    outcomes = sel.plan_outcomes(plan=plan)
+    if request.method == "POST":
+        form = ReviewForm(request.POST, outcomes=outcomes)
+        if form.is_valid():
+            try:
+                review = services.review_add(plan=plan, actor=user, data=form.review_data(), ratings=form.ratings())
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, f"Review recorded: this is version {review.plan_version.number} of the plan")
+                return redirect("family_help:plan", pk=family_case.pk)
+    else:
+        form = ReviewForm(outcomes=outcomes, initial={"held_on": timezone.localdate(),
+                                                      "family_views": plan.family_views})
+    _audit(request, "family_help.review_form_viewed", family_case, target=plan)
+    return render(request, "family_help/plan/review_form.html", _context(request, family_case, form=form, plan=plan))
+
+
+@login_required
+@require_GET
+def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    family_case, plan = _family_and_plan(request, pk)
+    version = sel.plan_version_get(plan=plan, number=number)
+    snapshot = version.snapshot or {}
+    can_edit = sel.plan_can_edit(user=request.user, family_case=family_case)
+    visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
+    outcomes = [o for o in snapshot.get("outcomes", []) if o.get("child_id") in visible]
+    actions = [{**a, "status_label": dict(ActionStatus.choices).get(a.get("status"), a.get("status", "")),
+                "due_on": _iso_date(a.get("due_on"))} for a in snapshot.get("actions", [])]
+    review = snapshot.get("review")
+    if review:
+        review = {**review, "held_on": _iso_date(review.get("held_on")),
+                  "next_review_on": _iso_date(review.get("next_review_on"))}
+    _audit(request, "family_help.plan_version_viewed", family_case, target=version)
+    return render(request, "family_help/plan/version.html", _context(
+        request, family_case, plan=plan, version=version, snap=snapshot, text=snapshot.get("plan", {}),
+        outcomes=outcomes, actions=actions, taf_rows=snapshot.get("taf", []), review=review, can_edit=can_edit,
+        versions=sel.plan_versions(plan=plan)))
+
+
+# --- the two PDFs --------------------------------------------------------------------------------------------
+
+
+def _pdf(request: HttpRequest, pk: int, *, family_friendly: bool) -> HttpResponse:
+    from ..documents import plan_pdf
+
+    family_case, plan = _family_and_plan(request, pk)
+    children = family_children(family_case=family_case, user=request.user)
+    _audit(request, "family_help.plan_family_pdf" if family_friendly else "family_help.plan_pdf", family_case,
+           target=plan, children=children)
+    pdf = plan_pdf.render_plan_pdf(plan=plan, children=children, printed_by=request.user,
+                                   family_friendly=family_friendly)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    kind = "family-plan" if family_friendly else "plan"
+    response["Content-Disposition"] = f'attachment; filename="{kind}-{family_case.pk}.pdf"'
+    return response
+
+
+@login_required
+@require_GET
+def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf(request, pk, family_friendly=False)
+
+
+@login_required
+@require_GET
+def plan_family_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf(request, pk, family_friendly=True)
+
+
+urlpatterns = [
+    path("families/<int:pk>/plan/", plan_page, name="plan"),
+    path("families/<int:pk>/plan/start/", plan_start, name="plan_start"),
+    path("families/<int:pk>/plan/edit/", plan_edit, name="plan_edit"),
+    path("families/<int:pk>/plan/outcomes/add/", outcome_add, name="outcome_add"),
+    path("families/<int:pk>/plan/outcomes/<int:outcome_pk>/", outcome_edit, name="outcome_edit"),
+    path("families/<int:pk>/plan/actions/add/", action_add, name="action_add"),
+    path("families/<int:pk>/plan/actions/<int:action_pk>/", action_edit, name="action_edit"),
+    path("families/<int:pk>/plan/actions/<int:action_pk>/progress/", action_update, name="action_update"),
+    path("families/<int:pk>/team/", taf, name="taf"),
+    path("families/<int:pk>/team/add/", taf_add, name="taf_add"),
+    path("families/<int:pk>/team/<int:member_pk>/remove/", taf_remove, name="taf_remove"),
+    path("families/<int:pk>/plan/reviews/add/", review_add, name="review_add"),
+    path("families/<int:pk>/plan/versions/<int:number>/", plan_version, name="plan_version"),
+    path("families/<int:pk>/plan/plan.pdf", plan_pdf, name="plan_pdf"),
+    path("families/<int:pk>/plan/family-plan.pdf", plan_family_pdf, name="plan_family_pdf"),
+]

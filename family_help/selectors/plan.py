@@ -1,0 +1,127 @@
+"""Reads for the Family Help plan, and who may change what in it.
+
+Seeing the plan follows seeing the family (family_case_get_for_user: 404 otherwise). Changing it is narrower
+than editing a child's record: the family's lead practitioner (an active lead-practitioner involvement on one of
+its children) or a manager may change the plan; a practitioner in the team around the family may update only the
+status and progress of the actions they own. A partner practitioner can edit a child's record through their
+involvement, so without this rule every team-around-the-family member could rewrite the lead's plan."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cases import policy
+from cases.models import FamilyCase, Involvement, InvolvementRole, Role, User
+from cases.permissions import can_edit_person
+
+from ..models import Action, Outcome, OutcomeRating, Plan, PlanVersion, Review, TafMember
+from . import family_case_scope, family_children
+
+
+def _active_involvements() -> QuerySet[Involvement]:
+    return Involvement.objects.filter(Q(end_date__isnull=True) | Q(end_date__gt=timezone.localdate()))
+
+
+def plan_can_edit(*, user: User, family_case: FamilyCase) -> bool:
+    """The lead practitioner (who may edit the child) or a manager, for a family they can see."""
+    if not user.is_authenticated or not user.is_active or user.roles <= policy.NEVER:
+        return False
+    children = family_children(family_case=family_case, user=user)
+    if not children:
+        return False
+    if user.has_role(Role.MANAGER):
+        return True
+    led = set(_active_involvements().filter(person__in=children, user=user, role=InvolvementRole.LEAD_PRACTITIONER)
+              .values_list("person_id", flat=True))
+    return any(can_edit_person(user, child) for child in children if child.pk in led)
+
+
+def action_can_update(*, user: User, action: Action, can_edit: bool | None = None) -> bool:
+    """The plan's editors, and the action's owner (status and progress only)."""
+    if can_edit is None:
+        can_edit = plan_can_edit(user=user, family_case=action.plan.family_case)
+    return can_edit or (action.owner_id == user.pk and user.is_active and not user.roles <= policy.NEVER)
+
+
+def family_in_scope(*, user: User, family_case: FamilyCase) -> bool:
+    return family_case_scope(user).filter(pk=family_case.pk).exists()
+
+
+def plan_for_family(*, family_case: FamilyCase) -> Plan | None:
+    return Plan.objects.filter(family_case=family_case).select_related("created_by").first()
+
+
+def plan_outcomes(*, plan: Plan, include_removed: bool = False) -> list[Outcome]:
+    """The plan's outcomes with their child and their ratings (start and each review), in a fixed number of
+    queries however many there are."""
+    qs = (plan.outcomes.select_related("child")
+          .prefetch_related(Prefetch("ratings", queryset=OutcomeRating.objects.select_related("plan_version")
+                                     .order_by("rated_on", "id")))
+          .order_by("child__date_of_birth", "child_id", "id"))
+    if not include_removed:
+        qs = qs.filter(removed_at__isnull=True)
+    return list(qs)
+
+
+def plan_actions(*, plan: Plan) -> list[Action]:
+    return list(plan.actions.select_related("owner", "owner_agency", "outcome", "outcome__child")
+                .order_by("due_on", "id"))
+
+
+def taf_members(*, family_case: FamilyCase) -> list[TafMember]:
+    return list(TafMember.objects.filter(family_case=family_case, removed_at__isnull=True)
+                .select_related("user", "agency").order_by("added_at", "id"))
+
+
+def plan_versions(*, plan: Plan) -> list[PlanVersion]:
+    return list(plan.versions.select_related("created_by").order_by("number"))
+
+
+def plan_reviews(*, plan: Plan) -> list[Review]:
+    return list(plan.reviews.select_related("reviewed_by", "plan_version").order_by("held_on", "id"))
+
+
+def plan_version_get(*, plan: Plan, number) -> PlanVersion:
+    try:
+        return plan.versions.select_related("created_by").get(number=int(number))
+    except (PlanVersion.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such version") from None
+
+
+def outcome_get(*, plan: Plan, outcome_id) -> Outcome:
+    try:
+        return plan.outcomes.select_related("child").get(pk=int(outcome_id), removed_at__isnull=True)
+    except (Outcome.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such outcome") from None
+
+
+def action_get(*, plan: Plan, action_id) -> Action:
+    try:
+        return plan.actions.select_related("owner", "owner_agency", "outcome", "plan__family_case").get(
+            pk=int(action_id))
+    except (Action.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such action") from None
+
+
+def taf_member_get(*, family_case: FamilyCase, member_id) -> TafMember:
+    try:
+        return TafMember.objects.select_related("user", "agency").get(family_case=family_case, pk=int(member_id),
+                                                                      removed_at__isnull=True)
+    except (TafMember.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such member") from None
+
+
+def action_owner_choices(*, family_case: FamilyCase, actor: User | None = None) -> list[User]:
+    """Who can own an action: the family's lead practitioners and the team around the family (they can see
+    the family, so they can update what they own), and whoever is writing the action."""
+    children = family_children(family_case=family_case)
+    lead_ids = set(_active_involvements().filter(person__in=children, role=InvolvementRole.LEAD_PRACTITIONER,
+                                                 user__isnull=False).values_list("user_id", flat=True))
+    taf_ids = set(TafMember.objects.filter(family_case=family_case, removed_at__isnull=True)
+                  .values_list("user_id", flat=True))
+    ids = lead_ids | taf_ids | ({actor.pk} if actor is not None else set())
+    return list(User.objects.filter(pk__in=ids, is_active=True).select_related("agency").order_by("full_name", "id"))
+
+
+def family_case_ids_for_member(*, user: User) -> QuerySet:
+    return TafMember.objects.filter(user=user, removed_at__isnull=True).values("family_case_id")
