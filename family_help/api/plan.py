@@ -1,3 +1,557 @@
-"""Family Help API: plan."""
+"""Family Help API: the plan (/api/v1/family-help/families/<id>/plan/...), its outcomes, actions, reviews and
+versions, and the team around the family (/families/<id>/team/...).
 
-urlpatterns: list = []
+Scoped like the pages: a family outside the user's scope is 404, and so is a change the user may not make (the
+plan's editors are its lead practitioner and managers; an action's owner may PATCH only its status and progress).
+A change based on an older `version` of the plan or of an action is refused with 409, the reason, and the values
+as saved now. Every response that shows a child's data writes one read-audit row."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
+from cases.models import FamilyCase, User
+from cases.services import StaleEdit, audit_read
+
+from ..models import Action, ActionStatus, Outcome, Plan, PlanVersion, Review
+from ..selectors import family_case_get_for_user, family_children
+from ..selectors import plan as sel
+from ..services import plan as services
+
+TAGS = ["family help plan"]
+_400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
+_404 = OpenApiResponse(DetailOutputSerializer, description="No such family or plan, or not one you may see or "
+                                                           "change.")
+_409 = OpenApiResponse(DetailOutputSerializer, description="Someone else changed it after the version you sent.")
+
+
+# --- serializers ---------------------------------------------------------------------------------------------
+
+
+class RatingOutputSerializer(serializers.Serializer):
+    rating = serializers.IntegerField()
+    rated_on = serializers.DateField()
+    version = serializers.IntegerField(source="plan_version.number", allow_null=True, default=None)
+
+
+class OutcomeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    child_id = serializers.IntegerField()
+    child_name = serializers.CharField(source="child.full_name")
+    what_will_be_different = serializers.CharField()
+    measure = serializers.CharField()
+    scale_max = serializers.IntegerField()
+    baseline = serializers.IntegerField()
+    target = serializers.IntegerField()
+    current = serializers.IntegerField()
+    not_for_family = serializers.BooleanField()
+    achieved_on = serializers.DateField(allow_null=True)
+    ratings = RatingOutputSerializer(many=True, source="ratings.all")
+
+
+class ActionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    description = serializers.CharField()
+    owner_id = serializers.IntegerField()
+    owner_name = serializers.CharField(source="owner.full_name")
+    owner_agency = serializers.CharField(source="owner_agency.name")
+    outcome_id = serializers.IntegerField(allow_null=True)
+    due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    progress = serializers.CharField(allow_blank=True)
+    not_for_family = serializers.BooleanField()
+    completed_on = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField()
+
+
+class TafMemberOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_id = serializers.IntegerField()
+    name = serializers.CharField(source="user.full_name")
+    email = serializers.EmailField(source="user.email")
+    agency = serializers.CharField(source="agency.name")
+    role = serializers.CharField()
+    added_at = serializers.DateTimeField()
+
+
+class ReviewOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    held_on = serializers.DateField()
+    attendees = serializers.CharField(allow_blank=True)
+    summary = serializers.CharField()
+    family_views = serializers.CharField(allow_blank=True)
+    next_review_on = serializers.DateField(allow_null=True)
+    version = serializers.IntegerField(source="plan_version.number")
+
+
+class VersionSummaryOutputSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    created_by = serializers.CharField(source="created_by.full_name")
+    reason = serializers.CharField()
+
+
+class VersionOutputSerializer(VersionSummaryOutputSerializer):
+    snapshot = serializers.JSONField()
+
+
+class PlanOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    family_case_id = serializers.IntegerField()
+    status = serializers.CharField()
+    worries = serializers.CharField(allow_blank=True)
+    working_well = serializers.CharField(allow_blank=True)
+    family_views = serializers.CharField(allow_blank=True)
+    professional_notes = serializers.CharField(allow_blank=True)
+    next_review_on = serializers.DateField(allow_null=True)
+    created_at = serializers.DateTimeField()
+    version = serializers.IntegerField()
+    outcomes = OutcomeOutputSerializer(many=True)
+    actions = ActionOutputSerializer(many=True)
+    team = TafMemberOutputSerializer(many=True)
+    versions = VersionSummaryOutputSerializer(many=True)
+
+
+class PlanInputSerializer(serializers.Serializer):
+    worries = serializers.CharField(required=False, allow_blank=True)
+    working_well = serializers.CharField(required=False, allow_blank=True)
+    family_views = serializers.CharField(required=False, allow_blank=True)
+    professional_notes = serializers.CharField(required=False, allow_blank=True)
+    next_review_on = serializers.DateField(required=False, allow_null=True)
+
+
+class PlanPatchInputSerializer(PlanInputSerializer):
+    version = serializers.IntegerField(min_value=1, help_text="The plan's version you are changing.")
+
+
+class OutcomeInputSerializer(serializers.Serializer):
+    child_id = serializers.IntegerField()
+    what_will_be_different = serializers.CharField(allow_blank=True)
+    measure = serializers.CharField(required=False, allow_blank=True, default="")
+    scale_max = serializers.IntegerField(required=False, min_value=1, max_value=100, default=10)
+    baseline = serializers.IntegerField(min_value=0)
+    target = serializers.IntegerField(min_value=0)
+    current = serializers.IntegerField(required=False, min_value=0)
+    not_for_family = serializers.BooleanField(required=False, default=False)
+
+
+class OutcomePatchInputSerializer(serializers.Serializer):
+    what_will_be_different = serializers.CharField(required=False, allow_blank=True)
+    measure = serializers.CharField(required=False, allow_blank=True)
+    scale_max = serializers.IntegerField(required=False, min_value=1, max_value=100)
+    baseline = serializers.IntegerField(required=False, min_value=0)
+    target = serializers.IntegerField(required=False, min_value=0)
+    current = serializers.IntegerField(required=False, min_value=0)
+    not_for_family = serializers.BooleanField(required=False)
+
+
+class ActionInputSerializer(serializers.Serializer):
+    description = serializers.CharField(allow_blank=True)
+    owner_id = serializers.IntegerField(required=False, allow_null=True)
+    outcome_id = serializers.IntegerField(required=False, allow_null=True)
+    due_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False, default=ActionStatus.NOT_STARTED)
+    progress = serializers.CharField(required=False, allow_blank=True, default="")
+    not_for_family = serializers.BooleanField(required=False, default=False)
+
+
+class ActionPatchInputSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, help_text="The action's version you are changing.")
+    description = serializers.CharField(required=False, allow_blank=True)
+    owner_id = serializers.IntegerField(required=False, allow_null=True)
+    outcome_id = serializers.IntegerField(required=False, allow_null=True)
+    due_on = serializers.DateField(required=False)
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    progress = serializers.CharField(required=False, allow_blank=True)
+    not_for_family = serializers.BooleanField(required=False)
+
+
+class TafInputSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    role = serializers.CharField(allow_blank=True, max_length=200)
+
+
+class ReviewInputSerializer(serializers.Serializer):
+    held_on = serializers.DateField()
+    attendees = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(allow_blank=True)
+    family_views = serializers.CharField(required=False, allow_blank=True, default="")
+    next_review_on = serializers.DateField()
+    ratings = serializers.DictField(child=serializers.IntegerField(min_value=0), help_text="Each active outcome's "
+                                    "id (as a string) and its rating at this review.")
+
+
+# --- helpers -------------------------------------------------------------------------------------------------
+
+
+class PlanApi(APIView):
+    parser_classes = [JSONParser]
+
+
+def _denied_is_not_found(method):
+    @wraps(method)
+    def wrapper(self, request, *args, **kwargs):
+        try:
+            return method(self, request, *args, **kwargs)
+        except DjangoPermissionDenied:
+            raise NotFound from None
+
+    return wrapper
+
+
+def _family(request: Request, pk: int) -> FamilyCase:
+    return family_case_get_for_user(user=request.user, family_case_id=pk)
+
+
+def _plan(request: Request, pk: int) -> tuple[FamilyCase, Plan]:
+    family_case = _family(request, pk)
+    plan = sel.plan_for_family(family_case=family_case)
+    if plan is None:
+        raise NotFound("This family has no plan yet")
+    return family_case, plan
+
+
+def _audit(request: Request, verb: str, family_case: FamilyCase, target=None) -> None:
+    audit_read(actor=request.user, verb=verb, target=target or family_case,
+               child_ids=[c.pk for c in family_children(family_case=family_case, user=request.user)])
+
+
+def _plan_body(plan: Plan, user: User) -> dict:
+    visible = {c.pk for c in family_children(family_case=plan.family_case, user=user)}
+    return PlanOutputSerializer({
+        **{name: getattr(plan, name) for name in ("id", "family_case_id", "status", "worries", "working_well",
+                                                  "family_views", "professional_notes", "next_review_on",
+                                                  "created_at", "version")},
+        "outcomes": [o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible],
+        "actions": sel.plan_actions(plan=plan),
+        "team": sel.taf_members(family_case=plan.family_case), "versions": sel.plan_versions(plan=plan)}).data
+
+
+def _user(pk, field: str) -> User | None:
+    if pk is None:
+        return None
+    user = User.objects.filter(pk=pk).select_related("agency").first()
+    if user is None:
+        raise ApiValidationError({field: ["No such practitioner"]})
+    return user
+
+
+def _outcome(plan: Plan, pk) -> Outcome | None:
+    if pk is None:
+        return None
+    outcome = plan.outcomes.filter(pk=pk, removed_at__isnull=True).first()
+    if outcome is None:
+        raise ApiValidationError({"outcome_id": ["Choose an outcome from this plan"]})
+    return outcome
+
+
+def _stale(current_version: int, current: dict) -> Response:
+    return Response({"detail": "Someone else changed this after the version you sent. Your changes have not been "
+                               "saved: check theirs (current), then send yours again with the current version.",
+                     "current_version": current_version, "current": current}, status=status.HTTP_409_CONFLICT)
+
+
+# --- the plan ------------------------------------------------------------------------------------------------
+
+
+class PlanResourceApi(PlanApi):
+    @extend_schema(operation_id="family_help_plan_read", tags=TAGS, summary="The family's plan",
+                   responses={200: PlanOutputSerializer, 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        body = _plan_body(plan, request.user)
+        _audit(request, "family_help.plan_viewed", family_case, target=plan)
+        return Response(body)
+
+    @extend_schema(operation_id="family_help_plan_start", tags=TAGS, summary="Start the family's plan (version 1)",
+                   request=PlanInputSerializer, responses={201: PlanOutputSerializer, 400: _400, 404: _404})
+    @_denied_is_not_found
+    def post(self, request: Request, pk: int) -> Response:
+        family_case = _family(request, pk)
+        data = PlanInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        plan = services.plan_start(family_case=family_case, actor=request.user, data=data.validated_data)
+        body = _plan_body(plan, request.user)
+        _audit(request, "family_help.plan_viewed", family_case, target=plan)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(operation_id="family_help_plan_update", tags=TAGS, summary="Change the plan's text or next review",
+                   request=PlanPatchInputSerializer,
+                   responses={200: PlanOutputSerializer, 400: _400, 404: _404, 409: _409})
+    @_denied_is_not_found
+    def patch(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        if not sel.plan_can_edit(user=request.user, family_case=family_case):
+            raise NotFound
+        data = PlanPatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        version = values.pop("version")
+        try:
+            plan = services.plan_update(plan=plan, actor=request.user, data=values, expected_version=version)
+        except StaleEdit as exc:
+            plan.refresh_from_db()
+            return _stale(exc.current_version, {name: getattr(plan, name) for name in (
+                *services.PLAN_TEXT_FIELDS, "next_review_on")})
+        body = _plan_body(plan, request.user)
+        _audit(request, "family_help.plan_viewed", family_case, target=plan)
+        return Response(body)
+
+
+# --- outcomes ------------------------------------------------------------------------------------------------
+
+
+class OutcomeCollectionApi(PlanApi):
+    @extend_schema(operation_id="family_help_plan_outcomes_list", tags=TAGS, summary="The plan's outcomes",
+                   responses={200: OutcomeOutputSerializer(many=True), 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
+        body = OutcomeOutputSerializer([o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible],
+                                       many=True).data
+        _audit(request, "family_help.outcomes_listed", family_case, target=plan)
+        return Response(body)
+
+    @extend_schema(operation_id="family_help_plan_outcomes_create", tags=TAGS,
+                   summary="Add a measurable outcome for a child", request=OutcomeInputSerializer,
+                   responses={201: OutcomeOutputSerializer, 400: _400, 404: _404})
+    @_denied_is_not_found
+    def post(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        data = OutcomeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        child_id = values.pop("child_id")
+        values["child"] = next((c for c in family_children(family_case=family_case) if c.pk == child_id), None)
+        if values["child"] is None:
+            raise ApiValidationError({"child_id": ["Choose one of this family's children"]})
+        outcome = services.outcome_add(plan=plan, actor=request.user, data=values)
+        body = OutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
+        _audit(request, "family_help.outcome_viewed", family_case, target=plan)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class OutcomeResourceApi(PlanApi):
+    @extend_schema(operation_id="family_help_plan_outcomes_update", tags=TAGS, summary="Change an outcome",
+                   request=OutcomePatchInputSerializer,
+                   responses={200: OutcomeOutputSerializer, 400: _400, 404: _404})
+    @_denied_is_not_found
+    def patch(self, request: Request, pk: int, outcome_pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
+        data = OutcomePatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.outcome_update(outcome=outcome, actor=request.user, data=dict(data.validated_data))
+        body = OutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
+        _audit(request, "family_help.outcome_viewed", family_case, target=outcome)
+        return Response(body)
+
+    @extend_schema(operation_id="family_help_plan_outcomes_remove", tags=TAGS,
+                   summary="Take an outcome out of the plan (earlier versions keep it)",
+                   responses={204: None, 404: _404})
+    @_denied_is_not_found
+    def delete(self, request: Request, pk: int, outcome_pk: int) -> Response:
+        _family_case, plan = _plan(request, pk)
+        outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
+        services.outcome_update(outcome=outcome, actor=request.user, data={"remove": True})
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- actions -------------------------------------------------------------------------------------------------
+
+
+def _action_values(plan: Plan, validated: dict) -> dict:
+    values = dict(validated)
+    values.pop("version", None)
+    if "owner_id" in values:
+        values["owner"] = _user(values.pop("owner_id"), "owner_id")
+    if "outcome_id" in values:
+        values["outcome"] = _outcome(plan, values.pop("outcome_id"))
+    return values
+
+
+def _action_body(action_id: int) -> dict:
+    action = Action.objects.select_related("owner", "owner_agency").get(pk=action_id)
+    return ActionOutputSerializer(action).data
+
+
+class ActionCollectionApi(PlanApi):
+    @extend_schema(operation_id="family_help_plan_actions_list", tags=TAGS, summary="The plan's actions",
+                   responses={200: ActionOutputSerializer(many=True), 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        body = ActionOutputSerializer(sel.plan_actions(plan=plan), many=True).data
+        _audit(request, "family_help.actions_listed", family_case, target=plan)
+        return Response(body)
+
+    @extend_schema(operation_id="family_help_plan_actions_create", tags=TAGS, summary="Add an action with an owner",
+                   request=ActionInputSerializer, responses={201: ActionOutputSerializer, 400: _400, 404: _404})
+    @_denied_is_not_found
+    def post(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        if not sel.plan_can_edit(user=request.user, family_case=family_case):
+            raise NotFound
+        data = ActionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = _action_values(plan, data.validated_data)
+        values.setdefault("owner", None)
+        action = services.action_add(plan=plan, actor=request.user, data=values)
+        body = _action_body(action.pk)
+        _audit(request, "family_help.action_viewed", family_case, target=action)
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class ActionResourceApi(PlanApi):
+    @extend_schema(operation_id="family_help_plan_actions_update", tags=TAGS,
+                   summary="Change an action (its owner: status and progress only)",
+                   request=ActionPatchInputSerializer,
+                   responses={200: ActionOutputSerializer, 400: _400, 404: _404, 409: _409})
+    @_denied_is_not_found
+    def patch(self, request: Request, pk: int, action_pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        action = sel.action_get(plan=plan, action_id=action_pk)
+        if not sel.action_can_update(user=request.user, action=action):
+            raise NotFound
+        data = ActionPatchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = _action_values(plan, data.validated_data)
+        try:
+            action = services.action_update(action=action, actor=request.user, data=values,
+                                            expected_version=data.validated_data["version"])
+        except StaleEdit as exc:
+            return _stale(exc.current_version, _action_body(action.pk))
+        body = _action_body(action.pk)
+        _audit(request, "family_help.action_viewed", family_case, target=action)
+        return Response(body)
+
+
+# --- the team around the family ------------------------------------------------------------------------------
+
+
+class TafCollectionApi(PlanApi):
+    @extend_schema(operation_id="family_help_team_list", tags=TAGS, summary="The team around the family",
+                   responses={200: TafMemberOutputSerializer(many=True), 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        family_case = _family(request, pk)
+        body = TafMemberOutputSerializer(sel.taf_members(family_case=family_case), many=True).data
+        _audit(request, "family_help.taf_viewed", family_case)
+        return Response(body)
+
+    @extend_schema(operation_id="family_help_team_add", tags=TAGS,
+                   summary="Add a practitioner: they can see this family at once",
+                   request=TafInputSerializer, responses={201: TafMemberOutputSerializer, 400: _400, 404: _404})
+    @_denied_is_not_found
+    def post(self, request: Request, pk: int) -> Response:
+        family_case = _family(request, pk)
+        data = TafInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = _user(data.validated_data["user_id"], "user_id")
+        try:
+            member = services.taf_add(family_case=family_case, actor=request.user, user=user,
+                                      role=data.validated_data["role"])
+        except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict") and "user" in exc.error_dict:
+                raise ApiValidationError({"user_id": exc.message_dict["user"],
+                                          **{k: v for k, v in exc.message_dict.items() if k != "user"}}) from None
+            raise
+        _audit(request, "family_help.taf_viewed", family_case, target=member)
+        return Response(TafMemberOutputSerializer(member).data, status=status.HTTP_201_CREATED)
+
+
+class TafResourceApi(PlanApi):
+    @extend_schema(operation_id="family_help_team_remove", tags=TAGS,
+                   summary="Remove a practitioner: their access to this family ends at once",
+                   responses={204: None, 404: _404})
+    @_denied_is_not_found
+    def delete(self, request: Request, pk: int, member_pk: int) -> Response:
+        family_case = _family(request, pk)
+        member = sel.taf_member_get(family_case=family_case, member_id=member_pk)
+        services.taf_remove(member=member, actor=request.user, reason=str(request.query_params.get("reason", "")))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- reviews and versions ------------------------------------------------------------------------------------
+
+
+class ReviewCollectionApi(PlanApi):
+    @extend_schema(operation_id="family_help_plan_reviews_list", tags=TAGS, summary="The plan's reviews",
+                   responses={200: ReviewOutputSerializer(many=True), 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        body = ReviewOutputSerializer(sel.plan_reviews(plan=plan), many=True).data
+        _audit(request, "family_help.reviews_listed", family_case, target=plan)
+        return Response(body)
+
+    @extend_schema(operation_id="family_help_plan_reviews_create", tags=TAGS,
+                   summary="Record a review: each outcome re-rated, a new version of the plan",
+                   request=ReviewInputSerializer, responses={201: ReviewOutputSerializer, 400: _400, 404: _404})
+    @_denied_is_not_found
+    def post(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        data = ReviewInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        raw = values.pop("ratings")
+        try:
+            ratings = {int(k): v for k, v in raw.items()}
+        except ValueError:
+            raise ApiValidationError({"ratings": ["Key each rating by the outcome's id"]}) from None
+        with transaction.atomic():
+            review = services.review_add(plan=plan, actor=request.user, data=values, ratings=ratings)
+        review = Review.objects.select_related("plan_version").get(pk=review.pk)
+        _audit(request, "family_help.review_viewed", family_case, target=review)
+        return Response(ReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
+
+
+class VersionListApi(PlanApi):
+    @extend_schema(operation_id="family_help_plan_versions_list", tags=TAGS, summary="Every version of the plan",
+                   responses={200: VersionSummaryOutputSerializer(many=True), 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        body = VersionSummaryOutputSerializer(sel.plan_versions(plan=plan), many=True).data
+        _audit(request, "family_help.plan_versions_listed", family_case, target=plan)
+        return Response(body)
+
+
+class VersionDetailApi(PlanApi):
+    @extend_schema(operation_id="family_help_plan_versions_read", tags=TAGS,
+                   summary="One version of the plan, as it was frozen",
+                   responses={200: VersionOutputSerializer, 404: _404})
+    def get(self, request: Request, pk: int, number: int) -> Response:
+        family_case, plan = _plan(request, pk)
+        version: PlanVersion = sel.plan_version_get(plan=plan, number=number)
+        snapshot = dict(version.snapshot or {})
+        visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
+        snapshot["outcomes"] = [o for o in snapshot.get("outcomes", []) if o.get("child_id") in visible]
+        body = VersionOutputSerializer({"number": version.number, "created_at": version.created_at,
+                                        "created_by": version.created_by, "reason": version.reason,
+                                        "snapshot": snapshot}).data
+        _audit(request, "family_help.plan_version_viewed", family_case, target=version)
+        return Response(body)
+
+
+urlpatterns = [
+    path("families/<int:pk>/plan/", PlanResourceApi.as_view(), name="fh_api_plan"),
+    path("families/<int:pk>/plan/outcomes/", OutcomeCollectionApi.as_view(), name="fh_api_plan_outcomes"),
+    path("families/<int:pk>/plan/outcomes/<int:outcome_pk>/", OutcomeResourceApi.as_view(),
+         name="fh_api_plan_outcome"),
+    path("families/<int:pk>/plan/actions/", ActionCollectionApi.as_view(), name="fh_api_plan_actions"),
+    path("families/<int:pk>/plan/actions/<int:action_pk>/", ActionResourceApi.as_view(), name="fh_api_plan_action"),
+    path("families/<int:pk>/plan/reviews/", ReviewCollectionApi.as_view(), name="fh_api_plan_reviews"),
+    path("families/<int:pk>/plan/versions/", VersionListApi.as_view(), name="fh_api_plan_versions"),
+    path("families/<int:pk>/plan/versions/<int:number>/", VersionDetailApi.as_view(), name="fh_api_plan_version"),
+    path("families/<int:pk>/team/", TafCollectionApi.as_view(), name="fh_api_team"),
+    path("families/<int:pk>/team/<int:member_pk>/", TafResourceApi.as_view(), name="fh_api_team_member"),
+]
