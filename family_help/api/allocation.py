@@ -1,3 +1,233 @@
-"""Family Help API: allocation."""
+"""Family Help API: allocation, under /api/v1/family-help/.
 
-urlpatterns: list = []
+- GET  allocation-requests/                   open allocation requests (team and front door managers)
+- POST allocation-requests/<pk>/allocate/      allocate a lead practitioner   {"lead": id, "reason": "..."}
+- POST families/<pk>/lead/                     change the lead practitioner   {"lead": id, "reason": "...",
+                                               "current_allocation": id (optional: refused if it moved on)}
+- GET  families/<pk>/allocations/              the family's leads, newest first
+- GET  my-families/                            the families the caller leads or is in the team around
+
+Scoped like the pages: anything the caller may not see or do is 404 (the project's choice: the front door's
+API answers a role that may not act with 404 too); 403 only when not signed in. Writes go through
+family_help.services.allocation; every response showing children writes one read-audit row.
+"""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
+from cases.models import Role, User
+from cases.services import audit_read
+
+from ..models import Allocation
+from ..selectors import allocation as sel
+from ..selectors import family_case_get_for_user
+from ..services.allocation import allocation_change_lead, allocation_create
+
+TAGS = ["family help"]
+_400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
+_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
+_404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or do this to.")
+
+
+# --- serializers -----------------------------------------------------------------------------------------------
+
+
+class PractitionerOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="full_name")
+    email = serializers.EmailField()
+    agency = serializers.CharField(source="agency.name", default=None)
+    agency_type = serializers.CharField(source="agency.type", default=None)
+    qualification = serializers.CharField()
+
+
+class AllocationRequestOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    child_id = serializers.IntegerField(source="person_id")
+    child_name = serializers.CharField(source="person.display_name")
+    family_case_id = serializers.IntegerField(source="episode.family_case_id", default=None)
+    family_name = serializers.CharField(source="episode.family_case.name", default=None)
+    level = serializers.CharField(source="level_name", default=None)
+    summary = serializers.CharField()
+    urgent = serializers.BooleanField()
+    status = serializers.CharField()
+    requested_at = serializers.DateTimeField(source="created_at")
+
+
+class AllocationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    family_case_id = serializers.IntegerField()
+    family_name = serializers.CharField(source="family_case.name")
+    lead = PractitionerOutputSerializer()
+    allocated_by = serializers.CharField(source="allocated_by.full_name", default=None)
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField()
+    work_request_id = serializers.IntegerField(allow_null=True)
+    letter_sent_at = serializers.DateTimeField(allow_null=True)
+
+
+class AllocateInputSerializer(serializers.Serializer):
+    lead = serializers.IntegerField(error_messages={"required": "Choose a lead practitioner",
+                                                    "null": "Choose a lead practitioner",
+                                                    "invalid": "Give the lead practitioner's id"})
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ChangeLeadInputSerializer(AllocateInputSerializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True, error_messages={
+        "required": "Give the reason for changing the lead practitioner"})
+    current_allocation = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class DueOutputSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    due_on = serializers.DateField(allow_null=True)
+    overdue = serializers.BooleanField()
+    note = serializers.CharField()
+
+
+class ActionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    description = serializers.CharField()
+    due_on = serializers.DateField()
+    status = serializers.CharField()
+    overdue = serializers.BooleanField(source="is_overdue")
+
+
+class ChildOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField(source="display_name")
+    date_of_birth = serializers.DateField(allow_null=True)
+
+
+class MyFamilyOutputSerializer(serializers.Serializer):
+    family_case_id = serializers.IntegerField(source="family_case.pk")
+    family_name = serializers.CharField(source="family_case.name")
+    role = serializers.CharField()
+    lead = PractitionerOutputSerializer(allow_null=True)
+    children = ChildOutputSerializer(many=True)
+    next_visit = DueOutputSerializer(allow_null=True)
+    next_review = DueOutputSerializer(allow_null=True)
+    actions = ActionOutputSerializer(many=True)
+    assessments = DueOutputSerializer(many=True)
+    overdue_count = serializers.IntegerField()
+
+
+# --- views -----------------------------------------------------------------------------------------------------
+
+
+class FamilyHelpApi(APIView):
+    parser_classes = [JSONParser]
+
+
+def _lead(pk: int) -> User | None:
+    return User.objects.filter(pk=pk).first()
+
+
+def _allocation(pk: int) -> Allocation:
+    return Allocation.objects.select_related("lead", "lead__agency", "family_case", "allocated_by").get(pk=pk)
+
+
+def _family_child_ids(family_case_id: int) -> list[int]:
+    return sel.children_of_families(family_ids=[family_case_id])
+
+
+class AllocationRequestListApi(FamilyHelpApi):
+    @extend_schema(tags=TAGS, operation_id="family_help_allocation_requests",
+                   summary="Open Family Help allocation requests, urgent then oldest first (managers)",
+                   responses={200: AllocationRequestOutputSerializer(many=True), 403: _403, 404: _404})
+    def get(self, request: Request) -> Response:
+        rows = list(sel.allocation_requests(user=request.user))
+        body = AllocationRequestOutputSerializer(rows, many=True).data
+        audit_read(actor=request.user, verb="fh_allocation_requests.listed", child_ids=[r.person_id for r in rows])
+        return Response(body)
+
+
+class AllocateApi(FamilyHelpApi):
+    @extend_schema(tags=TAGS, operation_id="family_help_allocate", request=AllocateInputSerializer,
+                   summary="Allocate a Family Help Lead Practitioner (of any agency) from a request",
+                   responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404})
+    def post(self, request: Request, pk: int) -> Response:
+        work_request = sel.allocation_request_get_for_user(user=request.user, request_id=pk)
+        data = AllocateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            allocation = allocation_create(work_request=work_request, actor=request.user,
+                                           lead=_lead(data.validated_data["lead"]),
+                                           reason=data.validated_data["reason"])
+        except DjangoPermissionDenied:
+            raise NotFound from None
+        allocation = _allocation(allocation.pk)
+        body = AllocationOutputSerializer(allocation).data
+        audit_read(actor=request.user, verb="fh_allocation.viewed", target=allocation,
+                   child_ids=_family_child_ids(allocation.family_case_id))
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class FamilyAllocationsApi(FamilyHelpApi):
+    @extend_schema(tags=TAGS, operation_id="family_help_family_allocations",
+                   summary="The family's lead practitioners, newest first (the current one has no ended_at)",
+                   responses={200: AllocationOutputSerializer(many=True), 403: _403, 404: _404})
+    def get(self, request: Request, pk: int) -> Response:
+        family = family_case_get_for_user(user=request.user, family_case_id=pk)
+        rows = sel.family_history(family_case=family)
+        body = AllocationOutputSerializer(rows, many=True).data
+        audit_read(actor=request.user, verb="fh_allocations.listed", target=family,
+                   child_ids=_family_child_ids(family.pk))
+        return Response(body)
+
+
+class ChangeLeadApi(FamilyHelpApi):
+    @extend_schema(tags=TAGS, operation_id="family_help_change_lead", request=ChangeLeadInputSerializer,
+                   summary="Change the family's lead practitioner (the old lead loses access at once)",
+                   responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404})
+    def post(self, request: Request, pk: int) -> Response:
+        family = family_case_get_for_user(user=request.user, family_case_id=pk)
+        if not sel.can_allocate(request.user):
+            raise NotFound
+        data = ChangeLeadInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            allocation = allocation_change_lead(family_case=family, actor=request.user,
+                                                lead=_lead(data.validated_data["lead"]),
+                                                reason=data.validated_data["reason"],
+                                                expected_allocation_id=data.validated_data["current_allocation"])
+        except DjangoPermissionDenied:
+            raise NotFound from None
+        allocation = _allocation(allocation.pk)
+        body = AllocationOutputSerializer(allocation).data
+        audit_read(actor=request.user, verb="fh_allocation.viewed", target=allocation,
+                   child_ids=_family_child_ids(family.pk))
+        return Response(body, status=status.HTTP_201_CREATED)
+
+
+class MyFamiliesApi(FamilyHelpApi):
+    @extend_schema(tags=TAGS, operation_id="family_help_my_families",
+                   summary="Families the caller leads or is in the team around, with what is due",
+                   responses={200: MyFamilyOutputSerializer(many=True), 403: _403, 404: _404})
+    def get(self, request: Request) -> Response:
+        if request.user.roles <= {Role.PARTNER_REFERRER, Role.ADMIN}:
+            raise NotFound
+        rows = sel.my_families(user=request.user)
+        body = MyFamilyOutputSerializer(rows, many=True).data
+        audit_read(actor=request.user, verb="fh_my_families.listed",
+                   child_ids=[cid for r in rows for cid in r.child_ids])
+        return Response(body)
+
+
+urlpatterns = [
+    path("allocation-requests/", AllocationRequestListApi.as_view(), name="fh_api_allocation_requests"),
+    path("allocation-requests/<int:pk>/allocate/", AllocateApi.as_view(), name="fh_api_allocate"),
+    path("families/<int:pk>/allocations/", FamilyAllocationsApi.as_view(), name="fh_api_family_allocations"),
+    path("families/<int:pk>/lead/", ChangeLeadApi.as_view(), name="fh_api_change_lead"),
+    path("my-families/", MyFamiliesApi.as_view(), name="fh_api_my_families"),
+]

@@ -1,3 +1,204 @@
-"""Family Help pages: allocation."""
+"""Family Help pages: allocation (the waiting list, allocating and changing a lead, the letter to the family),
+the family's Family Help page, "my families" and the team view.
 
-urlpatterns: list = []
+Selector -> form -> one service -> redirect. Out of scope is 404, never 403: a service's PermissionDenied
+becomes a 404 too. Every page that shows a child's data writes one read-audit row with every child shown."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.models import Role, User
+from cases.services import audit_read
+
+from ..forms.allocation import AllocateForm, ChangeLeadForm, TeamFilterForm
+from ..selectors import allocation as sel
+from ..selectors import can_work_on_family, current_allocation, family_adults, family_case_get_for_user
+from ..services.allocation import allocation_change_lead, allocation_create, allocation_letter_record
+
+
+def _denied_is_not_found(view):
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            raise Http404 from None
+
+    return wrapper
+
+
+def _errors(form) -> list[tuple[str, str]]:
+    out = [(f.anchor_id, e) for f in form for e in f.errors]
+    out += [("main-content", e) for e in form.non_field_errors()]
+    return out
+
+
+def _lead_from(form) -> User | None:
+    """The chosen practitioner (any user: the service decides whether they may lead)."""
+    pk = form.cleaned_data.get("lead")
+    return User.objects.filter(pk=pk).first() if pk else None
+
+
+# --- the waiting list and allocating --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def allocations(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    rows = list(sel.allocation_requests(user=user))
+    audit_read(actor=user, verb="fh_allocation_requests.viewed", child_ids=[r.person_id for r in rows])
+    return render(request, "family_help/allocation/requests.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def allocate(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    work_request = sel.allocation_request_get_for_user(user=user, request_id=pk)
+    practitioners = list(sel.practitioners_with_caseloads())
+    form = AllocateForm(request.POST if request.method == "POST" else None, practitioners=practitioners)
+    is_open = work_request.status == work_request.Status.OPEN
+    if request.method == "POST" and is_open and form.is_valid():
+        try:
+            allocation = allocation_create(work_request=work_request, actor=user, lead=_lead_from(form),
+                                           reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"{allocation.lead.full_name} is now the lead practitioner for the "
+                                      f"{allocation.family_case.name}")
+            return redirect("family_help:family", allocation.family_case_id)
+    audit_read(actor=user, verb="fh_allocation_request.viewed", target=work_request,
+               child_ids=[work_request.person_id])
+    return render(request, "family_help/allocation/allocate.html", {
+        "work_request": work_request, "form": form, "errors": _errors(form), "is_open": is_open,
+        "practitioners": practitioners})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@_denied_is_not_found
+def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family = family_case_get_for_user(user=user, family_case_id=pk)
+    if not sel.can_allocate(user):
+        raise Http404
+    current = current_allocation(family_case=family)
+    if current is None:
+        raise Http404
+    practitioners = list(sel.practitioners_with_caseloads())
+    form = ChangeLeadForm(request.POST if request.method == "POST" else None, practitioners=practitioners,
+                          current_lead_id=current.lead_id, initial={"current_allocation": current.pk})
+    if request.method == "POST" and form.is_valid():
+        try:
+            allocation = allocation_change_lead(
+                family_case=family, actor=user, lead=_lead_from(form), reason=form.cleaned_data["reason"],
+                expected_allocation_id=form.cleaned_data.get("current_allocation") or None)
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, f"{allocation.lead.full_name} is now the lead practitioner for the "
+                                      f"{family.name}")
+            return redirect("family_help:family", family.pk)
+    children = sel.family_children_detail(family_case=family, user=user)
+    audit_read(actor=user, verb="fh_change_lead.viewed", target=family, child_ids=[c["person"].pk for c in children])
+    return render(request, "family_help/allocation/change_lead.html", {
+        "family": family, "current": current, "form": form, "errors": _errors(form), "children": children})
+
+
+# --- the family's page and the letter ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def family(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    family_case = family_case_get_for_user(user=user, family_case_id=pk)
+    children = sel.family_children_detail(family_case=family_case, user=user)
+    adults = family_adults(family_case=family_case)
+    history = sel.family_history(family_case=family_case)
+    current = next((a for a in history if a.ended_at is None), None)
+    can_allocate = sel.can_allocate(user)
+    audit_read(actor=user, verb="fh_family.viewed", target=family_case,
+               child_ids=[c["person"].pk for c in children] + [m.person_id for m in adults])
+    return render(request, "family_help/family.html", {
+        "family_case": family_case, "children": children, "adults": adults, "current": current,
+        "history": history, "can_allocate": can_allocate,
+        "can_send_letter": current is not None and (can_allocate or can_work_on_family(user=user,
+                                                                                       family_case=family_case)),
+    })
+
+
+@login_required
+@require_GET
+@_denied_is_not_found
+def letter(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    allocation = sel.allocation_get_for_user(user=user, allocation_id=pk)
+    try:
+        allocation = allocation_letter_record(allocation=allocation, actor=user)
+    except ValidationError:
+        raise Http404 from None
+    from ..documents.allocation_letter import render_allocation_letter
+
+    pdf, child_ids = render_allocation_letter(allocation=allocation)
+    audit_read(actor=user, verb="fh_allocation_letter.printed", target=allocation, child_ids=child_ids)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (f'attachment; filename="lead-practitioner-letter-{allocation.family_case_id}'
+                                       f'-{timezone.localdate():%Y%m%d}.pdf"')
+    return response
+
+
+# --- caseloads -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_families(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.roles <= {Role.PARTNER_REFERRER, Role.ADMIN}:
+        raise Http404
+    rows = sel.my_families(user=user)
+    audit_read(actor=user, verb="fh_my_families.viewed", child_ids=[cid for r in rows for cid in r.child_ids])
+    return render(request, "family_help/allocation/my_families.html", {
+        "leading": [r for r in rows if r.role == "Lead practitioner"],
+        "team_around": [r for r in rows if r.role != "Lead practitioner"],
+        "today": timezone.localdate()})
+
+
+@login_required
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not user.has_role(Role.MANAGER):
+        raise Http404
+    teams = list(TeamFilterForm.teams_for(user))
+    form = TeamFilterForm(request.GET or None, teams=teams)
+    team_ids = None
+    if form.is_bound and form.is_valid() and form.cleaned_data["team"]:
+        team_ids = [int(form.cleaned_data["team"])]
+    view = sel.team_view(user=user, team_ids=team_ids)
+    shown_children = sel.children_of_families(family_ids=view["family_ids"])
+    audit_read(actor=user, verb="fh_team_caseloads.viewed", child_ids=shown_children)
+    return render(request, "family_help/allocation/team.html", {**view, "form": form})
+
+
+urlpatterns = [
+    path("my-families/", my_families, name="my_families"),
+    path("team/", team, name="team"),
+    path("allocations/", allocations, name="allocations"),
+    path("allocations/<int:pk>/allocate/", allocate, name="allocate"),
+    path("families/<int:pk>/", family, name="family"),
+    path("families/<int:pk>/change-lead/", change_lead, name="change_lead"),
+    path("allocations/<int:pk>/letter.pdf", letter, name="letter"),
+]
