@@ -39,6 +39,9 @@ OUTCOME_TEXTS = [
     ("{name} sees the health visitor and has their checks", "Appointments kept out of those offered", 3, 10),
     ("{name} has a trusted adult to talk to", "{name}'s own rating at each review", 2, 7),
 ]
+PLAN_TEXT = {"worries": "Generated worries.", "working_well": "Generated strengths.",
+             "family_views": "Mum wants help with the flat.",
+             "professional_notes": "Professional view (not for the family)."}
 ACTION_TEXTS = [
     "Weekly home visit to work through the family plan",
     "Refer mum to the domestic abuse support service",
@@ -86,11 +89,12 @@ def _workforce(ctx: Context, families: int) -> tuple[list[User], list[User]]:
         user.set_unusable_password()
         partners.append(user)
     User.objects.bulk_create(new_leads + partners, batch_size=2000)
-    leads = list(User.objects.filter(email__in=[u.email for u in new_leads]).order_by("id"))
-    partners = list(User.objects.filter(email__in=[u.email for u in partners]).order_by("id"))
+    leads = list(User.objects.filter(email__in=[u.email for u in new_leads]).select_related("agency").order_by("id"))
+    partners = list(User.objects.filter(email__in=[u.email for u in partners]).select_related("agency")
+                    .order_by("id"))
     fhlp_group.user_set.add(*leads)
     partner_group.user_set.add(*partners)
-    demo = User.objects.filter(email="fhlp@demo.test").first()
+    demo = User.objects.filter(email="fhlp@demo.test").select_related("agency").first()
     return ([demo] if demo else []) + leads, partners
 
 
@@ -252,10 +256,8 @@ def generate_family_help(ctx: Context) -> None:  # noqa: C901, PLR0912, PLR0915 
             review_day += dt.timedelta(days=settings.review_every_days)
         next_review = review_day
         plan_at = dt.datetime.combine(plan_start, dt.time(11), tzinfo=LONDON)
-        rows["family_help_plan"].append((plan_id, plan_at, plan_at, fam_id, "active", "Generated worries.",
-                                         "Generated strengths.", "Mum wants help with the flat.",
-                                         "Professional view (not for the family).", next_review, lead.pk, None,
-                                         1 + len(reviews)))
+        rows["family_help_plan"].append((plan_id, plan_at, plan_at, fam_id, "active", *PLAN_TEXT.values(),
+                                         next_review, lead.pk, None, 1 + len(reviews)))
         if any(open_children[c][2] == "child_in_need" for c in members):
             for child in members:
                 if open_children[child][2] == "child_in_need":
@@ -283,6 +285,8 @@ def generate_family_help(ctx: Context) -> None:  # noqa: C901, PLR0912, PLR0915 
             ids["family_help_action"] += 1
         rows["family_help_action"].extend(actions)
         # Version 1 at the start, one more per review, each outcome rated each time.
+        users = {u.pk: u for u in owners}
+        ratings: dict[int, list] = defaultdict(list)
         points = [(plan_start, None)] + [(day, True) for day in reviews]
         for number, (day, is_review) in enumerate(points, start=1):
             version_id = ids["family_help_planversion"]
@@ -294,15 +298,22 @@ def generate_family_help(ctx: Context) -> None:  # noqa: C901, PLR0912, PLR0915 
                 rows["family_help_outcomerating"].append((ids["family_help_outcomerating"], outcome[0], version_id,
                                                           outcome[6], day, lead.pk, ""))
                 ids["family_help_outcomerating"] += 1
-            snapshot = _snapshot(number, day, outcomes, actions, names)
-            rows["family_help_planversion"].append((version_id, plan_id, number, at, lead.pk,
-                                                    "Review" if is_review else "Plan started", json.dumps(snapshot)))
+                ratings[outcome[0]].append((outcome[6], day, version_id))
+            review = None
+            next_after = points[number][0] if number < len(points) else next_review
             if is_review:
+                review = {"held_on": day.isoformat(), "attendees": "Family, lead practitioner, school",
+                          "summary": "Generated review: progress on most outcomes.",
+                          "family_views": "Mum says things are calmer.", "next_review_on": next_after.isoformat()}
                 rows["family_help_review"].append((
-                    ids["family_help_review"], at, at, plan_id, day, "Family, lead practitioner, school",
-                    "Generated review: progress on most outcomes.", "Mum says things are calmer.",
-                    day + dt.timedelta(days=settings.review_every_days), version_id, lead.pk))
+                    ids["family_help_review"], at, at, plan_id, day, review["attendees"], review["summary"],
+                    review["family_views"], next_after, version_id, lead.pk))
                 ids["family_help_review"] += 1
+            snapshot = _snapshot(number=number, day=day, reason="Review" if is_review else "Plan started",
+                                 plan_text=PLAN_TEXT, next_review=next_after, outcomes=outcomes, ratings=ratings,
+                                 actions=actions, users=users, names=names, taf=taf, review=review)
+            rows["family_help_planversion"].append((version_id, plan_id, number, at, lead.pk, snapshot["reason"],
+                                                    json.dumps(snapshot)))
         for outcome in outcomes:
             rows["family_help_outcome"].append((outcome[0], plan_at, plan_at, plan_id, outcome[1], outcome[2],
                                                 outcome[3], 10, outcome[4], outcome[5], outcome[6], outcome[7],
@@ -310,16 +321,28 @@ def generate_family_help(ctx: Context) -> None:  # noqa: C901, PLR0912, PLR0915 
     _copy_all(ctx, rows, episode_family)
 
 
-def _snapshot(number: int, day: dt.date, outcomes, actions, names) -> dict:
-    """What the plan said at this version: the shape family_help.services.plan freezes."""
-    return {
-        "number": number, "date": day.isoformat(),
-        "outcomes": [{"id": o[0], "child_id": o[1], "child": names[o[1]][0], "what_will_be_different": o[2],
-                      "measure": o[3], "scale_max": 10, "baseline": o[4], "target": o[5], "current": o[6],
-                      "not_for_family": o[7]} for o in outcomes],
-        "actions": [{"id": a[0], "description": a[5], "owner_id": a[6], "due_on": a[8].isoformat(), "status": a[9],
-                     "not_for_family": a[11]} for a in actions],
+def _snapshot(*, number: int, day: dt.date, reason: str, plan_text: dict, next_review: dt.date, outcomes, ratings,
+              actions, users: dict[int, User], names, taf: list[User], review: dict | None) -> dict:
+    """What the plan said at this version, in the shape family_help.services.plan.plan_snapshot freezes."""
+    snapshot = {
+        "number": number, "date": day.isoformat(), "reason": reason,
+        "plan": {**plan_text, "next_review_on": next_review.isoformat(), "status": "active"},
+        "outcomes": [{
+            "id": o[0], "child_id": o[1], "child": names[o[1]][0], "child_name": " ".join(names[o[1]]),
+            "what_will_be_different": o[2], "measure": o[3], "scale_max": 10, "baseline": o[4], "target": o[5],
+            "current": o[6], "not_for_family": o[7], "achieved_on": None,
+            "ratings": [{"rating": r, "rated_on": d.isoformat(), "version_id": v} for r, d, v in ratings[o[0]]],
+        } for o in outcomes],
+        "actions": [{
+            "id": a[0], "description": a[5], "owner_id": a[6], "owner": users[a[6]].full_name,
+            "agency": users[a[6]].agency.name, "outcome_id": a[4], "due_on": a[8].isoformat(), "status": a[9],
+            "progress": a[10], "not_for_family": a[11],
+        } for a in actions],
+        "taf": [{"user_id": m.pk, "name": m.full_name, "agency": m.agency.name, "role": m.job_title} for m in taf],
     }
+    if review is not None:
+        snapshot["review"] = review
+    return snapshot
 
 
 COLUMNS = {
