@@ -1,0 +1,124 @@
+"""The continuum API (/api/v1/family-help/families/<pk>/...): change level, step up, step down, close, scoped
+like the pages (out of scope 404, a team-around-the-family member 403), field-keyed 400s, one read-audit row."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from cases.models import AuditEvent, Episode, Notification, Role, WorkRequest
+from family_help.models import CinPlanPeriod
+from family_help.services.allocation import allocation_create
+from family_help.services.plan import taf_add
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def allocated(family, fh_manager, sw_fhlp):
+    allocation_create(work_request=family["request"], actor=fh_manager, lead=sw_fhlp)
+    return family
+
+
+@pytest.fixture
+def taf_health(allocated, sw_fhlp, health_practitioner):
+    taf_add(family_case=allocated["case"], actor=sw_fhlp, user=health_practitioner, role="Health visitor")
+    return health_practitioner
+
+
+@pytest.fixture
+def lcpp(council):
+    return UserFactory(email="lcpp@continuum-api.test", full_name="Lee Lcpp", agency=council, roles=[Role.LCPP])
+
+
+def api(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def url(family, action: str) -> str:
+    return f"/api/v1/family-help/families/{family['case'].pk}/{action}/"
+
+
+def test_change_level_then_read_the_history(allocated, sw_fhlp):
+    client = api(sw_fhlp)
+    response = client.post(url(allocated, "level"), {"children": [allocated["mia"].pk], "to": "child_in_need",
+                                                     "reason": "Complex needs"}, format="json")
+    assert response.status_code == 200, response.data
+    mia = next(c for c in response.data["children"] if c["person_id"] == allocated["mia"].pk)
+    assert [h["level"] for h in mia["history"]] == ["targeted_early_help", "child_in_need"]
+    assert mia["cin_plan_periods"][0]["end_date"] is None
+    got = client.get(url(allocated, "continuum"))
+    assert got.status_code == 200 and got.data["state"] == response.data["state"]
+    assert AuditEvent.objects.filter(verb="family_help.continuum_viewed", kind="read",
+                                     child_ids=sorted([allocated["mia"].pk, allocated["leo"].pk])).count() == 1
+
+
+def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allocated, sw_fhlp, lcpp):
+    response = api(sw_fhlp).post(url(allocated, "step-up"), {
+        "children": [allocated["mia"].pk], "worry": "Bruise on cheek", "reason": "Likely significant harm",
+        "urgent": True}, format="json")
+    assert response.status_code == 201, response.data
+    [request] = response.data["work_requests"]
+    assert request["kind"] == "strategy_discussion" and request["urgent"] and "Bruise on cheek" in request["summary"]
+    assert WorkRequest.objects.filter(kind=WorkRequest.Kind.STRATEGY_DISCUSSION).count() == 1
+    assert Notification.objects.filter(user=lcpp, kind="family_help.step_up").count() == 1
+
+
+def test_step_down_to_universal_without_a_reason_code_is_a_field_error(allocated, sw_fhlp):
+    response = api(sw_fhlp).post(url(allocated, "step-down"), {"children": [allocated["leo"].pk], "to": "universal",
+                                                               "reason": "Doing well"}, format="json")
+    assert response.status_code == 400
+    assert set(response.data) == {"reason_code", "summary"}
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"reason_code": "RC0", "summary": "Done"}, "reason_code"),
+    ({"reason_code": "RC7", "summary": ""}, "summary"),
+    ({"reason_code": "RC7", "summary": "Done", "closed_on": "2099-01-01"}, "closed_on"),
+    ({"reason_code": "RC7", "summary": "Done", "children": [999999]}, "children"),
+])
+def test_close_with_bad_input_is_400_with_the_field(allocated, sw_fhlp, body, field):
+    response = api(sw_fhlp).post(url(allocated, "close"), body, format="json")
+    assert response.status_code == 400 and field in response.data, response.data
+    assert not Episode.objects.filter(family_case=allocated["case"], closed_on__isnull=False).exists()
+
+
+def test_close_for_every_child_by_default(allocated, fh_manager):
+    # A manager closes here: the lead practitioner would no longer see the children in the answer (their access
+    # ends with the episodes).
+    response = api(fh_manager).post(url(allocated, "close"), {"reason_code": "RC7", "summary": "Goals met"},
+                                 format="json")
+    assert response.status_code == 200, response.data
+    assert {c["closure_reason"] for c in response.data["children"]} == {"RC7"}
+
+
+def test_a_stale_expected_state_is_refused(allocated, sw_fhlp):
+    client = api(sw_fhlp)
+    state = client.get(url(allocated, "continuum")).data["state"]
+    client.post(url(allocated, "level"), {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x"},
+                format="json")
+    response = client.post(url(allocated, "level"), {"children": [allocated["leo"].pk], "to": "child_in_need",
+                                                     "reason": "y", "expected_state": state}, format="json")
+    assert response.status_code == 400 and "Someone else changed" in str(response.data)
+    assert not CinPlanPeriod.objects.filter(episode=allocated["episodes"]["Leo"]).exists()
+
+
+@pytest.mark.parametrize("action", ["level", "step-up", "step-down", "close"])
+def test_a_taf_member_may_read_but_not_move_the_family(allocated, taf_health, action):
+    client = api(taf_health)
+    assert client.get(url(allocated, "continuum")).status_code == 200
+    body = {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x", "worry": "w",
+            "reason_code": "RC7", "summary": "s"}
+    assert client.post(url(allocated, action), body, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("action", ["continuum", "level", "step-up", "step-down", "close"])
+def test_out_of_scope_is_404(allocated, vcs_fhlp, action):
+    client = api(vcs_fhlp)
+    body = {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x", "worry": "w",
+            "reason_code": "RC7", "summary": "s"}
+    response = client.get(url(allocated, action)) if action == "continuum" else \
+        client.post(url(allocated, action), body, format="json")
+    assert response.status_code == 404
+    assert not WorkRequest.objects.filter(kind=WorkRequest.Kind.STRATEGY_DISCUSSION).exists()
