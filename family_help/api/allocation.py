@@ -40,7 +40,7 @@ _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or n
 # --- serializers -----------------------------------------------------------------------------------------------
 
 
-class PractitionerOutputSerializer(serializers.Serializer):
+class LeadPractitionerOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="full_name")
     email = serializers.EmailField()
@@ -66,7 +66,7 @@ class AllocationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     family_case_id = serializers.IntegerField()
     family_name = serializers.CharField(source="family_case.name")
-    lead = PractitionerOutputSerializer()
+    lead = LeadPractitionerOutputSerializer()
     allocated_by = serializers.CharField(source="allocated_by.full_name", default=None)
     started_at = serializers.DateTimeField()
     ended_at = serializers.DateTimeField(allow_null=True)
@@ -88,14 +88,14 @@ class ChangeLeadInputSerializer(AllocateInputSerializer):
     current_allocation = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
-class DueOutputSerializer(serializers.Serializer):
+class FamilyDueOutputSerializer(serializers.Serializer):
     label = serializers.CharField()
     due_on = serializers.DateField(allow_null=True)
     overdue = serializers.BooleanField()
     note = serializers.CharField()
 
 
-class ActionOutputSerializer(serializers.Serializer):
+class MyActionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     description = serializers.CharField()
     due_on = serializers.DateField()
@@ -103,7 +103,7 @@ class ActionOutputSerializer(serializers.Serializer):
     overdue = serializers.BooleanField(source="is_overdue")
 
 
-class ChildOutputSerializer(serializers.Serializer):
+class FamilyChildOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     name = serializers.CharField(source="display_name")
     date_of_birth = serializers.DateField(allow_null=True)
@@ -113,12 +113,12 @@ class MyFamilyOutputSerializer(serializers.Serializer):
     family_case_id = serializers.IntegerField(source="family_case.pk")
     family_name = serializers.CharField(source="family_case.name")
     role = serializers.CharField()
-    lead = PractitionerOutputSerializer(allow_null=True)
-    children = ChildOutputSerializer(many=True)
-    next_visit = DueOutputSerializer(allow_null=True)
-    next_review = DueOutputSerializer(allow_null=True)
-    actions = ActionOutputSerializer(many=True)
-    assessments = DueOutputSerializer(many=True)
+    lead = LeadPractitionerOutputSerializer(allow_null=True)
+    children = FamilyChildOutputSerializer(many=True)
+    next_visit = FamilyDueOutputSerializer(allow_null=True)
+    next_review = FamilyDueOutputSerializer(allow_null=True)
+    actions = MyActionOutputSerializer(many=True)
+    assessments = FamilyDueOutputSerializer(many=True)
     overdue_count = serializers.IntegerField()
 
 

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 REASON = "Val's charity already runs the parenting group Grace goes to."
 
 
-def test_manager_allocates_a_voluntary_sector_lead_who_then_sees_the_family(page, live_server, family, fh_manager,
-                                                                           vcs_fhlp, sw_fhlp, password):
+# The Family Help personas are imported above, so these parameters shadow those names (F811).
+def test_manager_allocates_a_voluntary_sector_lead_who_then_sees_the_family(page, live_server, family,  # noqa: F811
+                                                                           fh_manager, vcs_fhlp,  # noqa: F811
+                                                                           sw_fhlp, password):  # noqa: F811
     base = live_server.url
     sign_in(page, base, fh_manager.email, password)
     nav(page, "Family Help allocations").click()

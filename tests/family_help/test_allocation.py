@@ -351,3 +351,37 @@ def test_letter_is_not_there_for_someone_outside_the_family(allocated, sw_fhlp, 
     assert client.get(reverse("family_help:letter", args=[allocated.pk])).status_code == 404
     allocated.refresh_from_db()
     assert allocated.letter_sent_at is None
+
+
+def test_a_request_allocated_by_a_colleague_meanwhile_is_refused_with_a_message(family, fh_manager, vcs_fhlp,
+                                                                                sw_fhlp, client):
+    client.force_login(fh_manager)
+    url = reverse("family_help:allocate", args=[family["request"].pk])
+    assert 'name="lead"' in page(client.get(url))  # the form is open ...
+    allocation_create(work_request=family["request"], actor=fh_manager, lead=vcs_fhlp)  # ... a colleague allocates
+    api = APIClient()
+    api.force_authenticate(fh_manager)
+    second = api.post(f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/",
+                      {"lead": sw_fhlp.pk}, format="json")
+    assert second.status_code == 400
+    assert second.json() == {"non_field_errors": ["This request has already been dealt with"]}
+    body = page(client.post(url, {"lead": sw_fhlp.pk}))
+    assert "This request was accepted by Mo Manager" in body
+    assert list(Allocation.objects.values_list("lead__full_name", flat=True)) == ["Val Voluntary"]
+
+
+def test_waiting_list_queries_do_not_grow_with_the_requests(family, other_family, fh_manager, client,
+                                                            django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(fh_manager)
+    url = reverse("family_help:allocations")
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(12):
+        work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=family["leo"], actor=fh_manager,
+                            episode=family["episodes"]["Leo"], summary=f"Request {i}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = page(client.get(url))
+    assert body.count("/allocate/") == 14
