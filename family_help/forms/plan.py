@@ -3,6 +3,7 @@ every outcome, an owner for every action, review dates) live in family_help.serv
 ValidationErrors the views add back onto these forms."""
 
 from django import forms
+from django.utils import timezone
 
 from cases.forms import GovukDateField, GovukFormMixin
 from cases.models import User
@@ -198,7 +199,16 @@ class ReviewForm(GovukFormMixin, forms.Form):
             field.widget.attrs["aria-describedby"] = self[f"rating_{outcome.pk}"].hint_id
 
     def clean(self) -> dict:
+        # The service checks these too; here they are shown with the form's other errors in one go.
         data = super().clean()
+        today = timezone.localdate()
+        held_on, next_on = data.get("held_on"), data.get("next_review_on")
+        if held_on and held_on > today:
+            self.add_error("held_on", "The review date must be today or in the past")
+        if next_on and next_on < today:
+            self.add_error("next_review_on", "The next review date must be today or in the future")
+        elif next_on and held_on and next_on <= held_on:
+            self.add_error("next_review_on", "The next review date must be after the review")
         for outcome in self.outcomes:
             value = data.get(f"rating_{outcome.pk}")
             if value is not None and not 0 <= value <= outcome.scale_max:

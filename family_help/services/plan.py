@@ -354,7 +354,7 @@ def action_update(*, action: Action, actor: User, data: dict, expected_version: 
     refused = [name for name in data if name in ACTION_FIELDS and name not in allowed]
     if refused:
         raise ValidationError({name: ["Only the lead practitioner can change this"] for name in refused})
-    locked = Action.objects.select_for_update().select_related("owner", "outcome").get(pk=action.pk)
+    locked = Action.objects.select_for_update(of=("self",)).select_related("owner", "outcome").get(pk=action.pk)
     if locked.version != expected_version:
         raise StaleEdit(locked.version)
     values = {name: data[name] for name in allowed if name in data}
