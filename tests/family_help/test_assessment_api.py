@@ -1,0 +1,133 @@
+"""The assessment API under /api/v1/family-help/: scoped like the pages (404 out of scope), drafts with a
+version (409 when stale), field-keyed 400s, and authorisation by managers only."""
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from cases.models import AuditEvent, Role
+from family_help.models import Assessment, AssessmentStatus
+from family_help.services.assessment import assessment_start
+from tests.factories import AgencyFactory, UserFactory
+from tests.family_help.assessment_support import appoint_lead, complete
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/family-help"
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+@pytest.fixture
+def led(family, vcs_fhlp, fh_manager):
+    appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
+    return family
+
+
+@pytest.fixture
+def assessment(led, vcs_fhlp):
+    return assessment_start(family_case=led["case"], actor=vcs_fhlp)
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(email="api.outsider@example.test", agency=AgencyFactory(name="Elsewhere Charity"),
+                       roles=[Role.FHLP])
+
+
+def test_create_then_read_an_assessment(api, led, vcs_fhlp):
+    api.force_authenticate(vcs_fhlp)
+    response = api.post(f"{BASE}/families/{led['case'].pk}/assessments/", {"referral_date": "2026-12-01"},
+                        format="json")
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["due_on"] == "2027-02-05" and body["status"] == "draft" and body["version"] == 1
+    assert {c["person_id"] for c in body["children"]} == {led["mia"].pk, led["leo"].pk}
+    assert body["timescale"]["rag"] in {"green", "amber", "red"}
+    detail = api.get(f"{BASE}/assessments/{body['id']}/")
+    assert detail.status_code == 200 and detail.json()["id"] == body["id"]
+    listing = api.get(f"{BASE}/families/{led['case'].pk}/assessments/")
+    assert [a["id"] for a in listing.json()] == [body["id"]]
+    assert AuditEvent.objects.filter(verb="family_help.assessment.listed", actor_id=vcs_fhlp.pk).exists()
+
+
+def test_patch_saves_the_draft_and_a_stale_version_is_409(api, assessment, led, vcs_fhlp, fh_manager):
+    mia = assessment.children.get(person=led["mia"])
+    api.force_authenticate(vcs_fhlp)
+    response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {
+        "version": 1, "mental_health": "Low mood", "children": [{"id": mia.pk, "child_voice": "Mum cries a lot"}]},
+        format="json")
+    assert response.status_code == 200, response.content
+    assert response.json()["version"] == 2
+    assert next(c for c in response.json()["children"] if c["id"] == mia.pk)["child_voice"] == "Mum cries a lot"
+
+    api.force_authenticate(fh_manager)
+    stale = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"version": 1, "mental_health": "Overwrite"},
+                      format="json")
+    assert stale.status_code == 409
+    assert stale.json()["current_version"] == 2 and "Someone else changed" in stale.json()["detail"]
+    assessment.refresh_from_db()
+    assert assessment.mental_health == "Low mood"
+
+
+def test_an_unknown_factor_code_is_a_400_keyed_by_section_and_field(api, assessment, led, vcs_fhlp):
+    leo = assessment.children.get(person=led["leo"])
+    api.force_authenticate(vcs_fhlp)
+    response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {
+        "version": 1, "children": [{"id": leo.pk, "factors": ["1A", "NOPE"]}]}, format="json")
+    assert response.status_code == 400
+    assert "NOPE" in response.json()["children"][str(leo.pk)]["factors"][0]
+    assert api.patch(f"{BASE}/assessments/{assessment.pk}/", {"mental_health": "x"}, format="json").status_code == 400
+
+
+def test_submit_lists_what_is_missing_then_goes_through(api, assessment, vcs_fhlp):
+    api.force_authenticate(vcs_fhlp)
+    missing = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json")
+    assert missing.status_code == 400
+    assert set(missing.json()) >= {"analysis", "outcome", "children"}
+    complete(assessment, vcs_fhlp)
+    done = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {"version": assessment.version}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "submitted"
+    # No longer a draft: a PATCH is refused as a conflict, with the reason.
+    late = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"version": done.json()["version"], "risks": "x"},
+                     format="json")
+    assert late.status_code == 409 and "submitted" in late.json()["detail"]
+
+
+def test_only_a_manager_authorises(api, assessment, vcs_fhlp, fh_manager):
+    complete(assessment, vcs_fhlp)
+    api.force_authenticate(vcs_fhlp)
+    api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json")
+    today = timezone.localdate().isoformat()
+    refused = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json")
+    assert refused.status_code == 403
+    api.force_authenticate(fh_manager)
+    done = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json")
+    assert done.status_code == 200 and done.json()["authorised_on"] == today
+    assert Assessment.objects.get().status == AssessmentStatus.AUTHORISED
+
+
+def test_a_manager_returns_it_with_a_reason(api, assessment, vcs_fhlp, fh_manager):
+    complete(assessment, vcs_fhlp)
+    api.force_authenticate(vcs_fhlp)
+    api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json")
+    api.force_authenticate(fh_manager)
+    assert api.post(f"{BASE}/assessments/{assessment.pk}/return/", {}, format="json").status_code == 400
+    done = api.post(f"{BASE}/assessments/{assessment.pk}/return/", {"reason": "More on Leo"}, format="json")
+    assert done.status_code == 200 and done.json()["status"] == "draft"
+
+
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("get", "/assessments/{a}/", None), ("patch", "/assessments/{a}/", {"version": 1, "risks": "x"}),
+    ("post", "/assessments/{a}/submit/", {}), ("post", "/assessments/{a}/authorise/", {"authorised_on": "2026-12-01"}),
+    ("post", "/assessments/{a}/return/", {"reason": "x"}), ("get", "/families/{f}/assessments/", None),
+    ("post", "/families/{f}/assessments/", {})])
+def test_out_of_scope_is_404_everywhere(api, assessment, led, outsider, method, path, body):
+    api.force_authenticate(outsider)
+    url = BASE + path.format(a=assessment.pk, f=led["case"].pk)
+    response = getattr(api, method)(url, body, format="json") if body is not None else getattr(api, method)(url)
+    assert response.status_code == 404
+    assessment.refresh_from_db()
+    assert assessment.version == 1 and Assessment.objects.count() == 1
