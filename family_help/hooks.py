@@ -6,7 +6,9 @@ DEADLINE_BREACH_HANDLERS: dict = {}
 
 
 def seed_demo() -> dict:
-    return {}
+    from .demo_data import seed_family_help_demo
+
+    return seed_family_help_demo()
 
 
 def generate_dataset(ctx) -> None:
