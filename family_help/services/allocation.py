@@ -231,9 +231,11 @@ def allocation_change_lead(*, family_case: FamilyCase, actor: User, lead: User |
 @transaction.atomic
 def allocation_letter_record(*, allocation: Allocation, actor: User) -> Allocation:
     """Note that the letter telling the family who their lead practitioner is was produced (the first time
-    counts as sent). The lead and managers may produce it; the current lead's letter only."""
+    counts as sent). The lead themselves and managers may produce it (not others in the team around the
+    family); the current lead's letter only."""
     family = allocation.family_case
-    if not (can_allocate(actor) or can_work_on_family(user=actor, family_case=family)):
+    if not (can_allocate(actor) or (allocation.lead_id == actor.pk
+                                    and can_work_on_family(user=actor, family_case=family))):
         raise PermissionDenied("You cannot send letters for this family")
     if allocation.ended_at is not None:
         raise ValidationError("This lead practitioner no longer leads the family: send the current lead's letter")

@@ -20,7 +20,7 @@ from cases.services import audit_read
 
 from ..forms.allocation import AllocateForm, ChangeLeadForm, TeamFilterForm
 from ..selectors import allocation as sel
-from ..selectors import can_work_on_family, current_allocation, family_adults, family_case_get_for_user
+from ..selectors import current_allocation, family_adults, family_case_get_for_user
 from ..services.allocation import allocation_change_lead, allocation_create, allocation_letter_record
 
 
@@ -134,8 +134,7 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "family_help/family.html", {
         "family_case": family_case, "children": children, "adults": adults, "current": current,
         "history": history, "can_allocate": can_allocate,
-        "can_send_letter": current is not None and (can_allocate or can_work_on_family(user=user,
-                                                                                       family_case=family_case)),
+        "can_send_letter": current is not None and (can_allocate or current.lead_id == user.pk),
     })
 
 

@@ -385,3 +385,18 @@ def test_waiting_list_queries_do_not_grow_with_the_requests(family, other_family
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = page(client.get(url))
     assert body.count("/allocate/") == 14
+
+
+def test_a_partner_in_the_team_around_the_family_cannot_send_the_letter(allocated, family, health_practitioner,
+                                                                        vcs_fhlp, client):
+    from cases.models import InvolvementRole
+    from cases.services import involvement_add
+
+    for child in (family["mia"], family["leo"]):
+        involvement_add(person=child, actor=vcs_fhlp, role=InvolvementRole.TAF_MEMBER, user=health_practitioner)
+    client.force_login(health_practitioner)
+    body = page(client.get(reverse("family_help:family", args=[family["case"].pk])))
+    assert "Val Voluntary" in body and reverse("family_help:letter", args=[allocated.pk]) not in body
+    assert client.get(reverse("family_help:letter", args=[allocated.pk])).status_code == 404
+    allocated.refresh_from_db()
+    assert allocated.letter_sent_at is None
