@@ -21,7 +21,7 @@ from cases.services import audit_read, case_note_finalise, case_note_save_draft
 
 from ..forms.continuum import ChangeLevelForm, CloseForm, FamilyNoteForm, StepDownForm, StepUpForm, SupervisionForm
 from ..selectors import continuum as sel
-from ..selectors import family_case_get_for_user, family_children
+from ..selectors import family_case_get_for_user, family_case_scope, family_children
 from ..services import continuum as services
 from ..services.supervision import supervision_record
 
@@ -38,6 +38,13 @@ def family_url(pk: int) -> str:
     except NoReverseMatch:
         child = FamilyCaseMember.objects.filter(family_case_id=pk, role=FamilyCaseMember.Role.CHILD).first()
         return reverse("cases:person_detail", args=[child.person_id]) if child else reverse("home")
+
+
+def _after_closure_url() -> str:
+    try:
+        return reverse("family_help:my_families")
+    except NoReverseMatch:
+        return reverse("home")
 
 
 def _family_to_change(request: HttpRequest, pk: int) -> FamilyCase:
@@ -88,6 +95,9 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, done)
+                if not family_case_scope(user).filter(pk=family.pk).exists():
+                    # Closing ends the lead's access with the episodes: back to their list, not a missing page.
+                    return redirect(_after_closure_url())
                 return redirect(family_url(family.pk))
     else:
         initial = {"state": sel.continuum_state(family_case=family)}
