@@ -36,6 +36,8 @@ NAV: list[NavEntry] = [
              frozenset({Role.MANAGER, Role.FRONT_DOOR_MANAGER}), "families waiting for a lead practitioner"),
     NavEntry("Family Help team", "family_help:team", frozenset({Role.MANAGER}),
              "caseloads by practitioner and what is overdue"),
+    NavEntry("Supervision", "family_help:supervision", frozenset({Role.MANAGER, Role.FHLP}),
+             "reflective supervision of lead practitioners, and who is overdue"),
     NavEntry("Child protection", "macpt:oversight", frozenset({Role.LCPP, Role.MACPT_MEMBER}),
              "children in s47 enquiries or on a plan"),
     NavEntry("Family group decision making", "fgdm:referrals", frozenset({Role.FGDM_FACILITATOR}),
