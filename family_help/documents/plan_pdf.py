@@ -9,7 +9,6 @@ from cases.documents import render_pdf
 from cases.models import Person, User
 
 from ..models import Plan
-from ..selectors import current_allocation
 from ..selectors import plan as sel
 
 
@@ -26,7 +25,7 @@ def plan_pdf_context(*, plan: Plan, children: list[Person], printed_by: User, fa
     return {
         "plan": plan, "family_case": plan.family_case, "children": children, "by_child": by_child,
         "outcomes": outcomes, "actions": actions, "taf": sel.taf_members(family_case=plan.family_case),
-        "lead": current_allocation(family_case=plan.family_case), "last_review": reviews[-1] if reviews else None,
+        "lead": sel.plan_lead(family_case=plan.family_case), "last_review": reviews[-1] if reviews else None,
         "version_number": plan.versions.count(), "printed_at": timezone.localtime(), "printed_by": printed_by,
         "council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME,
     }

@@ -11,11 +11,11 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases import policy
-from cases.models import FamilyCase, Involvement, InvolvementRole, Role, User
+from cases.models import EpisodeLead, FamilyCase, Involvement, InvolvementRole, LeadKind, Role, User
 from cases.permissions import can_edit_person
 
 from ..models import Action, Outcome, OutcomeRating, Plan, PlanVersion, Review, TafMember
-from . import family_case_scope, family_children
+from . import current_allocation, family_case_scope, family_children
 
 
 def _active_involvements() -> QuerySet[Involvement]:
@@ -41,6 +41,18 @@ def action_can_update(*, user: User, action: Action, can_edit: bool | None = Non
     if can_edit is None:
         can_edit = plan_can_edit(user=user, family_case=action.plan.family_case)
     return can_edit or (action.owner_id == user.pk and user.is_active and not user.roles <= policy.NEVER)
+
+
+def plan_lead(*, family_case: FamilyCase) -> User | None:
+    """The family's lead practitioner: the current allocation's lead, or else the current FHLP on one of the
+    children's episodes (the shared record's own history of leads)."""
+    allocation = current_allocation(family_case=family_case)
+    if allocation is not None:
+        return allocation.lead
+    lead = (EpisodeLead.objects.filter(episode__family_case=family_case, episode__closed_on__isnull=True,
+                                       kind=LeadKind.FHLP, ended_at__isnull=True)
+            .select_related("user", "user__agency").order_by("started_at", "id").first())
+    return lead.user if lead is not None else None
 
 
 def family_in_scope(*, user: User, family_case: FamilyCase) -> bool:

@@ -33,7 +33,7 @@ from ..forms.plan import (
     TafRemoveForm,
 )
 from ..models import Action, ActionStatus, Outcome, Plan
-from ..selectors import current_allocation, family_case_get_for_user, family_children
+from ..selectors import family_case_get_for_user, family_children
 from ..selectors import plan as sel
 from ..services import plan as services
 
@@ -205,7 +205,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         request, family_case, plan=plan, can_edit=can_edit, children=children, outcome_rows=outcome_rows,
         chart_columns=columns, action_rows=_action_rows(actions, user, can_edit, family_case),
         taf=sel.taf_members(family_case=family_case), reviews=sel.plan_reviews(plan=plan),
-        versions=sel.plan_versions(plan=plan), lead=current_allocation(family_case=family_case),
+        versions=sel.plan_versions(plan=plan), lead=sel.plan_lead(family_case=family_case),
         review_overdue=plan.next_review_on is not None and plan.next_review_on < timezone.localdate()))
 
 

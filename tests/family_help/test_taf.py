@@ -1,0 +1,121 @@
+"""The team around the family: adding a practitioner gives them this family's records at once (and no other
+family's); removing them takes access away on the very next request; roles that can never see a record are
+refused with a reason; the member is told."""
+
+import pytest
+from django.urls import reverse
+
+from cases.models import AuditEvent, Involvement, InvolvementRole, Role
+from family_help.models import TafMember
+from family_help.services.plan import taf_add, taf_remove
+from tests.factories import UserFactory
+from tests.family_help.test_plan_setup import (  # noqa: F401  (fixtures)
+    _led_family,
+    _other_family_child,
+    _plan,
+    _referrer_only,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _record(person):
+    return reverse("cases:person_detail", args=[person.pk])
+
+
+def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_practitioner, other_family_child):
+    case, lead, mia, leo = led_family["case"], led_family["lead"], led_family["mia"], led_family["leo"]
+    client.force_login(health_practitioner)
+    assert client.get(_record(mia)).status_code == 404
+    assert client.get(reverse("family_help:plan", args=[case.pk])).status_code == 404
+
+    client.force_login(lead)
+    response = client.post(reverse("family_help:taf_add", args=[case.pk]),
+                           {"email": "HV@example.test", "role": "Health visitor"})
+    assert response.status_code == 302
+    member = TafMember.objects.get(family_case=case, user=health_practitioner)
+    assert member.agency == health_practitioner.agency and member.role == "Health visitor"
+    assert Involvement.objects.filter(user=health_practitioner, role=InvolvementRole.TAF_MEMBER,
+                                      end_date__isnull=True).count() == 2
+    assert health_practitioner.notifications.filter(kind="family_help.taf").exists()
+
+    client.force_login(health_practitioner)
+    assert client.get(_record(mia)).status_code == 200
+    assert client.get(_record(leo)).status_code == 200
+    assert client.get(reverse("family_help:taf", args=[case.pk])).status_code == 200
+    assert client.get(_record(other_family_child)).status_code == 404  # this family only
+
+    client.force_login(lead)
+    assert client.get(reverse("family_help:taf_remove", args=[case.pk, member.pk])).status_code == 200
+    response = client.post(reverse("family_help:taf_remove", args=[case.pk, member.pk]), {"reason": "Case handed "
+                                                                                                     "to school nurse"})
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.removed_at is not None and member.removed_by == lead
+
+    # The next request: gone.
+    client.force_login(health_practitioner)
+    assert client.get(_record(mia)).status_code == 404
+    assert client.get(_record(leo)).status_code == 404
+    assert client.get(reverse("family_help:taf", args=[case.pk])).status_code == 404
+    assert AuditEvent.objects.filter(verb="family_help.taf_removed", actor_id=lead.pk).exists()
+
+
+def test_a_member_already_in_the_team_is_refused(led_family, health_practitioner):
+    from django.core.exceptions import ValidationError
+
+    taf_add(family_case=led_family["case"], actor=led_family["lead"], user=health_practitioner, role="HV")
+    with pytest.raises(ValidationError) as exc:
+        taf_add(family_case=led_family["case"], actor=led_family["lead"], user=health_practitioner, role="HV")
+    assert "already in the team" in exc.value.message_dict["user"][0]
+
+
+@pytest.mark.parametrize("roles", [[Role.PARTNER_REFERRER], [Role.ADMIN], []])
+def test_roles_that_can_never_see_a_record_are_refused_with_a_reason(client, led_family, roles):
+    UserFactory(email="never@plan.test", full_name="Nev Er", roles=roles)
+    client.force_login(led_family["lead"])
+    response = client.post(reverse("family_help:taf_add", args=[led_family["case"].pk]),
+                           {"email": "never@plan.test", "role": "School link"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nev Er cannot be added: their role cannot see children&#x27;s records" in html
+    assert 'href="#id_email"' in html and 'value="School link"' in html
+    assert not TafMember.objects.exists()
+
+
+def test_unknown_email_is_a_field_error(client, led_family):
+    client.force_login(led_family["lead"])
+    response = client.post(reverse("family_help:taf_add", args=[led_family["case"].pk]),
+                           {"email": "nobody@plan.test", "role": "Housing officer"})
+    assert "No practitioner has this email address" in response.content.decode()
+    assert 'value="Housing officer"' in response.content.decode()
+
+
+def test_only_the_lead_or_a_manager_manages_the_team(client, led_family, health_practitioner, fh_manager):
+    case = led_family["case"]
+    member = taf_add(family_case=case, actor=fh_manager, user=health_practitioner, role="Health visitor")
+    client.force_login(health_practitioner)
+    assert client.get(reverse("family_help:taf_add", args=[case.pk])).status_code == 404
+    assert client.post(reverse("family_help:taf_remove", args=[case.pk, member.pk])).status_code == 404
+    assert TafMember.objects.get(pk=member.pk).removed_at is None
+
+
+def test_removal_keeps_access_through_another_family_team(led_family, health_practitioner, fh_manager, triage_officer):
+    """A child in two family cases stays visible to a practitioner still in the other family's team."""
+    from cases.models import FamilyCaseMember
+    from cases.services import family_case_create
+
+    mia = led_family["mia"]
+    other = family_case_create(actor=triage_officer, name="Mia's dad's household",
+                               members=[(mia, FamilyCaseMember.Role.CHILD)])
+    from cases.models import LeadKind
+    from cases.services import episode_set_lead
+
+    episode_set_lead(episode=led_family["episodes"]["Mia"], actor=fh_manager, user=led_family["lead"],
+                     kind=LeadKind.FHLP)
+    first = taf_add(family_case=led_family["case"], actor=fh_manager, user=health_practitioner, role="HV")
+    taf_add(family_case=other, actor=fh_manager, user=health_practitioner, role="HV")
+    taf_remove(member=first, actor=fh_manager)
+    active = set(Involvement.objects.filter(user=health_practitioner, end_date__isnull=True)
+                 .values_list("person_id", flat=True))
+    assert mia.pk in active and led_family["leo"].pk not in active
