@@ -102,6 +102,10 @@ def _team_members() -> dict[str, set[str]]:
     return members
 
 
+HEALTH = "health@demo.test"
+FAMILY_HELP_TAF_HEALTH = {"Hollis family", "Clarke family"}  # family_help/demo_data.py
+
+
 def _expected_scope(email: str) -> set[tuple[str, str, str]]:
     """What a practitioner without a council-wide role should see, read from the plan rather than the code:
     the children of open families they (or one of their teams) work with, and those children's adult
@@ -114,7 +118,9 @@ def _expected_scope(email: str) -> set[tuple[str, str, str]]:
             continue  # closed: the lead's involvement ended with the episode
         # A handover ends the previous FHLP's access: only the current (last) FHLP is involved.
         involved = {*e.fhlps[-1:], *e.macpt, *([e.lcpp] if e.lcpp else []), *([demo_data.FGDM] if e.fgdm else []),
-                    *(teams[e.team_taf] if e.team_taf else set())}
+                    *(teams[e.team_taf] if e.team_taf else set()),
+                    # Family Help's demo puts the health visitor in these families' teams around the family.
+                    *([HEALTH] if family.name in FAMILY_HELP_TAF_HEALTH else [])}
         if email not in involved:
             continue
         if family.restriction and email not in {demo_data.PRIVACY, *family.restriction[1]}:
