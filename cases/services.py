@@ -875,6 +875,17 @@ def deadline_met(*, kind: str, target: models.Model) -> int:
                                                                      met_at=timezone.now())
 
 
+def deadline_cancel_for_children(*, kind_prefix: str, person_ids: Iterable[int]) -> int:
+    """Cancel the open deadlines of a strand's kinds that are about these children only, because that work
+    has ended for them (e.g. Family Help closed): the sweeper then sends no reminder or breach. Returns rows."""
+    ids = sorted({int(p) for p in person_ids})
+    if not ids:
+        return 0
+    return (Deadline.objects.filter(state=Deadline.State.OPEN, kind__startswith=kind_prefix,
+                                    person_ids__contained_by=ids).exclude(person_ids=[])
+            .update(state=Deadline.State.CANCELLED, updated_at=timezone.now()))
+
+
 def deadline_reassign(*, kind: str, target: models.Model, assignee: User | None) -> None:
     Deadline.objects.filter(kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk),
                             state=Deadline.State.OPEN).update(assignee=assignee)
