@@ -88,6 +88,8 @@ class AssessmentChildForm(GovukFormMixin, forms.Form):
             self.fields["needs"].label = f"{name}'s needs"
             self.fields["factors"].label = f"Assessment factors for {name}"
             self.fields["primary_need"].label = f"{name}'s primary need"
+            # The GOV.UK mixin made bound fields (for hint ids) before the names went in: make them again.
+            self._bound_fields_cache.clear()
 
     @classmethod
     def initial_for(cls, section) -> dict:
