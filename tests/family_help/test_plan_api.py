@@ -1,0 +1,153 @@
+"""The plan API under /api/v1/family-help/: scoped like the pages (404 out of scope, and for a change the user
+may not make), field-keyed 400s, 409 for a stale version with the values saved now, reviews that freeze a new
+version, the team around the family, and read audits."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from cases.models import AuditEvent, Role
+from family_help.models import Action, Plan, PlanVersion, TafMember
+from family_help.services.plan import action_add, taf_add
+from tests.factories import UserFactory
+from tests.family_help.test_plan_setup import _led_family, _plan, _referrer_only  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _url(case, rest=""):
+    return f"/api/v1/family-help/families/{case.pk}/{rest}"
+
+
+def test_plan_start_get_and_patch(api, led_family):
+    case, lead = led_family["case"], led_family["lead"]
+    api.force_authenticate(lead)
+    assert api.get(_url(case, "plan/")).status_code == 404  # no plan yet
+    response = api.post(_url(case, "plan/"), {"worries": "Rent arrears", "professional_notes": "Police log"},
+                        format="json")
+    assert response.status_code == 201, response.data
+    assert response.data["version"] == 1 and response.data["versions"][0]["number"] == 1
+    got = api.get(_url(case, "plan/"))
+    assert got.status_code == 200 and got.data["worries"] == "Rent arrears"
+    assert AuditEvent.objects.filter(verb="family_help.plan_viewed", actor_id=lead.pk).exists()
+    patched = api.patch(_url(case, "plan/"), {"worries": "Attendance", "version": 1}, format="json")
+    assert patched.status_code == 200 and patched.data["worries"] == "Attendance" and patched.data["version"] == 2
+    # A second start is refused.
+    again = api.post(_url(case, "plan/"), {"worries": "x"}, format="json")
+    assert again.status_code == 400
+
+
+def test_stale_plan_patch_is_409_with_the_values_saved_now(api, plan, led_family, fh_manager):
+    case = led_family["case"]
+    api.force_authenticate(fh_manager)
+    opened = plan.version
+    assert api.patch(_url(case, "plan/"), {"worries": "Manager's words", "version": opened},
+                     format="json").status_code == 200
+    api.force_authenticate(led_family["lead"])
+    response = api.patch(_url(case, "plan/"), {"worries": "Lead's words", "version": opened}, format="json")
+    assert response.status_code == 409
+    assert "Someone else changed this" in response.data["detail"]
+    assert response.data["current"]["worries"] == "Manager's words"
+    assert response.data["current_version"] == opened + 1
+    assert Plan.objects.get(pk=plan.pk).worries == "Manager's words"
+
+
+def test_next_review_in_the_past_is_a_400_keyed_by_field(api, led_family):
+    api.force_authenticate(led_family["lead"])
+    past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
+    response = api.post(_url(led_family["case"], "plan/"), {"next_review_on": past}, format="json")
+    assert response.status_code == 400
+    assert response.data == {"next_review_on": ["The next review date must be today or in the future"]}
+
+
+def test_outcome_without_measure_and_action_without_owner_are_400s(api, plan, led_family):
+    case = led_family["case"]
+    api.force_authenticate(led_family["lead"])
+    response = api.post(_url(case, "plan/outcomes/"), {
+        "child_id": led_family["mia"].pk, "what_will_be_different": "Mia sleeps", "baseline": 1, "target": 5},
+        format="json")
+    assert response.status_code == 400 and "measure" in response.data
+    response = api.post(_url(case, "plan/actions/"), {
+        "description": "Book the meeting", "due_on": timezone.localdate().isoformat()}, format="json")
+    assert response.status_code == 400
+    assert response.data == {"owner": ["Choose who will do this: every action needs an owner"]}
+    created = api.post(_url(case, "plan/outcomes/"), {
+        "child_id": led_family["mia"].pk, "what_will_be_different": "Mia sleeps", "measure": "Diary",
+        "baseline": 1, "target": 5}, format="json")
+    assert created.status_code == 201 and created.data["ratings"][0]["rating"] == 1
+
+
+def test_owner_patches_status_and_progress_of_their_own_action_only(api, plan, led_family, health_practitioner):
+    case, lead = led_family["case"], led_family["lead"]
+    taf_add(family_case=case, actor=lead, user=health_practitioner, role="Health visitor")
+    due = timezone.localdate() + dt.timedelta(days=7)
+    own = action_add(plan=plan, actor=lead, data={"description": "Check", "owner": health_practitioner,
+                                                  "due_on": due})
+    other = action_add(plan=plan, actor=lead, data={"description": "Housing", "owner": lead, "due_on": due})
+    api.force_authenticate(health_practitioner)
+    response = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"status": "done", "progress": "Seen",
+                                                                 "version": own.version}, format="json")
+    assert response.status_code == 200 and response.data["status"] == "done" and response.data["completed_on"]
+    refused = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"description": "Rewritten", "version": 2},
+                        format="json")
+    assert refused.status_code == 400 and "description" in refused.data
+    assert api.patch(_url(case, f"plan/actions/{other.pk}/"), {"status": "done", "version": other.version},
+                     format="json").status_code == 404
+    assert Action.objects.get(pk=other.pk).status == "not_started"
+    assert api.patch(_url(case, "plan/"), {"worries": "x", "version": 1}, format="json").status_code == 404
+    stale = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"progress": "Late", "version": own.version},
+                      format="json")
+    assert stale.status_code == 409 and stale.data["current"]["progress"] == "Seen"
+
+
+def test_review_creates_a_version_and_versions_stay_readable(api, plan, led_family):
+    case = led_family["case"]
+    api.force_authenticate(led_family["lead"])
+    outcomes = list(plan.outcomes.order_by("id"))
+    today = timezone.localdate()
+    missing = api.post(_url(case, "plan/reviews/"), {
+        "held_on": today.isoformat(), "summary": "Progress", "next_review_on": (today + dt.timedelta(days=30))
+        .isoformat(), "ratings": {str(outcomes[0].pk): 6}}, format="json")
+    assert missing.status_code == 400 and f"rating_{outcomes[1].pk}" in missing.data
+    response = api.post(_url(case, "plan/reviews/"), {
+        "held_on": today.isoformat(), "summary": "Progress", "next_review_on": (today + dt.timedelta(days=30))
+        .isoformat(), "ratings": {str(o.pk): 6 for o in outcomes}}, format="json")
+    assert response.status_code == 201 and response.data["version"] == 2
+    listed = api.get(_url(case, "plan/versions/"))
+    assert [v["number"] for v in listed.data] == [1, 2]
+    first = api.get(_url(case, "plan/versions/1/"))
+    assert [o["current"] for o in first.data["snapshot"]["outcomes"]] == [3, 2]
+    assert api.get(_url(case, "plan/versions/9/")).status_code == 404
+    assert PlanVersion.objects.filter(plan=plan).count() == 2
+
+
+def test_team_add_and_remove_through_the_api(api, plan, led_family, health_practitioner, referrer_only):
+    case = led_family["case"]
+    api.force_authenticate(led_family["lead"])
+    refused = api.post(_url(case, "team/"), {"user_id": referrer_only.pk, "role": "School"}, format="json")
+    assert refused.status_code == 400 and "cannot be added" in refused.data["user_id"][0]
+    added = api.post(_url(case, "team/"), {"user_id": health_practitioner.pk, "role": "Health visitor"},
+                     format="json")
+    assert added.status_code == 201 and added.data["agency"] == "Test Community Health Trust"
+    api.force_authenticate(health_practitioner)
+    assert api.get(_url(case, "plan/")).status_code == 200
+    assert api.delete(_url(case, f"team/{added.data['id']}/")).status_code == 404  # not theirs to remove
+    api.force_authenticate(led_family["lead"])
+    assert api.delete(_url(case, f"team/{added.data['id']}/")).status_code == 204
+    api.force_authenticate(health_practitioner)
+    assert api.get(_url(case, "plan/")).status_code == 404
+    assert TafMember.objects.get(pk=added.data["id"]).removed_at is not None
+
+
+@pytest.mark.parametrize("path", ["plan/", "plan/outcomes/", "plan/actions/", "plan/reviews/", "plan/versions/",
+                                  "plan/versions/1/", "team/"])
+def test_everything_is_404_out_of_scope(api, plan, led_family, path):
+    api.force_authenticate(UserFactory(email="else@plan.test", roles=[Role.FHLP]))
+    assert api.get(_url(led_family["case"], path)).status_code == 404
