@@ -30,6 +30,7 @@ from cases.models import (
     InvolvementRole,
     NeedLevel,
     Person,
+    Role,
     Strand,
     User,
     WorkRequest,
@@ -37,6 +38,7 @@ from cases.models import (
 from cases.services import (
     audit_record,
     chronology_add,
+    deadline_cancel_for_children,
     episode_change_level,
     episode_close,
     involvement_end,
@@ -267,7 +269,7 @@ def continuum_step_up(*, family_case: FamilyCase, actor: User, children: list[Pe
                        summary=f"Stepped up to {level.name}: strategy discussion requested. {worry.strip()}",
                        significant=True, target=request)
     names = ", ".join(e.person.full_name for e in episodes)
-    for lcpp in User.objects.filter(groups__name="lcpp", is_active=True).distinct():
+    for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True).distinct():
         notify(user=lcpp, kind="family_help.step_up", send_email=True,
                unique_key=f"family_help.step_up:{requests[0].pk}:{lcpp.pk}",
                title=f"{'Urgent: ' if urgent else ''}Strategy discussion requested for {names}",
@@ -394,7 +396,16 @@ def _close_episodes(*, family_case: FamilyCase, actor: User, episodes: list[Epis
     audit_record(actor=actor, verb="family_help.closed", target=family_case,
                  child_ids=[e.person_id for e in episodes], reason=summary,
                  after={"reason_code": reason_code, "closed_on": closed_on.isoformat()})
-    if not Episode.objects.filter(family_case=family_case, closed_on__isnull=True).exists():
+    # Family Help timescales (the assessment's 45 working days, reviews) about children no longer helped end here.
+    still_open = set(Episode.objects.filter(family_case=family_case, closed_on__isnull=True)
+                     .values_list("person_id", flat=True))
+    done = set(FamilyCaseMember.objects.filter(family_case=family_case, role=FamilyCaseMember.Role.CHILD)
+               .values_list("person_id", flat=True)) - still_open
+    cancelled = deadline_cancel_for_children(kind_prefix="family_help.", person_ids=done)
+    if cancelled:
+        audit_record(actor=actor, verb="family_help.deadlines_cancelled", target=family_case, child_ids=done,
+                     after={"deadlines": cancelled})
+    if not still_open:
         _close_family(family_case=family_case, actor=actor, closed_on=closed_on)
 
 

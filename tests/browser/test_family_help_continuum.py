@@ -91,7 +91,7 @@ def test_lead_moves_a_family_along_the_continuum_and_the_manager_supervises(page
     # The manager's supervision pages.
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, base, fh_manager.email, password)
-    page.goto(f"{base}/family-help/supervision/")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Supervision", exact=True).click()
     expect(page.get_by_role("row", name="Sol Social")).to_contain_text("Never held")
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Record a supervision").click()

@@ -447,3 +447,18 @@ def test_the_panels_queries_do_not_grow_with_the_history(allocated, sw_fhlp, dja
         continuum_change_level(family_case=case, actor=sw_fhlp, children=[mia, leo], to="early_help", reason=reason)
     with django_assert_max_num_queries(len(small.captured_queries)):
         render_panel(case, sw_fhlp)
+
+
+def test_closing_the_family_cancels_its_assessment_timescale_but_closing_one_child_does_not(allocated, sw_fhlp):
+    from cases.models import Deadline
+    from family_help.services.assessment import assessment_start
+
+    case = allocated["case"]
+    assessment_start(family_case=case, actor=sw_fhlp)
+    deadline = Deadline.objects.get(kind="family_help.assessment")
+    continuum_close(family_case=case, actor=sw_fhlp, children=[allocated["leo"]], reason_code="RC7", summary="Leo ok")
+    deadline.refresh_from_db()
+    assert deadline.state == Deadline.State.OPEN  # Mia's assessment still runs
+    continuum_close(family_case=case, actor=sw_fhlp, children=[allocated["mia"]], reason_code="RC7", summary="Done")
+    deadline.refresh_from_db()
+    assert deadline.state == Deadline.State.CANCELLED
