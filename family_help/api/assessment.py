@@ -32,6 +32,7 @@ from ..selectors.assessment import (
     assessment_sections,
     assessment_timescale,
     assessments_for_family,
+    visible_sections,
 )
 from ..services import assessment as services
 
@@ -203,11 +204,10 @@ class FamilyAssessmentsApi(AssessmentApi):
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
         clock = _Clock()
-        body, shown = [], set()
-        for assessment in assessments_for_family(family_case=family):
-            sections = assessment_sections(assessment=assessment, user=request.user)
-            shown.update(s.person_id for s in sections)
-            body.append(_represent(assessment, sections, clock))
+        assessments = assessments_for_family(family_case=family)
+        sections = visible_sections(assessments=assessments, user=request.user)
+        body = [_represent(a, sections[a.pk], clock) for a in assessments]
+        shown = {s.person_id for found in sections.values() for s in found}
         audit_read(actor=request.user, verb="family_help.assessment.listed", child_ids=shown, target=family)
         return Response(body)
 

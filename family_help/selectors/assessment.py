@@ -37,10 +37,19 @@ def assessment_sections(*, assessment: Assessment, user: User) -> list[Assessmen
 
 
 def assessments_for_family(*, family_case: FamilyCase) -> list[Assessment]:
-    """Every assessment of the family, newest first, with its sections' people (for the panel)."""
-    return list(Assessment.objects.filter(family_case=family_case)
-                .prefetch_related(Prefetch("children", queryset=AssessmentChild.objects.select_related("person")))
+    """Every assessment of the family, newest first, with authors and its sections' people, in a constant
+    number of queries however many there are."""
+    return list(Assessment.objects.filter(family_case=family_case).select_related("author", "authorised_by")
+                .prefetch_related(Prefetch("children", queryset=AssessmentChild.objects.select_related("person")
+                                           .order_by("person__date_of_birth", "id")))
                 .order_by("-started_on", "-id"))
+
+
+def visible_sections(*, assessments: list[Assessment], user: User) -> dict[int, list[AssessmentChild]]:
+    """For assessments from assessments_for_family: each one's sections this user may see (one query)."""
+    person_ids = {s.person_id for a in assessments for s in a.children.all()}
+    visible = set(person_scope(user).filter(pk__in=person_ids).values_list("pk", flat=True)) if person_ids else set()
+    return {a.pk: [s for s in a.children.all() if s.person_id in visible] for a in assessments}
 
 
 def open_assessment(*, family_case: FamilyCase) -> Assessment | None:

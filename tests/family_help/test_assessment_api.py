@@ -131,3 +131,27 @@ def test_out_of_scope_is_404_everywhere(api, assessment, led, outsider, method, 
     assert response.status_code == 404
     assessment.refresh_from_db()
     assert assessment.version == 1 and Assessment.objects.count() == 1
+
+
+def test_the_family_list_takes_the_same_number_of_queries_however_many_assessments(api, led, vcs_fhlp, fh_manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from family_help.services.assessment import assessment_authorise, assessment_submit
+
+    def authorised_one():
+        started = complete(assessment_start(family_case=led["case"], actor=vcs_fhlp), vcs_fhlp)
+        assessment_submit(assessment=started, actor=vcs_fhlp)
+        assessment_authorise(assessment=started, actor=fh_manager, authorised_on=timezone.localdate())
+
+    api.force_authenticate(vcs_fhlp)
+    url = f"{BASE}/families/{led['case'].pk}/assessments/"
+    authorised_one()
+    with CaptureQueriesContext(connection) as one:
+        assert len(api.get(url).json()) == 1
+    for _ in range(3):
+        authorised_one()
+    assessment_start(family_case=led["case"], actor=vcs_fhlp)
+    with CaptureQueriesContext(connection) as five:
+        assert len(api.get(url).json()) == 5
+    assert len(five) == len(one)

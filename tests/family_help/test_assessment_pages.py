@@ -271,3 +271,29 @@ def test_the_panel_offers_to_start_then_shows_the_current_assessment_with_its_ti
     assert "Start an assessment" not in html and "Draft" in html
     assert reverse("family_help:assessment", args=[started.pk]) in html
     assert f"{started.due_on:%B %Y}" in html and "working days left" in html
+
+
+def test_the_panel_takes_the_same_number_of_queries_however_many_past_assessments(led, vcs_fhlp, fh_manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from family_help.services.assessment import assessment_authorise
+
+    def authorised_one():
+        started = complete(assessment_start(family_case=led["case"], actor=vcs_fhlp), vcs_fhlp)
+        assessment_submit(assessment=started, actor=vcs_fhlp)
+        assessment_authorise(assessment=started, actor=fh_manager, authorised_on=timezone.localdate())
+
+    template = Template("{% load fh_assessment %}{% fh_assessment_panel family user %}")
+    authorised_one()
+    assessment_start(family_case=led["case"], actor=vcs_fhlp)
+    with CaptureQueriesContext(connection) as few:
+        template.render(Context({"family": led["case"], "user": vcs_fhlp}))
+    Assessment.objects.filter(status=AssessmentStatus.DRAFT).delete()
+    for _ in range(3):
+        authorised_one()
+    assessment_start(family_case=led["case"], actor=vcs_fhlp)
+    with CaptureQueriesContext(connection) as many:
+        html = template.render(Context({"family": led["case"], "user": vcs_fhlp}))
+    assert html.count("Authorised ") == 4
+    assert len(many) == len(few)
