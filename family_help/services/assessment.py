@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from cases.codes import valid_codes
 from cases.models import Episode, FamilyCase, Role, Strand, User
-from cases.services import StaleEdit, audit_record, chronology_add, deadline_met, deadline_set
+from cases.services import StaleEdit, audit_record, chronology_add, deadline_met, deadline_set, notify
 from cases.workdays import LONDON, Calendar
 
 from ..models import Assessment, AssessmentChild, AssessmentOutcome, AssessmentStatus, FamilyHelpSettings
@@ -282,7 +282,20 @@ def assessment_submit(*, assessment: Assessment, actor: User, expected_version: 
                  after={"status": AssessmentStatus.SUBMITTED})
     _chronology(assessment, actor=actor, kind="assessment_submitted",
                 summary="Family Help assessment submitted for a manager's authorisation")
+    link = reverse("family_help:assessment_authorise", args=[assessment.pk])
+    for manager in _managers_for(actor):
+        notify(user=manager, kind="family_help.assessment.submitted", link=link,
+               unique_key=f"fh-assessment:{assessment.pk}:submitted:{assessment.version}:{manager.pk}",
+               title=f"Assessment to authorise: {assessment.family_case.name}",
+               body=f"{actor.full_name} submitted the Family Help assessment for authorisation.")
     return assessment
+
+
+def _managers_for(actor: User) -> list[User]:
+    """The managers of the submitter's teams (every Family Help manager if they share no team)."""
+    managers = User.objects.filter(groups__name=Role.MANAGER, is_active=True).exclude(pk=actor.pk)
+    mine = managers.filter(teams__in=actor.teams.all()).distinct()
+    return list(mine if mine.exists() else managers.distinct())
 
 
 @transaction.atomic
@@ -338,4 +351,8 @@ def assessment_return(*, assessment: Assessment, actor: User, reason: str) -> As
                  after={"status": AssessmentStatus.DRAFT})
     _chronology(assessment, actor=actor, kind="assessment_returned",
                 summary=f"Family Help assessment returned by a manager: {reason.strip()}")
+    notify(user=assessment.author, kind="family_help.assessment.returned",
+           unique_key=f"fh-assessment:{assessment.pk}:returned:{assessment.version}",
+           title=f"Assessment returned: {assessment.family_case.name}", body=reason.strip(),
+           link=reverse("family_help:assessment_edit", args=[assessment.pk]))
     return assessment

@@ -229,6 +229,9 @@ def test_submit_then_authorise_records_the_census_date_chronology_and_audit(led,
         assert ChronologyEntry.objects.filter(kind=kind, person=led["mia"]).count() == 1, kind
         assert ChronologyEntry.objects.filter(kind=kind, person=led["leo"]).count() == 1, kind
     assert AuditEvent.objects.filter(verb="family_help.assessment.authorised", actor_id=fh_manager.pk).exists()
+    # The team's manager was asked to authorise it.
+    asked = Notification.objects.get(kind="family_help.assessment.submitted")
+    assert asked.user == fh_manager and asked.link == f"/family-help/assessments/{assessment.pk}/authorise/"
 
 
 def test_a_non_manager_cannot_authorise(led, vcs_fhlp):
@@ -260,6 +263,7 @@ def test_a_manager_can_return_it_with_a_reason_and_it_can_be_edited_again(led, v
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.DRAFT
     assert assessment.returned_reason == "Say more about Leo's nursery"
+    assert Notification.objects.get(kind="family_help.assessment.returned").user == vcs_fhlp
     assessment_save_draft(assessment=assessment, actor=vcs_fhlp, expected_version=assessment.version,
                           data={"analysis": "More about Leo"})
     assert _deadline(assessment).state == Deadline.State.OPEN  # still running: not authorised yet
