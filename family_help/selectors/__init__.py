@@ -15,7 +15,7 @@ def family_case_scope(user: User) -> QuerySet[FamilyCase]:
     """Every family case with at least one child this user may see."""
     visible_children = FamilyCaseMember.objects.filter(
         family_case=OuterRef("pk"), role=FamilyCaseMember.Role.CHILD,
-        person__in=person_scope(user).values("pk"))
+        person__in=person_scope(user, relatives=False).values("pk"))
     return FamilyCase.objects.filter(Exists(visible_children))
 
 
@@ -33,7 +33,7 @@ def family_children(*, family_case: FamilyCase, user: User | None = None) -> lis
                                family_memberships__role=FamilyCaseMember.Role.CHILD,
                                family_memberships__end_date__isnull=True, merged_into__isnull=True)
     if user is not None:
-        qs = qs.filter(pk__in=person_scope(user).values("pk"))
+        qs = qs.filter(pk__in=person_scope(user, relatives=False).values("pk"))
     return list(qs.order_by("date_of_birth", "id").distinct())
 
 

@@ -173,7 +173,7 @@ def my_families(*, user: User, today: dt.date | None = None) -> list[FamilyRow]:
     today = today or timezone.localdate()
     led = Allocation.objects.filter(lead=user, ended_at__isnull=True).values("family_case_id")
     taf = TafMember.objects.filter(user=user, removed_at__isnull=True).values("family_case_id")
-    visible = person_scope(user).values("pk")
+    visible = person_scope(user, relatives=False).values("pk")  # children only
     children_qs = (Person.objects.filter(family_memberships__role=FamilyCaseMember.Role.CHILD,
                                          family_memberships__end_date__isnull=True, pk__in=visible)
                    .order_by("date_of_birth", "id"))
