@@ -79,6 +79,40 @@ def measure(name: str, operation, runs: int, *, floor: bool) -> dict:
     return row
 
 
+def family_help_rows(runs: int) -> list[dict]:
+    """The Family Help operations, as the demo lead practitioner (a caseload of 18 generated families):
+    their caseload page, the plan page and the plan PDF of their family with the fullest plan."""
+    from django.urls import reverse
+
+    from family_help.models import Plan
+
+    fhlp = User.objects.get(email="fhlp@demo.test")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(fhlp)
+    plan = (Plan.objects.filter(family_case__fh_allocations__lead=fhlp, family_case__fh_allocations__ended_at=None,
+                                status=Plan.Status.ACTIVE)
+            .annotate(n=django.db.models.Count("outcomes", distinct=True) + django.db.models.Count("actions",
+                                                                                                  distinct=True))
+            .order_by("-n", "id").first())
+    if plan is None:
+        raise SystemExit("the data set has no Family Help plan for fhlp@demo.test: generate it again")
+
+    def get(path):
+        def run():
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+        return run
+
+    family = plan.family_case_id
+    return [
+        measure("Family Help: my families", get(reverse("family_help:my_families")), runs, floor=True),
+        measure("Family Help: plan page", get(reverse("family_help:plan", args=[family])), runs, floor=True),
+        measure("Family Help: plan PDF", get(reverse("family_help:plan_pdf", args=[family])), min(runs, 10),
+                floor=False),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=30)
@@ -133,6 +167,7 @@ def main() -> None:
         measure("submission + decision (API)", decide, runs, floor=False),
         measure("deadline sweep, all open", lambda: deadline_sweep(now=timezone.now()), runs, floor=False),
         measure("front-door dashboard", get("/front-door/dashboard/"), runs, floor=True),
+        *family_help_rows(runs),
     ]
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")

@@ -41,3 +41,31 @@ def test_page_query_counts_on_the_small_dataset(small_dataset, client, django_as
             "search": f"/cases/people/search/?name={person.first_name}e+{person.last_name}"}[path_kind]
     with django_assert_max_num_queries(bound):
         assert client.get(path).status_code == 200
+
+
+def test_family_help_part_of_the_small_dataset(small_dataset):
+    from family_help.models import Allocation, Plan, PlanVersion, TafMember
+
+    lead = User.objects.get(email="fhlp@demo.test")
+    # The demo lead practitioner holds a typical caseload; every family with open Family Help has a lead.
+    assert Allocation.objects.filter(lead=lead, ended_at__isnull=True).count() == 18
+    assert Allocation.objects.filter(ended_at__isnull=True).count() > 200
+    assert Plan.objects.count() > 100 and TafMember.objects.exists()
+    assert PlanVersion.objects.filter(number__gt=1).exists()  # reviewed plans have later versions
+
+
+@pytest.mark.parametrize(("page", "bound"), [("my_families", 15), ("plan", 19)])
+def test_family_help_query_counts_on_the_small_dataset(small_dataset, client, django_assert_max_num_queries, page,
+                                                       bound):
+    from django.urls import reverse
+
+    from family_help.models import Plan
+
+    lead = User.objects.get(email="fhlp@demo.test")
+    client.force_login(lead)
+    plan = (Plan.objects.filter(family_case__fh_allocations__lead=lead, family_case__fh_allocations__ended_at=None)
+            .annotate(n=Count("outcomes")).order_by("-n").first())
+    path = reverse("family_help:my_families") if page == "my_families" else reverse("family_help:plan",
+                                                                                   args=[plan.family_case_id])
+    with django_assert_max_num_queries(bound):
+        assert client.get(path).status_code == 200
