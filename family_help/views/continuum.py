@@ -13,7 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.models import CaseNote, FamilyCase, FamilyCaseMember, Role, User
 from cases.permissions import can_edit_person
@@ -23,6 +23,7 @@ from ..forms.continuum import ChangeLevelForm, CloseForm, FamilyNoteForm, StepDo
 from ..selectors import continuum as sel
 from ..selectors import family_case_get_for_user, family_case_scope, family_children
 from ..services import continuum as services
+from ..services.supervision import supervision_action_done as supervision_action_done_service
 from ..services.supervision import supervision_record
 
 
@@ -268,7 +269,26 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
                child_ids=_family_child_ids([record.family_case_id]))
     return render(request, "family_help/continuum/supervision_detail.html", {
         "record": record, "actions": actions, "today": timezone.localdate(),
+        "can_mark": {a.pk for a in actions if not a.done_on and (sel.is_manager(request.user) or request.user.pk in
+                                                                  {a.owner_id, record.practitioner_id})},
         "family_url": family_url(record.family_case_id) if record.family_case_id else ""})
+
+
+@login_required
+@require_POST
+def supervision_action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    record = sel.supervision_get_for_user(user=request.user, supervision_id=pk)
+    action = record.actions.filter(pk=action_pk).first()
+    _require(action is not None)
+    try:
+        supervision_action_done_service(action=action, actor=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Action marked done")
+    return redirect("family_help:supervision_detail", pk=record.pk)
 
 
 urlpatterns = [
@@ -281,4 +301,6 @@ urlpatterns = [
     path("supervision/new/", supervision_add, name="supervision_add"),
     path("supervision/practitioners/<int:pk>/", supervision_practitioner, name="supervision_practitioner"),
     path("supervision/<int:pk>/", supervision_detail, name="supervision_detail"),
+    path("supervision/<int:pk>/actions/<int:action_pk>/done/", supervision_action_done,
+         name="supervision_action_done"),
 ]

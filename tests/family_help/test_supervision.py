@@ -232,3 +232,18 @@ def test_api_records_supervision_and_refuses_bad_input_with_field_reasons(alloca
     practitioner = APIClient()
     practitioner.force_authenticate(sw_fhlp)
     assert practitioner.post("/api/v1/family-help/supervisions/", {}, format="json").status_code == 404
+
+
+def test_the_practitioner_marks_a_supervision_action_done_and_others_cannot(case_supervision, sw_fhlp, taf_health,
+                                                                          client):
+    action = case_supervision.actions.get()
+    done_url = reverse("family_help:supervision_action_done", args=[case_supervision.pk, action.pk])
+    client.force_login(taf_health)
+    assert client.post(done_url).status_code == 404
+    action.refresh_from_db()
+    assert action.done_on is None
+    client.force_login(sw_fhlp)
+    assert client.post(done_url).status_code == 302
+    action.refresh_from_db()
+    assert action.done_on == timezone.localdate()
+    assert AuditEvent.objects.filter(verb="family_help.supervision_action_done").count() == 1
