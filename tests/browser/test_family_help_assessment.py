@@ -43,7 +43,10 @@ def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(pag
 
     # 1. The lead practitioner starts the family's assessment.
     sign_in(page, base, vcs_fhlp.email, password)
-    page.goto(f"{base}/family-help/families/{family['case'].pk}/assessment/start/")
+    page.goto(f"{base}/family-help/families/{family['case'].pk}/")
+    panel = page.locator("#assessment-panel")
+    expect(panel).to_contain_text("No assessment in progress")
+    panel.get_by_role("link", name="Start an assessment").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Start a Family Help assessment")
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Start the assessment").click()
@@ -99,6 +102,9 @@ def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(pag
     expect(success_banner(page)).to_contain_text("Assessment authorised")
     expect(page.locator(".govuk-tag", has_text="Authorised")).to_be_visible()
     assert_no_axe_violations(page)
+    # The family's page lists it as a past assessment, and offers the next one.
+    page.goto(f"{base}/family-help/families/{family['case'].pk}/")
+    expect(page.locator("#assessment-panel")).to_contain_text("Authorised within the timescale".lower())
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.AUTHORISED and assessment.authorised_by == fh_manager
 
