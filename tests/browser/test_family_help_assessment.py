@@ -36,8 +36,9 @@ def success_banner(page):
     return page.locator(".govuk-notification-banner--success")
 
 
-def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(page, live_server, family, vcs_fhlp,
-                                                                             fh_manager, password):
+# The Family Help personas are imported fixtures, hence F811 on the parameters that use them.
+def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(  # noqa: F811
+        page, live_server, family, vcs_fhlp, fh_manager, password):  # noqa: F811
     base = live_server.url
     appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
 
@@ -109,8 +110,8 @@ def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(pag
     assert assessment.status == AssessmentStatus.AUTHORISED and assessment.authorised_by == fh_manager
 
 
-def test_autosave_refuses_a_stale_version_and_says_so_on_the_page(page, live_server, family, vcs_fhlp, fh_manager,
-                                                                  password):
+def test_autosave_refuses_a_stale_version_and_says_so_on_the_page(  # noqa: F811
+        page, live_server, family, vcs_fhlp, fh_manager, password):  # noqa: F811
     base = live_server.url
     appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
     assessment = assessment_start(family_case=family["case"], actor=vcs_fhlp)
