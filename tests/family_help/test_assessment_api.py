@@ -1,11 +1,14 @@
 """The assessment API under /api/v1/family-help/: scoped like the pages (404 out of scope), drafts with a
 version (409 when stale), field-keyed 400s, and authorisation by managers only."""
 
+import datetime as dt
+
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import AuditEvent, Role
+from cases.workdays import LONDON
 from family_help.models import Assessment, AssessmentStatus
 from family_help.services.assessment import assessment_start
 from tests.factories import AgencyFactory, UserFactory
@@ -37,7 +40,8 @@ def outsider(db):
                        roles=[Role.FHLP])
 
 
-def test_create_then_read_an_assessment(api, led, vcs_fhlp):
+def test_create_then_read_an_assessment(time_machine, api, led, vcs_fhlp):
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=LONDON))  # the day after the referral
     api.force_authenticate(vcs_fhlp)
     response = api.post(f"{BASE}/families/{led['case'].pk}/assessments/", {"referral_date": "2026-12-01"},
                         format="json")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import AuditEvent
+from cases.workdays import LONDON
 from family_help.models import Assessment, AssessmentStatus
 from family_help.services.assessment import assessment_save_draft, assessment_start, assessment_submit
 from tests.factories import AgencyFactory, UserFactory
@@ -54,7 +55,9 @@ def _autosave(client, assessment: Assessment, payload: dict):
 # --- start -------------------------------------------------------------------------------------------------
 
 
-def test_the_start_page_offers_the_front_door_date_and_starting_opens_the_edit_page(client, led, vcs_fhlp):
+def test_the_start_page_offers_the_front_door_date_and_starting_opens_the_edit_page(time_machine, client, led,
+                                                                                    vcs_fhlp):
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=LONDON))  # the day after the referral
     client.force_login(vcs_fhlp)
     url = reverse("family_help:assessment_start", args=[led["case"].pk])
     page = client.get(url)

@@ -54,7 +54,9 @@ def test_due_date_is_45_working_days_after_the_referral_across_christmas_bank_ho
     assert Calendar().working_days_between(dt.date(2026, 12, 2), dt.date(2027, 2, 5)) == 45
 
 
-def test_starting_gives_the_due_date_and_a_deadline_for_the_lead_with_a_reminder(led, vcs_fhlp, fh_manager):
+def test_starting_gives_the_due_date_and_a_deadline_for_the_lead_with_a_reminder(time_machine, led, vcs_fhlp,
+                                                                                 fh_manager):
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=LONDON))  # the day after the referral
     assessment = assessment_start(family_case=led["case"], actor=fh_manager, referral_date=dt.date(2026, 12, 1))
     assert assessment.due_on == dt.date(2027, 2, 5)
     deadline = _deadline(assessment)
@@ -77,7 +79,9 @@ def test_without_a_lead_the_author_holds_the_deadline(family, sw_fhlp, fh_manage
     assert _deadline(assessment).assignee == sw_fhlp
 
 
-def test_the_sweep_reminds_once_and_records_the_breach_once_in_each_childs_chronology(led, vcs_fhlp, fh_manager):
+def test_the_sweep_reminds_once_and_records_the_breach_once_in_each_childs_chronology(time_machine, led, vcs_fhlp,
+                                                                                      fh_manager):
+    time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=LONDON))  # the day after the referral
     assessment = assessment_start(family_case=led["case"], actor=vcs_fhlp, referral_date=dt.date(2026, 12, 1))
     deadline = _deadline(assessment)
     before_due = deadline.warn_at + dt.timedelta(hours=1)
