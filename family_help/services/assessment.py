@@ -41,10 +41,19 @@ def section_key(section_id: int, field: str) -> str:
 # --- who may do what -------------------------------------------------------------------------------------
 
 
+# Who writes the assessment: lead practitioners (FHLP; an LCPP when child protection leads) working with the
+# family. A team-around-the-family partner reads it but does not write it.
+WRITER_ROLES = (Role.FHLP, Role.LCPP)
+
+
 def can_write_assessment(*, user: User, family_case: FamilyCase) -> bool:
-    """Start and edit: anyone who may work on the family (its lead practitioner, an involved practitioner
-    who edits), or a Family Help manager (managers read council-wide and may write assessments)."""
-    return user.has_role(Role.MANAGER) or can_work_on_family(user=user, family_case=family_case)
+    """Start and edit: a lead practitioner who may work on the family, or a Family Help manager (managers
+    read council-wide and may write assessments)."""
+    if not user.is_active:
+        return False
+    if user.has_role(Role.MANAGER):
+        return True
+    return user.has_role(*WRITER_ROLES) and can_work_on_family(user=user, family_case=family_case)
 
 
 def can_authorise_assessment(*, user: User) -> bool:

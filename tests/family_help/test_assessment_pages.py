@@ -300,3 +300,18 @@ def test_the_panel_takes_the_same_number_of_queries_however_many_past_assessment
         html = template.render(Context({"family": led["case"], "user": vcs_fhlp}))
     assert html.count("Authorised ") == 4
     assert len(many) == len(few)
+
+
+def test_a_team_around_the_family_partner_reads_the_assessment_but_cannot_write_it(client, assessment, led,
+                                                                                  health_practitioner, vcs_fhlp):
+    from cases.models import InvolvementRole
+    from cases.services import involvement_add
+
+    for child in (led["mia"], led["leo"]):
+        involvement_add(person=child, actor=vcs_fhlp, role=InvolvementRole.TAF_MEMBER, user=health_practitioner)
+    client.force_login(health_practitioner)
+    assert client.get(reverse("family_help:assessment", args=[assessment.pk])).status_code == 200
+    assert client.get(reverse("family_help:assessment_edit", args=[assessment.pk])).status_code == 404
+    assert _autosave(client, assessment, {"version": 1, "risks": "x"}).status_code == 404
+    assessment.refresh_from_db()
+    assert assessment.version == 1
