@@ -40,13 +40,13 @@ _409 = OpenApiResponse(DetailOutputSerializer, description="Someone else changed
 # --- serializers ---------------------------------------------------------------------------------------------
 
 
-class RatingOutputSerializer(serializers.Serializer):
+class PlanRatingOutputSerializer(serializers.Serializer):
     rating = serializers.IntegerField()
     rated_on = serializers.DateField()
     version = serializers.IntegerField(source="plan_version.number", allow_null=True, default=None)
 
 
-class OutcomeOutputSerializer(serializers.Serializer):
+class PlanOutcomeOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     child_id = serializers.IntegerField()
     child_name = serializers.CharField(source="child.full_name")
@@ -58,10 +58,10 @@ class OutcomeOutputSerializer(serializers.Serializer):
     current = serializers.IntegerField()
     not_for_family = serializers.BooleanField()
     achieved_on = serializers.DateField(allow_null=True)
-    ratings = RatingOutputSerializer(many=True, source="ratings.all")
+    ratings = PlanRatingOutputSerializer(many=True, source="ratings.all")
 
 
-class ActionOutputSerializer(serializers.Serializer):
+class PlanActionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     description = serializers.CharField()
     owner_id = serializers.IntegerField()
@@ -86,7 +86,7 @@ class TafMemberOutputSerializer(serializers.Serializer):
     added_at = serializers.DateTimeField()
 
 
-class ReviewOutputSerializer(serializers.Serializer):
+class PlanReviewOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     held_on = serializers.DateField()
     attendees = serializers.CharField(allow_blank=True)
@@ -96,14 +96,14 @@ class ReviewOutputSerializer(serializers.Serializer):
     version = serializers.IntegerField(source="plan_version.number")
 
 
-class VersionSummaryOutputSerializer(serializers.Serializer):
+class PlanVersionSummaryOutputSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     created_at = serializers.DateTimeField()
     created_by = serializers.CharField(source="created_by.full_name")
     reason = serializers.CharField()
 
 
-class VersionOutputSerializer(VersionSummaryOutputSerializer):
+class PlanVersionOutputSerializer(PlanVersionSummaryOutputSerializer):
     snapshot = serializers.JSONField()
 
 
@@ -118,10 +118,10 @@ class PlanOutputSerializer(serializers.Serializer):
     next_review_on = serializers.DateField(allow_null=True)
     created_at = serializers.DateTimeField()
     version = serializers.IntegerField()
-    outcomes = OutcomeOutputSerializer(many=True)
-    actions = ActionOutputSerializer(many=True)
+    outcomes = PlanOutcomeOutputSerializer(many=True)
+    actions = PlanActionOutputSerializer(many=True)
     team = TafMemberOutputSerializer(many=True)
-    versions = VersionSummaryOutputSerializer(many=True)
+    versions = PlanVersionSummaryOutputSerializer(many=True)
 
 
 class PlanInputSerializer(serializers.Serializer):
@@ -136,7 +136,7 @@ class PlanPatchInputSerializer(PlanInputSerializer):
     version = serializers.IntegerField(min_value=1, help_text="The plan's version you are changing.")
 
 
-class OutcomeInputSerializer(serializers.Serializer):
+class PlanOutcomeInputSerializer(serializers.Serializer):
     child_id = serializers.IntegerField()
     what_will_be_different = serializers.CharField(allow_blank=True)
     measure = serializers.CharField(required=False, allow_blank=True, default="")
@@ -147,7 +147,7 @@ class OutcomeInputSerializer(serializers.Serializer):
     not_for_family = serializers.BooleanField(required=False, default=False)
 
 
-class OutcomePatchInputSerializer(serializers.Serializer):
+class PlanOutcomePatchInputSerializer(serializers.Serializer):
     what_will_be_different = serializers.CharField(required=False, allow_blank=True)
     measure = serializers.CharField(required=False, allow_blank=True)
     scale_max = serializers.IntegerField(required=False, min_value=1, max_value=100)
@@ -157,7 +157,7 @@ class OutcomePatchInputSerializer(serializers.Serializer):
     not_for_family = serializers.BooleanField(required=False)
 
 
-class ActionInputSerializer(serializers.Serializer):
+class PlanActionInputSerializer(serializers.Serializer):
     description = serializers.CharField(allow_blank=True)
     owner_id = serializers.IntegerField(required=False, allow_null=True)
     outcome_id = serializers.IntegerField(required=False, allow_null=True)
@@ -167,7 +167,7 @@ class ActionInputSerializer(serializers.Serializer):
     not_for_family = serializers.BooleanField(required=False, default=False)
 
 
-class ActionPatchInputSerializer(serializers.Serializer):
+class PlanActionPatchInputSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, help_text="The action's version you are changing.")
     description = serializers.CharField(required=False, allow_blank=True)
     owner_id = serializers.IntegerField(required=False, allow_null=True)
@@ -183,7 +183,7 @@ class TafInputSerializer(serializers.Serializer):
     role = serializers.CharField(allow_blank=True, max_length=200)
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class PlanReviewInputSerializer(serializers.Serializer):
     held_on = serializers.DateField()
     attendees = serializers.CharField(required=False, allow_blank=True, default="")
     summary = serializers.CharField(allow_blank=True)
@@ -315,22 +315,22 @@ class PlanResourceApi(PlanApi):
 
 class OutcomeCollectionApi(PlanApi):
     @extend_schema(operation_id="family_help_plan_outcomes_list", tags=TAGS, summary="The plan's outcomes",
-                   responses={200: OutcomeOutputSerializer(many=True), 404: _404})
+                   responses={200: PlanOutcomeOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
-        body = OutcomeOutputSerializer([o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible],
+        body = PlanOutcomeOutputSerializer([o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible],
                                        many=True).data
         _audit(request, "family_help.outcomes_listed", family_case, target=plan)
         return Response(body)
 
     @extend_schema(operation_id="family_help_plan_outcomes_create", tags=TAGS,
-                   summary="Add a measurable outcome for a child", request=OutcomeInputSerializer,
-                   responses={201: OutcomeOutputSerializer, 400: _400, 404: _404})
+                   summary="Add a measurable outcome for a child", request=PlanOutcomeInputSerializer,
+                   responses={201: PlanOutcomeOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        data = OutcomeInputSerializer(data=request.data)
+        data = PlanOutcomeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         child_id = values.pop("child_id")
@@ -338,23 +338,23 @@ class OutcomeCollectionApi(PlanApi):
         if values["child"] is None:
             raise ApiValidationError({"child_id": ["Choose one of this family's children"]})
         outcome = services.outcome_add(plan=plan, actor=request.user, data=values)
-        body = OutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
+        body = PlanOutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
         _audit(request, "family_help.outcome_viewed", family_case, target=plan)
         return Response(body, status=status.HTTP_201_CREATED)
 
 
 class OutcomeResourceApi(PlanApi):
     @extend_schema(operation_id="family_help_plan_outcomes_update", tags=TAGS, summary="Change an outcome",
-                   request=OutcomePatchInputSerializer,
-                   responses={200: OutcomeOutputSerializer, 400: _400, 404: _404})
+                   request=PlanOutcomePatchInputSerializer,
+                   responses={200: PlanOutcomeOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
     def patch(self, request: Request, pk: int, outcome_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
-        data = OutcomePatchInputSerializer(data=request.data)
+        data = PlanOutcomePatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         services.outcome_update(outcome=outcome, actor=request.user, data=dict(data.validated_data))
-        body = OutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
+        body = PlanOutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
         _audit(request, "family_help.outcome_viewed", family_case, target=outcome)
         return Response(body)
 
@@ -384,26 +384,26 @@ def _action_values(plan: Plan, validated: dict) -> dict:
 
 def _action_body(action_id: int) -> dict:
     action = Action.objects.select_related("owner", "owner_agency").get(pk=action_id)
-    return ActionOutputSerializer(action).data
+    return PlanActionOutputSerializer(action).data
 
 
 class ActionCollectionApi(PlanApi):
     @extend_schema(operation_id="family_help_plan_actions_list", tags=TAGS, summary="The plan's actions",
-                   responses={200: ActionOutputSerializer(many=True), 404: _404})
+                   responses={200: PlanActionOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        body = ActionOutputSerializer(sel.plan_actions(plan=plan), many=True).data
+        body = PlanActionOutputSerializer(sel.plan_actions(plan=plan), many=True).data
         _audit(request, "family_help.actions_listed", family_case, target=plan)
         return Response(body)
 
     @extend_schema(operation_id="family_help_plan_actions_create", tags=TAGS, summary="Add an action with an owner",
-                   request=ActionInputSerializer, responses={201: ActionOutputSerializer, 400: _400, 404: _404})
+                   request=PlanActionInputSerializer, responses={201: PlanActionOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         if not sel.plan_can_edit(user=request.user, family_case=family_case):
             raise NotFound
-        data = ActionInputSerializer(data=request.data)
+        data = PlanActionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = _action_values(plan, data.validated_data)
         values.setdefault("owner", None)
@@ -416,15 +416,15 @@ class ActionCollectionApi(PlanApi):
 class ActionResourceApi(PlanApi):
     @extend_schema(operation_id="family_help_plan_actions_update", tags=TAGS,
                    summary="Change an action (its owner: status and progress only)",
-                   request=ActionPatchInputSerializer,
-                   responses={200: ActionOutputSerializer, 400: _400, 404: _404, 409: _409})
+                   request=PlanActionPatchInputSerializer,
+                   responses={200: PlanActionOutputSerializer, 400: _400, 404: _404, 409: _409})
     @_denied_is_not_found
     def patch(self, request: Request, pk: int, action_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         action = sel.action_get(plan=plan, action_id=action_pk)
         if not sel.action_can_update(user=request.user, action=action):
             raise NotFound
-        data = ActionPatchInputSerializer(data=request.data)
+        data = PlanActionPatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = _action_values(plan, data.validated_data)
         try:
@@ -487,20 +487,20 @@ class TafResourceApi(PlanApi):
 
 class ReviewCollectionApi(PlanApi):
     @extend_schema(operation_id="family_help_plan_reviews_list", tags=TAGS, summary="The plan's reviews",
-                   responses={200: ReviewOutputSerializer(many=True), 404: _404})
+                   responses={200: PlanReviewOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        body = ReviewOutputSerializer(sel.plan_reviews(plan=plan), many=True).data
+        body = PlanReviewOutputSerializer(sel.plan_reviews(plan=plan), many=True).data
         _audit(request, "family_help.reviews_listed", family_case, target=plan)
         return Response(body)
 
     @extend_schema(operation_id="family_help_plan_reviews_create", tags=TAGS,
                    summary="Record a review: each outcome re-rated, a new version of the plan",
-                   request=ReviewInputSerializer, responses={201: ReviewOutputSerializer, 400: _400, 404: _404})
+                   request=PlanReviewInputSerializer, responses={201: PlanReviewOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        data = ReviewInputSerializer(data=request.data)
+        data = PlanReviewInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         raw = values.pop("ratings")
@@ -512,15 +512,15 @@ class ReviewCollectionApi(PlanApi):
             review = services.review_add(plan=plan, actor=request.user, data=values, ratings=ratings)
         review = Review.objects.select_related("plan_version").get(pk=review.pk)
         _audit(request, "family_help.review_viewed", family_case, target=review)
-        return Response(ReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
+        return Response(PlanReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
 class VersionListApi(PlanApi):
     @extend_schema(operation_id="family_help_plan_versions_list", tags=TAGS, summary="Every version of the plan",
-                   responses={200: VersionSummaryOutputSerializer(many=True), 404: _404})
+                   responses={200: PlanVersionSummaryOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        body = VersionSummaryOutputSerializer(sel.plan_versions(plan=plan), many=True).data
+        body = PlanVersionSummaryOutputSerializer(sel.plan_versions(plan=plan), many=True).data
         _audit(request, "family_help.plan_versions_listed", family_case, target=plan)
         return Response(body)
 
@@ -528,14 +528,14 @@ class VersionListApi(PlanApi):
 class VersionDetailApi(PlanApi):
     @extend_schema(operation_id="family_help_plan_versions_read", tags=TAGS,
                    summary="One version of the plan, as it was frozen",
-                   responses={200: VersionOutputSerializer, 404: _404})
+                   responses={200: PlanVersionOutputSerializer, 404: _404})
     def get(self, request: Request, pk: int, number: int) -> Response:
         family_case, plan = _plan(request, pk)
         version: PlanVersion = sel.plan_version_get(plan=plan, number=number)
         snapshot = dict(version.snapshot or {})
         visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
         snapshot["outcomes"] = [o for o in snapshot.get("outcomes", []) if o.get("child_id") in visible]
-        body = VersionOutputSerializer({"number": version.number, "created_at": version.created_at,
+        body = PlanVersionOutputSerializer({"number": version.number, "created_at": version.created_at,
                                         "created_by": version.created_by, "reason": version.reason,
                                         "snapshot": snapshot}).data
         _audit(request, "family_help.plan_version_viewed", family_case, target=version)

@@ -59,10 +59,11 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
 
     # 1. The lead practitioner starts the plan.
     sign_in(page, base, "sw.fhlp@example.test", password)
-    page.goto(f"{base}/family-help/families/{case.pk}/plan/")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Family Help plan")
+    page.goto(f"{base}/family-help/families/{case.pk}/")
+    panel = page.locator("section[aria-labelledby=fh-plan-panel-title]")
+    expect(panel).to_contain_text("No plan yet")
     assert_no_axe_violations(page)
-    page.get_by_role("link", name="Start the plan").click()
+    panel.get_by_role("link", name="Start the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Start the Family Help plan")
     assert_no_axe_violations(page)
     page.get_by_label("What are we worried about?").fill("Mia's attendance has fallen and the flat is at risk.")
@@ -144,6 +145,11 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     expect(page.locator("#main-content")).to_contain_text("3 of 10")
     assert_no_axe_violations(page)
     assert PlanVersion.objects.filter(plan__family_case=case).count() == 2
+    # The family's page now summarises the plan.
+    page.goto(f"{base}/family-help/families/{case.pk}/")
+    expect(panel).to_contain_text("2: 2 improved since the baseline")
+    expect(panel).to_contain_text("Hal Health (Health visitor, Test Community Health Trust)")
+    assert_no_axe_violations(page)
     page.get_by_role("button", name="Sign out").click()
 
     # 6. The health visitor opens the plan from her notification and records progress on her action.

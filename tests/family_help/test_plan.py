@@ -426,3 +426,10 @@ def test_panel_summarises_the_plan(plan, led_family):
     html = fh_plan_panel(led_family["case"], led_family["lead"])
     assert "Family Help plan" in html and "2: 0 improved since the baseline" in html
     assert reverse("family_help:plan", args=[led_family["case"].pk]) in html
+
+
+def test_family_page_shows_the_plan_panel(client, plan, led_family):
+    client.force_login(led_family["lead"])
+    html = client.get(reverse("family_help:family", args=[led_family["case"].pk])).content.decode()
+    assert 'id="fh-plan-panel-title"' in html
+    assert "2: 0 improved since the baseline" in html and _plan_url(led_family["case"]) in html
