@@ -337,7 +337,7 @@ class OutcomeCollectionApi(PlanApi):
         values["child"] = next((c for c in family_children(family_case=family_case) if c.pk == child_id), None)
         if values["child"] is None:
             raise ApiValidationError({"child_id": ["Choose one of this family's children"]})
-        outcome = services.outcome_add(plan=plan, actor=request.user, data=values)
+        outcome = _api_errors(lambda: services.outcome_add(plan=plan, actor=request.user, data=values))
         body = PlanOutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
         _audit(request, "family_help.outcome_viewed", family_case, target=plan)
         return Response(body, status=status.HTTP_201_CREATED)
@@ -370,6 +370,19 @@ class OutcomeResourceApi(PlanApi):
 
 
 # --- actions -------------------------------------------------------------------------------------------------
+
+
+_API_NAMES = {"owner": "owner_id", "outcome": "outcome_id", "child": "child_id", "user": "user_id"}
+
+
+def _api_errors(call):
+    """Run a service call; its field errors come back under the API's own field names (owner -> owner_id)."""
+    try:
+        return call()
+    except DjangoValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ApiValidationError({_API_NAMES.get(k, k): v for k, v in exc.message_dict.items()}) from None
 
 
 def _action_values(plan: Plan, validated: dict) -> dict:
@@ -407,7 +420,7 @@ class ActionCollectionApi(PlanApi):
         data.is_valid(raise_exception=True)
         values = _action_values(plan, data.validated_data)
         values.setdefault("owner", None)
-        action = services.action_add(plan=plan, actor=request.user, data=values)
+        action = _api_errors(lambda: services.action_add(plan=plan, actor=request.user, data=values))
         body = _action_body(action.pk)
         _audit(request, "family_help.action_viewed", family_case, target=action)
         return Response(body, status=status.HTTP_201_CREATED)
@@ -428,8 +441,8 @@ class ActionResourceApi(PlanApi):
         data.is_valid(raise_exception=True)
         values = _action_values(plan, data.validated_data)
         try:
-            action = services.action_update(action=action, actor=request.user, data=values,
-                                            expected_version=data.validated_data["version"])
+            action = _api_errors(lambda: services.action_update(action=action, actor=request.user, data=values,
+                                                                expected_version=data.validated_data["version"]))
         except StaleEdit as exc:
             return _stale(exc.current_version, _action_body(action.pk))
         body = _action_body(action.pk)
@@ -458,14 +471,8 @@ class TafCollectionApi(PlanApi):
         data = TafInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = _user(data.validated_data["user_id"], "user_id")
-        try:
-            member = services.taf_add(family_case=family_case, actor=request.user, user=user,
-                                      role=data.validated_data["role"])
-        except DjangoValidationError as exc:
-            if hasattr(exc, "error_dict") and "user" in exc.error_dict:
-                raise ApiValidationError({"user_id": exc.message_dict["user"],
-                                          **{k: v for k, v in exc.message_dict.items() if k != "user"}}) from None
-            raise
+        member = _api_errors(lambda: services.taf_add(family_case=family_case, actor=request.user, user=user,
+                                                      role=data.validated_data["role"]))
         _audit(request, "family_help.taf_viewed", family_case, target=member)
         return Response(TafMemberOutputSerializer(member).data, status=status.HTTP_201_CREATED)
 

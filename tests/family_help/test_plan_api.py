@@ -77,7 +77,7 @@ def test_outcome_without_measure_and_action_without_owner_are_400s(api, plan, le
     response = api.post(_url(case, "plan/actions/"), {
         "description": "Book the meeting", "due_on": timezone.localdate().isoformat()}, format="json")
     assert response.status_code == 400
-    assert response.data == {"owner": ["Choose who will do this: every action needs an owner"]}
+    assert response.data == {"owner_id": ["Choose who will do this: every action needs an owner"]}
     created = api.post(_url(case, "plan/outcomes/"), {
         "child_id": led_family["mia"].pk, "what_will_be_different": "Mia sleeps", "measure": "Diary",
         "baseline": 1, "target": 5}, format="json")
