@@ -292,11 +292,15 @@ def outcome_update(*, outcome: Outcome, actor: User, data: dict) -> Outcome:
 # --- actions -----------------------------------------------------------------------------------------------
 
 
-def _check_action(action: Action, family_case: FamilyCase) -> None:
+def _check_action(action: Action, family_case: FamilyCase, *, check_owner: bool = True) -> None:
+    """`check_owner=False` when the owner is not being changed: an action whose owner has since left the team
+    can still be marked done or dropped."""
     errors: dict[str, list[str]] = {}
     if not action.description:
         errors["description"] = ["Say what will be done"]
-    if action.owner_id is None:
+    if not check_owner:
+        pass
+    elif action.owner_id is None:
         errors["owner"] = ["Choose who will do this: every action needs an owner"]
     elif not action.owner.is_active:
         errors["owner"] = ["This person's account is no longer active: choose someone else"]
@@ -368,7 +372,7 @@ def action_update(*, action: Action, actor: User, data: dict, expected_version: 
         setattr(locked, name, value)
     if "owner" in values:
         locked.owner_agency_id = getattr(values["owner"], "agency_id", None)
-    _check_action(locked, plan.family_case)
+    _check_action(locked, plan.family_case, check_owner="owner" in after)
     if locked.status == ActionStatus.DONE and locked.completed_on is None:
         locked.completed_on = timezone.localdate()
     elif locked.status != ActionStatus.DONE:

@@ -433,3 +433,62 @@ def test_family_page_shows_the_plan_panel(client, plan, led_family):
     html = client.get(reverse("family_help:family", args=[led_family["case"].pk])).content.decode()
     assert 'id="fh-plan-panel-title"' in html
     assert "2: 0 improved since the baseline" in html and _plan_url(led_family["case"]) in html
+
+
+def test_outcome_is_changed_then_removed_and_earlier_versions_keep_it(client, plan, led_family):
+    case = led_family["case"]
+    outcome = plan.outcomes.get(child=led_family["mia"])
+    client.force_login(led_family["lead"])
+    url = _plan_url(case, "outcome_edit", outcome.pk)
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"what_will_be_different": "Mia is on time", "measure": "Register", "scale_max": "10",
+                            "baseline": "3", "target": "9", "current": "12"})
+    assert "must be 100 or less" not in bad.content.decode()
+    assert "The current rating must be between 0 and 10" in bad.content.decode()
+    assert "Mia is on time" in bad.content.decode()
+    ok = client.post(url, {"what_will_be_different": "Mia is on time", "measure": "Register", "scale_max": "10",
+                           "baseline": "3", "target": "9", "current": "5"})
+    assert ok.status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.what_will_be_different == "Mia is on time" and outcome.current == 5
+    _review(plan, led_family["lead"], {o.pk: 5 for o in plan.outcomes.filter(removed_at__isnull=True)},
+            timezone.localdate(), timezone.localdate() + dt.timedelta(days=30))
+    assert client.post(url, {"remove": "yes"}).status_code == 302
+    outcome.refresh_from_db()
+    assert outcome.removed_at is not None
+    assert client.get(url).status_code == 404
+    page = client.get(_plan_url(case)).content.decode()
+    assert "Mia is on time" not in page.split('id="outcomes"')[1].split('id="actions"')[0]
+    version_2 = client.get(_plan_url(case, "plan_version", 2)).content.decode()
+    assert "Mia is on time" in version_2
+
+
+def test_editor_stale_action_save_is_refused_with_changes_shown(client, actions, led_family, health_practitioner):
+    from family_help.services.plan import action_update
+
+    case, own = led_family["case"], actions["hv"]
+    opened = own.version
+    action_update(action=own, actor=health_practitioner, data={"status": "in_progress", "progress": "Booked"},
+                  expected_version=opened)
+    client.force_login(led_family["lead"])
+    due = own.due_on
+    response = client.post(_plan_url(case, "action_edit", own.pk), {
+        "description": "Developmental check at home", "owner": health_practitioner.pk, "status": "not_started",
+        "progress": "", "version": opened, **_date_fields("due_on", due)})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "What changed while you were editing" in html and "Booked" in html and "In progress" in html
+    assert "Developmental check at home" in html
+    own.refresh_from_db()
+    assert own.description == "Developmental check" and own.status == ActionStatus.IN_PROGRESS
+
+
+def test_an_action_whose_owner_left_the_team_can_still_be_closed(actions, led_family):
+    from family_help.models import TafMember
+    from family_help.services.plan import action_update, taf_remove
+
+    own = actions["hv"]
+    taf_remove(member=TafMember.objects.get(user=own.owner), actor=led_family["lead"])
+    updated = action_update(action=own, actor=led_family["lead"], data={"status": "dropped"},
+                            expected_version=own.version)
+    assert updated.status == ActionStatus.DROPPED

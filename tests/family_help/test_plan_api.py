@@ -151,3 +151,21 @@ def test_team_add_and_remove_through_the_api(api, plan, led_family, health_pract
 def test_everything_is_404_out_of_scope(api, plan, led_family, path):
     api.force_authenticate(UserFactory(email="else@plan.test", roles=[Role.FHLP]))
     assert api.get(_url(led_family["case"], path)).status_code == 404
+
+
+def test_outcome_patch_and_removal(api, plan, led_family, health_practitioner):
+    case = led_family["case"]
+    outcome = plan.outcomes.get(child=led_family["leo"])
+    api.force_authenticate(led_family["lead"])
+    off_scale = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 11}, format="json")
+    assert off_scale.status_code == 400 and off_scale.data == {"target": ["The target must be between 0 and 10"]}
+    changed = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 7, "not_for_family": True},
+                        format="json")
+    assert changed.status_code == 200 and changed.data["target"] == 7 and changed.data["not_for_family"] is True
+    taf_add(family_case=case, actor=led_family["lead"], user=health_practitioner, role="HV")
+    api.force_authenticate(health_practitioner)
+    assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/")).status_code == 404
+    api.force_authenticate(led_family["lead"])
+    assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/")).status_code == 204
+    listed = api.get(_url(case, "plan/outcomes/"))
+    assert outcome.pk not in [o["id"] for o in listed.data]
