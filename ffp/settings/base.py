@@ -134,6 +134,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name ("status", "outcome") across apps get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ContactDecisionOutcomeEnum": "front_door.models.Outcome",
+        "PlanActionStatusEnum": "family_help.models.ActionStatus",
+    },
 }
 
 GUARDIAN_RAISE_403 = False
