@@ -313,7 +313,7 @@ DECISION_NASTY = [{}, [], {**CIN, "outcome": "three"}, {**CIN, "outcome": 2**70}
                   {**CIN, "change_reason": {"a": 1}}, {**CIN, "level": "x" * 500}]
 
 
-def test_no_decision_body_gives_a_500(api, triage_officer, make_person, need):
+def test_malformed_decision_bodies_are_400s_never_500s(api, triage_officer, make_person, need):
     contact = _staff_contact(api, triage_officer, make_person())
     for body in DECISION_NASTY:
         response = api.post(f"{CONTACTS}{contact['id']}/decision/", body, format="json")
@@ -371,7 +371,7 @@ REQUEST_NASTY = [{}, {"agency_id": "police", "question": "x"}, {"agency_id": 2**
                  {"agency_id": 1, "question": "x", "due_at": "tomorrow"}]
 
 
-def test_no_information_request_body_gives_a_500(api, triage_officer, police, make_person):
+def test_malformed_information_request_bodies_are_400s_never_500s(api, triage_officer, police, make_person):
     contact = _staff_contact(api, triage_officer, make_person())
     for body in REQUEST_NASTY:
         body = {**body, "agency_id": police.agency_id} if body.get("agency_id") == 1 else body
@@ -535,13 +535,13 @@ NASTY = [
 
 @pytest.mark.parametrize("body", NASTY, ids=range(len(NASTY)))
 @pytest.mark.parametrize("persona", ["triage_officer", "dsl"])
-def test_no_contact_body_gives_a_500(api, persona, body, request):
+def test_malformed_contact_bodies_are_answered_without_a_500(api, persona, body, request):
     api.force_authenticate(request.getfixturevalue(persona))
     response = api.post(CONTACTS, body, format="json")
     assert response.status_code in {400, 201}, (response.status_code, response.content[:300])
 
 
-def test_no_url_or_query_gives_a_500(api, triage_officer, police):
+def test_absurd_ids_in_urls_are_404s_never_500s(api, triage_officer, police):
     api.force_authenticate(triage_officer)
     huge = 2**70
     for url in (f"{CONTACTS}{huge}/", f"{CONTACTS}{2**40}/", f"{CONTACTS}{huge}/information-requests/"):
