@@ -42,6 +42,7 @@ from .forms import (
     SignInForm,
     UnmergeForm,
 )
+from .http import require
 from .models import (
     Address,
     AuditEvent,
@@ -164,11 +165,6 @@ DUPLICATE_RESTRICTED_TEXT = "A restricted record also matches. Ask the front doo
 
 # --- small helpers -------------------------------------------------------------------------------
 
-
-def _require(condition: bool) -> None:
-    """Every refused action looks like a missing page (policy: 404, never 403)."""
-    if not condition:
-        raise Http404
 
 
 def _may_use_records(user: User) -> bool:
@@ -331,7 +327,7 @@ def _open_episode(person: Person) -> Episode | None:
 @require_GET
 def person_search(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(_may_use_records(user))
+    require(_may_use_records(user))
     form = PersonSearchForm(request.GET or None)
     rows: list[dict] = []
     searched = False
@@ -429,7 +425,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     # The same rule as the API: only roles that see every record create one (anyone else would lose
     # sight of the record they had just made).
-    _require(user.has_role(*policy.CREATORS))
+    require(user.has_role(*policy.CREATORS))
     duplicates: list[dict] = []
     if request.method == "POST":
         form = PersonCreateForm(request.POST)
@@ -486,7 +482,7 @@ def _conflict_rows(saved: Person, form: PersonEditForm) -> list[dict]:
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = selectors.person_get_for_user(user=user, person_id=pk)
-    _require(permissions.can_edit_person(user, person))
+    require(permissions.can_edit_person(user, person))
     conflict: list[dict] | None = None
     if request.method == "POST":
         form = PersonEditForm(request.POST)
@@ -624,7 +620,7 @@ def _note_saved_message(request: HttpRequest, note: CaseNote) -> None:
 def case_note_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = selectors.person_get_for_user(user=user, person_id=pk)
-    _require(permissions.can_edit_person(user, person))
+    require(permissions.can_edit_person(user, person))
     if request.method == "POST":
         form = CaseNoteForm(request.POST)
         if form.is_valid():
@@ -647,9 +643,9 @@ def case_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     note = _note_for_user(user, pk)
     # Only the author's own draft can be changed; a final note is only ever corrected.
-    _require(note.status == CaseNote.Status.DRAFT and note.author_id == user.pk)
+    require(note.status == CaseNote.Status.DRAFT and note.author_id == user.pk)
     person = note.person
-    _require(permissions.can_edit_person(user, person))
+    require(permissions.can_edit_person(user, person))
     if request.method == "POST":
         form = CaseNoteForm(request.POST)
         if form.is_valid():
@@ -705,7 +701,7 @@ def case_note_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def case_note_correct(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     note = _note_for_user(user, pk)
-    _require(permissions.can_edit_person(user, note.person))
+    require(permissions.can_edit_person(user, note.person))
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
@@ -725,7 +721,7 @@ def case_note_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user.has_role(*policy.AUDIT_READERS))
+    require(user.has_role(*policy.AUDIT_READERS))
     person = selectors.person_get_for_user(user=user, person_id=pk)
     # Written first, so this viewing is the newest line of the log it shows.
     _audit_read(request, "access_log.viewed", [person.pk], target=person)
@@ -739,7 +735,7 @@ def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def audit(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user.has_role(Role.PRIVACY_OFFICER))
+    require(user.has_role(Role.PRIVACY_OFFICER))
     form = AuditFilterForm(request.GET)
     form.is_valid()
     events = AuditEvent.objects.order_by("-occurred_at", "-id")
@@ -817,9 +813,9 @@ def _render_merge_page(request: HttpRequest, person: Person, *, choose_form: Mer
 @require_http_methods(["GET", "POST"])
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user.has_role(*policy.MERGERS))
+    require(user.has_role(*policy.MERGERS))
     person = selectors.person_get_for_user(user=user, person_id=pk)
-    _require(permissions.can_edit_person(user, person))
+    require(permissions.can_edit_person(user, person))
     if request.method == "POST":
         merge_form = MergeForm(request.POST, auto_id="id_merge_%s")
         other = None
@@ -857,11 +853,11 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user.has_role(*policy.MERGERS))
+    require(user.has_role(*policy.MERGERS))
     merge = get_object_or_404(PersonMerge.objects.filter(kept__in=permissions.person_scope(user))
                               .select_related("kept", "merged"), pk=pk)
     person = merge.kept
-    _require(permissions.can_edit_person(user, person))
+    require(permissions.can_edit_person(user, person))
     form = UnmergeForm(request.POST, auto_id=f"id_unmerge_{merge.pk}_%s")
     if form.is_valid():
         try:

@@ -7,19 +7,19 @@ from a service becomes a 404 too. Every page that shows a child's data writes on
 import datetime as dt
 import re
 import uuid
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.http import denied_is_not_found, require
 from cases.models import Role, Team, User
 from cases.permissions import person_scope
 from cases.selectors import person_find_duplicates, person_get_for_user
@@ -70,22 +70,6 @@ _CHILD_ERROR = re.compile(r"^Child (\d+): (.*)$", re.DOTALL)
 # --- small helpers -------------------------------------------------------------------------------------------
 
 
-def _require(condition: bool) -> None:
-    if not condition:
-        raise Http404
-
-
-def _denied_is_not_found(view):
-    """A service's PermissionDenied is shown as a missing page, like every other refusal."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise Http404 from None
-
-    return wrapper
 
 
 def _page(items, number) -> tuple[Page, list]:
@@ -174,7 +158,7 @@ def _queue_filters(values: dict, user: User) -> dict:
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(selectors.is_front_door(user))
+    require(selectors.is_front_door(user))
     staff = list(_front_door_staff())
     teams = Team.objects.filter(agency__type__in=COUNCIL_AGENCY_TYPES).order_by("name")
     statuses = [(s.value, s.label) for s in selectors.QUEUE_STATUSES]
@@ -211,10 +195,10 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@_denied_is_not_found
+@denied_is_not_found
 def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(selectors.is_front_door(user))
+    require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
     form = AssignForm(request.POST)
     value = form.cleaned_data["assignee"].strip() if form.is_valid() else "invalid"
@@ -333,17 +317,17 @@ def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def contact_create(request: HttpRequest) -> HttpResponse:
-    _require(selectors.is_front_door(request.user))
+    require(selectors.is_front_door(request.user))
     return _contact_page(request, staff=True)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def partner_referral(request: HttpRequest) -> HttpResponse:
-    _require(request.user.has_role(Role.PARTNER_REFERRER))
+    require(request.user.has_role(Role.PARTNER_REFERRER))
     return _contact_page(request, staff=False)
 
 
@@ -422,10 +406,10 @@ def _hit_rows(hits, choose: MatchChooseForm) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
     user = request.user
-    _require(selectors.is_front_door(user))
+    require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
     child = get_object_or_404(ContactChild.objects.select_related("person"), pk=child_pk, contact=contact)
     given = {"first_name": child.given_first_name, "last_name": child.given_last_name,
@@ -480,10 +464,10 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def information_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(selectors.is_front_door(user))
+    require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
     form = InformationRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -503,10 +487,10 @@ def information_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(selectors.is_front_door(user))
+    require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
     detail = selectors.contact_detail(contact=contact)
     has_decision = detail["current_decision"] is not None
@@ -542,10 +526,10 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(user.has_role(Role.FRONT_DOOR_MANAGER))
+    require(user.has_role(Role.FRONT_DOOR_MANAGER))
     decision = get_object_or_404(Decision.objects.select_related("level", "decided_by", "signoff", "signoff__manager"),
                                  pk=pk)
     contact = selectors.contact_get_for_user(user=user, contact_id=decision.contact_id)
@@ -586,7 +570,7 @@ def _request_rag(info: InformationRequest, now: dt.datetime, calendar: Calendar,
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(user.agency_id is not None)
+    require(user.agency_id is not None)
     show = request.GET.get("show") if request.GET.get("show") in ("open", "answered") else "open"
     requests = selectors.information_requests_for_agency(user=user, include_answered=show == "answered")
     if show == "answered":
@@ -605,7 +589,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     info = selectors.information_request_get_for_agency(user=user, request_id=pk)
@@ -641,7 +625,7 @@ def _named_children(contact: Contact) -> list[str]:
 @login_required
 @require_GET
 def my_referrals(request: HttpRequest) -> HttpResponse:
-    _require(request.user.has_role(Role.PARTNER_REFERRER))
+    require(request.user.has_role(Role.PARTNER_REFERRER))
     page, page_range = _page(selectors.referrals_for_referrer(user=request.user), request.GET.get("page"))
     rows = [{"contact": c, "status": selectors.referral_status_for_referrer(c), "children": _named_children(c)}
             for c in page.object_list]
@@ -651,7 +635,7 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_referral(request: HttpRequest, pk: int) -> HttpResponse:
-    _require(request.user.has_role(Role.PARTNER_REFERRER))
+    require(request.user.has_role(Role.PARTNER_REFERRER))
     contact = selectors.referral_get_for_referrer(user=request.user, contact_id=pk)
     just_sent = request.session.get(REFERRAL_SENT) == contact.pk
     if just_sent:
@@ -667,7 +651,7 @@ def my_referral(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require(request.user.has_role(Role.FRONT_DOOR_MANAGER, Role.MANAGER))
+    require(request.user.has_role(Role.FRONT_DOOR_MANAGER, Role.MANAGER))
     now = timezone.now()
     figures = selectors.dashboard_figures(now=now)
     settings = FrontDoorSettings.current()

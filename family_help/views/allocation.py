@@ -4,17 +4,16 @@ the family's Family Help page, "my families" and the team view.
 Selector -> form -> one service -> redirect. Out of scope is 404, never 403: a service's PermissionDenied
 becomes a 404 too. Every page that shows a child's data writes one read-audit row with every child shown."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.http import denied_is_not_found
 from cases.models import Role, User
 from cases.services import audit_read
 
@@ -22,17 +21,6 @@ from ..forms.allocation import AllocateForm, ChangeLeadForm, TeamFilterForm
 from ..selectors import allocation as sel
 from ..selectors import current_allocation, family_adults, family_case_get_for_user
 from ..services.allocation import allocation_change_lead, allocation_create, allocation_letter_record
-
-
-def _denied_is_not_found(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise Http404 from None
-
-    return wrapper
 
 
 def _errors(form) -> list[tuple[str, str]]:
@@ -61,7 +49,7 @@ def allocations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     work_request = sel.allocation_request_get_for_user(user=user, request_id=pk)
@@ -87,7 +75,7 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family = family_case_get_for_user(user=user, family_case_id=pk)
@@ -140,7 +128,7 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@_denied_is_not_found
+@denied_is_not_found
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     allocation = sel.allocation_get_for_user(user=user, allocation_id=pk)

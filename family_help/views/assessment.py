@@ -6,17 +6,17 @@ child's data writes one read-audit row. The edit page saves as it is typed (asse
 """
 
 import json
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from cases.http import denied_is_not_found, require
 from cases.models import FamilyCase, User
 from cases.services import StaleEdit, audit_read
 
@@ -38,20 +38,6 @@ STALE_MESSAGE = ("Someone else saved this assessment while you were editing it, 
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-def _denied_is_not_found(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise Http404 from None
-
-    return wrapper
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise Http404
 
 
 def family_link(family_case: FamilyCase) -> str | None:
@@ -157,11 +143,11 @@ def _audit(request: HttpRequest, verb: str, assessment: Assessment, sections) ->
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family = family_case_get_for_user(user=user, family_case_id=pk)
-    _require(services.can_write_assessment(user=user, family_case=family))
+    require(services.can_write_assessment(user=user, family_case=family))
     existing = open_assessment(family_case=family)
     if existing is not None:
         messages.info(request, "This family already has an assessment in progress")
@@ -214,11 +200,11 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assessment = assessment_get_for_user(user=user, assessment_id=pk)
-    _require(services.can_write_assessment(user=user, family_case=assessment.family_case))
+    require(services.can_write_assessment(user=user, family_case=assessment.family_case))
     if assessment.status != AssessmentStatus.DRAFT:
         messages.info(request, "This assessment has been submitted, so it can no longer be changed")
         return redirect("family_help:assessment", pk=assessment.pk)
@@ -348,11 +334,11 @@ def _missing_links(assessment: Assessment) -> list[tuple[str, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assessment = assessment_get_for_user(user=user, assessment_id=pk)
-    _require(services.can_write_assessment(user=user, family_case=assessment.family_case))
+    require(services.can_write_assessment(user=user, family_case=assessment.family_case))
     if assessment.status != AssessmentStatus.DRAFT:
         messages.info(request, "This assessment has already been submitted")
         return redirect("family_help:assessment", pk=assessment.pk)
@@ -380,11 +366,11 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def assessment_authorise(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assessment = assessment_get_for_user(user=user, assessment_id=pk)
-    _require(services.can_authorise_assessment(user=user))
+    require(services.can_authorise_assessment(user=user))
     if assessment.status != AssessmentStatus.SUBMITTED:
         messages.info(request, "This assessment is not waiting for authorisation")
         return redirect("family_help:assessment", pk=assessment.pk)

@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases.http import require
 from cases.models import CaseNote, FamilyCase, FamilyCaseMember, Role, User
 from cases.permissions import can_edit_person
 from cases.services import audit_read, case_note_finalise, case_note_save_draft
@@ -25,11 +26,6 @@ from ..selectors import family_case_get_for_user, family_case_scope, family_chil
 from ..services import continuum as services
 from ..services.supervision import supervision_action_done as supervision_action_done_service
 from ..services.supervision import supervision_record
-
-
-def _require(condition: bool) -> None:
-    if not condition:
-        raise Http404
 
 
 def family_url(pk: int) -> str:
@@ -50,7 +46,7 @@ def _after_closure_url() -> str:
 
 def _family_to_change(request: HttpRequest, pk: int) -> FamilyCase:
     family = family_case_get_for_user(user=request.user, family_case_id=pk)
-    _require(sel.can_change_continuum(user=request.user, family_case=family))
+    require(sel.can_change_continuum(user=request.user, family_case=family))
     return family
 
 
@@ -154,7 +150,7 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family = family_case_get_for_user(user=user, family_case_id=pk)
     children = [c for c in family_children(family_case=family, user=user) if can_edit_person(user, c)]
-    _require(bool(children))
+    require(bool(children))
     if request.method == "POST":
         form = FamilyNoteForm(request.POST, children=children)
         if form.is_valid():
@@ -206,7 +202,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
                    target_type="family_help.supervision", reason=f"{len(rows)} practitioners")
         return render(request, "family_help/continuum/supervision_frequency.html", {
             "rows": rows, "overdue_only": overdue_only, "overdue_count": sum(1 for r in rows if r.overdue)})
-    _require(user.has_role(Role.FHLP))
+    require(user.has_role(Role.FHLP))
     return _practitioner_page(request, user)
 
 
@@ -214,9 +210,9 @@ def supervision(request: HttpRequest) -> HttpResponse:
 @require_GET
 def supervision_practitioner(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    _require(sel.is_manager(user) or user.pk == pk)
+    require(sel.is_manager(user) or user.pk == pk)
     practitioner = sel.practitioners().filter(pk=pk).first()
-    _require(practitioner is not None)
+    require(practitioner is not None)
     return _practitioner_page(request, practitioner)
 
 
@@ -236,7 +232,7 @@ def _practitioner_page(request: HttpRequest, practitioner: User) -> HttpResponse
 @require_http_methods(["GET", "POST"])
 def supervision_add(request: HttpRequest) -> HttpResponse:
     user = request.user
-    _require(sel.is_manager(user))
+    require(sel.is_manager(user))
     options = {"practitioners": sel.practitioners().exclude(pk=user.pk).order_by("full_name"),
                "families": sel.supervisable_families(), "supervisor": user}
     if request.method == "POST":
@@ -279,7 +275,7 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def supervision_action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     record = sel.supervision_get_for_user(user=request.user, supervision_id=pk)
     action = record.actions.filter(pk=action_pk).first()
-    _require(action is not None)
+    require(action is not None)
     try:
         supervision_action_done_service(action=action, actor=request.user)
     except PermissionDenied:

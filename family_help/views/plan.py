@@ -8,17 +8,17 @@ child's data writes one read-audit row; a stale save is refused with what change
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.http import denied_is_not_found, require
 from cases.models import FamilyCase, User
 from cases.services import StaleEdit, audit_read
 
@@ -47,20 +47,6 @@ PLAN_FIELD_LABELS = {"worries": "What we are worried about", "working_well": "Wh
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-def _require(condition: bool) -> None:
-    if not condition:
-        raise Http404
-
-
-def _denied_is_not_found(view):
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied:
-            raise Http404 from None
-
-    return wrapper
 
 
 def _family_url(family_case: FamilyCase) -> str | None:
@@ -85,9 +71,9 @@ def _audit(request: HttpRequest, verb: str, family_case: FamilyCase, target=None
 def _family_and_plan(request: HttpRequest, pk: int, *, edit: bool = False) -> tuple[FamilyCase, Plan]:
     family_case = family_case_get_for_user(user=request.user, family_case_id=pk)
     plan = sel.plan_for_family(family_case=family_case)
-    _require(plan is not None)
+    require(plan is not None)
     if edit:
-        _require(sel.plan_can_edit(user=request.user, family_case=family_case))
+        require(sel.plan_can_edit(user=request.user, family_case=family_case))
     return family_case, plan
 
 
@@ -217,11 +203,11 @@ def _chart_columns(outcome_rows: list[dict]) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
-    _require(sel.plan_can_edit(user=user, family_case=family_case))
+    require(sel.plan_can_edit(user=user, family_case=family_case))
     if sel.plan_for_family(family_case=family_case) is not None:
         messages.info(request, "This family already has a plan")
         return redirect("family_help:plan", pk=family_case.pk)
@@ -259,7 +245,7 @@ def _plan_conflict(saved: Plan, form: PlanEditForm) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -296,7 +282,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -320,7 +306,7 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -378,7 +364,7 @@ def _action_conflict(saved: Action, entered: dict) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -401,7 +387,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -438,13 +424,13 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """The action's owner records its status and progress (the plan's editors may too)."""
     user = request.user
     family_case, plan = _family_and_plan(request, pk)
     action = sel.action_get(plan=plan, action_id=action_pk)
-    _require(sel.action_can_update(user=user, action=action))
+    require(sel.action_can_update(user=user, action=action))
     conflict = None
     if request.method == "POST":
         form = ActionProgressForm(request.POST)
@@ -491,11 +477,11 @@ def taf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
-    _require(sel.plan_can_edit(user=user, family_case=family_case))
+    require(sel.plan_can_edit(user=user, family_case=family_case))
     if request.method == "POST":
         form = TafAddForm(request.POST)
         if form.is_valid():
@@ -523,11 +509,11 @@ def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     user = request.user
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
-    _require(sel.plan_can_edit(user=user, family_case=family_case))
+    require(sel.plan_can_edit(user=user, family_case=family_case))
     member = sel.taf_member_get(family_case=family_case, member_id=member_pk)
     if request.method == "POST":
         form = TafRemoveForm(request.POST)
@@ -551,7 +537,7 @@ def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@_denied_is_not_found
+@denied_is_not_found
 def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
