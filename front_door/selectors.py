@@ -210,20 +210,25 @@ def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
     month_start = today.replace(day=1)
     quarter_start = today.replace(month=3 * ((today.month - 1) // 3) + 1, day=1)
 
-    counts = Contact.objects.aggregate(
+    # One pass over the contacts received since the earliest of the periods (served by the received_at index),
+    # never over the whole history: the counts for today and this week, and for each period the contacts whose
+    # decision is now due and how many of those were decided in time.
+    starts = {"week": _london_midnight(week_start), "month": _london_midnight(month_start),
+              "quarter": _london_midnight(quarter_start)}
+    due_now = Q(decision_due_at__lte=now)
+    on_time = due_now & Q(decided_at__isnull=False, decided_at__lte=F("decision_due_at"))
+    counts = Contact.objects.filter(received_at__gte=min(starts.values())).aggregate(
         today=Count("id", filter=Q(received_at__gte=_london_midnight(today))),
-        week=Count("id", filter=Q(received_at__gte=_london_midnight(week_start))),
+        week=Count("id", filter=Q(received_at__gte=starts["week"])),
+        **{f"{period}_due": Count("id", filter=Q(received_at__gte=start) & due_now)
+           for period, start in starts.items()},
+        **{f"{period}_on_time": Count("id", filter=Q(received_at__gte=start) & on_time)
+           for period, start in starts.items()},
     )
 
-    def timeliness(start: dt.date) -> dict:
-        # Contacts received in the period whose decision is now due: decided in time, late, or still open.
-        due = Contact.objects.filter(received_at__gte=_london_midnight(start), decision_due_at__lte=now)
-        figures = due.aggregate(
-            due=Count("id"),
-            on_time=Count("id", filter=Q(decided_at__isnull=False, decided_at__lte=F("decision_due_at"))),
-        )
-        figures["percent"] = round(100 * figures["on_time"] / figures["due"], 1) if figures["due"] else None
-        return figures
+    def timeliness(period: str) -> dict:
+        due, in_time = counts[f"{period}_due"], counts[f"{period}_on_time"]
+        return {"due": due, "on_time": in_time, "percent": round(100 * in_time / due, 1) if due else None}
 
     overdue = list(Contact.objects.exclude(status=ContactStatus.DECIDED).filter(decision_due_at__lte=now)
                    .select_related("assigned_to").order_by("decision_due_at")[:50])
@@ -232,7 +237,6 @@ def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
                      .order_by("-open", "agency__name"))
     return {
         "contacts_today": counts["today"], "contacts_week": counts["week"],
-        "timeliness": {"week": timeliness(week_start), "month": timeliness(month_start),
-                       "quarter": timeliness(quarter_start)},
+        "timeliness": {period: timeliness(period) for period in starts},
         "overdue": overdue, "requests_by_agency": by_agency,
     }

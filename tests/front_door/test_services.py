@@ -188,3 +188,38 @@ def test_breach_is_recorded_on_the_contact(triage_officer, fd_manager, new_conta
     deadline_sweep(now=contact.decision_due_at + dt.timedelta(minutes=1))
     contact.refresh_from_db()
     assert contact.breached is True
+
+
+def test_dashboard_timeliness_counts_each_period_from_its_own_start_and_ignores_older_history(triage_officer,
+                                                                                             new_contact):
+    from front_door.selectors import dashboard_figures
+
+    london = timezone.get_default_timezone()
+
+    def contact(received: dt.datetime, decided_after: dt.timedelta | None = None, *, late: bool = False):
+        made = new_contact(triage_officer, received_at=received)
+        if late:
+            Contact.objects.filter(pk=made.pk).update(status=ContactStatus.DECIDED,
+                                                      decided_at=made.decision_due_at + dt.timedelta(hours=1))
+        elif decided_after is not None:
+            Contact.objects.filter(pk=made.pk).update(status=ContactStatus.DECIDED,
+                                                      decided_at=made.received_at + decided_after)
+        return made
+
+    # Wednesday 25 November 2026, 15:00: the week began on Monday 23rd, the month on 1 November, the quarter
+    # on 1 October.
+    now = dt.datetime(2026, 11, 25, 15, 0, tzinfo=london)
+    contact(dt.datetime(2026, 9, 30, 10, 0, tzinfo=london), late=True)  # last quarter: in no figure
+    contact(dt.datetime(2026, 10, 5, 10, 0, tzinfo=london), dt.timedelta(hours=1))  # quarter: on time
+    contact(dt.datetime(2026, 11, 3, 10, 0, tzinfo=london), late=True)  # month and quarter: late
+    contact(dt.datetime(2026, 11, 23, 10, 0, tzinfo=london))  # this week: still open, overdue since Tuesday 10:00
+    contact(dt.datetime(2026, 11, 23, 11, 0, tzinfo=london), dt.timedelta(hours=1))  # this week: on time
+    contact(dt.datetime(2026, 11, 25, 14, 0, tzinfo=london))  # today: not due until tomorrow
+
+    figures = dashboard_figures(now=now)
+
+    assert (figures["contacts_today"], figures["contacts_week"]) == (1, 3)
+    assert figures["timeliness"]["week"] == {"due": 2, "on_time": 1, "percent": 50.0}
+    assert figures["timeliness"]["month"] == {"due": 3, "on_time": 1, "percent": 33.3}
+    assert figures["timeliness"]["quarter"] == {"due": 4, "on_time": 2, "percent": 50.0}
+    assert [c.received_at.date() for c in figures["overdue"]] == [dt.date(2026, 11, 23)]
