@@ -166,7 +166,6 @@ DUPLICATE_RESTRICTED_TEXT = "A restricted record also matches. Ask the front doo
 # --- small helpers -------------------------------------------------------------------------------
 
 
-
 def _may_use_records(user: User) -> bool:
     # A partner referrer or administrator never sees a child's record, and neither does a user with no role.
     return not (user.roles <= policy.NEVER)

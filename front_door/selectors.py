@@ -217,14 +217,12 @@ def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
               "quarter": _london_midnight(quarter_start)}
     due_now = Q(decision_due_at__lte=now)
     on_time = due_now & Q(decided_at__isnull=False, decided_at__lte=F("decision_due_at"))
-    counts = Contact.objects.filter(received_at__gte=min(starts.values())).aggregate(
-        today=Count("id", filter=Q(received_at__gte=_london_midnight(today))),
-        week=Count("id", filter=Q(received_at__gte=starts["week"])),
-        **{f"{period}_due": Count("id", filter=Q(received_at__gte=start) & due_now)
-           for period, start in starts.items()},
-        **{f"{period}_on_time": Count("id", filter=Q(received_at__gte=start) & on_time)
-           for period, start in starts.items()},
-    )
+    aggregates = {"today": Count("id", filter=Q(received_at__gte=_london_midnight(today))),
+                  "week": Count("id", filter=Q(received_at__gte=starts["week"]))}
+    for period, start in starts.items():
+        aggregates[f"{period}_due"] = Count("id", filter=Q(received_at__gte=start) & due_now)
+        aggregates[f"{period}_on_time"] = Count("id", filter=Q(received_at__gte=start) & on_time)
+    counts = Contact.objects.filter(received_at__gte=min(starts.values())).aggregate(**aggregates)
 
     def timeliness(period: str) -> dict:
         due, in_time = counts[f"{period}_due"], counts[f"{period}_on_time"]

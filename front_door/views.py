@@ -70,8 +70,6 @@ _CHILD_ERROR = re.compile(r"^Child (\d+): (.*)$", re.DOTALL)
 # --- small helpers -------------------------------------------------------------------------------------------
 
 
-
-
 def _page(items, number) -> tuple[Page, list]:
     page = Paginator(items, PAGE_SIZE).get_page(number)
     page_range = [n if isinstance(n, int) else None

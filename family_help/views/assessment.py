@@ -38,8 +38,6 @@ STALE_MESSAGE = ("Someone else saved this assessment while you were editing it, 
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
-
-
 def family_link(family_case: FamilyCase) -> str | None:
     """The family's Family Help page (built by the allocation area), when it exists."""
     try:

@@ -47,8 +47,6 @@ PLAN_FIELD_LABELS = {"worries": "What we are worried about", "working_well": "Wh
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-
-
 def _family_url(family_case: FamilyCase) -> str | None:
     """The family's Family Help page (another area's), when it is there to link to."""
     try:
