@@ -2,13 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from cases import views as case_views
+from cases.views import home as case_views
+
+from .health import healthz
 
 urlpatterns = [
     path("", case_views.home, name="home"),
     path("accounts/login/", case_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", case_views.SignOutView.as_view(), name="logout"),
-    path("healthz", case_views.healthz, name="healthz"),
+    path("healthz", healthz, name="healthz"),
     path("cases/", include("cases.urls")),
     path("front-door/", include("front_door.urls")),
     path("family-help/", include("family_help.urls")),

@@ -2,14 +2,16 @@
 
 from django.urls import path
 
-from . import views
+from .chronology import PersonChronologyApi
+from .people import PersonCollectionApi, PersonDuplicatesApi, PersonResourceApi, PersonSearchApi
+from .relationships import PersonRelationshipsApi
 
 app_name = "api"
 urlpatterns: list = [
-    path("people/", views.PersonCollectionApi.as_view(), name="person_list"),
-    path("people/search/", views.PersonSearchApi.as_view(), name="person_search"),
-    path("people/duplicates/", views.PersonDuplicatesApi.as_view(), name="person_duplicates"),
-    path("people/<int:pk>/", views.PersonResourceApi.as_view(), name="person_detail"),
-    path("people/<int:pk>/relationships/", views.PersonRelationshipsApi.as_view(), name="person_relationships"),
-    path("people/<int:pk>/chronology/", views.PersonChronologyApi.as_view(), name="person_chronology"),
+    path("people/", PersonCollectionApi.as_view(), name="person_list"),
+    path("people/search/", PersonSearchApi.as_view(), name="person_search"),
+    path("people/duplicates/", PersonDuplicatesApi.as_view(), name="person_duplicates"),
+    path("people/<int:pk>/", PersonResourceApi.as_view(), name="person_detail"),
+    path("people/<int:pk>/relationships/", PersonRelationshipsApi.as_view(), name="person_relationships"),
+    path("people/<int:pk>/chronology/", PersonChronologyApi.as_view(), name="person_chronology"),
 ]

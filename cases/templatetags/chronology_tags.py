@@ -1,4 +1,4 @@
-"""{% chronology_rows entries %}: the rows of includes/chronology_table.html (from views._rows_for_table)."""
+"""{% chronology_rows entries %}: the rows of includes/chronology_table.html (cases.views.chronology)."""
 
 from types import SimpleNamespace
 

@@ -1,50 +1,23 @@
-"""Reads of the shared record, always scoped to what the user may see."""
+"""Finding people: fuzzy name, date of birth, NHS number and postcode search, and likely duplicates."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity
-from django.db.models import BooleanField, ExpressionWrapper, Func, Max, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, Func, Q, QuerySet, Value
 from django.db.models.functions import Greatest
-from django.shortcuts import get_object_or_404
 
-from . import validators
-from .models import (
-    RELATIONSHIP_INVERSE,
+from .. import validators
+from ..models import (
     Address,
-    AuditEvent,
-    ChronologyEntry,
-    Episode,
-    EpisodeLead,
-    EpisodeLevel,
-    Involvement,
     Person,
     PersonName,
-    Relationship,
     User,
-    WorkerHeartbeat,
 )
-from .permissions import person_scope
-
-
-def worker_heartbeat_latest() -> datetime | None:
-    """When any worker last ran the heartbeat task, or None if never."""
-    return WorkerHeartbeat.objects.aggregate(latest=Max("last_seen"))["latest"]
-
-
-# --- people --------------------------------------------------------------------------------------------
+from ..permissions import person_scope
 
 LIKELY_DUPLICATE_SCORE = 0.6
 _CANDIDATE_LIMIT = 200
-
-
-def person_get_for_user(*, user: User, person_id: int) -> Person:
-    """The person if this user may see them; 404 whether missing, merged away or out of scope."""
-    return get_object_or_404(person_scope(user), pk=person_id)
-
-
-def person_list_for_user(*, user: User) -> QuerySet[Person]:
-    return person_scope(user).order_by("last_name", "first_name", "id")
 
 
 @dataclass
@@ -232,73 +205,3 @@ def person_find_duplicates(*, user: User, data: dict, exclude_id: int | None = N
     hits = person_search(user=user, criteria=criteria, limit=10)
     return [h for h in hits if (h.person is None or h.person.pk != exclude_id) and
             (h.person is None or h.score >= LIKELY_DUPLICATE_SCORE)]
-
-
-# --- the child's record --------------------------------------------------------------------------------
-
-
-def person_record(*, person: Person) -> dict:
-    """Everything the child record page shows, in a fixed number of queries."""
-    relationships = list(
-        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
-        .select_related("from_person", "to_person").order_by("type", "id")
-    )
-    episodes = list(Episode.objects.filter(person=person).prefetch_related(
-        Prefetch("levels", queryset=_levels_qs()), Prefetch("leads", queryset=_leads_qs())).order_by("-opened_on"))
-    involvements = list(Involvement.objects.filter(person=person).select_related("user", "team", "agency")
-                        .order_by("end_date", "-start_date"))
-    return {
-        "addresses": list(person.addresses.all()),
-        "other_names": list(person.other_names.all()),
-        "relationships": relationships,
-        "episodes": episodes,
-        "current_episode": next((e for e in episodes if e.closed_on is None), None),
-        "involvements": involvements,
-    }
-
-
-def _levels_qs():
-    return EpisodeLevel.objects.select_related("level", "changed_by").order_by("started_at")
-
-
-def _leads_qs():
-    return EpisodeLead.objects.select_related("user", "user__agency").order_by("started_at")
-
-
-def family_network(*, person: Person) -> list[dict]:
-    """The people around a child, each with how they relate to the child (read from the child's side)."""
-    network = []
-    for rel in Relationship.objects.filter(Q(from_person=person) | Q(to_person=person)).select_related(
-            "from_person", "to_person"):
-        if rel.to_person_id == person.pk:
-            other, label = rel.from_person, rel.get_type_display()
-        else:
-            other, label = rel.to_person, RELATIONSHIP_INVERSE[rel.type]
-        network.append({"person": other, "relationship": label, "parental_responsibility":
-                        rel.parental_responsibility and rel.to_person_id == person.pk,
-                        "current": rel.end_date is None, "relationship_id": rel.pk})
-    network.sort(key=lambda n: (not n["current"], n["relationship"], n["person"].last_name))
-    return network
-
-
-def chronology_for_person(*, person: Person, strand: str = "", significant_only: bool = False,
-                          date_from: date | None = None, date_to: date | None = None) -> QuerySet[ChronologyEntry]:
-    # Only what a chronology shows: its rows are the longest list on a child's record.
-    qs = ChronologyEntry.objects.filter(person=person).select_related("author", "source_agency").only(
-        "occurred_at", "strand", "kind", "summary", "significant", "link", "target_type", "target_id", "person_id",
-        "author__full_name", "source_agency__name")
-    if strand:
-        qs = qs.filter(strand=strand)
-    if significant_only:
-        qs = qs.filter(significant=True)
-    if date_from:
-        qs = qs.filter(occurred_at__date__gte=date_from)
-    if date_to:
-        qs = qs.filter(occurred_at__date__lte=date_to)
-    return qs.order_by("-occurred_at", "-id")
-
-
-def person_access_log(*, person: Person) -> QuerySet:
-    """Who has looked at (or changed) this person's record, newest first: for privacy officers."""
-    return AuditEvent.objects.filter(child_ids__contains=[person.pk]).order_by("-occurred_at", "-id")
-

@@ -1,0 +1,103 @@
+"""What the people API's views share: the permission, responses, read-audit and version headers."""
+
+import re
+
+from django.urls import reverse
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import status
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases import policy, selectors, services
+from cases.models import Person, User
+from cases.permissions import can_edit_person
+
+from .serializers import (
+    FIELD_ERRORS_SCHEMA,
+    DetailOutputSerializer,
+    PersonDetailOutputSerializer,
+)
+
+TAGS = ["people"]
+_BAD_REQUEST = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
+_FORBIDDEN = OpenApiResponse(DetailOutputSerializer, description="Not signed in (or not allowed to do this).")
+_NOT_FOUND = OpenApiResponse(DetailOutputSerializer, description="No such person, or not one you may see.")
+
+
+class MaySeePeople(BasePermission):
+    """Partner referrers and administrators never see a child's record (policy.NEVER): every people
+    endpoint is 404 for them, as if it did not exist, rather than a 403 that confirms it does."""
+
+    def has_permission(self, request: Request, view: APIView) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if user.roles <= policy.NEVER:
+            raise NotFound
+        return True
+
+
+class PeopleApi(APIView):
+    permission_classes = [IsAuthenticated, MaySeePeople]
+    parser_classes = [JSONParser]
+
+
+# --- helpers -----------------------------------------------------------------------------------------
+
+
+def _audit_read(request: Request, verb: str, child_ids, *, target: Person | None = None, reason: str = "") -> None:
+    """One read-audit row per response that shows a person's data: called after the body is built and
+    before it is returned, so a failed insert means nothing is shown."""
+    services.audit_read(actor=request.user, verb=verb, child_ids=child_ids, target=target, reason=reason)
+
+
+def _etag(version: int) -> str:
+    return f'"{version}"'
+
+
+def _person_url(request: Request, person: Person) -> str:
+    return request.build_absolute_uri(reverse("api:person_detail", args=[person.pk]))
+
+
+def _detail_response(request: Request, person: Person, *, reason: str = "",
+                     status_code: int = status.HTTP_200_OK) -> Response:
+    record = selectors.person_record(person=person)
+    context = {"request": request, "record": record, "can_edit": can_edit_person(request.user, person)}
+    data = PersonDetailOutputSerializer(person, context=context).data
+    _audit_read(request, "person.viewed", [person.pk], target=person, reason=reason)
+    response = Response(data, status=status_code)
+    response["ETag"] = _etag(person.version)
+    return response
+
+
+def _person_edit_get(user: User, person_id: int) -> Person:
+    """A person this user may change: 404 (never 403) when they may not, like a person out of scope."""
+    person = selectors.person_get_for_user(user=user, person_id=person_id)
+    if not can_edit_person(user, person):
+        raise NotFound
+    return person
+
+
+_ENTITY_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,10})"?$')
+
+
+def _if_match_versions(header: str) -> set[int | None] | None:
+    """The versions an If-Match header names (None for a tag that is not one of ours), or None when it
+    names none at all ("" or "*": "whatever the record is now" is not a version someone edited)."""
+    tags = [t.strip() for t in header.split(",") if t.strip() and t.strip() != "*"]
+    if not tags:
+        return None
+    return {int(m.group(1)) if (m := _ENTITY_TAG.match(t)) else None for t in tags}
+
+
+def _stale(current_version: int) -> Response:
+    response = Response({"detail": "Someone else changed this record after the version you edited. Your changes "
+                                   "have not been saved: get the record again, check their changes, then make "
+                                   "yours again.", "current_version": current_version},
+                        status=status.HTTP_412_PRECONDITION_FAILED)
+    response["ETag"] = _etag(current_version)
+    return response

@@ -1,0 +1,116 @@
+"""The shared record's models, a module per concept; everything is re-exported here, so strands and
+migrations keep writing `cases.models.Person`."""
+
+from .audit import (
+    AuditEvent,
+)
+from .base import (
+    TimeStampedModel,
+)
+from .deadlines import (
+    ClosureDay,
+    Deadline,
+)
+from .episodes import (
+    ACCESS_GRANTING_ROLES,
+    CensusMeaning,
+    Episode,
+    EpisodeLead,
+    EpisodeLevel,
+    FamilyCase,
+    FamilyCaseMember,
+    Involvement,
+    InvolvementRole,
+    LeadKind,
+    NeedLevel,
+    Strand,
+)
+from .merge import (
+    PersonMerge,
+)
+from .notes import (
+    CaseNote,
+    CaseNoteCorrection,
+    ChronologyEntry,
+    VisibilityTag,
+)
+from .notifications import (
+    Notification,
+)
+from .organisation import (
+    Agency,
+    AgencyType,
+    Qualification,
+    Role,
+    Team,
+    User,
+    UserManager,
+)
+from .people import (
+    RELATIONSHIP_INVERSE,
+    Address,
+    Household,
+    HouseholdMember,
+    Person,
+    PersonGroupObjectPermission,
+    PersonName,
+    PersonUserObjectPermission,
+    Relationship,
+    RelationshipType,
+    RestrictedAccess,
+    RestrictionReason,
+    Sex,
+)
+from .system import (
+    WorkerHeartbeat,
+)
+from .work_requests import (
+    WorkRequest,
+)
+
+__all__ = [
+    "ACCESS_GRANTING_ROLES",
+    "Address",
+    "Agency",
+    "AgencyType",
+    "AuditEvent",
+    "CaseNote",
+    "CaseNoteCorrection",
+    "CensusMeaning",
+    "ChronologyEntry",
+    "ClosureDay",
+    "Deadline",
+    "Episode",
+    "EpisodeLead",
+    "EpisodeLevel",
+    "FamilyCase",
+    "FamilyCaseMember",
+    "Household",
+    "HouseholdMember",
+    "Involvement",
+    "InvolvementRole",
+    "LeadKind",
+    "NeedLevel",
+    "Notification",
+    "Person",
+    "PersonGroupObjectPermission",
+    "PersonMerge",
+    "PersonName",
+    "PersonUserObjectPermission",
+    "Qualification",
+    "RELATIONSHIP_INVERSE",
+    "Relationship",
+    "RelationshipType",
+    "RestrictedAccess",
+    "RestrictionReason",
+    "Role",
+    "Sex",
+    "Strand",
+    "Team",
+    "TimeStampedModel",
+    "User",
+    "UserManager",
+    "VisibilityTag",
+    "WorkRequest",
+    "WorkerHeartbeat",
+]

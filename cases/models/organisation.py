@@ -1,0 +1,154 @@
+"""Agencies, teams and users, and the roles users hold."""
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from .base import TimeStampedModel
+
+
+class AgencyType(models.TextChoices):
+    COUNCIL_SOCIAL_CARE = "council_social_care", "Council children's social care"
+    COUNCIL_EARLY_HELP = "council_early_help", "Council early help"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    HOUSING = "housing", "Housing"
+    PROBATION = "probation", "Probation"
+    ADULT_SERVICES = "adult_services", "Adult services"
+    VOLUNTARY_SECTOR = "voluntary_sector", "Voluntary and community sector"
+
+
+class Agency(TimeStampedModel):
+    """An organisation whose practitioners use the system: the council's own services or a partner."""
+
+    Type = AgencyType
+    name = models.CharField(max_length=200, unique=True)
+    type = models.CharField(max_length=32, choices=AgencyType.choices)
+    # ODS code for health, DfE URN for schools, force code for police: optional, for exports.
+    code = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+        ordering = ["name"]
+        constraints = [models.CheckConstraint(condition=Q(type__in=AgencyType.values), name="agency_type_valid")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_council(self) -> bool:
+        return self.type in {AgencyType.COUNCIL_SOCIAL_CARE, AgencyType.COUNCIL_EARLY_HELP}
+
+
+class Team(TimeStampedModel):
+    """A working group hosted by one agency; its members may come from several (a MACPT does)."""
+
+    name = models.CharField(max_length=200)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="teams")
+    multi_agency = models.BooleanField(default=False, help_text="Members come from several agencies (a MACPT).")
+    # Object permissions granted to a team are held by this group; team_member_add/remove keep the
+    # user's membership of both in step (cases.services).
+    group = models.OneToOneField("auth.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="team")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["agency", "name"], name="team_unique_name_per_agency")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups with these names; the data migration creates them everywhere."""
+
+    TRIAGE_OFFICER = "triage_officer", "Triage officer"
+    FRONT_DOOR_MANAGER = "front_door_manager", "Front door manager"
+    FHLP = "fhlp", "Family Help Lead Practitioner"
+    LCPP = "lcpp", "Lead Child Protection Practitioner"
+    MACPT_MEMBER = "macpt_member", "MACPT member"
+    FGDM_FACILITATOR = "fgdm_facilitator", "FGDM facilitator"
+    PARTNER_REFERRER = "partner_referrer", "Partner referrer"
+    # A partner agency's practitioner (school, health, housing, voluntary sector) who works with the
+    # families they are involved with, e.g. in a team around the family: sees those children only.
+    PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
+    MANAGER = "manager", "Manager"
+    PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
+    ADMIN = "admin", "Administrator"
+
+
+class Qualification(models.TextChoices):
+    """The DfE quarterly return counts FHLPs by this."""
+
+    SOCIAL_WORKER = "social_worker", "Registered social worker"
+    ALTERNATIVELY_QUALIFIED = "alternatively_qualified", "Alternatively qualified practitioner"
+    NOT_APPLICABLE = "", "Not applicable"
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **extra) -> "User":
+        if not email:
+            raise ValueError("A user needs an email address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        if "agency" not in extra and "agency_id" not in extra:
+            extra["agency"] = Agency.objects.filter(type=AgencyType.COUNCIL_SOCIAL_CARE).first()
+        return self._create(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A practitioner: signs in with an email address, belongs to one agency and one or more teams."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="users", null=True)
+    teams = models.ManyToManyField(Team, related_name="members", blank=True)
+    qualification = models.CharField(max_length=32, choices=Qualification.choices, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the Django admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    def has_role(self, *roles: str) -> bool:
+        """True when the user is in any of the named role groups (cached per instance)."""
+        if not hasattr(self, "_role_cache"):
+            self._role_cache = set(self.groups.values_list("name", flat=True))
+        return bool(self._role_cache.intersection(roles))
+
+    @property
+    def roles(self) -> set[str]:
+        self.has_role()
+        return self._role_cache

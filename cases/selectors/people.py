@@ -1,0 +1,69 @@
+"""People as a user may see them: one person, a list, the record's facts and the family network."""
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from ..models import (
+    RELATIONSHIP_INVERSE,
+    Episode,
+    EpisodeLead,
+    EpisodeLevel,
+    Involvement,
+    Person,
+    Relationship,
+    User,
+)
+from ..permissions import person_scope
+
+
+def person_get_for_user(*, user: User, person_id: int) -> Person:
+    """The person if this user may see them; 404 whether missing, merged away or out of scope."""
+    return get_object_or_404(person_scope(user), pk=person_id)
+
+
+def person_list_for_user(*, user: User) -> QuerySet[Person]:
+    return person_scope(user).order_by("last_name", "first_name", "id")
+
+
+def person_record(*, person: Person) -> dict:
+    """Everything the child record page shows, in a fixed number of queries."""
+    relationships = list(
+        Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
+        .select_related("from_person", "to_person").order_by("type", "id")
+    )
+    episodes = list(Episode.objects.filter(person=person).prefetch_related(
+        Prefetch("levels", queryset=_levels_qs()), Prefetch("leads", queryset=_leads_qs())).order_by("-opened_on"))
+    involvements = list(Involvement.objects.filter(person=person).select_related("user", "team", "agency")
+                        .order_by("end_date", "-start_date"))
+    return {
+        "addresses": list(person.addresses.all()),
+        "other_names": list(person.other_names.all()),
+        "relationships": relationships,
+        "episodes": episodes,
+        "current_episode": next((e for e in episodes if e.closed_on is None), None),
+        "involvements": involvements,
+    }
+
+
+def _levels_qs():
+    return EpisodeLevel.objects.select_related("level", "changed_by").order_by("started_at")
+
+
+def _leads_qs():
+    return EpisodeLead.objects.select_related("user", "user__agency").order_by("started_at")
+
+
+def family_network(*, person: Person) -> list[dict]:
+    """The people around a child, each with how they relate to the child (read from the child's side)."""
+    network = []
+    for rel in Relationship.objects.filter(Q(from_person=person) | Q(to_person=person)).select_related(
+            "from_person", "to_person"):
+        if rel.to_person_id == person.pk:
+            other, label = rel.from_person, rel.get_type_display()
+        else:
+            other, label = rel.to_person, RELATIONSHIP_INVERSE[rel.type]
+        network.append({"person": other, "relationship": label, "parental_responsibility":
+                        rel.parental_responsibility and rel.to_person_id == person.pk,
+                        "current": rel.end_date is None, "relationship_id": rel.pk})
+    network.sort(key=lambda n: (not n["current"], n["relationship"], n["person"].last_name))
+    return network

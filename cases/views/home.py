@@ -1,0 +1,70 @@
+"""Sign in, sign out and the home page."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ..forms import (
+    SignInForm,
+)
+from ..models import (
+    AuditEvent,
+    Role,
+)
+from ..services import audit_record
+
+logger = logging.getLogger(__name__)
+
+
+class SignInView(auth_views.LoginView):
+    """GOV.UK sign-in. Every attempt, good or bad, leaves an audit row."""
+
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: SignInForm) -> HttpResponse:
+        with transaction.atomic():
+            response = super().form_valid(form)
+            audit_record(actor=form.get_user(), verb="auth.sign_in", kind=AuditEvent.Kind.AUTH)
+        return response
+
+    def form_invalid(self, form: SignInForm) -> HttpResponse:
+        if form.is_bound and not (form.has_error("username") or form.has_error("password")):
+            audit_record(
+                actor=None,
+                verb="auth.sign_in_failed",
+                kind=AuditEvent.Kind.AUTH,
+                after={"email": form.data.get("username", "")[:254]},
+            )
+        return super().form_invalid(form)
+
+
+class SignOutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        was_signed_in = request.user.is_authenticated
+        if was_signed_in:
+            audit_record(actor=request.user, verb="auth.sign_out", kind=AuditEvent.Kind.AUTH)
+        response = super().post(request, *args, **kwargs)
+        if was_signed_in:
+            messages.success(request, "You have signed out.")
+        return response
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    labels = dict(Role.choices)
+    return render(
+        request,
+        "home.html",
+        {
+            "teams": user.teams.all(),
+            "role_labels": sorted(labels[r] for r in user.roles if r in labels),
+        },
+    )
