@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.utils import timezone
 
-from .demo_data import BACKGROUNDS, POSTCODE_DISTRICTS, STREETS
+from .demo.names import BACKGROUNDS, POSTCODE_DISTRICTS, STREETS
 
 
 @dataclass(frozen=True)

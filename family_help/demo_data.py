@@ -2,7 +2,7 @@
 the audit trail, chronology, notifications and access are the real thing.
 
 The shared record's demo families already have their lead practitioners on their episodes
-(cases/demo_data.py); here each of those families gets its Family Help allocation (from an allocation
+(cases/demo/); here each of those families gets its Family Help allocation (from an allocation
 request, as a manager would make it), and a few are taken further, so every page has something to show:
 
 - Pearson (Robin Helper, voluntary sector): an assessment in draft, the children's words already typed;
@@ -22,6 +22,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from cases.demo import FHLP_SW, FHLP_VCS, HEALTH, MANAGER
 from cases.models import EpisodeLead, FamilyCase, LeadKind, User, WorkRequest
 from cases.services import work_request_create
 
@@ -31,11 +32,6 @@ from .services.allocation import allocation_create
 from .services.assessment import assessment_authorise, assessment_save_draft, assessment_start, assessment_submit
 from .services.plan import action_add, outcome_add, plan_start, review_add, taf_add
 from .services.supervision import supervision_record
-
-MANAGER = "manager@demo.test"
-FHLP_VCS = "fhlp@demo.test"
-FHLP_SW = "sw.fhlp@demo.test"
-HEALTH = "health@demo.test"
 
 VOICES = [
     "I like it when Mum reads to us. I don't like it when there's shouting at night.",

@@ -8,7 +8,7 @@ help open episodes and Family Help allocation requests; a strategy discussion go
 referrals made through the partner route, so the school DSLs see their outcomes; contacts due within a
 few working hours (amber) and contacts two and three working days old (overdue, red).
 
-Children are demo records picked by their stable names (cases.demo_data draws names from a fixed seed)
+Children are demo records picked by their stable names (cases.demo draws names from a fixed seed)
 where they exist; partners describe children by name only, and triage then matches them to the records.
 
 Idempotent: each contact carries the idempotency key "demo-<n>" of its recorder, so a second run finds every
@@ -23,6 +23,10 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from cases.demo import FD_MANAGER as MANAGER
+from cases.demo import HEALTH, POLICE, TRIAGE
+from cases.demo import OTHER_SCHOOL_DSL as OTHER_SCHOOL
+from cases.demo import SCHOOL_DSL as SCHOOL
 from cases.models import NeedLevel, Person, User
 from cases.workdays import LONDON, Calendar
 
@@ -30,9 +34,6 @@ from . import services
 from .models import Contact, ContactStatus, Outcome
 
 KEY_PREFIX = "demo-"
-TRIAGE, MANAGER = "triage@demo.test", "frontdoor.manager@demo.test"
-SCHOOL, OTHER_SCHOOL = "school.dsl@demo.test", "other.school.dsl@demo.test"
-POLICE, HEALTH = "police@demo.test", "health@demo.test"
 LEVEL_FOR = {Outcome.CHILD_IN_NEED: "child_in_need", Outcome.EARLY_HELP: "targeted_early_help",
              Outcome.STRATEGY_DISCUSSION: "child_protection", Outcome.NO_FURTHER_ACTION: "universal"}
 

@@ -14,9 +14,9 @@ from django.db.models import Count, F, Max, Min, Q
 from django.utils import timezone
 from nhs_number import is_valid as nhs_is_valid
 
-from cases import demo_data
+from cases import demo
 from cases.codes import valid_codes
-from cases.management.commands.seed_demo import TEAMS, USERS
+from cases.demo import TEAMS, USERS
 from cases.models import (
     Address,
     Agency,
@@ -90,8 +90,8 @@ STRUCTURES = {"single_parent", "two_parents", "step_parent", "kinship", "half_si
               "teenager", "previous_surname", "parent_partner", "shared_care", "restricted", "closed", "step_down"}
 
 
-def _plan() -> list[demo_data.FamilyPlan]:
-    return demo_data.build_plan(timezone.localdate())
+def _plan() -> list[demo.FamilyPlan]:
+    return demo.build_plan(timezone.localdate())
 
 
 def _team_members() -> dict[str, set[str]]:
@@ -117,13 +117,13 @@ def _expected_scope(email: str) -> set[tuple[str, str, str]]:
         if not family.is_open:
             continue  # closed: the lead's involvement ended with the episode
         # A handover ends the previous FHLP's access: only the current (last) FHLP is involved.
-        involved = {*e.fhlps[-1:], *e.macpt, *([e.lcpp] if e.lcpp else []), *([demo_data.FGDM] if e.fgdm else []),
+        involved = {*e.fhlps[-1:], *e.macpt, *([e.lcpp] if e.lcpp else []), *([demo.FGDM] if e.fgdm else []),
                     *(teams[e.team_taf] if e.team_taf else set()),
                     # Family Help's demo puts the health visitor in these families' teams around the family.
                     *([HEALTH] if family.name in FAMILY_HELP_TAF_HEALTH else [])}
         if email not in involved:
             continue
-        if family.restriction and email not in {demo_data.PRIVACY, *family.restriction[1]}:
+        if family.restriction and email not in {demo.PRIVACY, *family.restriction[1]}:
             continue
         kids = {p.key for p in family.children}
         related = ({r.from_key for r in family.relationships if r.to_key in kids}
@@ -142,8 +142,8 @@ def _visible(user: User) -> set[tuple[str | None, str, str]]:
 
 def test_the_plan_is_the_same_every_time_and_covers_every_structure():
     day = dt.date(2026, 11, 22)
-    plan = demo_data.build_plan(day)
-    assert plan == demo_data.build_plan(day)
+    plan = demo.build_plan(day)
+    assert plan == demo.build_plan(day)
     assert len(plan) >= 30
     assert len({f.name for f in plan}) == len(plan)
     assert set().union(*(f.structures for f in plan)) >= STRUCTURES

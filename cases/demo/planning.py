@@ -1,15 +1,8 @@
-"""Synthetic families for the demo council: a plan built from a seeded random generator, then written
-through cases.services by demo users, so that the audit trail, chronology and access are the real thing.
+"""The demo council's plan, as pure data: its agencies, teams and users (what each demo user is), and
+33 synthetic families (their people, ties, homes and the story of their episodes). Nothing is written here.
 
-Everything here is fictional: names are drawn from a synthetic list, NHS numbers come only from the
-999 test range, UPNs use LA code 999, and postcodes use the "ZZ" area, which no real postcode uses
-(the NHS's ZZ99 pseudo-postcodes mean "no fixed abode" and similar, so they are avoided too).
-
-`build_plan(today)` is pure: the same date gives the same families, every time. `seed_families()`
-writes the plan, skipping any family whose FamilyCase (by name) already exists, so it is safe to run
-again. Timestamps the services take from the clock (level changes, lead appointments, family case
-opening) are "now"; dates the services accept (episode opening and closure, chronology, notes,
-addresses, relationships, involvement starts) are spread over each family's history.
+`build_plan(today)` is pure: the same date gives the same families, every time (ages are relative to
+today). cases.demo.writing writes the plan through the services.
 """
 
 from __future__ import annotations
@@ -18,28 +11,12 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.conf import settings
 from django.utils import timezone
-from nhs_number import calculate_checksum
 
-from . import services
-from .models import (
-    CaseNote,
-    FamilyCase,
-    FamilyCaseMember,
-    InvolvementRole,
-    LeadKind,
-    NeedLevel,
-    Person,
-    RelationshipType,
-    RestrictionReason,
-    Sex,
-    Strand,
-    Team,
-    User,
-    VisibilityTag,
-)
-from .validators import upn_check_letter
+from cases.models import AgencyType, FamilyCaseMember, Qualification, RelationshipType, RestrictionReason, Role, Sex
+
+from .names import BACKGROUNDS, MIXED_ETHNICITY, SyntheticNames
 
 SEED = 2026
 
@@ -47,7 +24,9 @@ EH, CIN, CP, PP = "targeted_early_help", "child_in_need", "child_protection", "p
 LEVEL_NAMES = {EH: "targeted early help", CIN: "child in need (s17)", CP: "child protection (s47)",
                PP: "pre-proceedings"}
 
-# Demo users by role in the story (emails from seed_demo).
+# --- the council: agencies, teams and one demo user per role ------------------------------------------
+
+# Demo users by role in the story.
 TRIAGE = "triage@demo.test"
 FD_MANAGER = "frontdoor.manager@demo.test"
 FHLP_VCS = "fhlp@demo.test"
@@ -58,203 +37,63 @@ HEALTH = "health@demo.test"
 SCHOOL_DSL = "school.dsl@demo.test"
 OTHER_SCHOOL_DSL = "other.school.dsl@demo.test"
 FGDM = "fgdm@demo.test"
+MANAGER = "manager@demo.test"  # head of service
 PRIVACY = "privacy@demo.test"
+ADMIN = "admin@demo.test"
 
-TOWN = "Demo Borough"
-# DfE establishment numbers for the two demo schools (UPN characters 5-8).
-SCHOOL_ESTABLISHMENTS = ("2001", "4001")
 
-# --- synthetic names --------------------------------------------------------------------------------
-# Common first names and surnames of several backgrounds, combined at random: no real person is meant.
-
-BACKGROUNDS: dict[str, dict] = {
-    "english": {
-        "surnames": ["Ashworth", "Barlow", "Bennett", "Cartwright", "Dawson", "Fletcher", "Gibbons", "Hadley",
-                     "Holloway", "Jennings", "Kershaw", "Lambert", "Marsden", "Naylor", "Radcliffe", "Sheldon",
-                     "Thornton", "Whitfield", "Yates", "Mellor", "Haworth", "Pickering", "Brierley", "Ogden",
-                     "Tattersall", "Hollis", "Crowther", "Pilling"],
-        "female": ["Sarah", "Emma", "Laura", "Rebecca", "Gemma", "Kayleigh", "Stacey", "Hayley", "Danielle",
-                   "Natalie", "Claire", "Joanne", "Leanne", "Amy", "Charlotte", "Jade"],
-        "male": ["Daniel", "Craig", "Lee", "Wayne", "Darren", "Jamie", "Ryan", "Stuart", "Gary", "Mark", "Kevin",
-                 "Dean", "Carl", "Adam", "Scott", "Liam"],
-        "girls": ["Olivia", "Amelia", "Isla", "Ava", "Lily", "Freya", "Mia", "Ella", "Grace", "Sophie", "Poppy",
-                  "Evie", "Ruby", "Millie", "Daisy", "Harper", "Willow", "Rosie"],
-        "boys": ["Oliver", "George", "Noah", "Arthur", "Leo", "Harry", "Oscar", "Jack", "Charlie", "Freddie",
-                 "Alfie", "Theo", "Finley", "Archie", "Jacob", "Mason", "Riley", "Tyler"],
-        "elders_f": ["Margaret", "Susan", "Linda", "Carol", "Pauline", "Brenda", "Janet", "Christine"],
-        "elders_m": ["Keith", "Roy", "Brian", "Terry", "Trevor", "Malcolm", "Derek", "Graham"],
-        "ethnicity": ["WBRI"],
-        "language": "English",
-    },
-    "irish": {
-        "surnames": ["Brennan", "Doyle", "Gallagher", "Mooney", "Quinn", "Walsh", "Byrne", "Kavanagh", "Nolan"],
-        "female": ["Siobhan", "Aoife", "Niamh", "Ciara", "Orla", "Roisin"],
-        "male": ["Sean", "Ciaran", "Declan", "Eoin", "Padraig", "Conor"],
-        "girls": ["Saoirse", "Caoimhe", "Erin", "Aisling", "Clodagh"],
-        "boys": ["Cillian", "Oisin", "Darragh", "Fionn", "Ronan"],
-        "elders_f": ["Bridget", "Maureen", "Kathleen"],
-        "elders_m": ["Patrick", "Michael", "Gerard"],
-        "ethnicity": ["WIRI"],
-        "language": "English",
-    },
-    "polish": {
-        "surnames": ["Wojcik", "Mazur", "Krawczyk", "Kaczmarek", "Pawlak"],
-        "female": ["Agnieszka", "Katarzyna", "Magdalena", "Joanna", "Monika"],
-        "male": ["Tomasz", "Piotr", "Marcin", "Krzysztof", "Pawel"],
-        "girls": ["Zuzanna", "Julia", "Maja", "Hanna", "Lena"],
-        "boys": ["Jakub", "Antoni", "Szymon", "Filip", "Igor"],
-        "elders_f": ["Halina", "Danuta"],
-        "elders_m": ["Zbigniew", "Jerzy"],
-        "ethnicity": ["WOTH"],
-        "language": "Polish",
-    },
-    "romanian": {
-        "surnames": ["Popescu", "Ionescu", "Dumitru", "Constantin"],
-        "female": ["Ioana", "Elena", "Andreea", "Mihaela"],
-        "male": ["Andrei", "Bogdan", "Mihai", "Florin"],
-        "girls": ["Ana", "Sofia", "Daria", "Bianca"],
-        "boys": ["Luca", "Matei", "Stefan", "Darius"],
-        "elders_f": ["Maria", "Viorica"],
-        "elders_m": ["Gheorghe", "Ion"],
-        "ethnicity": ["WOTH"],
-        "language": "Romanian",
-    },
-    "nigerian": {
-        "surnames": ["Okafor", "Adeyemi", "Okonkwo", "Balogun", "Eze", "Nwosu", "Adebayo"],
-        "female": ["Chioma", "Ngozi", "Funmilayo", "Adaeze", "Folake", "Titilayo"],
-        "male": ["Chinedu", "Emeka", "Oluwaseun", "Tunde", "Obinna", "Kayode"],
-        "girls": ["Amara", "Adanna", "Temi", "Zara", "Ifeoma", "Morenike"],
-        "boys": ["Tobi", "David", "Chidi", "Femi", "Daniel", "Kelechi"],
-        "elders_f": ["Comfort", "Grace"],
-        "elders_m": ["Samuel", "Joseph"],
-        "ethnicity": ["BAFR"],
-        "language": "English",
-    },
-    "ghanaian": {
-        "surnames": ["Mensah", "Owusu", "Asante", "Boateng", "Appiah"],
-        "female": ["Abena", "Akosua", "Efua", "Adwoa"],
-        "male": ["Kwame", "Kofi", "Kwabena", "Yaw"],
-        "girls": ["Ama", "Esi", "Afia", "Nana"],
-        "boys": ["Kojo", "Kwesi", "Ekow", "Fiifi"],
-        "elders_f": ["Agnes", "Dora"],
-        "elders_m": ["Emmanuel", "Francis"],
-        "ethnicity": ["BAFR"],
-        "language": "English",
-    },
-    "somali": {
-        "surnames": ["Abdi", "Warsame", "Jama", "Osman", "Aden"],
-        "female": ["Hodan", "Sahra", "Ayaan", "Ubah", "Faadumo"],
-        "male": ["Abdirahman", "Abdullahi", "Yusuf", "Liban", "Guled"],
-        "girls": ["Hibo", "Sagal", "Idil", "Ayan"],
-        "boys": ["Bilal", "Khalid", "Sakariye", "Ilyas"],
-        "elders_f": ["Halimo", "Asha"],
-        "elders_m": ["Nuur", "Cali"],
-        "ethnicity": ["BAFR"],
-        "language": "Somali",
-    },
-    "caribbean": {
-        "surnames": ["Campbell", "Clarke", "Francis", "Gordon", "Grant", "Thompson", "Bailey", "Reid"],
-        "female": ["Shanice", "Keisha", "Marcia", "Tanisha", "Simone"],
-        "male": ["Delroy", "Marlon", "Jermaine", "Tyrone", "Andre"],
-        "girls": ["Aaliyah", "Jada", "Kiara", "Naomi", "Tianna"],
-        "boys": ["Malachi", "Jayden", "Isaiah", "Tyrese", "Elijah"],
-        "elders_f": ["Beverley", "Hyacinth", "Pearl"],
-        "elders_m": ["Winston", "Clifton", "Errol"],
-        "ethnicity": ["BCRB"],
-        "language": "English",
-    },
-    "pakistani": {
-        "surnames": ["Hussain", "Akhtar", "Iqbal", "Mahmood", "Rashid", "Siddiqui"],
-        "female": ["Ayesha", "Nadia", "Sana", "Farah", "Rukhsana", "Saima"],
-        "male": ["Imran", "Asif", "Tariq", "Zahid", "Kamran", "Waqas"],
-        "girls": ["Maryam", "Inaya", "Aleena", "Hafsa", "Zainab"],
-        "boys": ["Ayaan", "Rayyan", "Hamza", "Zayn", "Musa"],
-        "elders_f": ["Parveen", "Shamim"],
-        "elders_m": ["Mohammed", "Bashir"],
-        "ethnicity": ["APKN"],
-        "language": "Urdu",
-    },
-    "bangladeshi": {
-        "surnames": ["Miah", "Uddin", "Rahman", "Chowdhury", "Ali"],
-        "female": ["Nasima", "Shahana", "Rubina", "Taslima", "Jahanara"],
-        "male": ["Abdul", "Shahid", "Jamal", "Rafiq", "Anwar"],
-        "girls": ["Tasnim", "Nusrat", "Mahira", "Safa"],
-        "boys": ["Arif", "Ibrahim", "Rayhan", "Yusuf"],
-        "elders_f": ["Rokeya", "Halima"],
-        "elders_m": ["Abdur", "Nurul"],
-        "ethnicity": ["ABAN"],
-        "language": "Bengali",
-    },
-    "indian": {
-        "surnames": ["Mistry", "Sharma", "Gill", "Sandhu", "Joshi", "Parmar"],
-        "female": ["Anjali", "Pooja", "Harpreet", "Neha", "Kavita"],
-        "male": ["Rajesh", "Sanjay", "Gurpreet", "Vikram", "Amit"],
-        "girls": ["Aanya", "Diya", "Simran", "Riya"],
-        "boys": ["Arjun", "Veer", "Rohan", "Kabir"],
-        "elders_f": ["Kamla", "Surinder"],
-        "elders_m": ["Harbans", "Ramesh"],
-        "ethnicity": ["AIND"],
-        "language": "Punjabi",
-    },
-    "chinese": {
-        "surnames": ["Chen", "Wong", "Lam", "Zhang", "Cheung"],
-        "female": ["Mei", "Xiu", "Ling", "Yan"],
-        "male": ["Wei", "Jun", "Hao", "Ming"],
-        "girls": ["Yiyi", "Anya", "Jia", "Lucy"],
-        "boys": ["Kai", "Ethan", "Hong", "Ryan"],
-        "elders_f": ["Fong", "Lai"],
-        "elders_m": ["Kwok", "Tak"],
-        "ethnicity": ["CHNE"],
-        "language": "Cantonese",
-    },
-    "syrian": {
-        "surnames": ["Haddad", "Khalil", "Najjar", "Saleh"],
-        "female": ["Rania", "Lina", "Hiba", "Dima"],
-        "male": ["Omar", "Khaled", "Samer", "Bassam"],
-        "girls": ["Layla", "Nour", "Yasmin", "Salma"],
-        "boys": ["Adam", "Karim", "Yahya", "Zaid"],
-        "elders_f": ["Fatima", "Samira"],
-        "elders_m": ["Mahmoud", "Walid"],
-        "ethnicity": ["OOTH"],
-        "language": "Arabic",
-    },
-}
-
-# Children of parents of two backgrounds, by CIN census code.
-MIXED_ETHNICITY = {
-    frozenset({"english", "caribbean"}): "MWBC",
-    frozenset({"english", "nigerian"}): "MWBA",
-    frozenset({"english", "ghanaian"}): "MWBA",
-    frozenset({"english", "pakistani"}): "MWAS",
-    frozenset({"english", "indian"}): "MWAS",
-    frozenset({"english", "chinese"}): "MWAS",
-}
-
-STREETS = ["Larkspur Road", "Foundry Lane", "Kestrel Close", "Brookside Avenue", "Weavers Row", "Linnet Way",
-           "Orchard Terrace", "Canal Street", "Hawthorn Drive", "Millstone Crescent", "Tanners Walk",
-           "Bracken Rise", "Quarry Hill", "Station Parade", "Elmfield Grove", "Sorrel Court", "Ropewalk",
-           "Chapel Fold", "Beacon View", "Heron Gardens", "Wharf Road", "Cobble Yard", "Lantern Street",
-           "Fernbank Close", "Pennine View", "Willow Mews", "Dyers Lane", "Northgate", "Furnace Road"]
-BLOCKS = ["Cobbett House", "Ashby Court", "Riverside Heights", "Priestley House", "Mayfield Court"]
-# Postcode districts of the fictional "ZZ" area; inward codes avoid the NHS's ZZ99 pseudo-postcodes.
-POSTCODE_DISTRICTS = ["ZZ1", "ZZ2", "ZZ3", "ZZ4"]
-_INWARD_LETTERS = "ABDEFGHJLNPQRSTUWXY"
-
-CHILD_VOICE = [
-    "I like it when Mum reads to me at bedtime.",
-    "I don't like it when they shout, I go upstairs and put my headphones on.",
-    "I want to stay at Nan's because it's calm there.",
-    "School is okay but I'm tired because I look after my little brother.",
-    "I'm worried about Mum when she's sad.",
-    "I like football club, it's the best day.",
-    "I wish Dad came to see us more.",
-    "I don't want to move school again.",
-    "It's better now, there's food in the cupboards.",
-    "I feel safe at home now he doesn't live here.",
+COUNCIL = settings.COUNCIL_NAME
+AGENCIES = [
+    # key, name, type, code
+    ("csc", f"{COUNCIL} Council Children's Social Care", AgencyType.COUNCIL_SOCIAL_CARE, ""),
+    ("eh", f"{COUNCIL} Council Early Help", AgencyType.COUNCIL_EARLY_HELP, ""),
+    ("police", "Demoshire Constabulary", AgencyType.POLICE, ""),
+    ("health", "Demo Community Health NHS Trust", AgencyType.HEALTH, ""),
+    ("school_a", "Riverside Demo Primary School", AgencyType.EDUCATION, ""),
+    ("school_b", "Hillview Demo Academy", AgencyType.EDUCATION, ""),
+    ("vcs", "Demo Families Together (charity)", AgencyType.VOLUNTARY_SECTOR, ""),
 ]
 
+TEAMS = [
+    # key, name, agency key, multi-agency
+    ("ifd", "Integrated Front Door", "csc", True),
+    ("fh_north", "Family Help North", "eh", True),
+    ("macpt", "Multi-Agency Child Protection Team", "csc", True),
+    ("fgdm", "Family Group Decision Making Service", "eh", False),
+    ("performance", "Performance and Quality", "csc", False),
+    ("ig", "Information Governance", "csc", False),
+    ("police_hub", "Police Safeguarding Hub", "police", False),
+    ("health_safeguarding", "Health Safeguarding Team", "health", False),
+    ("school_a_dsl", "Riverside Safeguarding", "school_a", False),
+    ("school_b_dsl", "Hillview Safeguarding", "school_b", False),
+    ("vcs_support", "Family Support Workers", "vcs", False),
+]
 
-# --- the plan -------------------------------------------------------------------------------------
+SW, AQ = Qualification.SOCIAL_WORKER, Qualification.ALTERNATIVELY_QUALIFIED
+USERS = [
+    # email, name, job title, agency, teams, roles, qualification
+    (TRIAGE, "Tara Triage", "Front door social worker", "csc", ["ifd"], [Role.TRIAGE_OFFICER], SW),
+    (FD_MANAGER, "Frankie Doorway", "Front door team manager", "csc", ["ifd"],
+     [Role.FRONT_DOOR_MANAGER, Role.TRIAGE_OFFICER], SW),
+    (FHLP_VCS, "Robin Helper", "Family support worker", "vcs", ["fh_north", "vcs_support"], [Role.FHLP], AQ),
+    (FHLP_SW, "Sam Casework", "Social worker", "eh", ["fh_north"], [Role.FHLP], SW),
+    (LCPP, "Lee Protect", "Lead child protection practitioner", "csc", ["macpt"], [Role.LCPP, Role.MACPT_MEMBER], SW),
+    (POLICE, "Pat Constable", "Detective constable, safeguarding", "police", ["macpt", "police_hub"],
+     [Role.MACPT_MEMBER, Role.PARTNER_REFERRER], ""),
+    (HEALTH, "Hana Visitor", "Health visitor, safeguarding lead", "health", ["macpt", "health_safeguarding"],
+     [Role.MACPT_MEMBER, Role.PARTNER_REFERRER], ""),
+    (SCHOOL_DSL, "Dana Lead", "Designated safeguarding lead", "school_a", ["school_a_dsl"],
+     [Role.PARTNER_REFERRER], ""),
+    (OTHER_SCHOOL_DSL, "Olly Lead", "Designated safeguarding lead", "school_b", ["school_b_dsl"],
+     [Role.PARTNER_REFERRER], ""),
+    (FGDM, "Fran Convenor", "Family group conference coordinator", "eh", ["fgdm"], [Role.FGDM_FACILITATOR], AQ),
+    (MANAGER, "Morgan Oversight", "Head of service", "csc", ["performance"], [Role.MANAGER], SW),
+    (PRIVACY, "Priya Records", "Information governance officer", "csc", ["ig"], [Role.PRIVACY_OFFICER], ""),
+    (ADMIN, "Alex Admin", "System administrator", "csc", ["performance"], [Role.ADMIN], ""),
+]
+
+# --- the families ------------------------------------------------------------------------------------
+
 
 
 @dataclass
@@ -530,58 +369,12 @@ class _Builder:
                           duplicates=duplicates or [])
 
 
-class _Planner:
+class _Planner(SyntheticNames):
+    """The shared generator of one plan: names and identifiers, and dates relative to today."""
+
     def __init__(self, today: dt.date) -> None:
-        self.rng = random.Random(SEED)  # noqa: S311  (synthetic demo data, not security)
+        super().__init__(random.Random(SEED))  # noqa: S311  (synthetic demo data, not security)
         self.today = today
-        self._nhs: set[str] = set()
-        self._surnames: set[str] = set()
-        self._addresses: set[str] = set()
-        self._postcodes: set[str] = set()
-
-    def reserve(self, *surnames: str) -> None:
-        self._surnames.update(surnames)
-
-    def surname(self, background: str) -> str:
-        name = self.rng.choice([s for s in BACKGROUNDS[background]["surnames"] if s not in self._surnames])
-        self._surnames.add(name)
-        return name
-
-    def nhs_number(self) -> str:
-        """A number in the 999 test range with a valid mod-11 check digit (never 10)."""
-        while True:
-            stem = f"999{self.rng.randint(0, 999_999):06d}"
-            check = calculate_checksum(stem)
-            if check is None or check == 10:
-                continue
-            number = f"{stem}{check}"
-            if number not in self._nhs:
-                self._nhs.add(number)
-                return number
-
-    def upn(self, dob: dt.date, *, secondary: bool) -> str:
-        """LA 999, the demo school, the year the pupil started school, a serial; DfE check letter first."""
-        year = (dob.year + 5) % 100
-        tail = f"999{SCHOOL_ESTABLISHMENTS[secondary]}{year:02d}{self.rng.randint(1, 999):03d}"
-        return upn_check_letter(tail) + tail
-
-    def address(self) -> tuple[str, str, str]:
-        while True:
-            street = self.rng.choice(STREETS)
-            if self.rng.random() < 0.2:
-                line1, line2 = f"Flat {self.rng.randint(1, 40)}, {self.rng.choice(BLOCKS)}", street
-            else:
-                line1, line2 = f"{self.rng.randint(1, 120)} {street}", ""
-            if (line1, line2) in self._addresses:
-                continue
-            self._addresses.add((line1, line2))
-            while True:
-                inward = (f"{self.rng.randint(1, 9)}{self.rng.choice(_INWARD_LETTERS)}"
-                          f"{self.rng.choice(_INWARD_LETTERS)}")
-                postcode = f"{self.rng.choice(POSTCODE_DISTRICTS)} {inward}"
-                if postcode not in self._postcodes:
-                    self._postcodes.add(postcode)
-                    return line1, line2, postcode
 
     def ago(self, low_days: int, high_days: int) -> dt.date:
         return self.today - dt.timedelta(days=self.rng.randint(low_days, high_days))
@@ -1139,305 +932,3 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
                   referrer=SCHOOL_DSL)))
     return families
 
-
-# --- writing the plan through the services ---------------------------------------------------------
-
-
-@dataclass
-class SeedSummary:
-    families: int
-    new_families: int
-    people: int
-    restricted: int
-    duplicate_pairs: int
-
-    def __str__(self) -> str:
-        return (f"{self.families} families ({self.new_families} new), {self.people} people, "
-                f"{self.restricted} restricted, {self.duplicate_pairs} likely duplicate pairs")
-
-
-class _Writer:
-    def __init__(self, today: dt.date, teams: dict[str, Team]) -> None:
-        self.today = today
-        self.teams = teams
-        self.tz = timezone.get_current_timezone()
-        self.users = {u.email: u for u in User.objects.select_related("agency").filter(email__endswith="@demo.test")}
-        self.levels = {lvl.code: lvl for lvl in NeedLevel.objects.all()}
-        self.rng = random.Random(SEED)  # noqa: S311  (synthetic demo data, not security)
-
-    def at(self, day: dt.date, hour: int = 10, minute: int = 0) -> dt.datetime:
-        return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=self.tz)
-
-    def u(self, email: str) -> User:
-        return self.users[email]
-
-    def write(self, plan: FamilyPlan) -> None:
-        triage, manager = self.u(TRIAGE), self.u(FD_MANAGER)
-        # Each family draws its own story details, so skipping one that exists changes nothing in the next.
-        self.rng.seed(f"{SEED}:{plan.name}")
-        people: dict[str, Person] = {}
-        for spec in plan.people:
-            data = spec.person_data()
-            if data["nhs_number"] and Person.objects.filter(nhs_number=data["nhs_number"]).exists():
-                data["nhs_number"] = ""  # someone has since used this test number for another record
-            people[spec.key] = services.person_create(actor=triage, data=data, reason="Demo data: synthetic family")
-            for first, last in spec.previous_names:
-                services.person_add_previous_name(person=people[spec.key], actor=triage, first_name=first,
-                                                  last_name=last)
-        for key, line1, postcode, start, end in plan.previous_addresses:
-            services.person_add_address(person=people[key], actor=triage, line1=line1, postcode=postcode,
-                                        town=TOWN, start_date=start, end_date=end)
-        for household in plan.households:
-            members = [people[k] for k in household.keys]
-            services.household_create(actor=triage, name=household.name, members=members,
-                                      start_date=household.start_date)
-            for person in members:
-                services.person_add_address(person=person, actor=triage, line1=household.line1,
-                                            line2=household.line2, town=TOWN, postcode=household.postcode,
-                                            start_date=household.start_date)
-        for rel in plan.relationships:
-            services.relationship_add(actor=triage, from_person=people[rel.from_key], to_person=people[rel.to_key],
-                                      type=rel.type, parental_responsibility=rel.parental_responsibility,
-                                      start_date=rel.start_date, end_date=rel.end_date)
-        family = services.family_case_create(actor=manager, name=plan.name,
-                                             members=[(people[p.key], p.role) for p in plan.people])
-        for spec in plan.children:
-            self._child_story(plan, spec, people[spec.key], family)
-        if plan.restriction:
-            reason, names = plan.restriction
-            for person in people.values():
-                services.person_restrict(person=person, actor=self.u(PRIVACY), reason=reason,
-                                         access_users=[self.u(e) for e in names])
-        for dup in plan.duplicates:
-            self._duplicate(dup)
-
-    def _child_story(self, plan: FamilyPlan, spec: PersonPlan, person: Person, family: FamilyCase) -> None:
-        e = plan.episode
-        triage, manager = self.u(TRIAGE), self.u(FD_MANAGER)
-        rng = self.rng
-        if e.earlier:
-            self._earlier_episode(e.earlier, person)
-        contact_day = e.opened_on - dt.timedelta(days=rng.randint(1, 3))
-        contact_agency = self.u(e.contact_user).agency if e.contact_user else None
-        services.chronology_add(person=person, actor=triage, strand=Strand.FRONT_DOOR, kind="contact",
-                                summary=f"Contact from {e.contact_from}: {e.concern}.", source_agency=contact_agency,
-                                occurred_at=self.at(contact_day, 9, rng.randint(0, 59)),
-                                significant=e.levels[0][0] in (CP, PP))
-        if e.referrer:
-            services.involvement_add(person=person, actor=triage, role=InvolvementRole.REFERRER,
-                                     user=self.u(e.referrer), start_date=contact_day)
-        first_level, first_reason = e.levels[0]
-        services.chronology_add(person=person, actor=manager, strand=Strand.FRONT_DOOR, kind="decision",
-                                summary=f"Front door decision: {LEVEL_NAMES[first_level]}. {first_reason}.",
-                                occurred_at=self.at(e.opened_on, 15, rng.randint(0, 59)), significant=True)
-        episode = services.episode_open(person=person, actor=manager, level=self.levels[first_level],
-                                        opened_on=e.opened_on, reason=first_reason, family_case=family)
-        closing = e.closed
-        ended_leads = []
-        for fhlp in e.fhlps:
-            if closing:
-                # The services cannot yet back-date a lead appointment, so the lead of work that has ended is
-                # recorded as a dated involvement, ended at closure (their access ends with it).
-                ended_leads.append(services.involvement_add(
-                    person=person, actor=manager, role=InvolvementRole.LEAD_PRACTITIONER, user=self.u(fhlp),
-                    start_date=e.opened_on + dt.timedelta(days=2)))
-            else:
-                services.episode_set_lead(episode=episode, actor=manager, user=self.u(fhlp), kind=LeadKind.FHLP)
-        if e.lcpp:
-            services.episode_set_lead(episode=episode, actor=manager, user=self.u(e.lcpp), kind=LeadKind.LCPP)
-        end = closing[2] if closing else self.today - dt.timedelta(days=2)
-        steps = len(e.levels)
-        starts = [e.opened_on + (end - e.opened_on) * i // steps for i in range(steps)] + [end]
-        protection_from = next((starts[i] for i, code in enumerate(e.level_codes) if code in (CP, PP)), e.opened_on)
-        for email in e.macpt:  # from the strategy discussion on
-            services.involvement_add(person=person, actor=self.u(LCPP), role=InvolvementRole.MACPT_MEMBER,
-                                     user=self.u(email), start_date=protection_from)
-        if e.team_taf:
-            team = self.teams[e.team_taf]
-            services.involvement_add(person=person, actor=self.u(e.fhlps[0]), role=InvolvementRole.TAF_MEMBER,
-                                     team=team, start_date=self._between(e.opened_on, 0.1, 0.3))
-        # Level changes, with the events that led to them in the strands' words.
-        for i, (code, reason) in enumerate(e.levels):
-            if i:
-                actor = self.u(LCPP) if code in (CP, PP) else self.u(e.fhlps[-1] if e.fhlps else FD_MANAGER)
-                services.episode_change_level(episode=episode, actor=actor, level=self.levels[code], reason=reason)
-            self._level_events(e, code, person, starts[i], starts[i + 1], i)
-        self._notes(plan, spec, person, episode, end)
-        if closing:
-            code, summary, closed_on = closing
-            services.chronology_add(person=person, actor=manager, strand=Strand.FAMILY_HELP, kind="closure_summary",
-                                    summary=f"Closure summary: {summary}.", occurred_at=self.at(closed_on, 16))
-            services.episode_close(episode=episode, actor=manager, reason_code=code, summary=summary,
-                                   closed_on=closed_on)
-            for involvement in ended_leads:
-                services.involvement_end(involvement=involvement, actor=manager, end_date=closed_on,
-                                         reason="Episode closed")
-
-    def _between(self, start: dt.date, low: float, high: float) -> dt.date:
-        span = max((self.today - start).days - 2, 0)
-        return start + dt.timedelta(days=int(span * self.rng.uniform(low, high)))
-
-    def _level_events(self, e: EpisodePlan, code: str, person: Person, start: dt.date, end: dt.date,
-                      index: int) -> None:
-        rng = self.rng
-        fhlp = self.u(e.fhlps[-1]) if e.fhlps else self.u(FHLP_SW)
-        lcpp = self.u(LCPP)
-
-        def day(fraction: float) -> dt.date:
-            return start + dt.timedelta(days=int((end - start).days * fraction))
-
-        unborn = person.date_of_birth is None
-        if code in (EH, CIN):
-            kind = "Family Help assessment (s17)" if code == CIN else "Family Help assessment"
-            services.chronology_add(person=person, actor=fhlp, strand=Strand.FAMILY_HELP, kind="home_visit",
-                                    summary="Home visit: introductions, family's view of what help they need.",
-                                    occurred_at=self.at(day(0.1), 11, rng.randint(0, 59)))
-            services.chronology_add(person=person, actor=fhlp, strand=Strand.FAMILY_HELP, kind="assessment",
-                                    summary=f"{kind} completed; family plan agreed with the family.",
-                                    occurred_at=self.at(day(0.45), 14), significant=code == CIN)
-            services.chronology_add(person=person, actor=fhlp, strand=Strand.FAMILY_HELP, kind="plan_review",
-                                    summary="Team around the family review: progress on the family plan.",
-                                    occurred_at=self.at(day(0.8), 13, 30))
-            if e.fgdm and code == CIN:
-                self._fgdm(person, day(0.6), fhlp)
-        elif code == CP:
-            services.chronology_add(
-                person=person, actor=lcpp, strand=Strand.MACPT, kind="strategy_discussion",
-                summary="Strategy discussion (social care, police, health, education): s47 enquiry to start.",
-                occurred_at=self.at(day(0.02), 12), significant=True, source_agency=lcpp.agency)
-            services.chronology_add(person=person, actor=lcpp, strand=Strand.MACPT, kind="s47_outcome",
-                                    summary="s47 enquiry: concerns substantiated, ICPC needed.",
-                                    occurred_at=self.at(day(0.1), 16), significant=True)
-            category = e.cp_category or "NEG"
-            services.chronology_add(
-                person=person, actor=lcpp, strand=Strand.MACPT, kind="icpc",
-                summary=("Initial child protection conference (pre-birth): plan from birth" if unborn else
-                         f"Initial child protection conference: child protection plan, category {category}."),
-                occurred_at=self.at(day(0.25), 10), significant=True)
-            services.chronology_add(person=person, actor=fhlp, strand=Strand.MACPT, kind="core_group",
-                                    summary="Core group meeting: plan actions reviewed.",
-                                    occurred_at=self.at(day(0.35), 14))
-            if index and not unborn:
-                services.chronology_add(person=person, actor=fhlp, strand=Strand.FAMILY_HELP, kind="home_visit",
-                                        summary="Statutory visit: child seen.", occurred_at=self.at(day(0.6), 16))
-        elif code == PP:
-            services.chronology_add(person=person, actor=lcpp, strand=Strand.MACPT, kind="legal_planning",
-                                    summary="Legal planning meeting: threshold met, pre-proceedings to start.",
-                                    occurred_at=self.at(day(0.05), 11), significant=True)
-            services.chronology_add(person=person, actor=lcpp, strand=Strand.MACPT, kind="letter_before_proceedings",
-                                    summary="Letter before proceedings sent; FGDM meeting offered.",
-                                    occurred_at=self.at(day(0.15), 15), significant=True)
-            services.chronology_add(person=person, actor=lcpp, strand=Strand.MACPT, kind="pp_meeting",
-                                    summary="Initial pre-proceedings meeting with parents and their solicitors.",
-                                    occurred_at=self.at(day(0.3), 10), significant=True)
-            if e.fgdm:
-                self._fgdm(person, day(0.5), lcpp)
-
-    def _fgdm(self, person: Person, day: dt.date, requested_by: User) -> None:
-        """FGDM offered at a decision point; the facilitator is involved from the first offer."""
-        fgdm = self.u(FGDM)
-        first = not person.involvements.filter(user=fgdm, role=InvolvementRole.FGDM_FACILITATOR).exists()
-        if first:
-            services.involvement_add(person=person, actor=requested_by, role=InvolvementRole.FGDM_FACILITATOR,
-                                     user=fgdm, start_date=day)
-        offer = ("Family group decision making offered and accepted by the family." if first else
-                 "FGDM offered again at this decision point; the family asked to review their plan.")
-        meeting = ("Family group meeting held (with private family time): family plan made." if first else
-                   "Family group review meeting: the family's plan updated.")
-        services.chronology_add(person=person, actor=fgdm, strand=Strand.FGDM, kind="fgdm_offer", summary=offer,
-                                occurred_at=self.at(day, 11))
-        services.chronology_add(person=person, actor=fgdm, strand=Strand.FGDM, kind="fgdm_meeting", summary=meeting,
-                                occurred_at=self.at(day + dt.timedelta(days=21), 17), significant=True)
-
-    def _notes(self, plan: FamilyPlan, spec: PersonPlan, person: Person, episode, end: dt.date) -> None:
-        e = plan.episode
-        rng = self.rng
-        author = self.u(e.fhlps[-1]) if e.fhlps else self.u(FHLP_SW)
-        visit_day = end - dt.timedelta(days=rng.randint(3, 20))
-        if visit_day <= e.opened_on:
-            visit_day = e.opened_on + dt.timedelta(days=1)
-        age = spec.age_on(visit_day)
-        strand = Strand.MACPT if e.level_codes[-1] in (CP, PP) else Strand.FAMILY_HELP
-        if spec.date_of_birth is None:
-            first = {"kind": CaseNote.Kind.MEETING, "subject": "Antenatal visit with mother",
-                     "body": "Met mother at home with the midwife. Talked about the birth plan and the safety plan."}
-        else:
-            alone = age is not None and age >= 5
-            voice = f" Seen alone; in their words: \u201c{rng.choice(CHILD_VOICE)}\u201d" if alone else ""
-            first = {"kind": CaseNote.Kind.VISIT, "subject": "Home visit", "child_seen": True,
-                     "child_seen_alone": alone,
-                     "body": f"Visited at home. {spec.first_name} showed me their room.{voice}"}
-        notes = [(author, {**first, "occurred_at": self.at(visit_day, 16, rng.randint(0, 59)), "strand": strand})]
-        if e.lcpp and plan.is_open:
-            notes.append((self.u(e.lcpp), {
-                "kind": CaseNote.Kind.MEETING, "subject": "Core group meeting", "strand": Strand.MACPT,
-                "occurred_at": self.at(end - dt.timedelta(days=rng.randint(21, 35)), 10),
-                "body": "Core group: police and health updates shared; plan actions reviewed, two overdue.",
-                "significant": True, "visibility_tags": [VisibilityTag.POLICE]}))
-        else:
-            notes.append((author, {
-                "kind": CaseNote.Kind.PHONE, "subject": "Call with school", "strand": Strand.FAMILY_HELP,
-                "occurred_at": self.at(end - dt.timedelta(days=rng.randint(21, 35)), 12, 15),
-                "body": "School report attendance and mood; agreed to share at the next plan review."}))
-        for note_author, data in notes:
-            if data["occurred_at"].date() <= e.opened_on:
-                data["occurred_at"] = self.at(e.opened_on + dt.timedelta(days=1), 12)
-            note = services.case_note_save_draft(person=person, actor=note_author, data={**data, "episode": episode})
-            services.case_note_finalise(note=note, actor=note_author)
-
-    def _earlier_episode(self, earlier: EarlierEpisodePlan, person: Person) -> None:
-        manager = self.u(FD_MANAGER)
-        lead = self.u(earlier.lead)
-        services.chronology_add(person=person, actor=self.u(TRIAGE), strand=Strand.FRONT_DOOR, kind="contact",
-                                summary="Contact: earlier referral.", occurred_at=self.at(earlier.opened_on, 9))
-        # Not part of today's family case: that work was with the family as it was then.
-        episode = services.episode_open(person=person, actor=manager, level=self.levels[earlier.level],
-                                        opened_on=earlier.opened_on, reason="Earlier referral")
-        # As for a closed family: the lead is a dated involvement, ended at closure.
-        involvement = services.involvement_add(person=person, actor=manager, role=InvolvementRole.LEAD_PRACTITIONER,
-                                               user=lead, start_date=earlier.opened_on)
-        services.chronology_add(person=person, actor=lead, strand=Strand.FAMILY_HELP, kind="assessment",
-                                summary="Assessment completed.",
-                                occurred_at=self.at(earlier.opened_on + dt.timedelta(days=30), 14), significant=True)
-        services.episode_close(episode=episode, actor=manager, reason_code=earlier.closure_reason,
-                               summary=earlier.summary, closed_on=earlier.closed_on)
-        services.involvement_end(involvement=involvement, actor=manager, end_date=earlier.closed_on,
-                                 reason="Episode closed")
-
-    def _duplicate(self, dup: DuplicatePlan) -> None:
-        triage = self.u(TRIAGE)
-        person = services.person_create(actor=triage, reason="Demo data: a likely duplicate made at the front door",
-                                        data={"first_name": dup.first_name, "last_name": dup.last_name,
-                                              "sex": dup.sex, "date_of_birth": dup.date_of_birth})
-        services.person_add_address(person=person, actor=triage, line1=dup.line1, postcode=dup.postcode, town=TOWN)
-        agency = self.u(dup.contact_user).agency if dup.contact_user else None
-        services.chronology_add(person=person, actor=triage, strand=Strand.FRONT_DOOR, kind="contact",
-                                summary=f"Contact from {dup.contact_from}: concern about {dup.first_name}.",
-                                source_agency=agency, occurred_at=self.at(self.today - dt.timedelta(days=4), 10))
-        if dup.contact_user in (SCHOOL_DSL, OTHER_SCHOOL_DSL):
-            services.involvement_add(person=person, actor=triage, role=InvolvementRole.REFERRER,
-                                     user=self.u(dup.contact_user), start_date=self.today - dt.timedelta(days=4))
-
-
-def seed_families(*, teams: dict[str, Team], today: dt.date | None = None) -> SeedSummary:
-    """Write every family of the plan that is not there yet (by FamilyCase name); one transaction each.
-
-    `teams` maps seed_demo's team keys to teams (a family's team around the family names one)."""
-    today = today or timezone.localdate()
-    plan = build_plan(today)
-    existing = set(FamilyCase.objects.filter(name__in=[f.name for f in plan]).values_list("name", flat=True))
-    writer = _Writer(today, teams)
-    created = 0
-    for family in plan:
-        if family.name in existing:
-            continue
-        with transaction.atomic():
-            writer.write(family)
-        created += 1
-    names = [f.name for f in plan]
-    present = set(FamilyCase.objects.filter(name__in=names).values_list("name", flat=True))
-    return SeedSummary(
-        families=len(present), new_families=created, people=Person.objects.filter(merged_into__isnull=True).count(),
-        restricted=Person.objects.filter(restricted=True, merged_into__isnull=True).count(),
-        duplicate_pairs=sum(len(f.duplicates) for f in plan if f.name in present),
-    )
