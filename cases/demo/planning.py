@@ -232,6 +232,9 @@ class FamilyPlan:
         return self.episode.closed is None
 
 
+OWN_SURNAME = "<own>"  # an adult's `last`: a surname of their own, drawn from their background
+
+
 class _Builder:
     """Draws one family's people, ties and homes from the shared generator."""
 
@@ -264,6 +267,8 @@ class _Builder:
               first: str | None = None, last: str | None = None, background: str | None = None,
               elder: bool = False, nhs_chance: float = 0.4) -> PersonPlan:
         bg = background or self.background
+        if last == OWN_SURNAME:
+            last = self.planner.surname(bg)
         pool = ("elders_f" if sex == Sex.FEMALE else "elders_m") if elder else (
             "female" if sex == Sex.FEMALE else "male")
         person = PersonPlan(
@@ -301,6 +306,14 @@ class _Builder:
         self.people.append(person)
         return person
 
+    def adults(self, *specs: tuple) -> list[PersonPlan]:
+        """adult() for each (key, sex, age[, options]), in order."""
+        return [self.adult(*spec[:3], **(spec[3] if len(spec) > 3 else {})) for spec in specs]
+
+    def children(self, *specs: tuple) -> list[PersonPlan]:
+        """child() for each (key, sex, age[, options]), in order."""
+        return [self.child(*spec[:3], **(spec[3] if len(spec) > 3 else {})) for spec in specs]
+
     def unborn(self, key: str, weeks_until_due: int) -> PersonPlan:
         person = PersonPlan(key=key, first_name="Unborn", last_name=self.surname, sex=Sex.UNKNOWN,
                             role=FamilyCaseMember.Role.CHILD,
@@ -323,6 +336,20 @@ class _Builder:
             self.rel(parent_key, key, kind, pr)
             self._parents.setdefault(key, set()).add(parent_key)
 
+    def kin(self, *parent_keys: str, siblings: bool = True) -> None:
+        """Each of these parents is a parent (with PR) of every child; then the children's sibling ties."""
+        kids = [p.key for p in self.people if p.is_child]
+        for parent_key in parent_keys:
+            self.parent_of(parent_key, kids)
+        if siblings:
+            self.siblings()
+
+    def ties(self, from_key: str, to_keys: list[str], type: str, *, pr: bool = False,
+             since: tuple[int, int] | None = None) -> None:
+        """The same tie from one person to each of several; `since` (days ago, low-high) draws each start."""
+        for key in to_keys:
+            self.rel(from_key, key, type, pr, self.planner.ago(*since) if since else None)
+
     def siblings(self) -> None:
         """Sibling or half-sibling ties between the children, read from the parents recorded."""
         kids = [p.key for p in self.people if p.is_child]
@@ -338,8 +365,9 @@ class _Builder:
     def address(self) -> tuple[str, str, str]:
         return self.planner.address()
 
-    def household(self, keys: list[str], *, name: str | None = None, years: int | None = None,
+    def household(self, keys: list[str] | None = None, *, name: str | None = None, years: int | None = None,
                   address: tuple[str, str, str] | None = None) -> HouseholdPlan:
+        keys = keys or [p.key for p in self.people]  # by default everyone in the family
         line1, line2, postcode = address or self.address()
         start = self.today - dt.timedelta(days=365 * (years or self.rng.randint(1, 8)) + self.rng.randint(0, 300))
         household = HouseholdPlan(name=name or f"{self.surname} household, {line1}", keys=keys, line1=line1,
@@ -381,7 +409,7 @@ class _Planner(SyntheticNames):
 
 
 F, M = Sex.FEMALE, Sex.MALE
-PARENT, CARER, OTHER = FamilyCaseMember.Role.PARENT, FamilyCaseMember.Role.CARER, FamilyCaseMember.Role.OTHER
+CARER, OTHER = FamilyCaseMember.Role.CARER, FamilyCaseMember.Role.OTHER
 
 
 def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
@@ -408,11 +436,9 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     # 1. Single parent, two children; early help; one of the likely duplicates (no NHS number on one side).
     b = _Builder(pl, "english", "Pearson")
     b.adult("mum", F, (29, 36), nhs_chance=1)
-    lily = b.child("lily", F, (7, 9), first="Lily", nhs=True)
-    b.child("son", M, (4, 6))
-    b.parent_of("mum", ["lily", "son"])
-    b.siblings()
-    home = b.household(["mum", "lily", "son"])
+    lily, _son = b.children(("lily", F, (7, 9), {"first": "Lily", "nhs": True}), ("son", M, (4, 6)))
+    b.kin("mum")
+    home = b.household()
     add(b.done({"single_parent"}, ep([(EH, "Mum asked for help with routines and school attendance")],
                                      months=(3, 5), contact=school, concern="attendance at 82% and late most days",
                                      fhlps=[FHLP_VCS], referrer=SCHOOL_DSL),
@@ -422,15 +448,11 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 2. Two parents, three children; stepped up from early help to child in need; "John Smith".
     b = _Builder(pl, "english", "Smith")
-    b.adult("mum", F, (33, 40))
-    b.adult("dad", M, (35, 44))
-    john = b.child("john", M, (10, 12), first="John")
-    b.child("girl", F, (7, 9))
-    b.child("baby", M, (0.5, 2))
-    b.parent_of("mum", ["john", "girl", "baby"])
-    b.parent_of("dad", ["john", "girl", "baby"])
-    b.siblings()
-    b.household(["mum", "dad", "john", "girl", "baby"])
+    b.adults(("mum", F, (33, 40)), ("dad", M, (35, 44)))
+    john, _girl, _baby = b.children(("john", M, (10, 12), {"first": "John"}), ("girl", F, (7, 9)),
+                                    ("baby", M, (0.5, 2)))
+    b.kin("mum", "dad")
+    b.household()
     add(b.done({"two_parents"}, ep([(EH, "Parenting support requested"),
                                     (CIN, "Dad's mental health crisis; needs now complex: s17 assessment")],
                                    months=(8, 11), contact=gp, concern="father's mental health and home conditions",
@@ -440,17 +462,13 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 3. Step-parent: mother, stepfather, her two children and their baby (half-siblings); child protection.
     b = _Builder(pl, "english")
-    b.adult("mum", F, (28, 34))
-    b.adult("stepdad", M, (30, 38), last=pl.surname("english"))
-    b.child("c1", F, (8, 10))
-    b.child("c2", M, (5, 7))
-    b.child("baby", F, (0.2, 1), last=b.people[1].last_name)
-    b.parent_of("mum", ["c1", "c2", "baby"])
+    _mum, stepdad = b.adults(("mum", F, (28, 34)), ("stepdad", M, (30, 38), {"last": OWN_SURNAME}))
+    b.children(("c1", F, (8, 10)), ("c2", M, (5, 7)), ("baby", F, (0.2, 1), {"last": stepdad.last_name}))
+    b.kin("mum", siblings=False)
     b.parent_of("stepdad", ["baby"])
-    b.rel("stepdad", "c1", RelationshipType.STEP_PARENT, start=pl.ago(900, 1400))
-    b.rel("stepdad", "c2", RelationshipType.STEP_PARENT, start=pl.ago(900, 1400))
+    b.ties("stepdad", ["c1", "c2"], RelationshipType.STEP_PARENT, since=(900, 1400))
     b.siblings()
-    b.household(["mum", "stepdad", "c1", "c2", "baby"], years=3)
+    b.household(years=3)
     add(b.done({"step_parent", "half_siblings"},
                ep([(CIN, "Neglect concerns: s17 assessment"),
                    (CP, "Strategy discussion: bruising to c1's arm, explanation inconsistent")],
@@ -459,15 +477,11 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 4. Grandparent carer (kinship): grandmother looks after two grandchildren; mother in contact.
     b = _Builder(pl, "caribbean")
-    b.adult("nan", F, (56, 64), role=CARER, elder=True)
-    b.adult("mum", F, (30, 36), role=PARENT)
-    b.child("c1", M, (9, 11))
-    b.child("c2", F, (6, 8))
-    b.parent_of("mum", ["c1", "c2"])
-    b.rel("nan", "c1", RelationshipType.GRANDPARENT)
-    b.rel("nan", "c2", RelationshipType.GRANDPARENT)
-    b.rel("nan", "c1", RelationshipType.CARER, pr=True, start=pl.ago(500, 700))
-    b.rel("nan", "c2", RelationshipType.CARER, pr=True, start=pl.ago(500, 700))
+    b.adults(("nan", F, (56, 64), {"role": CARER, "elder": True}), ("mum", F, (30, 36)))
+    b.children(("c1", M, (9, 11)), ("c2", F, (6, 8)))
+    b.kin("mum", siblings=False)
+    b.ties("nan", ["c1", "c2"], RelationshipType.GRANDPARENT)
+    b.ties("nan", ["c1", "c2"], RelationshipType.CARER, pr=True, since=(500, 700))
     b.siblings()
     home = b.household(["nan", "c1", "c2"], years=2)
     b.moved(["c1", "c2"], home)
@@ -478,12 +492,11 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 5. Half-siblings by two fathers; one father involved; early help; "Gemma/Jemma Hollis".
     b = _Builder(pl, "english", "Hollis")
-    gemma = b.adult("mum", F, (30, 36), first="Gemma")
-    dad1 = b.adult("dad1", M, (32, 40), last=pl.surname("english"))
-    b.adult("dad2", M, (27, 34), role=OTHER, background="irish", last=pl.surname("irish"))
-    b.child("c1", F, (10, 12), last=dad1.last_name)
-    b.child("c2", M, (8, 9.5), last=dad1.last_name)
-    b.child("c3", F, (2, 4), ethnicity="MOTH")
+    gemma, dad1, _dad2 = b.adults(
+        ("mum", F, (30, 36), {"first": "Gemma"}), ("dad1", M, (32, 40), {"last": OWN_SURNAME}),
+        ("dad2", M, (27, 34), {"role": OTHER, "background": "irish", "last": OWN_SURNAME}))
+    b.children(("c1", F, (10, 12), {"last": dad1.last_name}), ("c2", M, (8, 9.5), {"last": dad1.last_name}),
+               ("c3", F, (2, 4), {"ethnicity": "MOTH"}))
     b.parent_of("mum", ["c1", "c2", "c3"])
     b.parent_of("dad1", ["c1", "c2"])
     b.parent_of("dad2", ["c3"], pr=False)
@@ -499,15 +512,10 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 6. Sibling group of five; child protection stepped up to pre-proceedings; FGDM offered in the LBP.
     b = _Builder(pl, "irish")
-    b.adult("mum", F, (34, 39))
-    b.adult("dad", M, (36, 44))
-    for i, (sex, age) in enumerate([(M, (13, 15)), (F, (11, 12.5)), (M, (8, 10)), (F, (5, 7)), (M, (1, 3))]):
-        b.child(f"c{i + 1}", sex, age)
-    kids = [f"c{i}" for i in range(1, 6)]
-    b.parent_of("mum", kids)
-    b.parent_of("dad", kids)
-    b.siblings()
-    b.household(["mum", "dad", *kids], years=6)
+    b.adults(("mum", F, (34, 39)), ("dad", M, (36, 44)))
+    b.children(("c1", M, (13, 15)), ("c2", F, (11, 12.5)), ("c3", M, (8, 10)), ("c4", F, (5, 7)), ("c5", M, (1, 3)))
+    b.kin("mum", "dad")
+    b.household(years=6)
     add(b.done({"sibling_group", "two_parents"},
                ep([(CIN, "Neglect: s17 assessment"), (CP, "ICPC: child protection plans, category neglect"),
                    (PP, "Legal planning meeting: insufficient progress on plan, PLO pre-proceedings")],
@@ -517,8 +525,7 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 7. Unborn child: pre-birth child protection; mother 22, partner the father.
     b = _Builder(pl, "english")
-    b.adult("mum", F, (21, 23), nhs_chance=1)
-    b.adult("partner", M, (24, 29), last=pl.surname("english"))
+    b.adults(("mum", F, (21, 23), {"nhs_chance": 1}), ("partner", M, (24, 29), {"last": OWN_SURNAME}))
     b.unborn("unborn", weeks_until_due=7)
     b.parent_of("mum", ["unborn"])
     b.parent_of("partner", ["unborn"], pr=False)
@@ -532,8 +539,8 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     b.adult("dad", M, (42, 50))
     teen = b.child("teen", M, (16.05, 17.9))
     teen.preferred_name = teen.first_name[:3] if len(teen.first_name) > 4 else ""
-    b.parent_of("dad", ["teen"])
-    b.household(["dad", "teen"])
+    b.kin("dad")
+    b.household()
     add(b.done({"teenager", "single_parent"},
                ep([(EH, "Young person agreed to targeted support")], months=(2, 3), contact=academy,
                   concern="missing from home twice, going out of the area", fhlps=[FHLP_VCS],
@@ -541,18 +548,13 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 9. Young people with a previous surname: took their stepfather's name; child in need.
     b = _Builder(pl, "english")
-    b.adult("mum", F, (36, 42))
-    b.adult("stepdad", M, (38, 46))
+    b.adults(("mum", F, (36, 42)), ("stepdad", M, (38, 46)))
     born_as = pl.surname("english")
     b.adult("dad", M, (37, 45), role=OTHER, last=born_as)
-    y1 = b.child("y1", F, (14, 15.5))
-    y2 = b.child("y2", M, (12, 13.5))
-    y1.previous_names.append((y1.first_name, born_as))
-    y2.previous_names.append((y2.first_name, born_as))
-    b.parent_of("mum", ["y1", "y2"])
-    b.parent_of("dad", ["y1", "y2"])
-    b.rel("stepdad", "y1", RelationshipType.STEP_PARENT, start=pl.ago(2000, 2600))
-    b.rel("stepdad", "y2", RelationshipType.STEP_PARENT, start=pl.ago(2000, 2600))
+    for young in b.children(("y1", F, (14, 15.5)), ("y2", M, (12, 13.5))):
+        young.previous_names.append((young.first_name, born_as))
+    b.kin("mum", "dad", siblings=False)
+    b.ties("stepdad", ["y1", "y2"], RelationshipType.STEP_PARENT, since=(2000, 2600))
     b.siblings()
     b.household(["mum", "stepdad", "y1", "y2"], years=5)
     add(b.done({"previous_surname", "step_parent"},
@@ -561,16 +563,14 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 10. A parent with a partner (not living there); child protection.
     b = _Builder(pl, "nigerian", "Okafor")
-    b.adult("mum", F, (30, 36))
-    b.adult("partner", M, (31, 38), role=OTHER, background="english", last=pl.surname("english"))
-    amara = b.child("amara", F, (7, 9), first="Amara")
-    b.child("c2", M, (4, 6))
+    b.adults(("mum", F, (30, 36)), ("partner", M, (31, 38), {"role": OTHER, "background": "english",
+                                                             "last": OWN_SURNAME}))
+    amara, _c2 = b.children(("amara", F, (7, 9), {"first": "Amara"}), ("c2", M, (4, 6)))
     amara.date_of_birth = amara.date_of_birth.replace(day=rs.randint(1, 12))
     if amara.date_of_birth.day == amara.date_of_birth.month:
         amara.date_of_birth = amara.date_of_birth.replace(day=amara.date_of_birth.day % 12 + 1)
-    b.parent_of("mum", ["amara", "c2"])
-    b.rel("partner", "amara", RelationshipType.PARTNER_OF_PARENT, start=pl.ago(200, 400))
-    b.rel("partner", "c2", RelationshipType.PARTNER_OF_PARENT, start=pl.ago(200, 400))
+    b.kin("mum", siblings=False)
+    b.ties("partner", ["amara", "c2"], RelationshipType.PARTNER_OF_PARENT, since=(200, 400))
     b.siblings()
     home = b.household(["mum", "amara", "c2"])
     b.household(["partner"], name="Mother's partner's address")
@@ -586,15 +586,11 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 11. Shared care across two households: separated parents, children alternate weeks.
     b = _Builder(pl, "english")
-    b.adult("mum", F, (33, 39))
-    b.adult("dad", M, (35, 42))
-    b.adult("dads_partner", F, (30, 36), role=OTHER, last=pl.surname("english"))
-    b.child("c1", M, (9, 11))
-    b.child("c2", F, (6, 8))
-    b.parent_of("mum", ["c1", "c2"])
-    b.parent_of("dad", ["c1", "c2"])
-    b.rel("dads_partner", "c1", RelationshipType.PARTNER_OF_PARENT)
-    b.rel("dads_partner", "c2", RelationshipType.PARTNER_OF_PARENT)
+    b.adults(("mum", F, (33, 39)), ("dad", M, (35, 42)),
+             ("dads_partner", F, (30, 36), {"role": OTHER, "last": OWN_SURNAME}))
+    b.children(("c1", M, (9, 11)), ("c2", F, (6, 8)))
+    b.kin("mum", "dad", siblings=False)
+    b.ties("dads_partner", ["c1", "c2"], RelationshipType.PARTNER_OF_PARENT)
     b.siblings()
     b.household(["mum", "c1", "c2"], name=f"{b.surname} household (mother's)", years=2)
     b.household(["dad", "dads_partner", "c1", "c2"], name=f"{b.surname} household (father's)", years=2)
@@ -604,14 +600,10 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 12. Restricted (staff member's family): mother works for the council; child in need.
     b = _Builder(pl, "english")
-    b.adult("mum", F, (34, 40), nhs_chance=1)
-    b.adult("dad", M, (35, 42))
-    b.child("c1", F, (10, 12))
-    b.child("c2", M, (6, 8))
-    b.parent_of("mum", ["c1", "c2"])
-    b.parent_of("dad", ["c1", "c2"])
-    b.siblings()
-    b.household(["mum", "dad", "c1", "c2"])
+    b.adults(("mum", F, (34, 40), {"nhs_chance": 1}), ("dad", M, (35, 42)))
+    b.children(("c1", F, (10, 12)), ("c2", M, (6, 8)))
+    b.kin("mum", "dad")
+    b.household()
     add(b.done({"restricted", "two_parents"},
                ep([(CIN, "s17: c1's disability, respite needed")], months=(3, 6), contact=self_referral,
                   concern="family needs short breaks", fhlps=[FHLP_SW]),
@@ -619,12 +611,10 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 13. Restricted (high profile): assessed and closed; only the front door manager and privacy officer see it.
     b = _Builder(pl, "english")
-    b.adult("mum", F, (38, 45))
-    b.adult("dad", M, (40, 48))
+    b.adults(("mum", F, (38, 45)), ("dad", M, (40, 48)))
     b.child("teen", F, (14, 15.5))
-    b.parent_of("mum", ["teen"])
-    b.parent_of("dad", ["teen"])
-    b.household(["mum", "dad", "teen"])
+    b.kin("mum", "dad")
+    b.household()
     add(b.done({"restricted", "two_parents", "closed"},
                ep([(CIN, "s17 assessment after press coverage")], months=(6, 8), contact=police,
                   concern="online threats after a local news story", fhlps=[FHLP_SW],
@@ -633,13 +623,11 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 14. Restricted (adoption): adopted child with a previous (birth) surname; early help post-adoption.
     b = _Builder(pl, "english")
-    b.adult("mum", F, (40, 46), role=PARENT)
-    b.adult("dad", M, (41, 48), role=PARENT)
+    b.adults(("mum", F, (40, 46)), ("dad", M, (41, 48)))
     adopted = b.child("child", M, (8, 10))
     adopted.previous_names.append((adopted.first_name, pl.surname("english")))
-    b.parent_of("mum", ["child"])
-    b.parent_of("dad", ["child"])
-    b.household(["mum", "dad", "child"], years=4)
+    b.kin("mum", "dad")
+    b.household(years=4)
     add(b.done({"restricted", "previous_surname", "adoption", "re_referral"},
                ep([(EH, "Adoptive parents asked for support with behaviour at school")], months=(1, 3),
                   contact=self_referral, concern="child's behaviour at school after a change of teacher",
@@ -652,22 +640,18 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     b = _Builder(pl, "polish")
     b.adult("dad", M, (27, 33))
     b.child("c1", F, (1.5, 3))
-    b.parent_of("dad", ["c1"])
-    b.household(["dad", "c1"])
+    b.kin("dad")
+    b.household()
     add(b.done({"single_parent"}, ep([(EH, "Health visitor: father isolated, needs support")], months=(1, 3),
                                      contact=health, concern="father isolated after mother left",
                                      fhlps=[FHLP_VCS], team_taf="health_safeguarding")))
 
     # 16. Two mothers; early help ended well (closed RC7).
     b = _Builder(pl, "english")
-    b.adult("mum1", F, (32, 38))
-    b.adult("mum2", F, (31, 37), last=pl.surname("english"))
-    b.child("c1", M, (6, 8))
-    b.child("c2", F, (3, 5))
-    b.parent_of("mum1", ["c1", "c2"])
-    b.parent_of("mum2", ["c1", "c2"])
-    b.siblings()
-    b.household(["mum1", "mum2", "c1", "c2"])
+    b.adults(("mum1", F, (32, 38)), ("mum2", F, (31, 37), {"last": OWN_SURNAME}))
+    b.children(("c1", M, (6, 8)), ("c2", F, (3, 5)))
+    b.kin("mum1", "mum2")
+    b.household()
     add(b.done({"two_parents", "closed"},
                ep([(EH, "Support with c1's sleep and behaviour")], months=(10, 14), contact=gp,
                   concern="c1 not sleeping, parents exhausted", fhlps=[FHLP_VCS],
@@ -676,12 +660,9 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     # 17. Stepped down: child in need to early help, with a change of lead practitioner.
     b = _Builder(pl, "pakistani")
     b.adult("mum", F, (31, 37))
-    b.child("c1", M, (10, 12))
-    b.child("c2", F, (7, 9))
-    b.child("c3", M, (3, 5))
-    b.parent_of("mum", ["c1", "c2", "c3"])
-    b.siblings()
-    b.household(["mum", "c1", "c2", "c3"])
+    b.children(("c1", M, (10, 12)), ("c2", F, (7, 9)), ("c3", M, (3, 5)))
+    b.kin("mum")
+    b.household()
     add(b.done({"single_parent", "step_down"},
                ep([(CIN, "s17: housing crisis and mother's health"),
                    (EH, "Step down: housing resolved, family plan continues in targeted early help")],
@@ -690,13 +671,13 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 18. Grandparents with a special guardianship order: closed RC4.
     b = _Builder(pl, "english")
-    b.adult("gran", F, (60, 68), role=CARER, elder=True)
-    b.adult("grandad", M, (62, 70), role=CARER, elder=True)
+    b.adults(("gran", F, (60, 68), {"role": CARER, "elder": True}),
+             ("grandad", M, (62, 70), {"role": CARER, "elder": True}))
     b.child("c1", F, (5, 7))
     for carer in ("gran", "grandad"):
         b.rel(carer, "c1", RelationshipType.GRANDPARENT)
         b.rel(carer, "c1", RelationshipType.CARER, pr=True, start=pl.ago(400, 600))
-    b.household(["gran", "grandad", "c1"], years=2)
+    b.household(years=2)
     add(b.done({"kinship", "closed"},
                ep([(CIN, "Kinship care assessment")], months=(16, 20), contact=family_member,
                   concern="grandparents caring after parents' arrest", fhlps=[FHLP_SW],
@@ -704,11 +685,9 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 19. Aunt as kinship carer; FGDM arranged the care.
     b = _Builder(pl, "somali")
-    b.adult("aunt", F, (33, 40), role=CARER)
-    b.adult("mum", F, (28, 33), role=PARENT)
-    b.child("c1", M, (11, 13))
-    b.child("c2", F, (8, 10))
-    b.parent_of("mum", ["c1", "c2"])
+    b.adults(("aunt", F, (33, 40), {"role": CARER}), ("mum", F, (28, 33)))
+    b.children(("c1", M, (11, 13)), ("c2", F, (8, 10)))
+    b.kin("mum", siblings=False)
     for child in ("c1", "c2"):
         b.rel("aunt", child, RelationshipType.AUNT_UNCLE)
         b.rel("aunt", child, RelationshipType.CARER, start=pl.ago(150, 300))
@@ -721,14 +700,10 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 20. Two parents, two children; straight to child protection after a strategy discussion.
     b = _Builder(pl, "ghanaian")
-    b.adult("mum", F, (29, 35))
-    b.adult("dad", M, (32, 40))
-    b.child("c1", F, (4, 6))
-    b.child("c2", M, (0.6, 2))
-    b.parent_of("mum", ["c1", "c2"])
-    b.parent_of("dad", ["c1", "c2"])
-    b.siblings()
-    b.household(["mum", "dad", "c1", "c2"])
+    b.adults(("mum", F, (29, 35)), ("dad", M, (32, 40)))
+    b.children(("c1", F, (4, 6)), ("c2", M, (0.6, 2)))
+    b.kin("mum", "dad")
+    b.household()
     add(b.done({"two_parents"}, ep([(CP, "Strategy discussion: unexplained injury to baby (A&E)")], months=(2, 3),
                                    contact=("Demo General Hospital A&E", None), concern="fracture to baby's arm",
                                    fhlps=[FHLP_SW], lcpp=LCPP, macpt=[POLICE, HEALTH], cp_category="PHY")))
@@ -736,11 +711,9 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     # 21. Stepped down from child protection to child in need.
     b = _Builder(pl, "english")
     b.adult("mum", F, (23, 28))
-    b.child("c1", M, (3, 5))
-    b.child("c2", F, (0.3, 1.5))
-    b.parent_of("mum", ["c1", "c2"])
-    b.siblings()
-    b.household(["mum", "c1", "c2"])
+    b.children(("c1", M, (3, 5)), ("c2", F, (0.3, 1.5)))
+    b.kin("mum")
+    b.household()
     add(b.done({"single_parent", "step_down"},
                ep([(CP, "ICPC: plans for neglect"), (CIN, "RCPC: plans ended, progress sustained; s17 continues")],
                   months=(10, 13), contact=health, concern="baby losing weight, missed appointments",
@@ -748,15 +721,10 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 22. Second sibling group of four; early help; referred by the school.
     b = _Builder(pl, "bangladeshi")
-    b.adult("mum", F, (35, 41))
-    b.adult("dad", M, (38, 46))
-    for i, (sex, age) in enumerate([(F, (12, 14)), (M, (9, 11)), (F, (6, 8)), (M, (3, 5))]):
-        b.child(f"c{i + 1}", sex, age)
-    kids = [f"c{i}" for i in range(1, 5)]
-    b.parent_of("mum", kids)
-    b.parent_of("dad", kids)
-    b.siblings()
-    b.household(["mum", "dad", *kids], years=7)
+    b.adults(("mum", F, (35, 41)), ("dad", M, (38, 46)))
+    b.children(("c1", F, (12, 14)), ("c2", M, (9, 11)), ("c3", F, (6, 8)), ("c4", M, (3, 5)))
+    b.kin("mum", "dad")
+    b.household(years=7)
     add(b.done({"sibling_group", "two_parents"},
                ep([(EH, "Family plan: overcrowding and c1 caring for siblings")], months=(3, 5), contact=school,
                   concern="c1 tired and late; says she looks after her brothers", fhlps=[FHLP_VCS],
@@ -765,12 +733,10 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     # 23. Teenager (17) and younger brother with their mother; stepped up to child in need.
     b = _Builder(pl, "english")
     b.adult("mum", F, (38, 45))
-    teen = b.child("teen", F, (16.1, 17.8))
+    teen, _c2 = b.children(("teen", F, (16.1, 17.8)), ("c2", M, (11, 13)))
     teen.gender_identity = "Non-binary"
-    b.child("c2", M, (11, 13))
-    b.parent_of("mum", ["teen", "c2"])
-    b.siblings()
-    b.household(["mum", "teen", "c2"])
+    b.kin("mum")
+    b.household()
     add(b.done({"teenager", "single_parent"},
                ep([(EH, "Support after exclusion"), (CIN, "Exploitation concerns: s17 assessment")],
                   months=(6, 9), contact=academy, concern="fixed-term exclusion; older associates",
@@ -780,11 +746,9 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     b = _Builder(pl, "polish", "Nowak")
     mum = b.adult("mum", F, (30, 36))
     mum.first_language, mum.interpreter_needed = "Polish", True
-    kacper = b.child("kacper", M, (6, 8), first="Kacper")
-    b.child("c2", F, (2, 4))
-    b.parent_of("mum", ["kacper", "c2"])
-    b.siblings()
-    home = b.household(["mum", "kacper", "c2"])
+    kacper, _c2 = b.children(("kacper", M, (6, 8), {"first": "Kacper"}), ("c2", F, (2, 4)))
+    b.kin("mum")
+    home = b.household()
     add(b.done({"single_parent", "interpreter"},
                ep([(EH, "Mother asked for help: isolation, no family in the UK")], months=(2, 4), contact=gp,
                   concern="mother low in mood; children's health checks overdue", fhlps=[FHLP_VCS]),
@@ -794,12 +758,10 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 25. Moved away: closed RC5.
     b = _Builder(pl, "romanian")
-    b.adult("mum", F, (27, 33))
-    b.adult("dad", M, (29, 36))
+    b.adults(("mum", F, (27, 33)), ("dad", M, (29, 36)))
     b.child("c1", F, (4, 6))
-    b.parent_of("mum", ["c1"])
-    b.parent_of("dad", ["c1"])
-    b.household(["mum", "dad", "c1"])
+    b.kin("mum", "dad")
+    b.household()
     add(b.done({"two_parents", "closed"},
                ep([(CIN, "s17 assessment")], months=(7, 9), contact=gp, concern="c1 not registered with a school",
                   fhlps=[FHLP_SW],
@@ -807,14 +769,11 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 26. Re-referral: child in need closed (RC9, referred to early help), now open to early help.
     b = _Builder(pl, "caribbean")
-    b.adult("mum", F, (30, 36))
-    b.adult("dad", M, (32, 40), role=OTHER, background="english", last=pl.surname("english"))
-    mixed = b.mixed("english")
-    b.child("c1", M, (9, 11), ethnicity=mixed)
-    b.child("c2", F, (5, 7), ethnicity=mixed)
-    b.parent_of("mum", ["c1", "c2"])
-    b.parent_of("dad", ["c1", "c2"])
-    b.siblings()
+    b.adults(("mum", F, (30, 36)), ("dad", M, (32, 40), {"role": OTHER, "background": "english",
+                                                         "last": OWN_SURNAME}))
+    mixed = {"ethnicity": b.mixed("english")}
+    b.children(("c1", M, (9, 11), mixed), ("c2", F, (5, 7), mixed))
+    b.kin("mum", "dad")
     b.household(["mum", "c1", "c2"])
     add(b.done({"single_parent", "re_referral"},
                ep([(EH, "Referred on to early help after s17 assessment")], months=(1, 3), contact=school,
@@ -824,15 +783,11 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 27. Father and stepmother; child in need.
     b = _Builder(pl, "indian")
-    b.adult("dad", M, (36, 43))
-    b.adult("stepmum", F, (32, 38), last=pl.surname("indian"))
-    b.adult("mum", F, (34, 40), role=OTHER, last=pl.surname("indian"))
-    b.child("c1", F, (12, 14))
-    b.child("c2", M, (9, 11))
-    b.parent_of("dad", ["c1", "c2"])
-    b.parent_of("mum", ["c1", "c2"])
-    b.rel("stepmum", "c1", RelationshipType.STEP_PARENT, start=pl.ago(700, 1000))
-    b.rel("stepmum", "c2", RelationshipType.STEP_PARENT, start=pl.ago(700, 1000))
+    b.adults(("dad", M, (36, 43)), ("stepmum", F, (32, 38), {"last": OWN_SURNAME}),
+             ("mum", F, (34, 40), {"role": OTHER, "last": OWN_SURNAME}))
+    b.children(("c1", F, (12, 14)), ("c2", M, (9, 11)))
+    b.kin("dad", "mum", siblings=False)
+    b.ties("stepmum", ["c1", "c2"], RelationshipType.STEP_PARENT, since=(700, 1000))
     b.siblings()
     b.household(["dad", "stepmum", "c1", "c2"], years=2)
     add(b.done({"step_parent"}, ep([(CIN, "s17: c1's eating, conflict with stepmother")], months=(3, 5),
@@ -841,13 +796,10 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 28. Bereaved: father died; half-siblings; child in need.
     b = _Builder(pl, "english")
-    b.adult("mum", F, (32, 38))
-    dad = b.adult("dad", M, (34, 40), role=OTHER)
+    _mum, dad = b.adults(("mum", F, (32, 38)), ("dad", M, (34, 40), {"role": OTHER}))
     dad.date_of_death = pl.ago(200, 300)
-    b.adult("dad2", M, (30, 36), role=OTHER, last=pl.surname("english"))
-    b.child("c1", M, (10, 12))
-    b.child("c2", F, (7, 9))
-    b.child("c3", F, (1, 3), last=b.people[2].last_name)
+    dad2 = b.adult("dad2", M, (30, 36), role=OTHER, last=OWN_SURNAME)
+    b.children(("c1", M, (10, 12)), ("c2", F, (7, 9)), ("c3", F, (1, 3), {"last": dad2.last_name}))
     b.parent_of("mum", ["c1", "c2", "c3"])
     b.parent_of("dad", ["c1", "c2"])
     b.parent_of("dad2", ["c3"], pr=False)
@@ -860,16 +812,11 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
 
     # 29. Two parents and twins plus one; early help.
     b = _Builder(pl, "chinese")
-    b.adult("mum", F, (33, 39))
-    b.adult("dad", M, (35, 42))
-    twin1 = b.child("twin1", F, (5, 7))
-    twin2 = b.child("twin2", M, (5, 7))
+    b.adults(("mum", F, (33, 39)), ("dad", M, (35, 42)))
+    twin1, twin2, _c3 = b.children(("twin1", F, (5, 7)), ("twin2", M, (5, 7)), ("c3", F, (1, 2.5)))
     twin2.date_of_birth = twin1.date_of_birth
-    b.child("c3", F, (1, 2.5))
-    b.parent_of("mum", ["twin1", "twin2", "c3"])
-    b.parent_of("dad", ["twin1", "twin2", "c3"])
-    b.siblings()
-    b.household(["mum", "dad", "twin1", "twin2", "c3"])
+    b.kin("mum", "dad")
+    b.household()
     add(b.done({"two_parents", "twins"}, ep([(EH, "Parenting support: twin2's diagnosis")], months=(4, 6),
                                            contact=health, concern="twin2 awaiting autism assessment; parents "
                                            "struggling", fhlps=[FHLP_VCS])))
@@ -878,26 +825,21 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     b = _Builder(pl, "english")
     mum = b.adult("mum", F, (36, 42))
     mum.disabilities = ["MOB"]
-    b.child("c1", F, (13, 15))
-    b.child("c2", M, (8, 10))
-    b.parent_of("mum", ["c1", "c2"])
-    b.siblings()
-    b.household(["mum", "c1", "c2"])
+    b.children(("c1", F, (13, 15)), ("c2", M, (8, 10)))
+    b.kin("mum")
+    b.household()
     add(b.done({"young_carer", "single_parent"},
                ep([(EH, "Young carer support")], months=(2, 4), contact=academy,
                   concern="c1 often late; cares for her mother", fhlps=[FHLP_VCS], referrer=OTHER_SCHOOL_DSL)))
 
     # 31. Three generations in one household; child protection stepped up to pre-proceedings.
     b = _Builder(pl, "syrian")
-    b.adult("gran", F, (55, 62), role=OTHER, elder=True)
-    b.adult("mum", F, (26, 31))
-    b.child("c1", M, (6, 8))
-    b.child("c2", F, (2, 4))
-    b.parent_of("mum", ["c1", "c2"])
-    b.rel("gran", "c1", RelationshipType.GRANDPARENT)
-    b.rel("gran", "c2", RelationshipType.GRANDPARENT)
+    b.adults(("gran", F, (55, 62), {"role": OTHER, "elder": True}), ("mum", F, (26, 31)))
+    b.children(("c1", M, (6, 8)), ("c2", F, (2, 4)))
+    b.kin("mum", siblings=False)
+    b.ties("gran", ["c1", "c2"], RelationshipType.GRANDPARENT)
     b.siblings()
-    b.household(["gran", "mum", "c1", "c2"])
+    b.household()
     add(b.done({"three_generations", "kinship"},
                ep([(CP, "ICPC: emotional harm, category EMO"),
                    (PP, "Legal planning meeting: letter before proceedings, FGDM offered")],
@@ -908,23 +850,21 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
     b = _Builder(pl, "english")
     b.adult("mum", F, (19, 19))
     b.child("baby", M, (0.1, 0.8))
-    b.parent_of("mum", ["baby"])
-    b.household(["mum", "baby"], years=1)
+    b.kin("mum")
+    b.household(years=1)
     add(b.done({"young_parent", "single_parent"},
                ep([(CIN, "s17: care leaver parent, needs support")], months=(1, 3), contact=health,
                   concern="mother a care leaver, little support", fhlps=[FHLP_SW], team_taf="health_safeguarding")))
 
     # 33. Mother and her live-in partner; early help stepped up then down again.
     b = _Builder(pl, "irish")
-    b.adult("mum", F, (29, 35))
-    b.adult("partner", M, (30, 37), role=OTHER, background="english", last=pl.surname("english"))
-    b.child("c1", F, (9, 11))
-    b.child("c2", M, (6, 8))
-    b.parent_of("mum", ["c1", "c2"])
-    b.rel("partner", "c1", RelationshipType.PARTNER_OF_PARENT, start=pl.ago(300, 500))
-    b.rel("partner", "c2", RelationshipType.PARTNER_OF_PARENT, start=pl.ago(300, 500))
+    b.adults(("mum", F, (29, 35)), ("partner", M, (30, 37), {"role": OTHER, "background": "english",
+                                                             "last": OWN_SURNAME}))
+    b.children(("c1", F, (9, 11)), ("c2", M, (6, 8)))
+    b.kin("mum", siblings=False)
+    b.ties("partner", ["c1", "c2"], RelationshipType.PARTNER_OF_PARENT, since=(300, 500))
     b.siblings()
-    b.household(["mum", "partner", "c1", "c2"])
+    b.household()
     add(b.done({"parent_partner", "step_down"},
                ep([(EH, "Family plan: routines and school"), (CIN, "s17 assessment after c1's disclosure"),
                    (EH, "Assessment: needs met by the family plan; step down to early help")],

@@ -77,6 +77,65 @@ CHILD_VOICE = [
     "I feel safe at home now he doesn't live here.",
 ]
 
+
+@dataclass(frozen=True)
+class _Event:
+    """A chronology entry that a level of work brings, at a fraction of the time spent at that level."""
+
+    actor: str  # "lead": the family's lead practitioner (else the social worker); "lcpp"
+    strand: str
+    kind: str
+    summary: str  # "{category}": the child protection category
+    fraction: float
+    hour: int
+    minute: int | None = 0  # None: drawn from the family's generator
+    significant: bool = False
+    from_agency: bool = False  # the actor's agency is the source
+    unborn_summary: str = ""  # instead of summary while the child is not yet born
+    seen_after_opening: bool = False  # a visit that sees the child: not at opening, not before birth
+
+
+def _family_help_events(code: str) -> list[_Event]:
+    assessment = "Family Help assessment (s17)" if code == CIN else "Family Help assessment"
+    return [
+        _Event("lead", Strand.FAMILY_HELP, "home_visit",
+               "Home visit: introductions, family's view of what help they need.", 0.1, 11, None),
+        _Event("lead", Strand.FAMILY_HELP, "assessment", f"{assessment} completed; family plan agreed with the family.",
+               0.45, 14, significant=code == CIN),
+        _Event("lead", Strand.FAMILY_HELP, "plan_review",
+               "Team around the family review: progress on the family plan.", 0.8, 13, 30),
+    ]
+
+
+LEVEL_EVENTS = {
+    EH: _family_help_events(EH),
+    CIN: _family_help_events(CIN),
+    CP: [
+        _Event("lcpp", Strand.MACPT, "strategy_discussion",
+               "Strategy discussion (social care, police, health, education): s47 enquiry to start.", 0.02, 12,
+               significant=True, from_agency=True),
+        _Event("lcpp", Strand.MACPT, "s47_outcome", "s47 enquiry: concerns substantiated, ICPC needed.", 0.1, 16,
+               significant=True),
+        _Event("lcpp", Strand.MACPT, "icpc",
+               "Initial child protection conference: child protection plan, category {category}.", 0.25, 10,
+               significant=True,
+               unborn_summary="Initial child protection conference (pre-birth): plan from birth"),
+        _Event("lead", Strand.MACPT, "core_group", "Core group meeting: plan actions reviewed.", 0.35, 14),
+        _Event("lead", Strand.FAMILY_HELP, "home_visit", "Statutory visit: child seen.", 0.6, 16,
+               seen_after_opening=True),
+    ],
+    PP: [
+        _Event("lcpp", Strand.MACPT, "legal_planning",
+               "Legal planning meeting: threshold met, pre-proceedings to start.", 0.05, 11, significant=True),
+        _Event("lcpp", Strand.MACPT, "letter_before_proceedings",
+               "Letter before proceedings sent; FGDM meeting offered.", 0.15, 15, significant=True),
+        _Event("lcpp", Strand.MACPT, "pp_meeting",
+               "Initial pre-proceedings meeting with parents and their solicitors.", 0.3, 10, significant=True),
+    ],
+}
+# Where FGDM is offered at a level (for a family planned with it): (fraction of the level's time, by whom).
+FGDM_OFFERED_AT = {CIN: (0.6, "lead"), PP: (0.5, "lcpp")}
+
 # --- the council -------------------------------------------------------------------------------------
 
 
@@ -279,59 +338,26 @@ class _Writer:
 
     def _level_events(self, e: EpisodePlan, code: str, person: Person, start: dt.date, end: dt.date,
                       index: int) -> None:
-        rng = self.rng
-        fhlp = self.u(e.fhlps[-1]) if e.fhlps else self.u(FHLP_SW)
-        lcpp = self.u(LCPP)
+        actors = {"lead": self.u(e.fhlps[-1]) if e.fhlps else self.u(FHLP_SW), "lcpp": self.u(LCPP)}
+        unborn = person.date_of_birth is None
 
         def day(fraction: float) -> dt.date:
             return start + dt.timedelta(days=int((end - start).days * fraction))
 
-        unborn = person.date_of_birth is None
-        if code in (EH, CIN):
-            kind = "Family Help assessment (s17)" if code == CIN else "Family Help assessment"
-            services.chronology_add(person=person, actor=fhlp, strand=Strand.FAMILY_HELP, kind="home_visit",
-                                    summary="Home visit: introductions, family's view of what help they need.",
-                                    occurred_at=self.at(day(0.1), 11, rng.randint(0, 59)))
-            services.chronology_add(person=person, actor=fhlp, strand=Strand.FAMILY_HELP, kind="assessment",
-                                    summary=f"{kind} completed; family plan agreed with the family.",
-                                    occurred_at=self.at(day(0.45), 14), significant=code == CIN)
-            services.chronology_add(person=person, actor=fhlp, strand=Strand.FAMILY_HELP, kind="plan_review",
-                                    summary="Team around the family review: progress on the family plan.",
-                                    occurred_at=self.at(day(0.8), 13, 30))
-            if e.fgdm and code == CIN:
-                self._fgdm(person, day(0.6), fhlp)
-        elif code == CP:
-            services.chronology_add(
-                person=person, actor=lcpp, strand=Strand.MACPT, kind="strategy_discussion",
-                summary="Strategy discussion (social care, police, health, education): s47 enquiry to start.",
-                occurred_at=self.at(day(0.02), 12), significant=True, source_agency=lcpp.agency)
-            services.chronology_add(person=person, actor=lcpp, strand=Strand.MACPT, kind="s47_outcome",
-                                    summary="s47 enquiry: concerns substantiated, ICPC needed.",
-                                    occurred_at=self.at(day(0.1), 16), significant=True)
-            category = e.cp_category or "NEG"
-            services.chronology_add(
-                person=person, actor=lcpp, strand=Strand.MACPT, kind="icpc",
-                summary=("Initial child protection conference (pre-birth): plan from birth" if unborn else
-                         f"Initial child protection conference: child protection plan, category {category}."),
-                occurred_at=self.at(day(0.25), 10), significant=True)
-            services.chronology_add(person=person, actor=fhlp, strand=Strand.MACPT, kind="core_group",
-                                    summary="Core group meeting: plan actions reviewed.",
-                                    occurred_at=self.at(day(0.35), 14))
-            if index and not unborn:
-                services.chronology_add(person=person, actor=fhlp, strand=Strand.FAMILY_HELP, kind="home_visit",
-                                        summary="Statutory visit: child seen.", occurred_at=self.at(day(0.6), 16))
-        elif code == PP:
-            services.chronology_add(person=person, actor=lcpp, strand=Strand.MACPT, kind="legal_planning",
-                                    summary="Legal planning meeting: threshold met, pre-proceedings to start.",
-                                    occurred_at=self.at(day(0.05), 11), significant=True)
-            services.chronology_add(person=person, actor=lcpp, strand=Strand.MACPT, kind="letter_before_proceedings",
-                                    summary="Letter before proceedings sent; FGDM meeting offered.",
-                                    occurred_at=self.at(day(0.15), 15), significant=True)
-            services.chronology_add(person=person, actor=lcpp, strand=Strand.MACPT, kind="pp_meeting",
-                                    summary="Initial pre-proceedings meeting with parents and their solicitors.",
-                                    occurred_at=self.at(day(0.3), 10), significant=True)
-            if e.fgdm:
-                self._fgdm(person, day(0.5), lcpp)
+        for event in LEVEL_EVENTS[code]:
+            if event.seen_after_opening and (not index or unborn):
+                continue
+            actor = actors[event.actor]
+            summary = event.unborn_summary if unborn and event.unborn_summary else event.summary
+            minute = self.rng.randint(0, 59) if event.minute is None else event.minute
+            services.chronology_add(person=person, actor=actor, strand=event.strand, kind=event.kind,
+                                    summary=summary.format(category=e.cp_category or "NEG"),
+                                    occurred_at=self.at(day(event.fraction), event.hour, minute),
+                                    significant=event.significant,
+                                    source_agency=actor.agency if event.from_agency else None)
+        if e.fgdm and code in FGDM_OFFERED_AT:
+            fraction, by = FGDM_OFFERED_AT[code]
+            self._fgdm(person, day(fraction), actors[by])
 
     def _fgdm(self, person: Person, day: dt.date, requested_by: User) -> None:
         """FGDM offered at a decision point; the facilitator is involved from the first offer."""
