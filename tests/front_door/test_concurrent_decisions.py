@@ -1,0 +1,124 @@
+"""Two front-door requests at once: a decision and an assignment, a decision change and a sign-off.
+
+Each race runs on two real database connections (threads). The slower request is held, inside its
+transaction, until PostgreSQL shows the other one waiting on its row lock; only then does it commit. So the
+interleaving is the one that loses data, every time, and no test sleeps to get it.
+"""
+
+import threading
+import time
+
+import pytest
+from django.db import connection, transaction
+
+from front_door.models import Contact, ContactStatus, Decision, DecisionSignoff
+from front_door.services import contact_assign, decision_record, decision_signoff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _waiting_on_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                       "AND wait_event_type = 'Lock'")
+        return cursor.fetchone()[0]
+
+
+def _until(predicate, what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting until {what}")
+        time.sleep(0.01)
+
+
+def _run_race(first, second) -> dict:
+    """`first` runs in a transaction and stops before committing; `second` starts and blocks on the rows
+    `first` holds; then `first` commits. Returns each one's result or exception."""
+    held, release = threading.Event(), threading.Event()
+    outcome: dict = {}
+
+    def run_first():
+        try:
+            with transaction.atomic():
+                outcome["first"] = first()
+                held.set()
+                release.wait(timeout=30)
+        except Exception as exc:  # noqa: BLE001  (asserted by the test)
+            outcome["first"] = exc
+            held.set()
+        finally:
+            connection.close()
+
+    def run_second():
+        try:
+            outcome["second"] = second()
+        except Exception as exc:  # noqa: BLE001  (asserted by the test)
+            outcome["second"] = exc
+        finally:
+            connection.close()
+
+    one = threading.Thread(target=run_first)
+    one.start()
+    assert held.wait(timeout=30), "the first request did not get going"
+    two = threading.Thread(target=run_second)
+    two.start()
+    try:
+        _until(lambda: _waiting_on_a_lock() >= 1 or not two.is_alive(), "the second request waits on the first")
+    finally:
+        release.set()
+        one.join(timeout=30)
+        two.join(timeout=30)
+    assert not isinstance(outcome.get("first"), Exception), outcome.get("first")
+    return outcome
+
+
+def test_an_assignment_committed_after_a_decision_leaves_the_contact_decided(
+        triage_officer, fd_manager, new_contact, make_person, need):
+    contact = new_contact(triage_officer, children=[{"person": make_person()}])
+    contact_assign(contact=contact, actor=triage_officer, assignee=triage_officer)
+    # The manager opened the contact (still in triage) and presses "assign to me" as the triage officer decides.
+    as_the_manager_saw_it = Contact.objects.get(pk=contact.pk)
+    outcome = _run_race(
+        lambda: decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+                                rationale="The family asked for help with school attendance"),
+        lambda: contact_assign(contact=as_the_manager_saw_it, actor=fd_manager, assignee=fd_manager))
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.DECIDED
+    assert contact.assigned_to == triage_officer  # the late assignment did not land either
+    assert isinstance(outcome["second"], Exception)
+
+
+def test_an_assignment_from_a_stale_page_cannot_reopen_a_decided_contact(
+        triage_officer, fd_manager, new_contact, make_person, need):
+    contact = new_contact(triage_officer, children=[{"person": make_person()}])
+    contact_assign(contact=contact, actor=triage_officer, assignee=triage_officer)
+    stale = Contact.objects.get(pk=contact.pk)
+    decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+                    rationale="The family asked for help with school attendance")
+    with pytest.raises(Exception, match="decided"):
+        contact_assign(contact=stale, actor=fd_manager, assignee=fd_manager)
+    contact.refresh_from_db()
+    assert (contact.status, contact.assigned_to) == (ContactStatus.DECIDED, triage_officer)
+
+
+def test_a_sign_off_racing_a_changed_decision_does_not_apply_the_old_one(
+        triage_officer, fd_manager, new_contact, make_person, need):
+    child = make_person()
+    contact = new_contact(triage_officer, children=[{"person": child}])
+    old = decision_record(contact=contact, actor=triage_officer, outcome=2, level=need("child_protection"),
+                          rationale="Disclosure of physical abuse")
+    assert Contact.objects.get(pk=contact.pk).status == ContactStatus.AWAITING_SIGNOFF
+    # The manager opens the old decision to sign it off while triage changes it to early help.
+    as_the_manager_saw_it = Decision.objects.get(pk=old.pk)
+    outcome = _run_race(
+        lambda: decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+                                rationale="The police say the injury was accidental",
+                                change_reason="New information from the police"),
+        lambda: decision_signoff(decision=as_the_manager_saw_it, actor=fd_manager, agreed=True))
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.DECIDED
+    assert isinstance(outcome["second"], Exception)
+    assert not DecisionSignoff.objects.filter(decision=old).exists()
+    # Child protection's next steps (a strategy discussion) were never set going for the replaced decision.
+    assert not child.work_requests.filter(kind="strategy_discussion").exists()
