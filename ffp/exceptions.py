@@ -7,21 +7,28 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from cases.api.concurrency import PreconditionFailed, etag
+from cases.services.state import Conflict, InvalidTransition, StaleEdit
 
-class InvalidTransition(Exception):  # noqa: N818  (named for what it is, as in CONVENTIONS)
-    """A workflow was asked to move from a state that does not allow it (or a colleague moved it first)."""
-
-    def __init__(self, old: str, new: str) -> None:
-        super().__init__(f"Cannot move from {old!r} to {new!r}.")
-        self.old, self.new = old, new
+__all__ = ["InvalidTransition", "api_exception_handler"]
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(detail, status=status.HTTP_400_BAD_REQUEST)
-    if isinstance(exc, InvalidTransition):
-        return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, StaleEdit):
+        # The version the request named (If-Match) was current when checked, but a colleague saved first.
+        response = Response({"detail": str(exc), "current_version": exc.current_version},
+                            status=status.HTTP_412_PRECONDITION_FAILED)
+        response["ETag"] = etag(exc.current_version)
+        return response
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc), "current": exc.current}, status=status.HTTP_409_CONFLICT)
+    if isinstance(exc, PreconditionFailed):
+        response = Response(exc.body, status=exc.status_code)
+        response["ETag"] = exc.etag
+        return response
     if isinstance(exc, Http404):
         return Response({"detail": "Not found."}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, PermissionDenied):

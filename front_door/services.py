@@ -12,17 +12,19 @@ from django.utils import timezone
 from cases.codes import valid_codes
 from cases.models import CensusMeaning, NeedLevel, Person, Role, User, WorkRequest
 from cases.services import (
+    Conflict,
     audit_record,
     chronology_add,
+    compare_and_set,
     deadline_met,
     deadline_reassign,
     deadline_set,
     episode_open,
     notify,
+    transition,
     work_request_create,
 )
 from cases.workdays import Calendar
-from ffp.exceptions import InvalidTransition
 
 from .models import (
     OUTCOME_LEVELS,
@@ -44,8 +46,8 @@ INFO_REQUEST_DEADLINE = "front_door.information_request"
 FRONT_DOOR_ROLES = (Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER)
 
 
-class AlreadyDecided(Exception):  # noqa: N818
-    """A second decision without saying it is a change (mapped to 409 by the API)."""
+class AlreadyDecided(Conflict):
+    """A second decision without saying it is a change (409 in the API, with the decision that stands)."""
 
 
 def _require_front_door(actor: User) -> None:
@@ -192,15 +194,19 @@ def contact_child_link(*, contact_child: ContactChild, person: Person, actor: Us
 
 @transaction.atomic
 def contact_assign(*, contact: Contact, actor: User, assignee: User | None) -> Contact:
+    """Give the contact to a member of the front door (or to nobody). A compare-and-set on the status and
+    the assignee this request read: an assignment that lands after a colleague decided the contact (or
+    assigned it) is refused, never written over theirs (it used to put a decided contact back in triage)."""
     _require_front_door(actor)
     if assignee is not None and not assignee.has_role(*FRONT_DOOR_ROLES):
         raise ValidationError({"assignee": ["Assign the contact to a member of the front door"]})
     if not contact.is_open:
         raise ValidationError("This contact has been decided")
-    new_status = ContactStatus.IN_TRIAGE if contact.status == ContactStatus.RECEIVED else contact.status
-    Contact.objects.filter(pk=contact.pk).update(assigned_to=assignee, status=new_status, updated_at=timezone.now())
     previous = contact.assigned_to
-    contact.refresh_from_db()
+    if contact.status == ContactStatus.RECEIVED:
+        transition(contact, to=ContactStatus.IN_TRIAGE, changes={"assigned_to": assignee}, expect=["assigned_to_id"])
+    else:
+        compare_and_set(contact, expect=["status", "assigned_to_id"], changes={"assigned_to": assignee})
     deadline_reassign(kind=DECISION_DEADLINE, target=contact, assignee=assignee)
     if assignee is not None and assignee != actor:
         notify(user=assignee, kind="contact.assigned", title=f"Contact {contact.reference} assigned to you",
@@ -323,7 +329,9 @@ def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedL
     previous = contact.decisions.order_by("-decided_at", "-id").first()
     if previous is not None and not change_reason.strip():
         raise AlreadyDecided(f"Contact {contact.reference} already has a decision. To change it, record a new "
-                             "decision with the reason for the change.")
+                             "decision with the reason for the change.", obj=contact,
+                             current={"status": contact.status, "decision_id": previous.pk,
+                                      "outcome": previous.outcome, "decided_at": previous.decided_at})
     _validate_decision(contact, outcome, level, rationale, advice, urgent_services)
     now = timezone.now()
     if accepted_as_referral is None:
@@ -334,11 +342,8 @@ def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedL
         urgent_services=urgent_services.strip(), accepted_as_referral=accepted_as_referral, decided_by=actor,
         decided_at=now, signoff_required=signoff_required, supersedes=previous,
         change_reason=change_reason.strip())
-    new_status = ContactStatus.AWAITING_SIGNOFF if signoff_required else ContactStatus.DECIDED
-    if new_status not in Contact.TRANSITIONS[contact.status]:
-        raise InvalidTransition(contact.status, str(new_status))
-    Contact.objects.filter(pk=contact.pk).update(status=new_status, decided_at=contact.decided_at or now,
-                                                 updated_at=now)
+    transition(contact, to=ContactStatus.AWAITING_SIGNOFF if signoff_required else ContactStatus.DECIDED,
+               changes={"decided_at": contact.decided_at or now, "updated_at": now})
     # The statutory clock stops when the decision is recorded (sign-off is the manager's check on it).
     deadline_met(kind=DECISION_DEADLINE, target=contact)
     contact.refresh_from_db()
@@ -363,23 +368,24 @@ def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedL
 
 @transaction.atomic
 def decision_signoff(*, decision: Decision, actor: User, agreed: bool, comment: str = "") -> DecisionSignoff:
+    """A manager agrees a decision (its next steps happen now) or sends it back to triage. The contact is
+    locked first, as decision_record locks it, so a change of decision and a sign-off take turns: the one
+    that comes second sees the other's result and a sign-off of a replaced decision is refused."""
     if not actor.has_role(Role.FRONT_DOOR_MANAGER):
         raise PermissionDenied("Only a front door manager can sign off decisions")
     if not decision.signoff_required:
         raise ValidationError("This decision does not need sign-off")
-    if hasattr(decision, "superseded_by"):
-        raise ValidationError("This decision has been replaced by a later one")
     if not agreed and not comment.strip():
         raise ValidationError({"comment": ["Say why the decision is being sent back"]})
-    try:
-        with transaction.atomic():
-            signoff = DecisionSignoff.objects.create(decision=decision, manager=actor, agreed=agreed,
-                                                     comment=comment.strip())
-    except IntegrityError:
-        raise ValidationError("This decision has already been signed off") from None
-    contact = decision.contact
-    new_status = ContactStatus.DECIDED if agreed else ContactStatus.IN_TRIAGE
-    Contact.objects.filter(pk=contact.pk).update(status=new_status, updated_at=timezone.now())
+    contact = Contact.objects.select_for_update().get(pk=decision.contact_id)
+    latest = contact.decisions.order_by("-decided_at", "-id").first()
+    if latest is not None and latest.pk != decision.pk:
+        raise Conflict("This decision has been replaced by a later one: sign off the decision that stands.",
+                       obj=contact, current={"status": contact.status, "decision_id": latest.pk})
+    if DecisionSignoff.objects.filter(decision=decision).exists():
+        raise Conflict("This decision has already been signed off", obj=contact, current={"status": contact.status})
+    transition(contact, to=ContactStatus.DECIDED if agreed else ContactStatus.IN_TRIAGE)
+    signoff = DecisionSignoff.objects.create(decision=decision, manager=actor, agreed=agreed, comment=comment.strip())
     audit_record(actor=actor, verb="decision.signed_off" if agreed else "decision.returned", target=decision,
                  child_ids=_child_ids(contact), reason=comment)
     if agreed:

@@ -23,9 +23,8 @@ from cases.http import denied_is_not_found, require
 from cases.models import Role, Team, User
 from cases.permissions import person_scope
 from cases.selectors import person_find_duplicates, person_get_for_user
-from cases.services import audit_read, person_create
+from cases.services import Conflict, InvalidTransition, audit_read, person_create
 from cases.workdays import LONDON, Calendar
-from ffp.exceptions import InvalidTransition
 
 from . import selectors, services
 from .forms import (
@@ -210,7 +209,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         try:
             services.contact_assign(contact=contact, actor=user, assignee=assignee)
-        except ValidationError as exc:
+        except (ValidationError, Conflict) as exc:  # Conflict: a colleague decided or assigned it meanwhile
             messages.error(request, " ".join(exc.messages))
         else:
             who = "you" if assignee == user else (assignee.full_name if assignee else "nobody")
@@ -538,6 +537,8 @@ def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and can_sign and form.is_valid():
         try:
             services.decision_signoff(decision=decision, actor=user, **form.cleaned_data)
+        except Conflict as exc:  # replaced or signed off by someone else while this page was open
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:

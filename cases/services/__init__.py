@@ -59,7 +59,13 @@ from .people import (
     relationship_add,
 )
 from .state import (
+    Conflict,
+    InvalidTransition,
     StaleEdit,
+    compare_and_set,
+    transition,
+    transition_check,
+    versioned_update,
 )
 from .system import (
     worker_heartbeat_record,
@@ -70,6 +76,8 @@ from .work_requests import (
 )
 
 __all__ = [
+    "Conflict",
+    "InvalidTransition",
     "DEADLINE_BREACH_HANDLERS",
     "LATE_DETECTION",
     "MERGE_CHECKS",
@@ -82,6 +90,7 @@ __all__ = [
     "case_note_finalise",
     "case_note_save_draft",
     "chronology_add",
+    "compare_and_set",
     "deadline_cancel_for_children",
     "deadline_met",
     "deadline_reassign",
@@ -111,6 +120,9 @@ __all__ = [
     "team_ensure_group",
     "team_member_add",
     "team_member_remove",
+    "transition",
+    "transition_check",
+    "versioned_update",
     "work_request_create",
     "work_request_handle",
     "worker_heartbeat_record",

@@ -17,10 +17,11 @@ from ..models import (
 from ..permissions import person_permissions_sync
 from .audit import audit_record
 from .notes import chronology_add
+from .state import Conflict
 
 
-class MergeRefused(Exception):  # noqa: N818
-    """A merge that would create an impossible record; the message says why."""
+class MergeRefused(Conflict):
+    """A merge that would create an impossible record (or one already undone); the message says why."""
 
 
 # Checks that refuse a merge which would make an impossible record. Each takes (kept, merged) and

@@ -14,7 +14,7 @@ from ..models import (
     VisibilityTag,
 )
 from .audit import audit_record
-from .state import StaleEdit
+from .state import versioned_update
 
 
 def chronology_add(*, person: Person, actor: User | None, strand: str, kind: str, summary: str,
@@ -55,10 +55,8 @@ def case_note_save_draft(*, person: Person, actor: User, data: dict, note: CaseN
         setattr(note, key, value)
     note.full_clean(exclude=["person", "author", "episode"])
     _check_visit(note)
-    if not CaseNote.objects.filter(pk=note.pk, version=expected_version or note.version,
-                                   status=CaseNote.Status.DRAFT).update(**changes, version=models.F("version") + 1,
-                                                                         updated_at=timezone.now()):
-        raise StaleEdit(CaseNote.objects.values_list("version", flat=True).get(pk=note.pk))
+    versioned_update(note, expected_version=expected_version or note.version, changes=changes,
+                     where={"status": CaseNote.Status.DRAFT}, refused="This note is final: add a correction instead")
     note.refresh_from_db()
     audit_record(actor=actor, verb="case_note.draft_updated", target=note, child_ids=[person.pk])
     return note

@@ -19,7 +19,7 @@ from ..models import (
 )
 from .audit import audit_record
 from .notes import chronology_add
-from .state import StaleEdit
+from .state import versioned_update
 
 PERSON_EDITABLE_FIELDS = (
     "first_name", "middle_names", "last_name", "preferred_name", "date_of_birth", "expected_date_of_birth",
@@ -126,10 +126,7 @@ def person_update(*, person: Person, actor: User, data: dict, expected_version: 
                              if not f.generated}, **changes})
     candidate.full_clean(exclude=["search_name", "first_name_phonetic", "last_name_phonetic", "la_child_id",
                                   "nhs_number"], validate_unique=False)
-    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
-        **changes, version=models.F("version") + 1, updated_at=timezone.now())
-    if not updated:
-        raise StaleEdit(Person.objects.values_list("version", flat=True).get(pk=person.pk))
+    versioned_update(person, expected_version=expected_version, changes=changes)
     person.refresh_from_db()
     after = _person_snapshot(person)
     changed = {k: after[k] for k in after if after[k] != before[k]}

@@ -106,6 +106,8 @@ def case_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.is_valid()
                 form.add_error(None, "This draft was saved from another window or tab while you were editing "
                                      "it. Your changes here have not been saved: check them, then save again.")
+            except services.Conflict as exc:  # finalised from another window meanwhile
+                form.add_error(None, str(exc))
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:

@@ -2,14 +2,18 @@
 
 - GET  allocation-requests/                   open allocation requests (team and front door managers)
 - POST allocation-requests/<pk>/allocate/      allocate a lead practitioner   {"lead": id, "reason": "..."}
-- POST families/<pk>/lead/                     change the lead practitioner   {"lead": id, "reason": "...",
-                                               "current_allocation": id (optional: refused if it moved on)}
-- GET  families/<pk>/allocations/              the family's leads, newest first
+                                               If-Match: the request's `etag` from the list
+- POST families/<pk>/lead/                     change the lead practitioner   {"lead": id, "reason": "..."}
+                                               If-Match: the ETag of GET families/<pk>/allocations/
+- GET  families/<pk>/allocations/              the family's leads, newest first (ETag: the current lead)
 - GET  my-families/                            the families the caller leads or is in the team around
 
 Scoped like the pages: anything the caller may not see or do is 404 (the project's choice: the front door's
 API answers a role that may not act with 404 too); 403 only when not signed in. Writes go through
 family_help.services.allocation; every response showing children writes one read-audit row.
+
+Allocating and changing the lead are state changes, so each names what it read with If-Match (cases.api.
+concurrency): 428 without it, 412 with what is current now if a colleague allocated or changed the lead first.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -22,9 +26,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.concurrency import (
+    IF_MATCH,
+    PRECONDITION_RESPONSES,
+    PreconditionFailed,
+    etag,
+    etag_header,
+    require_if_match,
+    with_etag,
+)
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.models import Role, User
-from cases.services import audit_read
+from cases.services import Conflict, audit_read
 
 from ..models import Allocation
 from ..selectors import allocation as sel
@@ -60,6 +73,10 @@ class AllocationRequestOutputSerializer(serializers.Serializer):
     urgent = serializers.BooleanField()
     status = serializers.CharField()
     requested_at = serializers.DateTimeField(source="created_at")
+    etag = serializers.SerializerMethodField(help_text="Send as If-Match to allocate from this request.")
+
+    def get_etag(self, row) -> str:
+        return etag(row.status)
 
 
 class AllocationOutputSerializer(serializers.Serializer):
@@ -85,7 +102,6 @@ class AllocateInputSerializer(serializers.Serializer):
 class ChangeLeadInputSerializer(AllocateInputSerializer):
     reason = serializers.CharField(max_length=2000, allow_blank=True, error_messages={
         "required": "Give the reason for changing the lead practitioner"})
-    current_allocation = serializers.IntegerField(required=False, allow_null=True, default=None)
 
 
 class FamilyDueOutputSerializer(serializers.Serializer):
@@ -141,6 +157,16 @@ def _family_child_ids(family_case_id: int) -> list[int]:
     return sel.children_of_families(family_ids=[family_case_id])
 
 
+def _current_allocation_id(family_case_id: int) -> int | None:
+    return Allocation.objects.filter(family_case_id=family_case_id, ended_at__isnull=True).values_list(
+        "pk", flat=True).first()
+
+
+def _lead_token(family_case_id: int) -> str:
+    """The family's lead as an ETag: the current allocation's id ("none" before the first)."""
+    return str(_current_allocation_id(family_case_id) or "none")
+
+
 class AllocationRequestListApi(FamilyHelpApi):
     @extend_schema(tags=TAGS, operation_id="family_help_allocation_requests",
                    summary="Open Family Help allocation requests, urgent then oldest first (managers)",
@@ -155,9 +181,16 @@ class AllocationRequestListApi(FamilyHelpApi):
 class AllocateApi(FamilyHelpApi):
     @extend_schema(tags=TAGS, operation_id="family_help_allocate", request=AllocateInputSerializer,
                    summary="Allocate a Family Help Lead Practitioner (of any agency) from a request",
-                   responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404})
+                   description="If-Match: the request's `etag` from the list. If a colleague allocated (or "
+                   "declined) it first, 412 with its status now, and nothing is saved.",
+                   parameters=[IF_MATCH, etag_header(201)],
+                   responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404,
+                              **PRECONDITION_RESPONSES})
     def post(self, request: Request, pk: int) -> Response:
         work_request = sel.allocation_request_get_for_user(user=request.user, request_id=pk)
+        if not sel.can_allocate(request.user):
+            raise NotFound
+        require_if_match(request, token=work_request.status, current={"status": work_request.status})
         data = AllocateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
@@ -166,16 +199,20 @@ class AllocateApi(FamilyHelpApi):
                                            reason=data.validated_data["reason"])
         except DjangoPermissionDenied:
             raise NotFound from None
+        except Conflict as exc:  # a colleague allocated it between our read and the service's lock
+            raise PreconditionFailed(token=exc.current["status"], detail=str(exc), current=exc.current) from None
         allocation = _allocation(allocation.pk)
         body = AllocationOutputSerializer(allocation).data
         audit_read(actor=request.user, verb="fh_allocation.viewed", target=allocation,
                    child_ids=_family_child_ids(allocation.family_case_id))
-        return Response(body, status=status.HTTP_201_CREATED)
+        return with_etag(Response(body, status=status.HTTP_201_CREATED), _lead_token(allocation.family_case_id))
 
 
 class FamilyAllocationsApi(FamilyHelpApi):
     @extend_schema(tags=TAGS, operation_id="family_help_family_allocations",
                    summary="The family's lead practitioners, newest first (the current one has no ended_at)",
+                   description="The ETag header names the current lead: send it as If-Match to change the lead.",
+                   parameters=[etag_header(200)],
                    responses={200: AllocationOutputSerializer(many=True), 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
@@ -183,31 +220,38 @@ class FamilyAllocationsApi(FamilyHelpApi):
         body = AllocationOutputSerializer(rows, many=True).data
         audit_read(actor=request.user, verb="fh_allocations.listed", target=family,
                    child_ids=_family_child_ids(family.pk))
-        return Response(body)
+        return with_etag(Response(body), _lead_token(family.pk))
 
 
 class ChangeLeadApi(FamilyHelpApi):
     @extend_schema(tags=TAGS, operation_id="family_help_change_lead", request=ChangeLeadInputSerializer,
                    summary="Change the family's lead practitioner (the old lead loses access at once)",
-                   responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404})
+                   description="If-Match: the ETag of the family's allocations. If the lead changed since, 412 "
+                   "with the current lead, and nothing is saved.", parameters=[IF_MATCH, etag_header(201)],
+                   responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404,
+                              **PRECONDITION_RESPONSES})
     def post(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
         if not sel.can_allocate(request.user):
             raise NotFound
+        current = _current_allocation_id(family.pk)
+        require_if_match(request, token=current or "none", current={"allocation": current})
         data = ChangeLeadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
             allocation = allocation_change_lead(family_case=family, actor=request.user,
                                                 lead=_lead(data.validated_data["lead"]),
                                                 reason=data.validated_data["reason"],
-                                                expected_allocation_id=data.validated_data["current_allocation"])
+                                                expected_allocation_id=current)
         except DjangoPermissionDenied:
             raise NotFound from None
+        except Conflict as exc:  # the lead changed between our read and the service's lock
+            raise PreconditionFailed(token=exc.current["allocation"], detail=str(exc), current=exc.current) from None
         allocation = _allocation(allocation.pk)
         body = AllocationOutputSerializer(allocation).data
         audit_read(actor=request.user, verb="fh_allocation.viewed", target=allocation,
                    child_ids=_family_child_ids(family.pk))
-        return Response(body, status=status.HTTP_201_CREATED)
+        return with_etag(Response(body, status=status.HTTP_201_CREATED), allocation.pk)
 
 
 class MyFamiliesApi(FamilyHelpApi):

@@ -3,10 +3,14 @@
   GET  families/<pk>/assessments/           the family's assessments, newest first
   POST families/<pk>/assessments/           start one (referral_date optional: the front door's date)
   GET  assessments/<pk>/                    one assessment with the child sections you may see
-  PATCH assessments/<pk>/                   save the draft: `version` required; 409 if someone saved first
+  PATCH assessments/<pk>/                   save the draft
   POST assessments/<pk>/submit/             submit for authorisation (required parts checked: 400 lists them)
   POST assessments/<pk>/authorise/          a manager authorises (authorised_on: the census date)
   POST assessments/<pk>/return/             a manager returns it to draft with a reason
+
+An assessment's ETag is its version: every change (PATCH and the three POSTs) sends it as If-Match (428
+without it; 412 and nothing saved if someone changed it since; 409 if it is no longer in a state that allows
+the change, e.g. a draft submitted meanwhile).
 
 Scoped like the pages: a family or assessment you may not see is 404; one you may see but not change is 403.
 Every response that shows a child's data writes one read-audit row; writes go only through the services.
@@ -16,13 +20,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer, StaleOutputSerializer
-from cases.services import StaleEdit, audit_read
+from cases.api.concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match, with_etag
+from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
+from cases.services import audit_read
 from cases.workdays import Calendar
 
 from ..models import Assessment, AssessmentOutcome, FamilyHelpSettings
@@ -41,8 +47,9 @@ _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons 
                        "reasons under children -> section id).")
 _403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in, or you may see this but not do this.")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see.")
-_409 = OpenApiResponse(StaleOutputSerializer, description="Someone saved a newer version first, or the assessment "
-                       "is no longer a draft; nothing was saved.")
+_409 = OpenApiResponse(DetailOutputSerializer, description="The assessment is no longer in a state that allows this "
+                       "(e.g. submitted meanwhile); nothing was saved.")
+_CHANGE = {**PRECONDITION_RESPONSES, 409: _409}
 
 
 # --- serializers ------------------------------------------------------------------------------------------
@@ -105,7 +112,6 @@ class SectionInputSerializer(serializers.Serializer):
 
 
 class DraftInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1)
     domestic_abuse = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     substance_misuse = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     mental_health = serializers.CharField(required=False, allow_blank=True, max_length=20000)
@@ -121,10 +127,6 @@ class DraftInputSerializer(serializers.Serializer):
 
 class StartInputSerializer(serializers.Serializer):
     referral_date = serializers.DateField(required=False)
-
-
-class SubmitInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1)
 
 
 class AuthoriseInputSerializer(serializers.Serializer):
@@ -169,7 +171,25 @@ def _respond(request: Request, assessment: Assessment, verb: str, code: int = st
     sections = assessment_sections(assessment=assessment, user=request.user)
     body = _represent(assessment, sections, _Clock())
     audit_read(actor=request.user, verb=verb, child_ids=[s.person_id for s in sections], target=assessment)
-    return Response(body, status=code)
+    return with_etag(Response(body, status=code), assessment.version)
+
+
+def _if_match(request: Request, assessment: Assessment) -> int:
+    """The version the request changes: 428 without If-Match, 412 if it is not the current one."""
+    require_if_match(request, token=assessment.version,
+                     current={"status": assessment.status, "version": assessment.version})
+    return assessment.version
+
+
+def _require_writer(request: Request, assessment: Assessment) -> None:
+    """403 before the version is asked for: someone who may not change it learns nothing from a 428."""
+    if not services.can_write_assessment(user=request.user, family_case=assessment.family_case):
+        raise PermissionDenied("Only the family's practitioners or a manager can change this assessment")
+
+
+def _require_manager(request: Request) -> None:
+    if not services.can_authorise_assessment(user=request.user):
+        raise PermissionDenied("Only a manager can authorise or return an assessment")
 
 
 def _nested_errors(exc: DjangoValidationError) -> dict:
@@ -184,10 +204,6 @@ def _nested_errors(exc: DjangoValidationError) -> dict:
         else:
             out[key] = found
     return out
-
-
-def _stale(exc: StaleEdit) -> Response:
-    return Response({"detail": str(exc), "current_version": exc.current_version}, status=status.HTTP_409_CONFLICT)
 
 
 class AssessmentApi(APIView):
@@ -214,6 +230,7 @@ class FamilyAssessmentsApi(AssessmentApi):
     @extend_schema(operation_id="family_help_assessment_start", tags=TAGS, request=StartInputSerializer,
                    summary="Start the family's assessment", description="A section for each current child; due 45 "
                    "working days after the referral date (by default, the front door's decision date).",
+                   parameters=[etag_header(201)],
                    responses={201: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404})
     def post(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
@@ -225,50 +242,45 @@ class FamilyAssessmentsApi(AssessmentApi):
 
 class AssessmentDetailApi(AssessmentApi):
     @extend_schema(operation_id="family_help_assessment_get", tags=TAGS, summary="One assessment",
-                   responses={200: AssessmentOutputSerializer, 403: _403, 404: _404})
+                   description="The ETag header holds its version: send it back as If-Match to change it.",
+                   parameters=[etag_header(200)], responses={200: AssessmentOutputSerializer, 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
         return _respond(request, assessment, "family_help.assessment.viewed")
 
     @extend_schema(operation_id="family_help_assessment_save_draft", tags=TAGS, request=DraftInputSerializer,
-                   summary="Save the draft", description="Only the fields sent change. `version` is the version "
-                   "you read: if someone has saved since, nothing is saved and the answer is 409 with the current "
-                   "version.", responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404,
-                                          409: _409})
+                   summary="Save the draft", description="Only the fields sent change. Send the ETag you read as "
+                   "If-Match: if someone has saved since, nothing is saved and the answer is 412 with the current "
+                   "version.", parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE})
     def patch(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
+        _require_writer(request, assessment)
+        version = _if_match(request, assessment)
         data = DraftInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        version = values.pop("version")
         sections = {s.pop("id"): dict(s) for s in values.pop("children", [])}
         try:
             assessment = services.assessment_save_draft(assessment=assessment, actor=request.user,
                                                         expected_version=version, data=values, sections=sections)
-        except StaleEdit as exc:
-            return _stale(exc)
         except DjangoValidationError as exc:
-            if not hasattr(exc, "error_dict"):  # no longer a draft
-                return Response({"detail": " ".join(exc.messages), "current_version": assessment.version},
-                                status=status.HTTP_409_CONFLICT)
             return Response(_nested_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return _respond(request, assessment, "family_help.assessment.viewed")
 
 
 class AssessmentSubmitApi(AssessmentApi):
-    @extend_schema(operation_id="family_help_assessment_submit", tags=TAGS, request=SubmitInputSerializer,
+    @extend_schema(operation_id="family_help_assessment_submit", tags=TAGS, request=None,
                    summary="Submit for authorisation", description="Needs the analysis, the outcome, and for each "
-                   "child their voice (or why it could not be gathered) and at least one factor code.",
-                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, 409: _409})
+                   "child their voice (or why it could not be gathered) and at least one factor code. If-Match: "
+                   "the version you read.", parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE})
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
-        data = SubmitInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        _require_writer(request, assessment)
+        version = _if_match(request, assessment)
         try:
-            services.assessment_submit(assessment=assessment, actor=request.user,
-                                       expected_version=data.validated_data.get("version"))
-        except StaleEdit as exc:
-            return _stale(exc)
+            services.assessment_submit(assessment=assessment, actor=request.user, expected_version=version)
         except DjangoValidationError as exc:
             return Response(_nested_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return _respond(request, assessment, "family_help.assessment.viewed")
@@ -277,25 +289,33 @@ class AssessmentSubmitApi(AssessmentApi):
 class AssessmentAuthoriseApi(AssessmentApi):
     @extend_schema(operation_id="family_help_assessment_authorise", tags=TAGS, request=AuthoriseInputSerializer,
                    summary="Authorise (managers)", description="`authorised_on` is the census authorisation date: "
-                   "not before the assessment started, not in the future.",
-                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404})
+                   "not before the assessment started, not in the future. If-Match: the version you read.",
+                   parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE})
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
+        _require_manager(request)
+        version = _if_match(request, assessment)
         data = AuthoriseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.assessment_authorise(assessment=assessment, actor=request.user, **data.validated_data)
+        services.assessment_authorise(assessment=assessment, actor=request.user, expected_version=version,
+                                      **data.validated_data)
         return _respond(request, assessment, "family_help.assessment.viewed")
 
 
 class AssessmentReturnApi(AssessmentApi):
     @extend_schema(operation_id="family_help_assessment_return", tags=TAGS, request=ReturnInputSerializer,
-                   summary="Return to draft (managers)", responses={200: AssessmentOutputSerializer, 400: _400,
-                                                                   403: _403, 404: _404})
+                   summary="Return to draft (managers)", description="If-Match: the version you read.",
+                   parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE})
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
+        _require_manager(request)
+        version = _if_match(request, assessment)
         data = ReturnInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.assessment_return(assessment=assessment, actor=request.user, reason=data.validated_data["reason"])
+        services.assessment_return(assessment=assessment, actor=request.user, reason=data.validated_data["reason"],
+                                   expected_version=version)
         return _respond(request, assessment, "family_help.assessment.viewed")
 
 

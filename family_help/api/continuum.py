@@ -3,6 +3,10 @@
 Scoped like the pages: a family out of the user's scope is 404; in scope but not theirs to move (a team-around-
 the-family member) is 403 from the service. Supervision records exist only for managers and the supervised
 practitioner (404 for anyone else). Every response showing children writes one read-audit row.
+
+A family's continuum answers GET with an ETag naming its current levels; every change (level, step up, step
+down, close) sends it back as If-Match (cases.api.concurrency): 428 without it, 412 with the state now if
+someone else changed the family's levels since, and nothing is saved.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -15,6 +19,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.concurrency import (
+    IF_MATCH,
+    PRECONDITION_RESPONSES,
+    PreconditionFailed,
+    etag_header,
+    require_if_match,
+    with_etag,
+)
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.codes import closure_reason_choices
 from cases.models import FamilyCase, FamilyCaseMember, Role, User
@@ -90,8 +102,7 @@ class WorkRequestOutputSerializer(serializers.Serializer):
 
 class ContinuumOutputSerializer(serializers.Serializer):
     family_case_id = serializers.IntegerField()
-    state = serializers.CharField(help_text="Send back as expected_state to refuse a change made meanwhile by "
-                                  "someone else.")
+    state = serializers.CharField(help_text="The family's current levels, as in the ETag header.")
     children = ChildContinuumOutputSerializer(many=True)
     work_requests = WorkRequestOutputSerializer(many=True, required=False)
 
@@ -99,12 +110,13 @@ class ContinuumOutputSerializer(serializers.Serializer):
 def _continuum_response(request: Request, family: FamilyCase, *, code=status.HTTP_200_OK, work_requests=None,
                         verb: str = "family_help.continuum_viewed") -> Response:
     rows = sel.family_continuum(family_case=family, user=request.user)
-    body = {"family_case_id": family.pk, "state": sel.continuum_state(family_case=family), "children": rows}
+    state = sel.continuum_state(family_case=family)
+    body = {"family_case_id": family.pk, "state": state, "children": rows}
     if work_requests is not None:
         body["work_requests"] = work_requests
     data = ContinuumOutputSerializer(body).data
     audit_read(actor=request.user, verb=verb, child_ids=[r.person.pk for r in rows], target=family)
-    return Response(data, status=code)
+    return with_etag(Response(data, status=code), state)
 
 
 # --- input -------------------------------------------------------------------------------------------------
@@ -113,7 +125,6 @@ def _continuum_response(request: Request, family: FamilyCase, *, code=status.HTT
 class _ChildrenInput(serializers.Serializer):
     children = serializers.ListField(child=serializers.IntegerField(), allow_empty=False,
                                      help_text="Person ids of the family's children to change.")
-    expected_state = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class ChangeLevelInputSerializer(_ChildrenInput):
@@ -159,12 +170,19 @@ def _chosen(family: FamilyCase, user: User, ids: list[int] | None) -> list:
 
 def _run(request: Request, pk: int, serializer_class, service, verb: str, code=status.HTTP_200_OK) -> Response:
     family = family_case_get_for_user(user=request.user, family_case_id=pk)
+    if not sel.can_change_continuum(user=request.user, family_case=family):  # 403 before asking for a version
+        raise PermissionDenied("Only the family's lead practitioner, a manager or an LCPP can change its level of "
+                               "need")
+    state = sel.continuum_state(family_case=family)
+    require_if_match(request, token=state)
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     values = dict(data.validated_data)
     children = _chosen(family, request.user, values.pop("children", None))
-    expected = values.pop("expected_state", None) or None
-    result = service(family_case=family, actor=request.user, children=children, expected_state=expected, **values)
+    try:
+        result = service(family_case=family, actor=request.user, children=children, expected_state=state, **values)
+    except services.StaleContinuum as exc:  # changed between our read and the service's lock
+        raise PreconditionFailed(token=exc.current["state"], detail=str(exc)) from None
     requests = None
     if service is services.continuum_step_up:
         requests = WorkRequestOutputSerializer(result, many=True).data
@@ -174,6 +192,8 @@ def _run(request: Request, pk: int, serializer_class, service, verb: str, code=s
 class FamilyContinuumApi(ContinuumApi):
     @extend_schema(operation_id="family_help_continuum_retrieve", tags=TAGS,
                    summary="Each child's level of need, its dated history and CIN plan periods",
+                   description="The ETag header names the family's current levels: send it as If-Match to change "
+                   "them.", parameters=[etag_header(200)],
                    responses={200: ContinuumOutputSerializer, 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
@@ -183,7 +203,9 @@ class FamilyContinuumApi(ContinuumApi):
 class ChangeLevelApi(ContinuumApi):
     @extend_schema(operation_id="family_help_level_change", tags=TAGS, request=ChangeLevelInputSerializer,
                    summary="Move children between targeted early help and child in need on the same episode",
-                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404})
+                   parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404,
+                              **PRECONDITION_RESPONSES})
     def post(self, request: Request, pk: int) -> Response:
         return _run(request, pk, ChangeLevelInputSerializer, services.continuum_change_level,
                     "family_help.level_change_viewed")
@@ -192,7 +214,9 @@ class ChangeLevelApi(ContinuumApi):
 class StepUpApi(ContinuumApi):
     @extend_schema(operation_id="family_help_step_up", tags=TAGS, request=StepUpInputSerializer,
                    summary="Step up to child protection: a strategy-discussion request per child, LCPPs told",
-                   responses={201: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404})
+                   parameters=[IF_MATCH, etag_header(201)],
+                   responses={201: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404,
+                              **PRECONDITION_RESPONSES})
     def post(self, request: Request, pk: int) -> Response:
         return _run(request, pk, StepUpInputSerializer, services.continuum_step_up, "family_help.step_up_viewed",
                     code=status.HTTP_201_CREATED)
@@ -201,7 +225,9 @@ class StepUpApi(ContinuumApi):
 class StepDownApi(ContinuumApi):
     @extend_schema(operation_id="family_help_step_down", tags=TAGS, request=StepDownInputSerializer,
                    summary="Step down to child in need, targeted early help or universal services (closes)",
-                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404})
+                   parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404,
+                              **PRECONDITION_RESPONSES})
     def post(self, request: Request, pk: int) -> Response:
         return _run(request, pk, StepDownInputSerializer, services.continuum_step_down,
                     "family_help.step_down_viewed")
@@ -210,7 +236,9 @@ class StepDownApi(ContinuumApi):
 class CloseApi(ContinuumApi):
     @extend_schema(operation_id="family_help_close", tags=TAGS, request=CloseInputSerializer,
                    summary="Close Family Help for some or all of the children (RC1-RC9 and a summary)",
-                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404})
+                   parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404,
+                              **PRECONDITION_RESPONSES})
     def post(self, request: Request, pk: int) -> Response:
         return _run(request, pk, CloseInputSerializer, services.continuum_close, "family_help.close_viewed")
 

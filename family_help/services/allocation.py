@@ -27,6 +27,7 @@ from cases.models import (
     WorkRequest,
 )
 from cases.services import (
+    Conflict,
     audit_record,
     chronology_add,
     episode_set_lead,
@@ -152,8 +153,8 @@ def allocation_create(*, work_request: WorkRequest, actor: User, lead: User | No
         "person", "episode", "episode__family_case").get(pk=work_request.pk)
     if request.kind != WorkRequest.Kind.FAMILY_HELP_ALLOCATION:
         raise ValidationError("This is not a Family Help allocation request")
-    if request.status != WorkRequest.Status.OPEN:
-        raise ValidationError("This request has already been dealt with")
+    if request.status != WorkRequest.Status.OPEN:  # a colleague allocated (or declined) it first
+        raise Conflict("This request has already been dealt with", obj=request, current={"status": request.status})
     lead = _check_lead(lead)
     reason = (reason or "").strip()
     family = _family_for(request.person, request.episode, actor)
@@ -197,8 +198,9 @@ def allocation_change_lead(*, family_case: FamilyCase, actor: User, lead: User |
     if current is None:
         raise ValidationError("This family has no lead practitioner yet: allocate one from the waiting list")
     if expected_allocation_id is not None and current.pk != expected_allocation_id:
-        raise ValidationError(f"The lead practitioner changed to {current.lead.full_name} while you were editing. "
-                              "Check the family's lead and make your change again.")
+        raise Conflict(f"The lead practitioner changed to {current.lead.full_name} while you were editing. Check "
+                       "the family's lead and make your change again.", obj=family_case,
+                       current={"allocation": current.pk, "lead": current.lead.full_name})
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = ["Give the reason for changing the lead practitioner"]

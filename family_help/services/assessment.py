@@ -9,13 +9,23 @@ import datetime as dt
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from cases.codes import valid_codes
 from cases.models import Episode, FamilyCase, Role, Strand, User
-from cases.services import StaleEdit, audit_record, chronology_add, deadline_met, deadline_set, notify
+from cases.services import (
+    StaleEdit,
+    audit_record,
+    chronology_add,
+    deadline_met,
+    deadline_set,
+    notify,
+    transition,
+    transition_check,
+    versioned_update,
+)
 from cases.workdays import LONDON, Calendar
 
 from ..models import Assessment, AssessmentChild, AssessmentOutcome, AssessmentStatus, FamilyHelpSettings
@@ -226,17 +236,11 @@ def assessment_save_draft(*, assessment: Assessment, actor: User, expected_versi
     known = {s.pk: s for s in assessment.children.all()}
     changes, section_changes = _clean_draft(assessment, data, sections, known)
     now = timezone.now()
-    # Compare-and-set on the version: if a colleague saved first, no row matches and nothing is written.
-    updated = Assessment.objects.filter(pk=assessment.pk, version=expected_version, status=AssessmentStatus.DRAFT) \
-        .update(**changes, version=models.F("version") + 1, last_saved_at=now, autosaved=autosave, updated_at=now)
-    if not updated:
-        current = Assessment.objects.filter(pk=assessment.pk).values("version", "status").first()
-        if current is None:
-            raise ValidationError("This assessment no longer exists")
-        if current["status"] != AssessmentStatus.DRAFT:
-            raise ValidationError("This assessment has been submitted for authorisation and can no longer be "
-                                  "changed")
-        raise StaleEdit(current["version"])
+    # Compare-and-set on the version (and on still being a draft): if a colleague saved first, or the draft
+    # went for authorisation, no row matches and nothing is written.
+    versioned_update(assessment, expected_version=expected_version, where={"status": AssessmentStatus.DRAFT},
+                     changes={**changes, "last_saved_at": now, "autosaved": autosave, "updated_at": now},
+                     refused="This assessment has been submitted for authorisation and can no longer be changed")
     for section_id, values in section_changes.items():
         if values:
             AssessmentChild.objects.filter(pk=section_id, assessment=assessment).update(**values, updated_at=now)
@@ -275,16 +279,13 @@ def assessment_submit(*, assessment: Assessment, actor: User, expected_version: 
     if not can_write_assessment(user=actor, family_case=assessment.family_case):
         raise PermissionDenied("Only the family's practitioners or a manager can submit this assessment")
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.status != AssessmentStatus.DRAFT:
-        raise ValidationError("This assessment has already been submitted")
+    transition_check(locked, to=AssessmentStatus.SUBMITTED, refused="This assessment has already been submitted")
     if expected_version is not None and locked.version != expected_version:
-        raise StaleEdit(locked.version)
+        raise StaleEdit(locked.version, obj=locked, current={"version": locked.version})
     missing = assessment_missing(locked)
     if missing:
         raise ValidationError(missing)
-    now = timezone.now()
-    Assessment.objects.filter(pk=locked.pk).update(status=AssessmentStatus.SUBMITTED, submitted_at=now,
-                                                   version=models.F("version") + 1, updated_at=now)
+    transition(locked, to=AssessmentStatus.SUBMITTED, changes={"submitted_at": timezone.now()})
     assessment.refresh_from_db()
     audit_record(actor=actor, verb="family_help.assessment.submitted", target=assessment,
                  child_ids=_child_ids(assessment), before={"status": AssessmentStatus.DRAFT},
@@ -308,14 +309,15 @@ def _managers_for(actor: User) -> list[User]:
 
 
 @transaction.atomic
-def assessment_authorise(*, assessment: Assessment, actor: User, authorised_on: dt.date | None = None) -> Assessment:
+def assessment_authorise(*, assessment: Assessment, actor: User, authorised_on: dt.date | None = None,
+                         expected_version: int | None = None) -> Assessment:
     """A manager authorises a submitted assessment. The date is the CIN census authorisation date: not before
     the assessment started, not in the future. The timescale's deadline is met."""
     if not can_authorise_assessment(user=actor):
         raise PermissionDenied("Only a manager can authorise an assessment")
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
-    if locked.status != AssessmentStatus.SUBMITTED:
-        raise ValidationError("Only an assessment submitted for authorisation can be authorised")
+    refused = "Only an assessment submitted for authorisation can be authorised"
+    transition_check(locked, to=AssessmentStatus.AUTHORISED, refused=refused)
     today = timezone.localdate()
     authorised_on = authorised_on or today
     if authorised_on > today:
@@ -324,10 +326,8 @@ def assessment_authorise(*, assessment: Assessment, actor: User, authorised_on: 
         raise ValidationError({"authorised_on": [
             f"The date of authorisation must be on or after the date the assessment started "
             f"({locked.started_on.day} {locked.started_on:%B %Y})"]})
-    now = timezone.now()
-    Assessment.objects.filter(pk=locked.pk).update(status=AssessmentStatus.AUTHORISED, authorised_by=actor,
-                                                   authorised_on=authorised_on, returned_reason="",
-                                                   version=models.F("version") + 1, updated_at=now)
+    transition(locked, to=AssessmentStatus.AUTHORISED, expected_version=expected_version, refused=refused,
+               changes={"authorised_by": actor, "authorised_on": authorised_on, "returned_reason": ""})
     assessment.refresh_from_db()
     deadline_met(kind=DEADLINE_KIND, target=assessment)
     late = authorised_on > assessment.due_on
@@ -343,17 +343,17 @@ def assessment_authorise(*, assessment: Assessment, actor: User, authorised_on: 
 
 
 @transaction.atomic
-def assessment_return(*, assessment: Assessment, actor: User, reason: str) -> Assessment:
+def assessment_return(*, assessment: Assessment, actor: User, reason: str,
+                      expected_version: int | None = None) -> Assessment:
     """A manager sends a submitted assessment back to draft, saying what needs to change."""
     if not can_authorise_assessment(user=actor):
         raise PermissionDenied("Only a manager can return an assessment")
     if not (reason or "").strip():
         raise ValidationError({"returned_reason": ["Say what needs to change before it can be authorised"]})
-    now = timezone.now()
-    if not Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.SUBMITTED).update(
-            status=AssessmentStatus.DRAFT, returned_reason=reason.strip(), submitted_at=None,
-            version=models.F("version") + 1, updated_at=now):
-        raise ValidationError("Only an assessment submitted for authorisation can be returned")
+    # A compare-and-set from the state this request read: a manager who authorised it meanwhile wins.
+    transition(assessment, to=AssessmentStatus.DRAFT, expected_version=expected_version,
+               refused="Only an assessment submitted for authorisation can be returned",
+               changes={"returned_reason": reason.strip(), "submitted_at": None})
     assessment.refresh_from_db()
     audit_record(actor=actor, verb="family_help.assessment.returned", target=assessment,
                  child_ids=_child_ids(assessment), reason=reason, before={"status": AssessmentStatus.SUBMITTED},

@@ -36,6 +36,7 @@ from cases.models import (
     WorkRequest,
 )
 from cases.services import (
+    Conflict,
     audit_record,
     chronology_add,
     deadline_cancel_for_children,
@@ -66,11 +67,12 @@ STALE_MESSAGE = ("Someone else changed this family's levels of need while you we
 STEP_DOWN_TARGETS = (CHILD_IN_NEED, EARLY_HELP, UNIVERSAL)
 
 
-class StaleContinuum(ValidationError):
-    """The family's levels moved since the form was shown (another practitioner's change)."""
+class StaleContinuum(Conflict):
+    """The family's levels moved since the form was shown (another practitioner's change). `current["state"]`
+    is the family's state now (the API's ETag)."""
 
-    def __init__(self) -> None:
-        super().__init__(STALE_MESSAGE, code="stale")
+    def __init__(self, *, family_case: FamilyCase, state: str) -> None:
+        super().__init__(STALE_MESSAGE, obj=family_case, current={"state": state})
 
 
 # --- shared checks ---------------------------------------------------------------------------------------
@@ -82,8 +84,13 @@ def _require_permission(actor: User, family_case: FamilyCase) -> None:
 
 
 def _check_state(family_case: FamilyCase, expected_state: str | None) -> None:
-    if expected_state is not None and expected_state != continuum_state(family_case=family_case):
-        raise StaleContinuum
+    """Compare-and-set on the family's levels: the family's row is locked first, so two changes to the same
+    family take turns and the second is checked against what the first left."""
+    FamilyCase.objects.select_for_update().filter(pk=family_case.pk).first()
+    if expected_state is not None:
+        state = continuum_state(family_case=family_case)
+        if state != expected_state:
+            raise StaleContinuum(family_case=family_case, state=state)
 
 
 def _episodes_for(family_case: FamilyCase, children: list[Person]) -> list[Episode]:

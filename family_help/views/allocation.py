@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.http import denied_is_not_found
 from cases.models import Role, User
-from cases.services import audit_read
+from cases.services import Conflict, audit_read
 
 from ..forms.allocation import AllocateForm, ChangeLeadForm, TeamFilterForm
 from ..selectors import allocation as sel
@@ -60,6 +60,9 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             allocation = allocation_create(work_request=work_request, actor=user, lead=_lead_from(form),
                                            reason=form.cleaned_data["reason"])
+        except Conflict as exc:  # a colleague allocated it first
+            form.add_error(None, str(exc))
+            is_open = False
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
@@ -92,6 +95,8 @@ def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
             allocation = allocation_change_lead(
                 family_case=family, actor=user, lead=_lead_from(form), reason=form.cleaned_data["reason"],
                 expected_allocation_id=form.cleaned_data.get("current_allocation") or None)
+        except Conflict as exc:  # the lead changed while this page was open
+            form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.http import denied_is_not_found, require
 from cases.models import FamilyCase, User
-from cases.services import StaleEdit, audit_read
+from cases.services import Conflict, StaleEdit, audit_read
 
 from ..forms.assessment import AssessmentChildForm, AssessmentForm, AssessmentStartForm, AuthoriseForm
 from ..models import Assessment, AssessmentChild, AssessmentStatus
@@ -228,6 +228,9 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 for child in child_forms:
                     child.is_valid()
                 form.add_error(None, STALE_MESSAGE)
+            except Conflict as exc:  # submitted meanwhile: no longer a draft
+                messages.info(request, str(exc))
+                return redirect("family_help:assessment", pk=assessment.pk)
             except ValidationError as exc:
                 _add_service_errors(form, child_forms, exc)
             else:
@@ -307,6 +310,9 @@ def assessment_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         assessment.refresh_from_db()
         return JsonResponse({"detail": STALE_MESSAGE, "version": exc.current_version,
                              "changes": _conflict_rows(assessment, form, child_forms)}, status=409)
+    except Conflict as exc:  # submitted meanwhile: no longer a draft
+        return JsonResponse({"detail": str(exc), "version": exc.current.get("version", assessment.version)},
+                            status=409)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             return JsonResponse({"errors": exc.message_dict}, status=400)
@@ -351,7 +357,7 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
         except StaleEdit:
             stale = True
             assessment.refresh_from_db()
-        except ValidationError:
+        except (Conflict, ValidationError):  # submitted meanwhile, or parts missing (listed on the page)
             assessment.refresh_from_db()
         else:
             messages.success(request, "Assessment submitted for authorisation")
@@ -384,6 +390,8 @@ def assessment_authorise(request: HttpRequest, pk: int) -> HttpResponse:
                     services.assessment_return(assessment=assessment, actor=user,
                                                reason=form.cleaned_data["returned_reason"])
                     message = "Assessment returned to the practitioner"
+            except Conflict as exc:  # another manager authorised or returned it meanwhile
+                form.add_error(None, str(exc))
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:

@@ -84,7 +84,7 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 raise Http404 from None
             except services.StaleContinuum as exc:
                 data = request.POST.copy()
-                data["state"] = sel.continuum_state(family_case=family)
+                data["state"] = exc.current["state"]
                 form = form_class(data, rows=sel.family_continuum(family_case=family, user=user))
                 form.is_valid()
                 form.add_error(None, exc.messages)

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api.concurrency import ConflictOutputSerializer
 from cases.api.pagination import PagePagination
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.models import Agency, NeedLevel, Role, User
@@ -310,7 +311,7 @@ class ContactDecisionApi(FrontDoorApi):
         "council requires sign-off for the outcome the contact waits for a manager (status awaiting_signoff).",
         request=DecisionInputSerializer,
         responses={201: DecisionOutputSerializer, 400: _400, 403: _403, 404: _404,
-                   409: OpenApiResponse(DetailOutputSerializer, description="Already decided: send change_reason "
+                   409: OpenApiResponse(ConflictOutputSerializer, description="Already decided: send change_reason "
                                         "to change the decision; or the contact moved on meanwhile.")},
     )
     def post(self, request: Request, pk: int) -> Response:
@@ -323,10 +324,8 @@ class ContactDecisionApi(FrontDoorApi):
         if level is None:
             codes = ", ".join(NeedLevel.objects.filter(active=True).values_list("code", flat=True))
             raise ValidationError({"level": [f"Unknown level of need. Choose one of: {codes}"]})
-        try:
-            decision = services.decision_record(contact=contact, actor=user, level=level, **values)
-        except services.AlreadyDecided as exc:
-            return Response({"detail": str(exc)}, status=status.HTTP_409_CONFLICT)
+        # AlreadyDecided (a Conflict) is a 409 with the decision that stands (ffp.exceptions).
+        decision = services.decision_record(contact=contact, actor=user, level=level, **values)
         return Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
 
 

@@ -11,6 +11,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from cases.services import Conflict
 from front_door.models import Contact, ContactStatus, Decision, DecisionSignoff
 from front_door.services import contact_assign, decision_record, decision_signoff
 
@@ -86,7 +87,7 @@ def test_an_assignment_committed_after_a_decision_leaves_the_contact_decided(
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
     assert contact.assigned_to == triage_officer  # the late assignment did not land either
-    assert isinstance(outcome["second"], Exception)
+    assert isinstance(outcome["second"], Conflict) and "it is now decided" in str(outcome["second"])
 
 
 def test_an_assignment_from_a_stale_page_cannot_reopen_a_decided_contact(
@@ -96,7 +97,7 @@ def test_an_assignment_from_a_stale_page_cannot_reopen_a_decided_contact(
     stale = Contact.objects.get(pk=contact.pk)
     decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
                     rationale="The family asked for help with school attendance")
-    with pytest.raises(Exception, match="decided"):
+    with pytest.raises(Conflict, match="it is now decided"):
         contact_assign(contact=stale, actor=fd_manager, assignee=fd_manager)
     contact.refresh_from_db()
     assert (contact.status, contact.assigned_to) == (ContactStatus.DECIDED, triage_officer)
@@ -118,7 +119,7 @@ def test_a_sign_off_racing_a_changed_decision_does_not_apply_the_old_one(
         lambda: decision_signoff(decision=as_the_manager_saw_it, actor=fd_manager, agreed=True))
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
-    assert isinstance(outcome["second"], Exception)
+    assert isinstance(outcome["second"], Conflict) and "replaced by a later one" in str(outcome["second"])
     assert not DecisionSignoff.objects.filter(decision=old).exists()
     # Child protection's next steps (a strategy discussion) were never set going for the replaced decision.
     assert not child.work_requests.filter(kind="strategy_discussion").exists()
