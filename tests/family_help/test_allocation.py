@@ -138,11 +138,11 @@ def test_change_of_lead_ends_the_old_period_revokes_access_and_keeps_the_history
 
 
 def test_a_stale_change_of_lead_is_refused(allocated, family, fh_manager, sw_fhlp, vcs_fhlp):
-    from django.core.exceptions import ValidationError
+    from cases.services import Conflict
 
     allocation_change_lead(family_case=family["case"], actor=fh_manager, lead=sw_fhlp, reason="First change",
                            expected_allocation_id=allocated.pk)
-    with pytest.raises(ValidationError, match="changed to Sol Social while you were editing"):
+    with pytest.raises(Conflict, match="changed to Sol Social while you were editing"):
         allocation_change_lead(family_case=family["case"], actor=fh_manager, lead=vcs_fhlp, reason="Second",
                                expected_allocation_id=allocated.pk)
     assert Allocation.objects.filter(family_case=family["case"]).count() == 2
@@ -172,8 +172,10 @@ def test_allocation_to_a_voluntary_sector_fhlp_gives_access_to_that_family_only_
     manager, lead = APIClient(), APIClient()
     manager.force_authenticate(fh_manager)
     lead.force_authenticate(vcs_fhlp)
+    etag = next(r["etag"] for r in manager.get("/api/v1/family-help/allocation-requests/").json()
+                if r["id"] == family["request"].pk)
     response = manager.post(f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/",
-                            {"lead": vcs_fhlp.pk, "reason": "Near the family"}, format="json")
+                            {"lead": vcs_fhlp.pk, "reason": "Near the family"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 201, response.content
     assert response.json()["lead"]["agency_type"] == "voluntary_sector"
     assert response.json()["family_case_id"] == family["case"].pk
@@ -187,9 +189,9 @@ def test_allocation_to_a_voluntary_sector_fhlp_gives_access_to_that_family_only_
     # The lead cannot allocate or change leads: 404, as the front door's API answers a role that may not act.
     assert lead.get("/api/v1/family-help/allocation-requests/").status_code == 404
     assert lead.post(f"/api/v1/family-help/allocation-requests/{other_family['request'].pk}/allocate/",
-                     {"lead": vcs_fhlp.pk}, format="json").status_code == 404
+                     {"lead": vcs_fhlp.pk}, format="json", HTTP_IF_MATCH='"open"').status_code == 404
     assert lead.post(f"/api/v1/family-help/families/{family['case'].pk}/lead/",
-                     {"lead": vcs_fhlp.pk, "reason": "x"}, format="json").status_code == 404
+                     {"lead": vcs_fhlp.pk, "reason": "x"}, format="json").status_code == 404  # not 428
     assert APIClient().get("/api/v1/family-help/my-families/").status_code in (401, 403)
 
 
@@ -197,18 +199,25 @@ def test_api_change_of_lead_and_its_bad_input(allocated, family, fh_manager, sw_
     api = APIClient()
     api.force_authenticate(fh_manager)
     url = f"/api/v1/family-help/families/{family['case'].pk}/lead/"
-    bad = api.post(url, {"lead": health_practitioner.pk, "reason": ""}, format="json")
+    history_url = f"/api/v1/family-help/families/{family['case'].pk}/allocations/"
+    etag = api.get(history_url)["ETag"]
+    assert etag == f'"{allocated.pk}"'
+    missing = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness"}, format="json")
+    assert missing.status_code == 428 and "If-Match" in missing.json()["detail"]
+    bad = api.post(url, {"lead": health_practitioner.pk, "reason": ""}, format="json", HTTP_IF_MATCH=etag)
     assert bad.status_code == 400
     assert set(bad.json()) == {"lead", "reason"}
     assert "not a Family Help Lead Practitioner" in bad.json()["lead"][0]
-    assert api.post(url, {"reason": "x"}, format="json").json() == {"lead": ["Choose a lead practitioner"]}
-    ok = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness", "current_allocation": allocated.pk},
-                  format="json")
+    assert api.post(url, {"reason": "x"}, format="json", HTTP_IF_MATCH=etag).json() == {
+        "lead": ["Choose a lead practitioner"]}
+    ok = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness"}, format="json", HTTP_IF_MATCH=etag)
     assert ok.status_code == 201 and ok.json()["lead"]["name"] == "Sol Social"
-    stale = api.post(url, {"lead": fh_manager.pk, "reason": "Again", "current_allocation": allocated.pk},
-                     format="json")
-    assert stale.status_code == 400 and "while you were editing" in stale.json()["non_field_errors"][0]
-    history = api.get(f"/api/v1/family-help/families/{family['case'].pk}/allocations/").json()
+    assert ok["ETag"] == f'"{ok.json()["id"]}"'
+    # A second change from the same (now stale) read: 412 with the lead now, and nothing saved.
+    stale = api.post(url, {"lead": fh_manager.pk, "reason": "Again"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert stale["ETag"] == ok["ETag"] and stale.json()["current"] == {"allocation": ok.json()["id"]}
+    history = api.get(history_url).json()
     assert [(a["lead"]["name"], a["ended_at"] is None) for a in history] == [("Sol Social", True),
                                                                              ("Val Voluntary", False)]
 
@@ -227,10 +236,11 @@ def test_api_allocate_bad_input(family, fh_manager, health_practitioner):
     api = APIClient()
     api.force_authenticate(fh_manager)
     url = f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/"
-    assert api.post(url, {}, format="json").json() == {"lead": ["Choose a lead practitioner"]}
-    response = api.post(url, {"lead": health_practitioner.pk}, format="json")
+    assert api.post(url, {"lead": health_practitioner.pk}, format="json").status_code == 428
+    assert api.post(url, {}, format="json", HTTP_IF_MATCH='"open"').json() == {"lead": ["Choose a lead practitioner"]}
+    response = api.post(url, {"lead": health_practitioner.pk}, format="json", HTTP_IF_MATCH='"open"')
     assert response.status_code == 400 and "lead" in response.json()
-    assert api.post(url, {"lead": 999999}, format="json").status_code == 400
+    assert api.post(url, {"lead": 999999}, format="json", HTTP_IF_MATCH='"open"').status_code == 400
     assert not Allocation.objects.exists()
 
 
@@ -362,9 +372,9 @@ def test_a_request_allocated_by_a_colleague_meanwhile_is_refused_with_a_message(
     api = APIClient()
     api.force_authenticate(fh_manager)
     second = api.post(f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/",
-                      {"lead": sw_fhlp.pk}, format="json")
-    assert second.status_code == 400
-    assert second.json() == {"non_field_errors": ["This request has already been dealt with"]}
+                      {"lead": sw_fhlp.pk}, format="json", HTTP_IF_MATCH='"open"')  # as listed before
+    assert second.status_code == 412
+    assert second["ETag"] == '"accepted"' and second.json()["current"] == {"status": "accepted"}
     body = page(client.post(url, {"lead": sw_fhlp.pk}))
     assert "This request was accepted by Mo Manager" in body
     assert list(Allocation.objects.values_list("lead__full_name", flat=True)) == ["Val Voluntary"]

@@ -1,5 +1,6 @@
-"""The assessment API under /api/v1/family-help/: scoped like the pages (404 out of scope), drafts with a
-version (409 when stale), field-keyed 400s, and authorisation by managers only."""
+"""The assessment API under /api/v1/family-help/: scoped like the pages (404 out of scope), every change
+names the version it read with If-Match (428 without, 412 when stale, 409 when no longer a draft),
+field-keyed 400s, and authorisation by managers only."""
 
 import datetime as dt
 
@@ -21,6 +22,12 @@ BASE = "/api/v1/family-help"
 @pytest.fixture
 def api():
     return APIClient()
+
+
+def if_match(assessment: Assessment) -> dict:
+    """The If-Match header for the assessment as it is stored now (what a client's GET would have given)."""
+    assessment.refresh_from_db()
+    return {"HTTP_IF_MATCH": f'"{assessment.version}"'}
 
 
 @pytest.fixture
@@ -50,65 +57,87 @@ def test_create_then_read_an_assessment(time_machine, api, led, vcs_fhlp):
     assert body["due_on"] == "2027-02-05" and body["status"] == "draft" and body["version"] == 1
     assert {c["person_id"] for c in body["children"]} == {led["mia"].pk, led["leo"].pk}
     assert body["timescale"]["rag"] in {"green", "amber", "red"}
+    assert response["ETag"] == '"1"'
     detail = api.get(f"{BASE}/assessments/{body['id']}/")
-    assert detail.status_code == 200 and detail.json()["id"] == body["id"]
+    assert detail.status_code == 200 and detail.json()["id"] == body["id"] and detail["ETag"] == '"1"'
     listing = api.get(f"{BASE}/families/{led['case'].pk}/assessments/")
     assert [a["id"] for a in listing.json()] == [body["id"]]
     assert AuditEvent.objects.filter(verb="family_help.assessment.listed", actor_id=vcs_fhlp.pk).exists()
 
 
-def test_patch_saves_the_draft_and_a_stale_version_is_409(api, assessment, led, vcs_fhlp, fh_manager):
+def test_patch_saves_the_draft_and_a_stale_version_is_412(api, assessment, led, vcs_fhlp, fh_manager):
     mia = assessment.children.get(person=led["mia"])
     api.force_authenticate(vcs_fhlp)
+    etag = api.get(f"{BASE}/assessments/{assessment.pk}/")["ETag"]
     response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {
-        "version": 1, "mental_health": "Low mood", "children": [{"id": mia.pk, "child_voice": "Mum cries a lot"}]},
-        format="json")
+        "mental_health": "Low mood", "children": [{"id": mia.pk, "child_voice": "Mum cries a lot"}]},
+        format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 200, response.content
-    assert response.json()["version"] == 2
+    assert response.json()["version"] == 2 and response["ETag"] == '"2"'
     assert next(c for c in response.json()["children"] if c["id"] == mia.pk)["child_voice"] == "Mum cries a lot"
 
     api.force_authenticate(fh_manager)
-    stale = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"version": 1, "mental_health": "Overwrite"},
-                      format="json")
-    assert stale.status_code == 409
+    stale = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"mental_health": "Overwrite"}, format="json",
+                      HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and stale["ETag"] == '"2"'
     assert stale.json()["current_version"] == 2 and "Someone else changed" in stale.json()["detail"]
     assessment.refresh_from_db()
-    assert assessment.mental_health == "Low mood"
+    assert (assessment.mental_health, assessment.version) == ("Low mood", 2)
+
+
+def test_a_change_without_if_match_is_428_and_changes_nothing(api, assessment, vcs_fhlp):
+    api.force_authenticate(vcs_fhlp)
+    for headers in ({}, {"HTTP_IF_MATCH": "*"}):
+        response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"risks": "x"}, format="json", **headers)
+        assert response.status_code == 428 and "If-Match" in response.json()["detail"]
+        assert api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json",
+                        **headers).status_code == 428
+    # The version once sent in the body is not a precondition any more: If-Match is the one way.
+    assert api.patch(f"{BASE}/assessments/{assessment.pk}/", {"version": 1, "risks": "x"},
+                     format="json").status_code == 428
+    assessment.refresh_from_db()
+    assert (assessment.risks, assessment.version, assessment.status) == ("", 1, AssessmentStatus.DRAFT)
 
 
 def test_an_unknown_factor_code_is_a_400_keyed_by_section_and_field(api, assessment, led, vcs_fhlp):
     leo = assessment.children.get(person=led["leo"])
     api.force_authenticate(vcs_fhlp)
     response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {
-        "version": 1, "children": [{"id": leo.pk, "factors": ["1A", "NOPE"]}]}, format="json")
+        "children": [{"id": leo.pk, "factors": ["1A", "NOPE"]}]}, format="json", **if_match(assessment))
     assert response.status_code == 400
     assert "NOPE" in response.json()["children"][str(leo.pk)]["factors"][0]
-    assert api.patch(f"{BASE}/assessments/{assessment.pk}/", {"mental_health": "x"}, format="json").status_code == 400
+    assert api.patch(f"{BASE}/assessments/{assessment.pk}/", {"outcome": "not-an-outcome"}, format="json",
+                     **if_match(assessment)).status_code == 400
 
 
 def test_submit_lists_what_is_missing_then_goes_through(api, assessment, vcs_fhlp):
     api.force_authenticate(vcs_fhlp)
-    missing = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json")
+    missing = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     assert missing.status_code == 400
     assert set(missing.json()) >= {"analysis", "outcome", "children"}
     complete(assessment, vcs_fhlp)
-    done = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {"version": assessment.version}, format="json")
+    done = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     assert done.status_code == 200 and done.json()["status"] == "submitted"
-    # No longer a draft: a PATCH is refused as a conflict, with the reason.
-    late = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"version": done.json()["version"], "risks": "x"},
-                     format="json")
+    # No longer a draft: a PATCH naming the current version is refused as a conflict, with the reason.
+    late = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"risks": "x"}, format="json",
+                     HTTP_IF_MATCH=done["ETag"])
     assert late.status_code == 409 and "submitted" in late.json()["detail"]
+    assert late.json()["current"]["status"] == "submitted"
 
 
 def test_only_a_manager_authorises(api, assessment, vcs_fhlp, fh_manager):
     complete(assessment, vcs_fhlp)
     api.force_authenticate(vcs_fhlp)
-    api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json")
+    api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     today = timezone.localdate().isoformat()
-    refused = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json")
+    refused = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json",
+                       **if_match(assessment))
     assert refused.status_code == 403
     api.force_authenticate(fh_manager)
-    done = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json")
+    assert api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json",
+                    HTTP_IF_MATCH='"1"').status_code == 412
+    done = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json",
+                    **if_match(assessment))
     assert done.status_code == 200 and done.json()["authorised_on"] == today
     assert Assessment.objects.get().status == AssessmentStatus.AUTHORISED
 
@@ -116,22 +145,25 @@ def test_only_a_manager_authorises(api, assessment, vcs_fhlp, fh_manager):
 def test_a_manager_returns_it_with_a_reason(api, assessment, vcs_fhlp, fh_manager):
     complete(assessment, vcs_fhlp)
     api.force_authenticate(vcs_fhlp)
-    api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json")
+    api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     api.force_authenticate(fh_manager)
-    assert api.post(f"{BASE}/assessments/{assessment.pk}/return/", {}, format="json").status_code == 400
-    done = api.post(f"{BASE}/assessments/{assessment.pk}/return/", {"reason": "More on Leo"}, format="json")
+    assert api.post(f"{BASE}/assessments/{assessment.pk}/return/", {}, format="json",
+                    **if_match(assessment)).status_code == 400
+    done = api.post(f"{BASE}/assessments/{assessment.pk}/return/", {"reason": "More on Leo"}, format="json",
+                    **if_match(assessment))
     assert done.status_code == 200 and done.json()["status"] == "draft"
 
 
 @pytest.mark.parametrize(("method", "path", "body"), [
-    ("get", "/assessments/{a}/", None), ("patch", "/assessments/{a}/", {"version": 1, "risks": "x"}),
+    ("get", "/assessments/{a}/", None), ("patch", "/assessments/{a}/", {"risks": "x"}),
     ("post", "/assessments/{a}/submit/", {}), ("post", "/assessments/{a}/authorise/", {"authorised_on": "2026-12-01"}),
     ("post", "/assessments/{a}/return/", {"reason": "x"}), ("get", "/families/{f}/assessments/", None),
     ("post", "/families/{f}/assessments/", {})])
 def test_out_of_scope_is_404_everywhere(api, assessment, led, outsider, method, path, body):
     api.force_authenticate(outsider)
     url = BASE + path.format(a=assessment.pk, f=led["case"].pk)
-    response = getattr(api, method)(url, body, format="json") if body is not None else getattr(api, method)(url)
+    response = getattr(api, method)(url, body, format="json", HTTP_IF_MATCH='"1"') if body is not None else \
+        getattr(api, method)(url)
     assert response.status_code == 404
     assessment.refresh_from_db()
     assert assessment.version == 1 and Assessment.objects.count() == 1
