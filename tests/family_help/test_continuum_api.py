@@ -6,6 +6,7 @@ from rest_framework.test import APIClient
 
 from cases.models import AuditEvent, Episode, Notification, Role, WorkRequest
 from family_help.models import CinPlanPeriod
+from family_help.selectors.continuum import continuum_state
 from family_help.services.allocation import allocation_create
 from family_help.services.plan import taf_add
 from tests.factories import UserFactory
@@ -40,10 +41,15 @@ def url(family, action: str) -> str:
     return f"/api/v1/family-help/families/{family['case'].pk}/{action}/"
 
 
+def fresh(family) -> dict:
+    """If-Match naming the family's levels as they are now (what the client's last GET gave as the ETag)."""
+    return {"HTTP_IF_MATCH": f'"{continuum_state(family_case=family["case"])}"'}
+
+
 def test_change_level_then_read_the_history(allocated, sw_fhlp):
     client = api(sw_fhlp)
     response = client.post(url(allocated, "level"), {"children": [allocated["mia"].pk], "to": "child_in_need",
-                                                     "reason": "Complex needs"}, format="json")
+                                                     "reason": "Complex needs"}, format="json", **fresh(allocated))
     assert response.status_code == 200, response.data
     mia = next(c for c in response.data["children"] if c["person_id"] == allocated["mia"].pk)
     assert [h["level"] for h in mia["history"]] == ["targeted_early_help", "child_in_need"]
@@ -57,7 +63,7 @@ def test_change_level_then_read_the_history(allocated, sw_fhlp):
 def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allocated, sw_fhlp, lcpp):
     response = api(sw_fhlp).post(url(allocated, "step-up"), {
         "children": [allocated["mia"].pk], "worry": "Bruise on cheek", "reason": "Likely significant harm",
-        "urgent": True}, format="json")
+        "urgent": True}, format="json", **fresh(allocated))
     assert response.status_code == 201, response.data
     [request] = response.data["work_requests"]
     assert request["kind"] == "strategy_discussion" and request["urgent"] and "Bruise on cheek" in request["summary"]
@@ -67,7 +73,8 @@ def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allo
 
 def test_step_down_to_universal_without_a_reason_code_is_a_field_error(allocated, sw_fhlp):
     response = api(sw_fhlp).post(url(allocated, "step-down"), {"children": [allocated["leo"].pk], "to": "universal",
-                                                               "reason": "Doing well"}, format="json")
+                                                               "reason": "Doing well"}, format="json",
+                                 **fresh(allocated))
     assert response.status_code == 400
     assert set(response.data) == {"reason_code", "summary"}
 
@@ -79,7 +86,7 @@ def test_step_down_to_universal_without_a_reason_code_is_a_field_error(allocated
     ({"reason_code": "RC7", "summary": "Done", "children": [999999]}, "children"),
 ])
 def test_close_with_bad_input_is_400_with_the_field(allocated, sw_fhlp, body, field):
-    response = api(sw_fhlp).post(url(allocated, "close"), body, format="json")
+    response = api(sw_fhlp).post(url(allocated, "close"), body, format="json", **fresh(allocated))
     assert response.status_code == 400 and field in response.data, response.data
     assert not Episode.objects.filter(family_case=allocated["case"], closed_on__isnull=False).exists()
 
@@ -88,19 +95,27 @@ def test_close_for_every_child_by_default(allocated, fh_manager):
     # A manager closes here: the lead practitioner would no longer see the children in the answer (their access
     # ends with the episodes).
     response = api(fh_manager).post(url(allocated, "close"), {"reason_code": "RC7", "summary": "Goals met"},
-                                 format="json")
+                                 format="json", **fresh(allocated))
     assert response.status_code == 200, response.data
     assert {c["closure_reason"] for c in response.data["children"]} == {"RC7"}
 
 
-def test_a_stale_expected_state_is_refused(allocated, sw_fhlp):
+def test_a_change_based_on_levels_changed_since_is_412_and_saves_nothing(allocated, sw_fhlp):
     client = api(sw_fhlp)
-    state = client.get(url(allocated, "continuum")).data["state"]
-    client.post(url(allocated, "level"), {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x"},
-                format="json")
+    etag = client.get(url(allocated, "continuum"))["ETag"]
+    first = client.post(url(allocated, "level"), {"children": [allocated["mia"].pk], "to": "child_in_need",
+                                                  "reason": "x"}, format="json", HTTP_IF_MATCH=etag)
+    assert first.status_code == 200 and first["ETag"] != etag
     response = client.post(url(allocated, "level"), {"children": [allocated["leo"].pk], "to": "child_in_need",
-                                                     "reason": "y", "expected_state": state}, format="json")
-    assert response.status_code == 400 and "Someone else changed" in str(response.data)
+                                                     "reason": "y"}, format="json", HTTP_IF_MATCH=etag)
+    assert response.status_code == 412 and response["ETag"] == first["ETag"]
+    assert not CinPlanPeriod.objects.filter(episode=allocated["episodes"]["Leo"]).exists()
+
+
+def test_a_change_without_if_match_is_428_and_saves_nothing(allocated, sw_fhlp):
+    response = api(sw_fhlp).post(url(allocated, "level"), {"children": [allocated["leo"].pk], "to": "child_in_need",
+                                                           "reason": "y"}, format="json")
+    assert response.status_code == 428 and "If-Match" in response.data["detail"]
     assert not CinPlanPeriod.objects.filter(episode=allocated["episodes"]["Leo"]).exists()
 
 
