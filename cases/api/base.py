@@ -1,7 +1,5 @@
 """What the people API's views share: the permission, responses, read-audit and version headers."""
 
-import re
-
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
@@ -16,6 +14,7 @@ from cases import policy, selectors, services
 from cases.models import Person, User
 from cases.permissions import can_edit_person
 
+from .concurrency import with_etag
 from .serializers import (
     FIELD_ERRORS_SCHEMA,
     DetailOutputSerializer,
@@ -55,10 +54,6 @@ def _audit_read(request: Request, verb: str, child_ids, *, target: Person | None
     services.audit_read(actor=request.user, verb=verb, child_ids=child_ids, target=target, reason=reason)
 
 
-def _etag(version: int) -> str:
-    return f'"{version}"'
-
-
 def _person_url(request: Request, person: Person) -> str:
     return request.build_absolute_uri(reverse("api:person_detail", args=[person.pk]))
 
@@ -69,9 +64,7 @@ def _detail_response(request: Request, person: Person, *, reason: str = "",
     context = {"request": request, "record": record, "can_edit": can_edit_person(request.user, person)}
     data = PersonDetailOutputSerializer(person, context=context).data
     _audit_read(request, "person.viewed", [person.pk], target=person, reason=reason)
-    response = Response(data, status=status_code)
-    response["ETag"] = _etag(person.version)
-    return response
+    return with_etag(Response(data, status=status_code), person.version)
 
 
 def _person_edit_get(user: User, person_id: int) -> Person:
@@ -80,24 +73,3 @@ def _person_edit_get(user: User, person_id: int) -> Person:
     if not can_edit_person(user, person):
         raise NotFound
     return person
-
-
-_ENTITY_TAG = re.compile(r'^(?:W/)?"?([0-9]{1,10})"?$')
-
-
-def _if_match_versions(header: str) -> set[int | None] | None:
-    """The versions an If-Match header names (None for a tag that is not one of ours), or None when it
-    names none at all ("" or "*": "whatever the record is now" is not a version someone edited)."""
-    tags = [t.strip() for t in header.split(",") if t.strip() and t.strip() != "*"]
-    if not tags:
-        return None
-    return {int(m.group(1)) if (m := _ENTITY_TAG.match(t)) else None for t in tags}
-
-
-def _stale(current_version: int) -> Response:
-    response = Response({"detail": "Someone else changed this record after the version you edited. Your changes "
-                                   "have not been saved: get the record again, check their changes, then make "
-                                   "yours again.", "current_version": current_version},
-                        status=status.HTTP_412_PRECONDITION_FAILED)
-    response["ETag"] = _etag(current_version)
-    return response

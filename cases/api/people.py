@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.request import Request
@@ -19,14 +19,12 @@ from .base import (
     PeopleApi,
     _audit_read,
     _detail_response,
-    _if_match_versions,
     _person_edit_get,
     _person_url,
-    _stale,
 )
+from .concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match
 from .pagination import PagePagination
 from .serializers import (
-    DetailOutputSerializer,
     DuplicatesConflictOutputSerializer,
     DuplicatesOutputSerializer,
     PersonCreateInputSerializer,
@@ -36,7 +34,6 @@ from .serializers import (
     PersonSearchQuerySerializer,
     PersonUpdateInputSerializer,
     SearchResultsOutputSerializer,
-    StaleOutputSerializer,
 )
 
 
@@ -115,7 +112,7 @@ class PersonDetailApi(PeopleApi):
     @extend_schema(
         operation_id="people_retrieve", tags=TAGS, summary="A person's record",
         description="The ETag response header holds the record's version: send it back as If-Match to change it.",
-        responses={200: PersonDetailOutputSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        parameters=[etag_header(200)], responses={200: PersonDetailOutputSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
         person = selectors.person_get_for_user(user=request.user, person_id=pk)
@@ -125,39 +122,24 @@ class PersonDetailApi(PeopleApi):
 class PersonUpdateApi(PeopleApi):
     @extend_schema(
         operation_id="people_update", tags=TAGS, summary="Change a person's details",
-        description="Send the ETag from GET as If-Match (or the version as `version`): a change based on an "
-                    "older version is refused with 412, never silently merged.",
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False,
-                                     description='The ETag you read, e.g. "3".')],
+        description="Send the ETag from GET as If-Match: a change based on an older version is refused with 412, "
+                    "never silently merged; without If-Match, 428.",
+        parameters=[IF_MATCH, etag_header(200)],
         request=PersonUpdateInputSerializer,
         responses={200: PersonDetailOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND,
-                   412: OpenApiResponse(StaleOutputSerializer,
-                                        description="Someone changed the record since the version you edited."),
-                   428: OpenApiResponse(DetailOutputSerializer, description="No If-Match header or version.")},
+                   **PRECONDITION_RESPONSES},
     )
     def patch(self, request: Request, pk: int) -> Response:
         person = _person_edit_get(request.user, pk)
-        header = _if_match_versions(request.headers.get("If-Match", ""))
-        body_has_version = isinstance(request.data, dict) and request.data.get("version") is not None
-        if header is None and not body_has_version:
-            return Response({"detail": "Say which version you edited: send the ETag from your last GET of this "
-                                       "person as an If-Match header (or give `version` in the body), so that a "
-                                       "colleague's changes are never overwritten."},
-                            status=status.HTTP_428_PRECONDITION_REQUIRED)
+        require_if_match(request, token=person.version)
         data = PersonUpdateInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = dict(data.validated_data)
-        version = fields.pop("version", None)
-        if (header is not None and person.version not in header) or (version is not None and
-                                                                     version != person.version):
-            return _stale(person.version)
         if not fields:
             raise serializers.ValidationError({"non_field_errors": ["Give at least one field to change"]})
-        try:
-            person = services.person_update(person=person, actor=request.user, data=fields,
-                                            expected_version=person.version)
-        except services.StaleEdit as exc:
-            return _stale(exc.current_version)
+        # A colleague's save between the check and ours: StaleEdit, a 412 like a stale If-Match (ffp.exceptions).
+        person = services.person_update(person=person, actor=request.user, data=fields,
+                                        expected_version=person.version)
         return _detail_response(request, person, reason="returned on update")
 
 

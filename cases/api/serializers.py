@@ -98,10 +98,7 @@ class PersonDuplicatesInputSerializer(PersonFieldsInputSerializer):
 
 
 class PersonUpdateInputSerializer(PersonFieldsInputSerializer):
-    """The fields to change (use with partial=True); `version` is the precondition, never a value to store."""
-
-    version = serializers.IntegerField(min_value=1, max_value=MAX_INT4, required=False,
-                                       help_text="The version you edited, if you do not send If-Match.")
+    """The fields to change (use with partial=True); the version edited is the If-Match header, never a field."""
 
 
 class RelationshipCreateInputSerializer(serializers.Serializer):
@@ -398,11 +395,6 @@ class ChronologyEntryOutputSerializer(serializers.ModelSerializer):
 
 class DetailOutputSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-class StaleOutputSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-    current_version = serializers.IntegerField()
 
 
 FIELD_ERRORS_SCHEMA = {
