@@ -76,7 +76,8 @@ def transition(obj: models.Model, *, to: str, field: str = "status", changes: di
                expect: Iterable[str] = (), expected_version: int | None = None, refused: str = "") -> str:
     """Move `obj` to `to`, if its model's TRANSITIONS allow the move from the state this request read and the
     row is still in that state (and still holds `expect`'s fields as read, and is at `expected_version` when
-    given); else InvalidTransition (`refused` as its reason, if given) or StaleEdit. Returns the state it
+    given). Else InvalidTransition (`refused` is the reason when the move is not one declared from the state
+    read; when someone moved it first, the reason names the state now) or StaleEdit. Returns the state it
     left; `obj` is brought up to date."""
     transition_check(obj, to=to, field=field, refused=refused)
     old = getattr(obj, field)
@@ -89,7 +90,7 @@ def transition(obj: models.Model, *, to: str, field: str = "status", changes: di
         raise
     except Conflict as exc:
         if exc.current.get(field) != old:
-            raise InvalidTransition(old, to, refused or str(exc), current=exc.current, obj=obj) from None
+            raise InvalidTransition(old, to, str(exc), current=exc.current, obj=obj) from None
         raise
     return old
 
