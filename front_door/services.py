@@ -330,8 +330,7 @@ def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedL
     if previous is not None and not change_reason.strip():
         raise AlreadyDecided(f"Contact {contact.reference} already has a decision. To change it, record a new "
                              "decision with the reason for the change.", obj=contact,
-                             current={"status": contact.status, "decision_id": previous.pk,
-                                      "outcome": previous.outcome, "decided_at": previous.decided_at})
+                             current={"status": contact.status, "decision_id": previous.pk})
     _validate_decision(contact, outcome, level, rationale, advice, urgent_services)
     now = timezone.now()
     if accepted_as_referral is None:

@@ -278,6 +278,7 @@ def test_a_second_decision_is_409_unless_it_is_a_change_with_a_reason(api, triag
     changed = api.post(url, {**early_help, "change_reason": "Police information received"}, format="json")
 
     assert refused.status_code == 409 and "already has a decision" in refused.json()["detail"]
+    assert refused.json()["current"] == {"status": "decided", "decision_id": first["id"]}
     assert changed.status_code == 201
     assert changed.json()["supersedes"] == first["id"] and changed.json()["contact_status"] == "decided"
     assert api.get(f"{CONTACTS}{contact['id']}/").json()["outcome"]["code"] == 7
