@@ -1,5 +1,7 @@
 """Hand-offs between teams: a request for work about a child, from one strand to another."""
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 
@@ -23,6 +25,11 @@ class WorkRequest(TimeStampedModel):
         ACCEPTED = "accepted", "Accepted"
         DECLINED = "declined", "Declined"
         CANCELLED = "cancelled", "Cancelled"
+
+    # Handled once: an open request is accepted, declined or cancelled, and stays so.
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {
+        Status.OPEN: {Status.ACCEPTED, Status.DECLINED, Status.CANCELLED},
+    }
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)

@@ -12,6 +12,7 @@ from ..models import (
     WorkRequest,
 )
 from .audit import audit_record
+from .state import transition
 
 
 def _strand_for(target_type: str) -> str:
@@ -33,13 +34,12 @@ def work_request_create(*, kind: str, person: Person, actor: User | None, summar
 
 @transaction.atomic
 def work_request_handle(*, request: WorkRequest, actor: User, status: str, reason: str = "") -> WorkRequest:
-    """Accept or decline a hand-off; only an open request can be handled (compare-and-set)."""
+    """Accept, decline or cancel a hand-off: WorkRequest.TRANSITIONS, a compare-and-set on the open request
+    (a colleague who handled it first wins; InvalidTransition, a Conflict, says how it stands now)."""
     if status not in {WorkRequest.Status.ACCEPTED, WorkRequest.Status.DECLINED, WorkRequest.Status.CANCELLED}:
         raise ValidationError({"status": ["Choose accept, decline or cancel"]})
-    if not WorkRequest.objects.filter(pk=request.pk, status=WorkRequest.Status.OPEN).update(
-            status=status, handled_by=actor, handled_at=timezone.now()):
-        raise ValidationError("This request has already been handled")
-    request.refresh_from_db()
+    transition(request, to=status, refused="This request has already been handled",
+               changes={"handled_by": actor, "handled_at": timezone.now()})
     audit_record(actor=actor, verb=f"work_request.{status}", target=request, child_ids=[request.person_id],
                  reason=reason)
     return request

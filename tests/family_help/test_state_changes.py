@@ -108,3 +108,14 @@ def test_compare_and_set_refuses_when_a_field_read_has_changed(make_person):
         compare_and_set(seen, expect=["preferred_name"], changes={"upn": "A123456789012"})
     assert refused.value.current["preferred_name"] == "Millie"
     assert Person.objects.get(pk=person.pk).upn == ""
+
+
+def test_a_hand_off_is_handled_once_whoever_saw_it_open(family, fh_manager):
+    from cases.models import WorkRequest
+    from cases.services import work_request_handle
+
+    seen = WorkRequest.objects.get(pk=family["request"].pk)
+    work_request_handle(request=family["request"], actor=fh_manager, status=WorkRequest.Status.DECLINED)
+    with pytest.raises(InvalidTransition, match="it is now declined"):
+        work_request_handle(request=seen, actor=fh_manager, status=WorkRequest.Status.ACCEPTED)
+    assert WorkRequest.objects.get(pk=seen.pk).status == WorkRequest.Status.DECLINED
