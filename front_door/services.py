@@ -13,6 +13,7 @@ from cases.codes import valid_codes
 from cases.models import CensusMeaning, NeedLevel, Person, Role, User, WorkRequest
 from cases.services import (
     Conflict,
+    StaleEdit,
     audit_record,
     chronology_add,
     compare_and_set,
@@ -320,10 +321,12 @@ def _validate_decision(contact: Contact, outcome: int, level: NeedLevel, rationa
 @transaction.atomic
 def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedLevel, rationale: str,
                     advice: str = "", urgent_services: str = "", accepted_as_referral: bool | None = None,
-                    change_reason: str = "") -> Decision:
+                    change_reason: str = "", replacing: int | None = None) -> Decision:
     """Record the front-door decision. A second decision is refused unless it is an explicit change with
     a reason (then it supersedes the previous one). Where the council requires sign-off for this
-    outcome, the next steps wait for the manager; otherwise they happen now."""
+    outcome, the next steps wait for the manager; otherwise they happen now. `replacing`: the decision a change
+    was made from; if another decision stands by the time the contact is locked, the change is refused
+    (StaleEdit) rather than replacing a decision its author never saw."""
     _require_front_door(actor)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     previous = contact.decisions.order_by("-decided_at", "-id").first()
@@ -331,6 +334,10 @@ def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedL
         raise AlreadyDecided(f"Contact {contact.reference} already has a decision. To change it, record a new "
                              "decision with the reason for the change.", obj=contact,
                              current={"status": contact.status, "decision_id": previous.pk})
+    if replacing is not None and previous is not None and previous.pk != replacing:
+        raise StaleEdit(previous.pk, f"Someone else changed the decision on contact {contact.reference} while you "
+                        "were changing it. Nothing has been saved: check their decision, then make yours again.",
+                        obj=contact, current={"status": contact.status, "decision_id": previous.pk})
     _validate_decision(contact, outcome, level, rationale, advice, urgent_services)
     now = timezone.now()
     if accepted_as_referral is None:

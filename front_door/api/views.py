@@ -25,7 +25,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.concurrency import ConflictOutputSerializer
+from cases.api.concurrency import (
+    PRECONDITION_RESPONSES,
+    ConflictOutputSerializer,
+    etag_header,
+    if_match_tokens,
+    require_if_match,
+    with_etag,
+)
 from cases.api.pagination import PagePagination
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.models import Agency, NeedLevel, Role, User
@@ -163,7 +170,18 @@ def _audit(request: Request, verb: str, contacts, *, target=None) -> None:
 def _contact_response(request: Request, contact: Contact, *, partner: bool, status_code: int) -> Response:
     body = _represent(contact, partner=partner, clock=_Clock())
     _audit(request, "contact.viewed", [contact], target=contact)
-    return Response(body, status=status_code)
+    response = Response(body, status=status_code)
+    return response if partner else with_etag(response, _decision_token(contact))
+
+
+def _standing_decision_id(contact: Contact) -> int | None:
+    return contact.decisions.order_by("-decided_at", "-id").values_list("pk", flat=True).first()
+
+
+def _decision_token(contact: Contact) -> str:
+    """The contact's ETag for front-door staff: the decision that stands ("none" before the first). A change of
+    decision names it in If-Match, so that a colleague's change made meanwhile is never silently replaced."""
+    return str(_standing_decision_id(contact) or "none")
 
 
 def _idempotency_key(request: Request) -> str:
@@ -307,10 +325,15 @@ class ContactDecisionApi(FrontDoorApi):
     @extend_schema(
         operation_id="contacts_decision_create", tags=TAGS, summary="Record the front-door decision",
         description="One of the eight outcomes, a level of need the outcome allows, and the rationale. A contact "
-        "that already has a decision is refused (409) unless this is a change with `change_reason`. Where the "
-        "council requires sign-off for the outcome the contact waits for a manager (status awaiting_signoff).",
+        "that already has a decision is refused (409) unless this is a change with `change_reason`; a change "
+        "sends the contact's ETag (the decision it changes) as If-Match: 428 without it, 412 if someone changed "
+        "the decision since. Where the council requires sign-off for the outcome the contact waits for a "
+        "manager (status awaiting_signoff).",
         request=DecisionInputSerializer,
-        responses={201: DecisionOutputSerializer, 400: _400, 403: _403, 404: _404,
+        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False,
+                                     description="Required with change_reason: the contact's ETag."),
+                    etag_header(201)],
+        responses={201: DecisionOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES,
                    409: OpenApiResponse(ConflictOutputSerializer, description="Already decided: send change_reason "
                                         "to change the decision; or the contact moved on meanwhile.")},
     )
@@ -324,9 +347,14 @@ class ContactDecisionApi(FrontDoorApi):
         if level is None:
             codes = ", ".join(NeedLevel.objects.filter(active=True).values_list("code", flat=True))
             raise ValidationError({"level": [f"Unknown level of need. Choose one of: {codes}"]})
-        # AlreadyDecided (a Conflict) is a 409 with the decision that stands (ffp.exceptions).
-        decision = services.decision_record(contact=contact, actor=user, level=level, **values)
-        return Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED)
+        standing = _standing_decision_id(contact)
+        if values.get("change_reason", "").strip() or if_match_tokens(request):
+            require_if_match(request, token=standing or "none")
+        # AlreadyDecided (a Conflict) is a 409 with the decision that stands; a change that lost the race to
+        # another change is a StaleEdit, 412 (ffp.exceptions).
+        decision = services.decision_record(contact=contact, actor=user, level=level, replacing=standing, **values)
+        return with_etag(Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED),
+                         decision.pk)
 
 
 # --- information requests ----------------------------------------------------------------------------

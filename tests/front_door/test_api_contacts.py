@@ -275,11 +275,19 @@ def test_a_second_decision_is_409_unless_it_is_a_change_with_a_reason(api, triag
     early_help = {"outcome": 7, "level": "targeted_early_help", "rationale": "Police information changes it."}
 
     refused = api.post(url, early_help, format="json")
-    changed = api.post(url, {**early_help, "change_reason": "Police information received"}, format="json")
+    change = {**early_help, "change_reason": "Police information received"}
+    unnamed = api.post(url, change, format="json")
+    etag = api.get(f"{CONTACTS}{contact['id']}/")["ETag"]
+    changed = api.post(url, change, format="json", HTTP_IF_MATCH=etag)
 
     assert refused.status_code == 409 and "already has a decision" in refused.json()["detail"]
     assert refused.json()["current"] == {"status": "decided", "decision_id": first["id"]}
-    assert changed.status_code == 201
+    assert unnamed.status_code == 428 and etag == f'"{first["id"]}"'
+    assert changed.status_code == 201 and changed["ETag"] == f'"{changed.json()["id"]}"'
+    # A second change made from the same read would replace a decision its author never saw: 412.
+    again = api.post(url, {**change, "change_reason": "Also the school"}, format="json", HTTP_IF_MATCH=etag)
+    assert again.status_code == 412 and again["ETag"] == changed["ETag"]
+    assert Decision.objects.filter(contact_id=contact["id"]).count() == 2
     assert changed.json()["supersedes"] == first["id"] and changed.json()["contact_status"] == "decided"
     assert api.get(f"{CONTACTS}{contact['id']}/").json()["outcome"]["code"] == 7
 

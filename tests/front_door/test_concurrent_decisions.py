@@ -11,7 +11,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from cases.services import Conflict
+from cases.services import Conflict, StaleEdit
 from front_door.models import Contact, ContactStatus, Decision, DecisionSignoff
 from front_door.services import contact_assign, decision_record, decision_signoff
 
@@ -123,3 +123,18 @@ def test_a_sign_off_racing_a_changed_decision_does_not_apply_the_old_one(
     assert not DecisionSignoff.objects.filter(decision=old).exists()
     # Child protection's next steps (a strategy discussion) were never set going for the replaced decision.
     assert not child.work_requests.filter(kind="strategy_discussion").exists()
+
+
+def test_a_change_of_decision_made_from_a_decision_since_replaced_is_refused(triage_officer, new_contact,
+                                                                              make_person, need):
+    contact = new_contact(triage_officer, children=[{"person": make_person()}])
+    first = decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+                            rationale="The family asked for help")
+    second = decision_record(contact=contact, actor=triage_officer, outcome=3, level=need("child_in_need"),
+                             rationale="Police information", change_reason="New information", replacing=first.pk)
+    with pytest.raises(StaleEdit, match="Someone else changed the decision") as refused:
+        decision_record(contact=contact, actor=triage_officer, outcome=8, level=need("universal"),
+                        rationale="Advice only", advice="Leaflet", change_reason="Seen the school",
+                        replacing=first.pk)
+    assert refused.value.current_version == second.pk
+    assert Decision.objects.filter(contact=contact).count() == 2
