@@ -11,7 +11,7 @@ help:
 	@echo "make test   run the test suite on real PostgreSQL and Redis"
 	@echo "make stop   stop a database or Redis left running by an interrupted make run"
 	@echo "make reset  stop and delete the embedded database (demo data is seeded again next run)"
-	@echo "make lint   ruff, Django's checks and the missing-migrations check"
+	@echo "make lint   ruff (lint and format check), Django's checks and the missing-migrations check"
 	@echo "make bench  generate SCALE (small; large-la) into its own embedded database and benchmark it"
 
 # Python dependencies from the committed lock file.
@@ -45,6 +45,7 @@ reset:
 
 lint: install
 	$(PYTHON) -m ruff check .
+	$(PYTHON) -m ruff format --check .
 	$(PYTHON) manage.py check
 	$(PYTHON) manage.py makemigrations --check --dry-run
 

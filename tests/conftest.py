@@ -1,20 +1,24 @@
-"""Shared fixtures: personas, a real Celery worker process, and the browser on Debian's Chromium."""
+"""Shared fixtures for every app's tests: the personas (tests/personas.py), the default need levels, people and a
+family built through the services, a real Celery worker process, and the browser on Debian's Chromium."""
 
 import datetime as dt
+import io
 import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, transaction
 
-from cases.models import NeedLevel, Person, Role
-from cases.services import person_create
-from tests.factories import TEST_PASSWORD, AgencyFactory, TeamFactory, UserFactory
+from cases.models import FamilyCaseMember, Person, WorkRequest
+from cases.services import episode_open, family_case_create, person_create, relationship_add, work_request_create
+from tests import personas
+from tests.factories import TEST_PASSWORD
+from tests.support import NEED_LEVELS, WorkerProcess, need_level
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -24,25 +28,91 @@ def password() -> str:
     return TEST_PASSWORD
 
 
+# --- the personas: one fixture each, named as in tests/personas.py --------------------------------------
+
+
 @pytest.fixture
 def council(db):
-    return AgencyFactory(name="Test Council Children's Social Care")
+    return personas.agency("council")
 
 
 @pytest.fixture
-def triage_officer(council):
-    team = TeamFactory(name="Test Front Door", agency=council)
-    return UserFactory(email="triage@example.test", full_name="Tess Triage", agency=council,
-                       roles=[Role.TRIAGE_OFFICER], teams=[team])
+def triage_officer(db):
+    return personas.persona("triage_officer")
 
 
 @pytest.fixture
-def partner_referrer(db):
-    school = AgencyFactory(name="Test School", type="education")
-    return UserFactory(email="dsl@example.test", full_name="Dee Ess", agency=school, roles=[Role.PARTNER_REFERRER])
+def front_door_manager(db):
+    return personas.persona("front_door_manager")
 
 
-# --- people, built through the services as users would build them ---------------------------------------
+@pytest.fixture
+def lcpp(db):
+    return personas.persona("lcpp")
+
+
+@pytest.fixture
+def police_officer(db):
+    return personas.persona("police_officer")
+
+
+@pytest.fixture
+def school_dsl(db):
+    return personas.persona("school_dsl")
+
+
+@pytest.fixture
+def other_dsl(db):
+    return personas.persona("other_dsl")
+
+
+@pytest.fixture
+def privacy_officer(db):
+    return personas.persona("privacy_officer")
+
+
+@pytest.fixture
+def fh_team(db):
+    return personas.team("fh_team")
+
+
+@pytest.fixture
+def fh_manager(db):
+    """A Family Help team manager: allocates, authorises assessments, supervises."""
+    return personas.persona("fh_manager")
+
+
+@pytest.fixture
+def vcs_fhlp(db):
+    """An alternatively qualified lead practitioner from a voluntary-sector agency."""
+    return personas.persona("vcs_fhlp")
+
+
+@pytest.fixture
+def sw_fhlp(db):
+    """A social worker lead practitioner from the council."""
+    return personas.persona("sw_fhlp")
+
+
+@pytest.fixture
+def health_practitioner(db):
+    """A health visitor who can join a team around the family."""
+    return personas.persona("health_practitioner")
+
+
+@pytest.fixture
+def health_fhlp(db):
+    """A Family Help Lead Practitioner from a partner agency: sees only the children they work with."""
+    return personas.persona("health_fhlp")
+
+
+# --- need levels, people and a family, built through the services as users would build them ---------------
+
+
+@pytest.fixture
+def levels(db) -> dict:
+    """Every default need level by code (made again if a transactional test's flush emptied migration 0005's)."""
+    return {code: need_level(code) for code in NEED_LEVELS}
 
 
 @pytest.fixture
@@ -53,19 +123,55 @@ def make_person(triage_officer):
     return make
 
 
-def need_level(code: str) -> NeedLevel:
-    """A default need level; recreated if a transactional test's flush emptied migration 0005's rows."""
-    from importlib import import_module
-
-    levels = import_module("cases.migrations.0005_default_need_levels").LEVELS
-    code_, name, rank, meaning, description = next(lv for lv in levels if lv[0] == code)
-    return NeedLevel.objects.get_or_create(code=code_, defaults={"name": name, "rank": rank, "census_meaning": meaning,
-                                                                 "description": description})[0]
-
-
 @pytest.fixture
-def level(db):
-    return need_level
+def family(triage_officer, levels):
+    """The Okafor-Lewis family: Mia (9) and Leo (4) and their mother Grace, an open targeted early help
+    episode for each child in one family case, and an open Family Help allocation request for Mia (the
+    front door's decision hands off this way)."""
+    actor = triage_officer
+    mia = person_create(actor=actor, data={"first_name": "Mia", "last_name": "Okafor-Lewis",
+                                           "date_of_birth": dt.date(2017, 5, 2), "sex": "F"})
+    leo = person_create(actor=actor, data={"first_name": "Leo", "last_name": "Okafor-Lewis",
+                                           "date_of_birth": dt.date(2022, 1, 20), "sex": "M"})
+    grace = person_create(actor=actor, data={"first_name": "Grace", "last_name": "Okafor",
+                                             "date_of_birth": dt.date(1991, 8, 9), "sex": "F"})
+    for child in (mia, leo):
+        relationship_add(actor=actor, from_person=grace, to_person=child, type="mother", parental_responsibility=True)
+    case = family_case_create(actor=actor, name="Okafor-Lewis family", members=[
+        (mia, FamilyCaseMember.Role.CHILD), (leo, FamilyCaseMember.Role.CHILD), (grace, FamilyCaseMember.Role.PARENT)])
+    episodes = {}
+    for child in (mia, leo):
+        episodes[child.first_name] = episode_open(person=child, actor=actor, level=levels["targeted_early_help"],
+                                                  family_case=case, reason="Front door: targeted early help")
+    request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=mia, actor=actor,
+                                  episode=episodes["Mia"], summary="Mum struggling with housing and Mia's "
+                                  "attendance is falling; family agree to Family Help.")
+    return {"case": case, "mia": mia, "leo": leo, "grace": grace, "episodes": episodes, "request": request}
+
+
+@pytest.fixture(scope="module")
+def seeded_demo(django_db_setup, django_db_blocker):
+    """The full demo data (seed_demo), written once per test module and rolled back after it.
+
+    Each test still runs in its own savepoint inside this transaction, so what a test writes is undone
+    while the demo data stays for the next test."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def small_dataset(django_db_setup, django_db_blocker):
+    """The generated `small` data set (`generate_dataset --scale small`), built once per test module in a
+    transaction rolled back after the module's last test. Each test runs in a savepoint inside it, so what a test
+    writes is undone while the data set stays for the next."""
+    with django_db_blocker.unblock(), transaction.atomic(), pytest.MonkeyPatch.context() as env:
+        env.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
+        call_command("generate_dataset", "--scale", "small", "--seed", "7", stdout=io.StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 # --- a real Celery worker -------------------------------------------------------------------------
@@ -87,30 +193,14 @@ def _worker_env() -> dict[str, str]:
 @pytest.fixture
 def celery_worker_process(transactional_db):
     """A `celery worker` in its own process, as in production (prefork pool, acks_late)."""
-    proc = subprocess.Popen(
+    worker = WorkerProcess(subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ffp", "worker", "--loglevel", "INFO", "--concurrency", "1",
          "--hostname", f"test-worker-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
         cwd=ROOT, env=_worker_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,
-    )
-    yield proc
-    proc.terminate()
-    try:
-        out, _ = proc.communicate(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, _ = proc.communicate()
-    proc.output = out
-
-
-def wait_until(predicate, timeout: float = 30.0, interval: float = 0.2):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    return predicate()
+    ))
+    yield worker
+    worker.stop()
 
 
 # --- the browser ----------------------------------------------------------------------------------

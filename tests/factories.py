@@ -44,4 +44,9 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def teams(self, create, extracted, **kwargs):
         if create and extracted:
-            self.teams.add(*extracted)
+            # As people join teams in the service: each team's group (which holds what is granted to the team)
+            # comes with the membership.
+            from cases.services import team_member_add
+
+            for team in extracted:
+                team_member_add(team=team, user=self, actor=None)

@@ -2,19 +2,12 @@
 here is timed; `make bench` measures speed)."""
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
 from cases.models import ChronologyEntry, Person, User
 from front_door.models import Contact
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def small_dataset(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
-    call_command("generate_dataset", "--scale", "small", "--seed", "7")
 
 
 def test_small_dataset_has_realistic_shape(small_dataset):

@@ -17,4 +17,3 @@ def test_the_apps_of_the_design_are_installed(settings):
     for app in ("cases", "front_door", "family_help", "macpt", "fgdm", "reporting", "guardian", "rest_framework"):
         assert app in settings.INSTALLED_APPS
     assert settings.AUTH_USER_MODEL == "cases.User"
-    assert settings.ATOMIC_REQUESTS is False

@@ -9,18 +9,16 @@ from playwright.sync_api import expect
 
 from family_help.models import Allocation
 from tests.axe import assert_no_axe_violations
-from tests.browser.test_front_door_journey import nav, sign_in, sign_out, success_banner
-from tests.family_help.conftest import family, fh_levels, fh_manager, fh_team, sw_fhlp, vcs_fhlp  # noqa: F401
+from tests.browser.journey import nav, sign_in, sign_out, success_banner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REASON = "Val's charity already runs the parenting group Grace goes to."
 
 
-# The Family Help personas are imported above, so these parameters shadow those names (F811).
-def test_manager_allocates_a_voluntary_sector_lead_who_then_sees_the_family(page, live_server, family,  # noqa: F811
-                                                                           fh_manager, vcs_fhlp,  # noqa: F811
-                                                                           sw_fhlp, password):  # noqa: F811
+def test_manager_allocates_a_voluntary_sector_lead_who_then_sees_the_family(page, live_server, family,
+                                                                           fh_manager, vcs_fhlp,
+                                                                           sw_fhlp, password):
     base = live_server.url
     sign_in(page, base, fh_manager.email, password)
     nav(page, "Family Help allocations").click()

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 from family_help.models import Assessment, AssessmentStatus
 from family_help.services.assessment import assessment_save_draft, assessment_start
 from tests.axe import assert_no_axe_violations
+from tests.browser.journey import sign_in, sign_out, success_banner
 from tests.family_help.assessment_support import appoint_lead
-from tests.family_help.conftest import family, fh_levels, fh_manager, fh_team, vcs_fhlp  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,25 +20,8 @@ MIA_VOICE = "I don't like it when mum is sad. I want my own bed and to get to sc
 LEO_REASON = "Leo is four and did not want to talk; I watched him play with his sister instead."
 
 
-def sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-
-
-def success_banner(page):
-    return page.locator(".govuk-notification-banner--success")
-
-
-# The Family Help personas are imported fixtures, hence F811 on the parameters that use them.
-def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(  # noqa: F811
-        page, live_server, family, vcs_fhlp, fh_manager, password):  # noqa: F811
+def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(
+        page, live_server, family, vcs_fhlp, fh_manager, password):
     base = live_server.url
     appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
 
@@ -110,8 +93,8 @@ def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(  #
     assert assessment.status == AssessmentStatus.AUTHORISED and assessment.authorised_by == fh_manager
 
 
-def test_autosave_refuses_a_stale_version_and_says_so_on_the_page(  # noqa: F811
-        page, live_server, family, vcs_fhlp, fh_manager, password):  # noqa: F811
+def test_autosave_refuses_a_stale_version_and_says_so_on_the_page(
+        page, live_server, family, vcs_fhlp, fh_manager, password):
     base = live_server.url
     appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
     assessment = assessment_start(family_case=family["case"], actor=vcs_fhlp)

@@ -11,26 +11,17 @@ from cases.models import Episode, EpisodeLevel, WorkRequest
 from family_help.models import Supervision
 from family_help.services.allocation import allocation_create
 from tests.axe import assert_no_axe_violations
-from tests.family_help.conftest import family, fh_levels, fh_manager, fh_team, sw_fhlp  # noqa: F401
+from tests.browser.journey import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 
 def success(page, text: str) -> None:
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(text)
 
 
-# The Family Help personas are imported above, so these parameters shadow those names (F811).
-def test_lead_moves_a_family_along_the_continuum_and_the_manager_supervises(page, live_server, family,  # noqa: F811
-                                                                           fh_manager, sw_fhlp,  # noqa: F811
+def test_lead_moves_a_family_along_the_continuum_and_the_manager_supervises(page, live_server, family,
+                                                                           fh_manager, sw_fhlp,
                                                                            password):
     allocation_create(work_request=family["request"], actor=fh_manager, lead=sw_fhlp)
     base, case = live_server.url, family["case"]

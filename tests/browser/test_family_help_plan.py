@@ -15,24 +15,9 @@ from cases.models import LeadKind
 from cases.services import episode_set_lead
 from family_help.models import Action, ActionStatus, Outcome, PlanVersion
 from tests.axe import assert_no_axe_violations
-from tests.family_help.conftest import (  # noqa: F401  (the Family Help personas and family, as fixtures)
-    family,
-    fh_levels,
-    fh_manager,
-    fh_team,
-    health_practitioner,
-    sw_fhlp,
-)
+from tests.browser.journey import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 
 def fill_date(page, legend: str, value: dt.date) -> None:
@@ -47,7 +32,7 @@ def success(page):
 
 
 @pytest.fixture
-def allocated(family, sw_fhlp, fh_manager, health_practitioner):  # noqa: F811
+def allocated(family, sw_fhlp, fh_manager, health_practitioner):
     for episode in family["episodes"].values():
         episode_set_lead(episode=episode, actor=fh_manager, user=sw_fhlp, kind=LeadKind.FHLP)
     return family

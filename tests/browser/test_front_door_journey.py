@@ -9,13 +9,12 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import AgencyType, Person, Role
+from cases.models import Person
 from cases.services import person_create
 from cases.workdays import LONDON
 from front_door.models import OUTCOME_PLAIN_WORDS, Contact, ContactStatus, Decision
 from tests.axe import assert_no_axe_violations
-from tests.conftest import need_level
-from tests.factories import AgencyFactory, UserFactory
+from tests.browser.journey import nav, sign_in, sign_out, success_banner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,46 +24,16 @@ ANSWER = "One domestic incident reported last month; no arrests."
 RATIONALE = "Neglect indicators and the police information: a s17 assessment is needed."
 
 
-def sign_in(page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
-
-
-def sign_out(page) -> None:
-    page.get_by_role("button", name="Sign out").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to FFP Case")
-
-
-def nav(page, name: str):
-    """An entry of the service navigation (the home page links to the same places)."""
-    return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)
-
-
-def success_banner(page):
-    return page.locator(".govuk-notification-banner--success")
-
-
 @pytest.fixture
-def people(db, triage_officer):
-    # A transactional test starts from empty tables: the need levels (a data migration) are made again here.
-    for code in ("universal", "targeted_early_help", "child_in_need", "child_protection"):
-        need_level(code)
-    school = AgencyFactory(name="Journey Primary School", type=AgencyType.EDUCATION)
-    dsl = UserFactory(email="dsl@journey.test", full_name="Dana School", agency=school,
-                      roles=[Role.PARTNER_REFERRER], job_title="Designated safeguarding lead")
-    police = AgencyFactory(name="Journey Police", type=AgencyType.POLICE)
-    officer = UserFactory(email="pc@journey.test", full_name="Pat Police", agency=police, roles=[Role.MACPT_MEMBER])
-    return {"dsl": dsl, "police": officer, "triage": triage_officer}
+def people(triage_officer, school_dsl, police_officer, levels):
+    return {"dsl": school_dsl, "police": police_officer, "triage": triage_officer}
 
 
 def test_referral_from_school_to_decision_and_back(page, live_server, people, password):
     base = live_server.url
 
     # 1. The school's DSL refers Ruby through the partner form.
-    sign_in(page, base, "dsl@journey.test", password)
+    sign_in(page, base, people["dsl"].email, password)
     nav(page, "Refer a child").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Refer a child to the front door")
     expect(page.get_by_label("Your name")).to_have_value("Dana School")
@@ -139,7 +108,7 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     sign_out(page)
 
     # 4. The police answer from their inbox, seeing only Ruby's first name and age.
-    sign_in(page, base, "pc@journey.test", password)
+    sign_in(page, base, people["police"].email, password)
     nav(page, "Information requests").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Information requests")
     row = page.locator("tr", has_text=contact.reference)
@@ -180,7 +149,7 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     sign_out(page)
 
     # 6. The DSL sees the outcome in plain words, and nothing more.
-    sign_in(page, base, "dsl@journey.test", password)
+    sign_in(page, base, people["dsl"].email, password)
     nav(page, "My referrals").click()
     row = page.locator("tr", has_text=contact.reference)
     expect(row).to_contain_text("Decided")
@@ -202,12 +171,11 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     expect(page.get_by_text("You have no unread notifications.")).to_be_visible()
 
 
-def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(page, live_server, people, password):
+def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(page, live_server, people, front_door_manager,
+                                                                    password):
     """The other half of the front door: a phone contact, a likely record chosen, a decision that needs sign-off,
     and the manager's sign-off and dashboard."""
     base = live_server.url
-    council = people["triage"].agency
-    UserFactory(email="fdm@journey.test", full_name="Fran Manager", agency=council, roles=[Role.FRONT_DOOR_MANAGER])
     amelia = person_create(actor=people["triage"], data={"first_name": "Amelia", "last_name": "Hartley",
                                                          "date_of_birth": dt.date(2015, 3, 14)})
 
@@ -264,7 +232,7 @@ def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(page, live_s
     sign_out(page)
 
     # 4. The manager sees it waiting, signs it off, and looks at the dashboard.
-    sign_in(page, base, "fdm@journey.test", password)
+    sign_in(page, base, front_door_manager.email, password)
     nav(page, "Front door").click()
     page.get_by_role("link", name="awaiting sign-off").click()
     expect(page.locator("tr", has_text=contact.reference)).to_contain_text("Decision awaiting manager sign-off")

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import CaseNote, Role, Strand
+from cases.models import CaseNote, Strand
 from cases.services import (
     case_note_finalise,
     case_note_save_draft,
@@ -16,17 +16,9 @@ from cases.services import (
     relationship_add,
 )
 from tests.axe import assert_no_axe_violations
-from tests.factories import UserFactory
+from tests.browser.journey import sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def sign_in(page, live_server, email: str, password: str) -> None:
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
 
 
 @pytest.fixture
@@ -52,7 +44,7 @@ def john_smith(triage_officer):
 
 def test_triage_officer_finds_a_likely_duplicate_and_opens_the_record(page, live_server, triage_officer, password,
                                                                       john_smith):
-    sign_in(page, live_server, "triage@example.test", password)
+    sign_in(page, live_server.url, "triage@example.test", password)
     page.get_by_role("link", name="Search people").first.click()
     expect(page).to_have_title("Search people - FFP Case - Demo Borough")
     assert_no_axe_violations(page)
@@ -77,7 +69,7 @@ def test_triage_officer_finds_a_likely_duplicate_and_opens_the_record(page, live
 
 def test_creating_a_record_shows_the_likely_duplicate_first(page, live_server, triage_officer, password,
                                                             john_smith):
-    sign_in(page, live_server, "triage@example.test", password)
+    sign_in(page, live_server.url, "triage@example.test", password)
     page.goto(live_server.url + "/cases/people/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create a new record")
     assert_no_axe_violations(page)
@@ -107,10 +99,11 @@ def test_creating_a_record_shows_the_likely_duplicate_first(page, live_server, t
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Record created")
 
 
-def test_every_page_of_the_record_passes_axe(page, live_server, triage_officer, password, john_smith, council):
+def test_every_page_of_the_record_passes_axe(page, live_server, triage_officer, password, john_smith,
+                                             privacy_officer):
     from cases.models import PersonMerge
 
-    sign_in(page, live_server, "triage@example.test", password)
+    sign_in(page, live_server.url, "triage@example.test", password)
     base = f"{live_server.url}/cases/people/{john_smith.pk}"
     note = CaseNote.objects.get(person=john_smith)
     for url in (f"{base}/chronology/", f"{base}/chronology/?strand=bad&from_day=31&from_month=2&from_year=2026",
@@ -144,9 +137,8 @@ def test_every_page_of_the_record_passes_axe(page, live_server, triage_officer, 
     assert_no_axe_violations(page)
 
     # The privacy officer's pages.
-    UserFactory(email="privacy@example.test", full_name="Pat Privacy", agency=council, roles=[Role.PRIVACY_OFFICER])
     page.get_by_role("button", name="Sign out").click()
-    sign_in(page, live_server, "privacy@example.test", password)
+    sign_in(page, live_server.url, privacy_officer.email, password)
     page.goto(f"{base}/access-log/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Who has looked at this record")
     assert_no_axe_violations(page)

@@ -69,9 +69,8 @@ def test_family_network_shows_out_of_scope_relatives_without_a_link(api_client, 
     assert api_client.get(f"{PEOPLE}{family['sister'].pk}/").status_code == 404
 
 
-def test_a_restricted_relative_is_shown_only_as_a_placeholder(api_client, triage_officer, family, make_api_user):
-    restricter = make_api_user(Role.PRIVACY_OFFICER)
-    person_restrict(person=family["mother"], actor=restricter, reason="high_risk", access_users=[])
+def test_a_restricted_relative_is_shown_only_as_a_placeholder(api_client, triage_officer, family, privacy_officer):
+    person_restrict(person=family["mother"], actor=privacy_officer, reason="high_risk", access_users=[])
     api_client.force_authenticate(triage_officer)
     response = api_client.get(rels(family["child"]))
     assert {"restricted": True} in [r["person"] for r in response.data]

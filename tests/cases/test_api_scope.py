@@ -18,12 +18,7 @@ ROLES = [r.value for r in Role]
 API_ACTIONS = (policy.VIEW, policy.LIST, policy.SEARCH, policy.EDIT)
 
 
-@pytest.fixture
-def restricter(make_api_user):
-    return make_api_user(Role.PRIVACY_OFFICER, full_name="Pat Privacy")
-
-
-def _stand(relationship: str, role: str, child: Person, *, make_api_user, api_involve, restricter):
+def _stand(relationship: str, role: str, child: Person, *, make_api_user, api_involve, privacy_officer):
     """A user with `role` standing towards `child` as `relationship` describes (policy.RELATIONSHIPS)."""
     team = TeamFactory()
     if relationship == policy.OTHER_AGENCY:
@@ -38,7 +33,7 @@ def _stand(relationship: str, role: str, child: Person, *, make_api_user, api_in
         api_involve(child, user, role=InvolvementRole.REFERRER)
     elif relationship == policy.RESTRICTED:
         api_involve(child, user)
-        person_restrict(person=child, actor=restricter, reason="high_profile", access_users=[])
+        person_restrict(person=child, actor=privacy_officer, reason="high_profile", access_users=[])
     return user
 
 
@@ -46,10 +41,10 @@ def _stand(relationship: str, role: str, child: Person, *, make_api_user, api_in
 @pytest.mark.parametrize("relationship", policy.RELATIONSHIPS)
 @pytest.mark.parametrize("role", ROLES)
 def test_permission_matrix(role, relationship, action, api_client, make_person, make_api_user, api_involve,
-                           restricter):
+                           privacy_officer):
     child = make_person(first="Zebedee", last="Quill", dob=dt.date(2014, 4, 4))
     user = _stand(relationship, role, child, make_api_user=make_api_user, api_involve=api_involve,
-                  restricter=restricter)
+                  privacy_officer=privacy_officer)
     expected = policy.allowed({role}, relationship, action)
     api_client.force_authenticate(user)
     detail = f"{PEOPLE}{child.pk}/"
@@ -110,11 +105,11 @@ def test_partner_referrers_and_admins_get_404_on_every_people_endpoint(role, met
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.READ).exists()
 
 
-def test_the_partner_referrer_persona_gets_404_for_the_record_of_a_child_they_referred(api_client, partner_referrer,
+def test_the_partner_referrer_persona_gets_404_for_the_record_of_a_child_they_referred(api_client, school_dsl,
                                                                                      make_person, api_involve):
     child = make_person()
-    api_involve(child, partner_referrer, role=InvolvementRole.REFERRER)
-    api_client.force_authenticate(partner_referrer)
+    api_involve(child, school_dsl, role=InvolvementRole.REFERRER)
+    api_client.force_authenticate(school_dsl)
     for url in (f"{PEOPLE}{child.pk}/", f"{PEOPLE}{child.pk}/relationships/", f"{PEOPLE}{child.pk}/chronology/"):
         assert api_client.get(url).status_code == 404
 
@@ -128,12 +123,12 @@ def test_anonymous_requests_are_refused_everywhere(method, url, body, api_client
 
 
 def test_a_restricted_record_opens_for_its_named_list_only(api_client, make_api_user, make_person, api_involve,
-                                                          restricter):
+                                                          privacy_officer):
     child = make_person(first="Zebedee", last="Quill")
     listed, unlisted = make_api_user(Role.FHLP), make_api_user(Role.FHLP)
     api_involve(child, listed)
     api_involve(child, unlisted)
-    person_restrict(person=child, actor=restricter, reason="adoption", access_users=[listed])
+    person_restrict(person=child, actor=privacy_officer, reason="adoption", access_users=[listed])
     api_client.force_authenticate(listed)
     response = api_client.get(f"{PEOPLE}{child.pk}/")
     assert response.status_code == 200 and response.data["restricted"] is True

@@ -24,7 +24,7 @@ def test_audit_record_keeps_who_what_why_and_children(triage_officer):
 
 
 def test_audit_row_rolls_back_with_the_change_it_describes(triage_officer):
-    with pytest.raises(RuntimeError), transaction.atomic():
+    with pytest.raises(RuntimeError, match="the change failed"), transaction.atomic():
         audit_record(actor=triage_officer, verb="person.updated", target_type="cases.person", target_id=1)
         raise RuntimeError("the change failed")
     assert not AuditEvent.objects.filter(verb="person.updated").exists()

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.models import WorkerHeartbeat
 from cases.tasks import worker_heartbeat_task
-from tests.conftest import wait_until
+from tests.support import wait_until
 
 
 @pytest.mark.django_db
@@ -44,13 +44,14 @@ def test_healthz_is_503_when_redis_is_unreachable(client, settings):
 def test_a_task_sent_through_redis_is_run_by_a_real_worker(celery_worker_process):
     # The worker announces itself with a heartbeat of its own once it is consuming.
     assert wait_until(lambda: WorkerHeartbeat.objects.filter(source="worker_ready").exists(), timeout=60), (
-        "the worker never became ready"
+        celery_worker_process.output or "the worker never became ready"
     )
-    worker_heartbeat_task.delay(source="pytest")
-    beat = wait_until(lambda: WorkerHeartbeat.objects.filter(source="pytest").first(), timeout=30)
+    sent = worker_heartbeat_task.delay(source="pytest").id
+    assert wait_until(lambda: celery_worker_process.finished(sent), timeout=30), celery_worker_process.output
+    beat = WorkerHeartbeat.objects.filter(source="pytest").first()
     assert beat is not None, "the task sent through Redis was never run"
     assert (timezone.now() - beat.last_seen).total_seconds() < 60
-    assert celery_worker_process.poll() is None, "the worker died"
+    assert celery_worker_process.alive(), "the worker died"
 
 
 def test_celery_is_configured_for_at_least_once_delivery(settings):

@@ -12,11 +12,11 @@ def nav_labels(client) -> list[str]:
     return [item["label"] for item in client.get("/").context["nav_items"]]
 
 
-def test_admin_sees_administration_and_a_partner_does_not(client, council, partner_referrer):
+def test_admin_sees_administration_and_a_partner_does_not(client, council, school_dsl):
     admin = UserFactory(agency=council, roles=[Role.ADMIN], is_staff=True)
     client.force_login(admin)
     assert "Administration" in nav_labels(client)
-    client.force_login(partner_referrer)
+    client.force_login(school_dsl)
     assert "Administration" not in nav_labels(client)
     assert nav_labels(client) == ["Home", "Refer a child", "My referrals", "Information requests", "Notifications"]
 

@@ -24,6 +24,7 @@ from cases.services import (
     person_update,
     relationship_add,
 )
+from tests.support import ROLES_INCLUDE_TEAM_GROUPS, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -146,8 +147,9 @@ def test_search_with_a_bad_date_or_nhs_number_shows_field_errors_not_a_500(signe
     assert input_value(html, "dob_day") == "31"
 
 
-def test_partner_referrer_cannot_search_or_create(client, partner_referrer):
-    client.force_login(partner_referrer)
+@pytest.mark.xfail(strict=True, reason=ROLES_INCLUDE_TEAM_GROUPS)
+def test_partner_referrer_cannot_search_or_create(client, school_dsl):
+    client.force_login(school_dsl)
     assert client.get(reverse("cases:person_search"), {"name": "Smith"}).status_code == 404
     assert client.get(reverse("cases:person_create")).status_code == 404
 
@@ -156,7 +158,7 @@ def test_partner_referrer_cannot_search_or_create(client, partner_referrer):
 
 
 def test_record_page_shows_identifiers_family_network_and_episode_level(signed_in, make_person, triage_officer,
-                                                                        level, valid_upn, health_fhlp):
+                                                                        levels, valid_upn, health_fhlp):
     upn = valid_upn()
     child = make_person(first="Zara", last="Okafor", dob=dt.date(2014, 7, 20), nhs_number="9434765919", upn=upn,
                         ethnicity="BAFR", disabilities=["HEAR"], preferred_name="Zee")
@@ -164,7 +166,7 @@ def test_record_page_shows_identifiers_family_network_and_episode_level(signed_i
     relationship_add(actor=triage_officer, from_person=mother, to_person=child, type="mother",
                      parental_responsibility=True)
     person_add_address(person=child, actor=triage_officer, line1="4 Elm Road", postcode="AB1 2CD")
-    episode = episode_open(person=child, actor=triage_officer, level=level("child_in_need"), reason="Referral")
+    episode = episode_open(person=child, actor=triage_officer, level=levels["child_in_need"], reason="Referral")
     episode_set_lead(episode=episode, actor=triage_officer, user=health_fhlp, kind="fhlp")
 
     html = page(signed_in.get(reverse("cases:person_detail", args=[child.pk])))
@@ -340,8 +342,9 @@ def test_a_user_who_may_view_but_not_edit_gets_404_on_the_edit_page(client, make
     client.force_login(privacy_officer)
     assert client.get(reverse("cases:person_detail", args=[child.pk])).status_code == 200
     assert client.get(reverse("cases:person_edit", args=[child.pk])).status_code == 404
-    assert client.post(reverse("cases:person_edit", args=[child.pk]), person_post_data(version="1")).status_code \
-        == 404
+    with unchanged(Person):
+        refused = client.post(reverse("cases:person_edit", args=[child.pk]), person_post_data(version="1"))
+    assert refused.status_code == 404
 
 
 # --- chronology ------------------------------------------------------------------------------------
@@ -465,7 +468,7 @@ def test_the_pdf_renderer_fetches_nothing_but_our_static_files():
     assert fetcher.fetch(BASE_URL + "static/build/app.css").read()[:1]
     for url in ("http://169.254.169.254/latest/meta-data/", "file:///etc/passwd", BASE_URL + "admin/",
                 BASE_URL + "static/../../etc/passwd", "data:text/plain,hello"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="Refused to fetch|No static file"):
             fetcher.fetch(url)
 
 
@@ -629,8 +632,9 @@ def test_merge_pages_are_404_to_a_user_who_may_not_merge(signed_in, make_person,
         client = Client()
         client.force_login(user)
         assert client.get(reverse("cases:person_merge", args=[a.pk])).status_code == 404
-        assert client.post(reverse("cases:person_merge", args=[a.pk]), {"merged": b.pk, "reason": "x"}
-                           ).status_code == 404
+        with unchanged(Person, PersonMerge):
+            refused = client.post(reverse("cases:person_merge", args=[a.pk]), {"merged": b.pk, "reason": "x"})
+        assert refused.status_code == 404
     response = signed_in.get(reverse("cases:person_merge", args=[a.pk]), {"duplicate": "NOPE"})
     assert "There is no record with that LA child ID" in error_summary(page(response))
 

@@ -98,14 +98,14 @@ def test_stale_edit_is_refused_not_lost(make_person, triage_officer):
     assert (person.preferred_name, person.version) == ("Millie", 2)
 
 
-def test_merge_then_unmerge_restores_every_linked_row(make_person, triage_officer, level):
+def test_merge_then_unmerge_restores_every_linked_row(make_person, triage_officer, levels):
     kept = make_person(first="John", last="Smith", dob=dt.date(2016, 5, 1))
     dup = make_person(first="Jon", last="Smith", dob=dt.date(2016, 5, 1), nhs_number="9434765919")
     mother = make_person(first="Sarah", last="Smith", dob=dt.date(1990, 2, 2))
     rel = relationship_add(actor=triage_officer, from_person=mother, to_person=dup, type="mother",
                            parental_responsibility=True)
     address = person_add_address(person=dup, actor=triage_officer, line1="2 Test Road", postcode="AB1 2CD")
-    episode = episode_open(person=dup, actor=triage_officer, level=level("targeted_early_help"), reason="Contact")
+    episode = episode_open(person=dup, actor=triage_officer, level=levels["targeted_early_help"], reason="Contact")
     involvement = involvement_add(person=dup, actor=triage_officer, role=Involvement.Role.TAF_MEMBER,
                                   user=triage_officer)
     note = CaseNote.objects.create(person=dup, author=triage_officer, occurred_at="2026-01-05T10:00Z",
@@ -135,10 +135,10 @@ def test_merge_then_unmerge_restores_every_linked_row(make_person, triage_office
     assert AuditEvent.objects.filter(verb__in=["person.merged", "person.unmerged"]).count() == 2
 
 
-def test_merge_is_refused_when_both_records_have_an_open_episode(make_person, triage_officer, level):
+def test_merge_is_refused_when_both_records_have_an_open_episode(make_person, triage_officer, levels):
     a, b = make_person(), make_person(first="Amelie")
-    episode_open(person=a, actor=triage_officer, level=level("child_in_need"))
-    episode_open(person=b, actor=triage_officer, level=level("targeted_early_help"))
+    episode_open(person=a, actor=triage_officer, level=levels["child_in_need"])
+    episode_open(person=b, actor=triage_officer, level=levels["targeted_early_help"])
     with pytest.raises(MergeRefused, match="open episode"):
         person_merge(kept=a, merged=b, actor=triage_officer, reason="dup")
     assert Person.objects.filter(merged_into__isnull=False).count() == 0
@@ -151,12 +151,12 @@ def test_merge_is_refused_for_different_nhs_numbers(make_person, triage_officer)
         person_merge(kept=a, merged=b, actor=triage_officer, reason="dup")
 
 
-def test_stepping_up_and_down_keeps_one_episode_with_its_history(make_person, triage_officer, level):
+def test_stepping_up_and_down_keeps_one_episode_with_its_history(make_person, triage_officer, levels):
     child = make_person()
-    episode = episode_open(person=child, actor=triage_officer, level=level("targeted_early_help"))
-    episode_change_level(episode=episode, actor=triage_officer, level=level("child_in_need"), reason="Escalating")
-    again = episode_open(person=child, actor=triage_officer, level=level("child_protection"), reason="Strategy")
-    episode_change_level(episode=episode, actor=triage_officer, level=level("targeted_early_help"),
+    episode = episode_open(person=child, actor=triage_officer, level=levels["targeted_early_help"])
+    episode_change_level(episode=episode, actor=triage_officer, level=levels["child_in_need"], reason="Escalating")
+    again = episode_open(person=child, actor=triage_officer, level=levels["child_protection"], reason="Strategy")
+    episode_change_level(episode=episode, actor=triage_officer, level=levels["targeted_early_help"],
                          reason="Plan ended, stepping down")
     assert again.pk == episode.pk
     assert Episode.objects.filter(person=child).count() == 1
@@ -183,6 +183,6 @@ def test_chronology_lists_entries_from_several_strands_in_date_order(make_person
 
 def test_relationship_to_self_is_refused(make_person, triage_officer):
     child = make_person()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="cannot be related to themselves"):
         relationship_add(actor=triage_officer, from_person=child, to_person=child, type="sibling")
     assert Relationship.objects.count() == 0

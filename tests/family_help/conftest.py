@@ -1,79 +1,75 @@
-"""Family Help personas and a family to help: two children and their mother, referred through the front
-door (an accepted contact with a Family Help allocation request), built through the services."""
+"""Family Help fixtures (the personas and the family are in tests/conftest.py): the family with a lead
+practitioner allocated or appointed through the services, the health visitor in its team, a started assessment,
+and a started plan with two outcomes."""
 
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
-from cases.models import AgencyType, FamilyCaseMember, Qualification, Role, WorkRequest
-from cases.services import episode_open, family_case_create, person_create, relationship_add, work_request_create
-from tests.conftest import need_level
-from tests.factories import AgencyFactory, TeamFactory, UserFactory
-
-
-@pytest.fixture
-def fh_levels(db):
-    """Every default need level (a transactional test elsewhere may have flushed them)."""
-    return {code: need_level(code) for code in
-            ("universal", "targeted_early_help", "child_in_need", "child_protection", "pre_proceedings")}
+from cases.models import LeadKind
+from cases.services import episode_set_lead
+from family_help.services.allocation import allocation_create
+from family_help.services.assessment import assessment_start
+from family_help.services.plan import outcome_add, plan_start, taf_add
+from tests.family_help.assessment_support import appoint_lead
+from tests.family_help.plan_support import FAMILY_VIEWS, NOTES, WORKING_WELL, WORRIES
 
 
 @pytest.fixture
-def fh_team(council):
-    return TeamFactory(name="Family Help North", agency=council)
+def led_family(family, sw_fhlp, fh_manager):
+    """The family with Sol (a social worker FHLP) as lead practitioner on both children's episodes, appointed by
+    the team manager through the shared record's service (what allocation does)."""
+    for episode in family["episodes"].values():
+        episode_set_lead(episode=episode, actor=fh_manager, user=sw_fhlp, kind=LeadKind.FHLP)
+    return {**family, "lead": sw_fhlp}
 
 
 @pytest.fixture
-def fh_manager(council, fh_team):
-    """A Family Help team manager: allocates, authorises assessments, supervises."""
-    return UserFactory(email="fh.manager@example.test", full_name="Mo Manager", agency=council,
-                       roles=[Role.MANAGER], teams=[fh_team], qualification=Qualification.SOCIAL_WORKER)
+def plan(led_family):
+    case, lead = led_family["case"], led_family["lead"]
+    started = plan_start(family_case=case, actor=lead, data={
+        "worries": WORRIES, "working_well": WORKING_WELL, "family_views": FAMILY_VIEWS, "professional_notes": NOTES,
+        "next_review_on": timezone.localdate() + dt.timedelta(days=60)})
+    outcome_add(plan=started, actor=lead, data={
+        "child": led_family["mia"], "what_will_be_different": "Mia goes to school every day and on time",
+        "measure": "Attendance from the school register each half term", "scale_max": 10, "baseline": 3,
+        "target": 9})
+    outcome_add(plan=started, actor=lead, data={
+        "child": led_family["leo"], "what_will_be_different": "Leo's bedtime routine is settled",
+        "measure": "Nights a week in bed by 7.30, from Grace's diary", "scale_max": 10, "baseline": 2, "target": 8})
+    started.refresh_from_db()
+    return started
 
 
 @pytest.fixture
-def vcs_fhlp(fh_team):
-    """An alternatively qualified lead practitioner from a voluntary-sector agency."""
-    charity = AgencyFactory(name="Test Family Charity", type=AgencyType.VOLUNTARY_SECTOR)
-    return UserFactory(email="vcs.fhlp@example.test", full_name="Val Voluntary", agency=charity,
-                       roles=[Role.FHLP], teams=[fh_team], qualification=Qualification.ALTERNATIVELY_QUALIFIED)
+def allocated(family, fh_manager, sw_fhlp):
+    """Sol Social (a council social worker) allocated as the family's lead practitioner, as a manager does it."""
+    allocation_create(work_request=family["request"], actor=fh_manager, lead=sw_fhlp, reason="Capacity")
+    return family
 
 
 @pytest.fixture
-def sw_fhlp(council, fh_team):
-    """A social worker lead practitioner from the council."""
-    return UserFactory(email="sw.fhlp@example.test", full_name="Sol Social", agency=council,
-                       roles=[Role.FHLP], teams=[fh_team], qualification=Qualification.SOCIAL_WORKER)
+def taf_health(allocated, sw_fhlp, health_practitioner):
+    """The health visitor in the team around the allocated family."""
+    taf_add(family_case=allocated["case"], actor=sw_fhlp, user=health_practitioner, role="Health visitor")
+    return health_practitioner
 
 
 @pytest.fixture
-def health_practitioner(db):
-    """A health visitor who can join a team around the family."""
-    nhs = AgencyFactory(name="Test Community Health Trust", type=AgencyType.HEALTH)
-    return UserFactory(email="hv@example.test", full_name="Hal Health", agency=nhs,
-                       roles=[Role.PARTNER_PRACTITIONER])
+def led(family, vcs_fhlp, fh_manager):
+    """The family with Val Voluntary as lead practitioner, appointed the way allocation does it."""
+    appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
+    return family
 
 
 @pytest.fixture
-def family(triage_officer, fh_levels):
-    """The Okafor-Lewis family: Mia (9) and Leo (4) and their mother Grace, an open targeted early help
-    episode for each child in one family case, and an open Family Help allocation request for Mia (the
-    front door's decision hands off this way)."""
-    actor = triage_officer
-    mia = person_create(actor=actor, data={"first_name": "Mia", "last_name": "Okafor-Lewis",
-                                           "date_of_birth": dt.date(2017, 5, 2), "sex": "F"})
-    leo = person_create(actor=actor, data={"first_name": "Leo", "last_name": "Okafor-Lewis",
-                                           "date_of_birth": dt.date(2022, 1, 20), "sex": "M"})
-    grace = person_create(actor=actor, data={"first_name": "Grace", "last_name": "Okafor",
-                                             "date_of_birth": dt.date(1991, 8, 9), "sex": "F"})
-    for child in (mia, leo):
-        relationship_add(actor=actor, from_person=grace, to_person=child, type="mother", parental_responsibility=True)
-    case = family_case_create(actor=actor, name="Okafor-Lewis family", members=[
-        (mia, FamilyCaseMember.Role.CHILD), (leo, FamilyCaseMember.Role.CHILD), (grace, FamilyCaseMember.Role.PARENT)])
-    episodes = {}
-    for child in (mia, leo):
-        episodes[child.first_name] = episode_open(person=child, actor=actor, level=fh_levels["targeted_early_help"],
-                                                  family_case=case, reason="Front door: targeted early help")
-    request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=mia, actor=actor,
-                                  episode=episodes["Mia"], summary="Mum struggling with housing and Mia's "
-                                  "attendance is falling; family agree to Family Help.")
-    return {"case": case, "mia": mia, "leo": leo, "grace": grace, "episodes": episodes, "request": request}
+def assessment(led, vcs_fhlp):
+    """The led family's assessment, just started by its lead practitioner."""
+    return assessment_start(family_case=led["case"], actor=vcs_fhlp)
+
+
+@pytest.fixture
+def other_family_child(make_person):
+    """A child in no family case the health practitioner joins."""
+    return make_person(first="Zara", last="Other", dob=dt.date(2016, 2, 2))

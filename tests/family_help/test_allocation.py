@@ -16,14 +16,13 @@ from cases.models import (
     FamilyCaseMember,
     Involvement,
     Notification,
-    Role,
     Strand,
     WorkRequest,
 )
 from cases.services import episode_open, person_create, relationship_add, work_request_create
 from family_help.models import Allocation
 from family_help.services.allocation import allocation_change_lead, allocation_create
-from tests.factories import UserFactory
+from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +32,7 @@ def page(response) -> str:
 
 
 @pytest.fixture
-def other_family(triage_officer, fh_levels):
+def other_family(triage_officer, levels):
     """A second family, in the waiting list too: nobody allocated to the first may see it."""
     import datetime as dt
 
@@ -43,7 +42,7 @@ def other_family(triage_officer, fh_levels):
                                                     "date_of_birth": dt.date(2016, 3, 3), "sex": "M"})
     case = family_case_create(actor=triage_officer, name="Brennan family",
                               members=[(sam, FamilyCaseMember.Role.CHILD)])
-    episode = episode_open(person=sam, actor=triage_officer, level=fh_levels["child_in_need"], family_case=case,
+    episode = episode_open(person=sam, actor=triage_officer, level=levels["child_in_need"], family_case=case,
                            reason="Front door: child in need")
     request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=sam, actor=triage_officer,
                                   episode=episode, summary="Sam needs a s17 assessment.", urgent=True)
@@ -51,7 +50,8 @@ def other_family(triage_officer, fh_levels):
 
 
 @pytest.fixture
-def allocated(family, fh_manager, vcs_fhlp):
+def val_allocation(family, fh_manager, vcs_fhlp):
+    """Val Voluntary allocated as the family's lead practitioner: the allocation."""
     return allocation_create(work_request=family["request"], actor=fh_manager, lead=vcs_fhlp,
                              reason="Knows the school")
 
@@ -77,7 +77,7 @@ def test_allocating_sets_the_lead_on_every_childs_episode_accepts_the_request_an
 
 
 def test_a_child_with_no_family_case_gets_one_made_from_their_relationships(triage_officer, fh_manager, sw_fhlp,
-                                                                            fh_levels):
+                                                                            levels):
     import datetime as dt
 
     ava = person_create(actor=triage_officer, data={"first_name": "Ava", "last_name": "Stone",
@@ -91,7 +91,7 @@ def test_a_child_with_no_family_case_gets_one_made_from_their_relationships(tria
     for child in (ava, ben):
         relationship_add(actor=triage_officer, from_person=dad, to_person=child, type="father",
                          parental_responsibility=True)
-    episodes = [episode_open(person=c, actor=triage_officer, level=fh_levels["targeted_early_help"], reason="x")
+    episodes = [episode_open(person=c, actor=triage_officer, level=levels["targeted_early_help"], reason="x")
                 for c in (ava, ben, stranger)]
     request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=ava, actor=triage_officer,
                                   episode=episodes[0], summary="Help")
@@ -112,15 +112,15 @@ def test_only_a_manager_may_allocate(family, vcs_fhlp, sw_fhlp):
     assert not Allocation.objects.exists()
 
 
-def test_change_of_lead_ends_the_old_period_revokes_access_and_keeps_the_history(allocated, family, fh_manager,
+def test_change_of_lead_ends_the_old_period_revokes_access_and_keeps_the_history(val_allocation, family, fh_manager,
                                                                                  vcs_fhlp, sw_fhlp, client):
     client.force_login(vcs_fhlp)
     mia_url = reverse("cases:person_detail", args=[family["mia"].pk])
     assert client.get(mia_url).status_code == 200
     new = allocation_change_lead(family_case=family["case"], actor=fh_manager, lead=sw_fhlp,
-                                 reason="Val is moving to another team", expected_allocation_id=allocated.pk)
-    allocated.refresh_from_db()
-    assert allocated.ended_at is not None and allocated.ended_at == new.started_at
+                                 reason="Val is moving to another team", expected_allocation_id=val_allocation.pk)
+    val_allocation.refresh_from_db()
+    assert val_allocation.ended_at is not None and val_allocation.ended_at == new.started_at
     assert new.reason == "Val is moving to another team"
     # The old lead loses access on the very next request: the record, the family page and the API.
     assert client.get(mia_url).status_code == 404
@@ -137,14 +137,14 @@ def test_change_of_lead_ends_the_old_period_revokes_access_and_keeps_the_history
     assert Notification.objects.filter(user=vcs_fhlp, kind="family_help.lead_changed").exists()
 
 
-def test_a_stale_change_of_lead_is_refused(allocated, family, fh_manager, sw_fhlp, vcs_fhlp):
+def test_a_stale_change_of_lead_is_refused(val_allocation, family, fh_manager, sw_fhlp, vcs_fhlp):
     from cases.services import Conflict
 
     allocation_change_lead(family_case=family["case"], actor=fh_manager, lead=sw_fhlp, reason="First change",
-                           expected_allocation_id=allocated.pk)
+                           expected_allocation_id=val_allocation.pk)
     with pytest.raises(Conflict, match="changed to Sol Social while you were editing"):
         allocation_change_lead(family_case=family["case"], actor=fh_manager, lead=vcs_fhlp, reason="Second",
-                               expected_allocation_id=allocated.pk)
+                               expected_allocation_id=val_allocation.pk)
     assert Allocation.objects.filter(family_case=family["case"]).count() == 2
 
 
@@ -195,26 +195,28 @@ def test_allocation_to_a_voluntary_sector_fhlp_gives_access_to_that_family_only_
     assert APIClient().get("/api/v1/family-help/my-families/").status_code in (401, 403)
 
 
-def test_api_change_of_lead_and_its_bad_input(allocated, family, fh_manager, sw_fhlp, health_practitioner):
+def test_api_change_of_lead_and_its_bad_input(val_allocation, family, fh_manager, sw_fhlp, health_practitioner):
     api = APIClient()
     api.force_authenticate(fh_manager)
     url = f"/api/v1/family-help/families/{family['case'].pk}/lead/"
     history_url = f"/api/v1/family-help/families/{family['case'].pk}/allocations/"
     etag = api.get(history_url)["ETag"]
-    assert etag == f'"{allocated.pk}"'
-    missing = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness"}, format="json")
+    assert etag == f'"{val_allocation.pk}"'
+    with unchanged(Allocation, EpisodeLead):
+        missing = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness"}, format="json")
+        bad = api.post(url, {"lead": health_practitioner.pk, "reason": ""}, format="json", HTTP_IF_MATCH=etag)
+        assert api.post(url, {"reason": "x"}, format="json", HTTP_IF_MATCH=etag).json() == {
+            "lead": ["Choose a lead practitioner"]}
     assert missing.status_code == 428 and "If-Match" in missing.json()["detail"]
-    bad = api.post(url, {"lead": health_practitioner.pk, "reason": ""}, format="json", HTTP_IF_MATCH=etag)
     assert bad.status_code == 400
     assert set(bad.json()) == {"lead", "reason"}
     assert "not a Family Help Lead Practitioner" in bad.json()["lead"][0]
-    assert api.post(url, {"reason": "x"}, format="json", HTTP_IF_MATCH=etag).json() == {
-        "lead": ["Choose a lead practitioner"]}
     ok = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness"}, format="json", HTTP_IF_MATCH=etag)
     assert ok.status_code == 201 and ok.json()["lead"]["name"] == "Sol Social"
     assert ok["ETag"] == f'"{ok.json()["id"]}"'
     # A second change from the same (now stale) read: 412 with the lead now, and nothing saved.
-    stale = api.post(url, {"lead": fh_manager.pk, "reason": "Again"}, format="json", HTTP_IF_MATCH=etag)
+    with unchanged(Allocation, EpisodeLead):
+        stale = api.post(url, {"lead": fh_manager.pk, "reason": "Again"}, format="json", HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
     assert stale["ETag"] == ok["ETag"] and stale.json()["current"] == {"allocation": ok.json()["id"]}
     history = api.get(history_url).json()
@@ -222,12 +224,12 @@ def test_api_change_of_lead_and_its_bad_input(allocated, family, fh_manager, sw_
                                                                              ("Val Voluntary", False)]
 
 
-def test_api_waiting_list_is_urgent_then_oldest_and_audited(family, other_family, fh_manager, fh_levels):
+def test_api_waiting_list_is_urgent_then_oldest_and_audited(family, other_family, fh_manager, levels):
     api = APIClient()
     api.force_authenticate(fh_manager)
     rows = api.get("/api/v1/family-help/allocation-requests/").json()
     assert [r["id"] for r in rows] == [other_family["request"].pk, family["request"].pk]
-    assert [r["level"] for r in rows] == [fh_levels["child_in_need"].name, fh_levels["targeted_early_help"].name]
+    assert [r["level"] for r in rows] == [levels["child_in_need"].name, levels["targeted_early_help"].name]
     event = AuditEvent.objects.filter(verb="fh_allocation_requests.listed").latest("id")
     assert set(event.child_ids) == {family["mia"].pk, other_family["sam"].pk}
 
@@ -248,23 +250,21 @@ def test_api_allocate_bad_input(family, fh_manager, health_practitioner):
 
 
 def test_waiting_list_shows_child_family_level_and_summary_urgent_first(family, other_family, fh_manager, client,
-                                                                       fh_levels):
+                                                                       levels):
     client.force_login(fh_manager)
     body = page(client.get(reverse("family_help:allocations")))
     assert body.index("Sam Brennan") < body.index("Mia Okafor-Lewis")
     assert "Okafor-Lewis family" in body and "Mum struggling with housing" in body and "Urgent" in body
-    assert fh_levels["targeted_early_help"].name in body and fh_levels["child_in_need"].name in body
+    assert levels["targeted_early_help"].name in body and levels["child_in_need"].name in body
     assert AuditEvent.objects.filter(verb="fh_allocation_requests.viewed", actor_id=fh_manager.pk).exists()
 
 
-def test_front_door_managers_may_see_the_waiting_list(family, council, client):
-    door = UserFactory(email="fdm@example.test", full_name="Fay Door", agency=council,
-                       roles=[Role.FRONT_DOOR_MANAGER])
-    client.force_login(door)
+def test_front_door_managers_may_see_the_waiting_list(family, front_door_manager, client):
+    client.force_login(front_door_manager)
     assert client.get(reverse("family_help:allocations")).status_code == 200
 
 
-def test_allocate_page_shows_each_practitioners_caseload_qualification_and_agency(allocated, other_family,
+def test_allocate_page_shows_each_practitioners_caseload_qualification_and_agency(val_allocation, other_family,
                                                                                   fh_manager, sw_fhlp, client):
     client.force_login(fh_manager)
     body = page(client.get(reverse("family_help:allocate", args=[other_family["request"].pk])))
@@ -306,19 +306,19 @@ def test_a_user_who_is_not_an_fhlp_gives_a_field_error_and_keeps_the_input(famil
     assert not Allocation.objects.exists()
 
 
-def test_change_lead_page_needs_a_reason_and_keeps_the_choice(allocated, family, fh_manager, sw_fhlp, client):
+def test_change_lead_page_needs_a_reason_and_keeps_the_choice(val_allocation, family, fh_manager, sw_fhlp, client):
     client.force_login(fh_manager)
     url = reverse("family_help:change_lead", args=[family["case"].pk])
-    body = page(client.post(url, {"lead": sw_fhlp.pk, "reason": "", "current_allocation": allocated.pk}))
+    body = page(client.post(url, {"lead": sw_fhlp.pk, "reason": "", "current_allocation": val_allocation.pk}))
     assert "Give the reason for changing the lead practitioner" in body
     assert f'name="lead" value="{sw_fhlp.pk}" class="govuk-radios__input" id="id_lead_0" required checked>' in body
     assert Allocation.objects.filter(family_case=family["case"]).count() == 1
-    response = client.post(url, {"lead": sw_fhlp.pk, "reason": "Leave", "current_allocation": allocated.pk})
+    response = client.post(url, {"lead": sw_fhlp.pk, "reason": "Leave", "current_allocation": val_allocation.pk})
     assert response.status_code == 302
     assert Allocation.objects.get(ended_at__isnull=True).lead == sw_fhlp
 
 
-def test_change_lead_page_is_not_there_for_a_lead(allocated, family, vcs_fhlp, client):
+def test_change_lead_page_is_not_there_for_a_lead(val_allocation, family, vcs_fhlp, client):
     client.force_login(vcs_fhlp)
     assert client.get(reverse("family_help:change_lead", args=[family["case"].pk])).status_code == 404
 
@@ -326,7 +326,7 @@ def test_change_lead_page_is_not_there_for_a_lead(allocated, family, vcs_fhlp, c
 # --- the family's page and the letter --------------------------------------------------------------------------
 
 
-def test_family_page_shows_children_levels_adults_lead_and_links(allocated, family, vcs_fhlp, client):
+def test_family_page_shows_children_levels_adults_lead_and_links(val_allocation, family, vcs_fhlp, client):
     client.force_login(vcs_fhlp)
     response = client.get(reverse("family_help:family", args=[family["case"].pk]))
     body = page(response)
@@ -334,15 +334,15 @@ def test_family_page_shows_children_levels_adults_lead_and_links(allocated, fami
                  "Test Family Charity", "Alternatively qualified practitioner"):
         assert text in body, text
     assert reverse("cases:person_detail", args=[family["mia"].pk]) in body
-    assert reverse("family_help:letter", args=[allocated.pk]) in body
+    assert reverse("family_help:letter", args=[val_allocation.pk]) in body
     assert "Change the lead practitioner" not in body
     event = AuditEvent.objects.filter(verb="fh_family.viewed").latest("id")
     assert {family["mia"].pk, family["leo"].pk} <= set(event.child_ids)
 
 
-def test_letter_pdf_names_the_lead_and_their_agency_and_records_it_was_sent(allocated, family, vcs_fhlp, client):
+def test_letter_pdf_names_the_lead_and_their_agency_and_records_it_was_sent(val_allocation, family, vcs_fhlp, client):
     client.force_login(vcs_fhlp)
-    response = client.get(reverse("family_help:letter", args=[allocated.pk]))
+    response = client.get(reverse("family_help:letter", args=[val_allocation.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     text = " ".join(text.split())
@@ -350,17 +350,17 @@ def test_letter_pdf_names_the_lead_and_their_agency_and_records_it_was_sent(allo
     assert "They work for Test Family Charity" in text
     assert "vcs.fhlp@example.test" in text and "What happens next" in text
     assert "Dear Grace" in text and "Thank you for agreeing to Family Help for Mia and Leo" in text
-    allocated.refresh_from_db()
-    assert allocated.letter_sent_at is not None
+    val_allocation.refresh_from_db()
+    assert val_allocation.letter_sent_at is not None
     assert AuditEvent.objects.filter(verb="fh_allocation_letter.printed", kind="read").exists()
     assert AuditEvent.objects.filter(verb="fh_allocation.letter_sent", kind="write").count() == 1
 
 
-def test_letter_is_not_there_for_someone_outside_the_family(allocated, sw_fhlp, client):
+def test_letter_is_not_there_for_someone_outside_the_family(val_allocation, sw_fhlp, client):
     client.force_login(sw_fhlp)
-    assert client.get(reverse("family_help:letter", args=[allocated.pk])).status_code == 404
-    allocated.refresh_from_db()
-    assert allocated.letter_sent_at is None
+    assert client.get(reverse("family_help:letter", args=[val_allocation.pk])).status_code == 404
+    val_allocation.refresh_from_db()
+    assert val_allocation.letter_sent_at is None
 
 
 def test_a_request_allocated_by_a_colleague_meanwhile_is_refused_with_a_message(family, fh_manager, vcs_fhlp,
@@ -397,7 +397,7 @@ def test_waiting_list_queries_do_not_grow_with_the_requests(family, other_family
     assert body.count("/allocate/") == 14
 
 
-def test_a_partner_in_the_team_around_the_family_cannot_send_the_letter(allocated, family, health_practitioner,
+def test_a_partner_in_the_team_around_the_family_cannot_send_the_letter(val_allocation, family, health_practitioner,
                                                                         vcs_fhlp, client):
     from cases.models import InvolvementRole
     from cases.services import involvement_add
@@ -406,7 +406,7 @@ def test_a_partner_in_the_team_around_the_family_cannot_send_the_letter(allocate
         involvement_add(person=child, actor=vcs_fhlp, role=InvolvementRole.TAF_MEMBER, user=health_practitioner)
     client.force_login(health_practitioner)
     body = page(client.get(reverse("family_help:family", args=[family["case"].pk])))
-    assert "Val Voluntary" in body and reverse("family_help:letter", args=[allocated.pk]) not in body
-    assert client.get(reverse("family_help:letter", args=[allocated.pk])).status_code == 404
-    allocated.refresh_from_db()
-    assert allocated.letter_sent_at is None
+    assert "Val Voluntary" in body and reverse("family_help:letter", args=[val_allocation.pk]) not in body
+    assert client.get(reverse("family_help:letter", args=[val_allocation.pk])).status_code == 404
+    val_allocation.refresh_from_db()
+    assert val_allocation.letter_sent_at is None

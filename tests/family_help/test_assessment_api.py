@@ -8,12 +8,12 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.models import AuditEvent, Role
+from cases.models import AuditEvent
 from cases.workdays import LONDON
-from family_help.models import Assessment, AssessmentStatus
+from family_help.models import Assessment, AssessmentChild, AssessmentStatus
 from family_help.services.assessment import assessment_start
-from tests.factories import AgencyFactory, UserFactory
-from tests.family_help.assessment_support import appoint_lead, complete
+from tests.family_help.assessment_support import complete
+from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
 BASE = "/api/v1/family-help"
@@ -28,23 +28,6 @@ def if_match(assessment: Assessment) -> dict:
     """The If-Match header for the assessment as it is stored now (what a client's GET would have given)."""
     assessment.refresh_from_db()
     return {"HTTP_IF_MATCH": f'"{assessment.version}"'}
-
-
-@pytest.fixture
-def led(family, vcs_fhlp, fh_manager):
-    appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
-    return family
-
-
-@pytest.fixture
-def assessment(led, vcs_fhlp):
-    return assessment_start(family_case=led["case"], actor=vcs_fhlp)
-
-
-@pytest.fixture
-def outsider(db):
-    return UserFactory(email="api.outsider@example.test", agency=AgencyFactory(name="Elsewhere Charity"),
-                       roles=[Role.FHLP])
 
 
 def test_create_then_read_an_assessment(time_machine, api, led, vcs_fhlp):
@@ -102,25 +85,29 @@ def test_a_change_without_if_match_is_428_and_changes_nothing(api, assessment, v
 def test_an_unknown_factor_code_is_a_400_keyed_by_section_and_field(api, assessment, led, vcs_fhlp):
     leo = assessment.children.get(person=led["leo"])
     api.force_authenticate(vcs_fhlp)
-    response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {
-        "children": [{"id": leo.pk, "factors": ["1A", "NOPE"]}]}, format="json", **if_match(assessment))
+    with unchanged(Assessment, AssessmentChild):
+        response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {
+            "children": [{"id": leo.pk, "factors": ["1A", "NOPE"]}]}, format="json", **if_match(assessment))
+        unknown = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"outcome": "not-an-outcome"}, format="json",
+                            **if_match(assessment))
     assert response.status_code == 400
     assert "NOPE" in response.json()["children"][str(leo.pk)]["factors"][0]
-    assert api.patch(f"{BASE}/assessments/{assessment.pk}/", {"outcome": "not-an-outcome"}, format="json",
-                     **if_match(assessment)).status_code == 400
+    assert unknown.status_code == 400
 
 
 def test_submit_lists_what_is_missing_then_goes_through(api, assessment, vcs_fhlp):
     api.force_authenticate(vcs_fhlp)
-    missing = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
+    with unchanged(Assessment):
+        missing = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     assert missing.status_code == 400
     assert set(missing.json()) >= {"analysis", "outcome", "children"}
     complete(assessment, vcs_fhlp)
     done = api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     assert done.status_code == 200 and done.json()["status"] == "submitted"
     # No longer a draft: a PATCH naming the current version is refused as a conflict, with the reason.
-    late = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"risks": "x"}, format="json",
-                     HTTP_IF_MATCH=done["ETag"])
+    with unchanged(Assessment):
+        late = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"risks": "x"}, format="json",
+                         HTTP_IF_MATCH=done["ETag"])
     assert late.status_code == 409 and "submitted" in late.json()["detail"]
     assert late.json()["current"]["status"] == "submitted"
 
@@ -147,8 +134,9 @@ def test_a_manager_returns_it_with_a_reason(api, assessment, vcs_fhlp, fh_manage
     api.force_authenticate(vcs_fhlp)
     api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     api.force_authenticate(fh_manager)
-    assert api.post(f"{BASE}/assessments/{assessment.pk}/return/", {}, format="json",
-                    **if_match(assessment)).status_code == 400
+    with unchanged(Assessment):
+        assert api.post(f"{BASE}/assessments/{assessment.pk}/return/", {}, format="json",
+                        **if_match(assessment)).status_code == 400
     done = api.post(f"{BASE}/assessments/{assessment.pk}/return/", {"reason": "More on Leo"}, format="json",
                     **if_match(assessment))
     assert done.status_code == 200 and done.json()["status"] == "draft"
@@ -159,8 +147,8 @@ def test_a_manager_returns_it_with_a_reason(api, assessment, vcs_fhlp, fh_manage
     ("post", "/assessments/{a}/submit/", {}), ("post", "/assessments/{a}/authorise/", {"authorised_on": "2026-12-01"}),
     ("post", "/assessments/{a}/return/", {"reason": "x"}), ("get", "/families/{f}/assessments/", None),
     ("post", "/families/{f}/assessments/", {})])
-def test_out_of_scope_is_404_everywhere(api, assessment, led, outsider, method, path, body):
-    api.force_authenticate(outsider)
+def test_out_of_scope_is_404_everywhere(api, assessment, led, health_fhlp, method, path, body):
+    api.force_authenticate(health_fhlp)
     url = BASE + path.format(a=assessment.pk, f=led["case"].pk)
     response = getattr(api, method)(url, body, format="json", HTTP_IF_MATCH='"1"') if body is not None else \
         getattr(api, method)(url)

@@ -13,29 +13,9 @@ from cases.models import AuditEvent
 from cases.workdays import LONDON
 from family_help.models import Assessment, AssessmentStatus
 from family_help.services.assessment import assessment_save_draft, assessment_start, assessment_submit
-from tests.factories import AgencyFactory, UserFactory
-from tests.family_help.assessment_support import appoint_lead, complete
+from tests.family_help.assessment_support import complete
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def led(family, vcs_fhlp, fh_manager):
-    appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
-    return family
-
-
-@pytest.fixture
-def assessment(led, vcs_fhlp):
-    return assessment_start(family_case=led["case"], actor=vcs_fhlp)
-
-
-@pytest.fixture
-def outsider(db):
-    """An FHLP from another charity with no involvement in this family."""
-    from cases.models import Role
-
-    return UserFactory(email="other.fhlp@example.test", agency=AgencyFactory(name="Other Charity"), roles=[Role.FHLP])
 
 
 def _form_data(assessment: Assessment, **overrides) -> dict:
@@ -243,8 +223,8 @@ def test_the_assessment_page_shows_the_due_date_and_days_left_and_is_audited(cli
 @pytest.mark.parametrize(("name", "method"), [
     ("assessment", "get"), ("assessment_edit", "get"), ("assessment_edit", "post"), ("assessment_submit", "get"),
     ("assessment_submit", "post"), ("assessment_authorise", "get"), ("assessment_autosave", "post")])
-def test_someone_outside_the_family_gets_404_on_every_page(client, assessment, outsider, name, method):
-    client.force_login(outsider)
+def test_someone_outside_the_family_gets_404_on_every_page(client, assessment, health_fhlp, name, method):
+    client.force_login(health_fhlp)
     url = reverse(f"family_help:{name}", args=[assessment.pk])
     response = getattr(client, method)(url, data=json.dumps({"version": 1, "risks": "x"}),
                                        content_type="application/json") if method == "post" else client.get(url)
@@ -253,8 +233,8 @@ def test_someone_outside_the_family_gets_404_on_every_page(client, assessment, o
     assert assessment.version == 1
 
 
-def test_someone_outside_the_family_cannot_start_one(client, led, outsider):
-    client.force_login(outsider)
+def test_someone_outside_the_family_cannot_start_one(client, led, health_fhlp):
+    client.force_login(health_fhlp)
     url = reverse("family_help:assessment_start", args=[led["case"].pk])
     assert client.get(url).status_code == 404
     assert client.post(url, {"referral_date_day": "1", "referral_date_month": "12",

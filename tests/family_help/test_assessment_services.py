@@ -21,15 +21,9 @@ from family_help.services.assessment import (
     assessment_start,
     assessment_submit,
 )
-from tests.family_help.assessment_support import appoint_lead, complete, referral_date_in_warning_window
+from tests.family_help.assessment_support import complete, referral_date_in_warning_window
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def led(family, vcs_fhlp, fh_manager):
-    appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
-    return family
 
 
 def _deadline(assessment: Assessment) -> Deadline:
@@ -128,7 +122,7 @@ def test_start_makes_one_section_per_current_child_from_their_episodes(led, vcs_
     assert sorted(started.values_list("person_id", flat=True)) == sorted([led["mia"].pk, led["leo"].pk])
 
 
-def test_the_default_referral_date_is_the_front_door_decision_date(led, triage_officer, fh_levels):
+def test_the_default_referral_date_is_the_front_door_decision_date(led, triage_officer, levels):
     """An episode opened by a front-door decision: the accepted contact's decision date is the referral date."""
     from front_door.models import Contact, Decision, Outcome
 
@@ -137,7 +131,7 @@ def test_the_default_referral_date_is_the_front_door_decision_date(led, triage_o
                                      channel="phone", recorded_by=triage_officer, referrer_name="A teacher",
                                      worry="Hungry at school", consent="knows_and_agrees", source_code="2A")
     decision = Decision.objects.create(contact=contact, outcome=Outcome.EARLY_HELP,
-                                       level=fh_levels["targeted_early_help"], rationale="Early help",
+                                       level=levels["targeted_early_help"], rationale="Early help",
                                        decided_by=triage_officer, decided_at=received + dt.timedelta(days=1))
     for episode in led["episodes"].values():
         type(episode).objects.filter(pk=episode.pk).update(source_type="front_door.decision",
@@ -163,6 +157,7 @@ def test_a_referral_date_in_the_future_is_refused(led, vcs_fhlp):
 def test_someone_not_working_with_the_family_cannot_start_one(family, vcs_fhlp):
     with pytest.raises(PermissionDenied):
         assessment_start(family_case=family["case"], actor=vcs_fhlp)  # not allocated: no involvement
+    assert not Assessment.objects.exists()
 
 
 # --- drafts ----------------------------------------------------------------------------------------------------
@@ -261,7 +256,7 @@ def test_the_authorisation_date_is_not_in_the_future_nor_before_the_start(led, v
 def test_a_manager_can_return_it_with_a_reason_and_it_can_be_edited_again(led, vcs_fhlp, fh_manager):
     assessment = complete(assessment_start(family_case=led["case"], actor=vcs_fhlp), vcs_fhlp)
     assessment_submit(assessment=assessment, actor=vcs_fhlp)
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Say what needs to change"):
         assessment_return(assessment=assessment, actor=fh_manager, reason=" ")
     assessment_return(assessment=assessment, actor=fh_manager, reason="Say more about Leo's nursery")
     assessment.refresh_from_db()

@@ -4,31 +4,12 @@ like the pages (out of scope 404, a team-around-the-family member 403), field-ke
 import pytest
 from rest_framework.test import APIClient
 
-from cases.models import AuditEvent, Episode, Notification, Role, WorkRequest
+from cases.models import AuditEvent, Episode, EpisodeLevel, Notification, WorkRequest
 from family_help.models import CinPlanPeriod
 from family_help.selectors.continuum import continuum_state
-from family_help.services.allocation import allocation_create
-from family_help.services.plan import taf_add
-from tests.factories import UserFactory
+from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def allocated(family, fh_manager, sw_fhlp):
-    allocation_create(work_request=family["request"], actor=fh_manager, lead=sw_fhlp)
-    return family
-
-
-@pytest.fixture
-def taf_health(allocated, sw_fhlp, health_practitioner):
-    taf_add(family_case=allocated["case"], actor=sw_fhlp, user=health_practitioner, role="Health visitor")
-    return health_practitioner
-
-
-@pytest.fixture
-def lcpp(council):
-    return UserFactory(email="lcpp@continuum-api.test", full_name="Lee Lcpp", agency=council, roles=[Role.LCPP])
 
 
 def api(user) -> APIClient:
@@ -72,9 +53,10 @@ def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allo
 
 
 def test_step_down_to_universal_without_a_reason_code_is_a_field_error(allocated, sw_fhlp):
-    response = api(sw_fhlp).post(url(allocated, "step-down"), {"children": [allocated["leo"].pk], "to": "universal",
-                                                               "reason": "Doing well"}, format="json",
-                                 **fresh(allocated))
+    with unchanged(Episode, EpisodeLevel):
+        response = api(sw_fhlp).post(url(allocated, "step-down"), {"children": [allocated["leo"].pk],
+                                                                   "to": "universal", "reason": "Doing well"},
+                                     format="json", **fresh(allocated))
     assert response.status_code == 400
     assert set(response.data) == {"reason_code", "summary"}
 
@@ -125,7 +107,8 @@ def test_a_taf_member_may_read_but_not_move_the_family(allocated, taf_health, ac
     assert client.get(url(allocated, "continuum")).status_code == 200
     body = {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x", "worry": "w",
             "reason_code": "RC7", "summary": "s"}
-    assert client.post(url(allocated, action), body, format="json").status_code == 403
+    with unchanged(Episode, EpisodeLevel, WorkRequest, CinPlanPeriod):
+        assert client.post(url(allocated, action), body, format="json").status_code == 403
 
 
 @pytest.mark.parametrize("action", ["continuum", "level", "step-up", "step-down", "close"])

@@ -14,7 +14,7 @@ from cases.services import involvement_add
 from family_help.models import Action, ActionStatus, Outcome, OutcomeRating, Plan, PlanVersion, Review
 from family_help.services.plan import action_add, outcome_add, plan_update, review_add, taf_add
 from tests.factories import UserFactory
-from tests.family_help.test_plan_setup import NOTES, WORRIES, _led_family, _plan  # noqa: F401  (fixtures)
+from tests.family_help.plan_support import NOTES, WORRIES
 
 pytestmark = pytest.mark.django_db
 
@@ -60,9 +60,8 @@ def test_a_manager_may_start_the_plan_but_a_partner_practitioner_may_not(client,
     assert Plan.objects.filter(family_case=case, created_by=fh_manager).exists()
 
 
-def test_plan_pages_are_not_found_out_of_scope(client, plan, led_family):
-    stranger = UserFactory(email="other.fhlp@plan.test", roles=[Role.FHLP])
-    client.force_login(stranger)
+def test_plan_pages_are_not_found_out_of_scope(client, plan, led_family, health_fhlp):
+    client.force_login(health_fhlp)  # a lead practitioner, but not this family's
     case = led_family["case"]
     for url in (_plan_url(case), _plan_url(case, "plan_edit"), _plan_url(case, "taf"),
                 _plan_url(case, "plan_version", 1), _plan_url(case, "plan_pdf"), _plan_url(case, "plan_family_pdf")):

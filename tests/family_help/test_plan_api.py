@@ -8,11 +8,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.models import AuditEvent, Role
+from cases.models import AuditEvent
 from family_help.models import Action, Plan, PlanVersion, TafMember
 from family_help.services.plan import action_add, taf_add
-from tests.factories import UserFactory
-from tests.family_help.test_plan_setup import _led_family, _plan, _referrer_only  # noqa: F401  (fixtures)
+from tests.support import ROLES_INCLUDE_TEAM_GROUPS, unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +61,8 @@ def test_stale_plan_patch_is_409_with_the_values_saved_now(api, plan, led_family
 def test_next_review_in_the_past_is_a_400_keyed_by_field(api, led_family):
     api.force_authenticate(led_family["lead"])
     past = (timezone.localdate() - dt.timedelta(days=1)).isoformat()
-    response = api.post(_url(led_family["case"], "plan/"), {"next_review_on": past}, format="json")
+    with unchanged(Plan, PlanVersion):
+        response = api.post(_url(led_family["case"], "plan/"), {"next_review_on": past}, format="json")
     assert response.status_code == 400
     assert response.data == {"next_review_on": ["The next review date must be today or in the future"]}
 
@@ -70,12 +70,13 @@ def test_next_review_in_the_past_is_a_400_keyed_by_field(api, led_family):
 def test_outcome_without_measure_and_action_without_owner_are_400s(api, plan, led_family):
     case = led_family["case"]
     api.force_authenticate(led_family["lead"])
-    response = api.post(_url(case, "plan/outcomes/"), {
-        "child_id": led_family["mia"].pk, "what_will_be_different": "Mia sleeps", "baseline": 1, "target": 5},
-        format="json")
-    assert response.status_code == 400 and "measure" in response.data
-    response = api.post(_url(case, "plan/actions/"), {
-        "description": "Book the meeting", "due_on": timezone.localdate().isoformat()}, format="json")
+    with unchanged(plan.outcomes.all(), Action, PlanVersion):
+        response = api.post(_url(case, "plan/outcomes/"), {
+            "child_id": led_family["mia"].pk, "what_will_be_different": "Mia sleeps", "baseline": 1, "target": 5},
+            format="json")
+        assert response.status_code == 400 and "measure" in response.data
+        response = api.post(_url(case, "plan/actions/"), {
+            "description": "Book the meeting", "due_on": timezone.localdate().isoformat()}, format="json")
     assert response.status_code == 400
     assert response.data == {"owner_id": ["Choose who will do this: every action needs an owner"]}
     created = api.post(_url(case, "plan/outcomes/"), {
@@ -128,11 +129,18 @@ def test_review_creates_a_version_and_versions_stay_readable(api, plan, led_fami
     assert PlanVersion.objects.filter(plan=plan).count() == 2
 
 
-def test_team_add_and_remove_through_the_api(api, plan, led_family, health_practitioner, referrer_only):
+@pytest.mark.xfail(strict=True, reason=ROLES_INCLUDE_TEAM_GROUPS)
+def test_a_partner_referrer_cannot_join_the_team_around_the_family(api, plan, led_family, school_dsl):
     case = led_family["case"]
     api.force_authenticate(led_family["lead"])
-    refused = api.post(_url(case, "team/"), {"user_id": referrer_only.pk, "role": "School"}, format="json")
+    with unchanged(TafMember):
+        refused = api.post(_url(case, "team/"), {"user_id": school_dsl.pk, "role": "School"}, format="json")
     assert refused.status_code == 400 and "cannot be added" in refused.data["user_id"][0]
+
+
+def test_team_add_and_remove_through_the_api(api, plan, led_family, health_practitioner):
+    case = led_family["case"]
+    api.force_authenticate(led_family["lead"])
     added = api.post(_url(case, "team/"), {"user_id": health_practitioner.pk, "role": "Health visitor"},
                      format="json")
     assert added.status_code == 201 and added.data["agency"] == "Test Community Health Trust"
@@ -148,8 +156,8 @@ def test_team_add_and_remove_through_the_api(api, plan, led_family, health_pract
 
 @pytest.mark.parametrize("path", ["plan/", "plan/outcomes/", "plan/actions/", "plan/reviews/", "plan/versions/",
                                   "plan/versions/1/", "team/"])
-def test_everything_is_404_out_of_scope(api, plan, led_family, path):
-    api.force_authenticate(UserFactory(email="else@plan.test", roles=[Role.FHLP]))
+def test_everything_is_404_out_of_scope(api, plan, led_family, health_fhlp, path):
+    api.force_authenticate(health_fhlp)  # a lead practitioner, but not this family's
     assert api.get(_url(led_family["case"], path)).status_code == 404
 
 
@@ -157,14 +165,16 @@ def test_outcome_patch_and_removal(api, plan, led_family, health_practitioner):
     case = led_family["case"]
     outcome = plan.outcomes.get(child=led_family["leo"])
     api.force_authenticate(led_family["lead"])
-    off_scale = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 11}, format="json")
+    with unchanged(plan.outcomes.all()):
+        off_scale = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 11}, format="json")
     assert off_scale.status_code == 400 and off_scale.data == {"target": ["The target must be between 0 and 10"]}
     changed = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 7, "not_for_family": True},
                         format="json")
     assert changed.status_code == 200 and changed.data["target"] == 7 and changed.data["not_for_family"] is True
     taf_add(family_case=case, actor=led_family["lead"], user=health_practitioner, role="HV")
     api.force_authenticate(health_practitioner)
-    assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/")).status_code == 404
+    with unchanged(plan.outcomes.all()):
+        assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/")).status_code == 404
     api.force_authenticate(led_family["lead"])
     assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/")).status_code == 204
     listed = api.get(_url(case, "plan/outcomes/"))

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from cases.models import AuditEvent
 from family_help.services.plan import action_add, outcome_add, taf_add
-from tests.family_help.test_plan_setup import NOTES, WORKING_WELL, WORRIES, _led_family, _plan  # noqa: F401
+from tests.family_help.plan_support import NOTES, WORKING_WELL, WORRIES
 
 pytestmark = pytest.mark.django_db
 

@@ -15,18 +15,12 @@ from cases.services import (
     versioned_update,
 )
 from family_help.models import Assessment, AssessmentStatus
-from family_help.services.assessment import assessment_return, assessment_start, assessment_submit
+from family_help.services.assessment import assessment_return, assessment_submit
 from family_help.services.continuum import StaleContinuum
 from front_door.services import AlreadyDecided
-from tests.family_help.assessment_support import appoint_lead, complete
+from tests.family_help.assessment_support import complete
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def assessment(family, vcs_fhlp, fh_manager):
-    appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
-    return assessment_start(family_case=family["case"], actor=vcs_fhlp)
 
 
 def test_every_refusal_of_a_state_change_is_a_conflict():

@@ -6,6 +6,7 @@ practitioners with constant query counts."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -14,26 +15,13 @@ from rest_framework.test import APIClient
 from cases.models import AuditEvent, ChronologyEntry, Notification, Qualification, Role, Strand
 from family_help.models import FamilyHelpSettings, Supervision, SupervisionAction
 from family_help.selectors.continuum import supervision_frequency
-from family_help.services.allocation import allocation_create
-from family_help.services.plan import taf_add
 from family_help.services.supervision import supervision_record
 from tests.factories import UserFactory
+from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
 
 REFLECTION = "Sol is worried about Grace's low mood; we explored how to ask about it directly."
-
-
-@pytest.fixture
-def allocated(family, fh_manager, sw_fhlp):
-    allocation_create(work_request=family["request"], actor=fh_manager, lead=sw_fhlp)
-    return family
-
-
-@pytest.fixture
-def taf_health(allocated, sw_fhlp, health_practitioner):
-    taf_add(family_case=allocated["case"], actor=sw_fhlp, user=health_practitioner, role="Health visitor")
-    return health_practitioner
 
 
 @pytest.fixture
@@ -101,10 +89,11 @@ def test_only_a_manager_records_supervision(allocated, sw_fhlp, vcs_fhlp, client
 
     with pytest.raises(PermissionDenied):
         supervision_record(actor=sw_fhlp, practitioner=vcs_fhlp, held_on=timezone.localdate(), reflection="x")
+    assert not Supervision.objects.exists()
 
 
 def test_case_supervision_must_be_about_a_family_the_practitioner_leads(allocated, fh_manager, vcs_fhlp):
-    with pytest.raises(Exception) as info:
+    with pytest.raises(ValidationError) as info:
         supervision_record(actor=fh_manager, practitioner=vcs_fhlp, family_case=allocated["case"],
                            held_on=timezone.localdate(), reflection="x")
     assert "family_case" in info.value.message_dict
@@ -220,8 +209,9 @@ def test_api_records_supervision_and_refuses_bad_input_with_field_reasons(alloca
     client = APIClient()
     client.force_authenticate(fh_manager)
     today = timezone.localdate().isoformat()
-    bad = client.post("/api/v1/family-help/supervisions/", {"practitioner_id": sw_fhlp.pk, "held_on": today,
-                                                            "reflection": " "}, format="json")
+    with unchanged(Supervision):
+        bad = client.post("/api/v1/family-help/supervisions/", {"practitioner_id": sw_fhlp.pk, "held_on": today,
+                                                                "reflection": " "}, format="json")
     assert bad.status_code == 400 and "reflection" in bad.data
     good = client.post("/api/v1/family-help/supervisions/", {
         "practitioner_id": sw_fhlp.pk, "family_case_id": allocated["case"].pk, "held_on": today,
@@ -231,7 +221,8 @@ def test_api_records_supervision_and_refuses_bad_input_with_field_reasons(alloca
     assert good.data["actions"][0]["description"] == "Visit with health"
     practitioner = APIClient()
     practitioner.force_authenticate(sw_fhlp)
-    assert practitioner.post("/api/v1/family-help/supervisions/", {}, format="json").status_code == 404
+    with unchanged(Supervision, SupervisionAction):
+        assert practitioner.post("/api/v1/family-help/supervisions/", {}, format="json").status_code == 404
 
 
 def test_the_practitioner_marks_a_supervision_action_done_and_others_cannot(case_supervision, sw_fhlp, taf_health,

@@ -9,12 +9,6 @@ from cases.models import AuditEvent, Involvement, InvolvementRole, Role
 from family_help.models import TafMember
 from family_help.services.plan import taf_add, taf_remove
 from tests.factories import UserFactory
-from tests.family_help.test_plan_setup import (  # noqa: F401  (fixtures)
-    _led_family,
-    _other_family_child,
-    _plan,
-    _referrer_only,
-)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.models import AgencyType, AuditEvent, Role
+from cases.models import AgencyType, AuditEvent, Episode, Role
 from cases.services import person_restrict
-from front_door.models import Contact, ContactStatus, Decision, InformationRequest
+from front_door.models import Contact, ContactChild, ContactStatus, Decision, InformationRequest
 from front_door.services import (
     contact_child_link,
     contact_create,
@@ -23,6 +23,7 @@ from front_door.services import (
     information_request_send,
 )
 from tests.factories import AgencyFactory, UserFactory
+from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -68,7 +69,7 @@ def _staff_contact(api, actor, person, **extra):
 
 
 def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_shows(api, triage_officer,
-                                                                                    make_person, need):
+                                                                                    make_person, levels):
     child = make_person()
     api.force_authenticate(triage_officer)
     body = {**BODY, "children": [{"person_id": child.pk}], "received_at": "2026-11-20T16:00:00+00:00"}
@@ -136,8 +137,8 @@ def test_received_at_in_the_future_is_refused_and_nothing_is_saved(api, triage_o
     assert not Contact.objects.exists()
 
 
-def test_a_partner_cannot_backdate_their_referral(api, dsl):
-    api.force_authenticate(dsl)
+def test_a_partner_cannot_backdate_their_referral(api, school_dsl):
+    api.force_authenticate(school_dsl)
     response = api.post(CONTACTS, {**BODY, "received_at": "2026-01-05T09:00:00+00:00"}, format="json")
     assert response.status_code == 201
     assert timezone.now() - Contact.objects.get().received_at < dt.timedelta(minutes=1)
@@ -146,8 +147,10 @@ def test_a_partner_cannot_backdate_their_referral(api, dsl):
 # --- who may do what --------------------------------------------------------------------------------------
 
 
+# The police officer refers as well as sitting in the MACPT (both roles, as the demo's detective constable).
 @pytest.mark.parametrize(("persona", "expected"), [
-    ("triage_officer", 201), ("fd_manager", 201), ("dsl", 201), ("lcpp", 404), ("police", 404),
+    ("triage_officer", 201), ("front_door_manager", 201), ("school_dsl", 201), ("police_officer", 201), ("lcpp", 404),
+    ("health_fhlp", 404),
 ])
 def test_who_may_create_a_contact(api, persona, expected, request):
     api.force_authenticate(request.getfixturevalue(persona))
@@ -155,7 +158,8 @@ def test_who_may_create_a_contact(api, persona, expected, request):
 
 
 @pytest.mark.parametrize(("persona", "expected"), [
-    ("triage_officer", 200), ("fd_manager", 200), ("lcpp", 200), ("dsl", 200), ("police", 404),
+    ("triage_officer", 200), ("front_door_manager", 200), ("lcpp", 200), ("school_dsl", 200), ("police_officer", 200),
+    ("health_fhlp", 404),
 ])
 def test_who_may_list_contacts(api, persona, expected, request):
     api.force_authenticate(request.getfixturevalue(persona))
@@ -168,22 +172,22 @@ def test_signed_out_callers_are_refused(api):
 
 
 @pytest.mark.parametrize(("persona", "expected"), [
-    ("triage_officer", 201), ("lcpp", 404), ("dsl", 404), ("police", 404),
+    ("triage_officer", 201), ("lcpp", 404), ("school_dsl", 404), ("police_officer", 404),
 ])
-def test_only_front_door_staff_decide(api, persona, expected, request, triage_officer, make_person, need):
+def test_only_front_door_staff_decide(api, persona, expected, request, triage_officer, make_person, levels):
     contact = _staff_contact(api, triage_officer, make_person())
     api.force_authenticate(request.getfixturevalue(persona))
     assert api.post(f"{CONTACTS}{contact['id']}/decision/", CIN, format="json").status_code == expected
 
 
-def test_a_partner_token_sees_only_their_own_referrals(api, dsl, other_dsl):
-    api.force_authenticate(dsl)
+def test_a_partner_token_sees_only_their_own_referrals(api, school_dsl, other_dsl):
+    api.force_authenticate(school_dsl)
     mine = api.post(CONTACTS, BODY, format="json").json()
     api.force_authenticate(other_dsl)
     theirs = api.post(CONTACTS, BODY, format="json").json()
     api.force_authenticate(None)
 
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=dsl).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=school_dsl).key}")
     listing = api.get(CONTACTS)
 
     assert listing.status_code == 200
@@ -191,22 +195,25 @@ def test_a_partner_token_sees_only_their_own_referrals(api, dsl, other_dsl):
     assert api.get(f"{CONTACTS}{mine['id']}/").status_code == 200
     assert api.get(f"{CONTACTS}{theirs['id']}/").status_code == 404
     assert api.get(f"{CONTACTS}{theirs['id']}/information-requests/").status_code == 404
-    assert api.post(f"{CONTACTS}{mine['id']}/decision/", CIN, format="json").status_code == 404
+    with unchanged(Contact, Decision):
+        assert api.post(f"{CONTACTS}{mine['id']}/decision/", CIN, format="json").status_code == 404
     own = listing.json()["results"][0]
     assert own["children"][0]["first_name"] == "Ruby" and "person_id" not in own["children"][0]
     assert {"worry", "referrer_name", "assigned_to"}.isdisjoint(own)
 
 
-def test_a_partner_cannot_name_a_record(api, dsl, make_person):
-    api.force_authenticate(dsl)
-    response = api.post(CONTACTS, {**BODY, "children": [{"person_id": make_person().pk}]}, format="json")
+def test_a_partner_cannot_name_a_record(api, school_dsl, make_person):
+    api.force_authenticate(school_dsl)
+    child = make_person()
+    with unchanged(Contact, ContactChild):
+        response = api.post(CONTACTS, {**BODY, "children": [{"person_id": child.pk}]}, format="json")
     assert response.status_code == 400
     assert response.json() == {"children": {"0": {"person_id": ["Unknown person"]}}}
 
 
-def test_staff_can_only_name_a_record_they_can_see(api, triage_officer, fd_manager, make_person):
+def test_staff_can_only_name_a_record_they_can_see(api, triage_officer, front_door_manager, make_person):
     hidden = make_person(first="Hidden", last="Child")
-    person_restrict(person=hidden, actor=fd_manager, reason="high_profile", access_users=[])
+    person_restrict(person=hidden, actor=front_door_manager, reason="high_profile", access_users=[])
     api.force_authenticate(triage_officer)
     children = [{"person_id": make_person().pk}, {"person_id": hidden.pk}, {"person_id": 2**40}]
     response = api.post(CONTACTS, {**BODY, "children": children}, format="json")
@@ -219,19 +226,19 @@ def test_staff_can_only_name_a_record_they_can_see(api, triage_officer, fd_manag
 # --- what the referrer hears ----------------------------------------------------------------------------
 
 
-def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(api, dsl, triage_officer, fd_manager,
-                                                                         make_person, need):
-    api.force_authenticate(dsl)
+def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(api, school_dsl, triage_officer,
+                                                                         front_door_manager, make_person, levels):
+    api.force_authenticate(school_dsl)
     referral = api.post(CONTACTS, BODY, format="json").json()
     contact = Contact.objects.get(pk=referral["id"])
     contact_child_link(contact_child=contact.children.get(), person=make_person(), actor=triage_officer)
-    decision = decision_record(contact=contact, actor=triage_officer, outcome=8, level=need("universal"),
+    decision = decision_record(contact=contact, actor=triage_officer, outcome=8, level=levels["universal"],
                                rationale="Sensitive detail about the family.", advice="Advice given.")
 
     waiting = api.get(f"{CONTACTS}{referral['id']}/").json()
     assert (waiting["status"], waiting["outcome"]) == ("in_progress", None)
 
-    decision_signoff(decision=decision, actor=fd_manager, agreed=True)
+    decision_signoff(decision=decision, actor=front_door_manager, agreed=True)
     told = api.get(f"{CONTACTS}{referral['id']}/").json()
     listed = api.get(CONTACTS).json()
 
@@ -246,7 +253,7 @@ def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(api, d
 # --- decisions --------------------------------------------------------------------------------------------
 
 
-def test_a_decision_without_rationale_is_refused_with_the_reason(api, triage_officer, make_person, need):
+def test_a_decision_without_rationale_is_refused_with_the_reason(api, triage_officer, make_person, levels):
     contact = _staff_contact(api, triage_officer, make_person())
     url = f"{CONTACTS}{contact['id']}/decision/"
     blank = api.post(url, {**CIN, "rationale": "  "}, format="json")
@@ -256,7 +263,7 @@ def test_a_decision_without_rationale_is_refused_with_the_reason(api, triage_off
     assert not Decision.objects.exists()
 
 
-def test_a_level_the_outcome_does_not_allow_is_refused(api, triage_officer, make_person, need):
+def test_a_level_the_outcome_does_not_allow_is_refused(api, triage_officer, make_person, levels):
     contact = _staff_contact(api, triage_officer, make_person())
     url = f"{CONTACTS}{contact['id']}/decision/"
     wrong = api.post(url, {"outcome": 2, "level": "targeted_early_help", "rationale": "x"}, format="json")
@@ -268,15 +275,16 @@ def test_a_level_the_outcome_does_not_allow_is_refused(api, triage_officer, make
     assert not Decision.objects.exists()
 
 
-def test_a_second_decision_is_409_unless_it_is_a_change_with_a_reason(api, triage_officer, make_person, need):
+def test_a_second_decision_is_409_unless_it_is_a_change_with_a_reason(api, triage_officer, make_person, levels):
     contact = _staff_contact(api, triage_officer, make_person())
     url = f"{CONTACTS}{contact['id']}/decision/"
     first = api.post(url, CIN, format="json").json()
     early_help = {"outcome": 7, "level": "targeted_early_help", "rationale": "Police information changes it."}
 
-    refused = api.post(url, early_help, format="json")
     change = {**early_help, "change_reason": "Police information received"}
-    unnamed = api.post(url, change, format="json")
+    with unchanged(Contact, Decision, Episode):
+        refused = api.post(url, early_help, format="json")
+        unnamed = api.post(url, change, format="json")
     etag = api.get(f"{CONTACTS}{contact['id']}/")["ETag"]
     changed = api.post(url, change, format="json", HTTP_IF_MATCH=etag)
 
@@ -292,7 +300,7 @@ def test_a_second_decision_is_409_unless_it_is_a_change_with_a_reason(api, triag
     assert api.get(f"{CONTACTS}{contact['id']}/").json()["outcome"]["code"] == 7
 
 
-def test_a_decision_needing_sign_off_waits_for_the_manager(api, triage_officer, make_person, need):
+def test_a_decision_needing_sign_off_waits_for_the_manager(api, triage_officer, make_person, levels):
     contact = _staff_contact(api, triage_officer, make_person())
     response = api.post(f"{CONTACTS}{contact['id']}/decision/", {
         "outcome": 8, "level": "universal", "rationale": "Low level.", "advice": "Signposted."}, format="json")
@@ -300,19 +308,21 @@ def test_a_decision_needing_sign_off_waits_for_the_manager(api, triage_officer, 
     assert response.json()["signoff_required"] is True and response.json()["contact_status"] == "awaiting_signoff"
 
 
-def test_a_decision_that_opens_work_needs_every_child_matched(api, triage_officer, need):
+def test_a_decision_that_opens_work_needs_every_child_matched(api, triage_officer, levels):
     api.force_authenticate(triage_officer)
     contact = api.post(CONTACTS, BODY, format="json").json()  # Ruby given by name only, not matched
-    response = api.post(f"{CONTACTS}{contact['id']}/decision/", CIN, format="json")
+    with unchanged(Contact, Decision, Episode):
+        response = api.post(f"{CONTACTS}{contact['id']}/decision/", CIN, format="json")
     assert response.status_code == 400 and "Match every child" in response.json()["outcome"][0]
 
 
-def test_a_decision_sent_back_by_the_manager_shows_no_outcome(api, triage_officer, fd_manager, make_person, need):
+def test_a_decision_sent_back_by_the_manager_shows_no_outcome(api, triage_officer, front_door_manager, make_person,
+                                                              levels):
     contact = _staff_contact(api, triage_officer, make_person())
     decision = Decision.objects.get(pk=api.post(f"{CONTACTS}{contact['id']}/decision/", {
         "outcome": 8, "level": "universal", "rationale": "Low level.", "advice": "Signposted."},
         format="json").json()["id"])
-    decision_signoff(decision=decision, actor=fd_manager, agreed=False, comment="Ask the police first.")
+    decision_signoff(decision=decision, actor=front_door_manager, agreed=False, comment="Ask the police first.")
     detail = api.get(f"{CONTACTS}{contact['id']}/").json()
     assert (detail["status"], detail["outcome"]) == ("in_triage", None)
 
@@ -322,7 +332,7 @@ DECISION_NASTY = [{}, [], {**CIN, "outcome": "three"}, {**CIN, "outcome": 2**70}
                   {**CIN, "change_reason": {"a": 1}}, {**CIN, "level": "x" * 500}]
 
 
-def test_malformed_decision_bodies_are_400s_never_500s(api, triage_officer, make_person, need):
+def test_malformed_decision_bodies_are_400s_never_500s(api, triage_officer, make_person, levels):
     contact = _staff_contact(api, triage_officer, make_person())
     for body in DECISION_NASTY:
         response = api.post(f"{CONTACTS}{contact['id']}/decision/", body, format="json")
@@ -333,16 +343,18 @@ def test_malformed_decision_bodies_are_400s_never_500s(api, triage_officer, make
 # --- information requests --------------------------------------------------------------------------------
 
 
-def test_front_door_asks_an_agency_and_sees_the_answer(api, triage_officer, police, make_person):
+def test_front_door_asks_an_agency_and_sees_the_answer(api, triage_officer, police_officer, make_person):
     contact = _staff_contact(api, triage_officer, make_person())
     url = f"{CONTACTS}{contact['id']}/information-requests/"
-    sent = api.post(url, {"agency_id": police.agency_id, "question": "Any call-outs?"}, format="json")
+    sent = api.post(url, {"agency_id": police_officer.agency_id, "question": "Any call-outs?"}, format="json")
     assert sent.status_code == 201
     assert sent.json()["status"] == "open" and sent.json()["children"][0]["name"] == "Amelia Hartley"
-    assert api.post(url, {"agency_id": triage_officer.agency_id, "question": "x"}, format="json").status_code == 400
-    assert api.post(url, {"agency_id": 2**62, "question": "x"}, format="json").status_code == 400
+    with unchanged(InformationRequest):
+        assert api.post(url, {"agency_id": triage_officer.agency_id, "question": "x"},
+                        format="json").status_code == 400
+        assert api.post(url, {"agency_id": 2**62, "question": "x"}, format="json").status_code == 400
 
-    api.force_authenticate(police)
+    api.force_authenticate(police_officer)
     api.post(f"/api/v1/information-requests/{sent.json()['id']}/response/", {"response": "Two call-outs."},
              format="json")
     api.force_authenticate(triage_officer)
@@ -350,17 +362,18 @@ def test_front_door_asks_an_agency_and_sees_the_answer(api, triage_officer, poli
     assert [(r["status"], r["response"]) for r in listed] == [("answered", "Two call-outs.")]
 
 
-def test_an_agency_sees_and_answers_only_the_requests_sent_to_it(api, triage_officer, police, dsl, new_contact):
+def test_an_agency_sees_and_answers_only_the_requests_sent_to_it(api, triage_officer, police_officer, school_dsl,
+                                                                 new_contact):
     contact = new_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police.agency,
+    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
                                        question="Known to you?")
     respond = f"/api/v1/information-requests/{request.pk}/response/"
 
-    api.force_authenticate(dsl)
+    api.force_authenticate(school_dsl)
     assert api.get("/api/v1/information-requests/?status=all").json()["results"] == []
     assert api.post(respond, {"response": "no"}, format="json").status_code == 404
 
-    api.force_authenticate(police)
+    api.force_authenticate(police_officer)
     inbox = api.get("/api/v1/information-requests/").json()["results"]
     assert [r["id"] for r in inbox] == [request.pk] and inbox[0]["children"][0]["name"] == "Amelia Hartley"
     answered = api.post(respond, {"response": "One call-out in May."}, format="json")
@@ -380,20 +393,22 @@ REQUEST_NASTY = [{}, {"agency_id": "police", "question": "x"}, {"agency_id": 2**
                  {"agency_id": 1, "question": "x", "due_at": "tomorrow"}]
 
 
-def test_malformed_information_request_bodies_are_400s_never_500s(api, triage_officer, police, make_person):
+def test_malformed_information_request_bodies_are_400s_never_500s(api, triage_officer, police_officer, make_person):
     contact = _staff_contact(api, triage_officer, make_person())
     for body in REQUEST_NASTY:
-        body = {**body, "agency_id": police.agency_id} if body.get("agency_id") == 1 else body
+        body = {**body, "agency_id": police_officer.agency_id} if body.get("agency_id") == 1 else body
         response = api.post(f"{CONTACTS}{contact['id']}/information-requests/", body, format="json")
         assert response.status_code == 400, (body, response.content[:200])
     assert not InformationRequest.objects.exists()
 
 
-def test_an_empty_answer_is_refused(api, triage_officer, police, new_contact):
+def test_an_empty_answer_is_refused(api, triage_officer, police_officer, new_contact):
     request = information_request_send(contact=new_contact(triage_officer), actor=triage_officer,
-                                       agency=police.agency, question="Known to you?")
-    api.force_authenticate(police)
-    response = api.post(f"/api/v1/information-requests/{request.pk}/response/", {"response": " "}, format="json")
+                                       agency=police_officer.agency, question="Known to you?")
+    api.force_authenticate(police_officer)
+    with unchanged(InformationRequest):
+        response = api.post(f"/api/v1/information-requests/{request.pk}/response/", {"response": " "},
+                            format="json")
     assert response.status_code == 400 and "response" in response.json()
 
 
@@ -424,7 +439,7 @@ def test_a_response_without_linked_children_writes_no_read_audit(api, triage_off
 # --- lists ------------------------------------------------------------------------------------------------
 
 
-def test_the_list_filters_by_status_urgency_and_open(api, triage_officer, make_person, need):
+def test_the_list_filters_by_status_urgency_and_open(api, triage_officer, make_person, levels):
     decided = _staff_contact(api, triage_officer, make_person())
     api.post(f"{CONTACTS}{decided['id']}/decision/", CIN, format="json")
     urgent = _staff_contact(api, triage_officer, make_person(first="Una"), urgent=True)
@@ -442,7 +457,7 @@ def test_the_list_filters_by_status_urgency_and_open(api, triage_officer, make_p
     assert api.get(f"{CONTACTS}?page=99").status_code == 400
 
 
-@pytest.mark.parametrize("persona", ["triage_officer", "dsl"])
+@pytest.mark.parametrize("persona", ["triage_officer", "school_dsl"])
 def test_the_list_takes_the_same_number_of_queries_for_5_or_30_contacts(api, persona, request, triage_officer,
                                                                          make_person):
     reader = request.getfixturevalue(persona)
@@ -470,13 +485,14 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_30_contacts(api, per
     assert len(api.get(CONTACTS).json()["results"]) == 30
 
 
-def test_the_inbox_takes_the_same_number_of_queries_for_5_or_30_requests(api, triage_officer, police, new_contact):
-    api.force_authenticate(police)
+def test_the_inbox_takes_the_same_number_of_queries_for_5_or_30_requests(api, triage_officer, police_officer,
+                                                                         new_contact):
+    api.force_authenticate(police_officer)
 
     def add(n: int) -> None:
         for _ in range(n):
-            information_request_send(contact=new_contact(triage_officer), actor=triage_officer, agency=police.agency,
-                                     question="Known?")
+            information_request_send(contact=new_contact(triage_officer), actor=triage_officer,
+                                     agency=police_officer.agency, question="Known?")
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -543,26 +559,27 @@ NASTY = [
 
 
 @pytest.mark.parametrize("body", NASTY, ids=range(len(NASTY)))
-@pytest.mark.parametrize("persona", ["triage_officer", "dsl"])
+@pytest.mark.parametrize("persona", ["triage_officer", "school_dsl"])
 def test_malformed_contact_bodies_are_answered_without_a_500(api, persona, body, request):
     api.force_authenticate(request.getfixturevalue(persona))
     response = api.post(CONTACTS, body, format="json")
     assert response.status_code in {400, 201}, (response.status_code, response.content[:300])
 
 
-def test_absurd_ids_in_urls_are_404s_never_500s(api, triage_officer, police):
+def test_absurd_ids_in_urls_are_404s_never_500s(api, triage_officer, police_officer):
     api.force_authenticate(triage_officer)
     huge = 2**70
     for url in (f"{CONTACTS}{huge}/", f"{CONTACTS}{2**40}/", f"{CONTACTS}{huge}/information-requests/"):
         assert api.get(url).status_code == 404, url
-    assert api.post(f"{CONTACTS}{huge}/decision/", CIN, format="json").status_code == 404
+    with unchanged(Contact, Decision, InformationRequest):
+        assert api.post(f"{CONTACTS}{huge}/decision/", CIN, format="json").status_code == 404
+        assert api.post(CONTACTS, "{not json", content_type="application/json").status_code == 400
+        lone_surrogate = json.dumps({**BODY, "worry": "lone \ud800 surrogate"})  # ASCII-escaped, as a client may send
+        assert api.post(CONTACTS, lone_surrogate, content_type="application/json").status_code == 400
+        assert api.post(CONTACTS, "a=b", content_type="application/x-www-form-urlencoded").status_code == 415
     for query in ("page=abc", "page_size=-1", "urgent=perhaps", "open=2", "status=%00"):
         assert api.get(f"{CONTACTS}?{query}").status_code in {200, 400}, query
-    assert api.post(CONTACTS, "{not json", content_type="application/json").status_code == 400
-    lone_surrogate = json.dumps({**BODY, "worry": "lone \ud800 surrogate"})  # ASCII-escaped, as a client may send
-    assert api.post(CONTACTS, lone_surrogate, content_type="application/json").status_code == 400
-    assert api.post(CONTACTS, "a=b", content_type="application/x-www-form-urlencoded").status_code == 415
-    api.force_authenticate(police)
+    api.force_authenticate(police_officer)
     assert api.get("/api/v1/information-requests/?status=lost").status_code == 400
     assert api.post(f"/api/v1/information-requests/{huge}/response/", {"response": "x"},
                     format="json").status_code == 404

@@ -4,7 +4,6 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from cases.models import AuditEvent, Episode, User, WorkRequest
@@ -16,23 +15,13 @@ from front_door.models import Contact, FrontDoorSettings, InformationRequest
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """seed_demo once for this module (each test runs in its own savepoint), rolled back after it."""
-    with pytest.MonkeyPatch.context() as mp, django_db_blocker.unblock(), transaction.atomic():
-        mp.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
-        transaction.set_rollback(True)
-
-
 def _rags() -> list[str]:
     calendar, amber, now = Calendar.from_database(), FrontDoorSettings.current().amber_working_hours, timezone.now()
     return [selectors.contact_rag(due_at=c.decision_due_at, now=now, calendar=calendar, amber_hours=amber)
             for c in Contact.objects.exclude(status="decided")]
 
 
-def test_seed_demo_adds_contacts_in_every_state(seeded):
+def test_seed_demo_adds_contacts_in_every_state(seeded_demo):
     assert Contact.objects.count() == len(CONTACTS)
     assert set(Contact.objects.values_list("status", flat=True)) == {"received", "in_triage", "awaiting_signoff",
                                                                       "decided"}
@@ -44,19 +33,19 @@ def test_seed_demo_adds_contacts_in_every_state(seeded):
     assert Contact.objects.filter(no_identifiable_child=True).exists()
 
 
-def test_some_are_overdue_and_some_due_soon(seeded):
+def test_some_are_overdue_and_some_due_soon(seeded_demo):
     rags = _rags()
     assert rags.count("red") >= 2 and rags.count("amber") >= 1 and rags.count("green") >= 1
     overdue = Contact.objects.exclude(status="decided").filter(decision_due_at__lt=timezone.now())
     assert overdue.count() >= 2
 
 
-def test_police_and_health_each_have_an_open_and_an_answered_request(seeded):
+def test_police_and_health_each_have_an_open_and_an_answered_request(seeded_demo):
     requests = set(InformationRequest.objects.values_list("agency__type", "status"))
     assert requests == {("police", "open"), ("police", "answered"), ("health", "open"), ("health", "answered")}
 
 
-def test_partners_referred_through_the_partner_route_and_see_their_outcomes(seeded):
+def test_partners_referred_through_the_partner_route_and_see_their_outcomes(seeded_demo):
     for email in ("school.dsl@demo.test", "other.school.dsl@demo.test"):
         assert Contact.objects.filter(referrer_user__email=email, channel="partner_form").count() >= 2, email
     school = User.objects.get(email="school.dsl@demo.test")
@@ -65,7 +54,7 @@ def test_partners_referred_through_the_partner_route_and_see_their_outcomes(seed
     assert sum(1 for t in told if t["status"] == "decided" and t["outcome"]) >= 2
 
 
-def test_decisions_opened_work_for_the_children(seeded):
+def test_decisions_opened_work_for_the_children(seeded_demo):
     decided = Contact.objects.filter(status="decided", decisions__outcome__in=[3, 7])
     for contact in decided:
         for child in contact.children.all():
@@ -74,7 +63,7 @@ def test_decisions_opened_work_for_the_children(seeded):
             assert WorkRequest.objects.filter(person_id=child.person_id, kind="family_help_allocation").exists()
 
 
-def test_a_second_run_writes_nothing(seeded):
+def test_a_second_run_writes_nothing(seeded_demo):
     contacts, audits = Contact.objects.count(), AuditEvent.objects.count()
     assert seed_front_door_demo()["contacts"] == 0
     with pytest.MonkeyPatch.context() as mp:

@@ -8,7 +8,6 @@ from django.urls import reverse
 from cases.models import AuditEvent
 from front_door.models import Contact
 from front_door.services import information_request_send
-from tests.factories import AgencyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,31 +35,29 @@ def test_queue_query_count_does_not_grow_with_rows(client, triage_officer, new_c
 
 
 @pytest.mark.parametrize("name", ["front_door:queue", "front_door:contact_create", "front_door:dashboard"])
-def test_front_door_pages_are_404_for_a_school_dsl(client, dsl, name):
-    client.force_login(dsl)
+def test_front_door_pages_are_404_for_a_school_dsl(client, school_dsl, name):
+    client.force_login(school_dsl)
     assert client.get(reverse(name)).status_code == 404
 
 
-def test_a_dsl_sees_only_their_own_referrals(client, dsl, new_contact):
-    mine = new_contact(dsl)
-    other_school = AgencyFactory(name="Other Primary", type="education")
-    other = UserFactory(email="dsl2@example.test", agency=other_school, roles=["partner_referrer"])
-    theirs = new_contact(other)
-    client.force_login(dsl)
+def test_a_dsl_sees_only_their_own_referrals(client, school_dsl, other_dsl, new_contact):
+    mine = new_contact(school_dsl)
+    theirs = new_contact(other_dsl)
+    client.force_login(school_dsl)
     listing = client.get(reverse("front_door:my_referrals")).content.decode()
     assert mine.reference in listing and theirs.reference not in listing
     assert client.get(reverse("front_door:my_referral", args=[theirs.pk])).status_code == 404
     assert client.get(reverse("front_door:contact_detail", args=[mine.pk])).status_code == 404
 
 
-def test_an_agency_sees_only_requests_sent_to_it(client, triage_officer, police, dsl, new_contact):
+def test_an_agency_sees_only_requests_sent_to_it(client, triage_officer, police_officer, school_dsl, new_contact):
     contact = new_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police.agency,
+    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
                                        question="Anything known?")
-    client.force_login(dsl)
+    client.force_login(school_dsl)
     assert contact.reference not in client.get(reverse("front_door:inbox")).content.decode()
     assert client.get(reverse("front_door:information_request_respond", args=[request.pk])).status_code == 404
-    client.force_login(police)
+    client.force_login(police_officer)
     assert contact.reference in client.get(reverse("front_door:inbox")).content.decode()
 
 
@@ -75,16 +72,16 @@ def _partner_post(**overrides):
     return data
 
 
-def test_a_double_clicked_submit_creates_one_contact(client, dsl):
-    client.force_login(dsl)
+def test_a_double_clicked_submit_creates_one_contact(client, school_dsl):
+    client.force_login(school_dsl)
     first = client.post(reverse("front_door:partner_referral"), _partner_post())
     second = client.post(reverse("front_door:partner_referral"), _partner_post())
     assert first.status_code == second.status_code == 302
     assert Contact.objects.count() == 1
 
 
-def test_bad_input_is_shown_with_everything_kept(client, dsl):
-    client.force_login(dsl)
+def test_bad_input_is_shown_with_everything_kept(client, school_dsl):
+    client.force_login(school_dsl)
     response = client.post(reverse("front_door:partner_referral"), _partner_post(
         source_code="ZZ", consent="not_sought_risk", **{"child-0-given_date_of_birth_month": "13"}))
     html = response.content.decode()

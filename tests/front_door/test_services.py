@@ -17,6 +17,7 @@ from front_door.services import (
     information_request_respond,
     information_request_send,
 )
+from tests.front_door.support import CONTACT
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +55,6 @@ def test_invalid_source_code_and_future_receipt_are_field_errors(triage_officer,
 
 
 def test_same_idempotency_key_creates_one_contact(triage_officer):
-    from tests.front_door.conftest import CONTACT
 
     children = [{"given_first_name": "Ben", "given_last_name": "Cole"}]
     first, created = contact_create(actor=triage_officer, data=CONTACT, children=children, idempotency_key="k-1")
@@ -64,53 +64,54 @@ def test_same_idempotency_key_creates_one_contact(triage_officer):
 
 
 def test_information_request_goes_to_that_agency_only_and_its_answer_reaches_the_contact(
-        triage_officer, police, dsl, new_contact):
+        triage_officer, police_officer, school_dsl, new_contact):
     contact = new_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police.agency,
+    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
                                        question="Any domestic abuse call-outs at the address?")
-    assert Notification.objects.filter(user=police, kind="information_request.received").count() == 1
-    assert not Notification.objects.filter(user=dsl).exists()
+    assert Notification.objects.filter(user=police_officer, kind="information_request.received").count() == 1
+    assert not Notification.objects.filter(user=school_dsl).exists()
     with pytest.raises(PermissionDenied):
-        information_request_respond(request=request, actor=dsl, response="Nothing")
-    information_request_respond(request=request, actor=police, response="Two call-outs in October.")
+        information_request_respond(request=request, actor=school_dsl, response="Nothing")
     request.refresh_from_db()
-    assert request.status == "answered" and request.responded_by == police
+    assert (request.status, request.response, request.responded_by) == ("open", "", None)
+    information_request_respond(request=request, actor=police_officer, response="Two call-outs in October.")
+    request.refresh_from_db()
+    assert request.status == "answered" and request.responded_by == police_officer
     assert Deadline.objects.get(kind="front_door.information_request").state == "met"
     with pytest.raises(ValidationError, match="already"):
-        information_request_respond(request=request, actor=police, response="again")
+        information_request_respond(request=request, actor=police_officer, response="again")
 
 
-def test_decision_needs_rationale_and_a_level_the_outcome_allows(triage_officer, new_contact, make_person, need):
+def test_decision_needs_rationale_and_a_level_the_outcome_allows(triage_officer, new_contact, make_person, levels):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
     with pytest.raises(ValidationError) as exc:
-        decision_record(contact=contact, actor=triage_officer, outcome=3, level=need("child_in_need"), rationale="")
+        decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"], rationale="")
     assert "rationale" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        decision_record(contact=contact, actor=triage_officer, outcome=2, level=need("targeted_early_help"),
+        decision_record(contact=contact, actor=triage_officer, outcome=2, level=levels["targeted_early_help"],
                         rationale="Bruising")
     assert "cannot be recorded" in exc.value.message_dict["level"][0]
     assert Decision.objects.count() == 0
 
 
-def test_a_decision_opening_work_needs_every_child_matched(triage_officer, new_contact, need):
+def test_a_decision_opening_work_needs_every_child_matched(triage_officer, new_contact, levels):
     contact = new_contact(triage_officer)  # child given by name only
     with pytest.raises(ValidationError, match="Match every child"):
-        decision_record(contact=contact, actor=triage_officer, outcome=3, level=need("child_in_need"),
+        decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
                         rationale="Needs assessment")
 
 
 def test_child_in_need_opens_an_episode_and_a_family_help_request_and_tells_the_referrer(
-        dsl, triage_officer, make_person, need):
-    from tests.front_door.conftest import CONTACT
+        school_dsl, triage_officer, make_person, levels):
 
     child = make_person()
-    contact, _ = contact_create(actor=dsl, data=CONTACT, children=[{"given_first_name": "Amelia",
+    contact, _ = contact_create(actor=school_dsl, data=CONTACT, children=[{"given_first_name": "Amelia",
                                                                    "given_last_name": "Hartley"}])
-    assert contact.referrer_user == dsl and contact.channel == "partner_form"
+    assert contact.referrer_user == school_dsl and contact.channel == "partner_form"
     from front_door.services import contact_child_link
 
     contact_child_link(contact_child=contact.children.get(), person=child, actor=triage_officer)
-    decision_record(contact=contact, actor=triage_officer, outcome=3, level=need("child_in_need"),
+    decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
                     rationale="Unexplained bruising; parents engaging")
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED and contact.is_referral
@@ -118,26 +119,28 @@ def test_child_in_need_opens_an_episode_and_a_family_help_request_and_tells_the_
     assert episode.levels.get(ended_at__isnull=True).level.code == "child_in_need"
     kinds = set(WorkRequest.objects.filter(person=child).values_list("kind", flat=True))
     assert kinds == {"family_help_allocation", "fgdm_offer"}
-    note = Notification.objects.get(user=dsl, kind="referral.outcome")
+    note = Notification.objects.get(user=school_dsl, kind="referral.outcome")
     assert "assess what help the family needs" in note.body
     assert "bruising" not in note.body.lower()
     strands = set(ChronologyEntry.objects.filter(person=child).values_list("strand", flat=True))
     assert {"front_door", "record"} <= strands
 
 
-def test_strategy_discussion_needs_signoff_then_tasks_the_lcpps(triage_officer, fd_manager, lcpp, new_contact,
-                                                                 make_person, need):
+def test_strategy_discussion_needs_signoff_then_tasks_the_lcpps(triage_officer, front_door_manager, lcpp, new_contact,
+                                                                 make_person, levels):
     child = make_person()
     contact = new_contact(triage_officer, children=[{"person": child}])
-    decision = decision_record(contact=contact, actor=triage_officer, outcome=2, level=need("child_protection"),
+    decision = decision_record(contact=contact, actor=triage_officer, outcome=2, level=levels["child_protection"],
                                rationale="Disclosure of physical abuse")
     contact.refresh_from_db()
     assert contact.status == ContactStatus.AWAITING_SIGNOFF
     assert not Episode.objects.filter(person=child).exists()  # next steps wait for the manager
-    assert Notification.objects.filter(user=fd_manager, kind="decision.signoff_needed").exists()
+    assert Notification.objects.filter(user=front_door_manager, kind="decision.signoff_needed").exists()
     with pytest.raises(PermissionDenied):
         decision_signoff(decision=decision, actor=triage_officer, agreed=True)
-    decision_signoff(decision=decision, actor=fd_manager, agreed=True)
+    contact.refresh_from_db()
+    assert contact.status == ContactStatus.AWAITING_SIGNOFF and not Episode.objects.filter(person=child).exists()
+    decision_signoff(decision=decision, actor=front_door_manager, agreed=True)
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
     assert WorkRequest.objects.filter(person=child, kind="strategy_discussion").exists()
@@ -145,14 +148,15 @@ def test_strategy_discussion_needs_signoff_then_tasks_the_lcpps(triage_officer, 
     assert Notification.objects.filter(user=lcpp, kind="work_request.strategy_discussion").count() == 1
 
 
-def test_second_decision_is_refused_unless_it_is_an_explicit_change(triage_officer, new_contact, make_person, need):
+def test_second_decision_is_refused_unless_it_is_an_explicit_change(triage_officer, new_contact, make_person, levels):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
-    first = decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+    first = decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
                             rationale="Family asking for help")
     with pytest.raises(AlreadyDecided):
-        decision_record(contact=contact, actor=triage_officer, outcome=3, level=need("child_in_need"),
+        decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
                         rationale="More worrying")
-    second = decision_record(contact=contact, actor=triage_officer, outcome=3, level=need("child_in_need"),
+    assert list(Decision.objects.filter(contact=contact)) == [first]
+    second = decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
                              rationale="Police information changes the picture", change_reason="New information")
     assert second.supersedes == first
     assert Decision.objects.filter(contact=contact).count() == 2
@@ -160,17 +164,17 @@ def test_second_decision_is_refused_unless_it_is_an_explicit_change(triage_offic
     assert Episode.objects.filter(person=contact.children.get().person).count() == 1
 
 
-def test_decisions_are_append_only_in_the_database(triage_officer, new_contact, make_person, need):
+def test_decisions_are_append_only_in_the_database(triage_officer, new_contact, make_person, levels):
     from django.db import DatabaseError, transaction
 
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
     decision = decision_record(contact=contact, actor=triage_officer, outcome=7,
-                               level=need("targeted_early_help"), rationale="Help")
+                               level=levels["targeted_early_help"], rationale="Help")
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(rationale="rewritten")
 
 
-def test_overdue_contact_alerts_the_manager_once_and_records_a_breach(triage_officer, fd_manager, new_contact,
+def test_overdue_contact_alerts_the_manager_once_and_records_a_breach(triage_officer, front_door_manager, new_contact,
                                                                       make_person):
     child = make_person()
     contact = new_contact(triage_officer, children=[{"person": child}],
@@ -178,12 +182,12 @@ def test_overdue_contact_alerts_the_manager_once_and_records_a_breach(triage_off
     after = contact.decision_due_at + dt.timedelta(minutes=1)
     assert deadline_sweep(now=after)["breached"] == 1
     assert deadline_sweep(now=after + dt.timedelta(minutes=1))["breached"] == 0
-    assert Notification.objects.filter(user=fd_manager, kind="front_door.decision.overdue").count() == 1
+    assert Notification.objects.filter(user=front_door_manager, kind="front_door.decision.overdue").count() == 1
     assert ChronologyEntry.objects.filter(person=child, kind="front_door.decision.breached",
                                           strand="front_door").count() == 1
 
 
-def test_breach_is_recorded_on_the_contact(triage_officer, fd_manager, new_contact):
+def test_breach_is_recorded_on_the_contact(triage_officer, front_door_manager, new_contact):
     contact = new_contact(triage_officer, received_at=dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC))
     deadline_sweep(now=contact.decision_due_at + dt.timedelta(minutes=1))
     contact.refresh_from_db()

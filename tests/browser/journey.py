@@ -1,0 +1,26 @@
+"""What every browser journey does: sign in and out through the real pages, the service navigation, the
+success banner."""
+
+from playwright.sync_api import expect
+
+
+def sign_in(page, base: str, email: str, password: str) -> None:
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome")
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to FFP Case")
+
+
+def nav(page, name: str):
+    """An entry of the service navigation (the home page links to the same places)."""
+    return page.get_by_role("navigation", name="Menu").get_by_role("link", name=name, exact=True)
+
+
+def success_banner(page):
+    return page.locator(".govuk-notification-banner--success")

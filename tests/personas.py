@@ -1,0 +1,102 @@
+"""The people every app's tests use, built once here: one persona per kind of user, each with one email.
+
+They look like the demo users seed_demo makes (cases/management/commands/seed_demo.py): an agency, a job title,
+the teams they work in (UserFactory joins them through `team_member_add`, so each team has the group that holds
+what is granted to it) and the roles they hold, several where a real person holds several (a front door manager
+triages too, a detective constable sits in the MACPT and refers). conftest.py exposes each persona as a fixture
+of the same name; a test that needs a stranger builds one with `UserFactory`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cases.models import Agency, AgencyType, Qualification, Role, Team, User
+from tests.factories import AgencyFactory, UserFactory
+
+AGENCIES: dict[str, tuple[str, str]] = {
+    # key: (name, type)
+    "council": ("Test Council Children's Social Care", AgencyType.COUNCIL_SOCIAL_CARE),
+    "police": ("Test Police", AgencyType.POLICE),
+    "health": ("Test Community Health Trust", AgencyType.HEALTH),
+    "school": ("Test Primary School", AgencyType.EDUCATION),
+    "other_school": ("Test Academy", AgencyType.EDUCATION),
+    "charity": ("Test Family Charity", AgencyType.VOLUNTARY_SECTOR),
+}
+
+TEAMS: dict[str, tuple[str, str, bool]] = {
+    # key: (name, agency key, multi-agency)
+    "front_door": ("Test Front Door", "council", True),
+    "fh_team": ("Family Help North", "council", True),
+    "macpt": ("Multi-Agency Child Protection Team", "council", True),
+    "information_governance": ("Information Governance", "council", False),
+    "police_hub": ("Police Safeguarding Hub", "police", False),
+    "health_visiting": ("Health Visiting", "health", False),
+    "school_safeguarding": ("Primary Safeguarding", "school", False),
+    "other_school_safeguarding": ("Academy Safeguarding", "other_school", False),
+    "family_support": ("Family Support Workers", "charity", False),
+}
+
+SW, AQ = Qualification.SOCIAL_WORKER, Qualification.ALTERNATIVELY_QUALIFIED
+
+
+@dataclass(frozen=True)
+class Persona:
+    email: str
+    full_name: str
+    job_title: str
+    agency: str
+    teams: tuple[str, ...]
+    roles: tuple[str, ...]
+    qualification: str = ""
+
+
+PERSONAS: dict[str, Persona] = {
+    "triage_officer": Persona("triage@example.test", "Tess Triage", "Front door social worker", "council",
+                              ("front_door",), (Role.TRIAGE_OFFICER,), SW),
+    "front_door_manager": Persona("fdm@example.test", "Fran Manager", "Front door team manager", "council",
+                                  ("front_door",), (Role.FRONT_DOOR_MANAGER, Role.TRIAGE_OFFICER), SW),
+    "lcpp": Persona("lcpp@example.test", "Lou Lead", "Lead child protection practitioner", "council", ("macpt",),
+                    (Role.LCPP, Role.MACPT_MEMBER), SW),
+    "police_officer": Persona("pc@example.test", "Pat Police", "Detective constable, safeguarding", "police",
+                              ("macpt", "police_hub"), (Role.MACPT_MEMBER, Role.PARTNER_REFERRER)),
+    "school_dsl": Persona("dsl@example.test", "Dana School", "Designated safeguarding lead", "school",
+                          ("school_safeguarding",), (Role.PARTNER_REFERRER,)),
+    "other_dsl": Persona("other.dsl@example.test", "Dan Other", "Designated safeguarding lead", "other_school",
+                         ("other_school_safeguarding",), (Role.PARTNER_REFERRER,)),
+    "privacy_officer": Persona("privacy@example.test", "Pat Privacy", "Information governance officer", "council",
+                               ("information_governance",), (Role.PRIVACY_OFFICER,)),
+    "fh_manager": Persona("fh.manager@example.test", "Mo Manager", "Family Help team manager", "council",
+                          ("fh_team",), (Role.MANAGER,), SW),
+    "vcs_fhlp": Persona("vcs.fhlp@example.test", "Val Voluntary", "Family support worker", "charity",
+                        ("fh_team", "family_support"), (Role.FHLP,), AQ),
+    "sw_fhlp": Persona("sw.fhlp@example.test", "Sol Social", "Social worker", "council", ("fh_team",),
+                       (Role.FHLP,), SW),
+    # A health visitor who joins teams around families and refers to the front door.
+    "health_practitioner": Persona("hv@example.test", "Hal Health", "Health visitor", "health", ("health_visiting",),
+                                   (Role.PARTNER_PRACTITIONER, Role.PARTNER_REFERRER)),
+    # A Family Help Lead Practitioner from a partner agency: sees only the children they work with.
+    "health_fhlp": Persona("health.fhlp@example.test", "Hana Visitor", "Specialist health visitor", "health",
+                           ("health_visiting",), (Role.FHLP,), AQ),
+}
+
+
+def agency(key: str) -> Agency:
+    name, kind = AGENCIES[key]
+    return AgencyFactory(name=name, type=kind)  # get_or_create by name
+
+
+def team(key: str) -> Team:
+    name, agency_key, multi = TEAMS[key]
+    return Team.objects.get_or_create(agency=agency(agency_key), name=name, defaults={"multi_agency": multi})[0]
+
+
+def persona(key: str) -> User:
+    """The persona, built on first use in a test (with its agency and teams) and the same user after that."""
+    spec = PERSONAS[key]
+    user = User.objects.filter(email=spec.email).first()
+    if user is not None:
+        return user
+    return UserFactory(email=spec.email, full_name=spec.full_name, job_title=spec.job_title,
+                       agency=agency(spec.agency), qualification=spec.qualification, roles=list(spec.roles),
+                       teams=[team(key) for key in spec.teams])
