@@ -1,8 +1,8 @@
 """The people every app's tests use, built once here: one persona per kind of user, each with one email.
 
 They look like the demo users seed_demo makes (cases/management/commands/seed_demo.py): an agency, a job title,
-the teams they work in (UserFactory joins them through `team_member_add`, so each team has the group that holds
-what is granted to it) and the roles they hold, several where a real person holds several (a front door manager
+the teams they work in (joined through `team_member_add`, so each team has the group that holds what is
+granted to it) and the roles they hold, several where a real person holds several (a front door manager
 triages too, a detective constable sits in the MACPT and refers). conftest.py exposes each persona as a fixture
 of the same name; a test that needs a stranger builds one with `UserFactory`.
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cases.models import Agency, AgencyType, Qualification, Role, Team, User
+from cases.services import team_member_add
 from tests.factories import AgencyFactory, UserFactory
 
 AGENCIES: dict[str, tuple[str, str]] = {
@@ -97,6 +98,8 @@ def persona(key: str) -> User:
     user = User.objects.filter(email=spec.email).first()
     if user is not None:
         return user
-    return UserFactory(email=spec.email, full_name=spec.full_name, job_title=spec.job_title,
-                       agency=agency(spec.agency), qualification=spec.qualification, roles=list(spec.roles),
-                       teams=[team(key) for key in spec.teams])
+    user = UserFactory(email=spec.email, full_name=spec.full_name, job_title=spec.job_title,
+                       agency=agency(spec.agency), qualification=spec.qualification, roles=list(spec.roles))
+    for key in spec.teams:
+        team_member_add(team=team(key), user=user, actor=None)
+    return user
