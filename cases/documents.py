@@ -26,7 +26,7 @@ BASE_URL = "https://ffp-case.invalid/"
 TIME_LIMIT_SECONDS = 30
 
 
-class PdfTimeout(Exception):  # noqa: N818  (named for what happened)
+class PdfTimeout(Exception):
     """Rendering took longer than TIME_LIMIT_SECONDS."""
 
 

@@ -128,7 +128,7 @@ def _names(person_ids: list[int]) -> dict[int, tuple[str, str]]:
         return {pk: (first, last) for pk, first, last in cursor.fetchall()}
 
 
-def generate_family_help(ctx: Context) -> None:  # noqa: C901, PLR0912, PLR0915  (one pass, many tables)
+def generate_family_help(ctx: Context) -> None:  # one pass, many tables
     rng = ctx.rng
     now = timezone.now()
     calendar = Calendar.from_database()

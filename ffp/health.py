@@ -30,7 +30,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     try:
         client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2)
         checks["redis"] = {"ok": bool(client.ping())}
-    except Exception as exc:  # noqa: BLE001  (same as above)
+    except Exception as exc:  # as above
         logger.warning("healthz: redis check failed: %s", exc)
         checks["redis"] = {"ok": False}
     latest = worker_heartbeat_latest() if checks["database"]["ok"] else None

@@ -34,7 +34,7 @@ def _queue_notification_emails() -> None:
 
     try:
         notification_emails_send_task.apply_async(retry=False)
-    except Exception:  # noqa: BLE001  (any broker failure: the beat schedule is the safety net)
+    except Exception:  # any broker failure: the beat schedule is the safety net
         logging.getLogger(__name__).warning("could not queue notification emails; the periodic task will send them")
 
 

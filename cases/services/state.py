@@ -22,7 +22,7 @@ from django.db import models
 from django.utils import timezone
 
 
-class Conflict(Exception):  # noqa: N818  (named for what it is)
+class Conflict(Exception):
     """The record is not as this request assumed: someone changed it first, or its state no longer allows
     this. `current` holds the values stored now (field -> value); `model_name` and `pk` say which record."""
 

@@ -45,7 +45,7 @@ def _run_race(first, second) -> dict:
                 outcome["first"] = first()
                 held.set()
                 release.wait(timeout=30)
-        except Exception as exc:  # noqa: BLE001  (asserted by the test)
+        except Exception as exc:  # asserted by the test
             outcome["first"] = exc
             held.set()
         finally:
@@ -54,7 +54,7 @@ def _run_race(first, second) -> dict:
     def run_second():
         try:
             outcome["second"] = second()
-        except Exception as exc:  # noqa: BLE001  (asserted by the test)
+        except Exception as exc:  # asserted by the test
             outcome["second"] = exc
         finally:
             connection.close()
