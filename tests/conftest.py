@@ -158,6 +158,7 @@ def seeded_demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         out = io.StringIO()
         call_command("seed_demo", stdout=out)
+        connection.check_constraints()  # once, here: see small_dataset
         yield out.getvalue()
         transaction.set_rollback(True)
 
@@ -170,6 +171,9 @@ def small_dataset(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic(), pytest.MonkeyPatch.context() as env:
         env.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
         call_command("generate_dataset", "--scale", "small", "--seed", "7", stdout=io.StringIO())
+        # The load's deferred foreign-key checks, run once now. Left pending, they would run again at every
+        # test's teardown (Django checks constraints inside the test's savepoint, whose rollback re-queues them).
+        connection.check_constraints()
         yield
         transaction.set_rollback(True)
 

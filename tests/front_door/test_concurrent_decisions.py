@@ -75,15 +75,15 @@ def _run_race(first, second) -> dict:
 
 
 def test_an_assignment_committed_after_a_decision_leaves_the_contact_decided(
-        triage_officer, fd_manager, new_contact, make_person, need):
+        triage_officer, front_door_manager, new_contact, make_person, levels):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
     contact_assign(contact=contact, actor=triage_officer, assignee=triage_officer)
     # The manager opened the contact (still in triage) and presses "assign to me" as the triage officer decides.
     as_the_manager_saw_it = Contact.objects.get(pk=contact.pk)
     outcome = _run_race(
-        lambda: decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+        lambda: decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
                                 rationale="The family asked for help with school attendance"),
-        lambda: contact_assign(contact=as_the_manager_saw_it, actor=fd_manager, assignee=fd_manager))
+        lambda: contact_assign(contact=as_the_manager_saw_it, actor=front_door_manager, assignee=front_door_manager))
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
     assert contact.assigned_to == triage_officer  # the late assignment did not land either
@@ -91,32 +91,32 @@ def test_an_assignment_committed_after_a_decision_leaves_the_contact_decided(
 
 
 def test_an_assignment_from_a_stale_page_cannot_reopen_a_decided_contact(
-        triage_officer, fd_manager, new_contact, make_person, need):
+        triage_officer, front_door_manager, new_contact, make_person, levels):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
     contact_assign(contact=contact, actor=triage_officer, assignee=triage_officer)
     stale = Contact.objects.get(pk=contact.pk)
-    decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+    decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
                     rationale="The family asked for help with school attendance")
     with pytest.raises(Conflict, match="it is now decided"):
-        contact_assign(contact=stale, actor=fd_manager, assignee=fd_manager)
+        contact_assign(contact=stale, actor=front_door_manager, assignee=front_door_manager)
     contact.refresh_from_db()
     assert (contact.status, contact.assigned_to) == (ContactStatus.DECIDED, triage_officer)
 
 
 def test_a_sign_off_racing_a_changed_decision_does_not_apply_the_old_one(
-        triage_officer, fd_manager, new_contact, make_person, need):
+        triage_officer, front_door_manager, new_contact, make_person, levels):
     child = make_person()
     contact = new_contact(triage_officer, children=[{"person": child}])
-    old = decision_record(contact=contact, actor=triage_officer, outcome=2, level=need("child_protection"),
+    old = decision_record(contact=contact, actor=triage_officer, outcome=2, level=levels["child_protection"],
                           rationale="Disclosure of physical abuse")
     assert Contact.objects.get(pk=contact.pk).status == ContactStatus.AWAITING_SIGNOFF
     # The manager opens the old decision to sign it off while triage changes it to early help.
     as_the_manager_saw_it = Decision.objects.get(pk=old.pk)
     outcome = _run_race(
-        lambda: decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+        lambda: decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
                                 rationale="The police say the injury was accidental",
                                 change_reason="New information from the police"),
-        lambda: decision_signoff(decision=as_the_manager_saw_it, actor=fd_manager, agreed=True))
+        lambda: decision_signoff(decision=as_the_manager_saw_it, actor=front_door_manager, agreed=True))
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
     assert isinstance(outcome["second"], Conflict) and "replaced by a later one" in str(outcome["second"])
