@@ -126,14 +126,14 @@ def test_a_sign_off_racing_a_changed_decision_does_not_apply_the_old_one(
 
 
 def test_a_change_of_decision_made_from_a_decision_since_replaced_is_refused(triage_officer, new_contact,
-                                                                              make_person, need):
+                                                                              make_person, levels):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
-    first = decision_record(contact=contact, actor=triage_officer, outcome=7, level=need("targeted_early_help"),
+    first = decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
                             rationale="The family asked for help")
-    second = decision_record(contact=contact, actor=triage_officer, outcome=3, level=need("child_in_need"),
+    second = decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
                              rationale="Police information", change_reason="New information", replacing=first.pk)
     with pytest.raises(StaleEdit, match="Someone else changed the decision") as refused:
-        decision_record(contact=contact, actor=triage_officer, outcome=8, level=need("universal"),
+        decision_record(contact=contact, actor=triage_officer, outcome=8, level=levels["universal"],
                         rationale="Advice only", advice="Leaflet", change_reason="Seen the school",
                         replacing=first.pk)
     assert refused.value.current_version == second.pk
