@@ -6,3 +6,30 @@ class CasesConfig(AppConfig):
 
     name = "cases"
     verbose_name = "Shared record"
+
+    def ready(self) -> None:
+        """The shared record's own entries, registered the way every strand registers its own
+        (cases.registry; README, "Adding a strand")."""
+        from . import (
+            checks,  # noqa: F401  (registers the system check of what the apps register)
+            policy,
+        )
+        from .models import Role
+        from .registry import NavEntry, Prompt, registry
+        from .views.prompts import work_requests_prompt
+
+        everyone = frozenset(Role.values)
+        registry.register_nav(app=self.label, entries=[
+            NavEntry("Home", "home", None, order=0),
+            NavEntry("Search people", "cases:person_search", everyone - {Role.PARTNER_REFERRER},
+                     "find a child or adult", order=700),
+            NavEntry("Access audit", "cases:audit", policy.AUDIT_READERS, "who has looked at which record",
+                     order=800),
+            NavEntry("Notifications", "cases:notifications", everyone, "alerts, answers and outcomes for you",
+                     order=900),
+            NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), "users, agencies and teams",
+                     order=1000),
+        ])
+        registry.register_policy(app=self.label, actions=policy.ROLE_ACTIONS)
+        registry.register_prompt(app=self.label, prompt=Prompt("cases.work_requests", "person_detail",
+                                                               work_requests_prompt, order=100))

@@ -1,9 +1,9 @@
 """Synthetic, reproducible data at a council's scale, bulk-loaded with COPY (issue 5).
 
 `manage.py generate_dataset --scale small|large-la|national --seed N` calls `generate_people` here for
-the shared record (families: children, parents, addresses, relationships), then each strand's
-AppConfig.generate_dataset(ctx) hook for its own records (the front door: contacts, decisions,
-requests, episodes, chronology, deadlines), so cases imports no strand.
+the shared record (families: children, parents, addresses, relationships), then each strand's step
+for its own records, registered in cases.registry (the front door: contacts, decisions, requests,
+episodes, chronology, deadlines; then Family Help), so cases imports no strand.
 
 Everything is synthetic: names from the demo name lists (so collisions and near-duplicates are
 realistic), NHS numbers from the 999 test range, postcodes in made-up ZZ districts, identifiers with a

@@ -8,10 +8,18 @@ A restricted record is visible only to its named list, whatever the role.
 Anything out of scope is 404, never 403: a user cannot learn that a record they may not see exists
 (except the bare fact of a restricted match in a search they could otherwise have seen it in).
 
-The tests' permission matrix reads its expected results from ACTIONS_BY_ROLE below, not from the code.
+The tests' permission matrix reads its expected results from `allowed` below, not from the code.
+
+Beside the record's actions, the table holds role-gated actions that are not about one child's record
+("cases.merge", "family_help.allocate"): the shared record's are ROLE_ACTIONS below, and each strand adds
+its own from its permissions.py, registered from its AppConfig.ready() (cases.registry). Code asks
+`may(user, action)`; the tests read the expected answers from `role_actions()`.
 """
 
-from .models import Role
+from django.core.exceptions import ImproperlyConfigured
+
+from .models import Role, User
+from .registry import registry
 
 # Actions on a child's record.
 VIEW, SEARCH, EDIT, LIST, EXPORT, PDF = "view", "search", "edit", "list", "export", "pdf"
@@ -38,6 +46,10 @@ RESTRICTERS = frozenset({Role.PRIVACY_OFFICER, Role.FRONT_DOOR_MANAGER, Role.MAN
 # Roles that may read who has looked at a record.
 AUDIT_READERS = frozenset({Role.PRIVACY_OFFICER})
 
+# The shared record's role-gated actions (registered from CasesConfig.ready(), as a strand registers its own).
+CREATE_PERSON, MERGE, READ_AUDIT = "cases.create_person", "cases.merge", "cases.read_audit"
+ROLE_ACTIONS = {CREATE_PERSON: CREATORS, MERGE: MERGERS, READ_AUDIT: AUDIT_READERS}
+
 # How a user stands towards a child, for the matrix.
 INVOLVED = "involved"          # an active access-granting involvement (their own)
 SAME_TEAM = "same_team"        # a team-mate of an involved practitioner, not involved themselves
@@ -60,3 +72,22 @@ def allowed(roles: frozenset[str] | set[str], relationship: str, action: str) ->
     if action == EDIT:
         return bool(roles & COUNCIL_WIDE_EDITORS) or (involved and bool(roles & INVOLVED_EDITORS))
     raise ValueError(f"unknown action {action!r}")
+
+
+def role_actions() -> dict[str, frozenset[str]]:
+    """The whole table of role-gated actions, the shared record's and every strand's: action -> roles."""
+    return registry.policy_actions()
+
+
+def roles_for(action: str) -> frozenset[str]:
+    """The roles that may take a role-gated action; an action no app registered is a programming error."""
+    roles = registry.policy_roles(action)
+    if roles is None:
+        raise ImproperlyConfigured(f"No app registers the policy action {action!r}")
+    return roles
+
+
+def may(user: User, action: str) -> bool:
+    """Whether this user holds a role that may take the action. Scope (which child, which family) is the
+    selectors' and services' own check, on top of this."""
+    return user.is_authenticated and user.has_role(*roles_for(action))

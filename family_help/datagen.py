@@ -1,5 +1,5 @@
-"""Family Help's share of a generated data set (called through FamilyHelpConfig.generate_dataset, after
-the front door has opened the episodes).
+"""Family Help's share of a generated data set (a step registered in FamilyHelpConfig.ready(), run after
+the front door's has opened the episodes).
 
 Every child with an open episode at targeted early help or child in need is grouped with their brothers
 and sisters into a family case (with their parents), allocated to a lead practitioner from a generated

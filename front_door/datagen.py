@@ -1,7 +1,7 @@
 """The front door's share of a generated data set: contacts over the years with their children,
 decisions (on time and late, in national proportions), information requests, the episodes that
 referrals open, chronology entries and the decision deadlines (met for history, open for today).
-Called through FrontDoorConfig.generate_dataset (see cases/datagen.py)."""
+Registered as a generated-data step in FrontDoorConfig.ready() (see cases/datagen.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Demo contacts in every state, made through the front-door services by the demo users (seed_demo calls
-`seed_front_door_demo` through FrontDoorConfig.seed_demo, after the demo families exist).
+`seed_front_door_demo` through the step FrontDoorConfig.ready() registers, after the demo families exist).
 
 What a demo shows: contacts just received and not yet assigned (one about a child nobody can name yet);
 contacts in triage with information requests to the police and to health, open and answered; a decision of

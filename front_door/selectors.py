@@ -11,22 +11,20 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from cases.models import Role, User
+from cases import policy
+from cases.models import User
 from cases.workdays import LONDON, Calendar
 
 from .models import Contact, ContactChild, ContactStatus, Decision, FrontDoorSettings, InformationRequest
-
-FRONT_DOOR_ROLES = (Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER)
-# Council-wide roles that may read (not work) contacts: LCPPs oversee, managers report.
-CONTACT_READERS = (*FRONT_DOOR_ROLES, Role.LCPP, Role.MANAGER)
+from .permissions import READ_CONTACTS, WORK_CONTACTS
 
 
 def is_front_door(user: User) -> bool:
-    return user.is_authenticated and user.has_role(*FRONT_DOOR_ROLES)
+    return policy.may(user, WORK_CONTACTS)
 
 
 def can_read_contacts(user: User) -> bool:
-    return user.is_authenticated and user.has_role(*CONTACT_READERS)
+    return policy.may(user, READ_CONTACTS)
 
 
 # --- RAG -----------------------------------------------------------------------------------------------

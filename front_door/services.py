@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import policy
 from cases.codes import valid_codes
 from cases.models import CensusMeaning, NeedLevel, Person, Role, User, WorkRequest
 from cases.services import (
@@ -41,10 +42,10 @@ from .models import (
     Outcome,
     WorryCategory,
 )
+from .permissions import WORK_CONTACTS
 
 DECISION_DEADLINE = "front_door.decision"
 INFO_REQUEST_DEADLINE = "front_door.information_request"
-FRONT_DOOR_ROLES = (Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER)
 
 
 class AlreadyDecided(Conflict):
@@ -52,7 +53,7 @@ class AlreadyDecided(Conflict):
 
 
 def _require_front_door(actor: User) -> None:
-    if not actor.has_role(*FRONT_DOOR_ROLES):
+    if not policy.may(actor, WORK_CONTACTS):
         raise PermissionDenied("Only front-door staff can do this")
 
 
@@ -121,7 +122,7 @@ def contact_create(*, actor: User, data: dict, children: list[dict], idempotency
     received_at = data.get("received_at") or timezone.now()
     calendar = Calendar.from_database()
     due_at = calendar.contact_decision_due(received_at)
-    partner = actor.has_role(Role.PARTNER_REFERRER) and not actor.has_role(*FRONT_DOOR_ROLES)
+    partner = actor.has_role(Role.PARTNER_REFERRER) and not policy.may(actor, WORK_CONTACTS)
     contact = Contact(
         reference=_next_reference(), received_at=received_at, decision_due_at=due_at,
         channel=data.get("channel") or ("partner_form" if partner else "phone"), recorded_by=actor,
@@ -199,7 +200,7 @@ def contact_assign(*, contact: Contact, actor: User, assignee: User | None) -> C
     the assignee this request read: an assignment that lands after a colleague decided the contact (or
     assigned it) is refused, never written over theirs (it used to put a decided contact back in triage)."""
     _require_front_door(actor)
-    if assignee is not None and not assignee.has_role(*FRONT_DOOR_ROLES):
+    if assignee is not None and not policy.may(assignee, WORK_CONTACTS):
         raise ValidationError({"assignee": ["Assign the contact to a member of the front door"]})
     if not contact.is_open:
         raise ValidationError("This contact has been decided")

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import policy
 from cases.http import denied_is_not_found, require
 from cases.models import Role, Team, User
 from cases.permissions import person_scope
@@ -57,6 +58,7 @@ from .models import (
     Outcome,
     WorryCategory,
 )
+from .permissions import WORK_CONTACTS
 
 PAGE_SIZE = 50
 # The RAG status in words (the colour only repeats them), as GOV.UK tags.
@@ -77,7 +79,7 @@ def _page(items, number) -> tuple[Page, list]:
 
 
 def _front_door_staff():
-    return (User.objects.filter(groups__name__in=selectors.FRONT_DOOR_ROLES, is_active=True)
+    return (User.objects.filter(groups__name__in=policy.roles_for(WORK_CONTACTS), is_active=True)
             .distinct().order_by("full_name", "id"))
 
 

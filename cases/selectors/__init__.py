@@ -24,6 +24,9 @@ from .search import (
 from .system import (
     worker_heartbeat_latest,
 )
+from .work_requests import (
+    work_requests_to_accept,
+)
 
 __all__ = [
     "LIKELY_DUPLICATE_SCORE",
@@ -37,5 +40,6 @@ __all__ = [
     "person_list_for_user",
     "person_record",
     "person_search",
+    "work_requests_to_accept",
     "worker_heartbeat_latest",
 ]

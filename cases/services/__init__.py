@@ -7,7 +7,6 @@ from .audit import (
     audit_record,
 )
 from .deadlines import (
-    DEADLINE_BREACH_HANDLERS,
     LATE_DETECTION,
     deadline_cancel_for_children,
     deadline_met,
@@ -26,7 +25,6 @@ from .episodes import (
     involvement_end,
 )
 from .merge import (
-    MERGE_CHECKS,
     MergeRefused,
     person_merge,
     person_unmerge,
@@ -78,9 +76,7 @@ from .work_requests import (
 __all__ = [
     "Conflict",
     "InvalidTransition",
-    "DEADLINE_BREACH_HANDLERS",
     "LATE_DETECTION",
-    "MERGE_CHECKS",
     "MergeRefused",
     "PERSON_EDITABLE_FIELDS",
     "StaleEdit",

@@ -11,6 +11,7 @@ from ..models import (
     Person,
     User,
 )
+from ..registry import registry
 from .audit import audit_record
 from .notes import chronology_add
 from .notifications import notify
@@ -58,11 +59,6 @@ def deadline_reassign(*, kind: str, target: models.Model, assignee: User | None)
     Deadline.objects.filter(kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk),
                             state=Deadline.State.OPEN).update(assignee=assignee)
 
-
-# Strands register what else a breach of their deadline kind changes on their own records (the front
-# door flags the contact), from AppConfig.ready(): kind -> callable(deadline). Runs in the sweep's
-# transaction, so the flag and the alerts commit together.
-DEADLINE_BREACH_HANDLERS: dict = {}
 
 # A breach found this long after it happened was missed by the sweeper (downtime) and says so.
 LATE_DETECTION = dt.timedelta(minutes=5)
@@ -125,7 +121,9 @@ def deadline_sweep(*, now=None) -> dict[str, int]:
                                kind=f"{deadline.kind}.breached", summary=f"Timescale missed: {deadline.label} "
                                f"(due {due_text})", significant=True, occurred_at=deadline.due_at,
                                link=deadline.link)
-            handler = DEADLINE_BREACH_HANDLERS.get(deadline.kind)
+            # What else the strand changes on its own records (cases.registry), in this transaction, so the
+            # flag and the alerts commit together.
+            handler = registry.deadline_breach_handler(deadline.kind)
             if handler is not None:
                 handler(deadline)
             audit_record(actor=None, verb="deadline.breached", target=deadline, child_ids=deadline.person_ids,

@@ -15,6 +15,7 @@ from ..models import (
     User,
 )
 from ..permissions import person_permissions_sync
+from ..registry import registry
 from .audit import audit_record
 from .notes import chronology_add
 from .state import Conflict
@@ -23,11 +24,6 @@ from .state import Conflict
 class MergeRefused(Conflict):
     """A merge that would create an impossible record (or one already undone); the message says why."""
 
-
-# Checks that refuse a merge which would make an impossible record. Each takes (kept, merged) and
-# returns a reason or None. Strands add their own (MACPT: overlapping child protection plans) from
-# their AppConfig.ready(), so cases needs no knowledge of their models.
-MERGE_CHECKS: list = []
 
 # Identifiers and facts filled on the kept record from the merged one when the kept record lacks them.
 _MERGE_FILL_FIELDS = ("nhs_number", "upn", "date_of_birth", "expected_date_of_birth", "ethnicity",
@@ -53,7 +49,8 @@ def _merge_refusal(kept: Person, merged: Person) -> str | None:
                                                                              to_person=kept)).exists():
         return ("These records are linked to each other as family members, so merging would make a person "
                 "related to themselves. Remove that relationship first if they really are the same person.")
-    for check in MERGE_CHECKS:
+    # A strand's own reasons (MACPT: overlapping child protection plans), registered in cases.registry.
+    for check in registry.merge_checks():
         reason = check(kept, merged)
         if reason:
             return reason

@@ -21,7 +21,7 @@ from .common import ACCESS_LOG_PAGE_SIZE, AUDIT_PAGE_SIZE, _audit_read, _page
 @require_GET
 def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require(user.has_role(*policy.AUDIT_READERS))
+    require(policy.may(user, policy.READ_AUDIT))
     person = selectors.person_get_for_user(user=user, person_id=pk)
     # Written first, so this viewing is the newest line of the log it shows.
     _audit_read(request, "access_log.viewed", [person.pk], target=person)

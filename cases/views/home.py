@@ -15,7 +15,9 @@ from ..forms import (
 from ..models import (
     AuditEvent,
     Role,
+    User,
 )
+from ..registry import registry
 from ..services import audit_record
 
 logger = logging.getLogger(__name__)
@@ -66,5 +68,19 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "teams": user.teams.all(),
             "role_labels": sorted(labels[r] for r in user.roles if r in labels),
+            "panels": _home_panels(user),
         },
     )
+
+
+def _home_panels(user: User) -> list[dict]:
+    """The panels apps registered (cases.registry) that this user's roles allow and that have something to
+    show: each as its template and the context it renders with (as `panel`)."""
+    panels = []
+    for panel in registry.home_panels():
+        if panel.roles is not None and not user.has_role(*panel.roles):
+            continue  # asked before context(), so users without the roles cost no query
+        context = panel.context(user)
+        if context is not None:
+            panels.append({"template": panel.template, "context": context})
+    return panels

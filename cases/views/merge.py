@@ -82,7 +82,7 @@ def _render_merge_page(request: HttpRequest, person: Person, *, choose_form: Mer
 @require_http_methods(["GET", "POST"])
 def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require(user.has_role(*policy.MERGERS))
+    require(policy.may(user, policy.MERGE))
     person = selectors.person_get_for_user(user=user, person_id=pk)
     require(permissions.can_edit_person(user, person))
     if request.method == "POST":
@@ -122,7 +122,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require(user.has_role(*policy.MERGERS))
+    require(policy.may(user, policy.MERGE))
     merge = get_object_or_404(PersonMerge.objects.filter(kept__in=permissions.person_scope(user))
                               .select_related("kept", "merged"), pk=pk)
     person = merge.kept

@@ -162,7 +162,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     involvements = record["involvements"]
     current_episode = record["current_episode"]
     notes_page, notes_range = _page(_notes_visible_to(user, person), NOTES_PAGE_SIZE, request.GET.get("notes_page"))
-    is_merger = user.has_role(*policy.MERGERS)
+    is_merger = policy.may(user, policy.MERGE)
     context = {
         "person": person,
         "facts": _person_facts(person),
@@ -179,7 +179,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notes_range": notes_range,
         "can_edit": permissions.can_edit_person(user, person),
         "can_merge": is_merger,
-        "can_read_audit": user.has_role(*policy.AUDIT_READERS),
+        "can_read_audit": policy.may(user, policy.READ_AUDIT),
         "merges": list(PersonMerge.objects.filter(kept=person, unmerged_at__isnull=True).select_related("merged"))
         if is_merger else [],
     }
@@ -211,7 +211,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     # The same rule as the API: only roles that see every record create one (anyone else would lose
     # sight of the record they had just made).
-    require(user.has_role(*policy.CREATORS))
+    require(policy.may(user, policy.CREATE_PERSON))
     duplicates: list[dict] = []
     if request.method == "POST":
         form = PersonCreateForm(request.POST)

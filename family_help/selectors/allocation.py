@@ -8,10 +8,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from cases import policy
 from cases.models import (
     CaseNote,
     Episode,
@@ -38,15 +39,13 @@ from ..models import (
     Supervision,
     TafMember,
 )
+from ..permissions import ALLOCATE
 
-# Who may allocate and change a family's lead practitioner: team managers, and front door managers (who
-# make the decisions that ask for Family Help).
-ALLOCATOR_ROLES = (Role.MANAGER, Role.FRONT_DOOR_MANAGER)
 OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
 def can_allocate(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.has_role(*ALLOCATOR_ROLES)
+    return user.is_active and policy.may(user, ALLOCATE)
 
 
 def is_fhlp(user: User) -> bool:
@@ -71,6 +70,22 @@ def allocation_requests(*, user: User) -> QuerySet[WorkRequest]:
             .select_related("person", "episode", "episode__family_case", "requested_by")
             .annotate(level_name=_current_level_name())
             .order_by("-urgent", "created_at", "id"))
+
+
+def allocation_waiting_counts(*, user: User) -> dict[str, int]:
+    """How many open allocation requests this user may see are waiting, and how many of them are urgent (the
+    home page's panel: counts only, no child named)."""
+    return (WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, status=WorkRequest.Status.OPEN,
+                                       person__in=person_scope(user).values("pk"))
+            .aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(urgent=True))))
+
+
+def current_allocation_for_child(*, person: Person) -> Allocation | None:
+    """The current allocation of the family this child belongs to now, when Family Help works with it."""
+    return (Allocation.objects.filter(ended_at__isnull=True, family_case__members__person=person,
+                                      family_case__members__role=FamilyCaseMember.Role.CHILD,
+                                      family_case__members__end_date__isnull=True)
+            .select_related("lead", "family_case").order_by("-started_at", "-id").first())
 
 
 def allocation_request_get_for_user(*, user: User, request_id: int) -> WorkRequest:

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import policy
 from cases.codes import valid_codes
 from cases.models import Episode, FamilyCase, Role, Strand, User
 from cases.services import (
@@ -29,6 +30,7 @@ from cases.services import (
 from cases.workdays import LONDON, Calendar
 
 from ..models import Assessment, AssessmentChild, AssessmentOutcome, AssessmentStatus, FamilyHelpSettings
+from ..permissions import AUTHORISE_ASSESSMENT, WRITE_ASSESSMENT
 from ..selectors import can_work_on_family, current_allocation, family_children
 
 DEADLINE_KIND = "family_help.assessment"
@@ -51,11 +53,6 @@ def section_key(section_id: int, field: str) -> str:
 # --- who may do what -------------------------------------------------------------------------------------
 
 
-# Who writes the assessment: lead practitioners (FHLP; an LCPP when child protection leads) working with the
-# family. A team-around-the-family partner reads it but does not write it.
-WRITER_ROLES = (Role.FHLP, Role.LCPP)
-
-
 def can_write_assessment(*, user: User, family_case: FamilyCase) -> bool:
     """Start and edit: a lead practitioner who may work on the family, or a Family Help manager (managers
     read council-wide and may write assessments)."""
@@ -63,11 +60,11 @@ def can_write_assessment(*, user: User, family_case: FamilyCase) -> bool:
         return False
     if user.has_role(Role.MANAGER):
         return True
-    return user.has_role(*WRITER_ROLES) and can_work_on_family(user=user, family_case=family_case)
+    return policy.may(user, WRITE_ASSESSMENT) and can_work_on_family(user=user, family_case=family_case)
 
 
 def can_authorise_assessment(*, user: User) -> bool:
-    return user.is_active and user.has_role(Role.MANAGER)
+    return user.is_active and policy.may(user, AUTHORISE_ASSESSMENT)
 
 
 # --- dates -------------------------------------------------------------------------------------------------

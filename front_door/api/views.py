@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import policy
 from cases.api.concurrency import (
     PRECONDITION_RESPONSES,
     ConflictOutputSerializer,
@@ -51,6 +52,7 @@ from ..models import (
     InformationRequest,
     Outcome,
 )
+from ..permissions import RECORD_CONTACT
 from .serializers import (
     ContactCreateInputSerializer,
     ContactListQuerySerializer,
@@ -67,7 +69,6 @@ from .serializers import (
 TAGS = ["front door"]
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 100  # Contact.idempotency_key
-CREATOR_ROLES = (Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER, Role.PARTNER_REFERRER)
 
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
 _403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
@@ -260,7 +261,7 @@ class ContactCreateApi(FrontDoorApi):
     )
     def post(self, request: Request) -> Response:
         user = request.user
-        if not user.has_role(*CREATOR_ROLES):
+        if not policy.may(user, RECORD_CONTACT):
             raise NotFound
         partner = _is_partner(user)
         key = _idempotency_key(request)

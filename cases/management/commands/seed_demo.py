@@ -7,12 +7,12 @@ family case already exists is skipped (cases.demo).
 
 import os
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from cases.demo import USERS, seed_council, seed_families
+from cases.registry import registry
 
 COUNCIL = settings.COUNCIL_NAME
 
@@ -36,12 +36,11 @@ class Command(BaseCommand):
         council = seed_council(password=password, reset_passwords=reset_passwords)
         summary = "" if no_families else f", {seed_families(teams=council.teams)}"
         if not no_families:
-            # Each strand seeds its own demo records through an AppConfig hook, so cases imports no strand.
-            for config in apps.get_app_configs():
-                hook = getattr(config, "seed_demo", None)
-                if hook is not None:
-                    result = hook()
-                    summary += ", " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items())
+            # Each strand seeds its own demo records, after the steps it needs (cases.registry), so cases
+            # names no strand.
+            for step in registry.demo_data_steps():
+                result = step.run()
+                summary += ", " + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in result.items())
         self.stdout.write(
             f"demo data: {len(council.agencies)} agencies, {len(council.teams)} teams, {len(USERS)} users "
             f"({council.new_users} new){summary} "
