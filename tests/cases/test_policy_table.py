@@ -1,0 +1,67 @@
+"""The role-gated actions of the policy table (cases.policy.role_actions: the shared record's own and each
+strand's, registered from its permissions.py), probed through the pages and API that apply them. The
+expected answer for every role comes from the table, never from the code under test."""
+
+import itertools
+
+import pytest
+from django.urls import reverse
+
+from cases import policy
+from cases.models import Role
+from front_door.services import contact_create
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+# Probed by the assessment tests, which need an assessment at the right stage (tests/family_help/
+# test_assessment_pages.py: writers, and authorisation refused to a non-manager).
+PROBED_ELSEWHERE = {"family_help.write_assessment", "family_help.authorise_assessment"}
+
+
+@pytest.fixture
+def targets(make_person, triage_officer):
+    contact, _ = contact_create(actor=triage_officer, data={
+        "referrer_name": "Dee School", "referrer_role": "DSL", "source_code": "2A", "worry": "Bruising on both arms.",
+        "categories": ["physical_abuse"], "consent": "knows_and_agrees"},
+        children=[{"given_first_name": "Amelia", "given_last_name": "Hartley"}])
+    return {"person": make_person(), "contact": contact}
+
+
+def _probe(client, action: str, targets: dict) -> int:
+    """The status the page or API that applies `action` answers (200/400 allowed, 404 refused)."""
+    if action == "cases.create_person":
+        return client.get(reverse("cases:person_create")).status_code
+    if action == "cases.merge":
+        return client.get(reverse("cases:person_merge", args=[targets["person"].pk])).status_code
+    if action == "cases.read_audit":
+        return client.get(reverse("cases:audit")).status_code
+    if action == "front_door.work_contacts":
+        return client.get(reverse("front_door:queue")).status_code
+    if action == "front_door.read_contacts":
+        return client.get(reverse("front_door:contact_detail", args=[targets["contact"].pk])).status_code
+    if action == "front_door.record_contact":  # an empty contact: refused as invalid (400) or as not there
+        return client.post(reverse("front_door_api:contact_list"), {}, content_type="application/json").status_code
+    if action == "family_help.allocate":
+        return client.get(reverse("family_help:allocations")).status_code
+    raise AssertionError(f"no probe for {action}")
+
+
+PROBED = ["cases.create_person", "cases.merge", "cases.read_audit", "front_door.work_contacts",
+          "front_door.read_contacts", "front_door.record_contact", "family_help.allocate"]
+
+
+def test_every_role_gated_action_in_the_table_is_probed():
+    assert set(PROBED) | PROBED_ELSEWHERE == set(policy.role_actions())
+
+
+@pytest.mark.parametrize(("role", "action"), list(itertools.product(sorted(Role.values), PROBED)))
+def test_a_role_may_take_an_action_exactly_when_the_table_says(role, action, targets, client, council):
+    user = UserFactory(agency=council, roles=[role])
+    client.force_login(user)
+    allowed = role in policy.role_actions()[action]
+    status = _probe(client, action, targets)
+    if allowed:
+        assert status == (400 if action == "front_door.record_contact" else 200), (role, action, status)
+    else:
+        assert status == 404, (role, action, status)

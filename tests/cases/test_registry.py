@@ -1,0 +1,150 @@
+"""The one extension point: what each app registers with the shared record, and the rules of registering."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+
+from cases.models import PersonMerge, Role, WorkRequest
+from cases.registry import DataStep, NavEntry, Registry, registry
+from cases.services import MergeRefused, person_merge
+
+
+def _nav(label: str, url_name: str, order: int) -> NavEntry:
+    return NavEntry(label, url_name, frozenset({Role.MANAGER}), order=order)
+
+
+def test_the_same_key_from_another_app_is_refused():
+    reg = Registry()
+    reg.register_nav(app="front_door", entries=[_nav("Front door", "front_door:queue", 100)])
+    with pytest.raises(ImproperlyConfigured, match="family_help registers the navigation entry for "
+                                                   "'front_door:queue', which front_door has registered"):
+        reg.register_nav(app="family_help", entries=[_nav("Mine", "front_door:queue", 200)])
+    reg.register_deadline_breach_handler(app="front_door", kind="front_door.decision", handler=print)
+    with pytest.raises(ImproperlyConfigured, match="deadline breach handler"):
+        reg.register_deadline_breach_handler(app="macpt", kind="front_door.decision", handler=print)
+    reg.register_policy(app="cases", actions={"cases.merge": {Role.MANAGER}})
+    with pytest.raises(ImproperlyConfigured, match="policy action 'cases.merge'"):
+        reg.register_policy(app="fgdm", actions={"cases.merge": {Role.FGDM_FACILITATOR}})
+    assert reg.policy_roles("cases.merge") == {Role.MANAGER}
+
+
+def test_registering_again_from_the_same_app_replaces_the_entry():
+    reg = Registry()
+    reg.register_nav(app="front_door", entries=[_nav("Front door", "front_door:queue", 100)])
+    assert [e.label for e in reg.nav_entries()] == ["Front door"]
+    reg.register_nav(app="front_door", entries=[_nav("The front door", "front_door:queue", 100)])
+    assert [e.label for e in reg.nav_entries()] == ["The front door"]
+
+
+def _everything() -> tuple:
+    return (registry.nav_entries(), registry.policy_actions(), registry.work_request_kinds(),
+            registry.demo_data_steps(), registry.generated_data_steps(), registry.home_panels(),
+            registry.prompts("person_detail"), registry.merge_checks(),
+            registry.deadline_breach_handler("front_door.decision"))
+
+
+def test_running_each_apps_ready_again_changes_nothing():
+    before = _everything()
+    for label in ("cases", "front_door", "family_help"):
+        apps.get_app_config(label).ready()
+    # Equal by value: the entries are frozen dataclasses holding the same module-level functions.
+    assert _everything() == before
+
+
+def test_navigation_is_in_order_whichever_app_registered_first():
+    reg = Registry()
+    reg.register_nav(app="b", entries=[_nav("Later", "b:later", 300), _nav("Earliest", "b:first", 10)])
+    reg.register_nav(app="a", entries=[_nav("Between", "a:between", 200)])
+    assert [e.label for e in reg.nav_entries()] == ["Earliest", "Between", "Later"]
+
+
+def test_data_steps_run_after_what_they_need():
+    reg = Registry()
+    ran = []
+    reg.register_demo_data(app="family_help", step=DataStep("family_help", lambda: ran.append("fh"),
+                                                            after=("front_door",)))
+    reg.register_demo_data(app="fgdm", step=DataStep("fgdm", lambda: ran.append("fgdm"),
+                                                     after=("family_help", "front_door")))
+    reg.register_demo_data(app="front_door", step=DataStep("front_door", lambda: ran.append("fd")))
+    for step in reg.demo_data_steps():
+        step.run()
+    assert ran == ["fd", "fh", "fgdm"]
+
+
+def test_data_steps_that_name_a_missing_step_or_wait_on_each_other_are_refused():
+    reg = Registry()
+    reg.register_generated_data(app="fgdm", step=DataStep("fgdm", print, after=("macpt",)))
+    with pytest.raises(ImproperlyConfigured, match="'fgdm' runs after macpt, which no app registers"):
+        reg.generated_data_steps()
+    reg = Registry()
+    reg.register_generated_data(app="a", step=DataStep("a", print, after=("b",)))
+    reg.register_generated_data(app="b", step=DataStep("b", print, after=("a",)))
+    with pytest.raises(ImproperlyConfigured, match="a, b wait on each other"):
+        reg.generated_data_steps()
+
+
+def test_each_app_registers_its_part():
+    nav = {e.url_name: registry.owner("nav", e.url_name) for e in registry.nav_entries()}
+    assert nav == {
+        "home": "cases", "cases:person_search": "cases", "cases:audit": "cases", "cases:notifications": "cases",
+        "admin:index": "cases",
+        "front_door:queue": "front_door", "front_door:partner_referral": "front_door",
+        "front_door:my_referrals": "front_door", "front_door:inbox": "front_door", "front_door:dashboard": "front_door",
+        "family_help:my_families": "family_help", "family_help:allocations": "family_help",
+        "family_help:team": "family_help", "family_help:supervision": "family_help",
+    }
+    assert registry.owner("breach_handlers", "front_door.decision") == "front_door"
+    kind = registry.work_request_kind(WorkRequest.Kind.FAMILY_HELP_ALLOCATION)
+    assert kind.url_name == "family_help:allocate" and registry.owner("work_request_kinds", kind.kind) == "family_help"
+    assert [s.key for s in registry.demo_data_steps()] == ["front_door", "family_help"]
+    assert registry.demo_data_steps()[1].after == ("front_door",)
+    assert [s.key for s in registry.generated_data_steps()] == ["front_door", "family_help"]
+    assert [p.key for p in registry.home_panels()] == ["family_help.waiting_list"]
+    assert {p.key for p in registry.prompts("person_detail")} == {"cases.work_requests", "family_help.family"}
+    owners = {action.split(".")[0] for action in registry.policy_actions()}
+    assert owners == {"cases", "front_door", "family_help"}
+    assert all(registry.owner("policy", a) == a.split(".")[0] for a in registry.policy_actions())
+
+
+def test_the_system_check_passes_for_what_the_apps_register():
+    call_command("check", "--fail-level", "WARNING", stdout=io.StringIO())
+
+
+def test_the_system_check_names_a_url_that_does_not_exist():
+    from cases.checks import registry_check
+
+    saved = registry.snapshot()
+    try:
+        registry.register_nav(app="macpt", entries=[NavEntry("Child protection", "macpt:oversight",
+                                                             frozenset({Role.LCPP}), order=300)])
+        errors = registry_check()
+    finally:
+        registry.restore(saved)
+    assert [e.id for e in errors] == ["cases.E101"]
+    assert "'macpt:oversight'" in errors[0].msg
+
+
+@pytest.mark.django_db
+def test_a_registered_merge_check_refuses_the_merge_and_nothing_moves(make_person, triage_officer):
+    kept, merged = make_person(first="Ada", last="Same"), make_person(first="Ada", last="Same")
+
+    def open_plans_overlap(kept_person, merged_person):
+        return "Both records have a child protection plan over the same dates."
+
+    saved = registry.snapshot()
+    try:
+        registry.register_merge_check(app="macpt", name="overlapping_plans", check=open_plans_overlap)
+        with pytest.raises(MergeRefused, match="^Both records have a child protection plan over the same dates.$"):
+            person_merge(kept=kept, merged=merged, actor=triage_officer, reason="Same child")
+    finally:
+        registry.restore(saved)
+    merged.refresh_from_db()
+    assert merged.merged_into_id is None
+    assert not PersonMerge.objects.exists()
+    # Without the check the same merge goes through: the refusal above came from the registered check.
+    person_merge(kept=kept, merged=merged, actor=triage_officer, reason="Same child")
+    merged.refresh_from_db()
+    assert merged.merged_into_id == kept.pk
