@@ -126,8 +126,9 @@ def _ordered_steps(steps: list[DataStep], what: str) -> list[DataStep]:
     for step in steps:
         unknown = [key for key in step.after if key not in by_key]
         if unknown:
-            raise ImproperlyConfigured(f"The {what} step {step.key!r} runs after {', '.join(unknown)}, "
-                                       "which no app registers")
+            raise ImproperlyConfigured(
+                f"The {what} step {step.key!r} runs after {', '.join(unknown)}, which no app registers"
+            )
         waiting_on[step.key] = set(step.after)
     ready = [key for key, deps in waiting_on.items() if not deps]
     heapq.heapify(ready)
@@ -226,12 +227,15 @@ class Registry:
         return self._cached("nav", lambda: tuple(sorted(self._nav.values(), key=lambda e: (e.order, e.label))))
 
     def home_panels(self) -> tuple[HomePanel, ...]:
-        return self._cached("panels", lambda: tuple(sorted(self._home_panels.values(),
-                                                           key=lambda p: (p.order, p.key))))
+        return self._cached("panels", lambda: tuple(sorted(self._home_panels.values(), key=lambda p: (p.order, p.key))))
 
     def prompts(self, slot: str) -> tuple[Prompt, ...]:
-        return self._cached(f"prompts:{slot}", lambda: tuple(sorted(
-            (p for p in self._prompts.values() if p.slot == slot), key=lambda p: (p.order, p.key))))
+        return self._cached(
+            f"prompts:{slot}",
+            lambda: tuple(
+                sorted((p for p in self._prompts.values() if p.slot == slot), key=lambda p: (p.order, p.key))
+            ),
+        )
 
     def prompt_slots(self) -> set[str]:
         return {prompt.slot for prompt in self._prompts.values()}
@@ -252,8 +256,7 @@ class Registry:
         return list(self._cached("demo", lambda: _ordered_steps(self._demo_data.values(), "demo data")))
 
     def generated_data_steps(self) -> list[DataStep]:
-        return list(self._cached("generated", lambda: _ordered_steps(self._generated_data.values(),
-                                                                     "generated data")))
+        return list(self._cached("generated", lambda: _ordered_steps(self._generated_data.values(), "generated data")))
 
     def owner(self, what: str, key: Any) -> str | None:
         """Which app registered an entry (for the tests and the system check's messages)."""

@@ -13,5 +13,6 @@ def work_requests_to_accept(*, user: User, person: Person) -> QuerySet[WorkReque
     kinds = [k.kind for k in registry.work_request_kinds() if user.has_role(*k.receiving_roles)]
     if not kinds:
         return WorkRequest.objects.none()
-    return (WorkRequest.objects.filter(person=person, status=WorkRequest.Status.OPEN, kind__in=kinds)
-            .order_by("-urgent", "created_at", "id"))
+    return WorkRequest.objects.filter(person=person, status=WorkRequest.Status.OPEN, kind__in=kinds).order_by(
+        "-urgent", "created_at", "id"
+    )

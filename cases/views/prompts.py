@@ -21,4 +21,6 @@ def work_requests_prompt(user: User, person: Person) -> PromptContent | None:
     asked = date_format(localtime(request.created_at), "j F Y")
     return PromptContent(
         text=f"Waiting for you: {kind.label}{' (urgent)' if request.urgent else ''}, asked on {asked}.",
-        link_text=kind.action, url=reverse(kind.url_name, args=[request.pk]))
+        link_text=kind.action,
+        url=reverse(kind.url_name, args=[request.pk]),
+    )

@@ -24,4 +24,5 @@ def family_prompt(user: User, person: Person) -> PromptContent | None:
     return PromptContent(
         text=f"Family Help: {allocation.lead.full_name} is the lead practitioner for {allocation.family_case.name}.",
         link_text="See the family's Family Help page",
-        url=reverse("family_help:family", args=[allocation.family_case_id]))
+        url=reverse("family_help:family", args=[allocation.family_case_id]),
+    )

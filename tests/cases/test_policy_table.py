@@ -21,10 +21,18 @@ PROBED_ELSEWHERE = {"family_help.write_assessment", "family_help.authorise_asses
 
 @pytest.fixture
 def targets(make_person, triage_officer):
-    contact, _ = contact_create(actor=triage_officer, data={
-        "referrer_name": "Dee School", "referrer_role": "DSL", "source_code": "2A", "worry": "Bruising on both arms.",
-        "categories": ["physical_abuse"], "consent": "knows_and_agrees"},
-        children=[{"given_first_name": "Amelia", "given_last_name": "Hartley"}])
+    contact, _ = contact_create(
+        actor=triage_officer,
+        data={
+            "referrer_name": "Dee School",
+            "referrer_role": "DSL",
+            "source_code": "2A",
+            "worry": "Bruising on both arms.",
+            "categories": ["physical_abuse"],
+            "consent": "knows_and_agrees",
+        },
+        children=[{"given_first_name": "Amelia", "given_last_name": "Hartley"}],
+    )
     return {"person": make_person(), "contact": contact}
 
 
@@ -47,8 +55,15 @@ def _probe(client, action: str, targets: dict) -> int:
     raise AssertionError(f"no probe for {action}")
 
 
-PROBED = ["cases.create_person", "cases.merge", "cases.read_audit", "front_door.work_contacts",
-          "front_door.read_contacts", "front_door.record_contact", "family_help.allocate"]
+PROBED = [
+    "cases.create_person",
+    "cases.merge",
+    "cases.read_audit",
+    "front_door.work_contacts",
+    "front_door.read_contacts",
+    "front_door.record_contact",
+    "family_help.allocate",
+]
 
 
 def test_every_role_gated_action_in_the_table_is_probed():

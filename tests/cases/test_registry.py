@@ -19,8 +19,10 @@ def _nav(label: str, url_name: str, order: int) -> NavEntry:
 def test_the_same_key_from_another_app_is_refused():
     reg = Registry()
     reg.register_nav(app="front_door", entries=[_nav("Front door", "front_door:queue", 100)])
-    with pytest.raises(ImproperlyConfigured, match="family_help registers the navigation entry for "
-                                                   "'front_door:queue', which front_door has registered"):
+    with pytest.raises(
+        ImproperlyConfigured,
+        match="family_help registers the navigation entry for 'front_door:queue', which front_door has registered",
+    ):
         reg.register_nav(app="family_help", entries=[_nav("Mine", "front_door:queue", 200)])
     reg.register_deadline_breach_handler(app="front_door", kind="front_door.decision", handler=print)
     with pytest.raises(ImproperlyConfigured, match="deadline breach handler"):
@@ -40,10 +42,17 @@ def test_registering_again_from_the_same_app_replaces_the_entry():
 
 
 def _everything() -> tuple:
-    return (registry.nav_entries(), registry.policy_actions(), registry.work_request_kinds(),
-            registry.demo_data_steps(), registry.generated_data_steps(), registry.home_panels(),
-            registry.prompts("person_detail"), registry.merge_checks(),
-            registry.deadline_breach_handler("front_door.decision"))
+    return (
+        registry.nav_entries(),
+        registry.policy_actions(),
+        registry.work_request_kinds(),
+        registry.demo_data_steps(),
+        registry.generated_data_steps(),
+        registry.home_panels(),
+        registry.prompts("person_detail"),
+        registry.merge_checks(),
+        registry.deadline_breach_handler("front_door.decision"),
+    )
 
 
 def test_running_each_apps_ready_again_changes_nothing():
@@ -64,10 +73,12 @@ def test_navigation_is_in_order_whichever_app_registered_first():
 def test_data_steps_run_after_what_they_need():
     reg = Registry()
     ran = []
-    reg.register_demo_data(app="family_help", step=DataStep("family_help", lambda: ran.append("fh"),
-                                                            after=("front_door",)))
-    reg.register_demo_data(app="fgdm", step=DataStep("fgdm", lambda: ran.append("fgdm"),
-                                                     after=("family_help", "front_door")))
+    reg.register_demo_data(
+        app="family_help", step=DataStep("family_help", lambda: ran.append("fh"), after=("front_door",))
+    )
+    reg.register_demo_data(
+        app="fgdm", step=DataStep("fgdm", lambda: ran.append("fgdm"), after=("family_help", "front_door"))
+    )
     reg.register_demo_data(app="front_door", step=DataStep("front_door", lambda: ran.append("fd")))
     for step in reg.demo_data_steps():
         step.run()
@@ -89,12 +100,20 @@ def test_data_steps_that_name_a_missing_step_or_wait_on_each_other_are_refused()
 def test_each_app_registers_its_part():
     nav = {e.url_name: registry.owner("nav", e.url_name) for e in registry.nav_entries()}
     assert nav == {
-        "home": "cases", "cases:person_search": "cases", "cases:audit": "cases", "cases:notifications": "cases",
+        "home": "cases",
+        "cases:person_search": "cases",
+        "cases:audit": "cases",
+        "cases:notifications": "cases",
         "admin:index": "cases",
-        "front_door:queue": "front_door", "front_door:partner_referral": "front_door",
-        "front_door:my_referrals": "front_door", "front_door:inbox": "front_door", "front_door:dashboard": "front_door",
-        "family_help:my_families": "family_help", "family_help:allocations": "family_help",
-        "family_help:team": "family_help", "family_help:supervision": "family_help",
+        "front_door:queue": "front_door",
+        "front_door:partner_referral": "front_door",
+        "front_door:my_referrals": "front_door",
+        "front_door:inbox": "front_door",
+        "front_door:dashboard": "front_door",
+        "family_help:my_families": "family_help",
+        "family_help:allocations": "family_help",
+        "family_help:team": "family_help",
+        "family_help:supervision": "family_help",
     }
     assert registry.owner("breach_handlers", "front_door.decision") == "front_door"
     kind = registry.work_request_kind(WorkRequest.Kind.FAMILY_HELP_ALLOCATION)
@@ -118,8 +137,9 @@ def test_the_system_check_names_a_url_that_does_not_exist():
 
     saved = registry.snapshot()
     try:
-        registry.register_nav(app="macpt", entries=[NavEntry("Child protection", "macpt:oversight",
-                                                             frozenset({Role.LCPP}), order=300)])
+        registry.register_nav(
+            app="macpt", entries=[NavEntry("Child protection", "macpt:oversight", frozenset({Role.LCPP}), order=300)]
+        )
         errors = registry_check()
     finally:
         registry.restore(saved)

@@ -28,8 +28,7 @@ def test_an_allocator_sees_how_many_children_wait_on_the_home_page(client, famil
     assert "No children are waiting for a lead practitioner." in _html(client, "/")
 
 
-def test_the_childs_record_prompts_the_allocator_to_the_waiting_request(client, family, fh_manager,
-                                                                        triage_officer):
+def test_the_childs_record_prompts_the_allocator_to_the_waiting_request(client, family, fh_manager, triage_officer):
     url = reverse("cases:person_detail", args=[family["mia"].pk])
     client.force_login(fh_manager)
     html = _html(client, url)
