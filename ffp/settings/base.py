@@ -72,7 +72,7 @@ TEMPLATES = [
 
 AUTH_USER_MODEL = "cases.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "cases.auth.UserBackend",  # ModelBackend, loading the request's user with their roles in one query
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"
@@ -104,6 +104,9 @@ STORAGES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Sessions are read from the cache (Redis) and written through to the database: no query per request,
+# and still server-side, so signing out or expiry ends a session for good.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute maximum of a working day

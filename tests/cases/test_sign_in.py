@@ -1,8 +1,15 @@
 """Signing in and out through the real pages."""
 
-import pytest
+import datetime as dt
 
-from cases.models import AuditEvent
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases.models import AuditEvent, User
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +65,42 @@ def test_signed_in_pages_are_never_cached(client, triage_officer):
 def test_every_response_carries_a_request_id(client, db):
     response = client.get("/accounts/login/")
     assert len(response["X-Request-ID"]) >= 8
+
+
+def test_a_signed_out_session_cookie_no_longer_works_anywhere(client, triage_officer, password, settings):
+    # Sessions are read from the cache first: signing out must end the session there too, not just in
+    # the browser that signed out.
+    client.post("/accounts/login/", {"username": "triage@example.test", "password": password})
+    stolen = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post("/accounts/logout/")
+    other = Client()
+    other.cookies[settings.SESSION_COOKIE_NAME] = stolen
+    assert other.get("/").status_code == 302
+
+
+def test_an_expired_session_signs_the_user_out(client, triage_officer):
+    client.force_login(triage_officer)
+    assert client.get("/").status_code == 200
+    with time_machine.travel(timezone.now() + dt.timedelta(hours=12, minutes=1)):
+        response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_request_user_comes_with_their_roles_in_one_query(client, triage_officer):
+    client.force_login(triage_officer)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/")  # shows the roles and a navigation built from them
+    assert "Triage officer" in response.content.decode()
+    role_queries = [q["sql"] for q in captured.captured_queries if '"auth_group"' in q["sql"]]
+    assert len(role_queries) == 1
+    assert '"cases_user"' in role_queries[0]
+
+
+def test_role_and_active_changes_apply_on_the_next_request(client, triage_officer):
+    client.force_login(triage_officer)
+    assert client.get("/front-door/").status_code == 200
+    triage_officer.groups.clear()
+    assert client.get("/front-door/").status_code == 404
+    User.objects.filter(pk=triage_officer.pk).update(is_active=False)
+    assert client.get("/").status_code == 302

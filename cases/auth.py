@@ -1,0 +1,36 @@
+"""The signed-in user, loaded once per request together with their role names."""
+
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Group
+
+from .models import User
+
+
+def _user_with_roles_sql() -> str:
+    # Written once from the models' own table and column names. It runs on every request, so it skips the
+    # ORM's query building: the user row, and their role (group) names as an array, in one statement.
+    # Table names come from the models' Meta, never from input; the user id is a bound parameter.
+    groups, through, users = Group._meta.db_table, User.groups.through._meta.db_table, User._meta.db_table
+    return (f'SELECT u.*, ARRAY(SELECT g."name" FROM "{groups}" g JOIN "{through}" ug ON ug."group_id" = g."id" '  # noqa: S608
+            f'WHERE ug."user_id" = u."id") AS "role_names" FROM "{users}" u WHERE u."id" = %s')
+
+
+class UserBackend(ModelBackend):
+    """Django's ModelBackend, except that the user of each request comes with their role names in the same
+    query, so the role checks every page makes (navigation, need-to-know) need no query of their own.
+    Signing in, permissions and the session's password-hash check are ModelBackend's, unchanged."""
+
+    _sql: str | None = None
+
+    def get_user(self, user_id):
+        if UserBackend._sql is None:
+            UserBackend._sql = _user_with_roles_sql()
+        try:
+            user_id = User._meta.pk.to_python(user_id)
+        except Exception:  # noqa: BLE001  (a malformed id in a session is simply no user)
+            return None
+        user = next(iter(User.objects.raw(UserBackend._sql, [user_id])), None)
+        if user is None:
+            return None
+        user._role_cache = set(user.role_names)  # what User.has_role() would otherwise query
+        return user if self.user_can_authenticate(user) else None
