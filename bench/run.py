@@ -139,7 +139,7 @@ def main() -> None:
     parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "unknown"))
     parser.add_argument("--only", help="run only the operations whose name contains this; nothing is written")
     args = parser.parse_args()
-    global ONLY  # noqa: PLW0603  (a command-line switch, set once)
+    global ONLY  # a command-line switch, set once
     ONLY = args.only or ""
     runs = args.runs
     triage = User.objects.get(email="frontdoor.manager@demo.test")  # triage officer and manager

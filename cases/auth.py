@@ -2,6 +2,7 @@
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 
 from .models import User
 
@@ -11,8 +12,10 @@ def _user_with_roles_sql() -> str:
     # ORM's query building: the user row, and their role (group) names as an array, in one statement.
     # Table names come from the models' Meta, never from input; the user id is a bound parameter.
     groups, through, users = Group._meta.db_table, User.groups.through._meta.db_table, User._meta.db_table
-    return (f'SELECT u.*, ARRAY(SELECT g."name" FROM "{groups}" g JOIN "{through}" ug ON ug."group_id" = g."id" '  # noqa: S608
-            f'WHERE ug."user_id" = u."id") AS "role_names" FROM "{users}" u WHERE u."id" = %s')
+    return (
+        f'SELECT u.*, ARRAY(SELECT g."name" FROM "{groups}" g JOIN "{through}" ug ON ug."group_id" = g."id" '  # noqa: S608
+        f'WHERE ug."user_id" = u."id") AS "role_names" FROM "{users}" u WHERE u."id" = %s'
+    )
 
 
 class UserBackend(ModelBackend):
@@ -27,7 +30,7 @@ class UserBackend(ModelBackend):
             UserBackend._sql = _user_with_roles_sql()
         try:
             user_id = User._meta.pk.to_python(user_id)
-        except Exception:  # noqa: BLE001  (a malformed id in a session is simply no user)
+        except ValidationError:  # a malformed id in a session is simply no user
             return None
         user = next(iter(User.objects.raw(UserBackend._sql, [user_id])), None)
         if user is None:
