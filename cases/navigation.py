@@ -1,6 +1,8 @@
 """The service navigation: the entries every app registered (cases.registry) that this user's roles allow."""
 
-from django.urls import reverse
+from functools import cache
+
+from django.urls import get_script_prefix, reverse
 
 from .models import User
 from .registry import registry
@@ -14,7 +16,13 @@ def nav_for(user: User, current_path: str) -> list[dict]:
     for entry in registry.nav_entries():
         if entry.roles is not None and not user.has_role(*entry.roles):
             continue
-        url = reverse(entry.url_name)
+        url = _url(entry.url_name, get_script_prefix())
         current = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": entry.label, "url": url, "current": current, "description": entry.description})
     return items
+
+
+@cache
+def _url(url_name: str, script_prefix: str) -> str:
+    """reverse() of a navigation entry once per process: the entries take no arguments, and every page asks."""
+    return reverse(url_name)
