@@ -104,7 +104,7 @@ def family_help_rows(runs: int) -> list[dict]:
     their caseload page, the plan page and the plan PDF of their family with the fullest plan."""
     from django.urls import reverse
 
-    from family_help.models import Plan
+    from cases.models import Plan
 
     fhlp = User.objects.get(email="fhlp@demo.test")
     client = Client(HTTP_HOST="localhost")
@@ -127,8 +127,8 @@ def family_help_rows(runs: int) -> list[dict]:
     family = plan.family_case_id
     return [
         measure("Family Help: my families", get(reverse("family_help:my_families")), runs, floor=True),
-        measure("Family Help: plan page", get(reverse("family_help:plan", args=[family])), runs, floor=True),
-        measure("Family Help: plan PDF", get(reverse("family_help:plan_pdf", args=[family])), min(runs, 10),
+        measure("Family Help: plan page", get(reverse("cases:plan", args=[family])), runs, floor=True),
+        measure("Family Help: plan PDF", get(reverse("cases:plan_pdf", args=[family])), min(runs, 10),
                 floor=False),
     ]
 

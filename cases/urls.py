@@ -1,8 +1,9 @@
-"""Pages of the shared record, under /cases/ (the API is under /api/v1/, in cases.api)."""
+"""Pages of the shared record, under /cases/ (the API is under /api/v1/, in cases.api). The family's plan's pages
+(families/<pk>/plan/..., /team/...) are listed in views/plans.py."""
 
 from django.urls import path
 
-from .views import audit, chronology, merge, notes, notifications, people
+from .views import audit, chronology, merge, notes, notifications, people, plans
 
 app_name = "cases"
 urlpatterns = [
@@ -23,4 +24,5 @@ urlpatterns = [
     path("notes/<int:pk>/edit/", notes.case_note_edit, name="case_note_edit"),
     path("notes/<int:pk>/correct/", notes.case_note_correct, name="case_note_correct"),
     path("audit/", audit.audit, name="audit"),
+    *plans.urlpatterns,
 ]

@@ -37,6 +37,12 @@ class FamilyHelpConfig(AppConfig):
         registry.register_generated_data(app=self.label, step=DataStep("family_help", generate_dataset,
                                                                        after=("front_door",)))
 
+    def plan_review_every_days(self) -> int:
+        """The usual gap between reviews of a plan Family Help leads (cases.services.plans.review_every_days)."""
+        from .models import FamilyHelpSettings
+
+        return FamilyHelpSettings.load().review_every_days
+
 
 def seed_demo() -> dict:
     """Allocations, assessments and plans for the demo families."""

@@ -153,9 +153,9 @@ def generate_family_help(ctx: Context) -> None:  # one pass, many tables
     names = _names(all_children + [p for ps in parents.values() for p in ps])
     tables = ["cases_familycase", "cases_familycasemember", "family_help_allocation", "cases_episodelead",
               "cases_involvement", "cases_personuserobjectpermission", "family_help_assessment",
-              "family_help_assessmentchild", "family_help_plan", "family_help_planversion", "family_help_outcome",
-              "family_help_outcomerating", "family_help_action", "family_help_tafmember", "family_help_review",
-              "cases_deadline", "family_help_cinplanperiod"]
+              "family_help_assessmentchild", "cases_plan", "cases_planversion", "cases_outcome",
+              "cases_outcomerating", "cases_action", "cases_tafmember", "cases_review",
+              "cases_deadline", "cases_cinplanperiod"]
     ids = {t: next_id(t) for t in tables}
     rows: dict[str, list] = {t: [] for t in tables}
     episode_family: list[tuple[int, int]] = []
@@ -196,10 +196,10 @@ def generate_family_help(ctx: Context) -> None:  # one pass, many tables
         # Team around the family: none, one or two partner practitioners.
         taf = rng.sample(partners, k=min(len(partners), rng.choice([0, 1, 1, 2])))
         for member in taf:
-            rows["family_help_tafmember"].append((ids["family_help_tafmember"], allocated_at, allocated_at, fam_id,
+            rows["cases_tafmember"].append((ids["cases_tafmember"], allocated_at, allocated_at, fam_id,
                                                   member.pk, member.agency_id, member.job_title, lead.pk,
                                                   allocated_at, None, None))
-            ids["family_help_tafmember"] += 1
+            ids["cases_tafmember"] += 1
             for child in members:
                 rows["cases_involvement"].append((ids["cases_involvement"], allocated_at, allocated_at, "taf_member",
                                                   allocated_at.date(), None, member.agency_id, lead.pk, None,
@@ -246,8 +246,8 @@ def generate_family_help(ctx: Context) -> None:  # one pass, many tables
             ids["cases_deadline"] += 1
             continue
         # The plan, from the authorised assessment, with reviews every ~3 months since.
-        plan_id = ids["family_help_plan"]
-        ids["family_help_plan"] += 1
+        plan_id = ids["cases_plan"]
+        ids["cases_plan"] += 1
         plan_start = authorised_on
         reviews = []
         review_day = plan_start + dt.timedelta(days=settings.review_every_days)
@@ -256,48 +256,48 @@ def generate_family_help(ctx: Context) -> None:  # one pass, many tables
             review_day += dt.timedelta(days=settings.review_every_days)
         next_review = review_day
         plan_at = dt.datetime.combine(plan_start, dt.time(11), tzinfo=LONDON)
-        rows["family_help_plan"].append((plan_id, plan_at, plan_at, fam_id, "active", *PLAN_TEXT.values(),
-                                         next_review, lead.pk, None, 1 + len(reviews)))
+        rows["cases_plan"].append((plan_id, plan_at, plan_at, fam_id, "active", *PLAN_TEXT.values(),
+                                   next_review, lead.pk, None, 1 + len(reviews), "family_help"))
         if any(open_children[c][2] == "child_in_need" for c in members):
             for child in members:
                 if open_children[child][2] == "child_in_need":
-                    rows["family_help_cinplanperiod"].append((ids["family_help_cinplanperiod"], plan_at, plan_at,
+                    rows["cases_cinplanperiod"].append((ids["cases_cinplanperiod"], plan_at, plan_at,
                                                               open_children[child][0], plan_id, plan_start, None))
-                    ids["family_help_cinplanperiod"] += 1
+                    ids["cases_cinplanperiod"] += 1
         outcomes = []
         for child in members:
             for text, measure, baseline, target in rng.sample(OUTCOME_TEXTS, rng.randint(1, 2)):
-                outcomes.append([ids["family_help_outcome"], child, text.format(name=names[child][0]),
+                outcomes.append([ids["cases_outcome"], child, text.format(name=names[child][0]),
                                  measure.format(name=names[child][0]), baseline, target, baseline,
                                  rng.random() < 0.1])
-                ids["family_help_outcome"] += 1
+                ids["cases_outcome"] += 1
         actions = []
         owners = [lead] + taf
         for _ in range(rng.randint(3, 6)):
             owner = rng.choice(owners)
             due = plan_start + dt.timedelta(days=rng.randint(14, 200))
             done = due < ctx.today and rng.random() < 0.7
-            actions.append((ids["family_help_action"], plan_at, plan_at, plan_id,
+            actions.append((ids["cases_action"], plan_at, plan_at, plan_id,
                             rng.choice(outcomes)[0] if rng.random() < 0.7 else None, rng.choice(ACTION_TEXTS),
                             owner.pk, owner.agency_id, due, "done" if done else rng.choice(["not_started",
                                                                                            "in_progress"]),
                             "", rng.random() < 0.1, due if done else None, lead.pk, 1))
-            ids["family_help_action"] += 1
-        rows["family_help_action"].extend(actions)
+            ids["cases_action"] += 1
+        rows["cases_action"].extend(actions)
         # Version 1 at the start, one more per review, each outcome rated each time.
         users = {u.pk: u for u in owners}
         ratings: dict[int, list] = defaultdict(list)
         points = [(plan_start, None)] + [(day, True) for day in reviews]
         for number, (day, is_review) in enumerate(points, start=1):
-            version_id = ids["family_help_planversion"]
-            ids["family_help_planversion"] += 1
+            version_id = ids["cases_planversion"]
+            ids["cases_planversion"] += 1
             at = dt.datetime.combine(day, dt.time(12), tzinfo=LONDON)
             for outcome in outcomes:
                 if number > 1:  # drifts towards the target, with setbacks
                     outcome[6] = max(0, min(10, outcome[6] + rng.choice([-1, 0, 1, 1, 2])))
-                rows["family_help_outcomerating"].append((ids["family_help_outcomerating"], outcome[0], version_id,
+                rows["cases_outcomerating"].append((ids["cases_outcomerating"], outcome[0], version_id,
                                                           outcome[6], day, lead.pk, ""))
-                ids["family_help_outcomerating"] += 1
+                ids["cases_outcomerating"] += 1
                 ratings[outcome[0]].append((outcome[6], day, version_id))
             review = None
             next_after = points[number][0] if number < len(points) else next_review
@@ -305,17 +305,17 @@ def generate_family_help(ctx: Context) -> None:  # one pass, many tables
                 review = {"held_on": day.isoformat(), "attendees": "Family, lead practitioner, school",
                           "summary": "Generated review: progress on most outcomes.",
                           "family_views": "Mum says things are calmer.", "next_review_on": next_after.isoformat()}
-                rows["family_help_review"].append((
-                    ids["family_help_review"], at, at, plan_id, day, review["attendees"], review["summary"],
+                rows["cases_review"].append((
+                    ids["cases_review"], at, at, plan_id, day, review["attendees"], review["summary"],
                     review["family_views"], next_after, version_id, lead.pk))
-                ids["family_help_review"] += 1
+                ids["cases_review"] += 1
             snapshot = _snapshot(number=number, day=day, reason="Review" if is_review else "Plan started",
                                  plan_text=PLAN_TEXT, next_review=next_after, outcomes=outcomes, ratings=ratings,
                                  actions=actions, users=users, names=names, taf=taf, review=review)
-            rows["family_help_planversion"].append((version_id, plan_id, number, at, lead.pk, snapshot["reason"],
-                                                    json.dumps(snapshot)))
+            rows["cases_planversion"].append((version_id, plan_id, number, at, lead.pk, snapshot["reason"],
+                                              json.dumps(snapshot), "family_help"))
         for outcome in outcomes:
-            rows["family_help_outcome"].append((outcome[0], plan_at, plan_at, plan_id, outcome[1], outcome[2],
+            rows["cases_outcome"].append((outcome[0], plan_at, plan_at, plan_id, outcome[1], outcome[2],
                                                 outcome[3], 10, outcome[4], outcome[5], outcome[6], outcome[7],
                                                 None, None))
     _copy_all(ctx, rows, episode_family)
@@ -323,7 +323,7 @@ def generate_family_help(ctx: Context) -> None:  # one pass, many tables
 
 def _snapshot(*, number: int, day: dt.date, reason: str, plan_text: dict, next_review: dt.date, outcomes, ratings,
               actions, users: dict[int, User], names, taf: list[User], review: dict | None) -> dict:
-    """What the plan said at this version, in the shape family_help.services.plan.plan_snapshot freezes."""
+    """What the plan said at this version, in the shape cases.services.plans.plan_snapshot freezes."""
     snapshot = {
         "number": number, "date": day.isoformat(), "reason": reason,
         "plan": {**plan_text, "next_review_on": next_review.isoformat(), "status": "active"},
@@ -363,26 +363,27 @@ COLUMNS = {
         "returned_reason", "last_saved_at", "autosaved", "version"],
     "family_help_assessmentchild": ["id", "created_at", "updated_at", "assessment_id", "person_id", "episode_id",
                                     "child_voice", "needs", "factors", "primary_need"],
-    "family_help_plan": ["id", "created_at", "updated_at", "family_case_id", "status", "worries", "working_well",
-                         "family_views", "professional_notes", "next_review_on", "created_by_id", "closed_on",
-                         "version"],
-    "family_help_planversion": ["id", "plan_id", "number", "created_at", "created_by_id", "reason", "snapshot"],
-    "family_help_outcome": ["id", "created_at", "updated_at", "plan_id", "child_id", "what_will_be_different",
+    "cases_plan": ["id", "created_at", "updated_at", "family_case_id", "status", "worries", "working_well",
+                   "family_views", "professional_notes", "next_review_on", "created_by_id", "closed_on", "version",
+                   "led_by_strand"],
+    "cases_planversion": ["id", "plan_id", "number", "created_at", "created_by_id", "reason", "snapshot",
+                          "led_by_strand"],
+    "cases_outcome": ["id", "created_at", "updated_at", "plan_id", "child_id", "what_will_be_different",
                             "measure", "scale_max", "baseline", "target", "current", "not_for_family", "achieved_on",
                             "removed_at"],
-    "family_help_outcomerating": ["id", "outcome_id", "plan_version_id", "rating", "rated_on", "rated_by_id",
+    "cases_outcomerating": ["id", "outcome_id", "plan_version_id", "rating", "rated_on", "rated_by_id",
                                   "comment"],
-    "family_help_action": ["id", "created_at", "updated_at", "plan_id", "outcome_id", "description", "owner_id",
+    "cases_action": ["id", "created_at", "updated_at", "plan_id", "outcome_id", "description", "owner_id",
                            "owner_agency_id", "due_on", "status", "progress", "not_for_family", "completed_on",
                            "updated_by_id", "version"],
-    "family_help_tafmember": ["id", "created_at", "updated_at", "family_case_id", "user_id", "agency_id", "role",
+    "cases_tafmember": ["id", "created_at", "updated_at", "family_case_id", "user_id", "agency_id", "role",
                               "added_by_id", "added_at", "removed_by_id", "removed_at"],
-    "family_help_review": ["id", "created_at", "updated_at", "plan_id", "held_on", "attendees", "summary",
+    "cases_review": ["id", "created_at", "updated_at", "plan_id", "held_on", "attendees", "summary",
                            "family_views", "next_review_on", "plan_version_id", "reviewed_by_id"],
     "cases_deadline": ["id", "created_at", "updated_at", "kind", "label", "target_type", "target_id", "person_ids",
                        "link", "due_at", "warn_at", "state", "assignee_id", "notify_agency_id", "escalate_role",
                        "warned_at", "breached_at", "breach_detected_late", "met_at"],
-    "family_help_cinplanperiod": ["id", "created_at", "updated_at", "episode_id", "plan_id", "start_date",
+    "cases_cinplanperiod": ["id", "created_at", "updated_at", "episode_id", "plan_id", "start_date",
                                   "end_date"],
 }
 LABELS = {
@@ -390,17 +391,17 @@ LABELS = {
     "family_help_allocation": "allocations", "cases_episodelead": "lead_practitioner_periods",
     "cases_involvement": "involvements", "cases_personuserobjectpermission": "object_permissions",
     "family_help_assessment": "assessments", "family_help_assessmentchild": "assessment_child_sections",
-    "family_help_plan": "plans", "family_help_planversion": "plan_versions", "family_help_outcome": "outcomes",
-    "family_help_outcomerating": "outcome_ratings", "family_help_action": "actions",
-    "family_help_tafmember": "taf_members", "family_help_review": "reviews", "cases_deadline": "assessment_deadlines",
-    "family_help_cinplanperiod": "cin_plan_periods",
+    "cases_plan": "plans", "cases_planversion": "plan_versions", "cases_outcome": "outcomes",
+    "cases_outcomerating": "outcome_ratings", "cases_action": "actions",
+    "cases_tafmember": "taf_members", "cases_review": "reviews", "cases_deadline": "assessment_deadlines",
+    "cases_cinplanperiod": "cin_plan_periods",
 }
 # Parents before children (foreign keys are checked at commit, but COPY order keeps it readable).
 ORDER = ["cases_familycase", "cases_familycasemember", "family_help_allocation", "cases_episodelead",
          "cases_involvement", "cases_personuserobjectpermission", "family_help_assessment",
-         "family_help_assessmentchild", "family_help_plan", "family_help_planversion", "family_help_outcome",
-         "family_help_outcomerating", "family_help_action", "family_help_tafmember", "family_help_review",
-         "cases_deadline", "family_help_cinplanperiod"]
+         "family_help_assessmentchild", "cases_plan", "cases_planversion", "cases_outcome",
+         "cases_outcomerating", "cases_action", "cases_tafmember", "cases_review",
+         "cases_deadline", "cases_cinplanperiod"]
 
 
 def _copy_all(ctx: Context, rows: dict[str, list], episode_family: list[tuple[int, int]]) -> None:

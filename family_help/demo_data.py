@@ -23,14 +23,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from cases.demo import FHLP_SW, FHLP_VCS, HEALTH, MANAGER
-from cases.models import EpisodeLead, FamilyCase, LeadKind, User, WorkRequest
+from cases.models import EpisodeLead, FamilyCase, LeadKind, Plan, User, WorkRequest
 from cases.services import work_request_create
+from cases.services.plans import action_add, outcome_add, plan_start, review_add, taf_add
 
-from .models import Allocation, Assessment, Plan, Supervision
+from .models import Allocation, Assessment, Supervision
 from .selectors import family_children
 from .services.allocation import allocation_create
 from .services.assessment import assessment_authorise, assessment_save_draft, assessment_start, assessment_submit
-from .services.plan import action_add, outcome_add, plan_start, review_add, taf_add
 from .services.supervision import supervision_record
 
 VOICES = [

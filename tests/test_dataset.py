@@ -37,7 +37,8 @@ def test_page_query_counts_on_the_small_dataset(small_dataset, client, django_as
 
 
 def test_family_help_part_of_the_small_dataset(small_dataset):
-    from family_help.models import Allocation, Plan, PlanVersion, TafMember
+    from cases.models import Plan, PlanVersion, TafMember
+    from family_help.models import Allocation
 
     lead = User.objects.get(email="fhlp@demo.test")
     # The demo lead practitioner holds a typical caseload; every family with open Family Help has a lead.
@@ -52,13 +53,13 @@ def test_family_help_query_counts_on_the_small_dataset(small_dataset, client, dj
                                                        bound):
     from django.urls import reverse
 
-    from family_help.models import Plan
+    from cases.models import Plan
 
     lead = User.objects.get(email="fhlp@demo.test")
     client.force_login(lead)
     plan = (Plan.objects.filter(family_case__fh_allocations__lead=lead, family_case__fh_allocations__ended_at=None)
             .annotate(n=Count("outcomes")).order_by("-n").first())
-    path = reverse("family_help:my_families") if page == "my_families" else reverse("family_help:plan",
+    path = reverse("family_help:my_families") if page == "my_families" else reverse("cases:plan",
                                                                                    args=[plan.family_case_id])
     with django_assert_max_num_queries(bound):
         assert client.get(path).status_code == 200

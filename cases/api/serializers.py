@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from cases import codes, validators
 from cases.models import ChronologyEntry, Person, RelationshipType, Sex, Strand
+from cases.moved import current_link
 from cases.selectors import SearchHit
 
 # Bounds that keep every value inside what PostgreSQL and Python's date arithmetic accept (no 500s).
@@ -382,12 +383,18 @@ class ChronologyEntryOutputSerializer(serializers.ModelSerializer):
     strand_display = serializers.CharField(source="get_strand_display")
     author = serializers.CharField(source="author.full_name", default=None, allow_null=True)
     source_agency = serializers.CharField(source="source_agency.name", default=None, allow_null=True)
+    link = serializers.SerializerMethodField()
 
     class Meta:
         model = ChronologyEntry
         fields = ["id", "occurred_at", "strand", "strand_display", "kind", "summary", "significant", "author",
                   "source_agency", "link"]
         read_only_fields = fields
+
+    def get_link(self, entry: ChronologyEntry) -> str:
+        """Where the record this entry describes is now (an entry written before its page moved keeps the old
+        path: cases.moved)."""
+        return current_link(entry.link)
 
 
 # --- error shapes (for the OpenAPI document) ------------------------------------------------------------

@@ -6,6 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from ..moved import current_label
+
 
 class AuditEvent(models.Model):
     """One read or write of the record: who, what, when, why. Append-only in the database.
@@ -46,3 +48,11 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_email} {self.verb}"
+
+    @property
+    def target_label(self) -> str:
+        """What the row is about, as `app.model id`, under the model's current name (a row written before its model
+        moved, e.g. family_help.plan, names it as it is now: cases.moved). The row itself is never changed."""
+        if not self.target_type:
+            return ""
+        return f"{current_label(self.target_type)} {self.target_id}".strip()

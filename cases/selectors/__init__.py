@@ -5,6 +5,11 @@ A module per concept; the strands import from here (`from cases.services import 
 from .audit import (
     person_access_log,
 )
+from .families import (
+    family_case_get_for_user,
+    family_case_scope,
+    family_children,
+)
 from .notes import (
     chronology_for_person,
 )
@@ -13,6 +18,10 @@ from .people import (
     person_get_for_user,
     person_list_for_user,
     person_record,
+)
+from .plans import (
+    plan_can_edit,
+    plan_for_family,
 )
 from .search import (
     LIKELY_DUPLICATE_SCORE,
@@ -33,6 +42,9 @@ __all__ = [
     "SearchCriteria",
     "SearchHit",
     "chronology_for_person",
+    "family_case_get_for_user",
+    "family_case_scope",
+    "family_children",
     "family_network",
     "person_access_log",
     "person_find_duplicates",
@@ -41,5 +53,7 @@ __all__ = [
     "person_record",
     "person_search",
     "work_requests_to_accept",
+    "plan_can_edit",
+    "plan_for_family",
     "worker_heartbeat_latest",
 ]

@@ -14,6 +14,7 @@ from ..models import (
     Strand,
     User,
 )
+from ..moved import current_label
 from ..permissions import person_permissions_sync
 from ..registry import registry
 from .audit import audit_record
@@ -136,7 +137,7 @@ def person_unmerge(*, merge: PersonMerge, actor: User, reason: str) -> PersonMer
     kept, merged = merge.kept, merge.merged
     models_by_label = {m._meta.label_lower: m for m in apps.get_models()}
     for entry in merge.moved:
-        model = models_by_label[entry["model"]]
+        model = models_by_label[current_label(entry["model"])]  # a merge recorded before a model moved
         # Only rows still on the kept record: anything created there since the merge stays.
         model._default_manager.filter(pk__in=entry["ids"], **{entry["field"]: kept}).update(
             **{entry["field"]: merged})

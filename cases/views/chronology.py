@@ -19,6 +19,7 @@ from ..models import (
     ChronologyEntry,
     Person,
 )
+from ..moved import current_link
 from .common import CHRONOLOGY_PAGE_SIZE, STRAND_LABELS, STRAND_TAGS, _audit_read, _kind_label, _page, _safe_link
 
 
@@ -85,7 +86,8 @@ def _entry_cells(entry: ChronologyEntry) -> list[str]:
     when = timezone.localtime(entry.occurred_at)
     return [when.strftime("%Y-%m-%d"), when.strftime("%H:%M"), STRAND_LABELS.get(entry.strand, entry.strand),
             _kind_label(entry.kind), entry.summary, "Yes" if entry.significant else "No",
-            entry.author.full_name if entry.author else "", str(entry.source_agency or ""), entry.link]
+            entry.author.full_name if entry.author else "", str(entry.source_agency or ""),
+            current_link(entry.link)]
 
 
 def _download_name(person: Person, extension: str) -> str:

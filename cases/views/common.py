@@ -11,6 +11,7 @@ from ..models import (
     Strand,
     User,
 )
+from ..moved import current_link
 
 CHRONOLOGY_PAGE_SIZE = 100
 RECORD_CHRONOLOGY_ENTRIES = 10
@@ -50,10 +51,11 @@ def _in_scope_ids(user: User, ids) -> set[int]:
 
 
 def _safe_link(link: str) -> str:
-    """Only a path on this site becomes a link (a chronology entry's link is data, not markup)."""
+    """Only a path on this site becomes a link (a chronology entry's link is data, not markup); one written before
+    its page moved is shown at the new address (cases.moved)."""
     if link and link.startswith("/") and not link.startswith("//") and url_has_allowed_host_and_scheme(
             link, allowed_hosts=None):
-        return link
+        return current_link(link)
     return ""
 
 

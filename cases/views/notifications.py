@@ -9,16 +9,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Notification
+from ..moved import current_link
 from ..services import notification_mark_read
 
 PAGE_SIZE = 50
 
 
 def _safe_link(link: str) -> str:
-    """Only a path on this site is followed (a notification's link is data, never trusted as a URL)."""
+    """Only a path on this site is followed (a notification's link is data, never trusted as a URL); one written
+    before its page moved goes to the new address (cases.moved)."""
     if link and link.startswith("/") and not link.startswith("//") and url_has_allowed_host_and_scheme(
             link, allowed_hosts=None):
-        return link
+        return current_link(link)
     return ""
 
 

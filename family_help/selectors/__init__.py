@@ -1,40 +1,18 @@
 """Permission-scoped reads for Family Help. A family case is in a user's scope when at least one of its
-children is (cases.permissions.person_scope): access is never stored here, it follows the children's
-involvements. Out of scope is 404. Each area's own reads live in `selectors/<area>.py`."""
+children is (the shared record's cases.selectors.families, re-exported here): access is never stored here, it
+follows the children's involvements. Out of scope is 404. Each area's own reads live in `selectors/<area>.py`."""
 
-from django.db.models import Exists, OuterRef, QuerySet
-from django.http import Http404
-
-from cases.models import FamilyCase, FamilyCaseMember, Person, User
-from cases.permissions import can_edit_person, person_scope
+from cases.models import FamilyCase, FamilyCaseMember, User
+from cases.permissions import can_edit_person
+from cases.selectors.families import family_case_get_for_user, family_case_scope, family_children
 
 from ..models import Allocation
 
-
-def family_case_scope(user: User) -> QuerySet[FamilyCase]:
-    """Every family case with at least one child this user may see."""
-    visible_children = FamilyCaseMember.objects.filter(
-        family_case=OuterRef("pk"), role=FamilyCaseMember.Role.CHILD,
-        person__in=person_scope(user, relatives=False).values("pk"))
-    return FamilyCase.objects.filter(Exists(visible_children))
+__all__ = ["can_work_on_family", "current_allocation", "family_adults", "family_case_get_for_user",
+           "family_case_scope", "family_children"]
 
 
-def family_case_get_for_user(*, user: User, family_case_id: int) -> FamilyCase:
-    """The family case if this user may see it; 404 whether missing or out of scope."""
-    try:
-        return family_case_scope(user).get(pk=family_case_id)
-    except (FamilyCase.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such family") from None
 
-
-def family_children(*, family_case: FamilyCase, user: User | None = None) -> list[Person]:
-    """The family's current children (only those this user may see, when a user is given)."""
-    qs = Person.objects.filter(family_memberships__family_case=family_case,
-                               family_memberships__role=FamilyCaseMember.Role.CHILD,
-                               family_memberships__end_date__isnull=True, merged_into__isnull=True)
-    if user is not None:
-        qs = qs.filter(pk__in=person_scope(user, relatives=False).values("pk"))
-    return list(qs.order_by("date_of_birth", "id").distinct())
 
 
 def family_adults(*, family_case: FamilyCase) -> list[FamilyCaseMember]:

@@ -14,6 +14,8 @@ from django.utils import timezone
 
 from cases import policy
 from cases.models import (
+    Action,
+    ActionStatus,
     CaseNote,
     Episode,
     EpisodeLead,
@@ -22,23 +24,15 @@ from cases.models import (
     FamilyCaseMember,
     LeadKind,
     Person,
+    Plan,
     Role,
+    TafMember,
     User,
     WorkRequest,
 )
 from cases.permissions import person_scope
 
-from ..models import (
-    Action,
-    ActionStatus,
-    Allocation,
-    Assessment,
-    AssessmentStatus,
-    FamilyHelpSettings,
-    Plan,
-    Supervision,
-    TafMember,
-)
+from ..models import Allocation, Assessment, AssessmentStatus, FamilyHelpSettings, Supervision
 from ..permissions import ALLOCATE
 
 OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.models import (
     CaseNote,
     CensusMeaning,
+    CinPlanPeriod,
     Episode,
     EpisodeLead,
     EpisodeLevel,
@@ -23,11 +24,12 @@ from cases.models import (
     LeadKind,
     NeedLevel,
     Person,
+    Plan,
     Role,
     User,
 )
 
-from ..models import Allocation, CinPlanPeriod, Plan, Supervision
+from ..models import Allocation, Supervision
 from . import family_children
 
 # The levels a page offers, by their fixed census meaning (councils may rename the levels themselves).

@@ -22,6 +22,7 @@ from django.utils import timezone
 from cases.codes import valid_codes
 from cases.models import (
     CensusMeaning,
+    CinPlanPeriod,
     Episode,
     EpisodeLevel,
     FamilyCase,
@@ -30,8 +31,10 @@ from cases.models import (
     InvolvementRole,
     NeedLevel,
     Person,
+    Plan,
     Role,
     Strand,
+    TafMember,
     User,
     WorkRequest,
 )
@@ -48,7 +51,7 @@ from cases.services import (
     work_request_handle,
 )
 
-from ..models import Allocation, CinPlanPeriod, Plan, TafMember
+from ..models import Allocation
 from ..selectors import family_adults, family_children
 from ..selectors.continuum import (
     CHILD_IN_NEED,

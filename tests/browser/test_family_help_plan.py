@@ -11,9 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import LeadKind
+from cases.models import Action, ActionStatus, LeadKind, Outcome, PlanVersion
 from cases.services import episode_set_lead
-from family_help.models import Action, ActionStatus, Outcome, PlanVersion
 from tests.axe import assert_no_axe_violations
 from tests.browser.journey import sign_in
 

@@ -9,9 +9,9 @@ from django.utils import timezone
 
 from cases.models import LeadKind
 from cases.services import episode_set_lead
+from cases.services.plans import outcome_add, plan_start, taf_add
 from family_help.services.allocation import allocation_create
 from family_help.services.assessment import assessment_start
-from family_help.services.plan import outcome_add, plan_start, taf_add
 from tests.family_help.assessment_support import appoint_lead
 from tests.family_help.plan_support import FAMILY_VIEWS, NOTES, WORKING_WELL, WORRIES
 

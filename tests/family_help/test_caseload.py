@@ -11,17 +11,19 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.models import AuditEvent, CaseNote, FamilyCaseMember, InvolvementRole, Role, WorkRequest
-from cases.services import episode_open, family_case_create, involvement_add, person_create, work_request_create
-from family_help.models import (
+from cases.models import (
     Action,
-    Assessment,
-    AssessmentStatus,
-    FamilyHelpSettings,
+    AuditEvent,
+    CaseNote,
+    FamilyCaseMember,
+    InvolvementRole,
     Plan,
-    Supervision,
+    Role,
     TafMember,
+    WorkRequest,
 )
+from cases.services import episode_open, family_case_create, involvement_add, person_create, work_request_create
+from family_help.models import Assessment, AssessmentStatus, FamilyHelpSettings, Supervision
 from family_help.selectors.allocation import my_families
 from family_help.services.allocation import allocation_create
 from tests.factories import UserFactory

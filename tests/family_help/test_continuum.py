@@ -17,6 +17,7 @@ from cases.models import (
     AuditEvent,
     CaseNote,
     ChronologyEntry,
+    CinPlanPeriod,
     Episode,
     EpisodeLead,
     EpisodeLevel,
@@ -24,13 +25,16 @@ from cases.models import (
     InvolvementRole,
     LeadKind,
     Notification,
+    Plan,
     Role,
     Strand,
+    TafMember,
     WorkRequest,
 )
 from cases.permissions import person_scope
 from cases.services import work_request_create
-from family_help.models import Allocation, CinPlanPeriod, Plan, TafMember
+from cases.services.plans import plan_start
+from family_help.models import Allocation
 from family_help.selectors import family_case_get_for_user
 from family_help.selectors.continuum import continuum_state
 from family_help.services.continuum import (
@@ -39,7 +43,6 @@ from family_help.services.continuum import (
     continuum_step_down,
     continuum_step_up,
 )
-from family_help.services.plan import plan_start
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,7 @@ like the pages (out of scope 404, a team-around-the-family member 403), field-ke
 import pytest
 from rest_framework.test import APIClient
 
-from cases.models import AuditEvent, Episode, EpisodeLevel, Notification, WorkRequest
-from family_help.models import CinPlanPeriod
+from cases.models import AuditEvent, CinPlanPeriod, Episode, EpisodeLevel, Notification, WorkRequest
 from family_help.selectors.continuum import continuum_state
 from tests.support import unchanged
 

@@ -9,10 +9,22 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
-from cases.models import AuditEvent, ChronologyEntry, InvolvementRole, Role, Strand
+from cases.models import (
+    Action,
+    ActionStatus,
+    AuditEvent,
+    ChronologyEntry,
+    InvolvementRole,
+    Outcome,
+    OutcomeRating,
+    Plan,
+    PlanVersion,
+    Review,
+    Role,
+    Strand,
+)
 from cases.services import involvement_add
-from family_help.models import Action, ActionStatus, Outcome, OutcomeRating, Plan, PlanVersion, Review
-from family_help.services.plan import action_add, outcome_add, plan_update, review_add, taf_add
+from cases.services.plans import action_add, outcome_add, plan_update, review_add, taf_add
 from tests.factories import UserFactory
 from tests.family_help.plan_support import NOTES, WORRIES
 
@@ -24,7 +36,7 @@ def _date_fields(name: str, value: dt.date) -> dict:
 
 
 def _plan_url(case, name="plan", *args):
-    return reverse(f"family_help:{name}", args=[case.pk, *args])
+    return reverse(f"cases:{name}", args=[case.pk, *args])
 
 
 # --- starting the plan -----------------------------------------------------------------------------------------
@@ -201,7 +213,7 @@ def test_health_practitioner_updates_their_own_action_but_not_anothers(client, a
 def test_owner_cannot_change_anything_but_status_and_progress(actions, health_practitioner):
     from django.core.exceptions import ValidationError
 
-    from family_help.services.plan import action_update
+    from cases.services.plans import action_update
 
     own = actions["hv"]
     with pytest.raises(ValidationError) as exc:
@@ -211,7 +223,7 @@ def test_owner_cannot_change_anything_but_status_and_progress(actions, health_pr
 
 
 def test_stale_action_update_is_refused_with_changes_shown(client, actions, led_family, health_practitioner):
-    from family_help.services.plan import action_update
+    from cases.services.plans import action_update
 
     case, own = led_family["case"], actions["hv"]
     old_version = own.version
@@ -271,7 +283,7 @@ def _review(plan, actor, ratings, held_on, next_on, summary="Review"):
 
 
 def test_plan_versioning_across_two_reviews(client, led_family, time_machine):
-    from family_help.services.plan import plan_start
+    from cases.services.plans import plan_start
 
     lead, case = led_family["lead"], led_family["case"]
     time_machine.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
@@ -420,11 +432,11 @@ def test_plan_version_page_tolerates_a_generated_snapshot(client, plan, led_fami
 
 
 def test_panel_summarises_the_plan(plan, led_family):
-    from family_help.templatetags.fh_plan import fh_plan_panel
+    from cases.templatetags.plan_tags import plan_panel
 
-    html = fh_plan_panel(led_family["case"], led_family["lead"])
+    html = plan_panel(led_family["case"], led_family["lead"])
     assert "Family Help plan" in html and "2: 0 improved since the baseline" in html
-    assert reverse("family_help:plan", args=[led_family["case"].pk]) in html
+    assert reverse("cases:plan", args=[led_family["case"].pk]) in html
 
 
 def test_family_page_shows_the_plan_panel(client, plan, led_family):
@@ -463,7 +475,7 @@ def test_outcome_is_changed_then_removed_and_earlier_versions_keep_it(client, pl
 
 
 def test_editor_stale_action_save_is_refused_with_changes_shown(client, actions, led_family, health_practitioner):
-    from family_help.services.plan import action_update
+    from cases.services.plans import action_update
 
     case, own = led_family["case"], actions["hv"]
     opened = own.version
@@ -483,8 +495,8 @@ def test_editor_stale_action_save_is_refused_with_changes_shown(client, actions,
 
 
 def test_an_action_whose_owner_left_the_team_can_still_be_closed(actions, led_family):
-    from family_help.models import TafMember
-    from family_help.services.plan import action_update, taf_remove
+    from cases.models import TafMember
+    from cases.services.plans import action_update, taf_remove
 
     own = actions["hv"]
     taf_remove(member=TafMember.objects.get(user=own.owner), actor=led_family["lead"])

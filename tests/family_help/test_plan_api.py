@@ -8,9 +8,8 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.models import AuditEvent
-from family_help.models import Action, Plan, PlanVersion, TafMember
-from family_help.services.plan import action_add, taf_add
+from cases.models import Action, AuditEvent, Plan, PlanVersion, TafMember
+from cases.services.plans import action_add, taf_add
 from tests.support import ROLES_INCLUDE_TEAM_GROUPS, unchanged
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +21,7 @@ def api():
 
 
 def _url(case, rest=""):
-    return f"/api/v1/family-help/families/{case.pk}/{rest}"
+    return f"/api/v1/families/{case.pk}/{rest}"
 
 
 def test_plan_start_get_and_patch(api, led_family):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases.models import AuditEvent
-from family_help.services.plan import action_add, outcome_add, taf_add
+from cases.services.plans import action_add, outcome_add, taf_add
 from tests.family_help.plan_support import NOTES, WORKING_WELL, WORRIES
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +49,7 @@ def full_plan(plan, led_family, health_practitioner):
 
 def test_family_friendly_pdf_leaves_out_not_for_family_content(client, full_plan, led_family):
     client.force_login(led_family["lead"])
-    response = client.get(reverse("family_help:plan_family_pdf", args=[led_family["case"].pk]))
+    response = client.get(reverse("cases:plan_family_pdf", args=[led_family["case"].pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _text(response.content)
     for absent in (HIDDEN_OUTCOME, HIDDEN_ACTION, HIDDEN_OUTCOME_ACTION, NOTES, "Professional notes",
@@ -64,7 +64,7 @@ def test_family_friendly_pdf_leaves_out_not_for_family_content(client, full_plan
 
 def test_professional_pdf_has_everything(client, full_plan, led_family):
     client.force_login(led_family["lead"])
-    response = client.get(reverse("family_help:plan_pdf", args=[led_family["case"].pk]))
+    response = client.get(reverse("cases:plan_pdf", args=[led_family["case"].pk]))
     text = _text(response.content)
     for present in (HIDDEN_OUTCOME, HIDDEN_ACTION, HIDDEN_OUTCOME_ACTION, NOTES, SHARED_ACTION, "OFFICIAL-SENSITIVE",
                     "[Not for the family]"):
@@ -74,7 +74,7 @@ def test_professional_pdf_has_everything(client, full_plan, led_family):
 
 
 def test_plan_pdf_with_6_outcomes_and_20_actions_renders_within_2_seconds(plan, led_family, capsys):
-    from family_help.documents.plan_pdf import render_plan_pdf
+    from cases.documents.plans import render_plan_pdf
     from family_help.selectors import family_children
 
     lead = led_family["lead"]

@@ -5,9 +5,8 @@ refused with a reason; the member is told."""
 import pytest
 from django.urls import reverse
 
-from cases.models import AuditEvent, Involvement, InvolvementRole, Role
-from family_help.models import TafMember
-from family_help.services.plan import taf_add, taf_remove
+from cases.models import AuditEvent, Involvement, InvolvementRole, Role, TafMember
+from cases.services.plans import taf_add, taf_remove
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,10 +20,10 @@ def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_pra
     case, lead, mia, leo = led_family["case"], led_family["lead"], led_family["mia"], led_family["leo"]
     client.force_login(health_practitioner)
     assert client.get(_record(mia)).status_code == 404
-    assert client.get(reverse("family_help:plan", args=[case.pk])).status_code == 404
+    assert client.get(reverse("cases:plan", args=[case.pk])).status_code == 404
 
     client.force_login(lead)
-    response = client.post(reverse("family_help:taf_add", args=[case.pk]),
+    response = client.post(reverse("cases:taf_add", args=[case.pk]),
                            {"email": "HV@example.test", "role": "Health visitor"})
     assert response.status_code == 302
     member = TafMember.objects.get(family_case=case, user=health_practitioner)
@@ -36,12 +35,12 @@ def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_pra
     client.force_login(health_practitioner)
     assert client.get(_record(mia)).status_code == 200
     assert client.get(_record(leo)).status_code == 200
-    assert client.get(reverse("family_help:taf", args=[case.pk])).status_code == 200
+    assert client.get(reverse("cases:taf", args=[case.pk])).status_code == 200
     assert client.get(_record(other_family_child)).status_code == 404  # this family only
 
     client.force_login(lead)
-    assert client.get(reverse("family_help:taf_remove", args=[case.pk, member.pk])).status_code == 200
-    response = client.post(reverse("family_help:taf_remove", args=[case.pk, member.pk]), {"reason": "Case handed "
+    assert client.get(reverse("cases:taf_remove", args=[case.pk, member.pk])).status_code == 200
+    response = client.post(reverse("cases:taf_remove", args=[case.pk, member.pk]), {"reason": "Case handed "
                                                                                                      "to school nurse"})
     assert response.status_code == 302
     member.refresh_from_db()
@@ -51,7 +50,7 @@ def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_pra
     client.force_login(health_practitioner)
     assert client.get(_record(mia)).status_code == 404
     assert client.get(_record(leo)).status_code == 404
-    assert client.get(reverse("family_help:taf", args=[case.pk])).status_code == 404
+    assert client.get(reverse("cases:taf", args=[case.pk])).status_code == 404
     assert AuditEvent.objects.filter(verb="family_help.taf_removed", actor_id=lead.pk).exists()
 
 
@@ -68,7 +67,7 @@ def test_a_member_already_in_the_team_is_refused(led_family, health_practitioner
 def test_roles_that_can_never_see_a_record_are_refused_with_a_reason(client, led_family, roles):
     UserFactory(email="never@plan.test", full_name="Nev Er", roles=roles)
     client.force_login(led_family["lead"])
-    response = client.post(reverse("family_help:taf_add", args=[led_family["case"].pk]),
+    response = client.post(reverse("cases:taf_add", args=[led_family["case"].pk]),
                            {"email": "never@plan.test", "role": "School link"})
     assert response.status_code == 200
     html = response.content.decode()
@@ -79,7 +78,7 @@ def test_roles_that_can_never_see_a_record_are_refused_with_a_reason(client, led
 
 def test_unknown_email_is_a_field_error(client, led_family):
     client.force_login(led_family["lead"])
-    response = client.post(reverse("family_help:taf_add", args=[led_family["case"].pk]),
+    response = client.post(reverse("cases:taf_add", args=[led_family["case"].pk]),
                            {"email": "nobody@plan.test", "role": "Housing officer"})
     assert "No practitioner has this email address" in response.content.decode()
     assert 'value="Housing officer"' in response.content.decode()
@@ -89,8 +88,8 @@ def test_only_the_lead_or_a_manager_manages_the_team(client, led_family, health_
     case = led_family["case"]
     member = taf_add(family_case=case, actor=fh_manager, user=health_practitioner, role="Health visitor")
     client.force_login(health_practitioner)
-    assert client.get(reverse("family_help:taf_add", args=[case.pk])).status_code == 404
-    assert client.post(reverse("family_help:taf_remove", args=[case.pk, member.pk])).status_code == 404
+    assert client.get(reverse("cases:taf_add", args=[case.pk])).status_code == 404
+    assert client.post(reverse("cases:taf_remove", args=[case.pk, member.pk])).status_code == 404
     assert TafMember.objects.get(pk=member.pk).removed_at is None
 
 

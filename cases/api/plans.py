@@ -1,5 +1,6 @@
-"""Family Help API: the plan (/api/v1/family-help/families/<id>/plan/...), its outcomes, actions, reviews and
-versions, and the team around the family (/families/<id>/team/...).
+"""The family's plan in the API (/api/v1/families/<id>/plan/...): its outcomes, actions, reviews and versions, and
+the team around the family (/api/v1/families/<id>/team/...). Until issue 10 these were under
+/api/v1/family-help/...; those addresses answer 308 to these (cases.moved).
 
 Scoped like the pages: a family outside the user's scope is 404, and so is a change the user may not make (the
 plan's editors are its lead practitioner and managers; an action's owner may PATCH only its status and progress).
@@ -21,16 +22,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
-from cases.models import FamilyCase, User
-from cases.services import StaleEdit, audit_read
+from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, PlanVersion, Review, User
+from ..selectors import plans as sel
+from ..selectors.families import family_case_get_for_user, family_children
+from ..services import plans as services
+from ..services.audit import audit_read
+from ..services.state import StaleEdit
+from .serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 
-from ..models import Action, ActionStatus, Outcome, Plan, PlanVersion, Review
-from ..selectors import family_case_get_for_user, family_children
-from ..selectors import plan as sel
-from ..services import plan as services
-
-TAGS = ["family help plan"]
+TAGS = ["family plan"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such family or plan, or not one you may see or "
                                                            "change.")
@@ -267,7 +267,7 @@ def _stale(current_version: int, current: dict) -> Response:
 
 
 class PlanResourceApi(PlanApi):
-    @extend_schema(operation_id="family_help_plan_read", tags=TAGS, summary="The family's plan",
+    @extend_schema(operation_id="plan_read", tags=TAGS, summary="The family's plan",
                    responses={200: PlanOutputSerializer, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -275,7 +275,7 @@ class PlanResourceApi(PlanApi):
         _audit(request, "family_help.plan_viewed", family_case, target=plan)
         return Response(body)
 
-    @extend_schema(operation_id="family_help_plan_start", tags=TAGS, summary="Start the family's plan (version 1)",
+    @extend_schema(operation_id="plan_start", tags=TAGS, summary="Start the family's plan (version 1)",
                    request=PlanInputSerializer, responses={201: PlanOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
@@ -287,7 +287,7 @@ class PlanResourceApi(PlanApi):
         _audit(request, "family_help.plan_viewed", family_case, target=plan)
         return Response(body, status=status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="family_help_plan_update", tags=TAGS, summary="Change the plan's text or next review",
+    @extend_schema(operation_id="plan_update", tags=TAGS, summary="Change the plan's text or next review",
                    request=PlanPatchInputSerializer,
                    responses={200: PlanOutputSerializer, 400: _400, 404: _404, 409: _409})
     @_denied_is_not_found
@@ -314,7 +314,7 @@ class PlanResourceApi(PlanApi):
 
 
 class OutcomeCollectionApi(PlanApi):
-    @extend_schema(operation_id="family_help_plan_outcomes_list", tags=TAGS, summary="The plan's outcomes",
+    @extend_schema(operation_id="plan_outcomes_list", tags=TAGS, summary="The plan's outcomes",
                    responses={200: PlanOutcomeOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -324,7 +324,7 @@ class OutcomeCollectionApi(PlanApi):
         _audit(request, "family_help.outcomes_listed", family_case, target=plan)
         return Response(body)
 
-    @extend_schema(operation_id="family_help_plan_outcomes_create", tags=TAGS,
+    @extend_schema(operation_id="plan_outcomes_create", tags=TAGS,
                    summary="Add a measurable outcome for a child", request=PlanOutcomeInputSerializer,
                    responses={201: PlanOutcomeOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
@@ -344,7 +344,7 @@ class OutcomeCollectionApi(PlanApi):
 
 
 class OutcomeResourceApi(PlanApi):
-    @extend_schema(operation_id="family_help_plan_outcomes_update", tags=TAGS, summary="Change an outcome",
+    @extend_schema(operation_id="plan_outcomes_update", tags=TAGS, summary="Change an outcome",
                    request=PlanOutcomePatchInputSerializer,
                    responses={200: PlanOutcomeOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
@@ -358,7 +358,7 @@ class OutcomeResourceApi(PlanApi):
         _audit(request, "family_help.outcome_viewed", family_case, target=outcome)
         return Response(body)
 
-    @extend_schema(operation_id="family_help_plan_outcomes_remove", tags=TAGS,
+    @extend_schema(operation_id="plan_outcomes_remove", tags=TAGS,
                    summary="Take an outcome out of the plan (earlier versions keep it)",
                    responses={204: None, 404: _404})
     @_denied_is_not_found
@@ -401,7 +401,7 @@ def _action_body(action_id: int) -> dict:
 
 
 class ActionCollectionApi(PlanApi):
-    @extend_schema(operation_id="family_help_plan_actions_list", tags=TAGS, summary="The plan's actions",
+    @extend_schema(operation_id="plan_actions_list", tags=TAGS, summary="The plan's actions",
                    responses={200: PlanActionOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -409,7 +409,7 @@ class ActionCollectionApi(PlanApi):
         _audit(request, "family_help.actions_listed", family_case, target=plan)
         return Response(body)
 
-    @extend_schema(operation_id="family_help_plan_actions_create", tags=TAGS, summary="Add an action with an owner",
+    @extend_schema(operation_id="plan_actions_create", tags=TAGS, summary="Add an action with an owner",
                    request=PlanActionInputSerializer, responses={201: PlanActionOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
@@ -427,7 +427,7 @@ class ActionCollectionApi(PlanApi):
 
 
 class ActionResourceApi(PlanApi):
-    @extend_schema(operation_id="family_help_plan_actions_update", tags=TAGS,
+    @extend_schema(operation_id="plan_actions_update", tags=TAGS,
                    summary="Change an action (its owner: status and progress only)",
                    request=PlanActionPatchInputSerializer,
                    responses={200: PlanActionOutputSerializer, 400: _400, 404: _404, 409: _409})
@@ -454,7 +454,7 @@ class ActionResourceApi(PlanApi):
 
 
 class TafCollectionApi(PlanApi):
-    @extend_schema(operation_id="family_help_team_list", tags=TAGS, summary="The team around the family",
+    @extend_schema(operation_id="plan_team_list", tags=TAGS, summary="The team around the family",
                    responses={200: TafMemberOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case = _family(request, pk)
@@ -462,7 +462,7 @@ class TafCollectionApi(PlanApi):
         _audit(request, "family_help.taf_viewed", family_case)
         return Response(body)
 
-    @extend_schema(operation_id="family_help_team_add", tags=TAGS,
+    @extend_schema(operation_id="plan_team_add", tags=TAGS,
                    summary="Add a practitioner: they can see this family at once",
                    request=TafInputSerializer, responses={201: TafMemberOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
@@ -478,7 +478,7 @@ class TafCollectionApi(PlanApi):
 
 
 class TafResourceApi(PlanApi):
-    @extend_schema(operation_id="family_help_team_remove", tags=TAGS,
+    @extend_schema(operation_id="plan_team_remove", tags=TAGS,
                    summary="Remove a practitioner: their access to this family ends at once",
                    responses={204: None, 404: _404})
     @_denied_is_not_found
@@ -493,7 +493,7 @@ class TafResourceApi(PlanApi):
 
 
 class ReviewCollectionApi(PlanApi):
-    @extend_schema(operation_id="family_help_plan_reviews_list", tags=TAGS, summary="The plan's reviews",
+    @extend_schema(operation_id="plan_reviews_list", tags=TAGS, summary="The plan's reviews",
                    responses={200: PlanReviewOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -501,7 +501,7 @@ class ReviewCollectionApi(PlanApi):
         _audit(request, "family_help.reviews_listed", family_case, target=plan)
         return Response(body)
 
-    @extend_schema(operation_id="family_help_plan_reviews_create", tags=TAGS,
+    @extend_schema(operation_id="plan_reviews_create", tags=TAGS,
                    summary="Record a review: each outcome re-rated, a new version of the plan",
                    request=PlanReviewInputSerializer, responses={201: PlanReviewOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
@@ -523,7 +523,7 @@ class ReviewCollectionApi(PlanApi):
 
 
 class VersionListApi(PlanApi):
-    @extend_schema(operation_id="family_help_plan_versions_list", tags=TAGS, summary="Every version of the plan",
+    @extend_schema(operation_id="plan_versions_list", tags=TAGS, summary="Every version of the plan",
                    responses={200: PlanVersionSummaryOutputSerializer(many=True), 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -533,7 +533,7 @@ class VersionListApi(PlanApi):
 
 
 class VersionDetailApi(PlanApi):
-    @extend_schema(operation_id="family_help_plan_versions_read", tags=TAGS,
+    @extend_schema(operation_id="plan_versions_read", tags=TAGS,
                    summary="One version of the plan, as it was frozen",
                    responses={200: PlanVersionOutputSerializer, 404: _404})
     def get(self, request: Request, pk: int, number: int) -> Response:
@@ -550,15 +550,15 @@ class VersionDetailApi(PlanApi):
 
 
 urlpatterns = [
-    path("families/<int:pk>/plan/", PlanResourceApi.as_view(), name="fh_api_plan"),
-    path("families/<int:pk>/plan/outcomes/", OutcomeCollectionApi.as_view(), name="fh_api_plan_outcomes"),
+    path("families/<int:pk>/plan/", PlanResourceApi.as_view(), name="plan"),
+    path("families/<int:pk>/plan/outcomes/", OutcomeCollectionApi.as_view(), name="plan_outcomes"),
     path("families/<int:pk>/plan/outcomes/<int:outcome_pk>/", OutcomeResourceApi.as_view(),
-         name="fh_api_plan_outcome"),
-    path("families/<int:pk>/plan/actions/", ActionCollectionApi.as_view(), name="fh_api_plan_actions"),
-    path("families/<int:pk>/plan/actions/<int:action_pk>/", ActionResourceApi.as_view(), name="fh_api_plan_action"),
-    path("families/<int:pk>/plan/reviews/", ReviewCollectionApi.as_view(), name="fh_api_plan_reviews"),
-    path("families/<int:pk>/plan/versions/", VersionListApi.as_view(), name="fh_api_plan_versions"),
-    path("families/<int:pk>/plan/versions/<int:number>/", VersionDetailApi.as_view(), name="fh_api_plan_version"),
-    path("families/<int:pk>/team/", TafCollectionApi.as_view(), name="fh_api_team"),
-    path("families/<int:pk>/team/<int:member_pk>/", TafResourceApi.as_view(), name="fh_api_team_member"),
+         name="plan_outcome"),
+    path("families/<int:pk>/plan/actions/", ActionCollectionApi.as_view(), name="plan_actions"),
+    path("families/<int:pk>/plan/actions/<int:action_pk>/", ActionResourceApi.as_view(), name="plan_action"),
+    path("families/<int:pk>/plan/reviews/", ReviewCollectionApi.as_view(), name="plan_reviews"),
+    path("families/<int:pk>/plan/versions/", VersionListApi.as_view(), name="plan_versions"),
+    path("families/<int:pk>/plan/versions/<int:number>/", VersionDetailApi.as_view(), name="plan_version"),
+    path("families/<int:pk>/team/", TafCollectionApi.as_view(), name="plan_team"),
+    path("families/<int:pk>/team/<int:member_pk>/", TafResourceApi.as_view(), name="plan_team_member"),
 ]

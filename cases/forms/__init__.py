@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils import timezone
 
-from . import validators
-from .codes import disability_choices, ethnicity_choices
-from .models import CaseNote, Sex, Strand, VisibilityTag
+from .. import validators
+from ..codes import disability_choices, ethnicity_choices
+from ..models import CaseNote, Sex, Strand, VisibilityTag
 
 
 class DatePartsWidget(forms.MultiWidget):

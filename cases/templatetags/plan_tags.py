@@ -1,19 +1,19 @@
-"""The plan panel on a family's Family Help page: {% load fh_plan %}{% fh_plan_panel family_case user %}.
-Owned by the plan area; the family page (views/allocation.py) only includes it. The page that includes it
-has already checked the family is in the user's scope and audited the read of the family's children."""
+"""The plan panel on a family's page in the strand that leads it: {% load plan_tags %}{% plan_panel family_case user %}.
+The page that includes it has already checked the family is in the user's scope and audited the read of the family's
+children."""
 
 from django import template
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from ..selectors import plan as sel
+from ..selectors import plans as sel
 
 register = template.Library()
 
 
 @register.simple_tag
-def fh_plan_panel(family_case, user) -> str:
+def plan_panel(family_case, user) -> str:
     plan = sel.plan_for_family(family_case=family_case)
     context = {"family_case": family_case, "plan": plan,
                "can_edit": sel.plan_can_edit(user=user, family_case=family_case),
@@ -30,4 +30,4 @@ def fh_plan_panel(family_case, user) -> str:
             "review_overdue": plan.next_review_on is not None and plan.next_review_on < today,
             "version_number": plan.versions.count(),
         })
-    return mark_safe(render_to_string("family_help/plan/panel.html", context))  # noqa: S308  (our template, escaped)
+    return mark_safe(render_to_string("cases/plan/panel.html", context))  # noqa: S308  (our template, escaped)

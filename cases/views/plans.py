@@ -1,4 +1,4 @@
-"""Family Help plan pages: selector -> form -> one service -> redirect.
+"""The family's plan pages, under /cases/families/<id>/plan/ and /team/: selector -> form -> one service -> redirect.
 
 Seeing the plan follows seeing the family (404 otherwise). Pages that change it are there only for the plan's
 editors (the lead practitioner or a manager); an action's owner gets the page that updates their action's
@@ -18,11 +18,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.http import denied_is_not_found, require
-from cases.models import FamilyCase, User
-from cases.services import StaleEdit, audit_read
-
-from ..forms.plan import (
+from ..forms.plans import (
     ActionForm,
     ActionProgressForm,
     OutcomeForm,
@@ -32,10 +28,13 @@ from ..forms.plan import (
     TafAddForm,
     TafRemoveForm,
 )
-from ..models import Action, ActionStatus, Outcome, Plan
-from ..selectors import family_case_get_for_user, family_children
-from ..selectors import plan as sel
-from ..services import plan as services
+from ..http import denied_is_not_found, require
+from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, Strand, User
+from ..selectors import plans as sel
+from ..selectors.families import family_case_get_for_user, family_children
+from ..services import plans as services
+from ..services.audit import audit_read
+from ..services.state import StaleEdit
 
 STATUS_TAGS = {ActionStatus.NOT_STARTED: "govuk-tag--grey", ActionStatus.IN_PROGRESS: "govuk-tag--blue",
                ActionStatus.DONE: "govuk-tag--green", ActionStatus.DROPPED: "govuk-tag--yellow"}
@@ -47,17 +46,19 @@ PLAN_FIELD_LABELS = {"worries": "What we are worried about", "working_well": "Wh
 # --- helpers -------------------------------------------------------------------------------------------------
 
 
-def _family_url(family_case: FamilyCase) -> str | None:
-    """The family's Family Help page (another area's), when it is there to link to."""
+def _family_url(family_case: FamilyCase, plan: Plan | None) -> str | None:
+    """The family's page in the strand that leads the plan (by convention its URL named `<strand>:family`), when
+    it has one: the shared record names no strand's URL."""
+    strand = plan.led_by_strand if plan is not None else Strand.FAMILY_HELP
     try:
-        return reverse("family_help:family", args=[family_case.pk])
+        return reverse(f"{strand}:family", args=[family_case.pk])
     except NoReverseMatch:
         return None
 
 
 def _context(request: HttpRequest, family_case: FamilyCase, **extra) -> dict:
-    return {"family_case": family_case, "family_url": _family_url(family_case),
-            "plan_url": reverse("family_help:plan", args=[family_case.pk]), **extra}
+    return {"family_case": family_case, "family_url": _family_url(family_case, extra.get("plan")),
+            "plan_url": reverse("cases:plan", args=[family_case.pk]), **extra}
 
 
 def _audit(request: HttpRequest, verb: str, family_case: FamilyCase, target=None, children=None) -> None:
@@ -145,7 +146,7 @@ def _outcome_rows(outcomes: list[Outcome], can_edit: bool, family_case: FamilyCa
         labels, values = _rating_series(outcome)
         chart = Chart(labels, values, outcome.scale_max, outcome.target) if values else None
         rows.append({"outcome": outcome, "chart_id": f"chart-{outcome.pk}", "chart": chart,
-                     "edit_url": reverse("family_help:outcome_edit", args=[family_case.pk, outcome.pk])
+                     "edit_url": reverse("cases:outcome_edit", args=[family_case.pk, outcome.pk])
                      if can_edit else None})
     return rows
 
@@ -158,8 +159,8 @@ def _action_rows(actions: list[Action], user: User, can_edit: bool, family_case:
         rows.append({
             "action": action, "status_tag": STATUS_TAGS.get(action.status, "govuk-tag--grey"),
             "overdue": open_ and action.due_on < today,
-            "edit_url": reverse("family_help:action_edit", args=[family_case.pk, action.pk]) if can_edit else None,
-            "update_url": reverse("family_help:action_update", args=[family_case.pk, action.pk])
+            "edit_url": reverse("cases:action_edit", args=[family_case.pk, action.pk]) if can_edit else None,
+            "update_url": reverse("cases:action_update", args=[family_case.pk, action.pk])
             if action.owner_id == user.pk else None,
         })
     return rows
@@ -178,18 +179,18 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     children = family_children(family_case=family_case, user=user)
     if plan is None:
         _audit(request, "family_help.plan_viewed", family_case, children=children)
-        return render(request, "family_help/plan/none.html", _context(request, family_case, can_edit=can_edit,
+        return render(request, "cases/plan/none.html", _context(request, family_case, can_edit=can_edit,
                                                                       children=children))
     outcomes = sel.plan_outcomes(plan=plan)
     actions = sel.plan_actions(plan=plan)
     outcome_rows = _outcome_rows(outcomes, can_edit, family_case)
     columns = _chart_columns(outcome_rows)
     _audit(request, "family_help.plan_viewed", family_case, target=plan, children=children)
-    return render(request, "family_help/plan/plan.html", _context(
+    return render(request, "cases/plan/plan.html", _context(
         request, family_case, plan=plan, can_edit=can_edit, children=children, outcome_rows=outcome_rows,
         chart_columns=columns, action_rows=_action_rows(actions, user, can_edit, family_case),
         taf=sel.taf_members(family_case=family_case), reviews=sel.plan_reviews(plan=plan),
-        versions=sel.plan_versions(plan=plan), lead=sel.plan_lead(family_case=family_case),
+        versions=sel.plan_versions(plan=plan), lead=sel.plan_lead(family_case=family_case, plan=plan),
         review_overdue=plan.next_review_on is not None and plan.next_review_on < timezone.localdate()))
 
 
@@ -208,7 +209,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     require(sel.plan_can_edit(user=user, family_case=family_case))
     if sel.plan_for_family(family_case=family_case) is not None:
         messages.info(request, "This family already has a plan")
-        return redirect("family_help:plan", pk=family_case.pk)
+        return redirect("cases:plan", pk=family_case.pk)
     if request.method == "POST":
         form = PlanForm(request.POST)
         if form.is_valid():
@@ -218,11 +219,11 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, "Plan started. Now add each child's outcomes.")
-                return redirect("family_help:plan", pk=family_case.pk)
+                return redirect("cases:plan", pk=family_case.pk)
     else:
         form = PlanForm()
     _audit(request, "family_help.plan_start_viewed", family_case)
-    return render(request, "family_help/plan/plan_form.html", _context(request, family_case, form=form,
+    return render(request, "cases/plan/plan_form.html", _context(request, family_case, form=form,
                                                                        starting=True))
 
 
@@ -266,12 +267,12 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, "Plan saved")
-                return redirect("family_help:plan", pk=family_case.pk)
+                return redirect("cases:plan", pk=family_case.pk)
     else:
         form = PlanEditForm(initial={**{name: getattr(plan, name) for name in PLAN_FIELD_LABELS},
                                      "version": plan.version})
     _audit(request, "family_help.plan_edit_viewed", family_case, target=plan)
-    return render(request, "family_help/plan/plan_form.html", _context(request, family_case, form=form, plan=plan,
+    return render(request, "cases/plan/plan_form.html", _context(request, family_case, form=form, plan=plan,
                                                                        starting=False, conflict=conflict))
 
 
@@ -294,11 +295,11 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, "Outcome added")
-                return redirect("family_help:plan", pk=family_case.pk)
+                return redirect("cases:plan", pk=family_case.pk)
     else:
         form = OutcomeForm(children=children, initial={"child": children[0].pk} if len(children) == 1 else {})
     _audit(request, "family_help.outcome_form_viewed", family_case, target=plan, children=children)
-    return render(request, "family_help/plan/outcome_form.html", _context(request, family_case, form=form,
+    return render(request, "cases/plan/outcome_form.html", _context(request, family_case, form=form,
                                                                           plan=plan, outcome=None))
 
 
@@ -313,7 +314,7 @@ def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse
         if request.POST.get("remove") == "yes":
             services.outcome_update(outcome=outcome, actor=user, data={"remove": True})
             messages.success(request, "Outcome removed from the plan")
-            return redirect("family_help:plan", pk=family_case.pk)
+            return redirect("cases:plan", pk=family_case.pk)
         form = OutcomeForm(request.POST, editing=True)
         if form.is_valid():
             try:
@@ -322,11 +323,11 @@ def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse
                 form.add_service_errors(exc)
             else:
                 messages.success(request, "Outcome saved")
-                return redirect("family_help:plan", pk=family_case.pk)
+                return redirect("cases:plan", pk=family_case.pk)
     else:
         form = OutcomeForm(editing=True, initial={name: getattr(outcome, name) for name in services.OUTCOME_FIELDS})
     _audit(request, "family_help.outcome_form_viewed", family_case, target=outcome, children=[outcome.child])
-    return render(request, "family_help/plan/outcome_form.html", _context(request, family_case, form=form,
+    return render(request, "cases/plan/outcome_form.html", _context(request, family_case, form=form,
                                                                           plan=plan, outcome=outcome))
 
 
@@ -375,11 +376,11 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, "Action added")
-                return redirect("family_help:plan", pk=family_case.pk)
+                return redirect("cases:plan", pk=family_case.pk)
     else:
         form = _action_form(request, family_case, plan, editing=False)
     _audit(request, "family_help.action_form_viewed", family_case, target=plan)
-    return render(request, "family_help/plan/action_form.html", _context(request, family_case, form=form, plan=plan,
+    return render(request, "cases/plan/action_form.html", _context(request, family_case, form=form, plan=plan,
                                                                          action=None))
 
 
@@ -409,14 +410,14 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, "Action saved")
-                return redirect("family_help:plan", pk=family_case.pk)
+                return redirect("cases:plan", pk=family_case.pk)
     else:
         form = _action_form(request, family_case, plan, editing=True, initial={
             "description": action.description, "owner": action.owner_id, "outcome": action.outcome_id,
             "due_on": action.due_on, "status": action.status, "progress": action.progress,
             "not_for_family": action.not_for_family, "version": action.version})
     _audit(request, "family_help.action_form_viewed", family_case, target=action)
-    return render(request, "family_help/plan/action_form.html", _context(request, family_case, form=form, plan=plan,
+    return render(request, "cases/plan/action_form.html", _context(request, family_case, form=form, plan=plan,
                                                                          action=action, conflict=conflict))
 
 
@@ -449,12 +450,12 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
                 form.add_service_errors(exc)
             else:
                 messages.success(request, "Progress saved")
-                return redirect("family_help:plan", pk=family_case.pk)
+                return redirect("cases:plan", pk=family_case.pk)
     else:
         form = ActionProgressForm(initial={"status": action.status, "progress": action.progress,
                                            "version": action.version})
     _audit(request, "family_help.action_update_viewed", family_case, target=action)
-    return render(request, "family_help/plan/action_update.html", _context(request, family_case, form=form, plan=plan,
+    return render(request, "cases/plan/action_update.html", _context(request, family_case, form=form, plan=plan,
                                                                            action=action, conflict=conflict))
 
 
@@ -468,7 +469,7 @@ def taf(request: HttpRequest, pk: int) -> HttpResponse:
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
     members = sel.taf_members(family_case=family_case)
     _audit(request, "family_help.taf_viewed", family_case)
-    return render(request, "family_help/plan/taf.html", _context(
+    return render(request, "cases/plan/taf.html", _context(
         request, family_case, members=members, can_edit=sel.plan_can_edit(user=user, family_case=family_case),
         plan=sel.plan_for_family(family_case=family_case)))
 
@@ -498,11 +499,11 @@ def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
                     form.add_service_errors(exc)
                 else:
                     messages.success(request, f"{member.user.full_name} added to the team around the family")
-                    return redirect("family_help:taf", pk=family_case.pk)
+                    return redirect("cases:taf", pk=family_case.pk)
     else:
         form = TafAddForm()
     _audit(request, "family_help.taf_form_viewed", family_case)
-    return render(request, "family_help/plan/taf_add.html", _context(request, family_case, form=form))
+    return render(request, "cases/plan/taf_add.html", _context(request, family_case, form=form))
 
 
 @login_required
@@ -522,11 +523,11 @@ def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, f"{member.user.full_name} removed from the team around the family")
-                return redirect("family_help:taf", pk=family_case.pk)
+                return redirect("cases:taf", pk=family_case.pk)
     else:
         form = TafRemoveForm()
     _audit(request, "family_help.taf_form_viewed", family_case, target=member)
-    return render(request, "family_help/plan/taf_remove.html", _context(request, family_case, form=form,
+    return render(request, "cases/plan/taf_remove.html", _context(request, family_case, form=form,
                                                                         member=member))
 
 
@@ -549,12 +550,12 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, f"Review recorded: this is version {review.plan_version.number} of the plan")
-                return redirect("family_help:plan", pk=family_case.pk)
+                return redirect("cases:plan", pk=family_case.pk)
     else:
         form = ReviewForm(outcomes=outcomes, initial={"held_on": timezone.localdate(),
                                                       "family_views": plan.family_views})
     _audit(request, "family_help.review_form_viewed", family_case, target=plan)
-    return render(request, "family_help/plan/review_form.html", _context(request, family_case, form=form, plan=plan))
+    return render(request, "cases/plan/review_form.html", _context(request, family_case, form=form, plan=plan))
 
 
 @login_required
@@ -573,7 +574,7 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         review = {**review, "held_on": _iso_date(review.get("held_on")),
                   "next_review_on": _iso_date(review.get("next_review_on"))}
     _audit(request, "family_help.plan_version_viewed", family_case, target=version)
-    return render(request, "family_help/plan/version.html", _context(
+    return render(request, "cases/plan/version.html", _context(
         request, family_case, plan=plan, version=version, snap=snapshot, text=snapshot.get("plan", {}),
         outcomes=outcomes, actions=actions, taf_rows=snapshot.get("taf", []), review=review, can_edit=can_edit,
         versions=sel.plan_versions(plan=plan)))
@@ -583,7 +584,7 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
 
 def _pdf(request: HttpRequest, pk: int, *, family_friendly: bool) -> HttpResponse:
-    from ..documents import plan_pdf
+    from ..documents import plans as plan_pdf  # WeasyPrint loads only when a PDF is asked for
 
     family_case, plan = _family_and_plan(request, pk)
     children = family_children(family_case=family_case, user=request.user)

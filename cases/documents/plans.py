@@ -1,15 +1,13 @@
-"""The Family Help plan as a PDF, in two forms: the professional plan (everything), and the family's version in
+"""The family's plan as a PDF, in two forms: the professional plan (everything), and the family's version in
 plain language, which leaves out the professional notes and every outcome and action marked not for the
 family (and the actions that serve a hidden outcome)."""
 
 from django.conf import settings
 from django.utils import timezone
 
-from cases.documents import render_pdf
-from cases.models import Person, User
-
-from ..models import Plan
-from ..selectors import plan as sel
+from ..models import Person, Plan, User
+from ..selectors import plans as sel
+from . import render_pdf
 
 
 def plan_pdf_context(*, plan: Plan, children: list[Person], printed_by: User, family_friendly: bool) -> dict:
@@ -25,7 +23,7 @@ def plan_pdf_context(*, plan: Plan, children: list[Person], printed_by: User, fa
     return {
         "plan": plan, "family_case": plan.family_case, "children": children, "by_child": by_child,
         "outcomes": outcomes, "actions": actions, "taf": sel.taf_members(family_case=plan.family_case),
-        "lead": sel.plan_lead(family_case=plan.family_case), "last_review": reviews[-1] if reviews else None,
+        "lead": sel.plan_lead(family_case=plan.family_case, plan=plan), "last_review": reviews[-1] if reviews else None,
         "version_number": plan.versions.count(), "printed_at": timezone.localtime(), "printed_by": printed_by,
         "council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME,
     }
@@ -33,5 +31,5 @@ def plan_pdf_context(*, plan: Plan, children: list[Person], printed_by: User, fa
 
 def render_plan_pdf(*, plan: Plan, children: list[Person], printed_by: User, family_friendly: bool) -> bytes:
     context = plan_pdf_context(plan=plan, children=children, printed_by=printed_by, family_friendly=family_friendly)
-    template = "family_help/plan/family_pdf.html" if family_friendly else "family_help/plan/plan_pdf.html"
+    template = "cases/plan/family_pdf.html" if family_friendly else "cases/plan/plan_pdf.html"
     return render_pdf(template, context)

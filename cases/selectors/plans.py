@@ -1,21 +1,42 @@
-"""Reads for the Family Help plan, and who may change what in it.
+"""Reads for the family's plan, and who may change what in it.
 
 Seeing the plan follows seeing the family (family_case_get_for_user: 404 otherwise). Changing it is narrower
 than editing a child's record: the family's lead practitioner (an active lead-practitioner involvement on one of
 its children) or a manager may change the plan; a practitioner in the team around the family may update only the
 status and progress of the actions they own. A partner practitioner can edit a child's record through their
-involvement, so without this rule every team-around-the-family member could rewrite the lead's plan."""
+involvement, so without this rule every team-around-the-family member could rewrite the lead's plan.
+
+The rule is the same whichever strand leads the plan (Family Help today: its lead practitioner holds the
+lead-practitioner involvement; a child protection lead would hold one too). `plan_lead` asks for the current lead
+of the kind the leading strand appoints (LEAD_KINDS)."""
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cases import policy
-from cases.models import EpisodeLead, FamilyCase, Involvement, InvolvementRole, LeadKind, Role, User
-from cases.permissions import can_edit_person
+from .. import policy
+from ..models import (
+    Action,
+    EpisodeLead,
+    FamilyCase,
+    Involvement,
+    InvolvementRole,
+    LeadKind,
+    Outcome,
+    OutcomeRating,
+    Plan,
+    PlanVersion,
+    Review,
+    Role,
+    Strand,
+    TafMember,
+    User,
+)
+from ..permissions import can_edit_person
+from .families import family_case_scope, family_children
 
-from ..models import Action, Outcome, OutcomeRating, Plan, PlanVersion, Review, TafMember
-from . import current_allocation, family_case_scope, family_children
+# The kind of lead each strand that can lead the plan appoints (cases.EpisodeLead).
+LEAD_KINDS = {Strand.FAMILY_HELP: LeadKind.FHLP, Strand.MACPT: LeadKind.LCPP}
 
 
 def _active_involvements() -> QuerySet[Involvement]:
@@ -43,14 +64,13 @@ def action_can_update(*, user: User, action: Action, can_edit: bool | None = Non
     return can_edit or (action.owner_id == user.pk and user.is_active and not user.roles <= policy.NEVER)
 
 
-def plan_lead(*, family_case: FamilyCase) -> User | None:
-    """The family's lead practitioner: the current allocation's lead, or else the current FHLP on one of the
-    children's episodes (the shared record's own history of leads)."""
-    allocation = current_allocation(family_case=family_case)
-    if allocation is not None:
-        return allocation.lead
+def plan_lead(*, family_case: FamilyCase, plan: Plan | None = None) -> User | None:
+    """The family's lead practitioner: the longest-serving current lead, of the kind the plan's leading strand
+    appoints, on the children's open episodes (the shared record's history of leads; Family Help's allocation
+    writes the same lead there)."""
+    strand = plan.led_by_strand if plan is not None else Strand.FAMILY_HELP
     lead = (EpisodeLead.objects.filter(episode__family_case=family_case, episode__closed_on__isnull=True,
-                                       kind=LeadKind.FHLP, ended_at__isnull=True)
+                                       kind=LEAD_KINDS.get(strand, LeadKind.FHLP), ended_at__isnull=True)
             .select_related("user", "user__agency").order_by("started_at", "id").first())
     return lead.user if lead is not None else None
 

@@ -1,8 +1,9 @@
-"""Every write to the Family Help plan: starting it, its outcomes and actions, the team around the family, and
-reviews (each of which freezes a new PlanVersion).
+"""Every write to the family's plan: starting it, its outcomes and actions, the team around the family, and
+reviews (each of which freezes a new PlanVersion recording which strand led the plan), and the children's CIN plan
+periods (census CINPlanDates), which the strand that moves a child along the continuum keeps in step.
 
 Rules kept here, so that pages, the API and the shell all obey them:
-- only the plan's editors (selectors.plan.plan_can_edit: the lead practitioner or a manager) change the plan;
+- only the plan's editors (selectors.plans.plan_can_edit: the lead practitioner or a manager) change the plan;
   an action's owner may change only its status and progress;
 - the plan and each action carry a version: a save based on an older one is refused (StaleEdit), never merged;
 - adding a team-around-the-family member gives them an involvement on each of the family's children (access to
@@ -14,29 +15,37 @@ Rules kept here, so that pages, the API and the shell all obey them:
 
 import datetime as dt
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import policy
-from cases.models import FamilyCase, Involvement, InvolvementRole, Person, Strand, User
-from cases.services import StaleEdit, audit_record, chronology_add, involvement_add, involvement_end, notify
-
+from .. import policy
 from ..models import (
     Action,
     ActionStatus,
-    FamilyHelpSettings,
+    FamilyCase,
+    Involvement,
+    InvolvementRole,
     Outcome,
     OutcomeRating,
+    Person,
     Plan,
     PlanVersion,
     Review,
+    Strand,
     TafMember,
+    User,
 )
-from ..selectors import family_children
-from ..selectors.plan import action_can_update, family_in_scope, plan_can_edit
+from ..selectors.families import family_children
+from ..selectors.plans import action_can_update, family_in_scope, plan_can_edit
+from .audit import audit_record
+from .episodes import involvement_add, involvement_end
+from .notes import chronology_add
+from .notifications import notify
+from .state import StaleEdit
 
 PLAN_TEXT_FIELDS = ("worries", "working_well", "family_views", "professional_notes")
 OUTCOME_FIELDS = ("what_will_be_different", "measure", "scale_max", "baseline", "target", "current",
@@ -58,7 +67,20 @@ def _child_ids(family_case: FamilyCase) -> list[int]:
 
 
 def _plan_link(family_case: FamilyCase) -> str:
-    return reverse("family_help:plan", args=[family_case.pk])
+    return reverse("cases:plan", args=[family_case.pk])
+
+
+DEFAULT_REVIEW_EVERY_DAYS = 90
+
+
+def review_every_days(strand: str) -> int:
+    """The usual gap between reviews, as the leading strand sets it: the app whose label is the strand's value may
+    define `plan_review_every_days()` on its AppConfig (Family Help's is an admin setting)."""
+    try:
+        hook = getattr(apps.get_app_config(strand), "plan_review_every_days", None)
+    except LookupError:
+        hook = None
+    return hook() if hook is not None else DEFAULT_REVIEW_EVERY_DAYS
 
 
 def _json(value):
@@ -145,26 +167,27 @@ def _bump_plan_version(plan: Plan) -> None:
 
 
 @transaction.atomic
-def plan_start(*, family_case: FamilyCase, actor: User, data: dict) -> Plan:
-    """Start the family's one plan and freeze version 1."""
+def plan_start(*, family_case: FamilyCase, actor: User, data: dict, led_by_strand: str = Strand.FAMILY_HELP) -> Plan:
+    """Start the family's one plan, led by `led_by_strand`, and freeze version 1."""
     _require_editor(actor, family_case)
     FamilyCase.objects.select_for_update().filter(pk=family_case.pk).first()  # two starts at once: one wins
     if Plan.objects.filter(family_case=family_case).exists():
         raise ValidationError("This family already has a plan: change it instead of starting another")
     next_review = data.get("next_review_on") or (
-        timezone.localdate() + dt.timedelta(days=FamilyHelpSettings.load().review_every_days))
+        timezone.localdate() + dt.timedelta(days=review_every_days(led_by_strand)))
     _check_next_review(next_review)
-    plan = Plan(family_case=family_case, created_by=actor, next_review_on=next_review,
+    plan = Plan(family_case=family_case, created_by=actor, next_review_on=next_review, led_by_strand=led_by_strand,
                 **{name: (data.get(name) or "").strip() for name in PLAN_TEXT_FIELDS})
     plan.full_clean()
     plan.save()
     PlanVersion.objects.create(plan=plan, number=1, created_by=actor, reason="Plan started",
+                               led_by_strand=plan.led_by_strand,
                                snapshot=plan_snapshot(plan=plan, number=1, reason="Plan started"))
     children = family_children(family_case=family_case)
     audit_record(actor=actor, verb="family_help.plan_started", target=plan, child_ids=[c.pk for c in children],
                  after={"next_review_on": next_review.isoformat()})
     for child in children:
-        chronology_add(person=child, actor=actor, strand=Strand.FAMILY_HELP, kind="plan_started",
+        chronology_add(person=child, actor=actor, strand=plan.led_by_strand, kind="plan_started",
                        summary=f"Family Help plan started; first review by {next_review:%-d %B %Y}",
                        significant=True, target=plan, link=_plan_link(family_case))
     return plan
@@ -253,7 +276,7 @@ def outcome_add(*, plan: Plan, actor: User, data: dict) -> Outcome:
     _bump_plan_version(plan)
     audit_record(actor=actor, verb="family_help.outcome_added", target=outcome, child_ids=[child.pk],
                  after={name: _json(getattr(outcome, name)) for name in OUTCOME_FIELDS})
-    chronology_add(person=child, actor=actor, strand=Strand.FAMILY_HELP, kind="plan_outcome_added",
+    chronology_add(person=child, actor=actor, strand=plan.led_by_strand, kind="plan_outcome_added",
                    summary=f"Plan outcome agreed: {outcome.what_will_be_different}", target=outcome,
                    link=_plan_link(plan.family_case))
     _refresh_first_version(plan)
@@ -385,7 +408,7 @@ def action_update(*, action: Action, actor: User, data: dict, expected_version: 
                  before=before, after=after)
     if "status" in after and locked.status == ActionStatus.DONE:
         for child in family_children(family_case=plan.family_case):
-            chronology_add(person=child, actor=actor, strand=Strand.FAMILY_HELP, kind="plan_action_done",
+            chronology_add(person=child, actor=actor, strand=plan.led_by_strand, kind="plan_action_done",
                            summary=f"Plan action done: {locked.description}", target=locked,
                            link=_plan_link(plan.family_case))
     _refresh_first_version(plan)
@@ -522,7 +545,8 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
                     family_views=(data.get("family_views") or "").strip(), next_review_on=next_review,
                     reviewed_by=actor)
     reason = f"Review held on {held_on:%-d %B %Y}"
-    version = PlanVersion.objects.create(plan=locked, number=number, created_by=actor, reason=reason, snapshot={})
+    version = PlanVersion.objects.create(plan=locked, number=number, created_by=actor, reason=reason, snapshot={},
+                                         led_by_strand=locked.led_by_strand)
     OutcomeRating.objects.bulk_create([
         OutcomeRating(outcome=o, plan_version=version, rating=o.current, rated_on=held_on, rated_by=actor,
                       comment=f"Review {number - 1}") for o in outcomes])
@@ -538,10 +562,10 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
     for child in children:
         mine = [o for o in outcomes if o.child_id == child.pk]
         rated = "; ".join(f"{o.what_will_be_different}: {o.current} of {o.scale_max}" for o in mine)
-        chronology_add(person=child, actor=actor, strand=Strand.FAMILY_HELP, kind="plan_reviewed",
+        chronology_add(person=child, actor=actor, strand=locked.led_by_strand, kind="plan_reviewed",
                        summary=f"Family Help plan reviewed (version {number})" + (f". {rated}" if rated else ""),
                        occurred_at=dt.datetime.combine(held_on, dt.time(12), tzinfo=timezone.get_current_timezone())
                        if held_on < today else None, significant=True, target=review,
-                       link=reverse("family_help:plan_version", args=[locked.family_case_id, number]))
+                       link=reverse("cases:plan_version", args=[locked.family_case_id, number]))
     plan.version, plan.next_review_on = locked.version, locked.next_review_on
     return review

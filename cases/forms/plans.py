@@ -1,14 +1,12 @@
-"""Forms for the Family Help plan pages. They check the shape of what was typed; the plan's rules (a measure for
-every outcome, an owner for every action, review dates) live in family_help.services.plan, whose
-ValidationErrors the views add back onto these forms."""
+"""Forms for the family's plan pages. They check the shape of what was typed; the plan's rules (a measure for
+every outcome, an owner for every action, review dates) live in cases.services.plans, whose ValidationErrors the
+views add back onto these forms."""
 
 from django import forms
 from django.utils import timezone
 
-from cases.forms import GovukDateField, GovukFormMixin
-from cases.models import User
-
-from ..models import ActionStatus
+from ..models import ActionStatus, User
+from . import GovukDateField, GovukFormMixin
 
 _STALE = "This page is out of date: open it again, then make your changes"
 _VERSION_ERRORS = {"required": _STALE, "invalid": _STALE, "min_value": _STALE}
