@@ -140,7 +140,7 @@ SPECTACULAR_SETTINGS = {
     # Choice sets that share a field name ("status", "outcome") across apps get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "ContactDecisionOutcomeEnum": "front_door.models.Outcome",
-        "PlanActionStatusEnum": "family_help.models.ActionStatus",
+        "PlanActionStatusEnum": "cases.models.ActionStatus",
     },
 }
 
