@@ -503,3 +503,32 @@ def test_an_action_whose_owner_left_the_team_can_still_be_closed(actions, led_fa
     updated = action_update(action=own, actor=led_family["lead"], data={"status": "dropped"},
                             expected_version=own.version)
     assert updated.status == ActionStatus.DROPPED
+
+
+# --- the leading strand (the plan is the shared record's: cases.models.plans) ---------------------------------
+
+
+def test_each_version_records_the_strand_that_led_the_plan(led_family):
+    from cases.services.plans import plan_start
+
+    lead, case, today = led_family["lead"], led_family["case"], timezone.localdate()
+    plan = plan_start(family_case=case, actor=lead, data={"worries": WORRIES}, led_by_strand=Strand.MACPT)
+    _review(plan, lead, {}, today, today + dt.timedelta(days=30))
+    assert plan.led_by_strand == Strand.MACPT
+    assert list(plan.versions.order_by("number").values_list("number", "led_by_strand")) == [
+        (1, Strand.MACPT), (2, Strand.MACPT)]
+    entries = ChronologyEntry.objects.filter(kind__in=["plan_started", "plan_reviewed"])
+    assert entries.count() == 4 and set(entries.values_list("strand", flat=True)) == {Strand.MACPT}
+    # A strand that sets no usual gap between reviews gets the shared record's (90 days).
+    assert plan.versions.get(number=1).snapshot["plan"]["next_review_on"] == str(today + dt.timedelta(days=90))
+
+
+def test_a_family_help_plan_takes_its_first_review_date_from_family_help_settings(led_family):
+    from cases.services.plans import plan_start
+    from family_help.models import FamilyHelpSettings
+
+    FamilyHelpSettings.objects.update_or_create(pk=1, defaults={"review_every_days": 30})
+    plan = plan_start(family_case=led_family["case"], actor=led_family["lead"], data={"worries": WORRIES})
+    assert plan.led_by_strand == Strand.FAMILY_HELP
+    assert plan.next_review_on == timezone.localdate() + dt.timedelta(days=30)
+    assert plan.versions.get(number=1).led_by_strand == Strand.FAMILY_HELP
