@@ -88,9 +88,7 @@ def person_permissions_sync(person: Person) -> None:
 
     Idempotent: computes who should hold view/change and adds or removes the difference, so an
     ended involvement loses access on the very next request."""
-    active = Involvement.objects.filter(person=person, role__in=ACCESS_GRANTING_ROLES).filter(
-        Q(end_date__isnull=True) | Q(end_date__gt=_today())
-    )
+    active = Involvement.objects.active().filter(person=person, role__in=ACCESS_GRANTING_ROLES)
     want_users = {uid for uid in active.exclude(user=None).values_list("user_id", flat=True)}
     want_groups = set(active.exclude(team=None).exclude(team__group=None).values_list("team__group_id", flat=True))
     have_users = set(PersonUserObjectPermission.objects.filter(content_object=person).values_list("user_id",

@@ -11,12 +11,12 @@ from cases import validators
 from cases.codes import referral_source_choices
 from cases.forms import GovukDateField, GovukFormMixin
 from cases.models import Agency, AgencyType, CensusMeaning, NeedLevel, Sex
+from cases.selectors.organisation import COUNCIL_AGENCY_TYPES
 from cases.workdays import LONDON
 
 from .models import OUTCOME_LEVELS, Channel, Consent, Outcome, WorryCategory
 
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
-COUNCIL_AGENCY_TYPES = (AgencyType.COUNCIL_SOCIAL_CARE, AgencyType.COUNCIL_EARLY_HELP)
 # The census referral source a partner most likely is, from their agency (they can change it).
 SOURCE_FOR_AGENCY = {AgencyType.EDUCATION: "2A", AgencyType.POLICE: "6", AgencyType.HOUSING: "4",
                      AgencyType.PROBATION: "7", AgencyType.ADULT_SERVICES: "5A", AgencyType.VOLUNTARY_SECTOR: "8"}

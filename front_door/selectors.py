@@ -12,7 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases import policy
-from cases.models import User
+from cases.models import NeedLevel, Role, User
+from cases.selectors import rag_status
 from cases.workdays import LONDON, Calendar
 
 from .models import Contact, ContactChild, ContactStatus, Decision, FrontDoorSettings, InformationRequest
@@ -30,16 +31,31 @@ def can_read_contacts(user: User) -> bool:
 # --- RAG -----------------------------------------------------------------------------------------------
 
 
-class Rag:
-    GREEN, AMBER, RED = "green", "amber", "red"
+class Clock:
+    """What a page of contacts or information requests needs for RAG, read once (one closures query, one
+    settings query), so that no row costs a query. The RAG rule itself is the record's (cases.selectors)."""
 
+    def __init__(self, now: dt.datetime | None = None) -> None:
+        self.now = now or timezone.now()
+        self.calendar = Calendar.from_database()
+        settings = FrontDoorSettings.current()
+        self.amber_hours = settings.amber_working_hours
+        self.warn_hours = settings.warn_working_hours
 
-def contact_rag(*, due_at: dt.datetime, now: dt.datetime, calendar: Calendar, amber_hours: float) -> str:
-    """Red when overdue; amber when fewer than `amber_hours` working hours remain; otherwise green."""
-    left = calendar.working_hours_left(now, due_at)
-    if left <= 0:
-        return Rag.RED
-    return Rag.AMBER if left < amber_hours else Rag.GREEN
+    def hours_left(self, due_at: dt.datetime) -> float:
+        return self.calendar.working_hours_left(self.now, due_at)
+
+    def contact_rag(self, contact: Contact) -> str | None:
+        """None once decided: the clock stopped at the decision."""
+        if contact.status == ContactStatus.DECIDED:
+            return None
+        return rag_status(left=self.hours_left(contact.decision_due_at), amber_below=self.amber_hours)
+
+    def request_rag(self, info: InformationRequest) -> str:
+        """"" once answered or cancelled."""
+        if info.status != InformationRequest.Status.OPEN:
+            return ""
+        return rag_status(left=self.hours_left(info.due_at), amber_below=self.warn_hours)
 
 
 @dataclass
@@ -80,12 +96,10 @@ def contact_queue(*, user: User, team_id: int | None = None, assignee_id: int | 
 
 def queue_rows(contacts, *, now: dt.datetime | None = None) -> list[QueueRow]:
     """RAG for a page of the queue (one settings read, one closures read, no per-row queries)."""
-    now = now or timezone.now()
-    calendar = Calendar.from_database()
-    amber = FrontDoorSettings.current().amber_working_hours
+    clock = Clock(now)
     rows = []
     for contact in contacts:
-        left = calendar.working_hours_left(now, contact.decision_due_at)
+        left = clock.hours_left(contact.decision_due_at)
         due = contact.decision_due_at.astimezone(LONDON)
         # Labels made here once: per-row template includes and date filters were most of the page's time.
         names = tuple(child.person.display_name if child.person_id else (
@@ -93,8 +107,7 @@ def queue_rows(contacts, *, now: dt.datetime | None = None) -> list[QueueRow]:
             for child in contact.children.all())
         rows.append(QueueRow(contact=contact, hours_left=left, due_label=f"{due:%a} {due.day} {due:%b %H:%M}",
                              child_names=names,
-                             rag=contact_rag(due_at=contact.decision_due_at, now=now, calendar=calendar,
-                                             amber_hours=amber)))
+                             rag=rag_status(left=left, amber_below=clock.amber_hours)))
     return rows
 
 
@@ -140,6 +153,26 @@ def contact_detail(*, contact: Contact) -> dict:
 # --- a referrer's own referrals ------------------------------------------------------------------------
 
 
+def contact_child_get(*, contact: Contact, child_id: int) -> ContactChild:
+    """One child described on this contact (404 for another contact's)."""
+    return get_object_or_404(ContactChild.objects.select_related("person"), pk=child_id, contact=contact)
+
+
+def decision_get(*, decision_id: int) -> Decision:
+    """A decision with what its sign-off page shows; the caller checks the contact is the user's to see."""
+    return get_object_or_404(Decision.objects.select_related("level", "decided_by", "signoff", "signoff__manager"),
+                             pk=decision_id)
+
+
+def contact_children(*, contact: Contact) -> list[ContactChild]:
+    """The children described on a contact, with their records."""
+    return list(contact.children.select_related("person"))
+
+
+def decision_is_superseded(*, decision: Decision) -> bool:
+    return Decision.objects.filter(supersedes=decision).exists()
+
+
 def referrals_for_referrer(*, user: User) -> QuerySet[Contact]:
     """A partner sees the contacts they made, and only those."""
     return (Contact.objects.filter(referrer_user=user)
@@ -147,6 +180,72 @@ def referrals_for_referrer(*, user: User) -> QuerySet[Contact]:
                               Prefetch("decisions", queryset=Decision.objects.select_related("signoff")
                                        .order_by("decided_at", "id")))
             .order_by("-received_at", "-id"))
+
+
+def contacts_for_reader(*, user: User) -> QuerySet[Contact]:
+    """Every contact for front-door staff and readers (newest first, children and decisions prefetched), a
+    partner's own referrals for them; anyone else: 404."""
+    if can_read_contacts(user):
+        return (Contact.objects.select_related("assigned_to")
+                .prefetch_related(Prefetch("children", queryset=ContactChild.objects.order_by("id")),
+                                  Prefetch("decisions", queryset=Decision.objects.select_related("signoff")
+                                           .order_by("decided_at", "id")))
+                .order_by("-received_at", "-id"))
+    if user.has_role(Role.PARTNER_REFERRER):
+        return referrals_for_referrer(user=user)
+    raise Http404("No contact here")
+
+
+def contact_list_for_reader(*, user: User, status: str = "", urgent: bool | None = None,
+                            open_: bool | None = None) -> QuerySet[Contact]:
+    """contacts_for_reader, filtered (a partner's list is not filtered by status: they are told their own)."""
+    qs = contacts_for_reader(user=user)
+    if status and can_read_contacts(user):
+        qs = qs.filter(status=status)
+    if urgent is not None:
+        qs = qs.filter(urgent=urgent)
+    if open_ is True:
+        qs = qs.exclude(status=ContactStatus.DECIDED)
+    elif open_ is False:
+        qs = qs.filter(status=ContactStatus.DECIDED)
+    return qs
+
+
+def contact_by_idempotency_key(*, user: User, key: str) -> Contact | None:
+    """The contact this user already recorded with this Idempotency-Key, if any."""
+    return contacts_for_reader(user=user).filter(recorded_by=user, idempotency_key=key).first()
+
+
+def information_requests_with_children(qs: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
+    """Requests with their agency, contact and the contact's children (with their records): no per-row queries."""
+    return qs.select_related("agency", "contact").prefetch_related(
+        Prefetch("contact__children", queryset=ContactChild.objects.select_related("person").order_by("id")))
+
+
+def information_requests_for_contact(*, contact: Contact) -> list[InformationRequest]:
+    return list(information_requests_with_children(contact.information_requests.all()).order_by("requested_at", "id"))
+
+
+def information_request_get(*, request_id: int) -> InformationRequest:
+    return information_requests_with_children(InformationRequest.objects.filter(pk=request_id)).get()
+
+
+def information_request_is_closed(*, request_id: int) -> bool:
+    """Answered or cancelled (a colleague may have answered between our read and the service's update)."""
+    return InformationRequest.objects.filter(pk=request_id).exclude(status=InformationRequest.Status.OPEN).exists()
+
+
+def linked_child_ids(contacts) -> list[int]:
+    """The records linked to these contacts' children (prefetched: no queries), for the read audit."""
+    return [c.person_id for contact in contacts for c in contact.children.all() if c.person_id]
+
+
+def need_level_find(*, code: str) -> NeedLevel | None:
+    return NeedLevel.objects.filter(code=code).first()
+
+
+def need_level_codes() -> list[str]:
+    return list(NeedLevel.objects.filter(active=True).values_list("code", flat=True))
 
 
 def referral_get_for_referrer(*, user: User, contact_id: int) -> Contact:
@@ -176,20 +275,26 @@ def referral_status_for_referrer(contact: Contact) -> dict:
 # --- an agency's inbox ------------------------------------------------------------------------------------
 
 
-def information_requests_for_agency(*, user: User, include_answered: bool = False) -> QuerySet[InformationRequest]:
-    """Requests sent to the user's own agency, and only those."""
+def information_requests_for_agency(*, user: User, show: str = "open") -> QuerySet[InformationRequest]:
+    """Requests sent to the user's own agency, and only those: `show` "open" (soonest due first), "closed"
+    (answered or cancelled, latest answer first), "answered" or "all"."""
     if not user.is_authenticated or user.agency_id is None:
         return InformationRequest.objects.none()
     qs = InformationRequest.objects.filter(agency_id=user.agency_id)
-    if not include_answered:
+    order = ("status", "due_at", "id")
+    if show == "open":
         qs = qs.filter(status=InformationRequest.Status.OPEN)
+    elif show == "answered":
+        qs = qs.filter(status=InformationRequest.Status.ANSWERED)
+    elif show == "closed":
+        qs, order = qs.exclude(status=InformationRequest.Status.OPEN), ("-responded_at", "-id")
     return (qs.select_related("contact", "requested_by", "responded_by", "agency")
             .prefetch_related(Prefetch("contact__children", queryset=ContactChild.objects.select_related("person")))
-            .order_by("status", "due_at", "id"))
+            .order_by(*order))
 
 
 def information_request_get_for_agency(*, user: User, request_id: int) -> InformationRequest:
-    return get_object_or_404(information_requests_for_agency(user=user, include_answered=True), pk=request_id)
+    return get_object_or_404(information_requests_for_agency(user=user, show="all"), pk=request_id)
 
 
 # --- dashboard -------------------------------------------------------------------------------------------

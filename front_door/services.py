@@ -23,6 +23,7 @@ from cases.services import (
     deadline_set,
     episode_open,
     notify,
+    person_create,
     transition,
     work_request_create,
 )
@@ -192,6 +193,16 @@ def contact_child_link(*, contact_child: ContactChild, person: Person, actor: Us
                  after={"contact_child": contact_child.pk})
     _chronology_contact(contact, person, actor)
     return contact_child
+
+
+@transaction.atomic
+def contact_child_create_and_link(*, contact_child: ContactChild, actor: User, data: dict) -> Person:
+    """A new record for a described child (after the duplicate check), linked to the contact: both or
+    neither, so that no new record is left without its link to the contact."""
+    _require_front_door(actor)
+    person = person_create(actor=actor, data=data, reason=f"Contact {contact_child.contact.reference}")
+    contact_child_link(contact_child=contact_child, person=person, actor=actor)
+    return person
 
 
 @transaction.atomic

@@ -11,25 +11,30 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.core.paginator import Page, Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import policy
 from cases.http import denied_is_not_found, require
-from cases.models import Role, Team, User
-from cases.permissions import person_scope
-from cases.selectors import person_find_duplicates, person_get_for_user
-from cases.services import Conflict, InvalidTransition, audit_read, person_create
-from cases.workdays import LONDON, Calendar
+from cases.models import Role, User
+from cases.selectors import (
+    council_teams,
+    person_find_duplicates,
+    person_get_for_user,
+    person_ids_in_scope,
+    rag_tag,
+    user_find,
+    users_with_role,
+)
+from cases.services import Conflict, InvalidTransition
+from cases.web import audit_shown, error_list, paginate
+from cases.workdays import LONDON
 
 from . import selectors, services
 from .forms import (
-    COUNCIL_AGENCY_TYPES,
     MAX_CHILDREN,
     SOURCE_FOR_AGENCY,
     AssignForm,
@@ -61,26 +66,11 @@ from .models import (
 from .permissions import WORK_CONTACTS
 
 PAGE_SIZE = 50
-# The RAG status in words (the colour only repeats them), as GOV.UK tags.
-RAG_TAGS = {selectors.Rag.RED: ("Overdue", "govuk-tag--red"), selectors.Rag.AMBER: ("Due soon", "govuk-tag--orange"),
-            selectors.Rag.GREEN: ("On track", "govuk-tag--green")}
 REFERRAL_SENT = "front_door.referral_sent"  # session key: show the confirmation panel once, after sending
 _CHILD_ERROR = re.compile(r"^Child (\d+): (.*)$", re.DOTALL)
 
 
 # --- small helpers -------------------------------------------------------------------------------------------
-
-
-def _page(items, number) -> tuple[Page, list]:
-    page = Paginator(items, PAGE_SIZE).get_page(number)
-    page_range = [n if isinstance(n, int) else None
-                  for n in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)]
-    return page, page_range
-
-
-def _front_door_staff():
-    return (User.objects.filter(groups__name__in=policy.roles_for(WORK_CONTACTS), is_active=True)
-            .distinct().order_by("full_name", "id"))
 
 
 def _duration(hours: float) -> str:
@@ -98,16 +88,6 @@ def _duration(hours: float) -> str:
 
 def _time_left(hours: float) -> str:
     return f"{_duration(hours)} overdue" if hours <= 0 else f"{_duration(hours)} left"
-
-
-def _add_service_errors(form, exc: ValidationError, aliases: dict[str, str] | None = None) -> None:
-    """A service's ValidationError onto the form, with the service's names for fields mapped to the form's."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for key, found in exc.message_dict.items():
-        name = (aliases or {}).get(key, key)
-        form.add_error(name if name in form.fields else None, found)
 
 
 def _age_text(born: dt.date | None, today: dt.date) -> str:
@@ -158,8 +138,8 @@ def _queue_filters(values: dict, user: User) -> dict:
 def queue(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(selectors.is_front_door(user))
-    staff = list(_front_door_staff())
-    teams = Team.objects.filter(agency__type__in=COUNCIL_AGENCY_TYPES).order_by("name")
+    staff = list(users_with_role(*policy.roles_for(WORK_CONTACTS)))
+    teams = council_teams()
     statuses = [(s.value, s.label) for s in selectors.QUEUE_STATUSES]
     options = {"staff": staff, "teams": teams, "statuses": statuses}
     # Validate the filters, then show a fresh form with only the values that were valid: a stale or
@@ -170,8 +150,8 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(initial=values, **options)
 
     contacts = selectors.contact_queue(user=user, **_queue_filters(values, user))
-    page, page_range = _page(contacts, request.GET.get("page"))
-    rows = selectors.queue_rows(page.object_list)
+    pagination = paginate(request, contacts, per_page=PAGE_SIZE)
+    rows = selectors.queue_rows(pagination.page.object_list)
     # Labels and links made here once: per-row template filters, includes and {% url %} were most of the page's
     # time at 50 rows (bench/run.py).
     base = reverse("front_door:queue")
@@ -180,14 +160,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         received = contact.received_at.astimezone(LONDON)
         row.received_label = f"{received:%a} {received.day} {received:%b %H:%M}"
         row.time_left = _time_left(row.hours_left)
-        row.rag_label, row.rag_class = RAG_TAGS[row.rag]
+        row.rag_label, row.rag_class = rag_tag(row.rag)
         row.detail_url = f"{base}contacts/{contact.pk}/"
         row.assign_url = f"{base}contacts/{contact.pk}/assign/"
         row.mine = contact.assigned_to_id == user.pk
-    audit_read(actor=user, verb="front_door_queue.viewed",
-               child_ids=[pid for row in rows for pid in _matched_ids(row.contact.children.all())])
+    audit_shown(request, "front_door_queue.viewed",
+                [pid for row in rows for pid in _matched_ids(row.contact.children.all())])
     return render(request, "front_door/queue.html", {
-        "rows": rows, "page": page, "page_range": page_range, "form": form, "filtered": bool(values),
+        "rows": rows, "page": pagination.page, "pagination": pagination, "form": form, "filtered": bool(values),
         "counts": selectors.queue_counts(user=user), "query": request.GET.urlencode(),
     })
 
@@ -205,7 +185,7 @@ def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if value == "me":
         assignee = user
     elif value.isdigit():
-        assignee = User.objects.filter(pk=int(value), is_active=True).first()
+        assignee = user_find(user_id=int(value), active_only=True)
     if value not in ("", "me") and assignee is None:
         messages.error(request, "Choose a member of the front door to assign the contact to")
     else:
@@ -256,12 +236,9 @@ def _child_service_errors(formset, messages_: list[str], positions: list[int]) -
 
 def _error_list(form, formset) -> list[tuple[str, str]]:
     """Every error on the page for one GOV.UK error summary, each linking to its field."""
-    errors = [("main-content", e) for e in form.non_field_errors()]
-    errors += [(field.anchor_id, e) for field in form for e in field.errors]
-    errors += [("children", e) for e in formset.non_form_errors()]
+    errors = error_list(form, anchor="main-content") + [("children", e) for e in formset.non_form_errors()]
     for number, child in enumerate(formset.forms, start=1):
-        errors += [(f"child-{number}", f"Child {number}: {e}") for e in child.non_field_errors()]
-        errors += [(field.anchor_id, f"Child {number}: {e}") for field in child for e in field.errors]
+        errors += error_list(child, anchor=f"child-{number}", label=f"Child {number}: ")
     return errors
 
 
@@ -366,8 +343,8 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     children = detail["children"]
     matched = _matched_ids(children)
     # A restricted record's name and link only for those on its list (the others see what the referrer said).
-    visible = set(person_scope(user).filter(pk__in=matched).values_list("pk", flat=True)) if matched else set()
-    audit_read(actor=user, verb="contact.viewed", target=contact, child_ids=matched)
+    visible = person_ids_in_scope(user=user, ids=matched)
+    audit_shown(request, "contact.viewed", matched, target=contact)
     is_front_door = selectors.is_front_door(user)
     current = detail["current_decision"]
     can_sign_off = (user.has_role(Role.FRONT_DOOR_MANAGER) and contact.status == ContactStatus.AWAITING_SIGNOFF
@@ -381,7 +358,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "source": source_label(contact.source_code),
         "categories": [categories.get(c, c) for c in contact.categories],
         "is_front_door": is_front_door, "can_sign_off": can_sign_off,
-        "staff": list(_front_door_staff()) if is_front_door and contact.is_open else [],
+        "staff": list(users_with_role(*policy.roles_for(WORK_CONTACTS))) if is_front_door and contact.is_open else [],
         "now": timezone.now(),
     })
 
@@ -410,7 +387,7 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
     user = request.user
     require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
-    child = get_object_or_404(ContactChild.objects.select_related("person"), pk=child_pk, contact=contact)
+    child = selectors.contact_child_get(contact=contact, child_id=child_pk)
     given = {"first_name": child.given_first_name, "last_name": child.given_last_name,
              "date_of_birth": child.given_date_of_birth, "nhs_number": child.given_nhs_number,
              "postcode": child.given_postcode}
@@ -441,19 +418,16 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
                                                 "confirm that none of them is this child")
             else:
                 try:
-                    with transaction.atomic():  # never a new record left without its link to the contact
-                        person = person_create(actor=user, data=details, reason=f"Contact {contact.reference}")
-                        services.contact_child_link(contact_child=child, person=person, actor=user)
+                    person = services.contact_child_create_and_link(contact_child=child, actor=user, data=details)
                 except ValidationError as exc:
                     person = None
                     create.add_service_errors(exc)
     if person is not None:
         messages.success(request, f"{person.display_name} linked to contact {contact.reference}")
         return redirect("front_door:contact_detail", contact.pk)
-    audit_read(actor=user, verb="contact_match.viewed", target=contact,
-               child_ids=[h.person.pk for h in hits if h.person] + _matched_ids([child]))
-    errors = [(f.anchor_id, e) for form in (choose, create) for f in form for e in f.errors]
-    errors += [("main-content", e) for form in (choose, create) for e in form.non_field_errors()]
+    audit_shown(request, "contact_match.viewed", [h.person.pk for h in hits if h.person] + _matched_ids([child]),
+                target=contact)
+    errors = error_list(choose, anchor="main-content") + error_list(create, anchor="main-content")
     return render(request, "front_door/child_match.html", {
         "contact": contact, "child": child, "hit_rows": _hit_rows(hits, choose), "restricted_match": any(
             h.person is None for h in hits), "choose": choose, "create": create, "search": search,
@@ -475,7 +449,7 @@ def information_request_create(request: HttpRequest, pk: int) -> HttpResponse:
             sent = services.information_request_send(contact=contact, actor=user, agency=data["agency"],
                                                      question=data["question"], due_at=data["due_at"])
         except ValidationError as exc:
-            _add_service_errors(form, exc, {"due_at": "due_date"})
+            form.add_service_errors(exc, aliases={"due_at": "due_date"})
         else:
             messages.success(request, f"Information requested from {sent.agency}: answer due "
                              f"{timezone.localtime(sent.due_at, LONDON):%a %d %b %H:%M}")
@@ -514,7 +488,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Decision recorded on contact {contact.reference}")
             return redirect("front_door:contact_detail", contact.pk)
     children = detail["children"]
-    audit_read(actor=user, verb="decision_form.viewed", target=contact, child_ids=_matched_ids(children))
+    audit_shown(request, "decision_form.viewed", _matched_ids(children), target=contact)
     return render(request, "front_door/decision_form.html", {
         "contact": contact, "form": form, "has_decision": has_decision, "children": children,
         "unmatched": [c for c in children if not c.person_id], "current_decision": detail["current_decision"],
@@ -529,10 +503,9 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user.has_role(Role.FRONT_DOOR_MANAGER))
-    decision = get_object_or_404(Decision.objects.select_related("level", "decided_by", "signoff", "signoff__manager"),
-                                 pk=pk)
+    decision = selectors.decision_get(decision_id=pk)
     contact = selectors.contact_get_for_user(user=user, contact_id=decision.contact_id)
-    superseded = Decision.objects.filter(supersedes=decision).exists()
+    superseded = selectors.decision_is_superseded(decision=decision)
     signoff = _signoff_of(decision)
     can_sign = decision.signoff_required and signoff is None and not superseded
     form = SignoffForm(request.POST if request.method == "POST" else None)
@@ -548,8 +521,8 @@ def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
                              if form.cleaned_data["agreed"] else
                              f"Decision on contact {contact.reference} sent back to triage")
             return redirect("front_door:contact_detail", contact.pk)
-    children = list(contact.children.select_related("person"))
-    audit_read(actor=user, verb="decision_signoff.viewed", target=decision, child_ids=_matched_ids(children))
+    children = selectors.contact_children(contact=contact)
+    audit_shown(request, "decision_signoff.viewed", _matched_ids(children), target=decision)
     return render(request, "front_door/signoff_form.html", {
         "decision": decision, "contact": contact, "children": children, "form": form, "can_sign": can_sign,
         "signoff": signoff, "superseded": superseded})
@@ -558,33 +531,21 @@ def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
 # --- partners: the inbox of information requests --------------------------------------------------------------
 
 
-def _request_rag(info: InformationRequest, now: dt.datetime, calendar: Calendar, warn_hours: float) -> str:
-    if info.status != InformationRequest.Status.OPEN:
-        return ""
-    left = calendar.working_hours_left(now, info.due_at)
-    if left <= 0:
-        return selectors.Rag.RED
-    return selectors.Rag.AMBER if left < warn_hours else selectors.Rag.GREEN
-
-
 @login_required
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(user.agency_id is not None)
     show = request.GET.get("show") if request.GET.get("show") in ("open", "answered") else "open"
-    requests = selectors.information_requests_for_agency(user=user, include_answered=show == "answered")
-    if show == "answered":
-        requests = requests.exclude(status=InformationRequest.Status.OPEN).order_by("-responded_at", "-id")
-    page, page_range = _page(requests, request.GET.get("page"))
-    now, today = timezone.now(), timezone.localdate()
-    calendar, warn = Calendar.from_database(), FrontDoorSettings.current().warn_working_hours
+    requests = selectors.information_requests_for_agency(user=user, show="closed" if show == "answered" else "open")
+    pagination = paginate(request, requests, per_page=PAGE_SIZE)
+    today, clock = timezone.localdate(), selectors.Clock()
     rows = [{"request": r, "children": [_first_name_and_age(c, today) for c in r.contact.children.all()],
-             "rag": _request_rag(r, now, calendar, warn)} for r in page.object_list]
-    audit_read(actor=user, verb="information_requests.viewed",
-               child_ids=[pid for r in page.object_list for pid in _matched_ids(r.contact.children.all())])
+             "rag": clock.request_rag(r)} for r in pagination.page.object_list]
+    audit_shown(request, "information_requests.viewed",
+                [pid for r in pagination.page.object_list for pid in _matched_ids(r.contact.children.all())])
     return render(request, "front_door/inbox.html", {
-        "rows": rows, "page": page, "page_range": page_range, "show": show,
+        "rows": rows, "page": pagination.page, "pagination": pagination, "show": show,
         "open_count": selectors.information_requests_for_agency(user=user).count()})
 
 
@@ -606,13 +567,12 @@ def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
                                       f"{info.contact.reference})")
             return redirect("front_door:inbox")
     children = list(info.contact.children.all())
-    audit_read(actor=user, verb="information_request.viewed", target=info, child_ids=_matched_ids(children))
+    audit_shown(request, "information_request.viewed", _matched_ids(children), target=info)
     today = timezone.localdate()
     return render(request, "front_door/information_request_respond.html", {
         "info": info, "form": form, "is_open": is_open,
         "children": [_first_name_and_age(c, today) for c in children],
-        "rag": _request_rag(info, timezone.now(), Calendar.from_database(),
-                            FrontDoorSettings.current().warn_working_hours)})
+        "rag": selectors.Clock().request_rag(info)})
 
 
 # --- partners: their own referrals ---------------------------------------------------------------------------------
@@ -627,10 +587,11 @@ def _named_children(contact: Contact) -> list[str]:
 @require_GET
 def my_referrals(request: HttpRequest) -> HttpResponse:
     require(request.user.has_role(Role.PARTNER_REFERRER))
-    page, page_range = _page(selectors.referrals_for_referrer(user=request.user), request.GET.get("page"))
+    pagination = paginate(request, selectors.referrals_for_referrer(user=request.user), per_page=PAGE_SIZE)
     rows = [{"contact": c, "status": selectors.referral_status_for_referrer(c), "children": _named_children(c)}
-            for c in page.object_list]
-    return render(request, "front_door/my_referrals.html", {"rows": rows, "page": page, "page_range": page_range})
+            for c in pagination.page.object_list]
+    return render(request, "front_door/my_referrals.html", {"rows": rows, "page": pagination.page,
+                                                            "pagination": pagination})
 
 
 @login_required

@@ -10,9 +10,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import policy, selectors, services
+from cases import policy, selectors
 from cases.models import Person, User
 from cases.permissions import can_edit_person
+from cases.web import audit_shown
 
 from .concurrency import with_etag
 from .serializers import (
@@ -48,10 +49,6 @@ class PeopleApi(APIView):
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-def _audit_read(request: Request, verb: str, child_ids, *, target: Person | None = None, reason: str = "") -> None:
-    """One read-audit row per response that shows a person's data: called after the body is built and
-    before it is returned, so a failed insert means nothing is shown."""
-    services.audit_read(actor=request.user, verb=verb, child_ids=child_ids, target=target, reason=reason)
 
 
 def _person_url(request: Request, person: Person) -> str:
@@ -63,7 +60,7 @@ def _detail_response(request: Request, person: Person, *, reason: str = "",
     record = selectors.person_record(person=person)
     context = {"request": request, "record": record, "can_edit": can_edit_person(request.user, person)}
     data = PersonDetailOutputSerializer(person, context=context).data
-    _audit_read(request, "person.viewed", [person.pk], target=person, reason=reason)
+    audit_shown(request, "person.viewed", [person.pk], target=person, reason=reason)
     return with_etag(Response(data, status=status_code), person.version)
 
 

@@ -6,8 +6,9 @@ from rest_framework.response import Response
 
 from cases import selectors
 
-from .base import _BAD_REQUEST, _FORBIDDEN, _NOT_FOUND, TAGS, PeopleApi, _audit_read
-from .pagination import PagePagination
+from ..web import audit_shown
+from ..web.pagination import PagePagination
+from .base import _BAD_REQUEST, _FORBIDDEN, _NOT_FOUND, TAGS, PeopleApi
 from .serializers import (
     ChronologyEntryOutputSerializer,
     ChronologyQuerySerializer,
@@ -36,5 +37,5 @@ class PersonChronologyApi(PeopleApi):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, view=self)
         data = ChronologyEntryOutputSerializer(page, many=True).data
-        _audit_read(request, "person.chronology_viewed", [person.pk], target=person)
+        audit_shown(request, "person.chronology_viewed", [person.pk], target=person)
         return paginator.get_paginated_response(data)

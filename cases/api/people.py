@@ -1,7 +1,5 @@
 """api/v1/people/: list, create, read, update, search and likely duplicates."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
@@ -9,21 +7,21 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import policy, selectors, services
-from cases.models import Person, User
+from ffp.exceptions import validation_detail
 
+from ..web import audit_shown
+from ..web.pagination import PagePagination
 from .base import (
     _BAD_REQUEST,
     _FORBIDDEN,
     _NOT_FOUND,
     TAGS,
     PeopleApi,
-    _audit_read,
     _detail_response,
     _person_edit_get,
     _person_url,
 )
 from .concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match
-from .pagination import PagePagination
 from .serializers import (
     DuplicatesConflictOutputSerializer,
     DuplicatesOutputSerializer,
@@ -35,21 +33,6 @@ from .serializers import (
     PersonUpdateInputSerializer,
     SearchResultsOutputSerializer,
 )
-
-
-@transaction.atomic
-def _person_create_with_address(*, actor: User, fields: dict, address: dict | None, reason: str) -> Person:
-    """person_create and person_add_address in one transaction, so that a refused address never
-    leaves a person behind without it."""
-    person = services.person_create(actor=actor, data=fields, reason=reason)
-    if address:
-        try:
-            services.person_add_address(person=person, actor=actor, **address)
-        except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-            raise serializers.ValidationError({"address": detail}) from None
-    return person
-
 
 # --- people ------------------------------------------------------------------------------------------
 
@@ -66,7 +49,7 @@ class PersonListApi(PeopleApi):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.person_list_for_user(user=request.user), request, view=self)
         data = PersonListOutputSerializer(page, many=True, context={"request": request}).data
-        _audit_read(request, "person.listed", [p.pk for p in page])
+        audit_shown(request, "person.listed", [p.pk for p in page])
         return paginator.get_paginated_response(data)
 
 
@@ -98,11 +81,14 @@ class PersonCreateApi(PeopleApi):
                     {"detail": "This may be a person who already has a record: check these likely duplicates. "
                                "If it is a different person, send the request again with duplicates_reviewed "
                                "set to true.", "duplicates": duplicates}, context={"request": request}).data
-                _audit_read(request, "person.duplicates_shown", [h.person.pk for h in duplicates if h.person])
+                audit_shown(request, "person.duplicates_shown", [h.person.pk for h in duplicates if h.person])
                 return Response(body, status=status.HTTP_409_CONFLICT)
-        person = _person_create_with_address(
-            actor=request.user, fields=fields, address=address,
-            reason="Created after the likely duplicates were reviewed" if reviewed else "")
+        try:
+            person = services.person_create_with_address(
+                actor=request.user, data=fields, address=address,
+                reason="Created after the likely duplicates were reviewed" if reviewed else "")
+        except services.AddressInvalid as exc:
+            raise serializers.ValidationError({"address": validation_detail(exc)}) from None
         response = _detail_response(request, person, reason="returned on create", status_code=status.HTTP_201_CREATED)
         response["Location"] = _person_url(request, person)
         return response
@@ -158,7 +144,7 @@ class PersonSearchApi(PeopleApi):
         hits = selectors.person_search(user=request.user, criteria=criteria)
         data = SearchResultsOutputSerializer({"results": hits}, context={"request": request}).data
         given = ", ".join(sorted(k for k, v in query.validated_data.items() if v))
-        _audit_read(request, "person.searched", [h.person.pk for h in hits if h.person], reason=f"by {given}")
+        audit_shown(request, "person.searched", [h.person.pk for h in hits if h.person], reason=f"by {given}")
         return Response(data)
 
 
@@ -176,7 +162,7 @@ class PersonDuplicatesApi(PeopleApi):
         duplicates = selectors.person_find_duplicates(
             user=request.user, data={**fields, "postcode": address["postcode"] if address else ""})
         body = DuplicatesOutputSerializer({"duplicates": duplicates}, context={"request": request}).data
-        _audit_read(request, "person.duplicates_shown", [h.person.pk for h in duplicates if h.person])
+        audit_shown(request, "person.duplicates_shown", [h.person.pk for h in duplicates if h.person])
         return Response(body)
 
 

@@ -7,9 +7,9 @@ from rest_framework.response import Response
 
 from cases import selectors, services
 from cases.models import Person
-from cases.permissions import person_scope
 
-from .base import _BAD_REQUEST, _FORBIDDEN, _NOT_FOUND, TAGS, PeopleApi, _audit_read, _person_edit_get, _person_url
+from ..web import audit_shown
+from .base import _BAD_REQUEST, _FORBIDDEN, _NOT_FOUND, TAGS, PeopleApi, _person_edit_get, _person_url
 from .serializers import (
     RelationshipCreateInputSerializer,
     RelationshipOutputSerializer,
@@ -22,8 +22,7 @@ def _network_entries(request: Request, person: Person) -> list[dict]:
     """selectors.family_network, each other person shown as far as this user may see them: in scope
     with a link; out of scope by name only; restricted (and not on its list) as {"restricted": true}."""
     network = selectors.family_network(person=person)
-    visible = set(person_scope(request.user).filter(pk__in=[n["person"].pk for n in network])
-                  .values_list("pk", flat=True))
+    visible = selectors.person_ids_in_scope(user=request.user, ids=[n["person"].pk for n in network])
     for entry in network:
         other = entry["person"]
         if other.pk not in visible and other.restricted:
@@ -50,7 +49,7 @@ class PersonRelationshipListApi(PeopleApi):
         person = selectors.person_get_for_user(user=request.user, person_id=pk)
         entries = _network_entries(request, person)
         data = RelationshipOutputSerializer(entries, many=True).data
-        _audit_read(request, "person.relationships_viewed", _shown_ids(person, entries), target=person)
+        audit_shown(request, "person.relationships_viewed", _shown_ids(person, entries), target=person)
         return Response(data)
 
 
@@ -77,7 +76,7 @@ class PersonRelationshipCreateApi(PeopleApi):
         rel = services.relationship_add(actor=request.user, from_person=from_person, to_person=to_person, **fields)
         entries = [e for e in _network_entries(request, person) if e["relationship_id"] == rel.pk]
         data = RelationshipOutputSerializer(entries[0]).data
-        _audit_read(request, "person.relationships_viewed", _shown_ids(person, entries), target=person,
+        audit_shown(request, "person.relationships_viewed", _shown_ids(person, entries), target=person,
                     reason="returned on create")
         return Response(data, status=status.HTTP_201_CREATED)
 

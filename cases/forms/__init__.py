@@ -167,11 +167,13 @@ class GovukFormMixin:
                 widget.attrs["class"] += f" {_ERROR_CLASSES[base]}"
             widget.attrs["aria-describedby"] = self[name].described_by
 
-    def add_service_errors(self, exc: ValidationError) -> None:
-        """A service's ValidationError onto this form: keyed messages on their fields, the rest at the top."""
+    def add_service_errors(self, exc: ValidationError, *, aliases: dict[str, str] | None = None) -> None:
+        """A service's ValidationError onto this form: keyed messages on their fields (`aliases` maps a service's
+        name for a field to the form's), the rest at the top."""
         if hasattr(exc, "error_dict"):
             for key, messages in exc.message_dict.items():
-                self.add_error(key if key in self.fields else None, messages)
+                name = (aliases or {}).get(key, key)
+                self.add_error(name if name in self.fields else None, messages)
         else:
             self.add_error(None, exc.messages)
 

@@ -169,6 +169,13 @@ ACCESS_GRANTING_ROLES = frozenset({
 })
 
 
+class InvolvementQuerySet(models.QuerySet):
+    def active(self) -> "InvolvementQuerySet":
+        """Involvements that grant access today: end_date is the day it ended, so from then on it grants nothing
+        (the same rule as Involvement.is_active)."""
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gt=timezone.localdate()))
+
+
 class Involvement(TimeStampedModel):
     """Who works with a child, in what role, from when to when: the source of access.
 
@@ -184,6 +191,8 @@ class Involvement(TimeStampedModel):
     start_date = models.DateField(default=timezone.localdate)
     end_date = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+
+    objects = InvolvementQuerySet.as_manager()
 
     class Meta:
         ordering = ["-start_date", "id"]

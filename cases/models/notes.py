@@ -42,6 +42,13 @@ class VisibilityTag(models.TextChoices):
     NOT_FOR_FAMILY = "not_for_family", "Not to be shared with the family"
 
 
+class CaseNoteQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "CaseNoteQuerySet":
+        """Final notes, and the user's own drafts (a draft is the author's alone until it is made final).
+        The person's scope is the caller's to apply."""
+        return self.filter(Q(status=CaseNote.Status.FINAL) | Q(author=user))
+
+
 class CaseNote(TimeStampedModel):
     """A practitioner's note: a draft until made final; after that only corrections are appended."""
 
@@ -71,6 +78,8 @@ class CaseNote(TimeStampedModel):
     visibility_tags = ArrayField(models.CharField(max_length=20), default=list, blank=True)
     finalised_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+
+    objects = CaseNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

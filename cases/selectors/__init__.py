@@ -3,7 +3,15 @@
 A module per concept; the strands import from here (`from cases.services import episode_open`)."""
 
 from .audit import (
+    audit_events,
     person_access_log,
+)
+from .deadlines import (
+    RAG_TAG_CLASSES,
+    Rag,
+    rag_by_working_hours,
+    rag_status,
+    rag_tag,
 )
 from .families import (
     family_case_get_for_user,
@@ -11,11 +19,30 @@ from .families import (
     family_children,
 )
 from .notes import (
+    case_note_corrections,
+    case_note_get_for_user,
+    case_notes_for_children,
+    case_notes_for_person,
     chronology_for_person,
+    episode_open_for,
+)
+from .organisation import (
+    COUNCIL_AGENCY_TYPES,
+    agency_find,
+    council_teams,
+    user_find,
+    users_by_id,
+    users_with_role,
 )
 from .people import (
+    current_postcodes,
     family_network,
+    merge_get_for_user,
+    merges_into,
+    people_in_scope_by_id,
+    person_get_by_la_child_id,
     person_get_for_user,
+    person_ids_in_scope,
     person_list_for_user,
     person_record,
 )
@@ -38,17 +65,40 @@ from .work_requests import (
 )
 
 __all__ = [
+    "audit_events",
+    "current_postcodes",
+    "merge_get_for_user",
+    "merges_into",
+    "person_get_by_la_child_id",
+    "COUNCIL_AGENCY_TYPES",
+    "agency_find",
+    "council_teams",
+    "user_find",
+    "users_by_id",
+    "users_with_role",
+    "RAG_TAG_CLASSES",
+    "Rag",
+    "rag_by_working_hours",
+    "rag_status",
+    "rag_tag",
     "LIKELY_DUPLICATE_SCORE",
     "SearchCriteria",
     "SearchHit",
+    "case_note_corrections",
+    "case_note_get_for_user",
+    "case_notes_for_children",
+    "case_notes_for_person",
     "chronology_for_person",
     "family_case_get_for_user",
     "family_case_scope",
     "family_children",
+    "episode_open_for",
     "family_network",
     "person_access_log",
     "person_find_duplicates",
     "person_get_for_user",
+    "people_in_scope_by_id",
+    "person_ids_in_scope",
     "person_list_for_user",
     "person_record",
     "person_search",

@@ -5,11 +5,13 @@ from django.shortcuts import get_object_or_404
 
 from ..models import (
     RELATIONSHIP_INVERSE,
+    Address,
     Episode,
     EpisodeLead,
     EpisodeLevel,
     Involvement,
     Person,
+    PersonMerge,
     Relationship,
     User,
 )
@@ -19,6 +21,46 @@ from ..permissions import person_scope
 def person_get_for_user(*, user: User, person_id: int) -> Person:
     """The person if this user may see them; 404 whether missing, merged away or out of scope."""
     return get_object_or_404(person_scope(user), pk=person_id)
+
+
+def person_ids_in_scope(*, user: User, ids) -> set[int]:
+    """Which of these people the user may open, in one query (none asked: no query)."""
+    ids = {i for i in ids if i is not None}
+    if not ids:
+        return set()
+    return set(person_scope(user).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def people_in_scope_by_id(*, user: User, ids) -> dict[int, Person]:
+    """Those of these people the user may see, by id (none asked: no query)."""
+    ids = {i for i in ids if i is not None}
+    return {p.pk: p for p in person_scope(user).filter(pk__in=ids)} if ids else {}
+
+
+def person_get_by_la_child_id(*, user: User, la_child_id: str) -> Person | None:
+    """The record with this LA child ID, if this user may see it."""
+    return person_scope(user).filter(la_child_id=la_child_id).first()
+
+
+def current_postcodes(*, ids) -> dict[int, str]:
+    """The current address's postcode for each of these people (one query)."""
+    postcodes: dict[int, str] = {}
+    for person_id, postcode in Address.objects.filter(person_id__in=list(ids), end_date__isnull=True).order_by(
+            "person_id", "-start_date", "-id").values_list("person_id", "postcode"):
+        postcodes.setdefault(person_id, postcode)
+    return postcodes
+
+
+def merges_into(*, person: Person) -> list[PersonMerge]:
+    """The merges into this record that have not been undone, newest first."""
+    return list(PersonMerge.objects.filter(kept=person, unmerged_at__isnull=True)
+                .select_related("merged", "actor").order_by("-created_at"))
+
+
+def merge_get_for_user(*, user: User, merge_id: int) -> PersonMerge:
+    """A merge into a record this user may see; 404 otherwise."""
+    return get_object_or_404(PersonMerge.objects.filter(kept__in=person_scope(user)).select_related("kept", "merged"),
+                             pk=merge_id)
 
 
 def person_list_for_user(*, user: User) -> QuerySet[Person]:

@@ -32,6 +32,7 @@ from .merge import (
 from .notes import (
     case_note_correct,
     case_note_finalise,
+    case_note_save,
     case_note_save_draft,
     chronology_add,
 )
@@ -47,10 +48,12 @@ from .organisation import (
 )
 from .people import (
     PERSON_EDITABLE_FIELDS,
+    AddressInvalid,
     household_create,
     person_add_address,
     person_add_previous_name,
     person_create,
+    person_create_with_address,
     person_restrict,
     person_unrestrict,
     person_update,
@@ -85,6 +88,7 @@ from .work_requests import (
 )
 
 __all__ = [
+    "AddressInvalid",
     "Conflict",
     "InvalidTransition",
     "LATE_DETECTION",
@@ -97,6 +101,7 @@ __all__ = [
     "audit_record",
     "case_note_correct",
     "case_note_finalise",
+    "case_note_save",
     "case_note_save_draft",
     "chronology_add",
     "compare_and_set",
@@ -122,6 +127,7 @@ __all__ = [
     "person_add_address",
     "person_add_previous_name",
     "person_create",
+    "person_create_with_address",
     "person_merge",
     "person_restrict",
     "person_unmerge",

@@ -96,6 +96,17 @@ def case_note_finalise(*, note: CaseNote, actor: User) -> CaseNote:
 
 
 @transaction.atomic
+def case_note_save(*, person: Person, actor: User, data: dict, note: CaseNote | None = None,
+                   expected_version: int | None = None, finalise: bool = False) -> CaseNote:
+    """Save a draft (a new one, or the author's own), and make it final at once when asked: both or
+    neither, so a note refused as final is not left saved as a changed draft."""
+    note = case_note_save_draft(person=person, actor=actor, data=data, note=note, expected_version=expected_version)
+    if finalise:
+        note = case_note_finalise(note=note, actor=actor)
+    return note
+
+
+@transaction.atomic
 def case_note_correct(*, note: CaseNote, actor: User, body: str) -> CaseNoteCorrection:
     from ..permissions import can_edit_person
 

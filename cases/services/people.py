@@ -159,6 +159,23 @@ def person_add_address(*, person: Person, actor: User, line1: str, postcode: str
     return address
 
 
+class AddressInvalid(ValidationError):
+    """The person's details were fine, but their address was refused (and so nothing was created)."""
+
+
+@transaction.atomic
+def person_create_with_address(*, actor: User, data: dict, address: dict | None, reason: str = "") -> Person:
+    """A new record and its current address: both or neither, so that a refused address never leaves a record
+    behind without it. A refused address raises AddressInvalid (a ValidationError keyed by address field)."""
+    person = person_create(actor=actor, data=data, reason=reason)
+    if address:
+        try:
+            person_add_address(person=person, actor=actor, **address)
+        except ValidationError as exc:
+            raise AddressInvalid(exc.error_dict if hasattr(exc, "error_dict") else exc.messages) from None
+    return person
+
+
 @transaction.atomic
 def person_add_previous_name(*, person: Person, actor: User, first_name: str, last_name: str,
                              kind: str = PersonName.Kind.PREVIOUS) -> PersonName:

@@ -5,16 +5,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from .. import policy, selectors, services
+from .. import policy, selectors
 from ..forms import (
     AuditFilterForm,
 )
 from ..http import require
 from ..models import (
-    AuditEvent,
     Role,
 )
-from .common import ACCESS_LOG_PAGE_SIZE, AUDIT_PAGE_SIZE, _audit_read, _page
+from ..web import audit_shown, paginate
+from .common import ACCESS_LOG_PAGE_SIZE, AUDIT_PAGE_SIZE
 
 
 @login_required
@@ -24,11 +24,10 @@ def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     require(policy.may(user, policy.READ_AUDIT))
     person = selectors.person_get_for_user(user=user, person_id=pk)
     # Written first, so this viewing is the newest line of the log it shows.
-    _audit_read(request, "access_log.viewed", [person.pk], target=person)
-    page, page_range = _page(selectors.person_access_log(person=person), ACCESS_LOG_PAGE_SIZE,
-                             request.GET.get("page"))
-    return render(request, "cases/person_access_log.html", {"person": person, "page_obj": page,
-                                                            "page_range": page_range})
+    audit_shown(request, "access_log.viewed", [person.pk], target=person)
+    pagination = paginate(request, selectors.person_access_log(person=person), per_page=ACCESS_LOG_PAGE_SIZE)
+    return render(request, "cases/person_access_log.html", {"person": person, "page_obj": pagination.page,
+                                                            "pagination": pagination})
 
 
 @login_required
@@ -38,13 +37,8 @@ def audit(request: HttpRequest) -> HttpResponse:
     require(user.has_role(Role.PRIVACY_OFFICER))
     form = AuditFilterForm(request.GET)
     form.is_valid()
-    events = AuditEvent.objects.order_by("-occurred_at", "-id")
-    email = form.cleaned_data.get("email", "").strip()
-    verb = form.cleaned_data.get("verb", "").strip()
-    if email:
-        events = events.filter(actor_email__icontains=email)
-    if verb:
-        events = events.filter(verb__startswith=verb)
-    services.audit_read(actor=user, verb="audit.viewed", child_ids=[], target_type="cases.auditevent")
-    page, page_range = _page(events, AUDIT_PAGE_SIZE, request.GET.get("page"))
-    return render(request, "cases/audit.html", {"form": form, "page_obj": page, "page_range": page_range})
+    events = selectors.audit_events(actor_email=form.cleaned_data.get("email", "").strip(),
+                                    verb_prefix=form.cleaned_data.get("verb", "").strip())
+    audit_shown(request, "audit.viewed", target_type="cases.auditevent")
+    pagination = paginate(request, events, per_page=AUDIT_PAGE_SIZE)
+    return render(request, "cases/audit.html", {"form": form, "page_obj": pagination.page, "pagination": pagination})

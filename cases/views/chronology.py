@@ -20,7 +20,8 @@ from ..models import (
     Person,
 )
 from ..moved import current_link
-from .common import CHRONOLOGY_PAGE_SIZE, STRAND_LABELS, STRAND_TAGS, _audit_read, _kind_label, _page, _safe_link
+from ..web import attachment, audit_shown, paginate, pdf_response, safe_link
+from .common import CHRONOLOGY_PAGE_SIZE, STRAND_LABELS, STRAND_TAGS, _kind_label
 
 
 def _entries_for_display(entries) -> list[ChronologyEntry]:
@@ -30,7 +31,7 @@ def _entries_for_display(entries) -> list[ChronologyEntry]:
         when = timezone.localtime(entry.occurred_at)
         entry.when_iso, entry.when_date, entry.when_time = (when.isoformat(), f"{when.day} {when:%b %Y}",
                                                             f"{when:%H:%M}")
-        entry.safe_link = _safe_link(entry.link)
+        entry.safe_link = safe_link(entry.link)
         entry.strand_tag = STRAND_TAGS.get(entry.strand, "govuk-tag--grey")
         entry.kind_label = _kind_label(entry.kind)
     return rows
@@ -48,7 +49,7 @@ def _rows_for_table(entries: QuerySet[ChronologyEntry]) -> list[SimpleNamespace]
         rows.append(SimpleNamespace(
             when_iso=when.isoformat(), when_date=f"{when.day} {when:%b %Y}", when_time=f"{when:%H:%M}",
             strand=strand, strand_tag=STRAND_TAGS.get(strand, "govuk-tag--grey"), kind_label=_kind_label(kind),
-            summary=summary, significant=significant, safe_link=_safe_link(link), author_name=author or "System",
+            summary=summary, significant=significant, safe_link=safe_link(link), author_name=author or "System",
             agency_name=agency or ""))
     return rows
 
@@ -64,11 +65,11 @@ def _chronology(request: HttpRequest, pk: int) -> tuple[Person, ChronologyFilter
 @require_GET
 def person_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     person, form, entries = _chronology(request, pk)
-    page, page_range = _page(entries, CHRONOLOGY_PAGE_SIZE, request.GET.get("page"))
-    rows = _rows_for_table(page.object_list)
-    _audit_read(request, "chronology.viewed", [person.pk], target=person)
+    pagination = paginate(request, entries, per_page=CHRONOLOGY_PAGE_SIZE)
+    rows = _rows_for_table(pagination.page.object_list)
+    audit_shown(request, "chronology.viewed", [person.pk], target=person)
     return render(request, "cases/person_chronology.html", {
-        "person": person, "form": form, "page_obj": page, "page_range": page_range, "entries": rows,
+        "person": person, "form": form, "page_obj": pagination.page, "pagination": pagination, "entries": rows,
         "filter_query": request.GET.urlencode(),
     })
 
@@ -99,9 +100,8 @@ def _download_name(person: Person, extension: str) -> str:
 def person_chronology_csv(request: HttpRequest, pk: int) -> HttpResponse:
     person, _form, entries = _chronology(request, pk)
     rows = list(entries)
-    _audit_read(request, "person.chronology_exported", [person.pk], target=person)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(person, "csv")}"'
+    audit_shown(request, "person.chronology_exported", [person.pk], target=person)
+    response = attachment(HttpResponse(content_type="text/csv; charset=utf-8"), _download_name(person, "csv"))
     response.write("\ufeff")  # so that spreadsheet programs read the file as UTF-8
     writer = csv.writer(response)
     writer.writerow(["Date", "Time", "Strand", "Kind", "Summary", "Significant", "Author", "Agency", "Link"])
@@ -121,10 +121,7 @@ def person_chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         "strand_label": STRAND_LABELS.get(filters["strand"], ""), "filters": filters,
         "council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME,
     }
-    _audit_read(request, "person.chronology_printed", [person.pk], target=person)
+    audit_shown(request, "person.chronology_printed", [person.pk], target=person)
     from .. import documents  # WeasyPrint takes a second to import: only PDF requests pay for it
 
-    pdf = documents.render_pdf("cases/chronology_pdf.html", context)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{_download_name(person, "pdf")}"'
-    return response
+    return pdf_response(documents.render_pdf("cases/chronology_pdf.html", context), _download_name(person, "pdf"))

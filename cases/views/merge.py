@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .. import permissions, policy, selectors, services
@@ -16,11 +16,10 @@ from ..forms import (
 from ..http import require
 from ..models import (
     Person,
-    PersonMerge,
     User,
 )
-from .common import _audit_read
-from .people import _current_postcodes, _display, _hit_rows
+from ..web import audit_shown
+from .people import _display, _hit_rows
 
 _MERGE_FIELDS = ("first_name", "middle_names", "last_name", "preferred_name", "date_of_birth",
                  "expected_date_of_birth", "sex", "nhs_number", "upn", "ethnicity", "first_language",
@@ -28,7 +27,7 @@ _MERGE_FIELDS = ("first_name", "middle_names", "last_name", "preferred_name", "d
 
 
 def _merge_rows(kept: Person, other: Person) -> list[dict]:
-    postcodes = _current_postcodes([kept.pk, other.pk])
+    postcodes = selectors.current_postcodes(ids=[kept.pk, other.pk])
     rows = [{"label": "LA child ID", "kept": kept.la_child_id, "other": other.la_child_id}]
     for name in _MERGE_FIELDS:
         label = Person._meta.get_field(name).verbose_name
@@ -56,8 +55,7 @@ def _render_merge_page(request: HttpRequest, person: Person, *, choose_form: Mer
                        unmerge_form: UnmergeForm | None = None, unmerge_id: int | None = None,
                        status: int = 200) -> HttpResponse:
     user = request.user
-    merges = list(PersonMerge.objects.filter(kept=person, unmerged_at__isnull=True)
-                  .select_related("merged", "actor").order_by("-created_at"))
+    merges = selectors.merges_into(person=person)
     for merge in merges:
         merge.undo_form = (unmerge_form if merge.pk == unmerge_id and unmerge_form is not None
                            else UnmergeForm(auto_id=f"id_unmerge_{merge.pk}_%s"))
@@ -74,7 +72,7 @@ def _render_merge_page(request: HttpRequest, person: Person, *, choose_form: Mer
     shown = {person.pk, *(c["person"].pk for c in candidates), *(m.merged_id for m in merges)}
     if other is not None:
         shown.add(other.pk)
-    _audit_read(request, "person_merge.viewed", shown, target=person)
+    audit_shown(request, "person_merge.viewed", shown, target=person)
     return render(request, "cases/person_merge.html", context, status=status)
 
 
@@ -108,7 +106,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
     choose_form = MergeChooseForm(request.GET)
     other = None
     if choose_form.is_valid():
-        other = permissions.person_scope(user).filter(la_child_id=choose_form.cleaned_data["duplicate"]).first()
+        other = selectors.person_get_by_la_child_id(user=user, la_child_id=choose_form.cleaned_data["duplicate"])
         if other is None:
             choose_form.add_error("duplicate", "There is no record with that LA child ID that you can see")
         elif other.pk == person.pk:
@@ -123,8 +121,7 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
 def person_unmerge(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(policy.may(user, policy.MERGE))
-    merge = get_object_or_404(PersonMerge.objects.filter(kept__in=permissions.person_scope(user))
-                              .select_related("kept", "merged"), pk=pk)
+    merge = selectors.merge_get_for_user(user=user, merge_id=pk)
     person = merge.kept
     require(permissions.can_edit_person(user, person))
     form = UnmergeForm(request.POST, auto_id=f"id_unmerge_{merge.pk}_%s")

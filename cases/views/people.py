@@ -5,7 +5,6 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,23 +20,18 @@ from ..forms import (
 )
 from ..http import require
 from ..models import (
-    Address,
     Episode,
     Person,
-    PersonMerge,
     Sex,
 )
+from ..web import Difference, audit_shown, differences, paginate, stale_rebind
 from .chronology import _rows_for_table
 from .common import (
     DUPLICATE_RESTRICTED_TEXT,
     NOTES_PAGE_SIZE,
     RECORD_CHRONOLOGY_ENTRIES,
-    _audit_read,
-    _in_scope_ids,
     _may_use_records,
-    _page,
 )
-from .notes import _notes_visible_to
 
 
 def _ethnicity_label(code: str) -> str:
@@ -84,18 +78,9 @@ def _person_facts(person: Person) -> dict:
     }
 
 
-def _current_postcodes(ids) -> dict[int, str]:
-    """The current address's postcode for each of these people (one query)."""
-    postcodes: dict[int, str] = {}
-    for person_id, postcode in Address.objects.filter(person_id__in=list(ids), end_date__isnull=True).order_by(
-            "person_id", "-start_date", "-id").values_list("person_id", "postcode"):
-        postcodes.setdefault(person_id, postcode)
-    return postcodes
-
-
 def _hit_rows(hits) -> list[dict]:
     """Search or duplicate hits for a table: a restricted placeholder carries nothing but its text."""
-    postcodes = _current_postcodes(h.person.pk for h in hits if h.person is not None)
+    postcodes = selectors.current_postcodes(ids=[h.person.pk for h in hits if h.person is not None])
     rows = []
     for hit in hits:
         if hit.person is None:
@@ -124,7 +109,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             rows = _hit_rows(hits)
             searched = True
             # One row for the whole list, holding every id shown (never a restricted placeholder's).
-            _audit_read(request, "person_search.viewed", [h.person.pk for h in hits if h.person is not None],
+            audit_shown(request, "person_search.viewed", [h.person.pk for h in hits if h.person is not None],
                         target_type="cases.person")
     return render(request, "cases/person_search.html", {
         "form": form, "rows": rows, "searched": searched, "restricted_text": DUPLICATE_RESTRICTED_TEXT,
@@ -154,14 +139,15 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = selectors.person_get_for_user(user=user, person_id=pk)
     record = selectors.person_record(person=person)
     network = selectors.family_network(person=person)
-    openable = _in_scope_ids(user, [member["person"].pk for member in network])
+    openable = selectors.person_ids_in_scope(user=user, ids=[member["person"].pk for member in network])
     for member in network:
         member["openable"] = member["person"].pk in openable
         # A restricted relative the viewer may not open is shown only as a relationship, never by name.
         member["hidden"] = member["person"].restricted and not member["openable"]
     involvements = record["involvements"]
     current_episode = record["current_episode"]
-    notes_page, notes_range = _page(_notes_visible_to(user, person), NOTES_PAGE_SIZE, request.GET.get("notes_page"))
+    notes = paginate(request, selectors.case_notes_for_person(user=user, person=person), per_page=NOTES_PAGE_SIZE,
+                     param="notes_page")
     is_merger = policy.may(user, policy.MERGE)
     context = {
         "person": person,
@@ -175,15 +161,14 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "past_episodes": [e for e in record["episodes"] if e.closed_on is not None],
         "chronology": _rows_for_table(
             selectors.chronology_for_person(person=person)[:RECORD_CHRONOLOGY_ENTRIES]),
-        "notes_page": notes_page,
-        "notes_range": notes_range,
+        "notes_page": notes.page,
+        "notes_pagination": notes,
         "can_edit": permissions.can_edit_person(user, person),
         "can_merge": is_merger,
         "can_read_audit": policy.may(user, policy.READ_AUDIT),
-        "merges": list(PersonMerge.objects.filter(kept=person, unmerged_at__isnull=True).select_related("merged"))
-        if is_merger else [],
+        "merges": selectors.merges_into(person=person) if is_merger else [],
     }
-    _audit_read(request, "person.viewed", [person.pk], target=person)
+    audit_shown(request, "person.viewed", [person.pk], target=person)
     return render(request, "cases/person_detail.html", context)
 
 
@@ -226,11 +211,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         confirmed = request.POST.get("confirm_no_duplicate") == "yes"
         if valid and (not hits or confirmed):
             try:
-                # Both or neither: a record must not be left half made because its address was refused.
-                with transaction.atomic():
-                    person = services.person_create(actor=user, data=data)
-                    if form.address:
-                        services.person_add_address(person=person, actor=user, **form.address)
+                person = services.person_create_with_address(actor=user, data=data, address=form.address)
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -240,7 +221,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         duplicates = _hit_rows(hits)
         shown = [h.person.pk for h in hits if h.person is not None]
         if shown:
-            _audit_read(request, "person_duplicates.viewed", shown, target_type="cases.person")
+            audit_shown(request, "person_duplicates.viewed", shown, target_type="cases.person")
     else:
         form = PersonCreateForm(initial=_create_initial(request))
     return render(request, "cases/person_form.html", {
@@ -249,18 +230,14 @@ def person_create(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _conflict_rows(saved: Person, form: PersonEditForm) -> list[dict]:
+def _conflict_rows(saved: Person, form: PersonEditForm) -> list[Difference]:
     """Each field where the record as saved now differs from what this user entered."""
-    rows = []
-    for name, field in form.fields.items():
-        if name == "version" or name not in form.cleaned_data:
-            continue
-        mine, theirs = _display(name, form.cleaned_data[name]), _display(name, getattr(saved, name))
-        if name == "sex" and not form.cleaned_data[name]:
-            mine = _display(name, Sex.UNKNOWN)
-        if mine != theirs:
-            rows.append({"label": field.label, "saved": theirs, "entered": mine})
-    return rows
+    def entered(name: str):
+        value = form.cleaned_data[name]
+        return Sex.UNKNOWN if name == "sex" and not value else value
+
+    return differences((field.label, _display(name, getattr(saved, name)), _display(name, entered(name)))
+                       for name, field in form.fields.items() if name != "version" and name in form.cleaned_data)
 
 
 @login_required
@@ -269,7 +246,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = selectors.person_get_for_user(user=user, person_id=pk)
     require(permissions.can_edit_person(user, person))
-    conflict: list[dict] | None = None
+    conflict: list[Difference] | None = None
     if request.method == "POST":
         form = PersonEditForm(request.POST)
         if form.is_valid():
@@ -279,12 +256,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except services.StaleEdit as exc:
                 person.refresh_from_db()
                 conflict = _conflict_rows(person, form)
-                # Keep everything typed; a second save, made knowing the other change, is based on the new version.
-                data = request.POST.copy()
-                data["version"] = str(exc.current_version)
-                form = PersonEditForm(data)
-                form.is_valid()
-                form.add_error(None, str(exc))
+                form = stale_rebind(PersonEditForm, request.POST, exc.current_version, str(exc))
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -293,6 +265,6 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = PersonEditForm(initial={**{name: getattr(person, name) for name in PersonEditForm.base_fields
                                           if hasattr(person, name)}, "version": person.version})
-    _audit_read(request, "person_edit.viewed", [person.pk], target=person)
+    audit_shown(request, "person_edit.viewed", [person.pk], target=person)
     return render(request, "cases/person_form.html", {"form": form, "person": person, "creating": False,
                                                       "conflict": conflict})

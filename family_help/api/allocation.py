@@ -37,7 +37,9 @@ from cases.api.concurrency import (
 )
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.models import Role, User
-from cases.services import Conflict, audit_read
+from cases.selectors import user_find
+from cases.services import Conflict
+from cases.web import audit_shown
 
 from ..models import Allocation
 from ..selectors import allocation as sel
@@ -146,11 +148,11 @@ class FamilyHelpApi(APIView):
 
 
 def _lead(pk: int) -> User | None:
-    return User.objects.filter(pk=pk).first()
+    return user_find(user_id=pk)
 
 
 def _allocation(pk: int) -> Allocation:
-    return Allocation.objects.select_related("lead", "lead__agency", "family_case", "allocated_by").get(pk=pk)
+    return sel.allocation_get(allocation_id=pk)
 
 
 def _family_child_ids(family_case_id: int) -> list[int]:
@@ -174,7 +176,7 @@ class AllocationRequestListApi(FamilyHelpApi):
     def get(self, request: Request) -> Response:
         rows = list(sel.allocation_requests(user=request.user))
         body = AllocationRequestOutputSerializer(rows, many=True).data
-        audit_read(actor=request.user, verb="fh_allocation_requests.listed", child_ids=[r.person_id for r in rows])
+        audit_shown(request, "fh_allocation_requests.listed", [r.person_id for r in rows])
         return Response(body)
 
 
@@ -203,8 +205,7 @@ class AllocateApi(FamilyHelpApi):
             raise PreconditionFailed(token=exc.current["status"], detail=str(exc), current=exc.current) from None
         allocation = _allocation(allocation.pk)
         body = AllocationOutputSerializer(allocation).data
-        audit_read(actor=request.user, verb="fh_allocation.viewed", target=allocation,
-                   child_ids=_family_child_ids(allocation.family_case_id))
+        audit_shown(request, "fh_allocation.viewed", _family_child_ids(allocation.family_case_id), target=allocation)
         return with_etag(Response(body, status=status.HTTP_201_CREATED), _lead_token(allocation.family_case_id))
 
 
@@ -218,8 +219,7 @@ class FamilyAllocationsApi(FamilyHelpApi):
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
         rows = sel.family_history(family_case=family)
         body = AllocationOutputSerializer(rows, many=True).data
-        audit_read(actor=request.user, verb="fh_allocations.listed", target=family,
-                   child_ids=_family_child_ids(family.pk))
+        audit_shown(request, "fh_allocations.listed", _family_child_ids(family.pk), target=family)
         return with_etag(Response(body), _lead_token(family.pk))
 
 
@@ -249,8 +249,7 @@ class ChangeLeadApi(FamilyHelpApi):
             raise PreconditionFailed(token=exc.current["allocation"], detail=str(exc), current=exc.current) from None
         allocation = _allocation(allocation.pk)
         body = AllocationOutputSerializer(allocation).data
-        audit_read(actor=request.user, verb="fh_allocation.viewed", target=allocation,
-                   child_ids=_family_child_ids(family.pk))
+        audit_shown(request, "fh_allocation.viewed", _family_child_ids(family.pk), target=allocation)
         return with_etag(Response(body, status=status.HTTP_201_CREATED), allocation.pk)
 
 
@@ -263,8 +262,7 @@ class MyFamiliesApi(FamilyHelpApi):
             raise NotFound
         rows = sel.my_families(user=request.user)
         body = MyFamilyOutputSerializer(rows, many=True).data
-        audit_read(actor=request.user, verb="fh_my_families.listed",
-                   child_ids=[cid for r in rows for cid in r.child_ids])
+        audit_shown(request, "fh_my_families.listed", [cid for r in rows for cid in r.child_ids])
         return Response(body)
 
 

@@ -28,15 +28,17 @@ from rest_framework.views import APIView
 
 from cases.api.concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match, with_etag
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
-from cases.services import audit_read
-from cases.workdays import Calendar
+from cases.web import audit_shown
 
-from ..models import Assessment, AssessmentOutcome, FamilyHelpSettings
+from ..models import Assessment, AssessmentOutcome
 from ..selectors import family_case_get_for_user
 from ..selectors.assessment import (
+    Timescale,
+    assessment_get,
     assessment_get_for_user,
     assessment_sections,
     assessment_timescale,
+    assessment_timescales,
     assessments_for_family,
     visible_sections,
 )
@@ -140,14 +142,7 @@ class ReturnInputSerializer(serializers.Serializer):
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
-class _Clock:
-    def __init__(self) -> None:
-        self.calendar = Calendar.from_database()
-        self.warn_days = FamilyHelpSettings.load().assessment_warn_working_days
-
-
-def _represent(assessment: Assessment, sections, clock: _Clock) -> dict:
-    timescale = assessment_timescale(assessment=assessment, calendar=clock.calendar, warn_days=clock.warn_days)
+def _represent(assessment: Assessment, sections, timescale: Timescale) -> dict:
     data = {name: getattr(assessment, name) for name in (
         "id", "family_case_id", "status", "version", "referral_date", "started_on", "due_on", "domestic_abuse",
         "substance_misuse", "mental_health", "housing", "income", "other_needs", "strengths", "risks", "analysis",
@@ -167,10 +162,10 @@ def _represent(assessment: Assessment, sections, clock: _Clock) -> dict:
 
 
 def _respond(request: Request, assessment: Assessment, verb: str, code: int = status.HTTP_200_OK) -> Response:
-    assessment = Assessment.objects.select_related("family_case", "author", "authorised_by").get(pk=assessment.pk)
+    assessment = assessment_get(assessment_id=assessment.pk)
     sections = assessment_sections(assessment=assessment, user=request.user)
-    body = _represent(assessment, sections, _Clock())
-    audit_read(actor=request.user, verb=verb, child_ids=[s.person_id for s in sections], target=assessment)
+    body = _represent(assessment, sections, assessment_timescale(assessment=assessment))
+    audit_shown(request, verb, [s.person_id for s in sections], target=assessment)
     return with_etag(Response(body, status=code), assessment.version)
 
 
@@ -219,12 +214,12 @@ class FamilyAssessmentsApi(AssessmentApi):
                    responses={200: AssessmentOutputSerializer(many=True), 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
-        clock = _Clock()
         assessments = assessments_for_family(family_case=family)
         sections = visible_sections(assessments=assessments, user=request.user)
-        body = [_represent(a, sections[a.pk], clock) for a in assessments]
+        timescales = assessment_timescales(assessments=assessments)
+        body = [_represent(a, sections[a.pk], timescales[a.pk]) for a in assessments]
         shown = {s.person_id for found in sections.values() for s in found}
-        audit_read(actor=request.user, verb="family_help.assessment.listed", child_ids=shown, target=family)
+        audit_shown(request, "family_help.assessment.listed", shown, target=family)
         return Response(body)
 
     @extend_schema(operation_id="family_help_assessment_start", tags=TAGS, request=StartInputSerializer,

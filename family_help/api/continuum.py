@@ -29,12 +29,12 @@ from cases.api.concurrency import (
 )
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.codes import closure_reason_choices
-from cases.models import FamilyCase, FamilyCaseMember, Role, User
-from cases.services import audit_read
+from cases.models import FamilyCase, Role, User
+from cases.selectors import users_by_id
+from cases.web import audit_shown
 
-from ..models import Supervision
 from ..selectors import continuum as sel
-from ..selectors import family_case_get_for_user, family_children
+from ..selectors import family_case_find, family_case_get_for_user, family_children
 from ..services import continuum as services
 from ..services.supervision import supervision_record
 
@@ -115,7 +115,7 @@ def _continuum_response(request: Request, family: FamilyCase, *, code=status.HTT
     if work_requests is not None:
         body["work_requests"] = work_requests
     data = ContinuumOutputSerializer(body).data
-    audit_read(actor=request.user, verb=verb, child_ids=[r.person.pk for r in rows], target=family)
+    audit_shown(request, verb, [r.person.pk for r in rows], target=family)
     return with_etag(Response(data, status=code), state)
 
 
@@ -281,12 +281,6 @@ class SupervisionListQuerySerializer(serializers.Serializer):
     practitioner_id = serializers.IntegerField(required=False)
 
 
-def _supervision_child_ids(records) -> list[int]:
-    return list(FamilyCaseMember.objects.filter(family_case_id__in={r.family_case_id for r in records if
-                                                                    r.family_case_id},
-                                                role=FamilyCaseMember.Role.CHILD).values_list("person_id", flat=True))
-
-
 def _require_supervision_reader(user: User) -> None:
     if not (sel.is_manager(user) or user.has_role(Role.FHLP)):
         raise NotFound
@@ -300,12 +294,10 @@ class SupervisionListApi(ContinuumApi):
         _require_supervision_reader(request.user)
         query = SupervisionListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        qs = sel.supervision_scope(request.user).prefetch_related("actions")
-        if query.validated_data.get("practitioner_id"):
-            qs = qs.filter(practitioner_id=query.validated_data["practitioner_id"])
-        records = list(qs[:200])
-        audit_read(actor=request.user, verb="family_help.supervision_listed", child_ids=_supervision_child_ids(records),
-                   target_type="family_help.supervision", target_id=",".join(str(r.pk) for r in records))
+        records = list(sel.supervision_list_for_user(user=request.user,
+                                                     practitioner_id=query.validated_data.get("practitioner_id"))[:200])
+        audit_shown(request, "family_help.supervision_listed", sel.supervision_child_ids(records),
+                    target_type="family_help.supervision", target_id=",".join(str(r.pk) for r in records))
         return Response(SupervisionOutputSerializer(records, many=True).data)
 
 
@@ -320,16 +312,15 @@ class SupervisionCreateApi(ContinuumApi):
         data = SupervisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        practitioner = sel.practitioners().filter(pk=values.pop("practitioner_id")).first()
+        practitioner = sel.practitioner_get(practitioner_id=values.pop("practitioner_id"))
         family = None
         family_id = values.pop("family_case_id", None)
         if family_id is not None:
-            family = FamilyCase.objects.filter(pk=family_id).first()
+            family = family_case_find(family_case_id=family_id)
             if family is None:
                 raise ValidationError({"family_case_id": ["No such family"]})
         actions = []
-        owners = {u.pk: u for u in User.objects.filter(pk__in=[a["owner_id"] for a in values.get("actions", [])],
-                                                        is_active=True)}
+        owners = users_by_id(user_ids=[a["owner_id"] for a in values.get("actions", [])], active_only=True)
         for number, action in enumerate(values.pop("actions", []), start=1):
             actions.append({"description": action["description"], "due_on": action["due_on"],
                             "owner": owners.get(action["owner_id"])})
@@ -340,9 +331,8 @@ class SupervisionCreateApi(ContinuumApi):
                                         **values)
         except PermissionDenied:
             raise NotFound from None
-        record = sel.supervision_scope(user).prefetch_related("actions").get(pk=record.pk)
-        audit_read(actor=user, verb="family_help.supervision_viewed", target=record,
-                   child_ids=_supervision_child_ids([record]))
+        record = sel.supervision_get_for_user(user=user, supervision_id=record.pk, with_actions=True)
+        audit_shown(request, "family_help.supervision_viewed", sel.supervision_child_ids([record]), target=record)
         return Response(SupervisionOutputSerializer(record).data, status=status.HTTP_201_CREATED)
 
 
@@ -355,10 +345,8 @@ class SupervisionDetailApi(ContinuumApi):
                    summary="One supervision record (managers and the supervised practitioner only)",
                    responses={200: SupervisionOutputSerializer, 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
-        record = sel.supervision_get_for_user(user=request.user, supervision_id=pk)
-        record = Supervision.objects.prefetch_related("actions").get(pk=record.pk)
-        audit_read(actor=request.user, verb="family_help.supervision_viewed", target=record,
-                   child_ids=_supervision_child_ids([record]))
+        record = sel.supervision_get_for_user(user=request.user, supervision_id=pk, with_actions=True)
+        audit_shown(request, "family_help.supervision_viewed", sel.supervision_child_ids([record]), target=record)
         return Response(SupervisionOutputSerializer(record).data)
 
 

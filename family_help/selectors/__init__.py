@@ -12,6 +12,13 @@ __all__ = ["can_work_on_family", "current_allocation", "family_adults", "family_
            "family_case_scope", "family_children"]
 
 
+def family_case_find(*, family_case_id: int) -> FamilyCase | None:
+    """A family case by id, whoever may see it (a service given it checks the actor's rights)."""
+    return FamilyCase.objects.filter(pk=family_case_id).first()
+
+
+def family_case_visible(*, user: User, family_case_id: int) -> bool:
+    return family_case_scope(user).filter(pk=family_case_id).exists()
 
 
 

@@ -336,7 +336,16 @@ def family_children_detail(*, family_case: FamilyCase, user: User) -> list[dict]
     return rows
 
 
-def children_of_families(*, family_ids: list[int]) -> list[int]:
-    """The ids of the current children of these families (what a list of families shows, for the read audit)."""
-    return list(FamilyCaseMember.objects.filter(family_case_id__in=family_ids, role=FamilyCaseMember.Role.CHILD,
-                                                end_date__isnull=True).values_list("person_id", flat=True).distinct())
+def allocation_get(*, allocation_id: int) -> Allocation:
+    """An allocation as saved now (after a change by this user, whose scope was checked first)."""
+    return Allocation.objects.select_related("lead", "lead__agency", "family_case", "allocated_by").get(
+        pk=allocation_id)
+
+
+def children_of_families(*, family_ids, current_only: bool = True) -> list[int]:
+    """The ids of the current children of these families (what a list of families shows, for the read audit);
+    with `current_only=False`, every child they ever had."""
+    members = FamilyCaseMember.objects.filter(family_case_id__in=family_ids, role=FamilyCaseMember.Role.CHILD)
+    if current_only:
+        members = members.filter(end_date__isnull=True)
+    return list(members.values_list("person_id", flat=True).distinct())

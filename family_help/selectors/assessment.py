@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cases.models import FamilyCase, User
 from cases.permissions import person_scope
+from cases.selectors import Rag, person_ids_in_scope, rag_status
 from cases.workdays import Calendar
 
 from ..models import Assessment, AssessmentChild, AssessmentStatus, FamilyHelpSettings
@@ -48,7 +49,7 @@ def assessments_for_family(*, family_case: FamilyCase) -> list[Assessment]:
 def visible_sections(*, assessments: list[Assessment], user: User) -> dict[int, list[AssessmentChild]]:
     """For assessments from assessments_for_family: each one's sections this user may see (one query)."""
     person_ids = {s.person_id for a in assessments for s in a.children.all()}
-    visible = set(person_scope(user).filter(pk__in=person_ids).values_list("pk", flat=True)) if person_ids else set()
+    visible = person_ids_in_scope(user=user, ids=person_ids)
     return {a.pk: [s for s in a.children.all() if s.person_id in visible] for a in assessments}
 
 
@@ -68,9 +69,6 @@ class Timescale:
     text: str  # "12 working days left", "3 working days overdue", "Due today"
 
 
-RAG_LABELS = {"red": "Overdue", "amber": "Due soon", "green": "On track"}
-
-
 def assessment_timescale(*, assessment: Assessment, calendar: Calendar | None = None,
                          today: dt.date | None = None, warn_days: int | None = None) -> Timescale:
     """How the 45 working days stand: working days left after today up to and including the due date."""
@@ -86,11 +84,25 @@ def assessment_timescale(*, assessment: Assessment, calendar: Calendar | None = 
         on = assessment.authorised_on
         text = "Authorised within the timescale" if on and on <= due else "Authorised after the timescale"
         return Timescale(due, left, "", "", text)
+    # The record's RAG rule, in working days: overdue once the due date has passed; due soon (amber) on the
+    # day itself and while `warn_days` or fewer working days are left.
+    rag = rag_status(left=left, amber_below=warn_days + 1, overdue=due < today)
     if due < today:
-        rag, text = "red", f"{-left} working day{'' if left == -1 else 's'} overdue" if left else "Overdue"
+        text = f"{-left} working day{'' if left == -1 else 's'} overdue" if left else "Overdue"
     elif due == today:
-        rag, text = "amber", "Due today"
+        text = "Due today"
     else:
-        rag = "amber" if left <= warn_days else "green"
         text = f"{left} working day{'' if left == 1 else 's'} left"
-    return Timescale(due, left, rag, RAG_LABELS[rag], text)
+    return Timescale(due, left, rag, Rag(rag).label, text)
+
+
+def assessment_timescales(*, assessments) -> dict[int, Timescale]:
+    """The timescales of a list of assessments, reading the calendar and the settings once."""
+    calendar = Calendar.from_database()
+    warn_days = FamilyHelpSettings.load().assessment_warn_working_days
+    return {a.pk: assessment_timescale(assessment=a, calendar=calendar, warn_days=warn_days) for a in assessments}
+
+
+def assessment_get(*, assessment_id: int) -> Assessment:
+    """An assessment as it is saved now (after a change by this user, whose scope was checked first)."""
+    return Assessment.objects.select_related("family_case", "author", "authorised_by").get(pk=assessment_id)

@@ -28,9 +28,11 @@ from cases.models import (
     Role,
     User,
 )
+from cases.selectors import case_notes_for_children
 
 from ..models import Allocation, Supervision
 from . import family_children
+from .allocation import children_of_families
 
 # The levels a page offers, by their fixed census meaning (councils may rename the levels themselves).
 EARLY_HELP, CHILD_IN_NEED, CHILD_PROTECTION, UNIVERSAL = (CensusMeaning.EARLY_HELP, CensusMeaning.CHILD_IN_NEED,
@@ -146,7 +148,7 @@ def family_notes(*, family_case: FamilyCase, user: User, limit: int = 5) -> list
     """The latest final notes and visits about the family's children that the user may see, with their own
     drafts (a draft is its author's alone)."""
     children = family_children(family_case=family_case, user=user)
-    return list(CaseNote.objects.filter(person__in=children).filter(Q(status=CaseNote.Status.FINAL) | Q(author=user))
+    return list(case_notes_for_children(user=user, children=children)
                 .select_related("person", "author").order_by("-occurred_at", "-id")[:limit])
 
 
@@ -157,9 +159,12 @@ def is_manager(user: User) -> bool:
     return user.is_authenticated and user.is_active and user.has_role(Role.MANAGER)
 
 
-def practitioners() -> QuerySet[User]:
-    """Family Help Lead Practitioners: active users with the FHLP role."""
-    return User.objects.filter(groups__name=Role.FHLP, is_active=True).select_related("agency").distinct()
+def practitioners(*, excluding: User | None = None) -> QuerySet[User]:
+    """Family Help Lead Practitioners: active users with the FHLP role (but `excluding`), by name."""
+    qs = User.objects.filter(groups__name=Role.FHLP, is_active=True).select_related("agency").distinct()
+    if excluding is not None:
+        qs = qs.exclude(pk=excluding.pk).order_by("full_name")
+    return qs
 
 
 def supervision_scope(user: User) -> QuerySet[Supervision]:
@@ -172,12 +177,36 @@ def supervision_scope(user: User) -> QuerySet[Supervision]:
     return qs.none()
 
 
-def supervision_get_for_user(*, user: User, supervision_id: int) -> Supervision:
+def supervision_get_for_user(*, user: User, supervision_id: int, with_actions: bool = False) -> Supervision:
     """404 whether missing or not the user's to read."""
+    qs = supervision_scope(user)
+    if with_actions:
+        qs = qs.prefetch_related("actions", "actions__owner")
     try:
-        return supervision_scope(user).get(pk=supervision_id)
+        return qs.get(pk=supervision_id)
     except (Supervision.DoesNotExist, ValueError, TypeError):
         raise Http404("No such supervision") from None
+
+
+def supervision_list_for_user(*, user: User, practitioner_id: int | None = None) -> QuerySet[Supervision]:
+    """The supervision records this user may read (of one practitioner), with their actions."""
+    qs = supervision_scope(user).prefetch_related("actions", "actions__owner")
+    return qs.filter(practitioner_id=practitioner_id) if practitioner_id else qs
+
+
+def supervision_child_ids(records) -> list[int]:
+    """Every child ever in the families these supervisions discussed (what a supervision page shows, for the
+    read audit)."""
+    return children_of_families(family_ids={r.family_case_id for r in records if r.family_case_id},
+                                current_only=False)
+
+
+def supervision_action_get(*, record: Supervision, action_id: int):
+    return record.actions.filter(pk=action_id).first()
+
+
+def practitioner_get(*, practitioner_id: int) -> User | None:
+    return practitioners().filter(pk=practitioner_id).first()
 
 
 @dataclass

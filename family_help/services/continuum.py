@@ -16,7 +16,6 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from cases.codes import valid_codes
@@ -430,9 +429,9 @@ def _close_family(*, family_case: FamilyCase, actor: User, closed_on: dt.date) -
     TafMember.objects.filter(pk__in=[m.pk for m in members]).update(removed_at=now, removed_by=actor, updated_at=now)
     child_ids = list(FamilyCaseMember.objects.filter(family_case=family_case, role=FamilyCaseMember.Role.CHILD)
                      .values_list("person_id", flat=True))
-    for involvement in Involvement.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=timezone.localdate()), person_id__in=child_ids,
-            role=InvolvementRole.TAF_MEMBER, user_id__in=[m.user_id for m in members]).select_related("person"):
+    for involvement in Involvement.objects.active().filter(
+            person_id__in=child_ids, role=InvolvementRole.TAF_MEMBER,
+            user_id__in=[m.user_id for m in members]).select_related("person"):
         involvement_end(involvement=involvement, actor=actor, end_date=max(timezone.localdate(),
                                                                            involvement.start_date),
                         reason="Family Help closed")

@@ -15,7 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.http import denied_is_not_found
 from cases.models import Role, User
-from cases.services import Conflict, audit_read
+from cases.selectors import user_find
+from cases.services import Conflict
+from cases.web import audit_shown, pdf_response
 
 from ..forms.allocation import AllocateForm, ChangeLeadForm, TeamFilterForm
 from ..selectors import allocation as sel
@@ -23,16 +25,9 @@ from ..selectors import current_allocation, family_adults, family_case_get_for_u
 from ..services.allocation import allocation_change_lead, allocation_create, allocation_letter_record
 
 
-def _errors(form) -> list[tuple[str, str]]:
-    out = [(f.anchor_id, e) for f in form for e in f.errors]
-    out += [("main-content", e) for e in form.non_field_errors()]
-    return out
-
-
 def _lead_from(form) -> User | None:
     """The chosen practitioner (any user: the service decides whether they may lead)."""
-    pk = form.cleaned_data.get("lead")
-    return User.objects.filter(pk=pk).first() if pk else None
+    return user_find(user_id=form.cleaned_data.get("lead"))
 
 
 # --- the waiting list and allocating --------------------------------------------------------------------------
@@ -43,7 +38,7 @@ def _lead_from(form) -> User | None:
 def allocations(request: HttpRequest) -> HttpResponse:
     user = request.user
     rows = list(sel.allocation_requests(user=user))
-    audit_read(actor=user, verb="fh_allocation_requests.viewed", child_ids=[r.person_id for r in rows])
+    audit_shown(request, "fh_allocation_requests.viewed", [r.person_id for r in rows])
     return render(request, "family_help/allocation/requests.html", {"rows": rows})
 
 
@@ -69,10 +64,9 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{allocation.lead.full_name} is now the lead practitioner for the "
                                       f"{allocation.family_case.name}")
             return redirect("family_help:family", allocation.family_case_id)
-    audit_read(actor=user, verb="fh_allocation_request.viewed", target=work_request,
-               child_ids=[work_request.person_id])
+    audit_shown(request, "fh_allocation_request.viewed", [work_request.person_id], target=work_request)
     return render(request, "family_help/allocation/allocate.html", {
-        "work_request": work_request, "form": form, "errors": _errors(form), "is_open": is_open,
+        "work_request": work_request, "form": form, "is_open": is_open,
         "practitioners": practitioners})
 
 
@@ -104,9 +98,9 @@ def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
                                       f"{family.name}")
             return redirect("family_help:family", family.pk)
     children = sel.family_children_detail(family_case=family, user=user)
-    audit_read(actor=user, verb="fh_change_lead.viewed", target=family, child_ids=[c["person"].pk for c in children])
+    audit_shown(request, "fh_change_lead.viewed", [c["person"].pk for c in children], target=family)
     return render(request, "family_help/allocation/change_lead.html", {
-        "family": family, "current": current, "form": form, "errors": _errors(form), "children": children})
+        "family": family, "current": current, "form": form, "children": children})
 
 
 # --- the family's page and the letter ------------------------------------------------------------------------
@@ -122,8 +116,8 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
     history = sel.family_history(family_case=family_case)
     current = next((a for a in history if a.ended_at is None), None)
     can_allocate = sel.can_allocate(user)
-    audit_read(actor=user, verb="fh_family.viewed", target=family_case,
-               child_ids=[c["person"].pk for c in children] + [m.person_id for m in adults])
+    audit_shown(request, "fh_family.viewed", [c["person"].pk for c in children] + [m.person_id for m in adults],
+                target=family_case)
     return render(request, "family_help/family.html", {
         "family_case": family_case, "children": children, "adults": adults, "current": current,
         "history": history, "can_allocate": can_allocate,
@@ -144,11 +138,8 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
     from ..documents.allocation_letter import render_allocation_letter
 
     pdf, child_ids = render_allocation_letter(allocation=allocation)
-    audit_read(actor=user, verb="fh_allocation_letter.printed", target=allocation, child_ids=child_ids)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (f'attachment; filename="lead-practitioner-letter-{allocation.family_case_id}'
-                                       f'-{timezone.localdate():%Y%m%d}.pdf"')
-    return response
+    audit_shown(request, "fh_allocation_letter.printed", child_ids, target=allocation)
+    return pdf_response(pdf, f"lead-practitioner-letter-{allocation.family_case_id}-{timezone.localdate():%Y%m%d}.pdf")
 
 
 # --- caseloads -------------------------------------------------------------------------------------------------
@@ -161,7 +152,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
     if user.roles <= {Role.PARTNER_REFERRER, Role.ADMIN}:
         raise Http404
     rows = sel.my_families(user=user)
-    audit_read(actor=user, verb="fh_my_families.viewed", child_ids=[cid for r in rows for cid in r.child_ids])
+    audit_shown(request, "fh_my_families.viewed", [cid for r in rows for cid in r.child_ids])
     return render(request, "family_help/allocation/my_families.html", {
         "leading": [r for r in rows if r.role == "Lead practitioner"],
         "team_around": [r for r in rows if r.role != "Lead practitioner"],
@@ -181,7 +172,7 @@ def team(request: HttpRequest) -> HttpResponse:
         team_ids = [int(form.cleaned_data["team"])]
     view = sel.team_view(user=user, team_ids=team_ids)
     shown_children = sel.children_of_families(family_ids=view["family_ids"])
-    audit_read(actor=user, verb="fh_team_caseloads.viewed", child_ids=shown_children)
+    audit_shown(request, "fh_team_caseloads.viewed", shown_children)
     return render(request, "family_help/allocation/team.html", {**view, "form": form})
 
 

@@ -6,6 +6,7 @@ child's data writes one read-audit row. The edit page saves as it is typed (asse
 """
 
 import json
+from dataclasses import asdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases.http import denied_is_not_found, require
 from cases.models import FamilyCase, User
-from cases.services import Conflict, StaleEdit, audit_read
+from cases.services import Conflict, StaleEdit
+from cases.web import audit_shown, differences, error_list, stale_rebind
 
 from ..forms.assessment import AssessmentChildForm, AssessmentForm, AssessmentStartForm, AuthoriseForm
 from ..models import Assessment, AssessmentChild, AssessmentStatus
@@ -78,18 +80,6 @@ def _add_service_errors(form: AssessmentForm, child_forms: list[AssessmentChildF
             form.add_error(None, found)
 
 
-def _error_list(form, child_forms, *, top: str = "main-content") -> list[tuple[str, str]]:
-    """Every error on the page, in page order, with the id of the field it leads to."""
-    errors = [(top, str(e)) for e in form.non_field_errors()]
-    for bound in form:
-        errors.extend((bound.anchor_id, str(e)) for e in bound.errors)
-    for child in child_forms:
-        errors.extend(("main-content", str(e)) for e in child.non_field_errors())
-        for bound in child:
-            errors.extend((bound.anchor_id, str(e)) for e in bound.errors)
-    return errors
-
-
 def _sections_data(child_forms: list[AssessmentChildForm]) -> dict[int, dict]:
     return {f.section.pk: dict(f.cleaned_data) for f in child_forms}
 
@@ -100,7 +90,7 @@ def _display(value) -> str:
     return str(value) if value not in (None, "") else "Not filled in"
 
 
-def _conflict_rows(assessment: Assessment, form: AssessmentForm, child_forms: list[AssessmentChildForm]) -> list[dict]:
+def _conflict_rows(assessment: Assessment, form: AssessmentForm, child_forms: list[AssessmentChildForm]):
     """Each field where the assessment as saved now differs from what this person entered."""
     rows = []
     for name in services.ASSESSMENT_FIELDS:
@@ -109,18 +99,13 @@ def _conflict_rows(assessment: Assessment, form: AssessmentForm, child_forms: li
             if name == "outcome":
                 saved = assessment.get_outcome_display()
                 entered = dict(form.fields["outcome"].choices).get(entered, entered)
-            if _display(saved) != _display(entered):
-                rows.append({"label": str(form.fields[name].label), "saved": _display(saved),
-                             "entered": _display(entered)})
+            rows.append((form.fields[name].label, saved, entered))
     current = {s.pk: s for s in assessment.children.all()}
     for child in child_forms:
         saved_section = current.get(child.section.pk)
-        for name, value in child.cleaned_data.items():
-            saved = getattr(saved_section, name, "")
-            if _display(saved) != _display(value):
-                rows.append({"label": str(child.fields[name].label), "saved": _display(saved),
-                             "entered": _display(value)})
-    return rows
+        rows.extend((child.fields[name].label, getattr(saved_section, name, ""), value)
+                    for name, value in child.cleaned_data.items())
+    return differences(rows, show=_display)
 
 
 def _summary_context(assessment: Assessment, user: User) -> dict:
@@ -130,10 +115,6 @@ def _summary_context(assessment: Assessment, user: User) -> dict:
             "timescale": assessment_timescale(assessment=assessment),
             "parent_fields": [(str(AssessmentForm.base_fields[n].label), getattr(assessment, n))
                               for n in AssessmentForm.PARENT_FIELDS]}
-
-
-def _audit(request: HttpRequest, verb: str, assessment: Assessment, sections) -> None:
-    audit_read(actor=request.user, verb=verb, child_ids=[s.person_id for s in sections], target=assessment)
 
 
 # --- start -------------------------------------------------------------------------------------------------------
@@ -166,8 +147,7 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = AssessmentStartForm(initial={
             "referral_date": services.assessment_default_referral_date(family_case=family)})
-    audit_read(actor=user, verb="family_help.assessment_start.viewed", child_ids=[c.pk for c in children],
-               target=family)
+    audit_shown(request, "family_help.assessment_start.viewed", [c.pk for c in children], target=family)
     return render(request, "family_help/assessment/start.html", {
         "form": form, "family": family, "children": children, "family_url": family_link(family),
         "working_days": services.TIMESCALE_WORKING_DAYS})
@@ -189,7 +169,8 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         and assessment.status == AssessmentStatus.SUBMITTED,
         "saved_time": _saved_time(assessment),
     })
-    _audit(request, "family_help.assessment.viewed", assessment, context["sections"])
+    audit_shown(request, "family_help.assessment.viewed", [s.person_id for s in context["sections"]],
+                target=assessment)
     return render(request, "family_help/assessment/detail.html", context)
 
 
@@ -220,14 +201,10 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except StaleEdit as exc:
                 assessment.refresh_from_db()
                 conflict = _conflict_rows(assessment, form, child_forms)
-                data = request.POST.copy()
-                data["version"] = str(exc.current_version)
-                form = AssessmentForm(data)
-                form.is_valid()
-                child_forms = _child_forms(sections, data)
+                form = stale_rebind(AssessmentForm, request.POST, exc.current_version, STALE_MESSAGE)
+                child_forms = _child_forms(sections, form.data)
                 for child in child_forms:
                     child.is_valid()
-                form.add_error(None, STALE_MESSAGE)
             except Conflict as exc:  # submitted meanwhile: no longer a draft
                 messages.info(request, str(exc))
                 return redirect("family_help:assessment", pk=assessment.pk)
@@ -241,12 +218,13 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = AssessmentForm(initial=_main_initial(assessment))
         child_forms = _child_forms(sections)
-    errors = _error_list(form, child_forms, top="conflict" if conflict is not None else "main-content")
+    errors = error_list(form, anchor="conflict" if conflict is not None else "main-content")
+    errors += [row for child in child_forms for row in error_list(child, anchor="main-content")]
     context = _summary_context(assessment, user)
     context.update({"form": form, "child_forms": child_forms, "errors": errors, "conflict": conflict,
                     "saved_time": _saved_time(assessment),
                     "autosave_url": reverse("family_help:assessment_autosave", args=[assessment.pk])})
-    _audit(request, "family_help.assessment_edit.viewed", assessment, sections)
+    audit_shown(request, "family_help.assessment_edit.viewed", [s.person_id for s in sections], target=assessment)
     return render(request, "family_help/assessment/edit.html", context)
 
 
@@ -309,7 +287,8 @@ def assessment_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     except StaleEdit as exc:
         assessment.refresh_from_db()
         return JsonResponse({"detail": STALE_MESSAGE, "version": exc.current_version,
-                             "changes": _conflict_rows(assessment, form, child_forms)}, status=409)
+                             "changes": [asdict(d) for d in _conflict_rows(assessment, form, child_forms)]},
+                            status=409)
     except Conflict as exc:  # submitted meanwhile: no longer a draft
         return JsonResponse({"detail": str(exc), "version": exc.current.get("version", assessment.version)},
                             status=409)
@@ -364,7 +343,8 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("family_help:assessment", pk=assessment.pk)
     context = _summary_context(assessment, user)
     context.update({"missing": _missing_links(assessment), "stale": stale})
-    _audit(request, "family_help.assessment_submit.viewed", assessment, context["sections"])
+    audit_shown(request, "family_help.assessment_submit.viewed", [s.person_id for s in context["sections"]],
+                target=assessment)
     return render(request, "family_help/assessment/submit.html", context)
 
 
@@ -401,7 +381,8 @@ def assessment_authorise(request: HttpRequest, pk: int) -> HttpResponse:
         form = AuthoriseForm(initial={"authorised_on": timezone.localdate()})
     context = _summary_context(assessment, user)
     context["form"] = form
-    _audit(request, "family_help.assessment_authorise.viewed", assessment, context["sections"])
+    audit_shown(request, "family_help.assessment_authorise.viewed", [s.person_id for s in context["sections"]],
+                target=assessment)
     return render(request, "family_help/assessment/authorise.html", context)
 
 

@@ -8,7 +8,6 @@ team-around-the-family member has no step-up page; only managers and the practit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -18,11 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.http import require
 from cases.models import CaseNote, FamilyCase, FamilyCaseMember, Role, User
 from cases.permissions import can_edit_person
-from cases.services import audit_read, case_note_finalise, case_note_save_draft
+from cases.selectors import users_with_role
+from cases.services import case_note_save
+from cases.web import audit_shown, stale_rebind
 
 from ..forms.continuum import ChangeLevelForm, CloseForm, FamilyNoteForm, StepDownForm, StepUpForm, SupervisionForm
 from ..selectors import continuum as sel
-from ..selectors import family_case_get_for_user, family_case_scope, family_children
+from ..selectors import family_case_get_for_user, family_case_visible, family_children
 from ..services import continuum as services
 from ..services.supervision import supervision_action_done as supervision_action_done_service
 from ..services.supervision import supervision_record
@@ -83,16 +84,14 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             except PermissionDenied:
                 raise Http404 from None
             except services.StaleContinuum as exc:
-                data = request.POST.copy()
-                data["state"] = exc.current["state"]
-                form = form_class(data, rows=sel.family_continuum(family_case=family, user=user))
-                form.is_valid()
-                form.add_error(None, exc.messages)
+                rows = sel.family_continuum(family_case=family, user=user)
+                form = stale_rebind(lambda data: form_class(data, rows=rows), request.POST,
+                                    exc.current["state"], exc.messages, version_field="state")
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
                 messages.success(request, done)
-                if not family_case_scope(user).filter(pk=family.pk).exists():
+                if not family_case_visible(user=user, family_case_id=family.pk):
                     # Closing ends the lead's access with the episodes: back to their list, not a missing page.
                     return redirect(_after_closure_url())
                 return redirect(family_url(family.pk))
@@ -104,15 +103,14 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         if name == "close":
             initial["closed_on"] = timezone.localdate()
         form = form_class(initial=initial, rows=rows)
-    audit_read(actor=user, verb=f"family_help.{name}_form_viewed", child_ids=[r.person.pk for r in rows],
-               target=family)
+    audit_shown(request, f"family_help.{name}_form_viewed", [r.person.pk for r in rows], target=family)
     return render(request, template, {"family": family, "form": form, "rows": rows,
                                       "family_url": family_url(family.pk), "lcpp_count": _lcpp_count()
                                       if name == "step_up" else None})
 
 
 def _lcpp_count() -> int:
-    return User.objects.filter(groups__name=Role.LCPP, is_active=True).distinct().count()
+    return users_with_role(Role.LCPP).count()
 
 
 @login_required
@@ -157,10 +155,8 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             child = form.chosen_child()
             episode = sel.open_episodes(family_case=family, children=[child]).get(child.pk)
             try:
-                with transaction.atomic():
-                    note = case_note_save_draft(person=child, actor=user, data={**form.note_data(), "episode": episode})
-                    if request.POST.get("action") == "final":
-                        note = case_note_finalise(note=note, actor=user)
+                note = case_note_save(person=child, actor=user, data={**form.note_data(), "episode": episode},
+                                      finalise=request.POST.get("action") == "final")
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
@@ -176,17 +172,12 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
         if len(children) == 1:
             initial["child"] = str(children[0].pk)
         form = FamilyNoteForm(initial=initial, children=children)
-    audit_read(actor=user, verb="family_help.note_form_viewed", child_ids=[c.pk for c in children], target=family)
+    audit_shown(request, "family_help.note_form_viewed", [c.pk for c in children], target=family)
     return render(request, "family_help/continuum/note_form.html", {"family": family, "form": form,
                                                                     "family_url": family_url(family.pk)})
 
 
 # --- supervision ---------------------------------------------------------------------------------------
-
-
-def _family_child_ids(family_ids) -> list[int]:
-    return list(FamilyCaseMember.objects.filter(family_case_id__in=[f for f in family_ids if f],
-                                                role=FamilyCaseMember.Role.CHILD).values_list("person_id", flat=True))
 
 
 @login_required
@@ -198,8 +189,8 @@ def supervision(request: HttpRequest) -> HttpResponse:
     if sel.is_manager(user):
         overdue_only = request.GET.get("show") == "overdue"
         rows = sel.supervision_frequency(overdue_only=overdue_only)
-        audit_read(actor=user, verb="family_help.supervision_frequency_viewed", child_ids=[],
-                   target_type="family_help.supervision", reason=f"{len(rows)} practitioners")
+        audit_shown(request, "family_help.supervision_frequency_viewed", [], target_type="family_help.supervision",
+                    reason=f"{len(rows)} practitioners")
         return render(request, "family_help/continuum/supervision_frequency.html", {
             "rows": rows, "overdue_only": overdue_only, "overdue_count": sum(1 for r in rows if r.overdue)})
     require(user.has_role(Role.FHLP))
@@ -211,18 +202,16 @@ def supervision(request: HttpRequest) -> HttpResponse:
 def supervision_practitioner(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(sel.is_manager(user) or user.pk == pk)
-    practitioner = sel.practitioners().filter(pk=pk).first()
+    practitioner = sel.practitioner_get(practitioner_id=pk)
     require(practitioner is not None)
     return _practitioner_page(request, practitioner)
 
 
 def _practitioner_page(request: HttpRequest, practitioner: User) -> HttpResponse:
-    records = list(sel.supervision_scope(request.user).filter(practitioner=practitioner)
-                   .prefetch_related("actions", "actions__owner"))
+    records = list(sel.supervision_list_for_user(user=request.user, practitioner_id=practitioner.pk))
     due = sel.supervision_frequency(practitioner_ids=[practitioner.pk])
-    audit_read(actor=request.user, verb="family_help.supervision_listed",
-               child_ids=_family_child_ids({r.family_case_id for r in records}),
-               target_type="family_help.supervision", target_id=",".join(str(r.pk) for r in records))
+    audit_shown(request, "family_help.supervision_listed", sel.supervision_child_ids(records),
+                target_type="family_help.supervision", target_id=",".join(str(r.pk) for r in records))
     return render(request, "family_help/continuum/supervision_practitioner.html", {
         "practitioner": practitioner, "records": records, "due": due[0] if due else None,
         "own": practitioner.pk == request.user.pk, "can_add": sel.is_manager(request.user)})
@@ -233,7 +222,7 @@ def _practitioner_page(request: HttpRequest, practitioner: User) -> HttpResponse
 def supervision_add(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(sel.is_manager(user))
-    options = {"practitioners": sel.practitioners().exclude(pk=user.pk).order_by("full_name"),
+    options = {"practitioners": sel.practitioners(excluding=user),
                "families": sel.supervisable_families(), "supervisor": user}
     if request.method == "POST":
         form = SupervisionForm(request.POST, **options)
@@ -259,10 +248,9 @@ def supervision_add(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    record = sel.supervision_get_for_user(user=request.user, supervision_id=pk)
-    actions = list(record.actions.select_related("owner"))
-    audit_read(actor=request.user, verb="family_help.supervision_viewed", target=record,
-               child_ids=_family_child_ids([record.family_case_id]))
+    record = sel.supervision_get_for_user(user=request.user, supervision_id=pk, with_actions=True)
+    actions = list(record.actions.all())
+    audit_shown(request, "family_help.supervision_viewed", sel.supervision_child_ids([record]), target=record)
     return render(request, "family_help/continuum/supervision_detail.html", {
         "record": record, "actions": actions, "today": timezone.localdate(),
         "can_mark": {a.pk for a in actions if not a.done_on and (sel.is_manager(request.user) or request.user.pk in
@@ -274,7 +262,7 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def supervision_action_done(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     record = sel.supervision_get_for_user(user=request.user, supervision_id=pk)
-    action = record.actions.filter(pk=action_pk).first()
+    action = sel.supervision_action_get(record=record, action_id=action_pk)
     require(action is not None)
     try:
         supervision_action_done_service(action=action, actor=request.user)

@@ -14,9 +14,8 @@ before it is returned; writes go only through front_door.services.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
@@ -34,21 +33,16 @@ from cases.api.concurrency import (
     require_if_match,
     with_etag,
 )
-from cases.api.pagination import PagePagination
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
-from cases.models import Agency, NeedLevel, Role, User
-from cases.permissions import person_scope
-from cases.services import audit_read
-from cases.workdays import Calendar
+from cases.models import Role, User
+from cases.selectors import agency_find, people_in_scope_by_id
+from cases.web import audit_shown
+from cases.web.pagination import PagePagination
 
 from .. import selectors, services
 from ..models import (
     OUTCOME_PLAIN_WORDS,
     Contact,
-    ContactChild,
-    ContactStatus,
-    Decision,
-    FrontDoorSettings,
     InformationRequest,
     Outcome,
 )
@@ -98,39 +92,11 @@ def _is_partner(user: User) -> bool:
     return user.has_role(Role.PARTNER_REFERRER) and not _is_staff_reader(user)
 
 
-def _contacts_for(user: User) -> QuerySet[Contact]:
-    """Every contact for front-door staff and readers, a partner's own referrals for them; else 404."""
-    if _is_staff_reader(user):
-        return (Contact.objects.select_related("assigned_to")
-                .prefetch_related(Prefetch("children", queryset=ContactChild.objects.order_by("id")),
-                                  Prefetch("decisions", queryset=Decision.objects.select_related("signoff")
-                                           .order_by("decided_at", "id")))
-                .order_by("-received_at", "-id"))
-    if user.has_role(Role.PARTNER_REFERRER):
-        return selectors.referrals_for_referrer(user=user)
-    raise NotFound
-
-
-class _Clock:
-    """What a page of contacts needs for RAG, read once (one closures query, one settings query)."""
-
-    def __init__(self) -> None:
-        self.calendar = Calendar.from_database()
-        self.amber_hours = FrontDoorSettings.current().amber_working_hours
-        self.now = timezone.now()
-
-    def rag(self, contact: Contact) -> str | None:
-        if contact.status == ContactStatus.DECIDED:
-            return None
-        return selectors.contact_rag(due_at=contact.decision_due_at, now=self.now, calendar=self.calendar,
-                                     amber_hours=self.amber_hours)
-
-
-def _represent(contact: Contact, *, partner: bool, clock: _Clock) -> dict:
+def _represent(contact: Contact, *, partner: bool, clock: selectors.Clock) -> dict:
     """One contact as its reader may see it (children and decisions prefetched: no queries)."""
     data = {
         "id": contact.pk, "reference": contact.reference, "received_at": contact.received_at,
-        "decision_due_at": contact.decision_due_at, "rag": clock.rag(contact), "urgent": contact.urgent,
+        "decision_due_at": contact.decision_due_at, "rag": clock.contact_rag(contact), "urgent": contact.urgent,
         "children": list(contact.children.all()),
     }
     if partner:
@@ -156,20 +122,14 @@ def _represent(contact: Contact, *, partner: bool, clock: _Clock) -> dict:
     return StaffContactOutputSerializer(data).data
 
 
-def _linked_ids(contacts) -> list[int]:
-    return [c.person_id for contact in contacts for c in contact.children.all() if c.person_id]
-
-
 def _audit(request: Request, verb: str, contacts, *, target=None) -> None:
     """One read-audit row for a response that shows children linked to records (called after the body is
     built, before it is returned: if the insert fails, nothing is shown)."""
-    ids = _linked_ids(contacts)
-    if ids:
-        audit_read(actor=request.user, verb=verb, child_ids=ids, target=target)
+    audit_shown(request, verb, selectors.linked_child_ids(contacts), target=target, only_if_children=True)
 
 
 def _contact_response(request: Request, contact: Contact, *, partner: bool, status_code: int) -> Response:
-    body = _represent(contact, partner=partner, clock=_Clock())
+    body = _represent(contact, partner=partner, clock=selectors.Clock())
     _audit(request, "contact.viewed", [contact], target=contact)
     response = Response(body, status=status_code)
     return response if partner else with_etag(response, _decision_token(contact))
@@ -200,11 +160,6 @@ def _staff_contact(user: User, pk: int, *, readers: bool = False) -> Contact:
     return selectors.contact_get_for_user(user=user, contact_id=pk)  # Http404 -> 404
 
 
-def _information_requests(qs: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
-    return qs.select_related("agency", "contact").prefetch_related(
-        Prefetch("contact__children", queryset=ContactChild.objects.select_related("person").order_by("id")))
-
-
 def _audit_requests(request: Request, verb: str, rows, *, target=None) -> None:
     _audit(request, verb, list({r.contact_id: r.contact for r in rows}.values()), target=target)
 
@@ -223,22 +178,15 @@ class ContactListApi(FrontDoorApi):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        qs = _contacts_for(user)
         partner = _is_partner(user)
         query = ContactListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = query.validated_data
-        if filters.get("status") and not partner:
-            qs = qs.filter(status=filters["status"])
-        if filters["urgent"] is not None:
-            qs = qs.filter(urgent=filters["urgent"])
-        if filters["open"] is True:
-            qs = qs.exclude(status=ContactStatus.DECIDED)
-        elif filters["open"] is False:
-            qs = qs.filter(status=ContactStatus.DECIDED)
+        qs = selectors.contact_list_for_reader(user=user, status=filters.get("status") or "",
+                                               urgent=filters["urgent"], open_=filters["open"])
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
-        clock = _Clock()
+        clock = selectors.Clock()
         body = [_represent(contact, partner=partner, clock=clock) for contact in page]
         _audit(request, "contact.listed", page)
         return paginator.get_paginated_response(body)
@@ -266,7 +214,7 @@ class ContactCreateApi(FrontDoorApi):
         partner = _is_partner(user)
         key = _idempotency_key(request)
         if key:
-            existing = _contacts_for(user).filter(recorded_by=user, idempotency_key=key).first()
+            existing = selectors.contact_by_idempotency_key(user=user, key=key)
             if existing is not None:
                 return _contact_response(request, existing, partner=partner, status_code=status.HTTP_200_OK)
         data = ContactCreateInputSerializer(data=request.data)
@@ -281,13 +229,13 @@ class ContactCreateApi(FrontDoorApi):
             values["referrer_role"] = values["referrer_role"].strip() or user.job_title
             values["referrer_email"] = values["referrer_email"] or user.email
         elif agency_id is not None:
-            values["referrer_agency"] = Agency.objects.filter(pk=agency_id).first()
+            values["referrer_agency"] = agency_find(agency_id=agency_id)
             if values["referrer_agency"] is None:
                 raise ValidationError({"referrer_agency_id": ["Unknown agency"]})
         values.setdefault("channel", "api")
         contact, created = services.contact_create(actor=user, data=values, children=children,
                                                    idempotency_key=key)
-        contact = _contacts_for(user).get(pk=contact.pk)
+        contact = selectors.contacts_for_reader(user=user).get(pk=contact.pk)
         response = _contact_response(request, contact, partner=partner,
                                      status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
         response["Location"] = reverse("front_door_api:contact_detail", args=[contact.pk])
@@ -298,7 +246,7 @@ class ContactCreateApi(FrontDoorApi):
         """The service's shape: a record (`person`) and/or the details as given (`given_...`)."""
         wanted = {c["person_id"] for c in given if c.get("person_id")}
         # Partners never see records, so no id can name one for them.
-        people = {} if partner or not wanted else {p.pk: p for p in person_scope(user).filter(pk__in=wanted)}
+        people = {} if partner else people_in_scope_by_id(user=user, ids=wanted)
         children, errors = [], {}
         for index, child in enumerate(given):
             person_id = child.pop("person_id", None)
@@ -316,9 +264,7 @@ class ContactDetailApi(FrontDoorApi):
                    responses={200: _CONTACT, 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         user = request.user
-        contact = _contacts_for(user).filter(pk=pk).first()
-        if contact is None:
-            raise NotFound
+        contact = get_object_or_404(selectors.contacts_for_reader(user=user), pk=pk)
         return _contact_response(request, contact, partner=_is_partner(user), status_code=status.HTTP_200_OK)
 
 
@@ -344,9 +290,9 @@ class ContactDecisionApi(FrontDoorApi):
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
-        level = NeedLevel.objects.filter(code=values.pop("level")).first()
+        level = selectors.need_level_find(code=values.pop("level"))
         if level is None:
-            codes = ", ".join(NeedLevel.objects.filter(active=True).values_list("code", flat=True))
+            codes = ", ".join(selectors.need_level_codes())
             raise ValidationError({"level": [f"Unknown level of need. Choose one of: {codes}"]})
         standing = _standing_decision_id(contact)
         if values.get("change_reason", "").strip() or if_match_tokens(request):
@@ -367,7 +313,7 @@ class ContactInformationRequestListApi(FrontDoorApi):
                    responses={200: InformationRequestOutputSerializer(many=True), 403: _403, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         contact = _staff_contact(request.user, pk, readers=True)
-        rows = list(_information_requests(contact.information_requests.all()).order_by("requested_at", "id"))
+        rows = selectors.information_requests_for_contact(contact=contact)
         body = InformationRequestOutputSerializer(rows, many=True).data
         _audit_requests(request, "information_request.listed", rows, target=contact)
         return Response(body)
@@ -384,14 +330,14 @@ class ContactInformationRequestCreateApi(FrontDoorApi):
         data = InformationRequestInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        agency = Agency.objects.filter(pk=values["agency_id"]).first()
+        agency = agency_find(agency_id=values["agency_id"])
         if agency is None:
             raise ValidationError({"agency_id": ["Unknown agency"]})
         if agency.is_council:
             raise ValidationError({"agency_id": ["Choose a partner agency, not one of the council's own services"]})
         info = services.information_request_send(contact=contact, actor=user, agency=agency,
                                                  question=values["question"], due_at=values.get("due_at"))
-        info = _information_requests(InformationRequest.objects.filter(pk=info.pk)).get()
+        info = selectors.information_request_get(request_id=info.pk)
         body = InformationRequestOutputSerializer(info).data
         _audit_requests(request, "information_request.viewed", [info], target=info)
         return Response(body, status=status.HTTP_201_CREATED)
@@ -409,9 +355,7 @@ class InformationRequestInboxApi(FrontDoorApi):
         query = InformationRequestListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         wanted = query.validated_data["status"] or "open"
-        qs = selectors.information_requests_for_agency(user=request.user, include_answered=wanted != "open")
-        if wanted == "answered":
-            qs = qs.filter(status=InformationRequest.Status.ANSWERED)
+        qs = selectors.information_requests_for_agency(user=request.user, show=wanted)
         paginator = self.pagination_class()
         # The selector brings the agency, the contact and its children (with their records) along.
         page = paginator.paginate_queryset(qs, request, view=self)
@@ -429,9 +373,7 @@ class InformationRequestRespondApi(FrontDoorApi):
                                                    description="Already answered (or cancelled).")})
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
-        info = selectors.information_requests_for_agency(user=user, include_answered=True).filter(pk=pk).first()
-        if info is None:
-            raise NotFound
+        info = selectors.information_request_get_for_agency(user=user, request_id=pk)  # Http404 -> 404
         data = ResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         if info.status != InformationRequest.Status.OPEN:
@@ -442,7 +384,7 @@ class InformationRequestRespondApi(FrontDoorApi):
             raise NotFound from None
         except DjangoValidationError:
             # A colleague answered between our read and the service's compare-and-set.
-            if InformationRequest.objects.filter(pk=pk).exclude(status=InformationRequest.Status.OPEN).exists():
+            if selectors.information_request_is_closed(request_id=pk):
                 return self._conflict()
             raise
         info = selectors.information_request_get_for_agency(user=user, request_id=pk)

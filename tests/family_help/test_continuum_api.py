@@ -1,5 +1,6 @@
 """The continuum API (/api/v1/family-help/families/<pk>/...): change level, step up, step down, close, scoped
-like the pages (out of scope 404, a team-around-the-family member 403), field-keyed 400s, one read-audit row."""
+like the pages (out of scope 404, and 404 too for a team-around-the-family member who may read but not act),
+field-keyed 400s, one read-audit row."""
 
 import pytest
 from rest_framework.test import APIClient
@@ -107,7 +108,8 @@ def test_a_taf_member_may_read_but_not_move_the_family(allocated, taf_health, ac
     body = {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x", "worry": "w",
             "reason_code": "RC7", "summary": "s"}
     with unchanged(Episode, EpisodeLevel, WorkRequest, CinPlanPeriod):
-        assert client.post(url(allocated, action), body, format="json").status_code == 403
+        refused = client.post(url(allocated, action), body, format="json")
+    assert refused.status_code == 404 and refused.json() == {"detail": "Not found."}
 
 
 @pytest.mark.parametrize("action", ["continuum", "level", "step-up", "step-down", "close"])

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cases.models import AuditEvent, Episode, User, WorkRequest
+from cases.selectors import rag_by_working_hours
 from cases.workdays import Calendar
 from front_door import selectors
 from front_door.demo_data import CONTACTS, seed_front_door_demo
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 def _rags() -> list[str]:
     calendar, amber, now = Calendar.from_database(), FrontDoorSettings.current().amber_working_hours, timezone.now()
-    return [selectors.contact_rag(due_at=c.decision_due_at, now=now, calendar=calendar, amber_hours=amber)
+    return [rag_by_working_hours(due_at=c.decision_due_at, now=now, calendar=calendar, amber_hours=amber)
             for c in Contact.objects.exclude(status="decided")]
 
 

@@ -1,0 +1,34 @@
+"""The web toolkit every page and API module uses, so that each thing is done one way.
+
+- pagination: `paginate()` for pages (GOV.UK pagination include), `PagePagination` for the API
+- links: `safe_link()` (a stored link is followed only if it is a path on this site)
+- pdf: `pdf_response()` / `attachment()` (downloads with a safe file name)
+- audit: `audit_shown()` (the read-audit row for a page or API response that shows children)
+- errors: `error_list()` for the GOV.UK error summary (template: includes/error_summary.html)
+- stale: `stale_rebind()` and `differences()` for "someone changed this meanwhile" (template: includes/conflict.html)
+
+The API exception handler is ffp.exceptions.api_exception_handler (set in REST_FRAMEWORK).
+"""
+
+from .audit import audit_shown
+from .errors import error_list
+from .links import safe_link
+from .pagination import PagePagination, Pagination, paginate
+from .pdf import attachment, pdf_response
+from .stale import Difference, differences, form_differences, shown, stale_rebind
+
+__all__ = [
+    "Difference",
+    "PagePagination",
+    "Pagination",
+    "attachment",
+    "audit_shown",
+    "differences",
+    "error_list",
+    "form_differences",
+    "paginate",
+    "pdf_response",
+    "safe_link",
+    "shown",
+    "stale_rebind",
+]
