@@ -37,6 +37,10 @@ STALE_MESSAGE = ("Someone else saved this assessment while you were editing it, 
                  "person. Your changes have not been saved: check their changes below, then save again to keep yours.")
 
 
+STALE_SUBMIT_MESSAGE = ("The assessment was changed while you were checking it: check it again below, then "
+                        "submit")
+
+
 # --- helpers ----------------------------------------------------------------------------------------------
 
 
@@ -342,7 +346,8 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Assessment submitted for authorisation")
             return redirect("family_help:assessment", pk=assessment.pk)
     context = _summary_context(assessment, user)
-    context.update({"missing": _missing_links(assessment), "stale": stale})
+    context.update({"missing": _missing_links(assessment), "stale": stale,
+                    "stale_errors": [("check", STALE_SUBMIT_MESSAGE)] if stale else []})
     audit_shown(request, "family_help.assessment_submit.viewed", [s.person_id for s in context["sections"]],
                 target=assessment)
     return render(request, "family_help/assessment/submit.html", context)
