@@ -1,7 +1,7 @@
 """Family Help API: the continuum of need (change level, step up, step down, close) and supervision.
 
-Scoped like the pages: a family out of the user's scope is 404; in scope but not theirs to move (a team-around-
-the-family member) is 403 from the service. Supervision records exist only for managers and the supervised
+Scoped like the pages: a family out of the user's scope is 404, and so is one in scope but not theirs to move (a
+team-around-the-family member: the service's PermissionDenied, which the exception handler answers with 404). Supervision records exist only for managers and the supervised
 practitioner (404 for anyone else). Every response showing children writes one read-audit row.
 
 A family's continuum answers GET with an ETag naming its current levels; every change (level, step up, step
@@ -40,9 +40,9 @@ from ..services.supervision import supervision_record
 
 TAGS = ["family help"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in, or not yours to change (e.g. a team-around-"
-                       "the-family member).")
-_404 = OpenApiResponse(DetailOutputSerializer, description="No such family, or not one you may see.")
+_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
+_404 = OpenApiResponse(DetailOutputSerializer, description="No such family, or not one you may see or change (e.g. a "
+                       "team-around-the-family member).")
 
 
 class ContinuumApi(APIView):
@@ -170,7 +170,7 @@ def _chosen(family: FamilyCase, user: User, ids: list[int] | None) -> list:
 
 def _run(request: Request, pk: int, serializer_class, service, verb: str, code=status.HTTP_200_OK) -> Response:
     family = family_case_get_for_user(user=request.user, family_case_id=pk)
-    if not sel.can_change_continuum(user=request.user, family_case=family):  # 403 before asking for a version
+    if not sel.can_change_continuum(user=request.user, family_case=family):  # refused (404) before asking for a version
         raise PermissionDenied("Only the family's lead practitioner, a manager or an LCPP can change its level of "
                                "need")
     state = sel.continuum_state(family_case=family)

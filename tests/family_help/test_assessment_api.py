@@ -119,7 +119,7 @@ def test_only_a_manager_authorises(api, assessment, vcs_fhlp, fh_manager):
     today = timezone.localdate().isoformat()
     refused = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json",
                        **if_match(assessment))
-    assert refused.status_code == 404  # a refusal looks like a missing page
+    assert refused.status_code == 403
     api.force_authenticate(fh_manager)
     assert api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json",
                     HTTP_IF_MATCH='"1"').status_code == 412
