@@ -2,7 +2,8 @@
 
 Scoped like the pages: a family out of the user's scope is 404, and so is one in scope but not theirs to move (a
 team-around-the-family member: the service's PermissionDenied, which the exception handler answers with 404).
-Supervision records exist only for managers and the supervised practitioner (404 for anyone else). Every response showing children writes one read-audit row.
+Supervision records exist only for managers and the supervised practitioner (404 for anyone else). Every
+response showing children writes one read-audit row.
 
 A family's continuum answers GET with an ETag naming its current levels; every change (level, step up, step
 down, close) sends it back as If-Match (cases.api.concurrency): 428 without it, 412 with the state now if
