@@ -9,8 +9,7 @@ COUNCIL_AGENCY_TYPES = (AgencyType.COUNCIL_SOCIAL_CARE, AgencyType.COUNCIL_EARLY
 
 def users_with_role(*roles: str) -> QuerySet[User]:
     """Active users holding any of these roles, by name."""
-    return (User.objects.filter(groups__name__in=roles, is_active=True).distinct()
-            .order_by("full_name", "id"))
+    return User.objects.filter(groups__name__in=roles, is_active=True).distinct().order_by("full_name", "id")
 
 
 def user_find(*, user_id: int | None, active_only: bool = False) -> User | None:

@@ -18,13 +18,29 @@ def _child_id(child) -> int | None:
     return child.pk
 
 
-def audit_shown(request: HttpRequest, verb: str, children: Iterable = (), *, target: models.Model | None = None,
-                target_type: str = "", target_id=None, reason: str = "", only_if_children: bool = False) -> None:
+def audit_shown(
+    request: HttpRequest,
+    verb: str,
+    children: Iterable = (),
+    *,
+    target: models.Model | None = None,
+    target_type: str = "",
+    target_id=None,
+    reason: str = "",
+    only_if_children: bool = False,
+) -> None:
     """Record that this response showed these children (people or ids; None, a child not matched to a
     record, is left out) to the signed-in user. With `only_if_children`, a response that showed no child's
     record writes no row (the front-door API, whose contacts often name children not yet matched)."""
     ids = [i for i in map(_child_id, children) if i is not None]
     if only_if_children and not ids:
         return
-    services.audit_read(actor=request.user, verb=verb, child_ids=ids, target=target, target_type=target_type,
-                        target_id=target_id, reason=reason)
+    services.audit_read(
+        actor=request.user,
+        verb=verb,
+        child_ids=ids,
+        target=target,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason,
+    )

@@ -9,7 +9,11 @@ from ..moved import current_link
 def safe_link(link: str | None) -> str:
     """`link` if it is a path on this site, else "" (so the page shows no link, and a redirect goes elsewhere); one
     written before its page moved is given at the new address (cases.moved)."""
-    if (link and link.startswith("/") and not link.startswith(("//", "/\\"))
-            and url_has_allowed_host_and_scheme(link, allowed_hosts=None)):
+    if (
+        link
+        and link.startswith("/")
+        and not link.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(link, allowed_hosts=None)
+    ):
         return current_link(link)
     return ""

@@ -42,10 +42,13 @@ def _href(request: HttpRequest, param: str, number: int) -> str:
 def paginate(request: HttpRequest, items, *, per_page: int, param: str = "page") -> Pagination:
     """One page of `items` (the number from the query parameter `param`), with the links to the others."""
     page = Paginator(items, per_page).get_page(request.GET.get(param))
-    links = [PageLink(n, _href(request, param, n), n == page.number) if isinstance(n, int) else PageLink(None)
-             for n in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)]
+    links = [
+        PageLink(n, _href(request, param, n), n == page.number) if isinstance(n, int) else PageLink(None)
+        for n in page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+    ]
     return Pagination(
-        page=page, links=links,
+        page=page,
+        links=links,
         previous_href=_href(request, param, page.previous_page_number()) if page.has_previous() else "",
         next_href=_href(request, param, page.next_page_number()) if page.has_next() else "",
     )

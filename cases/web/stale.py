@@ -66,12 +66,21 @@ def _as_chosen(field: forms.Field, value: Any) -> Any:
 def form_differences(form: forms.BaseForm, saved: dict[str, Any]) -> list[Difference]:
     """The form's fields (all but the hidden version) where what is saved now (`saved`: the initial values
     the form would be opened with for the saved record) differs from what this user entered."""
-    return differences((field.label, _as_chosen(field, saved.get(name)), _as_chosen(field, form.cleaned_data[name]))
-                       for name, field in form.fields.items() if name != "version" and name in form.cleaned_data)
+    return differences(
+        (field.label, _as_chosen(field, saved.get(name)), _as_chosen(field, form.cleaned_data[name]))
+        for name, field in form.fields.items()
+        if name != "version" and name in form.cleaned_data
+    )
 
 
-def stale_rebind(build: Callable[[QueryDict], forms.BaseForm], data: QueryDict, current_version: Any,
-                 message: str | list[str] | None = None, *, version_field: str = "version") -> forms.BaseForm:
+def stale_rebind(
+    build: Callable[[QueryDict], forms.BaseForm],
+    data: QueryDict,
+    current_version: Any,
+    message: str | list[str] | None = None,
+    *,
+    version_field: str = "version",
+) -> forms.BaseForm:
     """The form again with everything as typed, based on the version saved meanwhile (in the hidden field
     `version_field`), and the reason at its top (`message`; None: no message, as on a page that shows it
     elsewhere)."""

@@ -20,8 +20,18 @@ pytestmark = pytest.mark.django_db
 # --- safe links -------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("link", ["https://evil.example/x", "//evil.example/x", "/\\evil.example/x",
-                                  "javascript:alert(1)", "evil.example/x", "", None])
+@pytest.mark.parametrize(
+    "link",
+    [
+        "https://evil.example/x",
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "javascript:alert(1)",
+        "evil.example/x",
+        "",
+        None,
+    ],
+)
 def test_a_link_off_this_site_is_refused(link):
     assert safe_link(link) == ""
 
@@ -131,8 +141,14 @@ def test_a_stale_form_keeps_what_was_typed_on_the_new_version_with_the_reason():
 def test_differences_lists_only_the_details_that_differ_as_shown():
     import datetime as dt
 
-    rows = differences([("Name", "Theirs", "Mine"), ("Due", dt.date(2026, 12, 1), dt.date(2026, 12, 1)),
-                        ("Notes", "", None), ("Done", True, False)])
+    rows = differences(
+        [
+            ("Name", "Theirs", "Mine"),
+            ("Due", dt.date(2026, 12, 1), dt.date(2026, 12, 1)),
+            ("Notes", "", None),
+            ("Done", True, False),
+        ]
+    )
     assert [(d.label, d.saved, d.entered) for d in rows] == [("Name", "Theirs", "Mine"), ("Done", "Yes", "No")]
 
 
