@@ -101,10 +101,10 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     page.get_by_role("button", name="Request information").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Request information from a partner")
     assert_no_axe_violations(page)
-    page.get_by_label("Agency").select_option(label="Journey Police")
+    page.get_by_label("Agency").select_option(label=people["police"].agency.name)
     page.get_by_label("What do you need to know?").fill(QUESTION)
     page.get_by_role("button", name="Send request").click()
-    expect(success_banner(page)).to_contain_text("Information requested from Journey Police")
+    expect(success_banner(page)).to_contain_text(f"Information requested from {people['police'].agency.name}")
     sign_out(page)
 
     # 4. The police answer from their inbox, seeing only Ruby's first name and age.
