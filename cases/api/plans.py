@@ -4,8 +4,10 @@ the team around the family (/api/v1/families/<id>/team/...). Until issue 10 thes
 
 Scoped like the pages: a family outside the user's scope is 404, and so is a change the user may not make (the
 plan's editors are its lead practitioner and managers; an action's owner may PATCH only its status and progress).
-A change based on an older `version` of the plan or of an action is refused with 409, the reason, and the values
-as saved now. Every response that shows a child's data writes one read-audit row."""
+The plan and each action answer with an ETag (their version); a change sends it back as If-Match (cases.api.
+concurrency): the plan's for its text and its outcomes, the action's for an action. 428 without it; 412 with the
+current version if someone changed it since, and nothing is saved. Every response that shows a child's data
+writes one read-audit row."""
 
 from functools import wraps
 
@@ -27,14 +29,13 @@ from ..selectors import plans as sel
 from ..selectors.families import family_case_get_for_user, family_children
 from ..services import plans as services
 from ..services.audit import audit_read
-from ..services.state import StaleEdit
+from .concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match, with_etag
 from .serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 
 TAGS = ["family plan"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such family or plan, or not one you may see or "
                                                            "change.")
-_409 = OpenApiResponse(DetailOutputSerializer, description="Someone else changed it after the version you sent.")
 
 
 # --- serializers ---------------------------------------------------------------------------------------------
@@ -132,10 +133,6 @@ class PlanInputSerializer(serializers.Serializer):
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 
-class PlanPatchInputSerializer(PlanInputSerializer):
-    version = serializers.IntegerField(min_value=1, help_text="The plan's version you are changing.")
-
-
 class PlanOutcomeInputSerializer(serializers.Serializer):
     child_id = serializers.IntegerField()
     what_will_be_different = serializers.CharField(allow_blank=True)
@@ -168,7 +165,6 @@ class PlanActionInputSerializer(serializers.Serializer):
 
 
 class PlanActionPatchInputSerializer(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, help_text="The action's version you are changing.")
     description = serializers.CharField(required=False, allow_blank=True)
     owner_id = serializers.IntegerField(required=False, allow_null=True)
     outcome_id = serializers.IntegerField(required=False, allow_null=True)
@@ -257,10 +253,10 @@ def _outcome(plan: Plan, pk) -> Outcome | None:
     return outcome
 
 
-def _stale(current_version: int, current: dict) -> Response:
-    return Response({"detail": "Someone else changed this after the version you sent. Your changes have not been "
-                               "saved: check theirs (current), then send yours again with the current version.",
-                     "current_version": current_version, "current": current}, status=status.HTTP_409_CONFLICT)
+def _plan_response(request: Request, plan: Plan, family_case: FamilyCase, code: int = status.HTTP_200_OK) -> Response:
+    body = _plan_body(plan, request.user)
+    _audit(request, "family_help.plan_viewed", family_case, target=plan)
+    return with_etag(Response(body, status=code), plan.version)
 
 
 # --- the plan ------------------------------------------------------------------------------------------------
@@ -268,46 +264,39 @@ def _stale(current_version: int, current: dict) -> Response:
 
 class PlanResourceApi(PlanApi):
     @extend_schema(operation_id="plan_read", tags=TAGS, summary="The family's plan",
-                   responses={200: PlanOutputSerializer, 404: _404})
+                   description="The ETag header holds the plan's version: send it as If-Match to change the plan "
+                   "or one of its outcomes. Each action carries its own `version` (its ETag, in quotes).",
+                   parameters=[etag_header(200)], responses={200: PlanOutputSerializer, 404: _404})
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        body = _plan_body(plan, request.user)
-        _audit(request, "family_help.plan_viewed", family_case, target=plan)
-        return Response(body)
+        return _plan_response(request, plan, family_case)
 
     @extend_schema(operation_id="plan_start", tags=TAGS, summary="Start the family's plan (version 1)",
-                   request=PlanInputSerializer, responses={201: PlanOutputSerializer, 400: _400, 404: _404})
+                   request=PlanInputSerializer, parameters=[etag_header(201)],
+                   responses={201: PlanOutputSerializer, 400: _400, 404: _404})
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case = _family(request, pk)
         data = PlanInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         plan = services.plan_start(family_case=family_case, actor=request.user, data=data.validated_data)
-        body = _plan_body(plan, request.user)
-        _audit(request, "family_help.plan_viewed", family_case, target=plan)
-        return Response(body, status=status.HTTP_201_CREATED)
+        return _plan_response(request, plan, family_case, status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="plan_update", tags=TAGS, summary="Change the plan's text or next review",
-                   request=PlanPatchInputSerializer,
-                   responses={200: PlanOutputSerializer, 400: _400, 404: _404, 409: _409})
+                   request=PlanInputSerializer, parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: PlanOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES})
     @_denied_is_not_found
     def patch(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         if not sel.plan_can_edit(user=request.user, family_case=family_case):
             raise NotFound
-        data = PlanPatchInputSerializer(data=request.data)
+        require_if_match(request, token=plan.version)
+        data = PlanInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        version = values.pop("version")
-        try:
-            plan = services.plan_update(plan=plan, actor=request.user, data=values, expected_version=version)
-        except StaleEdit as exc:
-            plan.refresh_from_db()
-            return _stale(exc.current_version, {name: getattr(plan, name) for name in (
-                *services.PLAN_TEXT_FIELDS, "next_review_on")})
-        body = _plan_body(plan, request.user)
-        _audit(request, "family_help.plan_viewed", family_case, target=plan)
-        return Response(body)
+        # A colleague's save between the check and ours is a StaleEdit: 412, as a stale If-Match.
+        plan = services.plan_update(plan=plan, actor=request.user, data=dict(data.validated_data),
+                                    expected_version=plan.version)
+        return _plan_response(request, plan, family_case)
 
 
 # --- outcomes ------------------------------------------------------------------------------------------------
@@ -345,28 +334,40 @@ class OutcomeCollectionApi(PlanApi):
 
 class OutcomeResourceApi(PlanApi):
     @extend_schema(operation_id="plan_outcomes_update", tags=TAGS, summary="Change an outcome",
-                   request=PlanOutcomePatchInputSerializer,
-                   responses={200: PlanOutcomeOutputSerializer, 400: _400, 404: _404})
+                   description="If-Match: the plan's ETag (an outcome is part of what the plan says).",
+                   request=PlanOutcomePatchInputSerializer, parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: PlanOutcomeOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES})
     @_denied_is_not_found
     def patch(self, request: Request, pk: int, outcome_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
+        if not sel.plan_can_edit(user=request.user, family_case=family_case):
+            raise NotFound
+        require_if_match(request, token=plan.version)
         data = PlanOutcomePatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.outcome_update(outcome=outcome, actor=request.user, data=dict(data.validated_data))
+        services.outcome_update(outcome=outcome, actor=request.user, data=dict(data.validated_data),
+                                expected_version=plan.version)
         body = PlanOutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
         _audit(request, "family_help.outcome_viewed", family_case, target=outcome)
-        return Response(body)
+        plan.refresh_from_db(fields=["version"])
+        return with_etag(Response(body), plan.version)
 
     @extend_schema(operation_id="plan_outcomes_remove", tags=TAGS,
                    summary="Take an outcome out of the plan (earlier versions keep it)",
-                   responses={204: None, 404: _404})
+                   description="If-Match: the plan's ETag.", parameters=[IF_MATCH, etag_header(204)],
+                   responses={204: None, 404: _404, **PRECONDITION_RESPONSES})
     @_denied_is_not_found
     def delete(self, request: Request, pk: int, outcome_pk: int) -> Response:
-        _family_case, plan = _plan(request, pk)
+        family_case, plan = _plan(request, pk)
         outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
-        services.outcome_update(outcome=outcome, actor=request.user, data={"remove": True})
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        if not sel.plan_can_edit(user=request.user, family_case=family_case):
+            raise NotFound
+        require_if_match(request, token=plan.version)
+        services.outcome_update(outcome=outcome, actor=request.user, data={"remove": True},
+                                expected_version=plan.version)
+        plan.refresh_from_db(fields=["version"])
+        return with_etag(Response(status=status.HTTP_204_NO_CONTENT), plan.version)
 
 
 # --- actions -------------------------------------------------------------------------------------------------
@@ -387,7 +388,6 @@ def _api_errors(call):
 
 def _action_values(plan: Plan, validated: dict) -> dict:
     values = dict(validated)
-    values.pop("version", None)
     if "owner_id" in values:
         values["owner"] = _user(values.pop("owner_id"), "owner_id")
     if "outcome_id" in values:
@@ -398,6 +398,11 @@ def _action_values(plan: Plan, validated: dict) -> dict:
 def _action_body(action_id: int) -> dict:
     action = Action.objects.select_related("owner", "owner_agency").get(pk=action_id)
     return PlanActionOutputSerializer(action).data
+
+
+def _action_response(action_id: int, code: int = status.HTTP_200_OK) -> Response:
+    body = _action_body(action_id)
+    return with_etag(Response(body, status=code), body["version"])
 
 
 class ActionCollectionApi(PlanApi):
@@ -429,25 +434,24 @@ class ActionCollectionApi(PlanApi):
 class ActionResourceApi(PlanApi):
     @extend_schema(operation_id="plan_actions_update", tags=TAGS,
                    summary="Change an action (its owner: status and progress only)",
-                   request=PlanActionPatchInputSerializer,
-                   responses={200: PlanActionOutputSerializer, 400: _400, 404: _404, 409: _409})
+                   description="If-Match: the action's version (its `version`, in quotes).",
+                   request=PlanActionPatchInputSerializer, parameters=[IF_MATCH, etag_header(200)],
+                   responses={200: PlanActionOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES})
     @_denied_is_not_found
     def patch(self, request: Request, pk: int, action_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         action = sel.action_get(plan=plan, action_id=action_pk)
         if not sel.action_can_update(user=request.user, action=action):
             raise NotFound
+        require_if_match(request, token=action.version)
         data = PlanActionPatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = _action_values(plan, data.validated_data)
-        try:
-            action = _api_errors(lambda: services.action_update(action=action, actor=request.user, data=values,
-                                                                expected_version=data.validated_data["version"]))
-        except StaleEdit as exc:
-            return _stale(exc.current_version, _action_body(action.pk))
-        body = _action_body(action.pk)
+        action = _api_errors(lambda: services.action_update(action=action, actor=request.user, data=values,
+                                                            expected_version=action.version))
+        response = _action_response(action.pk)
         _audit(request, "family_help.action_viewed", family_case, target=action)
-        return Response(body)
+        return response
 
 
 # --- the team around the family ------------------------------------------------------------------------------

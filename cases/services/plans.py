@@ -199,7 +199,8 @@ def plan_update(*, plan: Plan, actor: User, data: dict, expected_version: int) -
     _require_editor(actor, plan.family_case)
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if locked.version != expected_version:
-        raise StaleEdit(locked.version)
+        raise StaleEdit(locked.version, obj=locked, current={name: getattr(locked, name) for name in (
+            *PLAN_TEXT_FIELDS, "next_review_on")})
     values = {name: (data[name] or "").strip() for name in PLAN_TEXT_FIELDS if name in data}
     if "next_review_on" in data:
         if data["next_review_on"] is None:
@@ -284,10 +285,15 @@ def outcome_add(*, plan: Plan, actor: User, data: dict) -> Outcome:
 
 
 @transaction.atomic
-def outcome_update(*, outcome: Outcome, actor: User, data: dict) -> Outcome:
-    """Change an outcome (it adapts as needs change), or remove it from the plan (`remove=True`)."""
+def outcome_update(*, outcome: Outcome, actor: User, data: dict, expected_version: int | None = None) -> Outcome:
+    """Change an outcome (it adapts as needs change), or remove it from the plan (`remove=True`). An outcome is
+    part of what the plan says: a change based on an older version of the plan (`expected_version`) is refused."""
     plan = outcome.plan
     _require_editor(actor, plan.family_case)
+    if expected_version is not None:
+        current = Plan.objects.select_for_update().values_list("version", flat=True).get(pk=plan.pk)
+        if current != expected_version:
+            raise StaleEdit(current, obj=plan, current={"version": current})
     locked = Outcome.objects.select_for_update().get(pk=outcome.pk)
     if data.get("remove"):
         locked.removed_at = timezone.now()
@@ -383,7 +389,8 @@ def action_update(*, action: Action, actor: User, data: dict, expected_version: 
         raise ValidationError({name: ["Only the lead practitioner can change this"] for name in refused})
     locked = Action.objects.select_for_update(of=("self",)).select_related("owner", "outcome").get(pk=action.pk)
     if locked.version != expected_version:
-        raise StaleEdit(locked.version)
+        raise StaleEdit(locked.version, obj=locked, current={name: getattr(locked, name) for name in (
+            "description", "owner_id", "outcome_id", "due_on", "status", "progress", "not_for_family")})
     values = {name: data[name] for name in allowed if name in data}
     for name in ("description", "progress"):
         if name in values:

@@ -1,6 +1,7 @@
-"""The plan API under /api/v1/family-help/: scoped like the pages (404 out of scope, and for a change the user
-may not make), field-keyed 400s, 409 for a stale version with the values saved now, reviews that freeze a new
-version, the team around the family, and read audits."""
+"""The plan API under /api/v1/families/<id>/plan/ (the shared record's since issue 10): scoped like the pages
+(404 out of scope, and for a change the user may not make), field-keyed 400s, changes through If-Match (428
+without it, 412 for a stale version), reviews that freeze a new version, the team around the family, and read
+audits."""
 
 import datetime as dt
 
@@ -33,27 +34,28 @@ def test_plan_start_get_and_patch(api, led_family):
     assert response.status_code == 201, response.data
     assert response.data["version"] == 1 and response.data["versions"][0]["number"] == 1
     got = api.get(_url(case, "plan/"))
-    assert got.status_code == 200 and got.data["worries"] == "Rent arrears"
+    assert got.status_code == 200 and got.data["worries"] == "Rent arrears" and got["ETag"] == '"1"'
     assert AuditEvent.objects.filter(verb="family_help.plan_viewed", actor_id=lead.pk).exists()
-    patched = api.patch(_url(case, "plan/"), {"worries": "Attendance", "version": 1}, format="json")
+    assert api.patch(_url(case, "plan/"), {"worries": "Attendance"}, format="json").status_code == 428
+    patched = api.patch(_url(case, "plan/"), {"worries": "Attendance"}, format="json", HTTP_IF_MATCH=got["ETag"])
     assert patched.status_code == 200 and patched.data["worries"] == "Attendance" and patched.data["version"] == 2
+    assert patched["ETag"] == '"2"'
     # A second start is refused.
     again = api.post(_url(case, "plan/"), {"worries": "x"}, format="json")
     assert again.status_code == 400
 
 
-def test_stale_plan_patch_is_409_with_the_values_saved_now(api, plan, led_family, fh_manager):
+def test_stale_plan_patch_is_412_with_the_current_version(api, plan, led_family, fh_manager):
     case = led_family["case"]
     api.force_authenticate(fh_manager)
-    opened = plan.version
-    assert api.patch(_url(case, "plan/"), {"worries": "Manager's words", "version": opened},
-                     format="json").status_code == 200
+    opened = f'"{plan.version}"'
+    assert api.patch(_url(case, "plan/"), {"worries": "Manager's words"}, format="json",
+                     HTTP_IF_MATCH=opened).status_code == 200
     api.force_authenticate(led_family["lead"])
-    response = api.patch(_url(case, "plan/"), {"worries": "Lead's words", "version": opened}, format="json")
-    assert response.status_code == 409
+    response = api.patch(_url(case, "plan/"), {"worries": "Lead's words"}, format="json", HTTP_IF_MATCH=opened)
+    assert response.status_code == 412
     assert "Someone else changed this" in response.data["detail"]
-    assert response.data["current"]["worries"] == "Manager's words"
-    assert response.data["current_version"] == opened + 1
+    assert response.data["current_version"] == plan.version + 1 and response["ETag"] == f'"{plan.version + 1}"'
     assert Plan.objects.get(pk=plan.pk).worries == "Manager's words"
 
 
@@ -92,19 +94,22 @@ def test_owner_patches_status_and_progress_of_their_own_action_only(api, plan, l
                                                   "due_on": due})
     other = action_add(plan=plan, actor=lead, data={"description": "Housing", "owner": lead, "due_on": due})
     api.force_authenticate(health_practitioner)
-    response = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"status": "done", "progress": "Seen",
-                                                                 "version": own.version}, format="json")
+    opened = f'"{own.version}"'
+    response = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"status": "done", "progress": "Seen"},
+                         format="json", HTTP_IF_MATCH=opened)
     assert response.status_code == 200 and response.data["status"] == "done" and response.data["completed_on"]
-    refused = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"description": "Rewritten", "version": 2},
-                        format="json")
+    assert response["ETag"] == f'"{response.data["version"]}"'
+    refused = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"description": "Rewritten"}, format="json",
+                        HTTP_IF_MATCH=response["ETag"])
     assert refused.status_code == 400 and "description" in refused.data
-    assert api.patch(_url(case, f"plan/actions/{other.pk}/"), {"status": "done", "version": other.version},
-                     format="json").status_code == 404
+    assert api.patch(_url(case, f"plan/actions/{other.pk}/"), {"status": "done"}, format="json",
+                     HTTP_IF_MATCH=f'"{other.version}"').status_code == 404
     assert Action.objects.get(pk=other.pk).status == "not_started"
-    assert api.patch(_url(case, "plan/"), {"worries": "x", "version": 1}, format="json").status_code == 404
-    stale = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"progress": "Late", "version": own.version},
-                      format="json")
-    assert stale.status_code == 409 and stale.data["current"]["progress"] == "Seen"
+    assert api.patch(_url(case, "plan/"), {"worries": "x"}, format="json", HTTP_IF_MATCH='"1"').status_code == 404
+    stale = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"progress": "Late"}, format="json",
+                      HTTP_IF_MATCH=opened)
+    assert stale.status_code == 412 and stale["ETag"] == response["ETag"]
+    assert Action.objects.get(pk=own.pk).progress == "Seen"
 
 
 def test_review_creates_a_version_and_versions_stay_readable(api, plan, led_family):
@@ -164,17 +169,25 @@ def test_outcome_patch_and_removal(api, plan, led_family, health_practitioner):
     case = led_family["case"]
     outcome = plan.outcomes.get(child=led_family["leo"])
     api.force_authenticate(led_family["lead"])
+    etag = api.get(_url(case, "plan/"))["ETag"]
     with unchanged(plan.outcomes.all()):
-        off_scale = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 11}, format="json")
+        off_scale = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 11}, format="json",
+                              HTTP_IF_MATCH=etag)
     assert off_scale.status_code == 400 and off_scale.data == {"target": ["The target must be between 0 and 10"]}
+    assert api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 7}, format="json").status_code == 428
     changed = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 7, "not_for_family": True},
-                        format="json")
+                        format="json", HTTP_IF_MATCH=etag)
     assert changed.status_code == 200 and changed.data["target"] == 7 and changed.data["not_for_family"] is True
+    # Changing an outcome moves the plan's version: a second change from the same read is refused.
+    assert changed["ETag"] != etag
+    stale = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 8}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412 and plan.outcomes.get(pk=outcome.pk).target == 7
+    etag = changed["ETag"]
     taf_add(family_case=case, actor=led_family["lead"], user=health_practitioner, role="HV")
     api.force_authenticate(health_practitioner)
     with unchanged(plan.outcomes.all()):
-        assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/")).status_code == 404
+        assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/"), HTTP_IF_MATCH=etag).status_code == 404
     api.force_authenticate(led_family["lead"])
-    assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/")).status_code == 204
+    assert api.delete(_url(case, f"plan/outcomes/{outcome.pk}/"), HTTP_IF_MATCH=etag).status_code == 204
     listed = api.get(_url(case, "plan/outcomes/"))
     assert outcome.pk not in [o["id"] for o in listed.data]
