@@ -1,6 +1,6 @@
 """Triage queue, contact page and dashboard over the demo data: p50/p95 and SQL query counts.
 
-    DATABASE_URL=... python bench/front_door.py      (seeds the demo data first if it is missing)
+DATABASE_URL=... python bench/front_door.py      (seeds the demo data first if it is missing)
 """
 
 import os
@@ -51,8 +51,11 @@ def main() -> None:
     contact = Contact.objects.exclude(status="decided").order_by("decision_due_at").first()
     print(f"contacts: {Contact.objects.count()} ({Contact.objects.exclude(status='decided').count()} open)")
     print(f"{'page':32} {'p50':>8} {'p95':>8} {'queries':>8}")
-    for label, path in (("triage queue", "/front-door/"), ("contact page", f"/front-door/contacts/{contact.pk}/"),
-                        ("front-door dashboard", "/front-door/dashboard/")):
+    for label, path in (
+        ("triage queue", "/front-door/"),
+        ("contact page", f"/front-door/contacts/{contact.pk}/"),
+        ("front-door dashboard", "/front-door/dashboard/"),
+    ):
         p50, p95, queries = measure(client, path)
         print(f"{label:32} {p50:6.1f}ms {p95:6.1f}ms {queries:8d}")
 

@@ -43,8 +43,11 @@ def prepare() -> dict:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     token, _ = Token.objects.get_or_create(user=user)
-    people = list(Person.objects.filter(nhs_number__isnull=False).order_by("id").values_list(
-        "pk", "first_name", "last_name")[:500])
+    people = list(
+        Person.objects.filter(nhs_number__isnull=False)
+        .order_by("id")
+        .values_list("pk", "first_name", "last_name")[:500]
+    )
     return {"cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}", "token": token.key, "people": people}
 
 
@@ -67,10 +70,20 @@ def client_loop(port: int, seconds: float, shared: dict, seed: int, out) -> None
             path = f"/cases/people/search/?name={first}e+{last}"
         else:
             method, path = "POST", "/api/v1/contacts/"
-            headers = {"Authorization": f"Token {shared['token']}", "Content-Type": "application/json",
-                       "Host": "localhost"}
-            body = json.dumps({"referrer_name": "Load", "source_code": "2A", "worry": "Load test",
-                               "consent": "knows_and_agrees", "children": [{"person_id": pk}]})
+            headers = {
+                "Authorization": f"Token {shared['token']}",
+                "Content-Type": "application/json",
+                "Host": "localhost",
+            }
+            body = json.dumps(
+                {
+                    "referrer_name": "Load",
+                    "source_code": "2A",
+                    "worry": "Load test",
+                    "consent": "knows_and_agrees",
+                    "children": [{"person_id": pk}],
+                }
+            )
         start = time.perf_counter()
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
@@ -92,8 +105,20 @@ def main() -> None:
     args = parser.parse_args()
     shared = prepare()
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "ffp.wsgi:application", "--bind", f"127.0.0.1:{port}",
-               "--workers", "2", "--threads", "4", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "ffp.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--log-level",
+        "warning",
+    ]
     server = subprocess.Popen(command, cwd=ROOT, env={**os.environ}, start_new_session=True)  # noqa: S603
     try:
         # The socket is bound before the workers have loaded the app: wait for answers, so that the load
@@ -109,8 +134,10 @@ def main() -> None:
             except OSError:
                 time.sleep(0.2)
         queue = multiprocessing.Queue()
-        procs = [multiprocessing.Process(target=client_loop, args=(port, args.seconds, shared, i, queue))
-                 for i in range(args.clients)]
+        procs = [
+            multiprocessing.Process(target=client_loop, args=(port, args.seconds, shared, i, queue))
+            for i in range(args.clients)
+        ]
         for p in procs:
             p.start()
         results = [r for _ in procs for r in queue.get()]
@@ -121,14 +148,18 @@ def main() -> None:
         server.wait(20)
     errors = [r for r in results if r[2] >= 400]
     latencies = sorted(r[1] for r in results)
-    print(f"{len(results)} requests in {args.seconds:.0f} s from {args.clients} clients: "
-          f"{len(results) / args.seconds:.1f} req/s, p50 {statistics.median(latencies):.0f} ms, "
-          f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.0f} ms, errors {len(errors)}")
+    print(
+        f"{len(results)} requests in {args.seconds:.0f} s from {args.clients} clients: "
+        f"{len(results) / args.seconds:.1f} req/s, p50 {statistics.median(latencies):.0f} ms, "
+        f"p95 {latencies[int(0.95 * (len(latencies) - 1))]:.0f} ms, errors {len(errors)}"
+    )
     for kind in ("queue", "record", "search", "submit"):
         values = sorted(r[1] for r in results if r[0] == kind)
         if values:
-            print(f"  {kind:7} {len(values):5d} requests, p50 {statistics.median(values):.0f} ms, "
-                  f"p95 {values[int(0.95 * (len(values) - 1))]:.0f} ms")
+            print(
+                f"  {kind:7} {len(values):5d} requests, p50 {statistics.median(values):.0f} ms, "
+                f"p95 {values[int(0.95 * (len(values) - 1))]:.0f} ms"
+            )
 
 
 if __name__ == "__main__":

@@ -25,9 +25,12 @@ from cases.models import Person, User  # noqa: E402
 from cases.selectors import SearchCriteria, person_search  # noqa: E402
 
 QUERIES = [
-    {"name": "Jon Smyth"}, {"name": "Kasper Nowak"}, {"name": "Hollis"}, {"name": "Amara Okafor",
-                                                                          "dob": "2014-03-07"},
-    {"postcode": "ZZ1 1AA"}, {"nhs_number": "9990000000"},
+    {"name": "Jon Smyth"},
+    {"name": "Kasper Nowak"},
+    {"name": "Hollis"},
+    {"name": "Amara Okafor", "dob": "2014-03-07"},
+    {"postcode": "ZZ1 1AA"},
+    {"nhs_number": "9990000000"},
 ]
 RUNS = 40
 
@@ -46,8 +49,9 @@ def main() -> None:
     print(f"people: {Person.objects.count()}")
     print(f"{'query':40} {'selector p50':>12} {'p95':>8} {'page p50':>10} {'p95':>8}")
     for query in QUERIES:
-        criteria = SearchCriteria(name=query.get("name", ""), nhs_number=query.get("nhs_number", ""),
-                                  postcode=query.get("postcode", ""))
+        criteria = SearchCriteria(
+            name=query.get("name", ""), nhs_number=query.get("nhs_number", ""), postcode=query.get("postcode", "")
+        )
         selector_ms, page_ms = [], []
         for _ in range(RUNS):
             t = time.perf_counter()
@@ -61,8 +65,10 @@ def main() -> None:
             if response.status_code != 200:
                 raise SystemExit(f"search page answered {response.status_code}")
         label = ", ".join(f"{k}={v}" for k, v in query.items())
-        print(f"{label:40} {statistics.median(selector_ms):10.1f}ms {pct(selector_ms, 95):6.1f}ms "
-              f"{statistics.median(page_ms):8.1f}ms {pct(page_ms, 95):6.1f}ms")
+        print(
+            f"{label:40} {statistics.median(selector_ms):10.1f}ms {pct(selector_ms, 95):6.1f}ms "
+            f"{statistics.median(page_ms):8.1f}ms {pct(page_ms, 95):6.1f}ms"
+        )
 
 
 if __name__ == "__main__":

@@ -68,17 +68,27 @@ def measure(name: str, operation, runs: int, *, floor: bool) -> dict | None:
     reset_queries()  # a full query log (9,000 entries) would make the capture below look empty
     with CaptureQueriesContext(connection) as captured:
         operation()
-    queries = [q for q in captured.captured_queries
-               if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SET "))]
+    queries = [
+        q for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SET "))
+    ]
     timings = []
     for _ in range(runs):
         start = time.perf_counter()
         operation()
         timings.append((time.perf_counter() - start) * 1000)
-    row = {"operation": name, "runs": runs, "p50_ms": round(statistics.median(timings), 1),
-           "p95_ms": round(percentile(timings, 95), 1), "queries": len(queries)}
-    replayable = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")
-                  or q["sql"].lstrip().startswith('INSERT INTO "cases_auditevent"')]
+    row = {
+        "operation": name,
+        "runs": runs,
+        "p50_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(percentile(timings, 95), 1),
+        "queries": len(queries),
+    }
+    replayable = [
+        q
+        for q in queries
+        if q["sql"].lstrip().upper().startswith("SELECT")
+        or q["sql"].lstrip().startswith('INSERT INTO "cases_auditevent"')
+    ]
     if floor and replayable:
         floor_timings = floor_of(replayable, runs)
         row["floor_p50_ms"] = round(statistics.median(floor_timings), 1)
@@ -90,12 +100,17 @@ def measure(name: str, operation, runs: int, *, floor: bool) -> dict | None:
 def _table(rows: list[dict]) -> list[str]:
     lines = ["| operation | p50 ms | p95 ms | queries | floor p95 ms | ratio |", "|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append(f"| {r['operation']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
-                     f"{r.get('floor_p95_ms', '')} | {r.get('ratio', '')} |")
+        lines.append(
+            f"| {r['operation']} | {r['p50_ms']} | {r['p95_ms']} | {r['queries']} | "
+            f"{r.get('floor_p95_ms', '')} | {r.get('ratio', '')} |"
+        )
     minimal = next((r for r in rows if r["operation"] == MINIMAL_PAGE and "floor_p50_ms" in r), None)
     if minimal:
-        lines += ["", f"Fixed cost of a signed-in page (the {MINIMAL_PAGE.split(' (')[0]}'s p50 less its floor's p50, "
-                      f"the time outside the database): {minimal['p50_ms'] - minimal['floor_p50_ms']:.1f} ms."]
+        lines += [
+            "",
+            f"Fixed cost of a signed-in page (the {MINIMAL_PAGE.split(' (')[0]}'s p50 less its floor's p50, "
+            f"the time outside the database): {minimal['p50_ms'] - minimal['floor_p50_ms']:.1f} ms.",
+        ]
     return lines
 
 
@@ -109,11 +124,18 @@ def family_help_rows(runs: int) -> list[dict]:
     fhlp = User.objects.get(email="fhlp@demo.test")
     client = Client(HTTP_HOST="localhost")
     client.force_login(fhlp)
-    plan = (Plan.objects.filter(family_case__fh_allocations__lead=fhlp, family_case__fh_allocations__ended_at=None,
-                                status=Plan.Status.ACTIVE)
-            .annotate(n=django.db.models.Count("outcomes", distinct=True) + django.db.models.Count("actions",
-                                                                                                  distinct=True))
-            .order_by("-n", "id").first())
+    plan = (
+        Plan.objects.filter(
+            family_case__fh_allocations__lead=fhlp,
+            family_case__fh_allocations__ended_at=None,
+            status=Plan.Status.ACTIVE,
+        )
+        .annotate(
+            n=django.db.models.Count("outcomes", distinct=True) + django.db.models.Count("actions", distinct=True)
+        )
+        .order_by("-n", "id")
+        .first()
+    )
     if plan is None:
         raise SystemExit("the data set has no Family Help plan for fhlp@demo.test: generate it again")
 
@@ -122,14 +144,14 @@ def family_help_rows(runs: int) -> list[dict]:
             response = client.get(path)
             if response.status_code != 200:
                 raise SystemExit(f"{path} answered {response.status_code}")
+
         return run
 
     family = plan.family_case_id
     return [
         measure("Family Help: my families", get(reverse("family_help:my_families")), runs, floor=True),
         measure("Family Help: plan page", get(reverse("cases:plan", args=[family])), runs, floor=True),
-        measure("Family Help: plan PDF", get(reverse("cases:plan_pdf", args=[family])), min(runs, 10),
-                floor=False),
+        measure("Family Help: plan PDF", get(reverse("cases:plan_pdf", args=[family])), min(runs, 10), floor=False),
     ]
 
 
@@ -146,8 +168,13 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(triage)
     contact = Contact.objects.exclude(status="decided").order_by("decision_due_at").first()
-    long_story = (ChronologyEntry.objects.values("person_id").order_by().annotate(n=django.db.models.Count("id"))
-                  .order_by("-n").first()["person_id"])
+    long_story = (
+        ChronologyEntry.objects.values("person_id")
+        .order_by()
+        .annotate(n=django.db.models.Count("id"))
+        .order_by("-n")
+        .first()["person_id"]
+    )
     child = Person.objects.filter(nhs_number__isnull=False).order_by("id").first()
     address = child.addresses.first()
 
@@ -156,22 +183,32 @@ def main() -> None:
             response = client.get(path, params or {})
             if response.status_code != 200:
                 raise SystemExit(f"{path} answered {response.status_code}")
+
         return run
 
-    body = {"referrer_name": "Bench", "source_code": "2A", "worry": "Benchmark contact", "consent":
-            "knows_and_agrees", "children": [{"person_id": child.pk}]}
+    body = {
+        "referrer_name": "Bench",
+        "source_code": "2A",
+        "worry": "Benchmark contact",
+        "consent": "knows_and_agrees",
+        "children": [{"person_id": child.pk}],
+    }
 
     def submit():
-        response = client.post("/api/v1/contacts/", body, content_type="application/json",
-                               HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+        response = client.post(
+            "/api/v1/contacts/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex
+        )
         if response.status_code != 201:
             raise SystemExit(f"submission answered {response.status_code}: {response.content[:200]}")
         submit.last = response.json()["id"]
 
     def decide():
         submit()
-        response = client.post(f"/api/v1/contacts/{submit.last}/decision/", {
-            "outcome": 7, "level": "targeted_early_help", "rationale": "Benchmark"}, content_type="application/json")
+        response = client.post(
+            f"/api/v1/contacts/{submit.last}/decision/",
+            {"outcome": 7, "level": "targeted_early_help", "rationale": "Benchmark"},
+            content_type="application/json",
+        )
         if response.status_code != 201:
             raise SystemExit(f"decision answered {response.status_code}: {response.content[:200]}")
 
@@ -182,12 +219,21 @@ def main() -> None:
         measure("contact detail", get(f"/front-door/contacts/{contact.pk}/"), runs, floor=True),
         measure("child record", get(f"/cases/people/{child.pk}/"), runs, floor=True),
         measure("chronology (300 entries)", get(f"/cases/people/{long_story}/chronology/"), runs, floor=True),
-        measure("person search: fuzzy name", get("/cases/people/search/", {"name": f"{child.first_name}e "
-                                                                           f"{child.last_name}"}), runs, floor=True),
-        measure("person search: NHS number", get("/cases/people/search/", {"nhs_number": child.nhs_number}), runs,
-                floor=True),
-        measure("person search: postcode", get("/cases/people/search/", {"postcode": address.postcode}), runs,
-                floor=True),
+        measure(
+            "person search: fuzzy name",
+            get("/cases/people/search/", {"name": f"{child.first_name}e {child.last_name}"}),
+            runs,
+            floor=True,
+        ),
+        measure(
+            "person search: NHS number",
+            get("/cases/people/search/", {"nhs_number": child.nhs_number}),
+            runs,
+            floor=True,
+        ),
+        measure(
+            "person search: postcode", get("/cases/people/search/", {"postcode": address.postcode}), runs, floor=True
+        ),
         measure("referral submission (API)", submit, runs, floor=False),
         measure("submission + decision (API)", decide, runs, floor=False),
         measure("deadline sweep, all open", lambda: deadline_sweep(now=timezone.now()), runs, floor=False),
@@ -201,14 +247,23 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
         size = cursor.fetchone()[0]
-    meta = {"when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "scale": args.scale,
-            "people": Person.objects.count(), "contacts": Contact.objects.count(), "database_size": size,
-            "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()}}
+    meta = {
+        "when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "scale": args.scale,
+        "people": Person.objects.count(),
+        "contacts": Contact.objects.count(),
+        "database_size": size,
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    }
     RESULTS.mkdir(exist_ok=True)
     stem = RESULTS / f"{timezone.localdate():%Y-%m-%d}-{args.scale}"
     stem.with_suffix(".json").write_text(json.dumps({"meta": meta, "rows": rows}, indent=2))
-    lines = [f"Scale {args.scale}: {meta['people']:,} people, {meta['contacts']:,} contacts, database {size}; "
-             f"{meta['machine']['cpus']} CPUs, Python {meta['machine']['python']}", "", *_table(rows)]
+    lines = [
+        f"Scale {args.scale}: {meta['people']:,} people, {meta['contacts']:,} contacts, database {size}; "
+        f"{meta['machine']['cpus']} CPUs, Python {meta['machine']['python']}",
+        "",
+        *_table(rows),
+    ]
     stem.with_suffix(".md").write_text("\n".join(lines) + "\n")
     print("\n".join(lines))
 

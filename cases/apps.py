@@ -19,17 +19,29 @@ class CasesConfig(AppConfig):
         from .views.prompts import work_requests_prompt
 
         everyone = frozenset(Role.values)
-        registry.register_nav(app=self.label, entries=[
-            NavEntry("Home", "home", None, order=0),
-            NavEntry("Search people", "cases:person_search", everyone - {Role.PARTNER_REFERRER},
-                     "find a child or adult", order=700),
-            NavEntry("Access audit", "cases:audit", policy.AUDIT_READERS, "who has looked at which record",
-                     order=800),
-            NavEntry("Notifications", "cases:notifications", everyone, "alerts, answers and outcomes for you",
-                     order=900),
-            NavEntry("Administration", "admin:index", frozenset({Role.ADMIN}), "users, agencies and teams",
-                     order=1000),
-        ])
+        registry.register_nav(
+            app=self.label,
+            entries=[
+                NavEntry("Home", "home", None, order=0),
+                NavEntry(
+                    "Search people",
+                    "cases:person_search",
+                    everyone - {Role.PARTNER_REFERRER},
+                    "find a child or adult",
+                    order=700,
+                ),
+                NavEntry(
+                    "Access audit", "cases:audit", policy.AUDIT_READERS, "who has looked at which record", order=800
+                ),
+                NavEntry(
+                    "Notifications", "cases:notifications", everyone, "alerts, answers and outcomes for you", order=900
+                ),
+                NavEntry(
+                    "Administration", "admin:index", frozenset({Role.ADMIN}), "users, agencies and teams", order=1000
+                ),
+            ],
+        )
         registry.register_policy(app=self.label, actions=policy.ROLE_ACTIONS)
-        registry.register_prompt(app=self.label, prompt=Prompt("cases.work_requests", "person_detail",
-                                                               work_requests_prompt, order=100))
+        registry.register_prompt(
+            app=self.label, prompt=Prompt("cases.work_requests", "person_detail", work_requests_prompt, order=100)
+        )

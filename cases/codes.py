@@ -14,8 +14,11 @@ CODELISTS = Path(__file__).resolve().parent / "data" / "cin_codelists_2025-26.cs
 def codelist(simple_type: str) -> tuple[tuple[str, str], ...]:
     """(code, description) pairs for one census simple type, in file order."""
     with CODELISTS.open(newline="", encoding="utf-8") as handle:
-        rows = [(r["code"], (r["description"] or r["code"]).strip()) for r in csv.DictReader(handle)
-                if r["simple_type"] == simple_type]
+        rows = [
+            (r["code"], (r["description"] or r["code"]).strip())
+            for r in csv.DictReader(handle)
+            if r["simple_type"] == simple_type
+        ]
     if not rows:
         raise KeyError(f"no CIN code list called {simple_type!r}")
     return tuple(rows)

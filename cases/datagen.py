@@ -74,8 +74,10 @@ def next_id(table: str) -> int:
 
 def move_sequence(table: str) -> None:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-                       f"(SELECT COALESCE(MAX(id), 1) FROM {table}))")
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
+        )
 
 
 def synthetic_nhs_numbers(rng: random.Random):
@@ -112,23 +114,63 @@ def generate_people(ctx: Context, *, part: int = 0) -> None:
     for _family in range(scale.families):
         background = rng.choice(_NAME_POOL)
         surname = rng.choice(background["surnames"])
-        postcode = f"{rng.choice(POSTCODE_DISTRICTS)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXY')}" \
-                   f"{rng.choice('ABDEFGHJLNPQRSTUWXY')}"
+        postcode = (
+            f"{rng.choice(POSTCODE_DISTRICTS)} {rng.randint(1, 9)}{rng.choice('ABDEFGHJLNPQRSTUWXY')}"
+            f"{rng.choice('ABDEFGHJLNPQRSTUWXY')}"
+        )
         street = f"{rng.randint(1, 240)} {rng.choice(STREETS)}"
         mother_age = rng.randint(19, 48)
         mother_dob = today - dt.timedelta(days=mother_age * 365 + rng.randint(0, 364))
         family_ids = []
         parents = [(rng.choice(background["female"]), "F", mother_dob, "mother")]
         if rng.random() < 0.55:
-            parents.append((rng.choice(background["male"]), "M", mother_dob - dt.timedelta(days=rng.randint(0, 2500)),
-                            "father"))
+            parents.append(
+                (rng.choice(background["male"]), "M", mother_dob - dt.timedelta(days=rng.randint(0, 2500)), "father")
+            )
         parent_ids = []
         for first, sex, dob, _role in parents:
-            people.append((person_id, now, now, first, "", surname, "", dob, None, None, sex, "",
-                           rng.choice(background["ethnicity"]), "{}", background["language"], False, None, "",
-                           f"999G{part:02d}{person_id:011d}"[:20], False, "", None, 1, None))
-            addresses.append((address_id, now, now, person_id, street, "", "Demo Borough", postcode,
-                              dob + dt.timedelta(days=18 * 365), None))
+            people.append(
+                (
+                    person_id,
+                    now,
+                    now,
+                    first,
+                    "",
+                    surname,
+                    "",
+                    dob,
+                    None,
+                    None,
+                    sex,
+                    "",
+                    rng.choice(background["ethnicity"]),
+                    "{}",
+                    background["language"],
+                    False,
+                    None,
+                    "",
+                    f"999G{part:02d}{person_id:011d}"[:20],
+                    False,
+                    "",
+                    None,
+                    1,
+                    None,
+                )
+            )
+            addresses.append(
+                (
+                    address_id,
+                    now,
+                    now,
+                    person_id,
+                    street,
+                    "",
+                    "Demo Borough",
+                    postcode,
+                    dob + dt.timedelta(days=18 * 365),
+                    None,
+                )
+            )
             parent_ids.append(person_id)
             person_id += 1
             address_id += 1
@@ -139,10 +181,34 @@ def generate_people(ctx: Context, *, part: int = 0) -> None:
             sex = rng.choice("MF")
             first = rng.choice(background["girls" if sex == "F" else "boys"])
             nhs_number = next(nhs, None) if rng.random() < 0.6 else None
-            people.append((person_id, now, now, first, "", surname, "", dob, None, None, sex, "",
-                           rng.choice(background["ethnicity"]), "{NONE}" if rng.random() < 0.9 else "{LD}",
-                           background["language"], False, nhs_number, "", f"999G{part:02d}{person_id:011d}"[:20],
-                           False, "", None, 1, None))
+            people.append(
+                (
+                    person_id,
+                    now,
+                    now,
+                    first,
+                    "",
+                    surname,
+                    "",
+                    dob,
+                    None,
+                    None,
+                    sex,
+                    "",
+                    rng.choice(background["ethnicity"]),
+                    "{NONE}" if rng.random() < 0.9 else "{LD}",
+                    background["language"],
+                    False,
+                    nhs_number,
+                    "",
+                    f"999G{part:02d}{person_id:011d}"[:20],
+                    False,
+                    "",
+                    None,
+                    1,
+                    None,
+                )
+            )
             addresses.append((address_id, now, now, person_id, street, "", "Demo Borough", postcode, dob, None))
             for parent_id, (_f, _s, _d, role) in zip(parent_ids, parents, strict=True):
                 relationships.append((relationship_id, now, now, parent_id, person_id, role, True, dob, None, ""))
@@ -154,23 +220,84 @@ def generate_people(ctx: Context, *, part: int = 0) -> None:
             # About 1 in 100 children also has a near-duplicate record (a typo at a past contact).
             if rng.random() < 0.01:
                 typo = first[:-1] + rng.choice("aeiouy") if len(first) > 3 else first + "e"
-                people.append((person_id, now, now, typo, "", surname, "", dob, None, None, sex, "",
-                               rng.choice(background["ethnicity"]), "{}", background["language"], False, None, "",
-                               f"999G{part:02d}{person_id:011d}"[:20], False, "", None, 1, None))
+                people.append(
+                    (
+                        person_id,
+                        now,
+                        now,
+                        typo,
+                        "",
+                        surname,
+                        "",
+                        dob,
+                        None,
+                        None,
+                        sex,
+                        "",
+                        rng.choice(background["ethnicity"]),
+                        "{}",
+                        background["language"],
+                        False,
+                        None,
+                        "",
+                        f"999G{part:02d}{person_id:011d}"[:20],
+                        False,
+                        "",
+                        None,
+                        1,
+                        None,
+                    )
+                )
                 person_id += 1
         for child in family_ids:
             ctx.siblings[child] = family_ids
-    columns = ["id", "created_at", "updated_at", "first_name", "middle_names", "last_name", "preferred_name",
-               "date_of_birth", "expected_date_of_birth", "date_of_death", "sex", "gender_identity", "ethnicity",
-               "disabilities", "first_language", "interpreter_needed", "nhs_number", "upn", "la_child_id",
-               "restricted", "restriction_reason", "merged_into_id", "version", "created_by_id"]
+    columns = [
+        "id",
+        "created_at",
+        "updated_at",
+        "first_name",
+        "middle_names",
+        "last_name",
+        "preferred_name",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "date_of_death",
+        "sex",
+        "gender_identity",
+        "ethnicity",
+        "disabilities",
+        "first_language",
+        "interpreter_needed",
+        "nhs_number",
+        "upn",
+        "la_child_id",
+        "restricted",
+        "restriction_reason",
+        "merged_into_id",
+        "version",
+        "created_by_id",
+    ]
     ctx.counts["people"] = copy_rows("cases_person", columns, people)
-    ctx.counts["addresses"] = copy_rows("cases_address", [
-        "id", "created_at", "updated_at", "person_id", "line1", "line2", "town", "postcode", "start_date",
-        "end_date"], addresses)
-    ctx.counts["relationships"] = copy_rows("cases_relationship", [
-        "id", "created_at", "updated_at", "from_person_id", "to_person_id", "type", "parental_responsibility",
-        "start_date", "end_date", "notes"], relationships)
+    ctx.counts["addresses"] = copy_rows(
+        "cases_address",
+        ["id", "created_at", "updated_at", "person_id", "line1", "line2", "town", "postcode", "start_date", "end_date"],
+        addresses,
+    )
+    ctx.counts["relationships"] = copy_rows(
+        "cases_relationship",
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "from_person_id",
+            "to_person_id",
+            "type",
+            "parental_responsibility",
+            "start_date",
+            "end_date",
+            "notes",
+        ],
+        relationships,
+    )
     for table in ("cases_person", "cases_address", "cases_relationship"):
         move_sequence(table)
-

@@ -24,8 +24,12 @@ _CODENAMES = ("view_person", "change_person")
 
 
 def is_council_wide(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.has_role(*policy.COUNCIL_WIDE_ROLES) and not (
-        user.roles <= policy.NEVER)
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.has_role(*policy.COUNCIL_WIDE_ROLES)
+        and not (user.roles <= policy.NEVER)
+    )
 
 
 def _restriction_filter(user: User) -> Q:
@@ -33,8 +37,9 @@ def _restriction_filter(user: User) -> Q:
     return Q(restricted=False) | Q(pk__in=RestrictedAccess.objects.filter(user=user).values("person_id"))
 
 
-def person_scope(user: User, qs: QuerySet[Person] | None = None, *, ignore_restriction: bool = False,
-                 relatives: bool = True) -> QuerySet:
+def person_scope(
+    user: User, qs: QuerySet[Person] | None = None, *, ignore_restriction: bool = False, relatives: bool = True
+) -> QuerySet:
     """Every person this user may see. Merged-away records are never in scope.
 
     Council-wide roles: everyone. Anyone else: the people they (or their teams) hold view_person on
@@ -49,8 +54,9 @@ def person_scope(user: User, qs: QuerySet[Person] | None = None, *, ignore_restr
         return base.none()
     if not is_council_wide(user):
         # with_superuser=False: a superuser's flag is for the admin site, not a key to every child.
-        granted = get_objects_for_user(user, VIEW_PERSON, klass=Person, accept_global_perms=False,
-                                       with_superuser=False).values("pk")
+        granted = get_objects_for_user(
+            user, VIEW_PERSON, klass=Person, accept_global_perms=False, with_superuser=False
+        ).values("pk")
         if not relatives:
             base = base.filter(pk__in=granted)
         else:
@@ -58,8 +64,10 @@ def person_scope(user: User, qs: QuerySet[Person] | None = None, *, ignore_restr
             related = Relationship.objects.filter(Q(to_person__in=granted) | Q(from_person__in=granted))
             base = base.filter(
                 Q(pk__in=granted)
-                | (Q(date_of_birth__lte=adult_born_by)
-                   & (Q(pk__in=related.values("from_person_id")) | Q(pk__in=related.values("to_person_id"))))
+                | (
+                    Q(date_of_birth__lte=adult_born_by)
+                    & (Q(pk__in=related.values("from_person_id")) | Q(pk__in=related.values("to_person_id")))
+                )
             )
     if not ignore_restriction:
         base = base.filter(_restriction_filter(user))
@@ -77,10 +85,14 @@ def can_edit_person(user: User, person: Person) -> bool:
     if not user.has_role(*policy.INVOLVED_EDITORS):
         return False
     # Read the permission rows directly: guardian's get_perms gives a superuser every permission.
-    return (PersonUserObjectPermission.objects.filter(content_object=person, user=user,
-                                                      permission__codename="change_person").exists()
-            or PersonGroupObjectPermission.objects.filter(content_object=person, group__in=user.groups.all(),
-                                                          permission__codename="change_person").exists())
+    return (
+        PersonUserObjectPermission.objects.filter(
+            content_object=person, user=user, permission__codename="change_person"
+        ).exists()
+        or PersonGroupObjectPermission.objects.filter(
+            content_object=person, group__in=user.groups.all(), permission__codename="change_person"
+        ).exists()
+    )
 
 
 def person_permissions_sync(person: Person) -> None:
@@ -91,10 +103,10 @@ def person_permissions_sync(person: Person) -> None:
     active = Involvement.objects.active().filter(person=person, role__in=ACCESS_GRANTING_ROLES)
     want_users = {uid for uid in active.exclude(user=None).values_list("user_id", flat=True)}
     want_groups = set(active.exclude(team=None).exclude(team__group=None).values_list("team__group_id", flat=True))
-    have_users = set(PersonUserObjectPermission.objects.filter(content_object=person).values_list("user_id",
-                                                                                                 flat=True))
-    have_groups = set(PersonGroupObjectPermission.objects.filter(content_object=person).values_list("group_id",
-                                                                                                   flat=True))
+    have_users = set(PersonUserObjectPermission.objects.filter(content_object=person).values_list("user_id", flat=True))
+    have_groups = set(
+        PersonGroupObjectPermission.objects.filter(content_object=person).values_list("group_id", flat=True)
+    )
     for user in User.objects.filter(pk__in=want_users - have_users):
         for codename in _CODENAMES:
             assign_perm(codename, user, person)

@@ -27,14 +27,29 @@ ALL_ACTIONS = (VIEW, SEARCH, EDIT, LIST, EXPORT, PDF)
 READ_ACTIONS = frozenset({VIEW, SEARCH, LIST, EXPORT, PDF})
 
 # Roles whose holders see every (unrestricted) record in the council without being involved.
-COUNCIL_WIDE_ROLES = frozenset({
-    Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER, Role.LCPP, Role.MANAGER, Role.PRIVACY_OFFICER,
-})
+COUNCIL_WIDE_ROLES = frozenset(
+    {
+        Role.TRIAGE_OFFICER,
+        Role.FRONT_DOOR_MANAGER,
+        Role.LCPP,
+        Role.MANAGER,
+        Role.PRIVACY_OFFICER,
+    }
+)
 # Of those, the roles that may also edit any record they can see.
 COUNCIL_WIDE_EDITORS = frozenset({Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER, Role.LCPP})
 # Roles that may edit a record they are involved with (a privacy officer or manager only reads).
-INVOLVED_EDITORS = frozenset({Role.FHLP, Role.MACPT_MEMBER, Role.FGDM_FACILITATOR, Role.LCPP,
-                              Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER, Role.PARTNER_PRACTITIONER})
+INVOLVED_EDITORS = frozenset(
+    {
+        Role.FHLP,
+        Role.MACPT_MEMBER,
+        Role.FGDM_FACILITATOR,
+        Role.LCPP,
+        Role.TRIAGE_OFFICER,
+        Role.FRONT_DOOR_MANAGER,
+        Role.PARTNER_PRACTITIONER,
+    }
+)
 # Roles that may create a person's record (others would lose sight of it the moment it was made).
 CREATORS = COUNCIL_WIDE_EDITORS
 # Roles that may never see a child's record, involved or not.
@@ -51,12 +66,12 @@ CREATE_PERSON, MERGE, READ_AUDIT = "cases.create_person", "cases.merge", "cases.
 ROLE_ACTIONS = {CREATE_PERSON: CREATORS, MERGE: MERGERS, READ_AUDIT: AUDIT_READERS}
 
 # How a user stands towards a child, for the matrix.
-INVOLVED = "involved"          # an active access-granting involvement (their own)
-SAME_TEAM = "same_team"        # a team-mate of an involved practitioner, not involved themselves
+INVOLVED = "involved"  # an active access-granting involvement (their own)
+SAME_TEAM = "same_team"  # a team-mate of an involved practitioner, not involved themselves
 OTHER_AGENCY = "other_agency"  # from another agency, not involved
-REFERRER_ONLY = "referrer"     # made the referral (referrer involvement), nothing else
-RESTRICTED = "restricted"      # involved, but the record is restricted and they are not on its list
-NONE = "none"                  # no connection at all
+REFERRER_ONLY = "referrer"  # made the referral (referrer involvement), nothing else
+RESTRICTED = "restricted"  # involved, but the record is restricted and they are not on its list
+NONE = "none"  # no connection at all
 RELATIONSHIPS = (INVOLVED, SAME_TEAM, OTHER_AGENCY, REFERRER_ONLY, RESTRICTED, NONE)
 
 

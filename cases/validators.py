@@ -37,8 +37,9 @@ def validate_upn(value: str) -> None:
     upn = (value or "").strip().upper()
     if not _UPN_PATTERN.match(upn):
         raise ValidationError(
-            "Enter a UPN of 13 characters: a check letter, 11 digits, then a digit (or a letter for a "
-            "temporary UPN)", code="upn_format")
+            "Enter a UPN of 13 characters: a check letter, 11 digits, then a digit (or a letter for a temporary UPN)",
+            code="upn_format",
+        )
     if upn_check_letter(upn[1:]) != upn[0]:
         raise ValidationError("Enter a valid UPN: the check letter does not match", code="upn_check_letter")
 
@@ -53,8 +54,9 @@ def validate_disabilities(values: list[str]) -> None:
     if unknown:
         raise ValidationError(f"Not CIN census disability codes: {', '.join(unknown)}", code="disability_code")
     if "NONE" in values and len(values) > 1:
-        raise ValidationError("Choose 'No disability' on its own, or the disabilities that apply",
-                              code="disability_none")
+        raise ValidationError(
+            "Choose 'No disability' on its own, or the disabilities that apply", code="disability_none"
+        )
 
 
 def normalise_postcode(value: str) -> str:

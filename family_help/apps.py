@@ -13,29 +13,68 @@ class FamilyHelpConfig(AppConfig):
         from .permissions import ALLOCATE, POLICY
         from .views.panels import family_prompt, waiting_list_panel
 
-        registry.register_nav(app=self.label, entries=[
-            NavEntry("My families", "family_help:my_families", frozenset({Role.FHLP, Role.PARTNER_PRACTITIONER}),
-                     "families you lead or help as part of the team around them", order=200),
-            NavEntry("Family Help allocations", "family_help:allocations", POLICY[ALLOCATE],
-                     "families waiting for a lead practitioner", order=210),
-            NavEntry("Family Help team", "family_help:team", frozenset({Role.MANAGER}),
-                     "caseloads by practitioner and what is overdue", order=220),
-            NavEntry("Supervision", "family_help:supervision", frozenset({Role.MANAGER, Role.FHLP}),
-                     "reflective supervision of lead practitioners, and who is overdue", order=230),
-        ])
+        registry.register_nav(
+            app=self.label,
+            entries=[
+                NavEntry(
+                    "My families",
+                    "family_help:my_families",
+                    frozenset({Role.FHLP, Role.PARTNER_PRACTITIONER}),
+                    "families you lead or help as part of the team around them",
+                    order=200,
+                ),
+                NavEntry(
+                    "Family Help allocations",
+                    "family_help:allocations",
+                    POLICY[ALLOCATE],
+                    "families waiting for a lead practitioner",
+                    order=210,
+                ),
+                NavEntry(
+                    "Family Help team",
+                    "family_help:team",
+                    frozenset({Role.MANAGER}),
+                    "caseloads by practitioner and what is overdue",
+                    order=220,
+                ),
+                NavEntry(
+                    "Supervision",
+                    "family_help:supervision",
+                    frozenset({Role.MANAGER, Role.FHLP}),
+                    "reflective supervision of lead practitioners, and who is overdue",
+                    order=230,
+                ),
+            ],
+        )
         registry.register_policy(app=self.label, actions=POLICY)
-        registry.register_work_request_kind(app=self.label, kind=WorkRequestKind(
-            WorkRequest.Kind.FAMILY_HELP_ALLOCATION, WorkRequest.Kind.FAMILY_HELP_ALLOCATION.label, POLICY[ALLOCATE],
-            "family_help:allocate", "Allocate a lead practitioner"))
-        registry.register_home_panel(app=self.label, panel=HomePanel(
-            "family_help.waiting_list", "family_help/home_panel.html", waiting_list_panel, POLICY[ALLOCATE],
-            order=200))
-        registry.register_prompt(app=self.label, prompt=Prompt("family_help.family", "person_detail", family_prompt,
-                                                               order=200))
+        registry.register_work_request_kind(
+            app=self.label,
+            kind=WorkRequestKind(
+                WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+                WorkRequest.Kind.FAMILY_HELP_ALLOCATION.label,
+                POLICY[ALLOCATE],
+                "family_help:allocate",
+                "Allocate a lead practitioner",
+            ),
+        )
+        registry.register_home_panel(
+            app=self.label,
+            panel=HomePanel(
+                "family_help.waiting_list",
+                "family_help/home_panel.html",
+                waiting_list_panel,
+                POLICY[ALLOCATE],
+                order=200,
+            ),
+        )
+        registry.register_prompt(
+            app=self.label, prompt=Prompt("family_help.family", "person_detail", family_prompt, order=200)
+        )
         # After the front door's: Family Help's records start from its decisions and episodes.
         registry.register_demo_data(app=self.label, step=DataStep("family_help", seed_demo, after=("front_door",)))
-        registry.register_generated_data(app=self.label, step=DataStep("family_help", generate_dataset,
-                                                                       after=("front_door",)))
+        registry.register_generated_data(
+            app=self.label, step=DataStep("family_help", generate_dataset, after=("front_door",))
+        )
 
     def plan_review_every_days(self) -> int:
         """The usual gap between reviews of a plan Family Help leads (cases.services.plans.review_every_days)."""

@@ -49,10 +49,16 @@ def _user(email: str) -> User | None:
 def _allocate_families(manager: User) -> int:
     """An allocation for every family whose children already have a Family Help Lead Practitioner."""
     made = 0
-    leads = (EpisodeLead.objects.filter(kind=LeadKind.FHLP, ended_at__isnull=True, episode__closed_on__isnull=True,
-                                        episode__family_case__isnull=False)
-             .select_related("episode", "episode__person", "episode__family_case", "user")
-             .order_by("episode__family_case_id", "episode_id"))
+    leads = (
+        EpisodeLead.objects.filter(
+            kind=LeadKind.FHLP,
+            ended_at__isnull=True,
+            episode__closed_on__isnull=True,
+            episode__family_case__isnull=False,
+        )
+        .select_related("episode", "episode__person", "episode__family_case", "user")
+        .order_by("episode__family_case_id", "episode_id")
+    )
     done: set[int] = set()
     for lead in leads:
         family = lead.episode.family_case
@@ -60,12 +66,21 @@ def _allocate_families(manager: User) -> int:
             done.add(family.pk)
             continue
         done.add(family.pk)
-        request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=lead.episode.person,
-                                      actor=manager, episode=lead.episode,
-                                      summary=f"Family Help for the {family.name}: allocate a lead practitioner.")
-        allocation_create(work_request=request, actor=manager, lead=lead.user,
-                          reason="Knows the family from earlier work" if lead.user.email == FHLP_VCS else
-                          "Social worker: the children are in need of help under section 17")
+        request = work_request_create(
+            kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+            person=lead.episode.person,
+            actor=manager,
+            episode=lead.episode,
+            summary=f"Family Help for the {family.name}: allocate a lead practitioner.",
+        )
+        allocation_create(
+            work_request=request,
+            actor=manager,
+            lead=lead.user,
+            reason="Knows the family from earlier work"
+            if lead.user.email == FHLP_VCS
+            else "Social worker: the children are in need of help under section 17",
+        )
         made += 1
     return made
 
@@ -78,8 +93,10 @@ def _sections(assessment: Assessment) -> dict[int, dict]:
     sections = {}
     for n, section in enumerate(assessment.children.order_by("id")):
         sections[section.pk] = {
-            "child_voice": VOICES[n % len(VOICES)], "needs": "Attendance has dropped to 86% this term.",
-            "factors": ["4B", "16A"] if n % 2 == 0 else ["3A", "7A"], "primary_need": "N4" if n % 2 == 0 else "N5",
+            "child_voice": VOICES[n % len(VOICES)],
+            "needs": "Attendance has dropped to 86% this term.",
+            "factors": ["4B", "16A"] if n % 2 == 0 else ["3A", "7A"],
+            "primary_need": "N4" if n % 2 == 0 else "N5",
         }
     return sections
 
@@ -89,10 +106,10 @@ ASSESSMENT_TEXT = {
     "income": "Universal credit; rent arrears of about six weeks.",
     "mental_health": "Mum describes low mood since the baby was born; on the GP's waiting list for talking therapy.",
     "strengths": "Warm relationship between Mum and the children; Nan nearby and willing to help; children "
-                 "attend breakfast club.",
+    "attend breakfast club.",
     "risks": "Arrears could lead to eviction; the children's sleep is disturbed.",
     "analysis": "The family's needs are met best by targeted Family Help: practical help with housing and money, "
-                "and support for Mum's mental health, so that she can keep the routines the children need.",
+    "and support for Mum's mental health, so that she can keep the routines the children need.",
     "outcome": "targeted",
 }
 
@@ -105,8 +122,14 @@ def _assessment(family: FamilyCase, author: User, manager: User, *, stage: str) 
     sections = _sections(assessment)
     if stage == "draft":
         sections = {pk: {"child_voice": values["child_voice"]} for pk, values in sections.items()}
-    assessment = assessment_save_draft(assessment=assessment, actor=author, expected_version=assessment.version,
-                                       data=data, sections=sections, autosave=stage == "draft")
+    assessment = assessment_save_draft(
+        assessment=assessment,
+        actor=author,
+        expected_version=assessment.version,
+        data=data,
+        sections=sections,
+        autosave=stage == "draft",
+    )
     if stage in ("submitted", "authorised"):
         assessment = assessment_submit(assessment=assessment, actor=author)
     if stage == "authorised":
@@ -124,34 +147,72 @@ def _plan(family: FamilyCase, lead: User, partner: User | None, partner_role: st
     if Plan.objects.filter(family_case=family).exists():
         return None
     today = timezone.localdate()
-    plan = plan_start(family_case=family, actor=lead, data={
-        "worries": "The flat is overcrowded and damp, rent arrears are growing and Mum is low; the children are "
-                   "tired at school.",
-        "working_well": "Mum and the children are close; Nan helps with school runs.",
-        "family_views": "Mum: 'I want the kids to have their own room and for me to feel like myself again.'",
-        "professional_notes": "Previous partner's contact with the family to be kept under review (not for the "
-                              "family version).",
-        "next_review_on": today + dt.timedelta(days=42)})
+    plan = plan_start(
+        family_case=family,
+        actor=lead,
+        data={
+            "worries": "The flat is overcrowded and damp, rent arrears are growing and Mum is low; the children are "
+            "tired at school.",
+            "working_well": "Mum and the children are close; Nan helps with school runs.",
+            "family_views": "Mum: 'I want the kids to have their own room and for me to feel like myself again.'",
+            "professional_notes": "Previous partner's contact with the family to be kept under review (not for the "
+            "family version).",
+            "next_review_on": today + dt.timedelta(days=42),
+        },
+    )
     outcomes = []
     for child in family_children(family_case=family):
         for text, measure, baseline, target in OUTCOMES:
-            outcomes.append(outcome_add(plan=plan, actor=lead, data={
-                "child": child, "what_will_be_different": text.format(name=child.first_name), "measure": measure,
-                "scale_max": 10, "baseline": baseline, "target": target, "current": baseline}))
+            outcomes.append(
+                outcome_add(
+                    plan=plan,
+                    actor=lead,
+                    data={
+                        "child": child,
+                        "what_will_be_different": text.format(name=child.first_name),
+                        "measure": measure,
+                        "scale_max": 10,
+                        "baseline": baseline,
+                        "target": target,
+                        "current": baseline,
+                    },
+                )
+            )
     if partner is not None:
         taf_add(family_case=family, actor=lead, user=partner, role=partner_role)
-    action_add(plan=plan, actor=lead, data={
-        "description": "Support Mum with the housing transfer application and the arrears plan", "owner": lead,
-        "due_on": today + dt.timedelta(days=21), "outcome": outcomes[0] if outcomes else None})
-    action_add(plan=plan, actor=lead, data={
-        "description": "Refer Mum for talking therapy and check she is seen", "owner": lead,
-        "due_on": today + dt.timedelta(days=14), "not_for_family": False})
+    action_add(
+        plan=plan,
+        actor=lead,
+        data={
+            "description": "Support Mum with the housing transfer application and the arrears plan",
+            "owner": lead,
+            "due_on": today + dt.timedelta(days=21),
+            "outcome": outcomes[0] if outcomes else None,
+        },
+    )
+    action_add(
+        plan=plan,
+        actor=lead,
+        data={
+            "description": "Refer Mum for talking therapy and check she is seen",
+            "owner": lead,
+            "due_on": today + dt.timedelta(days=14),
+            "not_for_family": False,
+        },
+    )
     if partner is not None:
-        action_add(plan=plan, actor=lead, data={
-            "description": "Check the children's sleep and development at the next visit" if partner.agency and
-            partner.agency.type == "health" else "Daily check-in at breakfast club and an attendance plan",
-            "owner": partner, "due_on": today + dt.timedelta(days=28),
-            "outcome": outcomes[-1] if outcomes else None})
+        action_add(
+            plan=plan,
+            actor=lead,
+            data={
+                "description": "Check the children's sleep and development at the next visit"
+                if partner.agency and partner.agency.type == "health"
+                else "Daily check-in at breakfast club and an attendance plan",
+                "owner": partner,
+                "due_on": today + dt.timedelta(days=28),
+                "outcome": outcomes[-1] if outcomes else None,
+            },
+        )
     return plan
 
 
@@ -174,25 +235,50 @@ def seed_family_help_demo() -> dict:
             plans += 1
             today = timezone.localdate()
             ratings = {o.pk: min(o.scale_max, o.current + 1) for o in plan.outcomes.all()}
-            review_add(plan=plan, actor=robin, data={
-                "held_on": today, "attendees": "Mum, Nan, Robin Helper (lead), Hana Visitor (health visitor)",
-                "summary": "Housing transfer application in; Mum has started talking therapy; bedtimes better on "
-                           "school nights.", "family_views": "Mum says evenings are calmer.",
-                "next_review_on": today + dt.timedelta(days=90)}, ratings=ratings)
-    if (clarke is not None and _assessment(clarke, sam, manager, stage="authorised") is not None
-            and _plan(clarke, sam, health, "Health visitor") is not None):
+            review_add(
+                plan=plan,
+                actor=robin,
+                data={
+                    "held_on": today,
+                    "attendees": "Mum, Nan, Robin Helper (lead), Hana Visitor (health visitor)",
+                    "summary": "Housing transfer application in; Mum has started talking therapy; bedtimes better on "
+                    "school nights.",
+                    "family_views": "Mum says evenings are calmer.",
+                    "next_review_on": today + dt.timedelta(days=90),
+                },
+                ratings=ratings,
+            )
+    if (
+        clarke is not None
+        and _assessment(clarke, sam, manager, stage="authorised") is not None
+        and _plan(clarke, sam, health, "Health visitor") is not None
+    ):
         plans += 1
     counts["family help plans"] = plans
     if not Supervision.objects.exists():
         today = timezone.localdate()
-        supervision_record(actor=manager, practitioner=robin, held_on=today - dt.timedelta(days=7),
-                           family_case=hollis, reflection="Talked through the Hollis family's progress and "
-                           "Robin's worry about Mum's low mood; Robin's analysis is sound.",
-                           decisions="Keep at targeted early help; review in six weeks.",
-                           actions=[{"description": "Ask the GP for an update on the therapy referral",
-                                     "owner": robin, "due_on": today + dt.timedelta(days=7)}])
-        supervision_record(actor=manager, practitioner=sam, held_on=today - dt.timedelta(days=40),
-                           reflection="Caseload review: eleven families, two at child protection.",
-                           decisions="Move one family to a colleague when Sam returns from leave.")
+        supervision_record(
+            actor=manager,
+            practitioner=robin,
+            held_on=today - dt.timedelta(days=7),
+            family_case=hollis,
+            reflection="Talked through the Hollis family's progress and "
+            "Robin's worry about Mum's low mood; Robin's analysis is sound.",
+            decisions="Keep at targeted early help; review in six weeks.",
+            actions=[
+                {
+                    "description": "Ask the GP for an update on the therapy referral",
+                    "owner": robin,
+                    "due_on": today + dt.timedelta(days=7),
+                }
+            ],
+        )
+        supervision_record(
+            actor=manager,
+            practitioner=sam,
+            held_on=today - dt.timedelta(days=40),
+            reflection="Caseload review: eleven families, two at child protection.",
+            decisions="Move one family to a colleague when Sam returns from leave.",
+        )
         counts["supervisions"] = 2
     return counts

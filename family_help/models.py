@@ -31,15 +31,17 @@ class Allocation(TimeStampedModel):
     ended_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why this practitioner, or why the lead changed.")
     # The hand-off that asked for it (front-door decision or step-down), when there was one.
-    work_request = models.ForeignKey(WorkRequest, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="fh_allocations")
+    work_request = models.ForeignKey(
+        WorkRequest, on_delete=models.PROTECT, null=True, blank=True, related_name="fh_allocations"
+    )
     letter_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
         constraints = [
-            models.UniqueConstraint(fields=["family_case"], condition=Q(ended_at__isnull=True),
-                                    name="fh_one_current_lead_per_family"),
+            models.UniqueConstraint(
+                fields=["family_case"], condition=Q(ended_at__isnull=True), name="fh_one_current_lead_per_family"
+            ),
         ]
         indexes = [models.Index(fields=["lead"], condition=Q(ended_at__isnull=True), name="fh_alloc_current_idx")]
 
@@ -105,8 +107,9 @@ class Assessment(TimeStampedModel):
         ordering = ["-started_on", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=AssessmentStatus.values), name="fh_assessment_status_valid"),
-            models.UniqueConstraint(fields=["family_case"], condition=~Q(status="authorised"),
-                                    name="fh_one_open_assessment_per_family"),
+            models.UniqueConstraint(
+                fields=["family_case"], condition=~Q(status="authorised"), name="fh_one_open_assessment_per_family"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,8 +128,9 @@ class AssessmentChild(TimeStampedModel):
     # assessment has one or the other for every child.
     voice_not_gathered_reason = models.TextField(blank=True, db_default="")
     needs = models.TextField(blank=True, help_text="Health, education, emotional and behavioural development.")
-    factors = ArrayField(models.CharField(max_length=4), default=list, blank=True,
-                         help_text="CIN assessment factor codes.")
+    factors = ArrayField(
+        models.CharField(max_length=4), default=list, blank=True, help_text="CIN assessment factor codes."
+    )
     primary_need = models.CharField(max_length=2, blank=True, help_text="CIN primary need code N0-N9.")
 
     class Meta:
@@ -145,11 +149,13 @@ class Supervision(TimeStampedModel):
 
     practitioner = models.ForeignKey(User, on_delete=models.PROTECT, related_name="fh_supervisions")
     supervisor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    family_case = models.ForeignKey(FamilyCase, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="fh_supervisions")
+    family_case = models.ForeignKey(
+        FamilyCase, on_delete=models.PROTECT, null=True, blank=True, related_name="fh_supervisions"
+    )
     held_on = models.DateField()
-    reflection = models.TextField(help_text="What was discussed: the family's progress, risks, the practitioner's "
-                                  "analysis and wellbeing.")
+    reflection = models.TextField(
+        help_text="What was discussed: the family's progress, risks, the practitioner's analysis and wellbeing."
+    )
     decisions = models.TextField(blank=True)
     next_due_on = models.DateField()
 
@@ -181,7 +187,8 @@ class FamilyHelpSettings(models.Model):
     supervision_every_days = models.PositiveSmallIntegerField(default=28)
     review_every_days = models.PositiveSmallIntegerField(default=90, help_text="Default gap between plan reviews.")
     assessment_warn_working_days = models.PositiveSmallIntegerField(
-        default=5, help_text="Remind the lead practitioner this many working days before an assessment is due.")
+        default=5, help_text="Remind the lead practitioner this many working days before an assessment is due."
+    )
     visit_every_days = models.PositiveSmallIntegerField(default=20, help_text="Expected gap between visits.")
 
     class Meta:

@@ -21,5 +21,9 @@ from .views import allocation, assessment, continuum
 
 app_name = "family_help"
 
-urlpatterns = [*allocation.urlpatterns, *assessment.urlpatterns, *continuum.urlpatterns,
-               re_path(r"^families/\d+/(?:plan|team)/", moved_permanently)]
+urlpatterns = [
+    *allocation.urlpatterns,
+    *assessment.urlpatterns,
+    *continuum.urlpatterns,
+    re_path(r"^families/\d+/(?:plan|team)/", moved_permanently),
+]

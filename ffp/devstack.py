@@ -127,9 +127,25 @@ class EmbeddedRedis:
         pidfile = self.directory / "redis.pid"
         self.proc = subprocess.Popen(
             [
-                redis_server_binary(), "--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700",
-                "--dir", str(self.directory), "--pidfile", str(pidfile), "--save", "", "--appendonly", "no",
-                "--loglevel", "warning", "--logfile", str(self.directory / "redis.log"),
+                redis_server_binary(),
+                "--port",
+                "0",
+                "--unixsocket",
+                str(self.socket),
+                "--unixsocketperm",
+                "700",
+                "--dir",
+                str(self.directory),
+                "--pidfile",
+                str(pidfile),
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--loglevel",
+                "warning",
+                "--logfile",
+                str(self.directory / "redis.log"),
             ],
             stdin=subprocess.DEVNULL,
             start_new_session=True,  # stopped by us after the workers, not by the terminal's Ctrl-C
@@ -256,8 +272,11 @@ class Stack:
             log("Redis stopped")
         if self.postgres:
             self.postgres.stop(force=self.own_database)
-            log("PostgreSQL stopped" if self.own_database or self.postgres.started_here else
-                "PostgreSQL left running (it was running before)")
+            log(
+                "PostgreSQL stopped"
+                if self.own_database or self.postgres.started_here
+                else "PostgreSQL left running (it was running before)"
+            )
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
@@ -312,15 +331,66 @@ def run() -> int:
         stack.manage("seed_demo")
         # `python -m ...` keeps each command line short and self-describing in ps.
         py = sys.executable
-        stack.spawn("web", [py, "-m", "gunicorn", "ffp.wsgi:application", "--bind", f"127.0.0.1:{port}",
-                            "--workers", "2", "--threads", "4", "--timeout", "60", "--graceful-timeout", "10",
-                            "--keep-alive", "2", "--access-logfile", "-",
-                            "--log-level", "warning"])
-        stack.spawn("worker", [py, "-m", "celery", "-A", "ffp", "worker", "--loglevel", "INFO",
-                               "--concurrency", "2", "--hostname", "worker@%h"])
+        stack.spawn(
+            "web",
+            [
+                py,
+                "-m",
+                "gunicorn",
+                "ffp.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--threads",
+                "4",
+                "--timeout",
+                "60",
+                "--graceful-timeout",
+                "10",
+                "--keep-alive",
+                "2",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+        )
+        stack.spawn(
+            "worker",
+            [
+                py,
+                "-m",
+                "celery",
+                "-A",
+                "ffp",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--hostname",
+                "worker@%h",
+            ],
+        )
         RUN_DIR.mkdir(exist_ok=True)
-        stack.spawn("beat", [py, "-m", "celery", "-A", "ffp", "beat", "--loglevel", "INFO",
-                             "--schedule", str(RUN_DIR / "celerybeat-schedule"), "--pidfile", ""])
+        stack.spawn(
+            "beat",
+            [
+                py,
+                "-m",
+                "celery",
+                "-A",
+                "ffp",
+                "beat",
+                "--loglevel",
+                "INFO",
+                "--schedule",
+                str(RUN_DIR / "celerybeat-schedule"),
+                "--pidfile",
+                "",
+            ],
+        )
         base = f"http://127.0.0.1:{port}"
         if not wait_for_http(base + "/accounts/login/", 60, stack.children):
             raise RuntimeError("the web server did not answer within 60 seconds")
@@ -353,8 +423,10 @@ def run() -> int:
 def stop() -> int:
     stopped_pg = stop_postgres(PGDATA)
     stopped_redis = stop_redis(RUN_DIR)
-    log(f"PostgreSQL: {'stopped' if stopped_pg else 'was not running'}; "
-        f"Redis: {'stopped' if stopped_redis else 'was not running'}")
+    log(
+        f"PostgreSQL: {'stopped' if stopped_pg else 'was not running'}; "
+        f"Redis: {'stopped' if stopped_redis else 'was not running'}"
+    )
     for test_dir in (ROOT / ".pgtest",):
         if stop_postgres(test_dir):
             log(f"test PostgreSQL in {test_dir.name}: stopped")
@@ -381,9 +453,20 @@ def bench(scale: str) -> int:
             stack.postgres.ensure_database(database)
             stack.env["DATABASE_URL"] = stack.postgres.url(database)
         stack.manage("migrate", "--noinput", "-v", "0")
-        check = subprocess.run([sys.executable, "manage.py", "shell", "-c",
-                                "from front_door.models import Contact; print(Contact.objects.exists())"],
-                               cwd=ROOT, env=stack.env, capture_output=True, text=True, check=True)
+        check = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "shell",
+                "-c",
+                "from front_door.models import Contact; print(Contact.objects.exists())",
+            ],
+            cwd=ROOT,
+            env=stack.env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         if check.stdout.strip().endswith("False"):
             log(f"generating the {scale} data set (first time only)")
             stack.manage("generate_dataset", "--scale", scale)
@@ -397,8 +480,9 @@ def bench(scale: str) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m ffp.devstack", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m ffp.devstack", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("command", choices=["run", "stop", "reset", "bench"])
     parser.add_argument("--scale", default="small", help="for bench: small, large-la or national")
     args = parser.parse_args()

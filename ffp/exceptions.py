@@ -36,8 +36,9 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return Response(validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, StaleEdit):
         # The version the request named (If-Match) was current when checked, but a colleague saved first.
-        response = Response({"detail": str(exc), "current_version": exc.current_version},
-                            status=status.HTTP_412_PRECONDITION_FAILED)
+        response = Response(
+            {"detail": str(exc), "current_version": exc.current_version}, status=status.HTTP_412_PRECONDITION_FAILED
+        )
         response["ETag"] = etag(exc.current_version)
         return response
     if isinstance(exc, Conflict):

@@ -7,8 +7,13 @@ from .models import FrontDoorSettings
 class FrontDoorSettingsAdmin(admin.ModelAdmin):
     """The RAG threshold, reminder time, sign-off outcomes and partners' answer time: one row."""
 
-    list_display = ("__str__", "amber_working_hours", "warn_working_hours", "signoff_outcomes",
-                    "information_request_working_hours")
+    list_display = (
+        "__str__",
+        "amber_working_hours",
+        "warn_working_hours",
+        "signoff_outcomes",
+        "information_request_working_hours",
+    )
 
     def has_add_permission(self, request) -> bool:
         return not FrontDoorSettings.objects.exists()

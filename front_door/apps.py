@@ -13,23 +13,47 @@ class FrontDoorConfig(AppConfig):
         from .permissions import POLICY, WORK_CONTACTS
         from .services import DECISION_DEADLINE, contact_mark_breached
 
-        registry.register_deadline_breach_handler(app=self.label, kind=DECISION_DEADLINE,
-                                                  handler=contact_mark_breached)
-        registry.register_nav(app=self.label, entries=[
-            NavEntry("Front door", "front_door:queue", POLICY[WORK_CONTACTS],
-                     "contacts and referrals waiting for a decision",
-                     order=100),
-            NavEntry("Refer a child", "front_door:partner_referral", frozenset({Role.PARTNER_REFERRER}),
-                     "tell the front door about a worry", order=110),
-            NavEntry("My referrals", "front_door:my_referrals", frozenset({Role.PARTNER_REFERRER}),
-                     "what happened to the referrals you made", order=120),
-            NavEntry("Information requests", "front_door:inbox",
-                     frozenset({Role.PARTNER_REFERRER, Role.MACPT_MEMBER, Role.FHLP}),
-                     "questions from the front door to your agency", order=130),
-            NavEntry("Front door dashboard", "front_door:dashboard",
-                     frozenset({Role.FRONT_DOOR_MANAGER, Role.MANAGER}), "timeliness, overdue contacts, open requests",
-                     order=140),
-        ])
+        registry.register_deadline_breach_handler(app=self.label, kind=DECISION_DEADLINE, handler=contact_mark_breached)
+        registry.register_nav(
+            app=self.label,
+            entries=[
+                NavEntry(
+                    "Front door",
+                    "front_door:queue",
+                    POLICY[WORK_CONTACTS],
+                    "contacts and referrals waiting for a decision",
+                    order=100,
+                ),
+                NavEntry(
+                    "Refer a child",
+                    "front_door:partner_referral",
+                    frozenset({Role.PARTNER_REFERRER}),
+                    "tell the front door about a worry",
+                    order=110,
+                ),
+                NavEntry(
+                    "My referrals",
+                    "front_door:my_referrals",
+                    frozenset({Role.PARTNER_REFERRER}),
+                    "what happened to the referrals you made",
+                    order=120,
+                ),
+                NavEntry(
+                    "Information requests",
+                    "front_door:inbox",
+                    frozenset({Role.PARTNER_REFERRER, Role.MACPT_MEMBER, Role.FHLP}),
+                    "questions from the front door to your agency",
+                    order=130,
+                ),
+                NavEntry(
+                    "Front door dashboard",
+                    "front_door:dashboard",
+                    frozenset({Role.FRONT_DOOR_MANAGER, Role.MANAGER}),
+                    "timeliness, overdue contacts, open requests",
+                    order=140,
+                ),
+            ],
+        )
         registry.register_policy(app=self.label, actions=POLICY)
         registry.register_demo_data(app=self.label, step=DataStep("front_door", seed_demo))
         registry.register_generated_data(app=self.label, step=DataStep("front_door", generate_dataset))

@@ -18,8 +18,14 @@ from .models import OUTCOME_LEVELS, Channel, Consent, Outcome, WorryCategory
 
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 # The census referral source a partner most likely is, from their agency (they can change it).
-SOURCE_FOR_AGENCY = {AgencyType.EDUCATION: "2A", AgencyType.POLICE: "6", AgencyType.HOUSING: "4",
-                     AgencyType.PROBATION: "7", AgencyType.ADULT_SERVICES: "5A", AgencyType.VOLUNTARY_SECTOR: "8"}
+SOURCE_FOR_AGENCY = {
+    AgencyType.EDUCATION: "2A",
+    AgencyType.POLICE: "6",
+    AgencyType.HOUSING: "4",
+    AgencyType.PROBATION: "7",
+    AgencyType.ADULT_SERVICES: "5A",
+    AgencyType.VOLUNTARY_SECTOR: "8",
+}
 
 
 def parse_time(value: str) -> dt.time:
@@ -66,35 +72,68 @@ def source_label(code: str) -> str:
 class ContactForm(GovukFormMixin, forms.Form):
     """What a partner or the front door records about a worry (the children are a formset beside it)."""
 
-    referrer_name = forms.CharField(label="Name of the person who is worried", max_length=200,
-                                    error_messages={"required": "Enter the name of the person who is worried"})
-    referrer_role = forms.CharField(label="Their role (optional)", max_length=200, required=False,
-                                    help_text="For example, designated safeguarding lead, GP, neighbour")
-    referrer_phone = forms.CharField(label="Phone number (optional)", max_length=40, required=False,
-                                     widget=forms.TextInput(attrs={"autocomplete": "tel"}))
-    referrer_email = forms.EmailField(label="Email address (optional)", required=False,
-                                      error_messages={"invalid": "Enter an email address in the correct format, "
-                                                                 "like name@example.org"},
-                                      widget=forms.EmailInput(attrs={"spellcheck": "false"}))
-    source_code = forms.ChoiceField(label="Referral source", choices=(), help_text="Who raised the worry, as the "
-                                    "children in need census records it",
-                                    error_messages={"required": "Choose the referral source",
-                                                    "invalid_choice": "Choose a referral source from the list"})
-    worry = forms.CharField(label="What is the worry?", widget=forms.Textarea(attrs={"rows": 6}),
-                            help_text="What has happened, what was seen or said, and when.",
-                            error_messages={"required": "Describe what the worry is"})
-    categories = forms.MultipleChoiceField(label="What is the worry about?", help_text="Select all that apply.",
-                                           choices=WorryCategory.choices, required=False,
-                                           widget=forms.CheckboxSelectMultiple,
-                                           error_messages={"invalid_choice": "Choose categories from the list"})
+    referrer_name = forms.CharField(
+        label="Name of the person who is worried",
+        max_length=200,
+        error_messages={"required": "Enter the name of the person who is worried"},
+    )
+    referrer_role = forms.CharField(
+        label="Their role (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, designated safeguarding lead, GP, neighbour",
+    )
+    referrer_phone = forms.CharField(
+        label="Phone number (optional)",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel"}),
+    )
+    referrer_email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": "Enter an email address in the correct format, like name@example.org"},
+        widget=forms.EmailInput(attrs={"spellcheck": "false"}),
+    )
+    source_code = forms.ChoiceField(
+        label="Referral source",
+        choices=(),
+        help_text="Who raised the worry, as the children in need census records it",
+        error_messages={
+            "required": "Choose the referral source",
+            "invalid_choice": "Choose a referral source from the list",
+        },
+    )
+    worry = forms.CharField(
+        label="What is the worry?",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What has happened, what was seen or said, and when.",
+        error_messages={"required": "Describe what the worry is"},
+    )
+    categories = forms.MultipleChoiceField(
+        label="What is the worry about?",
+        help_text="Select all that apply.",
+        choices=WorryCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose categories from the list"},
+    )
     urgent = forms.BooleanField(label="This is urgent: a child may be at immediate risk", required=False)
-    consent = forms.ChoiceField(label="Does the family know about this contact, and agree to it?",
-                                choices=Consent.choices, widget=forms.RadioSelect,
-                                error_messages={"required": "Say whether the family knows about and agrees to this",
-                                                "invalid_choice": "Choose one of the options"})
+    consent = forms.ChoiceField(
+        label="Does the family know about this contact, and agree to it?",
+        choices=Consent.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether the family knows about and agrees to this",
+            "invalid_choice": "Choose one of the options",
+        },
+    )
     consent_override_reason = forms.CharField(
-        label="Why was consent not sought?", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What makes you think a child may be at risk of significant harm if the family is told.")
+        label="Why was consent not sought?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What makes you think a child may be at risk of significant harm if the family is told.",
+    )
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -124,24 +163,46 @@ class PartnerReferralForm(ContactForm):
 class StaffContactForm(ContactForm):
     """A phone or email contact recorded by the front door, often after the call: when it came in matters."""
 
-    received_date = GovukDateField(label="Date received", required=True, help_text="For example, 24 11 2026",
-                                   error_messages={"required": "Enter the date the contact was received"})
-    received_time = forms.CharField(label="Time received", max_length=5,
-                                    help_text="Use the 24-hour clock, for example 14:30",
-                                    widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
-                                    error_messages={"required": "Enter the time the contact was received"})
-    channel = forms.ChoiceField(label="How did it come in?", widget=forms.RadioSelect,
-                                choices=[(c, label) for c, label in Channel.choices
-                                         if c not in (Channel.PARTNER_FORM, Channel.API)],
-                                error_messages={"required": "Choose how the contact came in",
-                                                "invalid_choice": "Choose how the contact came in"})
-    referrer_agency = forms.ModelChoiceField(label="Their agency (optional)", required=False,
-                                             queryset=Agency.objects.order_by("name"),
-                                             empty_label="Not from an agency",
-                                             error_messages={"invalid_choice": "Choose an agency from the list"})
+    received_date = GovukDateField(
+        label="Date received",
+        required=True,
+        help_text="For example, 24 11 2026",
+        error_messages={"required": "Enter the date the contact was received"},
+    )
+    received_time = forms.CharField(
+        label="Time received",
+        max_length=5,
+        help_text="Use the 24-hour clock, for example 14:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+        error_messages={"required": "Enter the time the contact was received"},
+    )
+    channel = forms.ChoiceField(
+        label="How did it come in?",
+        widget=forms.RadioSelect,
+        choices=[(c, label) for c, label in Channel.choices if c not in (Channel.PARTNER_FORM, Channel.API)],
+        error_messages={
+            "required": "Choose how the contact came in",
+            "invalid_choice": "Choose how the contact came in",
+        },
+    )
+    referrer_agency = forms.ModelChoiceField(
+        label="Their agency (optional)",
+        required=False,
+        queryset=Agency.objects.order_by("name"),
+        empty_label="Not from an agency",
+        error_messages={"invalid_choice": "Choose an agency from the list"},
+    )
 
-    field_order = ["received_date", "received_time", "channel", "referrer_name", "referrer_role", "referrer_agency",
-                   "referrer_phone", "referrer_email"]
+    field_order = [
+        "received_date",
+        "received_time",
+        "channel",
+        "referrer_name",
+        "referrer_role",
+        "referrer_agency",
+        "referrer_phone",
+        "referrer_email",
+    ]
 
     def clean_received_time(self) -> dt.time:
         return parse_time(self.cleaned_data["received_time"])
@@ -160,15 +221,25 @@ class ChildForm(GovukFormMixin, forms.Form):
     given_first_name = forms.CharField(label="First name", max_length=100, required=False)
     given_last_name = forms.CharField(label="Last name", max_length=100, required=False)
     given_date_of_birth = GovukDateField(label="Date of birth (if known)", help_text="For example, 27 3 2016")
-    given_nhs_number = forms.CharField(label="NHS number (if known)", max_length=14, required=False,
-                                       widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false",
-                                                                     "class": "govuk-input--width-10"}))
+    given_nhs_number = forms.CharField(
+        label="NHS number (if known)",
+        max_length=14,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}),
+    )
     given_address = forms.CharField(label="Address (if known)", max_length=300, required=False)
-    given_postcode = forms.CharField(label="Postcode (if known)", max_length=10, required=False,
-                                     widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}))
-    description = forms.CharField(label="If you do not know the child's name, describe them", required=False,
-                                  help_text="For example, age, school, where they were seen, who they were with",
-                                  widget=forms.Textarea(attrs={"rows": 2}))
+    given_postcode = forms.CharField(
+        label="Postcode (if known)",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+    description = forms.CharField(
+        label="If you do not know the child's name, describe them",
+        required=False,
+        help_text="For example, age, school, where they were seen, who they were with",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def clean_given_nhs_number(self) -> str:
         value = validators.normalise_nhs_number(self.cleaned_data["given_nhs_number"])
@@ -191,8 +262,9 @@ class BaseChildFormSet(forms.BaseFormSet):
             return
         filled = [form for form in self.forms if not form.is_blank]
         if not filled and self.forms:
-            self.forms[0].add_error("given_first_name", "Name at least one child, or describe the child if you do "
-                                                        "not know their name")
+            self.forms[0].add_error(
+                "given_first_name", "Name at least one child, or describe the child if you do not know their name"
+            )
         for form in filled:
             data = form.cleaned_data
             if not (data.get("given_first_name") or data.get("given_last_name") or data.get("description")):
@@ -200,8 +272,15 @@ class BaseChildFormSet(forms.BaseFormSet):
 
 
 MAX_CHILDREN = 12
-ChildFormSet = forms.formset_factory(ChildForm, formset=BaseChildFormSet, extra=0, min_num=1, max_num=MAX_CHILDREN,
-                                     absolute_max=MAX_CHILDREN, validate_max=True)
+ChildFormSet = forms.formset_factory(
+    ChildForm,
+    formset=BaseChildFormSet,
+    extra=0,
+    min_num=1,
+    max_num=MAX_CHILDREN,
+    absolute_max=MAX_CHILDREN,
+    validate_max=True,
+)
 
 
 class AssignForm(forms.Form):
@@ -213,14 +292,19 @@ class QueueFilterForm(GovukFormMixin, forms.Form):
 
     assignee = forms.ChoiceField(label="Assigned to", required=False)
     status = forms.ChoiceField(label="Status", required=False)
-    urgent = forms.ChoiceField(label="Urgency", required=False,
-                               choices=[("", "Urgent or not"), ("yes", "Urgent only"), ("no", "Not urgent")])
+    urgent = forms.ChoiceField(
+        label="Urgency", required=False, choices=[("", "Urgent or not"), ("yes", "Urgent only"), ("no", "Not urgent")]
+    )
     team = forms.ModelChoiceField(label="Team", required=False, queryset=None, empty_label="Any team")
 
     def __init__(self, *args, staff, teams, statuses, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "Anyone"), ("me", "Me"), ("unassigned", "Nobody (unassigned)"),
-                                           *((str(u.pk), u.full_name) for u in staff)]
+        self.fields["assignee"].choices = [
+            ("", "Anyone"),
+            ("me", "Me"),
+            ("unassigned", "Nobody (unassigned)"),
+            *((str(u.pk), u.full_name) for u in staff),
+        ]
         self.fields["status"].choices = [("", "Any open status"), *statuses]
         self.fields["team"].queryset = teams
 
@@ -229,18 +313,28 @@ class QueueFilterForm(GovukFormMixin, forms.Form):
 
 
 class InformationRequestForm(GovukFormMixin, forms.Form):
-    agency = forms.ModelChoiceField(label="Agency", empty_label="Choose an agency",
-                                    queryset=Agency.objects.exclude(type__in=COUNCIL_AGENCY_TYPES).order_by("name"),
-                                    error_messages={"required": "Choose the agency to ask",
-                                                    "invalid_choice": "Choose an agency from the list"})
-    question = forms.CharField(label="What do you need to know?", widget=forms.Textarea(attrs={"rows": 5}),
-                               help_text="Include the details the agency needs to find the family in its records.",
-                               error_messages={"required": "Say what you need to know"})
-    due_date = GovukDateField(label="Answer needed by (optional)",
-                              help_text="Leave blank for the usual time. For example, 24 11 2026")
-    due_time = forms.CharField(label="Time (optional)", max_length=5, required=False,
-                               help_text="Use the 24-hour clock, for example 14:30",
-                               widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}))
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        empty_label="Choose an agency",
+        queryset=Agency.objects.exclude(type__in=COUNCIL_AGENCY_TYPES).order_by("name"),
+        error_messages={"required": "Choose the agency to ask", "invalid_choice": "Choose an agency from the list"},
+    )
+    question = forms.CharField(
+        label="What do you need to know?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Include the details the agency needs to find the family in its records.",
+        error_messages={"required": "Say what you need to know"},
+    )
+    due_date = GovukDateField(
+        label="Answer needed by (optional)", help_text="Leave blank for the usual time. For example, 24 11 2026"
+    )
+    due_time = forms.CharField(
+        label="Time (optional)",
+        max_length=5,
+        required=False,
+        help_text="Use the 24-hour clock, for example 14:30",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-5"}),
+    )
 
     def clean_due_time(self) -> dt.time | None:
         value = self.cleaned_data["due_time"].strip()
@@ -260,10 +354,12 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
 
 
 class ResponseForm(GovukFormMixin, forms.Form):
-    response = forms.CharField(label="Your answer", widget=forms.Textarea(attrs={"rows": 8}),
-                               help_text="Say what your agency knows about the child and family, or that it holds no "
-                                         "information.",
-                               error_messages={"required": "Enter your answer"})
+    response = forms.CharField(
+        label="Your answer",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Say what your agency knows about the child and family, or that it holds no information.",
+        error_messages={"required": "Enter your answer"},
+    )
 
 
 # --- the decision ----------------------------------------------------------------------------------------
@@ -289,28 +385,45 @@ def outcome_hints(signoff_outcomes) -> dict[int, str]:
 
 
 class DecisionForm(GovukFormMixin, forms.Form):
-    outcome = forms.TypedChoiceField(label="Outcome", choices=Outcome.choices, coerce=int, widget=forms.RadioSelect,
-                                     error_messages={"required": "Choose an outcome",
-                                                     "invalid_choice": "Choose one of the eight outcomes"})
-    level = LevelChoiceField(label="Level of need", queryset=NeedLevel.objects.filter(active=True).order_by("rank"),
-                             to_field_name="code", empty_label="Choose a level of need",
-                             help_text="From the council's threshold document (continuum of need).",
-                             error_messages={"required": "Choose the level of need",
-                                             "invalid_choice": "Choose a level of need from the list"})
-    rationale = forms.CharField(label="Reasons for the decision", widget=forms.Textarea(attrs={"rows": 6}),
-                                help_text="What the decision rests on: the worry, what partners said, the child's "
-                                          "history.",
-                                error_messages={"required": "Give the reasons for the decision"})
-    urgent_services = forms.CharField(label="Which services are needed urgently?", required=False,
-                                      widget=forms.Textarea(attrs={"rows": 3}))
-    advice = forms.CharField(label="Advice and information given", required=False,
-                             widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.TypedChoiceField(
+        label="Outcome",
+        choices=Outcome.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose an outcome", "invalid_choice": "Choose one of the eight outcomes"},
+    )
+    level = LevelChoiceField(
+        label="Level of need",
+        queryset=NeedLevel.objects.filter(active=True).order_by("rank"),
+        to_field_name="code",
+        empty_label="Choose a level of need",
+        help_text="From the council's threshold document (continuum of need).",
+        error_messages={
+            "required": "Choose the level of need",
+            "invalid_choice": "Choose a level of need from the list",
+        },
+    )
+    rationale = forms.CharField(
+        label="Reasons for the decision",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="What the decision rests on: the worry, what partners said, the child's history.",
+        error_messages={"required": "Give the reasons for the decision"},
+    )
+    urgent_services = forms.CharField(
+        label="Which services are needed urgently?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    advice = forms.CharField(
+        label="Advice and information given", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     accepted_as_referral = forms.BooleanField(
-        label="The contact was accepted as a referral to children's social care before this decision",
-        required=False)
-    change_reason = forms.CharField(label="Why is the decision changing?", required=False,
-                                    help_text="The earlier decision stays on the record; this one replaces it.",
-                                    widget=forms.Textarea(attrs={"rows": 3}))
+        label="The contact was accepted as a referral to children's social care before this decision", required=False
+    )
+    change_reason = forms.CharField(
+        label="Why is the decision changing?",
+        required=False,
+        help_text="The earlier decision stays on the record; this one replaces it.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def service_arguments(self) -> dict:
         """What decision_record is given: the outcome's own details only (text typed under another outcome,
@@ -318,7 +431,9 @@ class DecisionForm(GovukFormMixin, forms.Form):
         data = self.cleaned_data
         outcome = data["outcome"]
         return {
-            "outcome": outcome, "level": data["level"], "rationale": data["rationale"],
+            "outcome": outcome,
+            "level": data["level"],
+            "rationale": data["rationale"],
             "urgent_services": data["urgent_services"] if outcome == Outcome.IMMEDIATE_SERVICES else "",
             "advice": data["advice"] if outcome == Outcome.NO_FURTHER_ACTION else "",
             # Only "no further action" asks; the service's default (accepted unless NFA) holds otherwise.
@@ -328,13 +443,19 @@ class DecisionForm(GovukFormMixin, forms.Form):
 
 
 class SignoffForm(GovukFormMixin, forms.Form):
-    agreed = forms.TypedChoiceField(label="Do you agree with the decision?", coerce=lambda v: v == "yes",
-                                    choices=[("yes", "Yes, sign it off"), ("no", "No, send it back to triage")],
-                                    widget=forms.RadioSelect,
-                                    error_messages={"required": "Choose whether you agree with the decision",
-                                                    "invalid_choice": "Choose yes or no"})
-    comment = forms.CharField(label="Comment", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                              help_text="Needed when you send the decision back: say what triage should look at.")
+    agreed = forms.TypedChoiceField(
+        label="Do you agree with the decision?",
+        coerce=lambda v: v == "yes",
+        choices=[("yes", "Yes, sign it off"), ("no", "No, send it back to triage")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether you agree with the decision", "invalid_choice": "Choose yes or no"},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed when you send the decision back: say what triage should look at.",
+    )
 
 
 # --- matching a child to a record ------------------------------------------------------------------------
@@ -346,21 +467,33 @@ class MatchSearchForm(GovukFormMixin, forms.Form):
     first_name = forms.CharField(label="First name", max_length=100, required=False)
     last_name = forms.CharField(label="Last name", max_length=100, required=False)
     date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 2016")
-    nhs_number = forms.CharField(label="NHS number", max_length=14, required=False,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false",
-                                                               "class": "govuk-input--width-10"}))
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=14,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}),
+    )
 
     def criteria(self) -> dict:
         data = self.cleaned_data
-        return {"first_name": data.get("first_name", "").strip(), "last_name": data.get("last_name", "").strip(),
-                "date_of_birth": data.get("date_of_birth"),
-                "nhs_number": validators.normalise_nhs_number(data.get("nhs_number", ""))}
+        return {
+            "first_name": data.get("first_name", "").strip(),
+            "last_name": data.get("last_name", "").strip(),
+            "date_of_birth": data.get("date_of_birth"),
+            "nhs_number": validators.normalise_nhs_number(data.get("nhs_number", "")),
+        }
 
 
 class MatchChooseForm(GovukFormMixin, forms.Form):
-    person = forms.TypedChoiceField(label="Is the child one of these records?", coerce=int, widget=forms.RadioSelect,
-                                    error_messages={"required": "Choose the record that is this child",
-                                                    "invalid_choice": "Choose one of the records listed"})
+    person = forms.TypedChoiceField(
+        label="Is the child one of these records?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose the record that is this child",
+            "invalid_choice": "Choose one of the records listed",
+        },
+    )
 
     def __init__(self, *args, hits=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -370,24 +503,42 @@ class MatchChooseForm(GovukFormMixin, forms.Form):
 class MatchCreateForm(GovukFormMixin, forms.Form):
     """A new record from the details given, checked and corrected by triage."""
 
-    first_name = forms.CharField(label="First name", max_length=100,
-                                 error_messages={"required": "Enter the child's first name"})
-    last_name = forms.CharField(label="Last name", max_length=100,
-                                error_messages={"required": "Enter the child's last name"})
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the child's first name"}
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter the child's last name"}
+    )
     date_of_birth = GovukDateField(label="Date of birth (if known)", help_text="For example, 27 3 2016")
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, initial=Sex.UNKNOWN,
-                            error_messages={"required": "Choose the child's sex, or 'Not known'",
-                                            "invalid_choice": "Choose the child's sex, or 'Not known'"})
-    nhs_number = forms.CharField(label="NHS number (if known)", max_length=14, required=False,
-                                 widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false",
-                                                               "class": "govuk-input--width-10"}))
-    confirm_new = forms.BooleanField(label="None of the records above is this child: create a new record",
-                                     required=False)
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        initial=Sex.UNKNOWN,
+        error_messages={
+            "required": "Choose the child's sex, or 'Not known'",
+            "invalid_choice": "Choose the child's sex, or 'Not known'",
+        },
+    )
+    nhs_number = forms.CharField(
+        label="NHS number (if known)",
+        max_length=14,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}),
+    )
+    confirm_new = forms.BooleanField(
+        label="None of the records above is this child: create a new record", required=False
+    )
 
     def clean_nhs_number(self) -> str:
         return validators.normalise_nhs_number(self.cleaned_data["nhs_number"])
 
     def person_data(self) -> dict:
         data = self.cleaned_data
-        return {"first_name": data["first_name"], "last_name": data["last_name"],
-                "date_of_birth": data.get("date_of_birth"), "sex": data["sex"], "nhs_number": data["nhs_number"]}
+        return {
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "date_of_birth": data.get("date_of_birth"),
+            "sex": data["sex"],
+            "nhs_number": data["nhs_number"],
+        }

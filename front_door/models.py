@@ -54,8 +54,11 @@ class Contact(TimeStampedModel):
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
         ContactStatus.RECEIVED: {ContactStatus.IN_TRIAGE, ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
         ContactStatus.IN_TRIAGE: {ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
-        ContactStatus.AWAITING_SIGNOFF: {ContactStatus.DECIDED, ContactStatus.IN_TRIAGE,
-                                         ContactStatus.AWAITING_SIGNOFF},
+        ContactStatus.AWAITING_SIGNOFF: {
+            ContactStatus.DECIDED,
+            ContactStatus.IN_TRIAGE,
+            ContactStatus.AWAITING_SIGNOFF,
+        },
         ContactStatus.DECIDED: {ContactStatus.AWAITING_SIGNOFF, ContactStatus.DECIDED},
     }
 
@@ -65,8 +68,9 @@ class Contact(TimeStampedModel):
     channel = models.CharField(max_length=20, choices=Channel.choices)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     # Who is worried: a partner user (their own referral) or a person named by the caller.
-    referrer_user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="referrals_made")
+    referrer_user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals_made"
+    )
     referrer_name = models.CharField(max_length=200)
     referrer_role = models.CharField(max_length=200, blank=True)
     referrer_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -90,25 +94,34 @@ class Contact(TimeStampedModel):
 
     class Meta:
         ordering = ["decision_due_at", "id"]
-        permissions = [("decide_contact", "Can record front-door decisions"),
-                       ("signoff_decision", "Can sign off front-door decisions")]
+        permissions = [
+            ("decide_contact", "Can record front-door decisions"),
+            ("signoff_decision", "Can sign off front-door decisions"),
+        ]
         indexes = [
             # The triage queue: open contacts by time left to decision.
-            models.Index(fields=["decision_due_at", "id"], name="contact_open_queue_idx",
-                         condition=~Q(status="decided")),
+            models.Index(
+                fields=["decision_due_at", "id"], name="contact_open_queue_idx", condition=~Q(status="decided")
+            ),
             # Contacts by date received; covering, so the dashboard's timeliness figures are an index-only scan
             # of the quarter rather than a read of every contact's row.
-            models.Index(fields=["received_at"], name="contact_received_idx",
-                         include=["decision_due_at", "decided_at"]),
+            models.Index(
+                fields=["received_at"], name="contact_received_idx", include=["decision_due_at", "decided_at"]
+            ),
             models.Index(fields=["referrer_user", "-received_at"], name="contact_referrer_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ContactStatus.values), name="contact_status_valid"),
             models.CheckConstraint(condition=Q(consent__in=Consent.values), name="contact_consent_valid"),
-            models.CheckConstraint(condition=~Q(consent="not_sought_risk") | ~Q(consent_override_reason=""),
-                                   name="contact_consent_override_has_reason"),
-            models.UniqueConstraint(fields=["recorded_by", "idempotency_key"], condition=~Q(idempotency_key=""),
-                                    name="contact_idempotency_key_unique"),
+            models.CheckConstraint(
+                condition=~Q(consent="not_sought_risk") | ~Q(consent_override_reason=""),
+                name="contact_consent_override_has_reason",
+            ),
+            models.UniqueConstraint(
+                fields=["recorded_by", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="contact_idempotency_key_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,9 +148,15 @@ class ContactChild(TimeStampedModel):
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.CheckConstraint(
-            condition=Q(person__isnull=False) | ~Q(given_last_name="") | ~Q(given_first_name="") | ~Q(description=""),
-            name="contactchild_identifiable_or_described")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False)
+                | ~Q(given_last_name="")
+                | ~Q(given_first_name="")
+                | ~Q(description=""),
+                name="contactchild_identifiable_or_described",
+            )
+        ]
 
     @property
     def given_name(self) -> str:
@@ -229,8 +248,9 @@ class Decision(TimeStampedModel):
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
     signoff_required = models.BooleanField(default=False)
-    supersedes = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="superseded_by")
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
     change_reason = models.TextField(blank=True)
 
     class Meta:
@@ -238,8 +258,9 @@ class Decision(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=Q(outcome__gte=1, outcome__lte=8), name="decision_outcome_valid"),
             models.CheckConstraint(condition=~Q(rationale=""), name="decision_has_rationale"),
-            models.CheckConstraint(condition=Q(supersedes__isnull=True) | ~Q(change_reason=""),
-                                   name="decision_change_has_reason"),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(change_reason=""), name="decision_change_has_reason"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -262,13 +283,20 @@ class FrontDoorSettings(TimeStampedModel):
     """The council's front-door configuration (one row; edited in the admin)."""
 
     amber_working_hours = models.PositiveSmallIntegerField(
-        default=4, help_text="A contact turns amber when fewer than this many working hours remain.")
+        default=4, help_text="A contact turns amber when fewer than this many working hours remain."
+    )
     warn_working_hours = models.PositiveSmallIntegerField(
-        default=2, help_text="The assignee is reminded when this many working hours remain.")
-    signoff_outcomes = ArrayField(models.PositiveSmallIntegerField(), default=list, blank=True,
-                                  help_text="Outcomes that need a manager's sign-off (default: 2 and 8).")
+        default=2, help_text="The assignee is reminded when this many working hours remain."
+    )
+    signoff_outcomes = ArrayField(
+        models.PositiveSmallIntegerField(),
+        default=list,
+        blank=True,
+        help_text="Outcomes that need a manager's sign-off (default: 2 and 8).",
+    )
     information_request_working_hours = models.PositiveSmallIntegerField(
-        default=4, help_text="Default time partners have to answer an information request.")
+        default=4, help_text="Default time partners have to answer an information request."
+    )
 
     class Meta:
         verbose_name_plural = "front door settings"

@@ -52,7 +52,7 @@ class Clock:
         return rag_status(left=self.hours_left(contact.decision_due_at), amber_below=self.amber_hours)
 
     def request_rag(self, info: InformationRequest) -> str:
-        """"" once answered or cancelled."""
+        """ "" once answered or cancelled."""
         if info.status != InformationRequest.Status.OPEN:
             return ""
         return rag_status(left=self.hours_left(info.due_at), amber_below=self.warn_hours)
@@ -72,8 +72,15 @@ class QueueRow:
 QUEUE_STATUSES = (ContactStatus.RECEIVED, ContactStatus.IN_TRIAGE, ContactStatus.AWAITING_SIGNOFF)
 
 
-def contact_queue(*, user: User, team_id: int | None = None, assignee_id: int | None = None,
-                  unassigned: bool = False, status: str = "", urgent: bool | None = None) -> QuerySet[Contact]:
+def contact_queue(
+    *,
+    user: User,
+    team_id: int | None = None,
+    assignee_id: int | None = None,
+    unassigned: bool = False,
+    status: str = "",
+    urgent: bool | None = None,
+) -> QuerySet[Contact]:
     """Open contacts, soonest due first (served by the partial index contact_open_queue_idx). Only
     front-door staff have a queue; anyone else gets none."""
     if not is_front_door(user):
@@ -89,9 +96,11 @@ def contact_queue(*, user: User, team_id: int | None = None, assignee_id: int | 
         qs = qs.filter(status=status)
     if urgent is not None:
         qs = qs.filter(urgent=urgent)
-    return (qs.select_related("assigned_to", "team", "referrer_agency")
-            .prefetch_related(Prefetch("children", queryset=ContactChild.objects.select_related("person")))
-            .order_by("decision_due_at", "id"))
+    return (
+        qs.select_related("assigned_to", "team", "referrer_agency")
+        .prefetch_related(Prefetch("children", queryset=ContactChild.objects.select_related("person")))
+        .order_by("decision_due_at", "id")
+    )
 
 
 def queue_rows(contacts, *, now: dt.datetime | None = None) -> list[QueueRow]:
@@ -102,12 +111,21 @@ def queue_rows(contacts, *, now: dt.datetime | None = None) -> list[QueueRow]:
         left = clock.hours_left(contact.decision_due_at)
         due = contact.decision_due_at.astimezone(LONDON)
         # Labels made here once: per-row template includes and date filters were most of the page's time.
-        names = tuple(child.person.display_name if child.person_id else (
-            f"{child.given_name} (not matched)" if child.given_name else "Unidentified child")
-            for child in contact.children.all())
-        rows.append(QueueRow(contact=contact, hours_left=left, due_label=f"{due:%a} {due.day} {due:%b %H:%M}",
-                             child_names=names,
-                             rag=rag_status(left=left, amber_below=clock.amber_hours)))
+        names = tuple(
+            child.person.display_name
+            if child.person_id
+            else (f"{child.given_name} (not matched)" if child.given_name else "Unidentified child")
+            for child in contact.children.all()
+        )
+        rows.append(
+            QueueRow(
+                contact=contact,
+                hours_left=left,
+                due_label=f"{due:%a} {due.day} {due:%b %H:%M}",
+                child_names=names,
+                rag=rag_status(left=left, amber_below=clock.amber_hours),
+            )
+        )
     return rows
 
 
@@ -135,16 +153,23 @@ def contact_get_for_user(*, user: User, contact_id: int) -> Contact:
         raise Http404("No contact here")
     return get_object_or_404(
         Contact.objects.select_related("assigned_to", "team", "referrer_agency", "referrer_user", "recorded_by"),
-        pk=contact_id)
+        pk=contact_id,
+    )
 
 
 def contact_detail(*, contact: Contact) -> dict:
-    decisions = list(contact.decisions.select_related("level", "decided_by", "signoff", "signoff__manager")
-                     .order_by("decided_at", "id"))
+    decisions = list(
+        contact.decisions.select_related("level", "decided_by", "signoff", "signoff__manager").order_by(
+            "decided_at", "id"
+        )
+    )
     return {
         "children": list(contact.children.select_related("person").order_by("id")),
-        "information_requests": list(contact.information_requests.select_related(
-            "agency", "requested_by", "responded_by").order_by("requested_at", "id")),
+        "information_requests": list(
+            contact.information_requests.select_related("agency", "requested_by", "responded_by").order_by(
+                "requested_at", "id"
+            )
+        ),
         "decisions": decisions,
         "current_decision": decisions[-1] if decisions else None,
     }
@@ -160,8 +185,9 @@ def contact_child_get(*, contact: Contact, child_id: int) -> ContactChild:
 
 def decision_get(*, decision_id: int) -> Decision:
     """A decision with what its sign-off page shows; the caller checks the contact is the user's to see."""
-    return get_object_or_404(Decision.objects.select_related("level", "decided_by", "signoff", "signoff__manager"),
-                             pk=decision_id)
+    return get_object_or_404(
+        Decision.objects.select_related("level", "decided_by", "signoff", "signoff__manager"), pk=decision_id
+    )
 
 
 def contact_children(*, contact: Contact) -> list[ContactChild]:
@@ -175,29 +201,36 @@ def decision_is_superseded(*, decision: Decision) -> bool:
 
 def referrals_for_referrer(*, user: User) -> QuerySet[Contact]:
     """A partner sees the contacts they made, and only those."""
-    return (Contact.objects.filter(referrer_user=user)
-            .prefetch_related(Prefetch("children", queryset=ContactChild.objects.order_by("id")),
-                              Prefetch("decisions", queryset=Decision.objects.select_related("signoff")
-                                       .order_by("decided_at", "id")))
-            .order_by("-received_at", "-id"))
+    return (
+        Contact.objects.filter(referrer_user=user)
+        .prefetch_related(
+            Prefetch("children", queryset=ContactChild.objects.order_by("id")),
+            Prefetch("decisions", queryset=Decision.objects.select_related("signoff").order_by("decided_at", "id")),
+        )
+        .order_by("-received_at", "-id")
+    )
 
 
 def contacts_for_reader(*, user: User) -> QuerySet[Contact]:
     """Every contact for front-door staff and readers (newest first, children and decisions prefetched), a
     partner's own referrals for them; anyone else: 404."""
     if can_read_contacts(user):
-        return (Contact.objects.select_related("assigned_to")
-                .prefetch_related(Prefetch("children", queryset=ContactChild.objects.order_by("id")),
-                                  Prefetch("decisions", queryset=Decision.objects.select_related("signoff")
-                                           .order_by("decided_at", "id")))
-                .order_by("-received_at", "-id"))
+        return (
+            Contact.objects.select_related("assigned_to")
+            .prefetch_related(
+                Prefetch("children", queryset=ContactChild.objects.order_by("id")),
+                Prefetch("decisions", queryset=Decision.objects.select_related("signoff").order_by("decided_at", "id")),
+            )
+            .order_by("-received_at", "-id")
+        )
     if user.has_role(Role.PARTNER_REFERRER):
         return referrals_for_referrer(user=user)
     raise Http404("No contact here")
 
 
-def contact_list_for_reader(*, user: User, status: str = "", urgent: bool | None = None,
-                            open_: bool | None = None) -> QuerySet[Contact]:
+def contact_list_for_reader(
+    *, user: User, status: str = "", urgent: bool | None = None, open_: bool | None = None
+) -> QuerySet[Contact]:
     """contacts_for_reader, filtered (a partner's list is not filtered by status: they are told their own)."""
     qs = contacts_for_reader(user=user)
     if status and can_read_contacts(user):
@@ -219,7 +252,8 @@ def contact_by_idempotency_key(*, user: User, key: str) -> Contact | None:
 def information_requests_with_children(qs: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
     """Requests with their agency, contact and the contact's children (with their records): no per-row queries."""
     return qs.select_related("agency", "contact").prefetch_related(
-        Prefetch("contact__children", queryset=ContactChild.objects.select_related("person").order_by("id")))
+        Prefetch("contact__children", queryset=ContactChild.objects.select_related("person").order_by("id"))
+    )
 
 
 def information_requests_for_contact(*, contact: Contact) -> list[InformationRequest]:
@@ -265,8 +299,12 @@ def referral_status_for_referrer(contact: Contact) -> dict:
             final = decision
             break
     if final is not None and contact.status == ContactStatus.DECIDED:
-        return {"status": "decided", "status_label": "Decided", "outcome": OUTCOME_PLAIN_WORDS[final.outcome],
-                "decided_at": final.decided_at}
+        return {
+            "status": "decided",
+            "status_label": "Decided",
+            "outcome": OUTCOME_PLAIN_WORDS[final.outcome],
+            "decided_at": final.decided_at,
+        }
     if contact.status == ContactStatus.RECEIVED:
         return {"status": "received", "status_label": "Received", "outcome": "", "decided_at": None}
     return {"status": "in_progress", "status_label": "Being looked at", "outcome": "", "decided_at": None}
@@ -288,9 +326,11 @@ def information_requests_for_agency(*, user: User, show: str = "open") -> QueryS
         qs = qs.filter(status=InformationRequest.Status.ANSWERED)
     elif show == "closed":
         qs, order = qs.exclude(status=InformationRequest.Status.OPEN), ("-responded_at", "-id")
-    return (qs.select_related("contact", "requested_by", "responded_by", "agency")
-            .prefetch_related(Prefetch("contact__children", queryset=ContactChild.objects.select_related("person")))
-            .order_by(*order))
+    return (
+        qs.select_related("contact", "requested_by", "responded_by", "agency")
+        .prefetch_related(Prefetch("contact__children", queryset=ContactChild.objects.select_related("person")))
+        .order_by(*order)
+    )
 
 
 def information_request_get_for_agency(*, user: User, request_id: int) -> InformationRequest:
@@ -316,12 +356,17 @@ def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
     # One pass over the contacts received since the earliest of the periods (served by the received_at index),
     # never over the whole history: the counts for today and this week, and for each period the contacts whose
     # decision is now due and how many of those were decided in time.
-    starts = {"week": _london_midnight(week_start), "month": _london_midnight(month_start),
-              "quarter": _london_midnight(quarter_start)}
+    starts = {
+        "week": _london_midnight(week_start),
+        "month": _london_midnight(month_start),
+        "quarter": _london_midnight(quarter_start),
+    }
     due_now = Q(decision_due_at__lte=now)
     on_time = due_now & Q(decided_at__isnull=False, decided_at__lte=F("decision_due_at"))
-    aggregates = {"today": Count("id", filter=Q(received_at__gte=_london_midnight(today))),
-                  "week": Count("id", filter=Q(received_at__gte=starts["week"]))}
+    aggregates = {
+        "today": Count("id", filter=Q(received_at__gte=_london_midnight(today))),
+        "week": Count("id", filter=Q(received_at__gte=starts["week"])),
+    }
     for period, start in starts.items():
         aggregates[f"{period}_due"] = Count("id", filter=Q(received_at__gte=start) & due_now)
         aggregates[f"{period}_on_time"] = Count("id", filter=Q(received_at__gte=start) & on_time)
@@ -331,13 +376,22 @@ def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
         due, in_time = counts[f"{period}_due"], counts[f"{period}_on_time"]
         return {"due": due, "on_time": in_time, "percent": round(100 * in_time / due, 1) if due else None}
 
-    overdue = list(Contact.objects.exclude(status=ContactStatus.DECIDED).filter(decision_due_at__lte=now)
-                   .select_related("assigned_to").order_by("decision_due_at")[:50])
-    by_agency = list(InformationRequest.objects.filter(status=InformationRequest.Status.OPEN)
-                     .values("agency__name").annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
-                     .order_by("-open", "agency__name"))
+    overdue = list(
+        Contact.objects.exclude(status=ContactStatus.DECIDED)
+        .filter(decision_due_at__lte=now)
+        .select_related("assigned_to")
+        .order_by("decision_due_at")[:50]
+    )
+    by_agency = list(
+        InformationRequest.objects.filter(status=InformationRequest.Status.OPEN)
+        .values("agency__name")
+        .annotate(open=Count("id"), overdue=Count("id", filter=Q(due_at__lte=now)))
+        .order_by("-open", "agency__name")
+    )
     return {
-        "contacts_today": counts["today"], "contacts_week": counts["week"],
+        "contacts_today": counts["today"],
+        "contacts_week": counts["week"],
         "timeliness": {period: timeliness(period) for period in starts},
-        "overdue": overdue, "requests_by_agency": by_agency,
+        "overdue": overdue,
+        "requests_by_agency": by_agency,
     }

@@ -97,11 +97,15 @@ def _validate_contact(data: dict, children: list[dict]) -> None:
     if not children:
         errors["children"] = ["Name at least one child, or describe the child if you do not know their name"]
     for index, child in enumerate(children):
-        named = child.get("person") or (child.get("given_first_name") or "").strip() or (
-            child.get("given_last_name") or "").strip()
+        named = (
+            child.get("person")
+            or (child.get("given_first_name") or "").strip()
+            or (child.get("given_last_name") or "").strip()
+        )
         if not named and not (child.get("description") or "").strip():
             errors.setdefault("children", []).append(
-                f"Child {index + 1}: give a name, or describe the child (an unknown child needs a description)")
+                f"Child {index + 1}: give a name, or describe the child (an unknown child needs a description)"
+            )
         dob = child.get("given_date_of_birth")
         if dob and dob > timezone.localdate():
             errors.setdefault("children", []).append(f"Child {index + 1}: date of birth must be in the past")
@@ -125,19 +129,29 @@ def contact_create(*, actor: User, data: dict, children: list[dict], idempotency
     due_at = calendar.contact_decision_due(received_at)
     partner = actor.has_role(Role.PARTNER_REFERRER) and not policy.may(actor, WORK_CONTACTS)
     contact = Contact(
-        reference=_next_reference(), received_at=received_at, decision_due_at=due_at,
-        channel=data.get("channel") or ("partner_form" if partner else "phone"), recorded_by=actor,
+        reference=_next_reference(),
+        received_at=received_at,
+        decision_due_at=due_at,
+        channel=data.get("channel") or ("partner_form" if partner else "phone"),
+        recorded_by=actor,
         referrer_user=actor if partner else data.get("referrer_user"),
-        referrer_name=data["referrer_name"].strip(), referrer_role=data.get("referrer_role", ""),
+        referrer_name=data["referrer_name"].strip(),
+        referrer_role=data.get("referrer_role", ""),
         referrer_agency=data.get("referrer_agency") or (actor.agency if partner else None),
-        referrer_phone=data.get("referrer_phone", ""), referrer_email=data.get("referrer_email", ""),
-        source_code=data["source_code"], worry=data["worry"].strip(), categories=data.get("categories") or [],
-        urgent=bool(data.get("urgent")), consent=data["consent"],
+        referrer_phone=data.get("referrer_phone", ""),
+        referrer_email=data.get("referrer_email", ""),
+        source_code=data["source_code"],
+        worry=data["worry"].strip(),
+        categories=data.get("categories") or [],
+        urgent=bool(data.get("urgent")),
+        consent=data["consent"],
         consent_override_reason=(data.get("consent_override_reason") or "").strip(),
-        team=data.get("team"), idempotency_key=idempotency_key,
+        team=data.get("team"),
+        idempotency_key=idempotency_key,
     )
     contact.no_identifiable_child = all(
-        not c.get("person") and not (c.get("given_first_name") or c.get("given_last_name")) for c in children)
+        not c.get("person") and not (c.get("given_first_name") or c.get("given_last_name")) for c in children
+    )
     contact.full_clean(exclude=["reference", "decision_due_at"])
     try:
         with transaction.atomic():
@@ -148,17 +162,44 @@ def contact_create(*, actor: User, data: dict, children: list[dict], idempotency
         raise
     for child in children:
         ContactChild.objects.create(
-            contact=contact, person=child.get("person"),
-            **{k: (child.get(k) or ("" if k != "given_date_of_birth" else None)) for k in (
-                "given_first_name", "given_last_name", "given_date_of_birth", "given_nhs_number", "given_address",
-                "given_postcode", "description")})
+            contact=contact,
+            person=child.get("person"),
+            **{
+                k: (child.get(k) or ("" if k != "given_date_of_birth" else None))
+                for k in (
+                    "given_first_name",
+                    "given_last_name",
+                    "given_date_of_birth",
+                    "given_nhs_number",
+                    "given_address",
+                    "given_postcode",
+                    "description",
+                )
+            },
+        )
     settings = FrontDoorSettings.current()
-    deadline_set(kind=DECISION_DEADLINE, label=f"Front-door decision on contact {contact.reference}", target=contact,
-                 due_at=due_at, warn_at=max(received_at, due_at - dt.timedelta(hours=settings.warn_working_hours)),
-                 person_ids=_child_ids(contact), escalate_role=Role.FRONT_DOOR_MANAGER, link=_contact_link(contact))
-    audit_record(actor=actor, verb="contact.created", target=contact, child_ids=_child_ids(contact),
-                 after={"reference": contact.reference, "urgent": contact.urgent, "source_code": contact.source_code,
-                        "channel": contact.channel})
+    deadline_set(
+        kind=DECISION_DEADLINE,
+        label=f"Front-door decision on contact {contact.reference}",
+        target=contact,
+        due_at=due_at,
+        warn_at=max(received_at, due_at - dt.timedelta(hours=settings.warn_working_hours)),
+        person_ids=_child_ids(contact),
+        escalate_role=Role.FRONT_DOOR_MANAGER,
+        link=_contact_link(contact),
+    )
+    audit_record(
+        actor=actor,
+        verb="contact.created",
+        target=contact,
+        child_ids=_child_ids(contact),
+        after={
+            "reference": contact.reference,
+            "urgent": contact.urgent,
+            "source_code": contact.source_code,
+            "channel": contact.channel,
+        },
+    )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
         _chronology_contact(contact, person, actor)
     return contact, True
@@ -167,11 +208,18 @@ def contact_create(*, actor: User, data: dict, children: list[dict], idempotency
 def _chronology_contact(contact: Contact, person: Person, actor: User | None) -> None:
     who = contact.referrer_name + (f" ({contact.referrer_agency})" if contact.referrer_agency_id else "")
     categories = ", ".join(WorryCategory(c).label for c in contact.categories) or "no category given"
-    chronology_add(person=person, actor=actor, strand="front_door", kind="contact_received",
-                   summary=f"Contact {contact.reference} from {who}: {categories}." + (" Urgent." if contact.urgent
-                                                                                      else ""),
-                   significant=contact.urgent, occurred_at=contact.received_at, target=contact,
-                   link=_contact_link(contact), source_agency=contact.referrer_agency)
+    chronology_add(
+        person=person,
+        actor=actor,
+        strand="front_door",
+        kind="contact_received",
+        summary=f"Contact {contact.reference} from {who}: {categories}." + (" Urgent." if contact.urgent else ""),
+        significant=contact.urgent,
+        occurred_at=contact.received_at,
+        target=contact,
+        link=_contact_link(contact),
+        source_agency=contact.referrer_agency,
+    )
 
 
 @transaction.atomic
@@ -186,11 +234,23 @@ def contact_child_link(*, contact_child: ContactChild, person: Person, actor: Us
     contact = contact_child.contact
     Contact.objects.filter(pk=contact.pk).update(no_identifiable_child=False)
     if contact.is_open:  # the deadline's breach entry must reach this child's chronology too
-        deadline_set(kind=DECISION_DEADLINE, label=f"Front-door decision on contact {contact.reference}",
-                     target=contact, due_at=contact.decision_due_at, person_ids=_child_ids(contact),
-                     escalate_role=Role.FRONT_DOOR_MANAGER, link=_contact_link(contact), assignee=contact.assigned_to)
-    audit_record(actor=actor, verb="contact.child_linked", target=contact, child_ids=[person.pk],
-                 after={"contact_child": contact_child.pk})
+        deadline_set(
+            kind=DECISION_DEADLINE,
+            label=f"Front-door decision on contact {contact.reference}",
+            target=contact,
+            due_at=contact.decision_due_at,
+            person_ids=_child_ids(contact),
+            escalate_role=Role.FRONT_DOOR_MANAGER,
+            link=_contact_link(contact),
+            assignee=contact.assigned_to,
+        )
+    audit_record(
+        actor=actor,
+        verb="contact.child_linked",
+        target=contact,
+        child_ids=[person.pk],
+        after={"contact_child": contact_child.pk},
+    )
     _chronology_contact(contact, person, actor)
     return contact_child
 
@@ -222,13 +282,22 @@ def contact_assign(*, contact: Contact, actor: User, assignee: User | None) -> C
         compare_and_set(contact, expect=["status", "assigned_to_id"], changes={"assigned_to": assignee})
     deadline_reassign(kind=DECISION_DEADLINE, target=contact, assignee=assignee)
     if assignee is not None and assignee != actor:
-        notify(user=assignee, kind="contact.assigned", title=f"Contact {contact.reference} assigned to you",
-               unique_key=f"contact:{contact.pk}:assigned:{assignee.pk}:{timezone.now().timestamp():.0f}",
-               link=_contact_link(contact),
-               body=f"Decision due {timezone.localtime(contact.decision_due_at):%A %d %B at %H:%M}.")
-    audit_record(actor=actor, verb="contact.assigned", target=contact, child_ids=_child_ids(contact),
-                 before={"assigned_to": previous.email if previous else None},
-                 after={"assigned_to": assignee.email if assignee else None})
+        notify(
+            user=assignee,
+            kind="contact.assigned",
+            title=f"Contact {contact.reference} assigned to you",
+            unique_key=f"contact:{contact.pk}:assigned:{assignee.pk}:{timezone.now().timestamp():.0f}",
+            link=_contact_link(contact),
+            body=f"Decision due {timezone.localtime(contact.decision_due_at):%A %d %B at %H:%M}.",
+        )
+    audit_record(
+        actor=actor,
+        verb="contact.assigned",
+        target=contact,
+        child_ids=_child_ids(contact),
+        before={"assigned_to": previous.email if previous else None},
+        after={"assigned_to": assignee.email if assignee else None},
+    )
     return contact
 
 
@@ -241,8 +310,9 @@ def contact_mark_breached(deadline) -> None:
 
 
 @transaction.atomic
-def information_request_send(*, contact: Contact, actor: User, agency, question: str,
-                             due_at: dt.datetime | None = None) -> InformationRequest:
+def information_request_send(
+    *, contact: Contact, actor: User, agency, question: str, due_at: dt.datetime | None = None
+) -> InformationRequest:
     _require_front_door(actor)
     if not question.strip():
         raise ValidationError({"question": ["Say what you need to know"]})
@@ -256,24 +326,51 @@ def information_request_send(*, contact: Contact, actor: User, agency, question:
             due_at = min(due_at, contact.decision_due_at)
     if due_at <= now:
         raise ValidationError({"due_at": ["The answer must be due in the future"]})
-    request = InformationRequest.objects.create(contact=contact, agency=agency, question=question.strip(),
-                                                requested_by=actor, requested_at=now, due_at=due_at)
+    request = InformationRequest.objects.create(
+        contact=contact, agency=agency, question=question.strip(), requested_by=actor, requested_at=now, due_at=due_at
+    )
     inbox = reverse("front_door:inbox")
-    deadline_set(kind=INFO_REQUEST_DEADLINE, label=f"Information for contact {contact.reference} from {agency}",
-                 target=request, due_at=due_at, warn_at=now + (due_at - now) * 0.75, person_ids=_child_ids(contact),
-                 notify_agency=agency, assignee=actor, link=inbox)
+    deadline_set(
+        kind=INFO_REQUEST_DEADLINE,
+        label=f"Information for contact {contact.reference} from {agency}",
+        target=request,
+        due_at=due_at,
+        warn_at=now + (due_at - now) * 0.75,
+        person_ids=_child_ids(contact),
+        notify_agency=agency,
+        assignee=actor,
+        link=inbox,
+    )
     for user in User.objects.filter(agency=agency, is_active=True):
-        notify(user=user, kind="information_request.received", unique_key=f"inforequest:{request.pk}:new:{user.pk}",
-               title=f"Information requested by the front door (contact {contact.reference})", link=inbox,
-               body=f"Please answer by {timezone.localtime(due_at):%A %d %B at %H:%M}.", send_email=True)
+        notify(
+            user=user,
+            kind="information_request.received",
+            unique_key=f"inforequest:{request.pk}:new:{user.pk}",
+            title=f"Information requested by the front door (contact {contact.reference})",
+            link=inbox,
+            body=f"Please answer by {timezone.localtime(due_at):%A %d %B at %H:%M}.",
+            send_email=True,
+        )
     if contact.status == ContactStatus.RECEIVED:
         Contact.objects.filter(pk=contact.pk, status=ContactStatus.RECEIVED).update(status=ContactStatus.IN_TRIAGE)
-    audit_record(actor=actor, verb="information_request.sent", target=request, child_ids=_child_ids(contact),
-                 after={"agency": agency.name, "due_at": due_at.isoformat()})
+    audit_record(
+        actor=actor,
+        verb="information_request.sent",
+        target=request,
+        child_ids=_child_ids(contact),
+        after={"agency": agency.name, "due_at": due_at.isoformat()},
+    )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
-        chronology_add(person=person, actor=actor, strand="front_door", kind="information_requested",
-                       summary=f"Information requested from {agency} for contact {contact.reference}",
-                       occurred_at=now, target=request, link=_contact_link(contact))
+        chronology_add(
+            person=person,
+            actor=actor,
+            strand="front_door",
+            kind="information_requested",
+            summary=f"Information requested from {agency} for contact {contact.reference}",
+            occurred_at=now,
+            target=request,
+            link=_contact_link(contact),
+        )
     return request
 
 
@@ -286,34 +383,52 @@ def information_request_respond(*, request: InformationRequest, actor: User, res
         raise ValidationError({"response": ["Enter your answer (say if you hold no information)"]})
     now = timezone.now()
     if not InformationRequest.objects.filter(pk=request.pk, status=InformationRequest.Status.OPEN).update(
-            status=InformationRequest.Status.ANSWERED, response=response.strip(), responded_by=actor,
-            responded_at=now, updated_at=now):
+        status=InformationRequest.Status.ANSWERED,
+        response=response.strip(),
+        responded_by=actor,
+        responded_at=now,
+        updated_at=now,
+    ):
         raise ValidationError("This request has already been answered or was cancelled")
     request.refresh_from_db()
     contact = request.contact
     deadline_met(kind=INFO_REQUEST_DEADLINE, target=request)
-    notify(user=request.requested_by, kind="information_request.answered",
-           unique_key=f"inforequest:{request.pk}:answered", link=_contact_link(contact),
-           title=f"{request.agency} answered your request (contact {contact.reference})")
+    notify(
+        user=request.requested_by,
+        kind="information_request.answered",
+        unique_key=f"inforequest:{request.pk}:answered",
+        link=_contact_link(contact),
+        title=f"{request.agency} answered your request (contact {contact.reference})",
+    )
     audit_record(actor=actor, verb="information_request.answered", target=request, child_ids=_child_ids(contact))
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
-        chronology_add(person=person, actor=actor, strand="front_door", kind="information_received",
-                       summary=f"{request.agency} answered the information request for contact {contact.reference}",
-                       occurred_at=now, target=request, link=_contact_link(contact), source_agency=request.agency)
+        chronology_add(
+            person=person,
+            actor=actor,
+            strand="front_door",
+            kind="information_received",
+            summary=f"{request.agency} answered the information request for contact {contact.reference}",
+            occurred_at=now,
+            target=request,
+            link=_contact_link(contact),
+            source_agency=request.agency,
+        )
     return request
 
 
 # --- the decision ---------------------------------------------------------------------------------------
 
 
-def _validate_decision(contact: Contact, outcome: int, level: NeedLevel, rationale: str, advice: str,
-                       urgent_services: str) -> None:
+def _validate_decision(
+    contact: Contact, outcome: int, level: NeedLevel, rationale: str, advice: str, urgent_services: str
+) -> None:
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
         errors["outcome"] = ["Choose one of the eight outcomes"]
     elif level.census_meaning not in OUTCOME_LEVELS[outcome]:
-        allowed = ", ".join(str(lv) for lv in NeedLevel.objects.filter(
-            census_meaning__in=OUTCOME_LEVELS[outcome], active=True))
+        allowed = ", ".join(
+            str(lv) for lv in NeedLevel.objects.filter(census_meaning__in=OUTCOME_LEVELS[outcome], active=True)
+        )
         errors["level"] = [f"'{Outcome(outcome).label}' cannot be recorded at {level.name}. Choose: {allowed}"]
     if not level.active:
         errors.setdefault("level", []).append(f"{level.name} is no longer in use")
@@ -325,15 +440,26 @@ def _validate_decision(contact: Contact, outcome: int, level: NeedLevel, rationa
         errors["urgent_services"] = ["Say which services are needed urgently"]
     if outcome != Outcome.NO_FURTHER_ACTION and contact.children.filter(person__isnull=True).exists():
         errors["outcome"] = errors.get("outcome", []) + [
-            "Match every child to a record (or create one) before a decision that opens work with them"]
+            "Match every child to a record (or create one) before a decision that opens work with them"
+        ]
     if errors:
         raise ValidationError(errors)
 
 
 @transaction.atomic
-def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedLevel, rationale: str,
-                    advice: str = "", urgent_services: str = "", accepted_as_referral: bool | None = None,
-                    change_reason: str = "", replacing: int | None = None) -> Decision:
+def decision_record(
+    *,
+    contact: Contact,
+    actor: User,
+    outcome: int,
+    level: NeedLevel,
+    rationale: str,
+    advice: str = "",
+    urgent_services: str = "",
+    accepted_as_referral: bool | None = None,
+    change_reason: str = "",
+    replacing: int | None = None,
+) -> Decision:
     """Record the front-door decision. A second decision is refused unless it is an explicit change with
     a reason (then it supersedes the previous one). Where the council requires sign-off for this
     outcome, the next steps wait for the manager; otherwise they happen now. `replacing`: the decision a change
@@ -343,42 +469,79 @@ def decision_record(*, contact: Contact, actor: User, outcome: int, level: NeedL
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     previous = contact.decisions.order_by("-decided_at", "-id").first()
     if previous is not None and not change_reason.strip():
-        raise AlreadyDecided(f"Contact {contact.reference} already has a decision. To change it, record a new "
-                             "decision with the reason for the change.", obj=contact,
-                             current={"status": contact.status, "decision_id": previous.pk})
+        raise AlreadyDecided(
+            f"Contact {contact.reference} already has a decision. To change it, record a new "
+            "decision with the reason for the change.",
+            obj=contact,
+            current={"status": contact.status, "decision_id": previous.pk},
+        )
     if replacing is not None and previous is not None and previous.pk != replacing:
-        raise StaleEdit(previous.pk, f"Someone else changed the decision on contact {contact.reference} while you "
-                        "were changing it. Nothing has been saved: check their decision, then make yours again.",
-                        obj=contact, current={"status": contact.status, "decision_id": previous.pk})
+        raise StaleEdit(
+            previous.pk,
+            f"Someone else changed the decision on contact {contact.reference} while you "
+            "were changing it. Nothing has been saved: check their decision, then make yours again.",
+            obj=contact,
+            current={"status": contact.status, "decision_id": previous.pk},
+        )
     _validate_decision(contact, outcome, level, rationale, advice, urgent_services)
     now = timezone.now()
     if accepted_as_referral is None:
         accepted_as_referral = outcome != Outcome.NO_FURTHER_ACTION
     signoff_required = outcome in FrontDoorSettings.current().signoff_outcomes
     decision = Decision.objects.create(
-        contact=contact, outcome=outcome, level=level, rationale=rationale.strip(), advice=advice.strip(),
-        urgent_services=urgent_services.strip(), accepted_as_referral=accepted_as_referral, decided_by=actor,
-        decided_at=now, signoff_required=signoff_required, supersedes=previous,
-        change_reason=change_reason.strip())
-    transition(contact, to=ContactStatus.AWAITING_SIGNOFF if signoff_required else ContactStatus.DECIDED,
-               changes={"decided_at": contact.decided_at or now, "updated_at": now})
+        contact=contact,
+        outcome=outcome,
+        level=level,
+        rationale=rationale.strip(),
+        advice=advice.strip(),
+        urgent_services=urgent_services.strip(),
+        accepted_as_referral=accepted_as_referral,
+        decided_by=actor,
+        decided_at=now,
+        signoff_required=signoff_required,
+        supersedes=previous,
+        change_reason=change_reason.strip(),
+    )
+    transition(
+        contact,
+        to=ContactStatus.AWAITING_SIGNOFF if signoff_required else ContactStatus.DECIDED,
+        changes={"decided_at": contact.decided_at or now, "updated_at": now},
+    )
     # The statutory clock stops when the decision is recorded (sign-off is the manager's check on it).
     deadline_met(kind=DECISION_DEADLINE, target=contact)
     contact.refresh_from_db()
-    audit_record(actor=actor, verb="decision.recorded" if previous is None else "decision.changed", target=decision,
-                 child_ids=_child_ids(contact), reason=change_reason,
-                 after={"outcome": outcome, "level": level.code, "signoff_required": signoff_required})
+    audit_record(
+        actor=actor,
+        verb="decision.recorded" if previous is None else "decision.changed",
+        target=decision,
+        child_ids=_child_ids(contact),
+        reason=change_reason,
+        after={"outcome": outcome, "level": level.code, "signoff_required": signoff_required},
+    )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
-        chronology_add(person=person, actor=actor, strand="front_door", kind="decision",
-                       summary=f"Front-door decision on {contact.reference}: {Outcome(outcome).label} "
-                       f"({level.name})." + (" Awaiting manager sign-off." if signoff_required else "")
-                       + (f" Changed: {change_reason.strip()}" if previous else ""),
-                       significant=True, occurred_at=now, target=decision, link=_contact_link(contact))
+        chronology_add(
+            person=person,
+            actor=actor,
+            strand="front_door",
+            kind="decision",
+            summary=f"Front-door decision on {contact.reference}: {Outcome(outcome).label} "
+            f"({level.name})."
+            + (" Awaiting manager sign-off." if signoff_required else "")
+            + (f" Changed: {change_reason.strip()}" if previous else ""),
+            significant=True,
+            occurred_at=now,
+            target=decision,
+            link=_contact_link(contact),
+        )
     if signoff_required:
         for manager in User.objects.filter(groups__name=Role.FRONT_DOOR_MANAGER, is_active=True):
-            notify(user=manager, kind="decision.signoff_needed", link=_contact_link(contact),
-                   unique_key=f"decision:{decision.pk}:signoff:{manager.pk}",
-                   title=f"Sign-off needed: contact {contact.reference}")
+            notify(
+                user=manager,
+                kind="decision.signoff_needed",
+                link=_contact_link(contact),
+                unique_key=f"decision:{decision.pk}:signoff:{manager.pk}",
+                title=f"Sign-off needed: contact {contact.reference}",
+            )
     else:
         _apply_decision(decision, actor)
     return decision
@@ -398,19 +561,33 @@ def decision_signoff(*, decision: Decision, actor: User, agreed: bool, comment: 
     contact = Contact.objects.select_for_update().get(pk=decision.contact_id)
     latest = contact.decisions.order_by("-decided_at", "-id").first()
     if latest is not None and latest.pk != decision.pk:
-        raise Conflict("This decision has been replaced by a later one: sign off the decision that stands.",
-                       obj=contact, current={"status": contact.status, "decision_id": latest.pk})
+        raise Conflict(
+            "This decision has been replaced by a later one: sign off the decision that stands.",
+            obj=contact,
+            current={"status": contact.status, "decision_id": latest.pk},
+        )
     if DecisionSignoff.objects.filter(decision=decision).exists():
         raise Conflict("This decision has already been signed off", obj=contact, current={"status": contact.status})
     transition(contact, to=ContactStatus.DECIDED if agreed else ContactStatus.IN_TRIAGE)
     signoff = DecisionSignoff.objects.create(decision=decision, manager=actor, agreed=agreed, comment=comment.strip())
-    audit_record(actor=actor, verb="decision.signed_off" if agreed else "decision.returned", target=decision,
-                 child_ids=_child_ids(contact), reason=comment)
+    audit_record(
+        actor=actor,
+        verb="decision.signed_off" if agreed else "decision.returned",
+        target=decision,
+        child_ids=_child_ids(contact),
+        reason=comment,
+    )
     if agreed:
         _apply_decision(decision, actor)
     else:
-        notify(user=decision.decided_by, kind="decision.returned", unique_key=f"decision:{decision.pk}:returned",
-               title=f"Decision on contact {contact.reference} sent back", body=comment, link=_contact_link(contact))
+        notify(
+            user=decision.decided_by,
+            kind="decision.returned",
+            unique_key=f"decision:{decision.pk}:returned",
+            title=f"Decision on contact {contact.reference} sent back",
+            body=comment,
+            link=_contact_link(contact),
+        )
     return signoff
 
 
@@ -424,9 +601,14 @@ def _apply_decision(decision: Decision, actor: User) -> None:
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
         if not opens_work:
             continue
-        episode = episode_open(person=person, actor=actor, level=level, reason=f"Front-door decision on contact "
-                               f"{contact.reference}: {Outcome(outcome).label}", source_type="front_door.decision",
-                               source_id=str(decision.pk))
+        episode = episode_open(
+            person=person,
+            actor=actor,
+            level=level,
+            reason=f"Front-door decision on contact {contact.reference}: {Outcome(outcome).label}",
+            source_type="front_door.decision",
+            source_id=str(decision.pk),
+        )
         summary = f"{Outcome(outcome).label}. {decision.rationale}"
         if outcome in (Outcome.IMMEDIATE_PROTECTION, Outcome.STRATEGY_DISCUSSION):
             kinds = [WorkRequest.Kind.STRATEGY_DISCUSSION]
@@ -436,18 +618,34 @@ def _apply_decision(decision: Decision, actor: User) -> None:
             kinds = [WorkRequest.Kind.FAMILY_HELP_ALLOCATION]
         kinds.append(WorkRequest.Kind.FGDM_OFFER)  # offered at every decision point
         for kind in kinds:
-            request = work_request_create(kind=kind, person=person, actor=actor, summary=summary, episode=episode,
-                                          urgent=outcome in (Outcome.IMMEDIATE_PROTECTION, Outcome.IMMEDIATE_SERVICES,
-                                                             Outcome.SEE_CHILD) or contact.urgent,
-                                          source=decision)
+            request = work_request_create(
+                kind=kind,
+                person=person,
+                actor=actor,
+                summary=summary,
+                episode=episode,
+                urgent=outcome in (Outcome.IMMEDIATE_PROTECTION, Outcome.IMMEDIATE_SERVICES, Outcome.SEE_CHILD)
+                or contact.urgent,
+                source=decision,
+            )
             if kind in (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION):
                 # Until the MACPT's own records exist, the LCPPs get the task.
                 for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True):
-                    notify(user=lcpp, kind=f"work_request.{kind}", unique_key=f"workrequest:{request.pk}:{lcpp.pk}",
-                           title=f"{request.get_kind_display()} needed for {person.display_name}",
-                           link=reverse("cases:person_detail", args=[person.pk]), send_email=True)
+                    notify(
+                        user=lcpp,
+                        kind=f"work_request.{kind}",
+                        unique_key=f"workrequest:{request.pk}:{lcpp.pk}",
+                        title=f"{request.get_kind_display()} needed for {person.display_name}",
+                        link=reverse("cases:person_detail", args=[person.pk]),
+                        send_email=True,
+                    )
     if contact.referrer_user_id:
-        notify(user=contact.referrer_user, kind="referral.outcome", send_email=True,
-               unique_key=f"contact:{contact.pk}:decision:{decision.pk}:referrer",
-               title=f"Your referral {contact.reference}: decision made",
-               body=OUTCOME_PLAIN_WORDS[outcome], link=reverse("front_door:my_referral", args=[contact.pk]))
+        notify(
+            user=contact.referrer_user,
+            kind="referral.outcome",
+            send_email=True,
+            unique_key=f"contact:{contact.pk}:decision:{decision.pk}:referrer",
+            title=f"Your referral {contact.reference}: decision made",
+            body=OUTCOME_PLAIN_WORDS[outcome],
+            link=reverse("front_door:my_referral", args=[contact.pk]),
+        )

@@ -9,8 +9,11 @@ urlpatterns = [
     path("contacts/<int:pk>/", views.contact_detail, name="contact_detail"),
     path("contacts/<int:pk>/assign/", views.contact_assign, name="contact_assign"),
     path("contacts/<int:pk>/children/<int:child_pk>/match/", views.contact_child_match, name="contact_child_match"),
-    path("contacts/<int:pk>/information-requests/new/", views.information_request_create,
-         name="information_request_create"),
+    path(
+        "contacts/<int:pk>/information-requests/new/",
+        views.information_request_create,
+        name="information_request_create",
+    ),
     path("contacts/<int:pk>/decision/", views.decision_create, name="decision_create"),
     path("decisions/<int:pk>/signoff/", views.decision_signoff, name="decision_signoff"),
     path("information-requests/", views.inbox, name="inbox"),

@@ -164,12 +164,22 @@ def queue(request: HttpRequest) -> HttpResponse:
         row.detail_url = f"{base}contacts/{contact.pk}/"
         row.assign_url = f"{base}contacts/{contact.pk}/assign/"
         row.mine = contact.assigned_to_id == user.pk
-    audit_shown(request, "front_door_queue.viewed",
-                [pid for row in rows for pid in _matched_ids(row.contact.children.all())])
-    return render(request, "front_door/queue.html", {
-        "rows": rows, "page": pagination.page, "pagination": pagination, "form": form, "filtered": bool(values),
-        "counts": selectors.queue_counts(user=user), "query": request.GET.urlencode(),
-    })
+    audit_shown(
+        request, "front_door_queue.viewed", [pid for row in rows for pid in _matched_ids(row.contact.children.all())]
+    )
+    return render(
+        request,
+        "front_door/queue.html",
+        {
+            "rows": rows,
+            "page": pagination.page,
+            "pagination": pagination,
+            "form": form,
+            "filtered": bool(values),
+            "counts": selectors.queue_counts(user=user),
+            "query": request.GET.urlencode(),
+        },
+    )
 
 
 @login_required
@@ -225,8 +235,9 @@ def _child_service_errors(formset, messages_: list[str], positions: list[int]) -
         if match and int(match.group(1)) - 1 < len(positions):
             form = formset.forms[positions[int(match.group(1)) - 1]]
             text = match.group(2)
-            form.add_error("given_date_of_birth" if "date of birth" in text else "description", text[0].upper()
-                           + text[1:])
+            form.add_error(
+                "given_date_of_birth" if "date of birth" in text else "description", text[0].upper() + text[1:]
+            )
         elif formset.forms and not positions:  # no child at all: ask on the first child's form
             formset.forms[0].add_error("given_first_name", message)
         else:
@@ -252,18 +263,25 @@ def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
         # and nobody is told off for a form they have not finished).
         given, given_children = form_class(request.POST), ChildFormSet(request.POST, prefix="child")
         form = form_class(initial={name: given[name].value() for name in given.fields})
-        rows = [{name: child[name].value() for name in child.fields} for child in given_children.forms
-                ] if given_children.management_form.is_valid() else [{}]
+        rows = (
+            [{name: child[name].value() for name in child.fields} for child in given_children.forms]
+            if given_children.management_form.is_valid()
+            else [{}]
+        )
         formset = ChildFormSet(initial=[*rows, {}][:MAX_CHILDREN], prefix="child")
     elif request.method == "POST":
         form, formset = form_class(request.POST), ChildFormSet(request.POST, prefix="child")
         if form.is_valid() & formset.is_valid():  # both checked, so that every error shows at once
-            data = {k: v for k, v in form.cleaned_data.items()
-                    if k not in ("received_date", "received_time", "idempotency_key")}
+            data = {
+                k: v
+                for k, v in form.cleaned_data.items()
+                if k not in ("received_date", "received_time", "idempotency_key")
+            }
             children, positions = _children_payload(formset)
             try:
-                contact, _ = services.contact_create(actor=user, data=data, children=children,
-                                                     idempotency_key=form.cleaned_data["idempotency_key"])
+                contact, _ = services.contact_create(
+                    actor=user, data=data, children=children, idempotency_key=form.cleaned_data["idempotency_key"]
+                )
             except ValidationError as exc:
                 found = dict(exc.message_dict) if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
                 general_errors = _child_service_errors(formset, found.pop("children", []), positions)
@@ -282,13 +300,25 @@ def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
             now = timezone.localtime(timezone.now(), LONDON)
             initial.update(received_date=now.date(), received_time=now.strftime("%H:%M"), channel="phone")
         else:
-            initial.update(referrer_name=user.full_name, referrer_role=user.job_title, referrer_email=user.email,
-                           source_code=SOURCE_FOR_AGENCY.get(getattr(user.agency, "type", ""), ""))
+            initial.update(
+                referrer_name=user.full_name,
+                referrer_role=user.job_title,
+                referrer_email=user.email,
+                source_code=SOURCE_FOR_AGENCY.get(getattr(user.agency, "type", ""), ""),
+            )
         form, formset = form_class(initial=initial), ChildFormSet(prefix="child")
     errors = [("children", e) for e in general_errors] + _error_list(form, formset)
-    return render(request, template, {"form": form, "formset": formset, "errors": errors,
-                                      "child_errors": general_errors, "can_add_child":
-                                      formset.total_form_count() < MAX_CHILDREN})
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "formset": formset,
+            "errors": errors,
+            "child_errors": general_errors,
+            "can_add_child": formset.total_form_count() < MAX_CHILDREN,
+        },
+    )
 
 
 @login_required
@@ -347,20 +377,36 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     audit_shown(request, "contact.viewed", matched, target=contact)
     is_front_door = selectors.is_front_door(user)
     current = detail["current_decision"]
-    can_sign_off = (user.has_role(Role.FRONT_DOOR_MANAGER) and contact.status == ContactStatus.AWAITING_SIGNOFF
-                    and current is not None and current.signoff_required and _signoff_of(current) is None)
+    can_sign_off = (
+        user.has_role(Role.FRONT_DOOR_MANAGER)
+        and contact.status == ContactStatus.AWAITING_SIGNOFF
+        and current is not None
+        and current.signoff_required
+        and _signoff_of(current) is None
+    )
     categories = dict(WorryCategory.choices)
-    return render(request, "front_door/contact_detail.html", {
-        "contact": contact, "children": children, "visible_ids": visible,
-        "information_requests": detail["information_requests"], "decision_rows": _decision_rows(detail["decisions"]),
-        "current_decision": current, "rag": _rag_row(contact),
-        "decided_in_time": contact.decided_at is not None and contact.decided_at <= contact.decision_due_at,
-        "source": source_label(contact.source_code),
-        "categories": [categories.get(c, c) for c in contact.categories],
-        "is_front_door": is_front_door, "can_sign_off": can_sign_off,
-        "staff": list(users_with_role(*policy.roles_for(WORK_CONTACTS))) if is_front_door and contact.is_open else [],
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "front_door/contact_detail.html",
+        {
+            "contact": contact,
+            "children": children,
+            "visible_ids": visible,
+            "information_requests": detail["information_requests"],
+            "decision_rows": _decision_rows(detail["decisions"]),
+            "current_decision": current,
+            "rag": _rag_row(contact),
+            "decided_in_time": contact.decided_at is not None and contact.decided_at <= contact.decision_due_at,
+            "source": source_label(contact.source_code),
+            "categories": [categories.get(c, c) for c in contact.categories],
+            "is_front_door": is_front_door,
+            "can_sign_off": can_sign_off,
+            "staff": list(users_with_role(*policy.roles_for(WORK_CONTACTS)))
+            if is_front_door and contact.is_open
+            else [],
+            "now": timezone.now(),
+        },
+    )
 
 
 def _duplicates(user: User, details: dict) -> list:
@@ -375,8 +421,15 @@ def _hit_rows(hits, choose: MatchChooseForm) -> list[dict]:
     rows = []
     for hit in (h for h in hits if h.person is not None):
         index = len(rows)
-        rows.append({"person": hit.person, "score": round(hit.score * 100), "reasons": hit.reasons,
-                     "id": f"{choose['person'].auto_id}_{index}", "checked": chosen == str(hit.person.pk)})
+        rows.append(
+            {
+                "person": hit.person,
+                "score": round(hit.score * 100),
+                "reasons": hit.reasons,
+                "id": f"{choose['person'].auto_id}_{index}",
+                "checked": chosen == str(hit.person.pk),
+            }
+        )
     return rows
 
 
@@ -388,17 +441,28 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
     require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
     child = selectors.contact_child_get(contact=contact, child_id=child_pk)
-    given = {"first_name": child.given_first_name, "last_name": child.given_last_name,
-             "date_of_birth": child.given_date_of_birth, "nhs_number": child.given_nhs_number,
-             "postcode": child.given_postcode}
+    given = {
+        "first_name": child.given_first_name,
+        "last_name": child.given_last_name,
+        "date_of_birth": child.given_date_of_birth,
+        "nhs_number": child.given_nhs_number,
+        "postcode": child.given_postcode,
+    }
     search = MatchSearchForm(request.GET or None, prefix="search")
     searched = search.is_bound and search.is_valid() and any(search.criteria().values())
     criteria = search.criteria() if searched else given
     hits = _duplicates(user, criteria)
     choose = MatchChooseForm(hits=hits, prefix="match")
-    create = MatchCreateForm(prefix="new", initial={
-        "first_name": child.given_first_name, "last_name": child.given_last_name,
-        "date_of_birth": child.given_date_of_birth, "nhs_number": child.given_nhs_number, "sex": "U"})
+    create = MatchCreateForm(
+        prefix="new",
+        initial={
+            "first_name": child.given_first_name,
+            "last_name": child.given_last_name,
+            "date_of_birth": child.given_date_of_birth,
+            "nhs_number": child.given_nhs_number,
+            "sex": "U",
+        },
+    )
     action = request.POST.get("action")
     person = None
     if request.method == "POST" and action == "choose":
@@ -414,8 +478,11 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
             hits = _duplicates(user, {**details, "postcode": child.given_postcode})
             choose = MatchChooseForm(hits=hits, prefix="match")
             if any(h.person for h in hits) and not create.cleaned_data["confirm_new"]:
-                create.add_error("confirm_new", "Records like this child already exist: choose one of them, or "
-                                                "confirm that none of them is this child")
+                create.add_error(
+                    "confirm_new",
+                    "Records like this child already exist: choose one of them, or "
+                    "confirm that none of them is this child",
+                )
             else:
                 try:
                     person = services.contact_child_create_and_link(contact_child=child, actor=user, data=details)
@@ -425,14 +492,26 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
     if person is not None:
         messages.success(request, f"{person.display_name} linked to contact {contact.reference}")
         return redirect("front_door:contact_detail", contact.pk)
-    audit_shown(request, "contact_match.viewed", [h.person.pk for h in hits if h.person] + _matched_ids([child]),
-                target=contact)
+    audit_shown(
+        request, "contact_match.viewed", [h.person.pk for h in hits if h.person] + _matched_ids([child]), target=contact
+    )
     errors = error_list(choose, anchor="main-content") + error_list(create, anchor="main-content")
-    return render(request, "front_door/child_match.html", {
-        "contact": contact, "child": child, "hit_rows": _hit_rows(hits, choose), "restricted_match": any(
-            h.person is None for h in hits), "choose": choose, "create": create, "search": search,
-        "searched": searched, "errors": errors, "show_confirm": any(h.person for h in hits),
-    })
+    return render(
+        request,
+        "front_door/child_match.html",
+        {
+            "contact": contact,
+            "child": child,
+            "hit_rows": _hit_rows(hits, choose),
+            "restricted_match": any(h.person is None for h in hits),
+            "choose": choose,
+            "create": create,
+            "search": search,
+            "searched": searched,
+            "errors": errors,
+            "show_confirm": any(h.person for h in hits),
+        },
+    )
 
 
 @login_required
@@ -446,16 +525,23 @@ def information_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            sent = services.information_request_send(contact=contact, actor=user, agency=data["agency"],
-                                                     question=data["question"], due_at=data["due_at"])
+            sent = services.information_request_send(
+                contact=contact, actor=user, agency=data["agency"], question=data["question"], due_at=data["due_at"]
+            )
         except ValidationError as exc:
             form.add_service_errors(exc, aliases={"due_at": "due_date"})
         else:
-            messages.success(request, f"Information requested from {sent.agency}: answer due "
-                             f"{timezone.localtime(sent.due_at, LONDON):%a %d %b %H:%M}")
+            messages.success(
+                request,
+                f"Information requested from {sent.agency}: answer due "
+                f"{timezone.localtime(sent.due_at, LONDON):%a %d %b %H:%M}",
+            )
             return redirect("front_door:contact_detail", contact.pk)
-    return render(request, "front_door/information_request_form.html", {
-        "contact": contact, "form": form, "settings": FrontDoorSettings.current()})
+    return render(
+        request,
+        "front_door/information_request_form.html",
+        {"contact": contact, "form": form, "settings": FrontDoorSettings.current()},
+    )
 
 
 @login_required
@@ -476,25 +562,37 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
             has_decision = True  # a colleague decided while this form was open: ask for the reason
             form.add_error("change_reason", str(exc))
         except InvalidTransition:  # a colleague moved the contact on while this form was open
-            form.add_error(None, f"Contact {contact.reference} changed while you were deciding. Check the contact "
-                                 "and record the decision again.")
+            form.add_error(
+                None,
+                f"Contact {contact.reference} changed while you were deciding. Check the contact "
+                "and record the decision again.",
+            )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
             if decision.signoff_required:
-                messages.success(request, f"Decision recorded on contact {contact.reference}: waiting for a "
-                                          "manager's sign-off")
+                messages.success(
+                    request, f"Decision recorded on contact {contact.reference}: waiting for a manager's sign-off"
+                )
             else:
                 messages.success(request, f"Decision recorded on contact {contact.reference}")
             return redirect("front_door:contact_detail", contact.pk)
     children = detail["children"]
     audit_shown(request, "decision_form.viewed", _matched_ids(children), target=contact)
-    return render(request, "front_door/decision_form.html", {
-        "contact": contact, "form": form, "has_decision": has_decision, "children": children,
-        "unmatched": [c for c in children if not c.person_id], "current_decision": detail["current_decision"],
-        "answers": [r for r in detail["information_requests"] if r.status == InformationRequest.Status.ANSWERED],
-        "hints": outcome_hints(settings.signoff_outcomes),
-    })
+    return render(
+        request,
+        "front_door/decision_form.html",
+        {
+            "contact": contact,
+            "form": form,
+            "has_decision": has_decision,
+            "children": children,
+            "unmatched": [c for c in children if not c.person_id],
+            "current_decision": detail["current_decision"],
+            "answers": [r for r in detail["information_requests"] if r.status == InformationRequest.Status.ANSWERED],
+            "hints": outcome_hints(settings.signoff_outcomes),
+        },
+    )
 
 
 @login_required
@@ -517,15 +615,28 @@ def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, f"Decision on contact {contact.reference} signed off"
-                             if form.cleaned_data["agreed"] else
-                             f"Decision on contact {contact.reference} sent back to triage")
+            messages.success(
+                request,
+                f"Decision on contact {contact.reference} signed off"
+                if form.cleaned_data["agreed"]
+                else f"Decision on contact {contact.reference} sent back to triage",
+            )
             return redirect("front_door:contact_detail", contact.pk)
     children = selectors.contact_children(contact=contact)
     audit_shown(request, "decision_signoff.viewed", _matched_ids(children), target=decision)
-    return render(request, "front_door/signoff_form.html", {
-        "decision": decision, "contact": contact, "children": children, "form": form, "can_sign": can_sign,
-        "signoff": signoff, "superseded": superseded})
+    return render(
+        request,
+        "front_door/signoff_form.html",
+        {
+            "decision": decision,
+            "contact": contact,
+            "children": children,
+            "form": form,
+            "can_sign": can_sign,
+            "signoff": signoff,
+            "superseded": superseded,
+        },
+    )
 
 
 # --- partners: the inbox of information requests --------------------------------------------------------------
@@ -540,13 +651,30 @@ def inbox(request: HttpRequest) -> HttpResponse:
     requests = selectors.information_requests_for_agency(user=user, show="closed" if show == "answered" else "open")
     pagination = paginate(request, requests, per_page=PAGE_SIZE)
     today, clock = timezone.localdate(), selectors.Clock()
-    rows = [{"request": r, "children": [_first_name_and_age(c, today) for c in r.contact.children.all()],
-             "rag": clock.request_rag(r)} for r in pagination.page.object_list]
-    audit_shown(request, "information_requests.viewed",
-                [pid for r in pagination.page.object_list for pid in _matched_ids(r.contact.children.all())])
-    return render(request, "front_door/inbox.html", {
-        "rows": rows, "page": pagination.page, "pagination": pagination, "show": show,
-        "open_count": selectors.information_requests_for_agency(user=user).count()})
+    rows = [
+        {
+            "request": r,
+            "children": [_first_name_and_age(c, today) for c in r.contact.children.all()],
+            "rag": clock.request_rag(r),
+        }
+        for r in pagination.page.object_list
+    ]
+    audit_shown(
+        request,
+        "information_requests.viewed",
+        [pid for r in pagination.page.object_list for pid in _matched_ids(r.contact.children.all())],
+    )
+    return render(
+        request,
+        "front_door/inbox.html",
+        {
+            "rows": rows,
+            "page": pagination.page,
+            "pagination": pagination,
+            "show": show,
+            "open_count": selectors.information_requests_for_agency(user=user).count(),
+        },
+    )
 
 
 @login_required
@@ -563,16 +691,22 @@ def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, f"Your answer has been sent to the front door (contact "
-                                      f"{info.contact.reference})")
+            messages.success(request, f"Your answer has been sent to the front door (contact {info.contact.reference})")
             return redirect("front_door:inbox")
     children = list(info.contact.children.all())
     audit_shown(request, "information_request.viewed", _matched_ids(children), target=info)
     today = timezone.localdate()
-    return render(request, "front_door/information_request_respond.html", {
-        "info": info, "form": form, "is_open": is_open,
-        "children": [_first_name_and_age(c, today) for c in children],
-        "rag": selectors.Clock().request_rag(info)})
+    return render(
+        request,
+        "front_door/information_request_respond.html",
+        {
+            "info": info,
+            "form": form,
+            "is_open": is_open,
+            "children": [_first_name_and_age(c, today) for c in children],
+            "rag": selectors.Clock().request_rag(info),
+        },
+    )
 
 
 # --- partners: their own referrals ---------------------------------------------------------------------------------
@@ -588,10 +722,13 @@ def _named_children(contact: Contact) -> list[str]:
 def my_referrals(request: HttpRequest) -> HttpResponse:
     require(request.user.has_role(Role.PARTNER_REFERRER))
     pagination = paginate(request, selectors.referrals_for_referrer(user=request.user), per_page=PAGE_SIZE)
-    rows = [{"contact": c, "status": selectors.referral_status_for_referrer(c), "children": _named_children(c)}
-            for c in pagination.page.object_list]
-    return render(request, "front_door/my_referrals.html", {"rows": rows, "page": pagination.page,
-                                                            "pagination": pagination})
+    rows = [
+        {"contact": c, "status": selectors.referral_status_for_referrer(c), "children": _named_children(c)}
+        for c in pagination.page.object_list
+    ]
+    return render(
+        request, "front_door/my_referrals.html", {"rows": rows, "page": pagination.page, "pagination": pagination}
+    )
 
 
 @login_required
@@ -602,9 +739,16 @@ def my_referral(request: HttpRequest, pk: int) -> HttpResponse:
     just_sent = request.session.get(REFERRAL_SENT) == contact.pk
     if just_sent:
         del request.session[REFERRAL_SENT]
-    return render(request, "front_door/my_referral.html", {
-        "contact": contact, "status": selectors.referral_status_for_referrer(contact), "just_sent": just_sent,
-        "children": _named_children(contact)})
+    return render(
+        request,
+        "front_door/my_referral.html",
+        {
+            "contact": contact,
+            "status": selectors.referral_status_for_referrer(contact),
+            "just_sent": just_sent,
+            "children": _named_children(contact),
+        },
+    )
 
 
 # --- the dashboard ----------------------------------------------------------------------------------------------------
@@ -618,10 +762,22 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     figures = selectors.dashboard_figures(now=now)
     settings = FrontDoorSettings.current()
     timeliness = figures["timeliness"]
-    overdue = [{"contact": c, "late_by": _duration((now - c.decision_due_at).total_seconds() / 3600)}
-               for c in figures["overdue"]]
-    return render(request, "front_door/dashboard.html", {
-        **figures, "overdue_rows": overdue, "settings": settings,
-        "signoff_labels": [Outcome(o).label for o in settings.signoff_outcomes if o in Outcome.values],
-        "timeliness_rows": [("This week", timeliness["week"]), ("This month", timeliness["month"]),
-                            ("This quarter", timeliness["quarter"])]})
+    overdue = [
+        {"contact": c, "late_by": _duration((now - c.decision_due_at).total_seconds() / 3600)}
+        for c in figures["overdue"]
+    ]
+    return render(
+        request,
+        "front_door/dashboard.html",
+        {
+            **figures,
+            "overdue_rows": overdue,
+            "settings": settings,
+            "signoff_labels": [Outcome(o).label for o in settings.signoff_outcomes if o in Outcome.values],
+            "timeliness_rows": [
+                ("This week", timeliness["week"]),
+                ("This month", timeliness["month"]),
+                ("This quarter", timeliness["quarter"]),
+            ],
+        },
+    )

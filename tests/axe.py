@@ -19,9 +19,7 @@ def axe_violations(page) -> list[dict]:
 
 def assert_no_axe_violations(page) -> None:
     violations = axe_violations(page)
-    summary = [
-        f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations
-    ]
+    summary = [f"{v['id']} ({v['impact']}): {v['help']} -> {[n['target'] for n in v['nodes']][:5]}" for v in violations]
     assert violations == [], f"axe found {len(violations)} WCAG 2.2 AA violation(s) on {page.url}:\n" + "\n".join(
         summary
     )

@@ -118,8 +118,10 @@ def levels(db) -> dict:
 @pytest.fixture
 def make_person(triage_officer):
     def make(first="Amelia", last="Hartley", dob=dt.date(2015, 3, 14), actor=None, **extra) -> Person:
-        return person_create(actor=actor or triage_officer,
-                             data={"first_name": first, "last_name": last, "date_of_birth": dob, **extra})
+        return person_create(
+            actor=actor or triage_officer, data={"first_name": first, "last_name": last, "date_of_birth": dob, **extra}
+        )
+
     return make
 
 
@@ -129,23 +131,45 @@ def family(triage_officer, levels):
     episode for each child in one family case, and an open Family Help allocation request for Mia (the
     front door's decision hands off this way)."""
     actor = triage_officer
-    mia = person_create(actor=actor, data={"first_name": "Mia", "last_name": "Okafor-Lewis",
-                                           "date_of_birth": dt.date(2017, 5, 2), "sex": "F"})
-    leo = person_create(actor=actor, data={"first_name": "Leo", "last_name": "Okafor-Lewis",
-                                           "date_of_birth": dt.date(2022, 1, 20), "sex": "M"})
-    grace = person_create(actor=actor, data={"first_name": "Grace", "last_name": "Okafor",
-                                             "date_of_birth": dt.date(1991, 8, 9), "sex": "F"})
+    mia = person_create(
+        actor=actor,
+        data={"first_name": "Mia", "last_name": "Okafor-Lewis", "date_of_birth": dt.date(2017, 5, 2), "sex": "F"},
+    )
+    leo = person_create(
+        actor=actor,
+        data={"first_name": "Leo", "last_name": "Okafor-Lewis", "date_of_birth": dt.date(2022, 1, 20), "sex": "M"},
+    )
+    grace = person_create(
+        actor=actor,
+        data={"first_name": "Grace", "last_name": "Okafor", "date_of_birth": dt.date(1991, 8, 9), "sex": "F"},
+    )
     for child in (mia, leo):
         relationship_add(actor=actor, from_person=grace, to_person=child, type="mother", parental_responsibility=True)
-    case = family_case_create(actor=actor, name="Okafor-Lewis family", members=[
-        (mia, FamilyCaseMember.Role.CHILD), (leo, FamilyCaseMember.Role.CHILD), (grace, FamilyCaseMember.Role.PARENT)])
+    case = family_case_create(
+        actor=actor,
+        name="Okafor-Lewis family",
+        members=[
+            (mia, FamilyCaseMember.Role.CHILD),
+            (leo, FamilyCaseMember.Role.CHILD),
+            (grace, FamilyCaseMember.Role.PARENT),
+        ],
+    )
     episodes = {}
     for child in (mia, leo):
-        episodes[child.first_name] = episode_open(person=child, actor=actor, level=levels["targeted_early_help"],
-                                                  family_case=case, reason="Front door: targeted early help")
-    request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=mia, actor=actor,
-                                  episode=episodes["Mia"], summary="Mum struggling with housing and Mia's "
-                                  "attendance is falling; family agree to Family Help.")
+        episodes[child.first_name] = episode_open(
+            person=child,
+            actor=actor,
+            level=levels["targeted_early_help"],
+            family_case=case,
+            reason="Front door: targeted early help",
+        )
+    request = work_request_create(
+        kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+        person=mia,
+        actor=actor,
+        episode=episodes["Mia"],
+        summary="Mum struggling with housing and Mia's attendance is falling; family agree to Family Help.",
+    )
     return {"case": case, "mia": mia, "leo": leo, "grace": grace, "episodes": episodes, "request": request}
 
 
@@ -197,12 +221,32 @@ def _worker_env() -> dict[str, str]:
 @pytest.fixture
 def celery_worker_process(transactional_db):
     """A `celery worker` in its own process, as in production (prefork pool, acks_late)."""
-    worker = WorkerProcess(subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "ffp", "worker", "--loglevel", "INFO", "--concurrency", "1",
-         "--hostname", f"test-worker-{os.getpid()}@%h", "--without-mingle", "--without-gossip"],
-        cwd=ROOT, env=_worker_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,
-    ))
+    worker = WorkerProcess(
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "ffp",
+                "worker",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "1",
+                "--hostname",
+                f"test-worker-{os.getpid()}@%h",
+                "--without-mingle",
+                "--without-gossip",
+            ],
+            cwd=ROOT,
+            env=_worker_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    )
     yield worker
     worker.stop()
 
@@ -224,8 +268,15 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": chromium_path(),
         "headless": True,
         # This machine's network is closed: without these Chromium retries blocked connections at every start.
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 

@@ -53,32 +53,105 @@ class Persona:
 
 
 PERSONAS: dict[str, Persona] = {
-    "triage_officer": Persona("triage@example.test", "Tess Triage", "Front door social worker", "council",
-                              ("front_door",), (Role.TRIAGE_OFFICER,), SW),
-    "front_door_manager": Persona("fdm@example.test", "Fran Manager", "Front door team manager", "council",
-                                  ("front_door",), (Role.FRONT_DOOR_MANAGER, Role.TRIAGE_OFFICER), SW),
-    "lcpp": Persona("lcpp@example.test", "Lou Lead", "Lead child protection practitioner", "council", ("macpt",),
-                    (Role.LCPP, Role.MACPT_MEMBER), SW),
-    "police_officer": Persona("pc@example.test", "Pat Police", "Detective constable, safeguarding", "police",
-                              ("macpt", "police_hub"), (Role.MACPT_MEMBER, Role.PARTNER_REFERRER)),
-    "school_dsl": Persona("dsl@example.test", "Dana School", "Designated safeguarding lead", "school",
-                          ("school_safeguarding",), (Role.PARTNER_REFERRER,)),
-    "other_dsl": Persona("other.dsl@example.test", "Dan Other", "Designated safeguarding lead", "other_school",
-                         ("other_school_safeguarding",), (Role.PARTNER_REFERRER,)),
-    "privacy_officer": Persona("privacy@example.test", "Pat Privacy", "Information governance officer", "council",
-                               ("information_governance",), (Role.PRIVACY_OFFICER,)),
-    "fh_manager": Persona("fh.manager@example.test", "Mo Manager", "Family Help team manager", "council",
-                          ("fh_team",), (Role.MANAGER,), SW),
-    "vcs_fhlp": Persona("vcs.fhlp@example.test", "Val Voluntary", "Family support worker", "charity",
-                        ("fh_team", "family_support"), (Role.FHLP,), AQ),
-    "sw_fhlp": Persona("sw.fhlp@example.test", "Sol Social", "Social worker", "council", ("fh_team",),
-                       (Role.FHLP,), SW),
+    "triage_officer": Persona(
+        "triage@example.test",
+        "Tess Triage",
+        "Front door social worker",
+        "council",
+        ("front_door",),
+        (Role.TRIAGE_OFFICER,),
+        SW,
+    ),
+    "front_door_manager": Persona(
+        "fdm@example.test",
+        "Fran Manager",
+        "Front door team manager",
+        "council",
+        ("front_door",),
+        (Role.FRONT_DOOR_MANAGER, Role.TRIAGE_OFFICER),
+        SW,
+    ),
+    "lcpp": Persona(
+        "lcpp@example.test",
+        "Lou Lead",
+        "Lead child protection practitioner",
+        "council",
+        ("macpt",),
+        (Role.LCPP, Role.MACPT_MEMBER),
+        SW,
+    ),
+    "police_officer": Persona(
+        "pc@example.test",
+        "Pat Police",
+        "Detective constable, safeguarding",
+        "police",
+        ("macpt", "police_hub"),
+        (Role.MACPT_MEMBER, Role.PARTNER_REFERRER),
+    ),
+    "school_dsl": Persona(
+        "dsl@example.test",
+        "Dana School",
+        "Designated safeguarding lead",
+        "school",
+        ("school_safeguarding",),
+        (Role.PARTNER_REFERRER,),
+    ),
+    "other_dsl": Persona(
+        "other.dsl@example.test",
+        "Dan Other",
+        "Designated safeguarding lead",
+        "other_school",
+        ("other_school_safeguarding",),
+        (Role.PARTNER_REFERRER,),
+    ),
+    "privacy_officer": Persona(
+        "privacy@example.test",
+        "Pat Privacy",
+        "Information governance officer",
+        "council",
+        ("information_governance",),
+        (Role.PRIVACY_OFFICER,),
+    ),
+    "fh_manager": Persona(
+        "fh.manager@example.test",
+        "Mo Manager",
+        "Family Help team manager",
+        "council",
+        ("fh_team",),
+        (Role.MANAGER,),
+        SW,
+    ),
+    "vcs_fhlp": Persona(
+        "vcs.fhlp@example.test",
+        "Val Voluntary",
+        "Family support worker",
+        "charity",
+        ("fh_team", "family_support"),
+        (Role.FHLP,),
+        AQ,
+    ),
+    "sw_fhlp": Persona(
+        "sw.fhlp@example.test", "Sol Social", "Social worker", "council", ("fh_team",), (Role.FHLP,), SW
+    ),
     # A health visitor who joins teams around families and refers to the front door.
-    "health_practitioner": Persona("hv@example.test", "Hal Health", "Health visitor", "health", ("health_visiting",),
-                                   (Role.PARTNER_PRACTITIONER, Role.PARTNER_REFERRER)),
+    "health_practitioner": Persona(
+        "hv@example.test",
+        "Hal Health",
+        "Health visitor",
+        "health",
+        ("health_visiting",),
+        (Role.PARTNER_PRACTITIONER, Role.PARTNER_REFERRER),
+    ),
     # A Family Help Lead Practitioner from a partner agency: sees only the children they work with.
-    "health_fhlp": Persona("health.fhlp@example.test", "Hana Visitor", "Specialist health visitor", "health",
-                           ("health_visiting",), (Role.FHLP,), AQ),
+    "health_fhlp": Persona(
+        "health.fhlp@example.test",
+        "Hana Visitor",
+        "Specialist health visitor",
+        "health",
+        ("health_visiting",),
+        (Role.FHLP,),
+        AQ,
+    ),
 }
 
 
@@ -98,8 +171,14 @@ def persona(key: str) -> User:
     user = User.objects.filter(email=spec.email).first()
     if user is not None:
         return user
-    user = UserFactory(email=spec.email, full_name=spec.full_name, job_title=spec.job_title,
-                       agency=agency(spec.agency), qualification=spec.qualification, roles=list(spec.roles))
+    user = UserFactory(
+        email=spec.email,
+        full_name=spec.full_name,
+        job_title=spec.job_title,
+        agency=agency(spec.agency),
+        qualification=spec.qualification,
+        roles=list(spec.roles),
+    )
     for key in spec.teams:
         team_member_add(team=team(key), user=user, actor=None)
     return user

@@ -32,8 +32,9 @@ def need_level(code: str) -> NeedLevel:
     """A default need level; recreated if a transactional test's flush emptied migration 0005's rows."""
     levels = import_module("cases.migrations.0005_default_need_levels").LEVELS
     code_, name, rank, meaning, description = next(lv for lv in levels if lv[0] == code)
-    return NeedLevel.objects.get_or_create(code=code_, defaults={"name": name, "rank": rank, "census_meaning": meaning,
-                                                                 "description": description})[0]
+    return NeedLevel.objects.get_or_create(
+        code=code_, defaults={"name": name, "rank": rank, "census_meaning": meaning, "description": description}
+    )[0]
 
 
 def _rows(source: type[Model] | QuerySet) -> list[dict]:

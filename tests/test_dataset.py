@@ -22,16 +22,20 @@ def test_small_dataset_has_realistic_shape(small_dataset):
     assert ChronologyEntry.objects.values("person").annotate(n=Count("id")).order_by("-n").first()["n"] >= 300
 
 
-@pytest.mark.parametrize(("path_kind", "bound"), [("queue", 15), ("record", 19), ("chronology", 9),
-                                                  ("search", 12), ("dashboard", 13)])
-def test_page_query_counts_on_the_small_dataset(small_dataset, client, django_assert_max_num_queries, path_kind,
-                                                bound):
+@pytest.mark.parametrize(
+    ("path_kind", "bound"), [("queue", 15), ("record", 19), ("chronology", 9), ("search", 12), ("dashboard", 13)]
+)
+def test_page_query_counts_on_the_small_dataset(small_dataset, client, django_assert_max_num_queries, path_kind, bound):
     client.force_login(User.objects.get(email="frontdoor.manager@demo.test"))
     busiest = ChronologyEntry.objects.values("person").annotate(n=Count("id")).order_by("-n").first()["person"]
     person = Person.objects.filter(nhs_number__isnull=False).order_by("id").first()
-    path = {"queue": "/front-door/", "record": f"/cases/people/{person.pk}/",
-            "chronology": f"/cases/people/{busiest}/chronology/", "dashboard": "/front-door/dashboard/",
-            "search": f"/cases/people/search/?name={person.first_name}e+{person.last_name}"}[path_kind]
+    path = {
+        "queue": "/front-door/",
+        "record": f"/cases/people/{person.pk}/",
+        "chronology": f"/cases/people/{busiest}/chronology/",
+        "dashboard": "/front-door/dashboard/",
+        "search": f"/cases/people/search/?name={person.first_name}e+{person.last_name}",
+    }[path_kind]
     with django_assert_max_num_queries(bound):
         assert client.get(path).status_code == 200
 
@@ -49,17 +53,25 @@ def test_family_help_part_of_the_small_dataset(small_dataset):
 
 
 @pytest.mark.parametrize(("page", "bound"), [("my_families", 15), ("plan", 19)])
-def test_family_help_query_counts_on_the_small_dataset(small_dataset, client, django_assert_max_num_queries, page,
-                                                       bound):
+def test_family_help_query_counts_on_the_small_dataset(
+    small_dataset, client, django_assert_max_num_queries, page, bound
+):
     from django.urls import reverse
 
     from cases.models import Plan
 
     lead = User.objects.get(email="fhlp@demo.test")
     client.force_login(lead)
-    plan = (Plan.objects.filter(family_case__fh_allocations__lead=lead, family_case__fh_allocations__ended_at=None)
-            .annotate(n=Count("outcomes")).order_by("-n").first())
-    path = reverse("family_help:my_families") if page == "my_families" else reverse("cases:plan",
-                                                                                   args=[plan.family_case_id])
+    plan = (
+        Plan.objects.filter(family_case__fh_allocations__lead=lead, family_case__fh_allocations__ended_at=None)
+        .annotate(n=Count("outcomes"))
+        .order_by("-n")
+        .first()
+    )
+    path = (
+        reverse("family_help:my_families")
+        if page == "my_families"
+        else reverse("cases:plan", args=[plan.family_case_id])
+    )
     with django_assert_max_num_queries(bound):
         assert client.get(path).status_code == 200

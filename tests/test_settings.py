@@ -26,8 +26,7 @@ def start_prod(env_overrides: dict[str, str | None]) -> subprocess.CompletedProc
             env[key] = value
     env["DJANGO_SETTINGS_MODULE"] = "ffp.settings.prod"
     code = "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)"
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
 def test_production_settings_start_with_everything_set_and_debug_off():
@@ -44,8 +43,9 @@ def test_missing_variable_stops_production_start_naming_it(variable):
     assert variable in result.stderr.splitlines()[-1]
 
 
-@pytest.mark.parametrize(("variable", "value"), [("DATABASE_URL", "mysql://a@b/c"), ("REDIS_URL", "http://x"),
-                                                 ("SECRET_KEY", "short")])
+@pytest.mark.parametrize(
+    ("variable", "value"), [("DATABASE_URL", "mysql://a@b/c"), ("REDIS_URL", "http://x"), ("SECRET_KEY", "short")]
+)
 def test_invalid_variable_stops_production_start_naming_it(variable, value):
     result = start_prod({variable: value})
     assert result.returncode != 0

@@ -49,14 +49,13 @@ class PeopleApi(APIView):
 # --- helpers -----------------------------------------------------------------------------------------
 
 
-
-
 def _person_url(request: Request, person: Person) -> str:
     return request.build_absolute_uri(reverse("api:person_detail", args=[person.pk]))
 
 
-def _detail_response(request: Request, person: Person, *, reason: str = "",
-                     status_code: int = status.HTTP_200_OK) -> Response:
+def _detail_response(
+    request: Request, person: Person, *, reason: str = "", status_code: int = status.HTTP_200_OK
+) -> Response:
     record = selectors.person_record(person=person)
     context = {"request": request, "record": record, "can_edit": can_edit_person(request.user, person)}
     data = PersonDetailOutputSerializer(person, context=context).data

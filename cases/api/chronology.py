@@ -21,10 +21,16 @@ class PersonChronologyApi(PeopleApi):
     pagination_class = PagePagination
 
     @extend_schema(
-        operation_id="people_chronology_list", tags=TAGS, summary="A person's chronology, newest first",
+        operation_id="people_chronology_list",
+        tags=TAGS,
+        summary="A person's chronology, newest first",
         parameters=[ChronologyQuerySerializer],
-        responses={200: ChronologyEntryOutputSerializer(many=True), 400: _BAD_REQUEST, 403: _FORBIDDEN,
-                   404: _NOT_FOUND},
+        responses={
+            200: ChronologyEntryOutputSerializer(many=True),
+            400: _BAD_REQUEST,
+            403: _FORBIDDEN,
+            404: _NOT_FOUND,
+        },
     )
     def get(self, request: Request, pk: int) -> Response:
         person = selectors.person_get_for_user(user=request.user, person_id=pk)
@@ -32,8 +38,12 @@ class PersonChronologyApi(PeopleApi):
         query.is_valid(raise_exception=True)
         filters = query.validated_data
         entries = selectors.chronology_for_person(
-            person=person, strand=filters.get("strand", ""), significant_only=filters.get("significant", False),
-            date_from=filters.get("date_from"), date_to=filters.get("date_to"))
+            person=person,
+            strand=filters.get("strand", ""),
+            significant_only=filters.get("significant", False),
+            date_from=filters.get("date_from"),
+            date_to=filters.get("date_to"),
+        )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(entries, request, view=self)
         data = ChronologyEntryOutputSerializer(page, many=True).data

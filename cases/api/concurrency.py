@@ -35,8 +35,10 @@ def with_etag(response: Response, token: object) -> Response:
 
 class PreconditionRequired(APIException):
     status_code = status.HTTP_428_PRECONDITION_REQUIRED
-    default_detail = ("Say which version you are changing: send the ETag from your last GET of this resource as an "
-                      "If-Match header, so that a colleague's changes are never overwritten.")
+    default_detail = (
+        "Say which version you are changing: send the ETag from your last GET of this resource as an "
+        "If-Match header, so that a colleague's changes are never overwritten."
+    )
     default_code = "precondition_required"
 
 
@@ -44,15 +46,16 @@ class PreconditionFailed(APIException):
     """The If-Match tag is not the resource's current one: 412 with `body` and the current ETag header."""
 
     status_code = status.HTTP_412_PRECONDITION_FAILED
-    default_detail = ("Someone else changed this after the version you sent. Your changes have not been saved: get "
-                      "it again, check their changes, then send yours with the current ETag as If-Match.")
+    default_detail = (
+        "Someone else changed this after the version you sent. Your changes have not been saved: get "
+        "it again, check their changes, then send yours with the current ETag as If-Match."
+    )
     default_code = "precondition_failed"
 
     def __init__(self, *, token: object, detail: str = "", current: dict | None = None) -> None:
         super().__init__(detail or self.default_detail)
         self.etag = etag(token)
-        self.body = {"detail": str(self.detail), "current_version": token, **({"current": current} if current
-                                                                              else {})}
+        self.body = {"detail": str(self.detail), "current_version": token, **({"current": current} if current else {})}
 
 
 def if_match_tokens(request: Request) -> set[str]:
@@ -84,21 +87,33 @@ class PreconditionFailedOutputSerializer(serializers.Serializer):
 
 
 IF_MATCH = OpenApiParameter(
-    "If-Match", str, OpenApiParameter.HEADER, required=True,
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
     description='The ETag from your last GET of this resource, e.g. "3". Without it: 428; if it is not the '
-                "current one (someone changed it since): 412, and nothing is saved.")
+    "current one (someone changed it since): 412, and nothing is saved.",
+)
 
 PRECONDITION_RESPONSES = {
-    412: OpenApiResponse(PreconditionFailedOutputSerializer, description="Someone changed it since the version in "
-                         "If-Match: nothing was saved. The ETag header holds the current version."),
+    412: OpenApiResponse(
+        PreconditionFailedOutputSerializer,
+        description="Someone changed it since the version in "
+        "If-Match: nothing was saved. The ETag header holds the current version.",
+    ),
     428: OpenApiResponse(DetailOutputSerializer, description="No If-Match header: send the ETag from your last GET."),
 }
 
 
 def etag_header(*codes: int) -> OpenApiParameter:
     """The ETag response header, for the schema of an operation that returns the resource."""
-    return OpenApiParameter("ETag", str, OpenApiParameter.HEADER, response=list(codes) or [200],
-                            description="The resource's current version: send it back as If-Match to change it.")
+    return OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        response=list(codes) or [200],
+        description="The resource's current version: send it back as If-Match to change it.",
+    )
 
 
 class ConflictOutputSerializer(serializers.Serializer):

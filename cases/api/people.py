@@ -41,9 +41,10 @@ class PersonListApi(PeopleApi):
     pagination_class = PagePagination
 
     @extend_schema(
-        operation_id="people_list", tags=TAGS, summary="List the people you may see",
-        responses={200: PersonListOutputSerializer(many=True), 400: _BAD_REQUEST, 403: _FORBIDDEN,
-                   404: _NOT_FOUND},
+        operation_id="people_list",
+        tags=TAGS,
+        summary="List the people you may see",
+        responses={200: PersonListOutputSerializer(many=True), 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND},
     )
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
@@ -55,14 +56,23 @@ class PersonListApi(PeopleApi):
 
 class PersonCreateApi(PeopleApi):
     @extend_schema(
-        operation_id="people_create", tags=TAGS, summary="Create a person (after checking for duplicates)",
+        operation_id="people_create",
+        tags=TAGS,
+        summary="Create a person (after checking for duplicates)",
         description="Likely duplicates in your scope are returned with 409 and nothing is saved, until the "
-                    "request says `duplicates_reviewed: true`.",
+        "request says `duplicates_reviewed: true`.",
         request=PersonCreateInputSerializer,
-        responses={201: PersonDetailOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND,
-                   409: OpenApiResponse(DuplicatesConflictOutputSerializer,
-                                        description="Likely duplicates: check them, then send "
-                                                    "duplicates_reviewed=true if this is a different person.")},
+        responses={
+            201: PersonDetailOutputSerializer,
+            400: _BAD_REQUEST,
+            403: _FORBIDDEN,
+            404: _NOT_FOUND,
+            409: OpenApiResponse(
+                DuplicatesConflictOutputSerializer,
+                description="Likely duplicates: check them, then send "
+                "duplicates_reviewed=true if this is a different person.",
+            ),
+        },
     )
     def post(self, request: Request) -> Response:
         # Creating records is the front door's job (and child protection's); policy.py has no CREATE yet.
@@ -75,18 +85,27 @@ class PersonCreateApi(PeopleApi):
         reviewed = fields.pop("duplicates_reviewed")
         if not reviewed:
             duplicates = selectors.person_find_duplicates(
-                user=request.user, data={**fields, "postcode": address["postcode"] if address else ""})
+                user=request.user, data={**fields, "postcode": address["postcode"] if address else ""}
+            )
             if duplicates:
                 body = DuplicatesConflictOutputSerializer(
-                    {"detail": "This may be a person who already has a record: check these likely duplicates. "
-                               "If it is a different person, send the request again with duplicates_reviewed "
-                               "set to true.", "duplicates": duplicates}, context={"request": request}).data
+                    {
+                        "detail": "This may be a person who already has a record: check these likely duplicates. "
+                        "If it is a different person, send the request again with duplicates_reviewed "
+                        "set to true.",
+                        "duplicates": duplicates,
+                    },
+                    context={"request": request},
+                ).data
                 audit_shown(request, "person.duplicates_shown", [h.person.pk for h in duplicates if h.person])
                 return Response(body, status=status.HTTP_409_CONFLICT)
         try:
             person = services.person_create_with_address(
-                actor=request.user, data=fields, address=address,
-                reason="Created after the likely duplicates were reviewed" if reviewed else "")
+                actor=request.user,
+                data=fields,
+                address=address,
+                reason="Created after the likely duplicates were reviewed" if reviewed else "",
+            )
         except services.AddressInvalid as exc:
             raise serializers.ValidationError({"address": validation_detail(exc)}) from None
         response = _detail_response(request, person, reason="returned on create", status_code=status.HTTP_201_CREATED)
@@ -96,9 +115,12 @@ class PersonCreateApi(PeopleApi):
 
 class PersonDetailApi(PeopleApi):
     @extend_schema(
-        operation_id="people_retrieve", tags=TAGS, summary="A person's record",
+        operation_id="people_retrieve",
+        tags=TAGS,
+        summary="A person's record",
         description="The ETag response header holds the record's version: send it back as If-Match to change it.",
-        parameters=[etag_header(200)], responses={200: PersonDetailOutputSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        parameters=[etag_header(200)],
+        responses={200: PersonDetailOutputSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
         person = selectors.person_get_for_user(user=request.user, person_id=pk)
@@ -107,13 +129,20 @@ class PersonDetailApi(PeopleApi):
 
 class PersonUpdateApi(PeopleApi):
     @extend_schema(
-        operation_id="people_update", tags=TAGS, summary="Change a person's details",
+        operation_id="people_update",
+        tags=TAGS,
+        summary="Change a person's details",
         description="Send the ETag from GET as If-Match: a change based on an older version is refused with 412, "
-                    "never silently merged; without If-Match, 428.",
+        "never silently merged; without If-Match, 428.",
         parameters=[IF_MATCH, etag_header(200)],
         request=PersonUpdateInputSerializer,
-        responses={200: PersonDetailOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND,
-                   **PRECONDITION_RESPONSES},
+        responses={
+            200: PersonDetailOutputSerializer,
+            400: _BAD_REQUEST,
+            403: _FORBIDDEN,
+            404: _NOT_FOUND,
+            **PRECONDITION_RESPONSES,
+        },
     )
     def patch(self, request: Request, pk: int) -> Response:
         person = _person_edit_get(request.user, pk)
@@ -124,16 +153,17 @@ class PersonUpdateApi(PeopleApi):
         if not fields:
             raise serializers.ValidationError({"non_field_errors": ["Give at least one field to change"]})
         # A colleague's save between the check and ours: StaleEdit, a 412 like a stale If-Match (ffp.exceptions).
-        person = services.person_update(person=person, actor=request.user, data=fields,
-                                        expected_version=person.version)
+        person = services.person_update(person=person, actor=request.user, data=fields, expected_version=person.version)
         return _detail_response(request, person, reason="returned on update")
 
 
 class PersonSearchApi(PeopleApi):
     @extend_schema(
-        operation_id="people_search", tags=TAGS, summary="Search for a person",
+        operation_id="people_search",
+        tags=TAGS,
+        summary="Search for a person",
         description="Fuzzy name (typos and sound-alikes), date of birth (exact or a range), NHS number, "
-                    "postcode. A restricted record you may not see appears only as {\"restricted\": true}.",
+        'postcode. A restricted record you may not see appears only as {"restricted": true}.',
         parameters=[PersonSearchQuerySerializer],
         responses={200: SearchResultsOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND},
     )
@@ -150,7 +180,9 @@ class PersonSearchApi(PeopleApi):
 
 class PersonDuplicatesApi(PeopleApi):
     @extend_schema(
-        operation_id="people_duplicates", tags=TAGS, summary="Likely duplicates of a person, without saving",
+        operation_id="people_duplicates",
+        tags=TAGS,
+        summary="Likely duplicates of a person, without saving",
         request=PersonDuplicatesInputSerializer,
         responses={200: DuplicatesOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND},
     )
@@ -160,7 +192,8 @@ class PersonDuplicatesApi(PeopleApi):
         fields = dict(data.validated_data)
         address = fields.pop("address", None)
         duplicates = selectors.person_find_duplicates(
-            user=request.user, data={**fields, "postcode": address["postcode"] if address else ""})
+            user=request.user, data={**fields, "postcode": address["postcode"] if address else ""}
+        )
         body = DuplicatesOutputSerializer({"duplicates": duplicates}, context={"request": request}).data
         audit_shown(request, "person.duplicates_shown", [h.person.pk for h in duplicates if h.person])
         return Response(body)
@@ -170,6 +203,7 @@ class PersonDuplicatesApi(PeopleApi):
 
 
 # (Comments, not docstrings: drf-spectacular would show a class docstring as every operation's description.)
+
 
 # /people/: GET lists (PersonListApi), POST creates (PersonCreateApi).
 class PersonCollectionApi(PersonListApi, PersonCreateApi):

@@ -34,8 +34,7 @@ from .serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 
 TAGS = ["family plan"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_404 = OpenApiResponse(DetailOutputSerializer, description="No such family or plan, or not one you may see or "
-                                                           "change.")
+_404 = OpenApiResponse(DetailOutputSerializer, description="No such family or plan, or not one you may see or change.")
 
 
 # --- serializers ---------------------------------------------------------------------------------------------
@@ -185,8 +184,10 @@ class PlanReviewInputSerializer(serializers.Serializer):
     summary = serializers.CharField(allow_blank=True)
     family_views = serializers.CharField(required=False, allow_blank=True, default="")
     next_review_on = serializers.DateField()
-    ratings = serializers.DictField(child=serializers.IntegerField(min_value=0), help_text="Each active outcome's "
-                                    "id (as a string) and its rating at this review.")
+    ratings = serializers.DictField(
+        child=serializers.IntegerField(min_value=0),
+        help_text="Each active outcome's id (as a string) and its rating at this review.",
+    )
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -220,19 +221,39 @@ def _plan(request: Request, pk: int) -> tuple[FamilyCase, Plan]:
 
 
 def _audit(request: Request, verb: str, family_case: FamilyCase, target=None) -> None:
-    audit_read(actor=request.user, verb=verb, target=target or family_case,
-               child_ids=[c.pk for c in family_children(family_case=family_case, user=request.user)])
+    audit_read(
+        actor=request.user,
+        verb=verb,
+        target=target or family_case,
+        child_ids=[c.pk for c in family_children(family_case=family_case, user=request.user)],
+    )
 
 
 def _plan_body(plan: Plan, user: User) -> dict:
     visible = {c.pk for c in family_children(family_case=plan.family_case, user=user)}
-    return PlanOutputSerializer({
-        **{name: getattr(plan, name) for name in ("id", "family_case_id", "status", "worries", "working_well",
-                                                  "family_views", "professional_notes", "next_review_on",
-                                                  "created_at", "version")},
-        "outcomes": [o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible],
-        "actions": sel.plan_actions(plan=plan),
-        "team": sel.taf_members(family_case=plan.family_case), "versions": sel.plan_versions(plan=plan)}).data
+    return PlanOutputSerializer(
+        {
+            **{
+                name: getattr(plan, name)
+                for name in (
+                    "id",
+                    "family_case_id",
+                    "status",
+                    "worries",
+                    "working_well",
+                    "family_views",
+                    "professional_notes",
+                    "next_review_on",
+                    "created_at",
+                    "version",
+                )
+            },
+            "outcomes": [o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible],
+            "actions": sel.plan_actions(plan=plan),
+            "team": sel.taf_members(family_case=plan.family_case),
+            "versions": sel.plan_versions(plan=plan),
+        }
+    ).data
 
 
 def _user(pk, field: str) -> User | None:
@@ -263,17 +284,27 @@ def _plan_response(request: Request, plan: Plan, family_case: FamilyCase, code: 
 
 
 class PlanResourceApi(PlanApi):
-    @extend_schema(operation_id="plan_read", tags=TAGS, summary="The family's plan",
-                   description="The ETag header holds the plan's version: send it as If-Match to change the plan "
-                   "or one of its outcomes. Each action carries its own `version` (its ETag, in quotes).",
-                   parameters=[etag_header(200)], responses={200: PlanOutputSerializer, 404: _404})
+    @extend_schema(
+        operation_id="plan_read",
+        tags=TAGS,
+        summary="The family's plan",
+        description="The ETag header holds the plan's version: send it as If-Match to change the plan "
+        "or one of its outcomes. Each action carries its own `version` (its ETag, in quotes).",
+        parameters=[etag_header(200)],
+        responses={200: PlanOutputSerializer, 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         return _plan_response(request, plan, family_case)
 
-    @extend_schema(operation_id="plan_start", tags=TAGS, summary="Start the family's plan (version 1)",
-                   request=PlanInputSerializer, parameters=[etag_header(201)],
-                   responses={201: PlanOutputSerializer, 400: _400, 404: _404})
+    @extend_schema(
+        operation_id="plan_start",
+        tags=TAGS,
+        summary="Start the family's plan (version 1)",
+        request=PlanInputSerializer,
+        parameters=[etag_header(201)],
+        responses={201: PlanOutputSerializer, 400: _400, 404: _404},
+    )
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case = _family(request, pk)
@@ -282,9 +313,14 @@ class PlanResourceApi(PlanApi):
         plan = services.plan_start(family_case=family_case, actor=request.user, data=data.validated_data)
         return _plan_response(request, plan, family_case, status.HTTP_201_CREATED)
 
-    @extend_schema(operation_id="plan_update", tags=TAGS, summary="Change the plan's text or next review",
-                   request=PlanInputSerializer, parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: PlanOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES})
+    @extend_schema(
+        operation_id="plan_update",
+        tags=TAGS,
+        summary="Change the plan's text or next review",
+        request=PlanInputSerializer,
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: PlanOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES},
+    )
     @_denied_is_not_found
     def patch(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -294,8 +330,9 @@ class PlanResourceApi(PlanApi):
         data = PlanInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         # A colleague's save between the check and ours is a StaleEdit: 412, as a stale If-Match.
-        plan = services.plan_update(plan=plan, actor=request.user, data=dict(data.validated_data),
-                                    expected_version=plan.version)
+        plan = services.plan_update(
+            plan=plan, actor=request.user, data=dict(data.validated_data), expected_version=plan.version
+        )
         return _plan_response(request, plan, family_case)
 
 
@@ -303,19 +340,28 @@ class PlanResourceApi(PlanApi):
 
 
 class OutcomeCollectionApi(PlanApi):
-    @extend_schema(operation_id="plan_outcomes_list", tags=TAGS, summary="The plan's outcomes",
-                   responses={200: PlanOutcomeOutputSerializer(many=True), 404: _404})
+    @extend_schema(
+        operation_id="plan_outcomes_list",
+        tags=TAGS,
+        summary="The plan's outcomes",
+        responses={200: PlanOutcomeOutputSerializer(many=True), 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
-        body = PlanOutcomeOutputSerializer([o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible],
-                                       many=True).data
+        body = PlanOutcomeOutputSerializer(
+            [o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible], many=True
+        ).data
         _audit(request, "family_help.outcomes_listed", family_case, target=plan)
         return Response(body)
 
-    @extend_schema(operation_id="plan_outcomes_create", tags=TAGS,
-                   summary="Add a measurable outcome for a child", request=PlanOutcomeInputSerializer,
-                   responses={201: PlanOutcomeOutputSerializer, 400: _400, 404: _404})
+    @extend_schema(
+        operation_id="plan_outcomes_create",
+        tags=TAGS,
+        summary="Add a measurable outcome for a child",
+        request=PlanOutcomeInputSerializer,
+        responses={201: PlanOutcomeOutputSerializer, 400: _400, 404: _404},
+    )
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -333,10 +379,15 @@ class OutcomeCollectionApi(PlanApi):
 
 
 class OutcomeResourceApi(PlanApi):
-    @extend_schema(operation_id="plan_outcomes_update", tags=TAGS, summary="Change an outcome",
-                   description="If-Match: the plan's ETag (an outcome is part of what the plan says).",
-                   request=PlanOutcomePatchInputSerializer, parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: PlanOutcomeOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES})
+    @extend_schema(
+        operation_id="plan_outcomes_update",
+        tags=TAGS,
+        summary="Change an outcome",
+        description="If-Match: the plan's ETag (an outcome is part of what the plan says).",
+        request=PlanOutcomePatchInputSerializer,
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: PlanOutcomeOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES},
+    )
     @_denied_is_not_found
     def patch(self, request: Request, pk: int, outcome_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -346,17 +397,22 @@ class OutcomeResourceApi(PlanApi):
         require_if_match(request, token=plan.version)
         data = PlanOutcomePatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.outcome_update(outcome=outcome, actor=request.user, data=dict(data.validated_data),
-                                expected_version=plan.version)
+        services.outcome_update(
+            outcome=outcome, actor=request.user, data=dict(data.validated_data), expected_version=plan.version
+        )
         body = PlanOutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
         _audit(request, "family_help.outcome_viewed", family_case, target=outcome)
         plan.refresh_from_db(fields=["version"])
         return with_etag(Response(body), plan.version)
 
-    @extend_schema(operation_id="plan_outcomes_remove", tags=TAGS,
-                   summary="Take an outcome out of the plan (earlier versions keep it)",
-                   description="If-Match: the plan's ETag.", parameters=[IF_MATCH, etag_header(204)],
-                   responses={204: None, 404: _404, **PRECONDITION_RESPONSES})
+    @extend_schema(
+        operation_id="plan_outcomes_remove",
+        tags=TAGS,
+        summary="Take an outcome out of the plan (earlier versions keep it)",
+        description="If-Match: the plan's ETag.",
+        parameters=[IF_MATCH, etag_header(204)],
+        responses={204: None, 404: _404, **PRECONDITION_RESPONSES},
+    )
     @_denied_is_not_found
     def delete(self, request: Request, pk: int, outcome_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -364,8 +420,9 @@ class OutcomeResourceApi(PlanApi):
         if not sel.plan_can_edit(user=request.user, family_case=family_case):
             raise NotFound
         require_if_match(request, token=plan.version)
-        services.outcome_update(outcome=outcome, actor=request.user, data={"remove": True},
-                                expected_version=plan.version)
+        services.outcome_update(
+            outcome=outcome, actor=request.user, data={"remove": True}, expected_version=plan.version
+        )
         plan.refresh_from_db(fields=["version"])
         return with_etag(Response(status=status.HTTP_204_NO_CONTENT), plan.version)
 
@@ -406,16 +463,25 @@ def _action_response(action_id: int, code: int = status.HTTP_200_OK) -> Response
 
 
 class ActionCollectionApi(PlanApi):
-    @extend_schema(operation_id="plan_actions_list", tags=TAGS, summary="The plan's actions",
-                   responses={200: PlanActionOutputSerializer(many=True), 404: _404})
+    @extend_schema(
+        operation_id="plan_actions_list",
+        tags=TAGS,
+        summary="The plan's actions",
+        responses={200: PlanActionOutputSerializer(many=True), 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         body = PlanActionOutputSerializer(sel.plan_actions(plan=plan), many=True).data
         _audit(request, "family_help.actions_listed", family_case, target=plan)
         return Response(body)
 
-    @extend_schema(operation_id="plan_actions_create", tags=TAGS, summary="Add an action with an owner",
-                   request=PlanActionInputSerializer, responses={201: PlanActionOutputSerializer, 400: _400, 404: _404})
+    @extend_schema(
+        operation_id="plan_actions_create",
+        tags=TAGS,
+        summary="Add an action with an owner",
+        request=PlanActionInputSerializer,
+        responses={201: PlanActionOutputSerializer, 400: _400, 404: _404},
+    )
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -432,11 +498,15 @@ class ActionCollectionApi(PlanApi):
 
 
 class ActionResourceApi(PlanApi):
-    @extend_schema(operation_id="plan_actions_update", tags=TAGS,
-                   summary="Change an action (its owner: status and progress only)",
-                   description="If-Match: the action's version (its `version`, in quotes).",
-                   request=PlanActionPatchInputSerializer, parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: PlanActionOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES})
+    @extend_schema(
+        operation_id="plan_actions_update",
+        tags=TAGS,
+        summary="Change an action (its owner: status and progress only)",
+        description="If-Match: the action's version (its `version`, in quotes).",
+        request=PlanActionPatchInputSerializer,
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: PlanActionOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES},
+    )
     @_denied_is_not_found
     def patch(self, request: Request, pk: int, action_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -447,8 +517,11 @@ class ActionResourceApi(PlanApi):
         data = PlanActionPatchInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = _action_values(plan, data.validated_data)
-        action = _api_errors(lambda: services.action_update(action=action, actor=request.user, data=values,
-                                                            expected_version=action.version))
+        action = _api_errors(
+            lambda: services.action_update(
+                action=action, actor=request.user, data=values, expected_version=action.version
+            )
+        )
         response = _action_response(action.pk)
         _audit(request, "family_help.action_viewed", family_case, target=action)
         return response
@@ -458,33 +531,47 @@ class ActionResourceApi(PlanApi):
 
 
 class TafCollectionApi(PlanApi):
-    @extend_schema(operation_id="plan_team_list", tags=TAGS, summary="The team around the family",
-                   responses={200: TafMemberOutputSerializer(many=True), 404: _404})
+    @extend_schema(
+        operation_id="plan_team_list",
+        tags=TAGS,
+        summary="The team around the family",
+        responses={200: TafMemberOutputSerializer(many=True), 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family_case = _family(request, pk)
         body = TafMemberOutputSerializer(sel.taf_members(family_case=family_case), many=True).data
         _audit(request, "family_help.taf_viewed", family_case)
         return Response(body)
 
-    @extend_schema(operation_id="plan_team_add", tags=TAGS,
-                   summary="Add a practitioner: they can see this family at once",
-                   request=TafInputSerializer, responses={201: TafMemberOutputSerializer, 400: _400, 404: _404})
+    @extend_schema(
+        operation_id="plan_team_add",
+        tags=TAGS,
+        summary="Add a practitioner: they can see this family at once",
+        request=TafInputSerializer,
+        responses={201: TafMemberOutputSerializer, 400: _400, 404: _404},
+    )
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case = _family(request, pk)
         data = TafInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = _user(data.validated_data["user_id"], "user_id")
-        member = _api_errors(lambda: services.taf_add(family_case=family_case, actor=request.user, user=user,
-                                                      role=data.validated_data["role"]))
+        member = _api_errors(
+            lambda: services.taf_add(
+                family_case=family_case, actor=request.user, user=user, role=data.validated_data["role"]
+            )
+        )
         _audit(request, "family_help.taf_viewed", family_case, target=member)
         return Response(TafMemberOutputSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
 class TafResourceApi(PlanApi):
-    @extend_schema(operation_id="plan_team_remove", tags=TAGS,
-                   summary="Remove a practitioner: their access to this family ends at once",
-                   responses={204: None, 404: _404})
+    @extend_schema(
+        operation_id="plan_team_remove",
+        tags=TAGS,
+        summary="Remove a practitioner: their access to this family ends at once",
+        responses={204: None, 404: _404},
+    )
     @_denied_is_not_found
     def delete(self, request: Request, pk: int, member_pk: int) -> Response:
         family_case = _family(request, pk)
@@ -497,17 +584,25 @@ class TafResourceApi(PlanApi):
 
 
 class ReviewCollectionApi(PlanApi):
-    @extend_schema(operation_id="plan_reviews_list", tags=TAGS, summary="The plan's reviews",
-                   responses={200: PlanReviewOutputSerializer(many=True), 404: _404})
+    @extend_schema(
+        operation_id="plan_reviews_list",
+        tags=TAGS,
+        summary="The plan's reviews",
+        responses={200: PlanReviewOutputSerializer(many=True), 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         body = PlanReviewOutputSerializer(sel.plan_reviews(plan=plan), many=True).data
         _audit(request, "family_help.reviews_listed", family_case, target=plan)
         return Response(body)
 
-    @extend_schema(operation_id="plan_reviews_create", tags=TAGS,
-                   summary="Record a review: each outcome re-rated, a new version of the plan",
-                   request=PlanReviewInputSerializer, responses={201: PlanReviewOutputSerializer, 400: _400, 404: _404})
+    @extend_schema(
+        operation_id="plan_reviews_create",
+        tags=TAGS,
+        summary="Record a review: each outcome re-rated, a new version of the plan",
+        request=PlanReviewInputSerializer,
+        responses={201: PlanReviewOutputSerializer, 400: _400, 404: _404},
+    )
     @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
@@ -527,8 +622,12 @@ class ReviewCollectionApi(PlanApi):
 
 
 class VersionListApi(PlanApi):
-    @extend_schema(operation_id="plan_versions_list", tags=TAGS, summary="Every version of the plan",
-                   responses={200: PlanVersionSummaryOutputSerializer(many=True), 404: _404})
+    @extend_schema(
+        operation_id="plan_versions_list",
+        tags=TAGS,
+        summary="Every version of the plan",
+        responses={200: PlanVersionSummaryOutputSerializer(many=True), 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         body = PlanVersionSummaryOutputSerializer(sel.plan_versions(plan=plan), many=True).data
@@ -537,18 +636,27 @@ class VersionListApi(PlanApi):
 
 
 class VersionDetailApi(PlanApi):
-    @extend_schema(operation_id="plan_versions_read", tags=TAGS,
-                   summary="One version of the plan, as it was frozen",
-                   responses={200: PlanVersionOutputSerializer, 404: _404})
+    @extend_schema(
+        operation_id="plan_versions_read",
+        tags=TAGS,
+        summary="One version of the plan, as it was frozen",
+        responses={200: PlanVersionOutputSerializer, 404: _404},
+    )
     def get(self, request: Request, pk: int, number: int) -> Response:
         family_case, plan = _plan(request, pk)
         version: PlanVersion = sel.plan_version_get(plan=plan, number=number)
         snapshot = dict(version.snapshot or {})
         visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
         snapshot["outcomes"] = [o for o in snapshot.get("outcomes", []) if o.get("child_id") in visible]
-        body = PlanVersionOutputSerializer({"number": version.number, "created_at": version.created_at,
-                                        "created_by": version.created_by, "reason": version.reason,
-                                        "snapshot": snapshot}).data
+        body = PlanVersionOutputSerializer(
+            {
+                "number": version.number,
+                "created_at": version.created_at,
+                "created_by": version.created_by,
+                "reason": version.reason,
+                "snapshot": snapshot,
+            }
+        ).data
         _audit(request, "family_help.plan_version_viewed", family_case, target=version)
         return Response(body)
 
@@ -556,8 +664,7 @@ class VersionDetailApi(PlanApi):
 urlpatterns = [
     path("families/<int:pk>/plan/", PlanResourceApi.as_view(), name="plan"),
     path("families/<int:pk>/plan/outcomes/", OutcomeCollectionApi.as_view(), name="plan_outcomes"),
-    path("families/<int:pk>/plan/outcomes/<int:outcome_pk>/", OutcomeResourceApi.as_view(),
-         name="plan_outcome"),
+    path("families/<int:pk>/plan/outcomes/<int:outcome_pk>/", OutcomeResourceApi.as_view(), name="plan_outcome"),
     path("families/<int:pk>/plan/actions/", ActionCollectionApi.as_view(), name="plan_actions"),
     path("families/<int:pk>/plan/actions/<int:action_pk>/", ActionResourceApi.as_view(), name="plan_action"),
     path("families/<int:pk>/plan/reviews/", ReviewCollectionApi.as_view(), name="plan_reviews"),

@@ -29,7 +29,9 @@ def _network_entries(request: Request, person: Person) -> list[dict]:
             entry["person_data"] = {"restricted": True}
             continue
         entry["person_data"] = {
-            "id": other.pk, "la_child_id": other.la_child_id, "name": other.full_name,
+            "id": other.pk,
+            "la_child_id": other.la_child_id,
+            "name": other.full_name,
             "date_of_birth": other.date_of_birth.isoformat() if other.date_of_birth else None,
             "url": _person_url(request, other) if other.pk in visible else None,
         }
@@ -42,7 +44,9 @@ def _shown_ids(person: Person, entries: list[dict]) -> list[int]:
 
 class PersonRelationshipListApi(PeopleApi):
     @extend_schema(
-        operation_id="people_relationships_list", tags=TAGS, summary="A person's family network",
+        operation_id="people_relationships_list",
+        tags=TAGS,
+        summary="A person's family network",
         responses={200: RelationshipOutputSerializer(many=True), 403: _FORBIDDEN, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
@@ -55,9 +59,11 @@ class PersonRelationshipListApi(PeopleApi):
 
 class PersonRelationshipCreateApi(PeopleApi):
     @extend_schema(
-        operation_id="people_relationships_create", tags=TAGS, summary="Add a relationship",
+        operation_id="people_relationships_create",
+        tags=TAGS,
+        summary="Add a relationship",
         description="direction other_is_type_of_this (the default): the other person is <type> of this one, "
-                    "e.g. type=mother adds this person's mother.",
+        "e.g. type=mother adds this person's mother.",
         request=RelationshipCreateInputSerializer,
         responses={201: RelationshipOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND},
     )
@@ -76,8 +82,13 @@ class PersonRelationshipCreateApi(PeopleApi):
         rel = services.relationship_add(actor=request.user, from_person=from_person, to_person=to_person, **fields)
         entries = [e for e in _network_entries(request, person) if e["relationship_id"] == rel.pk]
         data = RelationshipOutputSerializer(entries[0]).data
-        audit_shown(request, "person.relationships_viewed", _shown_ids(person, entries), target=person,
-                    reason="returned on create")
+        audit_shown(
+            request,
+            "person.relationships_viewed",
+            _shown_ids(person, entries),
+            target=person,
+            reason="returned on create",
+        )
         return Response(data, status=status.HTTP_201_CREATED)
 
 

@@ -47,25 +47,37 @@ class PersonFieldsInputSerializer(serializers.Serializer):
     last_name = serializers.CharField(max_length=100)
     preferred_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False, allow_null=True)
-    expected_date_of_birth = serializers.DateField(required=False, allow_null=True,
-                                                   help_text="For an unborn child, instead of a date of birth.")
+    expected_date_of_birth = serializers.DateField(
+        required=False, allow_null=True, help_text="For an unborn child, instead of a date of birth."
+    )
     date_of_death = serializers.DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, help_text="As the CIN census codes it.")
     gender_identity = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    ethnicity = serializers.ChoiceField(choices=codes.ethnicity_choices(), required=False, allow_blank=True,
-                                        help_text="CIN census ethnicity code.")
+    ethnicity = serializers.ChoiceField(
+        choices=codes.ethnicity_choices(), required=False, allow_blank=True, help_text="CIN census ethnicity code."
+    )
     disabilities = serializers.ListField(
-        child=serializers.ChoiceField(choices=codes.disability_choices()), required=False, max_length=20,
-        validators=[validators.validate_disabilities], help_text="CIN census disability codes.")
+        child=serializers.ChoiceField(choices=codes.disability_choices()),
+        required=False,
+        max_length=20,
+        validators=[validators.validate_disabilities],
+        help_text="CIN census disability codes.",
+    )
     first_language = serializers.CharField(max_length=60, required=False, allow_blank=True)
     interpreter_needed = serializers.BooleanField(required=False)
-    nhs_number = serializers.CharField(max_length=20, required=False, allow_blank=True, allow_null=True,
-                                       help_text="10 digits; spaces allowed, e.g. 943 476 5919.")
+    nhs_number = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        allow_null=True,
+        help_text="10 digits; spaces allowed, e.g. 943 476 5919.",
+    )
     upn = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="Unique pupil number.")
 
     def validate_date_of_birth(self, value):
-        _not_in_future(value, "Date of birth must be today or in the past (for an unborn child, give the expected "
-                              "date of birth)")
+        _not_in_future(
+            value, "Date of birth must be today or in the past (for an unborn child, give the expected date of birth)"
+        )
         return value
 
     def validate_date_of_death(self, value):
@@ -88,8 +100,10 @@ class PersonCreateInputSerializer(PersonFieldsInputSerializer):
 
     address = AddressInputSerializer(required=False, help_text="The current address, if known.")
     duplicates_reviewed = serializers.BooleanField(
-        default=False, help_text="True once the likely duplicates (the 409 response) have been checked and this "
-                                 "is a different person.")
+        default=False,
+        help_text="True once the likely duplicates (the 409 response) have been checked and this "
+        "is a different person.",
+    )
 
 
 class PersonDuplicatesInputSerializer(PersonFieldsInputSerializer):
@@ -109,25 +123,34 @@ class RelationshipCreateInputSerializer(serializers.Serializer):
     other_person_id = serializers.IntegerField(min_value=1, max_value=MAX_INT8)
     type = serializers.ChoiceField(choices=RelationshipType.choices)
     direction = serializers.ChoiceField(
-        choices=[(OTHER_IS_TYPE_OF_THIS, "The other person is <type> of this person"),
-                 (THIS_IS_TYPE_OF_OTHER, "This person is <type> of the other person")],
-        default=OTHER_IS_TYPE_OF_THIS)
+        choices=[
+            (OTHER_IS_TYPE_OF_THIS, "The other person is <type> of this person"),
+            (THIS_IS_TYPE_OF_OTHER, "This person is <type> of the other person"),
+        ],
+        default=OTHER_IS_TYPE_OF_THIS,
+    )
     parental_responsibility = serializers.BooleanField(
-        default=False, help_text="The person who is <type> holds parental responsibility for the other.")
+        default=False, help_text="The person who is <type> holds parental responsibility for the other."
+    )
     start_date = serializers.DateField(required=False, allow_null=True)
 
 
 class PersonSearchQuerySerializer(serializers.Serializer):
     name = serializers.CharField(max_length=200, required=False, allow_blank=True)
     date_of_birth = serializers.DateField(required=False)
-    dob_range_days = serializers.IntegerField(min_value=0, max_value=MAX_DOB_RANGE_DAYS, required=False,
-                                              help_text="Match dates of birth this many days either side.")
+    dob_range_days = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_DOB_RANGE_DAYS,
+        required=False,
+        help_text="Match dates of birth this many days either side.",
+    )
     nhs_number = serializers.CharField(max_length=20, required=False, allow_blank=True)
     postcode = serializers.CharField(max_length=10, required=False, allow_blank=True)
 
     def validate(self, attrs):
-        if not any((attrs.get("name") or "").strip() or (attrs.get(k) or "").strip()
-                   for k in ("nhs_number", "postcode")) and not attrs.get("date_of_birth"):
+        if not any(
+            (attrs.get("name") or "").strip() or (attrs.get(k) or "").strip() for k in ("nhs_number", "postcode")
+        ) and not attrs.get("date_of_birth"):
             raise serializers.ValidationError("Give at least one of name, date_of_birth, nhs_number or postcode")
         if attrs.get("dob_range_days") and not attrs.get("date_of_birth"):
             raise serializers.ValidationError({"dob_range_days": ["Give a date of birth to search around"]})
@@ -168,8 +191,18 @@ class PersonListOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "la_child_id", "first_name", "last_name", "preferred_name", "date_of_birth",
-                  "expected_date_of_birth", "sex", "restricted", "url"]
+        fields = [
+            "id",
+            "la_child_id",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "expected_date_of_birth",
+            "sex",
+            "restricted",
+            "url",
+        ]
         read_only_fields = fields
 
 
@@ -258,11 +291,38 @@ class PersonDetailOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = ["id", "url", "la_child_id", "nhs_number", "upn", "first_name", "middle_names", "last_name",
-                  "preferred_name", "full_name", "date_of_birth", "expected_date_of_birth", "date_of_death", "sex",
-                  "gender_identity", "ethnicity", "disabilities", "first_language", "interpreter_needed",
-                  "restricted", "version", "other_names", "addresses", "current_episode", "involvements",
-                  "relationships_url", "chronology_url", "can_edit", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "url",
+            "la_child_id",
+            "nhs_number",
+            "upn",
+            "first_name",
+            "middle_names",
+            "last_name",
+            "preferred_name",
+            "full_name",
+            "date_of_birth",
+            "expected_date_of_birth",
+            "date_of_death",
+            "sex",
+            "gender_identity",
+            "ethnicity",
+            "disabilities",
+            "first_language",
+            "interpreter_needed",
+            "restricted",
+            "version",
+            "other_names",
+            "addresses",
+            "current_episode",
+            "involvements",
+            "relationships_url",
+            "chronology_url",
+            "can_edit",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(OtherNameOutputSerializer(many=True))
@@ -371,7 +431,8 @@ class RelationshipOutputSerializer(serializers.Serializer):
     person = serializers.SerializerMethodField()
     relationship = serializers.CharField(help_text="How the other person relates to this one, e.g. Mother.")
     parental_responsibility = serializers.BooleanField(
-        help_text="The other person holds parental responsibility for this one.")
+        help_text="The other person holds parental responsibility for this one."
+    )
     current = serializers.BooleanField()
 
     @extend_schema_field(_RELATED)
@@ -387,8 +448,18 @@ class ChronologyEntryOutputSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ChronologyEntry
-        fields = ["id", "occurred_at", "strand", "strand_display", "kind", "summary", "significant", "author",
-                  "source_agency", "link"]
+        fields = [
+            "id",
+            "occurred_at",
+            "strand",
+            "strand_display",
+            "kind",
+            "summary",
+            "significant",
+            "author",
+            "source_agency",
+            "link",
+        ]
         read_only_fields = fields
 
     def get_link(self, entry: ChronologyEntry) -> str:
@@ -407,7 +478,7 @@ class DetailOutputSerializer(serializers.Serializer):
 FIELD_ERRORS_SCHEMA = {
     "type": "object",
     "description": "Reasons keyed by field name (non_field_errors for the whole request); a nested object's "
-                   "reasons are nested the same way.",
+    "reasons are nested the same way.",
     "additionalProperties": {},
     "example": {"nhs_number": ["Enter a valid NHS number: the check digit does not match"]},
 }

@@ -22,16 +22,50 @@ from cases.validators import upn_check_letter
 BACKGROUNDS: dict[str, dict] = json.loads((Path(__file__).parent / "backgrounds.json").read_text("utf-8"))
 
 # Children of parents of two backgrounds, by CIN census code (any other pair: MOTH).
-MIXED_ETHNICITY = {frozenset({"english", other}): code for other, code in
-                   [("caribbean", "MWBC"), ("nigerian", "MWBA"), ("ghanaian", "MWBA"), ("pakistani", "MWAS"),
-                    ("indian", "MWAS"), ("chinese", "MWAS")]}
+MIXED_ETHNICITY = {
+    frozenset({"english", other}): code
+    for other, code in [
+        ("caribbean", "MWBC"),
+        ("nigerian", "MWBA"),
+        ("ghanaian", "MWBA"),
+        ("pakistani", "MWAS"),
+        ("indian", "MWAS"),
+        ("chinese", "MWAS"),
+    ]
+}
 
 TOWN = "Demo Borough"
-STREETS = ["Larkspur Road", "Foundry Lane", "Kestrel Close", "Brookside Avenue", "Weavers Row", "Linnet Way",
-           "Orchard Terrace", "Canal Street", "Hawthorn Drive", "Millstone Crescent", "Tanners Walk",
-           "Bracken Rise", "Quarry Hill", "Station Parade", "Elmfield Grove", "Sorrel Court", "Ropewalk",
-           "Chapel Fold", "Beacon View", "Heron Gardens", "Wharf Road", "Cobble Yard", "Lantern Street",
-           "Fernbank Close", "Pennine View", "Willow Mews", "Dyers Lane", "Northgate", "Furnace Road"]
+STREETS = [
+    "Larkspur Road",
+    "Foundry Lane",
+    "Kestrel Close",
+    "Brookside Avenue",
+    "Weavers Row",
+    "Linnet Way",
+    "Orchard Terrace",
+    "Canal Street",
+    "Hawthorn Drive",
+    "Millstone Crescent",
+    "Tanners Walk",
+    "Bracken Rise",
+    "Quarry Hill",
+    "Station Parade",
+    "Elmfield Grove",
+    "Sorrel Court",
+    "Ropewalk",
+    "Chapel Fold",
+    "Beacon View",
+    "Heron Gardens",
+    "Wharf Road",
+    "Cobble Yard",
+    "Lantern Street",
+    "Fernbank Close",
+    "Pennine View",
+    "Willow Mews",
+    "Dyers Lane",
+    "Northgate",
+    "Furnace Road",
+]
 BLOCKS = ["Cobbett House", "Ashby Court", "Riverside Heights", "Priestley House", "Mayfield Court"]
 # Postcode districts of the fictional "ZZ" area; inward codes avoid the NHS's ZZ99 pseudo-postcodes.
 POSTCODE_DISTRICTS = ["ZZ1", "ZZ2", "ZZ3", "ZZ4"]
@@ -89,8 +123,7 @@ class SyntheticNames:
                 continue
             self._addresses.add((line1, line2))
             while True:
-                inward = (f"{self.rng.randint(1, 9)}{self.rng.choice(_INWARD_LETTERS)}"
-                          f"{self.rng.choice(_INWARD_LETTERS)}")
+                inward = f"{self.rng.randint(1, 9)}{self.rng.choice(_INWARD_LETTERS)}{self.rng.choice(_INWARD_LETTERS)}"
                 postcode = f"{self.rng.choice(POSTCODE_DISTRICTS)} {inward}"
                 if postcode not in self._postcodes:
                     self._postcodes.add(postcode)

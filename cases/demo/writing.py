@@ -98,12 +98,33 @@ class _Event:
 def _family_help_events(code: str) -> list[_Event]:
     assessment = "Family Help assessment (s17)" if code == CIN else "Family Help assessment"
     return [
-        _Event("lead", Strand.FAMILY_HELP, "home_visit",
-               "Home visit: introductions, family's view of what help they need.", 0.1, 11, None),
-        _Event("lead", Strand.FAMILY_HELP, "assessment", f"{assessment} completed; family plan agreed with the family.",
-               0.45, 14, significant=code == CIN),
-        _Event("lead", Strand.FAMILY_HELP, "plan_review",
-               "Team around the family review: progress on the family plan.", 0.8, 13, 30),
+        _Event(
+            "lead",
+            Strand.FAMILY_HELP,
+            "home_visit",
+            "Home visit: introductions, family's view of what help they need.",
+            0.1,
+            11,
+            None,
+        ),
+        _Event(
+            "lead",
+            Strand.FAMILY_HELP,
+            "assessment",
+            f"{assessment} completed; family plan agreed with the family.",
+            0.45,
+            14,
+            significant=code == CIN,
+        ),
+        _Event(
+            "lead",
+            Strand.FAMILY_HELP,
+            "plan_review",
+            "Team around the family review: progress on the family plan.",
+            0.8,
+            13,
+            30,
+        ),
     ]
 
 
@@ -111,26 +132,68 @@ LEVEL_EVENTS = {
     EH: _family_help_events(EH),
     CIN: _family_help_events(CIN),
     CP: [
-        _Event("lcpp", Strand.MACPT, "strategy_discussion",
-               "Strategy discussion (social care, police, health, education): s47 enquiry to start.", 0.02, 12,
-               significant=True, from_agency=True),
-        _Event("lcpp", Strand.MACPT, "s47_outcome", "s47 enquiry: concerns substantiated, ICPC needed.", 0.1, 16,
-               significant=True),
-        _Event("lcpp", Strand.MACPT, "icpc",
-               "Initial child protection conference: child protection plan, category {category}.", 0.25, 10,
-               significant=True,
-               unborn_summary="Initial child protection conference (pre-birth): plan from birth"),
+        _Event(
+            "lcpp",
+            Strand.MACPT,
+            "strategy_discussion",
+            "Strategy discussion (social care, police, health, education): s47 enquiry to start.",
+            0.02,
+            12,
+            significant=True,
+            from_agency=True,
+        ),
+        _Event(
+            "lcpp",
+            Strand.MACPT,
+            "s47_outcome",
+            "s47 enquiry: concerns substantiated, ICPC needed.",
+            0.1,
+            16,
+            significant=True,
+        ),
+        _Event(
+            "lcpp",
+            Strand.MACPT,
+            "icpc",
+            "Initial child protection conference: child protection plan, category {category}.",
+            0.25,
+            10,
+            significant=True,
+            unborn_summary="Initial child protection conference (pre-birth): plan from birth",
+        ),
         _Event("lead", Strand.MACPT, "core_group", "Core group meeting: plan actions reviewed.", 0.35, 14),
-        _Event("lead", Strand.FAMILY_HELP, "home_visit", "Statutory visit: child seen.", 0.6, 16,
-               seen_after_opening=True),
+        _Event(
+            "lead", Strand.FAMILY_HELP, "home_visit", "Statutory visit: child seen.", 0.6, 16, seen_after_opening=True
+        ),
     ],
     PP: [
-        _Event("lcpp", Strand.MACPT, "legal_planning",
-               "Legal planning meeting: threshold met, pre-proceedings to start.", 0.05, 11, significant=True),
-        _Event("lcpp", Strand.MACPT, "letter_before_proceedings",
-               "Letter before proceedings sent; FGDM meeting offered.", 0.15, 15, significant=True),
-        _Event("lcpp", Strand.MACPT, "pp_meeting",
-               "Initial pre-proceedings meeting with parents and their solicitors.", 0.3, 10, significant=True),
+        _Event(
+            "lcpp",
+            Strand.MACPT,
+            "legal_planning",
+            "Legal planning meeting: threshold met, pre-proceedings to start.",
+            0.05,
+            11,
+            significant=True,
+        ),
+        _Event(
+            "lcpp",
+            Strand.MACPT,
+            "letter_before_proceedings",
+            "Letter before proceedings sent; FGDM meeting offered.",
+            0.15,
+            15,
+            significant=True,
+        ),
+        _Event(
+            "lcpp",
+            Strand.MACPT,
+            "pp_meeting",
+            "Initial pre-proceedings meeting with parents and their solicitors.",
+            0.3,
+            10,
+            significant=True,
+        ),
     ],
 }
 # Where FGDM is offered at a level (for a family planned with it): (fraction of the level's time, by whom).
@@ -171,9 +234,14 @@ def seed_council(*, password: str, reset_passwords: bool = False) -> Council:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=password, full_name=name, job_title=title,
-                agency=agencies[agency_key], qualification=qualification,
-                is_staff=Role.ADMIN in roles, is_superuser=Role.ADMIN in roles,
+                email=email,
+                password=password,
+                full_name=name,
+                job_title=title,
+                agency=agencies[agency_key],
+                qualification=qualification,
+                is_staff=Role.ADMIN in roles,
+                is_superuser=Role.ADMIN in roles,
             )
             user.groups.set([groups[r] for r in roles])
             services.audit_record(actor=None, verb="user.created", target=user, reason="seed_demo")
@@ -202,6 +270,7 @@ def _team_memberships(users: dict[str, User], teams: dict[str, Team], actor: Use
 
 # --- the families ------------------------------------------------------------------------------------
 
+
 @dataclass
 class SeedSummary:
     families: int
@@ -211,8 +280,10 @@ class SeedSummary:
     duplicate_pairs: int
 
     def __str__(self) -> str:
-        return (f"{self.families} families ({self.new_families} new), {self.people} people, "
-                f"{self.restricted} restricted, {self.duplicate_pairs} likely duplicate pairs")
+        return (
+            f"{self.families} families ({self.new_families} new), {self.people} people, "
+            f"{self.restricted} restricted, {self.duplicate_pairs} likely duplicate pairs"
+        )
 
 
 class _Writer:
@@ -241,32 +312,55 @@ class _Writer:
                 data["nhs_number"] = ""  # someone has since used this test number for another record
             people[spec.key] = services.person_create(actor=triage, data=data, reason="Demo data: synthetic family")
             for first, last in spec.previous_names:
-                services.person_add_previous_name(person=people[spec.key], actor=triage, first_name=first,
-                                                  last_name=last)
+                services.person_add_previous_name(
+                    person=people[spec.key], actor=triage, first_name=first, last_name=last
+                )
         for key, line1, postcode, start, end in plan.previous_addresses:
-            services.person_add_address(person=people[key], actor=triage, line1=line1, postcode=postcode,
-                                        town=TOWN, start_date=start, end_date=end)
+            services.person_add_address(
+                person=people[key],
+                actor=triage,
+                line1=line1,
+                postcode=postcode,
+                town=TOWN,
+                start_date=start,
+                end_date=end,
+            )
         for household in plan.households:
             members = [people[k] for k in household.keys]
-            services.household_create(actor=triage, name=household.name, members=members,
-                                      start_date=household.start_date)
+            services.household_create(
+                actor=triage, name=household.name, members=members, start_date=household.start_date
+            )
             for person in members:
-                services.person_add_address(person=person, actor=triage, line1=household.line1,
-                                            line2=household.line2, town=TOWN, postcode=household.postcode,
-                                            start_date=household.start_date)
+                services.person_add_address(
+                    person=person,
+                    actor=triage,
+                    line1=household.line1,
+                    line2=household.line2,
+                    town=TOWN,
+                    postcode=household.postcode,
+                    start_date=household.start_date,
+                )
         for rel in plan.relationships:
-            services.relationship_add(actor=triage, from_person=people[rel.from_key], to_person=people[rel.to_key],
-                                      type=rel.type, parental_responsibility=rel.parental_responsibility,
-                                      start_date=rel.start_date, end_date=rel.end_date)
-        family = services.family_case_create(actor=manager, name=plan.name,
-                                             members=[(people[p.key], p.role) for p in plan.people])
+            services.relationship_add(
+                actor=triage,
+                from_person=people[rel.from_key],
+                to_person=people[rel.to_key],
+                type=rel.type,
+                parental_responsibility=rel.parental_responsibility,
+                start_date=rel.start_date,
+                end_date=rel.end_date,
+            )
+        family = services.family_case_create(
+            actor=manager, name=plan.name, members=[(people[p.key], p.role) for p in plan.people]
+        )
         for spec in plan.children:
             self._child_story(plan, spec, people[spec.key], family)
         if plan.restriction:
             reason, names = plan.restriction
             for person in people.values():
-                services.person_restrict(person=person, actor=self.u(PRIVACY), reason=reason,
-                                         access_users=[self.u(e) for e in names])
+                services.person_restrict(
+                    person=person, actor=self.u(PRIVACY), reason=reason, access_users=[self.u(e) for e in names]
+                )
         for dup in plan.duplicates:
             self._duplicate(dup)
 
@@ -278,28 +372,57 @@ class _Writer:
             self._earlier_episode(e.earlier, person)
         contact_day = e.opened_on - dt.timedelta(days=rng.randint(1, 3))
         contact_agency = self.u(e.contact_user).agency if e.contact_user else None
-        services.chronology_add(person=person, actor=triage, strand=Strand.FRONT_DOOR, kind="contact",
-                                summary=f"Contact from {e.contact_from}: {e.concern}.", source_agency=contact_agency,
-                                occurred_at=self.at(contact_day, 9, rng.randint(0, 59)),
-                                significant=e.levels[0][0] in (CP, PP))
+        services.chronology_add(
+            person=person,
+            actor=triage,
+            strand=Strand.FRONT_DOOR,
+            kind="contact",
+            summary=f"Contact from {e.contact_from}: {e.concern}.",
+            source_agency=contact_agency,
+            occurred_at=self.at(contact_day, 9, rng.randint(0, 59)),
+            significant=e.levels[0][0] in (CP, PP),
+        )
         if e.referrer:
-            services.involvement_add(person=person, actor=triage, role=InvolvementRole.REFERRER,
-                                     user=self.u(e.referrer), start_date=contact_day)
+            services.involvement_add(
+                person=person,
+                actor=triage,
+                role=InvolvementRole.REFERRER,
+                user=self.u(e.referrer),
+                start_date=contact_day,
+            )
         first_level, first_reason = e.levels[0]
-        services.chronology_add(person=person, actor=manager, strand=Strand.FRONT_DOOR, kind="decision",
-                                summary=f"Front door decision: {LEVEL_NAMES[first_level]}. {first_reason}.",
-                                occurred_at=self.at(e.opened_on, 15, rng.randint(0, 59)), significant=True)
-        episode = services.episode_open(person=person, actor=manager, level=self.levels[first_level],
-                                        opened_on=e.opened_on, reason=first_reason, family_case=family)
+        services.chronology_add(
+            person=person,
+            actor=manager,
+            strand=Strand.FRONT_DOOR,
+            kind="decision",
+            summary=f"Front door decision: {LEVEL_NAMES[first_level]}. {first_reason}.",
+            occurred_at=self.at(e.opened_on, 15, rng.randint(0, 59)),
+            significant=True,
+        )
+        episode = services.episode_open(
+            person=person,
+            actor=manager,
+            level=self.levels[first_level],
+            opened_on=e.opened_on,
+            reason=first_reason,
+            family_case=family,
+        )
         closing = e.closed
         ended_leads = []
         for fhlp in e.fhlps:
             if closing:
                 # The services cannot yet back-date a lead appointment, so the lead of work that has ended is
                 # recorded as a dated involvement, ended at closure (their access ends with it).
-                ended_leads.append(services.involvement_add(
-                    person=person, actor=manager, role=InvolvementRole.LEAD_PRACTITIONER, user=self.u(fhlp),
-                    start_date=e.opened_on + dt.timedelta(days=2)))
+                ended_leads.append(
+                    services.involvement_add(
+                        person=person,
+                        actor=manager,
+                        role=InvolvementRole.LEAD_PRACTITIONER,
+                        user=self.u(fhlp),
+                        start_date=e.opened_on + dt.timedelta(days=2),
+                    )
+                )
             else:
                 services.episode_set_lead(episode=episode, actor=manager, user=self.u(fhlp), kind=LeadKind.FHLP)
         if e.lcpp:
@@ -309,12 +432,22 @@ class _Writer:
         starts = [e.opened_on + (end - e.opened_on) * i // steps for i in range(steps)] + [end]
         protection_from = next((starts[i] for i, code in enumerate(e.level_codes) if code in (CP, PP)), e.opened_on)
         for email in e.macpt:  # from the strategy discussion on
-            services.involvement_add(person=person, actor=self.u(LCPP), role=InvolvementRole.MACPT_MEMBER,
-                                     user=self.u(email), start_date=protection_from)
+            services.involvement_add(
+                person=person,
+                actor=self.u(LCPP),
+                role=InvolvementRole.MACPT_MEMBER,
+                user=self.u(email),
+                start_date=protection_from,
+            )
         if e.team_taf:
             team = self.teams[e.team_taf]
-            services.involvement_add(person=person, actor=self.u(e.fhlps[0]), role=InvolvementRole.TAF_MEMBER,
-                                     team=team, start_date=self._between(e.opened_on, 0.1, 0.3))
+            services.involvement_add(
+                person=person,
+                actor=self.u(e.fhlps[0]),
+                role=InvolvementRole.TAF_MEMBER,
+                team=team,
+                start_date=self._between(e.opened_on, 0.1, 0.3),
+            )
         # Level changes, with the events that led to them in the strands' words.
         for i, (code, reason) in enumerate(e.levels):
             if i:
@@ -324,20 +457,29 @@ class _Writer:
         self._notes(plan, spec, person, episode, end)
         if closing:
             code, summary, closed_on = closing
-            services.chronology_add(person=person, actor=manager, strand=Strand.FAMILY_HELP, kind="closure_summary",
-                                    summary=f"Closure summary: {summary}.", occurred_at=self.at(closed_on, 16))
-            services.episode_close(episode=episode, actor=manager, reason_code=code, summary=summary,
-                                   closed_on=closed_on)
+            services.chronology_add(
+                person=person,
+                actor=manager,
+                strand=Strand.FAMILY_HELP,
+                kind="closure_summary",
+                summary=f"Closure summary: {summary}.",
+                occurred_at=self.at(closed_on, 16),
+            )
+            services.episode_close(
+                episode=episode, actor=manager, reason_code=code, summary=summary, closed_on=closed_on
+            )
             for involvement in ended_leads:
-                services.involvement_end(involvement=involvement, actor=manager, end_date=closed_on,
-                                         reason="Episode closed")
+                services.involvement_end(
+                    involvement=involvement, actor=manager, end_date=closed_on, reason="Episode closed"
+                )
 
     def _between(self, start: dt.date, low: float, high: float) -> dt.date:
         span = max((self.today - start).days - 2, 0)
         return start + dt.timedelta(days=int(span * self.rng.uniform(low, high)))
 
-    def _level_events(self, e: EpisodePlan, code: str, person: Person, start: dt.date, end: dt.date,
-                      index: int) -> None:
+    def _level_events(
+        self, e: EpisodePlan, code: str, person: Person, start: dt.date, end: dt.date, index: int
+    ) -> None:
         actors = {"lead": self.u(e.fhlps[-1]) if e.fhlps else self.u(FHLP_SW), "lcpp": self.u(LCPP)}
         unborn = person.date_of_birth is None
 
@@ -350,11 +492,16 @@ class _Writer:
             actor = actors[event.actor]
             summary = event.unborn_summary if unborn and event.unborn_summary else event.summary
             minute = self.rng.randint(0, 59) if event.minute is None else event.minute
-            services.chronology_add(person=person, actor=actor, strand=event.strand, kind=event.kind,
-                                    summary=summary.format(category=e.cp_category or "NEG"),
-                                    occurred_at=self.at(day(event.fraction), event.hour, minute),
-                                    significant=event.significant,
-                                    source_agency=actor.agency if event.from_agency else None)
+            services.chronology_add(
+                person=person,
+                actor=actor,
+                strand=event.strand,
+                kind=event.kind,
+                summary=summary.format(category=e.cp_category or "NEG"),
+                occurred_at=self.at(day(event.fraction), event.hour, minute),
+                significant=event.significant,
+                source_agency=actor.agency if event.from_agency else None,
+            )
         if e.fgdm and code in FGDM_OFFERED_AT:
             fraction, by = FGDM_OFFERED_AT[code]
             self._fgdm(person, day(fraction), actors[by])
@@ -364,16 +511,36 @@ class _Writer:
         fgdm = self.u(FGDM)
         first = not person.involvements.filter(user=fgdm, role=InvolvementRole.FGDM_FACILITATOR).exists()
         if first:
-            services.involvement_add(person=person, actor=requested_by, role=InvolvementRole.FGDM_FACILITATOR,
-                                     user=fgdm, start_date=day)
-        offer = ("Family group decision making offered and accepted by the family." if first else
-                 "FGDM offered again at this decision point; the family asked to review their plan.")
-        meeting = ("Family group meeting held (with private family time): family plan made." if first else
-                   "Family group review meeting: the family's plan updated.")
-        services.chronology_add(person=person, actor=fgdm, strand=Strand.FGDM, kind="fgdm_offer", summary=offer,
-                                occurred_at=self.at(day, 11))
-        services.chronology_add(person=person, actor=fgdm, strand=Strand.FGDM, kind="fgdm_meeting", summary=meeting,
-                                occurred_at=self.at(day + dt.timedelta(days=21), 17), significant=True)
+            services.involvement_add(
+                person=person, actor=requested_by, role=InvolvementRole.FGDM_FACILITATOR, user=fgdm, start_date=day
+            )
+        offer = (
+            "Family group decision making offered and accepted by the family."
+            if first
+            else "FGDM offered again at this decision point; the family asked to review their plan."
+        )
+        meeting = (
+            "Family group meeting held (with private family time): family plan made."
+            if first
+            else "Family group review meeting: the family's plan updated."
+        )
+        services.chronology_add(
+            person=person,
+            actor=fgdm,
+            strand=Strand.FGDM,
+            kind="fgdm_offer",
+            summary=offer,
+            occurred_at=self.at(day, 11),
+        )
+        services.chronology_add(
+            person=person,
+            actor=fgdm,
+            strand=Strand.FGDM,
+            kind="fgdm_meeting",
+            summary=meeting,
+            occurred_at=self.at(day + dt.timedelta(days=21), 17),
+            significant=True,
+        )
 
     def _notes(self, plan: FamilyPlan, spec: PersonPlan, person: Person, episode, end: dt.date) -> None:
         e = plan.episode
@@ -385,26 +552,50 @@ class _Writer:
         age = spec.age_on(visit_day)
         strand = Strand.MACPT if e.level_codes[-1] in (CP, PP) else Strand.FAMILY_HELP
         if spec.date_of_birth is None:
-            first = {"kind": CaseNote.Kind.MEETING, "subject": "Antenatal visit with mother",
-                     "body": "Met mother at home with the midwife. Talked about the birth plan and the safety plan."}
+            first = {
+                "kind": CaseNote.Kind.MEETING,
+                "subject": "Antenatal visit with mother",
+                "body": "Met mother at home with the midwife. Talked about the birth plan and the safety plan.",
+            }
         else:
             alone = age is not None and age >= 5
             voice = f" Seen alone; in their words: \u201c{rng.choice(CHILD_VOICE)}\u201d" if alone else ""
-            first = {"kind": CaseNote.Kind.VISIT, "subject": "Home visit", "child_seen": True,
-                     "child_seen_alone": alone,
-                     "body": f"Visited at home. {spec.first_name} showed me their room.{voice}"}
+            first = {
+                "kind": CaseNote.Kind.VISIT,
+                "subject": "Home visit",
+                "child_seen": True,
+                "child_seen_alone": alone,
+                "body": f"Visited at home. {spec.first_name} showed me their room.{voice}",
+            }
         notes = [(author, {**first, "occurred_at": self.at(visit_day, 16, rng.randint(0, 59)), "strand": strand})]
         if e.lcpp and plan.is_open:
-            notes.append((self.u(e.lcpp), {
-                "kind": CaseNote.Kind.MEETING, "subject": "Core group meeting", "strand": Strand.MACPT,
-                "occurred_at": self.at(end - dt.timedelta(days=rng.randint(21, 35)), 10),
-                "body": "Core group: police and health updates shared; plan actions reviewed, two overdue.",
-                "significant": True, "visibility_tags": [VisibilityTag.POLICE]}))
+            notes.append(
+                (
+                    self.u(e.lcpp),
+                    {
+                        "kind": CaseNote.Kind.MEETING,
+                        "subject": "Core group meeting",
+                        "strand": Strand.MACPT,
+                        "occurred_at": self.at(end - dt.timedelta(days=rng.randint(21, 35)), 10),
+                        "body": "Core group: police and health updates shared; plan actions reviewed, two overdue.",
+                        "significant": True,
+                        "visibility_tags": [VisibilityTag.POLICE],
+                    },
+                )
+            )
         else:
-            notes.append((author, {
-                "kind": CaseNote.Kind.PHONE, "subject": "Call with school", "strand": Strand.FAMILY_HELP,
-                "occurred_at": self.at(end - dt.timedelta(days=rng.randint(21, 35)), 12, 15),
-                "body": "School report attendance and mood; agreed to share at the next plan review."}))
+            notes.append(
+                (
+                    author,
+                    {
+                        "kind": CaseNote.Kind.PHONE,
+                        "subject": "Call with school",
+                        "strand": Strand.FAMILY_HELP,
+                        "occurred_at": self.at(end - dt.timedelta(days=rng.randint(21, 35)), 12, 15),
+                        "body": "School report attendance and mood; agreed to share at the next plan review.",
+                    },
+                )
+            )
         for note_author, data in notes:
             if data["occurred_at"].date() <= e.opened_on:
                 data["occurred_at"] = self.at(e.opened_on + dt.timedelta(days=1), 12)
@@ -414,35 +605,81 @@ class _Writer:
     def _earlier_episode(self, earlier: EarlierEpisodePlan, person: Person) -> None:
         manager = self.u(FD_MANAGER)
         lead = self.u(earlier.lead)
-        services.chronology_add(person=person, actor=self.u(TRIAGE), strand=Strand.FRONT_DOOR, kind="contact",
-                                summary="Contact: earlier referral.", occurred_at=self.at(earlier.opened_on, 9))
+        services.chronology_add(
+            person=person,
+            actor=self.u(TRIAGE),
+            strand=Strand.FRONT_DOOR,
+            kind="contact",
+            summary="Contact: earlier referral.",
+            occurred_at=self.at(earlier.opened_on, 9),
+        )
         # Not part of today's family case: that work was with the family as it was then.
-        episode = services.episode_open(person=person, actor=manager, level=self.levels[earlier.level],
-                                        opened_on=earlier.opened_on, reason="Earlier referral")
+        episode = services.episode_open(
+            person=person,
+            actor=manager,
+            level=self.levels[earlier.level],
+            opened_on=earlier.opened_on,
+            reason="Earlier referral",
+        )
         # As for a closed family: the lead is a dated involvement, ended at closure.
-        involvement = services.involvement_add(person=person, actor=manager, role=InvolvementRole.LEAD_PRACTITIONER,
-                                               user=lead, start_date=earlier.opened_on)
-        services.chronology_add(person=person, actor=lead, strand=Strand.FAMILY_HELP, kind="assessment",
-                                summary="Assessment completed.",
-                                occurred_at=self.at(earlier.opened_on + dt.timedelta(days=30), 14), significant=True)
-        services.episode_close(episode=episode, actor=manager, reason_code=earlier.closure_reason,
-                               summary=earlier.summary, closed_on=earlier.closed_on)
-        services.involvement_end(involvement=involvement, actor=manager, end_date=earlier.closed_on,
-                                 reason="Episode closed")
+        involvement = services.involvement_add(
+            person=person,
+            actor=manager,
+            role=InvolvementRole.LEAD_PRACTITIONER,
+            user=lead,
+            start_date=earlier.opened_on,
+        )
+        services.chronology_add(
+            person=person,
+            actor=lead,
+            strand=Strand.FAMILY_HELP,
+            kind="assessment",
+            summary="Assessment completed.",
+            occurred_at=self.at(earlier.opened_on + dt.timedelta(days=30), 14),
+            significant=True,
+        )
+        services.episode_close(
+            episode=episode,
+            actor=manager,
+            reason_code=earlier.closure_reason,
+            summary=earlier.summary,
+            closed_on=earlier.closed_on,
+        )
+        services.involvement_end(
+            involvement=involvement, actor=manager, end_date=earlier.closed_on, reason="Episode closed"
+        )
 
     def _duplicate(self, dup: DuplicatePlan) -> None:
         triage = self.u(TRIAGE)
-        person = services.person_create(actor=triage, reason="Demo data: a likely duplicate made at the front door",
-                                        data={"first_name": dup.first_name, "last_name": dup.last_name,
-                                              "sex": dup.sex, "date_of_birth": dup.date_of_birth})
+        person = services.person_create(
+            actor=triage,
+            reason="Demo data: a likely duplicate made at the front door",
+            data={
+                "first_name": dup.first_name,
+                "last_name": dup.last_name,
+                "sex": dup.sex,
+                "date_of_birth": dup.date_of_birth,
+            },
+        )
         services.person_add_address(person=person, actor=triage, line1=dup.line1, postcode=dup.postcode, town=TOWN)
         agency = self.u(dup.contact_user).agency if dup.contact_user else None
-        services.chronology_add(person=person, actor=triage, strand=Strand.FRONT_DOOR, kind="contact",
-                                summary=f"Contact from {dup.contact_from}: concern about {dup.first_name}.",
-                                source_agency=agency, occurred_at=self.at(self.today - dt.timedelta(days=4), 10))
+        services.chronology_add(
+            person=person,
+            actor=triage,
+            strand=Strand.FRONT_DOOR,
+            kind="contact",
+            summary=f"Contact from {dup.contact_from}: concern about {dup.first_name}.",
+            source_agency=agency,
+            occurred_at=self.at(self.today - dt.timedelta(days=4), 10),
+        )
         if dup.contact_user in (SCHOOL_DSL, OTHER_SCHOOL_DSL):
-            services.involvement_add(person=person, actor=triage, role=InvolvementRole.REFERRER,
-                                     user=self.u(dup.contact_user), start_date=self.today - dt.timedelta(days=4))
+            services.involvement_add(
+                person=person,
+                actor=triage,
+                role=InvolvementRole.REFERRER,
+                user=self.u(dup.contact_user),
+                start_date=self.today - dt.timedelta(days=4),
+            )
 
 
 def seed_families(*, teams: dict[str, Team], today: dt.date | None = None) -> SeedSummary:
@@ -463,7 +700,9 @@ def seed_families(*, teams: dict[str, Team], today: dt.date | None = None) -> Se
     names = [f.name for f in plan]
     present = set(FamilyCase.objects.filter(name__in=names).values_list("name", flat=True))
     return SeedSummary(
-        families=len(present), new_families=created, people=Person.objects.filter(merged_into__isnull=True).count(),
+        families=len(present),
+        new_families=created,
+        people=Person.objects.filter(merged_into__isnull=True).count(),
         restricted=Person.objects.filter(restricted=True, merged_into__isnull=True).count(),
         duplicate_pairs=sum(len(f.duplicates) for f in plan if f.name in present),
     )

@@ -55,7 +55,7 @@ class StaticOnlyFetcher(URLFetcher):
         static_prefix = settings.STATIC_URL if settings.STATIC_URL.startswith("/") else f"/{settings.STATIC_URL}"
         if f"{parts.scheme}://{parts.netloc}/" != BASE_URL or not parts.path.startswith(static_prefix):
             raise ValueError(f"Refused to fetch {url!r}: a PDF may only use our own static files")
-        path = _static_file(unquote(parts.path[len(static_prefix):]))
+        path = _static_file(unquote(parts.path[len(static_prefix) :]))
         if path is None:
             raise ValueError(f"No static file for {url!r}")
         mime_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"

@@ -21,11 +21,20 @@ def plan_pdf_context(*, plan: Plan, children: list[Person], printed_by: User, fa
     by_child = [{"child": child, "outcomes": [o for o in outcomes if o.child_id == child.pk]} for child in children]
     reviews = sel.plan_reviews(plan=plan)
     return {
-        "plan": plan, "family_case": plan.family_case, "children": children, "by_child": by_child,
-        "outcomes": outcomes, "actions": actions, "taf": sel.taf_members(family_case=plan.family_case),
-        "lead": sel.plan_lead(family_case=plan.family_case, plan=plan), "last_review": reviews[-1] if reviews else None,
-        "version_number": plan.versions.count(), "printed_at": timezone.localtime(), "printed_by": printed_by,
-        "council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME,
+        "plan": plan,
+        "family_case": plan.family_case,
+        "children": children,
+        "by_child": by_child,
+        "outcomes": outcomes,
+        "actions": actions,
+        "taf": sel.taf_members(family_case=plan.family_case),
+        "lead": sel.plan_lead(family_case=plan.family_case, plan=plan),
+        "last_review": reviews[-1] if reviews else None,
+        "version_number": plan.versions.count(),
+        "printed_at": timezone.localtime(),
+        "printed_by": printed_by,
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
     }
 
 

@@ -196,8 +196,10 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         self.fields["username"] = forms.EmailField(
             label="Email address",
             max_length=254,
-            error_messages={"required": "Enter your email address", "invalid": "Enter an email address in the "
-                            "correct format, like name@example.org"},
+            error_messages={
+                "required": "Enter your email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+            },
             widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false", "class": "govuk-input"}),
         )
         self.fields["password"].error_messages["required"] = "Enter your password"
@@ -215,17 +217,30 @@ def _ethnicity_choices() -> list[tuple[str, str]]:
 
 
 class PersonSearchForm(GovukFormMixin, forms.Form):
-    DOB_RANGES = [("0", "Exact date"), ("7", "Within a week either side"), ("31", "Within a month either side"),
-                  ("183", "Within 6 months either side"), ("366", "Within a year either side")]
+    DOB_RANGES = [
+        ("0", "Exact date"),
+        ("7", "Within a week either side"),
+        ("31", "Within a month either side"),
+        ("183", "Within 6 months either side"),
+        ("366", "Within a year either side"),
+    ]
 
-    name = forms.CharField(label="Name", required=False, max_length=200,
-                           help_text="First and last name. Spellings that sound alike are found too.")
+    name = forms.CharField(
+        label="Name",
+        required=False,
+        max_length=200,
+        help_text="First and last name. Spellings that sound alike are found too.",
+    )
     dob = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 2015")
-    dob_range = forms.ChoiceField(label="How close to that date", choices=DOB_RANGES, required=False,
-                                  error_messages={"invalid_choice": "Choose how close to the date of birth "
-                                                  "from the list"})
-    nhs_number = forms.CharField(label="NHS number", required=False, max_length=20,
-                                 help_text="10 digits, for example 943 476 5919")
+    dob_range = forms.ChoiceField(
+        label="How close to that date",
+        choices=DOB_RANGES,
+        required=False,
+        error_messages={"invalid_choice": "Choose how close to the date of birth from the list"},
+    )
+    nhs_number = forms.CharField(
+        label="NHS number", required=False, max_length=20, help_text="10 digits, for example 943 476 5919"
+    )
     postcode = forms.CharField(label="Postcode", required=False, max_length=16)
 
     def clean_nhs_number(self) -> str:
@@ -236,49 +251,92 @@ class PersonSearchForm(GovukFormMixin, forms.Form):
 
     def criteria_values(self) -> dict:
         data = self.cleaned_data
-        return {"name": data.get("name", "").strip(), "date_of_birth": data.get("dob"),
-                "dob_range_days": int(data.get("dob_range") or 0), "nhs_number": data.get("nhs_number", ""),
-                "postcode": data.get("postcode", "").strip()}
+        return {
+            "name": data.get("name", "").strip(),
+            "date_of_birth": data.get("dob"),
+            "dob_range_days": int(data.get("dob_range") or 0),
+            "nhs_number": data.get("nhs_number", ""),
+            "postcode": data.get("postcode", "").strip(),
+        }
 
 
 # The person's own fields, in the services' names (cases.services.PERSON_EDITABLE_FIELDS).
-PERSON_FORM_FIELDS = ("first_name", "middle_names", "last_name", "preferred_name", "date_of_birth",
-                      "expected_date_of_birth", "date_of_death", "sex", "gender_identity", "ethnicity",
-                      "disabilities", "first_language", "interpreter_needed", "nhs_number", "upn")
+PERSON_FORM_FIELDS = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "date_of_death",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "disabilities",
+    "first_language",
+    "interpreter_needed",
+    "nhs_number",
+    "upn",
+)
 
 
 class PersonForm(GovukFormMixin, forms.Form):
     """The person's details, as on the create and edit pages."""
 
-    first_name = forms.CharField(label="First name", max_length=100,
-                                 error_messages={"required": "Enter the first name"})
+    first_name = forms.CharField(
+        label="First name", max_length=100, error_messages={"required": "Enter the first name"}
+    )
     middle_names = forms.CharField(label="Middle names", max_length=200, required=False)
     last_name = forms.CharField(label="Last name", max_length=100, error_messages={"required": "Enter the last name"})
-    preferred_name = forms.CharField(label="Preferred name", max_length=100, required=False,
-                                     help_text="What the person likes to be called, if different")
+    preferred_name = forms.CharField(
+        label="Preferred name",
+        max_length=100,
+        required=False,
+        help_text="What the person likes to be called, if different",
+    )
     date_of_birth = GovukDateField(label="Date of birth", required=False, help_text="For example, 27 3 2015")
-    expected_date_of_birth = GovukDateField(label="Expected date of birth", required=False,
-                                            help_text="For an unborn child only. For example, 14 9 2026")
-    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, widget=forms.RadioSelect, required=False,
-                            help_text="As the CIN census records it. If you leave this blank it is recorded as "
-                                      "not known.",
-                            error_messages={"invalid_choice": "Select male, female or not known"})
-    gender_identity = forms.CharField(label="Gender identity", max_length=100, required=False,
-                                      help_text="As the person describes it")
-    ethnicity = forms.ChoiceField(label="Ethnicity", choices=_ethnicity_choices, required=False,
-                                  error_messages={"invalid_choice": "Choose an ethnicity from the list of CIN "
-                                                  "census codes"})
-    disabilities = forms.MultipleChoiceField(label="Disabilities", choices=disability_choices,
-                                             widget=forms.CheckboxSelectMultiple, required=False,
-                                             help_text="Select all that apply",
-                                             error_messages={"invalid_choice": "Choose disabilities from the list "
-                                                             "of CIN census codes"})
+    expected_date_of_birth = GovukDateField(
+        label="Expected date of birth", required=False, help_text="For an unborn child only. For example, 14 9 2026"
+    )
+    sex = forms.ChoiceField(
+        label="Sex",
+        choices=Sex.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="As the CIN census records it. If you leave this blank it is recorded as not known.",
+        error_messages={"invalid_choice": "Select male, female or not known"},
+    )
+    gender_identity = forms.CharField(
+        label="Gender identity", max_length=100, required=False, help_text="As the person describes it"
+    )
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=_ethnicity_choices,
+        required=False,
+        error_messages={"invalid_choice": "Choose an ethnicity from the list of CIN census codes"},
+    )
+    disabilities = forms.MultipleChoiceField(
+        label="Disabilities",
+        choices=disability_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply",
+        error_messages={"invalid_choice": "Choose disabilities from the list of CIN census codes"},
+    )
     first_language = forms.CharField(label="First language", max_length=60, required=False)
     interpreter_needed = forms.BooleanField(label="An interpreter is needed", required=False)
-    nhs_number = forms.CharField(label="NHS number", max_length=20, required=False,
-                                 help_text="10 digits, for example 943 476 5919. Leave blank if not known.")
-    upn = forms.CharField(label="Unique pupil number (UPN)", max_length=20, required=False,
-                          help_text="13 characters, for example A123456789012")
+    nhs_number = forms.CharField(
+        label="NHS number",
+        max_length=20,
+        required=False,
+        help_text="10 digits, for example 943 476 5919. Leave blank if not known.",
+    )
+    upn = forms.CharField(
+        label="Unique pupil number (UPN)",
+        max_length=20,
+        required=False,
+        help_text="13 characters, for example A123456789012",
+    )
 
     def clean_nhs_number(self) -> str:
         value = validators.normalise_nhs_number(self.cleaned_data["nhs_number"])
@@ -330,16 +388,24 @@ class PersonCreateForm(PersonForm):
         data = self.cleaned_data
         if not data.get("line1"):
             return None
-        return {"line1": data["line1"].strip(), "town": data.get("town", "").strip(),
-                "postcode": data["postcode"].strip()}
+        return {
+            "line1": data["line1"].strip(),
+            "town": data.get("town", "").strip(),
+            "postcode": data["postcode"].strip(),
+        }
 
 
 class PersonEditForm(PersonForm):
     date_of_death = GovukDateField(label="Date of death", required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages={
-        "required": "This page is out of date: open the record again, then make your changes",
-        "invalid": "This page is out of date: open the record again, then make your changes",
-        "min_value": "This page is out of date: open the record again, then make your changes"})
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "This page is out of date: open the record again, then make your changes",
+            "invalid": "This page is out of date: open the record again, then make your changes",
+            "min_value": "This page is out of date: open the record again, then make your changes",
+        },
+    )
 
     field_order = list(PERSON_FORM_FIELDS)
 
@@ -348,8 +414,12 @@ class PersonEditForm(PersonForm):
 
 
 class ChronologyFilterForm(GovukFormMixin, forms.Form):
-    strand = forms.ChoiceField(label="Strand", choices=[("", "All strands"), *Strand.choices], required=False,
-                               error_messages={"invalid_choice": "Choose a strand from the list"})
+    strand = forms.ChoiceField(
+        label="Strand",
+        choices=[("", "All strands"), *Strand.choices],
+        required=False,
+        error_messages={"invalid_choice": "Choose a strand from the list"},
+    )
     significant = forms.BooleanField(label="Significant events only", required=False)
 
     def __init__(self, *args, **kwargs) -> None:
@@ -370,8 +440,12 @@ class ChronologyFilterForm(GovukFormMixin, forms.Form):
     def filters(self) -> dict:
         """The filters that are valid: a bad one is shown as an error and ignored, never a 500."""
         data = getattr(self, "cleaned_data", {})
-        return {"strand": data.get("strand") or "", "significant_only": bool(data.get("significant")),
-                "date_from": data.get("from"), "date_to": data.get("to")}
+        return {
+            "strand": data.get("strand") or "",
+            "significant_only": bool(data.get("significant")),
+            "date_from": data.get("from"),
+            "date_to": data.get("to"),
+        }
 
 
 # --- case notes ----------------------------------------------------------------------------------------
@@ -385,26 +459,52 @@ def _yes_no(value: str) -> bool:
 
 
 class CaseNoteForm(GovukFormMixin, forms.Form):
-    kind = forms.ChoiceField(label="What kind of contact was it?", choices=CaseNote.Kind.choices,
-                             widget=forms.RadioSelect, error_messages={"required": "Select the kind of note",
-                                                                       "invalid_choice": "Select the kind of note"})
-    occurred_on = GovukDateField(label="Date", required=True, help_text="When it happened. For example, 27 3 2026",
-                                 error_messages={"required": "Enter the date it happened"})
-    occurred_time = forms.CharField(label="Time (optional)", required=False, max_length=5,
-                                    help_text="Use the 24-hour clock, for example 14:30")
+    kind = forms.ChoiceField(
+        label="What kind of contact was it?",
+        choices=CaseNote.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the kind of note", "invalid_choice": "Select the kind of note"},
+    )
+    occurred_on = GovukDateField(
+        label="Date",
+        required=True,
+        help_text="When it happened. For example, 27 3 2026",
+        error_messages={"required": "Enter the date it happened"},
+    )
+    occurred_time = forms.CharField(
+        label="Time (optional)", required=False, max_length=5, help_text="Use the 24-hour clock, for example 14:30"
+    )
     subject = forms.CharField(label="Subject", max_length=200, error_messages={"required": "Enter a subject"})
-    body = forms.CharField(label="Note", widget=forms.Textarea(attrs={"rows": 8}),
-                           error_messages={"required": "Enter the note"})
-    significant = forms.BooleanField(label="This is a significant event (it will appear in the chronology)",
-                                     required=False)
-    child_seen = forms.TypedChoiceField(label="Was the child seen?", choices=_YES_NO, coerce=_yes_no,
-                                        empty_value=None, widget=forms.RadioSelect, required=False,
-                                        help_text="Required for a visit")
-    child_seen_alone = forms.TypedChoiceField(label="Was the child seen alone?", choices=_YES_NO, coerce=_yes_no,
-                                              empty_value=None, widget=forms.RadioSelect, required=False)
-    visibility_tags = forms.MultipleChoiceField(label="This note contains", choices=VisibilityTag.choices,
-                                                widget=forms.CheckboxSelectMultiple, required=False,
-                                                help_text="Select all that apply")
+    body = forms.CharField(
+        label="Note", widget=forms.Textarea(attrs={"rows": 8}), error_messages={"required": "Enter the note"}
+    )
+    significant = forms.BooleanField(
+        label="This is a significant event (it will appear in the chronology)", required=False
+    )
+    child_seen = forms.TypedChoiceField(
+        label="Was the child seen?",
+        choices=_YES_NO,
+        coerce=_yes_no,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Required for a visit",
+    )
+    child_seen_alone = forms.TypedChoiceField(
+        label="Was the child seen alone?",
+        choices=_YES_NO,
+        coerce=_yes_no,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    visibility_tags = forms.MultipleChoiceField(
+        label="This note contains",
+        choices=VisibilityTag.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def clean_occurred_time(self) -> dt.time | None:
@@ -419,8 +519,12 @@ class CaseNoteForm(GovukFormMixin, forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         # A visit records whether the child was seen (the service insists) and, if so, whether alone.
-        if data.get("kind") == CaseNote.Kind.VISIT and data.get("child_seen") and data.get("child_seen_alone") is None \
-                and "child_seen_alone" not in self.errors:
+        if (
+            data.get("kind") == CaseNote.Kind.VISIT
+            and data.get("child_seen")
+            and data.get("child_seen_alone") is None
+            and "child_seen_alone" not in self.errors
+        ):
             self.add_error("child_seen_alone", "Say whether the child was seen alone")
         if data.get("occurred_on"):
             naive = dt.datetime.combine(data["occurred_on"], data.get("occurred_time") or dt.time(0, 0))
@@ -429,51 +533,81 @@ class CaseNoteForm(GovukFormMixin, forms.Form):
 
     def note_data(self) -> dict:
         data = self.cleaned_data
-        return {"kind": data["kind"], "occurred_at": data["occurred_at"], "subject": data["subject"].strip(),
-                "body": data["body"], "significant": data["significant"], "child_seen": data["child_seen"],
-                "child_seen_alone": data["child_seen_alone"], "visibility_tags": data["visibility_tags"]}
+        return {
+            "kind": data["kind"],
+            "occurred_at": data["occurred_at"],
+            "subject": data["subject"].strip(),
+            "body": data["body"],
+            "significant": data["significant"],
+            "child_seen": data["child_seen"],
+            "child_seen_alone": data["child_seen_alone"],
+            "visibility_tags": data["visibility_tags"],
+        }
 
     @staticmethod
     def initial_from(note: CaseNote) -> dict:
         local = timezone.localtime(note.occurred_at)
         as_yes_no = {True: "yes", False: "no", None: None}
-        return {"kind": note.kind, "occurred_on": local.date(),
-                "occurred_time": local.strftime("%H:%M") if (local.hour, local.minute) != (0, 0) else "",
-                "subject": note.subject, "body": note.body, "significant": note.significant,
-                "child_seen": as_yes_no[note.child_seen], "child_seen_alone": as_yes_no[note.child_seen_alone],
-                "visibility_tags": note.visibility_tags, "version": note.version}
+        return {
+            "kind": note.kind,
+            "occurred_on": local.date(),
+            "occurred_time": local.strftime("%H:%M") if (local.hour, local.minute) != (0, 0) else "",
+            "subject": note.subject,
+            "body": note.body,
+            "significant": note.significant,
+            "child_seen": as_yes_no[note.child_seen],
+            "child_seen_alone": as_yes_no[note.child_seen_alone],
+            "visibility_tags": note.visibility_tags,
+            "version": note.version,
+        }
 
 
 class CorrectionForm(GovukFormMixin, forms.Form):
-    body = forms.CharField(label="Correction", widget=forms.Textarea(attrs={"rows": 4}),
-                           help_text="What was wrong and what is right. The note itself is not changed.",
-                           error_messages={"required": "Enter the correction"})
+    body = forms.CharField(
+        label="Correction",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What was wrong and what is right. The note itself is not changed.",
+        error_messages={"required": "Enter the correction"},
+    )
 
 
 # --- merging duplicates ----------------------------------------------------------------------------------
 
 
 class MergeChooseForm(GovukFormMixin, forms.Form):
-    duplicate = forms.CharField(label="LA child ID of the duplicate record", max_length=20,
-                                help_text="For example, 999C00000123",
-                                error_messages={"required": "Enter the LA child ID of the duplicate record"})
+    duplicate = forms.CharField(
+        label="LA child ID of the duplicate record",
+        max_length=20,
+        help_text="For example, 999C00000123",
+        error_messages={"required": "Enter the LA child ID of the duplicate record"},
+    )
 
     def clean_duplicate(self) -> str:
         return self.cleaned_data["duplicate"].strip().upper()
 
 
 class MergeForm(GovukFormMixin, forms.Form):
-    merged = forms.IntegerField(widget=forms.HiddenInput, error_messages={
-        "required": "Choose the duplicate record again", "invalid": "Choose the duplicate record again"})
-    reason = forms.CharField(label="Why are these the same person?", widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text="For example, the same NHS number on a health record, or confirmed with "
-                                       "the school",
-                             error_messages={"required": "Say why these are the same person"})
+    merged = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose the duplicate record again",
+            "invalid": "Choose the duplicate record again",
+        },
+    )
+    reason = forms.CharField(
+        label="Why are these the same person?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the same NHS number on a health record, or confirmed with the school",
+        error_messages={"required": "Say why these are the same person"},
+    )
 
 
 class UnmergeForm(GovukFormMixin, forms.Form):
-    reason = forms.CharField(label="Why is this merge being undone?", widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": "Say why the merge is being undone"})
+    reason = forms.CharField(
+        label="Why is this merge being undone?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say why the merge is being undone"},
+    )
 
 
 # --- audit ---------------------------------------------------------------------------------------------
@@ -481,5 +615,6 @@ class UnmergeForm(GovukFormMixin, forms.Form):
 
 class AuditFilterForm(GovukFormMixin, forms.Form):
     email = forms.CharField(label="Email address contains", required=False, max_length=254)
-    verb = forms.CharField(label="Action starts with", required=False, max_length=100,
-                           help_text="For example, person. or auth.sign_in")
+    verb = forms.CharField(
+        label="Action starts with", required=False, max_length=100, help_text="For example, person. or auth.sign_in"
+    )

@@ -14,28 +14,49 @@ _YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
 def _rating(label: str, *, required: bool = True, help_text: str = "") -> forms.IntegerField:
-    return forms.IntegerField(label=label, min_value=0, max_value=100, required=required, help_text=help_text,
-                              widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
-                              error_messages={"required": f"Enter {label.lower()}",
-                                              "invalid": f"{label} must be a whole number",
-                                              "min_value": f"{label} must be 0 or more",
-                                              "max_value": f"{label} must be 100 or less"})
+    return forms.IntegerField(
+        label=label,
+        min_value=0,
+        max_value=100,
+        required=required,
+        help_text=help_text,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-3"}),
+        error_messages={
+            "required": f"Enter {label.lower()}",
+            "invalid": f"{label} must be a whole number",
+            "min_value": f"{label} must be 0 or more",
+            "max_value": f"{label} must be 100 or less",
+        },
+    )
 
 
 class PlanForm(GovukFormMixin, forms.Form):
-    worries = forms.CharField(label="What are we worried about?", required=False,
-                              widget=forms.Textarea(attrs={"rows": 5}),
-                              help_text="In words the family would recognise")
-    working_well = forms.CharField(label="What is working well?", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 5}))
-    family_views = forms.CharField(label="What does the family say?", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 4}),
-                                   help_text="The parents' and children's views, in their own words where possible")
-    professional_notes = forms.CharField(label="Professional notes (not for the family)", required=False,
-                                         widget=forms.Textarea(attrs={"rows": 4}),
-                                         help_text="Never shown in the family's version of the plan")
-    next_review_on = GovukDateField(label="Next review date", required=False,
-                                    help_text="Leave blank for the usual gap between reviews. For example, 27 3 2027")
+    worries = forms.CharField(
+        label="What are we worried about?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="In words the family would recognise",
+    )
+    working_well = forms.CharField(
+        label="What is working well?", required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    family_views = forms.CharField(
+        label="What does the family say?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The parents' and children's views, in their own words where possible",
+    )
+    professional_notes = forms.CharField(
+        label="Professional notes (not for the family)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Never shown in the family's version of the plan",
+    )
+    next_review_on = GovukDateField(
+        label="Next review date",
+        required=False,
+        help_text="Leave blank for the usual gap between reviews. For example, 27 3 2027",
+    )
 
     def plan_data(self) -> dict:
         data = dict(self.cleaned_data)
@@ -44,29 +65,44 @@ class PlanForm(GovukFormMixin, forms.Form):
 
 
 class PlanEditForm(PlanForm):
-    next_review_on = GovukDateField(label="Next review date", required=True, help_text="For example, 27 3 2027",
-                                    error_messages={"required": "Enter the date of the next review"})
+    next_review_on = GovukDateField(
+        label="Next review date",
+        required=True,
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date of the next review"},
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages=_VERSION_ERRORS)
 
 
 class OutcomeForm(GovukFormMixin, forms.Form):
-    child = forms.TypedChoiceField(label="Which child is this outcome for?", coerce=int, widget=forms.RadioSelect,
-                                   error_messages={"required": "Choose which child this outcome is for",
-                                                   "invalid_choice": "Choose which child this outcome is for"})
-    what_will_be_different = forms.CharField(label="What will be different?", widget=forms.Textarea(attrs={"rows": 3}),
-                                             help_text="For example, Mia goes to school every day and on time",
-                                             error_messages={"required": "Say what will be different for the child"})
-    measure = forms.CharField(label="How will we measure it?", widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text="What is measured, and by whom. For example, attendance each half term "
-                                        "from the school's register",
-                              error_messages={"required": "Say how you will measure this outcome: what is "
-                                                          "measured, and by whom"})
+    child = forms.TypedChoiceField(
+        label="Which child is this outcome for?",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose which child this outcome is for",
+            "invalid_choice": "Choose which child this outcome is for",
+        },
+    )
+    what_will_be_different = forms.CharField(
+        label="What will be different?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, Mia goes to school every day and on time",
+        error_messages={"required": "Say what will be different for the child"},
+    )
+    measure = forms.CharField(
+        label="How will we measure it?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What is measured, and by whom. For example, attendance each half term from the school's register",
+        error_messages={"required": "Say how you will measure this outcome: what is measured, and by whom"},
+    )
     scale_max = _rating("Top of the scale", help_text="Ratings go from 0 up to this number, usually 10")
     baseline = _rating("Baseline", help_text="Where things are now, on the scale")
     target = _rating("Target", help_text="Where things will be when the outcome is met")
     current = _rating("Current rating", required=False, help_text="Leave blank to use the baseline")
-    not_for_family = forms.BooleanField(label="Not for the family: leave this outcome out of the family's version",
-                                        required=False)
+    not_for_family = forms.BooleanField(
+        label="Not for the family: leave this outcome out of the family's version", required=False
+    )
 
     def __init__(self, *args, children=(), editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -99,33 +135,55 @@ class OutcomeChoiceField(forms.ModelChoiceField):
 
 
 class ActionForm(GovukFormMixin, forms.Form):
-    description = forms.CharField(label="What will be done?", widget=forms.Textarea(attrs={"rows": 3}),
-                                  error_messages={"required": "Say what will be done"})
-    owner = OwnerChoiceField(label="Who will do it?", queryset=User.objects.none(), empty_label="Choose a person",
-                             required=False,
-                             help_text="The lead practitioner or someone in the team around the family. Add a "
-                                       "practitioner to the team first if they are not listed.")
-    outcome = OutcomeChoiceField(label="Which outcome does it help with? (optional)", queryset=None, required=False,
-                                 empty_label="None in particular",
-                                 error_messages={"invalid_choice": "Choose an outcome from this plan"})
-    due_on = GovukDateField(label="Due date", required=True, help_text="For example, 27 3 2027",
-                            error_messages={"required": "Enter the date this is due"})
-    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect,
-                               initial=ActionStatus.NOT_STARTED,
-                               error_messages={"required": "Choose the status", "invalid_choice": "Choose the status"})
+    description = forms.CharField(
+        label="What will be done?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Say what will be done"},
+    )
+    owner = OwnerChoiceField(
+        label="Who will do it?",
+        queryset=User.objects.none(),
+        empty_label="Choose a person",
+        required=False,
+        help_text="The lead practitioner or someone in the team around the family. Add a "
+        "practitioner to the team first if they are not listed.",
+    )
+    outcome = OutcomeChoiceField(
+        label="Which outcome does it help with? (optional)",
+        queryset=None,
+        required=False,
+        empty_label="None in particular",
+        error_messages={"invalid_choice": "Choose an outcome from this plan"},
+    )
+    due_on = GovukDateField(
+        label="Due date",
+        required=True,
+        help_text="For example, 27 3 2027",
+        error_messages={"required": "Enter the date this is due"},
+    )
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        initial=ActionStatus.NOT_STARTED,
+        error_messages={"required": "Choose the status", "invalid_choice": "Choose the status"},
+    )
     progress = forms.CharField(label="Progress (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    not_for_family = forms.BooleanField(label="Not for the family: leave this action out of the family's version",
-                                        required=False)
+    not_for_family = forms.BooleanField(
+        label="Not for the family: leave this action out of the family's version", required=False
+    )
 
     def __init__(self, *args, owners=(), outcomes=None, editing: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(pk__in=[u.pk for u in owners]).select_related(
-            "agency").order_by("full_name", "id")
+        self.fields["owner"].queryset = (
+            User.objects.filter(pk__in=[u.pk for u in owners]).select_related("agency").order_by("full_name", "id")
+        )
         self.fields["owner"].error_messages["invalid_choice"] = "Choose someone from the list"
         self.fields["outcome"].queryset = outcomes
         if editing:
-            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1,
-                                                        error_messages=_VERSION_ERRORS)
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, error_messages=_VERSION_ERRORS
+            )
 
     def clean_owner(self):
         owner = self.cleaned_data.get("owner")
@@ -142,23 +200,34 @@ class ActionForm(GovukFormMixin, forms.Form):
 class ActionProgressForm(GovukFormMixin, forms.Form):
     """What an action's owner may change: its status and progress."""
 
-    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices, widget=forms.RadioSelect,
-                               error_messages={"required": "Choose the status", "invalid_choice": "Choose the status"})
-    progress = forms.CharField(label="Progress", required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                               help_text="What has happened so far")
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the status", "invalid_choice": "Choose the status"},
+    )
+    progress = forms.CharField(
+        label="Progress", required=False, widget=forms.Textarea(attrs={"rows": 4}), help_text="What has happened so far"
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages=_VERSION_ERRORS)
 
 
 class TafAddForm(GovukFormMixin, forms.Form):
-    email = forms.EmailField(label="Practitioner's email address", max_length=254,
-                             help_text="Their work email address, as they sign in with it",
-                             error_messages={"required": "Enter the practitioner's email address",
-                                             "invalid": "Enter an email address in the correct format, like "
-                                                        "name@example.org"})
-    role = forms.CharField(label="Their role for this family", max_length=200,
-                           help_text="For example, health visitor, school attendance officer, housing officer",
-                           error_messages={"required": "Say what they do for this family, for example health "
-                                                      "visitor"})
+    email = forms.EmailField(
+        label="Practitioner's email address",
+        max_length=254,
+        help_text="Their work email address, as they sign in with it",
+        error_messages={
+            "required": "Enter the practitioner's email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    role = forms.CharField(
+        label="Their role for this family",
+        max_length=200,
+        help_text="For example, health visitor, school attendance officer, housing officer",
+        error_messages={"required": "Say what they do for this family, for example health visitor"},
+    )
 
     def clean_email(self) -> str:
         return self.cleaned_data["email"].strip().lower()
@@ -172,23 +241,37 @@ class TafRemoveForm(GovukFormMixin, forms.Form):
 
 
 class ReviewForm(GovukFormMixin, forms.Form):
-    held_on = GovukDateField(label="Date of the review", required=True, help_text="For example, 27 3 2026",
-                             error_messages={"required": "Enter the date the review was held"})
+    held_on = GovukDateField(
+        label="Date of the review",
+        required=True,
+        help_text="For example, 27 3 2026",
+        error_messages={"required": "Enter the date the review was held"},
+    )
     attendees = forms.CharField(label="Who came?", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    summary = forms.CharField(label="What did the review find?", widget=forms.Textarea(attrs={"rows": 5}),
-                              error_messages={"required": "Summarise what the review found"})
-    family_views = forms.CharField(label="What does the family say?", required=False,
-                                   widget=forms.Textarea(attrs={"rows": 3}))
-    next_review_on = GovukDateField(label="Next review date", required=True, help_text="For example, 27 6 2027",
-                                    error_messages={"required": "Enter the date of the next review"})
+    summary = forms.CharField(
+        label="What did the review find?",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Summarise what the review found"},
+    )
+    family_views = forms.CharField(
+        label="What does the family say?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_review_on = GovukDateField(
+        label="Next review date",
+        required=True,
+        help_text="For example, 27 6 2027",
+        error_messages={"required": "Enter the date of the next review"},
+    )
 
     def __init__(self, *args, outcomes=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.outcomes = list(outcomes)
         for outcome in self.outcomes:
-            field = _rating(f"Rating for {outcome.child.first_name}: {outcome.what_will_be_different}",
-                            help_text=f"0 to {outcome.scale_max}. Baseline {outcome.baseline}, target "
-                                      f"{outcome.target}, last rated {outcome.current}.")
+            field = _rating(
+                f"Rating for {outcome.child.first_name}: {outcome.what_will_be_different}",
+                help_text=f"0 to {outcome.scale_max}. Baseline {outcome.baseline}, target "
+                f"{outcome.target}, last rated {outcome.current}.",
+            )
             field.max_value = outcome.scale_max
             field.validators = [v for v in field.validators if not hasattr(v, "limit_value")]
             field.error_messages["required"] = f"Rate '{outcome.what_will_be_different}' at this review"

@@ -3,8 +3,16 @@
 from django.db import migrations
 
 ROLES = [
-    "triage_officer", "front_door_manager", "fhlp", "lcpp", "macpt_member", "fgdm_facilitator",
-    "partner_referrer", "manager", "privacy_officer", "admin",
+    "triage_officer",
+    "front_door_manager",
+    "fhlp",
+    "lcpp",
+    "macpt_member",
+    "fgdm_facilitator",
+    "partner_referrer",
+    "manager",
+    "privacy_officer",
+    "admin",
 ]
 
 

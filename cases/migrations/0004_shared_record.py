@@ -11,10 +11,9 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('cases', '0003_role_groups'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("cases", "0003_role_groups"),
     ]
 
     operations = [
@@ -23,479 +22,1016 @@ class Migration(migrations.Migration):
         TrigramExtension(),
         CreateExtension("fuzzystrmatch"),
         # LA child IDs come from this sequence, which never hands out a number twice.
-        migrations.RunSQL("CREATE SEQUENCE IF NOT EXISTS cases_la_child_id_seq START 1000",
-                          "DROP SEQUENCE IF EXISTS cases_la_child_id_seq"),
+        migrations.RunSQL(
+            "CREATE SEQUENCE IF NOT EXISTS cases_la_child_id_seq START 1000",
+            "DROP SEQUENCE IF EXISTS cases_la_child_id_seq",
+        ),
         migrations.CreateModel(
-            name='Episode',
+            name="Episode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('opened_on', models.DateField()),
-                ('opened_reason', models.TextField(blank=True)),
-                ('source_type', models.CharField(blank=True, max_length=100)),
-                ('source_id', models.CharField(blank=True, max_length=64)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('closure_reason', models.CharField(blank=True, help_text='CIN reason for closure RC1-RC9.', max_length=3)),
-                ('closure_summary', models.TextField(blank=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("opened_on", models.DateField()),
+                ("opened_reason", models.TextField(blank=True)),
+                ("source_type", models.CharField(blank=True, max_length=100)),
+                ("source_id", models.CharField(blank=True, max_length=64)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                (
+                    "closure_reason",
+                    models.CharField(blank=True, help_text="CIN reason for closure RC1-RC9.", max_length=3),
+                ),
+                ("closure_summary", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['-opened_on', '-id'],
+                "ordering": ["-opened_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyCase',
+            name="FamilyCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
-                ('opened_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('closed_on', models.DateField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
+                ("opened_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("closed_on", models.DateField(blank=True, null=True)),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Household',
+            name="Household",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('name', models.CharField(max_length=200)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("name", models.CharField(max_length=200)),
             ],
             options={
-                'abstract': False,
-            },
-        ),
-        migrations.AddField(
-            model_name='team',
-            name='group',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='team', to='auth.group'),
-        ),
-        migrations.CreateModel(
-            name='CaseNote',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('strand', models.CharField(choices=[('record', 'Record'), ('front_door', 'Front door'), ('family_help', 'Family Help'), ('macpt', 'Child protection'), ('fgdm', 'Family group decision making')], default='record', max_length=12)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('final', 'Final')], default='draft', max_length=5)),
-                ('kind', models.CharField(choices=[('visit', 'Visit'), ('phone', 'Phone call'), ('meeting', 'Meeting'), ('message', 'Email or message'), ('other', 'Other')], default='other', max_length=8)),
-                ('occurred_at', models.DateTimeField()),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('significant', models.BooleanField(default=False, help_text='A significant event: shown in the chronology.')),
-                ('child_seen', models.BooleanField(blank=True, null=True)),
-                ('child_seen_alone', models.BooleanField(blank=True, null=True)),
-                ('visibility_tags', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=20), blank=True, default=list, size=None)),
-                ('finalised_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notes', to='cases.episode')),
-            ],
-            options={
-                'ordering': ['-occurred_at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='CaseNoteCorrection',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('body', models.TextField()),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('note', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='cases.casenote')),
-            ],
-            options={
-                'ordering': ['created_at', 'id'],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='episode',
-            name='family_case',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='cases.familycase'),
+            model_name="team",
+            name="group",
+            field=models.OneToOneField(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="team", to="auth.group"
+            ),
         ),
         migrations.CreateModel(
-            name='NeedLevel',
+            name="CaseNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('code', models.SlugField(max_length=40, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('rank', models.PositiveSmallIntegerField(help_text='Order along the continuum: higher is more intensive.')),
-                ('census_meaning', models.CharField(choices=[('universal', 'Universal services'), ('early_help', 'Targeted early help'), ('child_in_need', 'Child in need (s17)'), ('child_protection', 'Child protection (s47)'), ('pre_proceedings', 'Pre-proceedings')], max_length=20)),
-                ('description', models.TextField(blank=True)),
-                ('active', models.BooleanField(default=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "strand",
+                    models.CharField(
+                        choices=[
+                            ("record", "Record"),
+                            ("front_door", "Front door"),
+                            ("family_help", "Family Help"),
+                            ("macpt", "Child protection"),
+                            ("fgdm", "Family group decision making"),
+                        ],
+                        default="record",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(choices=[("draft", "Draft"), ("final", "Final")], default="draft", max_length=5),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("visit", "Visit"),
+                            ("phone", "Phone call"),
+                            ("meeting", "Meeting"),
+                            ("message", "Email or message"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=8,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField()),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                (
+                    "significant",
+                    models.BooleanField(default=False, help_text="A significant event: shown in the chronology."),
+                ),
+                ("child_seen", models.BooleanField(blank=True, null=True)),
+                ("child_seen_alone", models.BooleanField(blank=True, null=True)),
+                (
+                    "visibility_tags",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=20), blank=True, default=list, size=None
+                    ),
+                ),
+                ("finalised_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="notes",
+                        to="cases.episode",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rank'],
-                'constraints': [models.UniqueConstraint(fields=('rank',), name='needlevel_rank_unique')],
+                "ordering": ["-occurred_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="CaseNoteCorrection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('first_name', models.CharField(max_length=100, verbose_name='first name')),
-                ('middle_names', models.CharField(blank=True, max_length=200)),
-                ('last_name', models.CharField(max_length=100, verbose_name='last name')),
-                ('preferred_name', models.CharField(blank=True, help_text='What the person likes to be called.', max_length=100)),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('expected_date_of_birth', models.DateField(blank=True, help_text='For an unborn child.', null=True)),
-                ('date_of_death', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('M', 'Male'), ('F', 'Female'), ('U', 'Not known')], default='U', max_length=1)),
-                ('gender_identity', models.CharField(blank=True, help_text='As the person describes it.', max_length=100)),
-                ('ethnicity', models.CharField(blank=True, max_length=4)),
-                ('disabilities', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=4), blank=True, default=list, size=None)),
-                ('first_language', models.CharField(blank=True, max_length=60)),
-                ('interpreter_needed', models.BooleanField(default=False)),
-                ('nhs_number', models.CharField(blank=True, max_length=10, null=True, unique=True, verbose_name='NHS number')),
-                ('upn', models.CharField(blank=True, max_length=13, verbose_name='unique pupil number')),
-                ('la_child_id', models.CharField(editable=False, max_length=20, unique=True, verbose_name='LA child ID')),
-                ('restricted', models.BooleanField(default=False)),
-                ('restriction_reason', models.CharField(blank=True, choices=[('staff_family', 'Staff member or their family'), ('high_profile', 'High profile'), ('adoption', 'Adoption'), ('high_risk', 'High risk')], max_length=20)),
-                ('version', models.PositiveIntegerField(default=1, help_text='Bumped on every edit: stale edits are refused.')),
-                ('search_name', models.GeneratedField(db_persist=True, expression=django.db.models.functions.text.Lower(django.db.models.functions.text.Concat('first_name', models.Value(' '), 'last_name', output_field=models.TextField())), output_field=models.TextField())),
-                ('first_name_phonetic', models.GeneratedField(db_persist=True, expression=models.Func('first_name', function='dmetaphone', output_field=models.TextField()), output_field=models.TextField())),
-                ('last_name_phonetic', models.GeneratedField(db_persist=True, expression=models.Func('last_name', function='dmetaphone', output_field=models.TextField()), output_field=models.TextField())),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("body", models.TextField()),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "note",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="corrections", to="cases.casenote"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['last_name', 'first_name', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Involvement',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('lead_practitioner', 'Lead practitioner'), ('taf_member', 'Team around the family member'), ('macpt_member', 'MACPT member'), ('fgdm_facilitator', 'FGDM facilitator'), ('referrer', 'Referrer')], max_length=20)),
-                ('start_date', models.DateField(default=django.utils.timezone.localdate)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='involvements', to='cases.agency')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='involvements', to='cases.team')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='involvements', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='involvements', to='cases.person')),
-            ],
-            options={
-                'ordering': ['-start_date', 'id'],
-            },
-        ),
-        migrations.CreateModel(
-            name='HouseholdMember',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='cases.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='household_memberships', to='cases.person')),
-            ],
-            options={
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='FamilyCaseMember',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(choices=[('child', 'Child'), ('parent', 'Parent'), ('carer', 'Carer'), ('other', 'Other family member')], max_length=10)),
-                ('start_date', models.DateField(default=django.utils.timezone.localdate)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('family_case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='members', to='cases.familycase')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='family_memberships', to='cases.person')),
-            ],
-            options={
-                'abstract': False,
-            },
-        ),
-        migrations.AddField(
-            model_name='episode',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='episodes', to='cases.person'),
-        ),
-        migrations.CreateModel(
-            name='ChronologyEntry',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('occurred_at', models.DateTimeField()),
-                ('strand', models.CharField(choices=[('record', 'Record'), ('front_door', 'Front door'), ('family_help', 'Family Help'), ('macpt', 'Child protection'), ('fgdm', 'Family group decision making')], max_length=12)),
-                ('kind', models.CharField(max_length=60)),
-                ('summary', models.TextField()),
-                ('significant', models.BooleanField(default=False)),
-                ('target_type', models.CharField(blank=True, max_length=100)),
-                ('target_id', models.CharField(blank=True, max_length=64)),
-                ('link', models.CharField(blank=True, help_text='Path of the record this entry describes.', max_length=300)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('source_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.agency')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='chronology', to='cases.person')),
-            ],
-            options={
-                'verbose_name_plural': 'chronology entries',
-                'ordering': ['-occurred_at', '-id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddField(
-            model_name='casenote',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='case_notes', to='cases.person'),
+            model_name="episode",
+            name="family_case",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="episodes",
+                to="cases.familycase",
+            ),
         ),
         migrations.CreateModel(
-            name='Address',
+            name="NeedLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('line1', models.CharField(max_length=200)),
-                ('line2', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(blank=True, max_length=100)),
-                ('postcode', models.CharField(max_length=10)),
-                ('postcode_normalised', models.GeneratedField(db_persist=True, expression=django.db.models.functions.text.Upper(models.Func('postcode', models.Value(' '), models.Value(''), function='replace', output_field=models.CharField())), output_field=models.CharField(max_length=10))),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='addresses', to='cases.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("code", models.SlugField(max_length=40, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                (
+                    "rank",
+                    models.PositiveSmallIntegerField(help_text="Order along the continuum: higher is more intensive."),
+                ),
+                (
+                    "census_meaning",
+                    models.CharField(
+                        choices=[
+                            ("universal", "Universal services"),
+                            ("early_help", "Targeted early help"),
+                            ("child_in_need", "Child in need (s17)"),
+                            ("child_protection", "Child protection (s47)"),
+                            ("pre_proceedings", "Pre-proceedings"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("description", models.TextField(blank=True)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['-start_date', '-id'],
+                "ordering": ["rank"],
+                "constraints": [models.UniqueConstraint(fields=("rank",), name="needlevel_rank_unique")],
             },
         ),
         migrations.CreateModel(
-            name='PersonGroupObjectPermission',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.person')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("first_name", models.CharField(max_length=100, verbose_name="first name")),
+                ("middle_names", models.CharField(blank=True, max_length=200)),
+                ("last_name", models.CharField(max_length=100, verbose_name="last name")),
+                (
+                    "preferred_name",
+                    models.CharField(blank=True, help_text="What the person likes to be called.", max_length=100),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                ("expected_date_of_birth", models.DateField(blank=True, help_text="For an unborn child.", null=True)),
+                ("date_of_death", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("M", "Male"), ("F", "Female"), ("U", "Not known")], default="U", max_length=1
+                    ),
+                ),
+                (
+                    "gender_identity",
+                    models.CharField(blank=True, help_text="As the person describes it.", max_length=100),
+                ),
+                ("ethnicity", models.CharField(blank=True, max_length=4)),
+                (
+                    "disabilities",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=4), blank=True, default=list, size=None
+                    ),
+                ),
+                ("first_language", models.CharField(blank=True, max_length=60)),
+                ("interpreter_needed", models.BooleanField(default=False)),
+                (
+                    "nhs_number",
+                    models.CharField(blank=True, max_length=10, null=True, unique=True, verbose_name="NHS number"),
+                ),
+                ("upn", models.CharField(blank=True, max_length=13, verbose_name="unique pupil number")),
+                (
+                    "la_child_id",
+                    models.CharField(editable=False, max_length=20, unique=True, verbose_name="LA child ID"),
+                ),
+                ("restricted", models.BooleanField(default=False)),
+                (
+                    "restriction_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("staff_family", "Staff member or their family"),
+                            ("high_profile", "High profile"),
+                            ("adoption", "Adoption"),
+                            ("high_risk", "High risk"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(default=1, help_text="Bumped on every edit: stale edits are refused."),
+                ),
+                (
+                    "search_name",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.db.models.functions.text.Lower(
+                            django.db.models.functions.text.Concat(
+                                "first_name", models.Value(" "), "last_name", output_field=models.TextField()
+                            )
+                        ),
+                        output_field=models.TextField(),
+                    ),
+                ),
+                (
+                    "first_name_phonetic",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Func("first_name", function="dmetaphone", output_field=models.TextField()),
+                        output_field=models.TextField(),
+                    ),
+                ),
+                (
+                    "last_name_phonetic",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Func("last_name", function="dmetaphone", output_field=models.TextField()),
+                        output_field=models.TextField(),
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merged_into",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "ordering": ["last_name", "first_name", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonMerge',
+            name="Involvement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reason', models.TextField()),
-                ('moved', models.JSONField(default=list)),
-                ('kept_before', models.JSONField(default=dict)),
-                ('merged_before', models.JSONField(default=dict)),
-                ('unmerged_at', models.DateTimeField(blank=True, null=True)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('kept', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_kept', to='cases.person')),
-                ('merged', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='merges_merged', to='cases.person')),
-                ('unmerged_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("lead_practitioner", "Lead practitioner"),
+                            ("taf_member", "Team around the family member"),
+                            ("macpt_member", "MACPT member"),
+                            ("fgdm_facilitator", "FGDM facilitator"),
+                            ("referrer", "Referrer"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("start_date", models.DateField(default=django.utils.timezone.localdate)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="involvements", to="cases.agency"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="involvements",
+                        to="cases.team",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="involvements",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="involvements", to="cases.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-start_date", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PersonName',
+            name="HouseholdMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('previous', 'Previous name'), ('alias', 'Also known as')], default='previous', max_length=10)),
-                ('first_name', models.CharField(blank=True, max_length=100)),
-                ('last_name', models.CharField(max_length=100)),
-                ('used_until', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='other_names', to='cases.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="cases.household"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="household_memberships",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PersonUserObjectPermission',
+            name="FamilyCaseMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.person')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("child", "Child"),
+                            ("parent", "Parent"),
+                            ("carer", "Carer"),
+                            ("other", "Other family member"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("start_date", models.DateField(default=django.utils.timezone.localdate)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "family_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="members", to="cases.familycase"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="family_memberships",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
+            },
+        ),
+        migrations.AddField(
+            model_name="episode",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="episodes", to="cases.person"
+            ),
+        ),
+        migrations.CreateModel(
+            name="ChronologyEntry",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("occurred_at", models.DateTimeField()),
+                (
+                    "strand",
+                    models.CharField(
+                        choices=[
+                            ("record", "Record"),
+                            ("front_door", "Front door"),
+                            ("family_help", "Family Help"),
+                            ("macpt", "Child protection"),
+                            ("fgdm", "Family group decision making"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("kind", models.CharField(max_length=60)),
+                ("summary", models.TextField()),
+                ("significant", models.BooleanField(default=False)),
+                ("target_type", models.CharField(blank=True, max_length=100)),
+                ("target_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "link",
+                    models.CharField(blank=True, help_text="Path of the record this entry describes.", max_length=300),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "source_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.agency",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="chronology", to="cases.person"
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name_plural": "chronology entries",
+                "ordering": ["-occurred_at", "-id"],
+            },
+        ),
+        migrations.AddField(
+            model_name="casenote",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="case_notes", to="cases.person"
+            ),
+        ),
+        migrations.CreateModel(
+            name="Address",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("line1", models.CharField(max_length=200)),
+                ("line2", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(blank=True, max_length=100)),
+                ("postcode", models.CharField(max_length=10)),
+                (
+                    "postcode_normalised",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=django.db.models.functions.text.Upper(
+                            models.Func(
+                                "postcode",
+                                models.Value(" "),
+                                models.Value(""),
+                                function="replace",
+                                output_field=models.CharField(),
+                            )
+                        ),
+                        output_field=models.CharField(max_length=10),
+                    ),
+                ),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="addresses", to="cases.person"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["-start_date", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="PersonGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('type', models.CharField(choices=[('mother', 'Mother'), ('father', 'Father'), ('step_parent', 'Step-parent'), ('sibling', 'Sibling'), ('half_sibling', 'Half-sibling'), ('grandparent', 'Grandparent'), ('aunt_uncle', 'Aunt or uncle'), ('carer', 'Carer'), ('partner_of_parent', 'Partner of parent'), ('friend', 'Friend of the family'), ('other', 'Other')], max_length=20)),
-                ('parental_responsibility', models.BooleanField(default=False)),
-                ('start_date', models.DateField(blank=True, null=True)),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('notes', models.CharField(blank=True, max_length=500)),
-                ('from_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships_out', to='cases.person')),
-                ('to_person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships_in', to='cases.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cases.person")),
+                ("group", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
             ],
             options={
-                'ordering': ['type', 'id'],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RestrictedAccess',
+            name="PersonMerge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('granted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='restricted_access', to='cases.person')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='restricted_access', to=settings.AUTH_USER_MODEL)),
-            ],
-        ),
-        migrations.CreateModel(
-            name='EpisodeLead',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('kind', models.CharField(choices=[('fhlp', 'Family Help Lead Practitioner'), ('lcpp', 'Lead Child Protection Practitioner')], max_length=4)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('assigned_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='leads', to='cases.episode')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reason", models.TextField()),
+                ("moved", models.JSONField(default=list)),
+                ("kept_before", models.JSONField(default=dict)),
+                ("merged_before", models.JSONField(default=dict)),
+                ("unmerged_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "kept",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="merges_kept", to="cases.person"
+                    ),
+                ),
+                (
+                    "merged",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="merges_merged", to="cases.person"
+                    ),
+                ),
+                (
+                    "unmerged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('episode', 'kind'), name='episodelead_one_current_per_kind')],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='EpisodeLevel',
+            name="PersonName",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True)),
-                ('changed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='levels', to='cases.episode')),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.needlevel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("previous", "Previous name"), ("alias", "Also known as")],
+                        default="previous",
+                        max_length=10,
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=100)),
+                ("last_name", models.CharField(max_length=100)),
+                ("used_until", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="other_names", to="cases.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['started_at', 'id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('episode',), name='episodelevel_one_current')],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="PersonUserObjectPermission",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("content_object", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="cases.person")),
+                ("permission", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.permission")),
+                ("user", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+            ],
+            options={
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Relationship",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("mother", "Mother"),
+                            ("father", "Father"),
+                            ("step_parent", "Step-parent"),
+                            ("sibling", "Sibling"),
+                            ("half_sibling", "Half-sibling"),
+                            ("grandparent", "Grandparent"),
+                            ("aunt_uncle", "Aunt or uncle"),
+                            ("carer", "Carer"),
+                            ("partner_of_parent", "Partner of parent"),
+                            ("friend", "Friend of the family"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("parental_responsibility", models.BooleanField(default=False)),
+                ("start_date", models.DateField(blank=True, null=True)),
+                ("end_date", models.DateField(blank=True, null=True)),
+                ("notes", models.CharField(blank=True, max_length=500)),
+                (
+                    "from_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="relationships_out", to="cases.person"
+                    ),
+                ),
+                (
+                    "to_person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="relationships_in", to="cases.person"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["type", "id"],
+            },
+        ),
+        migrations.CreateModel(
+            name="RestrictedAccess",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="restricted_access", to="cases.person"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="restricted_access",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+        ),
+        migrations.CreateModel(
+            name="EpisodeLead",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("fhlp", "Family Help Lead Practitioner"),
+                            ("lcpp", "Lead Child Protection Practitioner"),
+                        ],
+                        max_length=4,
+                    ),
+                ),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "assigned_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="leads", to="cases.episode"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["started_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("episode", "kind"),
+                        name="episodelead_one_current_per_kind",
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
+            name="EpisodeLevel",
+            fields=[
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="levels", to="cases.episode"
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.needlevel"
+                    ),
+                ),
+            ],
+            options={
+                "ordering": ["started_at", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("episode",),
+                        name="episodelevel_one_current",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=django.contrib.postgres.indexes.GinIndex(fields=['search_name'], name='person_search_name_trgm', opclasses=['gin_trgm_ops']),
+            model_name="person",
+            index=django.contrib.postgres.indexes.GinIndex(
+                fields=["search_name"], name="person_search_name_trgm", opclasses=["gin_trgm_ops"]
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['last_name_phonetic', 'first_name_phonetic'], name='person_phonetic_idx'),
+            model_name="person",
+            index=models.Index(fields=["last_name_phonetic", "first_name_phonetic"], name="person_phonetic_idx"),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['date_of_birth'], name='person_dob_idx'),
+            model_name="person",
+            index=models.Index(fields=["date_of_birth"], name="person_dob_idx"),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['M', 'F', 'U'])), name='person_sex_valid'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sex__in", ["M", "F", "U"])), name="person_sex_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('nhs_number__isnull', True), ('nhs_number__regex', '^[0-9]{10}$'), _connector='OR'), name='person_nhs_number_format'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("nhs_number__isnull", True), ("nhs_number__regex", "^[0-9]{10}$"), _connector="OR"),
+                name="person_nhs_number_format",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('restricted', False), models.Q(('restriction_reason', ''), _negated=True), _connector='OR'), name='person_restricted_has_reason'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("restricted", False), models.Q(("restriction_reason", ""), _negated=True), _connector="OR"
+                ),
+                name="person_restricted_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.CheckConstraint(condition=models.Q(('merged_into', models.F('id')), _negated=True), name='person_not_merged_into_self'),
+            model_name="person",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("merged_into", models.F("id")), _negated=True), name="person_not_merged_into_self"
+            ),
         ),
         migrations.AddIndex(
-            model_name='involvement',
-            index=models.Index(fields=['user', 'end_date'], name='involvement_user_idx'),
+            model_name="involvement",
+            index=models.Index(fields=["user", "end_date"], name="involvement_user_idx"),
         ),
         migrations.AddConstraint(
-            model_name='involvement',
-            constraint=models.CheckConstraint(condition=models.Q(('user__isnull', False), ('team__isnull', False), _negated=True), name='involvement_user_or_team'),
+            model_name="involvement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("user__isnull", False), ("team__isnull", False), _negated=True),
+                name="involvement_user_or_team",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='involvement',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['lead_practitioner', 'taf_member', 'macpt_member', 'fgdm_facilitator', 'referrer'])), name='involvement_role_valid'),
+            model_name="involvement",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role__in", ["lead_practitioner", "taf_member", "macpt_member", "fgdm_facilitator", "referrer"])
+                ),
+                name="involvement_role_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.UniqueConstraint(condition=models.Q(('closed_on__isnull', True)), fields=('person',), name='episode_one_open_per_person'),
+            model_name="episode",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("closed_on__isnull", True)), fields=("person",), name="episode_one_open_per_person"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('closure_reason__regex', '^RC[1-9]$'), _connector='OR'), name='episode_closed_has_reason'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_on__isnull", True), ("closure_reason__regex", "^RC[1-9]$"), _connector="OR"
+                ),
+                name="episode_closed_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='episode',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('closed_on__gte', models.F('opened_on')), _connector='OR'), name='episode_dates_ordered'),
+            model_name="episode",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("closed_on__isnull", True), ("closed_on__gte", models.F("opened_on")), _connector="OR"
+                ),
+                name="episode_dates_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='chronologyentry',
-            index=models.Index(fields=['person', '-occurred_at', '-id'], name='chronology_person_time_idx'),
+            model_name="chronologyentry",
+            index=models.Index(fields=["person", "-occurred_at", "-id"], name="chronology_person_time_idx"),
         ),
         migrations.AddConstraint(
-            model_name='chronologyentry',
-            constraint=models.CheckConstraint(condition=models.Q(('strand__in', ['record', 'front_door', 'family_help', 'macpt', 'fgdm'])), name='chronology_strand_valid'),
+            model_name="chronologyentry",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("strand__in", ["record", "front_door", "family_help", "macpt", "fgdm"])),
+                name="chronology_strand_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casenote',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('finalised_at__isnull', False), _connector='OR'), name='casenote_final_has_time'),
+            model_name="casenote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("finalised_at__isnull", False), _connector="OR"),
+                name="casenote_final_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='casenote',
-            constraint=models.CheckConstraint(condition=models.Q(('child_seen_alone__isnull', True), ('child_seen_alone', False), ('child_seen', True), _connector='OR'), name='casenote_seen_alone_implies_seen'),
+            model_name="casenote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("child_seen_alone__isnull", True),
+                    ("child_seen_alone", False),
+                    ("child_seen", True),
+                    _connector="OR",
+                ),
+                name="casenote_seen_alone_implies_seen",
+            ),
         ),
         migrations.AddIndex(
-            model_name='address',
-            index=models.Index(fields=['postcode_normalised'], name='address_postcode_idx'),
+            model_name="address",
+            index=models.Index(fields=["postcode_normalised"], name="address_postcode_idx"),
         ),
         migrations.AddConstraint(
-            model_name='address',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('start_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='address_dates_ordered'),
+            model_name="address",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True),
+                    ("start_date__isnull", True),
+                    ("end_date__gte", models.F("start_date")),
+                    _connector="OR",
+                ),
+                name="address_dates_ordered",
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='persongroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="persongroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AddConstraint(
-            model_name='personmerge',
-            constraint=models.UniqueConstraint(condition=models.Q(('unmerged_at__isnull', True)), fields=('merged',), name='personmerge_one_active_per_merged'),
+            model_name="personmerge",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unmerged_at__isnull", True)),
+                fields=("merged",),
+                name="personmerge_one_active_per_merged",
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='personuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="personuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(('from_person', models.F('to_person')), _negated=True), name='relationship_not_self'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("from_person", models.F("to_person")), _negated=True), name="relationship_not_self"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.CheckConstraint(condition=models.Q(('type__in', ['mother', 'father', 'step_parent', 'sibling', 'half_sibling', 'grandparent', 'aunt_uncle', 'carer', 'partner_of_parent', 'friend', 'other'])), name='relationship_type_valid'),
+            model_name="relationship",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "type__in",
+                        [
+                            "mother",
+                            "father",
+                            "step_parent",
+                            "sibling",
+                            "half_sibling",
+                            "grandparent",
+                            "aunt_uncle",
+                            "carer",
+                            "partner_of_parent",
+                            "friend",
+                            "other",
+                        ],
+                    )
+                ),
+                name="relationship_type_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='restrictedaccess',
-            constraint=models.UniqueConstraint(fields=('person', 'user'), name='restricted_access_unique'),
+            model_name="restrictedaccess",
+            constraint=models.UniqueConstraint(fields=("person", "user"), name="restricted_access_unique"),
         ),
     ]

@@ -5,28 +5,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_family_plan'),
+        ("cases", "0008_family_plan"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='plan',
-            name='led_by_strand',
-            field=models.CharField(choices=[('record', 'Record'), ('front_door', 'Front door'), ('family_help', 'Family Help'), ('macpt', 'Child protection'), ('fgdm', 'Family group decision making')], default='family_help', max_length=12),
+            model_name="plan",
+            name="led_by_strand",
+            field=models.CharField(
+                choices=[
+                    ("record", "Record"),
+                    ("front_door", "Front door"),
+                    ("family_help", "Family Help"),
+                    ("macpt", "Child protection"),
+                    ("fgdm", "Family group decision making"),
+                ],
+                default="family_help",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='planversion',
-            name='led_by_strand',
-            field=models.CharField(choices=[('record', 'Record'), ('front_door', 'Front door'), ('family_help', 'Family Help'), ('macpt', 'Child protection'), ('fgdm', 'Family group decision making')], default='family_help', max_length=12),
+            model_name="planversion",
+            name="led_by_strand",
+            field=models.CharField(
+                choices=[
+                    ("record", "Record"),
+                    ("front_door", "Front door"),
+                    ("family_help", "Family Help"),
+                    ("macpt", "Child protection"),
+                    ("fgdm", "Family group decision making"),
+                ],
+                default="family_help",
+                max_length=12,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('led_by_strand__in', ['record', 'front_door', 'family_help', 'macpt', 'fgdm'])), name='plan_led_by_strand_valid'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("led_by_strand__in", ["record", "front_door", "family_help", "macpt", "fgdm"])),
+                name="plan_led_by_strand_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.CheckConstraint(condition=models.Q(('led_by_strand__in', ['record', 'front_door', 'family_help', 'macpt', 'fgdm'])), name='plan_version_led_by_strand_valid'),
+            model_name="planversion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("led_by_strand__in", ["record", "front_door", "family_help", "macpt", "fgdm"])),
+                name="plan_version_led_by_strand_valid",
+            ),
         ),
     ]

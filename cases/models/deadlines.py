@@ -56,8 +56,11 @@ class Deadline(TimeStampedModel):
             models.Index(fields=["target_type", "target_id"], name="deadline_target_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "target_type", "target_id"], condition=Q(state="open"),
-                                    name="deadline_one_open_per_target"),
+            models.UniqueConstraint(
+                fields=["kind", "target_type", "target_id"],
+                condition=Q(state="open"),
+                name="deadline_one_open_per_target",
+            ),
         ]
 
     def __str__(self) -> str:

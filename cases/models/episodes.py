@@ -40,8 +40,11 @@ class NeedLevel(TimeStampedModel):
     @property
     def is_statutory(self) -> bool:
         """Child in need and above are statutory social care (and counted in the CIN census)."""
-        return self.census_meaning in {CensusMeaning.CHILD_IN_NEED, CensusMeaning.CHILD_PROTECTION,
-                                       CensusMeaning.PRE_PROCEEDINGS}
+        return self.census_meaning in {
+            CensusMeaning.CHILD_IN_NEED,
+            CensusMeaning.CHILD_PROTECTION,
+            CensusMeaning.PRE_PROCEEDINGS,
+        }
 
 
 # --- Families, episodes, involvement -----------------------------------------------------------------
@@ -80,8 +83,9 @@ class Episode(TimeStampedModel):
     moves its level of need; it never creates a new episode."""
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="episodes")
-    family_case = models.ForeignKey(FamilyCase, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="episodes")
+    family_case = models.ForeignKey(
+        FamilyCase, on_delete=models.PROTECT, null=True, blank=True, related_name="episodes"
+    )
     opened_on = models.DateField()
     opened_reason = models.TextField(blank=True)
     # The record that opened it (a front-door decision): a type label and id, so cases imports no strand.
@@ -94,12 +98,17 @@ class Episode(TimeStampedModel):
     class Meta:
         ordering = ["-opened_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["person"], condition=Q(closed_on__isnull=True),
-                                    name="episode_one_open_per_person"),
-            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closure_reason__regex=r"^RC[1-9]$"),
-                                   name="episode_closed_has_reason"),
-            models.CheckConstraint(condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
-                                   name="episode_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(closed_on__isnull=True), name="episode_one_open_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closure_reason__regex=r"^RC[1-9]$"),
+                name="episode_closed_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
+                name="episode_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -122,8 +131,11 @@ class EpisodeLevel(TimeStampedModel):
 
     class Meta:
         ordering = ["started_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["episode"], condition=Q(ended_at__isnull=True),
-                                               name="episodelevel_one_current")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode"], condition=Q(ended_at__isnull=True), name="episodelevel_one_current"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.level} from {self.started_at:%Y-%m-%d}"
@@ -147,8 +159,11 @@ class EpisodeLead(TimeStampedModel):
 
     class Meta:
         ordering = ["started_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["episode", "kind"], condition=Q(ended_at__isnull=True),
-                                               name="episodelead_one_current_per_kind")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["episode", "kind"], condition=Q(ended_at__isnull=True), name="episodelead_one_current_per_kind"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.user}"
@@ -163,10 +178,14 @@ class InvolvementRole(models.TextChoices):
 
 
 # Involvement in these roles grants access to the child's record; a referrer sees only their referral.
-ACCESS_GRANTING_ROLES = frozenset({
-    InvolvementRole.LEAD_PRACTITIONER, InvolvementRole.TAF_MEMBER, InvolvementRole.MACPT_MEMBER,
-    InvolvementRole.FGDM_FACILITATOR,
-})
+ACCESS_GRANTING_ROLES = frozenset(
+    {
+        InvolvementRole.LEAD_PRACTITIONER,
+        InvolvementRole.TAF_MEMBER,
+        InvolvementRole.MACPT_MEMBER,
+        InvolvementRole.FGDM_FACILITATOR,
+    }
+)
 
 
 class InvolvementQuerySet(models.QuerySet):
@@ -198,8 +217,9 @@ class Involvement(TimeStampedModel):
         ordering = ["-start_date", "id"]
         indexes = [models.Index(fields=["user", "end_date"], name="involvement_user_idx")]
         constraints = [
-            models.CheckConstraint(condition=~(Q(user__isnull=False) & Q(team__isnull=False)),
-                                   name="involvement_user_or_team"),
+            models.CheckConstraint(
+                condition=~(Q(user__isnull=False) & Q(team__isnull=False)), name="involvement_user_or_team"
+            ),
             models.CheckConstraint(condition=Q(role__in=InvolvementRole.values), name="involvement_role_valid"),
         ]
 

@@ -25,8 +25,11 @@ class PersonMerge(TimeStampedModel):
 
     class Meta:
         ordering = ["-created_at"]
-        constraints = [models.UniqueConstraint(fields=["merged"], condition=Q(unmerged_at__isnull=True),
-                                               name="personmerge_one_active_per_merged")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["merged"], condition=Q(unmerged_at__isnull=True), name="personmerge_one_active_per_merged"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.merged_id} merged into {self.kept_id}"

@@ -84,10 +84,13 @@ class CaseNote(TimeStampedModel):
     class Meta:
         ordering = ["-occurred_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(status="draft") | Q(finalised_at__isnull=False),
-                                   name="casenote_final_has_time"),
-            models.CheckConstraint(condition=Q(child_seen_alone__isnull=True) | Q(child_seen_alone=False)
-                                   | Q(child_seen=True), name="casenote_seen_alone_implies_seen"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(finalised_at__isnull=False), name="casenote_final_has_time"
+            ),
+            models.CheckConstraint(
+                condition=Q(child_seen_alone__isnull=True) | Q(child_seen_alone=False) | Q(child_seen=True),
+                name="casenote_seen_alone_implies_seen",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -83,10 +83,13 @@ class Person(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(sex__in=Sex.values), name="person_sex_valid"),
-            models.CheckConstraint(condition=Q(nhs_number__isnull=True) | Q(nhs_number__regex=r"^[0-9]{10}$"),
-                                   name="person_nhs_number_format"),
-            models.CheckConstraint(condition=Q(restricted=False) | ~Q(restriction_reason=""),
-                                   name="person_restricted_has_reason"),
+            models.CheckConstraint(
+                condition=Q(nhs_number__isnull=True) | Q(nhs_number__regex=r"^[0-9]{10}$"),
+                name="person_nhs_number_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(restricted=False) | ~Q(restriction_reason=""), name="person_restricted_has_reason"
+            ),
             models.CheckConstraint(condition=~Q(merged_into=models.F("id")), name="person_not_merged_into_self"),
         ]
 
@@ -150,8 +153,9 @@ class Address(TimeStampedModel):
     postcode = models.CharField(max_length=10)
     postcode_normalised = models.GeneratedField(
         expression=models.functions.Upper(
-            models.Func("postcode", models.Value(" "), models.Value(""), function="replace",
-                        output_field=models.CharField())
+            models.Func(
+                "postcode", models.Value(" "), models.Value(""), function="replace", output_field=models.CharField()
+            )
         ),
         output_field=models.CharField(max_length=10),
         db_persist=True,
@@ -162,9 +166,14 @@ class Address(TimeStampedModel):
     class Meta:
         ordering = ["-start_date", "-id"]
         indexes = [models.Index(fields=["postcode_normalised"], name="address_postcode_idx")]
-        constraints = [models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(start_date__isnull=True)
-                                              | Q(end_date__gte=models.F("start_date")),
-                                              name="address_dates_ordered")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
+                name="address_dates_ordered",
+            )
+        ]
 
     def __str__(self) -> str:
         return ", ".join(p for p in (self.line1, self.line2, self.town, self.postcode) if p)

@@ -72,8 +72,9 @@ class PlanVersion(models.Model):
         ordering = ["plan", "number"]
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique"),
-            models.CheckConstraint(condition=Q(led_by_strand__in=Strand.values),
-                                   name="plan_version_led_by_strand_valid"),
+            models.CheckConstraint(
+                condition=Q(led_by_strand__in=Strand.values), name="plan_version_led_by_strand_valid"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -99,8 +100,12 @@ class Outcome(TimeStampedModel):
     class Meta:
         ordering = ["child_id", "id"]
         constraints = [
-            models.CheckConstraint(condition=Q(baseline__lte=models.F("scale_max")) & Q(target__lte=models.F(
-                "scale_max")) & Q(current__lte=models.F("scale_max")), name="plan_outcome_ratings_on_scale"),
+            models.CheckConstraint(
+                condition=Q(baseline__lte=models.F("scale_max"))
+                & Q(target__lte=models.F("scale_max"))
+                & Q(current__lte=models.F("scale_max")),
+                name="plan_outcome_ratings_on_scale",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -111,8 +116,9 @@ class OutcomeRating(models.Model):
     """An outcome's rating at a point in time: at the start and at each review (the chart's points)."""
 
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="ratings")
-    plan_version = models.ForeignKey(PlanVersion, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="ratings")
+    plan_version = models.ForeignKey(
+        PlanVersion, on_delete=models.CASCADE, null=True, blank=True, related_name="ratings"
+    )
     rating = models.PositiveSmallIntegerField()
     rated_on = models.DateField(default=timezone.localdate)
     rated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -153,8 +159,9 @@ class Action(TimeStampedModel):
     class Meta:
         ordering = ["due_on", "id"]
         indexes = [models.Index(fields=["owner", "status"], name="plan_action_owner_idx")]
-        constraints = [models.CheckConstraint(condition=Q(status__in=ActionStatus.values),
-                                              name="plan_action_status_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="plan_action_status_valid")
+        ]
 
     def __str__(self) -> str:
         return self.description[:60]
@@ -176,8 +183,11 @@ class TafMember(TimeStampedModel):
 
     class Meta:
         ordering = ["added_at"]
-        constraints = [models.UniqueConstraint(fields=["family_case", "user"], condition=Q(removed_at__isnull=True),
-                                               name="taf_member_once")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["family_case", "user"], condition=Q(removed_at__isnull=True), name="taf_member_once"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({self.role})"
@@ -216,10 +226,13 @@ class CinPlanPeriod(TimeStampedModel):
     class Meta:
         ordering = ["episode", "start_date"]
         constraints = [
-            models.UniqueConstraint(fields=["episode"], condition=Q(end_date__isnull=True),
-                                    name="one_open_cin_plan_per_episode"),
-            models.CheckConstraint(condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                                   name="cin_plan_dates_ordered"),
+            models.UniqueConstraint(
+                fields=["episode"], condition=Q(end_date__isnull=True), name="one_open_cin_plan_per_episode"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="cin_plan_dates_ordered",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,9 +47,14 @@ class WorkRequest(TimeStampedModel):
     class Meta:
         ordering = ["-urgent", "created_at"]
         indexes = [models.Index(fields=["kind", "status"], name="workrequest_kind_status_idx")]
-        constraints = [models.CheckConstraint(condition=Q(kind__in=["strategy_discussion", "emergency_action",
-                                                                    "family_help_allocation", "fgdm_offer"]),
-                                              name="workrequest_kind_valid")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    kind__in=["strategy_discussion", "emergency_action", "family_help_allocation", "fgdm_offer"]
+                ),
+                name="workrequest_kind_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.person_id}"

@@ -12,8 +12,10 @@ from ..permissions import person_scope
 def family_case_scope(user: User) -> QuerySet[FamilyCase]:
     """Every family case with at least one child this user may see."""
     visible_children = FamilyCaseMember.objects.filter(
-        family_case=OuterRef("pk"), role=FamilyCaseMember.Role.CHILD,
-        person__in=person_scope(user, relatives=False).values("pk"))
+        family_case=OuterRef("pk"),
+        role=FamilyCaseMember.Role.CHILD,
+        person__in=person_scope(user, relatives=False).values("pk"),
+    )
     return FamilyCase.objects.filter(Exists(visible_children))
 
 
@@ -27,9 +29,12 @@ def family_case_get_for_user(*, user: User, family_case_id: int) -> FamilyCase:
 
 def family_children(*, family_case: FamilyCase, user: User | None = None) -> list[Person]:
     """The family's current children (only those this user may see, when a user is given)."""
-    qs = Person.objects.filter(family_memberships__family_case=family_case,
-                               family_memberships__role=FamilyCaseMember.Role.CHILD,
-                               family_memberships__end_date__isnull=True, merged_into__isnull=True)
+    qs = Person.objects.filter(
+        family_memberships__family_case=family_case,
+        family_memberships__role=FamilyCaseMember.Role.CHILD,
+        family_memberships__end_date__isnull=True,
+        merged_into__isnull=True,
+    )
     if user is not None:
         qs = qs.filter(pk__in=person_scope(user, relatives=False).values("pk"))
     return list(qs.order_by("date_of_birth", "id").distinct())

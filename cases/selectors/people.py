@@ -45,22 +45,29 @@ def person_get_by_la_child_id(*, user: User, la_child_id: str) -> Person | None:
 def current_postcodes(*, ids) -> dict[int, str]:
     """The current address's postcode for each of these people (one query)."""
     postcodes: dict[int, str] = {}
-    for person_id, postcode in Address.objects.filter(person_id__in=list(ids), end_date__isnull=True).order_by(
-            "person_id", "-start_date", "-id").values_list("person_id", "postcode"):
+    for person_id, postcode in (
+        Address.objects.filter(person_id__in=list(ids), end_date__isnull=True)
+        .order_by("person_id", "-start_date", "-id")
+        .values_list("person_id", "postcode")
+    ):
         postcodes.setdefault(person_id, postcode)
     return postcodes
 
 
 def merges_into(*, person: Person) -> list[PersonMerge]:
     """The merges into this record that have not been undone, newest first."""
-    return list(PersonMerge.objects.filter(kept=person, unmerged_at__isnull=True)
-                .select_related("merged", "actor").order_by("-created_at"))
+    return list(
+        PersonMerge.objects.filter(kept=person, unmerged_at__isnull=True)
+        .select_related("merged", "actor")
+        .order_by("-created_at")
+    )
 
 
 def merge_get_for_user(*, user: User, merge_id: int) -> PersonMerge:
     """A merge into a record this user may see; 404 otherwise."""
-    return get_object_or_404(PersonMerge.objects.filter(kept__in=person_scope(user)).select_related("kept", "merged"),
-                             pk=merge_id)
+    return get_object_or_404(
+        PersonMerge.objects.filter(kept__in=person_scope(user)).select_related("kept", "merged"), pk=merge_id
+    )
 
 
 def person_list_for_user(*, user: User) -> QuerySet[Person]:
@@ -71,12 +78,19 @@ def person_record(*, person: Person) -> dict:
     """Everything the child record page shows, in a fixed number of queries."""
     relationships = list(
         Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
-        .select_related("from_person", "to_person").order_by("type", "id")
+        .select_related("from_person", "to_person")
+        .order_by("type", "id")
     )
-    episodes = list(Episode.objects.filter(person=person).prefetch_related(
-        Prefetch("levels", queryset=_levels_qs()), Prefetch("leads", queryset=_leads_qs())).order_by("-opened_on"))
-    involvements = list(Involvement.objects.filter(person=person).select_related("user", "team", "agency")
-                        .order_by("end_date", "-start_date"))
+    episodes = list(
+        Episode.objects.filter(person=person)
+        .prefetch_related(Prefetch("levels", queryset=_levels_qs()), Prefetch("leads", queryset=_leads_qs()))
+        .order_by("-opened_on")
+    )
+    involvements = list(
+        Involvement.objects.filter(person=person)
+        .select_related("user", "team", "agency")
+        .order_by("end_date", "-start_date")
+    )
     return {
         "addresses": list(person.addresses.all()),
         "other_names": list(person.other_names.all()),
@@ -99,13 +113,20 @@ def family_network(*, person: Person) -> list[dict]:
     """The people around a child, each with how they relate to the child (read from the child's side)."""
     network = []
     for rel in Relationship.objects.filter(Q(from_person=person) | Q(to_person=person)).select_related(
-            "from_person", "to_person"):
+        "from_person", "to_person"
+    ):
         if rel.to_person_id == person.pk:
             other, label = rel.from_person, rel.get_type_display()
         else:
             other, label = rel.to_person, RELATIONSHIP_INVERSE[rel.type]
-        network.append({"person": other, "relationship": label, "parental_responsibility":
-                        rel.parental_responsibility and rel.to_person_id == person.pk,
-                        "current": rel.end_date is None, "relationship_id": rel.pk})
+        network.append(
+            {
+                "person": other,
+                "relationship": label,
+                "parental_responsibility": rel.parental_responsibility and rel.to_person_id == person.pk,
+                "current": rel.end_date is None,
+                "relationship_id": rel.pk,
+            }
+        )
     network.sort(key=lambda n: (not n["current"], n["relationship"], n["person"].last_name))
     return network

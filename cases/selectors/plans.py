@@ -52,8 +52,11 @@ def plan_can_edit(*, user: User, family_case: FamilyCase) -> bool:
         return False
     if user.has_role(Role.MANAGER):
         return True
-    led = set(_active_involvements().filter(person__in=children, user=user, role=InvolvementRole.LEAD_PRACTITIONER)
-              .values_list("person_id", flat=True))
+    led = set(
+        _active_involvements()
+        .filter(person__in=children, user=user, role=InvolvementRole.LEAD_PRACTITIONER)
+        .values_list("person_id", flat=True)
+    )
     return any(can_edit_person(user, child) for child in children if child.pk in led)
 
 
@@ -69,9 +72,17 @@ def plan_lead(*, family_case: FamilyCase, plan: Plan | None = None) -> User | No
     appoints, on the children's open episodes (the shared record's history of leads; Family Help's allocation
     writes the same lead there)."""
     strand = plan.led_by_strand if plan is not None else Strand.FAMILY_HELP
-    lead = (EpisodeLead.objects.filter(episode__family_case=family_case, episode__closed_on__isnull=True,
-                                       kind=LEAD_KINDS.get(strand, LeadKind.FHLP), ended_at__isnull=True)
-            .select_related("user", "user__agency").order_by("started_at", "id").first())
+    lead = (
+        EpisodeLead.objects.filter(
+            episode__family_case=family_case,
+            episode__closed_on__isnull=True,
+            kind=LEAD_KINDS.get(strand, LeadKind.FHLP),
+            ended_at__isnull=True,
+        )
+        .select_related("user", "user__agency")
+        .order_by("started_at", "id")
+        .first()
+    )
     return lead.user if lead is not None else None
 
 
@@ -86,23 +97,32 @@ def plan_for_family(*, family_case: FamilyCase) -> Plan | None:
 def plan_outcomes(*, plan: Plan, include_removed: bool = False) -> list[Outcome]:
     """The plan's outcomes with their child and their ratings (start and each review), in a fixed number of
     queries however many there are."""
-    qs = (plan.outcomes.select_related("child")
-          .prefetch_related(Prefetch("ratings", queryset=OutcomeRating.objects.select_related("plan_version")
-                                     .order_by("rated_on", "id")))
-          .order_by("child__date_of_birth", "child_id", "id"))
+    qs = (
+        plan.outcomes.select_related("child")
+        .prefetch_related(
+            Prefetch(
+                "ratings", queryset=OutcomeRating.objects.select_related("plan_version").order_by("rated_on", "id")
+            )
+        )
+        .order_by("child__date_of_birth", "child_id", "id")
+    )
     if not include_removed:
         qs = qs.filter(removed_at__isnull=True)
     return list(qs)
 
 
 def plan_actions(*, plan: Plan) -> list[Action]:
-    return list(plan.actions.select_related("owner", "owner_agency", "outcome", "outcome__child")
-                .order_by("due_on", "id"))
+    return list(
+        plan.actions.select_related("owner", "owner_agency", "outcome", "outcome__child").order_by("due_on", "id")
+    )
 
 
 def taf_members(*, family_case: FamilyCase) -> list[TafMember]:
-    return list(TafMember.objects.filter(family_case=family_case, removed_at__isnull=True)
-                .select_related("user", "agency").order_by("added_at", "id"))
+    return list(
+        TafMember.objects.filter(family_case=family_case, removed_at__isnull=True)
+        .select_related("user", "agency")
+        .order_by("added_at", "id")
+    )
 
 
 def plan_versions(*, plan: Plan) -> list[PlanVersion]:
@@ -130,15 +150,17 @@ def outcome_get(*, plan: Plan, outcome_id) -> Outcome:
 def action_get(*, plan: Plan, action_id) -> Action:
     try:
         return plan.actions.select_related("owner", "owner_agency", "outcome", "plan__family_case").get(
-            pk=int(action_id))
+            pk=int(action_id)
+        )
     except (Action.DoesNotExist, ValueError, TypeError):
         raise Http404("No such action") from None
 
 
 def taf_member_get(*, family_case: FamilyCase, member_id) -> TafMember:
     try:
-        return TafMember.objects.select_related("user", "agency").get(family_case=family_case, pk=int(member_id),
-                                                                      removed_at__isnull=True)
+        return TafMember.objects.select_related("user", "agency").get(
+            family_case=family_case, pk=int(member_id), removed_at__isnull=True
+        )
     except (TafMember.DoesNotExist, ValueError, TypeError):
         raise Http404("No such member") from None
 
@@ -147,10 +169,14 @@ def action_owner_choices(*, family_case: FamilyCase, actor: User | None = None) 
     """Who can own an action: the family's lead practitioners and the team around the family (they can see
     the family, so they can update what they own), and whoever is writing the action."""
     children = family_children(family_case=family_case)
-    lead_ids = set(_active_involvements().filter(person__in=children, role=InvolvementRole.LEAD_PRACTITIONER,
-                                                 user__isnull=False).values_list("user_id", flat=True))
-    taf_ids = set(TafMember.objects.filter(family_case=family_case, removed_at__isnull=True)
-                  .values_list("user_id", flat=True))
+    lead_ids = set(
+        _active_involvements()
+        .filter(person__in=children, role=InvolvementRole.LEAD_PRACTITIONER, user__isnull=False)
+        .values_list("user_id", flat=True)
+    )
+    taf_ids = set(
+        TafMember.objects.filter(family_case=family_case, removed_at__isnull=True).values_list("user_id", flat=True)
+    )
     ids = lead_ids | taf_ids | ({actor.pk} if actor is not None else set())
     return list(User.objects.filter(pk__in=ids, is_active=True).select_related("agency").order_by("full_name", "id"))
 

@@ -70,30 +70,43 @@ def _candidates(criteria: SearchCriteria, qs: QuerySet[Person]) -> QuerySet[Pers
         else:
             sounds = Q(last_name_phonetic=last_sound) | Q(first_name_phonetic=last_sound)
         for condition in (Q(search_name__trigram_similar=name), sounds):
-            id_sets.append(qs.filter(condition).annotate(s=similarity).order_by("-s", "id")
-                           .values_list("pk", flat=True)[:_CANDIDATE_LIMIT])
-        id_sets.append(PersonName.objects.filter(last_name__iexact=last).values_list(
-            "person_id", flat=True)[:_CANDIDATE_LIMIT])
+            id_sets.append(
+                qs.filter(condition)
+                .annotate(s=similarity)
+                .order_by("-s", "id")
+                .values_list("pk", flat=True)[:_CANDIDATE_LIMIT]
+            )
+        id_sets.append(
+            PersonName.objects.filter(last_name__iexact=last).values_list("person_id", flat=True)[:_CANDIDATE_LIMIT]
+        )
     nhs = validators.normalise_nhs_number(criteria.nhs_number)
     if nhs:
         id_sets.append(qs.filter(nhs_number=nhs).values_list("pk", flat=True))
     if criteria.date_of_birth and not name:
         span = timedelta(days=criteria.dob_range_days)
-        id_sets.append(qs.filter(date_of_birth__range=(criteria.date_of_birth - span, criteria.date_of_birth + span))
-                       .order_by("id").values_list("pk", flat=True)[:_CANDIDATE_LIMIT])
+        id_sets.append(
+            qs.filter(date_of_birth__range=(criteria.date_of_birth - span, criteria.date_of_birth + span))
+            .order_by("id")
+            .values_list("pk", flat=True)[:_CANDIDATE_LIMIT]
+        )
     if criteria.postcode.strip() and not name:
         postcode = criteria.postcode.replace(" ", "").upper()
-        id_sets.append(Address.objects.filter(postcode_normalised=postcode).order_by("person_id")
-                       .values_list("person_id", flat=True)[:_CANDIDATE_LIMIT])
+        id_sets.append(
+            Address.objects.filter(postcode_normalised=postcode)
+            .order_by("person_id")
+            .values_list("person_id", flat=True)[:_CANDIDATE_LIMIT]
+        )
     ids = {pk for id_set in id_sets for pk in id_set}
     qs = qs.filter(pk__in=ids)
     if name:
         qs = qs.annotate(
             name_similarity=similarity,
-            last_sounds=ExpressionWrapper(Q(last_name_phonetic=Func(Value(last), function="dmetaphone")),
-                                          output_field=BooleanField()),
-            first_sounds=ExpressionWrapper(Q(first_name_phonetic=Func(Value(first or last), function="dmetaphone")),
-                                           output_field=BooleanField()),
+            last_sounds=ExpressionWrapper(
+                Q(last_name_phonetic=Func(Value(last), function="dmetaphone")), output_field=BooleanField()
+            ),
+            first_sounds=ExpressionWrapper(
+                Q(first_name_phonetic=Func(Value(first or last), function="dmetaphone")), output_field=BooleanField()
+            ),
         )
     else:
         qs = qs.annotate(name_similarity=Value(0.0))
@@ -165,7 +178,8 @@ def person_search(*, user: User, criteria: SearchCriteria, limit: int = 25) -> l
     postcodes_by_person: dict[int, set[str]] = {}
     if criteria.postcode.strip() and candidates:
         for pid, pc in Address.objects.filter(person__in=[c.pk for c in candidates]).values_list(
-                "person_id", "postcode_normalised"):
+            "person_id", "postcode_normalised"
+        ):
             postcodes_by_person.setdefault(pid, set()).add(pc)
     allowed_restricted = set()
     restricted_ids = [c.pk for c in candidates if c.restricted]
@@ -203,5 +217,8 @@ def person_find_duplicates(*, user: User, data: dict, exclude_id: int | None = N
         postcode=data.get("postcode") or "",
     )
     hits = person_search(user=user, criteria=criteria, limit=10)
-    return [h for h in hits if (h.person is None or h.person.pk != exclude_id) and
-            (h.person is None or h.score >= LIKELY_DUPLICATE_SCORE)]
+    return [
+        h
+        for h in hits
+        if (h.person is None or h.person.pk != exclude_id) and (h.person is None or h.score >= LIKELY_DUPLICATE_SCORE)
+    ]

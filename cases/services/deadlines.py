@@ -18,15 +18,34 @@ from .notifications import notify
 from .work_requests import _strand_for
 
 
-def deadline_set(*, kind: str, label: str, target: models.Model, due_at, person_ids: Iterable[int] = (),
-                 warn_at=None, assignee: User | None = None, notify_agency=None, escalate_role: str = "",
-                 link: str = "") -> Deadline:
+def deadline_set(
+    *,
+    kind: str,
+    label: str,
+    target: models.Model,
+    due_at,
+    person_ids: Iterable[int] = (),
+    warn_at=None,
+    assignee: User | None = None,
+    notify_agency=None,
+    escalate_role: str = "",
+    link: str = "",
+) -> Deadline:
     """Create or move the open deadline of this kind for this record (one open per kind and target)."""
     target_type, target_id = target._meta.label_lower, str(target.pk)
-    values = {"label": label, "due_at": due_at, "warn_at": warn_at, "person_ids": sorted(set(person_ids)),
-              "assignee": assignee, "notify_agency": notify_agency, "escalate_role": escalate_role, "link": link}
-    existing = Deadline.objects.filter(kind=kind, target_type=target_type, target_id=target_id,
-                                       state=Deadline.State.OPEN).first()
+    values = {
+        "label": label,
+        "due_at": due_at,
+        "warn_at": warn_at,
+        "person_ids": sorted(set(person_ids)),
+        "assignee": assignee,
+        "notify_agency": notify_agency,
+        "escalate_role": escalate_role,
+        "link": link,
+    }
+    existing = Deadline.objects.filter(
+        kind=kind, target_type=target_type, target_id=target_id, state=Deadline.State.OPEN
+    ).first()
     if existing:
         if warn_at is None:  # moving a deadline keeps its reminder unless a new one is given
             values.pop("warn_at")
@@ -39,9 +58,9 @@ def deadline_set(*, kind: str, label: str, target: models.Model, due_at, person_
 
 def deadline_met(*, kind: str, target: models.Model) -> int:
     """Close the open deadline (the decision was made, the request answered). Returns rows closed."""
-    return Deadline.objects.filter(kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk),
-                                   state=Deadline.State.OPEN).update(state=Deadline.State.MET,
-                                                                     met_at=timezone.now())
+    return Deadline.objects.filter(
+        kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk), state=Deadline.State.OPEN
+    ).update(state=Deadline.State.MET, met_at=timezone.now())
 
 
 def deadline_cancel_for_children(*, kind_prefix: str, person_ids: Iterable[int]) -> int:
@@ -50,14 +69,17 @@ def deadline_cancel_for_children(*, kind_prefix: str, person_ids: Iterable[int])
     ids = sorted({int(p) for p in person_ids})
     if not ids:
         return 0
-    return (Deadline.objects.filter(state=Deadline.State.OPEN, kind__startswith=kind_prefix,
-                                    person_ids__contained_by=ids).exclude(person_ids=[])
-            .update(state=Deadline.State.CANCELLED, updated_at=timezone.now()))
+    return (
+        Deadline.objects.filter(state=Deadline.State.OPEN, kind__startswith=kind_prefix, person_ids__contained_by=ids)
+        .exclude(person_ids=[])
+        .update(state=Deadline.State.CANCELLED, updated_at=timezone.now())
+    )
 
 
 def deadline_reassign(*, kind: str, target: models.Model, assignee: User | None) -> None:
-    Deadline.objects.filter(kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk),
-                            state=Deadline.State.OPEN).update(assignee=assignee)
+    Deadline.objects.filter(
+        kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk), state=Deadline.State.OPEN
+    ).update(assignee=assignee)
 
 
 # A breach found this long after it happened was missed by the sweeper (downtime) and says so.
@@ -86,47 +108,83 @@ def deadline_sweep(*, now=None) -> dict[str, int]:
     mid-way rolls that deadline back for the next sweep, and nothing is ever sent twice."""
     now = now or timezone.now()
     warned = breached = 0
-    warn_ids = list(Deadline.objects.filter(state=Deadline.State.OPEN, warned_at__isnull=True, warn_at__lte=now,
-                                            due_at__gt=now).values_list("pk", flat=True))
+    warn_ids = list(
+        Deadline.objects.filter(
+            state=Deadline.State.OPEN, warned_at__isnull=True, warn_at__lte=now, due_at__gt=now
+        ).values_list("pk", flat=True)
+    )
     for pk in warn_ids:
         with transaction.atomic():
-            deadline = (Deadline.objects.select_for_update(skip_locked=True, of=("self",)).select_related("assignee")
-                        .filter(pk=pk, state=Deadline.State.OPEN, warned_at__isnull=True).first())
+            deadline = (
+                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("assignee")
+                .filter(pk=pk, state=Deadline.State.OPEN, warned_at__isnull=True)
+                .first()
+            )
             if deadline is None:
                 continue
             Deadline.objects.filter(pk=pk).update(warned_at=now)
             for user in _deadline_recipients(deadline, breach=False):
-                notify(user=user, kind=f"{deadline.kind}.due_soon", unique_key=f"deadline:{pk}:warn:{user.pk}",
-                       title=f"Due soon: {deadline.label}", link=deadline.link,
-                       body=f"Due by {timezone.localtime(deadline.due_at):%A %d %B %Y at %H:%M}.")
+                notify(
+                    user=user,
+                    kind=f"{deadline.kind}.due_soon",
+                    unique_key=f"deadline:{pk}:warn:{user.pk}",
+                    title=f"Due soon: {deadline.label}",
+                    link=deadline.link,
+                    body=f"Due by {timezone.localtime(deadline.due_at):%A %d %B %Y at %H:%M}.",
+                )
             warned += 1
-    breach_ids = list(Deadline.objects.filter(state=Deadline.State.OPEN, breached_at__isnull=True, due_at__lte=now)
-                      .values_list("pk", flat=True))
+    breach_ids = list(
+        Deadline.objects.filter(state=Deadline.State.OPEN, breached_at__isnull=True, due_at__lte=now).values_list(
+            "pk", flat=True
+        )
+    )
     for pk in breach_ids:
         with transaction.atomic():
-            deadline = (Deadline.objects.select_for_update(skip_locked=True, of=("self",)).select_related("assignee")
-                        .filter(pk=pk, state=Deadline.State.OPEN, breached_at__isnull=True).first())
+            deadline = (
+                Deadline.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("assignee")
+                .filter(pk=pk, state=Deadline.State.OPEN, breached_at__isnull=True)
+                .first()
+            )
             if deadline is None:
                 continue
             late = now - deadline.due_at > LATE_DETECTION
             Deadline.objects.filter(pk=pk).update(breached_at=now, breach_detected_late=late)
             due_text = timezone.localtime(deadline.due_at).strftime("%A %d %B %Y at %H:%M")
             for user in _deadline_recipients(deadline, breach=True):
-                notify(user=user, kind=f"{deadline.kind}.overdue", unique_key=f"deadline:{pk}:breach:{user.pk}",
-                       title=f"Overdue: {deadline.label}", link=deadline.link, send_email=True,
-                       body=f"This was due by {due_text}." + (" (Found late: the reminder service was down.)"
-                                                             if late else ""))
+                notify(
+                    user=user,
+                    kind=f"{deadline.kind}.overdue",
+                    unique_key=f"deadline:{pk}:breach:{user.pk}",
+                    title=f"Overdue: {deadline.label}",
+                    link=deadline.link,
+                    send_email=True,
+                    body=f"This was due by {due_text}."
+                    + (" (Found late: the reminder service was down.)" if late else ""),
+                )
             for person in Person.objects.filter(pk__in=deadline.person_ids):
-                chronology_add(person=person, actor=None, strand=_strand_for(deadline.target_type),
-                               kind=f"{deadline.kind}.breached", summary=f"Timescale missed: {deadline.label} "
-                               f"(due {due_text})", significant=True, occurred_at=deadline.due_at,
-                               link=deadline.link)
+                chronology_add(
+                    person=person,
+                    actor=None,
+                    strand=_strand_for(deadline.target_type),
+                    kind=f"{deadline.kind}.breached",
+                    summary=f"Timescale missed: {deadline.label} (due {due_text})",
+                    significant=True,
+                    occurred_at=deadline.due_at,
+                    link=deadline.link,
+                )
             # What else the strand changes on its own records (cases.registry), in this transaction, so the
             # flag and the alerts commit together.
             handler = registry.deadline_breach_handler(deadline.kind)
             if handler is not None:
                 handler(deadline)
-            audit_record(actor=None, verb="deadline.breached", target=deadline, child_ids=deadline.person_ids,
-                         after={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(), "late": late})
+            audit_record(
+                actor=None,
+                verb="deadline.breached",
+                target=deadline,
+                child_ids=deadline.person_ids,
+                after={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(), "late": late},
+            )
             breached += 1
     return {"warned": warned, "breached": breached}

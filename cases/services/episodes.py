@@ -27,21 +27,41 @@ from .organisation import team_ensure_group
 
 
 @transaction.atomic
-def involvement_add(*, person: Person, actor: User | None, role: str, user: User | None = None,
-                    team: Team | None = None, agency=None, start_date=None) -> Involvement:
+def involvement_add(
+    *,
+    person: Person,
+    actor: User | None,
+    role: str,
+    user: User | None = None,
+    team: Team | None = None,
+    agency=None,
+    start_date=None,
+) -> Involvement:
     """Record that a practitioner (or a team) works with a child; access follows at once."""
     if user is None and team is None and agency is None:
         raise ValidationError("Name the practitioner, team or agency that is involved")
     if team is not None:
         team_ensure_group(team=team)
     agency = agency or (user.agency if user else team.agency)
-    involvement = Involvement(person=person, user=user, team=team, agency=agency, role=role,
-                              start_date=start_date or timezone.localdate(), created_by=actor)
+    involvement = Involvement(
+        person=person,
+        user=user,
+        team=team,
+        agency=agency,
+        role=role,
+        start_date=start_date or timezone.localdate(),
+        created_by=actor,
+    )
     involvement.full_clean()
     involvement.save()
     person_permissions_sync(person)
-    audit_record(actor=actor, verb="involvement.added", target=involvement, child_ids=[person.pk],
-                 after={"role": role, "user": user.email if user else None, "team": team.name if team else None})
+    audit_record(
+        actor=actor,
+        verb="involvement.added",
+        target=involvement,
+        child_ids=[person.pk],
+        after={"role": role, "user": user.email if user else None, "team": team.name if team else None},
+    )
     return involvement
 
 
@@ -52,8 +72,14 @@ def involvement_end(*, involvement: Involvement, actor: User | None, end_date=No
     Involvement.objects.filter(pk=involvement.pk).update(end_date=end, updated_at=timezone.now())
     involvement.end_date = end
     person_permissions_sync(involvement.person)
-    audit_record(actor=actor, verb="involvement.ended", target=involvement, child_ids=[involvement.person_id],
-                 reason=reason, after={"end_date": end.isoformat()})
+    audit_record(
+        actor=actor,
+        verb="involvement.ended",
+        target=involvement,
+        child_ids=[involvement.person_id],
+        reason=reason,
+        after={"end_date": end.isoformat()},
+    )
     return involvement
 
 
@@ -61,8 +87,17 @@ def involvement_end(*, involvement: Involvement, actor: User | None, end_date=No
 
 
 @transaction.atomic
-def episode_open(*, person: Person, actor: User | None, level: NeedLevel, opened_on=None, reason: str = "",
-                 family_case: FamilyCase | None = None, source_type: str = "", source_id: str = "") -> Episode:
+def episode_open(
+    *,
+    person: Person,
+    actor: User | None,
+    level: NeedLevel,
+    opened_on=None,
+    reason: str = "",
+    family_case: FamilyCase | None = None,
+    source_type: str = "",
+    source_id: str = "",
+) -> Episode:
     """Open the child's episode at a level of need. A child has at most one open episode: if one is
     open, its level moves instead (stepping up or down never opens a second record)."""
     current = Episode.objects.select_for_update().filter(person=person, closed_on__isnull=True).first()
@@ -70,18 +105,39 @@ def episode_open(*, person: Person, actor: User | None, level: NeedLevel, opened
         if episode_current_level(current).pk != level.pk:
             episode_change_level(episode=current, actor=actor, level=level, reason=reason)
         return current
-    episode = Episode.objects.create(person=person, family_case=family_case, opened_on=opened_on or
-                                     timezone.localdate(), opened_reason=reason, source_type=source_type,
-                                     source_id=str(source_id))
-    started = timezone.now() if opened_on is None else dt.datetime.combine(
-        opened_on, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
-    EpisodeLevel.objects.create(episode=episode, level=level, changed_by=actor, reason=reason,
-                                started_at=min(started, timezone.now()))
-    audit_record(actor=actor, verb="episode.opened", target=episode, child_ids=[person.pk],
-                 after={"level": level.code, "opened_on": episode.opened_on.isoformat()})
-    chronology_add(person=person, actor=actor, strand=Strand.RECORD, kind="episode_opened",
-                   summary=f"Episode opened at {level.name}" + (f": {reason}" if reason else ""),
-                   significant=True, occurred_at=timezone.now(), target=episode)
+    episode = Episode.objects.create(
+        person=person,
+        family_case=family_case,
+        opened_on=opened_on or timezone.localdate(),
+        opened_reason=reason,
+        source_type=source_type,
+        source_id=str(source_id),
+    )
+    started = (
+        timezone.now()
+        if opened_on is None
+        else dt.datetime.combine(opened_on, dt.time(9, 0), tzinfo=timezone.get_current_timezone())
+    )
+    EpisodeLevel.objects.create(
+        episode=episode, level=level, changed_by=actor, reason=reason, started_at=min(started, timezone.now())
+    )
+    audit_record(
+        actor=actor,
+        verb="episode.opened",
+        target=episode,
+        child_ids=[person.pk],
+        after={"level": level.code, "opened_on": episode.opened_on.isoformat()},
+    )
+    chronology_add(
+        person=person,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="episode_opened",
+        summary=f"Episode opened at {level.name}" + (f": {reason}" if reason else ""),
+        significant=True,
+        occurred_at=timezone.now(),
+        target=episode,
+    )
     return episode
 
 
@@ -90,8 +146,9 @@ def episode_current_level(episode: Episode) -> NeedLevel:
 
 
 @transaction.atomic
-def episode_change_level(*, episode: Episode, actor: User | None, level: NeedLevel, reason: str,
-                         changed_at=None) -> EpisodeLevel:
+def episode_change_level(
+    *, episode: Episode, actor: User | None, level: NeedLevel, reason: str, changed_at=None
+) -> EpisodeLevel:
     """Step up or down along the continuum on the same episode, keeping the dated history.
     `changed_at` records a change made earlier (a late entry, or migrated history)."""
     if not episode.is_open:
@@ -101,24 +158,38 @@ def episode_change_level(*, episode: Episode, actor: User | None, level: NeedLev
     now = changed_at or timezone.now()
     current = EpisodeLevel.objects.select_for_update().get(episode=episode, ended_at__isnull=True)
     if now < current.started_at or now > timezone.now():
-        raise ValidationError({"changed_at": ["The change must be after the current level began and not in the "
-                                              "future"]})
+        raise ValidationError(
+            {"changed_at": ["The change must be after the current level began and not in the future"]}
+        )
     if current.level_id == level.pk:
         return current
     EpisodeLevel.objects.filter(pk=current.pk).update(ended_at=now)
     new = EpisodeLevel.objects.create(episode=episode, level=level, started_at=now, changed_by=actor, reason=reason)
     direction = "up" if level.rank > current.level.rank else "down"
-    audit_record(actor=actor, verb="episode.level_changed", target=episode, child_ids=[episode.person_id],
-                 reason=reason, before={"level": current.level.code}, after={"level": level.code})
-    chronology_add(person=episode.person, actor=actor, strand=Strand.RECORD, kind=f"stepped_{direction}",
-                   summary=f"Stepped {direction} from {current.level.name} to {level.name}: {reason}",
-                   significant=True, occurred_at=now, target=episode)
+    audit_record(
+        actor=actor,
+        verb="episode.level_changed",
+        target=episode,
+        child_ids=[episode.person_id],
+        reason=reason,
+        before={"level": current.level.code},
+        after={"level": level.code},
+    )
+    chronology_add(
+        person=episode.person,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind=f"stepped_{direction}",
+        summary=f"Stepped {direction} from {current.level.name} to {level.name}: {reason}",
+        significant=True,
+        occurred_at=now,
+        target=episode,
+    )
     return new
 
 
 @transaction.atomic
-def episode_set_lead(*, episode: Episode, actor: User | None, user: User, kind: str,
-                     started_at=None) -> EpisodeLead:
+def episode_set_lead(*, episode: Episode, actor: User | None, user: User, kind: str, started_at=None) -> EpisodeLead:
     """Appoint the FHLP or LCPP. The previous one's period ends and so does the access their lead role
     gave them (a handover, unless they stay involved in another role); the new one gains access."""
     now = started_at or timezone.now()
@@ -129,19 +200,35 @@ def episode_set_lead(*, episode: Episode, actor: User | None, user: User, kind: 
         EpisodeLead.objects.filter(pk=previous.pk).update(ended_at=now)
         _end_lead_involvements(episode=episode, user_ids=[previous.user_id], actor=actor, on=now)
     lead = EpisodeLead.objects.create(episode=episode, kind=kind, user=user, started_at=now, assigned_by=actor)
-    involvement_add(person=episode.person, actor=actor, role=InvolvementRole.LEAD_PRACTITIONER, user=user,
-                    start_date=timezone.localtime(now).date())
-    audit_record(actor=actor, verb="episode.lead_set", target=episode, child_ids=[episode.person_id],
-                 before={"lead": previous.user.email} if previous else None, after={"lead": user.email, "kind": kind})
-    chronology_add(person=episode.person, actor=actor, strand=Strand.RECORD, kind="lead_practitioner",
-                   summary=f"{lead.get_kind_display()}: {user.full_name} ({user.agency})", occurred_at=now,
-                   target=episode)
+    involvement_add(
+        person=episode.person,
+        actor=actor,
+        role=InvolvementRole.LEAD_PRACTITIONER,
+        user=user,
+        start_date=timezone.localtime(now).date(),
+    )
+    audit_record(
+        actor=actor,
+        verb="episode.lead_set",
+        target=episode,
+        child_ids=[episode.person_id],
+        before={"lead": previous.user.email} if previous else None,
+        after={"lead": user.email, "kind": kind},
+    )
+    chronology_add(
+        person=episode.person,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="lead_practitioner",
+        summary=f"{lead.get_kind_display()}: {user.full_name} ({user.agency})",
+        occurred_at=now,
+        target=episode,
+    )
     return lead
 
 
 @transaction.atomic
-def episode_close(*, episode: Episode, actor: User | None, reason_code: str, summary: str,
-                  closed_on=None) -> Episode:
+def episode_close(*, episode: Episode, actor: User | None, reason_code: str, summary: str, closed_on=None) -> Episode:
     from ..codes import valid_codes
 
     if reason_code not in valid_codes("reasonforclosuretype"):
@@ -151,39 +238,61 @@ def episode_close(*, episode: Episode, actor: User | None, reason_code: str, sum
         raise ValidationError({"closed_on": ["The closure date must be on or after the date the episode opened"]})
     now = timezone.now()
     if not Episode.objects.filter(pk=episode.pk, closed_on__isnull=True).update(
-            closed_on=closed_on, closure_reason=reason_code, closure_summary=summary, updated_at=now):
+        closed_on=closed_on, closure_reason=reason_code, closure_summary=summary, updated_at=now
+    ):
         raise ValidationError("This episode is already closed")
     EpisodeLevel.objects.filter(episode=episode, ended_at__isnull=True).update(ended_at=now)
-    lead_user_ids = list(EpisodeLead.objects.filter(episode=episode, ended_at__isnull=True)
-                         .values_list("user_id", flat=True))
+    lead_user_ids = list(
+        EpisodeLead.objects.filter(episode=episode, ended_at__isnull=True).values_list("user_id", flat=True)
+    )
     EpisodeLead.objects.filter(episode=episode, ended_at__isnull=True).update(ended_at=now)
     # The leads' access ends with the episode (other involvements, e.g. a school's, are theirs to end).
     _end_lead_involvements(episode=episode, user_ids=lead_user_ids, actor=actor, on=now)
     episode.refresh_from_db()
-    audit_record(actor=actor, verb="episode.closed", target=episode, child_ids=[episode.person_id],
-                 after={"closure_reason": reason_code})
-    chronology_add(person=episode.person, actor=actor, strand=Strand.RECORD, kind="episode_closed",
-                   summary=f"Episode closed ({reason_code}): {summary}", significant=True, occurred_at=now,
-                   target=episode)
+    audit_record(
+        actor=actor,
+        verb="episode.closed",
+        target=episode,
+        child_ids=[episode.person_id],
+        after={"closure_reason": reason_code},
+    )
+    chronology_add(
+        person=episode.person,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="episode_closed",
+        summary=f"Episode closed ({reason_code}): {summary}",
+        significant=True,
+        occurred_at=now,
+        target=episode,
+    )
     return episode
 
 
 def _end_lead_involvements(*, episode: Episode, user_ids: list[int], actor: User | None, on) -> None:
     end = timezone.localtime(on).date()
-    for involvement in Involvement.objects.filter(person=episode.person, user_id__in=user_ids, end_date__isnull=True,
-                                                  role=InvolvementRole.LEAD_PRACTITIONER):
-        involvement_end(involvement=involvement, actor=actor, end_date=max(end, involvement.start_date),
-                        reason="Lead practitioner role ended")
+    for involvement in Involvement.objects.filter(
+        person=episode.person, user_id__in=user_ids, end_date__isnull=True, role=InvolvementRole.LEAD_PRACTITIONER
+    ):
+        involvement_end(
+            involvement=involvement,
+            actor=actor,
+            end_date=max(end, involvement.start_date),
+            reason="Lead practitioner role ended",
+        )
 
 
 @transaction.atomic
-def family_case_create(*, actor: User | None, name: str, members: list[tuple[Person, str]],
-                       opened_on=None) -> FamilyCase:
+def family_case_create(
+    *, actor: User | None, name: str, members: list[tuple[Person, str]], opened_on=None
+) -> FamilyCase:
     family = FamilyCase.objects.create(name=name, opened_on=opened_on or timezone.localdate())
     for person, role in members:
         FamilyCaseMember.objects.create(family_case=family, person=person, role=role)
-    Episode.objects.filter(person__in=[p for p, role in members if role == FamilyCaseMember.Role.CHILD],
-                           closed_on__isnull=True, family_case__isnull=True).update(family_case=family)
-    audit_record(actor=actor, verb="family_case.created", target=family,
-                 child_ids=[p.pk for p, _ in members])
+    Episode.objects.filter(
+        person__in=[p for p, role in members if role == FamilyCaseMember.Role.CHILD],
+        closed_on__isnull=True,
+        family_case__isnull=True,
+    ).update(family_case=family)
+    audit_record(actor=actor, verb="family_case.created", target=family, child_ids=[p.pk for p, _ in members])
     return family

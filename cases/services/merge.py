@@ -27,11 +27,24 @@ class MergeRefused(Conflict):
 
 
 # Identifiers and facts filled on the kept record from the merged one when the kept record lacks them.
-_MERGE_FILL_FIELDS = ("nhs_number", "upn", "date_of_birth", "expected_date_of_birth", "ethnicity",
-                      "first_language", "gender_identity", "preferred_name", "middle_names")
+_MERGE_FILL_FIELDS = (
+    "nhs_number",
+    "upn",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "ethnicity",
+    "first_language",
+    "gender_identity",
+    "preferred_name",
+    "middle_names",
+)
 # Links that are recomputed rather than moved.
-_MERGE_SKIP = {"cases.personuserobjectpermission", "cases.persongroupobjectpermission", "cases.personmerge",
-               "cases.person"}
+_MERGE_SKIP = {
+    "cases.personuserobjectpermission",
+    "cases.persongroupobjectpermission",
+    "cases.personmerge",
+    "cases.person",
+}
 
 
 def _merge_refusal(kept: Person, merged: Person) -> str | None:
@@ -40,16 +53,25 @@ def _merge_refusal(kept: Person, merged: Person) -> str | None:
     if kept.merged_into_id or merged.merged_into_id:
         return "One of these records has already been merged into another."
     if kept.nhs_number and merged.nhs_number and kept.nhs_number != merged.nhs_number:
-        return ("These records have different NHS numbers, so they are different people. Check the NHS "
-                "numbers before merging.")
-    if (Episode.objects.filter(person=kept, closed_on__isnull=True).exists()
-            and Episode.objects.filter(person=merged, closed_on__isnull=True).exists()):
-        return ("Both records have an open episode, and a child can only have one. Close one of the episodes "
-                "(or record its work on the other) before merging.")
-    if Relationship.objects.filter(Q(from_person=kept, to_person=merged) | Q(from_person=merged,
-                                                                             to_person=kept)).exists():
-        return ("These records are linked to each other as family members, so merging would make a person "
-                "related to themselves. Remove that relationship first if they really are the same person.")
+        return (
+            "These records have different NHS numbers, so they are different people. Check the NHS "
+            "numbers before merging."
+        )
+    if (
+        Episode.objects.filter(person=kept, closed_on__isnull=True).exists()
+        and Episode.objects.filter(person=merged, closed_on__isnull=True).exists()
+    ):
+        return (
+            "Both records have an open episode, and a child can only have one. Close one of the episodes "
+            "(or record its work on the other) before merging."
+        )
+    if Relationship.objects.filter(
+        Q(from_person=kept, to_person=merged) | Q(from_person=merged, to_person=kept)
+    ).exists():
+        return (
+            "These records are linked to each other as family members, so merging would make a person "
+            "related to themselves. Remove that relationship first if they really are the same person."
+        )
     # A strand's own reasons (MACPT: overlapping child protection plans), registered in cases.registry.
     for check in registry.merge_checks():
         reason = check(kept, merged)
@@ -116,15 +138,34 @@ def person_merge(*, kept: Person, merged: Person, actor: User, reason: str) -> P
         Person.objects.filter(pk=merged.pk).update(nhs_number=None)
     Person.objects.filter(pk=merged.pk).update(merged_into=kept, version=models.F("version") + 1)
     Person.objects.filter(pk=kept.pk).update(**fill, version=models.F("version") + 1, updated_at=timezone.now())
-    record = PersonMerge.objects.create(kept=kept, merged=merged, actor=actor, reason=reason, moved=moved,
-                                        kept_before=kept_before, merged_before=merged_before)
+    record = PersonMerge.objects.create(
+        kept=kept,
+        merged=merged,
+        actor=actor,
+        reason=reason,
+        moved=moved,
+        kept_before=kept_before,
+        merged_before=merged_before,
+    )
     person_permissions_sync(kept)
     person_permissions_sync(merged)
-    audit_record(actor=actor, verb="person.merged", target=record, child_ids=[kept.pk, merged.pk], reason=reason,
-                 after={"kept": kept.pk, "merged": merged.pk, "moved": {m["model"]: len(m["ids"]) for m in moved}})
-    chronology_add(person=kept, actor=actor, strand=Strand.RECORD, kind="records_merged",
-                   summary=f"Duplicate record {merged.la_child_id} merged into this one: {reason}",
-                   significant=False, target=record)
+    audit_record(
+        actor=actor,
+        verb="person.merged",
+        target=record,
+        child_ids=[kept.pk, merged.pk],
+        reason=reason,
+        after={"kept": kept.pk, "merged": merged.pk, "moved": {m["model"]: len(m["ids"]) for m in moved}},
+    )
+    chronology_add(
+        person=kept,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="records_merged",
+        summary=f"Duplicate record {merged.la_child_id} merged into this one: {reason}",
+        significant=False,
+        target=record,
+    )
     return record
 
 
@@ -139,20 +180,27 @@ def person_unmerge(*, merge: PersonMerge, actor: User, reason: str) -> PersonMer
     for entry in merge.moved:
         model = models_by_label[current_label(entry["model"])]  # a merge recorded before a model moved
         # Only rows still on the kept record: anything created there since the merge stays.
-        model._default_manager.filter(pk__in=entry["ids"], **{entry["field"]: kept}).update(
-            **{entry["field"]: merged})
-    Person.objects.filter(pk=kept.pk).update(**_from_json(merge.kept_before), version=models.F("version") + 1,
-                                             updated_at=timezone.now())
-    Person.objects.filter(pk=merged.pk).update(merged_into=None, **_from_json(merge.merged_before),
-                                               version=models.F("version") + 1, updated_at=timezone.now())
+        model._default_manager.filter(pk__in=entry["ids"], **{entry["field"]: kept}).update(**{entry["field"]: merged})
+    Person.objects.filter(pk=kept.pk).update(
+        **_from_json(merge.kept_before), version=models.F("version") + 1, updated_at=timezone.now()
+    )
+    Person.objects.filter(pk=merged.pk).update(
+        merged_into=None, **_from_json(merge.merged_before), version=models.F("version") + 1, updated_at=timezone.now()
+    )
     now = timezone.now()
     PersonMerge.objects.filter(pk=merge.pk).update(unmerged_at=now, unmerged_by=actor)
     merge.refresh_from_db()
     person_permissions_sync(kept)
     person_permissions_sync(merged)
     audit_record(actor=actor, verb="person.unmerged", target=merge, child_ids=[kept.pk, merged.pk], reason=reason)
-    chronology_add(person=kept, actor=actor, strand=Strand.RECORD, kind="records_unmerged",
-                   summary=f"Merge with record {merged.la_child_id} undone: {reason}", target=merge)
+    chronology_add(
+        person=kept,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="records_unmerged",
+        summary=f"Merge with record {merged.la_child_id} undone: {reason}",
+        target=merge,
+    )
     return merge
 
 
@@ -164,6 +212,7 @@ def _from_json(values: dict) -> dict:
     out = {}
     for name, value in values.items():
         field = Person._meta.get_field(name)
-        out[name] = field.to_python(value) if value not in (None, "") or not isinstance(field, models.DateField) \
-            else None
+        out[name] = (
+            field.to_python(value) if value not in (None, "") or not isinstance(field, models.DateField) else None
+        )
     return out

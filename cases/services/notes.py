@@ -17,16 +17,32 @@ from .audit import audit_record
 from .state import versioned_update
 
 
-def chronology_add(*, person: Person, actor: User | None, strand: str, kind: str, summary: str,
-                   occurred_at=None, significant: bool = False, target: models.Model | None = None,
-                   link: str = "", source_agency=None) -> ChronologyEntry:
+def chronology_add(
+    *,
+    person: Person,
+    actor: User | None,
+    strand: str,
+    kind: str,
+    summary: str,
+    occurred_at=None,
+    significant: bool = False,
+    target: models.Model | None = None,
+    link: str = "",
+    source_agency=None,
+) -> ChronologyEntry:
     """Every strand's services call this to tell the child's story; it runs in their transaction."""
     entry = ChronologyEntry(
-        person=person, occurred_at=occurred_at or timezone.now(), strand=strand, kind=kind, summary=summary,
-        significant=significant, author=actor if actor is not None and actor.is_authenticated else None,
+        person=person,
+        occurred_at=occurred_at or timezone.now(),
+        strand=strand,
+        kind=kind,
+        summary=summary,
+        significant=significant,
+        author=actor if actor is not None and actor.is_authenticated else None,
         source_agency=source_agency or (actor.agency if actor is not None and actor.is_authenticated else None),
         target_type=target._meta.label_lower if target is not None else "",
-        target_id=str(target.pk) if target is not None else "", link=link,
+        target_id=str(target.pk) if target is not None else "",
+        link=link,
     )
     entry.full_clean(exclude=["person", "author", "source_agency"])
     entry.save()
@@ -34,11 +50,22 @@ def chronology_add(*, person: Person, actor: User | None, strand: str, kind: str
 
 
 @transaction.atomic
-def case_note_save_draft(*, person: Person, actor: User, data: dict, note: CaseNote | None = None,
-                         expected_version: int | None = None) -> CaseNote:
+def case_note_save_draft(
+    *, person: Person, actor: User, data: dict, note: CaseNote | None = None, expected_version: int | None = None
+) -> CaseNote:
     """Create or update a draft. Only the author edits a draft; a final note is never edited."""
-    fields = ("kind", "occurred_at", "subject", "body", "significant", "child_seen", "child_seen_alone",
-              "visibility_tags", "episode", "strand")
+    fields = (
+        "kind",
+        "occurred_at",
+        "subject",
+        "body",
+        "significant",
+        "child_seen",
+        "child_seen_alone",
+        "visibility_tags",
+        "episode",
+        "strand",
+    )
     if note is None:
         note = CaseNote(person=person, author=actor, **{k: v for k, v in data.items() if k in fields})
         note.full_clean(exclude=["person", "author", "episode"])
@@ -55,8 +82,13 @@ def case_note_save_draft(*, person: Person, actor: User, data: dict, note: CaseN
         setattr(note, key, value)
     note.full_clean(exclude=["person", "author", "episode"])
     _check_visit(note)
-    versioned_update(note, expected_version=expected_version or note.version, changes=changes,
-                     where={"status": CaseNote.Status.DRAFT}, refused="This note is final: add a correction instead")
+    versioned_update(
+        note,
+        expected_version=expected_version or note.version,
+        changes=changes,
+        where={"status": CaseNote.Status.DRAFT},
+        refused="This note is final: add a correction instead",
+    )
     note.refresh_from_db()
     audit_record(actor=actor, verb="case_note.draft_updated", target=note, child_ids=[person.pk])
     return note
@@ -81,23 +113,42 @@ def case_note_finalise(*, note: CaseNote, actor: User) -> CaseNote:
         raise PermissionDenied("Only the author can make a note final")
     now = timezone.now()
     if not CaseNote.objects.filter(pk=note.pk, status=CaseNote.Status.DRAFT).update(
-            status=CaseNote.Status.FINAL, finalised_at=now, updated_at=now, version=models.F("version") + 1):
+        status=CaseNote.Status.FINAL, finalised_at=now, updated_at=now, version=models.F("version") + 1
+    ):
         raise ValidationError("This note is already final")
     note.refresh_from_db()
     audit_record(actor=actor, verb="case_note.finalised", target=note, child_ids=[note.person_id])
     seen = ""
     if note.kind == CaseNote.Kind.VISIT:
-        seen = " Child seen alone." if note.child_seen_alone else (" Child seen." if note.child_seen else
-                                                                   " Child not seen.")
-    chronology_add(person=note.person, actor=actor, strand=note.strand, kind=f"case_note_{note.kind}",
-                   summary=f"{note.get_kind_display()}: {note.subject}.{seen}", significant=note.significant,
-                   occurred_at=note.occurred_at, target=note, link=reverse("cases:case_note_detail", args=[note.pk]))
+        seen = (
+            " Child seen alone."
+            if note.child_seen_alone
+            else (" Child seen." if note.child_seen else " Child not seen.")
+        )
+    chronology_add(
+        person=note.person,
+        actor=actor,
+        strand=note.strand,
+        kind=f"case_note_{note.kind}",
+        summary=f"{note.get_kind_display()}: {note.subject}.{seen}",
+        significant=note.significant,
+        occurred_at=note.occurred_at,
+        target=note,
+        link=reverse("cases:case_note_detail", args=[note.pk]),
+    )
     return note
 
 
 @transaction.atomic
-def case_note_save(*, person: Person, actor: User, data: dict, note: CaseNote | None = None,
-                   expected_version: int | None = None, finalise: bool = False) -> CaseNote:
+def case_note_save(
+    *,
+    person: Person,
+    actor: User,
+    data: dict,
+    note: CaseNote | None = None,
+    expected_version: int | None = None,
+    finalise: bool = False,
+) -> CaseNote:
     """Save a draft (a new one, or the author's own), and make it final at once when asked: both or
     neither, so a note refused as final is not left saved as a changed draft."""
     note = case_note_save_draft(person=person, actor=actor, data=data, note=note, expected_version=expected_version)
@@ -117,6 +168,11 @@ def case_note_correct(*, note: CaseNote, actor: User, body: str) -> CaseNoteCorr
     if not body.strip():
         raise ValidationError({"body": ["Enter the correction"]})
     correction = CaseNoteCorrection.objects.create(note=note, author=actor, body=body.strip())
-    audit_record(actor=actor, verb="case_note.corrected", target=note, child_ids=[note.person_id],
-                 after={"correction_id": correction.pk})
+    audit_record(
+        actor=actor,
+        verb="case_note.corrected",
+        target=note,
+        child_ids=[note.person_id],
+        after={"correction_id": correction.pk},
+    )
     return correction

@@ -9,14 +9,21 @@ from ..models import (
 )
 
 
-def notify(*, user: User, kind: str, title: str, unique_key: str, body: str = "", link: str = "",
-           send_email: bool = False) -> Notification | None:
+def notify(
+    *, user: User, kind: str, title: str, unique_key: str, body: str = "", link: str = "", send_email: bool = False
+) -> Notification | None:
     """Create a notification once: a second call with the same key does nothing (returns None).
     Emails are sent by notification_email_send after commit, never inside the transaction."""
-    notification = Notification(user=user, kind=kind, title=title[:200], body=body, link=link,
-                                unique_key=unique_key[:200], send_email=send_email)
-    created = Notification.objects.bulk_create([notification], ignore_conflicts=True,
-                                               unique_fields=["unique_key"])
+    notification = Notification(
+        user=user,
+        kind=kind,
+        title=title[:200],
+        body=body,
+        link=link,
+        unique_key=unique_key[:200],
+        send_email=send_email,
+    )
+    created = Notification.objects.bulk_create([notification], ignore_conflicts=True, unique_fields=["unique_key"])
     # With ignore_conflicts PostgreSQL returns no id for a skipped row.
     if not created or created[0].pk is None:
         return None
@@ -49,9 +56,13 @@ def notification_emails_send() -> int:
         if not Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(emailed_at=timezone.now()):
             continue
         note = Notification.objects.select_related("user").get(pk=pk)
-        send_mail(subject=f"{settings.SERVICE_NAME}: {note.title}",
-                  message=f"{note.body}\n\nSign in to {settings.SERVICE_NAME} to see more.",
-                  from_email=None, recipient_list=[note.user.email], fail_silently=False)
+        send_mail(
+            subject=f"{settings.SERVICE_NAME}: {note.title}",
+            message=f"{note.body}\n\nSign in to {settings.SERVICE_NAME} to see more.",
+            from_email=None,
+            recipient_list=[note.user.email],
+            fail_silently=False,
+        )
         sent += 1
     return sent
 

@@ -22,9 +22,21 @@ from .notes import chronology_add
 from .state import versioned_update
 
 PERSON_EDITABLE_FIELDS = (
-    "first_name", "middle_names", "last_name", "preferred_name", "date_of_birth", "expected_date_of_birth",
-    "date_of_death", "sex", "gender_identity", "ethnicity", "disabilities", "first_language",
-    "interpreter_needed", "nhs_number", "upn",
+    "first_name",
+    "middle_names",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "date_of_death",
+    "sex",
+    "gender_identity",
+    "ethnicity",
+    "disabilities",
+    "first_language",
+    "interpreter_needed",
+    "nhs_number",
+    "upn",
 )
 
 
@@ -55,8 +67,10 @@ def _clean_person_data(data: dict) -> dict:
             validators.validate_upn(upn)
         except ValidationError as exc:
             errors.setdefault("upn", []).extend(exc.messages)
-    for field, check in (("ethnicity", validators.validate_ethnicity),
-                         ("disabilities", validators.validate_disabilities)):
+    for field, check in (
+        ("ethnicity", validators.validate_ethnicity),
+        ("disabilities", validators.validate_disabilities),
+    ):
         if cleaned.get(field):
             try:
                 check(cleaned[field])
@@ -65,10 +79,12 @@ def _clean_person_data(data: dict) -> dict:
     dob, edd, dod = cleaned.get("date_of_birth"), cleaned.get("expected_date_of_birth"), cleaned.get("date_of_death")
     if dob and dob > today:
         errors.setdefault("date_of_birth", []).append(
-            "Date of birth must be today or in the past (for an unborn child, give the expected date of birth)")
+            "Date of birth must be today or in the past (for an unborn child, give the expected date of birth)"
+        )
     if dob and edd:
         errors.setdefault("expected_date_of_birth", []).append(
-            "Give a date of birth or an expected date of birth, not both")
+            "Give a date of birth or an expected date of birth, not both"
+        )
     if dod and dod > today:
         errors.setdefault("date_of_death", []).append("Date of death must be today or in the past")
     if dod and dob and dod < dob:
@@ -98,17 +114,30 @@ def person_create(*, actor: User, data: dict, reason: str = "") -> Person:
     """Create a person. Callers show likely duplicates (person_find_duplicates) before calling this."""
     cleaned = _clean_person_data(data)
     if cleaned.get("nhs_number") and Person.objects.filter(nhs_number=cleaned["nhs_number"]).exists():
-        raise ValidationError({"nhs_number": ["A record with this NHS number already exists: search for it and "
-                                              "use that record"]})
+        raise ValidationError(
+            {"nhs_number": ["A record with this NHS number already exists: search for it and use that record"]}
+        )
     person = Person(**{k: v for k, v in cleaned.items() if k in PERSON_EDITABLE_FIELDS}, created_by=actor)
     person.la_child_id = _next_la_child_id()
     person.full_clean(exclude=["search_name", "first_name_phonetic", "last_name_phonetic"])
     person.save()
-    audit_record(actor=actor, verb="person.created", target=person, child_ids=[person.pk], reason=reason,
-                 after=_person_snapshot(person))
-    chronology_add(person=person, actor=actor, strand=Strand.RECORD, kind="record_created",
-                   summary=f"Record created by {actor.full_name} ({actor.agency})" if actor else "Record created",
-                   occurred_at=timezone.now(), target=person)
+    audit_record(
+        actor=actor,
+        verb="person.created",
+        target=person,
+        child_ids=[person.pk],
+        reason=reason,
+        after=_person_snapshot(person),
+    )
+    chronology_add(
+        person=person,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="record_created",
+        summary=f"Record created by {actor.full_name} ({actor.agency})" if actor else "Record created",
+        occurred_at=timezone.now(),
+        target=person,
+    )
     return person
 
 
@@ -116,22 +145,38 @@ def person_create(*, actor: User, data: dict, reason: str = "") -> Person:
 def person_update(*, person: Person, actor: User, data: dict, expected_version: int, reason: str = "") -> Person:
     """Change a person's details. A save based on an older version than the current one is refused."""
     cleaned = _clean_person_data({**_person_snapshot_raw(person), **data})
-    if cleaned.get("nhs_number") and Person.objects.filter(nhs_number=cleaned["nhs_number"]).exclude(
-            pk=person.pk).exists():
-        raise ValidationError({"nhs_number": ["Another record already has this NHS number: it may be a duplicate "
-                                              "to merge"]})
+    if (
+        cleaned.get("nhs_number")
+        and Person.objects.filter(nhs_number=cleaned["nhs_number"]).exclude(pk=person.pk).exists()
+    ):
+        raise ValidationError(
+            {"nhs_number": ["Another record already has this NHS number: it may be a duplicate to merge"]}
+        )
     before = _person_snapshot(person)
     changes = {k: v for k, v in cleaned.items() if k in PERSON_EDITABLE_FIELDS}
-    candidate = Person(**{**{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields
-                             if not f.generated}, **changes})
-    candidate.full_clean(exclude=["search_name", "first_name_phonetic", "last_name_phonetic", "la_child_id",
-                                  "nhs_number"], validate_unique=False)
+    candidate = Person(
+        **{
+            **{f.attname: getattr(person, f.attname) for f in Person._meta.concrete_fields if not f.generated},
+            **changes,
+        }
+    )
+    candidate.full_clean(
+        exclude=["search_name", "first_name_phonetic", "last_name_phonetic", "la_child_id", "nhs_number"],
+        validate_unique=False,
+    )
     versioned_update(person, expected_version=expected_version, changes=changes)
     person.refresh_from_db()
     after = _person_snapshot(person)
     changed = {k: after[k] for k in after if after[k] != before[k]}
-    audit_record(actor=actor, verb="person.updated", target=person, child_ids=[person.pk], reason=reason,
-                 before={k: before[k] for k in changed}, after=changed)
+    audit_record(
+        actor=actor,
+        verb="person.updated",
+        target=person,
+        child_ids=[person.pk],
+        reason=reason,
+        before={k: before[k] for k in changed},
+        after=changed,
+    )
     return person
 
 
@@ -140,8 +185,17 @@ def _person_snapshot_raw(person: Person) -> dict:
 
 
 @transaction.atomic
-def person_add_address(*, person: Person, actor: User, line1: str, postcode: str, line2: str = "",
-                       town: str = "", start_date=None, end_date=None) -> Address:
+def person_add_address(
+    *,
+    person: Person,
+    actor: User,
+    line1: str,
+    postcode: str,
+    line2: str = "",
+    town: str = "",
+    start_date=None,
+    end_date=None,
+) -> Address:
     try:
         validators.validate_postcode(postcode)
     except ValidationError as exc:
@@ -149,13 +203,20 @@ def person_add_address(*, person: Person, actor: User, line1: str, postcode: str
     if start_date is None and end_date is None:
         # A new current address ends the previous current one.
         Address.objects.filter(person=person, end_date__isnull=True).update(end_date=timezone.localdate())
-    address = Address(person=person, line1=line1, line2=line2, town=town,
-                      postcode=validators.normalise_postcode(postcode), start_date=start_date or timezone.localdate(),
-                      end_date=end_date)
+    address = Address(
+        person=person,
+        line1=line1,
+        line2=line2,
+        town=town,
+        postcode=validators.normalise_postcode(postcode),
+        start_date=start_date or timezone.localdate(),
+        end_date=end_date,
+    )
     address.full_clean(exclude=["postcode_normalised"])
     address.save()
-    audit_record(actor=actor, verb="address.added", target=address, child_ids=[person.pk],
-                 after={"postcode": address.postcode})
+    audit_record(
+        actor=actor, verb="address.added", target=address, child_ids=[person.pk], after={"postcode": address.postcode}
+    )
     return address
 
 
@@ -177,27 +238,52 @@ def person_create_with_address(*, actor: User, data: dict, address: dict | None,
 
 
 @transaction.atomic
-def person_add_previous_name(*, person: Person, actor: User, first_name: str, last_name: str,
-                             kind: str = PersonName.Kind.PREVIOUS) -> PersonName:
+def person_add_previous_name(
+    *, person: Person, actor: User, first_name: str, last_name: str, kind: str = PersonName.Kind.PREVIOUS
+) -> PersonName:
     name = PersonName.objects.create(person=person, first_name=first_name, last_name=last_name, kind=kind)
-    audit_record(actor=actor, verb="person_name.added", target=name, child_ids=[person.pk],
-                 after={"first_name": first_name, "last_name": last_name, "kind": kind})
+    audit_record(
+        actor=actor,
+        verb="person_name.added",
+        target=name,
+        child_ids=[person.pk],
+        after={"first_name": first_name, "last_name": last_name, "kind": kind},
+    )
     return name
 
 
 @transaction.atomic
-def relationship_add(*, actor: User, from_person: Person, to_person: Person, type: str,
-                     parental_responsibility: bool = False, start_date=None, end_date=None,
-                     notes: str = "") -> Relationship:
+def relationship_add(
+    *,
+    actor: User,
+    from_person: Person,
+    to_person: Person,
+    type: str,
+    parental_responsibility: bool = False,
+    start_date=None,
+    end_date=None,
+    notes: str = "",
+) -> Relationship:
     if from_person.pk == to_person.pk:
         raise ValidationError({"to_person": ["A person cannot be related to themselves"]})
-    rel = Relationship(from_person=from_person, to_person=to_person, type=type,
-                       parental_responsibility=parental_responsibility, start_date=start_date, end_date=end_date,
-                       notes=notes)
+    rel = Relationship(
+        from_person=from_person,
+        to_person=to_person,
+        type=type,
+        parental_responsibility=parental_responsibility,
+        start_date=start_date,
+        end_date=end_date,
+        notes=notes,
+    )
     rel.full_clean()
     rel.save()
-    audit_record(actor=actor, verb="relationship.added", target=rel, child_ids=[from_person.pk, to_person.pk],
-                 after={"type": type, "parental_responsibility": parental_responsibility})
+    audit_record(
+        actor=actor,
+        verb="relationship.added",
+        target=rel,
+        child_ids=[from_person.pk, to_person.pk],
+        after={"type": type, "parental_responsibility": parental_responsibility},
+    )
     return rel
 
 
@@ -220,20 +306,25 @@ def person_restrict(*, person: Person, actor: User, reason: str, access_users: l
 
     if reason not in RestrictionReason.values:
         raise ValidationError({"restriction_reason": ["Choose why the record is restricted"]})
-    Person.objects.filter(pk=person.pk).update(restricted=True, restriction_reason=reason,
-                                               version=models.F("version") + 1)
+    Person.objects.filter(pk=person.pk).update(
+        restricted=True, restriction_reason=reason, version=models.F("version") + 1
+    )
     for user in {actor, *access_users}:
         RestrictedAccess.objects.get_or_create(person=person, user=user, defaults={"granted_by": actor})
     person.refresh_from_db()
-    audit_record(actor=actor, verb="person.restricted", target=person, child_ids=[person.pk],
-                 after={"reason": reason, "access": sorted(u.email for u in {actor, *access_users})})
+    audit_record(
+        actor=actor,
+        verb="person.restricted",
+        target=person,
+        child_ids=[person.pk],
+        after={"reason": reason, "access": sorted(u.email for u in {actor, *access_users})},
+    )
     return person
 
 
 @transaction.atomic
 def person_unrestrict(*, person: Person, actor: User, reason: str) -> Person:
-    Person.objects.filter(pk=person.pk).update(restricted=False, restriction_reason="",
-                                               version=models.F("version") + 1)
+    Person.objects.filter(pk=person.pk).update(restricted=False, restriction_reason="", version=models.F("version") + 1)
     person.refresh_from_db()
     audit_record(actor=actor, verb="person.unrestricted", target=person, child_ids=[person.pk], reason=reason)
     return person

@@ -48,8 +48,7 @@ from .notifications import notify
 from .state import StaleEdit
 
 PLAN_TEXT_FIELDS = ("worries", "working_well", "family_views", "professional_notes")
-OUTCOME_FIELDS = ("what_will_be_different", "measure", "scale_max", "baseline", "target", "current",
-                  "not_for_family")
+OUTCOME_FIELDS = ("what_will_be_different", "measure", "scale_max", "baseline", "target", "current", "not_for_family")
 ACTION_FIELDS = ("description", "owner", "outcome", "due_on", "status", "progress", "not_for_family")
 OWNER_FIELDS = ("status", "progress")
 
@@ -114,35 +113,73 @@ def _check_next_review(value: dt.date | None, *, after: dt.date | None = None, f
 def plan_snapshot(*, plan: Plan, number: int, reason: str, review: Review | None = None) -> dict:
     """Everything the plan says now, as plain JSON: its text, each outcome with its ratings so far, the
     actions, the team around the family (and the review that froze it)."""
-    outcomes = (plan.outcomes.filter(removed_at__isnull=True).select_related("child")
-                .prefetch_related("ratings").order_by("child__date_of_birth", "child_id", "id"))
+    outcomes = (
+        plan.outcomes.filter(removed_at__isnull=True)
+        .select_related("child")
+        .prefetch_related("ratings")
+        .order_by("child__date_of_birth", "child_id", "id")
+    )
     actions = plan.actions.select_related("owner", "owner_agency").order_by("due_on", "id")
-    taf = TafMember.objects.filter(family_case=plan.family_case_id, removed_at__isnull=True).select_related(
-        "user", "agency").order_by("added_at", "id")
+    taf = (
+        TafMember.objects.filter(family_case=plan.family_case_id, removed_at__isnull=True)
+        .select_related("user", "agency")
+        .order_by("added_at", "id")
+    )
     snapshot = {
-        "number": number, "date": timezone.localdate().isoformat(), "reason": reason,
-        "plan": {**{name: getattr(plan, name) for name in PLAN_TEXT_FIELDS},
-                 "next_review_on": _json(plan.next_review_on), "status": plan.status},
-        "outcomes": [{
-            "id": o.pk, "child_id": o.child_id, "child": o.child.first_name, "child_name": o.child.full_name,
-            "what_will_be_different": o.what_will_be_different, "measure": o.measure, "scale_max": o.scale_max,
-            "baseline": o.baseline, "target": o.target, "current": o.current, "not_for_family": o.not_for_family,
-            "achieved_on": _json(o.achieved_on),
-            "ratings": [{"rating": r.rating, "rated_on": r.rated_on.isoformat(), "version_id": r.plan_version_id}
-                        for r in sorted(o.ratings.all(), key=lambda r: (r.rated_on, r.pk))],
-        } for o in outcomes],
-        "actions": [{
-            "id": a.pk, "description": a.description, "owner_id": a.owner_id, "owner": a.owner.full_name,
-            "agency": a.owner_agency.name, "outcome_id": a.outcome_id, "due_on": a.due_on.isoformat(),
-            "status": a.status, "progress": a.progress, "not_for_family": a.not_for_family,
-        } for a in actions],
-        "taf": [{"user_id": m.user_id, "name": m.user.full_name, "agency": m.agency.name, "role": m.role}
-                for m in taf],
+        "number": number,
+        "date": timezone.localdate().isoformat(),
+        "reason": reason,
+        "plan": {
+            **{name: getattr(plan, name) for name in PLAN_TEXT_FIELDS},
+            "next_review_on": _json(plan.next_review_on),
+            "status": plan.status,
+        },
+        "outcomes": [
+            {
+                "id": o.pk,
+                "child_id": o.child_id,
+                "child": o.child.first_name,
+                "child_name": o.child.full_name,
+                "what_will_be_different": o.what_will_be_different,
+                "measure": o.measure,
+                "scale_max": o.scale_max,
+                "baseline": o.baseline,
+                "target": o.target,
+                "current": o.current,
+                "not_for_family": o.not_for_family,
+                "achieved_on": _json(o.achieved_on),
+                "ratings": [
+                    {"rating": r.rating, "rated_on": r.rated_on.isoformat(), "version_id": r.plan_version_id}
+                    for r in sorted(o.ratings.all(), key=lambda r: (r.rated_on, r.pk))
+                ],
+            }
+            for o in outcomes
+        ],
+        "actions": [
+            {
+                "id": a.pk,
+                "description": a.description,
+                "owner_id": a.owner_id,
+                "owner": a.owner.full_name,
+                "agency": a.owner_agency.name,
+                "outcome_id": a.outcome_id,
+                "due_on": a.due_on.isoformat(),
+                "status": a.status,
+                "progress": a.progress,
+                "not_for_family": a.not_for_family,
+            }
+            for a in actions
+        ],
+        "taf": [{"user_id": m.user_id, "name": m.user.full_name, "agency": m.agency.name, "role": m.role} for m in taf],
     }
     if review is not None:
-        snapshot["review"] = {"held_on": review.held_on.isoformat(), "attendees": review.attendees,
-                              "summary": review.summary, "family_views": review.family_views,
-                              "next_review_on": _json(review.next_review_on)}
+        snapshot["review"] = {
+            "held_on": review.held_on.isoformat(),
+            "attendees": review.attendees,
+            "summary": review.summary,
+            "family_views": review.family_views,
+            "next_review_on": _json(review.next_review_on),
+        }
     return snapshot
 
 
@@ -174,22 +211,45 @@ def plan_start(*, family_case: FamilyCase, actor: User, data: dict, led_by_stran
     if Plan.objects.filter(family_case=family_case).exists():
         raise ValidationError("This family already has a plan: change it instead of starting another")
     next_review = data.get("next_review_on") or (
-        timezone.localdate() + dt.timedelta(days=review_every_days(led_by_strand)))
+        timezone.localdate() + dt.timedelta(days=review_every_days(led_by_strand))
+    )
     _check_next_review(next_review)
-    plan = Plan(family_case=family_case, created_by=actor, next_review_on=next_review, led_by_strand=led_by_strand,
-                **{name: (data.get(name) or "").strip() for name in PLAN_TEXT_FIELDS})
+    plan = Plan(
+        family_case=family_case,
+        created_by=actor,
+        next_review_on=next_review,
+        led_by_strand=led_by_strand,
+        **{name: (data.get(name) or "").strip() for name in PLAN_TEXT_FIELDS},
+    )
     plan.full_clean()
     plan.save()
-    PlanVersion.objects.create(plan=plan, number=1, created_by=actor, reason="Plan started",
-                               led_by_strand=plan.led_by_strand,
-                               snapshot=plan_snapshot(plan=plan, number=1, reason="Plan started"))
+    PlanVersion.objects.create(
+        plan=plan,
+        number=1,
+        created_by=actor,
+        reason="Plan started",
+        led_by_strand=plan.led_by_strand,
+        snapshot=plan_snapshot(plan=plan, number=1, reason="Plan started"),
+    )
     children = family_children(family_case=family_case)
-    audit_record(actor=actor, verb="family_help.plan_started", target=plan, child_ids=[c.pk for c in children],
-                 after={"next_review_on": next_review.isoformat()})
+    audit_record(
+        actor=actor,
+        verb="family_help.plan_started",
+        target=plan,
+        child_ids=[c.pk for c in children],
+        after={"next_review_on": next_review.isoformat()},
+    )
     for child in children:
-        chronology_add(person=child, actor=actor, strand=plan.led_by_strand, kind="plan_started",
-                       summary=f"Family Help plan started; first review by {next_review:%-d %B %Y}",
-                       significant=True, target=plan, link=_plan_link(family_case))
+        chronology_add(
+            person=child,
+            actor=actor,
+            strand=plan.led_by_strand,
+            kind="plan_started",
+            summary=f"Family Help plan started; first review by {next_review:%-d %B %Y}",
+            significant=True,
+            target=plan,
+            link=_plan_link(family_case),
+        )
     return plan
 
 
@@ -199,8 +259,11 @@ def plan_update(*, plan: Plan, actor: User, data: dict, expected_version: int) -
     _require_editor(actor, plan.family_case)
     locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if locked.version != expected_version:
-        raise StaleEdit(locked.version, obj=locked, current={name: getattr(locked, name) for name in (
-            *PLAN_TEXT_FIELDS, "next_review_on")})
+        raise StaleEdit(
+            locked.version,
+            obj=locked,
+            current={name: getattr(locked, name) for name in (*PLAN_TEXT_FIELDS, "next_review_on")},
+        )
     values = {name: (data[name] or "").strip() for name in PLAN_TEXT_FIELDS if name in data}
     if "next_review_on" in data:
         if data["next_review_on"] is None:
@@ -217,9 +280,14 @@ def plan_update(*, plan: Plan, actor: User, data: dict, expected_version: int) -
     locked.full_clean()
     locked.save(update_fields=[*values.keys(), "version", "updated_at"])
     # Professional notes are not shown in the audit's after-values: the audit is read more widely than the plan.
-    audit_record(actor=actor, verb="family_help.plan_changed", target=locked, child_ids=_child_ids(locked.family_case),
-                 before={k: ("(changed)" if k == "professional_notes" else v) for k, v in before.items()},
-                 after={k: ("(changed)" if k == "professional_notes" else v) for k, v in after.items()})
+    audit_record(
+        actor=actor,
+        verb="family_help.plan_changed",
+        target=locked,
+        child_ids=_child_ids(locked.family_case),
+        before={k: ("(changed)" if k == "professional_notes" else v) for k, v in before.items()},
+        after={k: ("(changed)" if k == "professional_notes" else v) for k, v in after.items()},
+    )
     _refresh_first_version(locked)
     return locked
 
@@ -272,14 +340,30 @@ def outcome_add(*, plan: Plan, actor: User, data: dict) -> Outcome:
     outcome.full_clean()
     outcome.save()
     first = plan.versions.filter(number=1).first() if not plan.reviews.exists() else None
-    OutcomeRating.objects.create(outcome=outcome, plan_version=first, rating=outcome.current, rated_by=actor,
-                                 comment="Rating when the outcome was agreed")
+    OutcomeRating.objects.create(
+        outcome=outcome,
+        plan_version=first,
+        rating=outcome.current,
+        rated_by=actor,
+        comment="Rating when the outcome was agreed",
+    )
     _bump_plan_version(plan)
-    audit_record(actor=actor, verb="family_help.outcome_added", target=outcome, child_ids=[child.pk],
-                 after={name: _json(getattr(outcome, name)) for name in OUTCOME_FIELDS})
-    chronology_add(person=child, actor=actor, strand=plan.led_by_strand, kind="plan_outcome_added",
-                   summary=f"Plan outcome agreed: {outcome.what_will_be_different}", target=outcome,
-                   link=_plan_link(plan.family_case))
+    audit_record(
+        actor=actor,
+        verb="family_help.outcome_added",
+        target=outcome,
+        child_ids=[child.pk],
+        after={name: _json(getattr(outcome, name)) for name in OUTCOME_FIELDS},
+    )
+    chronology_add(
+        person=child,
+        actor=actor,
+        strand=plan.led_by_strand,
+        kind="plan_outcome_added",
+        summary=f"Plan outcome agreed: {outcome.what_will_be_different}",
+        target=outcome,
+        link=_plan_link(plan.family_case),
+    )
     _refresh_first_version(plan)
     return outcome
 
@@ -312,8 +396,14 @@ def outcome_update(*, outcome: Outcome, actor: User, data: dict, expected_versio
     locked.full_clean()
     locked.save()
     _bump_plan_version(plan)
-    audit_record(actor=actor, verb="family_help.outcome_changed", target=locked, child_ids=[locked.child_id],
-                 before=before, after=after)
+    audit_record(
+        actor=actor,
+        verb="family_help.outcome_changed",
+        target=locked,
+        child_ids=[locked.child_id],
+        before=before,
+        after=after,
+    )
     _refresh_first_version(plan)
     return locked
 
@@ -336,8 +426,9 @@ def _check_action(action: Action, family_case: FamilyCase, *, check_owner: bool 
     elif action.owner.agency_id is None:
         errors["owner"] = ["This person has no agency recorded: choose someone else"]
     elif not family_in_scope(user=action.owner, family_case=family_case):
-        errors["owner"] = [f"{action.owner.full_name} cannot see this family: add them to the team around the "
-                           "family first"]
+        errors["owner"] = [
+            f"{action.owner.full_name} cannot see this family: add them to the team around the family first"
+        ]
     if action.due_on is None:
         errors["due_on"] = ["Enter the date this is due"]
     if action.outcome_id is not None and (action.outcome.plan_id != action.plan_id or action.outcome.removed_at):
@@ -353,11 +444,18 @@ def action_add(*, plan: Plan, actor: User, data: dict) -> Action:
     """Who will do what by when. The owner's agency is recorded with it; the owner is told."""
     _require_editor(actor, plan.family_case)
     owner = data.get("owner")
-    action = Action(plan=plan, description=(data.get("description") or "").strip(), owner=owner,
-                    owner_agency_id=getattr(owner, "agency_id", None), outcome=data.get("outcome"),
-                    due_on=data.get("due_on"), status=data.get("status") or ActionStatus.NOT_STARTED,
-                    progress=(data.get("progress") or "").strip(), not_for_family=bool(data.get("not_for_family")),
-                    updated_by=actor)
+    action = Action(
+        plan=plan,
+        description=(data.get("description") or "").strip(),
+        owner=owner,
+        owner_agency_id=getattr(owner, "agency_id", None),
+        outcome=data.get("outcome"),
+        due_on=data.get("due_on"),
+        status=data.get("status") or ActionStatus.NOT_STARTED,
+        progress=(data.get("progress") or "").strip(),
+        not_for_family=bool(data.get("not_for_family")),
+        updated_by=actor,
+    )
     _check_action(action, plan.family_case)
     if action.status == ActionStatus.DONE:
         action.completed_on = timezone.localdate()
@@ -365,12 +463,22 @@ def action_add(*, plan: Plan, actor: User, data: dict) -> Action:
     action.save()
     _bump_plan_version(plan)
     child_ids = _child_ids(plan.family_case)
-    audit_record(actor=actor, verb="family_help.action_added", target=action, child_ids=child_ids,
-                 after={"description": action.description, "owner": owner.email, "due_on": action.due_on.isoformat()})
+    audit_record(
+        actor=actor,
+        verb="family_help.action_added",
+        target=action,
+        child_ids=child_ids,
+        after={"description": action.description, "owner": owner.email, "due_on": action.due_on.isoformat()},
+    )
     if owner.pk != actor.pk:
-        notify(user=owner, kind="family_help.action", title=f"A Family Help plan action for you: "
-               f"{plan.family_case.name}", body=action.description, unique_key=f"fh.action.{action.pk}.owner",
-               link=_plan_link(plan.family_case))
+        notify(
+            user=owner,
+            kind="family_help.action",
+            title=f"A Family Help plan action for you: {plan.family_case.name}",
+            body=action.description,
+            unique_key=f"fh.action.{action.pk}.owner",
+            link=_plan_link(plan.family_case),
+        )
     _refresh_first_version(plan)
     return action
 
@@ -389,8 +497,14 @@ def action_update(*, action: Action, actor: User, data: dict, expected_version: 
         raise ValidationError({name: ["Only the lead practitioner can change this"] for name in refused})
     locked = Action.objects.select_for_update(of=("self",)).select_related("owner", "outcome").get(pk=action.pk)
     if locked.version != expected_version:
-        raise StaleEdit(locked.version, obj=locked, current={name: getattr(locked, name) for name in (
-            "description", "owner_id", "outcome_id", "due_on", "status", "progress", "not_for_family")})
+        raise StaleEdit(
+            locked.version,
+            obj=locked,
+            current={
+                name: getattr(locked, name)
+                for name in ("description", "owner_id", "outcome_id", "due_on", "status", "progress", "not_for_family")
+            },
+        )
     values = {name: data[name] for name in allowed if name in data}
     for name in ("description", "progress"):
         if name in values:
@@ -411,13 +525,25 @@ def action_update(*, action: Action, actor: User, data: dict, expected_version: 
     locked.version += 1
     locked.full_clean()
     locked.save()
-    audit_record(actor=actor, verb="family_help.action_changed", target=locked, child_ids=_child_ids(plan.family_case),
-                 before=before, after=after)
+    audit_record(
+        actor=actor,
+        verb="family_help.action_changed",
+        target=locked,
+        child_ids=_child_ids(plan.family_case),
+        before=before,
+        after=after,
+    )
     if "status" in after and locked.status == ActionStatus.DONE:
         for child in family_children(family_case=plan.family_case):
-            chronology_add(person=child, actor=actor, strand=plan.led_by_strand, kind="plan_action_done",
-                           summary=f"Plan action done: {locked.description}", target=locked,
-                           link=_plan_link(plan.family_case))
+            chronology_add(
+                person=child,
+                actor=actor,
+                strand=plan.led_by_strand,
+                kind="plan_action_done",
+                summary=f"Plan action done: {locked.description}",
+                target=locked,
+                link=_plan_link(plan.family_case),
+            )
     _refresh_first_version(plan)
     return locked
 
@@ -437,8 +563,10 @@ def taf_add(*, family_case: FamilyCase, actor: User, user: User | None, role: st
     elif not user.is_active:
         errors["user"] = [f"{user.full_name}'s account is not active"]
     elif user.roles <= policy.NEVER:
-        errors["user"] = [f"{user.full_name} cannot be added: their role cannot see children's records "
-                          "(a partner referrer or an administrator only sends referrals or runs the system)"]
+        errors["user"] = [
+            f"{user.full_name} cannot be added: their role cannot see children's records "
+            "(a partner referrer or an administrator only sends referrals or runs the system)"
+        ]
     elif user.agency_id is None:
         errors["user"] = [f"{user.full_name} has no agency recorded: ask an administrator to add it first"]
     elif TafMember.objects.filter(family_case=family_case, user=user, removed_at__isnull=True).exists():
@@ -453,15 +581,30 @@ def taf_add(*, family_case: FamilyCase, actor: User, user: User | None, role: st
     children = family_children(family_case=family_case)
     for child in children:
         involvement_add(person=child, actor=actor, role=InvolvementRole.TAF_MEMBER, user=user)
-    audit_record(actor=actor, verb="family_help.taf_added", target=member, child_ids=[c.pk for c in children],
-                 after={"user": user.email, "agency": user.agency.name, "role": role})
+    audit_record(
+        actor=actor,
+        verb="family_help.taf_added",
+        target=member,
+        child_ids=[c.pk for c in children],
+        after={"user": user.email, "agency": user.agency.name, "role": role},
+    )
     for child in children:
-        chronology_add(person=child, actor=actor, strand=Strand.FAMILY_HELP, kind="taf_member_added",
-                       summary=f"{user.full_name} ({role}, {user.agency.name}) joined the team around the family",
-                       target=member)
-    notify(user=user, kind="family_help.taf", title=f"You have been added to the team around the "
-           f"{family_case.name}", body=f"Your role: {role}. Added by {actor.full_name}.",
-           unique_key=f"fh.taf.{member.pk}.added", link=_plan_link(family_case))
+        chronology_add(
+            person=child,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="taf_member_added",
+            summary=f"{user.full_name} ({role}, {user.agency.name}) joined the team around the family",
+            target=member,
+        )
+    notify(
+        user=user,
+        kind="family_help.taf",
+        title=f"You have been added to the team around the {family_case.name}",
+        body=f"Your role: {role}. Added by {actor.full_name}.",
+        unique_key=f"fh.taf.{member.pk}.added",
+        link=_plan_link(family_case),
+    )
     plan = Plan.objects.filter(family_case=family_case).first()
     if plan is not None:
         _bump_plan_version(plan)
@@ -476,24 +619,43 @@ def taf_remove(*, member: TafMember, actor: User, reason: str = "") -> TafMember
     family_case = member.family_case
     _require_editor(actor, family_case)
     if not TafMember.objects.filter(pk=member.pk, removed_at__isnull=True).update(
-            removed_at=timezone.now(), removed_by=actor, updated_at=timezone.now()):
+        removed_at=timezone.now(), removed_by=actor, updated_at=timezone.now()
+    ):
         raise ValidationError("This practitioner has already left the team around the family")
     member.refresh_from_db()
     children = family_children(family_case=family_case)
-    kept = set(TafMember.objects.filter(user=member.user, removed_at__isnull=True,
-                                        family_case__members__person__in=children)
-               .values_list("family_case__members__person_id", flat=True))
+    kept = set(
+        TafMember.objects.filter(
+            user=member.user, removed_at__isnull=True, family_case__members__person__in=children
+        ).values_list("family_case__members__person_id", flat=True)
+    )
     today = timezone.localdate()
-    for involvement in Involvement.objects.filter(person__in=children, user=member.user, end_date__isnull=True,
-                                                  role=InvolvementRole.TAF_MEMBER).exclude(person_id__in=kept):
-        involvement_end(involvement=involvement, actor=actor, end_date=max(today, involvement.start_date),
-                        reason=reason or "Left the team around the family")
-    audit_record(actor=actor, verb="family_help.taf_removed", target=member, child_ids=[c.pk for c in children],
-                 reason=reason, after={"user": member.user.email})
+    for involvement in Involvement.objects.filter(
+        person__in=children, user=member.user, end_date__isnull=True, role=InvolvementRole.TAF_MEMBER
+    ).exclude(person_id__in=kept):
+        involvement_end(
+            involvement=involvement,
+            actor=actor,
+            end_date=max(today, involvement.start_date),
+            reason=reason or "Left the team around the family",
+        )
+    audit_record(
+        actor=actor,
+        verb="family_help.taf_removed",
+        target=member,
+        child_ids=[c.pk for c in children],
+        reason=reason,
+        after={"user": member.user.email},
+    )
     for child in children:
-        chronology_add(person=child, actor=actor, strand=Strand.FAMILY_HELP, kind="taf_member_removed",
-                       summary=f"{member.user.full_name} ({member.role}) left the team around the family",
-                       target=member)
+        chronology_add(
+            person=child,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="taf_member_removed",
+            summary=f"{member.user.full_name} ({member.role}) left the team around the family",
+            target=member,
+        )
     plan = Plan.objects.filter(family_case=family_case).first()
     if plan is not None:
         _bump_plan_version(plan)
@@ -548,31 +710,65 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
     locked.version += 1
     locked.save(update_fields=["next_review_on", "version", "updated_at"])
     number = (locked.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-    review = Review(plan=locked, held_on=held_on, attendees=(data.get("attendees") or "").strip(), summary=summary,
-                    family_views=(data.get("family_views") or "").strip(), next_review_on=next_review,
-                    reviewed_by=actor)
+    review = Review(
+        plan=locked,
+        held_on=held_on,
+        attendees=(data.get("attendees") or "").strip(),
+        summary=summary,
+        family_views=(data.get("family_views") or "").strip(),
+        next_review_on=next_review,
+        reviewed_by=actor,
+    )
     reason = f"Review held on {held_on:%-d %B %Y}"
-    version = PlanVersion.objects.create(plan=locked, number=number, created_by=actor, reason=reason, snapshot={},
-                                         led_by_strand=locked.led_by_strand)
-    OutcomeRating.objects.bulk_create([
-        OutcomeRating(outcome=o, plan_version=version, rating=o.current, rated_on=held_on, rated_by=actor,
-                      comment=f"Review {number - 1}") for o in outcomes])
+    version = PlanVersion.objects.create(
+        plan=locked, number=number, created_by=actor, reason=reason, snapshot={}, led_by_strand=locked.led_by_strand
+    )
+    OutcomeRating.objects.bulk_create(
+        [
+            OutcomeRating(
+                outcome=o,
+                plan_version=version,
+                rating=o.current,
+                rated_on=held_on,
+                rated_by=actor,
+                comment=f"Review {number - 1}",
+            )
+            for o in outcomes
+        ]
+    )
     review.plan_version = version
     review.full_clean()
     review.save()
     version.snapshot = plan_snapshot(plan=locked, number=number, reason=reason, review=review)
     version.save(update_fields=["snapshot"])
     children = family_children(family_case=locked.family_case)
-    audit_record(actor=actor, verb="family_help.plan_reviewed", target=review, child_ids=[c.pk for c in children],
-                 after={"held_on": held_on.isoformat(), "version": number, "next_review_on": next_review.isoformat(),
-                        "ratings": {str(o.pk): o.current for o in outcomes}})
+    audit_record(
+        actor=actor,
+        verb="family_help.plan_reviewed",
+        target=review,
+        child_ids=[c.pk for c in children],
+        after={
+            "held_on": held_on.isoformat(),
+            "version": number,
+            "next_review_on": next_review.isoformat(),
+            "ratings": {str(o.pk): o.current for o in outcomes},
+        },
+    )
     for child in children:
         mine = [o for o in outcomes if o.child_id == child.pk]
         rated = "; ".join(f"{o.what_will_be_different}: {o.current} of {o.scale_max}" for o in mine)
-        chronology_add(person=child, actor=actor, strand=locked.led_by_strand, kind="plan_reviewed",
-                       summary=f"Family Help plan reviewed (version {number})" + (f". {rated}" if rated else ""),
-                       occurred_at=dt.datetime.combine(held_on, dt.time(12), tzinfo=timezone.get_current_timezone())
-                       if held_on < today else None, significant=True, target=review,
-                       link=reverse("cases:plan_version", args=[locked.family_case_id, number]))
+        chronology_add(
+            person=child,
+            actor=actor,
+            strand=locked.led_by_strand,
+            kind="plan_reviewed",
+            summary=f"Family Help plan reviewed (version {number})" + (f". {rated}" if rated else ""),
+            occurred_at=dt.datetime.combine(held_on, dt.time(12), tzinfo=timezone.get_current_timezone())
+            if held_on < today
+            else None,
+            significant=True,
+            target=review,
+            link=reverse("cases:plan_version", args=[locked.family_case_id, number]),
+        )
     plan.version, plan.next_review_on = locked.version, locked.next_review_on
     return review

@@ -26,8 +26,10 @@ class Conflict(Exception):
     """The record is not as this request assumed: someone changed it first, or its state no longer allows
     this. `current` holds the values stored now (field -> value); `model_name` and `pk` say which record."""
 
-    default_message = ("Someone else changed this record while you were working on it. Nothing has been saved: "
-                       "check what it says now, then try again.")
+    default_message = (
+        "Someone else changed this record while you were working on it. Nothing has been saved: "
+        "check what it says now, then try again."
+    )
 
     def __init__(self, message: str = "", *, current: dict | None = None, obj: models.Model | None = None) -> None:
         super().__init__(message or self.default_message)
@@ -52,8 +54,10 @@ class InvalidTransition(Conflict):
 class StaleEdit(Conflict):
     """Someone else saved this record after it was opened: the later save is refused, not merged."""
 
-    default_message = ("Someone else changed this record while you were editing it. Your changes have not been "
-                       "saved: check their changes below, then make yours again.")
+    default_message = (
+        "Someone else changed this record while you were editing it. Your changes have not been "
+        "saved: check their changes below, then make yours again."
+    )
 
     def __init__(self, current_version: int, message: str = "", **kwargs) -> None:
         super().__init__(message, **kwargs)
@@ -66,14 +70,30 @@ def transition_check(obj: models.Model, *, to: str, field: str = "status", refus
     model = type(obj)
     old = getattr(obj, field)
     if to not in model.TRANSITIONS.get(old, set()):
-        raise InvalidTransition(old, to, refused or (f"This {model._meta.verbose_name} is "
-                                                     f"{_label(model, field, old)}: it cannot be moved to "
-                                                     f"{_label(model, field, to)}."),
-                                current={field: old}, obj=obj)
+        raise InvalidTransition(
+            old,
+            to,
+            refused
+            or (
+                f"This {model._meta.verbose_name} is "
+                f"{_label(model, field, old)}: it cannot be moved to "
+                f"{_label(model, field, to)}."
+            ),
+            current={field: old},
+            obj=obj,
+        )
 
 
-def transition(obj: models.Model, *, to: str, field: str = "status", changes: dict | None = None,
-               expect: Iterable[str] = (), expected_version: int | None = None, refused: str = "") -> str:
+def transition(
+    obj: models.Model,
+    *,
+    to: str,
+    field: str = "status",
+    changes: dict | None = None,
+    expect: Iterable[str] = (),
+    expected_version: int | None = None,
+    refused: str = "",
+) -> str:
     """Move `obj` to `to`, if its model's TRANSITIONS allow the move from the state this request read and the
     row is still in that state (and still holds `expect`'s fields as read, and is at `expected_version` when
     given). Else InvalidTransition (`refused` is the reason when the move is not one declared from the state
@@ -95,8 +115,9 @@ def transition(obj: models.Model, *, to: str, field: str = "status", changes: di
     return old
 
 
-def versioned_update(obj: models.Model, *, expected_version: int, changes: dict, where: dict | None = None,
-                     refused: str = "") -> None:
+def versioned_update(
+    obj: models.Model, *, expected_version: int, changes: dict, where: dict | None = None, refused: str = ""
+) -> None:
     """Save `changes` if the row is still at `expected_version` (and still matches `where`, e.g. a draft),
     bumping the version. A stale version raises StaleEdit; a row no longer matching `where` raises Conflict
     with `refused` as the reason. Both carry the values stored now; `obj` is brought up to date."""
@@ -132,12 +153,14 @@ def _update(obj: models.Model, expected: dict, changes: dict) -> None:
     current = model._default_manager.filter(pk=obj.pk).values(*wanted).first()
     if current is None:
         raise model.DoesNotExist(f"This {model._meta.verbose_name} no longer exists")
-    status = next((name for name in ("status", "state") if name in expected and current[name] != expected[name]),
-                  None)
+    status = next((name for name in ("status", "state") if name in expected and current[name] != expected[name]), None)
     if status is not None:
-        raise Conflict(f"Someone else changed this {model._meta.verbose_name} while you were working on it: it is "
-                       f"now {_label(model, status, current[status])}. Nothing has been saved.",
-                       current=current, obj=obj)
+        raise Conflict(
+            f"Someone else changed this {model._meta.verbose_name} while you were working on it: it is "
+            f"now {_label(model, status, current[status])}. Nothing has been saved.",
+            current=current,
+            obj=obj,
+        )
     if "version" in expected and current["version"] != expected["version"]:
         raise StaleEdit(current["version"], current=current, obj=obj)
     raise Conflict(current=current, obj=obj)

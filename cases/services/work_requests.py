@@ -21,14 +21,33 @@ def _strand_for(target_type: str) -> str:
 
 
 @transaction.atomic
-def work_request_create(*, kind: str, person: Person, actor: User | None, summary: str, episode: Episode | None = None,
-                        urgent: bool = False, source: models.Model | None = None) -> WorkRequest:
+def work_request_create(
+    *,
+    kind: str,
+    person: Person,
+    actor: User | None,
+    summary: str,
+    episode: Episode | None = None,
+    urgent: bool = False,
+    source: models.Model | None = None,
+) -> WorkRequest:
     request = WorkRequest.objects.create(
-        kind=kind, person=person, episode=episode, urgent=urgent, summary=summary, requested_by=actor,
+        kind=kind,
+        person=person,
+        episode=episode,
+        urgent=urgent,
+        summary=summary,
+        requested_by=actor,
         source_type=source._meta.label_lower if source is not None else "",
-        source_id=str(source.pk) if source is not None else "")
-    audit_record(actor=actor, verb="work_request.created", target=request, child_ids=[person.pk],
-                 after={"kind": kind, "urgent": urgent})
+        source_id=str(source.pk) if source is not None else "",
+    )
+    audit_record(
+        actor=actor,
+        verb="work_request.created",
+        target=request,
+        child_ids=[person.pk],
+        after={"kind": kind, "urgent": urgent},
+    )
     return request
 
 
@@ -38,8 +57,13 @@ def work_request_handle(*, request: WorkRequest, actor: User, status: str, reaso
     (a colleague who handled it first wins; InvalidTransition, a Conflict, says how it stands now)."""
     if status not in {WorkRequest.Status.ACCEPTED, WorkRequest.Status.DECLINED, WorkRequest.Status.CANCELLED}:
         raise ValidationError({"status": ["Choose accept, decline or cancel"]})
-    transition(request, to=status, refused="This request has already been handled",
-               changes={"handled_by": actor, "handled_at": timezone.now()})
-    audit_record(actor=actor, verb=f"work_request.{status}", target=request, child_ids=[request.person_id],
-                 reason=reason)
+    transition(
+        request,
+        to=status,
+        refused="This request has already been handled",
+        changes={"handled_by": actor, "handled_at": timezone.now()},
+    )
+    audit_record(
+        actor=actor, verb=f"work_request.{status}", target=request, child_ids=[request.person_id], reason=reason
+    )
     return request

@@ -29,10 +29,11 @@ def chronology_rows(rows: list[SimpleNamespace]) -> SafeString:
         parts.append(
             '<tr class="govuk-table__row">'
             f'<td class="govuk-table__cell app-nowrap"><time datetime="{entry.when_iso}">{entry.when_date}<br>'
-            f'{entry.when_time}</time></td>'
+            f"{entry.when_time}</time></td>"
             f'<td class="govuk-table__cell"><strong class="govuk-tag {entry.strand_tag}">'
-            f'{escape(_STRAND_LABELS.get(entry.strand, entry.strand))}</strong></td>'
+            f"{escape(_STRAND_LABELS.get(entry.strand, entry.strand))}</strong></td>"
             f'<td class="govuk-table__cell">{significant}<span class="govuk-body-s app-entry-kind">'
             f'{escape(entry.kind_label)}</span> <span class="app-block">{summary}</span></td>'
-            f'<td class="govuk-table__cell">{escape(author)}{agency}</td></tr>\n')
+            f'<td class="govuk-table__cell">{escape(author)}{agency}</td></tr>\n'
+        )
     return mark_safe("".join(parts))  # noqa: S308  (built from escaped values only)

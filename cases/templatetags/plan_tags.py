@@ -15,19 +15,26 @@ register = template.Library()
 @register.simple_tag
 def plan_panel(family_case, user) -> str:
     plan = sel.plan_for_family(family_case=family_case)
-    context = {"family_case": family_case, "plan": plan,
-               "can_edit": sel.plan_can_edit(user=user, family_case=family_case),
-               "taf": sel.taf_members(family_case=family_case)}
+    context = {
+        "family_case": family_case,
+        "plan": plan,
+        "can_edit": sel.plan_can_edit(user=user, family_case=family_case),
+        "taf": sel.taf_members(family_case=family_case),
+    }
     if plan is not None:
         outcomes = sel.plan_outcomes(plan=plan)
         actions = sel.plan_actions(plan=plan)
         today = timezone.localdate()
         open_actions = [a for a in actions if a.status in ("not_started", "in_progress")]
-        context.update({
-            "outcomes": outcomes, "on_target": sum(1 for o in outcomes if o.current >= o.target),
-            "improved": sum(1 for o in outcomes if o.current > o.baseline),
-            "open_actions": len(open_actions), "overdue_actions": sum(1 for a in open_actions if a.due_on < today),
-            "review_overdue": plan.next_review_on is not None and plan.next_review_on < today,
-            "version_number": plan.versions.count(),
-        })
+        context.update(
+            {
+                "outcomes": outcomes,
+                "on_target": sum(1 for o in outcomes if o.current >= o.target),
+                "improved": sum(1 for o in outcomes if o.current > o.baseline),
+                "open_actions": len(open_actions),
+                "overdue_actions": sum(1 for a in open_actions if a.due_on < today),
+                "review_overdue": plan.next_review_on is not None and plan.next_review_on < today,
+                "version_number": plan.versions.count(),
+            }
+        )
     return mark_safe(render_to_string("cases/plan/panel.html", context))  # noqa: S308  (our template, escaped)

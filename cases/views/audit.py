@@ -26,8 +26,11 @@ def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
     # Written first, so this viewing is the newest line of the log it shows.
     audit_shown(request, "access_log.viewed", [person.pk], target=person)
     pagination = paginate(request, selectors.person_access_log(person=person), per_page=ACCESS_LOG_PAGE_SIZE)
-    return render(request, "cases/person_access_log.html", {"person": person, "page_obj": pagination.page,
-                                                            "pagination": pagination})
+    return render(
+        request,
+        "cases/person_access_log.html",
+        {"person": person, "page_obj": pagination.page, "pagination": pagination},
+    )
 
 
 @login_required
@@ -37,8 +40,9 @@ def audit(request: HttpRequest) -> HttpResponse:
     require(user.has_role(Role.PRIVACY_OFFICER))
     form = AuditFilterForm(request.GET)
     form.is_valid()
-    events = selectors.audit_events(actor_email=form.cleaned_data.get("email", "").strip(),
-                                    verb_prefix=form.cleaned_data.get("verb", "").strip())
+    events = selectors.audit_events(
+        actor_email=form.cleaned_data.get("email", "").strip(), verb_prefix=form.cleaned_data.get("verb", "").strip()
+    )
     audit_shown(request, "audit.viewed", target_type="cases.auditevent")
     pagination = paginate(request, events, per_page=AUDIT_PAGE_SIZE)
     return render(request, "cases/audit.html", {"form": form, "page_obj": pagination.page, "pagination": pagination})

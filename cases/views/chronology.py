@@ -29,16 +29,27 @@ def _entries_for_display(entries) -> list[ChronologyEntry]:
     for entry in rows:
         # Formatted once here: Django's date filter, three times a row, was a fifth of the page's time.
         when = timezone.localtime(entry.occurred_at)
-        entry.when_iso, entry.when_date, entry.when_time = (when.isoformat(), f"{when.day} {when:%b %Y}",
-                                                            f"{when:%H:%M}")
+        entry.when_iso, entry.when_date, entry.when_time = (
+            when.isoformat(),
+            f"{when.day} {when:%b %Y}",
+            f"{when:%H:%M}",
+        )
         entry.safe_link = safe_link(entry.link)
         entry.strand_tag = STRAND_TAGS.get(entry.strand, "govuk-tag--grey")
         entry.kind_label = _kind_label(entry.kind)
     return rows
 
 
-_TABLE_FIELDS = ("occurred_at", "strand", "kind", "summary", "significant", "link", "author__full_name",
-                 "source_agency__name")
+_TABLE_FIELDS = (
+    "occurred_at",
+    "strand",
+    "kind",
+    "summary",
+    "significant",
+    "link",
+    "author__full_name",
+    "source_agency__name",
+)
 
 
 def _rows_for_table(entries: QuerySet[ChronologyEntry]) -> list[SimpleNamespace]:
@@ -46,11 +57,21 @@ def _rows_for_table(entries: QuerySet[ChronologyEntry]) -> list[SimpleNamespace]
     rows = []
     for occurred_at, strand, kind, summary, significant, link, author, agency in entries.values_list(*_TABLE_FIELDS):
         when = timezone.localtime(occurred_at)
-        rows.append(SimpleNamespace(
-            when_iso=when.isoformat(), when_date=f"{when.day} {when:%b %Y}", when_time=f"{when:%H:%M}",
-            strand=strand, strand_tag=STRAND_TAGS.get(strand, "govuk-tag--grey"), kind_label=_kind_label(kind),
-            summary=summary, significant=significant, safe_link=safe_link(link), author_name=author or "System",
-            agency_name=agency or ""))
+        rows.append(
+            SimpleNamespace(
+                when_iso=when.isoformat(),
+                when_date=f"{when.day} {when:%b %Y}",
+                when_time=f"{when:%H:%M}",
+                strand=strand,
+                strand_tag=STRAND_TAGS.get(strand, "govuk-tag--grey"),
+                kind_label=_kind_label(kind),
+                summary=summary,
+                significant=significant,
+                safe_link=safe_link(link),
+                author_name=author or "System",
+                agency_name=agency or "",
+            )
+        )
     return rows
 
 
@@ -68,10 +89,18 @@ def person_chronology(request: HttpRequest, pk: int) -> HttpResponse:
     pagination = paginate(request, entries, per_page=CHRONOLOGY_PAGE_SIZE)
     rows = _rows_for_table(pagination.page.object_list)
     audit_shown(request, "chronology.viewed", [person.pk], target=person)
-    return render(request, "cases/person_chronology.html", {
-        "person": person, "form": form, "page_obj": pagination.page, "pagination": pagination, "entries": rows,
-        "filter_query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "cases/person_chronology.html",
+        {
+            "person": person,
+            "form": form,
+            "page_obj": pagination.page,
+            "pagination": pagination,
+            "entries": rows,
+            "filter_query": request.GET.urlencode(),
+        },
+    )
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -85,10 +114,17 @@ def _csv_cell(value) -> str:
 
 def _entry_cells(entry: ChronologyEntry) -> list[str]:
     when = timezone.localtime(entry.occurred_at)
-    return [when.strftime("%Y-%m-%d"), when.strftime("%H:%M"), STRAND_LABELS.get(entry.strand, entry.strand),
-            _kind_label(entry.kind), entry.summary, "Yes" if entry.significant else "No",
-            entry.author.full_name if entry.author else "", str(entry.source_agency or ""),
-            current_link(entry.link)]
+    return [
+        when.strftime("%Y-%m-%d"),
+        when.strftime("%H:%M"),
+        STRAND_LABELS.get(entry.strand, entry.strand),
+        _kind_label(entry.kind),
+        entry.summary,
+        "Yes" if entry.significant else "No",
+        entry.author.full_name if entry.author else "",
+        str(entry.source_agency or ""),
+        current_link(entry.link),
+    ]
 
 
 def _download_name(person: Person, extension: str) -> str:
@@ -117,9 +153,14 @@ def person_chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     rows = _entries_for_display(entries)
     filters = form.filters()
     context = {
-        "person": person, "entries": rows, "printed_at": timezone.localtime(), "printed_by": request.user,
-        "strand_label": STRAND_LABELS.get(filters["strand"], ""), "filters": filters,
-        "council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME,
+        "person": person,
+        "entries": rows,
+        "printed_at": timezone.localtime(),
+        "printed_by": request.user,
+        "strand_label": STRAND_LABELS.get(filters["strand"], ""),
+        "filters": filters,
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
     }
     audit_shown(request, "person.chronology_printed", [person.pk], target=person)
     from .. import documents  # WeasyPrint takes a second to import: only PDF requests pay for it

@@ -31,4 +31,3 @@ def _may_use_records(user: User) -> bool:
 
 def _kind_label(kind: str) -> str:
     return kind.replace("_", " ").strip().capitalize()
-

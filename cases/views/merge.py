@@ -21,9 +21,20 @@ from ..models import (
 from ..web import audit_shown
 from .people import _display, _hit_rows
 
-_MERGE_FIELDS = ("first_name", "middle_names", "last_name", "preferred_name", "date_of_birth",
-                 "expected_date_of_birth", "sex", "nhs_number", "upn", "ethnicity", "first_language",
-                 "gender_identity")
+_MERGE_FIELDS = (
+    "first_name",
+    "middle_names",
+    "last_name",
+    "preferred_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "nhs_number",
+    "upn",
+    "ethnicity",
+    "first_language",
+    "gender_identity",
+)
 
 
 def _merge_rows(kept: Person, other: Person) -> list[dict]:
@@ -32,41 +43,76 @@ def _merge_rows(kept: Person, other: Person) -> list[dict]:
     for name in _MERGE_FIELDS:
         label = Person._meta.get_field(name).verbose_name
         label = "NHS number" if name == "nhs_number" else label[:1].upper() + label[1:]
-        rows.append({"label": label, "kept": _display(name, getattr(kept, name)),
-                     "other": _display(name, getattr(other, name))})
-    rows.append({"label": "Current postcode", "kept": postcodes.get(kept.pk, "Not recorded"),
-                 "other": postcodes.get(other.pk, "Not recorded")})
-    rows.append({"label": "Restricted", "kept": "Yes" if kept.restricted else "No",
-                 "other": "Yes" if other.restricted else "No"})
+        rows.append(
+            {"label": label, "kept": _display(name, getattr(kept, name)), "other": _display(name, getattr(other, name))}
+        )
+    rows.append(
+        {
+            "label": "Current postcode",
+            "kept": postcodes.get(kept.pk, "Not recorded"),
+            "other": postcodes.get(other.pk, "Not recorded"),
+        }
+    )
+    rows.append(
+        {
+            "label": "Restricted",
+            "kept": "Yes" if kept.restricted else "No",
+            "other": "Yes" if other.restricted else "No",
+        }
+    )
     for row in rows:
         row["differs"] = row["kept"] != row["other"]
     return rows
 
 
 def _merge_candidates(user: User, person: Person) -> list[dict]:
-    hits = selectors.person_find_duplicates(user=user, data={
-        "first_name": person.first_name, "last_name": person.last_name, "date_of_birth": person.date_of_birth,
-        "nhs_number": person.nhs_number or ""}, exclude_id=person.pk)
+    hits = selectors.person_find_duplicates(
+        user=user,
+        data={
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "date_of_birth": person.date_of_birth,
+            "nhs_number": person.nhs_number or "",
+        },
+        exclude_id=person.pk,
+    )
     return [row for row in _hit_rows(hits) if not row.get("restricted_placeholder")]
 
 
-def _render_merge_page(request: HttpRequest, person: Person, *, choose_form: MergeChooseForm | None = None,
-                       merge_form: MergeForm | None = None, other: Person | None = None,
-                       unmerge_form: UnmergeForm | None = None, unmerge_id: int | None = None,
-                       status: int = 200) -> HttpResponse:
+def _render_merge_page(
+    request: HttpRequest,
+    person: Person,
+    *,
+    choose_form: MergeChooseForm | None = None,
+    merge_form: MergeForm | None = None,
+    other: Person | None = None,
+    unmerge_form: UnmergeForm | None = None,
+    unmerge_id: int | None = None,
+    status: int = 200,
+) -> HttpResponse:
     user = request.user
     merges = selectors.merges_into(person=person)
     for merge in merges:
-        merge.undo_form = (unmerge_form if merge.pk == unmerge_id and unmerge_form is not None
-                           else UnmergeForm(auto_id=f"id_unmerge_{merge.pk}_%s"))
+        merge.undo_form = (
+            unmerge_form
+            if merge.pk == unmerge_id and unmerge_form is not None
+            else UnmergeForm(auto_id=f"id_unmerge_{merge.pk}_%s")
+        )
     candidates = _merge_candidates(user, person) if other is None else []
     # The page's error summary covers whichever form was just sent.
-    form = next((f for f in (unmerge_form, merge_form, choose_form) if f is not None and f.is_bound),
-                choose_form or MergeChooseForm())
+    form = next(
+        (f for f in (unmerge_form, merge_form, choose_form) if f is not None and f.is_bound),
+        choose_form or MergeChooseForm(),
+    )
     context = {
-        "person": person, "other": other, "choose_form": choose_form or MergeChooseForm(),
-        "merge_form": merge_form, "rows": _merge_rows(person, other) if other else [],
-        "candidates": candidates, "merges": merges, "form": form,
+        "person": person,
+        "other": other,
+        "choose_form": choose_form or MergeChooseForm(),
+        "merge_form": merge_form,
+        "rows": _merge_rows(person, other) if other else [],
+        "candidates": candidates,
+        "merges": merges,
+        "form": form,
         "error_anchor": "merges" if form is unmerge_form else ("comparison" if other else ""),
     }
     shown = {person.pk, *(c["person"].pk for c in candidates), *(m.merged_id for m in merges)}
@@ -95,8 +141,9 @@ def person_merge(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 merge_form.add_service_errors(exc)
             else:
-                messages.success(request, f"Record {other.la_child_id} merged into this one. You can undo this "
-                                          f"from the merge page.")
+                messages.success(
+                    request, f"Record {other.la_child_id} merged into this one. You can undo this from the merge page."
+                )
                 return redirect("cases:person_detail", pk=person.pk)
         elif "merged" not in merge_form.errors:
             other = selectors.person_get_for_user(user=user, person_id=merge_form.cleaned_data["merged"])

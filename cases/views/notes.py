@@ -24,11 +24,19 @@ from ..web import audit_shown, form_differences, stale_rebind
 
 def _save_note(request: HttpRequest, form: CaseNoteForm, person: Person, note: CaseNote | None) -> CaseNote:
     """Save the draft, and make it final when that button was pressed: both or neither (one service)."""
-    data = form.note_data() if note is not None else {**form.note_data(),
-                                                      "episode": selectors.episode_open_for(person=person)}
-    return services.case_note_save(person=person, actor=request.user, data=data, note=note,
-                                   expected_version=form.cleaned_data.get("version") if note is not None else None,
-                                   finalise=request.POST.get("action") == "final")
+    data = (
+        form.note_data()
+        if note is not None
+        else {**form.note_data(), "episode": selectors.episode_open_for(person=person)}
+    )
+    return services.case_note_save(
+        person=person,
+        actor=request.user,
+        data=data,
+        note=note,
+        expected_version=form.cleaned_data.get("version") if note is not None else None,
+        finalise=request.POST.get("action") == "final",
+    )
 
 
 def _note_saved_message(request: HttpRequest, note: CaseNote) -> None:
@@ -80,9 +88,13 @@ def case_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except services.StaleEdit as exc:
                 note.refresh_from_db()
                 conflict = form_differences(form, CaseNoteForm.initial_from(note))
-                form = stale_rebind(CaseNoteForm, request.POST, exc.current_version,
-                                    "This draft was saved from another window or tab while you were editing it. "
-                                    "Your changes here have not been saved: check them, then save again.")
+                form = stale_rebind(
+                    CaseNoteForm,
+                    request.POST,
+                    exc.current_version,
+                    "This draft was saved from another window or tab while you were editing it. "
+                    "Your changes here have not been saved: check them, then save again.",
+                )
             except services.Conflict as exc:  # finalised from another window meanwhile
                 form.add_error(None, str(exc))
             except ValidationError as exc:
@@ -93,17 +105,20 @@ def case_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = CaseNoteForm(initial=CaseNoteForm.initial_from(note))
     audit_shown(request, "case_note_form.viewed", [person.pk], target=note)
-    return render(request, "cases/case_note_form.html", {"form": form, "person": person, "note": note,
-                                                         "conflict": conflict})
+    return render(
+        request, "cases/case_note_form.html", {"form": form, "person": person, "note": note, "conflict": conflict}
+    )
 
 
 def _render_note(request: HttpRequest, note: CaseNote, form: CorrectionForm | None) -> HttpResponse:
     user = request.user
     can_correct = note.status == CaseNote.Status.FINAL and permissions.can_edit_person(user, note.person)
     context = {
-        "note": note, "person": note.person,
+        "note": note,
+        "person": note.person,
         "corrections": selectors.case_note_corrections(note=note),
-        "form": form or (CorrectionForm() if can_correct else None), "can_correct": can_correct,
+        "form": form or (CorrectionForm() if can_correct else None),
+        "can_correct": can_correct,
         "can_edit": note.status == CaseNote.Status.DRAFT and note.author_id == user.pk,
         "visibility": _visibility_labels(note.visibility_tags),
     }

@@ -24,9 +24,15 @@ def notifications(request: HttpRequest) -> HttpResponse:
     for notification in pagination.page.object_list:
         # A notification's link is data, never trusted as a URL: only a path on this site is shown.
         notification.safe_link = safe_link(notification.link)
-    return render(request, "cases/notifications.html", {
-        "page": pagination.page, "pagination": pagination,
-        "unread_count": notification_unread_count(user=request.user)})
+    return render(
+        request,
+        "cases/notifications.html",
+        {
+            "page": pagination.page,
+            "pagination": pagination,
+            "unread_count": notification_unread_count(user=request.user),
+        },
+    )
 
 
 @login_required

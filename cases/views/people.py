@@ -86,8 +86,14 @@ def _hit_rows(hits) -> list[dict]:
         if hit.person is None:
             rows.append({"restricted_placeholder": True})
             continue
-        rows.append({"person": hit.person, "score": round(hit.score * 100), "reasons": hit.reasons,
-                     "postcode": postcodes.get(hit.person.pk, "")})
+        rows.append(
+            {
+                "person": hit.person,
+                "score": round(hit.score * 100),
+                "reasons": hit.reasons,
+                "postcode": postcodes.get(hit.person.pk, ""),
+            }
+        )
     return rows
 
 
@@ -109,12 +115,23 @@ def person_search(request: HttpRequest) -> HttpResponse:
             rows = _hit_rows(hits)
             searched = True
             # One row for the whole list, holding every id shown (never a restricted placeholder's).
-            audit_shown(request, "person_search.viewed", [h.person.pk for h in hits if h.person is not None],
-                        target_type="cases.person")
-    return render(request, "cases/person_search.html", {
-        "form": form, "rows": rows, "searched": searched, "restricted_text": DUPLICATE_RESTRICTED_TEXT,
-        "create_query": request.GET.urlencode() if searched else "",
-    })
+            audit_shown(
+                request,
+                "person_search.viewed",
+                [h.person.pk for h in hits if h.person is not None],
+                target_type="cases.person",
+            )
+    return render(
+        request,
+        "cases/person_search.html",
+        {
+            "form": form,
+            "rows": rows,
+            "searched": searched,
+            "restricted_text": DUPLICATE_RESTRICTED_TEXT,
+            "create_query": request.GET.urlencode() if searched else "",
+        },
+    )
 
 
 # --- the child's record ----------------------------------------------------------------------------
@@ -146,8 +163,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         member["hidden"] = member["person"].restricted and not member["openable"]
     involvements = record["involvements"]
     current_episode = record["current_episode"]
-    notes = paginate(request, selectors.case_notes_for_person(user=user, person=person), per_page=NOTES_PAGE_SIZE,
-                     param="notes_page")
+    notes = paginate(
+        request, selectors.case_notes_for_person(user=user, person=person), per_page=NOTES_PAGE_SIZE, param="notes_page"
+    )
     is_merger = policy.may(user, policy.MERGE)
     context = {
         "person": person,
@@ -159,8 +177,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "involvements_past": [i for i in involvements if not i.is_active],
         "episode": _episode_view(current_episode) if current_episode else None,
         "past_episodes": [e for e in record["episodes"] if e.closed_on is not None],
-        "chronology": _rows_for_table(
-            selectors.chronology_for_person(person=person)[:RECORD_CHRONOLOGY_ENTRIES]),
+        "chronology": _rows_for_table(selectors.chronology_for_person(person=person)[:RECORD_CHRONOLOGY_ENTRIES]),
         "notes_page": notes.page,
         "notes_pagination": notes,
         "can_edit": permissions.can_edit_person(user, person),
@@ -181,8 +198,11 @@ def _create_initial(request: HttpRequest) -> dict:
     if not request.GET or not search.is_valid():
         return {}
     tokens = search.cleaned_data["name"].split()
-    initial = {"date_of_birth": search.cleaned_data["dob"], "nhs_number": search.cleaned_data["nhs_number"],
-               "postcode": search.cleaned_data["postcode"]}
+    initial = {
+        "date_of_birth": search.cleaned_data["dob"],
+        "nhs_number": search.cleaned_data["nhs_number"],
+        "postcode": search.cleaned_data["postcode"],
+    }
     if tokens:
         initial["first_name"] = tokens[0]
     if len(tokens) > 1:
@@ -206,8 +226,9 @@ def person_create(request: HttpRequest) -> HttpResponse:
         # Likely duplicates are shown whenever the name is usable, even beside errors in other fields, so
         # that fixing a mistyped NHS number does not hide them (or undo the "none of these" answer).
         if "first_name" in form.cleaned_data and "last_name" in form.cleaned_data:
-            hits = selectors.person_find_duplicates(user=user, data={
-                **data, "postcode": form.cleaned_data.get("postcode", "")})
+            hits = selectors.person_find_duplicates(
+                user=user, data={**data, "postcode": form.cleaned_data.get("postcode", "")}
+            )
         confirmed = request.POST.get("confirm_no_duplicate") == "yes"
         if valid and (not hits or confirmed):
             try:
@@ -215,8 +236,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, f"Record created for {person.full_name}, LA child ID "
-                                          f"{person.la_child_id}")
+                messages.success(request, f"Record created for {person.full_name}, LA child ID {person.la_child_id}")
                 return redirect("cases:person_detail", pk=person.pk)
         duplicates = _hit_rows(hits)
         shown = [h.person.pk for h in hits if h.person is not None]
@@ -224,20 +244,31 @@ def person_create(request: HttpRequest) -> HttpResponse:
             audit_shown(request, "person_duplicates.viewed", shown, target_type="cases.person")
     else:
         form = PersonCreateForm(initial=_create_initial(request))
-    return render(request, "cases/person_form.html", {
-        "form": form, "creating": True, "duplicates": duplicates, "restricted_text": DUPLICATE_RESTRICTED_TEXT,
-        "confirmed": request.method == "POST" and request.POST.get("confirm_no_duplicate") == "yes",
-    })
+    return render(
+        request,
+        "cases/person_form.html",
+        {
+            "form": form,
+            "creating": True,
+            "duplicates": duplicates,
+            "restricted_text": DUPLICATE_RESTRICTED_TEXT,
+            "confirmed": request.method == "POST" and request.POST.get("confirm_no_duplicate") == "yes",
+        },
+    )
 
 
 def _conflict_rows(saved: Person, form: PersonEditForm) -> list[Difference]:
     """Each field where the record as saved now differs from what this user entered."""
+
     def entered(name: str):
         value = form.cleaned_data[name]
         return Sex.UNKNOWN if name == "sex" and not value else value
 
-    return differences((field.label, _display(name, getattr(saved, name)), _display(name, entered(name)))
-                       for name, field in form.fields.items() if name != "version" and name in form.cleaned_data)
+    return differences(
+        (field.label, _display(name, getattr(saved, name)), _display(name, entered(name)))
+        for name, field in form.fields.items()
+        if name != "version" and name in form.cleaned_data
+    )
 
 
 @login_required
@@ -251,8 +282,9 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PersonEditForm(request.POST)
         if form.is_valid():
             try:
-                services.person_update(person=person, actor=user, data=form.person_data(),
-                                       expected_version=form.cleaned_data["version"])
+                services.person_update(
+                    person=person, actor=user, data=form.person_data(), expected_version=form.cleaned_data["version"]
+                )
             except services.StaleEdit as exc:
                 person.refresh_from_db()
                 conflict = _conflict_rows(person, form)
@@ -263,8 +295,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Changes saved")
                 return redirect("cases:person_detail", pk=person.pk)
     else:
-        form = PersonEditForm(initial={**{name: getattr(person, name) for name in PersonEditForm.base_fields
-                                          if hasattr(person, name)}, "version": person.version})
+        form = PersonEditForm(
+            initial={
+                **{name: getattr(person, name) for name in PersonEditForm.base_fields if hasattr(person, name)},
+                "version": person.version,
+            }
+        )
     audit_shown(request, "person_edit.viewed", [person.pk], target=person)
-    return render(request, "cases/person_form.html", {"form": form, "person": person, "creating": False,
-                                                      "conflict": conflict})
+    return render(
+        request, "cases/person_form.html", {"form": form, "person": person, "creating": False, "conflict": conflict}
+    )

@@ -36,11 +36,19 @@ from ..services import plans as services
 from ..services.audit import audit_read
 from ..services.state import StaleEdit
 
-STATUS_TAGS = {ActionStatus.NOT_STARTED: "govuk-tag--grey", ActionStatus.IN_PROGRESS: "govuk-tag--blue",
-               ActionStatus.DONE: "govuk-tag--green", ActionStatus.DROPPED: "govuk-tag--yellow"}
-PLAN_FIELD_LABELS = {"worries": "What we are worried about", "working_well": "What is working well",
-                     "family_views": "What the family says", "professional_notes": "Professional notes",
-                     "next_review_on": "Next review date"}
+STATUS_TAGS = {
+    ActionStatus.NOT_STARTED: "govuk-tag--grey",
+    ActionStatus.IN_PROGRESS: "govuk-tag--blue",
+    ActionStatus.DONE: "govuk-tag--green",
+    ActionStatus.DROPPED: "govuk-tag--yellow",
+}
+PLAN_FIELD_LABELS = {
+    "worries": "What we are worried about",
+    "working_well": "What is working well",
+    "family_views": "What the family says",
+    "professional_notes": "Professional notes",
+    "next_review_on": "Next review date",
+}
 
 
 # --- helpers -------------------------------------------------------------------------------------------------
@@ -57,13 +65,19 @@ def _family_url(family_case: FamilyCase, plan: Plan | None) -> str | None:
 
 
 def _context(request: HttpRequest, family_case: FamilyCase, **extra) -> dict:
-    return {"family_case": family_case, "family_url": _family_url(family_case, extra.get("plan")),
-            "plan_url": reverse("cases:plan", args=[family_case.pk]), **extra}
+    return {
+        "family_case": family_case,
+        "family_url": _family_url(family_case, extra.get("plan")),
+        "plan_url": reverse("cases:plan", args=[family_case.pk]),
+        **extra,
+    }
 
 
 def _audit(request: HttpRequest, verb: str, family_case: FamilyCase, target=None, children=None) -> None:
-    ids = [c.pk for c in (children if children is not None else family_children(family_case=family_case,
-                                                                                  user=request.user))]
+    ids = [
+        c.pk
+        for c in (children if children is not None else family_children(family_case=family_case, user=request.user))
+    ]
     audit_read(actor=request.user, verb=verb, child_ids=ids, target=target or family_case)
 
 
@@ -115,8 +129,16 @@ class Chart:
 
         for i, (label, value) in enumerate(zip(self.labels, self.values, strict=True)):
             x = round(self.LEFT + (step * i if len(self.values) > 1 else inner_w / 2), 1)
-            self.points.append({"x": x, "y": y(value), "value": value, "label": label,
-                                "short": label.split(" (")[0], "label_y": self.height - 10})
+            self.points.append(
+                {
+                    "x": x,
+                    "y": y(value),
+                    "value": value,
+                    "label": label,
+                    "short": label.split(" (")[0],
+                    "label_y": self.height - 10,
+                }
+            )
         self.polyline = " ".join(f"{p['x']},{p['y']}" for p in self.points)
         self.target_y = y(self.target)
         for value in sorted({0, self.scale_max // 2, self.scale_max}):
@@ -145,9 +167,14 @@ def _outcome_rows(outcomes: list[Outcome], can_edit: bool, family_case: FamilyCa
     for outcome in outcomes:
         labels, values = _rating_series(outcome)
         chart = Chart(labels, values, outcome.scale_max, outcome.target) if values else None
-        rows.append({"outcome": outcome, "chart_id": f"chart-{outcome.pk}", "chart": chart,
-                     "edit_url": reverse("cases:outcome_edit", args=[family_case.pk, outcome.pk])
-                     if can_edit else None})
+        rows.append(
+            {
+                "outcome": outcome,
+                "chart_id": f"chart-{outcome.pk}",
+                "chart": chart,
+                "edit_url": reverse("cases:outcome_edit", args=[family_case.pk, outcome.pk]) if can_edit else None,
+            }
+        )
     return rows
 
 
@@ -156,13 +183,17 @@ def _action_rows(actions: list[Action], user: User, can_edit: bool, family_case:
     rows = []
     for action in actions:
         open_ = action.status in (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
-        rows.append({
-            "action": action, "status_tag": STATUS_TAGS.get(action.status, "govuk-tag--grey"),
-            "overdue": open_ and action.due_on < today,
-            "edit_url": reverse("cases:action_edit", args=[family_case.pk, action.pk]) if can_edit else None,
-            "update_url": reverse("cases:action_update", args=[family_case.pk, action.pk])
-            if action.owner_id == user.pk else None,
-        })
+        rows.append(
+            {
+                "action": action,
+                "status_tag": STATUS_TAGS.get(action.status, "govuk-tag--grey"),
+                "overdue": open_ and action.due_on < today,
+                "edit_url": reverse("cases:action_edit", args=[family_case.pk, action.pk]) if can_edit else None,
+                "update_url": reverse("cases:action_update", args=[family_case.pk, action.pk])
+                if action.owner_id == user.pk
+                else None,
+            }
+        )
     return rows
 
 
@@ -179,19 +210,33 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     children = family_children(family_case=family_case, user=user)
     if plan is None:
         _audit(request, "family_help.plan_viewed", family_case, children=children)
-        return render(request, "cases/plan/none.html", _context(request, family_case, can_edit=can_edit,
-                                                                      children=children))
+        return render(
+            request, "cases/plan/none.html", _context(request, family_case, can_edit=can_edit, children=children)
+        )
     outcomes = sel.plan_outcomes(plan=plan)
     actions = sel.plan_actions(plan=plan)
     outcome_rows = _outcome_rows(outcomes, can_edit, family_case)
     columns = _chart_columns(outcome_rows)
     _audit(request, "family_help.plan_viewed", family_case, target=plan, children=children)
-    return render(request, "cases/plan/plan.html", _context(
-        request, family_case, plan=plan, can_edit=can_edit, children=children, outcome_rows=outcome_rows,
-        chart_columns=columns, action_rows=_action_rows(actions, user, can_edit, family_case),
-        taf=sel.taf_members(family_case=family_case), reviews=sel.plan_reviews(plan=plan),
-        versions=sel.plan_versions(plan=plan), lead=sel.plan_lead(family_case=family_case, plan=plan),
-        review_overdue=plan.next_review_on is not None and plan.next_review_on < timezone.localdate()))
+    return render(
+        request,
+        "cases/plan/plan.html",
+        _context(
+            request,
+            family_case,
+            plan=plan,
+            can_edit=can_edit,
+            children=children,
+            outcome_rows=outcome_rows,
+            chart_columns=columns,
+            action_rows=_action_rows(actions, user, can_edit, family_case),
+            taf=sel.taf_members(family_case=family_case),
+            reviews=sel.plan_reviews(plan=plan),
+            versions=sel.plan_versions(plan=plan),
+            lead=sel.plan_lead(family_case=family_case, plan=plan),
+            review_overdue=plan.next_review_on is not None and plan.next_review_on < timezone.localdate(),
+        ),
+    )
 
 
 def _chart_columns(outcome_rows: list[dict]) -> list[str]:
@@ -223,8 +268,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = PlanForm()
     _audit(request, "family_help.plan_start_viewed", family_case)
-    return render(request, "cases/plan/plan_form.html", _context(request, family_case, form=form,
-                                                                       starting=True))
+    return render(request, "cases/plan/plan_form.html", _context(request, family_case, form=form, starting=True))
 
 
 def _plan_conflict(saved: Plan, form: PlanEditForm) -> list[dict]:
@@ -253,8 +297,9 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PlanEditForm(request.POST)
         if form.is_valid():
             try:
-                services.plan_update(plan=plan, actor=user, data=form.plan_data(),
-                                     expected_version=form.cleaned_data["version"])
+                services.plan_update(
+                    plan=plan, actor=user, data=form.plan_data(), expected_version=form.cleaned_data["version"]
+                )
             except StaleEdit as exc:
                 plan.refresh_from_db()
                 conflict = _plan_conflict(plan, form)
@@ -269,11 +314,15 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Plan saved")
                 return redirect("cases:plan", pk=family_case.pk)
     else:
-        form = PlanEditForm(initial={**{name: getattr(plan, name) for name in PLAN_FIELD_LABELS},
-                                     "version": plan.version})
+        form = PlanEditForm(
+            initial={**{name: getattr(plan, name) for name in PLAN_FIELD_LABELS}, "version": plan.version}
+        )
     _audit(request, "family_help.plan_edit_viewed", family_case, target=plan)
-    return render(request, "cases/plan/plan_form.html", _context(request, family_case, form=form, plan=plan,
-                                                                       starting=False, conflict=conflict))
+    return render(
+        request,
+        "cases/plan/plan_form.html",
+        _context(request, family_case, form=form, plan=plan, starting=False, conflict=conflict),
+    )
 
 
 # --- outcomes ------------------------------------------------------------------------------------------------
@@ -299,8 +348,9 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = OutcomeForm(children=children, initial={"child": children[0].pk} if len(children) == 1 else {})
     _audit(request, "family_help.outcome_form_viewed", family_case, target=plan, children=children)
-    return render(request, "cases/plan/outcome_form.html", _context(request, family_case, form=form,
-                                                                          plan=plan, outcome=None))
+    return render(
+        request, "cases/plan/outcome_form.html", _context(request, family_case, form=form, plan=plan, outcome=None)
+    )
 
 
 @login_required
@@ -327,22 +377,34 @@ def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse
     else:
         form = OutcomeForm(editing=True, initial={name: getattr(outcome, name) for name in services.OUTCOME_FIELDS})
     _audit(request, "family_help.outcome_form_viewed", family_case, target=outcome, children=[outcome.child])
-    return render(request, "cases/plan/outcome_form.html", _context(request, family_case, form=form,
-                                                                          plan=plan, outcome=outcome))
+    return render(
+        request, "cases/plan/outcome_form.html", _context(request, family_case, form=form, plan=plan, outcome=outcome)
+    )
 
 
 # --- actions -------------------------------------------------------------------------------------------------
 
 
 def _action_form(request, family_case, plan, *, editing: bool, data=None, initial=None) -> ActionForm:
-    return ActionForm(data, owners=sel.action_owner_choices(family_case=family_case, actor=request.user),
-                      outcomes=plan.outcomes.filter(removed_at__isnull=True).select_related("child"),
-                      editing=editing, initial=initial)
+    return ActionForm(
+        data,
+        owners=sel.action_owner_choices(family_case=family_case, actor=request.user),
+        outcomes=plan.outcomes.filter(removed_at__isnull=True).select_related("child"),
+        editing=editing,
+        initial=initial,
+    )
 
 
 def _action_conflict(saved: Action, entered: dict) -> list[dict]:
-    labels = {"description": "What will be done", "owner": "Who will do it", "outcome": "Outcome",
-              "due_on": "Due date", "status": "Status", "progress": "Progress", "not_for_family": "Not for the family"}
+    labels = {
+        "description": "What will be done",
+        "owner": "Who will do it",
+        "outcome": "Outcome",
+        "due_on": "Due date",
+        "status": "Status",
+        "progress": "Progress",
+        "not_for_family": "Not for the family",
+    }
     rows = []
     for name, label in labels.items():
         if name not in entered:
@@ -380,8 +442,9 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         form = _action_form(request, family_case, plan, editing=False)
     _audit(request, "family_help.action_form_viewed", family_case, target=plan)
-    return render(request, "cases/plan/action_form.html", _context(request, family_case, form=form, plan=plan,
-                                                                         action=None))
+    return render(
+        request, "cases/plan/action_form.html", _context(request, family_case, form=form, plan=plan, action=None)
+    )
 
 
 @login_required
@@ -396,8 +459,9 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
         form = _action_form(request, family_case, plan, editing=True, data=request.POST)
         if form.is_valid():
             try:
-                services.action_update(action=action, actor=user, data=form.action_data(),
-                                       expected_version=form.cleaned_data["version"])
+                services.action_update(
+                    action=action, actor=user, data=form.action_data(), expected_version=form.cleaned_data["version"]
+                )
             except StaleEdit as exc:
                 action.refresh_from_db()
                 conflict = _action_conflict(action, form.cleaned_data)
@@ -412,13 +476,28 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
                 messages.success(request, "Action saved")
                 return redirect("cases:plan", pk=family_case.pk)
     else:
-        form = _action_form(request, family_case, plan, editing=True, initial={
-            "description": action.description, "owner": action.owner_id, "outcome": action.outcome_id,
-            "due_on": action.due_on, "status": action.status, "progress": action.progress,
-            "not_for_family": action.not_for_family, "version": action.version})
+        form = _action_form(
+            request,
+            family_case,
+            plan,
+            editing=True,
+            initial={
+                "description": action.description,
+                "owner": action.owner_id,
+                "outcome": action.outcome_id,
+                "due_on": action.due_on,
+                "status": action.status,
+                "progress": action.progress,
+                "not_for_family": action.not_for_family,
+                "version": action.version,
+            },
+        )
     _audit(request, "family_help.action_form_viewed", family_case, target=action)
-    return render(request, "cases/plan/action_form.html", _context(request, family_case, form=form, plan=plan,
-                                                                         action=action, conflict=conflict))
+    return render(
+        request,
+        "cases/plan/action_form.html",
+        _context(request, family_case, form=form, plan=plan, action=action, conflict=conflict),
+    )
 
 
 @login_required
@@ -435,9 +514,12 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         form = ActionProgressForm(request.POST)
         if form.is_valid():
             try:
-                services.action_update(action=action, actor=user, data={
-                    "status": form.cleaned_data["status"], "progress": form.cleaned_data["progress"]},
-                    expected_version=form.cleaned_data["version"])
+                services.action_update(
+                    action=action,
+                    actor=user,
+                    data={"status": form.cleaned_data["status"], "progress": form.cleaned_data["progress"]},
+                    expected_version=form.cleaned_data["version"],
+                )
             except StaleEdit as exc:
                 action.refresh_from_db()
                 conflict = _action_conflict(action, form.cleaned_data)
@@ -452,11 +534,15 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
                 messages.success(request, "Progress saved")
                 return redirect("cases:plan", pk=family_case.pk)
     else:
-        form = ActionProgressForm(initial={"status": action.status, "progress": action.progress,
-                                           "version": action.version})
+        form = ActionProgressForm(
+            initial={"status": action.status, "progress": action.progress, "version": action.version}
+        )
     _audit(request, "family_help.action_update_viewed", family_case, target=action)
-    return render(request, "cases/plan/action_update.html", _context(request, family_case, form=form, plan=plan,
-                                                                           action=action, conflict=conflict))
+    return render(
+        request,
+        "cases/plan/action_update.html",
+        _context(request, family_case, form=form, plan=plan, action=action, conflict=conflict),
+    )
 
 
 # --- the team around the family ----------------------------------------------------------------------------
@@ -469,9 +555,17 @@ def taf(request: HttpRequest, pk: int) -> HttpResponse:
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
     members = sel.taf_members(family_case=family_case)
     _audit(request, "family_help.taf_viewed", family_case)
-    return render(request, "cases/plan/taf.html", _context(
-        request, family_case, members=members, can_edit=sel.plan_can_edit(user=user, family_case=family_case),
-        plan=sel.plan_for_family(family_case=family_case)))
+    return render(
+        request,
+        "cases/plan/taf.html",
+        _context(
+            request,
+            family_case,
+            members=members,
+            can_edit=sel.plan_can_edit(user=user, family_case=family_case),
+            plan=sel.plan_for_family(family_case=family_case),
+        ),
+    )
 
 
 @login_required
@@ -486,16 +580,23 @@ def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             practitioner = form.practitioner()
             if practitioner is None:
-                form.add_error("email", "No practitioner has this email address: check it, or ask an administrator "
-                                        "to set up their account")
+                form.add_error(
+                    "email",
+                    "No practitioner has this email address: check it, or ask an administrator to set up their account",
+                )
             else:
                 try:
-                    member = services.taf_add(family_case=family_case, actor=user, user=practitioner,
-                                              role=form.cleaned_data["role"])
+                    member = services.taf_add(
+                        family_case=family_case, actor=user, user=practitioner, role=form.cleaned_data["role"]
+                    )
                 except ValidationError as exc:
                     if hasattr(exc, "error_dict") and "user" in exc.error_dict:
-                        exc = ValidationError({**{k: v for k, v in exc.error_dict.items() if k != "user"},
-                                               "email": exc.error_dict["user"]})
+                        exc = ValidationError(
+                            {
+                                **{k: v for k, v in exc.error_dict.items() if k != "user"},
+                                "email": exc.error_dict["user"],
+                            }
+                        )
                     form.add_service_errors(exc)
                 else:
                     messages.success(request, f"{member.user.full_name} added to the team around the family")
@@ -527,8 +628,7 @@ def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     else:
         form = TafRemoveForm()
     _audit(request, "family_help.taf_form_viewed", family_case, target=member)
-    return render(request, "cases/plan/taf_remove.html", _context(request, family_case, form=form,
-                                                                        member=member))
+    return render(request, "cases/plan/taf_remove.html", _context(request, family_case, form=form, member=member))
 
 
 # --- reviews and versions ------------------------------------------------------------------------------------
@@ -552,8 +652,9 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Review recorded: this is version {review.plan_version.number} of the plan")
                 return redirect("cases:plan", pk=family_case.pk)
     else:
-        form = ReviewForm(outcomes=outcomes, initial={"held_on": timezone.localdate(),
-                                                      "family_views": plan.family_views})
+        form = ReviewForm(
+            outcomes=outcomes, initial={"held_on": timezone.localdate(), "family_views": plan.family_views}
+        )
     _audit(request, "family_help.review_form_viewed", family_case, target=plan)
     return render(request, "cases/plan/review_form.html", _context(request, family_case, form=form, plan=plan))
 
@@ -567,17 +668,40 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     can_edit = sel.plan_can_edit(user=request.user, family_case=family_case)
     visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
     outcomes = [o for o in snapshot.get("outcomes", []) if o.get("child_id") in visible]
-    actions = [{**a, "status_label": dict(ActionStatus.choices).get(a.get("status"), a.get("status", "")),
-                "due_on": _iso_date(a.get("due_on"))} for a in snapshot.get("actions", [])]
+    actions = [
+        {
+            **a,
+            "status_label": dict(ActionStatus.choices).get(a.get("status"), a.get("status", "")),
+            "due_on": _iso_date(a.get("due_on")),
+        }
+        for a in snapshot.get("actions", [])
+    ]
     review = snapshot.get("review")
     if review:
-        review = {**review, "held_on": _iso_date(review.get("held_on")),
-                  "next_review_on": _iso_date(review.get("next_review_on"))}
+        review = {
+            **review,
+            "held_on": _iso_date(review.get("held_on")),
+            "next_review_on": _iso_date(review.get("next_review_on")),
+        }
     _audit(request, "family_help.plan_version_viewed", family_case, target=version)
-    return render(request, "cases/plan/version.html", _context(
-        request, family_case, plan=plan, version=version, snap=snapshot, text=snapshot.get("plan", {}),
-        outcomes=outcomes, actions=actions, taf_rows=snapshot.get("taf", []), review=review, can_edit=can_edit,
-        versions=sel.plan_versions(plan=plan)))
+    return render(
+        request,
+        "cases/plan/version.html",
+        _context(
+            request,
+            family_case,
+            plan=plan,
+            version=version,
+            snap=snapshot,
+            text=snapshot.get("plan", {}),
+            outcomes=outcomes,
+            actions=actions,
+            taf_rows=snapshot.get("taf", []),
+            review=review,
+            can_edit=can_edit,
+            versions=sel.plan_versions(plan=plan),
+        ),
+    )
 
 
 # --- the two PDFs --------------------------------------------------------------------------------------------
@@ -588,10 +712,16 @@ def _pdf(request: HttpRequest, pk: int, *, family_friendly: bool) -> HttpRespons
 
     family_case, plan = _family_and_plan(request, pk)
     children = family_children(family_case=family_case, user=request.user)
-    _audit(request, "family_help.plan_family_pdf" if family_friendly else "family_help.plan_pdf", family_case,
-           target=plan, children=children)
-    pdf = plan_pdf.render_plan_pdf(plan=plan, children=children, printed_by=request.user,
-                                   family_friendly=family_friendly)
+    _audit(
+        request,
+        "family_help.plan_family_pdf" if family_friendly else "family_help.plan_pdf",
+        family_case,
+        target=plan,
+        children=children,
+    )
+    pdf = plan_pdf.render_plan_pdf(
+        plan=plan, children=children, printed_by=request.user, family_friendly=family_friendly
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     kind = "family-plan" if family_friendly else "plan"
     response["Content-Disposition"] = f'attachment; filename="{kind}-{family_case.pk}.pdf"'

@@ -95,15 +95,22 @@ class AllocationOutputSerializer(serializers.Serializer):
 
 
 class AllocateInputSerializer(serializers.Serializer):
-    lead = serializers.IntegerField(error_messages={"required": "Choose a lead practitioner",
-                                                    "null": "Choose a lead practitioner",
-                                                    "invalid": "Give the lead practitioner's id"})
+    lead = serializers.IntegerField(
+        error_messages={
+            "required": "Choose a lead practitioner",
+            "null": "Choose a lead practitioner",
+            "invalid": "Give the lead practitioner's id",
+        }
+    )
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class ChangeLeadInputSerializer(AllocateInputSerializer):
-    reason = serializers.CharField(max_length=2000, allow_blank=True, error_messages={
-        "required": "Give the reason for changing the lead practitioner"})
+    reason = serializers.CharField(
+        max_length=2000,
+        allow_blank=True,
+        error_messages={"required": "Give the reason for changing the lead practitioner"},
+    )
 
 
 class FamilyDueOutputSerializer(serializers.Serializer):
@@ -160,8 +167,11 @@ def _family_child_ids(family_case_id: int) -> list[int]:
 
 
 def _current_allocation_id(family_case_id: int) -> int | None:
-    return Allocation.objects.filter(family_case_id=family_case_id, ended_at__isnull=True).values_list(
-        "pk", flat=True).first()
+    return (
+        Allocation.objects.filter(family_case_id=family_case_id, ended_at__isnull=True)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def _lead_token(family_case_id: int) -> str:
@@ -170,9 +180,12 @@ def _lead_token(family_case_id: int) -> str:
 
 
 class AllocationRequestListApi(FamilyHelpApi):
-    @extend_schema(tags=TAGS, operation_id="family_help_allocation_requests",
-                   summary="Open Family Help allocation requests, urgent then oldest first (managers)",
-                   responses={200: AllocationRequestOutputSerializer(many=True), 403: _403, 404: _404})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="family_help_allocation_requests",
+        summary="Open Family Help allocation requests, urgent then oldest first (managers)",
+        responses={200: AllocationRequestOutputSerializer(many=True), 403: _403, 404: _404},
+    )
     def get(self, request: Request) -> Response:
         rows = list(sel.allocation_requests(user=request.user))
         body = AllocationRequestOutputSerializer(rows, many=True).data
@@ -181,13 +194,16 @@ class AllocationRequestListApi(FamilyHelpApi):
 
 
 class AllocateApi(FamilyHelpApi):
-    @extend_schema(tags=TAGS, operation_id="family_help_allocate", request=AllocateInputSerializer,
-                   summary="Allocate a Family Help Lead Practitioner (of any agency) from a request",
-                   description="If-Match: the request's `etag` from the list. If a colleague allocated (or "
-                   "declined) it first, 412 with its status now, and nothing is saved.",
-                   parameters=[IF_MATCH, etag_header(201)],
-                   responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404,
-                              **PRECONDITION_RESPONSES})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="family_help_allocate",
+        request=AllocateInputSerializer,
+        summary="Allocate a Family Help Lead Practitioner (of any agency) from a request",
+        description="If-Match: the request's `etag` from the list. If a colleague allocated (or "
+        "declined) it first, 412 with its status now, and nothing is saved.",
+        parameters=[IF_MATCH, etag_header(201)],
+        responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+    )
     def post(self, request: Request, pk: int) -> Response:
         work_request = sel.allocation_request_get_for_user(user=request.user, request_id=pk)
         if not sel.can_allocate(request.user):
@@ -196,9 +212,12 @@ class AllocateApi(FamilyHelpApi):
         data = AllocateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            allocation = allocation_create(work_request=work_request, actor=request.user,
-                                           lead=_lead(data.validated_data["lead"]),
-                                           reason=data.validated_data["reason"])
+            allocation = allocation_create(
+                work_request=work_request,
+                actor=request.user,
+                lead=_lead(data.validated_data["lead"]),
+                reason=data.validated_data["reason"],
+            )
         except DjangoPermissionDenied:
             raise NotFound from None
         except Conflict as exc:  # a colleague allocated it between our read and the service's lock
@@ -210,11 +229,14 @@ class AllocateApi(FamilyHelpApi):
 
 
 class FamilyAllocationsApi(FamilyHelpApi):
-    @extend_schema(tags=TAGS, operation_id="family_help_family_allocations",
-                   summary="The family's lead practitioners, newest first (the current one has no ended_at)",
-                   description="The ETag header names the current lead: send it as If-Match to change the lead.",
-                   parameters=[etag_header(200)],
-                   responses={200: AllocationOutputSerializer(many=True), 403: _403, 404: _404})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="family_help_family_allocations",
+        summary="The family's lead practitioners, newest first (the current one has no ended_at)",
+        description="The ETag header names the current lead: send it as If-Match to change the lead.",
+        parameters=[etag_header(200)],
+        responses={200: AllocationOutputSerializer(many=True), 403: _403, 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
         rows = sel.family_history(family_case=family)
@@ -224,12 +246,16 @@ class FamilyAllocationsApi(FamilyHelpApi):
 
 
 class ChangeLeadApi(FamilyHelpApi):
-    @extend_schema(tags=TAGS, operation_id="family_help_change_lead", request=ChangeLeadInputSerializer,
-                   summary="Change the family's lead practitioner (the old lead loses access at once)",
-                   description="If-Match: the ETag of the family's allocations. If the lead changed since, 412 "
-                   "with the current lead, and nothing is saved.", parameters=[IF_MATCH, etag_header(201)],
-                   responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404,
-                              **PRECONDITION_RESPONSES})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="family_help_change_lead",
+        request=ChangeLeadInputSerializer,
+        summary="Change the family's lead practitioner (the old lead loses access at once)",
+        description="If-Match: the ETag of the family's allocations. If the lead changed since, 412 "
+        "with the current lead, and nothing is saved.",
+        parameters=[IF_MATCH, etag_header(201)],
+        responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+    )
     def post(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
         if not sel.can_allocate(request.user):
@@ -239,10 +265,13 @@ class ChangeLeadApi(FamilyHelpApi):
         data = ChangeLeadInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            allocation = allocation_change_lead(family_case=family, actor=request.user,
-                                                lead=_lead(data.validated_data["lead"]),
-                                                reason=data.validated_data["reason"],
-                                                expected_allocation_id=current)
+            allocation = allocation_change_lead(
+                family_case=family,
+                actor=request.user,
+                lead=_lead(data.validated_data["lead"]),
+                reason=data.validated_data["reason"],
+                expected_allocation_id=current,
+            )
         except DjangoPermissionDenied:
             raise NotFound from None
         except Conflict as exc:  # the lead changed between our read and the service's lock
@@ -254,9 +283,12 @@ class ChangeLeadApi(FamilyHelpApi):
 
 
 class MyFamiliesApi(FamilyHelpApi):
-    @extend_schema(tags=TAGS, operation_id="family_help_my_families",
-                   summary="Families the caller leads or is in the team around, with what is due",
-                   responses={200: MyFamilyOutputSerializer(many=True), 403: _403, 404: _404})
+    @extend_schema(
+        tags=TAGS,
+        operation_id="family_help_my_families",
+        summary="Families the caller leads or is in the team around, with what is due",
+        responses={200: MyFamilyOutputSerializer(many=True), 403: _403, 404: _404},
+    )
     def get(self, request: Request) -> Response:
         if request.user.roles <= {Role.PARTNER_REFERRER, Role.ADMIN}:
             raise NotFound

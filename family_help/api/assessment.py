@@ -45,12 +45,17 @@ from ..selectors.assessment import (
 from ..services import assessment as services
 
 TAGS = ["family help: assessment"]
-_400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field (a child section's "
-                       "reasons under children -> section id).")
+_400 = OpenApiResponse(
+    FIELD_ERRORS_SCHEMA,
+    description="Invalid input: reasons keyed by field (a child section's reasons under children -> section id).",
+)
 _403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in, or you may see this but not do this.")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see.")
-_409 = OpenApiResponse(DetailOutputSerializer, description="The assessment is no longer in a state that allows this "
-                       "(e.g. submitted meanwhile); nothing was saved.")
+_409 = OpenApiResponse(
+    DetailOutputSerializer,
+    description="The assessment is no longer in a state that allows this "
+    "(e.g. submitted meanwhile); nothing was saved.",
+)
 _CHANGE = {**PRECONDITION_RESPONSES, 409: _409}
 
 
@@ -143,21 +148,58 @@ class ReturnInputSerializer(serializers.Serializer):
 
 
 def _represent(assessment: Assessment, sections, timescale: Timescale) -> dict:
-    data = {name: getattr(assessment, name) for name in (
-        "id", "family_case_id", "status", "version", "referral_date", "started_on", "due_on", "domestic_abuse",
-        "substance_misuse", "mental_health", "housing", "income", "other_needs", "strengths", "risks", "analysis",
-        "outcome", "submitted_at", "authorised_on", "returned_reason", "last_saved_at")}
-    data.update({
-        "author": assessment.author.full_name,
-        "authorised_by": assessment.authorised_by.full_name if assessment.authorised_by_id else None,
-        "timescale": {"due_on": timescale.due_on, "working_days_left": timescale.working_days_left,
-                      "rag": timescale.rag, "text": timescale.text},
-        "children": [{"id": s.pk, "person_id": s.person_id, "child_name": s.person.full_name,
-                      "child_voice": s.child_voice, "voice_not_gathered_reason": s.voice_not_gathered_reason,
-                      "needs": s.needs, "factors": list(s.factors), "primary_need": s.primary_need}
-                     for s in sections],
-        "url": reverse("family_help:assessment", args=[assessment.pk]),
-    })
+    data = {
+        name: getattr(assessment, name)
+        for name in (
+            "id",
+            "family_case_id",
+            "status",
+            "version",
+            "referral_date",
+            "started_on",
+            "due_on",
+            "domestic_abuse",
+            "substance_misuse",
+            "mental_health",
+            "housing",
+            "income",
+            "other_needs",
+            "strengths",
+            "risks",
+            "analysis",
+            "outcome",
+            "submitted_at",
+            "authorised_on",
+            "returned_reason",
+            "last_saved_at",
+        )
+    }
+    data.update(
+        {
+            "author": assessment.author.full_name,
+            "authorised_by": assessment.authorised_by.full_name if assessment.authorised_by_id else None,
+            "timescale": {
+                "due_on": timescale.due_on,
+                "working_days_left": timescale.working_days_left,
+                "rag": timescale.rag,
+                "text": timescale.text,
+            },
+            "children": [
+                {
+                    "id": s.pk,
+                    "person_id": s.person_id,
+                    "child_name": s.person.full_name,
+                    "child_voice": s.child_voice,
+                    "voice_not_gathered_reason": s.voice_not_gathered_reason,
+                    "needs": s.needs,
+                    "factors": list(s.factors),
+                    "primary_need": s.primary_need,
+                }
+                for s in sections
+            ],
+            "url": reverse("family_help:assessment", args=[assessment.pk]),
+        }
+    )
     return data
 
 
@@ -171,8 +213,9 @@ def _respond(request: Request, assessment: Assessment, verb: str, code: int = st
 
 def _if_match(request: Request, assessment: Assessment) -> int:
     """The version the request changes: 428 without If-Match, 412 if it is not the current one."""
-    require_if_match(request, token=assessment.version,
-                     current={"status": assessment.status, "version": assessment.version})
+    require_if_match(
+        request, token=assessment.version, current={"status": assessment.status, "version": assessment.version}
+    )
     return assessment.version
 
 
@@ -194,7 +237,7 @@ def _nested_errors(exc: DjangoValidationError) -> dict:
     out: dict = {}
     for key, found in exc.message_dict.items():
         if key.startswith("child-"):
-            section_id, _, field = key[len("child-"):].partition("-")
+            section_id, _, field = key[len("child-") :].partition("-")
             out.setdefault("children", {}).setdefault(section_id, {})[field] = found
         else:
             out[key] = found
@@ -209,9 +252,12 @@ class AssessmentApi(APIView):
 
 
 class FamilyAssessmentsApi(AssessmentApi):
-    @extend_schema(operation_id="family_help_assessments_list", tags=TAGS,
-                   summary="A family's assessments, newest first",
-                   responses={200: AssessmentOutputSerializer(many=True), 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="family_help_assessments_list",
+        tags=TAGS,
+        summary="A family's assessments, newest first",
+        responses={200: AssessmentOutputSerializer(many=True), 403: _403, 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
         assessments = assessments_for_family(family_case=family)
@@ -222,11 +268,16 @@ class FamilyAssessmentsApi(AssessmentApi):
         audit_shown(request, "family_help.assessment.listed", shown, target=family)
         return Response(body)
 
-    @extend_schema(operation_id="family_help_assessment_start", tags=TAGS, request=StartInputSerializer,
-                   summary="Start the family's assessment", description="A section for each current child; due 45 "
-                   "working days after the referral date (by default, the front door's decision date).",
-                   parameters=[etag_header(201)],
-                   responses={201: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="family_help_assessment_start",
+        tags=TAGS,
+        request=StartInputSerializer,
+        summary="Start the family's assessment",
+        description="A section for each current child; due 45 "
+        "working days after the referral date (by default, the front door's decision date).",
+        parameters=[etag_header(201)],
+        responses={201: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404},
+    )
     def post(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
         data = StartInputSerializer(data=request.data)
@@ -236,18 +287,29 @@ class FamilyAssessmentsApi(AssessmentApi):
 
 
 class AssessmentDetailApi(AssessmentApi):
-    @extend_schema(operation_id="family_help_assessment_get", tags=TAGS, summary="One assessment",
-                   description="The ETag header holds its version: send it back as If-Match to change it.",
-                   parameters=[etag_header(200)], responses={200: AssessmentOutputSerializer, 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="family_help_assessment_get",
+        tags=TAGS,
+        summary="One assessment",
+        description="The ETag header holds its version: send it back as If-Match to change it.",
+        parameters=[etag_header(200)],
+        responses={200: AssessmentOutputSerializer, 403: _403, 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
         return _respond(request, assessment, "family_help.assessment.viewed")
 
-    @extend_schema(operation_id="family_help_assessment_save_draft", tags=TAGS, request=DraftInputSerializer,
-                   summary="Save the draft", description="Only the fields sent change. Send the ETag you read as "
-                   "If-Match: if someone has saved since, nothing is saved and the answer is 412 with the current "
-                   "version.", parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE})
+    @extend_schema(
+        operation_id="family_help_assessment_save_draft",
+        tags=TAGS,
+        request=DraftInputSerializer,
+        summary="Save the draft",
+        description="Only the fields sent change. Send the ETag you read as "
+        "If-Match: if someone has saved since, nothing is saved and the answer is 412 with the current "
+        "version.",
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE},
+    )
     def patch(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
         _require_writer(request, assessment)
@@ -257,19 +319,26 @@ class AssessmentDetailApi(AssessmentApi):
         values = dict(data.validated_data)
         sections = {s.pop("id"): dict(s) for s in values.pop("children", [])}
         try:
-            assessment = services.assessment_save_draft(assessment=assessment, actor=request.user,
-                                                        expected_version=version, data=values, sections=sections)
+            assessment = services.assessment_save_draft(
+                assessment=assessment, actor=request.user, expected_version=version, data=values, sections=sections
+            )
         except DjangoValidationError as exc:
             return Response(_nested_errors(exc), status=status.HTTP_400_BAD_REQUEST)
         return _respond(request, assessment, "family_help.assessment.viewed")
 
 
 class AssessmentSubmitApi(AssessmentApi):
-    @extend_schema(operation_id="family_help_assessment_submit", tags=TAGS, request=None,
-                   summary="Submit for authorisation", description="Needs the analysis, the outcome, and for each "
-                   "child their voice (or why it could not be gathered) and at least one factor code. If-Match: "
-                   "the version you read.", parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE})
+    @extend_schema(
+        operation_id="family_help_assessment_submit",
+        tags=TAGS,
+        request=None,
+        summary="Submit for authorisation",
+        description="Needs the analysis, the outcome, and for each "
+        "child their voice (or why it could not be gathered) and at least one factor code. If-Match: "
+        "the version you read.",
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE},
+    )
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
         _require_writer(request, assessment)
@@ -282,35 +351,47 @@ class AssessmentSubmitApi(AssessmentApi):
 
 
 class AssessmentAuthoriseApi(AssessmentApi):
-    @extend_schema(operation_id="family_help_assessment_authorise", tags=TAGS, request=AuthoriseInputSerializer,
-                   summary="Authorise (managers)", description="`authorised_on` is the census authorisation date: "
-                   "not before the assessment started, not in the future. If-Match: the version you read.",
-                   parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE})
+    @extend_schema(
+        operation_id="family_help_assessment_authorise",
+        tags=TAGS,
+        request=AuthoriseInputSerializer,
+        summary="Authorise (managers)",
+        description="`authorised_on` is the census authorisation date: "
+        "not before the assessment started, not in the future. If-Match: the version you read.",
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE},
+    )
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
         _require_manager(request)
         version = _if_match(request, assessment)
         data = AuthoriseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.assessment_authorise(assessment=assessment, actor=request.user, expected_version=version,
-                                      **data.validated_data)
+        services.assessment_authorise(
+            assessment=assessment, actor=request.user, expected_version=version, **data.validated_data
+        )
         return _respond(request, assessment, "family_help.assessment.viewed")
 
 
 class AssessmentReturnApi(AssessmentApi):
-    @extend_schema(operation_id="family_help_assessment_return", tags=TAGS, request=ReturnInputSerializer,
-                   summary="Return to draft (managers)", description="If-Match: the version you read.",
-                   parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE})
+    @extend_schema(
+        operation_id="family_help_assessment_return",
+        tags=TAGS,
+        request=ReturnInputSerializer,
+        summary="Return to draft (managers)",
+        description="If-Match: the version you read.",
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE},
+    )
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
         _require_manager(request)
         version = _if_match(request, assessment)
         data = ReturnInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        services.assessment_return(assessment=assessment, actor=request.user, reason=data.validated_data["reason"],
-                                   expected_version=version)
+        services.assessment_return(
+            assessment=assessment, actor=request.user, reason=data.validated_data["reason"], expected_version=version
+        )
         return _respond(request, assessment, "family_help.assessment.viewed")
 
 

@@ -42,8 +42,10 @@ from ..services.supervision import supervision_record
 TAGS = ["family help"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
 _403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
-_404 = OpenApiResponse(DetailOutputSerializer, description="No such family, or not one you may see or change (e.g. a "
-                       "team-around-the-family member).")
+_404 = OpenApiResponse(
+    DetailOutputSerializer,
+    description="No such family, or not one you may see or change (e.g. a team-around-the-family member).",
+)
 
 
 class ContinuumApi(APIView):
@@ -108,8 +110,14 @@ class ContinuumOutputSerializer(serializers.Serializer):
     work_requests = WorkRequestOutputSerializer(many=True, required=False)
 
 
-def _continuum_response(request: Request, family: FamilyCase, *, code=status.HTTP_200_OK, work_requests=None,
-                        verb: str = "family_help.continuum_viewed") -> Response:
+def _continuum_response(
+    request: Request,
+    family: FamilyCase,
+    *,
+    code=status.HTTP_200_OK,
+    work_requests=None,
+    verb: str = "family_help.continuum_viewed",
+) -> Response:
     rows = sel.family_continuum(family_case=family, user=request.user)
     state = sel.continuum_state(family_case=family)
     body = {"family_case_id": family.pk, "state": state, "children": rows}
@@ -124,8 +132,9 @@ def _continuum_response(request: Request, family: FamilyCase, *, code=status.HTT
 
 
 class _ChildrenInput(serializers.Serializer):
-    children = serializers.ListField(child=serializers.IntegerField(), allow_empty=False,
-                                     help_text="Person ids of the family's children to change.")
+    children = serializers.ListField(
+        child=serializers.IntegerField(), allow_empty=False, help_text="Person ids of the family's children to change."
+    )
 
 
 class ChangeLevelInputSerializer(_ChildrenInput):
@@ -144,14 +153,21 @@ class StepDownInputSerializer(_ChildrenInput):
     to = serializers.ChoiceField(choices=list(services.STEP_DOWN_TARGETS))
     reason = serializers.CharField(max_length=4000)
     changed_on = serializers.DateField(required=False, allow_null=True)
-    reason_code = serializers.CharField(required=False, allow_blank=True, max_length=3,
-                                        help_text="RC1-RC9; required when stepping down to universal services.")
+    reason_code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=3,
+        help_text="RC1-RC9; required when stepping down to universal services.",
+    )
     summary = serializers.CharField(required=False, allow_blank=True, max_length=8000)
 
 
 class CloseInputSerializer(_ChildrenInput):
-    children = serializers.ListField(child=serializers.IntegerField(), required=False,
-                                     help_text="Person ids; leave out to close for every child with an open episode.")
+    children = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        help_text="Person ids; leave out to close for every child with an open episode.",
+    )
     reason_code = serializers.ChoiceField(choices=closure_reason_choices())
     summary = serializers.CharField(max_length=8000)
     closed_on = serializers.DateField(required=False, allow_null=True)
@@ -172,8 +188,7 @@ def _chosen(family: FamilyCase, user: User, ids: list[int] | None) -> list:
 def _run(request: Request, pk: int, serializer_class, service, verb: str, code=status.HTTP_200_OK) -> Response:
     family = family_case_get_for_user(user=request.user, family_case_id=pk)
     if not sel.can_change_continuum(user=request.user, family_case=family):  # refused (404) before asking for a version
-        raise PermissionDenied("Only the family's lead practitioner, a manager or an LCPP can change its level of "
-                               "need")
+        raise PermissionDenied("Only the family's lead practitioner, a manager or an LCPP can change its level of need")
     state = sel.continuum_state(family_case=family)
     require_if_match(request, token=state)
     data = serializer_class(data=request.data)
@@ -191,55 +206,76 @@ def _run(request: Request, pk: int, serializer_class, service, verb: str, code=s
 
 
 class FamilyContinuumApi(ContinuumApi):
-    @extend_schema(operation_id="family_help_continuum_retrieve", tags=TAGS,
-                   summary="Each child's level of need, its dated history and CIN plan periods",
-                   description="The ETag header names the family's current levels: send it as If-Match to change "
-                   "them.", parameters=[etag_header(200)],
-                   responses={200: ContinuumOutputSerializer, 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="family_help_continuum_retrieve",
+        tags=TAGS,
+        summary="Each child's level of need, its dated history and CIN plan periods",
+        description="The ETag header names the family's current levels: send it as If-Match to change them.",
+        parameters=[etag_header(200)],
+        responses={200: ContinuumOutputSerializer, 403: _403, 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
         return _continuum_response(request, family)
 
 
 class ChangeLevelApi(ContinuumApi):
-    @extend_schema(operation_id="family_help_level_change", tags=TAGS, request=ChangeLevelInputSerializer,
-                   summary="Move children between targeted early help and child in need on the same episode",
-                   parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404,
-                              **PRECONDITION_RESPONSES})
+    @extend_schema(
+        operation_id="family_help_level_change",
+        tags=TAGS,
+        request=ChangeLevelInputSerializer,
+        summary="Move children between targeted early help and child in need on the same episode",
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        return _run(request, pk, ChangeLevelInputSerializer, services.continuum_change_level,
-                    "family_help.level_change_viewed")
+        return _run(
+            request, pk, ChangeLevelInputSerializer, services.continuum_change_level, "family_help.level_change_viewed"
+        )
 
 
 class StepUpApi(ContinuumApi):
-    @extend_schema(operation_id="family_help_step_up", tags=TAGS, request=StepUpInputSerializer,
-                   summary="Step up to child protection: a strategy-discussion request per child, LCPPs told",
-                   parameters=[IF_MATCH, etag_header(201)],
-                   responses={201: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404,
-                              **PRECONDITION_RESPONSES})
+    @extend_schema(
+        operation_id="family_help_step_up",
+        tags=TAGS,
+        request=StepUpInputSerializer,
+        summary="Step up to child protection: a strategy-discussion request per child, LCPPs told",
+        parameters=[IF_MATCH, etag_header(201)],
+        responses={201: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        return _run(request, pk, StepUpInputSerializer, services.continuum_step_up, "family_help.step_up_viewed",
-                    code=status.HTTP_201_CREATED)
+        return _run(
+            request,
+            pk,
+            StepUpInputSerializer,
+            services.continuum_step_up,
+            "family_help.step_up_viewed",
+            code=status.HTTP_201_CREATED,
+        )
 
 
 class StepDownApi(ContinuumApi):
-    @extend_schema(operation_id="family_help_step_down", tags=TAGS, request=StepDownInputSerializer,
-                   summary="Step down to child in need, targeted early help or universal services (closes)",
-                   parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404,
-                              **PRECONDITION_RESPONSES})
+    @extend_schema(
+        operation_id="family_help_step_down",
+        tags=TAGS,
+        request=StepDownInputSerializer,
+        summary="Step down to child in need, targeted early help or universal services (closes)",
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+    )
     def post(self, request: Request, pk: int) -> Response:
-        return _run(request, pk, StepDownInputSerializer, services.continuum_step_down,
-                    "family_help.step_down_viewed")
+        return _run(request, pk, StepDownInputSerializer, services.continuum_step_down, "family_help.step_down_viewed")
 
 
 class CloseApi(ContinuumApi):
-    @extend_schema(operation_id="family_help_close", tags=TAGS, request=CloseInputSerializer,
-                   summary="Close Family Help for some or all of the children (RC1-RC9 and a summary)",
-                   parameters=[IF_MATCH, etag_header(200)],
-                   responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404,
-                              **PRECONDITION_RESPONSES})
+    @extend_schema(
+        operation_id="family_help_close",
+        tags=TAGS,
+        request=CloseInputSerializer,
+        summary="Close Family Help for some or all of the children (RC1-RC9 and a summary)",
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+    )
     def post(self, request: Request, pk: int) -> Response:
         return _run(request, pk, CloseInputSerializer, services.continuum_close, "family_help.close_viewed")
 
@@ -288,24 +324,40 @@ def _require_supervision_reader(user: User) -> None:
 
 
 class SupervisionListApi(ContinuumApi):
-    @extend_schema(operation_id="family_help_supervisions_list", tags=TAGS, parameters=[SupervisionListQuerySerializer],
-                   summary="Supervision records: every one for a manager, your own for a practitioner",
-                   responses={200: SupervisionOutputSerializer(many=True), 400: _400, 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="family_help_supervisions_list",
+        tags=TAGS,
+        parameters=[SupervisionListQuerySerializer],
+        summary="Supervision records: every one for a manager, your own for a practitioner",
+        responses={200: SupervisionOutputSerializer(many=True), 400: _400, 403: _403, 404: _404},
+    )
     def get(self, request: Request) -> Response:
         _require_supervision_reader(request.user)
         query = SupervisionListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        records = list(sel.supervision_list_for_user(user=request.user,
-                                                     practitioner_id=query.validated_data.get("practitioner_id"))[:200])
-        audit_shown(request, "family_help.supervision_listed", sel.supervision_child_ids(records),
-                    target_type="family_help.supervision", target_id=",".join(str(r.pk) for r in records))
+        records = list(
+            sel.supervision_list_for_user(
+                user=request.user, practitioner_id=query.validated_data.get("practitioner_id")
+            )[:200]
+        )
+        audit_shown(
+            request,
+            "family_help.supervision_listed",
+            sel.supervision_child_ids(records),
+            target_type="family_help.supervision",
+            target_id=",".join(str(r.pk) for r in records),
+        )
         return Response(SupervisionOutputSerializer(records, many=True).data)
 
 
 class SupervisionCreateApi(ContinuumApi):
-    @extend_schema(operation_id="family_help_supervisions_create", tags=TAGS, request=SupervisionInputSerializer,
-                   summary="Record a supervision (managers)",
-                   responses={201: SupervisionOutputSerializer, 400: _400, 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="family_help_supervisions_create",
+        tags=TAGS,
+        request=SupervisionInputSerializer,
+        summary="Record a supervision (managers)",
+        responses={201: SupervisionOutputSerializer, 400: _400, 403: _403, 404: _404},
+    )
     def post(self, request: Request) -> Response:
         user = request.user
         if not sel.is_manager(user):
@@ -323,13 +375,19 @@ class SupervisionCreateApi(ContinuumApi):
         actions = []
         owners = users_by_id(user_ids=[a["owner_id"] for a in values.get("actions", [])], active_only=True)
         for number, action in enumerate(values.pop("actions", []), start=1):
-            actions.append({"description": action["description"], "due_on": action["due_on"],
-                            "owner": owners.get(action["owner_id"])})
+            actions.append(
+                {
+                    "description": action["description"],
+                    "due_on": action["due_on"],
+                    "owner": owners.get(action["owner_id"]),
+                }
+            )
             if action["owner_id"] not in owners:
                 raise ValidationError({"actions": [f"Action {number}: unknown owner"]})
         try:
-            record = supervision_record(actor=user, practitioner=practitioner, family_case=family, actions=actions,
-                                        **values)
+            record = supervision_record(
+                actor=user, practitioner=practitioner, family_case=family, actions=actions, **values
+            )
         except PermissionDenied:
             raise NotFound from None
         record = sel.supervision_get_for_user(user=user, supervision_id=record.pk, with_actions=True)
@@ -342,9 +400,12 @@ class SupervisionCollectionApi(SupervisionListApi, SupervisionCreateApi):
 
 
 class SupervisionDetailApi(ContinuumApi):
-    @extend_schema(operation_id="family_help_supervisions_retrieve", tags=TAGS,
-                   summary="One supervision record (managers and the supervised practitioner only)",
-                   responses={200: SupervisionOutputSerializer, 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="family_help_supervisions_retrieve",
+        tags=TAGS,
+        summary="One supervision record (managers and the supervised practitioner only)",
+        responses={200: SupervisionOutputSerializer, 403: _403, 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         record = sel.supervision_get_for_user(user=request.user, supervision_id=pk, with_actions=True)
         audit_shown(request, "family_help.supervision_viewed", sel.supervision_child_ids([record]), target=record)

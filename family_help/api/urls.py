@@ -8,5 +8,9 @@ from cases.moved import moved_permanently
 
 from . import allocation, assessment, continuum
 
-urlpatterns = [*allocation.urlpatterns, *assessment.urlpatterns, *continuum.urlpatterns,
-               re_path(r"^families/\d+/(?:plan|team)/", moved_permanently)]
+urlpatterns = [
+    *allocation.urlpatterns,
+    *assessment.urlpatterns,
+    *continuum.urlpatterns,
+    re_path(r"^families/\d+/(?:plan|team)/", moved_permanently),
+]

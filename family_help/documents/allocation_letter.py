@@ -27,15 +27,25 @@ def _names(people) -> str:
 def allocation_letter_context(*, allocation: Allocation) -> dict:
     family = allocation.family_case
     children = family_children(family_case=family)
-    adults = [m.person for m in family_adults(family_case=family)
-              if m.role in (FamilyCaseMember.Role.PARENT, FamilyCaseMember.Role.CARER)]
+    adults = [
+        m.person
+        for m in family_adults(family_case=family)
+        if m.role in (FamilyCaseMember.Role.PARENT, FamilyCaseMember.Role.CARER)
+    ]
     lead = allocation.lead
     return {
-        "allocation": allocation, "family": family, "lead": lead, "agency": lead.agency,
+        "allocation": allocation,
+        "family": family,
+        "lead": lead,
+        "agency": lead.agency,
         "lead_role": ROLE_WORDS.get(lead.qualification, "a Family Help practitioner"),
-        "children": children, "children_names": _names(children), "adults": adults,
-        "dear": _names(adults) or "parent or carer", "today": timezone.localdate(),
-        "council_name": settings.COUNCIL_NAME, "service_name": settings.SERVICE_NAME,
+        "children": children,
+        "children_names": _names(children),
+        "adults": adults,
+        "dear": _names(adults) or "parent or carer",
+        "today": timezone.localdate(),
+        "council_name": settings.COUNCIL_NAME,
+        "service_name": settings.SERVICE_NAME,
     }
 
 

@@ -8,327 +8,694 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0006_calendar_notifications_deadlines_work_requests'),
+        ("cases", "0006_calendar_notifications_deadlines_work_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FamilyHelpSettings',
+            name="FamilyHelpSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('supervision_every_days', models.PositiveSmallIntegerField(default=28)),
-                ('review_every_days', models.PositiveSmallIntegerField(default=90, help_text='Default gap between plan reviews.')),
-                ('assessment_warn_working_days', models.PositiveSmallIntegerField(default=5, help_text='Remind the lead practitioner this many working days before an assessment is due.')),
-                ('visit_every_days', models.PositiveSmallIntegerField(default=20, help_text='Expected gap between visits.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("supervision_every_days", models.PositiveSmallIntegerField(default=28)),
+                (
+                    "review_every_days",
+                    models.PositiveSmallIntegerField(default=90, help_text="Default gap between plan reviews."),
+                ),
+                (
+                    "assessment_warn_working_days",
+                    models.PositiveSmallIntegerField(
+                        default=5,
+                        help_text="Remind the lead practitioner this many working days before an assessment is due.",
+                    ),
+                ),
+                (
+                    "visit_every_days",
+                    models.PositiveSmallIntegerField(default=20, help_text="Expected gap between visits."),
+                ),
             ],
             options={
-                'verbose_name_plural': 'Family Help settings',
+                "verbose_name_plural": "Family Help settings",
             },
         ),
         migrations.CreateModel(
-            name='Assessment',
+            name="Assessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for authorisation'), ('authorised', 'Authorised')], default='draft', max_length=12)),
-                ('referral_date', models.DateField(help_text='The 45 working days count from here.')),
-                ('started_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('due_on', models.DateField()),
-                ('domestic_abuse', models.TextField(blank=True)),
-                ('substance_misuse', models.TextField(blank=True)),
-                ('mental_health', models.TextField(blank=True)),
-                ('housing', models.TextField(blank=True)),
-                ('income', models.TextField(blank=True)),
-                ('other_needs', models.TextField(blank=True)),
-                ('strengths', models.TextField(blank=True)),
-                ('risks', models.TextField(blank=True)),
-                ('analysis', models.TextField(blank=True)),
-                ('outcome', models.CharField(blank=True, choices=[('targeted', 'Targeted early help (Family Help)'), ('cin', 'Child in need (s17) Family Help plan'), ('step_up', 'Step up: strategy discussion'), ('universal', 'Step down to universal services'), ('nfa', 'No further action')], max_length=12)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('authorised_on', models.DateField(blank=True, help_text='The CIN census authorisation date.', null=True)),
-                ('returned_reason', models.TextField(blank=True, help_text='Why the manager sent it back, if they did.')),
-                ('last_saved_at', models.DateTimeField(blank=True, null=True)),
-                ('autosaved', models.BooleanField(default=False, help_text='The last save was an autosave.')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('authorised_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('family_case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fh_assessments', to='cases.familycase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for authorisation"),
+                            ("authorised", "Authorised"),
+                        ],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                ("referral_date", models.DateField(help_text="The 45 working days count from here.")),
+                ("started_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("due_on", models.DateField()),
+                ("domestic_abuse", models.TextField(blank=True)),
+                ("substance_misuse", models.TextField(blank=True)),
+                ("mental_health", models.TextField(blank=True)),
+                ("housing", models.TextField(blank=True)),
+                ("income", models.TextField(blank=True)),
+                ("other_needs", models.TextField(blank=True)),
+                ("strengths", models.TextField(blank=True)),
+                ("risks", models.TextField(blank=True)),
+                ("analysis", models.TextField(blank=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("targeted", "Targeted early help (Family Help)"),
+                            ("cin", "Child in need (s17) Family Help plan"),
+                            ("step_up", "Step up: strategy discussion"),
+                            ("universal", "Step down to universal services"),
+                            ("nfa", "No further action"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "authorised_on",
+                    models.DateField(blank=True, help_text="The CIN census authorisation date.", null=True),
+                ),
+                (
+                    "returned_reason",
+                    models.TextField(blank=True, help_text="Why the manager sent it back, if they did."),
+                ),
+                ("last_saved_at", models.DateTimeField(blank=True, null=True)),
+                ("autosaved", models.BooleanField(default=False, help_text="The last save was an autosave.")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "authorised_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "family_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fh_assessments",
+                        to="cases.familycase",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on', '-id'],
+                "ordering": ["-started_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='AssessmentChild',
+            name="AssessmentChild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('child_voice', models.TextField(blank=True, help_text='What the child says, in their own words.')),
-                ('needs', models.TextField(blank=True, help_text='Health, education, emotional and behavioural development.')),
-                ('factors', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=4), blank=True, default=list, help_text='CIN assessment factor codes.', size=None)),
-                ('primary_need', models.CharField(blank=True, help_text='CIN primary need code N0-N9.', max_length=2)),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='family_help.assessment')),
-                ('episode', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.episode')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fh_assessment_sections', to='cases.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("child_voice", models.TextField(blank=True, help_text="What the child says, in their own words.")),
+                (
+                    "needs",
+                    models.TextField(blank=True, help_text="Health, education, emotional and behavioural development."),
+                ),
+                (
+                    "factors",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=4),
+                        blank=True,
+                        default=list,
+                        help_text="CIN assessment factor codes.",
+                        size=None,
+                    ),
+                ),
+                ("primary_need", models.CharField(blank=True, help_text="CIN primary need code N0-N9.", max_length=2)),
+                (
+                    "assessment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="children",
+                        to="family_help.assessment",
+                    ),
+                ),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.episode",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fh_assessment_sections",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('status', models.CharField(choices=[('active', 'Active'), ('closed', 'Closed')], default='active', max_length=8)),
-                ('worries', models.TextField(blank=True, help_text='What we are worried about.')),
-                ('working_well', models.TextField(blank=True, help_text='What is working well.')),
-                ('family_views', models.TextField(blank=True, help_text='What the family says.')),
-                ('professional_notes', models.TextField(blank=True, help_text='Not for the family.')),
-                ('next_review_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('family_case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='fh_plan', to='cases.familycase')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "Active"), ("closed", "Closed")], default="active", max_length=8
+                    ),
+                ),
+                ("worries", models.TextField(blank=True, help_text="What we are worried about.")),
+                ("working_well", models.TextField(blank=True, help_text="What is working well.")),
+                ("family_views", models.TextField(blank=True, help_text="What the family says.")),
+                ("professional_notes", models.TextField(blank=True, help_text="Not for the family.")),
+                ("next_review_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "family_case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="fh_plan", to="cases.familycase"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Outcome',
+            name="Outcome",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('what_will_be_different', models.TextField()),
-                ('measure', models.TextField(help_text='How we will know: what is measured and by whom.')),
-                ('scale_max', models.PositiveSmallIntegerField(default=10)),
-                ('baseline', models.PositiveSmallIntegerField()),
-                ('target', models.PositiveSmallIntegerField()),
-                ('current', models.PositiveSmallIntegerField()),
-                ('not_for_family', models.BooleanField(default=False)),
-                ('achieved_on', models.DateField(blank=True, null=True)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('child', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fh_outcomes', to='cases.person')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='family_help.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("what_will_be_different", models.TextField()),
+                ("measure", models.TextField(help_text="How we will know: what is measured and by whom.")),
+                ("scale_max", models.PositiveSmallIntegerField(default=10)),
+                ("baseline", models.PositiveSmallIntegerField()),
+                ("target", models.PositiveSmallIntegerField()),
+                ("current", models.PositiveSmallIntegerField()),
+                ("not_for_family", models.BooleanField(default=False)),
+                ("achieved_on", models.DateField(blank=True, null=True)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "child",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="fh_outcomes", to="cases.person"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="outcomes", to="family_help.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['child_id', 'id'],
+                "ordering": ["child_id", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CinPlanPeriod',
+            name="CinPlanPeriod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('start_date', models.DateField()),
-                ('end_date', models.DateField(blank=True, null=True)),
-                ('episode', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cin_plan_periods', to='cases.episode')),
-                ('plan', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cin_periods', to='family_help.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("start_date", models.DateField()),
+                ("end_date", models.DateField(blank=True, null=True)),
+                (
+                    "episode",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="cin_plan_periods", to="cases.episode"
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cin_periods",
+                        to="family_help.plan",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['episode', 'start_date'],
+                "ordering": ["episode", "start_date"],
             },
         ),
         migrations.CreateModel(
-            name='Action',
+            name="Action",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.TextField()),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('not_started', 'Not started'), ('in_progress', 'In progress'), ('done', 'Done'), ('dropped', 'No longer needed')], default='not_started', max_length=12)),
-                ('progress', models.TextField(blank=True)),
-                ('not_for_family', models.BooleanField(default=False)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fh_actions', to=settings.AUTH_USER_MODEL)),
-                ('owner_agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.agency')),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('outcome', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='actions', to='family_help.outcome')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='family_help.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("description", models.TextField()),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "Not started"),
+                            ("in_progress", "In progress"),
+                            ("done", "Done"),
+                            ("dropped", "No longer needed"),
+                        ],
+                        default="not_started",
+                        max_length=12,
+                    ),
+                ),
+                ("progress", models.TextField(blank=True)),
+                ("not_for_family", models.BooleanField(default=False)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fh_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner_agency",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.agency"),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="actions",
+                        to="family_help.outcome",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="family_help.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', models.CharField(max_length=200)),
-                ('snapshot', models.JSONField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='family_help.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", models.CharField(max_length=200)),
+                ("snapshot", models.JSONField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="family_help.plan"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'number'],
+                "ordering": ["plan", "number"],
             },
         ),
         migrations.CreateModel(
-            name='OutcomeRating',
+            name="OutcomeRating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rating', models.PositiveSmallIntegerField()),
-                ('rated_on', models.DateField(default=django.utils.timezone.localdate)),
-                ('comment', models.TextField(blank=True)),
-                ('outcome', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='family_help.outcome')),
-                ('rated_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('plan_version', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='family_help.planversion')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("rating", models.PositiveSmallIntegerField()),
+                ("rated_on", models.DateField(default=django.utils.timezone.localdate)),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "outcome",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="ratings", to="family_help.outcome"
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "plan_version",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="family_help.planversion",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['outcome', 'rated_on', 'id'],
+                "ordering": ["outcome", "rated_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('held_on', models.DateField()),
-                ('attendees', models.TextField(blank=True)),
-                ('summary', models.TextField()),
-                ('family_views', models.TextField(blank=True)),
-                ('next_review_on', models.DateField(blank=True, null=True)),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='family_help.plan')),
-                ('plan_version', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='review', to='family_help.planversion')),
-                ('reviewed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("held_on", models.DateField()),
+                ("attendees", models.TextField(blank=True)),
+                ("summary", models.TextField()),
+                ("family_views", models.TextField(blank=True)),
+                ("next_review_on", models.DateField(blank=True, null=True)),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="reviews", to="family_help.plan"
+                    ),
+                ),
+                (
+                    "plan_version",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="review", to="family_help.planversion"
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['plan', 'held_on', 'id'],
+                "ordering": ["plan", "held_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Supervision',
+            name="Supervision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('held_on', models.DateField()),
-                ('reflection', models.TextField(help_text="What was discussed: the family's progress, risks, the practitioner's analysis and wellbeing.")),
-                ('decisions', models.TextField(blank=True)),
-                ('next_due_on', models.DateField()),
-                ('family_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fh_supervisions', to='cases.familycase')),
-                ('practitioner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fh_supervisions', to=settings.AUTH_USER_MODEL)),
-                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("held_on", models.DateField()),
+                (
+                    "reflection",
+                    models.TextField(
+                        help_text="What was discussed: the family's progress, risks, the practitioner's analysis and wellbeing."
+                    ),
+                ),
+                ("decisions", models.TextField(blank=True)),
+                ("next_due_on", models.DateField()),
+                (
+                    "family_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fh_supervisions",
+                        to="cases.familycase",
+                    ),
+                ),
+                (
+                    "practitioner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fh_supervisions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "supervisor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-held_on', '-id'],
+                "ordering": ["-held_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='SupervisionAction',
+            name="SupervisionAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('description', models.TextField()),
-                ('due_on', models.DateField()),
-                ('done_on', models.DateField(blank=True, null=True)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supervision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='family_help.supervision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("description", models.TextField()),
+                ("due_on", models.DateField()),
+                ("done_on", models.DateField(blank=True, null=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "supervision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actions",
+                        to="family_help.supervision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'id'],
+                "ordering": ["due_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TafMember',
+            name="TafMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(help_text='What they do for this family, e.g. health visitor.', max_length=200)),
-                ('added_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('removed_at', models.DateTimeField(blank=True, null=True)),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.agency')),
-                ('family_case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='taf_members', to='cases.familycase')),
-                ('removed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='taf_memberships', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(help_text="What they do for this family, e.g. health visitor.", max_length=200),
+                ),
+                ("added_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("removed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.agency"),
+                ),
+                (
+                    "family_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="taf_members", to="cases.familycase"
+                    ),
+                ),
+                (
+                    "removed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="taf_memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['added_at'],
+                "ordering": ["added_at"],
             },
         ),
         migrations.CreateModel(
-            name='Allocation',
+            name="Allocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('started_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('reason', models.TextField(blank=True, help_text='Why this practitioner, or why the lead changed.')),
-                ('letter_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('allocated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('family_case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fh_allocations', to='cases.familycase')),
-                ('lead', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fh_allocations', to=settings.AUTH_USER_MODEL)),
-                ('work_request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='fh_allocations', to='cases.workrequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("started_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("reason", models.TextField(blank=True, help_text="Why this practitioner, or why the lead changed.")),
+                ("letter_sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "allocated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "family_case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fh_allocations",
+                        to="cases.familycase",
+                    ),
+                ),
+                (
+                    "lead",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fh_allocations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "work_request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fh_allocations",
+                        to="cases.workrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
-                'indexes': [models.Index(condition=models.Q(('ended_at__isnull', True)), fields=['lead'], name='fh_alloc_current_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('ended_at__isnull', True)), fields=('family_case',), name='fh_one_current_lead_per_family')],
+                "ordering": ["-started_at"],
+                "indexes": [
+                    models.Index(
+                        condition=models.Q(("ended_at__isnull", True)), fields=["lead"], name="fh_alloc_current_idx"
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("ended_at__isnull", True)),
+                        fields=("family_case",),
+                        name="fh_one_current_lead_per_family",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'submitted', 'authorised'])), name='fh_assessment_status_valid'),
+            model_name="assessment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["draft", "submitted", "authorised"])),
+                name="fh_assessment_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'authorised'), _negated=True), fields=('family_case',), name='fh_one_open_assessment_per_family'),
+            model_name="assessment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "authorised"), _negated=True),
+                fields=("family_case",),
+                name="fh_one_open_assessment_per_family",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='assessmentchild',
-            constraint=models.UniqueConstraint(fields=('assessment', 'person'), name='fh_assessment_child_once'),
+            model_name="assessmentchild",
+            constraint=models.UniqueConstraint(fields=("assessment", "person"), name="fh_assessment_child_once"),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['active', 'closed'])), name='fh_plan_status_valid'),
+            model_name="plan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["active", "closed"])), name="fh_plan_status_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='outcome',
-            constraint=models.CheckConstraint(condition=models.Q(('baseline__lte', models.F('scale_max')), ('target__lte', models.F('scale_max')), ('current__lte', models.F('scale_max'))), name='fh_outcome_ratings_on_scale'),
+            model_name="outcome",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("baseline__lte", models.F("scale_max")),
+                    ("target__lte", models.F("scale_max")),
+                    ("current__lte", models.F("scale_max")),
+                ),
+                name="fh_outcome_ratings_on_scale",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cinplanperiod',
-            constraint=models.UniqueConstraint(condition=models.Q(('end_date__isnull', True)), fields=('episode',), name='fh_one_open_cin_plan_per_episode'),
+            model_name="cinplanperiod",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=("episode",),
+                name="fh_one_open_cin_plan_per_episode",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cinplanperiod',
-            constraint=models.CheckConstraint(condition=models.Q(('end_date__isnull', True), ('end_date__gte', models.F('start_date')), _connector='OR'), name='fh_cin_plan_dates_ordered'),
+            model_name="cinplanperiod",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end_date__isnull", True), ("end_date__gte", models.F("start_date")), _connector="OR"
+                ),
+                name="fh_cin_plan_dates_ordered",
+            ),
         ),
         migrations.AddIndex(
-            model_name='action',
-            index=models.Index(fields=['owner', 'status'], name='fh_action_owner_idx'),
+            model_name="action",
+            index=models.Index(fields=["owner", "status"], name="fh_action_owner_idx"),
         ),
         migrations.AddConstraint(
-            model_name='action',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['not_started', 'in_progress', 'done', 'dropped'])), name='fh_action_status_valid'),
+            model_name="action",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["not_started", "in_progress", "done", "dropped"])),
+                name="fh_action_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='fh_plan_version_unique'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="fh_plan_version_unique"),
         ),
         migrations.AddIndex(
-            model_name='supervision',
-            index=models.Index(fields=['practitioner', '-held_on'], name='fh_supervision_prac_idx'),
+            model_name="supervision",
+            index=models.Index(fields=["practitioner", "-held_on"], name="fh_supervision_prac_idx"),
         ),
         migrations.AddConstraint(
-            model_name='tafmember',
-            constraint=models.UniqueConstraint(condition=models.Q(('removed_at__isnull', True)), fields=('family_case', 'user'), name='fh_taf_member_once'),
+            model_name="tafmember",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("removed_at__isnull", True)),
+                fields=("family_case", "user"),
+                name="fh_taf_member_once",
+            ),
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('family_help', '0001_initial'),
+        ("family_help", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='assessmentchild',
-            name='voice_not_gathered_reason',
-            field=models.TextField(blank=True, db_default=''),
+            model_name="assessmentchild",
+            name="voice_not_gathered_reason",
+            field=models.TextField(blank=True, db_default=""),
         ),
     ]

@@ -76,8 +76,10 @@ class Migration(migrations.Migration):
     operations = [
         migrations.SeparateDatabaseAndState(
             database_operations=[
-                migrations.RunSQL(_rename_sql("family_help_", "cases_", forward=True),
-                                  reverse_sql=_rename_sql("cases_", "family_help_", forward=False)),
+                migrations.RunSQL(
+                    _rename_sql("family_help_", "cases_", forward=True),
+                    reverse_sql=_rename_sql("cases_", "family_help_", forward=False),
+                ),
             ],
             state_operations=[
                 migrations.DeleteModel(name="Review"),

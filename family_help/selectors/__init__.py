@@ -8,8 +8,14 @@ from cases.selectors.families import family_case_get_for_user, family_case_scope
 
 from ..models import Allocation
 
-__all__ = ["can_work_on_family", "current_allocation", "family_adults", "family_case_get_for_user",
-           "family_case_scope", "family_children"]
+__all__ = [
+    "can_work_on_family",
+    "current_allocation",
+    "family_adults",
+    "family_case_get_for_user",
+    "family_case_scope",
+    "family_children",
+]
 
 
 def family_case_find(*, family_case_id: int) -> FamilyCase | None:
@@ -21,10 +27,13 @@ def family_case_visible(*, user: User, family_case_id: int) -> bool:
     return family_case_scope(user).filter(pk=family_case_id).exists()
 
 
-
 def family_adults(*, family_case: FamilyCase) -> list[FamilyCaseMember]:
-    return list(FamilyCaseMember.objects.filter(family_case=family_case, end_date__isnull=True)
-                .exclude(role=FamilyCaseMember.Role.CHILD).select_related("person").order_by("id"))
+    return list(
+        FamilyCaseMember.objects.filter(family_case=family_case, end_date__isnull=True)
+        .exclude(role=FamilyCaseMember.Role.CHILD)
+        .select_related("person")
+        .order_by("id")
+    )
 
 
 def can_work_on_family(*, user: User, family_case: FamilyCase) -> bool:
@@ -33,5 +42,8 @@ def can_work_on_family(*, user: User, family_case: FamilyCase) -> bool:
 
 
 def current_allocation(*, family_case: FamilyCase) -> Allocation | None:
-    return (Allocation.objects.filter(family_case=family_case, ended_at__isnull=True)
-            .select_related("lead", "lead__agency").first())
+    return (
+        Allocation.objects.filter(family_case=family_case, ended_at__isnull=True)
+        .select_related("lead", "lead__agency")
+        .first()
+    )

@@ -50,8 +50,9 @@ def is_fhlp(user: User) -> bool:
 
 
 def _current_level_name():
-    return Subquery(EpisodeLevel.objects.filter(episode=OuterRef("episode_id"), ended_at__isnull=True)
-                    .values("level__name")[:1])
+    return Subquery(
+        EpisodeLevel.objects.filter(episode=OuterRef("episode_id"), ended_at__isnull=True).values("level__name")[:1]
+    )
 
 
 def allocation_requests(*, user: User) -> QuerySet[WorkRequest]:
@@ -59,27 +60,38 @@ def allocation_requests(*, user: User) -> QuerySet[WorkRequest]:
     allocate (the list does not exist for them)."""
     if not can_allocate(user):
         raise Http404
-    return (WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, status=WorkRequest.Status.OPEN)
-            .filter(person__in=person_scope(user).values("pk"))
-            .select_related("person", "episode", "episode__family_case", "requested_by")
-            .annotate(level_name=_current_level_name())
-            .order_by("-urgent", "created_at", "id"))
+    return (
+        WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, status=WorkRequest.Status.OPEN)
+        .filter(person__in=person_scope(user).values("pk"))
+        .select_related("person", "episode", "episode__family_case", "requested_by")
+        .annotate(level_name=_current_level_name())
+        .order_by("-urgent", "created_at", "id")
+    )
 
 
 def allocation_waiting_counts(*, user: User) -> dict[str, int]:
     """How many open allocation requests this user may see are waiting, and how many of them are urgent (the
     home page's panel: counts only, no child named)."""
-    return (WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, status=WorkRequest.Status.OPEN,
-                                       person__in=person_scope(user).values("pk"))
-            .aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(urgent=True))))
+    return WorkRequest.objects.filter(
+        kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+        status=WorkRequest.Status.OPEN,
+        person__in=person_scope(user).values("pk"),
+    ).aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
 
 
 def current_allocation_for_child(*, person: Person) -> Allocation | None:
     """The current allocation of the family this child belongs to now, when Family Help works with it."""
-    return (Allocation.objects.filter(ended_at__isnull=True, family_case__members__person=person,
-                                      family_case__members__role=FamilyCaseMember.Role.CHILD,
-                                      family_case__members__end_date__isnull=True)
-            .select_related("lead", "family_case").order_by("-started_at", "-id").first())
+    return (
+        Allocation.objects.filter(
+            ended_at__isnull=True,
+            family_case__members__person=person,
+            family_case__members__role=FamilyCaseMember.Role.CHILD,
+            family_case__members__end_date__isnull=True,
+        )
+        .select_related("lead", "family_case")
+        .order_by("-started_at", "-id")
+        .first()
+    )
 
 
 def allocation_request_get_for_user(*, user: User, request_id: int) -> WorkRequest:
@@ -87,10 +99,14 @@ def allocation_request_get_for_user(*, user: User, request_id: int) -> WorkReque
     if not can_allocate(user):
         raise Http404
     try:
-        return (WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
-                                           person__in=person_scope(user).values("pk"))
-                .select_related("person", "episode", "episode__family_case", "requested_by", "handled_by")
-                .annotate(level_name=_current_level_name()).get(pk=request_id))
+        return (
+            WorkRequest.objects.filter(
+                kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person__in=person_scope(user).values("pk")
+            )
+            .select_related("person", "episode", "episode__family_case", "requested_by", "handled_by")
+            .annotate(level_name=_current_level_name())
+            .get(pk=request_id)
+        )
     except (WorkRequest.DoesNotExist, ValueError, TypeError):
         raise Http404("No such request") from None
 
@@ -100,8 +116,11 @@ def allocation_get_for_user(*, user: User, allocation_id: int) -> Allocation:
     from . import family_case_scope
 
     try:
-        return (Allocation.objects.select_related("lead", "lead__agency", "family_case", "allocated_by")
-                .filter(family_case__in=family_case_scope(user).values("pk")).get(pk=allocation_id))
+        return (
+            Allocation.objects.select_related("lead", "lead__agency", "family_case", "allocated_by")
+            .filter(family_case__in=family_case_scope(user).values("pk"))
+            .get(pk=allocation_id)
+        )
     except (Allocation.DoesNotExist, ValueError, TypeError):
         raise Http404("No such allocation") from None
 
@@ -121,9 +140,13 @@ def _families_led():
 
 
 def _children_led():
-    return SubqueryCount(EpisodeLead.objects.filter(user=OuterRef("pk"), kind=LeadKind.FHLP, ended_at__isnull=True,
-                                                    episode__closed_on__isnull=True)
-                         .values("episode__person_id").distinct())
+    return SubqueryCount(
+        EpisodeLead.objects.filter(
+            user=OuterRef("pk"), kind=LeadKind.FHLP, ended_at__isnull=True, episode__closed_on__isnull=True
+        )
+        .values("episode__person_id")
+        .distinct()
+    )
 
 
 def practitioners_with_caseloads(*, team_ids: list[int] | None = None) -> QuerySet[User]:
@@ -132,9 +155,12 @@ def practitioners_with_caseloads(*, team_ids: list[int] | None = None) -> QueryS
     qs = User.objects.filter(is_active=True, groups__name=Role.FHLP)
     if team_ids is not None:
         qs = qs.filter(teams__in=team_ids)
-    return (User.objects.filter(pk__in=qs.values("pk")).select_related("agency")
-            .annotate(families=_families_led(), children=_children_led())
-            .order_by("full_name", "id"))
+    return (
+        User.objects.filter(pk__in=qs.values("pk"))
+        .select_related("agency")
+        .annotate(families=_families_led(), children=_children_led())
+        .order_by("full_name", "id")
+    )
 
 
 # --- what is due ---------------------------------------------------------------------------------------------
@@ -164,8 +190,7 @@ class FamilyRow:
     @property
     def overdue_count(self) -> int:
         items = [self.next_visit, self.next_review, *self.assessments]
-        return sum(1 for d in items if d is not None and d.overdue) + sum(
-            1 for a in self.actions if a.is_overdue)
+        return sum(1 for d in items if d is not None and d.overdue) + sum(1 for a in self.actions if a.is_overdue)
 
     @property
     def child_ids(self) -> list[int]:
@@ -183,60 +208,92 @@ def my_families(*, user: User, today: dt.date | None = None) -> list[FamilyRow]:
     led = Allocation.objects.filter(lead=user, ended_at__isnull=True).values("family_case_id")
     taf = TafMember.objects.filter(user=user, removed_at__isnull=True).values("family_case_id")
     visible = person_scope(user, relatives=False).values("pk")  # children only
-    children_qs = (Person.objects.filter(family_memberships__role=FamilyCaseMember.Role.CHILD,
-                                         family_memberships__end_date__isnull=True, pk__in=visible)
-                   .order_by("date_of_birth", "id"))
+    children_qs = Person.objects.filter(
+        family_memberships__role=FamilyCaseMember.Role.CHILD, family_memberships__end_date__isnull=True, pk__in=visible
+    ).order_by("date_of_birth", "id")
     families = list(
-        FamilyCase.objects.filter(Q(pk__in=led) | Q(pk__in=taf)).filter(closed_on__isnull=True)
-        .prefetch_related(Prefetch("members", to_attr="current_children",
-                                   queryset=FamilyCaseMember.objects.filter(
-                                       role=FamilyCaseMember.Role.CHILD, end_date__isnull=True,
-                                       person__in=children_qs).select_related("person")
-                                   .order_by("person__date_of_birth", "person_id")))
-        .order_by("name", "id"))
+        FamilyCase.objects.filter(Q(pk__in=led) | Q(pk__in=taf))
+        .filter(closed_on__isnull=True)
+        .prefetch_related(
+            Prefetch(
+                "members",
+                to_attr="current_children",
+                queryset=FamilyCaseMember.objects.filter(
+                    role=FamilyCaseMember.Role.CHILD, end_date__isnull=True, person__in=children_qs
+                )
+                .select_related("person")
+                .order_by("person__date_of_birth", "person_id"),
+            )
+        )
+        .order_by("name", "id")
+    )
     if not families:
         return []
     ids = [f.pk for f in families]
-    leads = {a.family_case_id: a for a in Allocation.objects.filter(family_case_id__in=ids, ended_at__isnull=True)
-             .select_related("lead", "lead__agency")}
-    taf_roles = dict(TafMember.objects.filter(user=user, removed_at__isnull=True, family_case_id__in=ids)
-                     .values_list("family_case_id", "role"))
+    leads = {
+        a.family_case_id: a
+        for a in Allocation.objects.filter(family_case_id__in=ids, ended_at__isnull=True).select_related(
+            "lead", "lead__agency"
+        )
+    }
+    taf_roles = dict(
+        TafMember.objects.filter(user=user, removed_at__isnull=True, family_case_id__in=ids).values_list(
+            "family_case_id", "role"
+        )
+    )
     child_family = {m.person_id: f.pk for f in families for m in f.current_children}
     last_visit: dict[int, dt.datetime] = {}
-    for person_id, when in (CaseNote.objects.filter(person_id__in=list(child_family), kind=CaseNote.Kind.VISIT)
-                            .values("person_id").annotate(last=Max("occurred_at")).values_list("person_id", "last")):
+    for person_id, when in (
+        CaseNote.objects.filter(person_id__in=list(child_family), kind=CaseNote.Kind.VISIT)
+        .values("person_id")
+        .annotate(last=Max("occurred_at"))
+        .values_list("person_id", "last")
+    ):
         fid = child_family[person_id]
         if fid not in last_visit or when > last_visit[fid]:
             last_visit[fid] = when
-    reviews = dict(Plan.objects.filter(family_case_id__in=ids, status=Plan.Status.ACTIVE)
-                   .values_list("family_case_id", "next_review_on"))
+    reviews = dict(
+        Plan.objects.filter(family_case_id__in=ids, status=Plan.Status.ACTIVE).values_list(
+            "family_case_id", "next_review_on"
+        )
+    )
     actions = defaultdict(list)
-    for action in (Action.objects.filter(owner=user, plan__family_case_id__in=ids, status__in=OPEN_ACTION_STATUSES)
-                   .select_related("plan").order_by("due_on", "id")):
+    for action in (
+        Action.objects.filter(owner=user, plan__family_case_id__in=ids, status__in=OPEN_ACTION_STATUSES)
+        .select_related("plan")
+        .order_by("due_on", "id")
+    ):
         action.is_overdue = action.due_on < today
         actions[action.plan.family_case_id].append(action)
     assessments = defaultdict(list)
-    for assessment in (Assessment.objects.filter(family_case_id__in=ids).exclude(status=AssessmentStatus.AUTHORISED)
-                       .order_by("due_on")):
+    for assessment in (
+        Assessment.objects.filter(family_case_id__in=ids).exclude(status=AssessmentStatus.AUTHORISED).order_by("due_on")
+    ):
         assessments[assessment.family_case_id].append(
-            _due("Assessment", assessment.due_on, today, assessment.get_status_display()))
+            _due("Assessment", assessment.due_on, today, assessment.get_status_display())
+        )
     every = dt.timedelta(days=FamilyHelpSettings.load().visit_every_days)
     rows = []
     for family in families:
         allocation = leads.get(family.pk)
         is_lead = allocation is not None and allocation.lead_id == user.pk
-        row = FamilyRow(family_case=family, role="Lead practitioner" if is_lead else
-                        f"Team around the family: {taf_roles.get(family.pk, '')}".rstrip(": "),
-                        lead=allocation.lead if allocation else None,
-                        children=[m.person for m in family.current_children])
+        row = FamilyRow(
+            family_case=family,
+            role="Lead practitioner"
+            if is_lead
+            else f"Team around the family: {taf_roles.get(family.pk, '')}".rstrip(": "),
+            lead=allocation.lead if allocation else None,
+            children=[m.person for m in family.current_children],
+        )
         last = last_visit.get(family.pk)
         if is_lead:
             # With no visit yet, the first is expected within the same gap from the allocation.
             start = timezone.localtime(last).date() if last else timezone.localtime(allocation.started_at).date()
             row.next_visit = _due("Visit", start + every, today, "" if last else "No visit recorded yet")
         if family.pk in reviews:
-            row.next_review = _due("Plan review", reviews[family.pk], today,
-                                   "" if reviews[family.pk] else "No review date set")
+            row.next_review = _due(
+                "Plan review", reviews[family.pk], today, "" if reviews[family.pk] else "No review date set"
+            )
         row.actions = actions.get(family.pk, [])
         row.assessments = assessments.get(family.pk, []) if is_lead else []
         rows.append(row)
@@ -262,53 +319,87 @@ def team_view(*, user: User, team_ids: list[int] | None, today: dt.date | None =
     if not user.has_role(Role.MANAGER):
         raise Http404
     today = today or timezone.localdate()
-    led = {"family_case__fh_allocations__lead": OuterRef("pk"),
-           "family_case__fh_allocations__ended_at__isnull": True}
+    led = {"family_case__fh_allocations__lead": OuterRef("pk"), "family_case__fh_allocations__ended_at__isnull": True}
     practitioners = list(
         practitioners_with_caseloads(team_ids=team_ids).annotate(
-            overdue_assessments=SubqueryCount(Assessment.objects.filter(due_on__lt=today, **led)
-                                              .exclude(status=AssessmentStatus.AUTHORISED).values("pk")),
-            overdue_reviews=SubqueryCount(Plan.objects.filter(status=Plan.Status.ACTIVE, next_review_on__lt=today,
-                                                              **led).values("pk")),
-            overdue_actions=SubqueryCount(Action.objects.filter(owner=OuterRef("pk"), due_on__lt=today,
-                                                                status__in=OPEN_ACTION_STATUSES).values("pk")),
-            supervision_due=Subquery(Supervision.objects.filter(practitioner=OuterRef("pk"))
-                                     .order_by("-held_on", "-id").values("next_due_on")[:1]),
+            overdue_assessments=SubqueryCount(
+                Assessment.objects.filter(due_on__lt=today, **led)
+                .exclude(status=AssessmentStatus.AUTHORISED)
+                .values("pk")
+            ),
+            overdue_reviews=SubqueryCount(
+                Plan.objects.filter(status=Plan.Status.ACTIVE, next_review_on__lt=today, **led).values("pk")
+            ),
+            overdue_actions=SubqueryCount(
+                Action.objects.filter(owner=OuterRef("pk"), due_on__lt=today, status__in=OPEN_ACTION_STATUSES).values(
+                    "pk"
+                )
+            ),
+            supervision_due=Subquery(
+                Supervision.objects.filter(practitioner=OuterRef("pk"))
+                .order_by("-held_on", "-id")
+                .values("next_due_on")[:1]
+            ),
             ever_supervised=Exists(Supervision.objects.filter(practitioner=OuterRef("pk"))),
-        ))
+        )
+    )
     ids = [p.pk for p in practitioners]
     by_id = {p.pk: p for p in practitioners}
     for p in practitioners:
         p.supervision_overdue = p.supervision_due is not None and p.supervision_due < today
-    allocations = {a.family_case_id: a for a in Allocation.objects.filter(lead_id__in=ids, ended_at__isnull=True)
-                   .select_related("family_case")}
+    allocations = {
+        a.family_case_id: a
+        for a in Allocation.objects.filter(lead_id__in=ids, ended_at__isnull=True).select_related("family_case")
+    }
     items: list[OverdueItem] = []
-    for a in (Assessment.objects.filter(family_case_id__in=list(allocations), due_on__lt=today)
-              .exclude(status=AssessmentStatus.AUTHORISED)):
+    for a in Assessment.objects.filter(family_case_id__in=list(allocations), due_on__lt=today).exclude(
+        status=AssessmentStatus.AUTHORISED
+    ):
         alloc = allocations[a.family_case_id]
-        items.append(OverdueItem(by_id[alloc.lead_id], a.family_case_id, alloc.family_case.name,
-                                 f"Assessment ({a.get_status_display().lower()})", a.due_on))
-    for plan in Plan.objects.filter(family_case_id__in=list(allocations), status=Plan.Status.ACTIVE,
-                                    next_review_on__lt=today):
+        items.append(
+            OverdueItem(
+                by_id[alloc.lead_id],
+                a.family_case_id,
+                alloc.family_case.name,
+                f"Assessment ({a.get_status_display().lower()})",
+                a.due_on,
+            )
+        )
+    for plan in Plan.objects.filter(
+        family_case_id__in=list(allocations), status=Plan.Status.ACTIVE, next_review_on__lt=today
+    ):
         alloc = allocations[plan.family_case_id]
-        items.append(OverdueItem(by_id[alloc.lead_id], plan.family_case_id, alloc.family_case.name, "Plan review",
-                                 plan.next_review_on))
-    for action in (Action.objects.filter(owner_id__in=ids, status__in=OPEN_ACTION_STATUSES, due_on__lt=today)
-                   .select_related("plan__family_case")):
-        items.append(OverdueItem(by_id[action.owner_id], action.plan.family_case_id, action.plan.family_case.name,
-                                 f"Action: {action.description[:80]}", action.due_on))
+        items.append(
+            OverdueItem(
+                by_id[alloc.lead_id], plan.family_case_id, alloc.family_case.name, "Plan review", plan.next_review_on
+            )
+        )
+    for action in Action.objects.filter(
+        owner_id__in=ids, status__in=OPEN_ACTION_STATUSES, due_on__lt=today
+    ).select_related("plan__family_case"):
+        items.append(
+            OverdueItem(
+                by_id[action.owner_id],
+                action.plan.family_case_id,
+                action.plan.family_case.name,
+                f"Action: {action.description[:80]}",
+                action.due_on,
+            )
+        )
     for p in practitioners:
         if p.supervision_overdue:
             items.append(OverdueItem(p, 0, "", "Supervision", p.supervision_due))
     items.sort(key=lambda i: (i.due_on, i.family_name))
-    return {"practitioners": practitioners, "overdue": items,
-            "family_ids": list(allocations), "today": today}
+    return {"practitioners": practitioners, "overdue": items, "family_ids": list(allocations), "today": today}
 
 
 def family_history(*, family_case: FamilyCase) -> list[Allocation]:
     """Every lead the family has had, newest first."""
-    return list(Allocation.objects.filter(family_case=family_case)
-                .select_related("lead", "lead__agency", "allocated_by").order_by("-started_at", "-id"))
+    return list(
+        Allocation.objects.filter(family_case=family_case)
+        .select_related("lead", "lead__agency", "allocated_by")
+        .order_by("-started_at", "-id")
+    )
 
 
 def family_children_detail(*, family_case: FamilyCase, user: User) -> list[dict]:
@@ -317,10 +408,13 @@ def family_children_detail(*, family_case: FamilyCase, user: User) -> list[dict]
 
     children = family_children(family_case=family_case, user=user)
     episodes: dict[int, Episode] = {}
-    for episode in (Episode.objects.filter(person__in=children)
-                    .prefetch_related(Prefetch("levels", queryset=EpisodeLevel.objects.select_related("level")
-                                               .order_by("started_at", "id")))
-                    .order_by("person_id", "closed_on", "-opened_on")):
+    for episode in (
+        Episode.objects.filter(person__in=children)
+        .prefetch_related(
+            Prefetch("levels", queryset=EpisodeLevel.objects.select_related("level").order_by("started_at", "id"))
+        )
+        .order_by("person_id", "closed_on", "-opened_on")
+    ):
         # An open episode first (closed_on NULL sorts last ascending, so prefer it explicitly).
         kept = episodes.get(episode.person_id)
         if kept is None or (kept.closed_on is not None and episode.closed_on is None):
@@ -331,15 +425,23 @@ def family_children_detail(*, family_case: FamilyCase, user: User) -> list[dict]
         episode = episodes.get(child.pk)
         levels = list(episode.levels.all()) if episode else []
         current = next((lv for lv in levels if lv.ended_at is None), None)
-        rows.append({"person": child, "age": child.age_on(today), "episode": episode,
-                     "level": current.level if current else None, "levels": levels})
+        rows.append(
+            {
+                "person": child,
+                "age": child.age_on(today),
+                "episode": episode,
+                "level": current.level if current else None,
+                "levels": levels,
+            }
+        )
     return rows
 
 
 def allocation_get(*, allocation_id: int) -> Allocation:
     """An allocation as saved now (after a change by this user, whose scope was checked first)."""
     return Allocation.objects.select_related("lead", "lead__agency", "family_case", "allocated_by").get(
-        pk=allocation_id)
+        pk=allocation_id
+    )
 
 
 def children_of_families(*, family_ids, current_only: bool = True) -> list[int]:

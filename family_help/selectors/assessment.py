@@ -25,25 +25,34 @@ def assessment_scope(user: User) -> QuerySet[Assessment]:
 def assessment_get_for_user(*, user: User, assessment_id: int) -> Assessment:
     """The assessment if this user may see its family; 404 whether missing or out of scope."""
     try:
-        return (assessment_scope(user).select_related("family_case", "author", "authorised_by")
-                .get(pk=assessment_id))
+        return assessment_scope(user).select_related("family_case", "author", "authorised_by").get(pk=assessment_id)
     except (Assessment.DoesNotExist, ValueError, TypeError):
         raise Http404("No such assessment") from None
 
 
 def assessment_sections(*, assessment: Assessment, user: User) -> list[AssessmentChild]:
     """The child sections this user may see, youngest last (in the order the children were added)."""
-    return list(assessment.children.filter(person__in=person_scope(user).values("pk"))
-                .select_related("person").order_by("person__date_of_birth", "id"))
+    return list(
+        assessment.children.filter(person__in=person_scope(user).values("pk"))
+        .select_related("person")
+        .order_by("person__date_of_birth", "id")
+    )
 
 
 def assessments_for_family(*, family_case: FamilyCase) -> list[Assessment]:
     """Every assessment of the family, newest first, with authors and its sections' people, in a constant
     number of queries however many there are."""
-    return list(Assessment.objects.filter(family_case=family_case).select_related("author", "authorised_by")
-                .prefetch_related(Prefetch("children", queryset=AssessmentChild.objects.select_related("person")
-                                           .order_by("person__date_of_birth", "id")))
-                .order_by("-started_on", "-id"))
+    return list(
+        Assessment.objects.filter(family_case=family_case)
+        .select_related("author", "authorised_by")
+        .prefetch_related(
+            Prefetch(
+                "children",
+                queryset=AssessmentChild.objects.select_related("person").order_by("person__date_of_birth", "id"),
+            )
+        )
+        .order_by("-started_on", "-id")
+    )
 
 
 def visible_sections(*, assessments: list[Assessment], user: User) -> dict[int, list[AssessmentChild]]:
@@ -69,8 +78,13 @@ class Timescale:
     text: str  # "12 working days left", "3 working days overdue", "Due today"
 
 
-def assessment_timescale(*, assessment: Assessment, calendar: Calendar | None = None,
-                         today: dt.date | None = None, warn_days: int | None = None) -> Timescale:
+def assessment_timescale(
+    *,
+    assessment: Assessment,
+    calendar: Calendar | None = None,
+    today: dt.date | None = None,
+    warn_days: int | None = None,
+) -> Timescale:
     """How the 45 working days stand: working days left after today up to and including the due date."""
     calendar = calendar or Calendar.from_database()
     today = today or timezone.localdate()

@@ -35,8 +35,12 @@ from . import family_children
 from .allocation import children_of_families
 
 # The levels a page offers, by their fixed census meaning (councils may rename the levels themselves).
-EARLY_HELP, CHILD_IN_NEED, CHILD_PROTECTION, UNIVERSAL = (CensusMeaning.EARLY_HELP, CensusMeaning.CHILD_IN_NEED,
-                                                          CensusMeaning.CHILD_PROTECTION, CensusMeaning.UNIVERSAL)
+EARLY_HELP, CHILD_IN_NEED, CHILD_PROTECTION, UNIVERSAL = (
+    CensusMeaning.EARLY_HELP,
+    CensusMeaning.CHILD_IN_NEED,
+    CensusMeaning.CHILD_PROTECTION,
+    CensusMeaning.UNIVERSAL,
+)
 
 
 def level_for(meaning: str) -> NeedLevel:
@@ -49,10 +53,14 @@ def level_for(meaning: str) -> NeedLevel:
 
 def family_lead_ids(*, family_case: FamilyCase) -> set[int]:
     """The family's current lead practitioner(s): the current allocation and any open FHLP lead on its episodes."""
-    ids = set(Allocation.objects.filter(family_case=family_case, ended_at__isnull=True).values_list("lead_id",
-                                                                                                     flat=True))
-    ids |= set(EpisodeLead.objects.filter(episode__family_case=family_case, episode__closed_on__isnull=True,
-                                          kind=LeadKind.FHLP, ended_at__isnull=True).values_list("user_id", flat=True))
+    ids = set(
+        Allocation.objects.filter(family_case=family_case, ended_at__isnull=True).values_list("lead_id", flat=True)
+    )
+    ids |= set(
+        EpisodeLead.objects.filter(
+            episode__family_case=family_case, episode__closed_on__isnull=True, kind=LeadKind.FHLP, ended_at__isnull=True
+        ).values_list("user_id", flat=True)
+    )
     return ids
 
 
@@ -75,15 +83,22 @@ def open_episodes(*, family_case: FamilyCase, children: list[Person] | None = No
 
 def current_levels(*, episodes) -> dict[int, EpisodeLevel]:
     """episode id -> its current EpisodeLevel (with the level)."""
-    return {el.episode_id: el for el in EpisodeLevel.objects.filter(episode__in=list(episodes), ended_at__isnull=True)
-            .select_related("level")}
+    return {
+        el.episode_id: el
+        for el in EpisodeLevel.objects.filter(episode__in=list(episodes), ended_at__isnull=True).select_related("level")
+    }
 
 
 def continuum_state(*, family_case: FamilyCase) -> str:
     """A token for "the family's levels as this page showed them": the current level rows of its open episodes.
     A form carries it, so a change made meanwhile by someone else is refused instead of silently overridden."""
-    ids = EpisodeLevel.objects.filter(episode__family_case=family_case, episode__closed_on__isnull=True,
-                                      ended_at__isnull=True).order_by("pk").values_list("pk", flat=True)
+    ids = (
+        EpisodeLevel.objects.filter(
+            episode__family_case=family_case, episode__closed_on__isnull=True, ended_at__isnull=True
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     return "-".join(str(i) for i in ids) or "none"
 
 
@@ -113,8 +128,9 @@ def family_continuum(*, family_case: FamilyCase, user: User | None = None) -> li
     """Every current child of the family (that the user may see) with their episode in this family: its
     dated level history and CIN plan periods. A fixed number of queries whatever the family's size."""
     children = family_children(family_case=family_case, user=user)
-    episodes = list(Episode.objects.filter(family_case=family_case, person__in=children)
-                    .order_by("person_id", "-opened_on", "-id"))
+    episodes = list(
+        Episode.objects.filter(family_case=family_case, person__in=children).order_by("person_id", "-opened_on", "-id")
+    )
     open_by_child = {e.person_id: e for e in episodes if e.closed_on is None}
     closed_by_child: dict[int, Episode] = {}
     for e in episodes:
@@ -123,20 +139,29 @@ def family_continuum(*, family_case: FamilyCase, user: User | None = None) -> li
     shown = [open_by_child.get(c.pk) or closed_by_child.get(c.pk) for c in children]
     shown_ids = [e.pk for e in shown if e is not None]
     history: dict[int, list[EpisodeLevel]] = {}
-    for row in (EpisodeLevel.objects.filter(episode_id__in=shown_ids).select_related("level", "changed_by")
-                .order_by("started_at", "id")):
+    for row in (
+        EpisodeLevel.objects.filter(episode_id__in=shown_ids)
+        .select_related("level", "changed_by")
+        .order_by("started_at", "id")
+    ):
         history.setdefault(row.episode_id, []).append(row)
     periods: dict[int, list[CinPlanPeriod]] = {}
     for row in CinPlanPeriod.objects.filter(episode_id__in=shown_ids).order_by("start_date", "id"):
         periods.setdefault(row.episode_id, []).append(row)
     rows = []
     for child, episode in zip(children, shown, strict=True):
-        rows.append(ChildContinuum(
-            person=child, episode=episode if episode is not None and episode.closed_on is None else None,
-            level=next((h.level for h in history.get(episode.pk, []) if h.ended_at is None), None) if episode else None,
-            history=history.get(episode.pk, []) if episode else [],
-            cin_periods=periods.get(episode.pk, []) if episode else [],
-            last_closed=episode if episode is not None and episode.closed_on is not None else None))
+        rows.append(
+            ChildContinuum(
+                person=child,
+                episode=episode if episode is not None and episode.closed_on is None else None,
+                level=next((h.level for h in history.get(episode.pk, []) if h.ended_at is None), None)
+                if episode
+                else None,
+                history=history.get(episode.pk, []) if episode else [],
+                cin_periods=periods.get(episode.pk, []) if episode else [],
+                last_closed=episode if episode is not None and episode.closed_on is not None else None,
+            )
+        )
     return rows
 
 
@@ -148,8 +173,11 @@ def family_notes(*, family_case: FamilyCase, user: User, limit: int = 5) -> list
     """The latest final notes and visits about the family's children that the user may see, with their own
     drafts (a draft is its author's alone)."""
     children = family_children(family_case=family_case, user=user)
-    return list(case_notes_for_children(user=user, children=children)
-                .select_related("person", "author").order_by("-occurred_at", "-id")[:limit])
+    return list(
+        case_notes_for_children(user=user, children=children)
+        .select_related("person", "author")
+        .order_by("-occurred_at", "-id")[:limit]
+    )
 
 
 # --- supervision ---------------------------------------------------------------------------------------
@@ -197,8 +225,7 @@ def supervision_list_for_user(*, user: User, practitioner_id: int | None = None)
 def supervision_child_ids(records) -> list[int]:
     """Every child ever in the families these supervisions discussed (what a supervision page shows, for the
     read audit)."""
-    return children_of_families(family_ids={r.family_case_id for r in records if r.family_case_id},
-                                current_only=False)
+    return children_of_families(family_ids={r.family_case_id for r in records if r.family_case_id}, current_only=False)
 
 
 def supervision_action_get(*, record: Supervision, action_id: int):
@@ -225,14 +252,16 @@ class SupervisionDue:
         return self.never_held or (self.next_due_on is not None and self.next_due_on < timezone.localdate())
 
 
-def supervision_frequency(*, practitioner_ids: list[int] | None = None, overdue_only: bool = False,
-                          today: dt.date | None = None) -> list[SupervisionDue]:
+def supervision_frequency(
+    *, practitioner_ids: list[int] | None = None, overdue_only: bool = False, today: dt.date | None = None
+) -> list[SupervisionDue]:
     """Each practitioner's last supervision and when the next is due, in one query: never held first, then
     the longest overdue."""
     today = today or timezone.localdate()
     latest = Supervision.objects.filter(practitioner=OuterRef("pk")).order_by("-held_on", "-id")
-    qs = practitioners().annotate(last_held_on=Max("fh_supervisions__held_on"),
-                                  next_due=Subquery(latest.values("next_due_on")[:1]))
+    qs = practitioners().annotate(
+        last_held_on=Max("fh_supervisions__held_on"), next_due=Subquery(latest.values("next_due_on")[:1])
+    )
     if practitioner_ids is not None:
         qs = qs.filter(pk__in=practitioner_ids)
     if overdue_only:
@@ -244,18 +273,23 @@ def supervision_frequency(*, practitioner_ids: list[int] | None = None, overdue_
             overdue = 0
         elif user.next_due < today:
             overdue = (today - user.next_due).days
-        rows.append(SupervisionDue(practitioner=user, last_held_on=user.last_held_on, next_due_on=user.next_due,
-                                   overdue_days=overdue))
+        rows.append(
+            SupervisionDue(
+                practitioner=user, last_held_on=user.last_held_on, next_due_on=user.next_due, overdue_days=overdue
+            )
+        )
     return rows
 
 
 def practitioner_families(*, practitioner: User) -> QuerySet[FamilyCase]:
     """The families this practitioner leads now or has led (the ones case supervision can be about)."""
-    return FamilyCase.objects.filter(Exists(Allocation.objects.filter(family_case=OuterRef("pk"),
-                                                                      lead=practitioner))).order_by("name", "id")
+    return FamilyCase.objects.filter(
+        Exists(Allocation.objects.filter(family_case=OuterRef("pk"), lead=practitioner))
+    ).order_by("name", "id")
 
 
 def supervisable_families() -> QuerySet[FamilyCase]:
     """Families with a current lead practitioner (the supervision form's choices)."""
-    return FamilyCase.objects.filter(Exists(Allocation.objects.filter(family_case=OuterRef("pk"),
-                                                                      ended_at__isnull=True))).order_by("name", "id")
+    return FamilyCase.objects.filter(
+        Exists(Allocation.objects.filter(family_case=OuterRef("pk"), ended_at__isnull=True))
+    ).order_by("name", "id")

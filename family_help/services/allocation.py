@@ -54,8 +54,9 @@ def _check_lead(lead: User | None) -> User:
     if lead is None:
         raise ValidationError({"lead": ["Choose a lead practitioner"]})
     if not lead.is_active or not lead.groups.filter(name=Role.FHLP).exists():
-        raise ValidationError({"lead": [f"{lead.full_name} is not a Family Help Lead Practitioner: choose someone "
-                                        "from the list"]})
+        raise ValidationError(
+            {"lead": [f"{lead.full_name} is not a Family Help Lead Practitioner: choose someone from the list"]}
+        )
     return lead
 
 
@@ -64,18 +65,30 @@ def _family_for(child: Person, episode: Episode | None, actor: User) -> FamilyCa
     child's relationships (parents and carers, and brothers and sisters who are children)."""
     if episode is not None and episode.family_case_id:
         return episode.family_case
-    membership = (FamilyCaseMember.objects.filter(person=child, role=FamilyCaseMember.Role.CHILD, end_date__isnull=True,
-                                                  family_case__closed_on__isnull=True)
-                  .select_related("family_case").order_by("-family_case__opened_on", "-id").first())
+    membership = (
+        FamilyCaseMember.objects.filter(
+            person=child, role=FamilyCaseMember.Role.CHILD, end_date__isnull=True, family_case__closed_on__isnull=True
+        )
+        .select_related("family_case")
+        .order_by("-family_case__opened_on", "-id")
+        .first()
+    )
     if membership is not None:
         family = membership.family_case
-        Episode.objects.filter(person__in=[m.person_id for m in family.members.filter(
-            role=FamilyCaseMember.Role.CHILD, end_date__isnull=True)], closed_on__isnull=True,
-            family_case__isnull=True).update(family_case=family, updated_at=timezone.now())
+        Episode.objects.filter(
+            person__in=[
+                m.person_id for m in family.members.filter(role=FamilyCaseMember.Role.CHILD, end_date__isnull=True)
+            ],
+            closed_on__isnull=True,
+            family_case__isnull=True,
+        ).update(family_case=family, updated_at=timezone.now())
         return family
     members: dict[int, tuple[Person, str]] = {child.pk: (child, FamilyCaseMember.Role.CHILD)}
-    rels = list(Relationship.objects.filter(to_person=child, end_date__isnull=True,
-                                            from_person__merged_into__isnull=True).select_related("from_person"))
+    rels = list(
+        Relationship.objects.filter(
+            to_person=child, end_date__isnull=True, from_person__merged_into__isnull=True
+        ).select_related("from_person")
+    )
     parents = []
     for rel in rels:
         if rel.type in PARENT_TYPES:
@@ -86,8 +99,10 @@ def _family_for(child: Person, episode: Episode | None, actor: User) -> FamilyCa
             parents.append(rel.from_person_id)
     # Brothers and sisters: named as such either way round, or children of the same parent or carer.
     siblings = Relationship.objects.filter(end_date__isnull=True).filter(
-        Q(from_person=child, type__in=SIBLING_TYPES) | Q(to_person=child, type__in=SIBLING_TYPES)
-        | Q(from_person_id__in=parents, type__in=[*PARENT_TYPES, RelationshipType.CARER]))
+        Q(from_person=child, type__in=SIBLING_TYPES)
+        | Q(to_person=child, type__in=SIBLING_TYPES)
+        | Q(from_person_id__in=parents, type__in=[*PARENT_TYPES, RelationshipType.CARER])
+    )
     for rel in siblings.select_related("from_person", "to_person"):
         other = rel.to_person if rel.from_person_id in {child.pk, *parents} else rel.from_person
         if other.pk in members or other.merged_into_id or not other.is_child:
@@ -98,15 +113,21 @@ def _family_for(child: Person, episode: Episode | None, actor: User) -> FamilyCa
 
 
 def _family_child_ids(family: FamilyCase) -> list[int]:
-    return list(FamilyCaseMember.objects.filter(family_case=family, role=FamilyCaseMember.Role.CHILD,
-                                                end_date__isnull=True).values_list("person_id", flat=True))
+    return list(
+        FamilyCaseMember.objects.filter(
+            family_case=family, role=FamilyCaseMember.Role.CHILD, end_date__isnull=True
+        ).values_list("person_id", flat=True)
+    )
 
 
 def _set_lead_on_episodes(*, family: FamilyCase, actor: User, lead: User, extra: Episode | None = None) -> list[int]:
     """Record the lead on every open episode of the family's children; returns the children led."""
     child_ids = _family_child_ids(family)
-    episodes = list(Episode.objects.filter(person_id__in=child_ids, closed_on__isnull=True)
-                    .select_related("person").order_by("person_id"))
+    episodes = list(
+        Episode.objects.filter(person_id__in=child_ids, closed_on__isnull=True)
+        .select_related("person")
+        .order_by("person_id")
+    )
     if extra is not None and extra.is_open and extra.pk not in {e.pk for e in episodes}:
         episodes.append(extra)
     for episode in episodes:
@@ -122,20 +143,36 @@ def _family_link(family: FamilyCase) -> str:
 
 def _tell_children(*, child_ids: list[int], actor: User, allocation: Allocation, summary: str) -> None:
     for person in Person.objects.filter(pk__in=child_ids):
-        chronology_add(person=person, actor=actor, strand=Strand.FAMILY_HELP, kind="fh_lead_allocated",
-                       summary=summary, significant=True, target=allocation, link=_family_link(allocation.family_case))
+        chronology_add(
+            person=person,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="fh_lead_allocated",
+            summary=summary,
+            significant=True,
+            target=allocation,
+            link=_family_link(allocation.family_case),
+        )
 
 
 def _notify_lead(allocation: Allocation, *, title: str) -> None:
-    notify(user=allocation.lead, kind="family_help.allocated", unique_key=f"fh-allocation:{allocation.pk}:lead",
-           title=title, body=f"You are now the Family Help Lead Practitioner for the {allocation.family_case.name}.",
-           link=_family_link(allocation.family_case), send_email=True)
+    notify(
+        user=allocation.lead,
+        kind="family_help.allocated",
+        unique_key=f"fh-allocation:{allocation.pk}:lead",
+        title=title,
+        body=f"You are now the Family Help Lead Practitioner for the {allocation.family_case.name}.",
+        link=_family_link(allocation.family_case),
+        send_email=True,
+    )
 
 
-def _start(*, family: FamilyCase, lead: User, actor: User, reason: str, work_request: WorkRequest | None,
-           now) -> Allocation:
-    allocation = Allocation(family_case=family, lead=lead, allocated_by=actor, reason=reason, started_at=now,
-                            work_request=work_request)
+def _start(
+    *, family: FamilyCase, lead: User, actor: User, reason: str, work_request: WorkRequest | None, now
+) -> Allocation:
+    allocation = Allocation(
+        family_case=family, lead=lead, allocated_by=actor, reason=reason, started_at=now, work_request=work_request
+    )
     allocation.full_clean()
     allocation.save()
     return allocation
@@ -149,8 +186,11 @@ def allocation_create(*, work_request: WorkRequest, actor: User, lead: User | No
     on every open episode of its children, which gives them access to exactly those children; the request, and
     any other open allocation request for the same children, is accepted; the lead is told."""
     _require_allocator(actor)
-    request = WorkRequest.objects.select_for_update(of=("self",)).select_related(
-        "person", "episode", "episode__family_case").get(pk=work_request.pk)
+    request = (
+        WorkRequest.objects.select_for_update(of=("self",))
+        .select_related("person", "episode", "episode__family_case")
+        .get(pk=work_request.pk)
+    )
     if request.kind != WorkRequest.Kind.FAMILY_HELP_ALLOCATION:
         raise ValidationError("This is not a Family Help allocation request")
     if request.status != WorkRequest.Status.OPEN:  # a colleague allocated (or declined) it first
@@ -168,39 +208,63 @@ def allocation_create(*, work_request: WorkRequest, actor: User, lead: User | No
             Allocation.objects.filter(pk=current.pk).update(ended_at=now, updated_at=now)
         allocation = _start(family=family, lead=lead, actor=actor, reason=reason, work_request=request, now=now)
     child_ids = _set_lead_on_episodes(family=family, actor=actor, lead=lead, extra=request.episode)
-    work_request_handle(request=request, actor=actor, status=WorkRequest.Status.ACCEPTED,
-                        reason=f"Allocated to {lead.full_name}")
-    for other in WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
-                                            status=WorkRequest.Status.OPEN, person_id__in=child_ids):
-        work_request_handle(request=other, actor=actor, status=WorkRequest.Status.ACCEPTED,
-                            reason=f"Family allocated to {lead.full_name} (request {request.pk})")
+    work_request_handle(
+        request=request, actor=actor, status=WorkRequest.Status.ACCEPTED, reason=f"Allocated to {lead.full_name}"
+    )
+    for other in WorkRequest.objects.filter(
+        kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, status=WorkRequest.Status.OPEN, person_id__in=child_ids
+    ):
+        work_request_handle(
+            request=other,
+            actor=actor,
+            status=WorkRequest.Status.ACCEPTED,
+            reason=f"Family allocated to {lead.full_name} (request {request.pk})",
+        )
     if allocation.pk != getattr(current, "pk", None):
-        _tell_children(child_ids=child_ids, actor=actor, allocation=allocation,
-                       summary=f"Family Help Lead Practitioner allocated: {lead.full_name} ({lead.agency})"
-                       + (f". {reason}" if reason else ""))
+        _tell_children(
+            child_ids=child_ids,
+            actor=actor,
+            allocation=allocation,
+            summary=f"Family Help Lead Practitioner allocated: {lead.full_name} ({lead.agency})"
+            + (f". {reason}" if reason else ""),
+        )
         _notify_lead(allocation, title=f"New family: {family.name}")
-    audit_record(actor=actor, verb="fh_allocation.created", target=allocation, child_ids=child_ids, reason=reason,
-                 before={"lead": current.lead.email} if current else None,
-                 after={"lead": lead.email, "family_case": family.pk, "work_request": request.pk})
+    audit_record(
+        actor=actor,
+        verb="fh_allocation.created",
+        target=allocation,
+        child_ids=child_ids,
+        reason=reason,
+        before={"lead": current.lead.email} if current else None,
+        after={"lead": lead.email, "family_case": family.pk, "work_request": request.pk},
+    )
     return allocation
 
 
 @transaction.atomic
-def allocation_change_lead(*, family_case: FamilyCase, actor: User, lead: User | None, reason: str,
-                           expected_allocation_id: int | None = None) -> Allocation:
+def allocation_change_lead(
+    *, family_case: FamilyCase, actor: User, lead: User | None, reason: str, expected_allocation_id: int | None = None
+) -> Allocation:
     """Change the family's lead practitioner: the current period ends (kept in the history, dated) and a new one
     starts with the reason. The old lead loses access to the children at once (episode_set_lead's handover)."""
     _require_allocator(actor)
     FamilyCase.objects.select_for_update().get(pk=family_case.pk)
-    current = (Allocation.objects.select_for_update().filter(family_case=family_case, ended_at__isnull=True)
-               .select_related("lead").first())
+    current = (
+        Allocation.objects.select_for_update()
+        .filter(family_case=family_case, ended_at__isnull=True)
+        .select_related("lead")
+        .first()
+    )
     errors: dict[str, list[str]] = {}
     if current is None:
         raise ValidationError("This family has no lead practitioner yet: allocate one from the waiting list")
     if expected_allocation_id is not None and current.pk != expected_allocation_id:
-        raise Conflict(f"The lead practitioner changed to {current.lead.full_name} while you were editing. Check "
-                       "the family's lead and make your change again.", obj=family_case,
-                       current={"allocation": current.pk, "lead": current.lead.full_name})
+        raise Conflict(
+            f"The lead practitioner changed to {current.lead.full_name} while you were editing. Check "
+            "the family's lead and make your change again.",
+            obj=family_case,
+            current={"allocation": current.pk, "lead": current.lead.full_name},
+        )
     reason = (reason or "").strip()
     if not reason:
         errors["reason"] = ["Give the reason for changing the lead practitioner"]
@@ -217,16 +281,30 @@ def allocation_change_lead(*, family_case: FamilyCase, actor: User, lead: User |
     Allocation.objects.filter(pk=current.pk).update(ended_at=now, updated_at=now)
     allocation = _start(family=family_case, lead=lead, actor=actor, reason=reason, work_request=None, now=now)
     child_ids = _set_lead_on_episodes(family=family_case, actor=actor, lead=lead)
-    _tell_children(child_ids=child_ids, actor=actor, allocation=allocation,
-                   summary=f"Family Help Lead Practitioner changed from {current.lead.full_name} to {lead.full_name} "
-                   f"({lead.agency}): {reason}")
+    _tell_children(
+        child_ids=child_ids,
+        actor=actor,
+        allocation=allocation,
+        summary=f"Family Help Lead Practitioner changed from {current.lead.full_name} to {lead.full_name} "
+        f"({lead.agency}): {reason}",
+    )
     _notify_lead(allocation, title=f"New family: {family_case.name}")
-    notify(user=current.lead, kind="family_help.lead_changed", unique_key=f"fh-allocation:{current.pk}:ended",
-           title=f"{family_case.name}: lead practitioner changed",
-           body=f"{lead.full_name} is now the family's lead practitioner.")
-    audit_record(actor=actor, verb="fh_allocation.lead_changed", target=allocation, child_ids=child_ids,
-                 reason=reason, before={"lead": current.lead.email, "allocation": current.pk},
-                 after={"lead": lead.email, "allocation": allocation.pk})
+    notify(
+        user=current.lead,
+        kind="family_help.lead_changed",
+        unique_key=f"fh-allocation:{current.pk}:ended",
+        title=f"{family_case.name}: lead practitioner changed",
+        body=f"{lead.full_name} is now the family's lead practitioner.",
+    )
+    audit_record(
+        actor=actor,
+        verb="fh_allocation.lead_changed",
+        target=allocation,
+        child_ids=child_ids,
+        reason=reason,
+        before={"lead": current.lead.email, "allocation": current.pk},
+        after={"lead": lead.email, "allocation": allocation.pk},
+    )
     return allocation
 
 
@@ -236,22 +314,35 @@ def allocation_letter_record(*, allocation: Allocation, actor: User) -> Allocati
     counts as sent). The lead themselves and managers may produce it (not others in the team around the
     family); the current lead's letter only."""
     family = allocation.family_case
-    if not (can_allocate(actor) or (allocation.lead_id == actor.pk
-                                    and can_work_on_family(user=actor, family_case=family))):
+    if not (
+        can_allocate(actor) or (allocation.lead_id == actor.pk and can_work_on_family(user=actor, family_case=family))
+    ):
         raise PermissionDenied("You cannot send letters for this family")
     if allocation.ended_at is not None:
         raise ValidationError("This lead practitioner no longer leads the family: send the current lead's letter")
     now = timezone.now()
-    if Allocation.objects.filter(pk=allocation.pk, letter_sent_at__isnull=True).update(letter_sent_at=now,
-                                                                                       updated_at=now):
+    if Allocation.objects.filter(pk=allocation.pk, letter_sent_at__isnull=True).update(
+        letter_sent_at=now, updated_at=now
+    ):
         allocation.letter_sent_at = now
         child_ids = _family_child_ids(family)
-        audit_record(actor=actor, verb="fh_allocation.letter_sent", target=allocation, child_ids=child_ids,
-                     after={"letter_sent_at": now.isoformat()})
+        audit_record(
+            actor=actor,
+            verb="fh_allocation.letter_sent",
+            target=allocation,
+            child_ids=child_ids,
+            after={"letter_sent_at": now.isoformat()},
+        )
         for person in Person.objects.filter(pk__in=child_ids):
-            chronology_add(person=person, actor=actor, strand=Strand.FAMILY_HELP, kind="fh_allocation_letter",
-                           summary=f"Letter to the family: their lead practitioner is {allocation.lead.full_name}",
-                           target=allocation, link=_family_link(family))
+            chronology_add(
+                person=person,
+                actor=actor,
+                strand=Strand.FAMILY_HELP,
+                kind="fh_allocation_letter",
+                summary=f"Letter to the family: their lead practitioner is {allocation.lead.full_name}",
+                target=allocation,
+                link=_family_link(family),
+            )
     else:
         allocation.refresh_from_db(fields=["letter_sent_at"])
     return allocation

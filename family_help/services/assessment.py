@@ -40,8 +40,18 @@ DUE_TIME = dt.time(17, 0)
 WARN_TIME = dt.time(9, 0)
 
 # What a draft save may change, on the assessment and on each child's section.
-ASSESSMENT_FIELDS = ("domestic_abuse", "substance_misuse", "mental_health", "housing", "income", "other_needs",
-                     "strengths", "risks", "analysis", "outcome")
+ASSESSMENT_FIELDS = (
+    "domestic_abuse",
+    "substance_misuse",
+    "mental_health",
+    "housing",
+    "income",
+    "other_needs",
+    "strengths",
+    "risks",
+    "analysis",
+    "outcome",
+)
 SECTION_FIELDS = ("child_voice", "voice_not_gathered_reason", "needs", "factors", "primary_need")
 
 
@@ -117,11 +127,16 @@ def _deadline_for(assessment: Assessment, *, calendar: Calendar) -> None:
     warn_on = calendar.add_working_days(assessment.referral_date, TIMESCALE_WORKING_DAYS - warn_days)
     allocation = current_allocation(family_case=assessment.family_case)
     deadline_set(
-        kind=DEADLINE_KIND, label=f"Family Help assessment for {assessment.family_case.name}", target=assessment,
-        due_at=_london(assessment.due_on, DUE_TIME), warn_at=_london(warn_on, WARN_TIME),
+        kind=DEADLINE_KIND,
+        label=f"Family Help assessment for {assessment.family_case.name}",
+        target=assessment,
+        due_at=_london(assessment.due_on, DUE_TIME),
+        warn_at=_london(warn_on, WARN_TIME),
         person_ids=list(assessment.children.values_list("person_id", flat=True)),
-        assignee=allocation.lead if allocation else assessment.author, escalate_role=Role.MANAGER,
-        link=reverse("family_help:assessment", args=[assessment.pk]))
+        assignee=allocation.lead if allocation else assessment.author,
+        escalate_role=Role.MANAGER,
+        link=reverse("family_help:assessment", args=[assessment.pk]),
+    )
 
 
 def _child_ids(assessment: Assessment) -> list[int]:
@@ -131,8 +146,16 @@ def _child_ids(assessment: Assessment) -> list[int]:
 def _chronology(assessment: Assessment, *, actor: User, kind: str, summary: str, significant: bool = False) -> None:
     link = reverse("family_help:assessment", args=[assessment.pk])
     for section in assessment.children.select_related("person"):
-        chronology_add(person=section.person, actor=actor, strand=Strand.FAMILY_HELP, kind=kind, summary=summary,
-                       significant=significant, target=assessment, link=link)
+        chronology_add(
+            person=section.person,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind=kind,
+            summary=summary,
+            significant=significant,
+            target=assessment,
+            link=link,
+        )
 
 
 # --- start ---------------------------------------------------------------------------------------------------
@@ -156,9 +179,14 @@ def assessment_start(*, family_case: FamilyCase, actor: User, referral_date: dt.
     if referral_date > today:
         raise ValidationError({"referral_date": ["The referral date must be today or in the past"]})
     calendar = Calendar.from_database()
-    assessment = Assessment(family_case=family_case, referral_date=referral_date, started_on=today, author=actor,
-                            due_on=assessment_due_on(referral_date=referral_date, calendar=calendar),
-                            last_saved_at=timezone.now())
+    assessment = Assessment(
+        family_case=family_case,
+        referral_date=referral_date,
+        started_on=today,
+        author=actor,
+        due_on=assessment_due_on(referral_date=referral_date, calendar=calendar),
+        last_saved_at=timezone.now(),
+    )
     assessment.full_clean()
     try:
         with transaction.atomic():
@@ -169,20 +197,28 @@ def assessment_start(*, family_case: FamilyCase, actor: User, referral_date: dt.
         episode = _open_episode(person_id=child.pk, family_case=family_case)
         AssessmentChild.objects.create(assessment=assessment, person=child, episode=episode)
     _deadline_for(assessment, calendar=calendar)
-    audit_record(actor=actor, verb="family_help.assessment.started", target=assessment,
-                 child_ids=[c.pk for c in children],
-                 after={"referral_date": referral_date.isoformat(), "due_on": assessment.due_on.isoformat()})
-    _chronology(assessment, actor=actor, kind="assessment_started",
-                summary=f"Family Help assessment started (referral {referral_date:%d %B %Y}, due "
-                        f"{assessment.due_on:%d %B %Y})")
+    audit_record(
+        actor=actor,
+        verb="family_help.assessment.started",
+        target=assessment,
+        child_ids=[c.pk for c in children],
+        after={"referral_date": referral_date.isoformat(), "due_on": assessment.due_on.isoformat()},
+    )
+    _chronology(
+        assessment,
+        actor=actor,
+        kind="assessment_started",
+        summary=f"Family Help assessment started (referral {referral_date:%d %B %Y}, due {assessment.due_on:%d %B %Y})",
+    )
     return assessment
 
 
 # --- draft saves -----------------------------------------------------------------------------------------------
 
 
-def _clean_draft(assessment: Assessment, data: dict, sections: dict[int, dict],
-                 known: dict[int, AssessmentChild]) -> tuple[dict, dict[int, dict]]:
+def _clean_draft(
+    assessment: Assessment, data: dict, sections: dict[int, dict], known: dict[int, AssessmentChild]
+) -> tuple[dict, dict[int, dict]]:
     errors: dict[str, list[str]] = {}
     changes = {k: ("" if v is None else v) for k, v in data.items() if k in ASSESSMENT_FIELDS}
     for key, value in changes.items():
@@ -209,11 +245,13 @@ def _clean_draft(assessment: Assessment, data: dict, sections: dict[int, dict],
                 if unknown:
                     errors[section_key(section_id, "factors")] = [
                         f"{', '.join(unknown)} {'is not a' if len(unknown) == 1 else 'are not'} CIN assessment "
-                        "factor code" + ("" if len(unknown) == 1 else "s") + ": choose from the list"]
+                        "factor code" + ("" if len(unknown) == 1 else "s") + ": choose from the list"
+                    ]
                 clean["factors"] = list(dict.fromkeys(factors))
         if clean.get("primary_need") and clean["primary_need"] not in need_codes:
             errors[section_key(section_id, "primary_need")] = [
-                f"{clean['primary_need']} is not a CIN primary need code: choose from the list"]
+                f"{clean['primary_need']} is not a CIN primary need code: choose from the list"
+            ]
         section_changes[section_id] = clean
     if errors:
         raise ValidationError(errors)
@@ -221,8 +259,15 @@ def _clean_draft(assessment: Assessment, data: dict, sections: dict[int, dict],
 
 
 @transaction.atomic
-def assessment_save_draft(*, assessment: Assessment, actor: User, expected_version: int, data: dict,
-                          sections: dict[int, dict] | None = None, autosave: bool = False) -> Assessment:
+def assessment_save_draft(
+    *,
+    assessment: Assessment,
+    actor: User,
+    expected_version: int,
+    data: dict,
+    sections: dict[int, dict] | None = None,
+    autosave: bool = False,
+) -> Assessment:
     """Save what has been written so far. `data` holds assessment fields, `sections` each child section's
     fields by section id. A save based on an older version than the one stored is refused (StaleEdit), so
     another person's (or tab's) changes are never overwritten; the draft is in the database, so a session
@@ -235,18 +280,28 @@ def assessment_save_draft(*, assessment: Assessment, actor: User, expected_versi
     now = timezone.now()
     # Compare-and-set on the version (and on still being a draft): if a colleague saved first, or the draft
     # went for authorisation, no row matches and nothing is written.
-    versioned_update(assessment, expected_version=expected_version, where={"status": AssessmentStatus.DRAFT},
-                     changes={**changes, "last_saved_at": now, "autosaved": autosave, "updated_at": now},
-                     refused="This assessment has been submitted for authorisation and can no longer be changed")
+    versioned_update(
+        assessment,
+        expected_version=expected_version,
+        where={"status": AssessmentStatus.DRAFT},
+        changes={**changes, "last_saved_at": now, "autosaved": autosave, "updated_at": now},
+        refused="This assessment has been submitted for authorisation and can no longer be changed",
+    )
     for section_id, values in section_changes.items():
         if values:
             AssessmentChild.objects.filter(pk=section_id, assessment=assessment).update(**values, updated_at=now)
     assessment.refresh_from_db()
-    audit_record(actor=actor, verb="family_help.assessment.autosaved" if autosave else
-                 "family_help.assessment.draft_saved", target=assessment, child_ids=[s.person_id for s in
-                                                                                   known.values()],
-                 after={"version": assessment.version, "fields": sorted(changes),
-                        "sections": {str(k): sorted(v) for k, v in section_changes.items() if v}})
+    audit_record(
+        actor=actor,
+        verb="family_help.assessment.autosaved" if autosave else "family_help.assessment.draft_saved",
+        target=assessment,
+        child_ids=[s.person_id for s in known.values()],
+        after={
+            "version": assessment.version,
+            "fields": sorted(changes),
+            "sections": {str(k): sorted(v) for k, v in section_changes.items() if v},
+        },
+    )
     return assessment
 
 
@@ -264,7 +319,8 @@ def assessment_missing(assessment: Assessment) -> dict[str, list[str]]:
         name = section.person.first_name or "this child"
         if not section.child_voice.strip() and not section.voice_not_gathered_reason.strip():
             errors[section_key(section.pk, "child_voice")] = [
-                f"Record {name}'s voice in their own words, or say why it could not be gathered"]
+                f"Record {name}'s voice in their own words, or say why it could not be gathered"
+            ]
         if not section.factors:
             errors[section_key(section.pk, "factors")] = [f"Choose at least one assessment factor for {name}"]
     return errors
@@ -284,17 +340,30 @@ def assessment_submit(*, assessment: Assessment, actor: User, expected_version: 
         raise ValidationError(missing)
     transition(locked, to=AssessmentStatus.SUBMITTED, changes={"submitted_at": timezone.now()})
     assessment.refresh_from_db()
-    audit_record(actor=actor, verb="family_help.assessment.submitted", target=assessment,
-                 child_ids=_child_ids(assessment), before={"status": AssessmentStatus.DRAFT},
-                 after={"status": AssessmentStatus.SUBMITTED})
-    _chronology(assessment, actor=actor, kind="assessment_submitted",
-                summary="Family Help assessment submitted for a manager's authorisation")
+    audit_record(
+        actor=actor,
+        verb="family_help.assessment.submitted",
+        target=assessment,
+        child_ids=_child_ids(assessment),
+        before={"status": AssessmentStatus.DRAFT},
+        after={"status": AssessmentStatus.SUBMITTED},
+    )
+    _chronology(
+        assessment,
+        actor=actor,
+        kind="assessment_submitted",
+        summary="Family Help assessment submitted for a manager's authorisation",
+    )
     link = reverse("family_help:assessment_authorise", args=[assessment.pk])
     for manager in _managers_for(actor):
-        notify(user=manager, kind="family_help.assessment.submitted", link=link,
-               unique_key=f"fh-assessment:{assessment.pk}:submitted:{assessment.version}:{manager.pk}",
-               title=f"Assessment to authorise: {assessment.family_case.name}",
-               body=f"{actor.full_name} submitted the Family Help assessment for authorisation.")
+        notify(
+            user=manager,
+            kind="family_help.assessment.submitted",
+            link=link,
+            unique_key=f"fh-assessment:{assessment.pk}:submitted:{assessment.version}:{manager.pk}",
+            title=f"Assessment to authorise: {assessment.family_case.name}",
+            body=f"{actor.full_name} submitted the Family Help assessment for authorisation.",
+        )
     return assessment
 
 
@@ -306,8 +375,9 @@ def _managers_for(actor: User) -> list[User]:
 
 
 @transaction.atomic
-def assessment_authorise(*, assessment: Assessment, actor: User, authorised_on: dt.date | None = None,
-                         expected_version: int | None = None) -> Assessment:
+def assessment_authorise(
+    *, assessment: Assessment, actor: User, authorised_on: dt.date | None = None, expected_version: int | None = None
+) -> Assessment:
     """A manager authorises a submitted assessment. The date is the CIN census authorisation date: not before
     the assessment started, not in the future. The timescale's deadline is met."""
     if not can_authorise_assessment(user=actor):
@@ -320,45 +390,86 @@ def assessment_authorise(*, assessment: Assessment, actor: User, authorised_on: 
     if authorised_on > today:
         raise ValidationError({"authorised_on": ["The date of authorisation must be today or in the past"]})
     if authorised_on < locked.started_on:
-        raise ValidationError({"authorised_on": [
-            f"The date of authorisation must be on or after the date the assessment started "
-            f"({locked.started_on.day} {locked.started_on:%B %Y})"]})
-    transition(locked, to=AssessmentStatus.AUTHORISED, expected_version=expected_version, refused=refused,
-               changes={"authorised_by": actor, "authorised_on": authorised_on, "returned_reason": ""})
+        raise ValidationError(
+            {
+                "authorised_on": [
+                    f"The date of authorisation must be on or after the date the assessment started "
+                    f"({locked.started_on.day} {locked.started_on:%B %Y})"
+                ]
+            }
+        )
+    transition(
+        locked,
+        to=AssessmentStatus.AUTHORISED,
+        expected_version=expected_version,
+        refused=refused,
+        changes={"authorised_by": actor, "authorised_on": authorised_on, "returned_reason": ""},
+    )
     assessment.refresh_from_db()
     deadline_met(kind=DEADLINE_KIND, target=assessment)
     late = authorised_on > assessment.due_on
-    audit_record(actor=actor, verb="family_help.assessment.authorised", target=assessment,
-                 child_ids=_child_ids(assessment), before={"status": AssessmentStatus.SUBMITTED},
-                 after={"status": AssessmentStatus.AUTHORISED, "authorised_on": authorised_on.isoformat(),
-                        "within_timescale": not late})
-    _chronology(assessment, actor=actor, kind="assessment_authorised", significant=True,
-                summary=f"Family Help assessment authorised on {authorised_on:%d %B %Y}: "
-                        f"{assessment.get_outcome_display()}" + (" (after the 45-working-day timescale)" if late
-                                                                  else ""))
+    audit_record(
+        actor=actor,
+        verb="family_help.assessment.authorised",
+        target=assessment,
+        child_ids=_child_ids(assessment),
+        before={"status": AssessmentStatus.SUBMITTED},
+        after={
+            "status": AssessmentStatus.AUTHORISED,
+            "authorised_on": authorised_on.isoformat(),
+            "within_timescale": not late,
+        },
+    )
+    _chronology(
+        assessment,
+        actor=actor,
+        kind="assessment_authorised",
+        significant=True,
+        summary=f"Family Help assessment authorised on {authorised_on:%d %B %Y}: "
+        f"{assessment.get_outcome_display()}" + (" (after the 45-working-day timescale)" if late else ""),
+    )
     return assessment
 
 
 @transaction.atomic
-def assessment_return(*, assessment: Assessment, actor: User, reason: str,
-                      expected_version: int | None = None) -> Assessment:
+def assessment_return(
+    *, assessment: Assessment, actor: User, reason: str, expected_version: int | None = None
+) -> Assessment:
     """A manager sends a submitted assessment back to draft, saying what needs to change."""
     if not can_authorise_assessment(user=actor):
         raise PermissionDenied("Only a manager can return an assessment")
     if not (reason or "").strip():
         raise ValidationError({"returned_reason": ["Say what needs to change before it can be authorised"]})
     # A compare-and-set from the state this request read: a manager who authorised it meanwhile wins.
-    transition(assessment, to=AssessmentStatus.DRAFT, expected_version=expected_version,
-               refused="Only an assessment submitted for authorisation can be returned",
-               changes={"returned_reason": reason.strip(), "submitted_at": None})
+    transition(
+        assessment,
+        to=AssessmentStatus.DRAFT,
+        expected_version=expected_version,
+        refused="Only an assessment submitted for authorisation can be returned",
+        changes={"returned_reason": reason.strip(), "submitted_at": None},
+    )
     assessment.refresh_from_db()
-    audit_record(actor=actor, verb="family_help.assessment.returned", target=assessment,
-                 child_ids=_child_ids(assessment), reason=reason, before={"status": AssessmentStatus.SUBMITTED},
-                 after={"status": AssessmentStatus.DRAFT})
-    _chronology(assessment, actor=actor, kind="assessment_returned",
-                summary=f"Family Help assessment returned by a manager: {reason.strip()}")
-    notify(user=assessment.author, kind="family_help.assessment.returned",
-           unique_key=f"fh-assessment:{assessment.pk}:returned:{assessment.version}",
-           title=f"Assessment returned: {assessment.family_case.name}", body=reason.strip(),
-           link=reverse("family_help:assessment_edit", args=[assessment.pk]))
+    audit_record(
+        actor=actor,
+        verb="family_help.assessment.returned",
+        target=assessment,
+        child_ids=_child_ids(assessment),
+        reason=reason,
+        before={"status": AssessmentStatus.SUBMITTED},
+        after={"status": AssessmentStatus.DRAFT},
+    )
+    _chronology(
+        assessment,
+        actor=actor,
+        kind="assessment_returned",
+        summary=f"Family Help assessment returned by a manager: {reason.strip()}",
+    )
+    notify(
+        user=assessment.author,
+        kind="family_help.assessment.returned",
+        unique_key=f"fh-assessment:{assessment.pk}:returned:{assessment.version}",
+        title=f"Assessment returned: {assessment.family_case.name}",
+        body=reason.strip(),
+        link=reverse("family_help:assessment_edit", args=[assessment.pk]),
+    )
     return assessment

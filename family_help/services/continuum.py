@@ -64,8 +64,10 @@ from ..selectors.continuum import (
     level_for,
 )
 
-STALE_MESSAGE = ("Someone else changed this family's levels of need while you were on this page. Nothing has been "
-                 "saved: check the levels shown now, then try again.")
+STALE_MESSAGE = (
+    "Someone else changed this family's levels of need while you were on this page. Nothing has been "
+    "saved: check the levels shown now, then try again."
+)
 STEP_DOWN_TARGETS = (CHILD_IN_NEED, EARLY_HELP, UNIVERSAL)
 
 
@@ -103,8 +105,12 @@ def _episodes_for(family_case: FamilyCase, children: list[Person]) -> list[Episo
     strangers = [c for c in children if c.pk not in current]
     if strangers:
         raise ValidationError({"children": ["Choose children of this family"]})
-    episodes = {e.person_id: e for e in Episode.objects.select_for_update().select_related("person")
-                .filter(family_case=family_case, person__in=children, closed_on__isnull=True)}
+    episodes = {
+        e.person_id: e
+        for e in Episode.objects.select_for_update()
+        .select_related("person")
+        .filter(family_case=family_case, person__in=children, closed_on__isnull=True)
+    }
     closed = [c.full_name for c in children if c.pk not in episodes]
     if closed:
         raise ValidationError({"children": [f"{', '.join(closed)}: no open episode in this family (closed already)"]})
@@ -121,14 +127,29 @@ def _when(changed_on: dt.date | None) -> tuple[dt.date, dt.datetime | None]:
     return changed_on, dt.datetime.combine(changed_on, dt.time(12, 0), tzinfo=timezone.get_current_timezone())
 
 
-def _move(*, episode: Episode, current: EpisodeLevel, level: NeedLevel, actor: User, reason: str,
-          on: dt.date, at: dt.datetime | None, plan: Plan | None) -> None:
+def _move(
+    *,
+    episode: Episode,
+    current: EpisodeLevel,
+    level: NeedLevel,
+    actor: User,
+    reason: str,
+    on: dt.date,
+    at: dt.datetime | None,
+    plan: Plan | None,
+) -> None:
     """Move one episode to `level` and keep its CIN plan period in step."""
     if at is not None and at < current.started_at:
         if timezone.localtime(current.started_at).date() > on:
-            raise ValidationError({"changed_on": [
-                f"{episode.person.full_name}'s current level began on {timezone.localtime(current.started_at):%d/%m/%Y}"
-                ": the change cannot be earlier"]})
+            raise ValidationError(
+                {
+                    "changed_on": [
+                        f"{episode.person.full_name}'s current level began on "
+                        f"{timezone.localtime(current.started_at):%d/%m/%Y}"
+                        ": the change cannot be earlier"
+                    ]
+                }
+            )
         at = current.started_at + dt.timedelta(seconds=1)
     try:
         episode_change_level(episode=episode, actor=actor, level=level, reason=reason, changed_at=at)
@@ -153,14 +174,22 @@ def _cin_period_sync(*, episode: Episode, level: NeedLevel, on: dt.date, plan: P
 
 def _cin_period_end(*, period: CinPlanPeriod, on: dt.date) -> None:
     if on < period.start_date:
-        raise ValidationError({"changed_on": [f"The child in need plan began on {period.start_date:%d/%m/%Y}: the "
-                                              "change cannot be earlier"]})
+        raise ValidationError(
+            {
+                "changed_on": [
+                    f"The child in need plan began on {period.start_date:%d/%m/%Y}: the change cannot be earlier"
+                ]
+            }
+        )
     CinPlanPeriod.objects.filter(pk=period.pk).update(end_date=on, updated_at=timezone.now())
 
 
 def _required_text(errors: dict, **values: str) -> None:
-    messages = {"reason": "Give the reason for the change", "worry": "Say what the worry is",
-                "summary": "Enter the closure summary"}
+    messages = {
+        "reason": "Give the reason for the change",
+        "worry": "Say what the worry is",
+        "summary": "Enter the closure summary",
+    }
     for name, value in values.items():
         if not (value or "").strip():
             errors.setdefault(name, []).append(messages[name])
@@ -174,8 +203,16 @@ def _family_plan(family_case: FamilyCase) -> Plan | None:
 
 
 @transaction.atomic
-def continuum_change_level(*, family_case: FamilyCase, actor: User, children: list[Person], to: str, reason: str,
-                           changed_on: dt.date | None = None, expected_state: str | None = None) -> list[Episode]:
+def continuum_change_level(
+    *,
+    family_case: FamilyCase,
+    actor: User,
+    children: list[Person],
+    to: str,
+    reason: str,
+    changed_on: dt.date | None = None,
+    expected_state: str | None = None,
+) -> list[Episode]:
     """Move children between targeted early help and child in need (s17) on their open episodes. Moving to
     child in need opens a CIN plan period (with the family's plan if there is one); moving back closes it."""
     _require_permission(actor, family_case)
@@ -190,53 +227,94 @@ def continuum_change_level(*, family_case: FamilyCase, actor: User, children: li
     on, at = _when(changed_on)
     level = level_for(to)
     levels = current_levels(episodes=episodes)
-    wrong = [e.person.full_name for e in episodes
-             if levels[e.pk].level.census_meaning not in (EARLY_HELP, CHILD_IN_NEED)]
+    wrong = [
+        e.person.full_name for e in episodes if levels[e.pk].level.census_meaning not in (EARLY_HELP, CHILD_IN_NEED)
+    ]
     if wrong:
-        raise ValidationError({"children": [f"{', '.join(wrong)}: not at early help or child in need. Use step up or "
-                                            "step down instead"]})
+        raise ValidationError(
+            {"children": [f"{', '.join(wrong)}: not at early help or child in need. Use step up or step down instead"]}
+        )
     already = [e.person.full_name for e in episodes if levels[e.pk].level.pk == level.pk]
     if already:
         raise ValidationError({"children": [f"{', '.join(already)}: already at {level.name}"]})
     plan = _family_plan(family_case)
     for episode in episodes:
-        _move(episode=episode, current=levels[episode.pk], level=level, actor=actor, reason=reason.strip(), on=on,
-              at=at, plan=plan)
-        chronology_add(person=episode.person, actor=actor, strand=Strand.FAMILY_HELP, kind="level_changed",
-                       summary=f"Family Help level changed to {level.name}"
-                               + (": child in need plan started" if to == CHILD_IN_NEED else ": child in need plan "
-                                  "ended" if levels[episode.pk].level.census_meaning == CHILD_IN_NEED else ""),
-                       significant=True, target=family_case)
-    audit_record(actor=actor, verb="family_help.level_changed", target=family_case,
-                 child_ids=[e.person_id for e in episodes], reason=reason.strip(),
-                 after={"level": level.code, "changed_on": on.isoformat()})
+        _move(
+            episode=episode,
+            current=levels[episode.pk],
+            level=level,
+            actor=actor,
+            reason=reason.strip(),
+            on=on,
+            at=at,
+            plan=plan,
+        )
+        chronology_add(
+            person=episode.person,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="level_changed",
+            summary=f"Family Help level changed to {level.name}"
+            + (
+                ": child in need plan started"
+                if to == CHILD_IN_NEED
+                else ": child in need plan ended"
+                if levels[episode.pk].level.census_meaning == CHILD_IN_NEED
+                else ""
+            ),
+            significant=True,
+            target=family_case,
+        )
+    audit_record(
+        actor=actor,
+        verb="family_help.level_changed",
+        target=family_case,
+        child_ids=[e.person_id for e in episodes],
+        reason=reason.strip(),
+        after={"level": level.code, "changed_on": on.isoformat()},
+    )
     return episodes
 
 
 # --- step up to child protection ------------------------------------------------------------------------
 
 
-def _step_up_summary(*, family_case: FamilyCase, child: Person, worry: str, reason: str, actor: User,
-                     leads: list[User], plan: Plan | None, level_name: str) -> str:
+def _step_up_summary(
+    *,
+    family_case: FamilyCase,
+    child: Person,
+    worry: str,
+    reason: str,
+    actor: User,
+    leads: list[User],
+    plan: Plan | None,
+    level_name: str,
+) -> str:
     """What the MACPT needs to start a strategy discussion, from what the record already holds."""
     children = family_children(family_case=family_case)
     adults = family_adults(family_case=family_case)
     lines = [
-        f"Step up from Family Help ({level_name}) for {child.full_name}, born "
-        f"{child.date_of_birth:%d/%m/%Y}." if child.date_of_birth else
-        f"Step up from Family Help ({level_name}) for {child.full_name}.",
+        f"Step up from Family Help ({level_name}) for {child.full_name}, born {child.date_of_birth:%d/%m/%Y}."
+        if child.date_of_birth
+        else f"Step up from Family Help ({level_name}) for {child.full_name}.",
         f"Worry: {worry.strip()}",
         f"Why child protection now: {reason.strip()}",
         f"Family: {family_case.name}. Children: "
-        + "; ".join(f"{c.full_name}" + (f" (born {c.date_of_birth:%d/%m/%Y})" if c.date_of_birth else "")
-                    for c in children) + ".",
+        + "; ".join(
+            f"{c.full_name}" + (f" (born {c.date_of_birth:%d/%m/%Y})" if c.date_of_birth else "") for c in children
+        )
+        + ".",
     ]
     if adults:
-        lines.append("Adults: " + "; ".join(f"{m.person.full_name} ({m.get_role_display().lower()})"
-                                            for m in adults) + ".")
+        lines.append(
+            "Adults: " + "; ".join(f"{m.person.full_name} ({m.get_role_display().lower()})" for m in adults) + "."
+        )
     if leads:
-        lines.append("Family Help Lead Practitioner (stays with the family): "
-                     + "; ".join(f"{u.full_name}, {u.agency}, {u.email}" for u in leads) + ".")
+        lines.append(
+            "Family Help Lead Practitioner (stays with the family): "
+            + "; ".join(f"{u.full_name}, {u.agency}, {u.email}" for u in leads)
+            + "."
+        )
     if plan is not None and plan.worries.strip():
         lines.append(f"Family Help plan, what we are worried about: {plan.worries.strip()}")
     lines.append(f"Requested by {actor.full_name} ({actor.agency}).")
@@ -244,8 +322,16 @@ def _step_up_summary(*, family_case: FamilyCase, child: Person, worry: str, reas
 
 
 @transaction.atomic
-def continuum_step_up(*, family_case: FamilyCase, actor: User, children: list[Person], worry: str, reason: str,
-                      urgent: bool = False, expected_state: str | None = None) -> list[WorkRequest]:
+def continuum_step_up(
+    *,
+    family_case: FamilyCase,
+    actor: User,
+    children: list[Person],
+    worry: str,
+    reason: str,
+    urgent: bool = False,
+    expected_state: str | None = None,
+) -> list[WorkRequest]:
     """Step the chosen children up to child protection on the same episode: close their CIN plan periods (a
     CP plan replaces them), ask the MACPT for a strategy discussion (one request per child, carrying the
     family's details and the worry) and tell every LCPP once. The FHLP stays the family's lead."""
@@ -267,25 +353,63 @@ def continuum_step_up(*, family_case: FamilyCase, actor: User, children: list[Pe
     requests = []
     for episode in episodes:
         from_name = levels[episode.pk].level.name
-        _move(episode=episode, current=levels[episode.pk], level=level, actor=actor,
-              reason=f"Step up: {reason.strip()}", on=on, at=None, plan=plan)
-        summary = _step_up_summary(family_case=family_case, child=episode.person, worry=worry, reason=reason,
-                                   actor=actor, leads=leads, plan=plan, level_name=from_name)
-        request = work_request_create(kind=WorkRequest.Kind.STRATEGY_DISCUSSION, person=episode.person, actor=actor,
-                                      summary=summary, episode=episode, urgent=urgent, source=episode)
+        _move(
+            episode=episode,
+            current=levels[episode.pk],
+            level=level,
+            actor=actor,
+            reason=f"Step up: {reason.strip()}",
+            on=on,
+            at=None,
+            plan=plan,
+        )
+        summary = _step_up_summary(
+            family_case=family_case,
+            child=episode.person,
+            worry=worry,
+            reason=reason,
+            actor=actor,
+            leads=leads,
+            plan=plan,
+            level_name=from_name,
+        )
+        request = work_request_create(
+            kind=WorkRequest.Kind.STRATEGY_DISCUSSION,
+            person=episode.person,
+            actor=actor,
+            summary=summary,
+            episode=episode,
+            urgent=urgent,
+            source=episode,
+        )
         requests.append(request)
-        chronology_add(person=episode.person, actor=actor, strand=Strand.FAMILY_HELP, kind="step_up",
-                       summary=f"Stepped up to {level.name}: strategy discussion requested. {worry.strip()}",
-                       significant=True, target=request)
+        chronology_add(
+            person=episode.person,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="step_up",
+            summary=f"Stepped up to {level.name}: strategy discussion requested. {worry.strip()}",
+            significant=True,
+            target=request,
+        )
     names = ", ".join(e.person.full_name for e in episodes)
     for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True).distinct():
-        notify(user=lcpp, kind="family_help.step_up", send_email=True,
-               unique_key=f"family_help.step_up:{requests[0].pk}:{lcpp.pk}",
-               title=f"{'Urgent: ' if urgent else ''}Strategy discussion requested for {names}",
-               body=f"{family_case.name} stepped up from Family Help by {actor.full_name}: {worry.strip()}")
-    audit_record(actor=actor, verb="family_help.stepped_up", target=family_case,
-                 child_ids=[e.person_id for e in episodes], reason=reason.strip(),
-                 after={"level": level.code, "work_requests": [r.pk for r in requests], "urgent": urgent})
+        notify(
+            user=lcpp,
+            kind="family_help.step_up",
+            send_email=True,
+            unique_key=f"family_help.step_up:{requests[0].pk}:{lcpp.pk}",
+            title=f"{'Urgent: ' if urgent else ''}Strategy discussion requested for {names}",
+            body=f"{family_case.name} stepped up from Family Help by {actor.full_name}: {worry.strip()}",
+        )
+    audit_record(
+        actor=actor,
+        verb="family_help.stepped_up",
+        target=family_case,
+        child_ids=[e.person_id for e in episodes],
+        reason=reason.strip(),
+        after={"level": level.code, "work_requests": [r.pk for r in requests], "urgent": urgent},
+    )
     return requests
 
 
@@ -293,9 +417,18 @@ def continuum_step_up(*, family_case: FamilyCase, actor: User, children: list[Pe
 
 
 @transaction.atomic
-def continuum_step_down(*, family_case: FamilyCase, actor: User, children: list[Person], to: str, reason: str,
-                        changed_on: dt.date | None = None, reason_code: str = "", summary: str = "",
-                        expected_state: str | None = None) -> list[Episode]:
+def continuum_step_down(
+    *,
+    family_case: FamilyCase,
+    actor: User,
+    children: list[Person],
+    to: str,
+    reason: str,
+    changed_on: dt.date | None = None,
+    reason_code: str = "",
+    summary: str = "",
+    expected_state: str | None = None,
+) -> list[Episode]:
     """Step children down: from child protection to child in need or early help (the MACPT hands back), from
     child in need to early help, or to universal services, which closes the episode with a reason code and a
     closure summary (see the module docstring for why)."""
@@ -320,42 +453,82 @@ def continuum_step_down(*, family_case: FamilyCase, actor: User, children: list[
     has_lead = bool(family_lead_ids(family_case=family_case))
     for episode in episodes:
         was = levels[episode.pk].level
-        _move(episode=episode, current=levels[episode.pk], level=level, actor=actor,
-              reason=f"Step down: {reason.strip()}", on=on, at=at, plan=plan)
+        _move(
+            episode=episode,
+            current=levels[episode.pk],
+            level=level,
+            actor=actor,
+            reason=f"Step down: {reason.strip()}",
+            on=on,
+            at=at,
+            plan=plan,
+        )
         if was.census_meaning in (CHILD_PROTECTION, CensusMeaning.PRE_PROCEEDINGS):
             _hand_back(episode=episode, actor=actor, has_lead=has_lead, reason=reason.strip())
-        chronology_add(person=episode.person, actor=actor, strand=Strand.FAMILY_HELP, kind="step_down",
-                       summary=f"Stepped down from {was.name} to {level.name}: {reason.strip()}", significant=True,
-                       target=family_case)
+        chronology_add(
+            person=episode.person,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="step_down",
+            summary=f"Stepped down from {was.name} to {level.name}: {reason.strip()}",
+            significant=True,
+            target=family_case,
+        )
     if to == UNIVERSAL:
-        _close_episodes(family_case=family_case, actor=actor, episodes=episodes, reason_code=reason_code,
-                        summary=summary.strip(), closed_on=on)
-    audit_record(actor=actor, verb="family_help.stepped_down", target=family_case,
-                 child_ids=[e.person_id for e in episodes], reason=reason.strip(),
-                 after={"level": level.code, "changed_on": on.isoformat(), "closed": to == UNIVERSAL})
+        _close_episodes(
+            family_case=family_case,
+            actor=actor,
+            episodes=episodes,
+            reason_code=reason_code,
+            summary=summary.strip(),
+            closed_on=on,
+        )
+    audit_record(
+        actor=actor,
+        verb="family_help.stepped_down",
+        target=family_case,
+        child_ids=[e.person_id for e in episodes],
+        reason=reason.strip(),
+        after={"level": level.code, "changed_on": on.isoformat(), "closed": to == UNIVERSAL},
+    )
     return episodes
-
 
 
 def _hand_back(*, episode: Episode, actor: User, has_lead: bool, reason: str) -> None:
     """Back from child protection: a strategy discussion nobody has taken up is no longer wanted, and the
     MACPT's hand-back to Family Help is accepted at once when the family still has its lead practitioner."""
-    for request in WorkRequest.objects.filter(episode=episode, status=WorkRequest.Status.OPEN,
-                                              kind=WorkRequest.Kind.STRATEGY_DISCUSSION):
-        work_request_handle(request=request, actor=actor, status=WorkRequest.Status.CANCELLED,
-                            reason=f"Stepped down before the strategy discussion: {reason}")
+    for request in WorkRequest.objects.filter(
+        episode=episode, status=WorkRequest.Status.OPEN, kind=WorkRequest.Kind.STRATEGY_DISCUSSION
+    ):
+        work_request_handle(
+            request=request,
+            actor=actor,
+            status=WorkRequest.Status.CANCELLED,
+            reason=f"Stepped down before the strategy discussion: {reason}",
+        )
     if has_lead:
-        for request in WorkRequest.objects.filter(episode=episode, status=WorkRequest.Status.OPEN,
-                                                  kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION):
-            work_request_handle(request=request, actor=actor, status=WorkRequest.Status.ACCEPTED,
-                                reason="The family's Family Help Lead Practitioner continues")
+        for request in WorkRequest.objects.filter(
+            episode=episode, status=WorkRequest.Status.OPEN, kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION
+        ):
+            work_request_handle(
+                request=request,
+                actor=actor,
+                status=WorkRequest.Status.ACCEPTED,
+                reason="The family's Family Help Lead Practitioner continues",
+            )
 
 
 # --- closure ----------------------------------------------------------------------------------------------
 
 
-def _closure_checks(errors: dict, *, reason_code: str, summary: str, closed_on: dt.date | None = None,
-                    episodes: list[Episode] | None = None) -> None:
+def _closure_checks(
+    errors: dict,
+    *,
+    reason_code: str,
+    summary: str,
+    closed_on: dt.date | None = None,
+    episodes: list[Episode] | None = None,
+) -> None:
     if reason_code not in valid_codes("reasonforclosuretype"):
         errors.setdefault("reason_code", []).append("Choose a reason for closure (RC1 to RC9)")
     _required_text(errors, summary=summary)
@@ -366,12 +539,21 @@ def _closure_checks(errors: dict, *, reason_code: str, summary: str, closed_on: 
             if closed_on < episode.opened_on:
                 errors.setdefault("closed_on", []).append(
                     f"{episode.person.full_name}'s episode opened on {episode.opened_on:%d/%m/%Y}: the closure date "
-                    "cannot be earlier")
+                    "cannot be earlier"
+                )
 
 
 @transaction.atomic
-def continuum_close(*, family_case: FamilyCase, actor: User, children: list[Person], reason_code: str, summary: str,
-                    closed_on: dt.date | None = None, expected_state: str | None = None) -> list[Episode]:
+def continuum_close(
+    *,
+    family_case: FamilyCase,
+    actor: User,
+    children: list[Person],
+    reason_code: str,
+    summary: str,
+    closed_on: dt.date | None = None,
+    expected_state: str | None = None,
+) -> list[Episode]:
     """Close Family Help for some or all of the family's children. When the last child's episode closes, the
     plan closes, the lead practitioner's allocation ends and the team around the family lose their access."""
     _require_permission(actor, family_case)
@@ -385,35 +567,72 @@ def continuum_close(*, family_case: FamilyCase, actor: User, children: list[Pers
     _closure_checks(errors, reason_code=reason_code, summary=summary, closed_on=closed_on, episodes=episodes)
     if errors:
         raise ValidationError(errors)
-    _close_episodes(family_case=family_case, actor=actor, episodes=episodes, reason_code=reason_code,
-                    summary=summary.strip(), closed_on=closed_on)
+    _close_episodes(
+        family_case=family_case,
+        actor=actor,
+        episodes=episodes,
+        reason_code=reason_code,
+        summary=summary.strip(),
+        closed_on=closed_on,
+    )
     return episodes
 
 
-def _close_episodes(*, family_case: FamilyCase, actor: User, episodes: list[Episode], reason_code: str, summary: str,
-                    closed_on: dt.date) -> None:
+def _close_episodes(
+    *, family_case: FamilyCase, actor: User, episodes: list[Episode], reason_code: str, summary: str, closed_on: dt.date
+) -> None:
     for episode in episodes:
         period = CinPlanPeriod.objects.select_for_update().filter(episode=episode, end_date__isnull=True).first()
         if period is not None:
             if closed_on < period.start_date:
-                raise ValidationError({"closed_on": [f"{episode.person.full_name}'s child in need plan began on "
-                                                     f"{period.start_date:%d/%m/%Y}: the closure cannot be earlier"]})
+                raise ValidationError(
+                    {
+                        "closed_on": [
+                            f"{episode.person.full_name}'s child in need plan began on "
+                            f"{period.start_date:%d/%m/%Y}: the closure cannot be earlier"
+                        ]
+                    }
+                )
             CinPlanPeriod.objects.filter(pk=period.pk).update(end_date=closed_on, updated_at=timezone.now())
         episode_close(episode=episode, actor=actor, reason_code=reason_code, summary=summary, closed_on=closed_on)
-        chronology_add(person=episode.person, actor=actor, strand=Strand.FAMILY_HELP, kind="closed",
-                       summary=f"Family Help closed ({reason_code}): {summary}", significant=True, target=family_case)
-    audit_record(actor=actor, verb="family_help.closed", target=family_case,
-                 child_ids=[e.person_id for e in episodes], reason=summary,
-                 after={"reason_code": reason_code, "closed_on": closed_on.isoformat()})
+        chronology_add(
+            person=episode.person,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="closed",
+            summary=f"Family Help closed ({reason_code}): {summary}",
+            significant=True,
+            target=family_case,
+        )
+    audit_record(
+        actor=actor,
+        verb="family_help.closed",
+        target=family_case,
+        child_ids=[e.person_id for e in episodes],
+        reason=summary,
+        after={"reason_code": reason_code, "closed_on": closed_on.isoformat()},
+    )
     # Family Help timescales (the assessment's 45 working days, reviews) about children no longer helped end here.
-    still_open = set(Episode.objects.filter(family_case=family_case, closed_on__isnull=True)
-                     .values_list("person_id", flat=True))
-    done = set(FamilyCaseMember.objects.filter(family_case=family_case, role=FamilyCaseMember.Role.CHILD)
-               .values_list("person_id", flat=True)) - still_open
+    still_open = set(
+        Episode.objects.filter(family_case=family_case, closed_on__isnull=True).values_list("person_id", flat=True)
+    )
+    done = (
+        set(
+            FamilyCaseMember.objects.filter(family_case=family_case, role=FamilyCaseMember.Role.CHILD).values_list(
+                "person_id", flat=True
+            )
+        )
+        - still_open
+    )
     cancelled = deadline_cancel_for_children(kind_prefix="family_help.", person_ids=done)
     if cancelled:
-        audit_record(actor=actor, verb="family_help.deadlines_cancelled", target=family_case, child_ids=done,
-                     after={"deadlines": cancelled})
+        audit_record(
+            actor=actor,
+            verb="family_help.deadlines_cancelled",
+            target=family_case,
+            child_ids=done,
+            after={"deadlines": cancelled},
+        )
     if not still_open:
         _close_family(family_case=family_case, actor=actor, closed_on=closed_on)
 
@@ -422,21 +641,38 @@ def _close_family(*, family_case: FamilyCase, actor: User, closed_on: dt.date) -
     """The last child's episode has closed: close the plan, end the allocation and the team around the family."""
     now = timezone.now()
     Plan.objects.filter(family_case=family_case, status=Plan.Status.ACTIVE).update(
-        status=Plan.Status.CLOSED, closed_on=closed_on, updated_at=now)
+        status=Plan.Status.CLOSED, closed_on=closed_on, updated_at=now
+    )
     ended = list(Allocation.objects.filter(family_case=family_case, ended_at__isnull=True).values_list("pk", "lead_id"))
     Allocation.objects.filter(pk__in=[pk for pk, _ in ended]).update(ended_at=now, updated_at=now)
     members = list(TafMember.objects.filter(family_case=family_case, removed_at__isnull=True))
     TafMember.objects.filter(pk__in=[m.pk for m in members]).update(removed_at=now, removed_by=actor, updated_at=now)
-    child_ids = list(FamilyCaseMember.objects.filter(family_case=family_case, role=FamilyCaseMember.Role.CHILD)
-                     .values_list("person_id", flat=True))
-    for involvement in Involvement.objects.active().filter(
-            person_id__in=child_ids, role=InvolvementRole.TAF_MEMBER,
-            user_id__in=[m.user_id for m in members]).select_related("person"):
-        involvement_end(involvement=involvement, actor=actor, end_date=max(timezone.localdate(),
-                                                                           involvement.start_date),
-                        reason="Family Help closed")
+    child_ids = list(
+        FamilyCaseMember.objects.filter(family_case=family_case, role=FamilyCaseMember.Role.CHILD).values_list(
+            "person_id", flat=True
+        )
+    )
+    for involvement in (
+        Involvement.objects.active()
+        .filter(person_id__in=child_ids, role=InvolvementRole.TAF_MEMBER, user_id__in=[m.user_id for m in members])
+        .select_related("person")
+    ):
+        involvement_end(
+            involvement=involvement,
+            actor=actor,
+            end_date=max(timezone.localdate(), involvement.start_date),
+            reason="Family Help closed",
+        )
     FamilyCase.objects.filter(pk=family_case.pk, closed_on__isnull=True).update(closed_on=closed_on, updated_at=now)
     family_case.closed_on = closed_on
-    audit_record(actor=actor, verb="family_help.family_closed", target=family_case, child_ids=child_ids,
-                 after={"closed_on": closed_on.isoformat(), "allocations_ended": [pk for pk, _ in ended],
-                        "taf_members_removed": [m.pk for m in members]})
+    audit_record(
+        actor=actor,
+        verb="family_help.family_closed",
+        target=family_case,
+        child_ids=child_ids,
+        after={
+            "closed_on": closed_on.isoformat(),
+            "allocations_ended": [pk for pk, _ in ended],
+            "taf_members_removed": [m.pk for m in members],
+        },
+    )

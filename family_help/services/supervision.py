@@ -19,9 +19,17 @@ from ..selectors import family_children
 
 
 @transaction.atomic
-def supervision_record(*, actor: User, practitioner: User | None, held_on: dt.date | None, reflection: str,
-                       decisions: str = "", family_case: FamilyCase | None = None, next_due_on: dt.date | None = None,
-                       actions: list[dict] | None = None) -> Supervision:
+def supervision_record(
+    *,
+    actor: User,
+    practitioner: User | None,
+    held_on: dt.date | None,
+    reflection: str,
+    decisions: str = "",
+    family_case: FamilyCase | None = None,
+    next_due_on: dt.date | None = None,
+    actions: list[dict] | None = None,
+) -> Supervision:
     """Record a supervision. `actions` are dicts of description, owner (a User) and due_on. The next one is
     due `FamilyHelpSettings.supervision_every_days` after this one unless a date is given."""
     if not actor.has_role(Role.MANAGER):
@@ -38,8 +46,12 @@ def supervision_record(*, actor: User, practitioner: User | None, held_on: dt.da
         errors["held_on"] = ["The date of the supervision must be today or in the past"]
     if not (reflection or "").strip():
         errors["reflection"] = ["Enter the reflection: what was discussed"]
-    if family_case is not None and practitioner is not None and "practitioner" not in errors and not \
-            Allocation.objects.filter(family_case=family_case, lead=practitioner).exists():
+    if (
+        family_case is not None
+        and practitioner is not None
+        and "practitioner" not in errors
+        and not Allocation.objects.filter(family_case=family_case, lead=practitioner).exists()
+    ):
         errors["family_case"] = ["Choose a family this practitioner leads or has led"]
     if next_due_on is None and held_on is not None:
         next_due_on = held_on + dt.timedelta(days=FamilyHelpSettings.load().supervision_every_days)
@@ -56,36 +68,61 @@ def supervision_record(*, actor: User, practitioner: User | None, held_on: dt.da
             errors.setdefault(f"action_{number}_due_on", []).append(f"Action {number}: enter when it is due")
         elif held_on is not None and action["due_on"] < held_on:
             errors.setdefault(f"action_{number}_due_on", []).append(
-                f"Action {number}: the due date must be on or after the supervision")
+                f"Action {number}: the due date must be on or after the supervision"
+            )
         clean_actions.append({**action, "description": description})
     if errors:
         raise ValidationError(errors)
-    supervision = Supervision(practitioner=practitioner, supervisor=actor, family_case=family_case, held_on=held_on,
-                              reflection=reflection.strip(), decisions=(decisions or "").strip(),
-                              next_due_on=next_due_on)
+    supervision = Supervision(
+        practitioner=practitioner,
+        supervisor=actor,
+        family_case=family_case,
+        held_on=held_on,
+        reflection=reflection.strip(),
+        decisions=(decisions or "").strip(),
+        next_due_on=next_due_on,
+    )
     supervision.full_clean()
     supervision.save()
     for action in clean_actions:
-        row = SupervisionAction(supervision=supervision, description=action["description"], owner=action["owner"],
-                                due_on=action["due_on"])
+        row = SupervisionAction(
+            supervision=supervision, description=action["description"], owner=action["owner"], due_on=action["due_on"]
+        )
         row.full_clean(exclude=["supervision"])
         row.save()
     children = family_children(family_case=family_case) if family_case is not None else []
-    audit_record(actor=actor, verb="family_help.supervision_recorded", target=supervision,
-                 child_ids=[c.pk for c in children],
-                 after={"practitioner": practitioner.email, "held_on": held_on.isoformat(),
-                        "next_due_on": next_due_on.isoformat(), "actions": len(clean_actions),
-                        "family_case": family_case.pk if family_case else None})
+    audit_record(
+        actor=actor,
+        verb="family_help.supervision_recorded",
+        target=supervision,
+        child_ids=[c.pk for c in children],
+        after={
+            "practitioner": practitioner.email,
+            "held_on": held_on.isoformat(),
+            "next_due_on": next_due_on.isoformat(),
+            "actions": len(clean_actions),
+            "family_case": family_case.pk if family_case else None,
+        },
+    )
     # The chronology says only that supervision happened: the reflection is for the practitioner and managers.
     for child in children:
-        chronology_add(person=child, actor=actor, strand=Strand.FAMILY_HELP, kind="supervision",
-                       summary=f"Case supervision of {practitioner.full_name} by {actor.full_name}",
-                       occurred_at=dt.datetime.combine(held_on, dt.time(12, 0),
-                                                       tzinfo=timezone.get_current_timezone()),
-                       significant=False, target=supervision)
-    notify(user=practitioner, kind="family_help.supervision_recorded", unique_key=f"fh_supervision:{supervision.pk}",
-           title=f"Supervision on {held_on:%d/%m/%Y} recorded by {actor.full_name}",
-           body=f"Next supervision due by {next_due_on:%d/%m/%Y}.")
+        chronology_add(
+            person=child,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="supervision",
+            summary=f"Case supervision of {practitioner.full_name} by {actor.full_name}",
+            occurred_at=dt.datetime.combine(held_on, dt.time(12, 0), tzinfo=timezone.get_current_timezone()),
+            significant=False,
+            target=supervision,
+        )
+    notify(
+        user=practitioner,
+        kind="family_help.supervision_recorded",
+        unique_key=f"fh_supervision:{supervision.pk}",
+        title=f"Supervision on {held_on:%d/%m/%Y} recorded by {actor.full_name}",
+        body=f"Next supervision due by {next_due_on:%d/%m/%Y}.",
+    )
     return supervision
 
 
@@ -98,9 +135,11 @@ def supervision_action_done(*, action: SupervisionAction, actor: User, done_on: 
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": ["The date must be today or in the past"]})
-    if not SupervisionAction.objects.filter(pk=action.pk, done_on__isnull=True).update(done_on=done_on,
-                                                                                        updated_at=timezone.now()):
+    if not SupervisionAction.objects.filter(pk=action.pk, done_on__isnull=True).update(
+        done_on=done_on, updated_at=timezone.now()
+    ):
         raise ValidationError("This action is already done")
     action.done_on = done_on
-    audit_record(actor=actor, verb="family_help.supervision_action_done", target=action,
-                 after={"done_on": done_on.isoformat()})
+    audit_record(
+        actor=actor, verb="family_help.supervision_action_done", target=action, after={"done_on": done_on.isoformat()}
+    )

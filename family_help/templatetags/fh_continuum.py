@@ -22,7 +22,9 @@ def fh_continuum_panel(family_case, user) -> SafeString:
     children = family_children(family_case=family_case, user=user)
     last_supervision = sel.supervision_scope(user).filter(family_case=family_case).first()
     context = {
-        "family": family_case, "rows": rows, "any_open": any(r.episode is not None for r in rows),
+        "family": family_case,
+        "rows": rows,
+        "any_open": any(r.episode is not None for r in rows),
         "can_change": sel.can_change_continuum(user=user, family_case=family_case),
         "can_note": any(can_edit_person(user, c) for c in children),
         "notes": sel.family_notes(family_case=family_case, user=user, limit=5),

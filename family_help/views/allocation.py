@@ -53,21 +53,26 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     is_open = work_request.status == work_request.Status.OPEN
     if request.method == "POST" and is_open and form.is_valid():
         try:
-            allocation = allocation_create(work_request=work_request, actor=user, lead=_lead_from(form),
-                                           reason=form.cleaned_data["reason"])
+            allocation = allocation_create(
+                work_request=work_request, actor=user, lead=_lead_from(form), reason=form.cleaned_data["reason"]
+            )
         except Conflict as exc:  # a colleague allocated it first
             form.add_error(None, str(exc))
             is_open = False
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, f"{allocation.lead.full_name} is now the lead practitioner for the "
-                                      f"{allocation.family_case.name}")
+            messages.success(
+                request,
+                f"{allocation.lead.full_name} is now the lead practitioner for the {allocation.family_case.name}",
+            )
             return redirect("family_help:family", allocation.family_case_id)
     audit_shown(request, "fh_allocation_request.viewed", [work_request.person_id], target=work_request)
-    return render(request, "family_help/allocation/allocate.html", {
-        "work_request": work_request, "form": form, "is_open": is_open,
-        "practitioners": practitioners})
+    return render(
+        request,
+        "family_help/allocation/allocate.html",
+        {"work_request": work_request, "form": form, "is_open": is_open, "practitioners": practitioners},
+    )
 
 
 @login_required
@@ -82,25 +87,35 @@ def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
     if current is None:
         raise Http404
     practitioners = list(sel.practitioners_with_caseloads())
-    form = ChangeLeadForm(request.POST if request.method == "POST" else None, practitioners=practitioners,
-                          current_lead_id=current.lead_id, initial={"current_allocation": current.pk})
+    form = ChangeLeadForm(
+        request.POST if request.method == "POST" else None,
+        practitioners=practitioners,
+        current_lead_id=current.lead_id,
+        initial={"current_allocation": current.pk},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             allocation = allocation_change_lead(
-                family_case=family, actor=user, lead=_lead_from(form), reason=form.cleaned_data["reason"],
-                expected_allocation_id=form.cleaned_data.get("current_allocation") or None)
+                family_case=family,
+                actor=user,
+                lead=_lead_from(form),
+                reason=form.cleaned_data["reason"],
+                expected_allocation_id=form.cleaned_data.get("current_allocation") or None,
+            )
         except Conflict as exc:  # the lead changed while this page was open
             form.add_error(None, str(exc))
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, f"{allocation.lead.full_name} is now the lead practitioner for the "
-                                      f"{family.name}")
+            messages.success(request, f"{allocation.lead.full_name} is now the lead practitioner for the {family.name}")
             return redirect("family_help:family", family.pk)
     children = sel.family_children_detail(family_case=family, user=user)
     audit_shown(request, "fh_change_lead.viewed", [c["person"].pk for c in children], target=family)
-    return render(request, "family_help/allocation/change_lead.html", {
-        "family": family, "current": current, "form": form, "children": children})
+    return render(
+        request,
+        "family_help/allocation/change_lead.html",
+        {"family": family, "current": current, "form": form, "children": children},
+    )
 
 
 # --- the family's page and the letter ------------------------------------------------------------------------
@@ -116,13 +131,25 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
     history = sel.family_history(family_case=family_case)
     current = next((a for a in history if a.ended_at is None), None)
     can_allocate = sel.can_allocate(user)
-    audit_shown(request, "fh_family.viewed", [c["person"].pk for c in children] + [m.person_id for m in adults],
-                target=family_case)
-    return render(request, "family_help/family.html", {
-        "family_case": family_case, "children": children, "adults": adults, "current": current,
-        "history": history, "can_allocate": can_allocate,
-        "can_send_letter": current is not None and (can_allocate or current.lead_id == user.pk),
-    })
+    audit_shown(
+        request,
+        "fh_family.viewed",
+        [c["person"].pk for c in children] + [m.person_id for m in adults],
+        target=family_case,
+    )
+    return render(
+        request,
+        "family_help/family.html",
+        {
+            "family_case": family_case,
+            "children": children,
+            "adults": adults,
+            "current": current,
+            "history": history,
+            "can_allocate": can_allocate,
+            "can_send_letter": current is not None and (can_allocate or current.lead_id == user.pk),
+        },
+    )
 
 
 @login_required
@@ -153,10 +180,15 @@ def my_families(request: HttpRequest) -> HttpResponse:
         raise Http404
     rows = sel.my_families(user=user)
     audit_shown(request, "fh_my_families.viewed", [cid for r in rows for cid in r.child_ids])
-    return render(request, "family_help/allocation/my_families.html", {
-        "leading": [r for r in rows if r.role == "Lead practitioner"],
-        "team_around": [r for r in rows if r.role != "Lead practitioner"],
-        "today": timezone.localdate()})
+    return render(
+        request,
+        "family_help/allocation/my_families.html",
+        {
+            "leading": [r for r in rows if r.role == "Lead practitioner"],
+            "team_around": [r for r in rows if r.role != "Lead practitioner"],
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @login_required

@@ -33,12 +33,13 @@ from ..selectors.assessment import (
 )
 from ..services import assessment as services
 
-STALE_MESSAGE = ("Someone else saved this assessment while you were editing it, in another tab or as another "
-                 "person. Your changes have not been saved: check their changes below, then save again to keep yours.")
+STALE_MESSAGE = (
+    "Someone else saved this assessment while you were editing it, in another tab or as another "
+    "person. Your changes have not been saved: check their changes below, then save again to keep yours."
+)
 
 
-STALE_SUBMIT_MESSAGE = ("The assessment was changed while you were checking it: check it again below, then "
-                        "submit")
+STALE_SUBMIT_MESSAGE = "The assessment was changed while you were checking it: check it again below, then submit"
 
 
 # --- helpers ----------------------------------------------------------------------------------------------
@@ -57,9 +58,15 @@ def _saved_time(assessment: Assessment) -> str:
 
 
 def _child_forms(sections: list[AssessmentChild], data=None) -> list[AssessmentChildForm]:
-    return [AssessmentChildForm(data, prefix=f"child-{s.pk}", section=s,
-                                initial=None if data is not None else AssessmentChildForm.initial_for(s))
-            for s in sections]
+    return [
+        AssessmentChildForm(
+            data,
+            prefix=f"child-{s.pk}",
+            section=s,
+            initial=None if data is not None else AssessmentChildForm.initial_for(s),
+        )
+        for s in sections
+    ]
 
 
 def _main_initial(assessment: Assessment) -> dict:
@@ -107,18 +114,26 @@ def _conflict_rows(assessment: Assessment, form: AssessmentForm, child_forms: li
     current = {s.pk: s for s in assessment.children.all()}
     for child in child_forms:
         saved_section = current.get(child.section.pk)
-        rows.extend((child.fields[name].label, getattr(saved_section, name, ""), value)
-                    for name, value in child.cleaned_data.items())
+        rows.extend(
+            (child.fields[name].label, getattr(saved_section, name, ""), value)
+            for name, value in child.cleaned_data.items()
+        )
     return differences(rows, show=_display)
 
 
 def _summary_context(assessment: Assessment, user: User) -> dict:
     sections = assessment_sections(assessment=assessment, user=user)
     family = assessment.family_case
-    return {"assessment": assessment, "sections": sections, "family": family, "family_url": family_link(family),
-            "timescale": assessment_timescale(assessment=assessment),
-            "parent_fields": [(str(AssessmentForm.base_fields[n].label), getattr(assessment, n))
-                              for n in AssessmentForm.PARENT_FIELDS]}
+    return {
+        "assessment": assessment,
+        "sections": sections,
+        "family": family,
+        "family_url": family_link(family),
+        "timescale": assessment_timescale(assessment=assessment),
+        "parent_fields": [
+            (str(AssessmentForm.base_fields[n].label), getattr(assessment, n)) for n in AssessmentForm.PARENT_FIELDS
+        ],
+    }
 
 
 # --- start -------------------------------------------------------------------------------------------------------
@@ -140,21 +155,32 @@ def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
         form = AssessmentStartForm(request.POST)
         if form.is_valid():
             try:
-                assessment = services.assessment_start(family_case=family, actor=user,
-                                                       referral_date=form.cleaned_data["referral_date"])
+                assessment = services.assessment_start(
+                    family_case=family, actor=user, referral_date=form.cleaned_data["referral_date"]
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, f"Assessment started. It is due by {assessment.due_on.day} "
-                                          f"{assessment.due_on:%B %Y}")
+                messages.success(
+                    request, f"Assessment started. It is due by {assessment.due_on.day} {assessment.due_on:%B %Y}"
+                )
                 return redirect("family_help:assessment_edit", pk=assessment.pk)
     else:
-        form = AssessmentStartForm(initial={
-            "referral_date": services.assessment_default_referral_date(family_case=family)})
+        form = AssessmentStartForm(
+            initial={"referral_date": services.assessment_default_referral_date(family_case=family)}
+        )
     audit_shown(request, "family_help.assessment_start.viewed", [c.pk for c in children], target=family)
-    return render(request, "family_help/assessment/start.html", {
-        "form": form, "family": family, "children": children, "family_url": family_link(family),
-        "working_days": services.TIMESCALE_WORKING_DAYS})
+    return render(
+        request,
+        "family_help/assessment/start.html",
+        {
+            "form": form,
+            "family": family,
+            "children": children,
+            "family_url": family_link(family),
+            "working_days": services.TIMESCALE_WORKING_DAYS,
+        },
+    )
 
 
 # --- read --------------------------------------------------------------------------------------------------------
@@ -167,14 +193,15 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = assessment_get_for_user(user=user, assessment_id=pk)
     context = _summary_context(assessment, user)
     writable = services.can_write_assessment(user=user, family_case=assessment.family_case)
-    context.update({
-        "can_edit": writable and assessment.status == AssessmentStatus.DRAFT,
-        "can_authorise": services.can_authorise_assessment(user=user)
-        and assessment.status == AssessmentStatus.SUBMITTED,
-        "saved_time": _saved_time(assessment),
-    })
-    audit_shown(request, "family_help.assessment.viewed", [s.person_id for s in context["sections"]],
-                target=assessment)
+    context.update(
+        {
+            "can_edit": writable and assessment.status == AssessmentStatus.DRAFT,
+            "can_authorise": services.can_authorise_assessment(user=user)
+            and assessment.status == AssessmentStatus.SUBMITTED,
+            "saved_time": _saved_time(assessment),
+        }
+    )
+    audit_shown(request, "family_help.assessment.viewed", [s.person_id for s in context["sections"]], target=assessment)
     return render(request, "family_help/assessment/detail.html", context)
 
 
@@ -200,8 +227,12 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if valid:
             try:
                 assessment = services.assessment_save_draft(
-                    assessment=assessment, actor=user, expected_version=form.cleaned_data["version"],
-                    data=form.data_for_service(), sections=_sections_data(child_forms))
+                    assessment=assessment,
+                    actor=user,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.data_for_service(),
+                    sections=_sections_data(child_forms),
+                )
             except StaleEdit as exc:
                 assessment.refresh_from_db()
                 conflict = _conflict_rows(assessment, form, child_forms)
@@ -225,9 +256,16 @@ def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     errors = error_list(form, anchor="conflict" if conflict is not None else "main-content")
     errors += [row for child in child_forms for row in error_list(child, anchor="main-content")]
     context = _summary_context(assessment, user)
-    context.update({"form": form, "child_forms": child_forms, "errors": errors, "conflict": conflict,
-                    "saved_time": _saved_time(assessment),
-                    "autosave_url": reverse("family_help:assessment_autosave", args=[assessment.pk])})
+    context.update(
+        {
+            "form": form,
+            "child_forms": child_forms,
+            "errors": errors,
+            "conflict": conflict,
+            "saved_time": _saved_time(assessment),
+            "autosave_url": reverse("family_help:assessment_autosave", args=[assessment.pk]),
+        }
+    )
     audit_shown(request, "family_help.assessment_edit.viewed", [s.person_id for s in sections], target=assessment)
     return render(request, "family_help/assessment/edit.html", context)
 
@@ -273,8 +311,13 @@ def assessment_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     if not isinstance(payload, dict):
         return JsonResponse({"errors": {"non_field_errors": ["Send the draft as a JSON object"]}}, status=400)
     if assessment.status != AssessmentStatus.DRAFT:
-        return JsonResponse({"detail": "This assessment has been submitted for authorisation and can no longer be "
-                                       "changed.", "version": assessment.version}, status=409)
+        return JsonResponse(
+            {
+                "detail": "This assessment has been submitted for authorisation and can no longer be changed.",
+                "version": assessment.version,
+            },
+            status=409,
+        )
     sections = assessment_sections(assessment=assessment, user=user)
     data = _json_to_querydict(payload)
     form = AssessmentForm(data)
@@ -284,18 +327,27 @@ def assessment_autosave(request: HttpRequest, pk: int) -> HttpResponse:
         return JsonResponse({"errors": _field_errors(form, child_forms)}, status=400)
     try:
         assessment = services.assessment_save_draft(
-            assessment=assessment, actor=user, expected_version=form.cleaned_data["version"],
+            assessment=assessment,
+            actor=user,
+            expected_version=form.cleaned_data["version"],
             data={k: v for k, v in form.data_for_service().items() if k in data},
-            sections={f.section.pk: {k: v for k, v in f.cleaned_data.items() if f.add_prefix(k) in data}
-                      for f in child_forms}, autosave=True)
+            sections={
+                f.section.pk: {k: v for k, v in f.cleaned_data.items() if f.add_prefix(k) in data} for f in child_forms
+            },
+            autosave=True,
+        )
     except StaleEdit as exc:
         assessment.refresh_from_db()
-        return JsonResponse({"detail": STALE_MESSAGE, "version": exc.current_version,
-                             "changes": [asdict(d) for d in _conflict_rows(assessment, form, child_forms)]},
-                            status=409)
+        return JsonResponse(
+            {
+                "detail": STALE_MESSAGE,
+                "version": exc.current_version,
+                "changes": [asdict(d) for d in _conflict_rows(assessment, form, child_forms)],
+            },
+            status=409,
+        )
     except Conflict as exc:  # submitted meanwhile: no longer a draft
-        return JsonResponse({"detail": str(exc), "version": exc.current.get("version", assessment.version)},
-                            status=409)
+        return JsonResponse({"detail": str(exc), "version": exc.current.get("version", assessment.version)}, status=409)
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             return JsonResponse({"errors": exc.message_dict}, status=400)
@@ -346,10 +398,16 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Assessment submitted for authorisation")
             return redirect("family_help:assessment", pk=assessment.pk)
     context = _summary_context(assessment, user)
-    context.update({"missing": _missing_links(assessment), "stale": stale,
-                    "stale_errors": [("check", STALE_SUBMIT_MESSAGE)] if stale else []})
-    audit_shown(request, "family_help.assessment_submit.viewed", [s.person_id for s in context["sections"]],
-                target=assessment)
+    context.update(
+        {
+            "missing": _missing_links(assessment),
+            "stale": stale,
+            "stale_errors": [("check", STALE_SUBMIT_MESSAGE)] if stale else [],
+        }
+    )
+    audit_shown(
+        request, "family_help.assessment_submit.viewed", [s.person_id for s in context["sections"]], target=assessment
+    )
     return render(request, "family_help/assessment/submit.html", context)
 
 
@@ -368,12 +426,14 @@ def assessment_authorise(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             try:
                 if form.cleaned_data["decision"] == "authorise":
-                    services.assessment_authorise(assessment=assessment, actor=user,
-                                                  authorised_on=form.cleaned_data["authorised_on"])
+                    services.assessment_authorise(
+                        assessment=assessment, actor=user, authorised_on=form.cleaned_data["authorised_on"]
+                    )
                     message = "Assessment authorised"
                 else:
-                    services.assessment_return(assessment=assessment, actor=user,
-                                               reason=form.cleaned_data["returned_reason"])
+                    services.assessment_return(
+                        assessment=assessment, actor=user, reason=form.cleaned_data["returned_reason"]
+                    )
                     message = "Assessment returned to the practitioner"
             except Conflict as exc:  # another manager authorised or returned it meanwhile
                 form.add_error(None, str(exc))
@@ -386,8 +446,12 @@ def assessment_authorise(request: HttpRequest, pk: int) -> HttpResponse:
         form = AuthoriseForm(initial={"authorised_on": timezone.localdate()})
     context = _summary_context(assessment, user)
     context["form"] = form
-    audit_shown(request, "family_help.assessment_authorise.viewed", [s.person_id for s in context["sections"]],
-                target=assessment)
+    audit_shown(
+        request,
+        "family_help.assessment_authorise.viewed",
+        [s.person_id for s in context["sections"]],
+        target=assessment,
+    )
     return render(request, "family_help/assessment/authorise.html", context)
 
 

@@ -54,19 +54,30 @@ def _family_to_change(request: HttpRequest, pk: int) -> FamilyCase:
 # --- the continuum ---------------------------------------------------------------------------------------
 
 _PAGES = {
-    "change_level": (ChangeLevelForm, "family_help/continuum/change_level.html", services.continuum_change_level,
-                     "Level of need changed"),
-    "step_up": (StepUpForm, "family_help/continuum/step_up.html", services.continuum_step_up,
-                "Stepped up to child protection: the MACPT has been asked for a strategy discussion"),
+    "change_level": (
+        ChangeLevelForm,
+        "family_help/continuum/change_level.html",
+        services.continuum_change_level,
+        "Level of need changed",
+    ),
+    "step_up": (
+        StepUpForm,
+        "family_help/continuum/step_up.html",
+        services.continuum_step_up,
+        "Stepped up to child protection: the MACPT has been asked for a strategy discussion",
+    ),
     "step_down": (StepDownForm, "family_help/continuum/step_down.html", services.continuum_step_down, "Stepped down"),
     "close": (CloseForm, "family_help/continuum/close.html", services.continuum_close, "Family Help closed"),
 }
 
 
 def _values(name: str, data: dict) -> dict:
-    keys = {"change_level": ("to", "reason", "changed_on"), "step_up": ("worry", "reason", "urgent"),
-            "step_down": ("to", "reason", "changed_on", "reason_code", "summary"),
-            "close": ("reason_code", "summary", "closed_on")}[name]
+    keys = {
+        "change_level": ("to", "reason", "changed_on"),
+        "step_up": ("worry", "reason", "urgent"),
+        "step_down": ("to", "reason", "changed_on", "reason_code", "summary"),
+        "close": ("reason_code", "summary", "closed_on"),
+    }[name]
     return {k: data.get(k) for k in keys}
 
 
@@ -79,14 +90,24 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         form = form_class(request.POST, rows=rows)
         if form.is_valid():
             try:
-                service(family_case=family, actor=user, children=form.chosen_people(),
-                        expected_state=form.cleaned_data.get("state") or None, **_values(name, form.cleaned_data))
+                service(
+                    family_case=family,
+                    actor=user,
+                    children=form.chosen_people(),
+                    expected_state=form.cleaned_data.get("state") or None,
+                    **_values(name, form.cleaned_data),
+                )
             except PermissionDenied:
                 raise Http404 from None
             except services.StaleContinuum as exc:
                 rows = sel.family_continuum(family_case=family, user=user)
-                form = stale_rebind(lambda data: form_class(data, rows=rows), request.POST,
-                                    exc.current["state"], exc.messages, version_field="state")
+                form = stale_rebind(
+                    lambda data: form_class(data, rows=rows),
+                    request.POST,
+                    exc.current["state"],
+                    exc.messages,
+                    version_field="state",
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -104,9 +125,17 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             initial["closed_on"] = timezone.localdate()
         form = form_class(initial=initial, rows=rows)
     audit_shown(request, f"family_help.{name}_form_viewed", [r.person.pk for r in rows], target=family)
-    return render(request, template, {"family": family, "form": form, "rows": rows,
-                                      "family_url": family_url(family.pk), "lcpp_count": _lcpp_count()
-                                      if name == "step_up" else None})
+    return render(
+        request,
+        template,
+        {
+            "family": family,
+            "form": form,
+            "rows": rows,
+            "family_url": family_url(family.pk),
+            "lcpp_count": _lcpp_count() if name == "step_up" else None,
+        },
+    )
 
 
 def _lcpp_count() -> int:
@@ -155,26 +184,39 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
             child = form.chosen_child()
             episode = sel.open_episodes(family_case=family, children=[child]).get(child.pk)
             try:
-                note = case_note_save(person=child, actor=user, data={**form.note_data(), "episode": episode},
-                                      finalise=request.POST.get("action") == "final")
+                note = case_note_save(
+                    person=child,
+                    actor=user,
+                    data={**form.note_data(), "episode": episode},
+                    finalise=request.POST.get("action") == "final",
+                )
             except PermissionDenied:
                 raise Http404 from None
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
-                messages.success(request, "Saved and made final" if note.status == CaseNote.Status.FINAL else
-                                 "Draft saved. Only you can see it until you make it final.")
+                messages.success(
+                    request,
+                    "Saved and made final"
+                    if note.status == CaseNote.Status.FINAL
+                    else "Draft saved. Only you can see it until you make it final.",
+                )
                 return redirect("cases:case_note_detail", pk=note.pk)
     else:
         kind = request.GET.get("kind", CaseNote.Kind.VISIT)
-        initial = {"occurred_on": timezone.localdate(),
-                   "kind": kind if kind in CaseNote.Kind.values else CaseNote.Kind.VISIT}
+        initial = {
+            "occurred_on": timezone.localdate(),
+            "kind": kind if kind in CaseNote.Kind.values else CaseNote.Kind.VISIT,
+        }
         if len(children) == 1:
             initial["child"] = str(children[0].pk)
         form = FamilyNoteForm(initial=initial, children=children)
     audit_shown(request, "family_help.note_form_viewed", [c.pk for c in children], target=family)
-    return render(request, "family_help/continuum/note_form.html", {"family": family, "form": form,
-                                                                    "family_url": family_url(family.pk)})
+    return render(
+        request,
+        "family_help/continuum/note_form.html",
+        {"family": family, "form": form, "family_url": family_url(family.pk)},
+    )
 
 
 # --- supervision ---------------------------------------------------------------------------------------
@@ -189,10 +231,18 @@ def supervision(request: HttpRequest) -> HttpResponse:
     if sel.is_manager(user):
         overdue_only = request.GET.get("show") == "overdue"
         rows = sel.supervision_frequency(overdue_only=overdue_only)
-        audit_shown(request, "family_help.supervision_frequency_viewed", [], target_type="family_help.supervision",
-                    reason=f"{len(rows)} practitioners")
-        return render(request, "family_help/continuum/supervision_frequency.html", {
-            "rows": rows, "overdue_only": overdue_only, "overdue_count": sum(1 for r in rows if r.overdue)})
+        audit_shown(
+            request,
+            "family_help.supervision_frequency_viewed",
+            [],
+            target_type="family_help.supervision",
+            reason=f"{len(rows)} practitioners",
+        )
+        return render(
+            request,
+            "family_help/continuum/supervision_frequency.html",
+            {"rows": rows, "overdue_only": overdue_only, "overdue_count": sum(1 for r in rows if r.overdue)},
+        )
     require(user.has_role(Role.FHLP))
     return _practitioner_page(request, user)
 
@@ -210,11 +260,24 @@ def supervision_practitioner(request: HttpRequest, pk: int) -> HttpResponse:
 def _practitioner_page(request: HttpRequest, practitioner: User) -> HttpResponse:
     records = list(sel.supervision_list_for_user(user=request.user, practitioner_id=practitioner.pk))
     due = sel.supervision_frequency(practitioner_ids=[practitioner.pk])
-    audit_shown(request, "family_help.supervision_listed", sel.supervision_child_ids(records),
-                target_type="family_help.supervision", target_id=",".join(str(r.pk) for r in records))
-    return render(request, "family_help/continuum/supervision_practitioner.html", {
-        "practitioner": practitioner, "records": records, "due": due[0] if due else None,
-        "own": practitioner.pk == request.user.pk, "can_add": sel.is_manager(request.user)})
+    audit_shown(
+        request,
+        "family_help.supervision_listed",
+        sel.supervision_child_ids(records),
+        target_type="family_help.supervision",
+        target_id=",".join(str(r.pk) for r in records),
+    )
+    return render(
+        request,
+        "family_help/continuum/supervision_practitioner.html",
+        {
+            "practitioner": practitioner,
+            "records": records,
+            "due": due[0] if due else None,
+            "own": practitioner.pk == request.user.pk,
+            "can_add": sel.is_manager(request.user),
+        },
+    )
 
 
 @login_required
@@ -222,8 +285,11 @@ def _practitioner_page(request: HttpRequest, practitioner: User) -> HttpResponse
 def supervision_add(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(sel.is_manager(user))
-    options = {"practitioners": sel.practitioners(excluding=user),
-               "families": sel.supervisable_families(), "supervisor": user}
+    options = {
+        "practitioners": sel.practitioners(excluding=user),
+        "families": sel.supervisable_families(),
+        "supervisor": user,
+    }
     if request.method == "POST":
         form = SupervisionForm(request.POST, **options)
         if form.is_valid():
@@ -251,11 +317,22 @@ def supervision_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = sel.supervision_get_for_user(user=request.user, supervision_id=pk, with_actions=True)
     actions = list(record.actions.all())
     audit_shown(request, "family_help.supervision_viewed", sel.supervision_child_ids([record]), target=record)
-    return render(request, "family_help/continuum/supervision_detail.html", {
-        "record": record, "actions": actions, "today": timezone.localdate(),
-        "can_mark": {a.pk for a in actions if not a.done_on and (sel.is_manager(request.user) or request.user.pk in
-                                                                  {a.owner_id, record.practitioner_id})},
-        "family_url": family_url(record.family_case_id) if record.family_case_id else ""})
+    return render(
+        request,
+        "family_help/continuum/supervision_detail.html",
+        {
+            "record": record,
+            "actions": actions,
+            "today": timezone.localdate(),
+            "can_mark": {
+                a.pk
+                for a in actions
+                if not a.done_on
+                and (sel.is_manager(request.user) or request.user.pk in {a.owner_id, record.practitioner_id})
+            },
+            "family_url": family_url(record.family_case_id) if record.family_case_id else "",
+        },
+    )
 
 
 @login_required
@@ -285,6 +362,5 @@ urlpatterns = [
     path("supervision/new/", supervision_add, name="supervision_add"),
     path("supervision/practitioners/<int:pk>/", supervision_practitioner, name="supervision_practitioner"),
     path("supervision/<int:pk>/", supervision_detail, name="supervision_detail"),
-    path("supervision/<int:pk>/actions/<int:action_pk>/done/", supervision_action_done,
-         name="supervision_action_done"),
+    path("supervision/<int:pk>/actions/<int:action_pk>/done/", supervision_action_done, name="supervision_action_done"),
 ]

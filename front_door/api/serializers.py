@@ -51,12 +51,22 @@ class ChildInputSerializer(serializers.Serializer):
     first_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
     last_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
     date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
-    nhs_number = serializers.CharField(required=False, allow_blank=True, max_length=12, default="",
-                                       help_text="10 digits; spaces allowed, e.g. 943 476 5919.")
+    nhs_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=12,
+        default="",
+        help_text="10 digits; spaces allowed, e.g. 943 476 5919.",
+    )
     address = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
     postcode = serializers.CharField(required=False, allow_blank=True, max_length=10, default="")
-    description = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="",
-                                        help_text="What is known about a child whose name is not.")
+    description = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        default="",
+        help_text="What is known about a child whose name is not.",
+    )
 
     def validate_date_of_birth(self, value):
         if value and value > timezone.localdate():
@@ -85,32 +95,50 @@ class ChildInputSerializer(serializers.Serializer):
         named = attrs.get("person_id") or attrs["first_name"].strip() or attrs["last_name"].strip()
         if not named and not attrs["description"].strip():
             raise serializers.ValidationError(
-                {"description": ["Give the child's name, or describe the child if you do not know their name"]})
+                {"description": ["Give the child's name, or describe the child if you do not know their name"]}
+            )
         return attrs
 
 
 class ContactCreateInputSerializer(serializers.Serializer):
     received_at = serializers.DateTimeField(
-        required=False, help_text="When the contact came in, ISO 8601 with an offset (contacts are often "
-        "recorded after the call); defaults to now. Ignored for partner referrers: theirs is when it arrives.")
+        required=False,
+        help_text="When the contact came in, ISO 8601 with an offset (contacts are often "
+        "recorded after the call); defaults to now. Ignored for partner referrers: theirs is when it arrives.",
+    )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="Defaults to api.")
-    referrer_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="",
-                                          help_text="Required for front-door staff; a partner's own name by default.")
+    referrer_name = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required for front-door staff; a partner's own name by default.",
+    )
     referrer_role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
-    referrer_agency_id = _id_field(required=False, allow_null=True,
-                                   help_text="The referrer's agency. Ignored for partner referrers (their own).")
+    referrer_agency_id = _id_field(
+        required=False, allow_null=True, help_text="The referrer's agency. Ignored for partner referrers (their own)."
+    )
     referrer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     referrer_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
-    source_code = serializers.ChoiceField(choices=referral_source_choices(),
-                                          help_text="CIN census referral source code, e.g. 2A (school).")
+    source_code = serializers.ChoiceField(
+        choices=referral_source_choices(), help_text="CIN census referral source code, e.g. 2A (school)."
+    )
     worry = serializers.CharField(max_length=20000, help_text="What has happened, what was seen or said, and when.")
-    categories = serializers.ListField(child=serializers.ChoiceField(choices=WorryCategory.choices), required=False,
-                                       default=list, max_length=len(WorryCategory.values))
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=WorryCategory.choices),
+        required=False,
+        default=list,
+        max_length=len(WorryCategory.values),
+    )
     urgent = serializers.BooleanField(required=False, default=False)
     consent = serializers.ChoiceField(choices=Consent.choices)
     consent_override_reason = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=5000,
-        help_text="Required when consent is not_sought_risk.")
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Required when consent is not_sought_risk.",
+    )
     children = ChildInputSerializer(many=True, allow_empty=False, max_length=MAX_CHILDREN)
 
     def validate_received_at(self, value):
@@ -125,18 +153,23 @@ class ContactCreateInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["consent"] == Consent.NOT_SOUGHT_RISK and not attrs["consent_override_reason"].strip():
-            raise serializers.ValidationError(
-                {"consent_override_reason": ["Give the reason consent was not sought"]})
+            raise serializers.ValidationError({"consent_override_reason": ["Give the reason consent was not sought"]})
         return attrs
 
 
 class ContactListQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=ContactStatus.choices, required=False, allow_blank=True,
-                                     help_text="Front-door staff: contacts in this status.")
-    urgent = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                      help_text="true: urgent contacts only; false: the others.")
-    open = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                    help_text="true: contacts not yet decided; false: decided ones.")
+    status = serializers.ChoiceField(
+        choices=ContactStatus.choices,
+        required=False,
+        allow_blank=True,
+        help_text="Front-door staff: contacts in this status.",
+    )
+    urgent = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: urgent contacts only; false: the others."
+    )
+    open = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true: contacts not yet decided; false: decided ones."
+    )
 
 
 # --- contacts: output ---------------------------------------------------------------------------------
@@ -160,8 +193,9 @@ class StaffChildOutputSerializer(ChildOutputSerializer):
 
 class OutcomeOutputSerializer(serializers.Serializer):
     # Integer, not a second enum of the outcomes: the schema names that set once (OutcomeEnum).
-    code = serializers.IntegerField(min_value=1, max_value=8, help_text="The outcome (1-8), as `outcome` in "
-                                    "a decision.")
+    code = serializers.IntegerField(
+        min_value=1, max_value=8, help_text="The outcome (1-8), as `outcome` in a decision."
+    )
     label = serializers.CharField()
     plain_words = serializers.CharField(help_text="What the referrer is told.")
 
@@ -175,13 +209,15 @@ class ContactOutputSerializer(serializers.Serializer):
 
     id = serializers.IntegerField()
     reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=[("received", "Received"), ("in_progress", "Being looked at"),
-                                              ("decided", "Decided")],
-                                     help_text="A decision awaiting a manager's sign-off is still in_progress.")
+    status = serializers.ChoiceField(
+        choices=[("received", "Received"), ("in_progress", "Being looked at"), ("decided", "Decided")],
+        help_text="A decision awaiting a manager's sign-off is still in_progress.",
+    )
     received_at = LondonDateTimeField()
     decision_due_at = LondonDateTimeField()
-    rag = serializers.ChoiceField(choices=RAG_CHOICES, allow_null=True,
-                                  help_text="Time left to the decision (null once decided).")
+    rag = serializers.ChoiceField(
+        choices=RAG_CHOICES, allow_null=True, help_text="Time left to the decision (null once decided)."
+    )
     urgent = serializers.BooleanField()
     children = ChildOutputSerializer(many=True)
     outcome = ReferrerOutcomeOutputSerializer(allow_null=True)
@@ -195,9 +231,11 @@ class StaffContactOutputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ContactStatus.choices)
     received_at = LondonDateTimeField()
     decision_due_at = LondonDateTimeField()
-    rag = serializers.ChoiceField(choices=RAG_CHOICES, allow_null=True,
-                                  help_text="Green, amber (fewer than the configured working hours left) or red "
-                                            "(overdue); null once decided.")
+    rag = serializers.ChoiceField(
+        choices=RAG_CHOICES,
+        allow_null=True,
+        help_text="Green, amber (fewer than the configured working hours left) or red (overdue); null once decided.",
+    )
     urgent = serializers.BooleanField()
     children = StaffChildOutputSerializer(many=True)
     outcome = OutcomeOutputSerializer(allow_null=True, help_text="The current decision (it may await sign-off).")
@@ -222,14 +260,30 @@ class DecisionInputSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices, help_text="One of the eight outcomes (1-8).")
     level = serializers.SlugField(max_length=40, help_text="A level of need code, e.g. child_in_need.")
     rationale = serializers.CharField(allow_blank=True, max_length=20000, help_text="Required.")
-    advice = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000,
-                                   help_text="Advice and information given (required for outcome 8).")
-    urgent_services = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
-                                            help_text="Which services (required for outcome 4).")
-    accepted_as_referral = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                                    help_text="Default: every outcome but 8.")
-    change_reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000,
-                                          help_text="Required to change an earlier decision.")
+    advice = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20000,
+        help_text="Advice and information given (required for outcome 8).",
+    )
+    urgent_services = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Which services (required for outcome 4).",
+    )
+    accepted_as_referral = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Default: every outcome but 8."
+    )
+    change_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=5000,
+        help_text="Required to change an earlier decision.",
+    )
 
 
 class DecisionOutputSerializer(serializers.Serializer):
@@ -238,10 +292,13 @@ class DecisionOutputSerializer(serializers.Serializer):
     level = serializers.CharField(source="level.code")
     decided_at = LondonDateTimeField()
     signoff_required = serializers.BooleanField()
-    supersedes = serializers.IntegerField(source="supersedes_id", allow_null=True,
-                                          help_text="The decision this one changes.")
-    contact_status = serializers.CharField(source="contact.status", help_text="The contact's status now: "
-                                           "decided, or awaiting_signoff where the outcome needs a manager.")
+    supersedes = serializers.IntegerField(
+        source="supersedes_id", allow_null=True, help_text="The decision this one changes."
+    )
+    contact_status = serializers.CharField(
+        source="contact.status",
+        help_text="The contact's status now: decided, or awaiting_signoff where the outcome needs a manager.",
+    )
 
 
 # --- information requests -----------------------------------------------------------------------------
@@ -250,8 +307,9 @@ class DecisionOutputSerializer(serializers.Serializer):
 class InformationRequestInputSerializer(serializers.Serializer):
     agency_id = _id_field(help_text="The partner agency to ask.")
     question = serializers.CharField(allow_blank=True, max_length=5000)
-    due_at = serializers.DateTimeField(required=False, help_text="Default: the configured working hours from now, "
-                                                                 "and never after the decision is due.")
+    due_at = serializers.DateTimeField(
+        required=False, help_text="Default: the configured working hours from now, and never after the decision is due."
+    )
 
     def validate_due_at(self, value):
         if value <= timezone.now():
@@ -262,8 +320,12 @@ class InformationRequestInputSerializer(serializers.Serializer):
 
 
 class InformationRequestListQuerySerializer(serializers.Serializer):
-    status = serializers.ChoiceField(choices=[("open", "Waiting for an answer"), ("answered", "Answered"),
-                                              ("all", "All")], required=False, allow_blank=True, default="open")
+    status = serializers.ChoiceField(
+        choices=[("open", "Waiting for an answer"), ("answered", "Answered"), ("all", "All")],
+        required=False,
+        allow_blank=True,
+        default="open",
+    )
 
 
 class RequestChildOutputSerializer(serializers.Serializer):
@@ -294,12 +356,17 @@ class InformationRequestOutputSerializer(serializers.Serializer):
         rows = []
         for child in request.contact.children.all():
             person = child.person
-            rows.append({"name": f"{person.first_name} {person.last_name}" if person else child.given_name,
-                         "date_of_birth": person.date_of_birth if person else child.given_date_of_birth,
-                         "description": child.description})
+            rows.append(
+                {
+                    "name": f"{person.first_name} {person.last_name}" if person else child.given_name,
+                    "date_of_birth": person.date_of_birth if person else child.given_date_of_birth,
+                    "description": child.description,
+                }
+            )
         return RequestChildOutputSerializer(rows, many=True).data
 
 
 class ResponseInputSerializer(serializers.Serializer):
-    response = serializers.CharField(allow_blank=True, max_length=20000,
-                                     help_text="Your answer (say if your agency holds no information).")
+    response = serializers.CharField(
+        allow_blank=True, max_length=20000, help_text="Your answer (say if your agency holds no information)."
+    )

@@ -68,13 +68,20 @@ _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons 
 _403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or do this to.")
 _CONTACT = PolymorphicProxySerializer(
-    component_name="ContactForReader", serializers=[StaffContactOutputSerializer, ContactOutputSerializer],
-    resource_type_field_name=None)
+    component_name="ContactForReader",
+    serializers=[StaffContactOutputSerializer, ContactOutputSerializer],
+    resource_type_field_name=None,
+)
 _CONTACTS = PolymorphicProxySerializer(
-    component_name="ContactForReader", serializers=[StaffContactOutputSerializer, ContactOutputSerializer],
-    resource_type_field_name=None, many=True)
-_READERS = ("Front-door staff get the whole contact (StaffContactOutput); a partner referrer gets their own "
-            "referral as they gave it, its status and the outcome in plain words (ContactOutput).")
+    component_name="ContactForReader",
+    serializers=[StaffContactOutputSerializer, ContactOutputSerializer],
+    resource_type_field_name=None,
+    many=True,
+)
+_READERS = (
+    "Front-door staff get the whole contact (StaffContactOutput); a partner referrer gets their own "
+    "referral as they gave it, its status and the outcome in plain words (ContactOutput)."
+)
 
 
 class FrontDoorApi(APIView):
@@ -95,8 +102,12 @@ def _is_partner(user: User) -> bool:
 def _represent(contact: Contact, *, partner: bool, clock: selectors.Clock) -> dict:
     """One contact as its reader may see it (children and decisions prefetched: no queries)."""
     data = {
-        "id": contact.pk, "reference": contact.reference, "received_at": contact.received_at,
-        "decision_due_at": contact.decision_due_at, "rag": clock.contact_rag(contact), "urgent": contact.urgent,
+        "id": contact.pk,
+        "reference": contact.reference,
+        "received_at": contact.received_at,
+        "decision_due_at": contact.decision_due_at,
+        "rag": clock.contact_rag(contact),
+        "urgent": contact.urgent,
         "children": list(contact.children.all()),
     }
     if partner:
@@ -110,13 +121,24 @@ def _represent(contact: Contact, *, partner: bool, clock: selectors.Clock) -> di
         current = None  # sent back by the manager: no outcome until triage decides again
     data.update(
         status=contact.status,
-        outcome=None if current is None else {"code": current.outcome, "label": Outcome(current.outcome).label,
-                                              "plain_words": OUTCOME_PLAIN_WORDS[current.outcome]},
-        channel=contact.channel, source_code=contact.source_code, worry=contact.worry,
-        categories=contact.categories, consent=contact.consent,
-        consent_override_reason=contact.consent_override_reason, referrer_name=contact.referrer_name,
-        referrer_role=contact.referrer_role, referrer_agency_id=contact.referrer_agency_id,
-        no_identifiable_child=contact.no_identifiable_child, breached=contact.breached,
+        outcome=None
+        if current is None
+        else {
+            "code": current.outcome,
+            "label": Outcome(current.outcome).label,
+            "plain_words": OUTCOME_PLAIN_WORDS[current.outcome],
+        },
+        channel=contact.channel,
+        source_code=contact.source_code,
+        worry=contact.worry,
+        categories=contact.categories,
+        consent=contact.consent,
+        consent_override_reason=contact.consent_override_reason,
+        referrer_name=contact.referrer_name,
+        referrer_role=contact.referrer_role,
+        referrer_agency_id=contact.referrer_agency_id,
+        no_identifiable_child=contact.no_identifiable_child,
+        breached=contact.breached,
         assigned_to=contact.assigned_to.email if contact.assigned_to_id else None,
     )
     return StaffContactOutputSerializer(data).data
@@ -148,8 +170,13 @@ def _decision_token(contact: Contact) -> str:
 def _idempotency_key(request: Request) -> str:
     key = request.headers.get(IDEMPOTENCY_HEADER, "").strip()
     if len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
-        raise ValidationError({IDEMPOTENCY_HEADER: [
-            f"Use a key of at most {IDEMPOTENCY_KEY_MAX} printable characters (a UUID is a good key)"]})
+        raise ValidationError(
+            {
+                IDEMPOTENCY_HEADER: [
+                    f"Use a key of at most {IDEMPOTENCY_KEY_MAX} printable characters (a UUID is a good key)"
+                ]
+            }
+        )
     return key
 
 
@@ -171,8 +198,10 @@ class ContactListApi(FrontDoorApi):
     pagination_class = PagePagination
 
     @extend_schema(
-        operation_id="contacts_list", tags=TAGS, summary="Contacts: every one for the front door, your own for a "
-        "partner referrer", description=_READERS + " Newest first. `status` applies to front-door staff only.",
+        operation_id="contacts_list",
+        tags=TAGS,
+        summary="Contacts: every one for the front door, your own for a partner referrer",
+        description=_READERS + " Newest first. `status` applies to front-door staff only.",
         parameters=[ContactListQuerySerializer],
         responses={200: _CONTACTS, 400: _400, 403: _403, 404: _404},
     )
@@ -182,8 +211,9 @@ class ContactListApi(FrontDoorApi):
         query = ContactListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         filters = query.validated_data
-        qs = selectors.contact_list_for_reader(user=user, status=filters.get("status") or "",
-                                               urgent=filters["urgent"], open_=filters["open"])
+        qs = selectors.contact_list_for_reader(
+            user=user, status=filters.get("status") or "", urgent=filters["urgent"], open_=filters["open"]
+        )
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         clock = selectors.Clock()
@@ -194,18 +224,29 @@ class ContactListApi(FrontDoorApi):
 
 class ContactCreateApi(FrontDoorApi):
     @extend_schema(
-        operation_id="contacts_create", tags=TAGS,
+        operation_id="contacts_create",
+        tags=TAGS,
         summary="Record a contact (front-door staff) or refer a child (partner referrer)",
         description="Name each child by their details, or (front-door staff) by `person_id`, a record you can see. "
         "Send an `Idempotency-Key` header so that a retried request creates one contact: a retry with the same "
         "key returns the first contact with 200. " + _READERS,
         request=ContactCreateInputSerializer,
-        parameters=[OpenApiParameter(IDEMPOTENCY_HEADER, str, OpenApiParameter.HEADER, required=False,
-                                     description="At most 100 characters, e.g. a UUID; unique per request you "
-                                                 "mean to make.")],
-        responses={201: OpenApiResponse(_CONTACT, description="Recorded."),
-                   200: OpenApiResponse(_CONTACT, description="Already recorded with this Idempotency-Key."),
-                   400: _400, 403: _403, 404: _404},
+        parameters=[
+            OpenApiParameter(
+                IDEMPOTENCY_HEADER,
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="At most 100 characters, e.g. a UUID; unique per request you mean to make.",
+            )
+        ],
+        responses={
+            201: OpenApiResponse(_CONTACT, description="Recorded."),
+            200: OpenApiResponse(_CONTACT, description="Already recorded with this Idempotency-Key."),
+            400: _400,
+            403: _403,
+            404: _404,
+        },
     )
     def post(self, request: Request) -> Response:
         user = request.user
@@ -233,11 +274,11 @@ class ContactCreateApi(FrontDoorApi):
             if values["referrer_agency"] is None:
                 raise ValidationError({"referrer_agency_id": ["Unknown agency"]})
         values.setdefault("channel", "api")
-        contact, created = services.contact_create(actor=user, data=values, children=children,
-                                                   idempotency_key=key)
+        contact, created = services.contact_create(actor=user, data=values, children=children, idempotency_key=key)
         contact = selectors.contacts_for_reader(user=user).get(pk=contact.pk)
-        response = _contact_response(request, contact, partner=partner,
-                                     status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+        response = _contact_response(
+            request, contact, partner=partner, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        )
         response["Location"] = reverse("front_door_api:contact_detail", args=[contact.pk])
         return response
 
@@ -260,8 +301,13 @@ class ContactCreateApi(FrontDoorApi):
 
 
 class ContactDetailApi(FrontDoorApi):
-    @extend_schema(operation_id="contacts_retrieve", tags=TAGS, summary="One contact", description=_READERS,
-                   responses={200: _CONTACT, 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="contacts_retrieve",
+        tags=TAGS,
+        summary="One contact",
+        description=_READERS,
+        responses={200: _CONTACT, 403: _403, 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         user = request.user
         contact = get_object_or_404(selectors.contacts_for_reader(user=user), pk=pk)
@@ -270,19 +316,37 @@ class ContactDetailApi(FrontDoorApi):
 
 class ContactDecisionApi(FrontDoorApi):
     @extend_schema(
-        operation_id="contacts_decision_create", tags=TAGS, summary="Record the front-door decision",
+        operation_id="contacts_decision_create",
+        tags=TAGS,
+        summary="Record the front-door decision",
         description="One of the eight outcomes, a level of need the outcome allows, and the rationale. A contact "
         "that already has a decision is refused (409) unless this is a change with `change_reason`; a change "
         "sends the contact's ETag (the decision it changes) as If-Match: 428 without it, 412 if someone changed "
         "the decision since. Where the council requires sign-off for the outcome the contact waits for a "
         "manager (status awaiting_signoff).",
         request=DecisionInputSerializer,
-        parameters=[OpenApiParameter("If-Match", str, OpenApiParameter.HEADER, required=False,
-                                     description="Required with change_reason: the contact's ETag."),
-                    etag_header(201)],
-        responses={201: DecisionOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES,
-                   409: OpenApiResponse(ConflictOutputSerializer, description="Already decided: send change_reason "
-                                        "to change the decision; or the contact moved on meanwhile.")},
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description="Required with change_reason: the contact's ETag.",
+            ),
+            etag_header(201),
+        ],
+        responses={
+            201: DecisionOutputSerializer,
+            400: _400,
+            403: _403,
+            404: _404,
+            **PRECONDITION_RESPONSES,
+            409: OpenApiResponse(
+                ConflictOutputSerializer,
+                description="Already decided: send change_reason "
+                "to change the decision; or the contact moved on meanwhile.",
+            ),
+        },
     )
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
@@ -300,17 +364,19 @@ class ContactDecisionApi(FrontDoorApi):
         # AlreadyDecided (a Conflict) is a 409 with the decision that stands; a change that lost the race to
         # another change is a StaleEdit, 412 (ffp.exceptions).
         decision = services.decision_record(contact=contact, actor=user, level=level, replacing=standing, **values)
-        return with_etag(Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED),
-                         decision.pk)
+        return with_etag(Response(DecisionOutputSerializer(decision).data, status=status.HTTP_201_CREATED), decision.pk)
 
 
 # --- information requests ----------------------------------------------------------------------------
 
 
 class ContactInformationRequestListApi(FrontDoorApi):
-    @extend_schema(operation_id="contacts_information_requests_list", tags=TAGS,
-                   summary="The information requests on a contact, with the agencies' answers",
-                   responses={200: InformationRequestOutputSerializer(many=True), 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="contacts_information_requests_list",
+        tags=TAGS,
+        summary="The information requests on a contact, with the agencies' answers",
+        responses={200: InformationRequestOutputSerializer(many=True), 403: _403, 404: _404},
+    )
     def get(self, request: Request, pk: int) -> Response:
         contact = _staff_contact(request.user, pk, readers=True)
         rows = selectors.information_requests_for_contact(contact=contact)
@@ -320,10 +386,13 @@ class ContactInformationRequestListApi(FrontDoorApi):
 
 
 class ContactInformationRequestCreateApi(FrontDoorApi):
-    @extend_schema(operation_id="contacts_information_requests_create", tags=TAGS,
-                   summary="Ask a partner agency what it knows (front-door staff)",
-                   request=InformationRequestInputSerializer,
-                   responses={201: InformationRequestOutputSerializer, 400: _400, 403: _403, 404: _404})
+    @extend_schema(
+        operation_id="contacts_information_requests_create",
+        tags=TAGS,
+        summary="Ask a partner agency what it knows (front-door staff)",
+        request=InformationRequestInputSerializer,
+        responses={201: InformationRequestOutputSerializer, 400: _400, 403: _403, 404: _404},
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
         contact = _staff_contact(user, pk)
@@ -335,8 +404,9 @@ class ContactInformationRequestCreateApi(FrontDoorApi):
             raise ValidationError({"agency_id": ["Unknown agency"]})
         if agency.is_council:
             raise ValidationError({"agency_id": ["Choose a partner agency, not one of the council's own services"]})
-        info = services.information_request_send(contact=contact, actor=user, agency=agency,
-                                                 question=values["question"], due_at=values.get("due_at"))
+        info = services.information_request_send(
+            contact=contact, actor=user, agency=agency, question=values["question"], due_at=values.get("due_at")
+        )
         info = selectors.information_request_get(request_id=info.pk)
         body = InformationRequestOutputSerializer(info).data
         _audit_requests(request, "information_request.viewed", [info], target=info)
@@ -346,11 +416,14 @@ class ContactInformationRequestCreateApi(FrontDoorApi):
 class InformationRequestInboxApi(FrontDoorApi):
     pagination_class = PagePagination
 
-    @extend_schema(operation_id="information_requests_list", tags=TAGS,
-                   summary="Information requests sent to your agency",
-                   description="Open ones by default, soonest due first; `status=answered` or `all` for the rest.",
-                   parameters=[InformationRequestListQuerySerializer],
-                   responses={200: InformationRequestOutputSerializer(many=True), 400: _400, 403: _403})
+    @extend_schema(
+        operation_id="information_requests_list",
+        tags=TAGS,
+        summary="Information requests sent to your agency",
+        description="Open ones by default, soonest due first; `status=answered` or `all` for the rest.",
+        parameters=[InformationRequestListQuerySerializer],
+        responses={200: InformationRequestOutputSerializer(many=True), 400: _400, 403: _403},
+    )
     def get(self, request: Request) -> Response:
         query = InformationRequestListQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -365,12 +438,19 @@ class InformationRequestInboxApi(FrontDoorApi):
 
 
 class InformationRequestRespondApi(FrontDoorApi):
-    @extend_schema(operation_id="information_requests_response_create", tags=TAGS,
-                   summary="Answer a request sent to your agency",
-                   request=ResponseInputSerializer,
-                   responses={200: InformationRequestOutputSerializer, 400: _400, 403: _403, 404: _404,
-                              409: OpenApiResponse(DetailOutputSerializer,
-                                                   description="Already answered (or cancelled).")})
+    @extend_schema(
+        operation_id="information_requests_response_create",
+        tags=TAGS,
+        summary="Answer a request sent to your agency",
+        request=ResponseInputSerializer,
+        responses={
+            200: InformationRequestOutputSerializer,
+            400: _400,
+            403: _403,
+            404: _404,
+            409: OpenApiResponse(DetailOutputSerializer, description="Already answered (or cancelled)."),
+        },
+    )
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
         info = selectors.information_request_get_for_agency(user=user, request_id=pk)  # Http404 -> 404
@@ -394,8 +474,9 @@ class InformationRequestRespondApi(FrontDoorApi):
 
     @staticmethod
     def _conflict() -> Response:
-        return Response({"detail": "This request has already been answered or was cancelled"},
-                        status=status.HTTP_409_CONFLICT)
+        return Response(
+            {"detail": "This request has already been answered or was cancelled"}, status=status.HTTP_409_CONFLICT
+        )
 
 
 # --- two operations on one URL -------------------------------------------------------------------------

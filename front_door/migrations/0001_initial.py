@@ -8,192 +8,441 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0006_calendar_notifications_deadlines_work_requests'),
+        ("cases", "0006_calendar_notifications_deadlines_work_requests"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FrontDoorSettings',
+            name="FrontDoorSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('amber_working_hours', models.PositiveSmallIntegerField(default=4, help_text='A contact turns amber when fewer than this many working hours remain.')),
-                ('warn_working_hours', models.PositiveSmallIntegerField(default=2, help_text='The assignee is reminded when this many working hours remain.')),
-                ('signoff_outcomes', django.contrib.postgres.fields.ArrayField(base_field=models.PositiveSmallIntegerField(), blank=True, default=list, help_text="Outcomes that need a manager's sign-off (default: 2 and 8).", size=None)),
-                ('information_request_working_hours', models.PositiveSmallIntegerField(default=4, help_text='Default time partners have to answer an information request.')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "amber_working_hours",
+                    models.PositiveSmallIntegerField(
+                        default=4, help_text="A contact turns amber when fewer than this many working hours remain."
+                    ),
+                ),
+                (
+                    "warn_working_hours",
+                    models.PositiveSmallIntegerField(
+                        default=2, help_text="The assignee is reminded when this many working hours remain."
+                    ),
+                ),
+                (
+                    "signoff_outcomes",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.PositiveSmallIntegerField(),
+                        blank=True,
+                        default=list,
+                        help_text="Outcomes that need a manager's sign-off (default: 2 and 8).",
+                        size=None,
+                    ),
+                ),
+                (
+                    "information_request_working_hours",
+                    models.PositiveSmallIntegerField(
+                        default=4, help_text="Default time partners have to answer an information request."
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'front door settings',
+                "verbose_name_plural": "front door settings",
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('reference', models.CharField(editable=False, max_length=20, unique=True)),
-                ('received_at', models.DateTimeField()),
-                ('decision_due_at', models.DateTimeField()),
-                ('channel', models.CharField(choices=[('phone', 'Phone'), ('email', 'Email'), ('partner_form', 'Partner referral form'), ('api', 'Partner system (API)'), ('in_person', 'In person')], max_length=20)),
-                ('referrer_name', models.CharField(max_length=200)),
-                ('referrer_role', models.CharField(blank=True, max_length=200)),
-                ('referrer_phone', models.CharField(blank=True, max_length=40)),
-                ('referrer_email', models.EmailField(blank=True, max_length=254)),
-                ('source_code', models.CharField(max_length=3, verbose_name='referral source')),
-                ('worry', models.TextField()),
-                ('categories', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(max_length=30), blank=True, default=list, size=None)),
-                ('urgent', models.BooleanField(default=False)),
-                ('consent', models.CharField(choices=[('knows_and_agrees', 'The family knows and agrees'), ('does_not_know', 'The family does not know'), ('not_sought_risk', 'Not sought: a child may be at risk of significant harm')], max_length=20)),
-                ('consent_override_reason', models.TextField(blank=True)),
-                ('no_identifiable_child', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('received', 'Received'), ('in_triage', 'Being looked at'), ('awaiting_signoff', 'Decision awaiting manager sign-off'), ('decided', 'Decided')], default='received', max_length=20)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('is_referral', models.BooleanField(default=False)),
-                ('breached', models.BooleanField(default=False)),
-                ('idempotency_key', models.CharField(blank=True, max_length=100)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referrer_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.agency')),
-                ('referrer_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='referrals_made', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.team')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("reference", models.CharField(editable=False, max_length=20, unique=True)),
+                ("received_at", models.DateTimeField()),
+                ("decision_due_at", models.DateTimeField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("phone", "Phone"),
+                            ("email", "Email"),
+                            ("partner_form", "Partner referral form"),
+                            ("api", "Partner system (API)"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("referrer_name", models.CharField(max_length=200)),
+                ("referrer_role", models.CharField(blank=True, max_length=200)),
+                ("referrer_phone", models.CharField(blank=True, max_length=40)),
+                ("referrer_email", models.EmailField(blank=True, max_length=254)),
+                ("source_code", models.CharField(max_length=3, verbose_name="referral source")),
+                ("worry", models.TextField()),
+                (
+                    "categories",
+                    django.contrib.postgres.fields.ArrayField(
+                        base_field=models.CharField(max_length=30), blank=True, default=list, size=None
+                    ),
+                ),
+                ("urgent", models.BooleanField(default=False)),
+                (
+                    "consent",
+                    models.CharField(
+                        choices=[
+                            ("knows_and_agrees", "The family knows and agrees"),
+                            ("does_not_know", "The family does not know"),
+                            ("not_sought_risk", "Not sought: a child may be at risk of significant harm"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("consent_override_reason", models.TextField(blank=True)),
+                ("no_identifiable_child", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("in_triage", "Being looked at"),
+                            ("awaiting_signoff", "Decision awaiting manager sign-off"),
+                            ("decided", "Decided"),
+                        ],
+                        default="received",
+                        max_length=20,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("is_referral", models.BooleanField(default=False)),
+                ("breached", models.BooleanField(default=False)),
+                ("idempotency_key", models.CharField(blank=True, max_length=100)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "referrer_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.agency",
+                    ),
+                ),
+                (
+                    "referrer_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals_made",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decision_due_at', 'id'],
-                'permissions': [('decide_contact', 'Can record front-door decisions'), ('signoff_decision', 'Can sign off front-door decisions')],
+                "ordering": ["decision_due_at", "id"],
+                "permissions": [
+                    ("decide_contact", "Can record front-door decisions"),
+                    ("signoff_decision", "Can sign off front-door decisions"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ContactChild',
+            name="ContactChild",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('given_first_name', models.CharField(blank=True, max_length=100)),
-                ('given_last_name', models.CharField(blank=True, max_length=100)),
-                ('given_date_of_birth', models.DateField(blank=True, null=True)),
-                ('given_nhs_number', models.CharField(blank=True, max_length=12)),
-                ('given_address', models.CharField(blank=True, max_length=300)),
-                ('given_postcode', models.CharField(blank=True, max_length=10)),
-                ('description', models.TextField(blank=True, help_text='What is known when the child cannot be named.')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='children', to='front_door.contact')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contacts', to='cases.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("given_first_name", models.CharField(blank=True, max_length=100)),
+                ("given_last_name", models.CharField(blank=True, max_length=100)),
+                ("given_date_of_birth", models.DateField(blank=True, null=True)),
+                ("given_nhs_number", models.CharField(blank=True, max_length=12)),
+                ("given_address", models.CharField(blank=True, max_length=300)),
+                ("given_postcode", models.CharField(blank=True, max_length=10)),
+                (
+                    "description",
+                    models.TextField(blank=True, help_text="What is known when the child cannot be named."),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="children", to="front_door.contact"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contacts",
+                        to="cases.person",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('outcome', models.PositiveSmallIntegerField(choices=[(1, 'Immediate protection: urgent action required'), (2, 'Strategy discussion and s47 enquiry'), (3, 'Child in need: assessment under s17'), (4, 'Immediate services required urgently'), (5, 'Further specialist assessment'), (6, 'See the child as soon as possible'), (7, 'Early help support (targeted Family Help)'), (8, 'No further action: information, advice and guidance')])),
-                ('rationale', models.TextField()),
-                ('urgent_services', models.TextField(blank=True, help_text='Which services (outcome 4).')),
-                ('advice', models.TextField(blank=True, help_text='Advice and information given (outcome 8).')),
-                ('accepted_as_referral', models.BooleanField(default=False)),
-                ('decided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('signoff_required', models.BooleanField(default=False)),
-                ('change_reason', models.TextField(blank=True)),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='front_door.contact')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('level', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.needlevel')),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='front_door.decision')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "outcome",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Immediate protection: urgent action required"),
+                            (2, "Strategy discussion and s47 enquiry"),
+                            (3, "Child in need: assessment under s17"),
+                            (4, "Immediate services required urgently"),
+                            (5, "Further specialist assessment"),
+                            (6, "See the child as soon as possible"),
+                            (7, "Early help support (targeted Family Help)"),
+                            (8, "No further action: information, advice and guidance"),
+                        ]
+                    ),
+                ),
+                ("rationale", models.TextField()),
+                ("urgent_services", models.TextField(blank=True, help_text="Which services (outcome 4).")),
+                ("advice", models.TextField(blank=True, help_text="Advice and information given (outcome 8).")),
+                ("accepted_as_referral", models.BooleanField(default=False)),
+                ("decided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("signoff_required", models.BooleanField(default=False)),
+                ("change_reason", models.TextField(blank=True)),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="decisions", to="front_door.contact"
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "level",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.needlevel"
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="front_door.decision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['decided_at', 'id'],
+                "ordering": ["decided_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionSignoff',
+            name="DecisionSignoff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('agreed', models.BooleanField()),
-                ('comment', models.TextField(blank=True)),
-                ('decision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='signoff', to='front_door.decision')),
-                ('manager', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("agreed", models.BooleanField()),
+                ("comment", models.TextField(blank=True)),
+                (
+                    "decision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="signoff", to="front_door.decision"
+                    ),
+                ),
+                (
+                    "manager",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='InformationRequest',
+            name="InformationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('question', models.TextField()),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('due_at', models.DateTimeField()),
-                ('status', models.CharField(choices=[('open', 'Waiting for an answer'), ('answered', 'Answered'), ('cancelled', 'Cancelled')], default='open', max_length=10)),
-                ('response', models.TextField(blank=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='information_requests', to='cases.agency')),
-                ('contact', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='information_requests', to='front_door.contact')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("question", models.TextField()),
+                ("requested_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("due_at", models.DateTimeField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Waiting for an answer"),
+                            ("answered", "Answered"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("response", models.TextField(blank=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="information_requests",
+                        to="cases.agency",
+                    ),
+                ),
+                (
+                    "contact",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="information_requests",
+                        to="front_door.contact",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_at', 'id'],
+                "ordering": ["due_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(condition=models.Q(('status', 'decided'), _negated=True), fields=['decision_due_at', 'id'], name='contact_open_queue_idx'),
+            model_name="contact",
+            index=models.Index(
+                condition=models.Q(("status", "decided"), _negated=True),
+                fields=["decision_due_at", "id"],
+                name="contact_open_queue_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['received_at'], name='contact_received_idx'),
+            model_name="contact",
+            index=models.Index(fields=["received_at"], name="contact_received_idx"),
         ),
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['referrer_user', '-received_at'], name='contact_referrer_idx'),
+            model_name="contact",
+            index=models.Index(fields=["referrer_user", "-received_at"], name="contact_referrer_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['received', 'in_triage', 'awaiting_signoff', 'decided'])), name='contact_status_valid'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["received", "in_triage", "awaiting_signoff", "decided"])),
+                name="contact_status_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(('consent__in', ['knows_and_agrees', 'does_not_know', 'not_sought_risk'])), name='contact_consent_valid'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("consent__in", ["knows_and_agrees", "does_not_know", "not_sought_risk"])),
+                name="contact_consent_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('consent', 'not_sought_risk'), _negated=True), models.Q(('consent_override_reason', ''), _negated=True), _connector='OR'), name='contact_consent_override_has_reason'),
+            model_name="contact",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("consent", "not_sought_risk"), _negated=True),
+                    models.Q(("consent_override_reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="contact_consent_override_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contact',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('recorded_by', 'idempotency_key'), name='contact_idempotency_key_unique'),
+            model_name="contact",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key", ""), _negated=True),
+                fields=("recorded_by", "idempotency_key"),
+                name="contact_idempotency_key_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='contactchild',
-            constraint=models.CheckConstraint(condition=models.Q(('person__isnull', False), models.Q(('given_last_name', ''), _negated=True), models.Q(('given_first_name', ''), _negated=True), models.Q(('description', ''), _negated=True), _connector='OR'), name='contactchild_identifiable_or_described'),
+            model_name="contactchild",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("person__isnull", False),
+                    models.Q(("given_last_name", ""), _negated=True),
+                    models.Q(("given_first_name", ""), _negated=True),
+                    models.Q(("description", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="contactchild_identifiable_or_described",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('outcome__gte', 1), ('outcome__lte', 8)), name='decision_outcome_valid'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("outcome__gte", 1), ("outcome__lte", 8)), name="decision_outcome_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('rationale', ''), _negated=True), name='decision_has_rationale'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("rationale", ""), _negated=True), name="decision_has_rationale"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('supersedes__isnull', True), models.Q(('change_reason', ''), _negated=True), _connector='OR'), name='decision_change_has_reason'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("supersedes__isnull", True), models.Q(("change_reason", ""), _negated=True), _connector="OR"
+                ),
+                name="decision_change_has_reason",
+            ),
         ),
         migrations.AddIndex(
-            model_name='informationrequest',
-            index=models.Index(fields=['agency', 'status', 'due_at'], name='inforequest_inbox_idx'),
+            model_name="informationrequest",
+            index=models.Index(fields=["agency", "status", "due_at"], name="inforequest_inbox_idx"),
         ),
     ]

@@ -13,7 +13,8 @@ class Migration(migrations.Migration):
         migrations.RemoveIndex(model_name="contact", name="contact_received_idx"),
         migrations.AddIndex(
             model_name="contact",
-            index=models.Index(fields=["received_at"], include=("decision_due_at", "decided_at"),
-                               name="contact_received_idx"),
+            index=models.Index(
+                fields=["received_at"], include=("decision_due_at", "decided_at"), name="contact_received_idx"
+            ),
         ),
     ]

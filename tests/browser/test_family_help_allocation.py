@@ -16,9 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 REASON = "Val's charity already runs the parenting group Grace goes to."
 
 
-def test_manager_allocates_a_voluntary_sector_lead_who_then_sees_the_family(page, live_server, family,
-                                                                           fh_manager, vcs_fhlp,
-                                                                           sw_fhlp, password):
+def test_manager_allocates_a_voluntary_sector_lead_who_then_sees_the_family(
+    page, live_server, family, fh_manager, vcs_fhlp, sw_fhlp, password
+):
     base = live_server.url
     sign_in(page, base, fh_manager.email, password)
     nav(page, "Family Help allocations").click()
@@ -30,8 +30,9 @@ def test_manager_allocates_a_voluntary_sector_lead_who_then_sees_the_family(page
 
     row.get_by_role("link", name="Allocate").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Allocate a lead practitioner")
-    expect(page.get_by_text("Val Voluntary, Test Family Charity (alternatively qualified): leads 0 families, "
-                            "0 children")).to_be_visible()
+    expect(
+        page.get_by_text("Val Voluntary, Test Family Charity (alternatively qualified): leads 0 families, 0 children")
+    ).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_label("Why this practitioner? (optional)").fill(REASON)
     page.get_by_role("button", name="Allocate").click()
@@ -42,8 +43,9 @@ def test_manager_allocates_a_voluntary_sector_lead_who_then_sees_the_family(page
 
     page.get_by_label("Val Voluntary", exact=False).check()
     page.get_by_role("button", name="Allocate").click()
-    expect(success_banner(page)).to_contain_text("Val Voluntary is now the lead practitioner for the Okafor-Lewis "
-                                                 "family")
+    expect(success_banner(page)).to_contain_text(
+        "Val Voluntary is now the lead practitioner for the Okafor-Lewis family"
+    )
     expect(page.get_by_role("heading", level=1)).to_have_text("Okafor-Lewis family")
     expect(page.locator("#lead-practitioner")).to_contain_text("Test Family Charity")
     assert_no_axe_violations(page)

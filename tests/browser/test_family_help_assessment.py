@@ -21,7 +21,8 @@ LEO_REASON = "Leo is four and did not want to talk; I watched him play with his 
 
 
 def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(
-        page, live_server, family, vcs_fhlp, fh_manager, password):
+    page, live_server, family, vcs_fhlp, fh_manager, password
+):
     base = live_server.url
     appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
 
@@ -59,8 +60,9 @@ def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(
     page.locator(f"#id_child-{mia.pk}-primary_need").select_option("N4")
     page.get_by_label("If you could not gather Leo's views, say why").fill(LEO_REASON)
     page.locator(f"input[name='child-{leo.pk}-factors'][value='4B']").check()
-    page.get_by_label("Analysis", exact=True).fill("Mum's low mood and the housing are the main needs; "
-                                                   "the children are safe and loved.")
+    page.get_by_label("Analysis", exact=True).fill(
+        "Mum's low mood and the housing are the main needs; the children are safe and loved."
+    )
     page.get_by_label("Targeted early help (Family Help)").check()
     page.get_by_role("button", name="Save and check before submitting").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the assessment before you submit it")
@@ -94,7 +96,8 @@ def test_lead_practitioner_writes_the_assessment_and_a_manager_authorises_it(
 
 
 def test_autosave_refuses_a_stale_version_and_says_so_on_the_page(
-        page, live_server, family, vcs_fhlp, fh_manager, password):
+    page, live_server, family, vcs_fhlp, fh_manager, password
+):
     base = live_server.url
     appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
     assessment = assessment_start(family_case=family["case"], actor=vcs_fhlp)
@@ -102,8 +105,9 @@ def test_autosave_refuses_a_stale_version_and_says_so_on_the_page(
     page.goto(f"{base}/family-help/assessments/{assessment.pk}/edit/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Family Help assessment")
     # Meanwhile the manager saves a change from their own screen.
-    assessment_save_draft(assessment=assessment, actor=fh_manager, expected_version=1,
-                          data={"risks": "Dad's visits are unpredictable"})
+    assessment_save_draft(
+        assessment=assessment, actor=fh_manager, expected_version=1, data={"risks": "Dad's visits are unpredictable"}
+    )
     page.get_by_label("Risks").fill("No risks seen")
     problem = page.locator("#autosave-problem")
     expect(problem).to_contain_text("Your latest changes have not been saved", timeout=15_000)

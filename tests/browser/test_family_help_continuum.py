@@ -20,9 +20,9 @@ def success(page, text: str) -> None:
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text(text)
 
 
-def test_lead_moves_a_family_along_the_continuum_and_the_manager_supervises(page, live_server, family,
-                                                                           fh_manager, sw_fhlp,
-                                                                           password):
+def test_lead_moves_a_family_along_the_continuum_and_the_manager_supervises(
+    page, live_server, family, fh_manager, sw_fhlp, password
+):
     allocation_create(work_request=family["request"], actor=fh_manager, lead=sw_fhlp)
     base, case = live_server.url, family["case"]
     family_page = f"{base}/family-help/families/{case.pk}/"

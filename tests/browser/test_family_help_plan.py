@@ -37,8 +37,9 @@ def allocated(family, sw_fhlp, fh_manager, health_practitioner):
     return family
 
 
-def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_action(page, live_server, allocated,
-                                                                                      password):
+def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_action(
+    page, live_server, allocated, password
+):
     base, case = live_server.url, allocated["case"]
     today = timezone.localdate()
 
@@ -140,8 +141,9 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     # 6. The health visitor opens the plan from her notification and records progress on her action.
     sign_in(page, base, "hv@example.test", password)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Notifications", exact=True).click()
-    page.get_by_role("button", name="Open notification: You have been added to the team around the "
-                                     "Okafor-Lewis family").click()
+    page.get_by_role(
+        "button", name="Open notification: You have been added to the team around the Okafor-Lewis family"
+    ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Family Help plan")
     expect(page.get_by_role("link", name="Change the plan")).to_have_count(0)
     assert_no_axe_violations(page)

@@ -171,13 +171,16 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     expect(page.get_by_text("You have no unread notifications.")).to_be_visible()
 
 
-def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(page, live_server, people, front_door_manager,
-                                                                    password):
+def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(
+    page, live_server, people, front_door_manager, password
+):
     """The other half of the front door: a phone contact, a likely record chosen, a decision that needs sign-off,
     and the manager's sign-off and dashboard."""
     base = live_server.url
-    amelia = person_create(actor=people["triage"], data={"first_name": "Amelia", "last_name": "Hartley",
-                                                         "date_of_birth": dt.date(2015, 3, 14)})
+    amelia = person_create(
+        actor=people["triage"],
+        data={"first_name": "Amelia", "last_name": "Hartley", "date_of_birth": dt.date(2015, 3, 14)},
+    )
 
     # 1. A neighbour phones; triage records the contact.
     sign_in(page, base, "triage@example.test", password)
@@ -224,7 +227,8 @@ def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(page, live_s
     page.get_by_role("button", name="Save decision").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("Record the advice and information given")
     expect(page.get_by_label("Reasons for the decision")).to_have_value(
-        "Police and school have no concerns; universal needs.")
+        "Police and school have no concerns; universal needs."
+    )
     assert_no_axe_violations(page)
     page.get_by_label("Advice and information given").fill("Caller given the parenting helpline number.")
     page.get_by_role("button", name="Save decision").click()

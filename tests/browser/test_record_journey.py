@@ -23,27 +23,55 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def john_smith(triage_officer):
-    child = person_create(actor=triage_officer, data={
-        "first_name": "John", "last_name": "Smith", "date_of_birth": dt.date(2016, 5, 1), "sex": "M",
-        "ethnicity": "WBRI", "disabilities": ["AUT"], "nhs_number": "9434765919", "first_language": "English"})
-    mother = person_create(actor=triage_officer, data={"first_name": "Sarah", "last_name": "Smith",
-                                                       "date_of_birth": dt.date(1990, 2, 2), "sex": "F"})
-    relationship_add(actor=triage_officer, from_person=mother, to_person=child, type="mother",
-                     parental_responsibility=True)
-    person_add_address(person=child, actor=triage_officer, line1="1 Test Street", town="Testville",
-                       postcode="AB1 2CD")
-    chronology_add(person=child, actor=triage_officer, strand=Strand.FRONT_DOOR, kind="contact",
-                   summary="School raised a concern", significant=True,
-                   occurred_at=dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC))
-    note = case_note_save_draft(person=child, actor=triage_officer, data={
-        "kind": CaseNote.Kind.VISIT, "occurred_at": dt.datetime(2026, 1, 6, 14, tzinfo=dt.UTC),
-        "subject": "Home visit", "body": "Saw John at home.", "child_seen": True, "child_seen_alone": False})
+    child = person_create(
+        actor=triage_officer,
+        data={
+            "first_name": "John",
+            "last_name": "Smith",
+            "date_of_birth": dt.date(2016, 5, 1),
+            "sex": "M",
+            "ethnicity": "WBRI",
+            "disabilities": ["AUT"],
+            "nhs_number": "9434765919",
+            "first_language": "English",
+        },
+    )
+    mother = person_create(
+        actor=triage_officer,
+        data={"first_name": "Sarah", "last_name": "Smith", "date_of_birth": dt.date(1990, 2, 2), "sex": "F"},
+    )
+    relationship_add(
+        actor=triage_officer, from_person=mother, to_person=child, type="mother", parental_responsibility=True
+    )
+    person_add_address(person=child, actor=triage_officer, line1="1 Test Street", town="Testville", postcode="AB1 2CD")
+    chronology_add(
+        person=child,
+        actor=triage_officer,
+        strand=Strand.FRONT_DOOR,
+        kind="contact",
+        summary="School raised a concern",
+        significant=True,
+        occurred_at=dt.datetime(2026, 1, 5, 9, 30, tzinfo=dt.UTC),
+    )
+    note = case_note_save_draft(
+        person=child,
+        actor=triage_officer,
+        data={
+            "kind": CaseNote.Kind.VISIT,
+            "occurred_at": dt.datetime(2026, 1, 6, 14, tzinfo=dt.UTC),
+            "subject": "Home visit",
+            "body": "Saw John at home.",
+            "child_seen": True,
+            "child_seen_alone": False,
+        },
+    )
     case_note_finalise(note=note, actor=triage_officer)
     return child
 
 
-def test_triage_officer_finds_a_likely_duplicate_and_opens_the_record(page, live_server, triage_officer, password,
-                                                                      john_smith):
+def test_triage_officer_finds_a_likely_duplicate_and_opens_the_record(
+    page, live_server, triage_officer, password, john_smith
+):
     sign_in(page, live_server.url, "triage@example.test", password)
     page.get_by_role("link", name="Search people").first.click()
     expect(page).to_have_title("Search people - FFP Case - Demo Borough")
@@ -67,8 +95,7 @@ def test_triage_officer_finds_a_likely_duplicate_and_opens_the_record(page, live
     assert_no_axe_violations(page)
 
 
-def test_creating_a_record_shows_the_likely_duplicate_first(page, live_server, triage_officer, password,
-                                                            john_smith):
+def test_creating_a_record_shows_the_likely_duplicate_first(page, live_server, triage_officer, password, john_smith):
     sign_in(page, live_server.url, "triage@example.test", password)
     page.goto(live_server.url + "/cases/people/new/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Create a new record")
@@ -99,15 +126,20 @@ def test_creating_a_record_shows_the_likely_duplicate_first(page, live_server, t
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Record created")
 
 
-def test_every_page_of_the_record_passes_axe(page, live_server, triage_officer, password, john_smith,
-                                             privacy_officer):
+def test_every_page_of_the_record_passes_axe(page, live_server, triage_officer, password, john_smith, privacy_officer):
     from cases.models import PersonMerge
 
     sign_in(page, live_server.url, "triage@example.test", password)
     base = f"{live_server.url}/cases/people/{john_smith.pk}"
     note = CaseNote.objects.get(person=john_smith)
-    for url in (f"{base}/chronology/", f"{base}/chronology/?strand=bad&from_day=31&from_month=2&from_year=2026",
-                f"{base}/edit/", f"{base}/notes/new/", f"/cases/notes/{note.pk}/", f"{base}/merge/"):
+    for url in (
+        f"{base}/chronology/",
+        f"{base}/chronology/?strand=bad&from_day=31&from_month=2&from_year=2026",
+        f"{base}/edit/",
+        f"{base}/notes/new/",
+        f"/cases/notes/{note.pk}/",
+        f"{base}/merge/",
+    ):
         page.goto(url if url.startswith("http") else live_server.url + url)
         expect(page.locator("h1")).to_be_visible()
         assert_no_axe_violations(page)
@@ -124,8 +156,9 @@ def test_every_page_of_the_record_passes_axe(page, live_server, triage_officer, 
     assert_no_axe_violations(page)
 
     # Merge: compare, then the merged record listed with its undo form.
-    dup = person_create(actor=triage_officer, data={"first_name": "Jon", "last_name": "Smith",
-                                                    "date_of_birth": dt.date(2016, 5, 1)})
+    dup = person_create(
+        actor=triage_officer, data={"first_name": "Jon", "last_name": "Smith", "date_of_birth": dt.date(2016, 5, 1)}
+    )
     page.goto(f"{base}/merge/?duplicate={dup.la_child_id}")
     expect(page.get_by_role("heading", name="Check these are the same person")).to_be_visible()
     assert_no_axe_violations(page)

@@ -1,7 +1,6 @@
 """Fixtures for the shared record's tests: an API client, a practitioner with given roles, an involvement made as
 the front door makes it, the demo data once per module, and a valid UPN."""
 
-
 import pytest
 
 from cases.models import User
@@ -23,6 +22,7 @@ def make_api_user(council):
 
     def make(*roles: str, agency=None, teams=(), **extra):
         return UserFactory(agency=agency or council, roles=list(roles), teams=list(teams), **extra)
+
     return make
 
 
@@ -34,14 +34,17 @@ def api_involve(triage_officer):
 
     def involve(person, user, role=InvolvementRole.TAF_MEMBER):
         return involvement_add(person=person, actor=triage_officer, role=role, user=user)
+
     return involve
 
 
 @pytest.fixture
 def demo_user(db):
     """A seed_demo user by email, read fresh (roles are cached per instance)."""
+
     def get(email: str) -> User:
         return User.objects.get(email=email)
+
     return get
 
 
@@ -52,4 +55,5 @@ def valid_upn():
 
     def make(tail: str = "999012345670") -> str:
         return upn_check_letter(tail) + tail
+
     return make

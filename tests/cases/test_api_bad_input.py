@@ -31,8 +31,12 @@ CASES = [
     ("post", PEOPLE, [1, 2, 3], {}),
     ("post", PEOPLE, "a string", {}),
     ("post", PEOPLE, {"first_name": None, "last_name": 12}, {}),
-    ("post", PEOPLE, {"first_name": "A", "last_name": "B", "date_of_birth": "0001-01-01",
-                      "duplicates_reviewed": True}, {}),
+    (
+        "post",
+        PEOPLE,
+        {"first_name": "A", "last_name": "B", "date_of_birth": "0001-01-01", "duplicates_reviewed": True},
+        {},
+    ),
     ("post", PEOPLE, {"first_name": "A", "last_name": "B", "disabilities": "MOB"}, {}),
     ("post", PEOPLE, {"first_name": "A", "last_name": "B", "address": "1 Road"}, {}),
     ("post", PEOPLE, {"first_name": "A" * 5000, "last_name": "B"}, {}),
@@ -61,8 +65,11 @@ def test_bad_input_is_a_4xx_not_a_500(method, url, body, headers, api_client, tr
     api_client.force_authenticate(triage_officer)
     api_client.raise_request_exception = False
     url = url.format(detail=f"{PEOPLE}{child.pk}/")
-    response = getattr(api_client, method)(url, body, format="json", **headers) if body is not None else \
-        getattr(api_client, method)(url, **headers)
+    response = (
+        getattr(api_client, method)(url, body, format="json", **headers)
+        if body is not None
+        else getattr(api_client, method)(url, **headers)
+    )
     assert 200 <= response.status_code < 500, (response.status_code, response.content[:300])
     if response.status_code >= 400 and response.get("Content-Type", "").startswith("application/json"):
         assert response.json()  # a reason, not an empty body

@@ -46,8 +46,18 @@ def test_list_shows_only_people_in_the_users_scope(api_client, sw_fhlp, make_per
     assert response.status_code == 200
     assert response.data["count"] == 1
     row = response.data["results"][0]
-    assert set(row) == {"id", "la_child_id", "first_name", "last_name", "preferred_name", "date_of_birth",
-                        "expected_date_of_birth", "sex", "restricted", "url"}
+    assert set(row) == {
+        "id",
+        "la_child_id",
+        "first_name",
+        "last_name",
+        "preferred_name",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "sex",
+        "restricted",
+        "url",
+    }
     assert row["id"] == mine.pk
     assert row["url"].endswith(detail(mine))
 
@@ -72,8 +82,9 @@ def test_a_bad_page_is_a_400_with_a_reason(triage_client, make_person):
 
 
 @pytest.mark.parametrize("persona", ["triage_officer", "sw_fhlp"])
-def test_list_keeps_a_constant_number_of_queries_as_rows_grow(persona, api_client, make_person, api_involve,
-                                                             request, django_assert_max_num_queries):
+def test_list_keeps_a_constant_number_of_queries_as_rows_grow(
+    persona, api_client, make_person, api_involve, request, django_assert_max_num_queries
+):
     user = request.getfixturevalue(persona)
 
     def add(n):
@@ -96,11 +107,20 @@ def test_list_keeps_a_constant_number_of_queries_as_rows_grow(persona, api_clien
 
 
 def test_create_returns_the_record_with_an_etag_and_location(triage_client, triage_officer):
-    response = triage_client.post(PEOPLE, {
-        "first_name": "Zainab", "last_name": "Okoro", "date_of_birth": "2016-02-29", "sex": "F",
-        "nhs_number": "943 476 5919", "ethnicity": "BAFR", "disabilities": ["NONE"],
-        "address": {"line1": "1 Test Street", "postcode": "ab1 2cd"},
-    }, format="json")
+    response = triage_client.post(
+        PEOPLE,
+        {
+            "first_name": "Zainab",
+            "last_name": "Okoro",
+            "date_of_birth": "2016-02-29",
+            "sex": "F",
+            "nhs_number": "943 476 5919",
+            "ethnicity": "BAFR",
+            "disabilities": ["NONE"],
+            "address": {"line1": "1 Test Street", "postcode": "ab1 2cd"},
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.data
     person = Person.objects.get(pk=response.data["id"])
     assert (person.nhs_number, person.created_by_id, person.version) == ("9434765919", triage_officer.pk, 1)
@@ -122,7 +142,11 @@ def test_create_with_a_likely_duplicate_is_409_then_201_once_reviewed(triage_cli
     assert "duplicate" in response.data["detail"]
     [dup] = response.data["duplicates"]
     assert (dup["id"], dup["la_child_id"], dup["name"], dup["date_of_birth"]) == (
-        existing.pk, existing.la_child_id, "John Smith", "2016-05-01")
+        existing.pk,
+        existing.la_child_id,
+        "John Smith",
+        "2016-05-01",
+    )
     assert dup["score"] >= 0.8 and "same date of birth" in dup["reasons"]
     assert Person.objects.count() == before
     assert reads("person.duplicates_shown").get().child_ids == [existing.pk]
@@ -136,26 +160,30 @@ def test_create_with_a_likely_duplicate_is_409_then_201_once_reviewed(triage_cli
 def test_a_restricted_duplicate_is_shown_only_as_a_bare_placeholder(triage_client, make_person, privacy_officer):
     hidden = make_person(first="John", last="Smith", dob=dt.date(2016, 5, 1))
     person_restrict(person=hidden, actor=privacy_officer, reason="high_risk", access_users=[])
-    response = triage_client.post(PEOPLE, {"first_name": "Jon", "last_name": "Smith",
-                                           "date_of_birth": "2016-05-01"}, format="json")
+    response = triage_client.post(
+        PEOPLE, {"first_name": "Jon", "last_name": "Smith", "date_of_birth": "2016-05-01"}, format="json"
+    )
     assert response.status_code == 409
     assert response.data["duplicates"] == [{"restricted": True}]
     assert hidden.la_child_id not in response.content.decode()
     assert reads("person.duplicates_shown").get().child_ids == []
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("nhs_number", "1234567890", "check digit"),
-    ("nhs_number", "12345", "10 digits"),
-    ("upn", "A12345678901", "13 characters"),
-    ("upn", "A999000000001", "check letter"),
-    ("ethnicity", "XXXX", "not a valid choice"),
-    ("disabilities", ["NONE", "MOB"], "on its own"),
-    ("date_of_birth", (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "today or in the past"),
-    ("date_of_birth", "2016-02-30", "format"),
-    ("sex", "X", "not a valid choice"),
-    ("first_name", "   ", "blank"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("nhs_number", "1234567890", "check digit"),
+        ("nhs_number", "12345", "10 digits"),
+        ("upn", "A12345678901", "13 characters"),
+        ("upn", "A999000000001", "check letter"),
+        ("ethnicity", "XXXX", "not a valid choice"),
+        ("disabilities", ["NONE", "MOB"], "on its own"),
+        ("date_of_birth", (timezone.localdate() + dt.timedelta(days=3)).isoformat(), "today or in the past"),
+        ("date_of_birth", "2016-02-30", "format"),
+        ("sex", "X", "not a valid choice"),
+        ("first_name", "   ", "blank"),
+    ],
+)
 def test_create_refuses_bad_values_with_a_field_keyed_reason(triage_client, field, value, message):
     body = {"first_name": "Amelia", "last_name": "Hartley", "date_of_birth": "2015-03-14", field: value}
     response = triage_client.post(PEOPLE, {**body, "duplicates_reviewed": True}, format="json")
@@ -166,15 +194,26 @@ def test_create_refuses_bad_values_with_a_field_keyed_reason(triage_client, fiel
 
 def test_create_refuses_rules_across_fields_with_a_field_keyed_reason(triage_client):
     with unchanged(Person):
-        response = triage_client.post(PEOPLE, {"first_name": "A", "last_name": "B", "date_of_birth": "2015-01-01",
-                                               "expected_date_of_birth": "2015-01-01"}, format="json")
+        response = triage_client.post(
+            PEOPLE,
+            {
+                "first_name": "A",
+                "last_name": "B",
+                "date_of_birth": "2015-01-01",
+                "expected_date_of_birth": "2015-01-01",
+            },
+            format="json",
+        )
     assert response.status_code == 400
     assert "not both" in str(response.data["expected_date_of_birth"])
 
 
 def test_create_refuses_a_bad_postcode_and_saves_nothing(triage_client):
-    response = triage_client.post(PEOPLE, {"first_name": "A", "last_name": "B", "address": {
-        "line1": "1 Road", "postcode": "NOT A POSTCODE"}}, format="json")
+    response = triage_client.post(
+        PEOPLE,
+        {"first_name": "A", "last_name": "B", "address": {"line1": "1 Road", "postcode": "NOT A POSTCODE"}},
+        format="json",
+    )
     assert response.status_code == 400
     assert "postcode" in response.data["address"]
     assert not Person.objects.exists()
@@ -183,22 +222,40 @@ def test_create_refuses_a_bad_postcode_and_saves_nothing(triage_client):
 def test_create_refuses_an_nhs_number_already_on_another_record(triage_client, make_person):
     make_person(nhs_number="9434765919")
     with unchanged(Person):
-        response = triage_client.post(PEOPLE, {"first_name": "Other", "last_name": "Child",
-                                               "nhs_number": "9434765919", "duplicates_reviewed": True}, format="json")
+        response = triage_client.post(
+            PEOPLE,
+            {"first_name": "Other", "last_name": "Child", "nhs_number": "9434765919", "duplicates_reviewed": True},
+            format="json",
+        )
     assert response.status_code == 400
     assert "already exists" in str(response.data["nhs_number"])
 
 
 def test_create_ignores_keys_that_are_not_person_fields(triage_client, triage_officer, sw_fhlp, make_person):
     other = make_person(first="Someone", last="Else")
-    response = triage_client.post(PEOPLE, {
-        "first_name": "Amelia", "last_name": "Hartley", "restricted": True, "restriction_reason": "high_risk",
-        "la_child_id": "HACKED1", "merged_into": other.pk, "created_by": sw_fhlp.pk, "version": 99, "id": 1,
-    }, format="json")
+    response = triage_client.post(
+        PEOPLE,
+        {
+            "first_name": "Amelia",
+            "last_name": "Hartley",
+            "restricted": True,
+            "restriction_reason": "high_risk",
+            "la_child_id": "HACKED1",
+            "merged_into": other.pk,
+            "created_by": sw_fhlp.pk,
+            "version": 99,
+            "id": 1,
+        },
+        format="json",
+    )
     assert response.status_code == 201
     person = Person.objects.get(pk=response.data["id"])
     assert (person.restricted, person.merged_into_id, person.created_by_id, person.version) == (
-        False, None, triage_officer.pk, 1)
+        False,
+        None,
+        triage_officer.pk,
+        1,
+    )
     assert person.la_child_id != "HACKED1"
 
 
@@ -212,8 +269,9 @@ def test_only_front_door_and_lcpps_create_records(api_client, sw_fhlp):
 def test_duplicates_endpoint_lists_likely_duplicates_without_saving(triage_client, make_person):
     existing = make_person(first="John", last="Smith", dob=dt.date(2016, 5, 1))
     before = Person.objects.count()
-    response = triage_client.post(DUPLICATES, {"first_name": "Jon", "last_name": "Smyth",
-                                               "date_of_birth": "2016-05-01"}, format="json")
+    response = triage_client.post(
+        DUPLICATES, {"first_name": "Jon", "last_name": "Smyth", "date_of_birth": "2016-05-01"}, format="json"
+    )
     assert response.status_code == 200
     assert [d["id"] for d in response.data["duplicates"]] == [existing.pk]
     assert Person.objects.count() == before
@@ -228,8 +286,10 @@ def test_detail_has_the_whole_record_and_an_etag(triage_client, make_person, tri
     from cases.services import episode_open, episode_set_lead, person_add_previous_name
 
     # get_or_create: a transactional test's flush (elsewhere in the run) empties the migration's levels.
-    cin, _ = NeedLevel.objects.get_or_create(code="child_in_need", defaults={
-        "name": "Child in need", "rank": 30, "census_meaning": CensusMeaning.CHILD_IN_NEED})
+    cin, _ = NeedLevel.objects.get_or_create(
+        code="child_in_need",
+        defaults={"name": "Child in need", "rank": 30, "census_meaning": CensusMeaning.CHILD_IN_NEED},
+    )
     child = make_person()
     person_add_address(person=child, actor=triage_officer, line1="2 Test Road", postcode="AB1 2CD")
     person_add_previous_name(person=child, actor=triage_officer, first_name="Amelia", last_name="Jones")
@@ -242,8 +302,7 @@ def test_detail_has_the_whole_record_and_an_etag(triage_client, make_person, tri
     assert (data["id"], data["version"], data["la_child_id"]) == (child.pk, child.version, child.la_child_id)
     assert data["other_names"][0]["last_name"] == "Jones"
     assert data["addresses"][0]["postcode"] == "AB1 2CD" and data["addresses"][0]["current"]
-    assert (data["current_episode"]["level_code"], data["current_episode"]["level_name"]) == (
-        "child_in_need", cin.name)
+    assert (data["current_episode"]["level_code"], data["current_episode"]["level_name"]) == ("child_in_need", cin.name)
     assert [lead["name"] for lead in data["current_episode"]["leads"]] == ["Sol Social"]
     assert {i["practitioner"] for i in data["involvements"]} == {"Sol Social"}
     assert data["can_edit"] is True
@@ -256,8 +315,9 @@ def test_n_reads_of_a_person_write_exactly_n_read_audit_rows(triage_client, tria
         assert triage_client.get(detail(child)).status_code == 200
     events = reads("person.viewed")
     assert events.count() == 4
-    assert all(e.child_ids == [child.pk] and e.actor_id == triage_officer.pk and e.path == detail(child)
-               for e in events)
+    assert all(
+        e.child_ids == [child.pk] and e.actor_id == triage_officer.pk and e.path == detail(child) for e in events
+    )
 
 
 def test_a_404_writes_no_read_audit_row(api_client, sw_fhlp, make_person):
@@ -321,8 +381,10 @@ def test_patch_without_if_match_is_428_and_changes_nothing(triage_client, make_p
 
 def test_patch_with_a_stale_version_is_412_with_the_current_version(triage_client, make_person):
     child = make_person()
-    assert triage_client.patch(detail(child), {"preferred_name": "Millie"}, format="json",
-                               HTTP_IF_MATCH='"1"').status_code == 200
+    assert (
+        triage_client.patch(detail(child), {"preferred_name": "Millie"}, format="json", HTTP_IF_MATCH='"1"').status_code
+        == 200
+    )
     response = triage_client.patch(detail(child), {"preferred_name": "Amy"}, format="json", HTTP_IF_MATCH='"1"')
     assert response.status_code == 412
     assert response.data["current_version"] == 2 and response.data["detail"]
@@ -334,15 +396,18 @@ def test_patch_with_a_stale_version_is_412_with_the_current_version(triage_clien
 def test_patch_with_the_current_etag_saves_and_bumps_the_version(triage_client, triage_officer, make_person):
     child = make_person()
     etag = triage_client.get(detail(child))["ETag"]
-    response = triage_client.patch(detail(child), {"preferred_name": "Millie", "nhs_number": "943 476 5919"},
-                                   format="json", HTTP_IF_MATCH=etag)
+    response = triage_client.patch(
+        detail(child), {"preferred_name": "Millie", "nhs_number": "943 476 5919"}, format="json", HTTP_IF_MATCH=etag
+    )
     assert response.status_code == 200
     assert (response.data["version"], response["ETag"]) == (2, '"2"')
     child.refresh_from_db()
     assert (child.preferred_name, child.nhs_number, child.version) == ("Millie", "9434765919", 2)
     event = AuditEvent.objects.get(verb="person.updated")
-    assert (event.actor_id, event.after) == (triage_officer.pk, {"preferred_name": "Millie",
-                                                                 "nhs_number": "9434765919"})
+    assert (event.actor_id, event.after) == (
+        triage_officer.pk,
+        {"preferred_name": "Millie", "nhs_number": "9434765919"},
+    )
 
 
 def test_a_version_in_the_body_is_not_a_precondition(triage_client, make_person):
@@ -358,14 +423,30 @@ def test_patch_ignores_keys_that_are_not_person_fields(triage_client, make_perso
     child = make_person()
     other = make_person(first="Other")
     la_child_id = child.la_child_id
-    response = triage_client.patch(detail(child), {
-        "preferred_name": "Millie", "restricted": True, "restriction_reason": "adoption", "la_child_id": "X1",
-        "merged_into": other.pk, "created_by": sw_fhlp.pk, "id": other.pk, "updated_at": "2000-01-01T00:00Z",
-    }, format="json", HTTP_IF_MATCH='"1"')
+    response = triage_client.patch(
+        detail(child),
+        {
+            "preferred_name": "Millie",
+            "restricted": True,
+            "restriction_reason": "adoption",
+            "la_child_id": "X1",
+            "merged_into": other.pk,
+            "created_by": sw_fhlp.pk,
+            "id": other.pk,
+            "updated_at": "2000-01-01T00:00Z",
+        },
+        format="json",
+        HTTP_IF_MATCH='"1"',
+    )
     assert response.status_code == 200
     child.refresh_from_db()
     assert (child.preferred_name, child.restricted, child.la_child_id, child.merged_into_id, child.version) == (
-        "Millie", False, la_child_id, None, 2)
+        "Millie",
+        False,
+        la_child_id,
+        None,
+        2,
+    )
     assert child.created_by_id != sw_fhlp.pk
 
 
@@ -377,16 +458,19 @@ def test_patch_with_only_unknown_keys_changes_nothing(triage_client, make_person
     assert (child.restricted, child.version) == (False, 1)
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"nhs_number": "1234567890"}, "nhs_number"),
-    ({"upn": "A12345678901"}, "upn"),
-    ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
-    ({"ethnicity": "XXXX"}, "ethnicity"),
-    ({"expected_date_of_birth": "2030-01-01"}, "expected_date_of_birth"),  # a date of birth is already set
-    ({"date_of_death": "2010-01-01"}, "date_of_death"),  # before the date of birth
-    ({"last_name": ""}, "last_name"),
-    ({"interpreter_needed": "perhaps"}, "interpreter_needed"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"nhs_number": "1234567890"}, "nhs_number"),
+        ({"upn": "A12345678901"}, "upn"),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth"),
+        ({"ethnicity": "XXXX"}, "ethnicity"),
+        ({"expected_date_of_birth": "2030-01-01"}, "expected_date_of_birth"),  # a date of birth is already set
+        ({"date_of_death": "2010-01-01"}, "date_of_death"),  # before the date of birth
+        ({"last_name": ""}, "last_name"),
+        ({"interpreter_needed": "perhaps"}, "interpreter_needed"),
+    ],
+)
 def test_patch_refuses_bad_values_with_a_field_keyed_reason(triage_client, make_person, body, field):
     child = make_person()
     response = triage_client.patch(detail(child), body, format="json", HTTP_IF_MATCH='"1"')
@@ -412,8 +496,9 @@ def test_patch_is_404_for_someone_who_may_read_but_not_edit(api_client, fh_manag
 def test_search_returns_scored_matches(triage_client, make_person, triage_officer):
     smith = make_person(first="John", last="Smith", dob=dt.date(2016, 5, 1))
     person_add_address(person=smith, actor=triage_officer, line1="1 Road", postcode="AB1 2CD")
-    response = triage_client.get(SEARCH, {"name": "Jon Smyth", "date_of_birth": "2016-05-03",
-                                          "dob_range_days": 5, "postcode": "ab12cd"})
+    response = triage_client.get(
+        SEARCH, {"name": "Jon Smyth", "date_of_birth": "2016-05-03", "dob_range_days": 5, "postcode": "ab12cd"}
+    )
     assert response.status_code == 200
     [hit] = response.data["results"]
     assert hit["id"] == smith.pk and hit["score"] > 0.5
@@ -429,16 +514,19 @@ def test_search_by_nhs_number(triage_client, make_person):
     assert [h["id"] for h in response.data["results"]] == [child.pk]
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({}, "non_field_errors"),
-    ({"name": "   ", "postcode": ""}, "non_field_errors"),
-    ({"date_of_birth": "01/05/2016"}, "date_of_birth"),
-    ({"name": "x", "dob_range_days": "-1"}, "dob_range_days"),
-    ({"name": "x", "dob_range_days": "7"}, "dob_range_days"),  # a range needs a date
-    ({"date_of_birth": "0001-01-02", "dob_range_days": "30"}, "date_of_birth"),
-    ({"name": "x" * 201}, "name"),
-    ({"name": "nul\x00byte"}, "name"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({}, "non_field_errors"),
+        ({"name": "   ", "postcode": ""}, "non_field_errors"),
+        ({"date_of_birth": "01/05/2016"}, "date_of_birth"),
+        ({"name": "x", "dob_range_days": "-1"}, "dob_range_days"),
+        ({"name": "x", "dob_range_days": "7"}, "dob_range_days"),  # a range needs a date
+        ({"date_of_birth": "0001-01-02", "dob_range_days": "30"}, "date_of_birth"),
+        ({"name": "x" * 201}, "name"),
+        ({"name": "nul\x00byte"}, "name"),
+    ],
+)
 def test_search_refuses_bad_criteria_with_a_reason(triage_client, params, field):
     response = triage_client.get(SEARCH, params)
     assert response.status_code == 400
@@ -448,8 +536,9 @@ def test_search_refuses_bad_criteria_with_a_reason(triage_client, params, field)
     assert not reads().exists()
 
 
-def test_search_shows_a_restricted_record_only_as_a_placeholder(api_client, sw_fhlp, make_person, api_involve,
-                                                               privacy_officer):
+def test_search_shows_a_restricted_record_only_as_a_placeholder(
+    api_client, sw_fhlp, make_person, api_involve, privacy_officer
+):
     child = make_person(first="Zebedee", last="Quill", dob=dt.date(2014, 4, 4))
     api_involve(child, sw_fhlp)
     person_restrict(person=child, actor=privacy_officer, reason="staff_family", access_users=[])
@@ -475,10 +564,17 @@ def test_schema_is_served_as_openapi_json_with_the_people_paths(triage_client):
     assert response.status_code == 200
     schema = response.json()
     assert schema["openapi"].startswith("3.")
-    assert {"/api/v1/people/", "/api/v1/people/{id}/", "/api/v1/people/search/", "/api/v1/people/duplicates/",
-            "/api/v1/people/{id}/relationships/", "/api/v1/people/{id}/chronology/"} <= set(schema["paths"])
+    assert {
+        "/api/v1/people/",
+        "/api/v1/people/{id}/",
+        "/api/v1/people/search/",
+        "/api/v1/people/duplicates/",
+        "/api/v1/people/{id}/relationships/",
+        "/api/v1/people/{id}/chronology/",
+    } <= set(schema["paths"])
     assert {"409", "412", "428"} <= set(schema["paths"]["/api/v1/people/"]["post"]["responses"]) | set(
-        schema["paths"]["/api/v1/people/{id}/"]["patch"]["responses"])
+        schema["paths"]["/api/v1/people/{id}/"]["patch"]["responses"]
+    )
 
 
 def test_schema_validates_without_warnings(tmp_path):

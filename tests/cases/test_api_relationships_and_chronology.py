@@ -25,8 +25,9 @@ def family(make_person, triage_officer):
     child = make_person(first="Ben", last="Adams", dob=dt.date(2016, 1, 1))
     mother = make_person(first="Ann", last="Adams", dob=dt.date(1988, 1, 1))
     sister = make_person(first="Cat", last="Adams", dob=dt.date(2018, 1, 1))
-    relationship_add(actor=triage_officer, from_person=mother, to_person=child, type="mother",
-                     parental_responsibility=True)
+    relationship_add(
+        actor=triage_officer, from_person=mother, to_person=child, type="mother", parental_responsibility=True
+    )
     relationship_add(actor=triage_officer, from_person=child, to_person=sister, type="sibling")
     return {"child": child, "mother": mother, "sister": sister}
 
@@ -84,16 +85,21 @@ def test_add_a_relationship_in_either_direction(api_client, triage_officer, make
     father = make_person(first="Dan", last="Adams", dob=dt.date(1985, 1, 1))
     grandchild = make_person(first="Eve", last="Adams", dob=dt.date(2024, 1, 1))
     api_client.force_authenticate(triage_officer)
-    response = api_client.post(rels(child), {"other_person_id": father.pk, "type": "father",
-                                             "parental_responsibility": True, "start_date": "2016-01-01"},
-                               format="json")
+    response = api_client.post(
+        rels(child),
+        {"other_person_id": father.pk, "type": "father", "parental_responsibility": True, "start_date": "2016-01-01"},
+        format="json",
+    )
     assert response.status_code == 201, response.data
     assert (response.data["person"]["id"], response.data["relationship"]) == (father.pk, "Father")
     assert response.data["parental_responsibility"] is True
     rel = Relationship.objects.get(pk=response.data["relationship_id"])
     assert (rel.from_person_id, rel.to_person_id, rel.type) == (father.pk, child.pk, "father")
-    response = api_client.post(rels(child), {"other_person_id": grandchild.pk, "type": "grandparent",
-                                             "direction": "this_is_type_of_other"}, format="json")
+    response = api_client.post(
+        rels(child),
+        {"other_person_id": grandchild.pk, "type": "grandparent", "direction": "this_is_type_of_other"},
+        format="json",
+    )
     assert response.status_code == 201
     assert response.data["relationship"] == "Grandchild"
     assert AuditEvent.objects.filter(verb="relationship.added").count() == 2
@@ -119,18 +125,20 @@ def test_add_relationship_is_404_for_someone_who_may_read_but_not_edit(api_clien
     assert not Relationship.objects.exists()
 
 
-@pytest.mark.parametrize(("body", "field", "status"), [
-    ({"type": "sibling"}, "other_person_id", 400),
-    ({"other_person_id": "abc", "type": "sibling"}, "other_person_id", 400),
-    ({"other_person_id": 10**30, "type": "sibling"}, "other_person_id", 400),
-    ({"other_person_id": "self", "type": "sibling"}, "other_person_id", 400),
-    ({"other_person_id": "other", "type": "cousin"}, "type", 400),
-    ({"other_person_id": "other", "type": "sibling", "direction": "sideways"}, "direction", 400),
-    ({"other_person_id": "other", "type": "sibling", "start_date": "yesterday"}, "start_date", 400),
-    ({"other_person_id": 999999999, "type": "sibling"}, None, 404),
-])
-def test_add_relationship_refuses_bad_input_with_a_reason(api_client, triage_officer, make_person, body, field,
-                                                         status):
+@pytest.mark.parametrize(
+    ("body", "field", "status"),
+    [
+        ({"type": "sibling"}, "other_person_id", 400),
+        ({"other_person_id": "abc", "type": "sibling"}, "other_person_id", 400),
+        ({"other_person_id": 10**30, "type": "sibling"}, "other_person_id", 400),
+        ({"other_person_id": "self", "type": "sibling"}, "other_person_id", 400),
+        ({"other_person_id": "other", "type": "cousin"}, "type", 400),
+        ({"other_person_id": "other", "type": "sibling", "direction": "sideways"}, "direction", 400),
+        ({"other_person_id": "other", "type": "sibling", "start_date": "yesterday"}, "start_date", 400),
+        ({"other_person_id": 999999999, "type": "sibling"}, None, 404),
+    ],
+)
+def test_add_relationship_refuses_bad_input_with_a_reason(api_client, triage_officer, make_person, body, field, status):
     child, other = make_person(first="Ben"), make_person(first="Other")
     ids = {"self": child.pk, "other": other.pk}
     body = {**body, "other_person_id": ids.get(body.get("other_person_id"), body.get("other_person_id"))}
@@ -150,9 +158,15 @@ def test_add_relationship_refuses_bad_input_with_a_reason(api_client, triage_off
 def story(make_person, triage_officer):
     child = make_person()
     for day, strand, significant in ((3, "front_door", False), (5, "macpt", True), (4, "family_help", False)):
-        chronology_add(person=child, actor=triage_officer, strand=strand, kind=f"{strand}_event",
-                       summary=f"Event on day {day}", significant=significant,
-                       occurred_at=dt.datetime(2026, 1, day, 9, tzinfo=dt.UTC))
+        chronology_add(
+            person=child,
+            actor=triage_officer,
+            strand=strand,
+            kind=f"{strand}_event",
+            summary=f"Event on day {day}",
+            significant=significant,
+            occurred_at=dt.datetime(2026, 1, day, 9, tzinfo=dt.UTC),
+        )
     return child
 
 
@@ -166,26 +180,32 @@ def test_chronology_lists_every_strand_newest_first(api_client, triage_officer, 
     assert (event.child_ids, event.actor_id) == ([story.pk], triage_officer.pk)
 
 
-@pytest.mark.parametrize(("params", "kinds"), [
-    ({"strand": "macpt"}, ["macpt_event"]),
-    ({"significant": "true", "to": "2026-01-31"}, ["macpt_event"]),
-    ({"from": "2026-01-04", "to": "2026-01-04"}, ["family_help_event"]),
-    ({"from": "2026-01-04", "to": "2026-01-31", "significant": "false"}, ["macpt_event", "family_help_event"]),
-])
+@pytest.mark.parametrize(
+    ("params", "kinds"),
+    [
+        ({"strand": "macpt"}, ["macpt_event"]),
+        ({"significant": "true", "to": "2026-01-31"}, ["macpt_event"]),
+        ({"from": "2026-01-04", "to": "2026-01-04"}, ["family_help_event"]),
+        ({"from": "2026-01-04", "to": "2026-01-31", "significant": "false"}, ["macpt_event", "family_help_event"]),
+    ],
+)
 def test_chronology_filters(api_client, triage_officer, story, params, kinds):
     api_client.force_authenticate(triage_officer)
     response = api_client.get(chron(story), params)
     assert [e["kind"] for e in response.data["results"]] == kinds
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"strand": "police"}, "strand"),
-    ({"significant": "maybe"}, "significant"),
-    ({"from": "2026-13-01"}, "from"),
-    ({"to": "not a date"}, "to"),
-    ({"from": "2026-02-01", "to": "2026-01-01"}, "to"),
-    ({"page": "-1"}, "page"),
-])
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"strand": "police"}, "strand"),
+        ({"significant": "maybe"}, "significant"),
+        ({"from": "2026-13-01"}, "from"),
+        ({"to": "not a date"}, "to"),
+        ({"from": "2026-02-01", "to": "2026-01-01"}, "to"),
+        ({"page": "-1"}, "page"),
+    ],
+)
 def test_chronology_refuses_bad_filters_with_a_reason(api_client, triage_officer, story, params, field):
     api_client.force_authenticate(triage_officer)
     response = api_client.get(chron(story), params)

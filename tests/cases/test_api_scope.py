@@ -40,18 +40,19 @@ def _stand(relationship: str, role: str, child: Person, *, make_api_user, api_in
 @pytest.mark.parametrize("action", API_ACTIONS)
 @pytest.mark.parametrize("relationship", policy.RELATIONSHIPS)
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(role, relationship, action, api_client, make_person, make_api_user, api_involve,
-                           privacy_officer):
+def test_permission_matrix(
+    role, relationship, action, api_client, make_person, make_api_user, api_involve, privacy_officer
+):
     child = make_person(first="Zebedee", last="Quill", dob=dt.date(2014, 4, 4))
-    user = _stand(relationship, role, child, make_api_user=make_api_user, api_involve=api_involve,
-                  privacy_officer=privacy_officer)
+    user = _stand(
+        relationship, role, child, make_api_user=make_api_user, api_involve=api_involve, privacy_officer=privacy_officer
+    )
     expected = policy.allowed({role}, relationship, action)
     api_client.force_authenticate(user)
     detail = f"{PEOPLE}{child.pk}/"
 
     if action == policy.VIEW:
-        codes = {api_client.get(url).status_code for url in (detail, f"{detail}relationships/",
-                                                               f"{detail}chronology/")}
+        codes = {api_client.get(url).status_code for url in (detail, f"{detail}relationships/", f"{detail}chronology/")}
         assert codes == ({200} if expected else {404})
     elif action == policy.LIST:
         response = api_client.get(PEOPLE, {"page_size": 100})
@@ -93,8 +94,9 @@ ENDPOINTS = [
 
 @pytest.mark.parametrize("role", sorted(policy.NEVER))
 @pytest.mark.parametrize(("method", "url", "body"), ENDPOINTS)
-def test_partner_referrers_and_admins_get_404_on_every_people_endpoint(role, method, url, body, api_client,
-                                                                      make_person, make_api_user, api_involve):
+def test_partner_referrers_and_admins_get_404_on_every_people_endpoint(
+    role, method, url, body, api_client, make_person, make_api_user, api_involve
+):
     child = make_person(first="Zebedee", last="Quill")
     user = make_api_user(role)
     api_involve(child, user)  # even an access-granting involvement gives them nothing
@@ -105,8 +107,9 @@ def test_partner_referrers_and_admins_get_404_on_every_people_endpoint(role, met
     assert not AuditEvent.objects.filter(kind=AuditEvent.Kind.READ).exists()
 
 
-def test_the_partner_referrer_persona_gets_404_for_the_record_of_a_child_they_referred(api_client, school_dsl,
-                                                                                     make_person, api_involve):
+def test_the_partner_referrer_persona_gets_404_for_the_record_of_a_child_they_referred(
+    api_client, school_dsl, make_person, api_involve
+):
     child = make_person()
     api_involve(child, school_dsl, role=InvolvementRole.REFERRER)
     api_client.force_authenticate(school_dsl)
@@ -122,8 +125,9 @@ def test_anonymous_requests_are_refused_everywhere(method, url, body, api_client
     assert b"Quill" not in response.content
 
 
-def test_a_restricted_record_opens_for_its_named_list_only(api_client, make_api_user, make_person, api_involve,
-                                                          privacy_officer):
+def test_a_restricted_record_opens_for_its_named_list_only(
+    api_client, make_api_user, make_person, api_involve, privacy_officer
+):
     child = make_person(first="Zebedee", last="Quill")
     listed, unlisted = make_api_user(Role.FHLP), make_api_user(Role.FHLP)
     api_involve(child, listed)

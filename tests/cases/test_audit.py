@@ -11,12 +11,22 @@ REFUSED = (InternalError, ProgrammingError, IntegrityError)
 
 
 def test_audit_record_keeps_who_what_why_and_children(triage_officer):
-    event = audit_record(actor=triage_officer, verb="contact.created", target_type="front_door.contact",
-                         target_id=42, child_ids=[7, 3, 7], reason="Phone call from school",
-                         before=None, after={"status": "received"})
+    event = audit_record(
+        actor=triage_officer,
+        verb="contact.created",
+        target_type="front_door.contact",
+        target_id=42,
+        child_ids=[7, 3, 7],
+        reason="Phone call from school",
+        before=None,
+        after={"status": "received"},
+    )
     event.refresh_from_db()
-    assert (event.actor_id, event.actor_email, event.verb) == (triage_officer.pk, "triage@example.test",
-                                                               "contact.created")
+    assert (event.actor_id, event.actor_email, event.verb) == (
+        triage_officer.pk,
+        "triage@example.test",
+        "contact.created",
+    )
     assert event.child_ids == [3, 7]
     assert event.target_id == "42"
     assert event.after == {"status": "received"}

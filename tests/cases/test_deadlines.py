@@ -17,10 +17,17 @@ from tests.support import wait_until
 def deadline(make_person, triage_officer, front_door_manager):
     child = make_person()
     now = timezone.now()
-    return deadline_set(kind="test.decision", label="Decision on test contact", target=child,
-                        due_at=now + dt.timedelta(hours=3), warn_at=now + dt.timedelta(hours=1),
-                        person_ids=[child.pk], assignee=triage_officer, escalate_role=Role.FRONT_DOOR_MANAGER,
-                        link="/somewhere/")
+    return deadline_set(
+        kind="test.decision",
+        label="Decision on test contact",
+        target=child,
+        due_at=now + dt.timedelta(hours=3),
+        warn_at=now + dt.timedelta(hours=1),
+        person_ids=[child.pk],
+        assignee=triage_officer,
+        escalate_role=Role.FRONT_DOOR_MANAGER,
+        link="/somewhere/",
+    )
 
 
 @pytest.mark.django_db
@@ -30,12 +37,14 @@ def test_warning_goes_to_the_assignee_once_and_breach_to_managers_once(deadline,
     assert deadline_sweep(now=start + dt.timedelta(hours=2)) == {"warned": 1, "breached": 0}
     assert deadline_sweep(now=start + dt.timedelta(hours=2, minutes=1)) == {"warned": 0, "breached": 0}
     assert list(Notification.objects.values_list("user__email", "kind")) == [
-        (triage_officer.email, "test.decision.due_soon")]
+        (triage_officer.email, "test.decision.due_soon")
+    ]
     for _ in range(3):
         deadline_sweep(now=start + dt.timedelta(hours=3, minutes=1))
     breaches = Notification.objects.filter(kind="test.decision.overdue")
-    assert sorted(breaches.values_list("user__email", flat=True)) == sorted([triage_officer.email,
-                                                                             front_door_manager.email])
+    assert sorted(breaches.values_list("user__email", flat=True)) == sorted(
+        [triage_officer.email, front_door_manager.email]
+    )
     deadline.refresh_from_db()
     assert deadline.breached_at is not None and deadline.breach_detected_late is False
     assert ChronologyEntry.objects.filter(kind="test.decision.breached", person_id=deadline.person_ids[0]).count() == 1
@@ -89,9 +98,14 @@ def test_two_sweepers_at_once_send_each_alert_once(deadline, front_door_manager,
 def test_sweep_through_a_real_worker_is_exactly_once(celery_worker_process, front_door_manager, make_person):
     # transactional: the worker (another process) must see the committed rows
     child = make_person()
-    deadline_set(kind="test.decision", label="Overdue already", target=child,
-                 due_at=timezone.now() - dt.timedelta(minutes=1), person_ids=[child.pk],
-                 escalate_role=Role.FRONT_DOOR_MANAGER)
+    deadline_set(
+        kind="test.decision",
+        label="Overdue already",
+        target=child,
+        due_at=timezone.now() - dt.timedelta(minutes=1),
+        person_ids=[child.pk],
+        escalate_role=Role.FRONT_DOOR_MANAGER,
+    )
     sent = [deadline_sweep_task.delay().id for _ in range(3)]
     # Until the worker has logged all three sweeps as finished: a late duplicate would show up below.
     assert wait_until(lambda: celery_worker_process.finished(*sent), timeout=90), celery_worker_process.output

@@ -32,14 +32,17 @@ def test_new_person_gets_an_la_child_id_that_is_never_reused(make_person):
     assert AuditEvent.objects.filter(verb="person.created", target_id=str(a.pk)).exists()
 
 
-@pytest.mark.parametrize(("field", "value", "message"), [
-    ("nhs_number", "1234567890", "check digit"),
-    ("nhs_number", "12345", "10 digits"),
-    ("upn", "A12345678901", "13 characters"),
-    ("upn", "B999000000001".replace("B", "A"), "check letter"),
-    ("ethnicity", "XXXX", "ethnicity code"),
-    ("date_of_birth", timezone.localdate() + dt.timedelta(days=3), "today or in the past"),
-])
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("nhs_number", "1234567890", "check digit"),
+        ("nhs_number", "12345", "10 digits"),
+        ("upn", "A12345678901", "13 characters"),
+        ("upn", "B999000000001".replace("B", "A"), "check letter"),
+        ("ethnicity", "XXXX", "ethnicity code"),
+        ("date_of_birth", timezone.localdate() + dt.timedelta(days=3), "today or in the past"),
+    ],
+)
 def test_bad_identifiers_and_codes_are_refused_with_a_field_error(make_person, field, value, message):
     with pytest.raises(ValidationError) as exc:
         make_person(**{field: value})
@@ -62,8 +65,9 @@ def test_nhs_number_is_never_required(make_person):
 def test_duplicate_detection_finds_a_one_letter_off_name_with_the_same_date_of_birth(make_person, triage_officer):
     existing = make_person(first="John", last="Smith", dob=dt.date(2016, 5, 1))
     make_person(first="Mary", last="Jones", dob=dt.date(2016, 5, 1))
-    hits = person_find_duplicates(user=triage_officer, data={"first_name": "Jon", "last_name": "Smith",
-                                                             "date_of_birth": dt.date(2016, 5, 1)})
+    hits = person_find_duplicates(
+        user=triage_officer, data={"first_name": "Jon", "last_name": "Smith", "date_of_birth": dt.date(2016, 5, 1)}
+    )
     assert [h.person.pk for h in hits] == [existing.pk]
     assert hits[0].score >= 0.8
     assert "same date of birth" in hits[0].reasons
@@ -80,12 +84,15 @@ def test_search_by_nhs_number_postcode_and_date_of_birth_range(make_person, tria
     target = make_person(first="Zara", last="Okafor", dob=dt.date(2014, 7, 20), nhs_number="9434765919")
     make_person(first="Yusuf", last="Patel", dob=dt.date(2010, 1, 1))
     person_add_address(person=target, actor=triage_officer, line1="1 Test Street", postcode="ab1 2cd")
-    assert [h.person for h in person_search(user=triage_officer, criteria=SearchCriteria(nhs_number="9434765919"))
-            ] == [target]
+    assert [h.person for h in person_search(user=triage_officer, criteria=SearchCriteria(nhs_number="9434765919"))] == [
+        target
+    ]
     assert [h.person for h in person_search(user=triage_officer, criteria=SearchCriteria(postcode="AB12CD"))] == [
-        target]
-    in_range = person_search(user=triage_officer, criteria=SearchCriteria(date_of_birth=dt.date(2014, 7, 25),
-                                                                          dob_range_days=10))
+        target
+    ]
+    in_range = person_search(
+        user=triage_officer, criteria=SearchCriteria(date_of_birth=dt.date(2014, 7, 25), dob_range_days=10)
+    )
     assert [h.person for h in in_range] == [target]
 
 
@@ -102,14 +109,17 @@ def test_merge_then_unmerge_restores_every_linked_row(make_person, triage_office
     kept = make_person(first="John", last="Smith", dob=dt.date(2016, 5, 1))
     dup = make_person(first="Jon", last="Smith", dob=dt.date(2016, 5, 1), nhs_number="9434765919")
     mother = make_person(first="Sarah", last="Smith", dob=dt.date(1990, 2, 2))
-    rel = relationship_add(actor=triage_officer, from_person=mother, to_person=dup, type="mother",
-                           parental_responsibility=True)
+    rel = relationship_add(
+        actor=triage_officer, from_person=mother, to_person=dup, type="mother", parental_responsibility=True
+    )
     address = person_add_address(person=dup, actor=triage_officer, line1="2 Test Road", postcode="AB1 2CD")
     episode = episode_open(person=dup, actor=triage_officer, level=levels["targeted_early_help"], reason="Contact")
-    involvement = involvement_add(person=dup, actor=triage_officer, role=Involvement.Role.TAF_MEMBER,
-                                  user=triage_officer)
-    note = CaseNote.objects.create(person=dup, author=triage_officer, occurred_at="2026-01-05T10:00Z",
-                                   subject="Visit", body="Seen at home")
+    involvement = involvement_add(
+        person=dup, actor=triage_officer, role=Involvement.Role.TAF_MEMBER, user=triage_officer
+    )
+    note = CaseNote.objects.create(
+        person=dup, author=triage_officer, occurred_at="2026-01-05T10:00Z", subject="Visit", body="Seen at home"
+    )
     dup_entries = set(ChronologyEntry.objects.filter(person=dup).values_list("pk", flat=True))
 
     merge = person_merge(kept=kept, merged=dup, actor=triage_officer, reason="Same child, typo in first name")
@@ -156,24 +166,47 @@ def test_stepping_up_and_down_keeps_one_episode_with_its_history(make_person, tr
     episode = episode_open(person=child, actor=triage_officer, level=levels["targeted_early_help"])
     episode_change_level(episode=episode, actor=triage_officer, level=levels["child_in_need"], reason="Escalating")
     again = episode_open(person=child, actor=triage_officer, level=levels["child_protection"], reason="Strategy")
-    episode_change_level(episode=episode, actor=triage_officer, level=levels["targeted_early_help"],
-                         reason="Plan ended, stepping down")
+    episode_change_level(
+        episode=episode, actor=triage_officer, level=levels["targeted_early_help"], reason="Plan ended, stepping down"
+    )
     assert again.pk == episode.pk
     assert Episode.objects.filter(person=child).count() == 1
     assert [lv.level.code for lv in episode.levels.order_by("started_at")] == [
-        "targeted_early_help", "child_in_need", "child_protection", "targeted_early_help"]
+        "targeted_early_help",
+        "child_in_need",
+        "child_protection",
+        "targeted_early_help",
+    ]
     assert episode.levels.filter(ended_at__isnull=True).count() == 1
 
 
 def test_chronology_lists_entries_from_several_strands_in_date_order(make_person, triage_officer):
     child = make_person()
-    chronology_add(person=child, actor=triage_officer, strand="front_door", kind="contact",
-                   summary="School raised concern", occurred_at=dt.datetime(2026, 1, 3, 9, tzinfo=dt.UTC))
-    chronology_add(person=child, actor=triage_officer, strand="macpt", kind="strategy_discussion",
-                   summary="Strategy discussion held", occurred_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC),
-                   significant=True)
-    chronology_add(person=child, actor=triage_officer, strand="family_help", kind="visit",
-                   summary="Home visit", occurred_at=dt.datetime(2026, 1, 4, 9, tzinfo=dt.UTC))
+    chronology_add(
+        person=child,
+        actor=triage_officer,
+        strand="front_door",
+        kind="contact",
+        summary="School raised concern",
+        occurred_at=dt.datetime(2026, 1, 3, 9, tzinfo=dt.UTC),
+    )
+    chronology_add(
+        person=child,
+        actor=triage_officer,
+        strand="macpt",
+        kind="strategy_discussion",
+        summary="Strategy discussion held",
+        occurred_at=dt.datetime(2026, 1, 5, 9, tzinfo=dt.UTC),
+        significant=True,
+    )
+    chronology_add(
+        person=child,
+        actor=triage_officer,
+        strand="family_help",
+        kind="visit",
+        summary="Home visit",
+        occurred_at=dt.datetime(2026, 1, 4, 9, tzinfo=dt.UTC),
+    )
     from cases.selectors import chronology_for_person
 
     entries = [e for e in chronology_for_person(person=child) if e.kind != "record_created"]

@@ -18,12 +18,17 @@ from tests.factories import AgencyFactory, TeamFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 AGENCY_FOR_ROLE = {
-    Role.TRIAGE_OFFICER: AgencyType.COUNCIL_SOCIAL_CARE, Role.FRONT_DOOR_MANAGER: AgencyType.COUNCIL_SOCIAL_CARE,
-    Role.FHLP: AgencyType.VOLUNTARY_SECTOR, Role.LCPP: AgencyType.COUNCIL_SOCIAL_CARE,
-    Role.MACPT_MEMBER: AgencyType.POLICE, Role.FGDM_FACILITATOR: AgencyType.COUNCIL_EARLY_HELP,
-    Role.PARTNER_REFERRER: AgencyType.EDUCATION, Role.PARTNER_PRACTITIONER: AgencyType.HEALTH,
+    Role.TRIAGE_OFFICER: AgencyType.COUNCIL_SOCIAL_CARE,
+    Role.FRONT_DOOR_MANAGER: AgencyType.COUNCIL_SOCIAL_CARE,
+    Role.FHLP: AgencyType.VOLUNTARY_SECTOR,
+    Role.LCPP: AgencyType.COUNCIL_SOCIAL_CARE,
+    Role.MACPT_MEMBER: AgencyType.POLICE,
+    Role.FGDM_FACILITATOR: AgencyType.COUNCIL_EARLY_HELP,
+    Role.PARTNER_REFERRER: AgencyType.EDUCATION,
+    Role.PARTNER_PRACTITIONER: AgencyType.HEALTH,
     Role.MANAGER: AgencyType.COUNCIL_SOCIAL_CARE,
-    Role.PRIVACY_OFFICER: AgencyType.COUNCIL_SOCIAL_CARE, Role.ADMIN: AgencyType.COUNCIL_SOCIAL_CARE,
+    Role.PRIVACY_OFFICER: AgencyType.COUNCIL_SOCIAL_CARE,
+    Role.ADMIN: AgencyType.COUNCIL_SOCIAL_CARE,
 }
 CASES = list(itertools.product(sorted(Role.values), policy.RELATIONSHIPS, policy.ALL_ACTIONS))
 
@@ -33,8 +38,9 @@ def _setup(role: str, relationship: str):
     setup = UserFactory(email="matrix.setup@example.test", agency=setup_agency, roles=[Role.TRIAGE_OFFICER])
     agency = AgencyFactory(name=f"Matrix {AGENCY_FOR_ROLE[role]}", type=AGENCY_FOR_ROLE[role])
     persona = UserFactory(email="persona@example.test", agency=agency, roles=[role])
-    child = person_create(actor=setup, data={"first_name": "Quilla", "last_name": "Matrixson",
-                                             "date_of_birth": dt.date(2017, 6, 1)})
+    child = person_create(
+        actor=setup, data={"first_name": "Quilla", "last_name": "Matrixson", "date_of_birth": dt.date(2017, 6, 1)}
+    )
     practitioner_agency = agency
     if relationship == policy.OTHER_AGENCY:
         practitioner_agency = AgencyFactory(name="Matrix Elsewhere", type=AgencyType.HEALTH)
@@ -61,8 +67,9 @@ def _outcome(client, action: str, child) -> bool:
     if action == policy.SEARCH:
         response = client.get(reverse("cases:person_search"), {"name": "Quilla Matrixson"})
         assert response.status_code in (200, 404)
-        return response.status_code == 200 and reverse("cases:person_detail", args=[child.pk]).encode() in \
-            response.content
+        return (
+            response.status_code == 200 and reverse("cases:person_detail", args=[child.pk]).encode() in response.content
+        )
     if action == policy.LIST:
         response = client.get("/api/v1/people/", HTTP_ACCEPT="application/json")
         assert response.status_code in (200, 404)
@@ -84,7 +91,8 @@ def test_permission_matrix(client, role, relationship, action):
     client.force_login(persona)
     expected = policy.allowed({role}, relationship, action)
     assert _outcome(client, action, child) is expected, (
-        f"{role} / {relationship} / {action}: expected {'allowed' if expected else '404'}")
+        f"{role} / {relationship} / {action}: expected {'allowed' if expected else '404'}"
+    )
 
 
 def test_matrix_covers_every_role_relationship_and_action():

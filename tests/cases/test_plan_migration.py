@@ -17,23 +17,88 @@ pytestmark = pytest.mark.django_db
 
 # Each table's columns as they were in family_help (the move adds led_by_strand; nothing else changes).
 COLUMNS = {
-    "plan": ["id", "created_at", "updated_at", "family_case_id", "status", "worries", "working_well", "family_views",
-             "professional_notes", "next_review_on", "created_by_id", "closed_on", "version"],
+    "plan": [
+        "id",
+        "created_at",
+        "updated_at",
+        "family_case_id",
+        "status",
+        "worries",
+        "working_well",
+        "family_views",
+        "professional_notes",
+        "next_review_on",
+        "created_by_id",
+        "closed_on",
+        "version",
+    ],
     "planversion": ["id", "plan_id", "number", "created_at", "created_by_id", "reason", "snapshot"],
-    "outcome": ["id", "created_at", "updated_at", "plan_id", "child_id", "what_will_be_different", "measure",
-                "scale_max", "baseline", "target", "current", "not_for_family", "achieved_on", "removed_at"],
+    "outcome": [
+        "id",
+        "created_at",
+        "updated_at",
+        "plan_id",
+        "child_id",
+        "what_will_be_different",
+        "measure",
+        "scale_max",
+        "baseline",
+        "target",
+        "current",
+        "not_for_family",
+        "achieved_on",
+        "removed_at",
+    ],
     "outcomerating": ["id", "outcome_id", "plan_version_id", "rating", "rated_on", "rated_by_id", "comment"],
-    "action": ["id", "created_at", "updated_at", "plan_id", "outcome_id", "description", "owner_id",
-               "owner_agency_id", "due_on", "status", "progress", "not_for_family", "completed_on", "updated_by_id",
-               "version"],
-    "tafmember": ["id", "created_at", "updated_at", "family_case_id", "user_id", "agency_id", "role", "added_by_id",
-                  "added_at", "removed_by_id", "removed_at"],
-    "review": ["id", "created_at", "updated_at", "plan_id", "held_on", "attendees", "summary", "family_views",
-               "next_review_on", "plan_version_id", "reviewed_by_id"],
+    "action": [
+        "id",
+        "created_at",
+        "updated_at",
+        "plan_id",
+        "outcome_id",
+        "description",
+        "owner_id",
+        "owner_agency_id",
+        "due_on",
+        "status",
+        "progress",
+        "not_for_family",
+        "completed_on",
+        "updated_by_id",
+        "version",
+    ],
+    "tafmember": [
+        "id",
+        "created_at",
+        "updated_at",
+        "family_case_id",
+        "user_id",
+        "agency_id",
+        "role",
+        "added_by_id",
+        "added_at",
+        "removed_by_id",
+        "removed_at",
+    ],
+    "review": [
+        "id",
+        "created_at",
+        "updated_at",
+        "plan_id",
+        "held_on",
+        "attendees",
+        "summary",
+        "family_views",
+        "next_review_on",
+        "plan_version_id",
+        "reviewed_by_id",
+    ],
     "cinplanperiod": ["id", "created_at", "updated_at", "episode_id", "plan_id", "start_date", "end_date"],
 }
-BEFORE_THE_MOVE = [("family_help", "0002_assessment_voice_not_gathered_reason"),
-                   ("cases", "0007_partner_practitioner_role")]
+BEFORE_THE_MOVE = [
+    ("family_help", "0002_assessment_voice_not_gathered_reason"),
+    ("cases", "0007_partner_practitioner_role"),
+]
 
 
 def _rows(prefix: str) -> dict[str, list[tuple]]:
@@ -53,8 +118,11 @@ def _tables() -> set[str]:
 def _named(names: list[str]) -> int:
     """How many of these names exist as an index or a constraint."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(DISTINCT name) FROM (SELECT relname::text AS name FROM pg_class UNION ALL "
-                       "SELECT conname::text FROM pg_constraint) AS found WHERE name = ANY(%s)", [names])
+        cursor.execute(
+            "SELECT count(DISTINCT name) FROM (SELECT relname::text AS name FROM pg_class UNION ALL "
+            "SELECT conname::text FROM pg_constraint) AS found WHERE name = ANY(%s)",
+            [names],
+        )
         return cursor.fetchone()[0]
 
 
@@ -89,12 +157,15 @@ def test_the_move_keeps_every_row_of_the_small_data_set_both_ways(monkeypatch):
         _migrate(latest)
     assert _rows("cases_") == moved
     with connection.cursor() as cursor:
-        cursor.execute("SELECT DISTINCT led_by_strand FROM cases_planversion UNION SELECT DISTINCT led_by_strand "
-                       "FROM cases_plan")
+        cursor.execute(
+            "SELECT DISTINCT led_by_strand FROM cases_planversion UNION SELECT DISTINCT led_by_strand FROM cases_plan"
+        )
         assert [row[0] for row in cursor.fetchall()] == ["family_help"]
         # The tables' keys, indexes, constraints and sequences moved with them: none keeps an old name.
-        cursor.execute("SELECT relname FROM pg_class WHERE relname LIKE ANY(%s) OR relname = ANY(%s)",
-                       [[f"family\\_help\\_{t}%" for t in COLUMNS], [old for _, old, _ in NAMED]])
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relname LIKE ANY(%s) OR relname = ANY(%s)",
+            [[f"family\\_help\\_{t}%" for t in COLUMNS], [old for _, old, _ in NAMED]],
+        )
         assert cursor.fetchall() == []
         cursor.execute("SELECT conname FROM pg_constraint WHERE conname = ANY(%s)", [[old for _, old, _ in NAMED]])
         assert cursor.fetchall() == []

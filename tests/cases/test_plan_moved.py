@@ -14,13 +14,16 @@ from cases.services import audit_record, chronology_add, family_case_create, per
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize(("old", "new"), [
-    ("/family-help/families/7/plan/", "/cases/families/7/plan/"),
-    ("/family-help/families/7/plan/versions/2/?x=1", "/cases/families/7/plan/versions/2/?x=1"),
-    ("/family-help/families/7/team/3/remove/", "/cases/families/7/team/3/remove/"),
-    ("/api/v1/family-help/families/7/plan/actions/4/", "/api/v1/families/7/plan/actions/4/"),
-    ("/api/v1/family-help/families/7/team/", "/api/v1/families/7/team/"),
-])
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("/family-help/families/7/plan/", "/cases/families/7/plan/"),
+        ("/family-help/families/7/plan/versions/2/?x=1", "/cases/families/7/plan/versions/2/?x=1"),
+        ("/family-help/families/7/team/3/remove/", "/cases/families/7/team/3/remove/"),
+        ("/api/v1/family-help/families/7/plan/actions/4/", "/api/v1/families/7/plan/actions/4/"),
+        ("/api/v1/family-help/families/7/team/", "/api/v1/families/7/team/"),
+    ],
+)
 def test_old_addresses_redirect_permanently_to_the_new_ones_for_anyone(client, old, new):
     # Signed out, and for a family that does not exist: the redirect looks nothing up, so it tells nothing.
     response = client.get(old)
@@ -31,11 +34,11 @@ def test_old_addresses_redirect_permanently_to_the_new_ones_for_anyone(client, o
 
 def test_old_api_address_keeps_the_method_and_the_target_refuses_as_usual(client, triage_officer, make_person):
     child = make_person(first="Ava", last="Stone", dob=dt.date(2018, 3, 4))
-    case = family_case_create(actor=triage_officer, name="Stone family",
-                              members=[(child, FamilyCaseMember.Role.CHILD)])
+    case = family_case_create(actor=triage_officer, name="Stone family", members=[(child, FamilyCaseMember.Role.CHILD)])
     client.force_login(triage_officer)
-    response = client.patch(f"/api/v1/family-help/families/{case.pk}/plan/", data={"version": 1},
-                            content_type="application/json")
+    response = client.patch(
+        f"/api/v1/family-help/families/{case.pk}/plan/", data={"version": 1}, content_type="application/json"
+    )
     assert response.status_code == 308
     assert response["Location"] == f"/api/v1/families/{case.pk}/plan/"
     followed = client.patch(response["Location"], data={"version": 1}, content_type="application/json")
@@ -57,9 +60,14 @@ def test_old_model_labels_map_to_the_new_and_back():
 
 def test_an_old_chronology_link_is_shown_at_its_new_address(client, triage_officer, make_person):
     child = make_person(first="Ava", last="Stone", dob=dt.date(2018, 3, 4))
-    entry = chronology_add(person=child, actor=triage_officer, strand=Strand.FAMILY_HELP, kind="plan_reviewed",
-                           summary="Family Help plan reviewed (version 2)",
-                           link="/family-help/families/9/plan/versions/2/")
+    entry = chronology_add(
+        person=child,
+        actor=triage_officer,
+        strand=Strand.FAMILY_HELP,
+        kind="plan_reviewed",
+        summary="Family Help plan reviewed (version 2)",
+        link="/family-help/families/9/plan/versions/2/",
+    )
     client.force_login(triage_officer)
     html = client.get(reverse("cases:person_chronology", args=[child.pk])).content.decode()
     assert 'href="/cases/families/9/plan/versions/2/"' in html
@@ -68,8 +76,13 @@ def test_an_old_chronology_link_is_shown_at_its_new_address(client, triage_offic
 
 
 def test_an_old_audit_row_names_the_plan_under_its_new_label(client, privacy_officer, triage_officer):
-    audit_record(actor=triage_officer, verb="family_help.plan_started", target_type="family_help.plan",
-                 target_id=12, child_ids=[3])
+    audit_record(
+        actor=triage_officer,
+        verb="family_help.plan_started",
+        target_type="family_help.plan",
+        target_id=12,
+        child_ids=[3],
+    )
     client.force_login(privacy_officer)
     html = client.get(reverse("cases:audit")).content.decode()
     assert "cases.plan 12" in html
@@ -82,8 +95,15 @@ def test_undoing_a_merge_recorded_under_the_old_label_moves_the_rows_back(triage
     dup = make_person(first="Eva", last="Stone", dob=dt.date(2018, 3, 4))
     case = FamilyCase.objects.create(name="Stone family", opened_on=dt.date(2026, 1, 5))
     plan = Plan.objects.create(family_case=case, created_by=triage_officer)
-    outcome = Outcome.objects.create(plan=plan, child=dup, what_will_be_different="Goes to school",
-                                     measure="Attendance", baseline=2, target=8, current=2)
+    outcome = Outcome.objects.create(
+        plan=plan,
+        child=dup,
+        what_will_be_different="Goes to school",
+        measure="Attendance",
+        baseline=2,
+        target=8,
+        current=2,
+    )
     merge = person_merge(kept=kept, merged=dup, actor=triage_officer, reason="Same child")
     outcome.refresh_from_db()
     assert outcome.child_id == kept.pk

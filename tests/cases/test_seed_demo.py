@@ -46,9 +46,18 @@ from cases.validators import validate_postcode, validate_upn
 pytestmark = pytest.mark.django_db
 
 DEMO_USERS = [
-    "triage@demo.test", "frontdoor.manager@demo.test", "fhlp@demo.test", "sw.fhlp@demo.test",
-    "lcpp@demo.test", "police@demo.test", "health@demo.test", "school.dsl@demo.test",
-    "other.school.dsl@demo.test", "fgdm@demo.test", "manager@demo.test", "privacy@demo.test",
+    "triage@demo.test",
+    "frontdoor.manager@demo.test",
+    "fhlp@demo.test",
+    "sw.fhlp@demo.test",
+    "lcpp@demo.test",
+    "police@demo.test",
+    "health@demo.test",
+    "school.dsl@demo.test",
+    "other.school.dsl@demo.test",
+    "fgdm@demo.test",
+    "manager@demo.test",
+    "privacy@demo.test",
     "admin@demo.test",
 ]
 
@@ -71,8 +80,13 @@ def test_demo_agencies_cover_the_partnership(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
     call_command("seed_demo", "--no-families", stdout=io.StringIO())
     types = list(Agency.objects.values_list("type", flat=True))
-    for kind in (AgencyType.COUNCIL_SOCIAL_CARE, AgencyType.COUNCIL_EARLY_HELP, AgencyType.POLICE,
-                 AgencyType.HEALTH, AgencyType.VOLUNTARY_SECTOR):
+    for kind in (
+        AgencyType.COUNCIL_SOCIAL_CARE,
+        AgencyType.COUNCIL_EARLY_HELP,
+        AgencyType.POLICE,
+        AgencyType.HEALTH,
+        AgencyType.VOLUNTARY_SECTOR,
+    ):
         assert kind in types
     assert types.count(AgencyType.EDUCATION) == 2
     fhlp = User.objects.get(email="fhlp@demo.test")
@@ -80,14 +94,31 @@ def test_demo_agencies_cover_the_partnership(monkeypatch):
     assert User.objects.get(email="sw.fhlp@demo.test").qualification == "social_worker"
     assert User.objects.get(email="lcpp@demo.test").has_role("lcpp")
     macpt = Team.objects.get(name="Multi-Agency Child Protection Team")
-    assert {m.agency.type for m in macpt.members.select_related("agency")} >= {"police", "health",
-                                                                                 "council_social_care"}
+    assert {m.agency.type for m in macpt.members.select_related("agency")} >= {
+        "police",
+        "health",
+        "council_social_care",
+    }
 
 
 # --- the synthetic families -----------------------------------------------------------------------------
 
-STRUCTURES = {"single_parent", "two_parents", "step_parent", "kinship", "half_siblings", "sibling_group", "unborn",
-              "teenager", "previous_surname", "parent_partner", "shared_care", "restricted", "closed", "step_down"}
+STRUCTURES = {
+    "single_parent",
+    "two_parents",
+    "step_parent",
+    "kinship",
+    "half_siblings",
+    "sibling_group",
+    "unborn",
+    "teenager",
+    "previous_surname",
+    "parent_partner",
+    "shared_care",
+    "restricted",
+    "closed",
+    "step_down",
+}
 
 
 def _plan() -> list[demo.FamilyPlan]:
@@ -117,17 +148,23 @@ def _expected_scope(email: str) -> set[tuple[str, str, str]]:
         if not family.is_open:
             continue  # closed: the lead's involvement ended with the episode
         # A handover ends the previous FHLP's access: only the current (last) FHLP is involved.
-        involved = {*e.fhlps[-1:], *e.macpt, *([e.lcpp] if e.lcpp else []), *([demo.FGDM] if e.fgdm else []),
-                    *(teams[e.team_taf] if e.team_taf else set()),
-                    # Family Help's demo puts the health visitor in these families' teams around the family.
-                    *([HEALTH] if family.name in FAMILY_HELP_TAF_HEALTH else [])}
+        involved = {
+            *e.fhlps[-1:],
+            *e.macpt,
+            *([e.lcpp] if e.lcpp else []),
+            *([demo.FGDM] if e.fgdm else []),
+            *(teams[e.team_taf] if e.team_taf else set()),
+            # Family Help's demo puts the health visitor in these families' teams around the family.
+            *([HEALTH] if family.name in FAMILY_HELP_TAF_HEALTH else []),
+        }
         if email not in involved:
             continue
         if family.restriction and email not in {demo.PRIVACY, *family.restriction[1]}:
             continue
         kids = {p.key for p in family.children}
-        related = ({r.from_key for r in family.relationships if r.to_key in kids}
-                   | {r.to_key for r in family.relationships if r.from_key in kids})
+        related = {r.from_key for r in family.relationships if r.to_key in kids} | {
+            r.to_key for r in family.relationships if r.from_key in kids
+        }
         for person in family.people:
             if person.is_child or (person.key in related and person.age_on(today) >= 18):
                 expected.add((family.name, person.first_name, person.last_name))
@@ -136,8 +173,10 @@ def _expected_scope(email: str) -> set[tuple[str, str, str]]:
 
 def _visible(user: User) -> set[tuple[str | None, str, str]]:
     family_of = dict(FamilyCaseMember.objects.values_list("person_id", "family_case__name"))
-    return {(family_of.get(pk), first, last)
-            for pk, first, last in person_scope(user).values_list("pk", "first_name", "last_name")}
+    return {
+        (family_of.get(pk), first, last)
+        for pk, first, last in person_scope(user).values_list("pk", "first_name", "last_name")
+    }
 
 
 def test_the_plan_is_the_same_every_time_and_covers_every_structure():
@@ -174,17 +213,21 @@ def test_teams_get_their_groups_and_members_on_a_database_seeded_before_teams_ha
 
 def test_seed_makes_30_families_of_varied_structure(seeded_demo):
     today = timezone.localdate()
-    assert re.search(r"\b3\d families \(3\d new\), \d+ people, \d+ restricted, [4-9] likely duplicate pairs",
-                     seeded_demo)
+    assert re.search(
+        r"\b3\d families \(3\d new\), \d+ people, \d+ restricted, [4-9] likely duplicate pairs", seeded_demo
+    )
     assert FamilyCase.objects.count() == len(_plan()) >= 30
     types = Counter(Relationship.objects.values_list("type", flat=True))
     for kind in ("step_parent", "half_sibling", "grandparent", "partner_of_parent", "carer", "aunt_uncle"):
         assert types[kind] >= 2, kind
     # Kinship: a grandparent who is also the children's carer with parental responsibility.
-    assert Relationship.objects.filter(type="carer", parental_responsibility=True,
-                                       from_person__relationships_out__type="grandparent").exists()
-    families = FamilyCase.objects.annotate(children=Count("members", filter=Q(members__role="child")),
-                                           parents=Count("members", filter=Q(members__role="parent")))
+    assert Relationship.objects.filter(
+        type="carer", parental_responsibility=True, from_person__relationships_out__type="grandparent"
+    ).exists()
+    families = FamilyCase.objects.annotate(
+        children=Count("members", filter=Q(members__role="child")),
+        parents=Count("members", filter=Q(members__role="parent")),
+    )
     assert families.filter(children__gte=4).count() >= 2  # sibling groups
     assert families.filter(parents=1).count() >= 5
     unborn = Person.objects.get(date_of_birth=None, expected_date_of_birth__gt=today)
@@ -206,8 +249,12 @@ def test_seed_makes_30_families_of_varied_structure(seeded_demo):
 
 
 def test_episodes_move_along_the_continuum_with_leads_and_partners(seeded_demo):
-    current = {e: lvl for e, lvl in EpisodeLevel.objects.filter(ended_at=None, episode__closed_on=None)
-               .values_list("episode_id", "level__code")}
+    current = {
+        e: lvl
+        for e, lvl in EpisodeLevel.objects.filter(ended_at=None, episode__closed_on=None).values_list(
+            "episode_id", "level__code"
+        )
+    }
     assert set(current.values()) == {"targeted_early_help", "child_in_need", "child_protection", "pre_proceedings"}
     ups = downs = 0
     for episode in Episode.objects.prefetch_related("levels__level"):
@@ -227,8 +274,11 @@ def test_episodes_move_along_the_continuum_with_leads_and_partners(seeded_demo):
     for episode_id in protection:
         episode = Episode.objects.get(pk=episode_id)
         assert leads.get(episode=episode, kind="lcpp").user.email == "lcpp@demo.test"
-        involved = set(Involvement.objects.filter(person=episode.person, role="macpt_member", end_date=None)
-                       .values_list("user__email", flat=True))
+        involved = set(
+            Involvement.objects.filter(person=episode.person, role="macpt_member", end_date=None).values_list(
+                "user__email", flat=True
+            )
+        )
         assert involved >= {"police@demo.test", "health@demo.test"}
     fgdm = Involvement.objects.filter(user__email="fgdm@demo.test", role="fgdm_facilitator")
     assert FamilyCase.objects.filter(members__person__involvements__in=fgdm).distinct().count() == 2
@@ -242,7 +292,7 @@ def test_every_child_has_a_chronology_across_strands_and_final_notes(seeded_demo
         strands = set(child.chronology.values_list("strand", flat=True))
         assert {"front_door", "record"} <= strands and strands & {"family_help", "macpt"}, child
         assert child.chronology.count() >= 5
-        first, last = (child.chronology.aggregate(first=Min("occurred_at"), last=Max("occurred_at")).values())
+        first, last = child.chronology.aggregate(first=Min("occurred_at"), last=Max("occurred_at")).values()
         assert last <= timezone.now()
         assert child.date_of_birth is None or first.date() >= child.date_of_birth, child  # no story before birth
         notes = child.case_notes.filter(status="final")
@@ -260,8 +310,22 @@ def test_every_child_has_a_chronology_across_strands_and_final_notes(seeded_demo
 
 
 def test_a_second_run_adds_nothing(seeded_demo):
-    tables = [Person, Relationship, ChronologyEntry, CaseNote, Episode, EpisodeLevel, EpisodeLead, Involvement,
-              FamilyCase, Household, Address, RestrictedAccess, AuditEvent, Group]
+    tables = [
+        Person,
+        Relationship,
+        ChronologyEntry,
+        CaseNote,
+        Episode,
+        EpisodeLevel,
+        EpisodeLead,
+        Involvement,
+        FamilyCase,
+        Household,
+        Address,
+        RestrictedAccess,
+        AuditEvent,
+        Group,
+    ]
     before = {model: model.objects.count() for model in tables}
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
@@ -288,8 +352,9 @@ def test_restricted_records_are_seen_only_by_their_named_list(seeded_demo):
     assert any(set(f.restriction[1]) == {"frontdoor.manager@demo.test"} for f in plan.values())
 
 
-@pytest.mark.parametrize("email", ["fhlp@demo.test", "sw.fhlp@demo.test", "police@demo.test", "health@demo.test",
-                                   "fgdm@demo.test"])
+@pytest.mark.parametrize(
+    "email", ["fhlp@demo.test", "sw.fhlp@demo.test", "police@demo.test", "health@demo.test", "fgdm@demo.test"]
+)
 def test_involved_practitioners_see_exactly_their_families(seeded_demo, demo_user, email):
     expected = _expected_scope(email)
     assert len({family for family, _first, _last in expected}) >= 2
@@ -319,16 +384,28 @@ def test_likely_duplicates_are_flagged_by_the_duplicate_check(seeded_demo, demo_
     assert {dup.kind for _, dup in pairs} >= {"one_letter", "swapped_dob", "sounds_alike", "no_nhs"}
     for family, dup in pairs:
         spec = family.person(dup.of_key)
-        original = Person.objects.get(family_memberships__family_case__name=family.name,
-                                      first_name=spec.first_name, last_name=spec.last_name)
-        duplicate = Person.objects.get(first_name=dup.first_name, last_name=dup.last_name,
-                                       date_of_birth=dup.date_of_birth, family_memberships__isnull=True)
+        original = Person.objects.get(
+            family_memberships__family_case__name=family.name, first_name=spec.first_name, last_name=spec.last_name
+        )
+        duplicate = Person.objects.get(
+            first_name=dup.first_name,
+            last_name=dup.last_name,
+            date_of_birth=dup.date_of_birth,
+            family_memberships__isnull=True,
+        )
         assert duplicate.nhs_number is None
         # Creating the duplicate today would show the record that was there first, and vice versa.
         for record, other in ((duplicate, original), (original, duplicate)):
-            hits = person_find_duplicates(user=triage, exclude_id=record.pk, data={
-                "first_name": record.first_name, "last_name": record.last_name,
-                "date_of_birth": record.date_of_birth, "nhs_number": record.nhs_number})
+            hits = person_find_duplicates(
+                user=triage,
+                exclude_id=record.pk,
+                data={
+                    "first_name": record.first_name,
+                    "last_name": record.last_name,
+                    "date_of_birth": record.date_of_birth,
+                    "nhs_number": record.nhs_number,
+                },
+            )
             scores = {hit.person.pk: hit.score for hit in hits if hit.person is not None}
             assert scores.get(other.pk, 0) >= 0.6, (dup.kind, record, scores)
     missing = next(dup for _, dup in pairs if dup.kind == "no_nhs")

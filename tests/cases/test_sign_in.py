@@ -21,8 +21,7 @@ def test_sign_in_page_is_the_front_page_for_anonymous_users(client):
 
 
 def test_correct_email_and_password_land_on_home(client, triage_officer, password):
-    response = client.post("/accounts/login/", {"username": "TRIAGE@example.test", "password": password},
-                           follow=True)
+    response = client.post("/accounts/login/", {"username": "TRIAGE@example.test", "password": password}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/"
     assert b"Welcome, Tess" in response.content

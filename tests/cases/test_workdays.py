@@ -15,36 +15,39 @@ def london(y, m, d, hh=0, mm=0):
     return dt.datetime(y, m, d, hh, mm, tzinfo=LONDON)
 
 
-@pytest.mark.parametrize(("received", "due"), [
-    # An ordinary Tuesday afternoon: same time on Wednesday.
-    (london(2026, 11, 17, 14, 30), london(2026, 11, 18, 14, 30)),
-    # Friday: due Monday at the same time.
-    (london(2026, 11, 20, 16, 0), london(2026, 11, 23, 16, 0)),
-    # Saturday night: counts as received Monday 09:00, so due Tuesday 09:00.
-    (london(2026, 11, 21, 23, 59), london(2026, 11, 24, 9, 0)),
-    # Sunday just after midnight: same.
-    (london(2026, 11, 22, 0, 1), london(2026, 11, 24, 9, 0)),
-    # 23:59 and 00:01 either side of a working midnight: Thursday 23:59 -> Friday 23:59; Friday 00:01 -> Monday.
-    (london(2026, 11, 19, 23, 59), london(2026, 11, 20, 23, 59)),
-    (london(2026, 11, 20, 0, 1), london(2026, 11, 23, 0, 1)),
-    # Maundy Thursday 2026 (Good Friday 3 April, Easter Monday 6 April): due Tuesday 7 April.
-    (london(2026, 4, 2, 10, 0), london(2026, 4, 7, 10, 0)),
-    # Good Friday itself: non-working, counts as Tuesday 09:00, due Wednesday 09:00.
-    (london(2026, 4, 3, 11, 0), london(2026, 4, 8, 9, 0)),
-    # Christmas 2026: Christmas Eve (Thursday) -> Christmas Day, Boxing Day (Sat) and the substitute
-    # Monday 28 December are all off: due Tuesday 29 December.
-    (london(2026, 12, 24, 15, 0), london(2026, 12, 29, 15, 0)),
-    # Boxing Day on a Saturday, received then: counts as Tuesday 29th 09:00, due Wednesday 30th 09:00.
-    (london(2026, 12, 26, 12, 0), london(2026, 12, 30, 9, 0)),
-    # Christmas 2027 (Saturday and Sunday, substitutes Monday 27 and Tuesday 28): Friday 24th -> Wednesday 29th.
-    (london(2027, 12, 24, 9, 30), london(2027, 12, 29, 9, 30)),
-    # Clocks go forward on Sunday 29 March 2026: Friday 27th 10:00 GMT -> Monday 30th 10:00 BST (71 hours).
-    (london(2026, 3, 27, 10, 0), london(2026, 3, 30, 10, 0)),
-    # Clocks go back on Sunday 25 October 2026: Friday 10:00 BST -> Monday 10:00 GMT (73 hours).
-    (london(2026, 10, 23, 10, 0), london(2026, 10, 26, 10, 0)),
-    # New Year's Day 2027 (Friday): Thursday 31 Dec -> Monday 4 January.
-    (london(2026, 12, 31, 17, 0), london(2027, 1, 4, 17, 0)),
-])
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        # An ordinary Tuesday afternoon: same time on Wednesday.
+        (london(2026, 11, 17, 14, 30), london(2026, 11, 18, 14, 30)),
+        # Friday: due Monday at the same time.
+        (london(2026, 11, 20, 16, 0), london(2026, 11, 23, 16, 0)),
+        # Saturday night: counts as received Monday 09:00, so due Tuesday 09:00.
+        (london(2026, 11, 21, 23, 59), london(2026, 11, 24, 9, 0)),
+        # Sunday just after midnight: same.
+        (london(2026, 11, 22, 0, 1), london(2026, 11, 24, 9, 0)),
+        # 23:59 and 00:01 either side of a working midnight: Thursday 23:59 -> Friday 23:59; Friday 00:01 -> Monday.
+        (london(2026, 11, 19, 23, 59), london(2026, 11, 20, 23, 59)),
+        (london(2026, 11, 20, 0, 1), london(2026, 11, 23, 0, 1)),
+        # Maundy Thursday 2026 (Good Friday 3 April, Easter Monday 6 April): due Tuesday 7 April.
+        (london(2026, 4, 2, 10, 0), london(2026, 4, 7, 10, 0)),
+        # Good Friday itself: non-working, counts as Tuesday 09:00, due Wednesday 09:00.
+        (london(2026, 4, 3, 11, 0), london(2026, 4, 8, 9, 0)),
+        # Christmas 2026: Christmas Eve (Thursday) -> Christmas Day, Boxing Day (Sat) and the substitute
+        # Monday 28 December are all off: due Tuesday 29 December.
+        (london(2026, 12, 24, 15, 0), london(2026, 12, 29, 15, 0)),
+        # Boxing Day on a Saturday, received then: counts as Tuesday 29th 09:00, due Wednesday 30th 09:00.
+        (london(2026, 12, 26, 12, 0), london(2026, 12, 30, 9, 0)),
+        # Christmas 2027 (Saturday and Sunday, substitutes Monday 27 and Tuesday 28): Friday 24th -> Wednesday 29th.
+        (london(2027, 12, 24, 9, 30), london(2027, 12, 29, 9, 30)),
+        # Clocks go forward on Sunday 29 March 2026: Friday 27th 10:00 GMT -> Monday 30th 10:00 BST (71 hours).
+        (london(2026, 3, 27, 10, 0), london(2026, 3, 30, 10, 0)),
+        # Clocks go back on Sunday 25 October 2026: Friday 10:00 BST -> Monday 10:00 GMT (73 hours).
+        (london(2026, 10, 23, 10, 0), london(2026, 10, 26, 10, 0)),
+        # New Year's Day 2027 (Friday): Thursday 31 Dec -> Monday 4 January.
+        (london(2026, 12, 31, 17, 0), london(2027, 1, 4, 17, 0)),
+    ],
+)
 def test_contact_decision_due_at_the_same_local_time_next_working_day(received, due):
     assert CAL.contact_decision_due(received) == due
     assert CAL.contact_decision_due(received).utcoffset() == due.utcoffset()
@@ -87,8 +90,11 @@ def test_working_hours_left_skip_weekends():
 
 
 # Any instant from 2020 to 2035 (B16).
-instants = st.datetimes(min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31),  # noqa: DTZ001
-                        timezones=st.just(dt.UTC))
+instants = st.datetimes(
+    min_value=dt.datetime(2020, 1, 1),  # noqa: DTZ001  (hypothesis wants naive bounds)
+    max_value=dt.datetime(2035, 12, 31),  # noqa: DTZ001
+    timezones=st.just(dt.UTC),
+)
 
 
 @settings(max_examples=10_000, deadline=None, derandomize=True)

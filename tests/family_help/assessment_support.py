@@ -14,19 +14,27 @@ from family_help.services.assessment import TIMESCALE_WORKING_DAYS, assessment_s
 
 
 def appoint_lead(*, family: dict, lead, manager) -> Allocation:
-    allocation = Allocation.objects.create(family_case=family["case"], lead=lead, allocated_by=manager,
-                                           reason="Test allocation")
+    allocation = Allocation.objects.create(
+        family_case=family["case"], lead=lead, allocated_by=manager, reason="Test allocation"
+    )
     for episode in family["episodes"].values():
         episode_set_lead(episode=episode, actor=manager, user=lead, kind=LeadKind.FHLP)
     return allocation
 
 
 def another_family(*, actor, level, surname: str = "Brennan") -> dict:
-    child = person_create(actor=actor, data={"first_name": "Ava", "last_name": surname,
-                                             "date_of_birth": dt.date(2016, 2, 3), "sex": "F"})
+    child = person_create(
+        actor=actor, data={"first_name": "Ava", "last_name": surname, "date_of_birth": dt.date(2016, 2, 3), "sex": "F"}
+    )
     case = family_case_create(actor=actor, name=f"{surname} family", members=[(child, FamilyCaseMember.Role.CHILD)])
-    episode = episode_open(person=child, actor=actor, level=level, family_case=case, reason="Front door: early help",
-                           opened_on=dt.date(2026, 6, 1))
+    episode = episode_open(
+        person=child,
+        actor=actor,
+        level=level,
+        family_case=case,
+        reason="Front door: early help",
+        opened_on=dt.date(2026, 6, 1),
+    )
     return {"case": case, "ava": child, "episodes": {"Ava": episode}}
 
 
@@ -42,8 +50,18 @@ def referral_date_in_warning_window(calendar: Calendar | None = None) -> dt.date
 
 
 def complete(assessment: Assessment, actor) -> Assessment:
-    sections = {s.pk: {"child_voice": f"{s.person.first_name} says: I like it when mum is not sad.",
-                       "factors": ["4B"], "primary_need": "N4"} for s in assessment.children.select_related("person")}
-    return assessment_save_draft(assessment=assessment, actor=actor, expected_version=assessment.version,
-                                 data={"analysis": "Mum's low mood and the housing worry are the main needs.",
-                                       "outcome": "targeted"}, sections=sections)
+    sections = {
+        s.pk: {
+            "child_voice": f"{s.person.first_name} says: I like it when mum is not sad.",
+            "factors": ["4B"],
+            "primary_need": "N4",
+        }
+        for s in assessment.children.select_related("person")
+    }
+    return assessment_save_draft(
+        assessment=assessment,
+        actor=actor,
+        expected_version=assessment.version,
+        data={"analysis": "Mum's low mood and the housing worry are the main needs.", "outcome": "targeted"},
+        sections=sections,
+    )

@@ -28,16 +28,41 @@ def led_family(family, sw_fhlp, fh_manager):
 @pytest.fixture
 def plan(led_family):
     case, lead = led_family["case"], led_family["lead"]
-    started = plan_start(family_case=case, actor=lead, data={
-        "worries": WORRIES, "working_well": WORKING_WELL, "family_views": FAMILY_VIEWS, "professional_notes": NOTES,
-        "next_review_on": timezone.localdate() + dt.timedelta(days=60)})
-    outcome_add(plan=started, actor=lead, data={
-        "child": led_family["mia"], "what_will_be_different": "Mia goes to school every day and on time",
-        "measure": "Attendance from the school register each half term", "scale_max": 10, "baseline": 3,
-        "target": 9})
-    outcome_add(plan=started, actor=lead, data={
-        "child": led_family["leo"], "what_will_be_different": "Leo's bedtime routine is settled",
-        "measure": "Nights a week in bed by 7.30, from Grace's diary", "scale_max": 10, "baseline": 2, "target": 8})
+    started = plan_start(
+        family_case=case,
+        actor=lead,
+        data={
+            "worries": WORRIES,
+            "working_well": WORKING_WELL,
+            "family_views": FAMILY_VIEWS,
+            "professional_notes": NOTES,
+            "next_review_on": timezone.localdate() + dt.timedelta(days=60),
+        },
+    )
+    outcome_add(
+        plan=started,
+        actor=lead,
+        data={
+            "child": led_family["mia"],
+            "what_will_be_different": "Mia goes to school every day and on time",
+            "measure": "Attendance from the school register each half term",
+            "scale_max": 10,
+            "baseline": 3,
+            "target": 9,
+        },
+    )
+    outcome_add(
+        plan=started,
+        actor=lead,
+        data={
+            "child": led_family["leo"],
+            "what_will_be_different": "Leo's bedtime routine is settled",
+            "measure": "Nights a week in bed by 7.30, from Grace's diary",
+            "scale_max": 10,
+            "baseline": 2,
+            "target": 8,
+        },
+    )
     started.refresh_from_db()
     return started
 

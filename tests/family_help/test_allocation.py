@@ -38,29 +38,41 @@ def other_family(triage_officer, levels):
 
     from cases.services import family_case_create
 
-    sam = person_create(actor=triage_officer, data={"first_name": "Sam", "last_name": "Brennan",
-                                                    "date_of_birth": dt.date(2016, 3, 3), "sex": "M"})
-    case = family_case_create(actor=triage_officer, name="Brennan family",
-                              members=[(sam, FamilyCaseMember.Role.CHILD)])
-    episode = episode_open(person=sam, actor=triage_officer, level=levels["child_in_need"], family_case=case,
-                           reason="Front door: child in need")
-    request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=sam, actor=triage_officer,
-                                  episode=episode, summary="Sam needs a s17 assessment.", urgent=True)
+    sam = person_create(
+        actor=triage_officer,
+        data={"first_name": "Sam", "last_name": "Brennan", "date_of_birth": dt.date(2016, 3, 3), "sex": "M"},
+    )
+    case = family_case_create(actor=triage_officer, name="Brennan family", members=[(sam, FamilyCaseMember.Role.CHILD)])
+    episode = episode_open(
+        person=sam,
+        actor=triage_officer,
+        level=levels["child_in_need"],
+        family_case=case,
+        reason="Front door: child in need",
+    )
+    request = work_request_create(
+        kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+        person=sam,
+        actor=triage_officer,
+        episode=episode,
+        summary="Sam needs a s17 assessment.",
+        urgent=True,
+    )
     return {"case": case, "sam": sam, "request": request}
 
 
 @pytest.fixture
 def val_allocation(family, fh_manager, vcs_fhlp):
     """Val Voluntary allocated as the family's lead practitioner: the allocation."""
-    return allocation_create(work_request=family["request"], actor=fh_manager, lead=vcs_fhlp,
-                             reason="Knows the school")
+    return allocation_create(work_request=family["request"], actor=fh_manager, lead=vcs_fhlp, reason="Knows the school")
 
 
 # --- the service -----------------------------------------------------------------------------------------------
 
 
 def test_allocating_sets_the_lead_on_every_childs_episode_accepts_the_request_and_tells_the_lead(
-        family, fh_manager, vcs_fhlp):
+    family, fh_manager, vcs_fhlp
+):
     allocation = allocation_create(work_request=family["request"], actor=fh_manager, lead=vcs_fhlp, reason="Local")
     assert allocation.family_case == family["case"] and allocation.lead == vcs_fhlp
     assert allocation.allocated_by == fh_manager and allocation.work_request_id == family["request"].pk
@@ -71,30 +83,44 @@ def test_allocating_sets_the_lead_on_every_childs_episode_accepts_the_request_an
     assert family["request"].status == WorkRequest.Status.ACCEPTED and family["request"].handled_by == fh_manager
     note = Notification.objects.get(user=vcs_fhlp, kind="family_help.allocated")
     assert note.link == reverse("family_help:family", args=[family["case"].pk])
-    assert ChronologyEntry.objects.filter(person=family["leo"], strand=Strand.FAMILY_HELP,
-                                          kind="fh_lead_allocated", summary__contains="Val Voluntary").exists()
+    assert ChronologyEntry.objects.filter(
+        person=family["leo"], strand=Strand.FAMILY_HELP, kind="fh_lead_allocated", summary__contains="Val Voluntary"
+    ).exists()
     assert AuditEvent.objects.filter(verb="fh_allocation.created", target_id=str(allocation.pk)).exists()
 
 
-def test_a_child_with_no_family_case_gets_one_made_from_their_relationships(triage_officer, fh_manager, sw_fhlp,
-                                                                            levels):
+def test_a_child_with_no_family_case_gets_one_made_from_their_relationships(
+    triage_officer, fh_manager, sw_fhlp, levels
+):
     import datetime as dt
 
-    ava = person_create(actor=triage_officer, data={"first_name": "Ava", "last_name": "Stone",
-                                                    "date_of_birth": dt.date(2018, 1, 1)})
-    ben = person_create(actor=triage_officer, data={"first_name": "Ben", "last_name": "Stone",
-                                                    "date_of_birth": dt.date(2020, 1, 1)})
-    dad = person_create(actor=triage_officer, data={"first_name": "Carl", "last_name": "Stone",
-                                                    "date_of_birth": dt.date(1985, 1, 1)})
-    stranger = person_create(actor=triage_officer, data={"first_name": "Dee", "last_name": "Other",
-                                                         "date_of_birth": dt.date(2019, 1, 1)})
+    ava = person_create(
+        actor=triage_officer, data={"first_name": "Ava", "last_name": "Stone", "date_of_birth": dt.date(2018, 1, 1)}
+    )
+    ben = person_create(
+        actor=triage_officer, data={"first_name": "Ben", "last_name": "Stone", "date_of_birth": dt.date(2020, 1, 1)}
+    )
+    dad = person_create(
+        actor=triage_officer, data={"first_name": "Carl", "last_name": "Stone", "date_of_birth": dt.date(1985, 1, 1)}
+    )
+    stranger = person_create(
+        actor=triage_officer, data={"first_name": "Dee", "last_name": "Other", "date_of_birth": dt.date(2019, 1, 1)}
+    )
     for child in (ava, ben):
-        relationship_add(actor=triage_officer, from_person=dad, to_person=child, type="father",
-                         parental_responsibility=True)
-    episodes = [episode_open(person=c, actor=triage_officer, level=levels["targeted_early_help"], reason="x")
-                for c in (ava, ben, stranger)]
-    request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=ava, actor=triage_officer,
-                                  episode=episodes[0], summary="Help")
+        relationship_add(
+            actor=triage_officer, from_person=dad, to_person=child, type="father", parental_responsibility=True
+        )
+    episodes = [
+        episode_open(person=c, actor=triage_officer, level=levels["targeted_early_help"], reason="x")
+        for c in (ava, ben, stranger)
+    ]
+    request = work_request_create(
+        kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+        person=ava,
+        actor=triage_officer,
+        episode=episodes[0],
+        summary="Help",
+    )
     allocation = allocation_create(work_request=request, actor=fh_manager, lead=sw_fhlp)
     members = {(m.person_id, m.role) for m in allocation.family_case.members.all()}
     assert members == {(ava.pk, "child"), (ben.pk, "child"), (dad.pk, "parent")}
@@ -112,13 +138,19 @@ def test_only_a_manager_may_allocate(family, vcs_fhlp, sw_fhlp):
     assert not Allocation.objects.exists()
 
 
-def test_change_of_lead_ends_the_old_period_revokes_access_and_keeps_the_history(val_allocation, family, fh_manager,
-                                                                                 vcs_fhlp, sw_fhlp, client):
+def test_change_of_lead_ends_the_old_period_revokes_access_and_keeps_the_history(
+    val_allocation, family, fh_manager, vcs_fhlp, sw_fhlp, client
+):
     client.force_login(vcs_fhlp)
     mia_url = reverse("cases:person_detail", args=[family["mia"].pk])
     assert client.get(mia_url).status_code == 200
-    new = allocation_change_lead(family_case=family["case"], actor=fh_manager, lead=sw_fhlp,
-                                 reason="Val is moving to another team", expected_allocation_id=val_allocation.pk)
+    new = allocation_change_lead(
+        family_case=family["case"],
+        actor=fh_manager,
+        lead=sw_fhlp,
+        reason="Val is moving to another team",
+        expected_allocation_id=val_allocation.pk,
+    )
     val_allocation.refresh_from_db()
     assert val_allocation.ended_at is not None and val_allocation.ended_at == new.started_at
     assert new.reason == "Val is moving to another team"
@@ -133,18 +165,30 @@ def test_change_of_lead_ends_the_old_period_revokes_access_and_keeps_the_history
     body = page(client.get(reverse("family_help:family", args=[family["case"].pk])))
     assert "Val Voluntary" in body and "Sol Social" in body and "Val is moving to another team" in body
     assert list(Allocation.objects.filter(family_case=family["case"]).values_list("lead__full_name", flat=True)) == [
-        "Sol Social", "Val Voluntary"]
+        "Sol Social",
+        "Val Voluntary",
+    ]
     assert Notification.objects.filter(user=vcs_fhlp, kind="family_help.lead_changed").exists()
 
 
 def test_a_stale_change_of_lead_is_refused(val_allocation, family, fh_manager, sw_fhlp, vcs_fhlp):
     from cases.services import Conflict
 
-    allocation_change_lead(family_case=family["case"], actor=fh_manager, lead=sw_fhlp, reason="First change",
-                           expected_allocation_id=val_allocation.pk)
+    allocation_change_lead(
+        family_case=family["case"],
+        actor=fh_manager,
+        lead=sw_fhlp,
+        reason="First change",
+        expected_allocation_id=val_allocation.pk,
+    )
     with pytest.raises(Conflict, match="changed to Sol Social while you were editing"):
-        allocation_change_lead(family_case=family["case"], actor=fh_manager, lead=vcs_fhlp, reason="Second",
-                               expected_allocation_id=val_allocation.pk)
+        allocation_change_lead(
+            family_case=family["case"],
+            actor=fh_manager,
+            lead=vcs_fhlp,
+            reason="Second",
+            expected_allocation_id=val_allocation.pk,
+        )
     assert Allocation.objects.filter(family_case=family["case"]).count() == 2
 
 
@@ -152,11 +196,14 @@ def test_a_stale_change_of_lead_is_refused(val_allocation, family, fh_manager, s
 
 
 def test_allocation_to_a_voluntary_sector_fhlp_gives_access_to_that_family_only_in_pages(
-        family, other_family, fh_manager, vcs_fhlp, client):
+    family, other_family, fh_manager, vcs_fhlp, client
+):
     client.force_login(vcs_fhlp)
-    urls = [reverse("cases:person_detail", args=[family["mia"].pk]),
-            reverse("cases:person_detail", args=[family["leo"].pk]),
-            reverse("family_help:family", args=[family["case"].pk])]
+    urls = [
+        reverse("cases:person_detail", args=[family["mia"].pk]),
+        reverse("cases:person_detail", args=[family["leo"].pk]),
+        reverse("family_help:family", args=[family["case"].pk]),
+    ]
     assert [client.get(u).status_code for u in urls] == [404, 404, 404]
     allocation_create(work_request=family["request"], actor=fh_manager, lead=vcs_fhlp)
     assert [client.get(u).status_code for u in urls] == [200, 200, 200]
@@ -168,14 +215,22 @@ def test_allocation_to_a_voluntary_sector_fhlp_gives_access_to_that_family_only_
 
 
 def test_allocation_to_a_voluntary_sector_fhlp_gives_access_to_that_family_only_in_the_api(
-        family, other_family, fh_manager, vcs_fhlp):
+    family, other_family, fh_manager, vcs_fhlp
+):
     manager, lead = APIClient(), APIClient()
     manager.force_authenticate(fh_manager)
     lead.force_authenticate(vcs_fhlp)
-    etag = next(r["etag"] for r in manager.get("/api/v1/family-help/allocation-requests/").json()
-                if r["id"] == family["request"].pk)
-    response = manager.post(f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/",
-                            {"lead": vcs_fhlp.pk, "reason": "Near the family"}, format="json", HTTP_IF_MATCH=etag)
+    etag = next(
+        r["etag"]
+        for r in manager.get("/api/v1/family-help/allocation-requests/").json()
+        if r["id"] == family["request"].pk
+    )
+    response = manager.post(
+        f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/",
+        {"lead": vcs_fhlp.pk, "reason": "Near the family"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
     assert response.status_code == 201, response.content
     assert response.json()["lead"]["agency_type"] == "voluntary_sector"
     assert response.json()["family_case_id"] == family["case"].pk
@@ -188,10 +243,23 @@ def test_allocation_to_a_voluntary_sector_fhlp_gives_access_to_that_family_only_
     assert {c["name"] for c in mine[0]["children"]} == {"Mia Okafor-Lewis", "Leo Okafor-Lewis"}
     # The lead cannot allocate or change leads: 404, as the front door's API answers a role that may not act.
     assert lead.get("/api/v1/family-help/allocation-requests/").status_code == 404
-    assert lead.post(f"/api/v1/family-help/allocation-requests/{other_family['request'].pk}/allocate/",
-                     {"lead": vcs_fhlp.pk}, format="json", HTTP_IF_MATCH='"open"').status_code == 404
-    assert lead.post(f"/api/v1/family-help/families/{family['case'].pk}/lead/",
-                     {"lead": vcs_fhlp.pk, "reason": "x"}, format="json").status_code == 404  # not 428
+    assert (
+        lead.post(
+            f"/api/v1/family-help/allocation-requests/{other_family['request'].pk}/allocate/",
+            {"lead": vcs_fhlp.pk},
+            format="json",
+            HTTP_IF_MATCH='"open"',
+        ).status_code
+        == 404
+    )
+    assert (
+        lead.post(
+            f"/api/v1/family-help/families/{family['case'].pk}/lead/",
+            {"lead": vcs_fhlp.pk, "reason": "x"},
+            format="json",
+        ).status_code
+        == 404
+    )  # not 428
     assert APIClient().get("/api/v1/family-help/my-families/").status_code in (401, 403)
 
 
@@ -206,7 +274,8 @@ def test_api_change_of_lead_and_its_bad_input(val_allocation, family, fh_manager
         missing = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness"}, format="json")
         bad = api.post(url, {"lead": health_practitioner.pk, "reason": ""}, format="json", HTTP_IF_MATCH=etag)
         assert api.post(url, {"reason": "x"}, format="json", HTTP_IF_MATCH=etag).json() == {
-            "lead": ["Choose a lead practitioner"]}
+            "lead": ["Choose a lead practitioner"]
+        }
     assert missing.status_code == 428 and "If-Match" in missing.json()["detail"]
     assert bad.status_code == 400
     assert set(bad.json()) == {"lead", "reason"}
@@ -220,8 +289,10 @@ def test_api_change_of_lead_and_its_bad_input(val_allocation, family, fh_manager
     assert stale.status_code == 412
     assert stale["ETag"] == ok["ETag"] and stale.json()["current"] == {"allocation": ok.json()["id"]}
     history = api.get(history_url).json()
-    assert [(a["lead"]["name"], a["ended_at"] is None) for a in history] == [("Sol Social", True),
-                                                                             ("Val Voluntary", False)]
+    assert [(a["lead"]["name"], a["ended_at"] is None) for a in history] == [
+        ("Sol Social", True),
+        ("Val Voluntary", False),
+    ]
 
 
 def test_api_waiting_list_is_urgent_then_oldest_and_audited(family, other_family, fh_manager, levels):
@@ -249,8 +320,9 @@ def test_api_allocate_bad_input(family, fh_manager, health_practitioner):
 # --- pages: the waiting list, allocating, bad input ----------------------------------------------------------
 
 
-def test_waiting_list_shows_child_family_level_and_summary_urgent_first(family, other_family, fh_manager, client,
-                                                                       levels):
+def test_waiting_list_shows_child_family_level_and_summary_urgent_first(
+    family, other_family, fh_manager, client, levels
+):
     client.force_login(fh_manager)
     body = page(client.get(reverse("family_help:allocations")))
     assert body.index("Sam Brennan") < body.index("Mia Okafor-Lewis")
@@ -264,8 +336,9 @@ def test_front_door_managers_may_see_the_waiting_list(family, front_door_manager
     assert client.get(reverse("family_help:allocations")).status_code == 200
 
 
-def test_allocate_page_shows_each_practitioners_caseload_qualification_and_agency(val_allocation, other_family,
-                                                                                  fh_manager, sw_fhlp, client):
+def test_allocate_page_shows_each_practitioners_caseload_qualification_and_agency(
+    val_allocation, other_family, fh_manager, sw_fhlp, client
+):
     client.force_login(fh_manager)
     body = page(client.get(reverse("family_help:allocate", args=[other_family["request"].pk])))
     assert "Val Voluntary, Test Family Charity (alternatively qualified): leads 1 family, 2 children" in body
@@ -274,8 +347,9 @@ def test_allocate_page_shows_each_practitioners_caseload_qualification_and_agenc
 
 def test_allocating_on_the_page_redirects_to_the_family(family, fh_manager, vcs_fhlp, client):
     client.force_login(fh_manager)
-    response = client.post(reverse("family_help:allocate", args=[family["request"].pk]),
-                           {"lead": vcs_fhlp.pk, "reason": "Near"})
+    response = client.post(
+        reverse("family_help:allocate", args=[family["request"].pk]), {"lead": vcs_fhlp.pk, "reason": "Near"}
+    )
     assert response.status_code == 302
     assert response["Location"] == reverse("family_help:family", args=[family["case"].pk])
     assert Allocation.objects.get().lead == vcs_fhlp
@@ -286,8 +360,9 @@ def test_allocating_on_the_page_redirects_to_the_family(family, fh_manager, vcs_
 
 def test_no_practitioner_chosen_gives_a_field_error_and_keeps_the_reason(family, fh_manager, client):
     client.force_login(fh_manager)
-    response = client.post(reverse("family_help:allocate", args=[family["request"].pk]),
-                           {"reason": "Someone near Leo's nursery"})
+    response = client.post(
+        reverse("family_help:allocate", args=[family["request"].pk]), {"reason": "Someone near Leo's nursery"}
+    )
     body = page(response)
     assert response.status_code == 200
     assert "There is a problem" in body and 'href="#id_lead_0">Choose a lead practitioner</a>' in body
@@ -295,11 +370,14 @@ def test_no_practitioner_chosen_gives_a_field_error_and_keeps_the_reason(family,
     assert not Allocation.objects.exists()
 
 
-def test_a_user_who_is_not_an_fhlp_gives_a_field_error_and_keeps_the_input(family, fh_manager, health_practitioner,
-                                                                           client):
+def test_a_user_who_is_not_an_fhlp_gives_a_field_error_and_keeps_the_input(
+    family, fh_manager, health_practitioner, client
+):
     client.force_login(fh_manager)
-    response = client.post(reverse("family_help:allocate", args=[family["request"].pk]),
-                           {"lead": health_practitioner.pk, "reason": "The health visitor knows them"})
+    response = client.post(
+        reverse("family_help:allocate", args=[family["request"].pk]),
+        {"lead": health_practitioner.pk, "reason": "The health visitor knows them"},
+    )
     body = page(response)
     assert "Choose a Family Help Lead Practitioner from the list" in body
     assert "govuk-form-group--error" in body and "The health visitor knows them" in body
@@ -330,8 +408,15 @@ def test_family_page_shows_children_levels_adults_lead_and_links(val_allocation,
     client.force_login(vcs_fhlp)
     response = client.get(reverse("family_help:family", args=[family["case"].pk]))
     body = page(response)
-    for text in ("Mia Okafor-Lewis", "Leo Okafor-Lewis", "Grace Okafor", "Targeted early help", "Val Voluntary",
-                 "Test Family Charity", "Alternatively qualified practitioner"):
+    for text in (
+        "Mia Okafor-Lewis",
+        "Leo Okafor-Lewis",
+        "Grace Okafor",
+        "Targeted early help",
+        "Val Voluntary",
+        "Test Family Charity",
+        "Alternatively qualified practitioner",
+    ):
         assert text in body, text
     assert reverse("cases:person_detail", args=[family["mia"].pk]) in body
     assert reverse("family_help:letter", args=[val_allocation.pk]) in body
@@ -363,16 +448,21 @@ def test_letter_is_not_there_for_someone_outside_the_family(val_allocation, sw_f
     assert val_allocation.letter_sent_at is None
 
 
-def test_a_request_allocated_by_a_colleague_meanwhile_is_refused_with_a_message(family, fh_manager, vcs_fhlp,
-                                                                                sw_fhlp, client):
+def test_a_request_allocated_by_a_colleague_meanwhile_is_refused_with_a_message(
+    family, fh_manager, vcs_fhlp, sw_fhlp, client
+):
     client.force_login(fh_manager)
     url = reverse("family_help:allocate", args=[family["request"].pk])
     assert 'name="lead"' in page(client.get(url))  # the form is open ...
     allocation_create(work_request=family["request"], actor=fh_manager, lead=vcs_fhlp)  # ... a colleague allocates
     api = APIClient()
     api.force_authenticate(fh_manager)
-    second = api.post(f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/",
-                      {"lead": sw_fhlp.pk}, format="json", HTTP_IF_MATCH='"open"')  # as listed before
+    second = api.post(
+        f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/",
+        {"lead": sw_fhlp.pk},
+        format="json",
+        HTTP_IF_MATCH='"open"',
+    )  # as listed before
     assert second.status_code == 412
     assert second["ETag"] == '"accepted"' and second.json()["current"] == {"status": "accepted"}
     body = page(client.post(url, {"lead": sw_fhlp.pk}))
@@ -380,8 +470,9 @@ def test_a_request_allocated_by_a_colleague_meanwhile_is_refused_with_a_message(
     assert list(Allocation.objects.values_list("lead__full_name", flat=True)) == ["Val Voluntary"]
 
 
-def test_waiting_list_queries_do_not_grow_with_the_requests(family, other_family, fh_manager, client,
-                                                            django_assert_max_num_queries):
+def test_waiting_list_queries_do_not_grow_with_the_requests(
+    family, other_family, fh_manager, client, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -390,15 +481,21 @@ def test_waiting_list_queries_do_not_grow_with_the_requests(family, other_family
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for i in range(12):
-        work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=family["leo"], actor=fh_manager,
-                            episode=family["episodes"]["Leo"], summary=f"Request {i}")
+        work_request_create(
+            kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+            person=family["leo"],
+            actor=fh_manager,
+            episode=family["episodes"]["Leo"],
+            summary=f"Request {i}",
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = page(client.get(url))
     assert body.count("/allocate/") == 14
 
 
-def test_a_partner_in_the_team_around_the_family_cannot_send_the_letter(val_allocation, family, health_practitioner,
-                                                                        vcs_fhlp, client):
+def test_a_partner_in_the_team_around_the_family_cannot_send_the_letter(
+    val_allocation, family, health_practitioner, vcs_fhlp, client
+):
     from cases.models import InvolvementRole
     from cases.services import involvement_add
 

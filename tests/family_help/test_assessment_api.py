@@ -33,8 +33,9 @@ def if_match(assessment: Assessment) -> dict:
 def test_create_then_read_an_assessment(time_machine, api, led, vcs_fhlp):
     time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=LONDON))  # the day after the referral
     api.force_authenticate(vcs_fhlp)
-    response = api.post(f"{BASE}/families/{led['case'].pk}/assessments/", {"referral_date": "2026-12-01"},
-                        format="json")
+    response = api.post(
+        f"{BASE}/families/{led['case'].pk}/assessments/", {"referral_date": "2026-12-01"}, format="json"
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["due_on"] == "2027-02-05" and body["status"] == "draft" and body["version"] == 1
@@ -52,16 +53,20 @@ def test_patch_saves_the_draft_and_a_stale_version_is_412(api, assessment, led, 
     mia = assessment.children.get(person=led["mia"])
     api.force_authenticate(vcs_fhlp)
     etag = api.get(f"{BASE}/assessments/{assessment.pk}/")["ETag"]
-    response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {
-        "mental_health": "Low mood", "children": [{"id": mia.pk, "child_voice": "Mum cries a lot"}]},
-        format="json", HTTP_IF_MATCH=etag)
+    response = api.patch(
+        f"{BASE}/assessments/{assessment.pk}/",
+        {"mental_health": "Low mood", "children": [{"id": mia.pk, "child_voice": "Mum cries a lot"}]},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
     assert response.status_code == 200, response.content
     assert response.json()["version"] == 2 and response["ETag"] == '"2"'
     assert next(c for c in response.json()["children"] if c["id"] == mia.pk)["child_voice"] == "Mum cries a lot"
 
     api.force_authenticate(fh_manager)
-    stale = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"mental_health": "Overwrite"}, format="json",
-                      HTTP_IF_MATCH=etag)
+    stale = api.patch(
+        f"{BASE}/assessments/{assessment.pk}/", {"mental_health": "Overwrite"}, format="json", HTTP_IF_MATCH=etag
+    )
     assert stale.status_code == 412 and stale["ETag"] == '"2"'
     assert stale.json()["current_version"] == 2 and "Someone else changed" in stale.json()["detail"]
     assessment.refresh_from_db()
@@ -73,11 +78,12 @@ def test_a_change_without_if_match_is_428_and_changes_nothing(api, assessment, v
     for headers in ({}, {"HTTP_IF_MATCH": "*"}):
         response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"risks": "x"}, format="json", **headers)
         assert response.status_code == 428 and "If-Match" in response.json()["detail"]
-        assert api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json",
-                        **headers).status_code == 428
+        assert api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **headers).status_code == 428
     # The version once sent in the body is not a precondition any more: If-Match is the one way.
-    assert api.patch(f"{BASE}/assessments/{assessment.pk}/", {"version": 1, "risks": "x"},
-                     format="json").status_code == 428
+    assert (
+        api.patch(f"{BASE}/assessments/{assessment.pk}/", {"version": 1, "risks": "x"}, format="json").status_code
+        == 428
+    )
     assessment.refresh_from_db()
     assert (assessment.risks, assessment.version, assessment.status) == ("", 1, AssessmentStatus.DRAFT)
 
@@ -86,10 +92,15 @@ def test_an_unknown_factor_code_is_a_400_keyed_by_section_and_field(api, assessm
     leo = assessment.children.get(person=led["leo"])
     api.force_authenticate(vcs_fhlp)
     with unchanged(Assessment, AssessmentChild):
-        response = api.patch(f"{BASE}/assessments/{assessment.pk}/", {
-            "children": [{"id": leo.pk, "factors": ["1A", "NOPE"]}]}, format="json", **if_match(assessment))
-        unknown = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"outcome": "not-an-outcome"}, format="json",
-                            **if_match(assessment))
+        response = api.patch(
+            f"{BASE}/assessments/{assessment.pk}/",
+            {"children": [{"id": leo.pk, "factors": ["1A", "NOPE"]}]},
+            format="json",
+            **if_match(assessment),
+        )
+        unknown = api.patch(
+            f"{BASE}/assessments/{assessment.pk}/", {"outcome": "not-an-outcome"}, format="json", **if_match(assessment)
+        )
     assert response.status_code == 400
     assert "NOPE" in response.json()["children"][str(leo.pk)]["factors"][0]
     assert unknown.status_code == 400
@@ -106,8 +117,9 @@ def test_submit_lists_what_is_missing_then_goes_through(api, assessment, vcs_fhl
     assert done.status_code == 200 and done.json()["status"] == "submitted"
     # No longer a draft: a PATCH naming the current version is refused as a conflict, with the reason.
     with unchanged(Assessment):
-        late = api.patch(f"{BASE}/assessments/{assessment.pk}/", {"risks": "x"}, format="json",
-                         HTTP_IF_MATCH=done["ETag"])
+        late = api.patch(
+            f"{BASE}/assessments/{assessment.pk}/", {"risks": "x"}, format="json", HTTP_IF_MATCH=done["ETag"]
+        )
     assert late.status_code == 409 and "submitted" in late.json()["detail"]
     assert late.json()["current"]["status"] == "submitted"
 
@@ -117,14 +129,29 @@ def test_only_a_manager_authorises(api, assessment, vcs_fhlp, fh_manager):
     api.force_authenticate(vcs_fhlp)
     api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     today = timezone.localdate().isoformat()
-    refused = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json",
-                       **if_match(assessment))
+    refused = api.post(
+        f"{BASE}/assessments/{assessment.pk}/authorise/",
+        {"authorised_on": today},
+        format="json",
+        **if_match(assessment),
+    )
     assert refused.status_code == 403
     api.force_authenticate(fh_manager)
-    assert api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json",
-                    HTTP_IF_MATCH='"1"').status_code == 412
-    done = api.post(f"{BASE}/assessments/{assessment.pk}/authorise/", {"authorised_on": today}, format="json",
-                    **if_match(assessment))
+    assert (
+        api.post(
+            f"{BASE}/assessments/{assessment.pk}/authorise/",
+            {"authorised_on": today},
+            format="json",
+            HTTP_IF_MATCH='"1"',
+        ).status_code
+        == 412
+    )
+    done = api.post(
+        f"{BASE}/assessments/{assessment.pk}/authorise/",
+        {"authorised_on": today},
+        format="json",
+        **if_match(assessment),
+    )
     assert done.status_code == 200 and done.json()["authorised_on"] == today
     assert Assessment.objects.get().status == AssessmentStatus.AUTHORISED
 
@@ -135,23 +162,38 @@ def test_a_manager_returns_it_with_a_reason(api, assessment, vcs_fhlp, fh_manage
     api.post(f"{BASE}/assessments/{assessment.pk}/submit/", {}, format="json", **if_match(assessment))
     api.force_authenticate(fh_manager)
     with unchanged(Assessment):
-        assert api.post(f"{BASE}/assessments/{assessment.pk}/return/", {}, format="json",
-                        **if_match(assessment)).status_code == 400
-    done = api.post(f"{BASE}/assessments/{assessment.pk}/return/", {"reason": "More on Leo"}, format="json",
-                    **if_match(assessment))
+        assert (
+            api.post(
+                f"{BASE}/assessments/{assessment.pk}/return/", {}, format="json", **if_match(assessment)
+            ).status_code
+            == 400
+        )
+    done = api.post(
+        f"{BASE}/assessments/{assessment.pk}/return/", {"reason": "More on Leo"}, format="json", **if_match(assessment)
+    )
     assert done.status_code == 200 and done.json()["status"] == "draft"
 
 
-@pytest.mark.parametrize(("method", "path", "body"), [
-    ("get", "/assessments/{a}/", None), ("patch", "/assessments/{a}/", {"risks": "x"}),
-    ("post", "/assessments/{a}/submit/", {}), ("post", "/assessments/{a}/authorise/", {"authorised_on": "2026-12-01"}),
-    ("post", "/assessments/{a}/return/", {"reason": "x"}), ("get", "/families/{f}/assessments/", None),
-    ("post", "/families/{f}/assessments/", {})])
+@pytest.mark.parametrize(
+    ("method", "path", "body"),
+    [
+        ("get", "/assessments/{a}/", None),
+        ("patch", "/assessments/{a}/", {"risks": "x"}),
+        ("post", "/assessments/{a}/submit/", {}),
+        ("post", "/assessments/{a}/authorise/", {"authorised_on": "2026-12-01"}),
+        ("post", "/assessments/{a}/return/", {"reason": "x"}),
+        ("get", "/families/{f}/assessments/", None),
+        ("post", "/families/{f}/assessments/", {}),
+    ],
+)
 def test_out_of_scope_is_404_everywhere(api, assessment, led, health_fhlp, method, path, body):
     api.force_authenticate(health_fhlp)
     url = BASE + path.format(a=assessment.pk, f=led["case"].pk)
-    response = getattr(api, method)(url, body, format="json", HTTP_IF_MATCH='"1"') if body is not None else \
-        getattr(api, method)(url)
+    response = (
+        getattr(api, method)(url, body, format="json", HTTP_IF_MATCH='"1"')
+        if body is not None
+        else getattr(api, method)(url)
+    )
     assert response.status_code == 404
     assessment.refresh_from_db()
     assert assessment.version == 1 and Assessment.objects.count() == 1

@@ -28,15 +28,19 @@ def _form_data(assessment: Assessment, **overrides) -> dict:
 
 
 def _autosave(client, assessment: Assessment, payload: dict):
-    return client.post(reverse("family_help:assessment_autosave", args=[assessment.pk]), data=json.dumps(payload),
-                       content_type="application/json")
+    return client.post(
+        reverse("family_help:assessment_autosave", args=[assessment.pk]),
+        data=json.dumps(payload),
+        content_type="application/json",
+    )
 
 
 # --- start -------------------------------------------------------------------------------------------------
 
 
-def test_the_start_page_offers_the_front_door_date_and_starting_opens_the_edit_page(time_machine, client, led,
-                                                                                    vcs_fhlp):
+def test_the_start_page_offers_the_front_door_date_and_starting_opens_the_edit_page(
+    time_machine, client, led, vcs_fhlp
+):
     time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=LONDON))  # the day after the referral
     client.force_login(vcs_fhlp)
     url = reverse("family_help:assessment_start", args=[led["case"].pk])
@@ -47,15 +51,18 @@ def test_the_start_page_offers_the_front_door_date_and_starting_opens_the_edit_p
     assert AuditEvent.objects.filter(verb="family_help.assessment_start.viewed", actor_id=vcs_fhlp.pk).exists()
     response = client.post(url, {"referral_date_day": "1", "referral_date_month": "12", "referral_date_year": "2026"})
     created = Assessment.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("family_help:assessment_edit",
-                                                                            args=[created.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "family_help:assessment_edit", args=[created.pk]
+    )
     assert created.due_on == dt.date(2027, 2, 5)
 
 
 def test_a_bad_referral_date_is_an_error_with_the_input_kept(client, led, vcs_fhlp):
     client.force_login(vcs_fhlp)
-    response = client.post(reverse("family_help:assessment_start", args=[led["case"].pk]),
-                           {"referral_date_day": "31", "referral_date_month": "2", "referral_date_year": "2026"})
+    response = client.post(
+        reverse("family_help:assessment_start", args=[led["case"].pk]),
+        {"referral_date_day": "31", "referral_date_month": "2", "referral_date_year": "2026"},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "govuk-error-summary" in body
     assert "Referral date must be a real date" in body and 'value="31"' in body
@@ -69,8 +76,14 @@ def test_save_draft_without_javascript_stores_everything(client, assessment, led
     client.force_login(vcs_fhlp)
     mia = assessment.children.get(person=led["mia"])
     url = reverse("family_help:assessment_edit", args=[assessment.pk])
-    response = client.post(url, _form_data(assessment, housing="Overcrowded", **{
-        f"child-{mia.pk}-child_voice": "I want my own bed", f"child-{mia.pk}-factors": ["4B", "7A"]}))
+    response = client.post(
+        url,
+        _form_data(
+            assessment,
+            housing="Overcrowded",
+            **{f"child-{mia.pk}-child_voice": "I want my own bed", f"child-{mia.pk}-factors": ["4B", "7A"]},
+        ),
+    )
     assert response.status_code == 302
     assessment.refresh_from_db()
     mia.refresh_from_db()
@@ -84,15 +97,20 @@ def test_save_draft_without_javascript_stores_everything(client, assessment, led
 def test_an_unknown_factor_code_is_a_field_error_with_the_rest_kept(client, assessment, led, vcs_fhlp):
     client.force_login(vcs_fhlp)
     leo = assessment.children.get(person=led["leo"])
-    response = client.post(reverse("family_help:assessment_edit", args=[assessment.pk]), _form_data(
-        assessment, risks="Dad's visits are unpredictable", **{
-            f"child-{leo.pk}-factors": ["4B", "99Z"], f"child-{leo.pk}-needs": "Speech delay"}))
+    response = client.post(
+        reverse("family_help:assessment_edit", args=[assessment.pk]),
+        _form_data(
+            assessment,
+            risks="Dad's visits are unpredictable",
+            **{f"child-{leo.pk}-factors": ["4B", "99Z"], f"child-{leo.pk}-needs": "Speech delay"},
+        ),
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in body and "99Z is not a CIN assessment factor code" in body
     assert f'href="#id_child-{leo.pk}-factors_0"' in body
     assert "Dad&#x27;s visits are unpredictable" in body and "Speech delay" in body
-    assert body.count('checked') >= 1  # 4B still ticked
+    assert body.count("checked") >= 1  # 4B still ticked
     assessment.refresh_from_db()
     assert assessment.version == 1 and assessment.risks == ""
 
@@ -100,8 +118,11 @@ def test_an_unknown_factor_code_is_a_field_error_with_the_rest_kept(client, asse
 def test_autosave_stores_the_draft_and_says_when(client, assessment, led, vcs_fhlp):
     client.force_login(vcs_fhlp)
     mia = assessment.children.get(person=led["mia"])
-    response = _autosave(client, assessment, {"version": 1, f"child-{mia.pk}-child_voice": "Home is noisy",
-                                              f"child-{mia.pk}-factors": []})
+    response = _autosave(
+        client,
+        assessment,
+        {"version": 1, f"child-{mia.pk}-child_voice": "Home is noisy", f"child-{mia.pk}-factors": []},
+    )
     assert response.status_code == 200
     assert response.json()["version"] == 2
     saved = Assessment.objects.get(pk=assessment.pk).last_saved_at
@@ -113,8 +134,9 @@ def test_autosave_stores_the_draft_and_says_when(client, assessment, led, vcs_fh
     assert assessment.children.get(person=led["leo"]).child_voice == ""
 
 
-def test_autosave_with_a_stale_version_is_409_with_the_reason_and_their_changes(client, assessment, vcs_fhlp,
-                                                                               fh_manager):
+def test_autosave_with_a_stale_version_is_409_with_the_reason_and_their_changes(
+    client, assessment, vcs_fhlp, fh_manager
+):
     assessment_save_draft(assessment=assessment, actor=fh_manager, expected_version=1, data={"risks": "Theirs"})
     client.force_login(vcs_fhlp)
     response = _autosave(client, assessment, {"version": 1, "risks": "Mine"})
@@ -136,11 +158,14 @@ def test_autosave_refuses_a_bad_code_with_reasons_by_field(client, assessment, l
 
 
 def test_a_stale_save_on_the_page_shows_their_changes_and_keeps_mine(client, assessment, vcs_fhlp, fh_manager):
-    assessment_save_draft(assessment=assessment, actor=fh_manager, expected_version=1,
-                          data={"strengths": "Grandma helps every day"})
+    assessment_save_draft(
+        assessment=assessment, actor=fh_manager, expected_version=1, data={"strengths": "Grandma helps every day"}
+    )
     client.force_login(vcs_fhlp)
-    response = client.post(reverse("family_help:assessment_edit", args=[assessment.pk]),
-                           _form_data(assessment, version="1", strengths="Mum is warm with the children"))
+    response = client.post(
+        reverse("family_help:assessment_edit", args=[assessment.pk]),
+        _form_data(assessment, version="1", strengths="Mum is warm with the children"),
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "Someone else saved this assessment" in body and "What changed while you were editing" in body
@@ -166,8 +191,9 @@ def test_submitting_a_complete_assessment(client, assessment, vcs_fhlp):
     complete(assessment, vcs_fhlp)
     assessment.refresh_from_db()
     client.force_login(vcs_fhlp)
-    response = client.post(reverse("family_help:assessment_submit", args=[assessment.pk]),
-                           {"version": assessment.version})
+    response = client.post(
+        reverse("family_help:assessment_submit", args=[assessment.pk]), {"version": assessment.version}
+    )
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED
@@ -180,19 +206,35 @@ def test_authorisation_is_refused_to_a_non_manager_and_done_by_a_manager(client,
     url = reverse("family_help:assessment_authorise", args=[assessment.pk])
     client.force_login(vcs_fhlp)
     assert client.get(url).status_code == 404
-    assert client.post(url, {"decision": "authorise", "authorised_on": timezone.localdate().isoformat()}) \
-        .status_code == 404
+    assert (
+        client.post(url, {"decision": "authorise", "authorised_on": timezone.localdate().isoformat()}).status_code
+        == 404
+    )
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.SUBMITTED
 
     client.force_login(fh_manager)
     future = timezone.localdate() + dt.timedelta(days=3)
-    response = client.post(url, {"decision": "authorise", "authorised_on_day": future.day,
-                                 "authorised_on_month": future.month, "authorised_on_year": future.year})
+    response = client.post(
+        url,
+        {
+            "decision": "authorise",
+            "authorised_on_day": future.day,
+            "authorised_on_month": future.month,
+            "authorised_on_year": future.year,
+        },
+    )
     assert response.status_code == 200 and "must be today or in the past" in response.content.decode()
     today = timezone.localdate()
-    response = client.post(url, {"decision": "authorise", "authorised_on_day": today.day,
-                                 "authorised_on_month": today.month, "authorised_on_year": today.year})
+    response = client.post(
+        url,
+        {
+            "decision": "authorise",
+            "authorised_on_day": today.day,
+            "authorised_on_month": today.month,
+            "authorised_on_year": today.year,
+        },
+    )
     assert response.status_code == 302
     assessment.refresh_from_db()
     assert assessment.status == AssessmentStatus.AUTHORISED and assessment.authorised_on == today
@@ -220,14 +262,26 @@ def test_the_assessment_page_shows_the_due_date_and_days_left_and_is_audited(cli
 # --- out of scope: 404 everywhere ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "method"), [
-    ("assessment", "get"), ("assessment_edit", "get"), ("assessment_edit", "post"), ("assessment_submit", "get"),
-    ("assessment_submit", "post"), ("assessment_authorise", "get"), ("assessment_autosave", "post")])
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("assessment", "get"),
+        ("assessment_edit", "get"),
+        ("assessment_edit", "post"),
+        ("assessment_submit", "get"),
+        ("assessment_submit", "post"),
+        ("assessment_authorise", "get"),
+        ("assessment_autosave", "post"),
+    ],
+)
 def test_someone_outside_the_family_gets_404_on_every_page(client, assessment, health_fhlp, name, method):
     client.force_login(health_fhlp)
     url = reverse(f"family_help:{name}", args=[assessment.pk])
-    response = getattr(client, method)(url, data=json.dumps({"version": 1, "risks": "x"}),
-                                       content_type="application/json") if method == "post" else client.get(url)
+    response = (
+        getattr(client, method)(url, data=json.dumps({"version": 1, "risks": "x"}), content_type="application/json")
+        if method == "post"
+        else client.get(url)
+    )
     assert response.status_code == 404
     assessment.refresh_from_db()
     assert assessment.version == 1
@@ -237,8 +291,12 @@ def test_someone_outside_the_family_cannot_start_one(client, led, health_fhlp):
     client.force_login(health_fhlp)
     url = reverse("family_help:assessment_start", args=[led["case"].pk])
     assert client.get(url).status_code == 404
-    assert client.post(url, {"referral_date_day": "1", "referral_date_month": "12",
-                             "referral_date_year": "2026"}).status_code == 404
+    assert (
+        client.post(
+            url, {"referral_date_day": "1", "referral_date_month": "12", "referral_date_year": "2026"}
+        ).status_code
+        == 404
+    )
     assert not Assessment.objects.exists()
 
 
@@ -282,8 +340,9 @@ def test_the_panel_takes_the_same_number_of_queries_however_many_past_assessment
     assert len(many) == len(few)
 
 
-def test_a_team_around_the_family_partner_reads_the_assessment_but_cannot_write_it(client, assessment, led,
-                                                                                  health_practitioner, vcs_fhlp):
+def test_a_team_around_the_family_partner_reads_the_assessment_but_cannot_write_it(
+    client, assessment, led, health_practitioner, vcs_fhlp
+):
     from cases.models import InvolvementRole
     from cases.services import involvement_add
 

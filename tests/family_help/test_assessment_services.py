@@ -48,8 +48,9 @@ def test_due_date_is_45_working_days_after_the_referral_across_christmas_bank_ho
     assert Calendar().working_days_between(dt.date(2026, 12, 2), dt.date(2027, 2, 5)) == 45
 
 
-def test_starting_gives_the_due_date_and_a_deadline_for_the_lead_with_a_reminder(time_machine, led, vcs_fhlp,
-                                                                                 fh_manager):
+def test_starting_gives_the_due_date_and_a_deadline_for_the_lead_with_a_reminder(
+    time_machine, led, vcs_fhlp, fh_manager
+):
     time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=LONDON))  # the day after the referral
     assessment = assessment_start(family_case=led["case"], actor=fh_manager, referral_date=dt.date(2026, 12, 1))
     assert assessment.due_on == dt.date(2027, 2, 5)
@@ -73,8 +74,9 @@ def test_without_a_lead_the_author_holds_the_deadline(family, sw_fhlp, fh_manage
     assert _deadline(assessment).assignee == sw_fhlp
 
 
-def test_the_sweep_reminds_once_and_records_the_breach_once_in_each_childs_chronology(time_machine, led, vcs_fhlp,
-                                                                                      fh_manager):
+def test_the_sweep_reminds_once_and_records_the_breach_once_in_each_childs_chronology(
+    time_machine, led, vcs_fhlp, fh_manager
+):
     time_machine.move_to(dt.datetime(2026, 12, 2, 10, 0, tzinfo=LONDON))  # the day after the referral
     assessment = assessment_start(family_case=led["case"], actor=vcs_fhlp, referral_date=dt.date(2026, 12, 1))
     deadline = _deadline(assessment)
@@ -98,8 +100,10 @@ def test_the_sweep_reminds_once_and_records_the_breach_once_in_each_childs_chron
 
 
 def test_authorising_meets_the_deadline_so_the_sweep_never_breaches_it(led, vcs_fhlp, fh_manager):
-    assessment = complete(assessment_start(family_case=led["case"], actor=vcs_fhlp,
-                                           referral_date=referral_date_in_warning_window()), vcs_fhlp)
+    assessment = complete(
+        assessment_start(family_case=led["case"], actor=vcs_fhlp, referral_date=referral_date_in_warning_window()),
+        vcs_fhlp,
+    )
     assessment_submit(assessment=assessment, actor=vcs_fhlp)
     assessment_authorise(assessment=assessment, actor=fh_manager, authorised_on=timezone.localdate())
     assert _deadline(assessment).state == Deadline.State.MET
@@ -127,15 +131,29 @@ def test_the_default_referral_date_is_the_front_door_decision_date(led, triage_o
     from front_door.models import Contact, Decision, Outcome
 
     received = timezone.now() - dt.timedelta(days=20)
-    contact = Contact.objects.create(reference="TEST-ASSESS-1", received_at=received, decision_due_at=received,
-                                     channel="phone", recorded_by=triage_officer, referrer_name="A teacher",
-                                     worry="Hungry at school", consent="knows_and_agrees", source_code="2A")
-    decision = Decision.objects.create(contact=contact, outcome=Outcome.EARLY_HELP,
-                                       level=levels["targeted_early_help"], rationale="Early help",
-                                       decided_by=triage_officer, decided_at=received + dt.timedelta(days=1))
+    contact = Contact.objects.create(
+        reference="TEST-ASSESS-1",
+        received_at=received,
+        decision_due_at=received,
+        channel="phone",
+        recorded_by=triage_officer,
+        referrer_name="A teacher",
+        worry="Hungry at school",
+        consent="knows_and_agrees",
+        source_code="2A",
+    )
+    decision = Decision.objects.create(
+        contact=contact,
+        outcome=Outcome.EARLY_HELP,
+        level=levels["targeted_early_help"],
+        rationale="Early help",
+        decided_by=triage_officer,
+        decided_at=received + dt.timedelta(days=1),
+    )
     for episode in led["episodes"].values():
-        type(episode).objects.filter(pk=episode.pk).update(source_type="front_door.decision",
-                                                            source_id=str(decision.pk))
+        type(episode).objects.filter(pk=episode.pk).update(
+            source_type="front_door.decision", source_id=str(decision.pk)
+        )
     assert assessment_default_referral_date(family_case=led["case"]) == timezone.localdate(decision.decided_at)
 
 
@@ -148,8 +166,9 @@ def test_a_second_assessment_is_refused_while_one_is_open(led, vcs_fhlp):
 
 def test_a_referral_date_in_the_future_is_refused(led, vcs_fhlp):
     with pytest.raises(ValidationError) as exc:
-        assessment_start(family_case=led["case"], actor=vcs_fhlp,
-                         referral_date=timezone.localdate() + dt.timedelta(days=1))
+        assessment_start(
+            family_case=led["case"], actor=vcs_fhlp, referral_date=timezone.localdate() + dt.timedelta(days=1)
+        )
     assert "referral_date" in exc.value.message_dict
     assert not Assessment.objects.exists()
 
@@ -166,9 +185,14 @@ def test_someone_not_working_with_the_family_cannot_start_one(family, vcs_fhlp):
 def test_a_draft_save_stores_the_text_and_moves_the_version(led, vcs_fhlp):
     assessment = assessment_start(family_case=led["case"], actor=vcs_fhlp)
     mia = assessment.children.get(person=led["mia"])
-    saved = assessment_save_draft(assessment=assessment, actor=vcs_fhlp, expected_version=1, autosave=True,
-                                  data={"housing": "Damp two-bedroom flat"},
-                                  sections={mia.pk: {"child_voice": "I share a bed with Leo", "factors": ["4B"]}})
+    saved = assessment_save_draft(
+        assessment=assessment,
+        actor=vcs_fhlp,
+        expected_version=1,
+        autosave=True,
+        data={"housing": "Damp two-bedroom flat"},
+        sections={mia.pk: {"child_voice": "I share a bed with Leo", "factors": ["4B"]}},
+    )
     assert saved.version == 2 and saved.autosaved and saved.housing == "Damp two-bedroom flat"
     mia.refresh_from_db()
     assert mia.child_voice == "I share a bed with Leo" and mia.factors == ["4B"]
@@ -189,8 +213,13 @@ def test_an_unknown_factor_code_is_a_field_error_and_nothing_is_saved(led, vcs_f
     assessment = assessment_start(family_case=led["case"], actor=vcs_fhlp)
     leo = assessment.children.get(person=led["leo"])
     with pytest.raises(ValidationError) as exc:
-        assessment_save_draft(assessment=assessment, actor=vcs_fhlp, expected_version=1, data={"risks": "Kept?"},
-                              sections={leo.pk: {"factors": ["4B", "99Z"], "primary_need": "N99"}})
+        assessment_save_draft(
+            assessment=assessment,
+            actor=vcs_fhlp,
+            expected_version=1,
+            data={"risks": "Kept?"},
+            sections={leo.pk: {"factors": ["4B", "99Z"], "primary_need": "N99"}},
+        )
     errors = exc.value.message_dict
     assert "99Z" in errors[f"child-{leo.pk}-factors"][0]
     assert f"child-{leo.pk}-primary_need" in errors
@@ -206,9 +235,18 @@ def test_submitting_checks_analysis_outcome_each_childs_voice_and_factors(led, v
     leo = assessment.children.get(person=led["leo"])
     mia = assessment.children.get(person=led["mia"])
     # Leo is four: his views could not be gathered in words, and that is recorded instead.
-    assessment = assessment_save_draft(assessment=assessment, actor=vcs_fhlp, expected_version=1, data={}, sections={
-        leo.pk: {"voice_not_gathered_reason": "Leo is 4 and pre-verbal about this; observed at play.",
-                 "factors": ["21"]}})
+    assessment = assessment_save_draft(
+        assessment=assessment,
+        actor=vcs_fhlp,
+        expected_version=1,
+        data={},
+        sections={
+            leo.pk: {
+                "voice_not_gathered_reason": "Leo is 4 and pre-verbal about this; observed at play.",
+                "factors": ["21"],
+            }
+        },
+    )
     with pytest.raises(ValidationError) as exc:
         assessment_submit(assessment=assessment, actor=vcs_fhlp)
     errors = exc.value.message_dict
@@ -243,13 +281,13 @@ def test_a_non_manager_cannot_authorise(led, vcs_fhlp):
 
 
 @pytest.mark.parametrize(("offset", "message"), [(1, "today or in the past"), (-1, "on or after the date")])
-def test_the_authorisation_date_is_not_in_the_future_nor_before_the_start(led, vcs_fhlp, fh_manager, offset,
-                                                                         message):
+def test_the_authorisation_date_is_not_in_the_future_nor_before_the_start(led, vcs_fhlp, fh_manager, offset, message):
     assessment = complete(assessment_start(family_case=led["case"], actor=vcs_fhlp), vcs_fhlp)
     assessment_submit(assessment=assessment, actor=vcs_fhlp)
     with pytest.raises(ValidationError) as exc:
-        assessment_authorise(assessment=assessment, actor=fh_manager,
-                             authorised_on=timezone.localdate() + dt.timedelta(days=offset))
+        assessment_authorise(
+            assessment=assessment, actor=fh_manager, authorised_on=timezone.localdate() + dt.timedelta(days=offset)
+        )
     assert message in exc.value.message_dict["authorised_on"][0]
 
 
@@ -263,6 +301,7 @@ def test_a_manager_can_return_it_with_a_reason_and_it_can_be_edited_again(led, v
     assert assessment.status == AssessmentStatus.DRAFT
     assert assessment.returned_reason == "Say more about Leo's nursery"
     assert Notification.objects.get(kind="family_help.assessment.returned").user == vcs_fhlp
-    assessment_save_draft(assessment=assessment, actor=vcs_fhlp, expected_version=assessment.version,
-                          data={"analysis": "More about Leo"})
+    assessment_save_draft(
+        assessment=assessment, actor=vcs_fhlp, expected_version=assessment.version, data={"analysis": "More about Leo"}
+    )
     assert _deadline(assessment).state == Deadline.State.OPEN  # still running: not authorised yet

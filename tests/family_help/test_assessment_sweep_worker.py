@@ -12,13 +12,15 @@ from tests.support import wait_until
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_reminds_once_and_breaches_once(celery_worker_process, family, vcs_fhlp, fh_manager, levels,
-                                                      triage_officer):
+def test_a_real_worker_reminds_once_and_breaches_once(
+    celery_worker_process, family, vcs_fhlp, fh_manager, levels, triage_officer
+):
     import datetime as dt
 
     appoint_lead(family=family, lead=vcs_fhlp, manager=fh_manager)
-    due_soon = assessment_start(family_case=family["case"], actor=vcs_fhlp,
-                                referral_date=referral_date_in_warning_window())
+    due_soon = assessment_start(
+        family_case=family["case"], actor=vcs_fhlp, referral_date=referral_date_in_warning_window()
+    )
     other = another_family(actor=triage_officer, level=levels["targeted_early_help"])
     appoint_lead(family=other, lead=vcs_fhlp, manager=fh_manager)
     overdue = assessment_start(family_case=other["case"], actor=vcs_fhlp, referral_date=dt.date(2026, 6, 1))
@@ -36,5 +38,6 @@ def test_a_real_worker_reminds_once_and_breaches_once(celery_worker_process, fam
     assert sorted(n.user_id for n in breaches) == sorted([vcs_fhlp.pk, fh_manager.pk])
     assert ChronologyEntry.objects.filter(person=other["ava"], kind=f"{DEADLINE_KIND}.breached").count() == 1
     # The assessment still in time has no breach recorded against its children.
-    assert not ChronologyEntry.objects.filter(person__in=[family["mia"], family["leo"]],
-                                              kind=f"{DEADLINE_KIND}.breached").exists()
+    assert not ChronologyEntry.objects.filter(
+        person__in=[family["mia"], family["leo"]], kind=f"{DEADLINE_KIND}.breached"
+    ).exists()

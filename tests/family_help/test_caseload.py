@@ -51,15 +51,39 @@ def make_family(triage_officer, fh_manager, levels):
 
     def make(lead, children=1, name=None):
         n = next(counter)
-        people = [person_create(actor=triage_officer, data={"first_name": f"Kid{n}x{i}", "last_name": f"Fam{n}",
-                                                            "date_of_birth": dt.date(2015 + i, 1, 1 + n % 27)})
-                  for i in range(children)]
-        case = family_case_create(actor=triage_officer, name=name or f"Fam{n} family",
-                                  members=[(p, FamilyCaseMember.Role.CHILD) for p in people])
-        episodes = [episode_open(person=p, actor=triage_officer, level=levels["targeted_early_help"],
-                                 family_case=case, reason="Front door") for p in people]
-        request = work_request_create(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=people[0],
-                                      actor=triage_officer, episode=episodes[0], summary="Help")
+        people = [
+            person_create(
+                actor=triage_officer,
+                data={
+                    "first_name": f"Kid{n}x{i}",
+                    "last_name": f"Fam{n}",
+                    "date_of_birth": dt.date(2015 + i, 1, 1 + n % 27),
+                },
+            )
+            for i in range(children)
+        ]
+        case = family_case_create(
+            actor=triage_officer,
+            name=name or f"Fam{n} family",
+            members=[(p, FamilyCaseMember.Role.CHILD) for p in people],
+        )
+        episodes = [
+            episode_open(
+                person=p,
+                actor=triage_officer,
+                level=levels["targeted_early_help"],
+                family_case=case,
+                reason="Front door",
+            )
+            for p in people
+        ]
+        request = work_request_create(
+            kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+            person=people[0],
+            actor=triage_officer,
+            episode=episodes[0],
+            summary="Help",
+        )
         allocation_create(work_request=request, actor=fh_manager, lead=lead)
         return case, people
 
@@ -71,20 +95,31 @@ def _plan(case, author, next_review_on):
 
 
 def _action(plan, owner, due_on, description="Visit weekly", status="not_started"):
-    return Action.objects.create(plan=plan, description=description, owner=owner, owner_agency=owner.agency,
-                                 due_on=due_on, status=status)
+    return Action.objects.create(
+        plan=plan, description=description, owner=owner, owner_agency=owner.agency, due_on=due_on, status=status
+    )
 
 
 def _assessment(case, author, due_on, status=AssessmentStatus.DRAFT):
-    return Assessment.objects.create(family_case=case, author=author, referral_date=due_on - dt.timedelta(days=60),
-                                     due_on=due_on, status=status)
+    return Assessment.objects.create(
+        family_case=case, author=author, referral_date=due_on - dt.timedelta(days=60), due_on=due_on, status=status
+    )
 
 
 def _visit(person, author, days_ago):
     when = timezone.now() - dt.timedelta(days=days_ago)
-    return CaseNote.objects.create(person=person, author=author, kind=CaseNote.Kind.VISIT, occurred_at=when,
-                                   subject="Home visit", body="Seen at home", child_seen=True, child_seen_alone=False,
-                                   status=CaseNote.Status.FINAL, finalised_at=when)
+    return CaseNote.objects.create(
+        person=person,
+        author=author,
+        kind=CaseNote.Kind.VISIT,
+        occurred_at=when,
+        subject="Home visit",
+        body="Seen at home",
+        child_seen=True,
+        child_seen_alone=False,
+        status=CaseNote.Status.FINAL,
+        finalised_at=when,
+    )
 
 
 def _join_taf(case, user, actor, role="Health visitor"):
@@ -123,8 +158,7 @@ def test_my_families_shows_what_is_due_and_highlights_what_is_overdue(make_famil
     behind_row = rows["Behind family"]
     assert behind_row.next_visit.due_on == TODAY - dt.timedelta(days=5) and behind_row.next_visit.overdue
     assert behind_row.next_review.overdue and behind_row.assessments[0].overdue
-    assert [a.description for a in behind_row.actions] == ["Take mum to the housing office",
-                                                           "Book the school meeting"]
+    assert [a.description for a in behind_row.actions] == ["Take mum to the housing office", "Book the school meeting"]
     assert behind_row.overdue_count == 4  # visit, review, assessment, one action
     assert "4 overdue" in body
     event = AuditEvent.objects.filter(verb="fh_my_families.viewed").latest("id")
@@ -132,7 +166,8 @@ def test_my_families_shows_what_is_due_and_highlights_what_is_overdue(make_famil
 
 
 def test_a_partner_in_the_team_around_the_family_sees_that_family_with_their_actions(
-        make_family, vcs_fhlp, health_practitioner, fh_manager, client):
+    make_family, vcs_fhlp, health_practitioner, fh_manager, client
+):
     case, _ = make_family(vcs_fhlp, name="Helped family")
     make_family(vcs_fhlp, name="Other family")
     _join_taf(case, health_practitioner, vcs_fhlp)
@@ -150,7 +185,8 @@ def test_a_partner_in_the_team_around_the_family_sees_that_family_with_their_act
     api.force_authenticate(health_practitioner)
     rows = api.get("/api/v1/family-help/my-families/").json()
     assert [(r["family_name"], r["role"]) for r in rows] == [
-        ("Helped family", "Team around the family: Health visitor")]
+        ("Helped family", "Team around the family: Health visitor")
+    ]
     assert [a["description"] for a in rows[0]["actions"]] == ["Developmental check"]
     assert rows[0]["actions"][0]["overdue"] is True
 
@@ -161,8 +197,9 @@ def test_my_families_is_not_there_for_a_partner_referrer(school_dsl, client):
     assert client.get(reverse("family_help:my_families")).status_code == 404
 
 
-def test_my_families_queries_do_not_grow_with_the_caseload(make_family, vcs_fhlp, health_practitioner, client,
-                                                           django_assert_max_num_queries):
+def test_my_families_queries_do_not_grow_with_the_caseload(
+    make_family, vcs_fhlp, health_practitioner, client, django_assert_max_num_queries
+):
     def add(n):
         for _ in range(n):
             case, children = make_family(vcs_fhlp, children=2)
@@ -186,16 +223,20 @@ def test_my_families_queries_do_not_grow_with_the_caseload(make_family, vcs_fhlp
 # --- the team view ---------------------------------------------------------------------------------------------
 
 
-def test_team_view_shows_caseload_by_practitioner_and_overdue_items(make_family, fh_manager, vcs_fhlp, sw_fhlp,
-                                                                   client):
+def test_team_view_shows_caseload_by_practitioner_and_overdue_items(make_family, fh_manager, vcs_fhlp, sw_fhlp, client):
     one, _ = make_family(vcs_fhlp, children=2, name="Two kids family")
     make_family(vcs_fhlp, children=1, name="One kid family")
     late, _ = make_family(sw_fhlp, name="Late family")
     _assessment(late, sw_fhlp, TODAY - dt.timedelta(days=4))
     plan = _plan(one, vcs_fhlp, TODAY - dt.timedelta(days=10))
     _action(plan, vcs_fhlp, TODAY - dt.timedelta(days=1), "Overdue referral to parenting course")
-    Supervision.objects.create(practitioner=sw_fhlp, supervisor=fh_manager, held_on=TODAY - dt.timedelta(days=40),
-                               reflection="Caseload", next_due_on=TODAY - dt.timedelta(days=12))
+    Supervision.objects.create(
+        practitioner=sw_fhlp,
+        supervisor=fh_manager,
+        held_on=TODAY - dt.timedelta(days=40),
+        reflection="Caseload",
+        next_due_on=TODAY - dt.timedelta(days=12),
+    )
     client.force_login(fh_manager)
     response = client.get(reverse("family_help:team"))
     body = page(response)
@@ -228,8 +269,9 @@ def test_team_view_is_only_for_managers(vcs_fhlp, client):
     assert client.get(reverse("family_help:team")).status_code == 404
 
 
-def test_team_view_queries_do_not_grow_with_practitioners_and_families(make_family, fh_manager, vcs_fhlp, client,
-                                                                       django_assert_max_num_queries):
+def test_team_view_queries_do_not_grow_with_practitioners_and_families(
+    make_family, fh_manager, vcs_fhlp, client, django_assert_max_num_queries
+):
     def add(n):
         for _ in range(n):
             lead = UserFactory(roles=[Role.FHLP], agency=vcs_fhlp.agency)
@@ -237,8 +279,13 @@ def test_team_view_queries_do_not_grow_with_practitioners_and_families(make_fami
             plan = _plan(case, lead, TODAY - dt.timedelta(days=1))
             _action(plan, lead, TODAY - dt.timedelta(days=1))
             _assessment(case, lead, TODAY - dt.timedelta(days=1))
-            Supervision.objects.create(practitioner=lead, supervisor=fh_manager, held_on=TODAY - dt.timedelta(days=60),
-                                       reflection="x", next_due_on=TODAY - dt.timedelta(days=30))
+            Supervision.objects.create(
+                practitioner=lead,
+                supervisor=fh_manager,
+                held_on=TODAY - dt.timedelta(days=60),
+                reflection="x",
+                next_due_on=TODAY - dt.timedelta(days=30),
+            )
 
     add(2)
     client.force_login(fh_manager)

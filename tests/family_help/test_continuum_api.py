@@ -29,22 +29,40 @@ def fresh(family) -> dict:
 
 def test_change_level_then_read_the_history(allocated, sw_fhlp):
     client = api(sw_fhlp)
-    response = client.post(url(allocated, "level"), {"children": [allocated["mia"].pk], "to": "child_in_need",
-                                                     "reason": "Complex needs"}, format="json", **fresh(allocated))
+    response = client.post(
+        url(allocated, "level"),
+        {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "Complex needs"},
+        format="json",
+        **fresh(allocated),
+    )
     assert response.status_code == 200, response.data
     mia = next(c for c in response.data["children"] if c["person_id"] == allocated["mia"].pk)
     assert [h["level"] for h in mia["history"]] == ["targeted_early_help", "child_in_need"]
     assert mia["cin_plan_periods"][0]["end_date"] is None
     got = client.get(url(allocated, "continuum"))
     assert got.status_code == 200 and got.data["state"] == response.data["state"]
-    assert AuditEvent.objects.filter(verb="family_help.continuum_viewed", kind="read",
-                                     child_ids=sorted([allocated["mia"].pk, allocated["leo"].pk])).count() == 1
+    assert (
+        AuditEvent.objects.filter(
+            verb="family_help.continuum_viewed",
+            kind="read",
+            child_ids=sorted([allocated["mia"].pk, allocated["leo"].pk]),
+        ).count()
+        == 1
+    )
 
 
 def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allocated, sw_fhlp, lcpp):
-    response = api(sw_fhlp).post(url(allocated, "step-up"), {
-        "children": [allocated["mia"].pk], "worry": "Bruise on cheek", "reason": "Likely significant harm",
-        "urgent": True}, format="json", **fresh(allocated))
+    response = api(sw_fhlp).post(
+        url(allocated, "step-up"),
+        {
+            "children": [allocated["mia"].pk],
+            "worry": "Bruise on cheek",
+            "reason": "Likely significant harm",
+            "urgent": True,
+        },
+        format="json",
+        **fresh(allocated),
+    )
     assert response.status_code == 201, response.data
     [request] = response.data["work_requests"]
     assert request["kind"] == "strategy_discussion" and request["urgent"] and "Bruise on cheek" in request["summary"]
@@ -54,19 +72,25 @@ def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allo
 
 def test_step_down_to_universal_without_a_reason_code_is_a_field_error(allocated, sw_fhlp):
     with unchanged(Episode, EpisodeLevel):
-        response = api(sw_fhlp).post(url(allocated, "step-down"), {"children": [allocated["leo"].pk],
-                                                                   "to": "universal", "reason": "Doing well"},
-                                     format="json", **fresh(allocated))
+        response = api(sw_fhlp).post(
+            url(allocated, "step-down"),
+            {"children": [allocated["leo"].pk], "to": "universal", "reason": "Doing well"},
+            format="json",
+            **fresh(allocated),
+        )
     assert response.status_code == 400
     assert set(response.data) == {"reason_code", "summary"}
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({"reason_code": "RC0", "summary": "Done"}, "reason_code"),
-    ({"reason_code": "RC7", "summary": ""}, "summary"),
-    ({"reason_code": "RC7", "summary": "Done", "closed_on": "2099-01-01"}, "closed_on"),
-    ({"reason_code": "RC7", "summary": "Done", "children": [999999]}, "children"),
-])
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"reason_code": "RC0", "summary": "Done"}, "reason_code"),
+        ({"reason_code": "RC7", "summary": ""}, "summary"),
+        ({"reason_code": "RC7", "summary": "Done", "closed_on": "2099-01-01"}, "closed_on"),
+        ({"reason_code": "RC7", "summary": "Done", "children": [999999]}, "children"),
+    ],
+)
 def test_close_with_bad_input_is_400_with_the_field(allocated, sw_fhlp, body, field):
     response = api(sw_fhlp).post(url(allocated, "close"), body, format="json", **fresh(allocated))
     assert response.status_code == 400 and field in response.data, response.data
@@ -76,8 +100,9 @@ def test_close_with_bad_input_is_400_with_the_field(allocated, sw_fhlp, body, fi
 def test_close_for_every_child_by_default(allocated, fh_manager):
     # A manager closes here: the lead practitioner would no longer see the children in the answer (their access
     # ends with the episodes).
-    response = api(fh_manager).post(url(allocated, "close"), {"reason_code": "RC7", "summary": "Goals met"},
-                                 format="json", **fresh(allocated))
+    response = api(fh_manager).post(
+        url(allocated, "close"), {"reason_code": "RC7", "summary": "Goals met"}, format="json", **fresh(allocated)
+    )
     assert response.status_code == 200, response.data
     assert {c["closure_reason"] for c in response.data["children"]} == {"RC7"}
 
@@ -85,18 +110,29 @@ def test_close_for_every_child_by_default(allocated, fh_manager):
 def test_a_change_based_on_levels_changed_since_is_412_and_saves_nothing(allocated, sw_fhlp):
     client = api(sw_fhlp)
     etag = client.get(url(allocated, "continuum"))["ETag"]
-    first = client.post(url(allocated, "level"), {"children": [allocated["mia"].pk], "to": "child_in_need",
-                                                  "reason": "x"}, format="json", HTTP_IF_MATCH=etag)
+    first = client.post(
+        url(allocated, "level"),
+        {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
     assert first.status_code == 200 and first["ETag"] != etag
-    response = client.post(url(allocated, "level"), {"children": [allocated["leo"].pk], "to": "child_in_need",
-                                                     "reason": "y"}, format="json", HTTP_IF_MATCH=etag)
+    response = client.post(
+        url(allocated, "level"),
+        {"children": [allocated["leo"].pk], "to": "child_in_need", "reason": "y"},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
     assert response.status_code == 412 and response["ETag"] == first["ETag"]
     assert not CinPlanPeriod.objects.filter(episode=allocated["episodes"]["Leo"]).exists()
 
 
 def test_a_change_without_if_match_is_428_and_saves_nothing(allocated, sw_fhlp):
-    response = api(sw_fhlp).post(url(allocated, "level"), {"children": [allocated["leo"].pk], "to": "child_in_need",
-                                                           "reason": "y"}, format="json")
+    response = api(sw_fhlp).post(
+        url(allocated, "level"),
+        {"children": [allocated["leo"].pk], "to": "child_in_need", "reason": "y"},
+        format="json",
+    )
     assert response.status_code == 428 and "If-Match" in response.data["detail"]
     assert not CinPlanPeriod.objects.filter(episode=allocated["episodes"]["Leo"]).exists()
 
@@ -105,8 +141,14 @@ def test_a_change_without_if_match_is_428_and_saves_nothing(allocated, sw_fhlp):
 def test_a_taf_member_may_read_but_not_move_the_family(allocated, taf_health, action):
     client = api(taf_health)
     assert client.get(url(allocated, "continuum")).status_code == 200
-    body = {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x", "worry": "w",
-            "reason_code": "RC7", "summary": "s"}
+    body = {
+        "children": [allocated["mia"].pk],
+        "to": "child_in_need",
+        "reason": "x",
+        "worry": "w",
+        "reason_code": "RC7",
+        "summary": "s",
+    }
     with unchanged(Episode, EpisodeLevel, WorkRequest, CinPlanPeriod):
         refused = client.post(url(allocated, action), body, format="json")
     assert refused.status_code == 404 and refused.json() == {"detail": "Not found."}
@@ -115,9 +157,18 @@ def test_a_taf_member_may_read_but_not_move_the_family(allocated, taf_health, ac
 @pytest.mark.parametrize("action", ["continuum", "level", "step-up", "step-down", "close"])
 def test_out_of_scope_is_404(allocated, vcs_fhlp, action):
     client = api(vcs_fhlp)
-    body = {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x", "worry": "w",
-            "reason_code": "RC7", "summary": "s"}
-    response = client.get(url(allocated, action)) if action == "continuum" else \
-        client.post(url(allocated, action), body, format="json")
+    body = {
+        "children": [allocated["mia"].pk],
+        "to": "child_in_need",
+        "reason": "x",
+        "worry": "w",
+        "reason_code": "RC7",
+        "summary": "s",
+    }
+    response = (
+        client.get(url(allocated, action))
+        if action == "continuum"
+        else client.post(url(allocated, action), body, format="json")
+    )
     assert response.status_code == 404
     assert not WorkRequest.objects.filter(kind=WorkRequest.Kind.STRATEGY_DISCUSSION).exists()

@@ -54,15 +54,18 @@ def test_lead_starts_the_plan_and_version_one_is_frozen(client, led_family):
     version = PlanVersion.objects.get(plan=plan)
     assert version.number == 1 and version.snapshot["plan"]["worries"] == WORRIES
     assert AuditEvent.objects.filter(verb="family_help.plan_started", actor_id=lead.pk).exists()
-    assert ChronologyEntry.objects.filter(person=led_family["mia"], strand=Strand.FAMILY_HELP,
-                                          kind="plan_started").exists()
+    assert ChronologyEntry.objects.filter(
+        person=led_family["mia"], strand=Strand.FAMILY_HELP, kind="plan_started"
+    ).exists()
 
 
-def test_a_manager_may_start_the_plan_but_a_partner_practitioner_may_not(client, led_family, fh_manager,
-                                                                          health_practitioner):
+def test_a_manager_may_start_the_plan_but_a_partner_practitioner_may_not(
+    client, led_family, fh_manager, health_practitioner
+):
     case = led_family["case"]
-    involvement_add(person=led_family["mia"], actor=fh_manager, role=InvolvementRole.TAF_MEMBER,
-                    user=health_practitioner)
+    involvement_add(
+        person=led_family["mia"], actor=fh_manager, role=InvolvementRole.TAF_MEMBER, user=health_practitioner
+    )
     client.force_login(health_practitioner)
     assert client.get(_plan_url(case, "plan")).status_code == 200  # can see the family
     assert client.get(_plan_url(case, "plan_start")).status_code == 404
@@ -75,8 +78,14 @@ def test_a_manager_may_start_the_plan_but_a_partner_practitioner_may_not(client,
 def test_plan_pages_are_not_found_out_of_scope(client, plan, led_family, health_fhlp):
     client.force_login(health_fhlp)  # a lead practitioner, but not this family's
     case = led_family["case"]
-    for url in (_plan_url(case), _plan_url(case, "plan_edit"), _plan_url(case, "taf"),
-                _plan_url(case, "plan_version", 1), _plan_url(case, "plan_pdf"), _plan_url(case, "plan_family_pdf")):
+    for url in (
+        _plan_url(case),
+        _plan_url(case, "plan_edit"),
+        _plan_url(case, "taf"),
+        _plan_url(case, "plan_version", 1),
+        _plan_url(case, "plan_pdf"),
+        _plan_url(case, "plan_family_pdf"),
+    ):
         assert client.get(url).status_code == 404, url
 
 
@@ -84,8 +93,10 @@ def test_next_review_in_the_past_is_a_field_error_with_everything_kept(client, l
     case = led_family["case"]
     client.force_login(led_family["lead"])
     past = timezone.localdate() - dt.timedelta(days=3)
-    response = client.post(_plan_url(case, "plan_start"), {"worries": WORRIES, "professional_notes": NOTES,
-                                                          **_date_fields("next_review_on", past)})
+    response = client.post(
+        _plan_url(case, "plan_start"),
+        {"worries": WORRIES, "professional_notes": NOTES, **_date_fields("next_review_on", past)},
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "The next review date must be today or in the future" in html
@@ -101,9 +112,17 @@ def test_outcome_without_a_measure_is_a_field_error_with_everything_kept(client,
     case = led_family["case"]
     client.force_login(led_family["lead"])
     before = Outcome.objects.count()
-    response = client.post(_plan_url(case, "outcome_add"), {
-        "child": led_family["mia"].pk, "what_will_be_different": "Mia has a trusted adult at school",
-        "measure": "", "scale_max": "10", "baseline": "2", "target": "7"})
+    response = client.post(
+        _plan_url(case, "outcome_add"),
+        {
+            "child": led_family["mia"].pk,
+            "what_will_be_different": "Mia has a trusted adult at school",
+            "measure": "",
+            "scale_max": "10",
+            "baseline": "2",
+            "target": "7",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Say how you will measure this outcome" in html
@@ -116,13 +135,31 @@ def test_outcome_service_refuses_a_missing_measure_and_ratings_off_the_scale(pla
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as exc:
-        outcome_add(plan=plan, actor=led_family["lead"], data={
-            "child": led_family["mia"], "what_will_be_different": "x", "measure": "  ", "baseline": 1, "target": 5})
+        outcome_add(
+            plan=plan,
+            actor=led_family["lead"],
+            data={
+                "child": led_family["mia"],
+                "what_will_be_different": "x",
+                "measure": "  ",
+                "baseline": 1,
+                "target": 5,
+            },
+        )
     assert "measure" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        outcome_add(plan=plan, actor=led_family["lead"], data={
-            "child": led_family["mia"], "what_will_be_different": "x", "measure": "y", "scale_max": 5,
-            "baseline": 1, "target": 7})
+        outcome_add(
+            plan=plan,
+            actor=led_family["lead"],
+            data={
+                "child": led_family["mia"],
+                "what_will_be_different": "x",
+                "measure": "y",
+                "scale_max": 5,
+                "baseline": 1,
+                "target": 7,
+            },
+        )
     assert exc.value.message_dict["target"] == ["The target must be between 0 and 5"]
 
 
@@ -130,9 +167,16 @@ def test_action_without_an_owner_is_a_field_error_with_everything_kept(client, p
     case = led_family["case"]
     client.force_login(led_family["lead"])
     due = timezone.localdate() + dt.timedelta(days=14)
-    response = client.post(_plan_url(case, "action_add"), {
-        "description": "Book the school attendance meeting", "owner": "", "status": "not_started",
-        "progress": "Phoned the school", **_date_fields("due_on", due)})
+    response = client.post(
+        _plan_url(case, "action_add"),
+        {
+            "description": "Book the school attendance meeting",
+            "owner": "",
+            "status": "not_started",
+            "progress": "Phoned the school",
+            **_date_fields("due_on", due),
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Choose who will do this: every action needs an owner" in html
@@ -147,8 +191,11 @@ def test_action_owner_must_be_able_to_see_the_family(plan, led_family):
 
     outsider = UserFactory(email="outsider@plan.test", full_name="Out Sider", roles=[Role.PARTNER_PRACTITIONER])
     with pytest.raises(ValidationError) as exc:
-        action_add(plan=plan, actor=led_family["lead"], data={
-            "description": "x", "owner": outsider, "due_on": timezone.localdate()})
+        action_add(
+            plan=plan,
+            actor=led_family["lead"],
+            data={"description": "x", "owner": outsider, "due_on": timezone.localdate()},
+        )
     assert "add them to the team around the family first" in exc.value.message_dict["owner"][0]
 
 
@@ -159,10 +206,16 @@ def test_lead_adds_an_action_for_a_team_member_and_they_are_told(client, plan, l
     page = client.get(_plan_url(case, "action_add"))
     assert "Hal Health (Test Community Health Trust)" in page.content.decode()
     due = timezone.localdate() + dt.timedelta(days=21)
-    response = client.post(_plan_url(case, "action_add"), {
-        "description": "Leo's two-year developmental check", "owner": health_practitioner.pk,
-        "outcome": plan.outcomes.get(child=led_family["leo"]).pk, "status": "not_started",
-        **_date_fields("due_on", due)})
+    response = client.post(
+        _plan_url(case, "action_add"),
+        {
+            "description": "Leo's two-year developmental check",
+            "owner": health_practitioner.pk,
+            "outcome": plan.outcomes.get(child=led_family["leo"]).pk,
+            "status": "not_started",
+            **_date_fields("due_on", due),
+        },
+    )
     assert response.status_code == 302
     action = Action.objects.get()
     assert action.owner == health_practitioner and action.owner_agency == health_practitioner.agency
@@ -177,15 +230,18 @@ def actions(plan, led_family, health_practitioner):
     case, lead = led_family["case"], led_family["lead"]
     taf_add(family_case=case, actor=lead, user=health_practitioner, role="Health visitor")
     due = timezone.localdate() + dt.timedelta(days=21)
-    mine = action_add(plan=plan, actor=lead, data={"description": "Developmental check", "owner": health_practitioner,
-                                                   "due_on": due})
-    theirs = action_add(plan=plan, actor=lead, data={"description": "Housing transfer form", "owner": lead,
-                                                     "due_on": due})
+    mine = action_add(
+        plan=plan, actor=lead, data={"description": "Developmental check", "owner": health_practitioner, "due_on": due}
+    )
+    theirs = action_add(
+        plan=plan, actor=lead, data={"description": "Housing transfer form", "owner": lead, "due_on": due}
+    )
     return {"hv": mine, "lead": theirs}
 
 
-def test_health_practitioner_updates_their_own_action_but_not_anothers(client, actions, led_family,
-                                                                       health_practitioner):
+def test_health_practitioner_updates_their_own_action_but_not_anothers(
+    client, actions, led_family, health_practitioner
+):
     case = led_family["case"]
     client.force_login(health_practitioner)
     own, other = actions["hv"], actions["lead"]
@@ -193,20 +249,31 @@ def test_health_practitioner_updates_their_own_action_but_not_anothers(client, a
     assert page.status_code == 200
     assert _plan_url(case, "action_update", own.pk) in page.content.decode()
     assert _plan_url(case, "action_update", other.pk) not in page.content.decode()
-    response = client.post(_plan_url(case, "action_update", own.pk), {
-        "status": "in_progress", "progress": "Check booked for the 14th", "version": own.version})
+    response = client.post(
+        _plan_url(case, "action_update", own.pk),
+        {"status": "in_progress", "progress": "Check booked for the 14th", "version": own.version},
+    )
     assert response.status_code == 302
     own.refresh_from_db()
     assert own.status == ActionStatus.IN_PROGRESS and own.progress == "Check booked for the 14th"
     assert own.updated_by == health_practitioner
     # Someone else's action, and every page that changes the plan, do not exist for them.
     assert client.get(_plan_url(case, "action_update", other.pk)).status_code == 404
-    assert client.post(_plan_url(case, "action_update", other.pk), {
-        "status": "done", "progress": "x", "version": other.version}).status_code == 404
+    assert (
+        client.post(
+            _plan_url(case, "action_update", other.pk), {"status": "done", "progress": "x", "version": other.version}
+        ).status_code
+        == 404
+    )
     other.refresh_from_db()
     assert other.status == ActionStatus.NOT_STARTED
-    for name, args in (("action_edit", [own.pk]), ("plan_edit", []), ("outcome_add", []), ("review_add", []),
-                       ("taf_add", [])):
+    for name, args in (
+        ("action_edit", [own.pk]),
+        ("plan_edit", []),
+        ("outcome_add", []),
+        ("review_add", []),
+        ("taf_add", []),
+    ):
         assert client.get(_plan_url(case, name, *args)).status_code == 404, name
 
 
@@ -217,8 +284,9 @@ def test_owner_cannot_change_anything_but_status_and_progress(actions, health_pr
 
     own = actions["hv"]
     with pytest.raises(ValidationError) as exc:
-        action_update(action=own, actor=health_practitioner, data={"description": "Something else"},
-                      expected_version=own.version)
+        action_update(
+            action=own, actor=health_practitioner, data={"description": "Something else"}, expected_version=own.version
+        )
     assert "description" in exc.value.message_dict
 
 
@@ -229,8 +297,9 @@ def test_stale_action_update_is_refused_with_changes_shown(client, actions, led_
     old_version = own.version
     action_update(action=own, actor=led_family["lead"], data={"progress": "Lead's note"}, expected_version=old_version)
     client.force_login(health_practitioner)
-    response = client.post(_plan_url(case, "action_update", own.pk), {
-        "status": "done", "progress": "All done", "version": old_version})
+    response = client.post(
+        _plan_url(case, "action_update", own.pk), {"status": "done", "progress": "All done", "version": old_version}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "What changed while you were editing" in html
@@ -246,28 +315,44 @@ def test_stale_plan_save_is_refused_with_what_changed_shown_and_nothing_lost(cli
     case, lead = led_family["case"], led_family["lead"]
     opened_version = plan.version
     # The manager saves first, from the same version.
-    plan_update(plan=plan, actor=fh_manager, data={"worries": "Rent arrears now cleared."},
-                expected_version=opened_version)
+    plan_update(
+        plan=plan, actor=fh_manager, data={"worries": "Rent arrears now cleared."}, expected_version=opened_version
+    )
     client.force_login(lead)
     review_on = timezone.localdate() + dt.timedelta(days=40)
-    response = client.post(_plan_url(case, "plan_edit"), {
-        "worries": "Mia's attendance is the main worry.", "working_well": "Grace is engaging well.",
-        "family_views": "", "professional_notes": NOTES, "version": opened_version,
-        **_date_fields("next_review_on", review_on)})
+    response = client.post(
+        _plan_url(case, "plan_edit"),
+        {
+            "worries": "Mia's attendance is the main worry.",
+            "working_well": "Grace is engaging well.",
+            "family_views": "",
+            "professional_notes": NOTES,
+            "version": opened_version,
+            **_date_fields("next_review_on", review_on),
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Someone else changed this record while you were editing it" in html
     assert "What changed while you were editing" in html
-    assert "Rent arrears now cleared." in html           # theirs, saved now
+    assert "Rent arrears now cleared." in html  # theirs, saved now
     assert "Mia&#x27;s attendance is the main worry." in html  # mine, kept in the form
     assert "Grace is engaging well." in html
     plan.refresh_from_db()
     assert plan.worries == "Rent arrears now cleared."
     # Saving again, knowing the other change, works (the form now carries the current version).
     assert f'value="{plan.version}"' in html
-    again = client.post(_plan_url(case, "plan_edit"), {
-        "worries": "Mia's attendance is the main worry.", "working_well": "", "family_views": "",
-        "professional_notes": NOTES, "version": plan.version, **_date_fields("next_review_on", review_on)})
+    again = client.post(
+        _plan_url(case, "plan_edit"),
+        {
+            "worries": "Mia's attendance is the main worry.",
+            "working_well": "",
+            "family_views": "",
+            "professional_notes": NOTES,
+            "version": plan.version,
+            **_date_fields("next_review_on", review_on),
+        },
+    )
     assert again.status_code == 302
     plan.refresh_from_db()
     assert plan.worries == "Mia's attendance is the main worry."
@@ -277,9 +362,18 @@ def test_stale_plan_save_is_refused_with_what_changed_shown_and_nothing_lost(cli
 
 
 def _review(plan, actor, ratings, held_on, next_on, summary="Review"):
-    return review_add(plan=plan, actor=actor, data={"held_on": held_on, "summary": summary, "attendees": "Grace, Sol",
-                                                    "family_views": "Calmer", "next_review_on": next_on},
-                      ratings=ratings)
+    return review_add(
+        plan=plan,
+        actor=actor,
+        data={
+            "held_on": held_on,
+            "summary": summary,
+            "attendees": "Grace, Sol",
+            "family_views": "Calmer",
+            "next_review_on": next_on,
+        },
+        ratings=ratings,
+    )
 
 
 def test_plan_versioning_across_two_reviews(client, led_family, time_machine):
@@ -288,12 +382,28 @@ def test_plan_versioning_across_two_reviews(client, led_family, time_machine):
     lead, case = led_family["lead"], led_family["case"]
     time_machine.move_to(dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.UTC), tick=False)
     plan = plan_start(family_case=case, actor=lead, data={"worries": "Old worries about the flat"})
-    mia_outcome = outcome_add(plan=plan, actor=lead, data={
-        "child": led_family["mia"], "what_will_be_different": "Mia goes to school every day", "measure": "Register",
-        "baseline": 3, "target": 9})
-    leo_outcome = outcome_add(plan=plan, actor=lead, data={
-        "child": led_family["leo"], "what_will_be_different": "Leo sleeps through", "measure": "Diary",
-        "baseline": 2, "target": 8})
+    mia_outcome = outcome_add(
+        plan=plan,
+        actor=lead,
+        data={
+            "child": led_family["mia"],
+            "what_will_be_different": "Mia goes to school every day",
+            "measure": "Register",
+            "baseline": 3,
+            "target": 9,
+        },
+    )
+    leo_outcome = outcome_add(
+        plan=plan,
+        actor=lead,
+        data={
+            "child": led_family["leo"],
+            "what_will_be_different": "Leo sleeps through",
+            "measure": "Diary",
+            "baseline": 2,
+            "target": 8,
+        },
+    )
 
     time_machine.move_to(dt.datetime(2026, 4, 1, 10, 0, tzinfo=dt.UTC), tick=False)
     _review(plan, lead, {mia_outcome.pk: 5, leo_outcome.pk: 4}, dt.date(2026, 4, 1), dt.date(2026, 6, 1))
@@ -337,11 +447,18 @@ def test_review_dates_in_the_wrong_place_are_field_errors_with_everything_kept(c
     client.force_login(led_family["lead"])
     outcomes = list(plan.outcomes.order_by("id"))
     today = timezone.localdate()
-    response = client.post(_plan_url(case, "review_add"), {
-        **_date_fields("held_on", today + dt.timedelta(days=2)), "attendees": "Grace",
-        "summary": "Good progress on attendance", "family_views": "Grace is pleased",
-        **_date_fields("next_review_on", today - dt.timedelta(days=1)),
-        f"rating_{outcomes[0].pk}": "6", f"rating_{outcomes[1].pk}": "11"})
+    response = client.post(
+        _plan_url(case, "review_add"),
+        {
+            **_date_fields("held_on", today + dt.timedelta(days=2)),
+            "attendees": "Grace",
+            "summary": "Good progress on attendance",
+            "family_views": "Grace is pleased",
+            **_date_fields("next_review_on", today - dt.timedelta(days=1)),
+            f"rating_{outcomes[0].pk}": "6",
+            f"rating_{outcomes[1].pk}": "11",
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "The review date must be today or in the past" in html
@@ -373,10 +490,16 @@ def test_review_page_records_a_new_version(client, plan, led_family):
     client.force_login(led_family["lead"])
     outcomes = list(plan.outcomes.order_by("id"))
     today = timezone.localdate()
-    response = client.post(_plan_url(case, "review_add"), {
-        **_date_fields("held_on", today), "summary": "Attendance up", **_date_fields(
-            "next_review_on", today + dt.timedelta(days=30)),
-        f"rating_{outcomes[0].pk}": "6", f"rating_{outcomes[1].pk}": "4"})
+    response = client.post(
+        _plan_url(case, "review_add"),
+        {
+            **_date_fields("held_on", today),
+            "summary": "Attendance up",
+            **_date_fields("next_review_on", today + dt.timedelta(days=30)),
+            f"rating_{outcomes[0].pk}": "6",
+            f"rating_{outcomes[1].pk}": "4",
+        },
+    )
     assert response.status_code == 302
     assert PlanVersion.objects.filter(plan=plan).count() == 2
     assert list(Outcome.objects.order_by("id").values_list("current", flat=True)) == [6, 4]
@@ -394,19 +517,31 @@ def test_plan_page_is_audited_with_the_children_shown(client, plan, led_family):
     assert escape(NOTES) in response.content.decode()
 
 
-def test_plan_page_query_count_does_not_grow_with_outcomes_and_actions(client, plan, led_family,
-                                                                       django_assert_max_num_queries):
+def test_plan_page_query_count_does_not_grow_with_outcomes_and_actions(
+    client, plan, led_family, django_assert_max_num_queries
+):
     case, lead = led_family["case"], led_family["lead"]
     client.force_login(lead)
     client.get(_plan_url(case))  # warm the session and content types
 
     def grow(n):
         for i in range(n):
-            outcome = outcome_add(plan=plan, actor=lead, data={
-                "child": led_family["mia"], "what_will_be_different": f"Outcome {i}", "measure": "m", "baseline": 1,
-                "target": 5})
-            action_add(plan=plan, actor=lead, data={"description": f"Action {i}", "owner": lead, "outcome": outcome,
-                                                    "due_on": timezone.localdate()})
+            outcome = outcome_add(
+                plan=plan,
+                actor=lead,
+                data={
+                    "child": led_family["mia"],
+                    "what_will_be_different": f"Outcome {i}",
+                    "measure": "m",
+                    "baseline": 1,
+                    "target": 5,
+                },
+            )
+            action_add(
+                plan=plan,
+                actor=lead,
+                data={"description": f"Action {i}", "owner": lead, "outcome": outcome, "due_on": timezone.localdate()},
+            )
 
     grow(2)
     from django.db import connection
@@ -421,10 +556,27 @@ def test_plan_page_query_count_does_not_grow_with_outcomes_and_actions(client, p
 
 def test_plan_version_page_tolerates_a_generated_snapshot(client, plan, led_family):
     """Generated data sets write a smaller snapshot (no text, no team): the page still renders it."""
-    PlanVersion.objects.create(plan=plan, number=2, created_by=led_family["lead"], reason="Review",
-                               snapshot={"number": 2, "date": "2026-01-01", "outcomes": [], "actions": [
-                                   {"id": 1, "description": "Generated action", "owner_id": 1, "due_on": "2026-02-01",
-                                    "status": "in_progress", "not_for_family": False}]})
+    PlanVersion.objects.create(
+        plan=plan,
+        number=2,
+        created_by=led_family["lead"],
+        reason="Review",
+        snapshot={
+            "number": 2,
+            "date": "2026-01-01",
+            "outcomes": [],
+            "actions": [
+                {
+                    "id": 1,
+                    "description": "Generated action",
+                    "owner_id": 1,
+                    "due_on": "2026-02-01",
+                    "status": "in_progress",
+                    "not_for_family": False,
+                }
+            ],
+        },
+    )
     client.force_login(led_family["lead"])
     response = client.get(_plan_url(led_family["case"], "plan_version", 2))
     assert response.status_code == 200
@@ -452,18 +604,41 @@ def test_outcome_is_changed_then_removed_and_earlier_versions_keep_it(client, pl
     client.force_login(led_family["lead"])
     url = _plan_url(case, "outcome_edit", outcome.pk)
     assert client.get(url).status_code == 200
-    bad = client.post(url, {"what_will_be_different": "Mia is on time", "measure": "Register", "scale_max": "10",
-                            "baseline": "3", "target": "9", "current": "12"})
+    bad = client.post(
+        url,
+        {
+            "what_will_be_different": "Mia is on time",
+            "measure": "Register",
+            "scale_max": "10",
+            "baseline": "3",
+            "target": "9",
+            "current": "12",
+        },
+    )
     assert "must be 100 or less" not in bad.content.decode()
     assert "The current rating must be between 0 and 10" in bad.content.decode()
     assert "Mia is on time" in bad.content.decode()
-    ok = client.post(url, {"what_will_be_different": "Mia is on time", "measure": "Register", "scale_max": "10",
-                           "baseline": "3", "target": "9", "current": "5"})
+    ok = client.post(
+        url,
+        {
+            "what_will_be_different": "Mia is on time",
+            "measure": "Register",
+            "scale_max": "10",
+            "baseline": "3",
+            "target": "9",
+            "current": "5",
+        },
+    )
     assert ok.status_code == 302
     outcome.refresh_from_db()
     assert outcome.what_will_be_different == "Mia is on time" and outcome.current == 5
-    _review(plan, led_family["lead"], {o.pk: 5 for o in plan.outcomes.filter(removed_at__isnull=True)},
-            timezone.localdate(), timezone.localdate() + dt.timedelta(days=30))
+    _review(
+        plan,
+        led_family["lead"],
+        {o.pk: 5 for o in plan.outcomes.filter(removed_at__isnull=True)},
+        timezone.localdate(),
+        timezone.localdate() + dt.timedelta(days=30),
+    )
     assert client.post(url, {"remove": "yes"}).status_code == 302
     outcome.refresh_from_db()
     assert outcome.removed_at is not None
@@ -479,13 +654,25 @@ def test_editor_stale_action_save_is_refused_with_changes_shown(client, actions,
 
     case, own = led_family["case"], actions["hv"]
     opened = own.version
-    action_update(action=own, actor=health_practitioner, data={"status": "in_progress", "progress": "Booked"},
-                  expected_version=opened)
+    action_update(
+        action=own,
+        actor=health_practitioner,
+        data={"status": "in_progress", "progress": "Booked"},
+        expected_version=opened,
+    )
     client.force_login(led_family["lead"])
     due = own.due_on
-    response = client.post(_plan_url(case, "action_edit", own.pk), {
-        "description": "Developmental check at home", "owner": health_practitioner.pk, "status": "not_started",
-        "progress": "", "version": opened, **_date_fields("due_on", due)})
+    response = client.post(
+        _plan_url(case, "action_edit", own.pk),
+        {
+            "description": "Developmental check at home",
+            "owner": health_practitioner.pk,
+            "status": "not_started",
+            "progress": "",
+            "version": opened,
+            **_date_fields("due_on", due),
+        },
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "What changed while you were editing" in html and "Booked" in html and "In progress" in html
@@ -500,8 +687,9 @@ def test_an_action_whose_owner_left_the_team_can_still_be_closed(actions, led_fa
 
     own = actions["hv"]
     taf_remove(member=TafMember.objects.get(user=own.owner), actor=led_family["lead"])
-    updated = action_update(action=own, actor=led_family["lead"], data={"status": "dropped"},
-                            expected_version=own.version)
+    updated = action_update(
+        action=own, actor=led_family["lead"], data={"status": "dropped"}, expected_version=own.version
+    )
     assert updated.status == ActionStatus.DROPPED
 
 
@@ -516,7 +704,9 @@ def test_each_version_records_the_strand_that_led_the_plan(led_family):
     _review(plan, lead, {}, today, today + dt.timedelta(days=30))
     assert plan.led_by_strand == Strand.MACPT
     assert list(plan.versions.order_by("number").values_list("number", "led_by_strand")) == [
-        (1, Strand.MACPT), (2, Strand.MACPT)]
+        (1, Strand.MACPT),
+        (2, Strand.MACPT),
+    ]
     entries = ChronologyEntry.objects.filter(kind__in=["plan_started", "plan_reviewed"])
     assert entries.count() == 4 and set(entries.values_list("strand", flat=True)) == {Strand.MACPT}
     # A strand that sets no usual gap between reviews gets the shared record's (90 days).

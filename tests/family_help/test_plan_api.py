@@ -29,8 +29,9 @@ def test_plan_start_get_and_patch(api, led_family):
     case, lead = led_family["case"], led_family["lead"]
     api.force_authenticate(lead)
     assert api.get(_url(case, "plan/")).status_code == 404  # no plan yet
-    response = api.post(_url(case, "plan/"), {"worries": "Rent arrears", "professional_notes": "Police log"},
-                        format="json")
+    response = api.post(
+        _url(case, "plan/"), {"worries": "Rent arrears", "professional_notes": "Police log"}, format="json"
+    )
     assert response.status_code == 201, response.data
     assert response.data["version"] == 1 and response.data["versions"][0]["number"] == 1
     got = api.get(_url(case, "plan/"))
@@ -49,8 +50,10 @@ def test_stale_plan_patch_is_412_with_the_current_version(api, plan, led_family,
     case = led_family["case"]
     api.force_authenticate(fh_manager)
     opened = f'"{plan.version}"'
-    assert api.patch(_url(case, "plan/"), {"worries": "Manager's words"}, format="json",
-                     HTTP_IF_MATCH=opened).status_code == 200
+    assert (
+        api.patch(_url(case, "plan/"), {"worries": "Manager's words"}, format="json", HTTP_IF_MATCH=opened).status_code
+        == 200
+    )
     api.force_authenticate(led_family["lead"])
     response = api.patch(_url(case, "plan/"), {"worries": "Lead's words"}, format="json", HTTP_IF_MATCH=opened)
     assert response.status_code == 412
@@ -72,17 +75,30 @@ def test_outcome_without_measure_and_action_without_owner_are_400s(api, plan, le
     case = led_family["case"]
     api.force_authenticate(led_family["lead"])
     with unchanged(plan.outcomes.all(), Action, PlanVersion):
-        response = api.post(_url(case, "plan/outcomes/"), {
-            "child_id": led_family["mia"].pk, "what_will_be_different": "Mia sleeps", "baseline": 1, "target": 5},
-            format="json")
+        response = api.post(
+            _url(case, "plan/outcomes/"),
+            {"child_id": led_family["mia"].pk, "what_will_be_different": "Mia sleeps", "baseline": 1, "target": 5},
+            format="json",
+        )
         assert response.status_code == 400 and "measure" in response.data
-        response = api.post(_url(case, "plan/actions/"), {
-            "description": "Book the meeting", "due_on": timezone.localdate().isoformat()}, format="json")
+        response = api.post(
+            _url(case, "plan/actions/"),
+            {"description": "Book the meeting", "due_on": timezone.localdate().isoformat()},
+            format="json",
+        )
     assert response.status_code == 400
     assert response.data == {"owner_id": ["Choose who will do this: every action needs an owner"]}
-    created = api.post(_url(case, "plan/outcomes/"), {
-        "child_id": led_family["mia"].pk, "what_will_be_different": "Mia sleeps", "measure": "Diary",
-        "baseline": 1, "target": 5}, format="json")
+    created = api.post(
+        _url(case, "plan/outcomes/"),
+        {
+            "child_id": led_family["mia"].pk,
+            "what_will_be_different": "Mia sleeps",
+            "measure": "Diary",
+            "baseline": 1,
+            "target": 5,
+        },
+        format="json",
+    )
     assert created.status_code == 201 and created.data["ratings"][0]["rating"] == 1
 
 
@@ -90,24 +106,37 @@ def test_owner_patches_status_and_progress_of_their_own_action_only(api, plan, l
     case, lead = led_family["case"], led_family["lead"]
     taf_add(family_case=case, actor=lead, user=health_practitioner, role="Health visitor")
     due = timezone.localdate() + dt.timedelta(days=7)
-    own = action_add(plan=plan, actor=lead, data={"description": "Check", "owner": health_practitioner,
-                                                  "due_on": due})
+    own = action_add(plan=plan, actor=lead, data={"description": "Check", "owner": health_practitioner, "due_on": due})
     other = action_add(plan=plan, actor=lead, data={"description": "Housing", "owner": lead, "due_on": due})
     api.force_authenticate(health_practitioner)
     opened = f'"{own.version}"'
-    response = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"status": "done", "progress": "Seen"},
-                         format="json", HTTP_IF_MATCH=opened)
+    response = api.patch(
+        _url(case, f"plan/actions/{own.pk}/"),
+        {"status": "done", "progress": "Seen"},
+        format="json",
+        HTTP_IF_MATCH=opened,
+    )
     assert response.status_code == 200 and response.data["status"] == "done" and response.data["completed_on"]
     assert response["ETag"] == f'"{response.data["version"]}"'
-    refused = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"description": "Rewritten"}, format="json",
-                        HTTP_IF_MATCH=response["ETag"])
+    refused = api.patch(
+        _url(case, f"plan/actions/{own.pk}/"),
+        {"description": "Rewritten"},
+        format="json",
+        HTTP_IF_MATCH=response["ETag"],
+    )
     assert refused.status_code == 400 and "description" in refused.data
-    assert api.patch(_url(case, f"plan/actions/{other.pk}/"), {"status": "done"}, format="json",
-                     HTTP_IF_MATCH=f'"{other.version}"').status_code == 404
+    assert (
+        api.patch(
+            _url(case, f"plan/actions/{other.pk}/"),
+            {"status": "done"},
+            format="json",
+            HTTP_IF_MATCH=f'"{other.version}"',
+        ).status_code
+        == 404
+    )
     assert Action.objects.get(pk=other.pk).status == "not_started"
     assert api.patch(_url(case, "plan/"), {"worries": "x"}, format="json", HTTP_IF_MATCH='"1"').status_code == 404
-    stale = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"progress": "Late"}, format="json",
-                      HTTP_IF_MATCH=opened)
+    stale = api.patch(_url(case, f"plan/actions/{own.pk}/"), {"progress": "Late"}, format="json", HTTP_IF_MATCH=opened)
     assert stale.status_code == 412 and stale["ETag"] == response["ETag"]
     assert Action.objects.get(pk=own.pk).progress == "Seen"
 
@@ -117,13 +146,27 @@ def test_review_creates_a_version_and_versions_stay_readable(api, plan, led_fami
     api.force_authenticate(led_family["lead"])
     outcomes = list(plan.outcomes.order_by("id"))
     today = timezone.localdate()
-    missing = api.post(_url(case, "plan/reviews/"), {
-        "held_on": today.isoformat(), "summary": "Progress", "next_review_on": (today + dt.timedelta(days=30))
-        .isoformat(), "ratings": {str(outcomes[0].pk): 6}}, format="json")
+    missing = api.post(
+        _url(case, "plan/reviews/"),
+        {
+            "held_on": today.isoformat(),
+            "summary": "Progress",
+            "next_review_on": (today + dt.timedelta(days=30)).isoformat(),
+            "ratings": {str(outcomes[0].pk): 6},
+        },
+        format="json",
+    )
     assert missing.status_code == 400 and f"rating_{outcomes[1].pk}" in missing.data
-    response = api.post(_url(case, "plan/reviews/"), {
-        "held_on": today.isoformat(), "summary": "Progress", "next_review_on": (today + dt.timedelta(days=30))
-        .isoformat(), "ratings": {str(o.pk): 6 for o in outcomes}}, format="json")
+    response = api.post(
+        _url(case, "plan/reviews/"),
+        {
+            "held_on": today.isoformat(),
+            "summary": "Progress",
+            "next_review_on": (today + dt.timedelta(days=30)).isoformat(),
+            "ratings": {str(o.pk): 6 for o in outcomes},
+        },
+        format="json",
+    )
     assert response.status_code == 201 and response.data["version"] == 2
     listed = api.get(_url(case, "plan/versions/"))
     assert [v["number"] for v in listed.data] == [1, 2]
@@ -145,8 +188,7 @@ def test_a_partner_referrer_cannot_join_the_team_around_the_family(api, plan, le
 def test_team_add_and_remove_through_the_api(api, plan, led_family, health_practitioner):
     case = led_family["case"]
     api.force_authenticate(led_family["lead"])
-    added = api.post(_url(case, "team/"), {"user_id": health_practitioner.pk, "role": "Health visitor"},
-                     format="json")
+    added = api.post(_url(case, "team/"), {"user_id": health_practitioner.pk, "role": "Health visitor"}, format="json")
     assert added.status_code == 201 and added.data["agency"] == "Test Community Health Trust"
     api.force_authenticate(health_practitioner)
     assert api.get(_url(case, "plan/")).status_code == 200
@@ -158,8 +200,9 @@ def test_team_add_and_remove_through_the_api(api, plan, led_family, health_pract
     assert TafMember.objects.get(pk=added.data["id"]).removed_at is not None
 
 
-@pytest.mark.parametrize("path", ["plan/", "plan/outcomes/", "plan/actions/", "plan/reviews/", "plan/versions/",
-                                  "plan/versions/1/", "team/"])
+@pytest.mark.parametrize(
+    "path", ["plan/", "plan/outcomes/", "plan/actions/", "plan/reviews/", "plan/versions/", "plan/versions/1/", "team/"]
+)
 def test_everything_is_404_out_of_scope(api, plan, led_family, health_fhlp, path):
     api.force_authenticate(health_fhlp)  # a lead practitioner, but not this family's
     assert api.get(_url(led_family["case"], path)).status_code == 404
@@ -171,12 +214,17 @@ def test_outcome_patch_and_removal(api, plan, led_family, health_practitioner):
     api.force_authenticate(led_family["lead"])
     etag = api.get(_url(case, "plan/"))["ETag"]
     with unchanged(plan.outcomes.all()):
-        off_scale = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 11}, format="json",
-                              HTTP_IF_MATCH=etag)
+        off_scale = api.patch(
+            _url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 11}, format="json", HTTP_IF_MATCH=etag
+        )
     assert off_scale.status_code == 400 and off_scale.data == {"target": ["The target must be between 0 and 10"]}
     assert api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 7}, format="json").status_code == 428
-    changed = api.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 7, "not_for_family": True},
-                        format="json", HTTP_IF_MATCH=etag)
+    changed = api.patch(
+        _url(case, f"plan/outcomes/{outcome.pk}/"),
+        {"target": 7, "not_for_family": True},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
     assert changed.status_code == 200 and changed.data["target"] == 7 and changed.data["not_for_family"] is True
     # Changing an outcome moves the plan's version: a second change from the same read is refused.
     assert changed["ETag"] != etag

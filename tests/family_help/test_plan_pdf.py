@@ -35,15 +35,27 @@ def full_plan(plan, led_family, health_practitioner):
     case, lead = led_family["case"], led_family["lead"]
     taf_add(family_case=case, actor=lead, user=health_practitioner, role="Health visitor")
     due = timezone.localdate() + dt.timedelta(days=14)
-    hidden = outcome_add(plan=plan, actor=lead, data={
-        "child": led_family["mia"], "what_will_be_different": HIDDEN_OUTCOME, "measure": "Probation testing",
-        "baseline": 1, "target": 8, "not_for_family": True})
-    action_add(plan=plan, actor=lead, data={"description": HIDDEN_ACTION, "owner": lead, "due_on": due,
-                                            "not_for_family": True})
-    action_add(plan=plan, actor=lead, data={"description": HIDDEN_OUTCOME_ACTION, "owner": lead, "due_on": due,
-                                            "outcome": hidden})
-    action_add(plan=plan, actor=lead, data={"description": SHARED_ACTION, "owner": health_practitioner,
-                                            "due_on": due})
+    hidden = outcome_add(
+        plan=plan,
+        actor=lead,
+        data={
+            "child": led_family["mia"],
+            "what_will_be_different": HIDDEN_OUTCOME,
+            "measure": "Probation testing",
+            "baseline": 1,
+            "target": 8,
+            "not_for_family": True,
+        },
+    )
+    action_add(
+        plan=plan, actor=lead, data={"description": HIDDEN_ACTION, "owner": lead, "due_on": due, "not_for_family": True}
+    )
+    action_add(
+        plan=plan,
+        actor=lead,
+        data={"description": HIDDEN_OUTCOME_ACTION, "owner": lead, "due_on": due, "outcome": hidden},
+    )
+    action_add(plan=plan, actor=lead, data={"description": SHARED_ACTION, "owner": health_practitioner, "due_on": due})
     return plan
 
 
@@ -52,12 +64,27 @@ def test_family_friendly_pdf_leaves_out_not_for_family_content(client, full_plan
     response = client.get(reverse("cases:plan_family_pdf", args=[led_family["case"].pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = _text(response.content)
-    for absent in (HIDDEN_OUTCOME, HIDDEN_ACTION, HIDDEN_OUTCOME_ACTION, NOTES, "Professional notes",
-                   "OFFICIAL-SENSITIVE"):
+    for absent in (
+        HIDDEN_OUTCOME,
+        HIDDEN_ACTION,
+        HIDDEN_OUTCOME_ACTION,
+        NOTES,
+        "Professional notes",
+        "OFFICIAL-SENSITIVE",
+    ):
         assert absent not in text, absent
-    for present in ("Your family plan", WORRIES, WORKING_WELL, "Mia goes to school every day and on time",
-                    "Leo's bedtime routine is settled", SHARED_ACTION, "Hal Health", "Health visitor",
-                    "Sol Social", "3 out of 10"):
+    for present in (
+        "Your family plan",
+        WORRIES,
+        WORKING_WELL,
+        "Mia goes to school every day and on time",
+        "Leo's bedtime routine is settled",
+        SHARED_ACTION,
+        "Hal Health",
+        "Health visitor",
+        "Sol Social",
+        "3 out of 10",
+    ):
         assert present in text, present
     assert AuditEvent.objects.filter(verb="family_help.plan_family_pdf", actor_id=led_family["lead"].pk).exists()
 
@@ -66,8 +93,15 @@ def test_professional_pdf_has_everything(client, full_plan, led_family):
     client.force_login(led_family["lead"])
     response = client.get(reverse("cases:plan_pdf", args=[led_family["case"].pk]))
     text = _text(response.content)
-    for present in (HIDDEN_OUTCOME, HIDDEN_ACTION, HIDDEN_OUTCOME_ACTION, NOTES, SHARED_ACTION, "OFFICIAL-SENSITIVE",
-                    "[Not for the family]"):
+    for present in (
+        HIDDEN_OUTCOME,
+        HIDDEN_ACTION,
+        HIDDEN_OUTCOME_ACTION,
+        NOTES,
+        SHARED_ACTION,
+        "OFFICIAL-SENSITIVE",
+        "[Not for the family]",
+    ):
         assert present in text, present
     event = AuditEvent.objects.get(verb="family_help.plan_pdf")
     assert sorted(event.child_ids) == sorted([led_family["mia"].pk, led_family["leo"].pk])
@@ -79,16 +113,30 @@ def test_plan_pdf_with_6_outcomes_and_20_actions_renders_within_2_seconds(plan, 
 
     lead = led_family["lead"]
     for i in range(4):  # the fixture has 2
-        outcome_add(plan=plan, actor=lead, data={
-            "child": led_family["mia"] if i % 2 else led_family["leo"], "what_will_be_different": f"Outcome {i}: "
-            "the family has a settled routine that everyone can describe", "measure": "Weekly diary and visits",
-            "baseline": 2, "target": 8})
+        outcome_add(
+            plan=plan,
+            actor=lead,
+            data={
+                "child": led_family["mia"] if i % 2 else led_family["leo"],
+                "what_will_be_different": f"Outcome {i}: the family has a settled routine that everyone can describe",
+                "measure": "Weekly diary and visits",
+                "baseline": 2,
+                "target": 8,
+            },
+        )
     outcomes = list(plan.outcomes.all())
     for i in range(20):
-        action_add(plan=plan, actor=lead, data={
-            "description": f"Action {i}: weekly home visit to work through the plan with Grace", "owner": lead,
-            "outcome": outcomes[i % len(outcomes)], "due_on": timezone.localdate() + dt.timedelta(days=i),
-            "progress": "Two visits so far; Grace engaging."})
+        action_add(
+            plan=plan,
+            actor=lead,
+            data={
+                "description": f"Action {i}: weekly home visit to work through the plan with Grace",
+                "owner": lead,
+                "outcome": outcomes[i % len(outcomes)],
+                "due_on": timezone.localdate() + dt.timedelta(days=i),
+                "progress": "Two visits so far; Grace engaging.",
+            },
+        )
     children = family_children(family_case=plan.family_case)
     render_plan_pdf(plan=plan, children=children, printed_by=lead, family_friendly=False)  # fonts and imports warm
     # CPU time is asserted: this machine's other work inflates wall time, which is printed alongside.
@@ -100,6 +148,8 @@ def test_plan_pdf_with_6_outcomes_and_20_actions_renders_within_2_seconds(plan, 
         wall.append(time.perf_counter() - started_wall)
         assert pdf.startswith(b"%PDF")
     with capsys.disabled():
-        print(f"\nplan PDF (6 outcomes, 20 actions): professional {cpu[0]:.2f} s CPU ({wall[0]:.2f} s wall), "
-              f"family {cpu[1]:.2f} s CPU ({wall[1]:.2f} s wall), load {os.getloadavg()[0]:.1f}")
+        print(
+            f"\nplan PDF (6 outcomes, 20 actions): professional {cpu[0]:.2f} s CPU ({wall[0]:.2f} s wall), "
+            f"family {cpu[1]:.2f} s CPU ({wall[1]:.2f} s wall), load {os.getloadavg()[0]:.1f}"
+        )
     assert max(cpu) <= 2.0

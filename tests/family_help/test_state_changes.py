@@ -52,8 +52,9 @@ def test_a_transition_at_a_named_version_is_refused_once_the_version_moved(asses
     stale_version = assessment.version
     complete(assessment, assessment.author)  # saves the draft: the version moves on
     with pytest.raises(StaleEdit) as refused:
-        transition(Assessment.objects.get(pk=assessment.pk), to=AssessmentStatus.SUBMITTED,
-                   expected_version=stale_version)
+        transition(
+            Assessment.objects.get(pk=assessment.pk), to=AssessmentStatus.SUBMITTED, expected_version=stale_version
+        )
     assert refused.value.current_version == Assessment.objects.get(pk=assessment.pk).version
     assert Assessment.objects.get(pk=assessment.pk).status == AssessmentStatus.DRAFT
 
@@ -88,8 +89,13 @@ def test_an_edit_on_an_old_version_is_refused_with_the_values_now(make_person):
 def test_an_edit_of_a_row_no_longer_matching_its_condition_is_a_conflict_with_the_reason(assessment):
     Assessment.objects.filter(pk=assessment.pk).update(status=AssessmentStatus.SUBMITTED)
     with pytest.raises(Conflict, match="no longer a draft") as refused:
-        versioned_update(assessment, expected_version=1, changes={"risks": "Late"},
-                         where={"status": AssessmentStatus.DRAFT}, refused="It is no longer a draft")
+        versioned_update(
+            assessment,
+            expected_version=1,
+            changes={"risks": "Late"},
+            where={"status": AssessmentStatus.DRAFT},
+            refused="It is no longer a draft",
+        )
     assert not isinstance(refused.value, StaleEdit)
     assert Assessment.objects.get(pk=assessment.pk).risks == ""
 

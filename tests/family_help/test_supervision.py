@@ -26,10 +26,15 @@ REFLECTION = "Sol is worried about Grace's low mood; we explored how to ask abou
 
 @pytest.fixture
 def case_supervision(allocated, fh_manager, sw_fhlp):
-    return supervision_record(actor=fh_manager, practitioner=sw_fhlp, family_case=allocated["case"],
-                              held_on=timezone.localdate(), reflection=REFLECTION, decisions="Refer Grace to talking "
-                              "therapies", actions=[{"description": "Ask Grace about a GP appointment",
-                                                     "owner": sw_fhlp, "due_on": timezone.localdate()}])
+    return supervision_record(
+        actor=fh_manager,
+        practitioner=sw_fhlp,
+        family_case=allocated["case"],
+        held_on=timezone.localdate(),
+        reflection=REFLECTION,
+        decisions="Refer Grace to talking therapies",
+        actions=[{"description": "Ask Grace about a GP appointment", "owner": sw_fhlp, "due_on": timezone.localdate()}],
+    )
 
 
 def days_ago(n: int) -> dt.date:
@@ -40,7 +45,8 @@ def days_ago(n: int) -> dt.date:
 
 
 def test_case_supervision_is_recorded_with_the_next_due_date_and_a_routine_chronology_entry(
-        case_supervision, allocated, sw_fhlp):
+    case_supervision, allocated, sw_fhlp
+):
     every = FamilyHelpSettings.load().supervision_every_days
     assert case_supervision.next_due_on == case_supervision.held_on + dt.timedelta(days=every)
     assert SupervisionAction.objects.get(supervision=case_supervision).owner == sw_fhlp
@@ -56,11 +62,22 @@ def test_the_supervision_page_records_one_and_shows_it(allocated, fh_manager, sw
     client.force_login(fh_manager)
     assert client.get(reverse("family_help:supervision_add") + f"?practitioner={sw_fhlp.pk}").status_code == 200
     today = timezone.localdate()
-    response = client.post(reverse("family_help:supervision_add"), {
-        "practitioner": sw_fhlp.pk, "family_case": allocated["case"].pk, "held_on_day": today.day,
-        "held_on_month": today.month, "held_on_year": today.year, "reflection": REFLECTION,
-        "action_1_description": "Book a joint visit", "action_1_owner": "supervisor",
-        "action_1_due_on_day": today.day, "action_1_due_on_month": today.month, "action_1_due_on_year": today.year})
+    response = client.post(
+        reverse("family_help:supervision_add"),
+        {
+            "practitioner": sw_fhlp.pk,
+            "family_case": allocated["case"].pk,
+            "held_on_day": today.day,
+            "held_on_month": today.month,
+            "held_on_year": today.year,
+            "reflection": REFLECTION,
+            "action_1_description": "Book a joint visit",
+            "action_1_owner": "supervisor",
+            "action_1_due_on_day": today.day,
+            "action_1_due_on_month": today.month,
+            "action_1_due_on_year": today.year,
+        },
+    )
     assert response.status_code == 302
     record = Supervision.objects.get()
     assert record.actions.get().owner == fh_manager
@@ -71,9 +88,17 @@ def test_the_supervision_page_records_one_and_shows_it(allocated, fh_manager, sw
 def test_bad_supervision_input_shows_field_errors_and_keeps_what_was_entered(allocated, fh_manager, sw_fhlp, client):
     client.force_login(fh_manager)
     future = timezone.localdate() + dt.timedelta(days=3)
-    response = client.post(reverse("family_help:supervision_add"), {
-        "practitioner": sw_fhlp.pk, "held_on_day": future.day, "held_on_month": future.month,
-        "held_on_year": future.year, "reflection": REFLECTION, "action_1_description": "Check school attendance"})
+    response = client.post(
+        reverse("family_help:supervision_add"),
+        {
+            "practitioner": sw_fhlp.pk,
+            "held_on_day": future.day,
+            "held_on_month": future.month,
+            "held_on_year": future.year,
+            "reflection": REFLECTION,
+            "action_1_description": "Check school attendance",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "There is a problem" in body
     assert "The date of the supervision must be today or in the past" in body
@@ -94,18 +119,26 @@ def test_only_a_manager_records_supervision(allocated, sw_fhlp, vcs_fhlp, client
 
 def test_case_supervision_must_be_about_a_family_the_practitioner_leads(allocated, fh_manager, vcs_fhlp):
     with pytest.raises(ValidationError) as info:
-        supervision_record(actor=fh_manager, practitioner=vcs_fhlp, family_case=allocated["case"],
-                           held_on=timezone.localdate(), reflection="x")
+        supervision_record(
+            actor=fh_manager,
+            practitioner=vcs_fhlp,
+            family_case=allocated["case"],
+            held_on=timezone.localdate(),
+            reflection="x",
+        )
     assert "family_case" in info.value.message_dict
 
 
 # --- who may read it ------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("persona", "expected"), [("fh_manager", 200), ("sw_fhlp", 200), ("taf_health", 404),
-                                                   ("vcs_fhlp", 404), ("triage_officer", 404)])
-def test_a_supervision_record_is_read_only_by_managers_and_the_practitioner(case_supervision, taf_health, persona,
-                                                                            expected, client, request):
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("fh_manager", 200), ("sw_fhlp", 200), ("taf_health", 404), ("vcs_fhlp", 404), ("triage_officer", 404)],
+)
+def test_a_supervision_record_is_read_only_by_managers_and_the_practitioner(
+    case_supervision, taf_health, persona, expected, client, request
+):
     user = request.getfixturevalue(persona)
     client.force_login(user)
     response = client.get(reverse("family_help:supervision_detail", args=[case_supervision.pk]))
@@ -118,8 +151,9 @@ def test_a_supervision_record_is_read_only_by_managers_and_the_practitioner(case
     assert api.get(f"/api/v1/family-help/supervisions/{case_supervision.pk}/").status_code == expected
 
 
-def test_the_family_panel_shows_the_last_case_supervision_only_to_those_who_may_read_it(case_supervision, allocated,
-                                                                                      sw_fhlp, taf_health):
+def test_the_family_panel_shows_the_last_case_supervision_only_to_those_who_may_read_it(
+    case_supervision, allocated, sw_fhlp, taf_health
+):
     from django.template import Context, Template
 
     template = Template("{% load fh_continuum %}{% fh_continuum_panel family_case user %}")
@@ -134,19 +168,25 @@ def test_the_family_panel_shows_the_last_case_supervision_only_to_those_who_may_
 @pytest.fixture
 def team_of_practitioners(fh_team, fh_manager):
     def make(name: str, held_days_ago: int | None):
-        user = UserFactory(email=f"{name.lower()}@supervision.test", full_name=f"{name} Practitioner",
-                           roles=[Role.FHLP], teams=[fh_team], qualification=Qualification.SOCIAL_WORKER)
+        user = UserFactory(
+            email=f"{name.lower()}@supervision.test",
+            full_name=f"{name} Practitioner",
+            roles=[Role.FHLP],
+            teams=[fh_team],
+            qualification=Qualification.SOCIAL_WORKER,
+        )
         if held_days_ago is not None:
-            supervision_record(actor=fh_manager, practitioner=user, held_on=days_ago(held_days_ago),
-                               reflection="Caseload review")
+            supervision_record(
+                actor=fh_manager, practitioner=user, held_on=days_ago(held_days_ago), reflection="Caseload review"
+            )
         return user
+
     return make
 
 
-def test_the_frequency_list_shows_overdue_and_never_supervised_practitioners(team_of_practitioners, fh_manager,
-                                                                           client):
+def test_the_frequency_list_shows_overdue_and_never_supervised_practitioners(team_of_practitioners, fh_manager, client):
     never = team_of_practitioners("Nia", None)
-    late = team_of_practitioners("Lou", 40)      # next due 28 days after: 12 days overdue
+    late = team_of_practitioners("Lou", 40)  # next due 28 days after: 12 days overdue
     on_time = team_of_practitioners("Tom", 3)
     rows = {r.practitioner.pk: r for r in supervision_frequency()}
     assert rows[never.pk].never_held and rows[never.pk].overdue
@@ -159,8 +199,9 @@ def test_the_frequency_list_shows_overdue_and_never_supervised_practitioners(tea
     assert "Tom Practitioner" in client.get(reverse("family_help:supervision")).content.decode()
 
 
-def test_the_frequency_list_takes_the_same_queries_for_more_practitioners(team_of_practitioners, fh_manager, client,
-                                                                        django_assert_max_num_queries):
+def test_the_frequency_list_takes_the_same_queries_for_more_practitioners(
+    team_of_practitioners, fh_manager, client, django_assert_max_num_queries
+):
     client.force_login(fh_manager)
     team_of_practitioners("A", None)
     team_of_practitioners("B", 40)
@@ -181,8 +222,9 @@ def test_a_practitioner_sees_their_own_supervision_and_that_it_is_overdue(team_o
     assert client.get(reverse("family_help:supervision_practitioner", args=[other.pk])).status_code == 404
 
 
-def test_people_who_are_neither_managers_nor_practitioners_have_no_supervision_pages(taf_health, triage_officer,
-                                                                                    client):
+def test_people_who_are_neither_managers_nor_practitioners_have_no_supervision_pages(
+    taf_health, triage_officer, client
+):
     for user in (taf_health, triage_officer):
         client.force_login(user)
         assert client.get(reverse("family_help:supervision")).status_code == 404
@@ -193,7 +235,8 @@ def test_people_who_are_neither_managers_nor_practitioners_have_no_supervision_p
 
 
 def test_api_lists_every_record_for_a_manager_and_only_their_own_for_a_practitioner(
-        case_supervision, team_of_practitioners, fh_manager, sw_fhlp, taf_health):
+    case_supervision, team_of_practitioners, fh_manager, sw_fhlp, taf_health
+):
     team_of_practitioners("Lou", 40)
     manager, practitioner, health = APIClient(), APIClient(), APIClient()
     manager.force_authenticate(fh_manager)
@@ -210,13 +253,23 @@ def test_api_records_supervision_and_refuses_bad_input_with_field_reasons(alloca
     client.force_authenticate(fh_manager)
     today = timezone.localdate().isoformat()
     with unchanged(Supervision):
-        bad = client.post("/api/v1/family-help/supervisions/", {"practitioner_id": sw_fhlp.pk, "held_on": today,
-                                                                "reflection": " "}, format="json")
+        bad = client.post(
+            "/api/v1/family-help/supervisions/",
+            {"practitioner_id": sw_fhlp.pk, "held_on": today, "reflection": " "},
+            format="json",
+        )
     assert bad.status_code == 400 and "reflection" in bad.data
-    good = client.post("/api/v1/family-help/supervisions/", {
-        "practitioner_id": sw_fhlp.pk, "family_case_id": allocated["case"].pk, "held_on": today,
-        "reflection": REFLECTION, "actions": [{"description": "Visit with health", "owner_id": sw_fhlp.pk,
-                                               "due_on": today}]}, format="json")
+    good = client.post(
+        "/api/v1/family-help/supervisions/",
+        {
+            "practitioner_id": sw_fhlp.pk,
+            "family_case_id": allocated["case"].pk,
+            "held_on": today,
+            "reflection": REFLECTION,
+            "actions": [{"description": "Visit with health", "owner_id": sw_fhlp.pk, "due_on": today}],
+        },
+        format="json",
+    )
     assert good.status_code == 201, good.data
     assert good.data["actions"][0]["description"] == "Visit with health"
     practitioner = APIClient()
@@ -225,8 +278,9 @@ def test_api_records_supervision_and_refuses_bad_input_with_field_reasons(alloca
         assert practitioner.post("/api/v1/family-help/supervisions/", {}, format="json").status_code == 404
 
 
-def test_the_practitioner_marks_a_supervision_action_done_and_others_cannot(case_supervision, sw_fhlp, taf_health,
-                                                                          client):
+def test_the_practitioner_marks_a_supervision_action_done_and_others_cannot(
+    case_supervision, sw_fhlp, taf_health, client
+):
     action = case_supervision.actions.get()
     done_url = reverse("family_help:supervision_action_done", args=[case_supervision.pk, action.pk])
     client.force_login(taf_health)

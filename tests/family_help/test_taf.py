@@ -23,13 +23,18 @@ def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_pra
     assert client.get(reverse("cases:plan", args=[case.pk])).status_code == 404
 
     client.force_login(lead)
-    response = client.post(reverse("cases:taf_add", args=[case.pk]),
-                           {"email": "HV@example.test", "role": "Health visitor"})
+    response = client.post(
+        reverse("cases:taf_add", args=[case.pk]), {"email": "HV@example.test", "role": "Health visitor"}
+    )
     assert response.status_code == 302
     member = TafMember.objects.get(family_case=case, user=health_practitioner)
     assert member.agency == health_practitioner.agency and member.role == "Health visitor"
-    assert Involvement.objects.filter(user=health_practitioner, role=InvolvementRole.TAF_MEMBER,
-                                      end_date__isnull=True).count() == 2
+    assert (
+        Involvement.objects.filter(
+            user=health_practitioner, role=InvolvementRole.TAF_MEMBER, end_date__isnull=True
+        ).count()
+        == 2
+    )
     assert health_practitioner.notifications.filter(kind="family_help.taf").exists()
 
     client.force_login(health_practitioner)
@@ -40,8 +45,9 @@ def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_pra
 
     client.force_login(lead)
     assert client.get(reverse("cases:taf_remove", args=[case.pk, member.pk])).status_code == 200
-    response = client.post(reverse("cases:taf_remove", args=[case.pk, member.pk]), {"reason": "Case handed "
-                                                                                                     "to school nurse"})
+    response = client.post(
+        reverse("cases:taf_remove", args=[case.pk, member.pk]), {"reason": "Case handed to school nurse"}
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.removed_at is not None and member.removed_by == lead
@@ -67,8 +73,9 @@ def test_a_member_already_in_the_team_is_refused(led_family, health_practitioner
 def test_roles_that_can_never_see_a_record_are_refused_with_a_reason(client, led_family, roles):
     UserFactory(email="never@plan.test", full_name="Nev Er", roles=roles)
     client.force_login(led_family["lead"])
-    response = client.post(reverse("cases:taf_add", args=[led_family["case"].pk]),
-                           {"email": "never@plan.test", "role": "School link"})
+    response = client.post(
+        reverse("cases:taf_add", args=[led_family["case"].pk]), {"email": "never@plan.test", "role": "School link"}
+    )
     assert response.status_code == 200
     html = response.content.decode()
     assert "Nev Er cannot be added: their role cannot see children&#x27;s records" in html
@@ -78,8 +85,9 @@ def test_roles_that_can_never_see_a_record_are_refused_with_a_reason(client, led
 
 def test_unknown_email_is_a_field_error(client, led_family):
     client.force_login(led_family["lead"])
-    response = client.post(reverse("cases:taf_add", args=[led_family["case"].pk]),
-                           {"email": "nobody@plan.test", "role": "Housing officer"})
+    response = client.post(
+        reverse("cases:taf_add", args=[led_family["case"].pk]), {"email": "nobody@plan.test", "role": "Housing officer"}
+    )
     assert "No practitioner has this email address" in response.content.decode()
     assert 'value="Housing officer"' in response.content.decode()
 
@@ -99,16 +107,19 @@ def test_removal_keeps_access_through_another_family_team(led_family, health_pra
     from cases.services import family_case_create
 
     mia = led_family["mia"]
-    other = family_case_create(actor=triage_officer, name="Mia's dad's household",
-                               members=[(mia, FamilyCaseMember.Role.CHILD)])
+    other = family_case_create(
+        actor=triage_officer, name="Mia's dad's household", members=[(mia, FamilyCaseMember.Role.CHILD)]
+    )
     from cases.models import LeadKind
     from cases.services import episode_set_lead
 
-    episode_set_lead(episode=led_family["episodes"]["Mia"], actor=fh_manager, user=led_family["lead"],
-                     kind=LeadKind.FHLP)
+    episode_set_lead(
+        episode=led_family["episodes"]["Mia"], actor=fh_manager, user=led_family["lead"], kind=LeadKind.FHLP
+    )
     first = taf_add(family_case=led_family["case"], actor=fh_manager, user=health_practitioner, role="HV")
     taf_add(family_case=other, actor=fh_manager, user=health_practitioner, role="HV")
     taf_remove(member=first, actor=fh_manager)
-    active = set(Involvement.objects.filter(user=health_practitioner, end_date__isnull=True)
-                 .values_list("person_id", flat=True))
+    active = set(
+        Involvement.objects.filter(user=health_practitioner, end_date__isnull=True).values_list("person_id", flat=True)
+    )
     assert mia.pk in active and led_family["leo"].pk not in active

@@ -14,10 +14,16 @@ def new_contact():
     def make(actor, children=None, **overrides):
         data = {**CONTACT, **overrides}
         if children is None:
-            children = [{"given_first_name": "Amelia", "given_last_name": "Hartley",
-                         "given_date_of_birth": dt.date(2016, 3, 14)}]
+            children = [
+                {
+                    "given_first_name": "Amelia",
+                    "given_last_name": "Hartley",
+                    "given_date_of_birth": dt.date(2016, 3, 14),
+                }
+            ]
         contact, _ = contact_create(actor=actor, data=data, children=children)
         return contact
+
     return make
 
 

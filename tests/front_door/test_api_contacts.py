@@ -29,8 +29,11 @@ pytestmark = pytest.mark.django_db
 
 CONTACTS = "/api/v1/contacts/"
 BODY = {
-    "referrer_name": "Dee School", "referrer_role": "DSL", "source_code": "2A",
-    "worry": "Arrived hungry, with bruises on both arms.", "categories": ["neglect", "physical_abuse"],
+    "referrer_name": "Dee School",
+    "referrer_role": "DSL",
+    "source_code": "2A",
+    "worry": "Arrived hungry, with bruises on both arms.",
+    "categories": ["neglect", "physical_abuse"],
     "consent": "knows_and_agrees",
     "children": [{"first_name": "Ruby", "last_name": "Quinton", "date_of_birth": "2017-09-04"}],
 }
@@ -45,8 +48,7 @@ def api():
 @pytest.fixture
 def other_dsl():
     school = AgencyFactory(name="Other Test School", type=AgencyType.EDUCATION)
-    return UserFactory(email="dsl2@example.test", full_name="Dan Other", agency=school,
-                       roles=[Role.PARTNER_REFERRER])
+    return UserFactory(email="dsl2@example.test", full_name="Dan Other", agency=school, roles=[Role.PARTNER_REFERRER])
 
 
 def _keys(value) -> set[str]:
@@ -68,8 +70,9 @@ def _staff_contact(api, actor, person, **extra):
 # --- the round trip ------------------------------------------------------------------------------------
 
 
-def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_shows(api, triage_officer,
-                                                                                    make_person, levels):
+def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_shows(
+    api, triage_officer, make_person, levels
+):
     child = make_person()
     api.force_authenticate(triage_officer)
     body = {**BODY, "children": [{"person_id": child.pk}], "received_at": "2026-11-20T16:00:00+00:00"}
@@ -82,20 +85,30 @@ def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_s
     assert Contact.objects.count() == 1
     created = first.json()
     assert first["Location"] == f"/api/v1/contacts/{created['id']}/"
-    assert created["status"] == "received" and created["outcome"] is None and created["rag"] in {"green", "amber",
-                                                                                                 "red"}
+    assert (
+        created["status"] == "received" and created["outcome"] is None and created["rag"] in {"green", "amber", "red"}
+    )
     assert created["children"][0]["person_id"] == child.pk and created["reference"].startswith("C")
 
     decided = api.post(f"{CONTACTS}{created['id']}/decision/", CIN, format="json")
     assert decided.status_code == 201
     assert decided.json() | {"id": 0, "decided_at": ""} == {
-        "id": 0, "outcome": 3, "level": "child_in_need", "decided_at": "", "signoff_required": False,
-        "supersedes": None, "contact_status": "decided"}
+        "id": 0,
+        "outcome": 3,
+        "level": "child_in_need",
+        "decided_at": "",
+        "signoff_required": False,
+        "supersedes": None,
+        "contact_status": "decided",
+    }
 
     detail = api.get(f"{CONTACTS}{created['id']}/").json()
     assert detail["status"] == "decided" and detail["rag"] is None
-    assert detail["outcome"] == {"code": 3, "label": "Child in need: assessment under s17",
-                                 "plain_words": "A social worker will assess what help the family needs."}
+    assert detail["outcome"] == {
+        "code": 3,
+        "label": "Child in need: assessment under s17",
+        "plain_words": "A social worker will assess what help the family needs.",
+    }
 
 
 def test_a_different_key_or_no_key_is_a_new_contact(api, triage_officer):
@@ -116,12 +129,15 @@ def test_an_idempotency_key_longer_than_100_characters_is_refused(api, triage_of
 # --- the working-day clock -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("received", "due"), [
-    ("2026-11-20T16:00:00+00:00", "2026-11-23T16:00:00+00:00"),  # Friday: due Monday, same time
-    ("2026-03-27T10:00:00+00:00", "2026-03-30T10:00:00+01:00"),  # Friday before the clocks go forward
-    ("2026-03-27T11:00:00+01:00", "2026-03-30T10:00:00+01:00"),  # the same moment, written with another offset
-    ("2026-12-24T15:30:00+00:00", "2026-12-29T15:30:00+00:00"),  # Christmas and Boxing Day (substitute Monday)
-])
+@pytest.mark.parametrize(
+    ("received", "due"),
+    [
+        ("2026-11-20T16:00:00+00:00", "2026-11-23T16:00:00+00:00"),  # Friday: due Monday, same time
+        ("2026-03-27T10:00:00+00:00", "2026-03-30T10:00:00+01:00"),  # Friday before the clocks go forward
+        ("2026-03-27T11:00:00+01:00", "2026-03-30T10:00:00+01:00"),  # the same moment, written with another offset
+        ("2026-12-24T15:30:00+00:00", "2026-12-29T15:30:00+00:00"),  # Christmas and Boxing Day (substitute Monday)
+    ],
+)
 def test_decision_is_due_the_next_working_day_at_the_same_local_time(api, triage_officer, received, due):
     api.force_authenticate(triage_officer)
     with time_machine.travel("2027-01-15T12:00:00+00:00"):
@@ -148,19 +164,33 @@ def test_a_partner_cannot_backdate_their_referral(api, school_dsl):
 
 
 # The police officer refers as well as sitting in the MACPT (both roles, as the demo's detective constable).
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("triage_officer", 201), ("front_door_manager", 201), ("school_dsl", 201), ("police_officer", 201), ("lcpp", 404),
-    ("health_fhlp", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("triage_officer", 201),
+        ("front_door_manager", 201),
+        ("school_dsl", 201),
+        ("police_officer", 201),
+        ("lcpp", 404),
+        ("health_fhlp", 404),
+    ],
+)
 def test_who_may_create_a_contact(api, persona, expected, request):
     api.force_authenticate(request.getfixturevalue(persona))
     assert api.post(CONTACTS, BODY, format="json").status_code == expected
 
 
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("triage_officer", 200), ("front_door_manager", 200), ("lcpp", 200), ("school_dsl", 200), ("police_officer", 200),
-    ("health_fhlp", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("triage_officer", 200),
+        ("front_door_manager", 200),
+        ("lcpp", 200),
+        ("school_dsl", 200),
+        ("police_officer", 200),
+        ("health_fhlp", 404),
+    ],
+)
 def test_who_may_list_contacts(api, persona, expected, request):
     api.force_authenticate(request.getfixturevalue(persona))
     assert api.get(CONTACTS).status_code == expected
@@ -171,9 +201,15 @@ def test_signed_out_callers_are_refused(api):
     assert api.post(CONTACTS, BODY, format="json").status_code in {401, 403}
 
 
-@pytest.mark.parametrize(("persona", "expected"), [
-    ("triage_officer", 201), ("lcpp", 404), ("school_dsl", 404), ("police_officer", 404),
-])
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("triage_officer", 201),
+        ("lcpp", 404),
+        ("school_dsl", 404),
+        ("police_officer", 404),
+    ],
+)
 def test_only_front_door_staff_decide(api, persona, expected, request, triage_officer, make_person, levels):
     contact = _staff_contact(api, triage_officer, make_person())
     api.force_authenticate(request.getfixturevalue(persona))
@@ -226,14 +262,21 @@ def test_staff_can_only_name_a_record_they_can_see(api, triage_officer, front_do
 # --- what the referrer hears ----------------------------------------------------------------------------
 
 
-def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(api, school_dsl, triage_officer,
-                                                                         front_door_manager, make_person, levels):
+def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(
+    api, school_dsl, triage_officer, front_door_manager, make_person, levels
+):
     api.force_authenticate(school_dsl)
     referral = api.post(CONTACTS, BODY, format="json").json()
     contact = Contact.objects.get(pk=referral["id"])
     contact_child_link(contact_child=contact.children.get(), person=make_person(), actor=triage_officer)
-    decision = decision_record(contact=contact, actor=triage_officer, outcome=8, level=levels["universal"],
-                               rationale="Sensitive detail about the family.", advice="Advice given.")
+    decision = decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=8,
+        level=levels["universal"],
+        rationale="Sensitive detail about the family.",
+        advice="Advice given.",
+    )
 
     waiting = api.get(f"{CONTACTS}{referral['id']}/").json()
     assert (waiting["status"], waiting["outcome"]) == ("in_progress", None)
@@ -243,8 +286,9 @@ def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(api, s
     listed = api.get(CONTACTS).json()
 
     assert told["status"] == "decided"
-    assert told["outcome"] == {"plain_words": "No further action by children's services: advice and information "
-                                              "were given."}
+    assert told["outcome"] == {
+        "plain_words": "No further action by children's services: advice and information were given."
+    }
     for document in (told, listed):
         assert {"rationale", "level", "code", "label", "person_id", "advice"}.isdisjoint(_keys(document))
         assert "Sensitive detail" not in str(document)
@@ -302,8 +346,11 @@ def test_a_second_decision_is_409_unless_it_is_a_change_with_a_reason(api, triag
 
 def test_a_decision_needing_sign_off_waits_for_the_manager(api, triage_officer, make_person, levels):
     contact = _staff_contact(api, triage_officer, make_person())
-    response = api.post(f"{CONTACTS}{contact['id']}/decision/", {
-        "outcome": 8, "level": "universal", "rationale": "Low level.", "advice": "Signposted."}, format="json")
+    response = api.post(
+        f"{CONTACTS}{contact['id']}/decision/",
+        {"outcome": 8, "level": "universal", "rationale": "Low level.", "advice": "Signposted."},
+        format="json",
+    )
     assert response.status_code == 201
     assert response.json()["signoff_required"] is True and response.json()["contact_status"] == "awaiting_signoff"
 
@@ -316,20 +363,34 @@ def test_a_decision_that_opens_work_needs_every_child_matched(api, triage_office
     assert response.status_code == 400 and "Match every child" in response.json()["outcome"][0]
 
 
-def test_a_decision_sent_back_by_the_manager_shows_no_outcome(api, triage_officer, front_door_manager, make_person,
-                                                              levels):
+def test_a_decision_sent_back_by_the_manager_shows_no_outcome(
+    api, triage_officer, front_door_manager, make_person, levels
+):
     contact = _staff_contact(api, triage_officer, make_person())
-    decision = Decision.objects.get(pk=api.post(f"{CONTACTS}{contact['id']}/decision/", {
-        "outcome": 8, "level": "universal", "rationale": "Low level.", "advice": "Signposted."},
-        format="json").json()["id"])
+    decision = Decision.objects.get(
+        pk=api.post(
+            f"{CONTACTS}{contact['id']}/decision/",
+            {"outcome": 8, "level": "universal", "rationale": "Low level.", "advice": "Signposted."},
+            format="json",
+        ).json()["id"]
+    )
     decision_signoff(decision=decision, actor=front_door_manager, agreed=False, comment="Ask the police first.")
     detail = api.get(f"{CONTACTS}{contact['id']}/").json()
     assert (detail["status"], detail["outcome"]) == ("in_triage", None)
 
 
-DECISION_NASTY = [{}, [], {**CIN, "outcome": "three"}, {**CIN, "outcome": 2**70}, {**CIN, "level": "ünïcode"},
-                  {**CIN, "level": ["child_in_need"]}, {**CIN, "rationale": "\x00"}, {**CIN, "accepted_as_referral": 7},
-                  {**CIN, "change_reason": {"a": 1}}, {**CIN, "level": "x" * 500}]
+DECISION_NASTY = [
+    {},
+    [],
+    {**CIN, "outcome": "three"},
+    {**CIN, "outcome": 2**70},
+    {**CIN, "level": "ünïcode"},
+    {**CIN, "level": ["child_in_need"]},
+    {**CIN, "rationale": "\x00"},
+    {**CIN, "accepted_as_referral": 7},
+    {**CIN, "change_reason": {"a": 1}},
+    {**CIN, "level": "x" * 500},
+]
 
 
 def test_malformed_decision_bodies_are_400s_never_500s(api, triage_officer, make_person, levels):
@@ -350,23 +411,25 @@ def test_front_door_asks_an_agency_and_sees_the_answer(api, triage_officer, poli
     assert sent.status_code == 201
     assert sent.json()["status"] == "open" and sent.json()["children"][0]["name"] == "Amelia Hartley"
     with unchanged(InformationRequest):
-        assert api.post(url, {"agency_id": triage_officer.agency_id, "question": "x"},
-                        format="json").status_code == 400
+        assert api.post(url, {"agency_id": triage_officer.agency_id, "question": "x"}, format="json").status_code == 400
         assert api.post(url, {"agency_id": 2**62, "question": "x"}, format="json").status_code == 400
 
     api.force_authenticate(police_officer)
-    api.post(f"/api/v1/information-requests/{sent.json()['id']}/response/", {"response": "Two call-outs."},
-             format="json")
+    api.post(
+        f"/api/v1/information-requests/{sent.json()['id']}/response/", {"response": "Two call-outs."}, format="json"
+    )
     api.force_authenticate(triage_officer)
     listed = api.get(url).json()
     assert [(r["status"], r["response"]) for r in listed] == [("answered", "Two call-outs.")]
 
 
-def test_an_agency_sees_and_answers_only_the_requests_sent_to_it(api, triage_officer, police_officer, school_dsl,
-                                                                 new_contact):
+def test_an_agency_sees_and_answers_only_the_requests_sent_to_it(
+    api, triage_officer, police_officer, school_dsl, new_contact
+):
     contact = new_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
-                                       question="Known to you?")
+    request = information_request_send(
+        contact=contact, actor=triage_officer, agency=police_officer.agency, question="Known to you?"
+    )
     respond = f"/api/v1/information-requests/{request.pk}/response/"
 
     api.force_authenticate(school_dsl)
@@ -380,17 +443,21 @@ def test_an_agency_sees_and_answers_only_the_requests_sent_to_it(api, triage_off
     assert answered.status_code == 200 and answered.json()["status"] == "answered"
     assert api.post(respond, {"response": "again"}, format="json").status_code == 409
     assert api.get("/api/v1/information-requests/").json()["results"] == []
-    assert [r["id"] for r in api.get("/api/v1/information-requests/?status=answered").json()["results"]] == [
-        request.pk]
+    assert [r["id"] for r in api.get("/api/v1/information-requests/?status=answered").json()["results"]] == [request.pk]
     assert InformationRequest.objects.get().response == "One call-out in May."
 
 
-REQUEST_NASTY = [{}, {"agency_id": "police", "question": "x"}, {"agency_id": 2**70, "question": "x"},
-                 {"question": "x"}, {"agency_id": 1, "question": ["x"]},
-                 {"agency_id": 1, "question": "x", "due_at": "2000-01-01T00:00:00+00:00"},
-                 {"agency_id": 1, "question": "x", "due_at": "9999-12-31T23:59:59-14:00"},
-                 {"agency_id": 1, "question": "x", "due_at": "0001-01-01T00:00:00+14:00"},
-                 {"agency_id": 1, "question": "x", "due_at": "tomorrow"}]
+REQUEST_NASTY = [
+    {},
+    {"agency_id": "police", "question": "x"},
+    {"agency_id": 2**70, "question": "x"},
+    {"question": "x"},
+    {"agency_id": 1, "question": ["x"]},
+    {"agency_id": 1, "question": "x", "due_at": "2000-01-01T00:00:00+00:00"},
+    {"agency_id": 1, "question": "x", "due_at": "9999-12-31T23:59:59-14:00"},
+    {"agency_id": 1, "question": "x", "due_at": "0001-01-01T00:00:00+14:00"},
+    {"agency_id": 1, "question": "x", "due_at": "tomorrow"},
+]
 
 
 def test_malformed_information_request_bodies_are_400s_never_500s(api, triage_officer, police_officer, make_person):
@@ -403,12 +470,15 @@ def test_malformed_information_request_bodies_are_400s_never_500s(api, triage_of
 
 
 def test_an_empty_answer_is_refused(api, triage_officer, police_officer, new_contact):
-    request = information_request_send(contact=new_contact(triage_officer), actor=triage_officer,
-                                       agency=police_officer.agency, question="Known to you?")
+    request = information_request_send(
+        contact=new_contact(triage_officer),
+        actor=triage_officer,
+        agency=police_officer.agency,
+        question="Known to you?",
+    )
     api.force_authenticate(police_officer)
     with unchanged(InformationRequest):
-        response = api.post(f"/api/v1/information-requests/{request.pk}/response/", {"response": " "},
-                            format="json")
+        response = api.post(f"/api/v1/information-requests/{request.pk}/response/", {"response": " "}, format="json")
     assert response.status_code == 400 and "response" in response.json()
 
 
@@ -458,16 +528,20 @@ def test_the_list_filters_by_status_urgency_and_open(api, triage_officer, make_p
 
 
 @pytest.mark.parametrize("persona", ["triage_officer", "school_dsl"])
-def test_the_list_takes_the_same_number_of_queries_for_5_or_30_contacts(api, persona, request, triage_officer,
-                                                                         make_person):
+def test_the_list_takes_the_same_number_of_queries_for_5_or_30_contacts(
+    api, persona, request, triage_officer, make_person
+):
     reader = request.getfixturevalue(persona)
     api.force_authenticate(reader)
     child = make_person()
 
     def add(n: int) -> None:
         for i in range(n):
-            contact, _ = contact_create(actor=reader, data={**BODY, "received_at": None}, children=[
-                {"given_first_name": "Ruby", "given_last_name": f"Quinton{i}"}])
+            contact, _ = contact_create(
+                actor=reader,
+                data={**BODY, "received_at": None},
+                children=[{"given_first_name": "Ruby", "given_last_name": f"Quinton{i}"}],
+            )
             contact_child_link(contact_child=contact.children.get(), person=child, actor=triage_officer)
             if i % 2:
                 Contact.objects.filter(pk=contact.pk).update(status=ContactStatus.IN_TRIAGE)
@@ -485,14 +559,19 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_30_contacts(api, per
     assert len(api.get(CONTACTS).json()["results"]) == 30
 
 
-def test_the_inbox_takes_the_same_number_of_queries_for_5_or_30_requests(api, triage_officer, police_officer,
-                                                                         new_contact):
+def test_the_inbox_takes_the_same_number_of_queries_for_5_or_30_requests(
+    api, triage_officer, police_officer, new_contact
+):
     api.force_authenticate(police_officer)
 
     def add(n: int) -> None:
         for _ in range(n):
-            information_request_send(contact=new_contact(triage_officer), actor=triage_officer,
-                                     agency=police_officer.agency, question="Known?")
+            information_request_send(
+                contact=new_contact(triage_officer),
+                actor=triage_officer,
+                agency=police_officer.agency,
+                question="Known?",
+            )
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
@@ -521,8 +600,9 @@ def test_bad_contacts_are_400_with_reasons_and_nothing_is_saved(api, triage_offi
 
 def test_a_described_child_without_a_name_is_allowed_and_flagged(api, triage_officer):
     api.force_authenticate(triage_officer)
-    response = api.post(CONTACTS, {**BODY, "children": [{"description": "A boy of about 8 at the park."}]},
-                        format="json")
+    response = api.post(
+        CONTACTS, {**BODY, "children": [{"description": "A boy of about 8 at the park."}]}, format="json"
+    )
     assert response.status_code == 201
     assert response.json()["no_identifiable_child"] is True
 
@@ -581,5 +661,6 @@ def test_absurd_ids_in_urls_are_404s_never_500s(api, triage_officer, police_offi
         assert api.get(f"{CONTACTS}?{query}").status_code in {200, 400}, query
     api.force_authenticate(police_officer)
     assert api.get("/api/v1/information-requests/?status=lost").status_code == 400
-    assert api.post(f"/api/v1/information-requests/{huge}/response/", {"response": "x"},
-                    format="json").status_code == 404
+    assert (
+        api.post(f"/api/v1/information-requests/{huge}/response/", {"response": "x"}, format="json").status_code == 404
+    )

@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _waiting_on_a_lock() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                       "AND wait_event_type = 'Lock'")
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
         return cursor.fetchone()[0]
 
 
@@ -75,15 +76,22 @@ def _run_race(first, second) -> dict:
 
 
 def test_an_assignment_committed_after_a_decision_leaves_the_contact_decided(
-        triage_officer, front_door_manager, new_contact, make_person, levels):
+    triage_officer, front_door_manager, new_contact, make_person, levels
+):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
     contact_assign(contact=contact, actor=triage_officer, assignee=triage_officer)
     # The manager opened the contact (still in triage) and presses "assign to me" as the triage officer decides.
     as_the_manager_saw_it = Contact.objects.get(pk=contact.pk)
     outcome = _run_race(
-        lambda: decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
-                                rationale="The family asked for help with school attendance"),
-        lambda: contact_assign(contact=as_the_manager_saw_it, actor=front_door_manager, assignee=front_door_manager))
+        lambda: decision_record(
+            contact=contact,
+            actor=triage_officer,
+            outcome=7,
+            level=levels["targeted_early_help"],
+            rationale="The family asked for help with school attendance",
+        ),
+        lambda: contact_assign(contact=as_the_manager_saw_it, actor=front_door_manager, assignee=front_door_manager),
+    )
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
     assert contact.assigned_to == triage_officer  # the late assignment did not land either
@@ -91,12 +99,18 @@ def test_an_assignment_committed_after_a_decision_leaves_the_contact_decided(
 
 
 def test_an_assignment_from_a_stale_page_cannot_reopen_a_decided_contact(
-        triage_officer, front_door_manager, new_contact, make_person, levels):
+    triage_officer, front_door_manager, new_contact, make_person, levels
+):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
     contact_assign(contact=contact, actor=triage_officer, assignee=triage_officer)
     stale = Contact.objects.get(pk=contact.pk)
-    decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
-                    rationale="The family asked for help with school attendance")
+    decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=7,
+        level=levels["targeted_early_help"],
+        rationale="The family asked for help with school attendance",
+    )
     with pytest.raises(Conflict, match="it is now decided"):
         contact_assign(contact=stale, actor=front_door_manager, assignee=front_door_manager)
     contact.refresh_from_db()
@@ -104,19 +118,31 @@ def test_an_assignment_from_a_stale_page_cannot_reopen_a_decided_contact(
 
 
 def test_a_sign_off_racing_a_changed_decision_does_not_apply_the_old_one(
-        triage_officer, front_door_manager, new_contact, make_person, levels):
+    triage_officer, front_door_manager, new_contact, make_person, levels
+):
     child = make_person()
     contact = new_contact(triage_officer, children=[{"person": child}])
-    old = decision_record(contact=contact, actor=triage_officer, outcome=2, level=levels["child_protection"],
-                          rationale="Disclosure of physical abuse")
+    old = decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=2,
+        level=levels["child_protection"],
+        rationale="Disclosure of physical abuse",
+    )
     assert Contact.objects.get(pk=contact.pk).status == ContactStatus.AWAITING_SIGNOFF
     # The manager opens the old decision to sign it off while triage changes it to early help.
     as_the_manager_saw_it = Decision.objects.get(pk=old.pk)
     outcome = _run_race(
-        lambda: decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
-                                rationale="The police say the injury was accidental",
-                                change_reason="New information from the police"),
-        lambda: decision_signoff(decision=as_the_manager_saw_it, actor=front_door_manager, agreed=True))
+        lambda: decision_record(
+            contact=contact,
+            actor=triage_officer,
+            outcome=7,
+            level=levels["targeted_early_help"],
+            rationale="The police say the injury was accidental",
+            change_reason="New information from the police",
+        ),
+        lambda: decision_signoff(decision=as_the_manager_saw_it, actor=front_door_manager, agreed=True),
+    )
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
     assert isinstance(outcome["second"], Conflict) and "replaced by a later one" in str(outcome["second"])
@@ -125,16 +151,36 @@ def test_a_sign_off_racing_a_changed_decision_does_not_apply_the_old_one(
     assert not child.work_requests.filter(kind="strategy_discussion").exists()
 
 
-def test_a_change_of_decision_made_from_a_decision_since_replaced_is_refused(triage_officer, new_contact,
-                                                                              make_person, levels):
+def test_a_change_of_decision_made_from_a_decision_since_replaced_is_refused(
+    triage_officer, new_contact, make_person, levels
+):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
-    first = decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
-                            rationale="The family asked for help")
-    second = decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
-                             rationale="Police information", change_reason="New information", replacing=first.pk)
+    first = decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=7,
+        level=levels["targeted_early_help"],
+        rationale="The family asked for help",
+    )
+    second = decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=3,
+        level=levels["child_in_need"],
+        rationale="Police information",
+        change_reason="New information",
+        replacing=first.pk,
+    )
     with pytest.raises(StaleEdit, match="Someone else changed the decision") as refused:
-        decision_record(contact=contact, actor=triage_officer, outcome=8, level=levels["universal"],
-                        rationale="Advice only", advice="Leaflet", change_reason="Seen the school",
-                        replacing=first.pk)
+        decision_record(
+            contact=contact,
+            actor=triage_officer,
+            outcome=8,
+            level=levels["universal"],
+            rationale="Advice only",
+            advice="Leaflet",
+            change_reason="Seen the school",
+            replacing=first.pk,
+        )
     assert refused.value.current_version == second.pk
     assert Decision.objects.filter(contact=contact).count() == 2

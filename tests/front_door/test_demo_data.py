@@ -18,14 +18,20 @@ pytestmark = pytest.mark.django_db
 
 def _rags() -> list[str]:
     calendar, amber, now = Calendar.from_database(), FrontDoorSettings.current().amber_working_hours, timezone.now()
-    return [rag_by_working_hours(due_at=c.decision_due_at, now=now, calendar=calendar, amber_hours=amber)
-            for c in Contact.objects.exclude(status="decided")]
+    return [
+        rag_by_working_hours(due_at=c.decision_due_at, now=now, calendar=calendar, amber_hours=amber)
+        for c in Contact.objects.exclude(status="decided")
+    ]
 
 
 def test_seed_demo_adds_contacts_in_every_state(seeded_demo):
     assert Contact.objects.count() == len(CONTACTS)
-    assert set(Contact.objects.values_list("status", flat=True)) == {"received", "in_triage", "awaiting_signoff",
-                                                                      "decided"}
+    assert set(Contact.objects.values_list("status", flat=True)) == {
+        "received",
+        "in_triage",
+        "awaiting_signoff",
+        "decided",
+    }
     assert Contact.objects.filter(status="received", assigned_to=None).exists()
     assert Contact.objects.filter(status="in_triage", assigned_to__email="triage@demo.test").exists()
     assert Contact.objects.filter(status="awaiting_signoff", decisions__outcome=8).exists()

@@ -21,8 +21,7 @@ def test_queue_is_ordered_by_time_left_with_rag_labels(client, triage_officer, n
     assert "Overdue" in html and "On track" in html
 
 
-def test_queue_query_count_does_not_grow_with_rows(client, triage_officer, new_contact,
-                                                   django_assert_max_num_queries):
+def test_queue_query_count_does_not_grow_with_rows(client, triage_officer, new_contact, django_assert_max_num_queries):
     client.force_login(triage_officer)
     for _ in range(5):
         new_contact(triage_officer)
@@ -52,8 +51,9 @@ def test_a_dsl_sees_only_their_own_referrals(client, school_dsl, other_dsl, new_
 
 def test_an_agency_sees_only_requests_sent_to_it(client, triage_officer, police_officer, school_dsl, new_contact):
     contact = new_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
-                                       question="Anything known?")
+    request = information_request_send(
+        contact=contact, actor=triage_officer, agency=police_officer.agency, question="Anything known?"
+    )
     client.force_login(school_dsl)
     assert contact.reference not in client.get(reverse("front_door:inbox")).content.decode()
     assert client.get(reverse("front_door:information_request_respond", args=[request.pk])).status_code == 404
@@ -63,11 +63,21 @@ def test_an_agency_sees_only_requests_sent_to_it(client, triage_officer, police_
 
 def _partner_post(**overrides):
     data = {
-        "referrer_name": "Dee School", "source_code": "2A", "worry": "Hungry and bruised", "consent":
-        "knows_and_agrees", "idempotency_key": "same-key-1", "child-TOTAL_FORMS": "1", "child-INITIAL_FORMS": "0",
-        "child-MIN_NUM_FORMS": "1", "child-MAX_NUM_FORMS": "12", "child-0-given_first_name": "Ruby",
-        "child-0-given_last_name": "Quinton", "child-0-given_date_of_birth_day": "4",
-        "child-0-given_date_of_birth_month": "9", "child-0-given_date_of_birth_year": "2017"}
+        "referrer_name": "Dee School",
+        "source_code": "2A",
+        "worry": "Hungry and bruised",
+        "consent": "knows_and_agrees",
+        "idempotency_key": "same-key-1",
+        "child-TOTAL_FORMS": "1",
+        "child-INITIAL_FORMS": "0",
+        "child-MIN_NUM_FORMS": "1",
+        "child-MAX_NUM_FORMS": "12",
+        "child-0-given_first_name": "Ruby",
+        "child-0-given_last_name": "Quinton",
+        "child-0-given_date_of_birth_day": "4",
+        "child-0-given_date_of_birth_month": "9",
+        "child-0-given_date_of_birth_year": "2017",
+    }
     data.update(overrides)
     return data
 
@@ -82,8 +92,10 @@ def test_a_double_clicked_submit_creates_one_contact(client, school_dsl):
 
 def test_bad_input_is_shown_with_everything_kept(client, school_dsl):
     client.force_login(school_dsl)
-    response = client.post(reverse("front_door:partner_referral"), _partner_post(
-        source_code="ZZ", consent="not_sought_risk", **{"child-0-given_date_of_birth_month": "13"}))
+    response = client.post(
+        reverse("front_door:partner_referral"),
+        _partner_post(source_code="ZZ", consent="not_sought_risk", **{"child-0-given_date_of_birth_month": "13"}),
+    )
     html = response.content.decode()
     assert response.status_code == 200
     assert "govuk-error-summary" in html

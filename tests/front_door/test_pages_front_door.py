@@ -26,9 +26,14 @@ from tests.support import unchanged
 pytestmark = pytest.mark.django_db
 
 WEDNESDAY_NOON = dt.datetime(2026, 11, 18, 12, 0, tzinfo=LONDON)
-CONTACT = {"referrer_name": "Dee School", "referrer_role": "DSL", "source_code": "2A",
-           "worry": "Arrived hungry, with bruises on both arms.", "categories": ["neglect"],
-           "consent": "knows_and_agrees"}
+CONTACT = {
+    "referrer_name": "Dee School",
+    "referrer_role": "DSL",
+    "source_code": "2A",
+    "worry": "Arrived hungry, with bruises on both arms.",
+    "categories": ["neglect"],
+    "consent": "knows_and_agrees",
+}
 RUBY = {"given_first_name": "Ruby", "given_last_name": "Quinton", "given_date_of_birth": dt.date(2017, 9, 4)}
 
 
@@ -36,8 +41,9 @@ RUBY = {"given_first_name": "Ruby", "given_last_name": "Quinton", "given_date_of
 
 
 def make_contact(actor, *, children=None, key="", **data):
-    contact, _ = contact_create(actor=actor, data={**CONTACT, **data}, children=children or [dict(RUBY)],
-                                idempotency_key=key)
+    contact, _ = contact_create(
+        actor=actor, data={**CONTACT, **data}, children=children or [dict(RUBY)], idempotency_key=key
+    )
     return contact
 
 
@@ -52,13 +58,26 @@ def row_with(page: str, text: str) -> str:
 
 def staff_post(**overrides) -> dict:
     data = {
-        "received_date_day": "18", "received_date_month": "11", "received_date_year": "2026", "received_time": "09:15",
-        "channel": "phone", "referrer_name": "Nan Neighbour", "referrer_role": "Neighbour", "source_code": "1B",
-        "worry": "Shouting every night and the children are left alone.", "categories": ["neglect"],
-        "consent": "does_not_know", "idempotency_key": "staff-key-1",
-        "child-TOTAL_FORMS": "1", "child-INITIAL_FORMS": "0", "child-MIN_NUM_FORMS": "1", "child-MAX_NUM_FORMS": "12",
-        "child-0-given_first_name": "Ruby", "child-0-given_last_name": "Quinton",
-        "child-0-given_date_of_birth_day": "4", "child-0-given_date_of_birth_month": "9",
+        "received_date_day": "18",
+        "received_date_month": "11",
+        "received_date_year": "2026",
+        "received_time": "09:15",
+        "channel": "phone",
+        "referrer_name": "Nan Neighbour",
+        "referrer_role": "Neighbour",
+        "source_code": "1B",
+        "worry": "Shouting every night and the children are left alone.",
+        "categories": ["neglect"],
+        "consent": "does_not_know",
+        "idempotency_key": "staff-key-1",
+        "child-TOTAL_FORMS": "1",
+        "child-INITIAL_FORMS": "0",
+        "child-MIN_NUM_FORMS": "1",
+        "child-MAX_NUM_FORMS": "12",
+        "child-0-given_first_name": "Ruby",
+        "child-0-given_last_name": "Quinton",
+        "child-0-given_date_of_birth_day": "4",
+        "child-0-given_date_of_birth_month": "9",
         "child-0-given_date_of_birth_year": "2017",
     }
     data.update(overrides)
@@ -66,8 +85,16 @@ def staff_post(**overrides) -> dict:
 
 
 def partner_post(**overrides) -> dict:
-    data = staff_post(**{"referrer_name": "Dana School", "source_code": "2A", "worry": "Hungry and bruised",
-                         "consent": "knows_and_agrees", "idempotency_key": "partner-key-1", **overrides})
+    data = staff_post(
+        **{
+            "referrer_name": "Dana School",
+            "source_code": "2A",
+            "worry": "Hungry and bruised",
+            "consent": "knows_and_agrees",
+            "idempotency_key": "partner-key-1",
+            **overrides,
+        }
+    )
     for name in ("received_date_day", "received_date_month", "received_date_year", "received_time", "channel"):
         if name not in overrides:
             data.pop(name, None)
@@ -83,8 +110,9 @@ def test_queue_lists_open_contacts_soonest_due_first_with_rag_in_words(client, t
         late = make_contact(triage_officer, received_at=dt.datetime(2026, 11, 16, 10, 0, tzinfo=LONDON))
         soon = make_contact(triage_officer, received_at=dt.datetime(2026, 11, 17, 14, 0, tzinfo=LONDON))
         decided = make_contact(triage_officer, children=[{"person": make_person()}])
-        decision_record(contact=decided, actor=triage_officer, outcome=3, level=levels["child_in_need"],
-                        rationale="Assess.")
+        decision_record(
+            contact=decided, actor=triage_officer, outcome=3, level=levels["child_in_need"], rationale="Assess."
+        )
         client.force_login(triage_officer)
         page = html(client.get(reverse("front_door:queue")))
     assert page.index(late.reference) < page.index(soon.reference) < page.index(fresh.reference)
@@ -97,8 +125,9 @@ def test_queue_lists_open_contacts_soonest_due_first_with_rag_in_words(client, t
     assert "Ruby Quinton" in row_with(page, fresh.reference)
 
 
-def test_queue_query_count_is_the_same_for_5_and_40_contacts(client, triage_officer, make_person,
-                                                             django_assert_max_num_queries):
+def test_queue_query_count_is_the_same_for_5_and_40_contacts(
+    client, triage_officer, make_person, django_assert_max_num_queries
+):
     def add(n):
         for i in range(n):
             children = [{"person": make_person(first=f"Child{i}", last="Queue")}] if i % 2 else None
@@ -137,8 +166,14 @@ def test_queue_filters_by_assignee_status_urgency_and_team(client, triage_office
     team = TeamFactory(name="East front door", agency=council)
     Contact.objects.filter(pk=theirs.pk).update(team=team)  # teams come with API contacts; set it directly here
     waiting = make_contact(triage_officer, children=[{"description": "A boy of about 6 seen at the park"}])
-    decision_record(contact=waiting, actor=triage_officer, outcome=8, level=levels["universal"], rationale="NFA.",
-                    advice="Signposted to the school nurse.")
+    decision_record(
+        contact=waiting,
+        actor=triage_officer,
+        outcome=8,
+        level=levels["universal"],
+        rationale="NFA.",
+        advice="Signposted to the school nurse.",
+    )
     client.force_login(triage_officer)
 
     def shown(query):
@@ -165,15 +200,23 @@ def test_queue_counts(client, triage_officer):
     make_contact(triage_officer, received_at=dt.datetime(2026, 11, 2, 10, 0, tzinfo=LONDON))
     client.force_login(triage_officer)
     response = client.get(reverse("front_door:queue"))
-    assert response.context["counts"] == {"open": 2, "overdue": 1, "unassigned": 2, "urgent": 1,
-                                          "awaiting_signoff": 0, "mine": 0}
+    assert response.context["counts"] == {
+        "open": 2,
+        "overdue": 1,
+        "unassigned": 2,
+        "urgent": 1,
+        "awaiting_signoff": 0,
+        "mine": 0,
+    }
 
 
 def test_assign_to_me_from_the_queue_returns_to_the_filtered_queue(client, triage_officer):
     contact = make_contact(triage_officer, urgent=True)
     client.force_login(triage_officer)
-    response = client.post(reverse("front_door:contact_assign", args=[contact.pk]),
-                           {"assignee": "me", "next": "queue", "query": "urgent=yes"})
+    response = client.post(
+        reverse("front_door:contact_assign", args=[contact.pk]),
+        {"assignee": "me", "next": "queue", "query": "urgent=yes"},
+    )
     assert response.status_code == 302 and response.url == "/front-door/?urgent=yes"
     contact.refresh_from_db()
     assert contact.assigned_to == triage_officer and contact.status == ContactStatus.IN_TRIAGE
@@ -184,12 +227,12 @@ def test_assign_to_me_from_the_queue_returns_to_the_filtered_queue(client, triag
 def test_assign_refuses_someone_outside_the_front_door(client, triage_officer, police_officer):
     contact = make_contact(triage_officer)
     client.force_login(triage_officer)
-    response = client.post(reverse("front_door:contact_assign", args=[contact.pk]), {"assignee": police_officer.pk},
-                           follow=True)
+    response = client.post(
+        reverse("front_door:contact_assign", args=[contact.pk]), {"assignee": police_officer.pk}, follow=True
+    )
     assert "Assign the contact to a member of the front door" in html(response)
     for bad in ("999999", "someone"):
-        response = client.post(reverse("front_door:contact_assign", args=[contact.pk]), {"assignee": bad},
-                               follow=True)
+        response = client.post(reverse("front_door:contact_assign", args=[contact.pk]), {"assignee": bad}, follow=True)
         assert response.status_code == 200
     contact.refresh_from_db()
     assert contact.assigned_to is None
@@ -200,20 +243,31 @@ def test_assign_refuses_someone_outside_the_front_door(client, triage_officer, p
 
 def test_front_door_pages_are_404_for_a_school_dsl(client, triage_officer, school_dsl, make_person, levels):
     contact = make_contact(triage_officer, children=[{"person": make_person()}, dict(RUBY)])
-    decision = decision_record(contact=contact, actor=triage_officer, outcome=8, level=levels["universal"],
-                               rationale="NFA.", advice="Advice given.")
+    decision = decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=8,
+        level=levels["universal"],
+        rationale="NFA.",
+        advice="Advice given.",
+    )
     child = contact.children.get(person__isnull=True)
     client.force_login(school_dsl)
-    for url in (reverse("front_door:queue"), reverse("front_door:contact_create"),
-                reverse("front_door:contact_detail", args=[contact.pk]),
-                reverse("front_door:contact_child_match", args=[contact.pk, child.pk]),
-                reverse("front_door:information_request_create", args=[contact.pk]),
-                reverse("front_door:decision_create", args=[contact.pk]),
-                reverse("front_door:decision_signoff", args=[decision.pk]), reverse("front_door:dashboard")):
+    for url in (
+        reverse("front_door:queue"),
+        reverse("front_door:contact_create"),
+        reverse("front_door:contact_detail", args=[contact.pk]),
+        reverse("front_door:contact_child_match", args=[contact.pk, child.pk]),
+        reverse("front_door:information_request_create", args=[contact.pk]),
+        reverse("front_door:decision_create", args=[contact.pk]),
+        reverse("front_door:decision_signoff", args=[decision.pk]),
+        reverse("front_door:dashboard"),
+    ):
         assert client.get(url).status_code == 404, url
     with unchanged(Contact, Decision):
-        assert client.post(reverse("front_door:contact_assign", args=[contact.pk]),
-                           {"assignee": "me"}).status_code == 404
+        assert (
+            client.post(reverse("front_door:contact_assign", args=[contact.pk]), {"assignee": "me"}).status_code == 404
+        )
         assert client.post(reverse("front_door:decision_create", args=[contact.pk]), {}).status_code == 404
 
 
@@ -230,13 +284,18 @@ def test_a_school_dsl_sees_only_their_own_referrals(client, school_dsl, other_ds
 
 def test_an_agency_sees_only_the_requests_sent_to_it(client, triage_officer, police_officer, school_dsl):
     contact = make_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
-                                       question="Any call-outs to the family's address?")
+    request = information_request_send(
+        contact=contact,
+        actor=triage_officer,
+        agency=police_officer.agency,
+        question="Any call-outs to the family's address?",
+    )
     client.force_login(school_dsl)
     assert contact.reference not in html(client.get(reverse("front_door:inbox")))
     assert client.get(reverse("front_door:information_request_respond", args=[request.pk])).status_code == 404
-    response = client.post(reverse("front_door:information_request_respond", args=[request.pk]),
-                           {"response": "Nothing known"})
+    response = client.post(
+        reverse("front_door:information_request_respond", args=[request.pk]), {"response": "Nothing known"}
+    )
     assert response.status_code == 404
     request.refresh_from_db()
     assert request.status == InformationRequest.Status.OPEN
@@ -253,8 +312,12 @@ def test_a_user_with_no_agency_has_no_inbox(client):
 
 def test_partners_see_only_first_names_and_ages(client, triage_officer, police_officer):
     contact = make_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
-                                       question="Anything known about this family?")
+    request = information_request_send(
+        contact=contact,
+        actor=triage_officer,
+        agency=police_officer.agency,
+        question="Anything known about this family?",
+    )
     client.force_login(police_officer)
     with time_machine.travel(WEDNESDAY_NOON, tick=False):
         inbox = html(client.get(reverse("front_door:inbox")))
@@ -273,8 +336,9 @@ def test_an_lcpp_reads_a_contact_but_cannot_work_it(client, triage_officer, lcpp
     assert client.get(reverse("front_door:queue")).status_code == 404
 
 
-@pytest.mark.parametrize(("persona", "status"), [("front_door_manager", 200), ("manager", 200), ("triage_officer", 404),
-                                                 ("school_dsl", 404)])
+@pytest.mark.parametrize(
+    ("persona", "status"), [("front_door_manager", 200), ("manager", 200), ("triage_officer", 404), ("school_dsl", 404)]
+)
 def test_dashboard_is_for_managers(client, request, persona, status, council):
     if persona == "manager":
         user = UserFactory(agency=council, roles=[Role.MANAGER])
@@ -322,8 +386,11 @@ def test_the_contact_form_starts_with_now_and_a_fresh_idempotency_key(client, tr
 
 @pytest.mark.parametrize("form", ["staff", "partner"])
 def test_a_double_clicked_submit_creates_one_contact(client, triage_officer, school_dsl, form):
-    user, url, post = ((triage_officer, "front_door:contact_create", staff_post) if form == "staff" else
-                       (school_dsl, "front_door:partner_referral", partner_post))
+    user, url, post = (
+        (triage_officer, "front_door:contact_create", staff_post)
+        if form == "staff"
+        else (school_dsl, "front_door:partner_referral", partner_post)
+    )
     client.force_login(user)
     with time_machine.travel(WEDNESDAY_NOON, tick=False):
         first = client.post(reverse(url), post())
@@ -334,10 +401,19 @@ def test_a_double_clicked_submit_creates_one_contact(client, triage_officer, sch
 
 def test_invalid_codes_and_dates_are_field_errors_with_everything_kept(client, triage_officer):
     client.force_login(triage_officer)
-    response = client.post(reverse("front_door:contact_create"), staff_post(
-        source_code="ZZ", received_date_month="13", received_time="25:00", **{
-            "child-0-given_date_of_birth_day": "31", "child-0-given_date_of_birth_month": "2",
-            "child-0-given_nhs_number": "123"}))
+    response = client.post(
+        reverse("front_door:contact_create"),
+        staff_post(
+            source_code="ZZ",
+            received_date_month="13",
+            received_time="25:00",
+            **{
+                "child-0-given_date_of_birth_day": "31",
+                "child-0-given_date_of_birth_month": "2",
+                "child-0-given_nhs_number": "123",
+            },
+        ),
+    )
     page = html(response)
     assert response.status_code == 200 and Contact.objects.count() == 0
     assert page.count('class="govuk-error-summary"') == 1 and "<title>Error: " in page
@@ -364,8 +440,10 @@ def test_consent_not_sought_needs_a_reason(client, school_dsl):
     client.force_login(school_dsl)
     response = client.post(reverse("front_door:partner_referral"), partner_post(consent="not_sought_risk"))
     assert 'href="#id_consent_override_reason">Give the reason consent was not sought' in html(response)
-    response = client.post(reverse("front_door:partner_referral"), partner_post(
-        consent="not_sought_risk", consent_override_reason="Telling the father may put Ruby at risk"))
+    response = client.post(
+        reverse("front_door:partner_referral"),
+        partner_post(consent="not_sought_risk", consent_override_reason="Telling the father may put Ruby at risk"),
+    )
     assert response.status_code == 302
     assert Contact.objects.get().consent_override_reason == "Telling the father may put Ruby at risk"
 
@@ -378,13 +456,20 @@ def test_a_reason_typed_then_left_behind_is_not_kept(client, school_dsl):
 
 def test_a_contact_with_no_identifiable_child_needs_a_description_and_is_flagged(client, triage_officer):
     client.force_login(triage_officer)
-    blank = {"child-0-given_first_name": "", "child-0-given_last_name": "", "child-0-given_date_of_birth_day": "",
-             "child-0-given_date_of_birth_month": "", "child-0-given_date_of_birth_year": ""}
+    blank = {
+        "child-0-given_first_name": "",
+        "child-0-given_last_name": "",
+        "child-0-given_date_of_birth_day": "",
+        "child-0-given_date_of_birth_month": "",
+        "child-0-given_date_of_birth_year": "",
+    }
     response = client.post(reverse("front_door:contact_create"), staff_post(**blank))
     assert "Name at least one child, or describe the child" in html(response)
     assert Contact.objects.count() == 0
-    response = client.post(reverse("front_door:contact_create"), staff_post(
-        **blank, **{"child-0-description": "A girl of about 8 in a red coat, seen at the bus stop"}))
+    response = client.post(
+        reverse("front_door:contact_create"),
+        staff_post(**blank, **{"child-0-description": "A girl of about 8 in a red coat, seen at the bus stop"}),
+    )
     contact = Contact.objects.get()
     assert response.status_code == 302 and contact.no_identifiable_child
     detail = html(client.get(response.url))
@@ -408,17 +493,30 @@ def test_add_another_child_keeps_everything_typed_and_checks_nothing_yet(client,
 
 def test_siblings_are_recorded_and_a_blank_extra_child_is_ignored(client, school_dsl):
     client.force_login(school_dsl)
-    response = client.post(reverse("front_door:partner_referral"), partner_post(**{
-        "child-TOTAL_FORMS": "3", "child-1-given_first_name": "Sam", "child-1-given_last_name": "Quinton"}))
+    response = client.post(
+        reverse("front_door:partner_referral"),
+        partner_post(
+            **{"child-TOTAL_FORMS": "3", "child-1-given_first_name": "Sam", "child-1-given_last_name": "Quinton"}
+        ),
+    )
     assert response.status_code == 302
     assert [c.given_name for c in Contact.objects.get().children.all()] == ["Ruby Quinton", "Sam Quinton"]
 
 
 def test_a_future_date_of_birth_is_an_error_on_that_child(client, school_dsl):
     client.force_login(school_dsl)
-    response = client.post(reverse("front_door:partner_referral"), partner_post(**{
-        "child-TOTAL_FORMS": "2", "child-1-given_first_name": "Sam", "child-1-given_date_of_birth_day": "1",
-        "child-1-given_date_of_birth_month": "1", "child-1-given_date_of_birth_year": "2099"}))
+    response = client.post(
+        reverse("front_door:partner_referral"),
+        partner_post(
+            **{
+                "child-TOTAL_FORMS": "2",
+                "child-1-given_first_name": "Sam",
+                "child-1-given_date_of_birth_day": "1",
+                "child-1-given_date_of_birth_month": "1",
+                "child-1-given_date_of_birth_year": "2099",
+            }
+        ),
+    )
     assert 'href="#id_child-1-given_date_of_birth_day">Child 2: Date of birth must be in the past' in html(response)
     assert Contact.objects.count() == 0
 
@@ -428,8 +526,9 @@ def test_a_tampered_formset_is_an_error_not_a_crash(client, school_dsl):
     for total in ("abc", "500"):
         response = client.post(reverse("front_door:partner_referral"), partner_post(**{"child-TOTAL_FORMS": total}))
         assert response.status_code == 200
-        response = client.post(reverse("front_door:partner_referral"),
-                               partner_post(add_child="1", **{"child-TOTAL_FORMS": total}))
+        response = client.post(
+            reverse("front_door:partner_referral"), partner_post(add_child="1", **{"child-TOTAL_FORMS": total})
+        )
         assert response.status_code == 200
     assert Contact.objects.count() == 0
 
@@ -476,23 +575,36 @@ def test_viewing_a_contact_writes_one_read_audit_row_with_the_matched_children(c
 
 
 def test_the_contact_page_shows_the_worry_consent_source_and_requests(client, triage_officer, police_officer):
-    contact = make_contact(triage_officer, consent="not_sought_risk", consent_override_reason="Father is violent",
-                           categories=["neglect", "domestic_abuse"])
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
-                                       question="Any call-outs?")
+    contact = make_contact(
+        triage_officer,
+        consent="not_sought_risk",
+        consent_override_reason="Father is violent",
+        categories=["neglect", "domestic_abuse"],
+    )
+    request = information_request_send(
+        contact=contact, actor=triage_officer, agency=police_officer.agency, question="Any call-outs?"
+    )
     information_request_respond(request=request, actor=police_officer, response="One incident in October.")
     client.force_login(triage_officer)
     page = html(client.get(reverse("front_door:contact_detail", args=[contact.pk])))
-    for text in (contact.worry, "Neglect, Domestic abuse", "Father is violent", "2A: Schools", "Test Police",
-                 "Any call-outs?", "One incident in October.", "Request information", "Record decision"):
+    for text in (
+        contact.worry,
+        "Neglect, Domestic abuse",
+        "Father is violent",
+        "2A: Schools",
+        "Test Police",
+        "Any call-outs?",
+        "One incident in October.",
+        "Request information",
+        "Record decision",
+    ):
         assert text in page, text
 
 
 # --- matching a child to a record ----------------------------------------------------------------------------------
 
 
-def test_the_match_page_lists_likely_records_with_scores_and_links_the_chosen_one(client, triage_officer,
-                                                                                  make_person):
+def test_the_match_page_lists_likely_records_with_scores_and_links_the_chosen_one(client, triage_officer, make_person):
     existing = make_person(first="Ruby", last="Quinton", dob=dt.date(2017, 9, 4))
     contact = make_contact(triage_officer)
     child = contact.children.get()
@@ -527,8 +639,15 @@ def test_creating_a_record_when_likely_records_exist_needs_a_confirmation(client
     contact = make_contact(triage_officer)
     child = contact.children.get()
     url = reverse("front_door:contact_child_match", args=[contact.pk, child.pk])
-    new = {"action": "create", "new-first_name": "Ruby", "new-last_name": "Quinton", "new-date_of_birth_day": "4",
-           "new-date_of_birth_month": "9", "new-date_of_birth_year": "2017", "new-sex": "F"}
+    new = {
+        "action": "create",
+        "new-first_name": "Ruby",
+        "new-last_name": "Quinton",
+        "new-date_of_birth_day": "4",
+        "new-date_of_birth_month": "9",
+        "new-date_of_birth_year": "2017",
+        "new-sex": "F",
+    }
     client.force_login(triage_officer)
     page = html(client.post(url, new))
     assert 'href="#id_new-confirm_new">Records like this child already exist' in page
@@ -547,12 +666,30 @@ def test_a_new_record_is_made_from_the_details_given_and_corrected(client, triag
     client.force_login(triage_officer)
     page = html(client.get(url))
     assert 'name="new-first_name" value="Ruby"' in page and 'value="9434765919"' in page
-    bad = client.post(url, {"action": "create", "new-first_name": "Ruby", "new-last_name": "Quinton",
-                            "new-sex": "F", "new-nhs_number": "1234567890"})
+    bad = client.post(
+        url,
+        {
+            "action": "create",
+            "new-first_name": "Ruby",
+            "new-last_name": "Quinton",
+            "new-sex": "F",
+            "new-nhs_number": "1234567890",
+        },
+    )
     assert 'href="#id_new-nhs_number">Enter a valid NHS number' in html(bad) and Person.objects.count() == 0
-    response = client.post(url, {"action": "create", "new-first_name": "Rubie", "new-last_name": "Quinton",
-                                 "new-sex": "F", "new-nhs_number": "943 476 5919", "new-date_of_birth_day": "4",
-                                 "new-date_of_birth_month": "9", "new-date_of_birth_year": "2017"})
+    response = client.post(
+        url,
+        {
+            "action": "create",
+            "new-first_name": "Rubie",
+            "new-last_name": "Quinton",
+            "new-sex": "F",
+            "new-nhs_number": "943 476 5919",
+            "new-date_of_birth_day": "4",
+            "new-date_of_birth_month": "9",
+            "new-date_of_birth_year": "2017",
+        },
+    )
     assert response.status_code == 302
     child.refresh_from_db()
     assert child.person.first_name == "Rubie" and child.person.nhs_number == "9434765919"
@@ -592,10 +729,15 @@ def test_an_information_request_due_time_must_be_whole_and_in_the_future(client,
     client.force_login(triage_officer)
     with time_machine.travel(WEDNESDAY_NOON, tick=False):
         half = html(client.post(url, {**base, "due_date_day": "18", "due_date_month": "11", "due_date_year": "2026"}))
-        past = html(client.post(url, {**base, "due_date_day": "18", "due_date_month": "11", "due_date_year": "2026",
-                                      "due_time": "09:00"}))
-        ok = client.post(url, {**base, "due_date_day": "18", "due_date_month": "11", "due_date_year": "2026",
-                               "due_time": "15:30"})
+        past = html(
+            client.post(
+                url,
+                {**base, "due_date_day": "18", "due_date_month": "11", "due_date_year": "2026", "due_time": "09:00"},
+            )
+        )
+        ok = client.post(
+            url, {**base, "due_date_day": "18", "due_date_month": "11", "due_date_year": "2026", "due_time": "15:30"}
+        )
     assert 'href="#id_due_time">Enter the time the answer is needed by' in half
     assert 'href="#id_due_date_day">The answer must be due in the future' in past
     assert ok.status_code == 302
@@ -604,8 +746,9 @@ def test_an_information_request_due_time_must_be_whole_and_in_the_future(client,
 
 def test_an_answer_is_sent_once_and_then_read_only(client, triage_officer, police_officer):
     contact = make_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
-                                       question="Any call-outs?")
+    request = information_request_send(
+        contact=contact, actor=triage_officer, agency=police_officer.agency, question="Any call-outs?"
+    )
     url = reverse("front_door:information_request_respond", args=[request.pk])
     client.force_login(police_officer)
     assert "Enter your answer" in html(client.post(url, {"response": "  "}))
@@ -652,8 +795,15 @@ def test_a_level_not_allowed_for_the_outcome_is_a_field_error(client, triage_off
 
 def test_a_child_in_need_decision_is_a_referral_and_closes_the_contact(client, triage_officer, matched_contact, levels):
     client.force_login(triage_officer)
-    response = decide(client, matched_contact, outcome="3", level="child_in_need", rationale="Assess under s17.",
-                      advice="Typed under another outcome", urgent_services="Also hidden")
+    response = decide(
+        client,
+        matched_contact,
+        outcome="3",
+        level="child_in_need",
+        rationale="Assess under s17.",
+        advice="Typed under another outcome",
+        urgent_services="Also hidden",
+    )
     assert response.status_code == 302
     matched_contact.refresh_from_db()
     decision = Decision.objects.get()
@@ -664,8 +814,9 @@ def test_a_child_in_need_decision_is_a_referral_and_closes_the_contact(client, t
     assert "In time" in page and "On track" not in page
 
 
-def test_a_second_decision_without_a_reason_shows_the_already_decided_message(client, triage_officer,
-                                                                              matched_contact, levels):
+def test_a_second_decision_without_a_reason_shows_the_already_decided_message(
+    client, triage_officer, matched_contact, levels
+):
     client.force_login(triage_officer)
     decide(client, matched_contact, outcome="3", level="child_in_need", rationale="Assess under s17.")
     form = html(client.get(reverse("front_door:decision_create", args=[matched_contact.pk])))
@@ -674,8 +825,14 @@ def test_a_second_decision_without_a_reason_shows_the_already_decided_message(cl
     assert 'class="govuk-error-summary"' in page
     assert f"Contact {matched_contact.reference} already has a decision" in page and "Early help." in page
     assert Decision.objects.count() == 1
-    response = decide(client, matched_contact, outcome="7", level="targeted_early_help", rationale="Early help.",
-                      change_reason="Family agreed to work with early help")
+    response = decide(
+        client,
+        matched_contact,
+        outcome="7",
+        level="targeted_early_help",
+        rationale="Early help.",
+        change_reason="Family agreed to work with early help",
+    )
     assert response.status_code == 302
     first, second = Decision.objects.order_by("id")
     assert second.supersedes == first and second.change_reason == "Family agreed to work with early help"
@@ -683,21 +840,35 @@ def test_a_second_decision_without_a_reason_shows_the_already_decided_message(cl
     assert "Replaced" in page and "Family agreed to work with early help" in page
 
 
-def test_no_further_action_needs_advice_and_may_say_it_was_accepted_as_a_referral(client, triage_officer,
-                                                                                  matched_contact, levels):
+def test_no_further_action_needs_advice_and_may_say_it_was_accepted_as_a_referral(
+    client, triage_officer, matched_contact, levels
+):
     client.force_login(triage_officer)
     page = html(decide(client, matched_contact, outcome="8", level="universal", rationale="Universal needs."))
     assert 'href="#id_advice">Record the advice and information given' in page
-    decide(client, matched_contact, outcome="8", level="universal", rationale="Universal needs.",
-           advice="Signposted to the school nurse.", accepted_as_referral="on")
+    decide(
+        client,
+        matched_contact,
+        outcome="8",
+        level="universal",
+        rationale="Universal needs.",
+        advice="Signposted to the school nurse.",
+        accepted_as_referral="on",
+    )
     decision = Decision.objects.get()
     assert decision.advice == "Signposted to the school nurse." and decision.accepted_as_referral
 
 
 def test_sign_off_flow(client, triage_officer, front_door_manager, matched_contact, school_dsl, levels):
     client.force_login(triage_officer)
-    decide(client, matched_contact, outcome="8", level="universal", rationale="Universal needs.",
-           advice="Signposted to the school nurse.")
+    decide(
+        client,
+        matched_contact,
+        outcome="8",
+        level="universal",
+        rationale="Universal needs.",
+        advice="Signposted to the school nurse.",
+    )
     matched_contact.refresh_from_db()
     decision = Decision.objects.get()
     assert matched_contact.status == ContactStatus.AWAITING_SIGNOFF and decision.signoff_required
@@ -722,8 +893,15 @@ def test_sign_off_flow(client, triage_officer, front_door_manager, matched_conta
     assert "Sent back by Fran Manager" in html(client.get(signoff_url))
 
     client.force_login(triage_officer)
-    decide(client, matched_contact, outcome="8", level="universal", rationale="Health agree.",
-           advice="Signposted to the school nurse.", change_reason="Health say no concerns")
+    decide(
+        client,
+        matched_contact,
+        outcome="8",
+        level="universal",
+        rationale="Health agree.",
+        advice="Signposted to the school nurse.",
+        change_reason="Health say no concerns",
+    )
     second = Decision.objects.latest("id")
     client.force_login(front_door_manager)
     response = client.post(reverse("front_door:decision_signoff", args=[second.pk]), {"agreed": "yes"})
@@ -732,20 +910,27 @@ def test_sign_off_flow(client, triage_officer, front_door_manager, matched_conta
     assert matched_contact.status == ContactStatus.DECIDED
     assert "signed off" in html(client.get(response.url))
     page = html(client.get(reverse("front_door:decision_signoff", args=[second.pk])))
-    assert "Signed off by Fran Manager" in page and "<form method=\"post\"" not in page.split("</nav>")[-1]
+    assert "Signed off by Fran Manager" in page and '<form method="post"' not in page.split("</nav>")[-1]
 
     client.force_login(school_dsl)
     listing = html(client.get(reverse("front_door:my_referrals")))
     assert escape(OUTCOME_PLAIN_WORDS[8]) in listing and "Decided" in listing
 
 
-def test_a_decision_waiting_for_sign_off_can_be_changed_and_only_the_new_one_signed(client, triage_officer,
-                                                                                     front_door_manager,
-                                                                                     matched_contact, levels):
+def test_a_decision_waiting_for_sign_off_can_be_changed_and_only_the_new_one_signed(
+    client, triage_officer, front_door_manager, matched_contact, levels
+):
     client.force_login(triage_officer)
     decide(client, matched_contact, outcome="8", level="universal", rationale="NFA.", advice="Advice.")
-    response = decide(client, matched_contact, outcome="8", level="universal", rationale="NFA, better reasons.",
-                      advice="Advice.", change_reason="Reasons were too thin")
+    response = decide(
+        client,
+        matched_contact,
+        outcome="8",
+        level="universal",
+        rationale="NFA, better reasons.",
+        advice="Advice.",
+        change_reason="Reasons were too thin",
+    )
     assert response.status_code == 302
     old, new = Decision.objects.order_by("id")
     assert new.supersedes == old
@@ -771,8 +956,9 @@ def test_unmatched_children_allow_only_no_further_action(client, triage_officer,
 # --- what the referrer is told -------------------------------------------------------------------------------------
 
 
-def test_the_referrer_sees_the_status_and_the_outcome_in_plain_words_only(client, triage_officer, matched_contact,
-                                                                          school_dsl, levels):
+def test_the_referrer_sees_the_status_and_the_outcome_in_plain_words_only(
+    client, triage_officer, matched_contact, school_dsl, levels
+):
     client.force_login(school_dsl)
     assert "Received" in html(client.get(reverse("front_door:my_referrals")))
     client.force_login(triage_officer)
@@ -782,20 +968,24 @@ def test_the_referrer_sees_the_status_and_the_outcome_in_plain_words_only(client
     client.force_login(triage_officer)
     decide(client, matched_contact, outcome="3", level="child_in_need", rationale="Secret rationale text.")
     client.force_login(school_dsl)
-    for page in (html(client.get(reverse("front_door:my_referrals"))),
-                 html(client.get(reverse("front_door:my_referral", args=[matched_contact.pk])))):
+    for page in (
+        html(client.get(reverse("front_door:my_referrals"))),
+        html(client.get(reverse("front_door:my_referral", args=[matched_contact.pk]))),
+    ):
         assert "Decided" in page and OUTCOME_PLAIN_WORDS[3] in page
         assert "Secret rationale text." not in page and "Child in need (s17)" not in page
         assert "LA child ID" not in page and "/cases/people/" not in page
 
 
-def test_partner_lists_have_a_constant_query_count(client, triage_officer, school_dsl, police_officer,
-                                                   django_assert_max_num_queries):
+def test_partner_lists_have_a_constant_query_count(
+    client, triage_officer, school_dsl, police_officer, django_assert_max_num_queries
+):
     def add(n):
         for _ in range(n):
             contact = make_contact(school_dsl)
-            information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
-                                     question="Anything known?")
+            information_request_send(
+                contact=contact, actor=triage_officer, agency=police_officer.agency, question="Anything known?"
+            )
 
     add(3)
     counts = {}
@@ -814,13 +1004,15 @@ def test_partner_lists_have_a_constant_query_count(client, triage_officer, schoo
 # --- the dashboard -------------------------------------------------------------------------------------------------
 
 
-def test_the_dashboard_shows_figures_overdue_contacts_and_requests_by_agency(client, front_door_manager, triage_officer,
-                                                                             police_officer):
+def test_the_dashboard_shows_figures_overdue_contacts_and_requests_by_agency(
+    client, front_door_manager, triage_officer, police_officer
+):
     client.force_login(front_door_manager)
     assert html(client.get(reverse("front_door:dashboard"))).count("No contacts due yet") == 3
     late = make_contact(triage_officer, received_at=dt.datetime(2026, 11, 2, 10, 0, tzinfo=LONDON))
-    information_request_send(contact=make_contact(triage_officer), actor=triage_officer,
-                             agency=police_officer.agency, question="Anything?")
+    information_request_send(
+        contact=make_contact(triage_officer), actor=triage_officer, agency=police_officer.agency, question="Anything?"
+    )
     page = html(client.get(reverse("front_door:dashboard")))
     assert reverse("front_door:contact_detail", args=[late.pk]) in page
     assert re.search(r"\d+ days", row_with(page, late.reference))

@@ -17,8 +17,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def alerts(triage_officer):
     notify(user=triage_officer, kind="test", title="Older alert", unique_key="t:older", link="/front-door/")
-    notify(user=triage_officer, kind="test", title="Newer alert", body="Decision due at 09:00",
-           unique_key="t:newer", link="https://evil.example/phish")
+    notify(
+        user=triage_officer,
+        kind="test",
+        title="Newer alert",
+        body="Decision due at 09:00",
+        unique_key="t:newer",
+        link="https://evil.example/phish",
+    )
     Notification.objects.filter(unique_key="t:older").update(created_at=timezone.now() - dt.timedelta(days=1))
     return Notification.objects.get(unique_key="t:older"), Notification.objects.get(unique_key="t:newer")
 

@@ -35,8 +35,11 @@ def test_consent_not_sought_needs_a_reason(triage_officer, new_contact):
     with pytest.raises(ValidationError) as exc:
         new_contact(triage_officer, consent="not_sought_risk")
     assert "consent_override_reason" in exc.value.message_dict
-    contact = new_contact(triage_officer, consent="not_sought_risk",
-                          consent_override_reason="Telling the parent may put the child at risk")
+    contact = new_contact(
+        triage_officer,
+        consent="not_sought_risk",
+        consent_override_reason="Telling the parent may put the child at risk",
+    )
     assert contact.consent == "not_sought_risk"
 
 
@@ -64,10 +67,15 @@ def test_same_idempotency_key_creates_one_contact(triage_officer):
 
 
 def test_information_request_goes_to_that_agency_only_and_its_answer_reaches_the_contact(
-        triage_officer, police_officer, school_dsl, new_contact):
+    triage_officer, police_officer, school_dsl, new_contact
+):
     contact = new_contact(triage_officer)
-    request = information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency,
-                                       question="Any domestic abuse call-outs at the address?")
+    request = information_request_send(
+        contact=contact,
+        actor=triage_officer,
+        agency=police_officer.agency,
+        question="Any domestic abuse call-outs at the address?",
+    )
     assert Notification.objects.filter(user=police_officer, kind="information_request.received").count() == 1
     assert not Notification.objects.filter(user=school_dsl).exists()
     with pytest.raises(PermissionDenied):
@@ -88,8 +96,9 @@ def test_decision_needs_rationale_and_a_level_the_outcome_allows(triage_officer,
         decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"], rationale="")
     assert "rationale" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        decision_record(contact=contact, actor=triage_officer, outcome=2, level=levels["targeted_early_help"],
-                        rationale="Bruising")
+        decision_record(
+            contact=contact, actor=triage_officer, outcome=2, level=levels["targeted_early_help"], rationale="Bruising"
+        )
     assert "cannot be recorded" in exc.value.message_dict["level"][0]
     assert Decision.objects.count() == 0
 
@@ -97,22 +106,34 @@ def test_decision_needs_rationale_and_a_level_the_outcome_allows(triage_officer,
 def test_a_decision_opening_work_needs_every_child_matched(triage_officer, new_contact, levels):
     contact = new_contact(triage_officer)  # child given by name only
     with pytest.raises(ValidationError, match="Match every child"):
-        decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
-                        rationale="Needs assessment")
+        decision_record(
+            contact=contact,
+            actor=triage_officer,
+            outcome=3,
+            level=levels["child_in_need"],
+            rationale="Needs assessment",
+        )
 
 
 def test_child_in_need_opens_an_episode_and_a_family_help_request_and_tells_the_referrer(
-        school_dsl, triage_officer, make_person, levels):
+    school_dsl, triage_officer, make_person, levels
+):
 
     child = make_person()
-    contact, _ = contact_create(actor=school_dsl, data=CONTACT, children=[{"given_first_name": "Amelia",
-                                                                   "given_last_name": "Hartley"}])
+    contact, _ = contact_create(
+        actor=school_dsl, data=CONTACT, children=[{"given_first_name": "Amelia", "given_last_name": "Hartley"}]
+    )
     assert contact.referrer_user == school_dsl and contact.channel == "partner_form"
     from front_door.services import contact_child_link
 
     contact_child_link(contact_child=contact.children.get(), person=child, actor=triage_officer)
-    decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
-                    rationale="Unexplained bruising; parents engaging")
+    decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=3,
+        level=levels["child_in_need"],
+        rationale="Unexplained bruising; parents engaging",
+    )
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED and contact.is_referral
     episode = Episode.objects.get(person=child)
@@ -126,12 +147,18 @@ def test_child_in_need_opens_an_episode_and_a_family_help_request_and_tells_the_
     assert {"front_door", "record"} <= strands
 
 
-def test_strategy_discussion_needs_signoff_then_tasks_the_lcpps(triage_officer, front_door_manager, lcpp, new_contact,
-                                                                 make_person, levels):
+def test_strategy_discussion_needs_signoff_then_tasks_the_lcpps(
+    triage_officer, front_door_manager, lcpp, new_contact, make_person, levels
+):
     child = make_person()
     contact = new_contact(triage_officer, children=[{"person": child}])
-    decision = decision_record(contact=contact, actor=triage_officer, outcome=2, level=levels["child_protection"],
-                               rationale="Disclosure of physical abuse")
+    decision = decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=2,
+        level=levels["child_protection"],
+        rationale="Disclosure of physical abuse",
+    )
     contact.refresh_from_db()
     assert contact.status == ContactStatus.AWAITING_SIGNOFF
     assert not Episode.objects.filter(person=child).exists()  # next steps wait for the manager
@@ -150,14 +177,26 @@ def test_strategy_discussion_needs_signoff_then_tasks_the_lcpps(triage_officer, 
 
 def test_second_decision_is_refused_unless_it_is_an_explicit_change(triage_officer, new_contact, make_person, levels):
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
-    first = decision_record(contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"],
-                            rationale="Family asking for help")
+    first = decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=7,
+        level=levels["targeted_early_help"],
+        rationale="Family asking for help",
+    )
     with pytest.raises(AlreadyDecided):
-        decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
-                        rationale="More worrying")
+        decision_record(
+            contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"], rationale="More worrying"
+        )
     assert list(Decision.objects.filter(contact=contact)) == [first]
-    second = decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"],
-                             rationale="Police information changes the picture", change_reason="New information")
+    second = decision_record(
+        contact=contact,
+        actor=triage_officer,
+        outcome=3,
+        level=levels["child_in_need"],
+        rationale="Police information changes the picture",
+        change_reason="New information",
+    )
     assert second.supersedes == first
     assert Decision.objects.filter(contact=contact).count() == 2
     # The episode stepped up; it was not duplicated.
@@ -168,23 +207,28 @@ def test_decisions_are_append_only_in_the_database(triage_officer, new_contact, 
     from django.db import DatabaseError, transaction
 
     contact = new_contact(triage_officer, children=[{"person": make_person()}])
-    decision = decision_record(contact=contact, actor=triage_officer, outcome=7,
-                               level=levels["targeted_early_help"], rationale="Help")
+    decision = decision_record(
+        contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"], rationale="Help"
+    )
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(rationale="rewritten")
 
 
-def test_overdue_contact_alerts_the_manager_once_and_records_a_breach(triage_officer, front_door_manager, new_contact,
-                                                                      make_person):
+def test_overdue_contact_alerts_the_manager_once_and_records_a_breach(
+    triage_officer, front_door_manager, new_contact, make_person
+):
     child = make_person()
-    contact = new_contact(triage_officer, children=[{"person": child}],
-                          received_at=dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC))
+    contact = new_contact(
+        triage_officer, children=[{"person": child}], received_at=dt.datetime(2026, 11, 16, 10, 0, tzinfo=dt.UTC)
+    )
     after = contact.decision_due_at + dt.timedelta(minutes=1)
     assert deadline_sweep(now=after)["breached"] == 1
     assert deadline_sweep(now=after + dt.timedelta(minutes=1))["breached"] == 0
     assert Notification.objects.filter(user=front_door_manager, kind="front_door.decision.overdue").count() == 1
-    assert ChronologyEntry.objects.filter(person=child, kind="front_door.decision.breached",
-                                          strand="front_door").count() == 1
+    assert (
+        ChronologyEntry.objects.filter(person=child, kind="front_door.decision.breached", strand="front_door").count()
+        == 1
+    )
 
 
 def test_breach_is_recorded_on_the_contact(triage_officer, front_door_manager, new_contact):
@@ -194,8 +238,9 @@ def test_breach_is_recorded_on_the_contact(triage_officer, front_door_manager, n
     assert contact.breached is True
 
 
-def test_dashboard_timeliness_counts_each_period_from_its_own_start_and_ignores_older_history(triage_officer,
-                                                                                             new_contact):
+def test_dashboard_timeliness_counts_each_period_from_its_own_start_and_ignores_older_history(
+    triage_officer, new_contact
+):
     from front_door.selectors import dashboard_figures
 
     london = timezone.get_default_timezone()
@@ -203,11 +248,13 @@ def test_dashboard_timeliness_counts_each_period_from_its_own_start_and_ignores_
     def contact(received: dt.datetime, decided_after: dt.timedelta | None = None, *, late: bool = False):
         made = new_contact(triage_officer, received_at=received)
         if late:
-            Contact.objects.filter(pk=made.pk).update(status=ContactStatus.DECIDED,
-                                                      decided_at=made.decision_due_at + dt.timedelta(hours=1))
+            Contact.objects.filter(pk=made.pk).update(
+                status=ContactStatus.DECIDED, decided_at=made.decision_due_at + dt.timedelta(hours=1)
+            )
         elif decided_after is not None:
-            Contact.objects.filter(pk=made.pk).update(status=ContactStatus.DECIDED,
-                                                      decided_at=made.received_at + decided_after)
+            Contact.objects.filter(pk=made.pk).update(
+                status=ContactStatus.DECIDED, decided_at=made.received_at + decided_after
+            )
         return made
 
     # Wednesday 25 November 2026, 15:00: the week began on Monday 23rd, the month on 1 November, the quarter

@@ -23,8 +23,11 @@ class Command(BaseCommand):
     def handle(self, *args, scale: str, seed: int, part: int, **options):
         started = time.monotonic()
         call_command("seed_demo", "--no-families", stdout=self.stdout)  # agencies, teams, users to act
-        ctx = Context(rng=random.Random(seed * 1000 + part), scale=SCALES[scale],  # noqa: S311  (synthetic data)
-                      today=timezone.localdate())
+        ctx = Context(
+            rng=random.Random(seed * 1000 + part),  # noqa: S311  (synthetic data)
+            scale=SCALES[scale],
+            today=timezone.localdate(),
+        )
         with transaction.atomic():
             generate_people(ctx, part=part)
             # Each strand's share, after the steps it needs (cases.registry), so cases names no strand.
@@ -39,7 +42,9 @@ class Command(BaseCommand):
             cursor.execute("SELECT pg_size_pretty(pg_database_size(current_database()))")
             size = cursor.fetchone()[0]
         counts = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in ctx.counts.items() if k != "long_story_child")
-        self.stdout.write(f"generated {scale} (seed {seed}): {counts}; long chronology on person "
-                          f"{ctx.counts.get('long_story_child')}; database {size}; "
-                          f"{time.monotonic() - started:.0f} s (loading {loaded - started:.0f} s, "
-                          f"VACUUM ANALYZE {time.monotonic() - loaded:.0f} s)")
+        self.stdout.write(
+            f"generated {scale} (seed {seed}): {counts}; long chronology on person "
+            f"{ctx.counts.get('long_story_child')}; database {size}; "
+            f"{time.monotonic() - started:.0f} s (loading {loaded - started:.0f} s, "
+            f"VACUUM ANALYZE {time.monotonic() - loaded:.0f} s)"
+        )

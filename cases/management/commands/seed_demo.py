@@ -21,10 +21,14 @@ class Command(BaseCommand):
     help = "Create the demo council, its agencies, teams, users and synthetic families (idempotent)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--reset-passwords", action="store_true",
-                            help="Set every demo user's password to DEMO_PASSWORD again.")
-        parser.add_argument("--no-families", action="store_true",
-                            help="Only the council, its agencies, teams and users: no synthetic families.")
+        parser.add_argument(
+            "--reset-passwords", action="store_true", help="Set every demo user's password to DEMO_PASSWORD again."
+        )
+        parser.add_argument(
+            "--no-families",
+            action="store_true",
+            help="Only the council, its agencies, teams and users: no synthetic families.",
+        )
 
     @transaction.atomic
     def handle(self, *args, reset_passwords: bool = False, no_families: bool = False, **options):
