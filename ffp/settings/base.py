@@ -85,8 +85,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Services own their transactions (CONVENTIONS section 7).
-ATOMIC_REQUESTS = False
+# Services own their transactions (CONVENTIONS section 7): DATABASES[...]['ATOMIC_REQUESTS'] stays off.
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
