@@ -160,6 +160,7 @@ class Registry:
         self._policy = _Entries("policy action")
         self._demo_data = _Entries("demo data step")
         self._generated_data = _Entries("generated data step")
+        self._plan_review_intervals = _Entries("plan review interval for")
         self._sorted: dict[str, Any] = {}
 
     def _changed(self) -> None:
@@ -210,6 +211,12 @@ class Registry:
         self._generated_data.put(app, step.key, step)
         self._changed()
 
+    def register_plan_review_interval(self, *, app: str, strand: str, days: Callable[[], int]) -> None:
+        """`days()` is the usual gap between reviews of a family plan this strand leads (read when a plan is
+        started or reviewed, so a setting the strand keeps as data takes effect at once)."""
+        self._plan_review_intervals.put(app, strand, days)
+        self._changed()
+
     # --- reading -------------------------------------------------------------------------------------------
 
     def _cached(self, name: str, build: Callable[[], Any]) -> Any:
@@ -245,6 +252,9 @@ class Registry:
 
     def work_request_kinds(self) -> tuple[WorkRequestKind, ...]:
         return self._cached("work", lambda: tuple(sorted(self._work_request_kinds.values(), key=lambda k: k.kind)))
+
+    def plan_review_interval(self, strand: str) -> Callable[[], int] | None:
+        return self._plan_review_intervals.get(strand)
 
     def policy_actions(self) -> dict[str, frozenset[str]]:
         return dict(self._cached("policy", lambda: {a: r for a, (_app, r) in sorted(self._policy.by_key.items())}))

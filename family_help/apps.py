@@ -70,17 +70,19 @@ class FamilyHelpConfig(AppConfig):
         registry.register_prompt(
             app=self.label, prompt=Prompt("family_help.family", "person_detail", family_prompt, order=200)
         )
+        registry.register_plan_review_interval(app=self.label, strand=self.label, days=plan_review_every_days)
         # After the front door's: Family Help's records start from its decisions and episodes.
         registry.register_demo_data(app=self.label, step=DataStep("family_help", seed_demo, after=("front_door",)))
         registry.register_generated_data(
             app=self.label, step=DataStep("family_help", generate_dataset, after=("front_door",))
         )
 
-    def plan_review_every_days(self) -> int:
-        """The usual gap between reviews of a plan Family Help leads (cases.services.plans.review_every_days)."""
-        from .models import FamilyHelpSettings
 
-        return FamilyHelpSettings.load().review_every_days
+def plan_review_every_days() -> int:
+    """The usual gap between reviews of a plan Family Help leads: its admin setting."""
+    from .models import FamilyHelpSettings
+
+    return FamilyHelpSettings.load().review_every_days
 
 
 def seed_demo() -> dict:

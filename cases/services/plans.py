@@ -15,7 +15,6 @@ Rules kept here, so that pages, the API and the shell all obey them:
 
 import datetime as dt
 
-from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
@@ -39,6 +38,7 @@ from ..models import (
     TafMember,
     User,
 )
+from ..registry import registry
 from ..selectors.families import family_children
 from ..selectors.plans import action_can_update, family_in_scope, plan_can_edit
 from .audit import audit_record
@@ -73,13 +73,9 @@ DEFAULT_REVIEW_EVERY_DAYS = 90
 
 
 def review_every_days(strand: str) -> int:
-    """The usual gap between reviews, as the leading strand sets it: the app whose label is the strand's value may
-    define `plan_review_every_days()` on its AppConfig (Family Help's is an admin setting)."""
-    try:
-        hook = getattr(apps.get_app_config(strand), "plan_review_every_days", None)
-    except LookupError:
-        hook = None
-    return hook() if hook is not None else DEFAULT_REVIEW_EVERY_DAYS
+    """The usual gap between reviews, as the leading strand registers it (cases.registry), else 90 days."""
+    days = registry.plan_review_interval(strand)
+    return days() if days is not None else DEFAULT_REVIEW_EVERY_DAYS
 
 
 def _json(value):

@@ -168,3 +168,15 @@ def test_a_registered_merge_check_refuses_the_merge_and_nothing_moves(make_perso
     person_merge(kept=kept, merged=merged, actor=triage_officer, reason="Same child")
     merged.refresh_from_db()
     assert merged.merged_into_id == kept.pk
+
+
+def test_the_leading_strand_sets_the_plan_review_interval(db):
+    from cases.services.plans import DEFAULT_REVIEW_EVERY_DAYS, review_every_days
+    from family_help.models import FamilyHelpSettings
+
+    assert registry.owner("plan_review_intervals", "family_help") == "family_help"
+    settings = FamilyHelpSettings.load()
+    settings.review_every_days = 42
+    settings.save()
+    assert review_every_days("family_help") == 42  # the admin setting, read when the plan is reviewed
+    assert review_every_days("macpt") == DEFAULT_REVIEW_EVERY_DAYS  # no strand registered one
