@@ -28,7 +28,7 @@ from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, PlanVersio
 from ..selectors import plans as sel
 from ..selectors.families import family_case_get_for_user, family_children
 from ..services import plans as services
-from ..services.audit import audit_read
+from ..web import audit_family_shown
 from .concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match, with_etag
 from .serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 
@@ -220,15 +220,6 @@ def _plan(request: Request, pk: int) -> tuple[FamilyCase, Plan]:
     return family_case, plan
 
 
-def _audit(request: Request, verb: str, family_case: FamilyCase, target=None) -> None:
-    audit_read(
-        actor=request.user,
-        verb=verb,
-        target=target or family_case,
-        child_ids=[c.pk for c in family_children(family_case=family_case, user=request.user)],
-    )
-
-
 def _plan_body(plan: Plan, user: User) -> dict:
     visible = {c.pk for c in family_children(family_case=plan.family_case, user=user)}
     return PlanOutputSerializer(
@@ -276,7 +267,7 @@ def _outcome(plan: Plan, pk) -> Outcome | None:
 
 def _plan_response(request: Request, plan: Plan, family_case: FamilyCase, code: int = status.HTTP_200_OK) -> Response:
     body = _plan_body(plan, request.user)
-    _audit(request, "family_help.plan_viewed", family_case, target=plan)
+    audit_family_shown(request, "family_help.plan_viewed", family_case, target=plan)
     return with_etag(Response(body, status=code), plan.version)
 
 
@@ -352,7 +343,7 @@ class OutcomeCollectionApi(PlanApi):
         body = PlanOutcomeOutputSerializer(
             [o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible], many=True
         ).data
-        _audit(request, "family_help.outcomes_listed", family_case, target=plan)
+        audit_family_shown(request, "family_help.outcomes_listed", family_case, target=plan)
         return Response(body)
 
     @extend_schema(
@@ -374,7 +365,7 @@ class OutcomeCollectionApi(PlanApi):
             raise ApiValidationError({"child_id": ["Choose one of this family's children"]})
         outcome = _api_errors(lambda: services.outcome_add(plan=plan, actor=request.user, data=values))
         body = PlanOutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
-        _audit(request, "family_help.outcome_viewed", family_case, target=plan)
+        audit_family_shown(request, "family_help.outcome_viewed", family_case, target=plan)
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -401,7 +392,7 @@ class OutcomeResourceApi(PlanApi):
             outcome=outcome, actor=request.user, data=dict(data.validated_data), expected_version=plan.version
         )
         body = PlanOutcomeOutputSerializer(next(o for o in sel.plan_outcomes(plan=plan) if o.pk == outcome.pk)).data
-        _audit(request, "family_help.outcome_viewed", family_case, target=outcome)
+        audit_family_shown(request, "family_help.outcome_viewed", family_case, target=outcome)
         plan.refresh_from_db(fields=["version"])
         return with_etag(Response(body), plan.version)
 
@@ -472,7 +463,7 @@ class ActionCollectionApi(PlanApi):
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         body = PlanActionOutputSerializer(sel.plan_actions(plan=plan), many=True).data
-        _audit(request, "family_help.actions_listed", family_case, target=plan)
+        audit_family_shown(request, "family_help.actions_listed", family_case, target=plan)
         return Response(body)
 
     @extend_schema(
@@ -493,7 +484,7 @@ class ActionCollectionApi(PlanApi):
         values.setdefault("owner", None)
         action = _api_errors(lambda: services.action_add(plan=plan, actor=request.user, data=values))
         body = _action_body(action.pk)
-        _audit(request, "family_help.action_viewed", family_case, target=action)
+        audit_family_shown(request, "family_help.action_viewed", family_case, target=action)
         return Response(body, status=status.HTTP_201_CREATED)
 
 
@@ -523,7 +514,7 @@ class ActionResourceApi(PlanApi):
             )
         )
         response = _action_response(action.pk)
-        _audit(request, "family_help.action_viewed", family_case, target=action)
+        audit_family_shown(request, "family_help.action_viewed", family_case, target=action)
         return response
 
 
@@ -540,7 +531,7 @@ class TafCollectionApi(PlanApi):
     def get(self, request: Request, pk: int) -> Response:
         family_case = _family(request, pk)
         body = TafMemberOutputSerializer(sel.taf_members(family_case=family_case), many=True).data
-        _audit(request, "family_help.taf_viewed", family_case)
+        audit_family_shown(request, "family_help.taf_viewed", family_case)
         return Response(body)
 
     @extend_schema(
@@ -561,7 +552,7 @@ class TafCollectionApi(PlanApi):
                 family_case=family_case, actor=request.user, user=user, role=data.validated_data["role"]
             )
         )
-        _audit(request, "family_help.taf_viewed", family_case, target=member)
+        audit_family_shown(request, "family_help.taf_viewed", family_case, target=member)
         return Response(TafMemberOutputSerializer(member).data, status=status.HTTP_201_CREATED)
 
 
@@ -593,7 +584,7 @@ class ReviewCollectionApi(PlanApi):
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         body = PlanReviewOutputSerializer(sel.plan_reviews(plan=plan), many=True).data
-        _audit(request, "family_help.reviews_listed", family_case, target=plan)
+        audit_family_shown(request, "family_help.reviews_listed", family_case, target=plan)
         return Response(body)
 
     @extend_schema(
@@ -617,7 +608,7 @@ class ReviewCollectionApi(PlanApi):
         with transaction.atomic():
             review = services.review_add(plan=plan, actor=request.user, data=values, ratings=ratings)
         review = Review.objects.select_related("plan_version").get(pk=review.pk)
-        _audit(request, "family_help.review_viewed", family_case, target=review)
+        audit_family_shown(request, "family_help.review_viewed", family_case, target=review)
         return Response(PlanReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
 
 
@@ -631,7 +622,7 @@ class VersionListApi(PlanApi):
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         body = PlanVersionSummaryOutputSerializer(sel.plan_versions(plan=plan), many=True).data
-        _audit(request, "family_help.plan_versions_listed", family_case, target=plan)
+        audit_family_shown(request, "family_help.plan_versions_listed", family_case, target=plan)
         return Response(body)
 
 
@@ -657,7 +648,7 @@ class VersionDetailApi(PlanApi):
                 "snapshot": snapshot,
             }
         ).data
-        _audit(request, "family_help.plan_version_viewed", family_case, target=version)
+        audit_family_shown(request, "family_help.plan_version_viewed", family_case, target=version)
         return Response(body)
 
 

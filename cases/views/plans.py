@@ -33,8 +33,8 @@ from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, Strand, Us
 from ..selectors import plans as sel
 from ..selectors.families import family_case_get_for_user, family_children
 from ..services import plans as services
-from ..services.audit import audit_read
 from ..services.state import StaleEdit
+from ..web import audit_family_shown, pdf_response
 
 STATUS_TAGS = {
     ActionStatus.NOT_STARTED: "govuk-tag--grey",
@@ -71,14 +71,6 @@ def _context(request: HttpRequest, family_case: FamilyCase, **extra) -> dict:
         "plan_url": reverse("cases:plan", args=[family_case.pk]),
         **extra,
     }
-
-
-def _audit(request: HttpRequest, verb: str, family_case: FamilyCase, target=None, children=None) -> None:
-    ids = [
-        c.pk
-        for c in (children if children is not None else family_children(family_case=family_case, user=request.user))
-    ]
-    audit_read(actor=request.user, verb=verb, child_ids=ids, target=target or family_case)
 
 
 def _family_and_plan(request: HttpRequest, pk: int, *, edit: bool = False) -> tuple[FamilyCase, Plan]:
@@ -209,7 +201,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     can_edit = sel.plan_can_edit(user=user, family_case=family_case)
     children = family_children(family_case=family_case, user=user)
     if plan is None:
-        _audit(request, "family_help.plan_viewed", family_case, children=children)
+        audit_family_shown(request, "family_help.plan_viewed", family_case, children=children)
         return render(
             request, "cases/plan/none.html", _context(request, family_case, can_edit=can_edit, children=children)
         )
@@ -217,7 +209,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     actions = sel.plan_actions(plan=plan)
     outcome_rows = _outcome_rows(outcomes, can_edit, family_case)
     columns = _chart_columns(outcome_rows)
-    _audit(request, "family_help.plan_viewed", family_case, target=plan, children=children)
+    audit_family_shown(request, "family_help.plan_viewed", family_case, target=plan, children=children)
     return render(
         request,
         "cases/plan/plan.html",
@@ -267,7 +259,7 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:plan", pk=family_case.pk)
     else:
         form = PlanForm()
-    _audit(request, "family_help.plan_start_viewed", family_case)
+    audit_family_shown(request, "family_help.plan_start_viewed", family_case)
     return render(request, "cases/plan/plan_form.html", _context(request, family_case, form=form, starting=True))
 
 
@@ -317,7 +309,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = PlanEditForm(
             initial={**{name: getattr(plan, name) for name in PLAN_FIELD_LABELS}, "version": plan.version}
         )
-    _audit(request, "family_help.plan_edit_viewed", family_case, target=plan)
+    audit_family_shown(request, "family_help.plan_edit_viewed", family_case, target=plan)
     return render(
         request,
         "cases/plan/plan_form.html",
@@ -347,7 +339,7 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:plan", pk=family_case.pk)
     else:
         form = OutcomeForm(children=children, initial={"child": children[0].pk} if len(children) == 1 else {})
-    _audit(request, "family_help.outcome_form_viewed", family_case, target=plan, children=children)
+    audit_family_shown(request, "family_help.outcome_form_viewed", family_case, target=plan, children=children)
     return render(
         request, "cases/plan/outcome_form.html", _context(request, family_case, form=form, plan=plan, outcome=None)
     )
@@ -376,7 +368,9 @@ def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse
                 return redirect("cases:plan", pk=family_case.pk)
     else:
         form = OutcomeForm(editing=True, initial={name: getattr(outcome, name) for name in services.OUTCOME_FIELDS})
-    _audit(request, "family_help.outcome_form_viewed", family_case, target=outcome, children=[outcome.child])
+    audit_family_shown(
+        request, "family_help.outcome_form_viewed", family_case, target=outcome, children=[outcome.child]
+    )
     return render(
         request, "cases/plan/outcome_form.html", _context(request, family_case, form=form, plan=plan, outcome=outcome)
     )
@@ -441,7 +435,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:plan", pk=family_case.pk)
     else:
         form = _action_form(request, family_case, plan, editing=False)
-    _audit(request, "family_help.action_form_viewed", family_case, target=plan)
+    audit_family_shown(request, "family_help.action_form_viewed", family_case, target=plan)
     return render(
         request, "cases/plan/action_form.html", _context(request, family_case, form=form, plan=plan, action=None)
     )
@@ -492,7 +486,7 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
                 "version": action.version,
             },
         )
-    _audit(request, "family_help.action_form_viewed", family_case, target=action)
+    audit_family_shown(request, "family_help.action_form_viewed", family_case, target=action)
     return render(
         request,
         "cases/plan/action_form.html",
@@ -537,7 +531,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
         form = ActionProgressForm(
             initial={"status": action.status, "progress": action.progress, "version": action.version}
         )
-    _audit(request, "family_help.action_update_viewed", family_case, target=action)
+    audit_family_shown(request, "family_help.action_update_viewed", family_case, target=action)
     return render(
         request,
         "cases/plan/action_update.html",
@@ -554,7 +548,7 @@ def taf(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
     members = sel.taf_members(family_case=family_case)
-    _audit(request, "family_help.taf_viewed", family_case)
+    audit_family_shown(request, "family_help.taf_viewed", family_case)
     return render(
         request,
         "cases/plan/taf.html",
@@ -603,7 +597,7 @@ def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("cases:taf", pk=family_case.pk)
     else:
         form = TafAddForm()
-    _audit(request, "family_help.taf_form_viewed", family_case)
+    audit_family_shown(request, "family_help.taf_form_viewed", family_case)
     return render(request, "cases/plan/taf_add.html", _context(request, family_case, form=form))
 
 
@@ -627,7 +621,7 @@ def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
                 return redirect("cases:taf", pk=family_case.pk)
     else:
         form = TafRemoveForm()
-    _audit(request, "family_help.taf_form_viewed", family_case, target=member)
+    audit_family_shown(request, "family_help.taf_form_viewed", family_case, target=member)
     return render(request, "cases/plan/taf_remove.html", _context(request, family_case, form=form, member=member))
 
 
@@ -655,7 +649,7 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReviewForm(
             outcomes=outcomes, initial={"held_on": timezone.localdate(), "family_views": plan.family_views}
         )
-    _audit(request, "family_help.review_form_viewed", family_case, target=plan)
+    audit_family_shown(request, "family_help.review_form_viewed", family_case, target=plan)
     return render(request, "cases/plan/review_form.html", _context(request, family_case, form=form, plan=plan))
 
 
@@ -683,7 +677,7 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             "held_on": _iso_date(review.get("held_on")),
             "next_review_on": _iso_date(review.get("next_review_on")),
         }
-    _audit(request, "family_help.plan_version_viewed", family_case, target=version)
+    audit_family_shown(request, "family_help.plan_version_viewed", family_case, target=version)
     return render(
         request,
         "cases/plan/version.html",
@@ -712,7 +706,7 @@ def _pdf(request: HttpRequest, pk: int, *, family_friendly: bool) -> HttpRespons
 
     family_case, plan = _family_and_plan(request, pk)
     children = family_children(family_case=family_case, user=request.user)
-    _audit(
+    audit_family_shown(
         request,
         "family_help.plan_family_pdf" if family_friendly else "family_help.plan_pdf",
         family_case,
@@ -722,10 +716,8 @@ def _pdf(request: HttpRequest, pk: int, *, family_friendly: bool) -> HttpRespons
     pdf = plan_pdf.render_plan_pdf(
         plan=plan, children=children, printed_by=request.user, family_friendly=family_friendly
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
     kind = "family-plan" if family_friendly else "plan"
-    response["Content-Disposition"] = f'attachment; filename="{kind}-{family_case.pk}.pdf"'
-    return response
+    return pdf_response(pdf, f"{kind}-{family_case.pk}.pdf")
 
 
 @login_required

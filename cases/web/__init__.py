@@ -3,14 +3,15 @@
 - pagination: `paginate()` for pages (GOV.UK pagination include), `PagePagination` for the API
 - links: `safe_link()` (a stored link is followed only if it is a path on this site)
 - pdf: `pdf_response()` / `attachment()` (downloads with a safe file name)
-- audit: `audit_shown()` (the read-audit row for a page or API response that shows children)
+- audit: `audit_shown()` (the read-audit row for a page or API response that shows children), and
+  `audit_family_shown()` for a family's pages (the children of the family the user may see)
 - errors: `error_list()` for the GOV.UK error summary (template: includes/error_summary.html)
 - stale: `stale_rebind()` and `differences()` for "someone changed this meanwhile" (template: includes/conflict.html)
 
 The API exception handler is ffp.exceptions.api_exception_handler (set in REST_FRAMEWORK).
 """
 
-from .audit import audit_shown
+from .audit import audit_family_shown, audit_shown
 from .errors import error_list
 from .links import safe_link
 from .pagination import PagePagination, Pagination, paginate
@@ -22,6 +23,7 @@ __all__ = [
     "PagePagination",
     "Pagination",
     "attachment",
+    "audit_family_shown",
     "audit_shown",
     "differences",
     "error_list",

@@ -44,3 +44,13 @@ def audit_shown(
         target_id=target_id,
         reason=reason,
     )
+
+
+def audit_family_shown(request: HttpRequest, verb: str, family_case, *, target=None, children=None) -> None:
+    """The read-audit row for a family's page or API response (its plan, team, versions, PDFs): the
+    family's children this user may see, unless the caller already has them."""
+    from ..selectors.families import family_children
+
+    if children is None:
+        children = family_children(family_case=family_case, user=request.user)
+    audit_shown(request, verb, children, target=target or family_case)
