@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from .models import User
+from .models.organisation import role_names
 
 
 def _user_with_roles_sql() -> str:
@@ -35,5 +36,5 @@ class UserBackend(ModelBackend):
         user = next(iter(User.objects.raw(UserBackend._sql, [user_id])), None)
         if user is None:
             return None
-        user._role_cache = set(user.role_names)  # what User.has_role() would otherwise query
+        user._role_cache = role_names(user.role_names)  # what User.has_role() would otherwise query
         return user if self.user_can_authenticate(user) else None

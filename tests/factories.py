@@ -43,8 +43,10 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def teams(self, create, extracted, **kwargs):
-        # Membership only, without the team's group: tests/personas.py joins personas to their teams through
-        # `team_member_add`, as seed_demo does. (With the groups, the API permission matrix fails for partner
-        # referrers and administrators in a team: see tests.support.ROLES_INCLUDE_TEAM_GROUPS.)
+        # Membership with the team's group, as `team_member_add` (and so seed_demo) gives it: a team's
+        # members share the object permissions granted to the team.
         if create and extracted:
+            from cases.services import team_ensure_group
+
             self.teams.add(*extracted)
+            self.groups.add(*(team_ensure_group(team=team) for team in extracted))

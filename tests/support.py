@@ -19,14 +19,6 @@ NEED_LEVELS = ("universal", "targeted_early_help", "child_in_need", "child_prote
 
 T = TypeVar("T")
 
-# A known defect the personas show (left to the owner of cases/models.py): `User.roles` is every group name,
-# including the team groups `team_member_add` puts people in ("team:<id>"), so a partner referrer who belongs to
-# a team is not inside `policy.NEVER` and passes each `user.roles <= policy.NEVER` check. Strict: once fixed,
-# these tests pass and the marker must go.
-ROLES_INCLUDE_TEAM_GROUPS = (
-    "User.roles counts team groups as roles, so a partner referrer in a team passes `roles <= policy.NEVER`"
-)
-
 
 def need_level(code: str) -> NeedLevel:
     """A default need level; recreated if a transactional test's flush emptied migration 0005's rows."""

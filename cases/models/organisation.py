@@ -145,10 +145,20 @@ class User(AbstractBaseUser, PermissionsMixin):
     def has_role(self, *roles: str) -> bool:
         """True when the user is in any of the named role groups (cached per instance)."""
         if not hasattr(self, "_role_cache"):
-            self._role_cache = set(self.groups.values_list("name", flat=True))
+            self._role_cache = role_names(self.groups.values_list("name", flat=True))
         return bool(self._role_cache.intersection(roles))
 
     @property
-    def roles(self) -> set[str]:
+    def roles(self) -> frozenset[str]:
+        """The user's roles: their role groups only. Team groups ("team:<id>") are how a team's members
+        share object permissions, never a role, so a rule such as `roles <= policy.NEVER` sees roles alone."""
         self.has_role()
         return self._role_cache
+
+
+ROLE_NAMES = frozenset(Role.values)
+
+
+def role_names(group_names) -> frozenset[str]:
+    """The role names among a user's group names (team groups and any other group left out)."""
+    return ROLE_NAMES.intersection(group_names)

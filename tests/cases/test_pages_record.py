@@ -24,7 +24,7 @@ from cases.services import (
     person_update,
     relationship_add,
 )
-from tests.support import ROLES_INCLUDE_TEAM_GROUPS, unchanged
+from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -171,7 +171,6 @@ def test_search_with_a_bad_date_or_nhs_number_shows_field_errors_not_a_500(signe
     assert input_value(html, "dob_day") == "31"
 
 
-@pytest.mark.xfail(strict=True, reason=ROLES_INCLUDE_TEAM_GROUPS)
 def test_partner_referrer_cannot_search_or_create(client, school_dsl):
     client.force_login(school_dsl)
     assert client.get(reverse("cases:person_search"), {"name": "Smith"}).status_code == 404

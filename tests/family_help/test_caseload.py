@@ -27,7 +27,6 @@ from family_help.models import Assessment, AssessmentStatus, FamilyHelpSettings,
 from family_help.selectors.allocation import my_families
 from family_help.services.allocation import allocation_create
 from tests.factories import UserFactory
-from tests.support import ROLES_INCLUDE_TEAM_GROUPS
 
 pytestmark = pytest.mark.django_db
 
@@ -191,7 +190,6 @@ def test_a_partner_in_the_team_around_the_family_sees_that_family_with_their_act
     assert rows[0]["actions"][0]["overdue"] is True
 
 
-@pytest.mark.xfail(strict=True, reason=ROLES_INCLUDE_TEAM_GROUPS)
 def test_my_families_is_not_there_for_a_partner_referrer(school_dsl, client):
     client.force_login(school_dsl)
     assert client.get(reverse("family_help:my_families")).status_code == 404

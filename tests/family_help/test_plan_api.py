@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from cases.models import Action, AuditEvent, Plan, PlanVersion, TafMember
 from cases.services.plans import action_add, taf_add
-from tests.support import ROLES_INCLUDE_TEAM_GROUPS, unchanged
+from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +176,6 @@ def test_review_creates_a_version_and_versions_stay_readable(api, plan, led_fami
     assert PlanVersion.objects.filter(plan=plan).count() == 2
 
 
-@pytest.mark.xfail(strict=True, reason=ROLES_INCLUDE_TEAM_GROUPS)
 def test_a_partner_referrer_cannot_join_the_team_around_the_family(api, plan, led_family, school_dsl):
     case = led_family["case"]
     api.force_authenticate(led_family["lead"])
