@@ -70,6 +70,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's widget templates, with the single-element widgets written directly to the same bytes (cases.web.forms).
+FORM_RENDERER = "cases.web.forms.FormRenderer"
+
 AUTH_USER_MODEL = "cases.User"
 AUTHENTICATION_BACKENDS = [
     "cases.auth.UserBackend",  # ModelBackend, loading the request's user with their roles in one query
