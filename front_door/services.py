@@ -193,12 +193,7 @@ def contact_create(*, actor: User, data: dict, children: list[dict], idempotency
         verb="contact.created",
         target=contact,
         child_ids=_child_ids(contact),
-        after={
-            "reference": contact.reference,
-            "urgent": contact.urgent,
-            "source_code": contact.source_code,
-            "channel": contact.channel,
-        },
+        fields=["reference", "urgent", "source_code", "channel"],
     )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
         _chronology_contact(contact, person, actor)
@@ -249,7 +244,7 @@ def contact_child_link(*, contact_child: ContactChild, person: Person, actor: Us
         verb="contact.child_linked",
         target=contact,
         child_ids=[person.pk],
-        after={"contact_child": contact_child.pk},
+        related={"contact_child": contact_child},
     )
     _chronology_contact(contact, person, actor)
     return contact_child
@@ -295,8 +290,8 @@ def contact_assign(*, contact: Contact, actor: User, assignee: User | None) -> C
         verb="contact.assigned",
         target=contact,
         child_ids=_child_ids(contact),
-        before={"assigned_to": previous.email if previous else None},
-        after={"assigned_to": assignee.email if assignee else None},
+        fields=["assigned_to"],
+        related={"assigned_to_before": previous, "assigned_to": assignee},
     )
     return contact
 
@@ -358,7 +353,8 @@ def information_request_send(
         verb="information_request.sent",
         target=request,
         child_ids=_child_ids(contact),
-        after={"agency": agency.name, "due_at": due_at.isoformat()},
+        fields=["due_at"],
+        related={"agency": agency},
     )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
         chronology_add(
@@ -516,7 +512,8 @@ def decision_record(
         target=decision,
         child_ids=_child_ids(contact),
         reason=change_reason,
-        after={"outcome": outcome, "level": level.code, "signoff_required": signoff_required},
+        fields=["outcome", "level", "signoff_required"],
+        related={"level": level},
     )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
         chronology_add(
@@ -575,7 +572,8 @@ def decision_signoff(*, decision: Decision, actor: User, agreed: bool, comment: 
         verb="decision.signed_off" if agreed else "decision.returned",
         target=decision,
         child_ids=_child_ids(contact),
-        reason=comment,
+        fields=["agreed", "comment"] if comment.strip() else ["agreed"],
+        related={"signoff": signoff},
     )
     if agreed:
         _apply_decision(decision, actor)

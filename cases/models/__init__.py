@@ -3,6 +3,7 @@ migrations keep writing `cases.models.Person`."""
 
 from .audit import (
     AuditEvent,
+    RecordHistory,
 )
 from .base import (
     TimeStampedModel,
@@ -87,6 +88,7 @@ __all__ = [
     "Agency",
     "AgencyType",
     "AuditEvent",
+    "RecordHistory",
     "CaseNote",
     "CaseNoteCorrection",
     "CensusMeaning",

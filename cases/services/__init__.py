@@ -5,6 +5,11 @@ A module per concept; the strands import from here (`from cases.services import 
 from .audit import (
     audit_read,
     audit_record,
+    audit_sign_in,
+    audit_sign_in_failed,
+    audit_sign_out,
+    record_history_add,
+    record_history_dispose,
 )
 from .deadlines import (
     LATE_DETECTION,
@@ -99,6 +104,11 @@ __all__ = [
     "action_update",
     "audit_read",
     "audit_record",
+    "audit_sign_in",
+    "audit_sign_in_failed",
+    "audit_sign_out",
+    "record_history_add",
+    "record_history_dispose",
     "case_note_correct",
     "case_note_finalise",
     "case_note_save",

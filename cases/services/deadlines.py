@@ -184,7 +184,7 @@ def deadline_sweep(*, now=None) -> dict[str, int]:
                 verb="deadline.breached",
                 target=deadline,
                 child_ids=deadline.person_ids,
-                after={"kind": deadline.kind, "due_at": deadline.due_at.isoformat(), "late": late},
+                fields=["breached"],
             )
             breached += 1
     return {"warned": warned, "breached": breached}

@@ -60,7 +60,8 @@ def involvement_add(
         verb="involvement.added",
         target=involvement,
         child_ids=[person.pk],
-        after={"role": role, "user": user.email if user else None, "team": team.name if team else None},
+        fields=["role"],
+        related={"user": user, "team": team, "agency": agency},
     )
     return involvement
 
@@ -78,7 +79,7 @@ def involvement_end(*, involvement: Involvement, actor: User | None, end_date=No
         target=involvement,
         child_ids=[involvement.person_id],
         reason=reason,
-        after={"end_date": end.isoformat()},
+        fields=["end_date"],
     )
     return involvement
 
@@ -126,7 +127,8 @@ def episode_open(
         verb="episode.opened",
         target=episode,
         child_ids=[person.pk],
-        after={"level": level.code, "opened_on": episode.opened_on.isoformat()},
+        fields=["level", "opened_on"],
+        related={"level": level},
     )
     chronology_add(
         person=person,
@@ -172,8 +174,8 @@ def episode_change_level(
         target=episode,
         child_ids=[episode.person_id],
         reason=reason,
-        before={"level": current.level.code},
-        after={"level": level.code},
+        fields=["level"],
+        related={"level_before": current.level_id, "level": level},
     )
     chronology_add(
         person=episode.person,
@@ -212,8 +214,8 @@ def episode_set_lead(*, episode: Episode, actor: User | None, user: User, kind: 
         verb="episode.lead_set",
         target=episode,
         child_ids=[episode.person_id],
-        before={"lead": previous.user.email} if previous else None,
-        after={"lead": user.email, "kind": kind},
+        fields=["lead"],
+        related={"lead_before": previous.user_id if previous else None, "lead": user},
     )
     chronology_add(
         person=episode.person,
@@ -254,7 +256,7 @@ def episode_close(*, episode: Episode, actor: User | None, reason_code: str, sum
         verb="episode.closed",
         target=episode,
         child_ids=[episode.person_id],
-        after={"closure_reason": reason_code},
+        fields=["closed_on", "closure_reason", "closure_summary"],
     )
     chronology_add(
         person=episode.person,

@@ -155,7 +155,7 @@ def person_merge(*, kept: Person, merged: Person, actor: User, reason: str) -> P
         target=record,
         child_ids=[kept.pk, merged.pk],
         reason=reason,
-        after={"kept": kept.pk, "merged": merged.pk, "moved": {m["model"]: len(m["ids"]) for m in moved}},
+        related={"kept": kept, "merged": merged},
     )
     chronology_add(
         person=kept,

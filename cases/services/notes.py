@@ -90,7 +90,9 @@ def case_note_save_draft(
         refused="This note is final: add a correction instead",
     )
     note.refresh_from_db()
-    audit_record(actor=actor, verb="case_note.draft_updated", target=note, child_ids=[person.pk])
+    audit_record(
+        actor=actor, verb="case_note.draft_updated", target=note, child_ids=[person.pk], fields=sorted(changes)
+    )
     return note
 
 
@@ -173,6 +175,6 @@ def case_note_correct(*, note: CaseNote, actor: User, body: str) -> CaseNoteCorr
         verb="case_note.corrected",
         target=note,
         child_ids=[note.person_id],
-        after={"correction_id": correction.pk},
+        related={"correction": correction},
     )
     return correction

@@ -26,7 +26,7 @@ def team_member_add(*, team: Team, user: User, actor: User | None) -> None:
     group = team_ensure_group(team=team)
     user.teams.add(team)
     user.groups.add(group)
-    audit_record(actor=actor, verb="team.member_added", target=team, after={"user": user.email})
+    audit_record(actor=actor, verb="team.member_added", target=team, related={"user": user})
 
 
 @transaction.atomic
@@ -34,4 +34,4 @@ def team_member_remove(*, team: Team, user: User, actor: User | None) -> None:
     user.teams.remove(team)
     if team.group_id:
         user.groups.remove(team.group)
-    audit_record(actor=actor, verb="team.member_removed", target=team, after={"user": user.email})
+    audit_record(actor=actor, verb="team.member_removed", target=team, related={"user": user})

@@ -17,7 +17,7 @@ from ..models import (
     Strand,
     User,
 )
-from .audit import audit_record
+from .audit import audit_record, record_history_add
 from .notes import chronology_add
 from .state import versioned_update
 
@@ -127,7 +127,7 @@ def person_create(*, actor: User, data: dict, reason: str = "") -> Person:
         target=person,
         child_ids=[person.pk],
         reason=reason,
-        after=_person_snapshot(person),
+        fields=_given(_person_snapshot(person)),
     )
     chronology_add(
         person=person,
@@ -168,16 +168,24 @@ def person_update(*, person: Person, actor: User, data: dict, expected_version: 
     person.refresh_from_db()
     after = _person_snapshot(person)
     changed = {k: after[k] for k in after if after[k] != before[k]}
-    audit_record(
+    event = audit_record(
         actor=actor,
         verb="person.updated",
         target=person,
         child_ids=[person.pk],
         reason=reason,
-        before={k: before[k] for k in changed},
-        after=changed,
+        fields=changed,
+    )
+    # What the record said before: its own history, which retention disposes of with it (never the audit).
+    record_history_add(
+        event=event, person_ids=[person.pk], target=person, before={k: before[k] for k in changed}, after=changed
     )
     return person
+
+
+def _given(values: dict) -> list[str]:
+    """The names of the fields that have a value (what a new record was created with)."""
+    return [name for name, value in values.items() if value not in (None, "", [], ())]
 
 
 def _person_snapshot_raw(person: Person) -> dict:
@@ -215,7 +223,11 @@ def person_add_address(
     address.full_clean(exclude=["postcode_normalised"])
     address.save()
     audit_record(
-        actor=actor, verb="address.added", target=address, child_ids=[person.pk], after={"postcode": address.postcode}
+        actor=actor,
+        verb="address.added",
+        target=address,
+        child_ids=[person.pk],
+        fields=_given({name: getattr(address, name) for name in ("line1", "line2", "town", "postcode", "end_date")}),
     )
     return address
 
@@ -247,7 +259,7 @@ def person_add_previous_name(
         verb="person_name.added",
         target=name,
         child_ids=[person.pk],
-        after={"first_name": first_name, "last_name": last_name, "kind": kind},
+        fields=["first_name", "last_name", "kind"],
     )
     return name
 
@@ -282,7 +294,7 @@ def relationship_add(
         verb="relationship.added",
         target=rel,
         child_ids=[from_person.pk, to_person.pk],
-        after={"type": type, "parental_responsibility": parental_responsibility},
+        fields=["type", "parental_responsibility"],
     )
     return rel
 
@@ -317,7 +329,8 @@ def person_restrict(*, person: Person, actor: User, reason: str, access_users: l
         verb="person.restricted",
         target=person,
         child_ids=[person.pk],
-        after={"reason": reason, "access": sorted(u.email for u in {actor, *access_users})},
+        fields=["restricted", "restriction_reason"],
+        related={"access": [u.pk for u in {actor, *access_users}]},
     )
     return person
 
@@ -326,5 +339,12 @@ def person_restrict(*, person: Person, actor: User, reason: str, access_users: l
 def person_unrestrict(*, person: Person, actor: User, reason: str) -> Person:
     Person.objects.filter(pk=person.pk).update(restricted=False, restriction_reason="", version=models.F("version") + 1)
     person.refresh_from_db()
-    audit_record(actor=actor, verb="person.unrestricted", target=person, child_ids=[person.pk], reason=reason)
+    audit_record(
+        actor=actor,
+        verb="person.unrestricted",
+        target=person,
+        child_ids=[person.pk],
+        reason=reason,
+        fields=["restricted", "restriction_reason"],
+    )
     return person

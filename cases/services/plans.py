@@ -41,7 +41,7 @@ from ..models import (
 from ..registry import registry
 from ..selectors.families import family_children
 from ..selectors.plans import action_can_update, family_in_scope, plan_can_edit
-from .audit import audit_record
+from .audit import audit_record, record_history_add
 from .episodes import involvement_add, involvement_end
 from .notes import chronology_add
 from .notifications import notify
@@ -76,6 +76,11 @@ def review_every_days(strand: str) -> int:
     """The usual gap between reviews, as the leading strand registers it (cases.registry), else 90 days."""
     days = registry.plan_review_interval(strand)
     return days() if days is not None else DEFAULT_REVIEW_EVERY_DAYS
+
+
+def _given_fields(obj, names) -> list[str]:
+    """The names of the fields a new object was made with (for the audit, which holds names, never values)."""
+    return [name for name in names if getattr(obj, name) not in (None, "", [])]
 
 
 def _json(value):
@@ -233,7 +238,7 @@ def plan_start(*, family_case: FamilyCase, actor: User, data: dict, led_by_stran
         verb="family_help.plan_started",
         target=plan,
         child_ids=[c.pk for c in children],
-        after={"next_review_on": next_review.isoformat()},
+        fields=["next_review_on"],
     )
     for child in children:
         chronology_add(
@@ -275,12 +280,14 @@ def plan_update(*, plan: Plan, actor: User, data: dict, expected_version: int) -
     locked.version += 1
     locked.full_clean()
     locked.save(update_fields=[*values.keys(), "version", "updated_at"])
-    # Professional notes are not shown in the audit's after-values: the audit is read more widely than the plan.
-    audit_record(
-        actor=actor,
-        verb="family_help.plan_changed",
+    child_ids = _child_ids(locked.family_case)
+    event = audit_record(actor=actor, verb="family_help.plan_changed", target=locked, child_ids=child_ids, fields=after)
+    # What the plan said before goes to each child's record history (never the audit); the professional notes'
+    # wording stays in the plan's versions only, as it always has.
+    record_history_add(
+        event=event,
+        person_ids=child_ids,
         target=locked,
-        child_ids=_child_ids(locked.family_case),
         before={k: ("(changed)" if k == "professional_notes" else v) for k, v in before.items()},
         after={k: ("(changed)" if k == "professional_notes" else v) for k, v in after.items()},
     )
@@ -349,7 +356,7 @@ def outcome_add(*, plan: Plan, actor: User, data: dict) -> Outcome:
         verb="family_help.outcome_added",
         target=outcome,
         child_ids=[child.pk],
-        after={name: _json(getattr(outcome, name)) for name in OUTCOME_FIELDS},
+        fields=_given_fields(outcome, OUTCOME_FIELDS),
     )
     chronology_add(
         person=child,
@@ -392,14 +399,10 @@ def outcome_update(*, outcome: Outcome, actor: User, data: dict, expected_versio
     locked.full_clean()
     locked.save()
     _bump_plan_version(plan)
-    audit_record(
-        actor=actor,
-        verb="family_help.outcome_changed",
-        target=locked,
-        child_ids=[locked.child_id],
-        before=before,
-        after=after,
+    event = audit_record(
+        actor=actor, verb="family_help.outcome_changed", target=locked, child_ids=[locked.child_id], fields=after
     )
+    record_history_add(event=event, person_ids=[locked.child_id], target=locked, before=before, after=after)
     _refresh_first_version(plan)
     return locked
 
@@ -464,7 +467,8 @@ def action_add(*, plan: Plan, actor: User, data: dict) -> Action:
         verb="family_help.action_added",
         target=action,
         child_ids=child_ids,
-        after={"description": action.description, "owner": owner.email, "due_on": action.due_on.isoformat()},
+        fields=_given_fields(action, ("description", "owner", "due_on", "status", "progress", "not_for_family")),
+        related={"owner": owner},
     )
     if owner.pk != actor.pk:
         notify(
@@ -521,14 +525,11 @@ def action_update(*, action: Action, actor: User, data: dict, expected_version: 
     locked.version += 1
     locked.full_clean()
     locked.save()
-    audit_record(
-        actor=actor,
-        verb="family_help.action_changed",
-        target=locked,
-        child_ids=_child_ids(plan.family_case),
-        before=before,
-        after=after,
+    child_ids = _child_ids(plan.family_case)
+    event = audit_record(
+        actor=actor, verb="family_help.action_changed", target=locked, child_ids=child_ids, fields=after
     )
+    record_history_add(event=event, person_ids=child_ids, target=locked, before=before, after=after)
     if "status" in after and locked.status == ActionStatus.DONE:
         for child in family_children(family_case=plan.family_case):
             chronology_add(
@@ -582,7 +583,8 @@ def taf_add(*, family_case: FamilyCase, actor: User, user: User | None, role: st
         verb="family_help.taf_added",
         target=member,
         child_ids=[c.pk for c in children],
-        after={"user": user.email, "agency": user.agency.name, "role": role},
+        fields=["role"],
+        related={"user": user, "agency": user.agency_id},
     )
     for child in children:
         chronology_add(
@@ -641,7 +643,7 @@ def taf_remove(*, member: TafMember, actor: User, reason: str = "") -> TafMember
         target=member,
         child_ids=[c.pk for c in children],
         reason=reason,
-        after={"user": member.user.email},
+        related={"user": member.user_id},
     )
     for child in children:
         chronology_add(
@@ -743,12 +745,8 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
         verb="family_help.plan_reviewed",
         target=review,
         child_ids=[c.pk for c in children],
-        after={
-            "held_on": held_on.isoformat(),
-            "version": number,
-            "next_review_on": next_review.isoformat(),
-            "ratings": {str(o.pk): o.current for o in outcomes},
-        },
+        fields=["held_on", "next_review_on", "ratings"],
+        related={"plan_version": version, "outcomes": [o.pk for o in outcomes]},
     )
     for child in children:
         mine = [o for o in outcomes if o.child_id == child.pk]

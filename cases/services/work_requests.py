@@ -46,7 +46,7 @@ def work_request_create(
         verb="work_request.created",
         target=request,
         child_ids=[person.pk],
-        after={"kind": kind, "urgent": urgent},
+        fields=["kind", "urgent"],
     )
     return request
 

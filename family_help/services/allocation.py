@@ -235,8 +235,13 @@ def allocation_create(*, work_request: WorkRequest, actor: User, lead: User | No
         target=allocation,
         child_ids=child_ids,
         reason=reason,
-        before={"lead": current.lead.email} if current else None,
-        after={"lead": lead.email, "family_case": family.pk, "work_request": request.pk},
+        fields=["lead"],
+        related={
+            "lead_before": current.lead_id if current else None,
+            "lead": lead,
+            "family_case": family,
+            "work_request": request,
+        },
     )
     return allocation
 
@@ -302,8 +307,8 @@ def allocation_change_lead(
         target=allocation,
         child_ids=child_ids,
         reason=reason,
-        before={"lead": current.lead.email, "allocation": current.pk},
-        after={"lead": lead.email, "allocation": allocation.pk},
+        fields=["lead"],
+        related={"lead_before": current.lead_id, "lead": lead, "allocation_before": current.pk},
     )
     return allocation
 
@@ -331,7 +336,7 @@ def allocation_letter_record(*, allocation: Allocation, actor: User) -> Allocati
             verb="fh_allocation.letter_sent",
             target=allocation,
             child_ids=child_ids,
-            after={"letter_sent_at": now.isoformat()},
+            fields=["letter_sent_at"],
         )
         for person in Person.objects.filter(pk__in=child_ids):
             chronology_add(

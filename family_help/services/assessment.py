@@ -202,7 +202,7 @@ def assessment_start(*, family_case: FamilyCase, actor: User, referral_date: dt.
         verb="family_help.assessment.started",
         target=assessment,
         child_ids=[c.pk for c in children],
-        after={"referral_date": referral_date.isoformat(), "due_on": assessment.due_on.isoformat()},
+        fields=["referral_date", "due_on"],
     )
     _chronology(
         assessment,
@@ -296,11 +296,8 @@ def assessment_save_draft(
         verb="family_help.assessment.autosaved" if autosave else "family_help.assessment.draft_saved",
         target=assessment,
         child_ids=[s.person_id for s in known.values()],
-        after={
-            "version": assessment.version,
-            "fields": sorted(changes),
-            "sections": {str(k): sorted(v) for k, v in section_changes.items() if v},
-        },
+        fields=[*changes, *(f"section.{name}" for values in section_changes.values() for name in values)],
+        related={"sections": [k for k, v in section_changes.items() if v]},
     )
     return assessment
 
@@ -345,8 +342,7 @@ def assessment_submit(*, assessment: Assessment, actor: User, expected_version: 
         verb="family_help.assessment.submitted",
         target=assessment,
         child_ids=_child_ids(assessment),
-        before={"status": AssessmentStatus.DRAFT},
-        after={"status": AssessmentStatus.SUBMITTED},
+        fields=["status"],
     )
     _chronology(
         assessment,
@@ -413,12 +409,7 @@ def assessment_authorise(
         verb="family_help.assessment.authorised",
         target=assessment,
         child_ids=_child_ids(assessment),
-        before={"status": AssessmentStatus.SUBMITTED},
-        after={
-            "status": AssessmentStatus.AUTHORISED,
-            "authorised_on": authorised_on.isoformat(),
-            "within_timescale": not late,
-        },
+        fields=["status", "authorised_on"],
     )
     _chronology(
         assessment,
@@ -455,8 +446,7 @@ def assessment_return(
         target=assessment,
         child_ids=_child_ids(assessment),
         reason=reason,
-        before={"status": AssessmentStatus.SUBMITTED},
-        after={"status": AssessmentStatus.DRAFT},
+        fields=["status"],
     )
     _chronology(
         assessment,

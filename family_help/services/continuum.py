@@ -271,7 +271,8 @@ def continuum_change_level(
         target=family_case,
         child_ids=[e.person_id for e in episodes],
         reason=reason.strip(),
-        after={"level": level.code, "changed_on": on.isoformat()},
+        fields=["level"],
+        related={"level": level},
     )
     return episodes
 
@@ -408,7 +409,8 @@ def continuum_step_up(
         target=family_case,
         child_ids=[e.person_id for e in episodes],
         reason=reason.strip(),
-        after={"level": level.code, "work_requests": [r.pk for r in requests], "urgent": urgent},
+        fields=["level"],
+        related={"level": level, "work_requests": [r.pk for r in requests]},
     )
     return requests
 
@@ -489,7 +491,8 @@ def continuum_step_down(
         target=family_case,
         child_ids=[e.person_id for e in episodes],
         reason=reason.strip(),
-        after={"level": level.code, "changed_on": on.isoformat(), "closed": to == UNIVERSAL},
+        fields=["level", "closed_on"] if to == UNIVERSAL else ["level"],
+        related={"level": level},
     )
     return episodes
 
@@ -609,8 +612,7 @@ def _close_episodes(
         verb="family_help.closed",
         target=family_case,
         child_ids=[e.person_id for e in episodes],
-        reason=summary,
-        after={"reason_code": reason_code, "closed_on": closed_on.isoformat()},
+        fields=["closed_on", "closure_reason", "closure_summary"],
     )
     # Family Help timescales (the assessment's 45 working days, reviews) about children no longer helped end here.
     still_open = set(
@@ -631,7 +633,7 @@ def _close_episodes(
             verb="family_help.deadlines_cancelled",
             target=family_case,
             child_ids=done,
-            after={"deadlines": cancelled},
+            fields=["deadlines"],
         )
     if not still_open:
         _close_family(family_case=family_case, actor=actor, closed_on=closed_on)
@@ -670,9 +672,6 @@ def _close_family(*, family_case: FamilyCase, actor: User, closed_on: dt.date) -
         verb="family_help.family_closed",
         target=family_case,
         child_ids=child_ids,
-        after={
-            "closed_on": closed_on.isoformat(),
-            "allocations_ended": [pk for pk, _ in ended],
-            "taf_members_removed": [m.pk for m in members],
-        },
+        fields=["closed_on"],
+        related={"allocations_ended": [pk for pk, _ in ended], "taf_members_removed": [m.pk for m in members]},
     )

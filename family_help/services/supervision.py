@@ -96,13 +96,8 @@ def supervision_record(
         verb="family_help.supervision_recorded",
         target=supervision,
         child_ids=[c.pk for c in children],
-        after={
-            "practitioner": practitioner.email,
-            "held_on": held_on.isoformat(),
-            "next_due_on": next_due_on.isoformat(),
-            "actions": len(clean_actions),
-            "family_case": family_case.pk if family_case else None,
-        },
+        fields=["held_on", "next_due_on", "reflection", "decisions"],
+        related={"practitioner": practitioner, "family_case": family_case},
     )
     # The chronology says only that supervision happened: the reflection is for the practitioner and managers.
     for child in children:
@@ -140,6 +135,4 @@ def supervision_action_done(*, action: SupervisionAction, actor: User, done_on: 
     ):
         raise ValidationError("This action is already done")
     action.done_on = done_on
-    audit_record(
-        actor=actor, verb="family_help.supervision_action_done", target=action, after={"done_on": done_on.isoformat()}
-    )
+    audit_record(actor=actor, verb="family_help.supervision_action_done", target=action, fields=["done_on"])

@@ -16,7 +16,7 @@ COUNCIL_LA_CODE = env_str("COUNCIL_LA_CODE", "999")
 TESTING = False
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "ffp.admin_site.FfpAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

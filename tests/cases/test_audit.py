@@ -18,8 +18,8 @@ def test_audit_record_keeps_who_what_why_and_children(triage_officer):
         target_id=42,
         child_ids=[7, 3, 7],
         reason="Phone call from school",
-        before=None,
-        after={"status": "received"},
+        fields=["status"],
+        related={"assigned_to": 12, "work_requests": [4, 3]},
     )
     event.refresh_from_db()
     assert (event.actor_id, event.actor_email, event.verb) == (
@@ -29,7 +29,7 @@ def test_audit_record_keeps_who_what_why_and_children(triage_officer):
     )
     assert event.child_ids == [3, 7]
     assert event.target_id == "42"
-    assert event.after == {"status": "received"}
+    assert (event.fields, event.related) == (["status"], {"assigned_to": 12, "work_requests": [3, 4]})
     assert event.kind == AuditEvent.Kind.WRITE
 
 
