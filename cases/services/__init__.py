@@ -67,6 +67,8 @@ from .people import (
 from .plans import (
     action_add,
     action_update,
+    cin_plan_period_end,
+    cin_plan_period_start,
     outcome_add,
     outcome_update,
     plan_start,
@@ -110,6 +112,8 @@ __all__ = [
     "record_history_add",
     "record_history_dispose",
     "case_note_correct",
+    "cin_plan_period_end",
+    "cin_plan_period_start",
     "case_note_finalise",
     "case_note_save",
     "case_note_save_draft",

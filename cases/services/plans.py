@@ -25,6 +25,8 @@ from .. import policy
 from ..models import (
     Action,
     ActionStatus,
+    CinPlanPeriod,
+    Episode,
     FamilyCase,
     Involvement,
     InvolvementRole,
@@ -246,7 +248,7 @@ def plan_start(*, family_case: FamilyCase, actor: User, data: dict, led_by_stran
             actor=actor,
             strand=plan.led_by_strand,
             kind="plan_started",
-            summary=f"Family Help plan started; first review by {next_review:%-d %B %Y}",
+            summary=f"Family plan started; first review by {next_review:%-d %B %Y}",
             significant=True,
             target=plan,
             link=_plan_link(family_case),
@@ -474,7 +476,7 @@ def action_add(*, plan: Plan, actor: User, data: dict) -> Action:
         notify(
             user=owner,
             kind="family_help.action",
-            title=f"A Family Help plan action for you: {plan.family_case.name}",
+            title=f"A family plan action for you: {plan.family_case.name}",
             body=action.description,
             unique_key=f"fh.action.{action.pk}.owner",
             link=_plan_link(plan.family_case),
@@ -756,7 +758,7 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
             actor=actor,
             strand=locked.led_by_strand,
             kind="plan_reviewed",
-            summary=f"Family Help plan reviewed (version {number})" + (f". {rated}" if rated else ""),
+            summary=f"Family plan reviewed (version {number})" + (f". {rated}" if rated else ""),
             occurred_at=dt.datetime.combine(held_on, dt.time(12), tzinfo=timezone.get_current_timezone())
             if held_on < today
             else None,
@@ -766,3 +768,33 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
         )
     plan.version, plan.next_review_on = locked.version, locked.next_review_on
     return review
+
+
+def cin_plan_period_start(*, episode: Episode, on: dt.date, plan: Plan | None = None) -> CinPlanPeriod:
+    """Open the child's child-in-need plan period (the census's CIN plan dates) from this day, unless one is
+    open already (then that one is kept: a second start is not a new plan). Call it inside the transaction of
+    the level change that starts the plan."""
+    open_period = CinPlanPeriod.objects.select_for_update().filter(episode=episode, end_date__isnull=True).first()
+    if open_period is not None:
+        return open_period
+    period = CinPlanPeriod(episode=episode, plan=plan, start_date=on)
+    period.full_clean()
+    period.save()
+    return period
+
+
+def cin_plan_period_end(
+    *, episode: Episode, on: dt.date, field: str = "changed_on", whose: str = "The", what: str = "the change"
+) -> CinPlanPeriod | None:
+    """End the child's open child-in-need plan period on this day (nothing open: nothing to do). A day before
+    the period began is refused on `field`, in the words `whose` ("Sam's") and `what` ("the closure")."""
+    period = CinPlanPeriod.objects.select_for_update().filter(episode=episode, end_date__isnull=True).first()
+    if period is None:
+        return None
+    if on < period.start_date:
+        raise ValidationError(
+            {field: [f"{whose} child in need plan began on {period.start_date:%d/%m/%Y}: {what} cannot be earlier"]}
+        )
+    CinPlanPeriod.objects.filter(pk=period.pk).update(end_date=on, updated_at=timezone.now())
+    period.end_date = on
+    return period

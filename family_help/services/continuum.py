@@ -21,7 +21,6 @@ from django.utils import timezone
 from cases.codes import valid_codes
 from cases.models import (
     CensusMeaning,
-    CinPlanPeriod,
     Episode,
     EpisodeLevel,
     FamilyCase,
@@ -41,6 +40,8 @@ from cases.services import (
     Conflict,
     audit_record,
     chronology_add,
+    cin_plan_period_end,
+    cin_plan_period_start,
     deadline_cancel_for_children,
     episode_change_level,
     episode_close,
@@ -161,27 +162,12 @@ def _move(
 
 
 def _cin_period_sync(*, episode: Episode, level: NeedLevel, on: dt.date, plan: Plan | None) -> None:
-    open_period = CinPlanPeriod.objects.select_for_update().filter(episode=episode, end_date__isnull=True).first()
+    """A child-in-need level starts the child's CIN plan period; any other level ends it (the shared record's
+    services keep the periods)."""
     if level.census_meaning == CHILD_IN_NEED:
-        if open_period is None:
-            period = CinPlanPeriod(episode=episode, plan=plan, start_date=on)
-            period.full_clean()
-            period.save()
-        return
-    if open_period is not None:
-        _cin_period_end(period=open_period, on=on)
-
-
-def _cin_period_end(*, period: CinPlanPeriod, on: dt.date) -> None:
-    if on < period.start_date:
-        raise ValidationError(
-            {
-                "changed_on": [
-                    f"The child in need plan began on {period.start_date:%d/%m/%Y}: the change cannot be earlier"
-                ]
-            }
-        )
-    CinPlanPeriod.objects.filter(pk=period.pk).update(end_date=on, updated_at=timezone.now())
+        cin_plan_period_start(episode=episode, on=on, plan=plan)
+    else:
+        cin_plan_period_end(episode=episode, on=on)
 
 
 def _required_text(errors: dict, **values: str) -> None:
@@ -585,18 +571,13 @@ def _close_episodes(
     *, family_case: FamilyCase, actor: User, episodes: list[Episode], reason_code: str, summary: str, closed_on: dt.date
 ) -> None:
     for episode in episodes:
-        period = CinPlanPeriod.objects.select_for_update().filter(episode=episode, end_date__isnull=True).first()
-        if period is not None:
-            if closed_on < period.start_date:
-                raise ValidationError(
-                    {
-                        "closed_on": [
-                            f"{episode.person.full_name}'s child in need plan began on "
-                            f"{period.start_date:%d/%m/%Y}: the closure cannot be earlier"
-                        ]
-                    }
-                )
-            CinPlanPeriod.objects.filter(pk=period.pk).update(end_date=closed_on, updated_at=timezone.now())
+        cin_plan_period_end(
+            episode=episode,
+            on=closed_on,
+            field="closed_on",
+            whose=f"{episode.person.full_name}'s",
+            what="the closure",
+        )
         episode_close(episode=episode, actor=actor, reason_code=reason_code, summary=summary, closed_on=closed_on)
         chronology_add(
             person=episode.person,

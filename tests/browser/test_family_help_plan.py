@@ -50,7 +50,7 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     expect(panel).to_contain_text("No plan yet")
     assert_no_axe_violations(page)
     panel.get_by_role("link", name="Start the plan").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Start the Family Help plan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start the family plan")
     assert_no_axe_violations(page)
     page.get_by_label("What are we worried about?").fill("Mia's attendance has fallen and the flat is at risk.")
     page.get_by_label("What is working well?").fill("Grace walks Leo to nursery every day.")
@@ -100,7 +100,7 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     assert_no_axe_violations(page)
 
     # 4. An action she owns.
-    page.get_by_role("link", name="Family Help plan").click()
+    page.get_by_role("link", name="Family plan").click()
     page.get_by_role("link", name="Add an action").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add an action")
     assert_no_axe_violations(page)
@@ -127,7 +127,7 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     expect(page.locator("svg.app-rating-chart")).to_have_count(2)
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Version 1", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Family Help plan: version 1")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Family plan: version 1")
     expect(page.locator("#main-content")).to_contain_text("3 of 10")
     assert_no_axe_violations(page)
     assert PlanVersion.objects.filter(plan__family_case=case).count() == 2
@@ -144,7 +144,7 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     page.get_by_role(
         "button", name="Open notification: You have been added to the team around the Okafor-Lewis family"
     ).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Family Help plan")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Family plan")
     expect(page.get_by_role("link", name="Change the plan")).to_have_count(0)
     assert_no_axe_violations(page)
     # (GOV.UK's visually-hidden text is spaced with ::before/::after, hence the pattern.)

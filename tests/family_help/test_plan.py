@@ -587,7 +587,7 @@ def test_panel_summarises_the_plan(plan, led_family):
     from cases.templatetags.plan_tags import plan_panel
 
     html = plan_panel(led_family["case"], led_family["lead"])
-    assert "Family Help plan" in html and "2: 0 improved since the baseline" in html
+    assert "Family plan" in html and "2: 0 improved since the baseline" in html
     assert reverse("cases:plan", args=[led_family["case"].pk]) in html
 
 
