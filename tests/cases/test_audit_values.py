@@ -4,9 +4,10 @@ changed fields, not personal values")."""
 
 import datetime as dt
 import json
+import re
 
 import pytest
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -133,6 +134,21 @@ def test_a_change_names_its_fields_and_the_record_history_keeps_the_values(clien
     assert {"first_name", "last_name", "date_of_birth", "nhs_number"} <= set(created.fields)
 
 
+def test_the_access_log_says_which_fields_changed_and_not_what_they_said(
+    client, make_person, triage_officer, privacy_officer
+):
+    child = make_person(first=FIRST, last=LAST, dob=DOB)
+    person_update(person=child, actor=triage_officer, data={"first_name": NEW_FIRST, "upn": ""}, expected_version=1)
+    person_update(person=child, actor=triage_officer, data={"date_of_birth": NEW_DOB}, expected_version=2)
+    client.force_login(privacy_officer)
+    response = client.get(f"/cases/people/{child.pk}/access-log/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Changed: first_name" in page and "Changed: date_of_birth" in page
+    assert not re.search(rf"\b{FIRST}\b", page)  # the old name: in the record history only
+    assert DOB.strftime("%-d %B %Y") not in page and DOB.isoformat() not in page
+
+
 def test_the_audit_refuses_values_where_names_and_ids_belong(triage_officer):
     with pytest.raises(ValueError, match="not a field name"):
         audit_record(actor=triage_officer, verb="person.updated", fields=["Oriel Vantongeren"])
@@ -240,3 +256,38 @@ def test_the_migration_moves_old_values_to_the_record_history_and_clears_the_aud
     # The append-only trigger is back on.
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         AuditEvent.objects.filter(pk=updated).update(reason="edited")
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("related", json.dumps({"assigned_to": "triage@example.test"})),
+        ("related", json.dumps({"child": {"name": FIRST}})),
+        ("related", json.dumps({"ids": [1, "2015-11-27"]})),
+        ("related", json.dumps(["not", "an", "object"])),
+        ("fields", [f"{FIRST} {LAST}"]),
+        ("fields", ["2015-11-27"]),
+        ("fields", ["first_name", "NHS 943 476 5919"]),
+    ],
+)
+def test_the_database_refuses_values_in_the_audits_names_and_ids(column, value):
+    # Whatever writes the row (raw SQL here), not only audit_record.
+    row = {"fields": [], "related": "{}", column: value}
+    with pytest.raises(IntegrityError, match=f"audit_{column}"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cases_auditevent (occurred_at, kind, actor_email, verb, target_type, target_id, child_ids,"
+            " request_id, path, reason, fields, related) VALUES (now(), 'write', '', 'x.y', '', '', '{}', '', '', '',"
+            " %s, %s)",
+            [row["fields"], row["related"]],
+        )
+
+
+def test_the_database_accepts_names_and_ids(triage_officer):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO cases_auditevent (occurred_at, kind, actor_email, verb, target_type, target_id, child_ids,"
+            " request_id, path, reason, fields, related) VALUES (now(), 'write', '', 'x.y', '', '', '{}', '', '', '',"
+            " %s, %s)",
+            [["first_name", "section.worries"], json.dumps({"lead": 3, "outcomes": [1, 2], "empty": []})],
+        )
+    assert AuditEvent.objects.get(verb="x.y").related == {"lead": 3, "outcomes": [1, 2], "empty": []}
