@@ -176,6 +176,9 @@ class InformationRequest(TimeStampedModel):
         ANSWERED = "answered", "Answered"
         CANCELLED = "cancelled", "Cancelled"
 
+    # The moves cases.services.transition() allows: an open request is answered or cancelled, once.
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {Status.OPEN: {Status.ANSWERED, Status.CANCELLED}}
+
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="information_requests")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="information_requests")
     question = models.TextField()

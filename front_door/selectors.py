@@ -264,11 +264,6 @@ def information_request_get(*, request_id: int) -> InformationRequest:
     return information_requests_with_children(InformationRequest.objects.filter(pk=request_id)).get()
 
 
-def information_request_is_closed(*, request_id: int) -> bool:
-    """Answered or cancelled (a colleague may have answered between our read and the service's update)."""
-    return InformationRequest.objects.filter(pk=request_id).exclude(status=InformationRequest.Status.OPEN).exists()
-
-
 def linked_child_ids(contacts) -> list[int]:
     """The records linked to these contacts' children (prefetched: no queries), for the read audit."""
     return [c.person_id for contact in contacts for c in contact.children.all() if c.person_id]

@@ -377,16 +377,12 @@ def information_request_respond(*, request: InformationRequest, actor: User, res
         raise PermissionDenied("Only the agency the request was sent to can answer it")
     if not response.strip():
         raise ValidationError({"response": ["Enter your answer (say if you hold no information)"]})
-    now = timezone.now()
-    if not InformationRequest.objects.filter(pk=request.pk, status=InformationRequest.Status.OPEN).update(
-        status=InformationRequest.Status.ANSWERED,
-        response=response.strip(),
-        responded_by=actor,
-        responded_at=now,
-        updated_at=now,
-    ):
-        raise ValidationError("This request has already been answered or was cancelled")
-    request.refresh_from_db()
+    transition(
+        request,
+        to=InformationRequest.Status.ANSWERED,
+        changes={"response": response.strip(), "responded_by": actor, "responded_at": timezone.now()},
+        refused="This request has already been answered or was cancelled",
+    )
     contact = request.contact
     deadline_met(kind=INFO_REQUEST_DEADLINE, target=request)
     notify(
@@ -404,7 +400,7 @@ def information_request_respond(*, request: InformationRequest, actor: User, res
             strand="front_door",
             kind="information_received",
             summary=f"{request.agency} answered the information request for contact {contact.reference}",
-            occurred_at=now,
+            occurred_at=request.responded_at,
             target=request,
             link=_contact_link(contact),
             source_agency=request.agency,

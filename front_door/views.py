@@ -688,7 +688,7 @@ def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and is_open and form.is_valid():
         try:
             services.information_request_respond(request=info, actor=user, response=form.cleaned_data["response"])
-        except ValidationError as exc:
+        except (ValidationError, Conflict) as exc:  # Conflict: a colleague answered it in between
             form.add_service_errors(exc)
         else:
             messages.success(request, f"Your answer has been sent to the front door (contact {info.contact.reference})")

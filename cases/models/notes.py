@@ -1,5 +1,7 @@
 """One chronology across every strand, and case notes with their information tags and corrections."""
 
+from typing import ClassVar
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
@@ -62,6 +64,9 @@ class CaseNote(TimeStampedModel):
         MEETING = "meeting", "Meeting"
         MESSAGE = "message", "Email or message"
         OTHER = "other", "Other"
+
+    # The moves cases.services.transition() allows: a draft is made final once, and stays final.
+    TRANSITIONS: ClassVar[dict[str, set[str]]] = {Status.DRAFT: {Status.FINAL}}
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="case_notes")
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, null=True, blank=True, related_name="notes")

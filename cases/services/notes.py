@@ -14,7 +14,7 @@ from ..models import (
     VisibilityTag,
 )
 from .audit import audit_record
-from .state import versioned_update
+from .state import transition, versioned_update
 
 
 def chronology_add(
@@ -113,12 +113,9 @@ def case_note_finalise(*, note: CaseNote, actor: User) -> CaseNote:
     """Make a draft final. From now on it is only ever appended to; significant notes join the chronology."""
     if note.author_id != actor.pk:
         raise PermissionDenied("Only the author can make a note final")
-    now = timezone.now()
-    if not CaseNote.objects.filter(pk=note.pk, status=CaseNote.Status.DRAFT).update(
-        status=CaseNote.Status.FINAL, finalised_at=now, updated_at=now, version=models.F("version") + 1
-    ):
-        raise ValidationError("This note is already final")
-    note.refresh_from_db()
+    transition(
+        note, to=CaseNote.Status.FINAL, changes={"finalised_at": timezone.now()}, refused="This note is already final"
+    )
     audit_record(actor=actor, verb="case_note.finalised", target=note, child_ids=[note.person_id])
     seen = ""
     if note.kind == CaseNote.Kind.VISIT:

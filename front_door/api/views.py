@@ -13,7 +13,6 @@ before it is returned; writes go only through front_door.services.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -43,7 +42,6 @@ from .. import selectors, services
 from ..models import (
     OUTCOME_PLAIN_WORDS,
     Contact,
-    InformationRequest,
     Outcome,
 )
 from ..permissions import RECORD_CONTACT
@@ -456,27 +454,15 @@ class InformationRequestRespondApi(FrontDoorApi):
         info = selectors.information_request_get_for_agency(user=user, request_id=pk)  # Http404 -> 404
         data = ResponseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        if info.status != InformationRequest.Status.OPEN:
-            return self._conflict()
         try:
+            # Already answered or cancelled, now or by a colleague in between: InvalidTransition, a 409.
             services.information_request_respond(request=info, actor=user, response=data.validated_data["response"])
         except DjangoPermissionDenied:
             raise NotFound from None
-        except DjangoValidationError:
-            # A colleague answered between our read and the service's compare-and-set.
-            if selectors.information_request_is_closed(request_id=pk):
-                return self._conflict()
-            raise
         info = selectors.information_request_get_for_agency(user=user, request_id=pk)
         body = InformationRequestOutputSerializer(info).data
         _audit_requests(request, "information_request.viewed", [info], target=info)
         return Response(body)
-
-    @staticmethod
-    def _conflict() -> Response:
-        return Response(
-            {"detail": "This request has already been answered or was cancelled"}, status=status.HTTP_409_CONFLICT
-        )
 
 
 # --- two operations on one URL -------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.models import ChronologyEntry, Deadline, Episode, Notification, WorkRequest
-from cases.services import deadline_sweep
+from cases.services import InvalidTransition, deadline_sweep
 from front_door.models import Contact, ContactStatus, Decision
 from front_door.services import (
     AlreadyDecided,
@@ -86,7 +86,7 @@ def test_information_request_goes_to_that_agency_only_and_its_answer_reaches_the
     request.refresh_from_db()
     assert request.status == "answered" and request.responded_by == police_officer
     assert Deadline.objects.get(kind="front_door.information_request").state == "met"
-    with pytest.raises(ValidationError, match="already"):
+    with pytest.raises(InvalidTransition, match="already"):
         information_request_respond(request=request, actor=police_officer, response="again")
 
 
