@@ -34,7 +34,7 @@ from ..selectors import plans as sel
 from ..selectors.families import family_case_get_for_user, family_children
 from ..services import plans as services
 from ..services.state import StaleEdit
-from ..web import audit_family_shown, pdf_response
+from ..web import Difference, audit_family_shown, differences, pdf_response, stale_rebind
 
 STATUS_TAGS = {
     ActionStatus.NOT_STARTED: "govuk-tag--grey",
@@ -263,19 +263,17 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "cases/plan/plan_form.html", _context(request, family_case, form=form, starting=True))
 
 
-def _plan_conflict(saved: Plan, form: PlanEditForm) -> list[dict]:
-    rows = []
-    for name, label in PLAN_FIELD_LABELS.items():
-        if name not in form.cleaned_data:
-            continue
-        mine, theirs = form.cleaned_data[name], getattr(saved, name)
-        if name == "next_review_on":
-            mine, theirs = _date(mine), _date(theirs)
-        else:
-            mine, theirs = (mine or "").strip(), theirs or ""
-        if mine != theirs:
-            rows.append({"label": label, "saved": theirs or "Not recorded", "entered": mine or "Not recorded"})
-    return rows
+def _plan_conflict(saved: Plan, form: PlanEditForm) -> list[Difference]:
+    """The plan's details where what is saved now differs from what this user entered."""
+    return differences(
+        (label, _plan_shown(name, getattr(saved, name)), _plan_shown(name, form.cleaned_data[name]))
+        for name, label in PLAN_FIELD_LABELS.items()
+        if name in form.cleaned_data
+    )
+
+
+def _plan_shown(name: str, value) -> str:
+    return _date(value) if name == "next_review_on" else (value or "").strip()
 
 
 @login_required
@@ -295,11 +293,7 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except StaleEdit as exc:
                 plan.refresh_from_db()
                 conflict = _plan_conflict(plan, form)
-                data = request.POST.copy()
-                data["version"] = str(exc.current_version)
-                form = PlanEditForm(data)
-                form.is_valid()
-                form.add_error(None, str(exc))
+                form = stale_rebind(PlanEditForm, request.POST, exc.current_version, str(exc))
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -389,32 +383,34 @@ def _action_form(request, family_case, plan, *, editing: bool, data=None, initia
     )
 
 
-def _action_conflict(saved: Action, entered: dict) -> list[dict]:
-    labels = {
-        "description": "What will be done",
-        "owner": "Who will do it",
-        "outcome": "Outcome",
-        "due_on": "Due date",
-        "status": "Status",
-        "progress": "Progress",
-        "not_for_family": "Not for the family",
-    }
-    rows = []
-    for name, label in labels.items():
-        if name not in entered:
-            continue
-        mine, theirs = entered[name], getattr(saved, name)
-        if name == "status":
-            mine, theirs = ActionStatus(mine).label if mine in ActionStatus.values else mine, saved.get_status_display()
-        elif name == "due_on":
-            mine, theirs = _date(mine), _date(theirs)
-        elif name == "not_for_family":
-            mine, theirs = "Yes" if mine else "No", "Yes" if theirs else "No"
-        else:
-            mine, theirs = str(mine or "").strip(), str(theirs or "")
-        if mine != theirs:
-            rows.append({"label": label, "saved": theirs or "Not recorded", "entered": mine or "Not recorded"})
-    return rows
+_ACTION_LABELS = {
+    "description": "What will be done",
+    "owner": "Who will do it",
+    "outcome": "Outcome",
+    "due_on": "Due date",
+    "status": "Status",
+    "progress": "Progress",
+    "not_for_family": "Not for the family",
+}
+
+
+def _action_conflict(saved: Action, entered: dict) -> list[Difference]:
+    """The action's details where what is saved now differs from what this user entered."""
+    return differences(
+        (label, *_action_shown(name, saved, entered[name])) for name, label in _ACTION_LABELS.items() if name in entered
+    )
+
+
+def _action_shown(name: str, saved: Action, mine) -> tuple[str, str]:
+    """(saved now, entered) for one of the action's details, as the page words them."""
+    theirs = getattr(saved, name)
+    if name == "status":
+        return saved.get_status_display(), ActionStatus(mine).label if mine in ActionStatus.values else mine
+    if name == "due_on":
+        return _date(theirs), _date(mine)
+    if name == "not_for_family":
+        return ("Yes" if theirs else "No"), ("Yes" if mine else "No")
+    return str(theirs or ""), str(mine or "").strip()
 
 
 @login_required
@@ -459,11 +455,12 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
             except StaleEdit as exc:
                 action.refresh_from_db()
                 conflict = _action_conflict(action, form.cleaned_data)
-                data = request.POST.copy()
-                data["version"] = str(exc.current_version)
-                form = _action_form(request, family_case, plan, editing=True, data=data)
-                form.is_valid()
-                form.add_error(None, str(exc))
+                form = stale_rebind(
+                    lambda data: _action_form(request, family_case, plan, editing=True, data=data),
+                    request.POST,
+                    exc.current_version,
+                    str(exc),
+                )
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
@@ -517,11 +514,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
             except StaleEdit as exc:
                 action.refresh_from_db()
                 conflict = _action_conflict(action, form.cleaned_data)
-                data = request.POST.copy()
-                data["version"] = str(exc.current_version)
-                form = ActionProgressForm(data)
-                form.is_valid()
-                form.add_error(None, str(exc))
+                form = stale_rebind(ActionProgressForm, request.POST, exc.current_version, str(exc))
             except ValidationError as exc:
                 form.add_service_errors(exc)
             else:
