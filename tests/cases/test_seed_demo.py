@@ -429,3 +429,20 @@ def test_identifiers_are_synthetic_and_valid(seeded_demo):
     assert len(ethnicities) >= 8 and ethnicities <= valid_codes("ethnicitytype")
     disabilities = {code for codes in Person.objects.values_list("disabilities", flat=True) for code in codes}
     assert len(disabilities) >= 4 and disabilities <= valid_codes("disabilitytype")
+
+
+def test_no_audit_row_holds_a_demo_persons_identifiers(seeded_demo):
+    """The whole demo, written through the services, leaves ids and field names in the audit: none of the 30+
+    families' names, dates of birth, NHS numbers or postcodes (issue 11: the audit holds no personal values)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT row_to_json(e)::text FROM cases_auditevent e")
+        audit = "\n".join(row[0] for row in cursor.fetchall())
+    assert AuditEvent.objects.filter(kind=AuditEvent.Kind.WRITE).count() > 500
+    values = set()
+    for first, last, dob, nhs in Person.objects.values_list("first_name", "last_name", "date_of_birth", "nhs_number"):
+        values |= {first, last, nhs, dob.isoformat() if dob else None}
+    values |= set(Address.objects.values_list("postcode", flat=True))
+    found = sorted(v for v in values if v and len(v) > 2 and re.search(rf"\b{re.escape(v)}\b", audit))
+    assert found == []
