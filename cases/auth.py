@@ -1,10 +1,10 @@
-"""The signed-in user, loaded once per request together with their role names."""
+"""The signed-in user, loaded once per request together with their role names and their agency's type."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
-from .models import User
+from .models import Agency, User
 from .models.organisation import role_names
 
 
@@ -13,9 +13,12 @@ def _user_with_roles_sql() -> str:
     # ORM's query building: the user row, and their role (group) names as an array, in one statement.
     # Table names come from the models' Meta, never from input; the user id is a bound parameter.
     groups, through, users = Group._meta.db_table, User.groups.through._meta.db_table, User._meta.db_table
+    agencies = Agency._meta.db_table
     return (
         f'SELECT u.*, ARRAY(SELECT g."name" FROM "{groups}" g JOIN "{through}" ug ON ug."group_id" = g."id" '  # noqa: S608
-        f'WHERE ug."user_id" = u."id") AS "role_names" FROM "{users}" u WHERE u."id" = %s'
+        f'WHERE ug."user_id" = u."id") AS "role_names", '
+        f'(SELECT a."type" FROM "{agencies}" a WHERE a."id" = u."agency_id") AS "_agency_type" '
+        f'FROM "{users}" u WHERE u."id" = %s'
     )
 
 

@@ -16,9 +16,12 @@ its own from its permissions.py, registered from its AppConfig.ready() (cases.re
 `may(user, action)`; the tests read the expected answers from `role_actions()`.
 """
 
-from django.core.exceptions import ImproperlyConfigured
+from dataclasses import dataclass
 
-from .models import Role, User
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Q
+
+from .models import AgencyType, Involvement, InvolvementRole, Qualification, Role, User, VisibilityTag
 from .registry import registry
 
 # Actions on a child's record.
@@ -106,3 +109,160 @@ def may(user: User, action: str) -> bool:
     """Whether this user holds a role that may take the action. Scope (which child, which family) is the
     selectors' and services' own check, on top of this."""
     return user.is_authenticated and user.has_role(*roles_for(action))
+
+
+# ======================================================================================================
+# TAGS: information tags narrow who reads an item (issue 11, finding 3).
+#
+# An item (a case note, the chronology entry made from it, an address marked safe) carries the tags of its
+# source. Each tag's rule below says whom it admits; an item with several tags is readable only by a user
+# every one of its tags admits, and its author always reads it. This is on top of the record's scope: a tag
+# only ever narrows. `tag_filter()` turns the table into one SQL condition, so every surface (lists, counts,
+# pages, API, PDFs, CSV) applies the same rule; `tags_admit()` is the same answer in Python, for the tests'
+# matrix and for one item already in hand.
+# ======================================================================================================
+
+COUNCIL_AGENCY_TYPES = frozenset({AgencyType.COUNCIL_SOCIAL_CARE, AgencyType.COUNCIL_EARLY_HELP})
+FRONT_DOOR_ROLES = frozenset({Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER})
+
+
+@dataclass(frozen=True)
+class TagRule:
+    """Who reads an item carrying one tag: a user admitted by any one of these clauses."""
+
+    agency_types: frozenset[str] = frozenset()  # the user's agency is of one of these types
+    roles: frozenset[str] = frozenset()  # the user holds one of these roles, whatever their agency
+    council_roles: frozenset[str] = frozenset()  # ... one of these roles, in a council agency
+    council_qualifications: frozenset[str] = frozenset()  # a council practitioner so qualified (a social worker)
+    childs_macpt: bool = False  # an active MACPT-member involvement on the child, the user's own or a team's
+    author_agency: bool = False  # the user is in the agency the item came from
+    everyone: bool = False  # everyone who sees the record (the tag limits where it goes, not who reads it)
+
+
+# Police and health information: their own agency, the council's front door and social workers, the LCPPs,
+# the child's MACPT, council managers and the privacy officer.
+_SAFEGUARDING_READERS = {
+    "roles": frozenset({Role.LCPP, Role.PRIVACY_OFFICER}),
+    "council_roles": FRONT_DOOR_ROLES | {Role.MANAGER},
+    "council_qualifications": frozenset({Qualification.SOCIAL_WORKER}),
+    "childs_macpt": True,
+}
+TAG_RULES: dict[str, TagRule] = {
+    VisibilityTag.POLICE: TagRule(agency_types=frozenset({AgencyType.POLICE}), **_SAFEGUARDING_READERS),
+    VisibilityTag.HEALTH: TagRule(agency_types=frozenset({AgencyType.HEALTH}), **_SAFEGUARDING_READERS),
+    VisibilityTag.THIRD_PARTY: TagRule(agency_types=COUNCIL_AGENCY_TYPES, author_agency=True),
+    VisibilityTag.SAFE_ADDRESS: TagRule(agency_types=frozenset({AgencyType.COUNCIL_SOCIAL_CARE}), author_agency=True),
+    VisibilityTag.NOT_FOR_FAMILY: TagRule(everyone=True),
+}
+# Never in anything a family member may receive: family-facing documents and subject access bundles.
+FAMILY_WITHHELD_TAGS = frozenset({VisibilityTag.NOT_FOR_FAMILY, VisibilityTag.SAFE_ADDRESS})
+
+
+def _rule_admits_user(rule: TagRule, *, roles: frozenset[str], agency_type: str, qualification: str) -> bool:
+    """The clauses that depend on the user alone (not on the item or the child)."""
+    council = agency_type in COUNCIL_AGENCY_TYPES
+    return (
+        rule.everyone
+        or agency_type in rule.agency_types
+        or bool(roles & rule.roles)
+        or (council and bool(roles & rule.council_roles))
+        or (council and qualification in rule.council_qualifications)
+    )
+
+
+def tag_admits(
+    tag: str,
+    *,
+    roles: frozenset[str] | set[str],
+    agency_type: str,
+    qualification: str = "",
+    in_childs_macpt: bool = False,
+    authors_agency: bool = False,
+) -> bool:
+    """One tag's rule for one user and one item (the oracle the tests use). An unknown tag admits no one."""
+    rule = TAG_RULES.get(tag)
+    if rule is None:
+        return False
+    return (
+        _rule_admits_user(rule, roles=frozenset(roles), agency_type=agency_type, qualification=qualification)
+        or (rule.childs_macpt and in_childs_macpt)
+        or (rule.author_agency and authors_agency)
+    )
+
+
+def tags_admit(tags, *, is_author: bool = False, **user) -> bool:
+    """Whether a user reads an item with these tags: the author always, anyone else only if every tag admits them."""
+    return is_author or all(tag_admits(tag, **user) for tag in tags)
+
+
+def _childs_macpt_children(user: User):
+    """The children on whose MACPT this user sits (an active MACPT-member involvement, theirs or a team's)."""
+    return (
+        Involvement.objects.active()
+        .filter(role=InvolvementRole.MACPT_MEMBER)
+        .filter(Q(user=user) | Q(team__members=user))
+        .values("person_id")
+    )
+
+
+def _opening_conditions(user: User, tag: str, *, person: str, agency: str) -> list[Q] | None:
+    """None when the tag's rule admits this user outright; otherwise the conditions on an item, any of which
+    opens it to them (none: nothing about the item can)."""
+    rule = TAG_RULES[tag]
+    if _rule_admits_user(rule, roles=user.roles, agency_type=user.agency_type, qualification=user.qualification):
+        return None
+    opens = []
+    if rule.childs_macpt:
+        opens.append(Q(**{f"{person}__in": _childs_macpt_children(user)}))
+    if rule.author_agency and agency and user.agency_id:
+        opens.append(Q(**{agency: user.agency_id}))
+    return opens
+
+
+def _any(conditions: list[Q]) -> Q:
+    either = conditions[0]
+    for condition in conditions[1:]:
+        either |= condition
+    return either
+
+
+def tag_filter(
+    user: User, *, tags: str = "visibility_tags", person: str = "person", agency: str = "", author: str = ""
+) -> Q:
+    """The items this user may read, as one WHERE condition on a queryset of tagged items.
+
+    `tags` names the items' tag array; `person` their child; `agency` the id of the agency the item came from
+    (for "the author's agency"); `author` their author, who always reads their own. Tags that admit the user
+    outright add nothing; tags nothing about an item can open for them are one `NOT (tags && [...])`; the rest
+    compare the item's agency, or its child with the user's MACPT involvements in a subquery. No query of its
+    own: the roles and agency type come with the request's user (cases.auth)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    closed: list[str] = []
+    conditions = Q()
+    for tag in TAG_RULES:
+        opens = _opening_conditions(user, tag, person=person, agency=agency)
+        if opens is None:
+            continue
+        if not opens:
+            closed.append(tag)
+            continue
+        conditions &= ~Q(**{f"{tags}__contains": [tag]}) | _any(opens)
+    if closed:
+        conditions &= ~Q(**{f"{tags}__overlap": closed})
+    if not conditions:
+        return conditions
+    return conditions | Q(**{author: user}) if author else conditions
+
+
+def safe_address_filter(
+    user: User, *, person: str = "person", agency: str = "recorded_by__agency_id", author: str = "recorded_by"
+) -> Q:
+    """The addresses whose detail this user may see: any address not marked safe, and a safe one only under the
+    safe-address tag's rule (an Address carries the tag as its `safe_address` flag)."""
+    if not user.is_authenticated:
+        return Q(pk__in=[])
+    opens = _opening_conditions(user, VisibilityTag.SAFE_ADDRESS, person=person, agency=agency)
+    if opens is None:
+        return Q()
+    return _any([Q(safe_address=False), *opens, Q(**{author: user})])

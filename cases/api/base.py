@@ -56,7 +56,7 @@ def _person_url(request: Request, person: Person) -> str:
 def _detail_response(
     request: Request, person: Person, *, reason: str = "", status_code: int = status.HTTP_200_OK
 ) -> Response:
-    record = selectors.person_record(person=person)
+    record = selectors.person_record(person=person, user=request.user)
     context = {"request": request, "record": record, "can_edit": can_edit_person(request.user, person)}
     data = PersonDetailOutputSerializer(person, context=context).data
     audit_shown(request, "person.viewed", [person.pk], target=person, reason=reason)

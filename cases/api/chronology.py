@@ -38,6 +38,7 @@ class PersonChronologyApi(PeopleApi):
         query.is_valid(raise_exception=True)
         filters = query.validated_data
         entries = selectors.chronology_for_person(
+            user=request.user,
             person=person,
             strand=filters.get("strand", ""),
             significant_only=filters.get("significant", False),

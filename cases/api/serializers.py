@@ -37,6 +37,11 @@ class AddressInputSerializer(serializers.Serializer):
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     town = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
     postcode = serializers.CharField(max_length=10, validators=[validators.validate_postcode])
+    safe_address = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="A safe address: only council social care and your agency will see where it is.",
+    )
 
 
 class PersonFieldsInputSerializer(serializers.Serializer):
@@ -207,6 +212,10 @@ class PersonListOutputSerializer(serializers.ModelSerializer):
 
 
 class AddressOutputSerializer(serializers.Serializer):
+    """An address; a safe address the reader may not see comes with `withheld` true and no detail."""
+
+    safe_address = serializers.BooleanField()
+    withheld = serializers.BooleanField()
     line1 = serializers.CharField()
     line2 = serializers.CharField()
     town = serializers.CharField()
@@ -456,6 +465,7 @@ class ChronologyEntryOutputSerializer(serializers.ModelSerializer):
             "kind",
             "summary",
             "significant",
+            "tags",
             "author",
             "source_agency",
             "link",

@@ -367,6 +367,10 @@ class PersonCreateForm(PersonForm):
     line1 = forms.CharField(label="Address line 1", max_length=200, required=False)
     town = forms.CharField(label="Town or city", max_length=100, required=False)
     postcode = forms.CharField(label="Postcode", max_length=16, required=False)
+    safe_address = forms.BooleanField(
+        label="This is a safe address (only council social care and your agency will see where it is)",
+        required=False,
+    )
 
     def clean(self) -> dict:
         data = super().clean()
@@ -392,6 +396,7 @@ class PersonCreateForm(PersonForm):
             "line1": data["line1"].strip(),
             "town": data.get("town", "").strip(),
             "postcode": data["postcode"].strip(),
+            "safe_address": bool(data.get("safe_address")),
         }
 
 

@@ -26,6 +26,9 @@ class ChronologyEntry(TimeStampedModel):
     target_type = models.CharField(max_length=100, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     link = models.CharField(max_length=300, blank=True, help_text="Path of the record this entry describes.")
+    # The information tags of what the entry was made from (a case note's): the entry is read under the same
+    # rules as its source (cases.policy TAGS), so a tagged note's summary never reaches a reader the note refuses.
+    tags = ArrayField(models.CharField(max_length=20), default=list, blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]
@@ -38,9 +41,12 @@ class ChronologyEntry(TimeStampedModel):
 
 
 class VisibilityTag(models.TextChoices):
+    """Information tags: where an item came from, which narrows who reads it (the rules: cases.policy TAGS)."""
+
     POLICE = "police", "Police information"
     HEALTH = "health", "Health information"
     THIRD_PARTY = "third_party", "Third-party information"
+    SAFE_ADDRESS = "safe_address", "Safe address information"
     NOT_FOR_FAMILY = "not_for_family", "Not to be shared with the family"
 
 

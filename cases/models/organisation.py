@@ -149,6 +149,14 @@ class User(AbstractBaseUser, PermissionsMixin):
         return bool(self._role_cache.intersection(roles))
 
     @property
+    def agency_type(self) -> str:
+        """The type of the user's agency ("" without one): the information tags' rules read it on every page, so
+        the request's user comes with it (cases.auth); any other user reads it once."""
+        if "_agency_type" not in self.__dict__:
+            self.__dict__["_agency_type"] = self.agency.type if self.agency_id else ""
+        return self.__dict__["_agency_type"] or ""
+
+    @property
     def roles(self) -> frozenset[str]:
         """The user's roles: their role groups only. Team groups ("team:<id>") are how a team's members
         share object permissions, never a role, so a rule such as `roles <= policy.NEVER` sees roles alone."""

@@ -162,6 +162,13 @@ class Address(TimeStampedModel):
     )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True)
+    # A safe address (a refuge, a place a parent must not find) is read under the safe-address tag's rule
+    # (cases.policy TAGS): council social care and the agency that recorded it; everyone else, and anything a
+    # family member may receive, learns only that a safe address is held.
+    safe_address = models.BooleanField(
+        default=False, help_text="Only council social care and the recording agency may see where this is."
+    )
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         ordering = ["-start_date", "-id"]

@@ -24,7 +24,10 @@ from .notes import (
     case_notes_for_children,
     case_notes_for_person,
     chronology_for_person,
+    chronology_tag_filter,
     episode_open_for,
+    note_tag_filter,
+    notes_readable_by,
 )
 from .organisation import (
     COUNCIL_AGENCY_TYPES,
@@ -89,6 +92,9 @@ __all__ = [
     "case_notes_for_children",
     "case_notes_for_person",
     "chronology_for_person",
+    "chronology_tag_filter",
+    "note_tag_filter",
+    "notes_readable_by",
     "family_case_get_for_user",
     "family_case_scope",
     "family_children",

@@ -1,8 +1,9 @@
 """People as a user may see them: one person, a list, the record's facts and the family network."""
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet, Value
 from django.shortcuts import get_object_or_404
 
+from .. import policy
 from ..models import (
     RELATIONSHIP_INVERSE,
     Address,
@@ -42,15 +43,37 @@ def person_get_by_la_child_id(*, user: User, la_child_id: str) -> Person | None:
     return person_scope(user).filter(la_child_id=la_child_id).first()
 
 
-def current_postcodes(*, ids) -> dict[int, str]:
-    """The current address's postcode for each of these people (one query)."""
+WITHHELD_ADDRESS = "Safe address: not shown"
+
+
+def addresses_for_user(*, user: User, qs: QuerySet[Address] | None = None) -> QuerySet[Address]:
+    """Addresses annotated `withheld`: a safe address whose detail this user may not see (cases.policy TAGS).
+    The row stays (the reader learns a safe address is held, and when), its detail does not."""
+    qs = Address.objects.all() if qs is None else qs
+    visible = policy.safe_address_filter(user)
+    withheld = ExpressionWrapper(~visible, output_field=BooleanField()) if visible else Value(False)
+    return qs.annotate(withheld=withheld)
+
+
+def withhold_addresses(addresses) -> list[Address]:
+    """The addresses with a withheld one's detail blanked, so no page, PDF or API answer can show it."""
+    rows = list(addresses)
+    for address in rows:
+        if address.withheld:
+            address.line1, address.line2, address.town, address.postcode = WITHHELD_ADDRESS, "", "", ""
+    return rows
+
+
+def current_postcodes(*, user: User, ids) -> dict[int, str]:
+    """The current address's postcode for each of these people (one query); a safe address this user may not
+    see gives WITHHELD_ADDRESS instead."""
     postcodes: dict[int, str] = {}
-    for person_id, postcode in (
-        Address.objects.filter(person_id__in=list(ids), end_date__isnull=True)
+    for person_id, postcode, withheld in (
+        addresses_for_user(user=user, qs=Address.objects.filter(person_id__in=list(ids), end_date__isnull=True))
         .order_by("person_id", "-start_date", "-id")
-        .values_list("person_id", "postcode")
+        .values_list("person_id", "postcode", "withheld")
     ):
-        postcodes.setdefault(person_id, postcode)
+        postcodes.setdefault(person_id, WITHHELD_ADDRESS if withheld else postcode)
     return postcodes
 
 
@@ -74,8 +97,9 @@ def person_list_for_user(*, user: User) -> QuerySet[Person]:
     return person_scope(user).order_by("last_name", "first_name", "id")
 
 
-def person_record(*, person: Person) -> dict:
-    """Everything the child record page shows, in a fixed number of queries."""
+def person_record(*, person: Person, user: User) -> dict:
+    """Everything the child record page shows to this user, in a fixed number of queries (a safe address they
+    may not see is there without its detail)."""
     relationships = list(
         Relationship.objects.filter(Q(from_person=person) | Q(to_person=person))
         .select_related("from_person", "to_person")
@@ -92,7 +116,7 @@ def person_record(*, person: Person) -> dict:
         .order_by("end_date", "-start_date")
     )
     return {
-        "addresses": list(person.addresses.all()),
+        "addresses": withhold_addresses(addresses_for_user(user=user, qs=person.addresses.all())),
         "other_names": list(person.other_names.all()),
         "relationships": relationships,
         "episodes": episodes,

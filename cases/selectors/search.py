@@ -7,7 +7,7 @@ from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import BooleanField, ExpressionWrapper, Func, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 
-from .. import validators
+from .. import policy, validators
 from ..models import (
     Address,
     Person,
@@ -53,7 +53,7 @@ def _name_parts(name: str) -> tuple[str, str]:
     return tokens[0], tokens[-1]
 
 
-def _candidates(criteria: SearchCriteria, qs: QuerySet[Person]) -> QuerySet[Person]:
+def _candidates(criteria: SearchCriteria, qs: QuerySet[Person], addresses: QuerySet[Address]) -> QuerySet[Person]:
     """Rows worth scoring: a name that is similar or sounds alike, or an exact identifier.
 
     Each condition is its own query, served by its own index (trigram GIN, phonetic btree, NHS unique,
@@ -92,7 +92,7 @@ def _candidates(criteria: SearchCriteria, qs: QuerySet[Person]) -> QuerySet[Pers
     if criteria.postcode.strip() and not name:
         postcode = criteria.postcode.replace(" ", "").upper()
         id_sets.append(
-            Address.objects.filter(postcode_normalised=postcode)
+            addresses.filter(postcode_normalised=postcode)
             .order_by("person_id")
             .values_list("person_id", flat=True)[:_CANDIDATE_LIMIT]
         )
@@ -174,10 +174,12 @@ def person_search(*, user: User, criteria: SearchCriteria, limit: int = 25) -> l
     if criteria.is_empty:
         return []
     visible = person_scope(user, ignore_restriction=True)
-    candidates = list(_candidates(criteria, visible))
+    # A safe address the user may not see neither finds nor scores its person: a match would tell where they are.
+    addresses = Address.objects.filter(policy.safe_address_filter(user))
+    candidates = list(_candidates(criteria, visible, addresses))
     postcodes_by_person: dict[int, set[str]] = {}
     if criteria.postcode.strip() and candidates:
-        for pid, pc in Address.objects.filter(person__in=[c.pk for c in candidates]).values_list(
+        for pid, pc in addresses.filter(person__in=[c.pk for c in candidates]).values_list(
             "person_id", "postcode_normalised"
         ):
             postcodes_by_person.setdefault(pid, set()).add(pc)

@@ -13,6 +13,7 @@ from ..models import (
     User,
     VisibilityTag,
 )
+from ..selectors.notes import notes_readable_by
 from .audit import audit_record
 from .state import transition, versioned_update
 
@@ -29,8 +30,10 @@ def chronology_add(
     target: models.Model | None = None,
     link: str = "",
     source_agency=None,
+    tags=(),
 ) -> ChronologyEntry:
-    """Every strand's services call this to tell the child's story; it runs in their transaction."""
+    """Every strand's services call this to tell the child's story; it runs in their transaction. `tags` are
+    the information tags of what the entry is made from (a case note's): the entry is read under their rules."""
     entry = ChronologyEntry(
         person=person,
         occurred_at=occurred_at or timezone.now(),
@@ -43,7 +46,9 @@ def chronology_add(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         link=link,
+        tags=list(tags),
     )
+    _check_tags(entry.tags, field="tags")
     entry.full_clean(exclude=["person", "author", "source_agency"])
     entry.save()
     return entry
@@ -103,9 +108,13 @@ def _check_visit(note: CaseNote) -> None:
         raise ValidationError({"child_seen_alone": ["Say whether the child was seen alone"]})
     if note.child_seen_alone and not note.child_seen:
         raise ValidationError({"child_seen_alone": ["A child seen alone must also be recorded as seen"]})
-    unknown = set(note.visibility_tags) - set(VisibilityTag.values)
+    _check_tags(note.visibility_tags, field="visibility_tags")
+
+
+def _check_tags(tags, *, field: str) -> None:
+    unknown = set(tags) - set(VisibilityTag.values)
     if unknown:
-        raise ValidationError({"visibility_tags": [f"Unknown tags: {', '.join(sorted(unknown))}"]})
+        raise ValidationError({field: [f"Unknown tags: {', '.join(sorted(unknown))}"]})
 
 
 @transaction.atomic
@@ -134,6 +143,7 @@ def case_note_finalise(*, note: CaseNote, actor: User) -> CaseNote:
         occurred_at=note.occurred_at,
         target=note,
         link=reverse("cases:case_note_detail", args=[note.pk]),
+        tags=note.visibility_tags,  # whoever the note's tags refuse never reads its summary either
     )
     return note
 
@@ -162,6 +172,9 @@ def case_note_correct(*, note: CaseNote, actor: User, body: str) -> CaseNoteCorr
 
     if not can_edit_person(actor, note.person):
         raise PermissionDenied("Only practitioners who can change this record can correct its notes")
+    if not notes_readable_by(actor).filter(pk=note.pk).exists():
+        # Its information tags keep this note from the actor: they cannot correct what they may not read.
+        raise PermissionDenied("No such note")
     if note.status != CaseNote.Status.FINAL:
         raise ValidationError("A draft can be edited directly; corrections are for final notes")
     if not body.strip():

@@ -203,7 +203,10 @@ def person_add_address(
     town: str = "",
     start_date=None,
     end_date=None,
+    safe_address: bool = False,
 ) -> Address:
+    """Record an address. A safe address is then shown only under the safe-address tag's rule (cases.policy
+    TAGS), which reads the agency of whoever recorded it."""
     try:
         validators.validate_postcode(postcode)
     except ValidationError as exc:
@@ -219,8 +222,10 @@ def person_add_address(
         postcode=validators.normalise_postcode(postcode),
         start_date=start_date or timezone.localdate(),
         end_date=end_date,
+        safe_address=safe_address,
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
     )
-    address.full_clean(exclude=["postcode_normalised"])
+    address.full_clean(exclude=["postcode_normalised", "recorded_by"])
     address.save()
     audit_record(
         actor=actor,

@@ -79,7 +79,7 @@ def _chronology(request: HttpRequest, pk: int) -> tuple[Person, ChronologyFilter
     person = selectors.person_get_for_user(user=request.user, person_id=pk)
     form = ChronologyFilterForm(request.GET)
     form.is_valid()  # a bad filter is shown as an error and left out; the valid ones still apply
-    return person, form, selectors.chronology_for_person(person=person, **form.filters())
+    return person, form, selectors.chronology_for_person(user=request.user, person=person, **form.filters())
 
 
 @login_required

@@ -37,8 +37,8 @@ _MERGE_FIELDS = (
 )
 
 
-def _merge_rows(kept: Person, other: Person) -> list[dict]:
-    postcodes = selectors.current_postcodes(ids=[kept.pk, other.pk])
+def _merge_rows(user, kept: Person, other: Person) -> list[dict]:
+    postcodes = selectors.current_postcodes(user=user, ids=[kept.pk, other.pk])
     rows = [{"label": "LA child ID", "kept": kept.la_child_id, "other": other.la_child_id}]
     for name in _MERGE_FIELDS:
         label = Person._meta.get_field(name).verbose_name
@@ -76,7 +76,7 @@ def _merge_candidates(user: User, person: Person) -> list[dict]:
         },
         exclude_id=person.pk,
     )
-    return [row for row in _hit_rows(hits) if not row.get("restricted_placeholder")]
+    return [row for row in _hit_rows(hits, user) if not row.get("restricted_placeholder")]
 
 
 def _render_merge_page(
@@ -109,7 +109,7 @@ def _render_merge_page(
         "other": other,
         "choose_form": choose_form or MergeChooseForm(),
         "merge_form": merge_form,
-        "rows": _merge_rows(person, other) if other else [],
+        "rows": _merge_rows(user, person, other) if other else [],
         "candidates": candidates,
         "merges": merges,
         "form": form,

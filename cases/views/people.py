@@ -78,9 +78,9 @@ def _person_facts(person: Person) -> dict:
     }
 
 
-def _hit_rows(hits) -> list[dict]:
+def _hit_rows(hits, user) -> list[dict]:
     """Search or duplicate hits for a table: a restricted placeholder carries nothing but its text."""
-    postcodes = selectors.current_postcodes(ids=[h.person.pk for h in hits if h.person is not None])
+    postcodes = selectors.current_postcodes(user=user, ids=[h.person.pk for h in hits if h.person is not None])
     rows = []
     for hit in hits:
         if hit.person is None:
@@ -112,7 +112,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
         criteria = selectors.SearchCriteria(**form.criteria_values())
         if not criteria.is_empty:
             hits = selectors.person_search(user=user, criteria=criteria)
-            rows = _hit_rows(hits)
+            rows = _hit_rows(hits, user)
             searched = True
             # One row for the whole list, holding every id shown (never a restricted placeholder's).
             audit_shown(
@@ -154,7 +154,7 @@ def _episode_view(episode: Episode) -> dict:
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     person = selectors.person_get_for_user(user=user, person_id=pk)
-    record = selectors.person_record(person=person)
+    record = selectors.person_record(person=person, user=user)
     network = selectors.family_network(person=person)
     openable = selectors.person_ids_in_scope(user=user, ids=[member["person"].pk for member in network])
     for member in network:
@@ -177,7 +177,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "involvements_past": [i for i in involvements if not i.is_active],
         "episode": _episode_view(current_episode) if current_episode else None,
         "past_episodes": [e for e in record["episodes"] if e.closed_on is not None],
-        "chronology": _rows_for_table(selectors.chronology_for_person(person=person)[:RECORD_CHRONOLOGY_ENTRIES]),
+        "chronology": _rows_for_table(
+            selectors.chronology_for_person(user=user, person=person)[:RECORD_CHRONOLOGY_ENTRIES]
+        ),
         "notes_page": notes.page,
         "notes_pagination": notes,
         "can_edit": permissions.can_edit_person(user, person),
@@ -238,7 +240,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Record created for {person.full_name}, LA child ID {person.la_child_id}")
                 return redirect("cases:person_detail", pk=person.pk)
-        duplicates = _hit_rows(hits)
+        duplicates = _hit_rows(hits, user)
         shown = [h.person.pk for h in hits if h.person is not None]
         if shown:
             audit_shown(request, "person_duplicates.viewed", shown, target_type="cases.person")

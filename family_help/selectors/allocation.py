@@ -31,6 +31,7 @@ from cases.models import (
     WorkRequest,
 )
 from cases.permissions import person_scope
+from cases.selectors import note_tag_filter
 
 from ..models import Allocation, Assessment, AssessmentStatus, FamilyHelpSettings, Supervision
 from ..permissions import ALLOCATE
@@ -244,7 +245,9 @@ def my_families(*, user: User, today: dt.date | None = None) -> list[FamilyRow]:
     child_family = {m.person_id: f.pk for f in families for m in f.current_children}
     last_visit: dict[int, dt.datetime] = {}
     for person_id, when in (
+        # A visit whose note the user may not read (its information tags) is not theirs to date either.
         CaseNote.objects.filter(person_id__in=list(child_family), kind=CaseNote.Kind.VISIT)
+        .filter(note_tag_filter(user))
         .values("person_id")
         .annotate(last=Max("occurred_at"))
         .values_list("person_id", "last")

@@ -209,9 +209,11 @@ def test_chronology_lists_entries_from_several_strands_in_date_order(make_person
     )
     from cases.selectors import chronology_for_person
 
-    entries = [e for e in chronology_for_person(person=child) if e.kind != "record_created"]
+    entries = [e for e in chronology_for_person(user=triage_officer, person=child) if e.kind != "record_created"]
     assert [e.strand for e in entries] == ["macpt", "family_help", "front_door"]
-    assert [e.kind for e in chronology_for_person(person=child, significant_only=True)] == ["strategy_discussion"]
+    assert [e.kind for e in chronology_for_person(user=triage_officer, person=child, significant_only=True)] == [
+        "strategy_discussion"
+    ]
 
 
 def test_relationship_to_self_is_refused(make_person, triage_officer):
