@@ -232,7 +232,8 @@ def person_add_address(
         verb="address.added",
         target=address,
         child_ids=[person.pk],
-        fields=_given({name: getattr(address, name) for name in ("line1", "line2", "town", "postcode", "end_date")}),
+        fields=_given({name: getattr(address, name) for name in ("line1", "line2", "town", "postcode", "end_date")})
+        + (["safe_address"] if address.safe_address else []),
     )
     return address
 

@@ -1,5 +1,5 @@
 """A chronology entry carries the information tags of what it was made from (issue 11 finding 3): the entry is
-read under the same rules as its source. Existing entries start untagged; 0011 copies their notes' tags."""
+read under the same rules as its source. Existing entries start untagged; 0015 copies their notes' tags."""
 
 import django.contrib.postgres.fields
 from django.db import migrations, models
@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0009_plan_led_by_strand"),
+        ("cases", "0013_audit_names_and_ids_only"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0011_chronologyentry_tags_from_notes"),
+        ("cases", "0015_chronologyentry_tags_from_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

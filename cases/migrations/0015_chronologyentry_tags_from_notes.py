@@ -19,7 +19,7 @@ def copy_note_tags(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0010_chronologyentry_tags"),
+        ("cases", "0014_chronologyentry_tags"),
     ]
 
     operations = [
