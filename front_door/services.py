@@ -507,8 +507,8 @@ def decision_record(
         verb="decision.recorded" if previous is None else "decision.changed",
         target=decision,
         child_ids=_child_ids(contact),
-        reason=change_reason,
-        fields=["outcome", "level", "signoff_required"],
+        # A change's reason is the decision's (Decision.change_reason): named here, never copied.
+        fields=["outcome", "level", "signoff_required", *(["change_reason"] if change_reason.strip() else [])],
         related={"level": level},
     )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):

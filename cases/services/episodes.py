@@ -173,8 +173,8 @@ def episode_change_level(
         verb="episode.level_changed",
         target=episode,
         child_ids=[episode.person_id],
-        reason=reason,
-        fields=["level"],
+        # The reason is the record's (EpisodeLevel.reason): practitioners' words about the family, so named only.
+        fields=["level", "reason"],
         related={"level_before": current.level_id, "level": level},
     )
     chronology_add(

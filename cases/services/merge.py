@@ -154,7 +154,7 @@ def person_merge(*, kept: Person, merged: Person, actor: User, reason: str) -> P
         verb="person.merged",
         target=record,
         child_ids=[kept.pk, merged.pk],
-        reason=reason,
+        fields=["reason"],  # the merge's own record keeps the reason (PersonMerge.reason)
         related={"kept": kept, "merged": merged},
     )
     chronology_add(

@@ -234,8 +234,7 @@ def allocation_create(*, work_request: WorkRequest, actor: User, lead: User | No
         verb="fh_allocation.created",
         target=allocation,
         child_ids=child_ids,
-        reason=reason,
-        fields=["lead"],
+        fields=["lead", "reason"] if reason else ["lead"],  # the reason is the allocation's (Allocation.reason)
         related={
             "lead_before": current.lead_id if current else None,
             "lead": lead,
@@ -306,8 +305,7 @@ def allocation_change_lead(
         verb="fh_allocation.lead_changed",
         target=allocation,
         child_ids=child_ids,
-        reason=reason,
-        fields=["lead"],
+        fields=["lead", "reason"],  # the reason is the new allocation's (Allocation.reason)
         related={"lead_before": current.lead_id, "lead": lead, "allocation_before": current.pk},
     )
     return allocation

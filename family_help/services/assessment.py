@@ -445,8 +445,7 @@ def assessment_return(
         verb="family_help.assessment.returned",
         target=assessment,
         child_ids=_child_ids(assessment),
-        reason=reason,
-        fields=["status"],
+        fields=["status", "returned_reason"],  # the manager's words are the assessment's, not the audit's
     )
     _chronology(
         assessment,

@@ -256,8 +256,8 @@ def continuum_change_level(
         verb="family_help.level_changed",
         target=family_case,
         child_ids=[e.person_id for e in episodes],
-        reason=reason.strip(),
-        fields=["level"],
+        # The reason is kept with each episode's level (EpisodeLevel.reason): the audit names it only.
+        fields=["level", "reason"],
         related={"level": level},
     )
     return episodes
@@ -394,8 +394,7 @@ def continuum_step_up(
         verb="family_help.stepped_up",
         target=family_case,
         child_ids=[e.person_id for e in episodes],
-        reason=reason.strip(),
-        fields=["level"],
+        fields=["level", "reason"],
         related={"level": level, "work_requests": [r.pk for r in requests]},
     )
     return requests
@@ -476,8 +475,7 @@ def continuum_step_down(
         verb="family_help.stepped_down",
         target=family_case,
         child_ids=[e.person_id for e in episodes],
-        reason=reason.strip(),
-        fields=["level", "closed_on"] if to == UNIVERSAL else ["level"],
+        fields=["level", "reason", "closed_on"] if to == UNIVERSAL else ["level", "reason"],
         related={"level": level},
     )
     return episodes

@@ -102,6 +102,15 @@ def _journey(client, actor, levels, new_contact) -> Person:
     decision_record(
         contact=contact, actor=actor, outcome=3, level=levels["child_in_need"], rationale=f"{NOTE}; needs assessing"
     )
+    # Practitioners write children's names in their reasons: the decision keeps those words, the audit names them.
+    decision_record(
+        contact=contact,
+        actor=actor,
+        outcome=3,
+        level=levels["child_in_need"],
+        rationale="Needs assessing",
+        change_reason=f"{NEW_FIRST}'s grandmother Philippa called back",
+    )
     assert client.get(f"/cases/people/{child.pk}/").status_code == 200
     return child
 
@@ -111,7 +120,14 @@ def test_after_a_journey_no_audit_row_holds_the_childs_details(client, triage_of
     child.refresh_from_db()
     assert (child.first_name, child.date_of_birth, child.nhs_number) == (NEW_FIRST, NEW_DOB, NHS)
     verbs = set(AuditEvent.objects.filter(child_ids__contains=[child.pk]).values_list("verb", flat=True))
-    assert {"person.created", "person.updated", "address.added", "case_note.finalised", "decision.recorded"} <= verbs
+    assert {
+        "person.created",
+        "person.updated",
+        "address.added",
+        "case_note.finalised",
+        "decision.recorded",
+        "decision.changed",
+    } <= verbs
     assert "person.viewed" in verbs
     rows = _audit_rows_as_text()
     leaks = sorted({canary for row in rows for canary in CANARIES if canary.lower() in row.lower()})
