@@ -3,13 +3,13 @@ the record's own history, which retention can dispose of (issue 11: "The audit h
 changed fields, not personal values")."""
 
 import datetime as dt
+import importlib
 import json
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
-from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from cases.models import AuditEvent, Person, RecordHistory
@@ -214,47 +214,32 @@ def test_record_history_goes_when_the_record_is_deleted(make_person, triage_offi
 
 # --- the migration that moved the values the audit held before ------------------------------------------------
 
-BEFORE_MOVE = ("cases", "0010_record_history")
 
-
-def _migrate(target) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-
-
-def _cases_leaf() -> tuple[str, str]:
-    """The cases app's latest migration (others may follow 0012 later)."""
-    return next(node for node in MigrationLoader(connection).graph.leaf_nodes() if node[0] == "cases")
-
-
-@pytest.mark.django_db(transaction=True)
 def test_the_migration_moves_old_values_to_the_record_history_and_clears_the_audit(make_person, triage_officer):
+    """Migration 0011's own step, run on rows as the old code wrote them. The two columns it empties (dropped by
+    0012) are put back for this test only: inside the test's transaction, rolled back with it."""
+    migration = importlib.import_module("cases.migrations.0011_audit_values_to_record_history")
     child = make_person(first=FIRST, last=LAST, dob=DOB)
-    leaf = _cases_leaf()
-    _migrate(BEFORE_MOVE)
-    try:
-        with connection.cursor() as cursor:
-            # Rows as the old code wrote them: values in before/after.
-            cursor.execute(
-                "INSERT INTO cases_auditevent (occurred_at, kind, actor_id, actor_email, verb, target_type, target_id,"
-                " child_ids, request_id, path, reason, fields, related, before, after) VALUES"
-                " (now(), 'write', %s, 'triage@example.test', 'person.updated', 'cases.person', %s, %s, '', '', '',"
-                "  '{}', '{}', %s, %s),"
-                " (now(), 'auth', NULL, '', 'auth.sign_in_failed', '', '', '{}', '', '', '', '{}', '{}', NULL, %s)"
-                " RETURNING id",
-                [
-                    triage_officer.pk,
-                    str(child.pk),
-                    [child.pk],
-                    json.dumps({"first_name": "Oriana", "nhs_number": None}),
-                    json.dumps({"first_name": FIRST, "nhs_number": NHS}),
-                    json.dumps({"email": "Someone@Example.test"}),
-                ],
-            )
-            updated, failed = (row[0] for row in cursor.fetchall())
-    finally:
-        _migrate(leaf)
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE cases_auditevent ADD COLUMN before jsonb NULL, ADD COLUMN after jsonb NULL")
+        cursor.execute(
+            "INSERT INTO cases_auditevent (occurred_at, kind, actor_id, actor_email, verb, target_type, target_id,"
+            " child_ids, request_id, path, reason, fields, related, before, after) VALUES"
+            " (now(), 'write', %s, 'triage@example.test', 'person.updated', 'cases.person', %s, %s, '', '', '',"
+            "  '{}', '{}', %s, %s),"
+            " (now(), 'auth', NULL, '', 'auth.sign_in_failed', '', '', '{}', '', '', '', '{}', '{}', NULL, %s)"
+            " RETURNING id",
+            [
+                triage_officer.pk,
+                str(child.pk),
+                [child.pk],
+                json.dumps({"first_name": "Oriana", "nhs_number": None}),
+                json.dumps({"first_name": FIRST, "nhs_number": NHS}),
+                json.dumps({"email": "Someone@Example.test"}),
+            ],
+        )
+        updated, failed = (row[0] for row in cursor.fetchall())
+    migration.move_values(None, SimpleNamespace(connection=connection))
     assert not [row for row in _audit_rows_as_text() if FIRST in row or NHS in row or "Oriana" in row]
     event = AuditEvent.objects.get(pk=updated)
     assert (event.fields, event.child_ids, event.actor_id) == (
