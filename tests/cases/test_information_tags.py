@@ -14,6 +14,8 @@ import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -289,6 +291,33 @@ def test_a_chronology_entry_made_from_a_note_carries_the_notes_tags(child, tagge
     for key, item in tagged.items():
         entry = ChronologyEntry.objects.get(target_type="cases.casenote", target_id=str(item.pk))
         assert entry.tags == item.visibility_tags, key
+
+
+def _migrate(targets) -> None:
+    # As tests/cases/test_plan_migration.py: pending foreign-key checks would stop ALTER TABLE.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def test_the_migration_gives_entries_written_before_tags_their_notes_tags(child, tagged):
+    """Entries from before entries carried tags (their tags empty) take their note's tags from migration 0015;
+    entries not made from a note keep none."""
+    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
+    ChronologyEntry.objects.update(tags=[])
+    try:
+        _migrate([("cases", "0014_chronologyentry_tags")])
+    finally:
+        _migrate(latest)
+    for key, item in tagged.items():
+        entry = ChronologyEntry.objects.get(target_type="cases.casenote", target_id=str(item.pk))
+        assert entry.tags == item.visibility_tags, key
+    assert not ChronologyEntry.objects.exclude(target_type="cases.casenote").exclude(tags=[]).exists()
+    assert ChronologyEntry.objects.exclude(target_type="cases.casenote").exists()  # the record's own entries
 
 
 def test_the_chronology_api_counts_and_pdf_leave_out_what_the_tags_refuse(child, tagged, vcs_fhlp):
