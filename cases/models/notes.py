@@ -28,7 +28,8 @@ class ChronologyEntry(TimeStampedModel):
     link = models.CharField(max_length=300, blank=True, help_text="Path of the record this entry describes.")
     # The information tags of what the entry was made from (a case note's): the entry is read under the same
     # rules as its source (cases.policy TAGS), so a tagged note's summary never reaches a reader the note refuses.
-    tags = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    # The database default too: bulk loads (COPY in the data generators) name the columns they fill.
+    tags = ArrayField(models.CharField(max_length=20), default=list, db_default=[], blank=True)
 
     class Meta:
         ordering = ["-occurred_at", "-id"]

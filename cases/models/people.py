@@ -166,7 +166,9 @@ class Address(TimeStampedModel):
     # (cases.policy TAGS): council social care and the agency that recorded it; everyone else, and anything a
     # family member may receive, learns only that a safe address is held.
     safe_address = models.BooleanField(
-        default=False, help_text="Only council social care and the recording agency may see where this is."
+        default=False,
+        db_default=False,  # bulk loads (COPY in the data generators) name the columns they fill
+        help_text="Only council social care and the recording agency may see where this is.",
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
