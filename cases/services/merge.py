@@ -192,7 +192,14 @@ def person_unmerge(*, merge: PersonMerge, actor: User, reason: str) -> PersonMer
     merge.refresh_from_db()
     person_permissions_sync(kept)
     person_permissions_sync(merged)
-    audit_record(actor=actor, verb="person.unmerged", target=merge, child_ids=[kept.pk, merged.pk], reason=reason)
+    # The reason is kept in the kept record's chronology (below): the audit names it only.
+    audit_record(
+        actor=actor,
+        verb="person.unmerged",
+        target=merge,
+        child_ids=[kept.pk, merged.pk],
+        fields=["unmerged_at", "reason"],
+    )
     chronology_add(
         person=kept,
         actor=actor,

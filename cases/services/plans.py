@@ -637,16 +637,26 @@ def taf_remove(*, member: TafMember, actor: User, reason: str = "") -> TafMember
             involvement=involvement,
             actor=actor,
             end_date=max(today, involvement.start_date),
-            reason=reason or "Left the team around the family",
+            reason="Left the team around the family",
         )
-    audit_record(
+    event = audit_record(
         actor=actor,
         verb="family_help.taf_removed",
         target=member,
         child_ids=[c.pk for c in children],
-        reason=reason,
+        fields=["removed_at", "removal_reason"] if reason.strip() else ["removed_at"],
         related={"user": member.user_id},
     )
+    if reason.strip():
+        # Why they left, in the lead's words: the children's record history keeps it (retention disposes of it),
+        # the audit names it only.
+        record_history_add(
+            event=event,
+            person_ids=[c.pk for c in children],
+            target=member,
+            before={},
+            after={"removal_reason": reason.strip()},
+        )
     for child in children:
         chronology_add(
             person=child,

@@ -491,7 +491,8 @@ def _hand_back(*, episode: Episode, actor: User, has_lead: bool, reason: str) ->
             request=request,
             actor=actor,
             status=WorkRequest.Status.CANCELLED,
-            reason=f"Stepped down before the strategy discussion: {reason}",
+            # The practitioner's own words are the episode level's (EpisodeLevel.reason), not this audit row's.
+            reason="Stepped down before the strategy discussion",
         )
     if has_lead:
         for request in WorkRequest.objects.filter(

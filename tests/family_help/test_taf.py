@@ -5,7 +5,7 @@ refused with a reason; the member is told."""
 import pytest
 from django.urls import reverse
 
-from cases.models import AuditEvent, Involvement, InvolvementRole, Role, TafMember
+from cases.models import AuditEvent, Involvement, InvolvementRole, RecordHistory, Role, TafMember
 from cases.services.plans import taf_add, taf_remove
 from tests.factories import UserFactory
 
@@ -57,7 +57,13 @@ def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_pra
     assert client.get(_record(mia)).status_code == 404
     assert client.get(_record(leo)).status_code == 404
     assert client.get(reverse("cases:taf", args=[case.pk])).status_code == 404
-    assert AuditEvent.objects.filter(verb="family_help.taf_removed", actor_id=lead.pk).exists()
+    event = AuditEvent.objects.get(verb="family_help.taf_removed", actor_id=lead.pk)
+    # The lead's words go to the children's record history; the audit names the field only.
+    assert event.fields == ["removal_reason", "removed_at"] and event.reason == ""
+    assert not AuditEvent.objects.filter(reason__icontains="school nurse").exists()
+    assert sorted(
+        RecordHistory.objects.filter(audit_event_id=event.pk).values_list("person_id", "new_value")
+    ) == sorted([(mia.pk, "Case handed to school nurse"), (leo.pk, "Case handed to school nurse")])
 
 
 def test_a_member_already_in_the_team_is_refused(led_family, health_practitioner):
