@@ -34,6 +34,7 @@ from .notes import (
     CaseNoteCorrection,
     ChronologyEntry,
     VisibilityTag,
+    tag_labels,
 )
 from .notifications import (
     Notification,
@@ -133,6 +134,7 @@ __all__ = [
     "User",
     "UserManager",
     "VisibilityTag",
+    "tag_labels",
     "WorkRequest",
     "WorkerHeartbeat",
 ]

@@ -51,6 +51,14 @@ class VisibilityTag(models.TextChoices):
     NOT_FOR_FAMILY = "not_for_family", "Not to be shared with the family"
 
 
+_TAG_LABELS = dict(VisibilityTag.choices)
+
+
+def tag_labels(tags) -> list[str]:
+    """Information tags as readers see them ("Police information"), so they know why an item is narrowed."""
+    return [_TAG_LABELS.get(tag, tag) for tag in tags]
+
+
 class CaseNoteQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> "CaseNoteQuerySet":
         """Final notes, and the user's own drafts (a draft is the author's alone until it is made final).
@@ -107,6 +115,10 @@ class CaseNote(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def visibility_labels(self) -> list[str]:
+        return tag_labels(self.visibility_tags)
 
 
 class CaseNoteCorrection(TimeStampedModel):

@@ -26,6 +26,11 @@ def chronology_rows(rows: list[SimpleNamespace]) -> SafeString:
             summary = f'<a class="govuk-link" href="{escape(entry.safe_link)}">{escape(entry.summary)}</a>'
         else:
             summary = escape(entry.summary).replace("\r\n", "<br>").replace("\n", "<br>")
+        if entry.tag_labels:
+            summary += "".join(
+                f' <strong class="govuk-tag govuk-tag--grey app-info-tag">{escape(label)}</strong>'
+                for label in entry.tag_labels
+            )
         parts.append(
             '<tr class="govuk-table__row">'
             f'<td class="govuk-table__cell app-nowrap"><time datetime="{entry.when_iso}">{entry.when_date}<br>'

@@ -18,6 +18,7 @@ from ..forms import (
 from ..models import (
     ChronologyEntry,
     Person,
+    tag_labels,
 )
 from ..moved import current_link
 from ..web import attachment, audit_shown, paginate, pdf_response, safe_link
@@ -37,6 +38,7 @@ def _entries_for_display(entries) -> list[ChronologyEntry]:
         entry.safe_link = safe_link(entry.link)
         entry.strand_tag = STRAND_TAGS.get(entry.strand, "govuk-tag--grey")
         entry.kind_label = _kind_label(entry.kind)
+        entry.tag_labels = tag_labels(entry.tags)
     return rows
 
 
@@ -49,13 +51,16 @@ _TABLE_FIELDS = (
     "link",
     "author__full_name",
     "source_agency__name",
+    "tags",
 )
 
 
 def _rows_for_table(entries: QuerySet[ChronologyEntry]) -> list[SimpleNamespace]:
     """The chronology table's rows as plain values (no model instances: a page holds up to a hundred)."""
     rows = []
-    for occurred_at, strand, kind, summary, significant, link, author, agency in entries.values_list(*_TABLE_FIELDS):
+    for occurred_at, strand, kind, summary, significant, link, author, agency, tags in entries.values_list(
+        *_TABLE_FIELDS
+    ):
         when = timezone.localtime(occurred_at)
         rows.append(
             SimpleNamespace(
@@ -70,6 +75,7 @@ def _rows_for_table(entries: QuerySet[ChronologyEntry]) -> list[SimpleNamespace]
                 safe_link=safe_link(link),
                 author_name=author or "System",
                 agency_name=agency or "",
+                tag_labels=tag_labels(tags),
             )
         )
     return rows

@@ -17,7 +17,6 @@ from ..http import require
 from ..models import (
     CaseNote,
     Person,
-    VisibilityTag,
 )
 from ..web import audit_shown, form_differences, stale_rebind
 
@@ -120,15 +119,10 @@ def _render_note(request: HttpRequest, note: CaseNote, form: CorrectionForm | No
         "form": form or (CorrectionForm() if can_correct else None),
         "can_correct": can_correct,
         "can_edit": note.status == CaseNote.Status.DRAFT and note.author_id == user.pk,
-        "visibility": _visibility_labels(note.visibility_tags),
+        "visibility": note.visibility_labels,
     }
     audit_shown(request, "case_note.viewed", [note.person_id], target=note)
     return render(request, "cases/case_note_detail.html", context)
-
-
-def _visibility_labels(tags) -> list[str]:
-    labels = dict(VisibilityTag.choices)
-    return [labels.get(tag, tag) for tag in tags]
 
 
 @login_required

@@ -542,3 +542,13 @@ def test_the_sql_filter_matches_the_table_for_every_persona_and_tag_set(make_per
 )
 def test_each_tags_rule_as_the_issue_words_it(tag, reader, expected):
     assert policy.tag_admits(tag, **reader) is expected
+
+
+def test_readers_see_why_an_item_is_narrowed_its_tags_labelled_on_the_record_and_the_chronology(child, tagged, lcpp):
+    client = client_for(lcpp)
+    record = client.get(reverse("cases:person_detail", args=[child.pk])).content.decode()
+    chronology = client.get(reverse("cases:person_chronology", args=[child.pk])).content.decode()
+    pdf = pdf_text(client.get(reverse("cases:person_chronology_pdf", args=[child.pk])).content)
+    for text in (record, chronology, pdf):
+        assert "Police information" in text and "Health information" in text
+        assert "Not to be shared with the family" in text
