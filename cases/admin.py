@@ -11,9 +11,19 @@ from .models import Agency, ClosureDay, NeedLevel, Team, User
 
 @admin.register(Agency)
 class AgencyAdmin(admin.ModelAdmin):
-    list_display = ("name", "type", "code")
+    """The liaison team receives the front door's information requests to the agency (none: none can be sent)."""
+
+    list_display = ("name", "type", "code", "liaison_team")
     list_filter = ("type",)
     search_fields = ("name", "code")
+    list_select_related = ("liaison_team",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "liaison_team":
+            # Only the agency's own teams (Agency.clean checks it too).
+            agency_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+            kwargs["queryset"] = Team.objects.filter(agency_id=agency_id) if agency_id else Team.objects.none()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Team)

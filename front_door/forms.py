@@ -312,8 +312,14 @@ class QueueFilterForm(GovukFormMixin, forms.Form):
 # --- information from partners -------------------------------------------------------------------------
 
 
+class AgencyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        # Said before anyone chooses: the service refuses a request to an agency with no liaison team.
+        return obj.name if obj.liaison_team_id else f"{obj.name} (no liaison team: phone them)"
+
+
 class InformationRequestForm(GovukFormMixin, forms.Form):
-    agency = forms.ModelChoiceField(
+    agency = AgencyChoiceField(
         label="Agency",
         empty_label="Choose an agency",
         queryset=Agency.objects.exclude(type__in=COUNCIL_AGENCY_TYPES).order_by("name"),

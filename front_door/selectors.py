@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from cases import policy
 from cases.models import NeedLevel, Role, User
-from cases.selectors import rag_status
+from cases.selectors import people_restricted_for_user, rag_status
+from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON, Calendar
 
 from .models import Contact, ContactChild, ContactStatus, Decision, FrontDoorSettings, InformationRequest
@@ -103,20 +104,35 @@ def contact_queue(
     )
 
 
-def queue_rows(contacts, *, now: dt.datetime | None = None) -> list[QueueRow]:
-    """RAG for a page of the queue (one settings read, one closures read, no per-row queries)."""
+def child_label(child: ContactChild, hidden: set[int]) -> str:
+    """A contact's child in a list: the record's name; "Restricted record" for a restricted record the viewer is
+    not on the list of (and then nothing the referrer gave either: it names the same child); or, not matched yet,
+    the name as given."""
+    if child.person_id:
+        return RESTRICTED_LABEL if child.person_id in hidden else child.person.display_name
+    return f"{child.given_name} (not matched)" if child.given_name else "Unidentified child"
+
+
+def contact_children_restricted(*, user: User, contacts) -> set[int]:
+    """The restricted records among these contacts' children that the user may not see (children prefetched with
+    their records: one query at most for a whole page)."""
+    return people_restricted_for_user(
+        user=user, people=[c.person for contact in contacts for c in contact.children.all()]
+    )
+
+
+def queue_rows(contacts, *, user: User | None = None, now: dt.datetime | None = None) -> list[QueueRow]:
+    """RAG for a page of the queue (one settings read, one closures read, no per-row queries); with `user`, the
+    children's names as that user may see them (at most one more query)."""
     clock = Clock(now)
+    contacts = list(contacts)
+    hidden = contact_children_restricted(user=user, contacts=contacts) if user is not None else set()
     rows = []
     for contact in contacts:
         left = clock.hours_left(contact.decision_due_at)
         due = contact.decision_due_at.astimezone(LONDON)
         # Labels made here once: per-row template includes and date filters were most of the page's time.
-        names = tuple(
-            child.person.display_name
-            if child.person_id
-            else (f"{child.given_name} (not matched)" if child.given_name else "Unidentified child")
-            for child in contact.children.all()
-        )
+        names = tuple(child_label(child, hidden) for child in contact.children.all()) if user is not None else ()
         rows.append(
             QueueRow(
                 contact=contact,
@@ -218,7 +234,8 @@ def contacts_for_reader(*, user: User) -> QuerySet[Contact]:
         return (
             Contact.objects.select_related("assigned_to")
             .prefetch_related(
-                Prefetch("children", queryset=ContactChild.objects.order_by("id")),
+                # With their records: whether one is restricted decides what the reader is shown.
+                Prefetch("children", queryset=ContactChild.objects.select_related("person").order_by("id")),
                 Prefetch("decisions", queryset=Decision.objects.select_related("signoff").order_by("decided_at", "id")),
             )
             .order_by("-received_at", "-id")
@@ -309,11 +326,11 @@ def referral_status_for_referrer(contact: Contact) -> dict:
 
 
 def information_requests_for_agency(*, user: User, show: str = "open") -> QuerySet[InformationRequest]:
-    """Requests sent to the user's own agency, and only those: `show` "open" (soonest due first), "closed"
-    (answered or cancelled, latest answer first), "answered" or "all"."""
+    """Requests sent to the user's own agency, for the members of its liaison team only (Agency.liaison_team): `show`
+    "open" (soonest due first), "closed" (answered or cancelled, latest answer first), "answered" or "all"."""
     if not user.is_authenticated or user.agency_id is None:
         return InformationRequest.objects.none()
-    qs = InformationRequest.objects.filter(agency_id=user.agency_id)
+    qs = InformationRequest.objects.filter(agency_id=user.agency_id, agency__liaison_team__members=user)
     order = ("status", "due_at", "id")
     if show == "open":
         qs = qs.filter(status=InformationRequest.Status.OPEN)

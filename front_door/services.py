@@ -12,6 +12,7 @@ from django.utils import timezone
 from cases import policy
 from cases.codes import valid_codes
 from cases.models import CensusMeaning, NeedLevel, Person, Role, User, WorkRequest
+from cases.selectors.organisation import agency_liaison_users, is_liaison
 from cases.services import (
     Conflict,
     StaleEdit,
@@ -321,6 +322,19 @@ def information_request_send(
             due_at = min(due_at, contact.decision_due_at)
     if due_at <= now:
         raise ValidationError({"due_at": ["The answer must be due in the future"]})
+    # The request goes to the agency's liaison team, never to every user of the agency. An agency without one
+    # (or whose team has no active member) cannot receive it: refused here, so that the front door knows at once
+    # to phone the agency, and no request waits for an answer nobody was asked for.
+    liaison = list(agency_liaison_users(agency_id=agency.pk))
+    if not liaison:
+        raise ValidationError(
+            {
+                "agency": [
+                    f"{agency} has no liaison team to receive information requests. Phone the agency, and ask an "
+                    "administrator to set its liaison team"
+                ]
+            }
+        )
     request = InformationRequest.objects.create(
         contact=contact, agency=agency, question=question.strip(), requested_by=actor, requested_at=now, due_at=due_at
     )
@@ -336,7 +350,7 @@ def information_request_send(
         assignee=actor,
         link=inbox,
     )
-    for user in User.objects.filter(agency=agency, is_active=True):
+    for user in liaison:
         notify(
             user=user,
             kind="information_request.received",
@@ -372,9 +386,9 @@ def information_request_send(
 
 @transaction.atomic
 def information_request_respond(*, request: InformationRequest, actor: User, response: str) -> InformationRequest:
-    """The agency answers. Only a user of that agency can; an answered request cannot be answered again."""
-    if actor.agency_id != request.agency_id:
-        raise PermissionDenied("Only the agency the request was sent to can answer it")
+    """The agency's liaison team answers. Only a member can; an answered request cannot be answered again."""
+    if actor.agency_id != request.agency_id or not is_liaison(user=actor, agency_id=request.agency_id):
+        raise PermissionDenied("Only the liaison team of the agency the request was sent to can answer it")
     if not response.strip():
         raise ValidationError({"response": ["Enter your answer (say if you hold no information)"]})
     transition(
@@ -623,13 +637,15 @@ def _apply_decision(decision: Decision, actor: User) -> None:
                 source=decision,
             )
             if kind in (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION):
-                # Until the MACPT's own records exist, the LCPPs get the task.
+                # Until the MACPT's own records exist, the LCPPs get the task. The title names the contact, never
+                # the child: a restricted child's name would reach LCPPs off its list; the link opens the record
+                # through the scoped page.
                 for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True):
                     notify(
                         user=lcpp,
                         kind=f"work_request.{kind}",
                         unique_key=f"workrequest:{request.pk}:{lcpp.pk}",
-                        title=f"{request.get_kind_display()} needed for {person.display_name}",
+                        title=f"{request.get_kind_display()} needed: contact {contact.reference}",
                         link=reverse("cases:person_detail", args=[person.pk]),
                         send_email=True,
                     )

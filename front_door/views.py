@@ -22,6 +22,7 @@ from cases.http import denied_is_not_found, require
 from cases.models import Role, User
 from cases.selectors import (
     council_teams,
+    people_restricted_for_user,
     person_find_duplicates,
     person_get_for_user,
     person_ids_in_scope,
@@ -30,7 +31,7 @@ from cases.selectors import (
     users_with_role,
 )
 from cases.services import Conflict, InvalidTransition
-from cases.web import audit_shown, error_list, paginate
+from cases.web import RESTRICTED_LABEL, audit_shown, error_list, paginate
 from cases.workdays import LONDON
 
 from . import selectors, services
@@ -102,8 +103,11 @@ def _age_text(born: dt.date | None, today: dt.date) -> str:
     return f"{years}"
 
 
-def _first_name_and_age(child: ContactChild, today: dt.date) -> str:
-    """What a partner agency is shown of a child: a first name and an age, nothing more."""
+def _first_name_and_age(child: ContactChild, today: dt.date, hidden: set[int]) -> str:
+    """What a partner agency is shown of a child: a first name and an age, nothing more; for a restricted record
+    the user is not on the list of, "Restricted record" only (what the referrer gave names the same child)."""
+    if child.person_id in hidden:
+        return RESTRICTED_LABEL
     person = child.person
     first = child.given_first_name
     born = child.given_date_of_birth
@@ -151,7 +155,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
     contacts = selectors.contact_queue(user=user, **_queue_filters(values, user))
     pagination = paginate(request, contacts, per_page=PAGE_SIZE)
-    rows = selectors.queue_rows(pagination.page.object_list)
+    rows = selectors.queue_rows(pagination.page.object_list, user=user)
     # Labels and links made here once: per-row template filters, includes and {% url %} were most of the page's
     # time at 50 rows (bench/run.py).
     base = reverse("front_door:queue")
@@ -372,8 +376,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     detail = selectors.contact_detail(contact=contact)
     children = detail["children"]
     matched = _matched_ids(children)
-    # A restricted record's name and link only for those on its list (the others see what the referrer said).
+    # A restricted record's name, link and identifiers only for those on its list; the others see "Restricted
+    # record", and not what the referrer gave either (it names the same child).
     visible = person_ids_in_scope(user=user, ids=matched)
+    restricted_ids = people_restricted_for_user(user=user, people=[c.person for c in children])
     audit_shown(request, "contact.viewed", matched, target=contact)
     is_front_door = selectors.is_front_door(user)
     current = detail["current_decision"]
@@ -392,6 +398,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "contact": contact,
             "children": children,
             "visible_ids": visible,
+            "restricted_ids": restricted_ids,
             "information_requests": detail["information_requests"],
             "decision_rows": _decision_rows(detail["decisions"]),
             "current_decision": current,
@@ -441,6 +448,8 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
     require(selectors.is_front_door(user))
     contact = selectors.contact_get_for_user(user=user, contact_id=pk)
     child = selectors.contact_child_get(contact=contact, child_id=child_pk)
+    # A child matched to a restricted record the user is not on the list of: not here (what was given names them).
+    require(not people_restricted_for_user(user=user, people=[child.person]))
     given = {
         "first_name": child.given_first_name,
         "last_name": child.given_last_name,
@@ -623,6 +632,7 @@ def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("front_door:contact_detail", contact.pk)
     children = selectors.contact_children(contact=contact)
+    hidden = people_restricted_for_user(user=user, people=[c.person for c in children])
     audit_shown(request, "decision_signoff.viewed", _matched_ids(children), target=decision)
     return render(
         request,
@@ -631,6 +641,7 @@ def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
             "decision": decision,
             "contact": contact,
             "children": children,
+            "child_labels": [selectors.child_label(c, hidden) for c in children],
             "form": form,
             "can_sign": can_sign,
             "signoff": signoff,
@@ -651,10 +662,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     requests = selectors.information_requests_for_agency(user=user, show="closed" if show == "answered" else "open")
     pagination = paginate(request, requests, per_page=PAGE_SIZE)
     today, clock = timezone.localdate(), selectors.Clock()
+    hidden = selectors.contact_children_restricted(user=user, contacts=[r.contact for r in pagination.page.object_list])
     rows = [
         {
             "request": r,
-            "children": [_first_name_and_age(c, today) for c in r.contact.children.all()],
+            "children": [_first_name_and_age(c, today, hidden) for c in r.contact.children.all()],
             "rag": clock.request_rag(r),
         }
         for r in pagination.page.object_list
@@ -694,6 +706,7 @@ def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Your answer has been sent to the front door (contact {info.contact.reference})")
             return redirect("front_door:inbox")
     children = list(info.contact.children.all())
+    hidden = people_restricted_for_user(user=user, people=[c.person for c in children])
     audit_shown(request, "information_request.viewed", _matched_ids(children), target=info)
     today = timezone.localdate()
     return render(
@@ -703,7 +716,7 @@ def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
             "info": info,
             "form": form,
             "is_open": is_open,
-            "children": [_first_name_and_age(c, today) for c in children],
+            "children": [_first_name_and_age(c, today, hidden) for c in children],
             "rag": selectors.Clock().request_rag(info),
         },
     )
@@ -726,6 +739,8 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
         {"contact": c, "status": selectors.referral_status_for_referrer(c), "children": _named_children(c)}
         for c in pagination.page.object_list
     ]
+    # The referrals name children (as the referrer gave them) and say what was decided: a read of child data.
+    audit_shown(request, "referrals.viewed", selectors.linked_child_ids(pagination.page.object_list))
     return render(
         request, "front_door/my_referrals.html", {"rows": rows, "page": pagination.page, "pagination": pagination}
     )
@@ -739,6 +754,7 @@ def my_referral(request: HttpRequest, pk: int) -> HttpResponse:
     just_sent = request.session.get(REFERRAL_SENT) == contact.pk
     if just_sent:
         del request.session[REFERRAL_SENT]
+    audit_shown(request, "referral.viewed", selectors.linked_child_ids([contact]), target=contact)
     return render(
         request,
         "front_door/my_referral.html",

@@ -38,6 +38,15 @@ TEAMS: dict[str, tuple[str, str, bool]] = {
     "family_support": ("Family Support Workers", "charity", False),
 }
 
+# Each partner agency's liaison team (Agency.liaison_team): it receives the front door's information requests.
+LIAISON_TEAMS: dict[str, str] = {
+    "police": "police_hub",
+    "health": "health_visiting",
+    "school": "school_safeguarding",
+    "other_school": "other_school_safeguarding",
+    "charity": "family_support",
+}
+
 SW, AQ = Qualification.SOCIAL_WORKER, Qualification.ALTERNATIVELY_QUALIFIED
 
 
@@ -161,8 +170,14 @@ def agency(key: str) -> Agency:
 
 
 def team(key: str) -> Team:
+    """The team (and its agency); an agency's liaison team is set as the agency's when the team is made."""
     name, agency_key, multi = TEAMS[key]
-    return Team.objects.get_or_create(agency=agency(agency_key), name=name, defaults={"multi_agency": multi})[0]
+    owner = agency(agency_key)
+    made = Team.objects.get_or_create(agency=owner, name=name, defaults={"multi_agency": multi})[0]
+    if LIAISON_TEAMS.get(agency_key) == key and owner.liaison_team_id is None:
+        owner.liaison_team = made
+        owner.save(update_fields=["liaison_team"])
+    return made
 
 
 def persona(key: str) -> User:

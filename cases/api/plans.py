@@ -221,7 +221,7 @@ def _plan(request: Request, pk: int) -> tuple[FamilyCase, Plan]:
 
 
 def _plan_body(plan: Plan, user: User) -> dict:
-    visible = {c.pk for c in family_children(family_case=plan.family_case, user=user)}
+    visible = sel.plan_visible_child_ids(family_case=plan.family_case, user=user)
     return PlanOutputSerializer(
         {
             **{
@@ -239,8 +239,8 @@ def _plan_body(plan: Plan, user: User) -> dict:
                     "version",
                 )
             },
-            "outcomes": [o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible],
-            "actions": sel.plan_actions(plan=plan),
+            "outcomes": sel.plan_outcomes_for_user(plan=plan, visible=visible),
+            "actions": sel.plan_actions_for_user(plan=plan, visible=visible),
             "team": sel.taf_members(family_case=plan.family_case),
             "versions": sel.plan_versions(plan=plan),
         }
@@ -339,10 +339,8 @@ class OutcomeCollectionApi(PlanApi):
     )
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
-        body = PlanOutcomeOutputSerializer(
-            [o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible], many=True
-        ).data
+        visible = sel.plan_visible_child_ids(family_case=family_case, user=request.user)
+        body = PlanOutcomeOutputSerializer(sel.plan_outcomes_for_user(plan=plan, visible=visible), many=True).data
         audit_family_shown(request, "family_help.outcomes_listed", family_case, target=plan)
         return Response(body)
 
@@ -360,7 +358,9 @@ class OutcomeCollectionApi(PlanApi):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         child_id = values.pop("child_id")
-        values["child"] = next((c for c in family_children(family_case=family_case) if c.pk == child_id), None)
+        values["child"] = next(
+            (c for c in family_children(family_case=family_case, user=request.user) if c.pk == child_id), None
+        )
         if values["child"] is None:
             raise ApiValidationError({"child_id": ["Choose one of this family's children"]})
         outcome = _api_errors(lambda: services.outcome_add(plan=plan, actor=request.user, data=values))
@@ -382,7 +382,11 @@ class OutcomeResourceApi(PlanApi):
     @_denied_is_not_found
     def patch(self, request: Request, pk: int, outcome_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
+        outcome = sel.outcome_get(
+            plan=plan,
+            outcome_id=outcome_pk,
+            visible=sel.plan_visible_child_ids(family_case=family_case, user=request.user),
+        )
         if not sel.plan_can_edit(user=request.user, family_case=family_case):
             raise NotFound
         require_if_match(request, token=plan.version)
@@ -407,7 +411,11 @@ class OutcomeResourceApi(PlanApi):
     @_denied_is_not_found
     def delete(self, request: Request, pk: int, outcome_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
+        outcome = sel.outcome_get(
+            plan=plan,
+            outcome_id=outcome_pk,
+            visible=sel.plan_visible_child_ids(family_case=family_case, user=request.user),
+        )
         if not sel.plan_can_edit(user=request.user, family_case=family_case):
             raise NotFound
         require_if_match(request, token=plan.version)
@@ -462,7 +470,8 @@ class ActionCollectionApi(PlanApi):
     )
     def get(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        body = PlanActionOutputSerializer(sel.plan_actions(plan=plan), many=True).data
+        visible = sel.plan_visible_child_ids(family_case=family_case, user=request.user)
+        body = PlanActionOutputSerializer(sel.plan_actions_for_user(plan=plan, visible=visible), many=True).data
         audit_family_shown(request, "family_help.actions_listed", family_case, target=plan)
         return Response(body)
 
@@ -501,7 +510,11 @@ class ActionResourceApi(PlanApi):
     @_denied_is_not_found
     def patch(self, request: Request, pk: int, action_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
-        action = sel.action_get(plan=plan, action_id=action_pk)
+        action = sel.action_get(
+            plan=plan,
+            action_id=action_pk,
+            visible=sel.plan_visible_child_ids(family_case=family_case, user=request.user),
+        )
         if not sel.action_can_update(user=request.user, action=action):
             raise NotFound
         require_if_match(request, token=action.version)
@@ -636,9 +649,9 @@ class VersionDetailApi(PlanApi):
     def get(self, request: Request, pk: int, number: int) -> Response:
         family_case, plan = _plan(request, pk)
         version: PlanVersion = sel.plan_version_get(plan=plan, number=number)
-        snapshot = dict(version.snapshot or {})
-        visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
-        snapshot["outcomes"] = [o for o in snapshot.get("outcomes", []) if o.get("child_id") in visible]
+        snapshot = sel.plan_snapshot_for_user(
+            snapshot=version.snapshot, visible=sel.plan_visible_child_ids(family_case=family_case, user=request.user)
+        )
         body = PlanVersionOutputSerializer(
             {
                 "number": version.number,

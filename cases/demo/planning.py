@@ -73,6 +73,16 @@ TEAMS = [
     ("vcs_support", "Family Support Workers", "vcs", False),
 ]
 
+# agency key -> its liaison team's key: the team that receives the front door's information requests (the police
+# safeguarding hub, health's safeguarding team, each school's safeguarding team, the charity's support workers).
+LIAISON_TEAMS = {
+    "police": "police_hub",
+    "health": "health_safeguarding",
+    "school_a": "school_a_dsl",
+    "school_b": "school_b_dsl",
+    "vcs": "vcs_support",
+}
+
 SW, AQ = Qualification.SOCIAL_WORKER, Qualification.ALTERNATIVELY_QUALIFIED
 USERS = [
     # email, name, job title, agency, teams, roles, qualification

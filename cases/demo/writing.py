@@ -48,6 +48,7 @@ from .planning import (
     FHLP_SW,
     LCPP,
     LEVEL_NAMES,
+    LIAISON_TEAMS,
     OTHER_SCHOOL_DSL,
     PP,
     PRIVACY,
@@ -223,6 +224,11 @@ def seed_council(*, password: str, reset_passwords: bool = False) -> Council:
     for key, name, agency_key, multi in TEAMS:
         teams[key], _ = Team.objects.get_or_create(
             agency=agencies[agency_key], name=name, defaults={"multi_agency": multi}
+        )
+    for agency_key, team_key in LIAISON_TEAMS.items():
+        # Set once: an administrator's later choice in the admin is kept on a second run.
+        Agency.objects.filter(pk=agencies[agency_key].pk, liaison_team__isnull=True).update(
+            liaison_team=teams[team_key]
         )
     # Migration 0003 creates these; get_or_create keeps the command whole on an emptied database.
     groups = {role: Group.objects.get_or_create(name=role)[0] for role in Role.values}

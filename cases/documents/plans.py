@@ -12,8 +12,8 @@ from . import render_pdf
 
 def plan_pdf_context(*, plan: Plan, children: list[Person], printed_by: User, family_friendly: bool) -> dict:
     visible = {c.pk for c in children}
-    outcomes = [o for o in sel.plan_outcomes(plan=plan) if o.child_id in visible]
-    actions = sel.plan_actions(plan=plan)
+    outcomes = sel.plan_outcomes_for_user(plan=plan, visible=visible)
+    actions = sel.plan_actions_for_user(plan=plan, visible=visible)
     if family_friendly:
         hidden = {o.pk for o in outcomes if o.not_for_family}
         outcomes = [o for o in outcomes if not o.not_for_family]

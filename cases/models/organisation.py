@@ -1,6 +1,7 @@
 """Agencies, teams and users, and the roles users hold."""
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +29,16 @@ class Agency(TimeStampedModel):
     type = models.CharField(max_length=32, choices=AgencyType.choices)
     # ODS code for health, DfE URN for schools, force code for police: optional, for exports.
     code = models.CharField(max_length=32, blank=True)
+    # Information requests from the front door go to this team only (its members see them in their inbox and are
+    # notified), never to every user of the agency. No team: the front door cannot send the agency a request.
+    liaison_team = models.ForeignKey(
+        "Team",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="liaison_for",
+        help_text="The team that receives and answers the front door's information requests to this agency.",
+    )
 
     class Meta:
         verbose_name_plural = "agencies"
@@ -40,6 +51,10 @@ class Agency(TimeStampedModel):
     @property
     def is_council(self) -> bool:
         return self.type in {AgencyType.COUNCIL_SOCIAL_CARE, AgencyType.COUNCIL_EARLY_HELP}
+
+    def clean(self) -> None:
+        if self.liaison_team_id and self.pk and self.liaison_team.agency_id != self.pk:
+            raise ValidationError({"liaison_team": "Choose one of this agency's own teams"})
 
 
 class Team(TimeStampedModel):

@@ -5,7 +5,7 @@ children's involvements. Out of scope is 404."""
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from ..models import FamilyCase, FamilyCaseMember, Person, User
+from ..models import FamilyCase, FamilyCaseMember, Person, RestrictedAccess, User
 from ..permissions import person_scope
 
 
@@ -38,3 +38,22 @@ def family_children(*, family_case: FamilyCase, user: User | None = None) -> lis
     if user is not None:
         qs = qs.filter(pk__in=person_scope(user, relatives=False).values("pk"))
     return list(qs.order_by("date_of_birth", "id").distinct())
+
+
+def family_children_restricted(*, family_case: FamilyCase, user: User) -> int:
+    """How many of the family's current children are restricted records this user is not on the list of, but
+    would otherwise see: the family's pages show each as "Restricted record" (no name, no identifier), so that the
+    family is not shown with a child silently missing. A child the user could not see anyway is not counted (that
+    would tell them more than they could learn otherwise). One query."""
+    return (
+        person_scope(user, ignore_restriction=True, relatives=False)
+        .filter(
+            restricted=True,
+            family_memberships__family_case=family_case,
+            family_memberships__role=FamilyCaseMember.Role.CHILD,
+            family_memberships__end_date__isnull=True,
+        )
+        .exclude(pk__in=RestrictedAccess.objects.filter(user=user).values("person_id"))
+        .distinct()
+        .count()
+    )

@@ -37,3 +37,16 @@ def agency_find(*, agency_id: int | None) -> Agency | None:
 def council_teams() -> QuerySet[Team]:
     """The council's own teams (the front door's queue filters by them)."""
     return Team.objects.filter(agency__type__in=COUNCIL_AGENCY_TYPES).order_by("name")
+
+
+def agency_liaison_users(*, agency_id: int | None) -> QuerySet[User]:
+    """The active users of the agency's liaison team (Agency.liaison_team) who work for the agency: those who
+    receive, read and answer the front door's information requests to it. No liaison team: nobody."""
+    if not agency_id:
+        return User.objects.none()
+    return User.objects.filter(agency_id=agency_id, teams__liaison_for__pk=agency_id, is_active=True).distinct()
+
+
+def is_liaison(*, user: User, agency_id: int | None) -> bool:
+    """Whether this user receives the agency's information requests (agency_liaison_users)."""
+    return bool(agency_id) and agency_liaison_users(agency_id=agency_id).filter(pk=user.pk).exists()

@@ -14,6 +14,7 @@ from ..models import (
     Person,
     PersonMerge,
     Relationship,
+    RestrictedAccess,
     User,
 )
 from ..permissions import person_scope
@@ -36,6 +37,19 @@ def people_in_scope_by_id(*, user: User, ids) -> dict[int, Person]:
     """Those of these people the user may see, by id (none asked: no query)."""
     ids = {i for i in ids if i is not None}
     return {p.pk: p for p in person_scope(user).filter(pk__in=ids)} if ids else {}
+
+
+def people_restricted_for_user(*, user: User, people) -> set[int]:
+    """Of these people (records; None, a child not matched to a record, is skipped), the ids of the restricted
+    records this user is not on the access list of. Every surface shows those only as "Restricted record", with no
+    name and no identifier (cases.web.restricted). At most one query, none when no one given is restricted."""
+    restricted = {p.pk for p in people if p is not None and p.restricted}
+    if not restricted:
+        return set()
+    if not user.is_authenticated:
+        return restricted
+    allowed = RestrictedAccess.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True)
+    return restricted - set(allowed)
 
 
 def person_get_by_la_child_id(*, user: User, la_child_id: str) -> Person | None:

@@ -117,6 +117,41 @@ def plan_actions(*, plan: Plan) -> list[Action]:
     )
 
 
+# --- the plan as one user may see it -------------------------------------------------------------------------
+# A family's plan is shared, but each outcome is about one child: an outcome about a child the user may not see
+# (out of their scope, or a restricted record they are not on the list of) is left out with its ratings, and so is
+# every action that serves it. The page, the panel, the API, the versions and the PDFs all read through here.
+
+
+def plan_visible_child_ids(*, family_case: FamilyCase, user: User, children=None) -> set[int]:
+    """The family's children this user may see (pass `children` from family_children to save the query)."""
+    if children is None:
+        children = family_children(family_case=family_case, user=user)
+    return {c.pk for c in children}
+
+
+def plan_outcomes_for_user(*, plan: Plan, visible: set[int], include_removed: bool = False) -> list[Outcome]:
+    return [o for o in plan_outcomes(plan=plan, include_removed=include_removed) if o.child_id in visible]
+
+
+def plan_actions_for_user(*, plan: Plan, visible: set[int]) -> list[Action]:
+    """The plan's actions, but those serving an outcome about a child the user may not see."""
+    return [a for a in plan_actions(plan=plan) if a.outcome_id is None or a.outcome.child_id in visible]
+
+
+def plan_snapshot_for_user(*, snapshot: dict, visible: set[int]) -> dict:
+    """A frozen version of the plan with the same rule: outcomes about children the user may not see, and the
+    actions serving them, left out."""
+    snapshot = dict(snapshot or {})
+    outcomes = snapshot.get("outcomes", [])
+    hidden = {o.get("id") for o in outcomes if o.get("child_id") not in visible}
+    snapshot["outcomes"] = [o for o in outcomes if o.get("child_id") in visible]
+    snapshot["actions"] = [
+        a for a in snapshot.get("actions", []) if a.get("outcome_id") not in hidden or not a.get("outcome_id")
+    ]
+    return snapshot
+
+
 def taf_members(*, family_case: FamilyCase) -> list[TafMember]:
     return list(
         TafMember.objects.filter(family_case=family_case, removed_at__isnull=True)
@@ -140,20 +175,29 @@ def plan_version_get(*, plan: Plan, number) -> PlanVersion:
         raise Http404("No such version") from None
 
 
-def outcome_get(*, plan: Plan, outcome_id) -> Outcome:
+def outcome_get(*, plan: Plan, outcome_id, visible: set[int] | None = None) -> Outcome:
+    """An outcome of the plan; with `visible` (plan_visible_child_ids), 404 for one about a child not in it."""
     try:
-        return plan.outcomes.select_related("child").get(pk=int(outcome_id), removed_at__isnull=True)
+        outcome = plan.outcomes.select_related("child").get(pk=int(outcome_id), removed_at__isnull=True)
     except (Outcome.DoesNotExist, ValueError, TypeError):
         raise Http404("No such outcome") from None
+    if visible is not None and outcome.child_id not in visible:
+        raise Http404("No such outcome")
+    return outcome
 
 
-def action_get(*, plan: Plan, action_id) -> Action:
+def action_get(*, plan: Plan, action_id, visible: set[int] | None = None) -> Action:
+    """An action of the plan; with `visible` (plan_visible_child_ids), 404 for one serving an outcome about a child
+    not in it."""
     try:
-        return plan.actions.select_related("owner", "owner_agency", "outcome", "plan__family_case").get(
+        action = plan.actions.select_related("owner", "owner_agency", "outcome", "plan__family_case").get(
             pk=int(action_id)
         )
     except (Action.DoesNotExist, ValueError, TypeError):
         raise Http404("No such action") from None
+    if visible is not None and action.outcome_id is not None and action.outcome.child_id not in visible:
+        raise Http404("No such action")
+    return action
 
 
 def taf_member_get(*, family_case: FamilyCase, member_id) -> TafMember:

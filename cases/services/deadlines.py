@@ -91,7 +91,10 @@ def _deadline_recipients(deadline: Deadline, *, breach: bool) -> list[User]:
     if deadline.assignee_id and deadline.assignee.is_active:
         users[deadline.assignee_id] = deadline.assignee
     if deadline.notify_agency_id:
-        for user in User.objects.filter(agency_id=deadline.notify_agency_id, is_active=True):
+        # The agency's liaison team, never every user of the agency (issue 11 finding 7).
+        from ..selectors.organisation import agency_liaison_users
+
+        for user in agency_liaison_users(agency_id=deadline.notify_agency_id):
             users[user.pk] = user
     if breach and deadline.escalate_role:
         for user in User.objects.filter(groups__name=deadline.escalate_role, is_active=True):

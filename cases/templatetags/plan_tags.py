@@ -22,8 +22,11 @@ def plan_panel(family_case, user) -> str:
         "taf": sel.taf_members(family_case=family_case),
     }
     if plan is not None:
-        outcomes = sel.plan_outcomes(plan=plan)
-        actions = sel.plan_actions(plan=plan)
+        # Outcomes about a child the user may not see (a restricted record they are not on the list of) are left
+        # out, with the actions serving them, as on the plan page.
+        visible = sel.plan_visible_child_ids(family_case=family_case, user=user)
+        outcomes = sel.plan_outcomes_for_user(plan=plan, visible=visible)
+        actions = sel.plan_actions_for_user(plan=plan, visible=visible)
         today = timezone.localdate()
         open_actions = [a for a in actions if a.status in ("not_started", "in_progress")]
         context.update(

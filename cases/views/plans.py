@@ -31,7 +31,7 @@ from ..forms.plans import (
 from ..http import denied_is_not_found, require
 from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, Strand, User
 from ..selectors import plans as sel
-from ..selectors.families import family_case_get_for_user, family_children
+from ..selectors.families import family_case_get_for_user, family_children, family_children_restricted
 from ..services import plans as services
 from ..services.state import StaleEdit
 from ..web import Difference, audit_family_shown, differences, pdf_response, stale_rebind
@@ -205,8 +205,9 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request, "cases/plan/none.html", _context(request, family_case, can_edit=can_edit, children=children)
         )
-    outcomes = sel.plan_outcomes(plan=plan)
-    actions = sel.plan_actions(plan=plan)
+    visible = sel.plan_visible_child_ids(family_case=family_case, user=user, children=children)
+    outcomes = sel.plan_outcomes_for_user(plan=plan, visible=visible)
+    actions = sel.plan_actions_for_user(plan=plan, visible=visible)
     outcome_rows = _outcome_rows(outcomes, can_edit, family_case)
     columns = _chart_columns(outcome_rows)
     audit_family_shown(request, "family_help.plan_viewed", family_case, target=plan, children=children)
@@ -219,6 +220,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             plan=plan,
             can_edit=can_edit,
             children=children,
+            restricted_children=family_children_restricted(family_case=family_case, user=user),
             outcome_rows=outcome_rows,
             chart_columns=columns,
             action_rows=_action_rows(actions, user, can_edit, family_case),
@@ -345,7 +347,8 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
 def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
-    outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk)
+    visible = sel.plan_visible_child_ids(family_case=family_case, user=user)
+    outcome = sel.outcome_get(plan=plan, outcome_id=outcome_pk, visible=visible)
     if request.method == "POST":
         if request.POST.get("remove") == "yes":
             services.outcome_update(outcome=outcome, actor=user, data={"remove": True})
@@ -377,7 +380,10 @@ def _action_form(request, family_case, plan, *, editing: bool, data=None, initia
     return ActionForm(
         data,
         owners=sel.action_owner_choices(family_case=family_case, actor=request.user),
-        outcomes=plan.outcomes.filter(removed_at__isnull=True).select_related("child"),
+        outcomes=plan.outcomes.filter(
+            removed_at__isnull=True,
+            child_id__in=sel.plan_visible_child_ids(family_case=family_case, user=request.user),
+        ).select_related("child"),
         editing=editing,
         initial=initial,
     )
@@ -443,7 +449,9 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
-    action = sel.action_get(plan=plan, action_id=action_pk)
+    action = sel.action_get(
+        plan=plan, action_id=action_pk, visible=sel.plan_visible_child_ids(family_case=family_case, user=user)
+    )
     conflict = None
     if request.method == "POST":
         form = _action_form(request, family_case, plan, editing=True, data=request.POST)
@@ -498,7 +506,9 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
     """The action's owner records its status and progress (the plan's editors may too)."""
     user = request.user
     family_case, plan = _family_and_plan(request, pk)
-    action = sel.action_get(plan=plan, action_id=action_pk)
+    action = sel.action_get(
+        plan=plan, action_id=action_pk, visible=sel.plan_visible_child_ids(family_case=family_case, user=user)
+    )
     require(sel.action_can_update(user=user, action=action))
     conflict = None
     if request.method == "POST":
@@ -653,8 +663,10 @@ def plan_version(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     version = sel.plan_version_get(plan=plan, number=number)
     snapshot = version.snapshot or {}
     can_edit = sel.plan_can_edit(user=request.user, family_case=family_case)
-    visible = {c.pk for c in family_children(family_case=family_case, user=request.user)}
-    outcomes = [o for o in snapshot.get("outcomes", []) if o.get("child_id") in visible]
+    snapshot = sel.plan_snapshot_for_user(
+        snapshot=snapshot, visible=sel.plan_visible_child_ids(family_case=family_case, user=request.user)
+    )
+    outcomes = snapshot["outcomes"]
     actions = [
         {
             **a,

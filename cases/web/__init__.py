@@ -5,6 +5,8 @@
 - pdf: `pdf_response()` / `attachment()` (downloads with a safe file name)
 - audit: `audit_shown()` (the read-audit row for a page or API response that shows children), and
   `audit_family_shown()` for a family's pages (the children of the family the user may see)
+- restricted: `shown_name()` / `RESTRICTED_LABEL`, how a restricted record appears to someone off its access list
+  (the `shown_name` template filter, {% load restricted %}; which people: cases.selectors.people_restricted_for_user)
 - errors: `error_list()` for the GOV.UK error summary (template: includes/error_summary.html)
 - stale: `stale_rebind()` and `differences()` for "someone changed this meanwhile" (template: includes/conflict.html)
 
@@ -16,21 +18,25 @@ from .errors import error_list
 from .links import safe_link
 from .pagination import PagePagination, Pagination, paginate
 from .pdf import attachment, pdf_response
+from .restricted import RESTRICTED_LABEL, is_hidden, shown_name
 from .stale import Difference, differences, form_differences, shown, stale_rebind
 
 __all__ = [
     "Difference",
     "PagePagination",
+    "RESTRICTED_LABEL",
     "Pagination",
     "attachment",
     "audit_family_shown",
     "audit_shown",
     "differences",
     "error_list",
+    "is_hidden",
     "form_differences",
     "paginate",
     "pdf_response",
     "safe_link",
     "shown",
+    "shown_name",
     "stale_rebind",
 ]

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases.documents import render_pdf
-from cases.models import FamilyCaseMember, Qualification
+from cases.models import FamilyCaseMember, Qualification, User
+from cases.selectors import people_restricted_for_user
 
 from ..models import Allocation
 from ..selectors import family_adults, family_children
@@ -24,14 +25,18 @@ def _names(people) -> str:
     return f"{', '.join(names[:-1])} and {names[-1]}"
 
 
-def allocation_letter_context(*, allocation: Allocation) -> dict:
+def allocation_letter_context(*, allocation: Allocation, user: User) -> dict:
+    """The letter as `user` prints it: it names only the people they may see (a restricted record they are not on
+    the list of is left out; whoever is on the list prints the letter that names everyone)."""
     family = allocation.family_case
-    children = family_children(family_case=family)
-    adults = [
+    children = family_children(family_case=family, user=user)
+    parents = [
         m.person
         for m in family_adults(family_case=family)
         if m.role in (FamilyCaseMember.Role.PARENT, FamilyCaseMember.Role.CARER)
     ]
+    hidden = people_restricted_for_user(user=user, people=parents)
+    adults = [p for p in parents if p.pk not in hidden]
     lead = allocation.lead
     return {
         "allocation": allocation,
@@ -49,7 +54,7 @@ def allocation_letter_context(*, allocation: Allocation) -> dict:
     }
 
 
-def render_allocation_letter(*, allocation: Allocation) -> tuple[bytes, list[int]]:
+def render_allocation_letter(*, allocation: Allocation, user: User) -> tuple[bytes, list[int]]:
     """The PDF, and the ids of the children it names (for the read audit)."""
-    context = allocation_letter_context(allocation=allocation)
+    context = allocation_letter_context(allocation=allocation, user=user)
     return render_pdf("family_help/letter_pdf.html", context), [c.pk for c in context["children"]]

@@ -16,6 +16,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.codes import valid_codes
@@ -379,15 +380,19 @@ def continuum_step_up(
             significant=True,
             target=request,
         )
-    names = ", ".join(e.person.full_name for e in episodes)
+    # No child's name and not the worry: they reach every LCPP, on or off a restricted record's list. The worry is
+    # on the strategy discussion request; the link opens the family through the scoped page.
+    count = len(episodes)
     for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True).distinct():
         notify(
             user=lcpp,
             kind="family_help.step_up",
             send_email=True,
             unique_key=f"family_help.step_up:{requests[0].pk}:{lcpp.pk}",
-            title=f"{'Urgent: ' if urgent else ''}Strategy discussion requested for {names}",
-            body=f"{family_case.name} stepped up from Family Help by {actor.full_name}: {worry.strip()}",
+            title=f"{'Urgent: ' if urgent else ''}Strategy discussion requested for {count} "
+            f"child{'' if count == 1 else 'ren'} (family {family_case.pk})",
+            body=f"Stepped up from Family Help by {actor.full_name}.",
+            link=reverse("family_help:family", args=[family_case.pk]),
         )
     audit_record(
         actor=actor,

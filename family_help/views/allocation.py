@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.http import denied_is_not_found
 from cases.models import Role, User
-from cases.selectors import user_find
+from cases.selectors import people_restricted_for_user, user_find
+from cases.selectors.families import family_children_restricted
 from cases.services import Conflict
 from cases.web import audit_shown, pdf_response
 
@@ -131,6 +132,8 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
     history = sel.family_history(family_case=family_case)
     current = next((a for a in history if a.ended_at is None), None)
     can_allocate = sel.can_allocate(user)
+    # A restricted record the user is not on the list of: "Restricted record", never its name (cases.web.restricted).
+    restricted_ids = people_restricted_for_user(user=user, people=[m.person for m in adults])
     audit_shown(
         request,
         "fh_family.viewed",
@@ -144,6 +147,8 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
             "family_case": family_case,
             "children": children,
             "adults": adults,
+            "restricted_ids": restricted_ids,
+            "restricted_children": family_children_restricted(family_case=family_case, user=user),
             "current": current,
             "history": history,
             "can_allocate": can_allocate,
@@ -164,7 +169,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     from ..documents.allocation_letter import render_allocation_letter
 
-    pdf, child_ids = render_allocation_letter(allocation=allocation)
+    pdf, child_ids = render_allocation_letter(allocation=allocation, user=user)
     audit_shown(request, "fh_allocation_letter.printed", child_ids, target=allocation)
     return pdf_response(pdf, f"lead-practitioner-letter-{allocation.family_case_id}-{timezone.localdate():%Y%m%d}.pdf")
 

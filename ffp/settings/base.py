@@ -195,6 +195,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ffp-case@demo.test")
+# The service's address as users reach it: emails link here (they carry a reference and this link, nothing else).
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},

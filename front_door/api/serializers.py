@@ -15,6 +15,7 @@ from rest_framework import serializers
 
 from cases import validators
 from cases.codes import referral_source_choices
+from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON
 
 from ..models import Channel, Consent, ContactStatus, InformationRequest, Outcome, WorryCategory
@@ -189,6 +190,10 @@ class ChildOutputSerializer(serializers.Serializer):
 
 class StaffChildOutputSerializer(ChildOutputSerializer):
     person_id = serializers.IntegerField(allow_null=True, help_text="The child's record, once matched.")
+    restricted = serializers.BooleanField(
+        default=False,
+        help_text="Matched to a restricted record you are not on the list of: nothing about the child is shown.",
+    )
 
 
 class OutcomeOutputSerializer(serializers.Serializer):
@@ -329,11 +334,13 @@ class InformationRequestListQuerySerializer(serializers.Serializer):
 
 
 class RequestChildOutputSerializer(serializers.Serializer):
-    """Who the request is about, so that the agency can look them up."""
+    """Who the request is about, so that the agency can look them up; a restricted record the reader is not on the
+    list of is only "Restricted record" (no date of birth, no description)."""
 
     name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
     description = serializers.CharField()
+    restricted = serializers.BooleanField(help_text="A restricted record: ask the front door manager.")
 
 
 class InformationRequestOutputSerializer(serializers.Serializer):
@@ -352,15 +359,22 @@ class InformationRequestOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(RequestChildOutputSerializer(many=True))
     def get_children(self, request):
-        # contact__children (with person) is prefetched by the callers: no query per row.
+        # contact__children (with person) is prefetched by the callers: no query per row. The callers pass the
+        # restricted records the reader may not see (cases.selectors.people_restricted_for_user) as
+        # context["restricted_ids"]; without it, every restricted record is withheld.
+        hidden = self.context.get("restricted_ids")
         rows = []
         for child in request.contact.children.all():
             person = child.person
+            if person is not None and person.restricted and (hidden is None or person.pk in hidden):
+                rows.append({"name": RESTRICTED_LABEL, "date_of_birth": None, "description": "", "restricted": True})
+                continue
             rows.append(
                 {
                     "name": f"{person.first_name} {person.last_name}" if person else child.given_name,
                     "date_of_birth": person.date_of_birth if person else child.given_date_of_birth,
                     "description": child.description,
+                    "restricted": False,
                 }
             )
         return RequestChildOutputSerializer(rows, many=True).data

@@ -6,13 +6,15 @@ Who sees what (anything else is 404, so "not yours" looks like "not there"):
   partners for information; LCPPs and managers may read contacts (selectors.can_read_contacts);
 - a partner referrer (session or token) records referrals and reads only their own, as the status and the
   outcome in plain words (selectors.referral_status_for_referrer), never the rationale or the level;
-- an agency's users see and answer only the information requests sent to their agency.
+- an agency's liaison team (Agency.liaison_team) sees and answers only the information requests sent to the
+  agency; a restricted child the reader is not on the list of is "Restricted record" everywhere here.
 
-Every response that shows children linked to records writes one read-audit row (cases.services.audit_read)
-before it is returned; writes go only through front_door.services.
+Every response that shows a contact or a request writes one read-audit row (cases.web.audit_shown), with the
+records its children are linked to, before it is returned; writes go only through front_door.services.
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
@@ -97,8 +99,30 @@ def _is_partner(user: User) -> bool:
     return user.has_role(Role.PARTNER_REFERRER) and not _is_staff_reader(user)
 
 
-def _represent(contact: Contact, *, partner: bool, clock: selectors.Clock) -> dict:
-    """One contact as its reader may see it (children and decisions prefetched: no queries)."""
+# A restricted child's entry for a reader off its list: no name, no date of birth, no NHS number, no address.
+_WITHHELD = {
+    **dict.fromkeys(("given_first_name", "given_last_name", "given_nhs_number", "given_address", "given_postcode"), ""),
+    "given_date_of_birth": None,
+    "description": "",
+    "restricted": True,
+}
+
+
+def _staff_children(contact: Contact, hidden: set[int]) -> list:
+    """The contact's children for front-door staff: a child matched to a restricted record they are not on the list
+    of is only its record's id and "restricted" (what the referrer gave names the same child)."""
+    children = []
+    for child in contact.children.all():
+        if child.person_id in hidden:
+            children.append({**_WITHHELD, "person_id": child.person_id})
+        else:
+            children.append(child)
+    return children
+
+
+def _represent(contact: Contact, *, partner: bool, clock: selectors.Clock, hidden: set[int] = frozenset()) -> dict:
+    """One contact as its reader may see it (children and decisions prefetched: no queries). `hidden`: the
+    restricted records among its children the reader may not see (selectors.contact_children_restricted)."""
     data = {
         "id": contact.pk,
         "reference": contact.reference,
@@ -138,18 +162,25 @@ def _represent(contact: Contact, *, partner: bool, clock: selectors.Clock) -> di
         no_identifiable_child=contact.no_identifiable_child,
         breached=contact.breached,
         assigned_to=contact.assigned_to.email if contact.assigned_to_id else None,
+        children=_staff_children(contact, hidden),
     )
     return StaffContactOutputSerializer(data).data
 
 
 def _audit(request: Request, verb: str, contacts, *, target=None) -> None:
-    """One read-audit row for a response that shows children linked to records (called after the body is
-    built, before it is returned: if the insert fails, nothing is shown)."""
-    audit_shown(request, verb, selectors.linked_child_ids(contacts), target=target, only_if_children=True)
+    """One read-audit row for a response that shows contacts (called after the body is built, before it is
+    returned: if the insert fails, nothing is shown), with the records its children are linked to. A contact
+    whose children are not matched yet holds child data itself (names, dates of birth, the worry), so its read
+    is audited too, against the contact; only a response that shows no contact at all writes no row."""
+    contacts = list(contacts)
+    if not contacts:
+        return
+    audit_shown(request, verb, selectors.linked_child_ids(contacts), target=target)
 
 
 def _contact_response(request: Request, contact: Contact, *, partner: bool, status_code: int) -> Response:
-    body = _represent(contact, partner=partner, clock=selectors.Clock())
+    hidden = set() if partner else selectors.contact_children_restricted(user=request.user, contacts=[contact])
+    body = _represent(contact, partner=partner, clock=selectors.Clock(), hidden=hidden)
     _audit(request, "contact.viewed", [contact], target=contact)
     response = Response(body, status=status_code)
     return response if partner else with_etag(response, _decision_token(contact))
@@ -185,6 +216,13 @@ def _staff_contact(user: User, pk: int, *, readers: bool = False) -> Contact:
     return selectors.contact_get_for_user(user=user, contact_id=pk)  # Http404 -> 404
 
 
+def _restricted(request: Request, rows) -> dict:
+    """The serializer context for information requests: the restricted records among their children that this
+    reader may not see (one query at most for a page)."""
+    contacts = [r.contact for r in rows]
+    return {"restricted_ids": selectors.contact_children_restricted(user=request.user, contacts=contacts)}
+
+
 def _audit_requests(request: Request, verb: str, rows, *, target=None) -> None:
     _audit(request, verb, list({r.contact_id: r.contact for r in rows}.values()), target=target)
 
@@ -215,7 +253,8 @@ class ContactListApi(FrontDoorApi):
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(qs, request, view=self)
         clock = selectors.Clock()
-        body = [_represent(contact, partner=partner, clock=clock) for contact in page]
+        hidden = set() if partner else selectors.contact_children_restricted(user=user, contacts=page)
+        body = [_represent(contact, partner=partner, clock=clock, hidden=hidden) for contact in page]
         _audit(request, "contact.listed", page)
         return paginator.get_paginated_response(body)
 
@@ -378,7 +417,7 @@ class ContactInformationRequestListApi(FrontDoorApi):
     def get(self, request: Request, pk: int) -> Response:
         contact = _staff_contact(request.user, pk, readers=True)
         rows = selectors.information_requests_for_contact(contact=contact)
-        body = InformationRequestOutputSerializer(rows, many=True).data
+        body = InformationRequestOutputSerializer(rows, many=True, context=_restricted(request, rows)).data
         _audit_requests(request, "information_request.listed", rows, target=contact)
         return Response(body)
 
@@ -402,11 +441,15 @@ class ContactInformationRequestCreateApi(FrontDoorApi):
             raise ValidationError({"agency_id": ["Unknown agency"]})
         if agency.is_council:
             raise ValidationError({"agency_id": ["Choose a partner agency, not one of the council's own services"]})
-        info = services.information_request_send(
-            contact=contact, actor=user, agency=agency, question=values["question"], due_at=values.get("due_at")
-        )
+        try:
+            info = services.information_request_send(
+                contact=contact, actor=user, agency=agency, question=values["question"], due_at=values.get("due_at")
+            )
+        except DjangoValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+            raise ValidationError({("agency_id" if k == "agency" else k): v for k, v in errors.items()}) from None
         info = selectors.information_request_get(request_id=info.pk)
-        body = InformationRequestOutputSerializer(info).data
+        body = InformationRequestOutputSerializer(info, context=_restricted(request, [info])).data
         _audit_requests(request, "information_request.viewed", [info], target=info)
         return Response(body, status=status.HTTP_201_CREATED)
 
@@ -430,7 +473,7 @@ class InformationRequestInboxApi(FrontDoorApi):
         paginator = self.pagination_class()
         # The selector brings the agency, the contact and its children (with their records) along.
         page = paginator.paginate_queryset(qs, request, view=self)
-        body = InformationRequestOutputSerializer(page, many=True).data
+        body = InformationRequestOutputSerializer(page, many=True, context=_restricted(request, page)).data
         _audit_requests(request, "information_request.listed", page)
         return paginator.get_paginated_response(body)
 
@@ -460,7 +503,7 @@ class InformationRequestRespondApi(FrontDoorApi):
         except DjangoPermissionDenied:
             raise NotFound from None
         info = selectors.information_request_get_for_agency(user=user, request_id=pk)
-        body = InformationRequestOutputSerializer(info).data
+        body = InformationRequestOutputSerializer(info, context=_restricted(request, [info])).data
         _audit_requests(request, "information_request.viewed", [info], target=info)
         return Response(body)
 

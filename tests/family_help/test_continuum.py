@@ -173,8 +173,11 @@ def test_step_up_of_two_children_makes_a_request_each_and_one_notification_per_l
     assert {r.person_id for r in requests} == {allocated["mia"].pk, allocated["leo"].pk}
     assert all(r.urgent for r in requests)
     assert Notification.objects.filter(kind="family_help.step_up").count() == len(lcpps)
-    title = Notification.objects.filter(kind="family_help.step_up").first().title
-    assert "Urgent" in title and "Mia" in title and "Leo" in title
+    note = Notification.objects.filter(kind="family_help.step_up").first()
+    # It reaches every LCPP, on or off a restricted record's list: no child's name, not the worry (finding 7).
+    assert "Urgent" in note.title and "2 children" in note.title
+    assert "Mia" not in note.title and "Leo" not in note.title and "left alone" not in note.body
+    assert note.link == reverse("family_help:family", args=[case.pk])
 
 
 def test_step_down_from_child_protection_accepts_the_macpt_hand_back(allocated, sw_fhlp, lcpps):

@@ -498,11 +498,20 @@ def test_responses_showing_linked_children_are_read_audited(api, triage_officer,
     assert [(r.verb, r.child_ids) for r in reads] == [("contact.viewed", [child.pk]), ("contact.listed", [child.pk])]
 
 
-def test_a_response_without_linked_children_writes_no_read_audit(api, triage_officer, new_contact):
+def test_a_response_without_linked_children_is_audited_against_the_contact(api, triage_officer, new_contact):
+    # The contact itself holds child data (names, dates of birth, the worry): its read is audited (finding 6).
     contact = new_contact(triage_officer)
     api.force_authenticate(triage_officer)
     before = AuditEvent.objects.filter(kind="read").count()
     assert api.get(f"{CONTACTS}{contact.pk}/").status_code == 200
+    [read] = list(AuditEvent.objects.filter(kind="read").order_by("id"))[before:]
+    assert (read.verb, read.target_id, read.child_ids) == ("contact.viewed", str(contact.pk), [])
+
+
+def test_an_empty_list_writes_no_read_audit(api, triage_officer):
+    api.force_authenticate(triage_officer)
+    before = AuditEvent.objects.filter(kind="read").count()
+    assert api.get(CONTACTS).json()["results"] == []
     assert AuditEvent.objects.filter(kind="read").count() == before
 
 
