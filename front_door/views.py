@@ -30,6 +30,7 @@ from cases.selectors import (
     user_find,
     users_with_role,
 )
+from cases.selectors.organisation import is_liaison
 from cases.services import Conflict, InvalidTransition
 from cases.web import RESTRICTED_LABEL, audit_shown, error_list, paginate
 from cases.workdays import LONDON
@@ -685,6 +686,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "pagination": pagination,
             "show": show,
             "open_count": selectors.information_requests_for_agency(user=user).count(),
+            "is_liaison": is_liaison(user=user, agency_id=user.agency_id),
+            "liaison_team": user.agency.liaison_team,
         },
     )
 

@@ -27,14 +27,11 @@ def audit_shown(
     target_type: str = "",
     target_id=None,
     reason: str = "",
-    only_if_children: bool = False,
 ) -> None:
     """Record that this response showed these children (people or ids; None, a child not matched to a
-    record, is left out) to the signed-in user. With `only_if_children`, a response that showed no child's
-    record writes no row (the front-door API, whose contacts often name children not yet matched)."""
+    record, is left out) to the signed-in user. A response about children not matched to a record yet (a
+    contact, a referral) still writes its row, against its target: what the referrer gave is child data too."""
     ids = [i for i in map(_child_id, children) if i is not None]
-    if only_if_children and not ids:
-        return
     services.audit_read(
         actor=request.user,
         verb=verb,

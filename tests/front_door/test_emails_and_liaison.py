@@ -72,7 +72,11 @@ def test_an_information_request_reaches_the_liaison_team_only(client, triage_off
     assert not Notification.objects.filter(user=response_officer).exists()
     # Nor do they see or answer it: the inbox is the liaison team's.
     client.force_login(response_officer)
-    assert contact.reference not in client.get(reverse("front_door:inbox")).content.decode()
+    inbox = client.get(reverse("front_door:inbox")).content.decode()
+    assert (
+        contact.reference not in inbox
+        and "its liaison team, Police Safeguarding Hub. You are not in that team" in inbox
+    )
     assert client.get(reverse("front_door:information_request_respond", args=[request.pk])).status_code == 404
     with pytest.raises(PermissionDenied):
         information_request_respond(request=request, actor=response_officer, response="Nothing known")
