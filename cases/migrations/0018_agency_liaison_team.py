@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0013_audit_names_and_ids_only"),
+        ("cases", "0017_tags_and_safe_address_database_defaults"),
     ]
 
     operations = [
