@@ -40,20 +40,28 @@ def family_children(*, family_case: FamilyCase, user: User | None = None) -> lis
     return list(qs.order_by("date_of_birth", "id").distinct())
 
 
-def family_children_restricted(*, family_case: FamilyCase, user: User) -> int:
-    """How many of the family's current children are restricted records this user is not on the list of, but
-    would otherwise see: the family's pages show each as "Restricted record" (no name, no identifier), so that the
-    family is not shown with a child silently missing. A child the user could not see anyway is not counted (that
-    would tell them more than they could learn otherwise). One query."""
-    return (
-        person_scope(user, ignore_restriction=True, relatives=False)
-        .filter(
-            restricted=True,
+def family_children_shown(*, family_case: FamilyCase, user: User) -> tuple[list[Person], int]:
+    """The family's current children this user may see (as family_children), and how many more are restricted
+    records they are not on the list of but would otherwise see: the family's pages show those as "Restricted
+    record" (no name, no identifier), so that the family is not shown with a child silently missing. A child the
+    user could not see anyway is not counted (that would tell them more than they could learn otherwise). One
+    query, as family_children alone."""
+    people = list(
+        Person.objects.filter(
             family_memberships__family_case=family_case,
             family_memberships__role=FamilyCaseMember.Role.CHILD,
             family_memberships__end_date__isnull=True,
+            merged_into__isnull=True,
+            pk__in=person_scope(user, ignore_restriction=True, relatives=False).values("pk"),
         )
-        .exclude(pk__in=RestrictedAccess.objects.filter(user=user).values("person_id"))
+        .annotate(on_list=Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user=user)))
+        .order_by("date_of_birth", "id")
         .distinct()
-        .count()
     )
+    shown = [p for p in people if not p.restricted or p.on_list]
+    return shown, len(people) - len(shown)
+
+
+def family_children_restricted(*, family_case: FamilyCase, user: User) -> int:
+    """How many of the family's children are "Restricted record" to this user (family_children_shown)."""
+    return family_children_shown(family_case=family_case, user=user)[1]

@@ -31,7 +31,7 @@ from ..forms.plans import (
 from ..http import denied_is_not_found, require
 from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, Strand, User
 from ..selectors import plans as sel
-from ..selectors.families import family_case_get_for_user, family_children, family_children_restricted
+from ..selectors.families import family_case_get_for_user, family_children, family_children_shown
 from ..services import plans as services
 from ..services.state import StaleEdit
 from ..web import Difference, audit_family_shown, differences, pdf_response, stale_rebind
@@ -199,7 +199,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
     plan = sel.plan_for_family(family_case=family_case)
     can_edit = sel.plan_can_edit(user=user, family_case=family_case)
-    children = family_children(family_case=family_case, user=user)
+    children, restricted_children = family_children_shown(family_case=family_case, user=user)
     if plan is None:
         audit_family_shown(request, "family_help.plan_viewed", family_case, children=children)
         return render(
@@ -220,7 +220,7 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             plan=plan,
             can_edit=can_edit,
             children=children,
-            restricted_children=family_children_restricted(family_case=family_case, user=user),
+            restricted_children=restricted_children,
             outcome_rows=outcome_rows,
             chart_columns=columns,
             action_rows=_action_rows(actions, user, can_edit, family_case),
