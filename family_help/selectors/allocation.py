@@ -58,12 +58,14 @@ def _current_level_name():
 
 def allocation_requests(*, user: User) -> QuerySet[WorkRequest]:
     """Open Family Help allocation requests, urgent first, then oldest first; 404 for anyone who may not
-    allocate (the list does not exist for them)."""
+    allocate (the list does not exist for them). A request for a restricted child the user is not on the list of
+    is in the list too (it is waiting all the same), and the page shows it only as "Restricted record"
+    (cases.selectors.people_restricted_for_user); opening it is for those on the list."""
     if not can_allocate(user):
         raise Http404
     return (
         WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, status=WorkRequest.Status.OPEN)
-        .filter(person__in=person_scope(user).values("pk"))
+        .filter(person__in=person_scope(user, ignore_restriction=True).values("pk"))
         .select_related("person", "episode", "episode__family_case", "requested_by")
         .annotate(level_name=_current_level_name())
         .order_by("-urgent", "created_at", "id")

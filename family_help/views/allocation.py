@@ -39,8 +39,11 @@ def _lead_from(form) -> User | None:
 def allocations(request: HttpRequest) -> HttpResponse:
     user = request.user
     rows = list(sel.allocation_requests(user=user))
-    audit_shown(request, "fh_allocation_requests.viewed", [r.person_id for r in rows])
-    return render(request, "family_help/allocation/requests.html", {"rows": rows})
+    restricted_ids = people_restricted_for_user(user=user, people=[r.person for r in rows])
+    audit_shown(
+        request, "fh_allocation_requests.viewed", [r.person_id for r in rows if r.person_id not in restricted_ids]
+    )
+    return render(request, "family_help/allocation/requests.html", {"rows": rows, "restricted_ids": restricted_ids})
 
 
 @login_required

@@ -247,3 +247,16 @@ def test_the_lead_practitioners_letter_does_not_name_a_restricted_child_to_a_pri
     assert response.status_code == 200
     text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages))
     assert "Mia" not in text and "Family Help for Leo" in text
+
+
+def test_the_allocation_waiting_list_keeps_a_restricted_child_as_restricted_record(
+    client, family, fh_manager, front_door_manager
+):
+    # A manager off the list still sees that a child is waiting (not silently missing), and nothing about them.
+    restrict(family["mia"], front_door_manager)
+    client.force_login(fh_manager)
+    page = html(client.get(reverse("family_help:allocations")))
+    assert "Restricted record" in page
+    for text in ("Mia", "Okafor-Lewis", "attendance is falling"):
+        assert text not in page, text
+    assert client.get(reverse("family_help:allocate", args=[family["request"].pk])).status_code == 404
