@@ -10,9 +10,6 @@ from ..forms import (
     AuditFilterForm,
 )
 from ..http import require
-from ..models import (
-    Role,
-)
 from ..web import audit_shown, paginate
 from .common import ACCESS_LOG_PAGE_SIZE, AUDIT_PAGE_SIZE
 
@@ -37,7 +34,7 @@ def person_access_log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def audit(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require(user.has_role(Role.PRIVACY_OFFICER))
+    require(policy.may(user, policy.READ_AUDIT))
     form = AuditFilterForm(request.GET)
     form.is_valid()
     events = selectors.audit_events(
