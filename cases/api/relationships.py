@@ -23,9 +23,10 @@ def _network_entries(request: Request, person: Person) -> list[dict]:
     with a link; out of scope by name only; restricted (and not on its list) as {"restricted": true}."""
     network = selectors.family_network(person=person)
     visible = selectors.person_ids_in_scope(user=request.user, ids=[n["person"].pk for n in network])
+    hidden = selectors.people_restricted_for_user(user=request.user, people=[n["person"] for n in network])
     for entry in network:
         other = entry["person"]
-        if other.pk not in visible and other.restricted:
+        if other.pk in hidden:
             entry["person_data"] = {"restricted": True}
             continue
         entry["person_data"] = {

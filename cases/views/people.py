@@ -157,10 +157,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     record = selectors.person_record(person=person, user=user)
     network = selectors.family_network(person=person)
     openable = selectors.person_ids_in_scope(user=user, ids=[member["person"].pk for member in network])
+    # A restricted relative the viewer is not on the list of is shown only as a relationship, never by name.
+    hidden = selectors.people_restricted_for_user(user=user, people=[member["person"] for member in network])
     for member in network:
         member["openable"] = member["person"].pk in openable
-        # A restricted relative the viewer may not open is shown only as a relationship, never by name.
-        member["hidden"] = member["person"].restricted and not member["openable"]
+        member["hidden"] = member["person"].pk in hidden
     involvements = record["involvements"]
     current_episode = record["current_episode"]
     notes = paginate(
