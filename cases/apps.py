@@ -26,7 +26,7 @@ class CasesConfig(AppConfig):
                 NavEntry(
                     "Search people",
                     "cases:person_search",
-                    everyone - {Role.PARTNER_REFERRER},
+                    everyone - policy.NO_RECORD,
                     "find a child or adult",
                     order=700,
                 ),

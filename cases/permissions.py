@@ -1,4 +1,13 @@
-"""The only module that imports guardian. Object permissions on Person follow Involvement."""
+"""The only module that imports guardian. Object permissions on Person follow Involvement, at two levels
+(cases.policy): the whole record (view_person, change_person: the lead practitioner, MACPT, FGDM) and the summary
+(view_person_summary: the team around the family).
+
+Two scopes, one for each level, and every read goes through one of them:
+- `person_record_scope(user)`: the whole record. The record page and its sections, the chronology, case notes,
+  assessments, the family network, search, the people API, the record's exports and PDFs, Family Help's pages.
+- `person_scope(user)`: at least the summary. The family's plan and its team around the family (the summary level's
+  surfaces: cases.selectors.families with `record=False`), and the adults of a family whose record is open.
+"""
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
@@ -20,16 +29,27 @@ from .models import (
 
 VIEW_PERSON = "cases.view_person"
 CHANGE_PERSON = "cases.change_person"
-_CODENAMES = ("view_person", "change_person")
+VIEW_PERSON_SUMMARY = "cases.view_person_summary"
+# Which involvements grant which object permission (the levels are cases.policy's).
+_GRANTS = (
+    ("view_person", policy.RECORD_INVOLVEMENTS),
+    ("change_person", policy.RECORD_INVOLVEMENTS),
+    ("view_person_summary", policy.SUMMARY_INVOLVEMENTS),
+)
+
+
+def _signed_in(user: User) -> bool:
+    return user.is_authenticated and user.is_active
 
 
 def is_council_wide(user: User) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.has_role(*policy.COUNCIL_WIDE_ROLES)
-        and not (user.roles <= policy.NEVER)
-    )
+    return _signed_in(user) and user.has_role(*policy.COUNCIL_WIDE_ROLES) and not (user.roles <= policy.NEVER)
+
+
+def may_read_records(user: User) -> bool:
+    """Whether this user's roles can open a child's whole record at all (involved or council-wide): not an
+    administrator, not a partner referrer who only refers, not a user with no role."""
+    return _signed_in(user) and not (user.roles <= policy.NO_RECORD)
 
 
 def _restriction_filter(user: User) -> Q:
@@ -37,46 +57,65 @@ def _restriction_filter(user: User) -> Q:
     return Q(restricted=False) | Q(pk__in=RestrictedAccess.objects.filter(user=user).values("person_id"))
 
 
-def person_scope(
-    user: User, qs: QuerySet[Person] | None = None, *, ignore_restriction: bool = False, relatives: bool = True
-) -> QuerySet:
-    """Every person this user may see. Merged-away records are never in scope.
+def _granted(user: User, perm: str) -> QuerySet:
+    # with_superuser=False: a superuser's flag is for the admin site, not a key to every child. A subquery: no query
+    # runs here.
+    return get_objects_for_user(user, perm, klass=Person, accept_global_perms=False, with_superuser=False).values("pk")
 
-    Council-wide roles: everyone. Anyone else: the people they (or their teams) hold view_person on
-    through an involvement, and the adults in those children's family network (their parents and
-    carers appear on the child's record, so their own records open too). Brothers and sisters are
-    not opened by a relationship: each child is reached through their own involvement.
 
-    `relatives=False` leaves the adult relatives out: the same answer for children, with a much simpler
-    query, for callers that only ever ask about children (a family's children, a caseload)."""
+def _scope(user: User, qs, *, summary: bool, ignore_restriction: bool, relatives: bool) -> QuerySet:
     base = Person.objects.filter(merged_into__isnull=True) if qs is None else qs.filter(merged_into__isnull=True)
-    if not user.is_authenticated or not user.is_active or user.roles <= policy.NEVER:
+    if not _signed_in(user) or user.roles <= policy.NEVER:
         return base.none()
-    if not is_council_wide(user):
-        # with_superuser=False: a superuser's flag is for the admin site, not a key to every child.
-        granted = get_objects_for_user(
-            user, VIEW_PERSON, klass=Person, accept_global_perms=False, with_superuser=False
-        ).values("pk")
-        if not relatives:
-            base = base.filter(pk__in=granted)
-        else:
+    records = may_read_records(user)
+    if not records and not summary:
+        return base.none()
+    if not (records and is_council_wide(user)):
+        granted = _granted(user, VIEW_PERSON)
+        visible = Q(pk__in=granted)
+        if records and relatives:
+            # The adults in an open record's family network: their parents and carers appear on the child's record,
+            # so their own records open too. Not through the summary: a team member sees the people in the plan.
             adult_born_by = _today() - relativedelta(years=18)
             related = Relationship.objects.filter(Q(to_person__in=granted) | Q(from_person__in=granted))
-            base = base.filter(
-                Q(pk__in=granted)
-                | (
-                    Q(date_of_birth__lte=adult_born_by)
-                    & (Q(pk__in=related.values("from_person_id")) | Q(pk__in=related.values("to_person_id")))
-                )
+            visible |= Q(date_of_birth__lte=adult_born_by) & (
+                Q(pk__in=related.values("from_person_id")) | Q(pk__in=related.values("to_person_id"))
             )
+        if summary:
+            visible |= Q(pk__in=_granted(user, VIEW_PERSON_SUMMARY))
+        base = base.filter(visible)
     if not ignore_restriction:
         base = base.filter(_restriction_filter(user))
     return base
 
 
+def person_record_scope(
+    user: User, qs: QuerySet[Person] | None = None, *, ignore_restriction: bool = False, relatives: bool = True
+) -> QuerySet:
+    """Every person whose WHOLE record this user may see. Merged-away records are never in scope.
+
+    Council-wide roles: everyone. Anyone else whose roles can read records (may_read_records): the people they (or
+    their teams) hold view_person on through a whole-record involvement, and the adults in those children's family
+    network. Brothers and sisters are not opened by a relationship: each child is reached through their own
+    involvement. Administrators and partner referrers who only refer: no one.
+
+    `relatives=False` leaves the adult relatives out: the same answer for children, with a much simpler
+    query, for callers that only ever ask about children (a family's children, a caseload)."""
+    return _scope(user, qs, summary=False, ignore_restriction=ignore_restriction, relatives=relatives)
+
+
+def person_scope(
+    user: User, qs: QuerySet[Person] | None = None, *, ignore_restriction: bool = False, relatives: bool = True
+) -> QuerySet:
+    """Every person this user may see AT LEAST the summary of: person_record_scope, and the children of the families
+    whose team around the family they are in (view_person_summary). The summary level's surfaces (the family's plan)
+    read through this; everything else about a child reads through person_record_scope."""
+    return _scope(user, qs, summary=True, ignore_restriction=ignore_restriction, relatives=relatives)
+
+
 def can_edit_person(user: User, person: Person) -> bool:
-    """Edit needs scope first (callers 404 otherwise), then an editing role or an involvement grant."""
-    if user.roles <= policy.NEVER:
+    """Edit needs the whole record first (callers 404 otherwise), then an editing role or an involvement grant."""
+    if not may_read_records(user):
         return False
     if person.restricted and not RestrictedAccess.objects.filter(person=person, user=user).exists():
         return False
@@ -96,29 +135,40 @@ def can_edit_person(user: User, person: Person) -> bool:
 
 
 def person_permissions_sync(person: Person) -> None:
-    """Make the person's object permissions match their active access-granting involvements.
+    """Make the person's object permissions match their active access-granting involvements: view and change
+    for a whole-record involvement, the summary for a team-around-the-family one (policy's levels).
 
-    Idempotent: computes who should hold view/change and adds or removes the difference, so an
-    ended involvement loses access on the very next request."""
-    active = Involvement.objects.active().filter(person=person, role__in=ACCESS_GRANTING_ROLES)
-    want_users = {uid for uid in active.exclude(user=None).values_list("user_id", flat=True)}
-    want_groups = set(active.exclude(team=None).exclude(team__group=None).values_list("team__group_id", flat=True))
-    have_users = set(PersonUserObjectPermission.objects.filter(content_object=person).values_list("user_id", flat=True))
-    have_groups = set(
-        PersonGroupObjectPermission.objects.filter(content_object=person).values_list("group_id", flat=True)
+    Idempotent: computes who should hold each permission and adds or removes the difference, so an ended
+    involvement (or one whose level changed) loses access on the very next request."""
+    active = list(
+        Involvement.objects.active()
+        .filter(person=person, role__in=ACCESS_GRANTING_ROLES)
+        .exclude(user=None, team__group=None)
+        .values_list("role", "user_id", "team__group_id")
     )
-    for user in User.objects.filter(pk__in=want_users - have_users):
-        for codename in _CODENAMES:
-            assign_perm(codename, user, person)
-    for user in User.objects.filter(pk__in=have_users - want_users):
-        for codename in _CODENAMES:
-            remove_perm(codename, user, person)
-    for group in Group.objects.filter(pk__in=want_groups - have_groups):
-        for codename in _CODENAMES:
-            assign_perm(codename, group, person)
-    for group in Group.objects.filter(pk__in=have_groups - want_groups):
-        for codename in _CODENAMES:
-            remove_perm(codename, group, person)
+    held = {(codename, user_id, None) for codename, user_id in _held(PersonUserObjectPermission, person, "user_id")}
+    held |= {
+        (codename, None, group_id) for codename, group_id in _held(PersonGroupObjectPermission, person, "group_id")
+    }
+    wanted = {
+        (codename, user_id, None if user_id else group_id)
+        for codename, roles in _GRANTS
+        for role, user_id, group_id in active
+        if role in roles
+    }
+    users = {u.pk: u for u in User.objects.filter(pk__in={k[1] for k in wanted ^ held if k[1]})}
+    groups = {g.pk: g for g in Group.objects.filter(pk__in={k[2] for k in wanted ^ held if k[2]})}
+    for change, keys in ((assign_perm, wanted - held), (remove_perm, held - wanted)):
+        for codename, user_id, group_id in sorted(keys, key=str):
+            change(codename, users[user_id] if user_id else groups[group_id], person)
+
+
+def _held(model, person: Person, holder: str) -> list[tuple[str, int]]:
+    return list(
+        model.objects.filter(content_object=person, permission__codename__in=[c for c, _ in _GRANTS]).values_list(
+            "permission__codename", holder
+        )
+    )
 
 
 def _today():

@@ -1,14 +1,24 @@
 """Who may do what with a person's record: the policy as one table.
 
-Access comes from two places only:
-- a council-wide role (front door, LCPP, managers, privacy officer) sees every record in the council;
-- otherwise, an active involvement in an access-granting role (cases.models.ACCESS_GRANTING_ROLES),
-  held by the user or by one of their teams, grants the object permissions on that child.
+Access comes from two places only, and is at one of two levels:
+- a council-wide role (front door, LCPP, managers, privacy officer) sees every record in the council, whole;
+- otherwise, an active involvement held by the user or by one of their teams (cases.models.ACCESS_GRANTING_ROLES):
+  - the family's lead practitioner, an MACPT member or an FGDM facilitator (RECORD_INVOLVEMENTS) sees the
+    WHOLE record (within the information tags' rules);
+  - a team-around-the-family member (SUMMARY_INVOLVEMENTS: a school DSL, a health visitor, a youth worker) sees
+    the SUMMARY: the family's plan (its outcomes, ratings and actions; they change only the actions they own), the
+    children's identity summary (name, date of birth, address) and the people in the plan. Never the chronology,
+    case notes, assessments, NHS number, the family network, the audit or exports of the record.
+- a partner referrer (REFERRER_ONLY_ROLES) sees their own referrals and their outcomes only (the front door's
+  my-referrals pages); in a team around a family they get its summary, and never more, whatever the involvement;
+- a system administrator (NEVER) configures the system and never reads a child's data, even if added to a team
+  or a team around the family (taf_add refuses them with a reason).
 A restricted record is visible only to its named list, whatever the role.
 Anything out of scope is 404, never 403: a user cannot learn that a record they may not see exists
-(except the bare fact of a restricted match in a search they could otherwise have seen it in).
+(except the bare fact of a restricted match in a search they could otherwise have seen it in). A refusal is
+answered 404 in one place each: ffp.exceptions for the API, ffp.urls.handler403 for pages.
 
-The tests' permission matrix reads its expected results from `allowed` below, not from the code.
+The tests' permission matrix reads its expected results from `level` and `allowed` below, not from the code.
 
 Beside the record's actions, the table holds role-gated actions that are not about one child's record
 ("cases.merge", "family_help.allocate"): the shared record's are ROLE_ACTIONS below, and each strand adds
@@ -55,8 +65,12 @@ INVOLVED_EDITORS = frozenset(
 )
 # Roles that may create a person's record (others would lose sight of it the moment it was made).
 CREATORS = COUNCIL_WIDE_EDITORS
-# Roles that may never see a child's record, involved or not.
-NEVER = frozenset({Role.PARTNER_REFERRER, Role.ADMIN})
+# Roles that may never see a child's data at any level, involved or not, in a team or not (`user.roles <= NEVER`).
+NEVER = frozenset({Role.ADMIN})
+# Roles that never open a child's whole record: a user holding only these (and NEVER's) sees at most the summary of
+# the families whose team around the family they are in (a school DSL who refers, added to a family's team).
+REFERRER_ONLY_ROLES = frozenset({Role.PARTNER_REFERRER})
+NO_RECORD = NEVER | REFERRER_ONLY_ROLES
 # Roles that may merge and unmerge duplicate records.
 MERGERS = frozenset({Role.FRONT_DOOR_MANAGER, Role.TRIAGE_OFFICER})
 # Roles that may restrict a record and manage its named list.
@@ -68,28 +82,54 @@ AUDIT_READERS = frozenset({Role.PRIVACY_OFFICER})
 CREATE_PERSON, MERGE, READ_AUDIT = "cases.create_person", "cases.merge", "cases.read_audit"
 ROLE_ACTIONS = {CREATE_PERSON: CREATORS, MERGE: MERGERS, READ_AUDIT: AUDIT_READERS}
 
+# Involvements by the level of access they grant (cases.permissions.person_permissions_sync grants it).
+RECORD_INVOLVEMENTS = frozenset(
+    {InvolvementRole.LEAD_PRACTITIONER, InvolvementRole.MACPT_MEMBER, InvolvementRole.FGDM_FACILITATOR}
+)
+SUMMARY_INVOLVEMENTS = frozenset({InvolvementRole.TAF_MEMBER})
+
+# Levels of access to one child.
+RECORD, SUMMARY = "record", "summary"
+
 # How a user stands towards a child, for the matrix.
-INVOLVED = "involved"  # an active access-granting involvement (their own)
+INVOLVED = "involved"  # the lead: an active whole-record involvement of their own (lead practitioner, MACPT, FGDM)
 SAME_TEAM = "same_team"  # a team-mate of an involved practitioner, not involved themselves
 OTHER_AGENCY = "other_agency"  # from another agency, not involved
 REFERRER_ONLY = "referrer"  # made the referral (referrer involvement), nothing else
 RESTRICTED = "restricted"  # involved, but the record is restricted and they are not on its list
 NONE = "none"  # no connection at all
-RELATIONSHIPS = (INVOLVED, SAME_TEAM, OTHER_AGENCY, REFERRER_ONLY, RESTRICTED, NONE)
+TAF_MEMBER = "taf_member"  # in the team around the child's family (a team-around-the-family involvement), nothing else
+RELATIONSHIPS = (INVOLVED, SAME_TEAM, OTHER_AGENCY, REFERRER_ONLY, RESTRICTED, NONE, TAF_MEMBER)
+
+
+def level(roles: frozenset[str] | set[str], relationship: str) -> str | None:
+    """The level of access a user with these roles has to a child they stand towards as `relationship`: RECORD
+    (the whole record), SUMMARY (the family's plan and the child's identity summary) or None (404)."""
+    roles = frozenset(roles) - NEVER
+    if not roles or relationship == RESTRICTED:
+        return None
+    record_roles = roles - REFERRER_ONLY_ROLES
+    if record_roles & COUNCIL_WIDE_ROLES:
+        return RECORD
+    if relationship == INVOLVED:
+        return RECORD if record_roles else SUMMARY
+    if relationship == TAF_MEMBER:
+        return SUMMARY
+    return None
 
 
 def allowed(roles: frozenset[str] | set[str], relationship: str, action: str) -> bool:
-    """The expected answer for one cell of the matrix (the oracle the tests use)."""
-    roles = frozenset(roles) - NEVER
-    if not roles or relationship == RESTRICTED:
+    """The expected answer for one cell of the matrix (the oracle the tests use). The actions are on the child's
+    record (its page, lists, search, edit, exports): each needs the whole record; the summary level reaches the
+    child only through the family's plan (its pages and API), never through these."""
+    if action not in ALL_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if level(roles, relationship) != RECORD:
         return False
-    council_wide = bool(roles & COUNCIL_WIDE_ROLES)
-    involved = relationship == INVOLVED
     if action in READ_ACTIONS:
-        return council_wide or involved
-    if action == EDIT:
-        return bool(roles & COUNCIL_WIDE_EDITORS) or (involved and bool(roles & INVOLVED_EDITORS))
-    raise ValueError(f"unknown action {action!r}")
+        return True
+    roles = frozenset(roles)
+    return bool(roles & COUNCIL_WIDE_EDITORS) or (relationship == INVOLVED and bool(roles & INVOLVED_EDITORS))
 
 
 def role_actions() -> dict[str, frozenset[str]]:

@@ -19,7 +19,8 @@ class FamilyHelpConfig(AppConfig):
                 NavEntry(
                     "My families",
                     "family_help:my_families",
-                    frozenset({Role.FHLP, Role.PARTNER_PRACTITIONER}),
+                    # A partner referrer (a school DSL) may be in a team around a family: its plan is theirs to see.
+                    frozenset({Role.FHLP, Role.PARTNER_PRACTITIONER, Role.PARTNER_REFERRER}),
                     "families you lead or help as part of the team around them",
                     order=200,
                 ),

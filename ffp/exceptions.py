@@ -1,17 +1,22 @@
 """One place that turns service exceptions into API responses with a reason (never a 500).
 
-- a refusal (Django's PermissionDenied) and a missing row (Http404, ObjectDoesNotExist) are 404 with the
-  same body, so a user out of scope cannot tell a record they may not see from one that does not exist;
+- a refusal is 404, whatever raised it: a service's PermissionDenied (Django's), a view's or permission class's
+  (DRF's PermissionDenied, for a signed-in user), a missing row (Http404, ObjectDoesNotExist; DRF's NotFound is
+  404 already), all with the same body, so a user out of scope cannot tell a record they may not see from one
+  that does not exist, nor from one they may see but not change (issue 11: refusal is one answer);
+- not signed in (DRF's NotAuthenticated or AuthenticationFailed, and the CSRF check of a session that is not
+  signed in) keeps DRF's 401/403: needing to sign in says nothing about a record;
 - a service's ValidationError is 400, keyed by field (or `non_field_errors`);
 - a stale version (StaleEdit: the If-Match was current when checked but a colleague saved first) is 412
   with the version saved now; any other Conflict (a refused state change, already decided) is 409;
 - a missing or stale If-Match (PreconditionFailed) is 428 or 412 with the current ETag;
-- DRF's own exceptions (authentication 401/403, throttling, parse errors, its ValidationError) keep DRF's answer.
+- DRF's other exceptions (throttling, parse errors, its ValidationError) keep DRF's answer.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from rest_framework import exceptions as drf
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -29,8 +34,17 @@ def validation_detail(exc: DjangoValidationError) -> dict:
     return exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
 
 
+def _signed_in(context: dict) -> bool:
+    request = context.get("request")
+    # request.user, not request._request.user: DRF's authentication (session or token) is the one that counts.
+    user = getattr(request, "user", None) if request is not None else None
+    return bool(user is not None and user.is_authenticated)
+
+
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Http404 | ObjectDoesNotExist | PermissionDenied):
+        return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
+    if isinstance(exc, drf.PermissionDenied) and _signed_in(context):
         return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_detail(exc), status=status.HTTP_400_BAD_REQUEST)

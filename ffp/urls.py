@@ -6,6 +6,9 @@ from cases.views import home as case_views
 
 from .health import healthz
 
+# A refusal is a missing page (cases.web.refusal): one answer, 404, for every page; the API's is ffp.exceptions.
+handler403 = "cases.web.refusal.refused"
+
 urlpatterns = [
     path("", case_views.home, name="home"),
     path("accounts/login/", case_views.SignInView.as_view(), name="login"),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import policy
-from cases.http import denied_is_not_found, require
+from cases.http import require
 from cases.models import Role, User
 from cases.selectors import (
     council_teams,
@@ -189,7 +189,6 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-@denied_is_not_found
 def contact_assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(selectors.is_front_door(user))
@@ -328,7 +327,6 @@ def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def contact_create(request: HttpRequest) -> HttpResponse:
     require(selectors.is_front_door(request.user))
     return _contact_page(request, staff=True)
@@ -336,7 +334,6 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def partner_referral(request: HttpRequest) -> HttpResponse:
     require(request.user.has_role(Role.PARTNER_REFERRER))
     return _contact_page(request, staff=False)
@@ -443,7 +440,6 @@ def _hit_rows(hits, choose: MatchChooseForm) -> list[dict]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpResponse:
     user = request.user
     require(selectors.is_front_door(user))
@@ -526,7 +522,6 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def information_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(selectors.is_front_door(user))
@@ -556,7 +551,6 @@ def information_request_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(selectors.is_front_door(user))
@@ -607,7 +601,6 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(user.has_role(Role.FRONT_DOOR_MANAGER))
@@ -694,7 +687,6 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     info = selectors.information_request_get_for_agency(user=user, request_id=pk)

@@ -10,9 +10,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases import policy, selectors
+from cases import selectors
 from cases.models import Person, User
-from cases.permissions import can_edit_person
+from cases.permissions import can_edit_person, may_read_records
 from cases.web import audit_shown
 
 from .concurrency import with_etag
@@ -29,14 +29,15 @@ _NOT_FOUND = OpenApiResponse(DetailOutputSerializer, description="No such person
 
 
 class MaySeePeople(BasePermission):
-    """Partner referrers and administrators never see a child's record (policy.NEVER): every people
-    endpoint is 404 for them, as if it did not exist, rather than a 403 that confirms it does."""
+    """Administrators and partner referrers who only refer never open a child's record (policy.NO_RECORD; a referrer
+    in a team around a family sees its summary through the plan, not here): every people endpoint is 404 for them,
+    as if it did not exist, never 403 and never an empty list that confirms it does."""
 
     def has_permission(self, request: Request, view: APIView) -> bool:
         user = request.user
         if not (user and user.is_authenticated):
             return False
-        if user.roles <= policy.NEVER:
+        if not may_read_records(user):
             raise NotFound
         return True
 

@@ -3,15 +3,14 @@ the team around the family (/api/v1/families/<id>/team/...). Until issue 10 thes
 /api/v1/family-help/...; those addresses answer 308 to these (cases.moved).
 
 Scoped like the pages: a family outside the user's scope is 404, and so is a change the user may not make (the
-plan's editors are its lead practitioner and managers; an action's owner may PATCH only its status and progress).
+plan's editors are its lead practitioner and managers; an action's owner may PATCH only its status and progress):
+the services' PermissionDenied is answered 404 by the one API exception handler (ffp.exceptions). A team-around-
+the-family member sees the plan (the summary level, cases.policy); the children's records are not here.
 The plan and each action answer with an ETag (their version); a change sends it back as If-Match (cases.api.
 concurrency): the plan's for its text and its outcomes, the action's for an action. 428 without it; 412 with the
 current version if someone changed it since, and nothing is saved. Every response that shows a child's data
 writes one read-audit row."""
 
-from functools import wraps
-
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import path
@@ -197,17 +196,6 @@ class PlanApi(APIView):
     parser_classes = [JSONParser]
 
 
-def _denied_is_not_found(method):
-    @wraps(method)
-    def wrapper(self, request, *args, **kwargs):
-        try:
-            return method(self, request, *args, **kwargs)
-        except DjangoPermissionDenied:
-            raise NotFound from None
-
-    return wrapper
-
-
 def _family(request: Request, pk: int) -> FamilyCase:
     return family_case_get_for_user(user=request.user, family_case_id=pk)
 
@@ -296,7 +284,6 @@ class PlanResourceApi(PlanApi):
         parameters=[etag_header(201)],
         responses={201: PlanOutputSerializer, 400: _400, 404: _404},
     )
-    @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case = _family(request, pk)
         data = PlanInputSerializer(data=request.data)
@@ -312,7 +299,6 @@ class PlanResourceApi(PlanApi):
         parameters=[IF_MATCH, etag_header(200)],
         responses={200: PlanOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES},
     )
-    @_denied_is_not_found
     def patch(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         if not sel.plan_can_edit(user=request.user, family_case=family_case):
@@ -351,7 +337,6 @@ class OutcomeCollectionApi(PlanApi):
         request=PlanOutcomeInputSerializer,
         responses={201: PlanOutcomeOutputSerializer, 400: _400, 404: _404},
     )
-    @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         data = PlanOutcomeInputSerializer(data=request.data)
@@ -379,7 +364,6 @@ class OutcomeResourceApi(PlanApi):
         parameters=[IF_MATCH, etag_header(200)],
         responses={200: PlanOutcomeOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES},
     )
-    @_denied_is_not_found
     def patch(self, request: Request, pk: int, outcome_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         outcome = sel.outcome_get(
@@ -408,7 +392,6 @@ class OutcomeResourceApi(PlanApi):
         parameters=[IF_MATCH, etag_header(204)],
         responses={204: None, 404: _404, **PRECONDITION_RESPONSES},
     )
-    @_denied_is_not_found
     def delete(self, request: Request, pk: int, outcome_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         outcome = sel.outcome_get(
@@ -482,7 +465,6 @@ class ActionCollectionApi(PlanApi):
         request=PlanActionInputSerializer,
         responses={201: PlanActionOutputSerializer, 400: _400, 404: _404},
     )
-    @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         if not sel.plan_can_edit(user=request.user, family_case=family_case):
@@ -507,7 +489,6 @@ class ActionResourceApi(PlanApi):
         parameters=[IF_MATCH, etag_header(200)],
         responses={200: PlanActionOutputSerializer, 400: _400, 404: _404, **PRECONDITION_RESPONSES},
     )
-    @_denied_is_not_found
     def patch(self, request: Request, pk: int, action_pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         action = sel.action_get(
@@ -554,7 +535,6 @@ class TafCollectionApi(PlanApi):
         request=TafInputSerializer,
         responses={201: TafMemberOutputSerializer, 400: _400, 404: _404},
     )
-    @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case = _family(request, pk)
         data = TafInputSerializer(data=request.data)
@@ -576,7 +556,6 @@ class TafResourceApi(PlanApi):
         summary="Remove a practitioner: their access to this family ends at once",
         responses={204: None, 404: _404},
     )
-    @_denied_is_not_found
     def delete(self, request: Request, pk: int, member_pk: int) -> Response:
         family_case = _family(request, pk)
         member = sel.taf_member_get(family_case=family_case, member_id=member_pk)
@@ -607,7 +586,6 @@ class ReviewCollectionApi(PlanApi):
         request=PlanReviewInputSerializer,
         responses={201: PlanReviewOutputSerializer, 400: _400, 404: _404},
     )
-    @_denied_is_not_found
     def post(self, request: Request, pk: int) -> Response:
         family_case, plan = _plan(request, pk)
         data = PlanReviewInputSerializer(data=request.data)

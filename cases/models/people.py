@@ -76,6 +76,9 @@ class Person(TimeStampedModel):
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]
+        # Granted per object through involvements (cases.permissions): view/change_person for the whole record,
+        # view_person_summary for the summary level (a team-around-the-family member).
+        permissions = [("view_person_summary", "Can see the summary of a child in a family's plan")]
         indexes = [
             GinIndex(fields=["search_name"], name="person_search_name_trgm", opclasses=["gin_trgm_ops"]),
             models.Index(fields=["last_name_phonetic", "first_name_phonetic"], name="person_phonetic_idx"),

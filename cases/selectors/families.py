@@ -1,33 +1,43 @@
 """Reads of a family case (the family being helped), scoped to the user. A family case is in a user's scope when at
-least one of its children is (cases.permissions.person_scope): access is never stored on the family, it follows the
-children's involvements. Out of scope is 404."""
+least one of its children is: access is never stored on the family, it follows the children's involvements. Out of
+scope is 404.
+
+Two levels (cases.policy): by default at least the summary (cases.permissions.person_scope), which is what the
+family's plan and its team around the family need (a team-around-the-family member sees them); `record=True` asks
+for the whole record (person_record_scope), which is what a strand's own pages of the family need (Family Help's
+family page, assessments, continuum: family_help.selectors passes it)."""
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
-from ..models import FamilyCase, FamilyCaseMember, Person, RestrictedAccess, User
-from ..permissions import person_scope
+from ..models import Address, AgencyType, FamilyCase, FamilyCaseMember, Involvement, Person, RestrictedAccess, User
+from ..permissions import person_record_scope, person_scope
 
 
-def family_case_scope(user: User) -> QuerySet[FamilyCase]:
-    """Every family case with at least one child this user may see."""
+def _children_scope(user: User, record: bool, *, ignore_restriction: bool = False) -> QuerySet[Person]:
+    scope = person_record_scope if record else person_scope
+    return scope(user, relatives=False, ignore_restriction=ignore_restriction)
+
+
+def family_case_scope(user: User, *, record: bool = False) -> QuerySet[FamilyCase]:
+    """Every family case with at least one child this user may see (the whole record's, with `record`)."""
     visible_children = FamilyCaseMember.objects.filter(
         family_case=OuterRef("pk"),
         role=FamilyCaseMember.Role.CHILD,
-        person__in=person_scope(user, relatives=False).values("pk"),
+        person__in=_children_scope(user, record).values("pk"),
     )
     return FamilyCase.objects.filter(Exists(visible_children))
 
 
-def family_case_get_for_user(*, user: User, family_case_id: int) -> FamilyCase:
+def family_case_get_for_user(*, user: User, family_case_id: int, record: bool = False) -> FamilyCase:
     """The family case if this user may see it; 404 whether missing or out of scope."""
     try:
-        return family_case_scope(user).get(pk=family_case_id)
+        return family_case_scope(user, record=record).get(pk=family_case_id)
     except (FamilyCase.DoesNotExist, ValueError, TypeError):
         raise Http404("No such family") from None
 
 
-def family_children(*, family_case: FamilyCase, user: User | None = None) -> list[Person]:
+def family_children(*, family_case: FamilyCase, user: User | None = None, record: bool = False) -> list[Person]:
     """The family's current children (only those this user may see, when a user is given)."""
     qs = Person.objects.filter(
         family_memberships__family_case=family_case,
@@ -36,11 +46,11 @@ def family_children(*, family_case: FamilyCase, user: User | None = None) -> lis
         merged_into__isnull=True,
     )
     if user is not None:
-        qs = qs.filter(pk__in=person_scope(user, relatives=False).values("pk"))
+        qs = qs.filter(pk__in=_children_scope(user, record).values("pk"))
     return list(qs.order_by("date_of_birth", "id").distinct())
 
 
-def family_children_shown(*, family_case: FamilyCase, user: User) -> tuple[list[Person], int]:
+def family_children_shown(*, family_case: FamilyCase, user: User, record: bool = False) -> tuple[list[Person], int]:
     """The family's current children this user may see (as family_children), and how many more are restricted
     records they are not on the list of but would otherwise see: the family's pages show those as "Restricted
     record" (no name, no identifier), so that the family is not shown with a child silently missing. A child the
@@ -52,7 +62,7 @@ def family_children_shown(*, family_case: FamilyCase, user: User) -> tuple[list[
             family_memberships__role=FamilyCaseMember.Role.CHILD,
             family_memberships__end_date__isnull=True,
             merged_into__isnull=True,
-            pk__in=person_scope(user, ignore_restriction=True, relatives=False).values("pk"),
+            pk__in=_children_scope(user, record, ignore_restriction=True).values("pk"),
         )
         .annotate(on_list=Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user=user)))
         .order_by("date_of_birth", "id")
@@ -62,6 +72,50 @@ def family_children_shown(*, family_case: FamilyCase, user: User) -> tuple[list[
     return shown, len(people) - len(shown)
 
 
-def family_children_restricted(*, family_case: FamilyCase, user: User) -> int:
+def family_children_restricted(*, family_case: FamilyCase, user: User, record: bool = False) -> int:
     """How many of the family's children are "Restricted record" to this user (family_children_shown)."""
-    return family_children_shown(family_case=family_case, user=user)[1]
+    return family_children_shown(family_case=family_case, user=user, record=record)[1]
+
+
+def family_summary(*, family_case: FamilyCase, children: list[Person], user: User) -> dict:
+    """The summary level's view of a family (what a team-around-the-family member sees beside the plan): each child's
+    identity summary (name, date of birth, current address, school) and the adults in the family's plan, with which
+    children's whole records this user may open (their names link there), in four queries however many children.
+
+    The address is the current one (an end date of none); the school is the education agency of a current
+    involvement with the child. Nothing else of the record is here: no NHS number, no chronology, no network."""
+    ids = [c.pk for c in children]
+    addresses: dict[int, Address] = {}
+    for address in Address.objects.filter(person_id__in=ids, end_date__isnull=True).order_by(
+        "person_id", "-start_date", "-id"
+    ):
+        addresses.setdefault(address.person_id, address)
+    schools: dict[int, list[str]] = {}
+    for person_id, name in (
+        Involvement.objects.active()
+        .filter(person_id__in=ids, agency__type=AgencyType.EDUCATION)
+        .order_by("agency__name")
+        .values_list("person_id", "agency__name")
+        .distinct()
+    ):
+        schools.setdefault(person_id, []).append(name)
+    openable = set(person_record_scope(user, relatives=False).filter(pk__in=ids).values_list("pk", flat=True))
+    adults = list(
+        FamilyCaseMember.objects.filter(family_case=family_case, end_date__isnull=True, person__merged_into=None)
+        .exclude(role=FamilyCaseMember.Role.CHILD)
+        .select_related("person")
+        .order_by("id")
+    )
+    return {
+        "children": [
+            {
+                "person": child,
+                "address": addresses.get(child.pk),
+                "schools": schools.get(child.pk, []),
+                "openable": child.pk in openable,
+            }
+            for child in children
+        ],
+        "adults": [{"person": m.person, "role": m.get_role_display()} for m in adults if not m.person.restricted],
+        "record": bool(openable),
+    }

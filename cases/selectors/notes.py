@@ -13,7 +13,7 @@ from ..models import (
     Person,
     User,
 )
-from ..permissions import person_scope
+from ..permissions import person_record_scope
 
 
 def notes_readable_by(user: User) -> QuerySet[CaseNote]:
@@ -43,7 +43,7 @@ def case_note_get_for_user(*, user: User, note_id: int) -> CaseNote:
     """A note whose child the user may see, and whose tags admit them; a draft only for its author. 404 otherwise."""
     qs = (
         notes_readable_by(user)
-        .filter(person__in=person_scope(user))
+        .filter(person__in=person_record_scope(user))
         .select_related("person", "author", "author__agency")
     )
     return get_object_or_404(qs, pk=note_id)

@@ -17,12 +17,12 @@ from ..models import (
     RestrictedAccess,
     User,
 )
-from ..permissions import person_scope
+from ..permissions import person_record_scope
 
 
 def person_get_for_user(*, user: User, person_id: int) -> Person:
     """The person if this user may see them; 404 whether missing, merged away or out of scope."""
-    return get_object_or_404(person_scope(user), pk=person_id)
+    return get_object_or_404(person_record_scope(user), pk=person_id)
 
 
 def person_ids_in_scope(*, user: User, ids) -> set[int]:
@@ -30,13 +30,13 @@ def person_ids_in_scope(*, user: User, ids) -> set[int]:
     ids = {i for i in ids if i is not None}
     if not ids:
         return set()
-    return set(person_scope(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return set(person_record_scope(user).filter(pk__in=ids).values_list("pk", flat=True))
 
 
 def people_in_scope_by_id(*, user: User, ids) -> dict[int, Person]:
     """Those of these people the user may see, by id (none asked: no query)."""
     ids = {i for i in ids if i is not None}
-    return {p.pk: p for p in person_scope(user).filter(pk__in=ids)} if ids else {}
+    return {p.pk: p for p in person_record_scope(user).filter(pk__in=ids)} if ids else {}
 
 
 def people_restricted_for_user(*, user: User, people) -> set[int]:
@@ -54,7 +54,7 @@ def people_restricted_for_user(*, user: User, people) -> set[int]:
 
 def person_get_by_la_child_id(*, user: User, la_child_id: str) -> Person | None:
     """The record with this LA child ID, if this user may see it."""
-    return person_scope(user).filter(la_child_id=la_child_id).first()
+    return person_record_scope(user).filter(la_child_id=la_child_id).first()
 
 
 WITHHELD_ADDRESS = "Safe address: not shown"
@@ -103,12 +103,12 @@ def merges_into(*, person: Person) -> list[PersonMerge]:
 def merge_get_for_user(*, user: User, merge_id: int) -> PersonMerge:
     """A merge into a record this user may see; 404 otherwise."""
     return get_object_or_404(
-        PersonMerge.objects.filter(kept__in=person_scope(user)).select_related("kept", "merged"), pk=merge_id
+        PersonMerge.objects.filter(kept__in=person_record_scope(user)).select_related("kept", "merged"), pk=merge_id
     )
 
 
 def person_list_for_user(*, user: User) -> QuerySet[Person]:
-    return person_scope(user).order_by("last_name", "first_name", "id")
+    return person_record_scope(user).order_by("last_name", "first_name", "id")
 
 
 def person_record(*, person: Person, user: User) -> dict:

@@ -14,7 +14,7 @@ from ..models import (
     PersonName,
     User,
 )
-from ..permissions import person_scope
+from ..permissions import person_record_scope
 
 LIKELY_DUPLICATE_SCORE = 0.6
 _CANDIDATE_LIMIT = 200
@@ -173,7 +173,7 @@ def person_search(*, user: User, criteria: SearchCriteria, limit: int = 25) -> l
     as a bare placeholder (and only where they could have seen the record were it not restricted)."""
     if criteria.is_empty:
         return []
-    visible = person_scope(user, ignore_restriction=True)
+    visible = person_record_scope(user, ignore_restriction=True)
     # A safe address the user may not see neither finds nor scores its person: a match would tell where they are.
     addresses = Address.objects.filter(policy.safe_address_filter(user))
     candidates = list(_candidates(criteria, visible, addresses))
@@ -186,7 +186,7 @@ def person_search(*, user: User, criteria: SearchCriteria, limit: int = 25) -> l
     allowed_restricted = set()
     restricted_ids = [c.pk for c in candidates if c.restricted]
     if restricted_ids:
-        allowed_restricted = set(person_scope(user).filter(pk__in=restricted_ids).values_list("pk", flat=True))
+        allowed_restricted = set(person_record_scope(user).filter(pk__in=restricted_ids).values_list("pk", flat=True))
     hits: list[SearchHit] = []
     for person in candidates:
         score, reasons = _score(person, criteria, postcodes_by_person.get(person.pk, set()))

@@ -6,8 +6,8 @@ Rules kept here, so that pages, the API and the shell all obey them:
 - only the plan's editors (selectors.plans.plan_can_edit: the lead practitioner or a manager) change the plan;
   an action's owner may change only its status and progress;
 - the plan and each action carry a version: a save based on an older one is refused (StaleEdit), never merged;
-- adding a team-around-the-family member gives them an involvement on each of the family's children (access to
-  this family only, at once); removing them ends those involvements (access gone on the next request);
+- adding a team-around-the-family member gives them an involvement on each of the family's children (the summary
+  level of this family only, at once); removing them ends those involvements (access gone on the next request);
 - version 1 is the plan as first agreed: it is frozen when the plan starts and, until the first review, follows
   the plan as it is written (outcomes, actions and team are added after the start); from the first review on,
   every version is fixed and each review adds the next.
@@ -553,7 +553,9 @@ def action_update(*, action: Action, actor: User, data: dict, expected_version: 
 @transaction.atomic
 def taf_add(*, family_case: FamilyCase, actor: User, user: User | None, role: str) -> TafMember:
     """Add a practitioner from any agency to the team around the family: an involvement on each of the
-    family's children gives them access to this family only, at once. They are told."""
+    family's children gives them the summary level of this family only, at once (its plan, the actions they own,
+    the children's identity summary: cases.policy). They are told. A system administrator is refused with a reason
+    (policy.NEVER: they never read a child's data)."""
     _require_editor(actor, family_case)
     role = (role or "").strip()
     errors: dict[str, list[str]] = {}
@@ -564,7 +566,7 @@ def taf_add(*, family_case: FamilyCase, actor: User, user: User | None, role: st
     elif user.roles <= policy.NEVER:
         errors["user"] = [
             f"{user.full_name} cannot be added: their role cannot see children's records "
-            "(a partner referrer or an administrator only sends referrals or runs the system)"
+            "(a system administrator runs the system and never reads a child's record)"
         ]
     elif user.agency_id is None:
         errors["user"] = [f"{user.full_name} has no agency recorded: ask an administrator to add it first"]

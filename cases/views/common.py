@@ -1,10 +1,10 @@
 """What the record's pages share: page sizes, labels and scope checks (the plumbing is in cases.web)."""
 
-from .. import policy
 from ..models import (
     Strand,
     User,
 )
+from ..permissions import may_read_records
 
 CHRONOLOGY_PAGE_SIZE = 100
 RECORD_CHRONOLOGY_ENTRIES = 10
@@ -25,8 +25,9 @@ DUPLICATE_RESTRICTED_TEXT = "A restricted record also matches. Ask the front doo
 
 
 def _may_use_records(user: User) -> bool:
-    # A partner referrer or administrator never sees a child's record, and neither does a user with no role.
-    return not (user.roles <= policy.NEVER)
+    # An administrator or a partner referrer who only refers never opens a child's record, and neither does a user
+    # with no role (policy.NO_RECORD).
+    return may_read_records(user)
 
 
 def _kind_label(kind: str) -> str:

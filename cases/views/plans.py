@@ -28,10 +28,16 @@ from ..forms.plans import (
     TafAddForm,
     TafRemoveForm,
 )
-from ..http import denied_is_not_found, require
+from ..http import require
 from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, Strand, User
 from ..selectors import plans as sel
-from ..selectors.families import family_case_get_for_user, family_children, family_children_shown
+from ..selectors.families import (
+    family_case_get_for_user,
+    family_case_scope,
+    family_children,
+    family_children_shown,
+    family_summary,
+)
 from ..services import plans as services
 from ..services.state import StaleEdit
 from ..web import Difference, audit_family_shown, differences, pdf_response, stale_rebind
@@ -64,10 +70,15 @@ def _family_url(family_case: FamilyCase, plan: Plan | None) -> str | None:
         return None
 
 
-def _context(request: HttpRequest, family_case: FamilyCase, **extra) -> dict:
+def _context(request: HttpRequest, family_case: FamilyCase, *, record: bool | None = None, **extra) -> dict:
+    """What every plan page shows around itself. The strand's family page is linked only for a user who sees the
+    children's whole records (`record`, asked here when the caller does not know): a team-around-the-family member
+    sees the summary level, and that page would be a 404 for them."""
+    if record is None:
+        record = family_case_scope(request.user, record=True).filter(pk=family_case.pk).exists()
     return {
         "family_case": family_case,
-        "family_url": _family_url(family_case, extra.get("plan")),
+        "family_url": _family_url(family_case, extra.get("plan")) if record else None,
         "plan_url": reverse("cases:plan", args=[family_case.pk]),
         **extra,
     }
@@ -200,10 +211,13 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
     plan = sel.plan_for_family(family_case=family_case)
     can_edit = sel.plan_can_edit(user=user, family_case=family_case)
     children, restricted_children = family_children_shown(family_case=family_case, user=user)
+    summary = family_summary(family_case=family_case, children=children, user=user)
     if plan is None:
         audit_family_shown(request, "family_help.plan_viewed", family_case, children=children)
         return render(
-            request, "cases/plan/none.html", _context(request, family_case, can_edit=can_edit, children=children)
+            request,
+            "cases/plan/none.html",
+            _context(request, family_case, record=summary["record"], can_edit=can_edit, children=children),
         )
     visible = sel.plan_visible_child_ids(family_case=family_case, user=user, children=children)
     outcomes = sel.plan_outcomes_for_user(plan=plan, visible=visible)
@@ -217,10 +231,12 @@ def plan_page(request: HttpRequest, pk: int) -> HttpResponse:
         _context(
             request,
             family_case,
+            record=summary["record"],
             plan=plan,
             can_edit=can_edit,
             children=children,
             restricted_children=restricted_children,
+            summary=summary,
             outcome_rows=outcome_rows,
             chart_columns=columns,
             action_rows=_action_rows(actions, user, can_edit, family_case),
@@ -241,7 +257,6 @@ def _chart_columns(outcome_rows: list[dict]) -> list[str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
@@ -280,7 +295,6 @@ def _plan_shown(name: str, value) -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -318,7 +332,6 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -343,7 +356,6 @@ def outcome_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def outcome_edit(request: HttpRequest, pk: int, outcome_pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -421,7 +433,6 @@ def _action_shown(name: str, saved: Action, mine) -> tuple[str, str]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -445,7 +456,6 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
@@ -501,7 +511,6 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """The action's owner records its status and progress (the plan's editors may too)."""
     user = request.user
@@ -567,7 +576,6 @@ def taf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
@@ -606,7 +614,6 @@ def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     user = request.user
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
@@ -633,7 +640,6 @@ def taf_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)

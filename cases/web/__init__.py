@@ -9,6 +9,7 @@
   (the `shown_name` template filter, {% load restricted %}; which people: cases.selectors.people_restricted_for_user)
 - errors: `error_list()` for the GOV.UK error summary (template: includes/error_summary.html)
 - stale: `stale_rebind()` and `differences()` for "someone changed this meanwhile" (template: includes/conflict.html)
+- refusal: `refused()`, the pages' handler403 (ffp.urls): every page's refusal is the 404 page, status 404
 
 The API exception handler is ffp.exceptions.api_exception_handler (set in REST_FRAMEWORK).
 """

@@ -1,10 +1,15 @@
 """Permission-scoped reads for Family Help. A family case is in a user's scope when at least one of its
-children is (the shared record's cases.selectors.families, re-exported here): access is never stored here, it
-follows the children's involvements. Out of scope is 404. Each area's own reads live in `selectors/<area>.py`."""
+children's WHOLE record is (the shared record's cases.selectors.families, asked with `record=True`): access is never
+stored here, it follows the children's involvements. Family Help's pages (the family, its assessments, its level of
+need, allocation) are the record's: a team-around-the-family member, who sees the summary level only, reaches the
+family through its plan (cases:plan), and gets 404 here. Out of scope is 404. Each area's own reads live in
+`selectors/<area>.py`."""
 
-from cases.models import FamilyCase, FamilyCaseMember, User
+from django.db.models import QuerySet
+
+from cases.models import FamilyCase, FamilyCaseMember, Person, User
 from cases.permissions import can_edit_person
-from cases.selectors.families import family_case_get_for_user, family_case_scope, family_children
+from cases.selectors import families as shared
 
 from ..models import Allocation
 
@@ -16,6 +21,18 @@ __all__ = [
     "family_case_scope",
     "family_children",
 ]
+
+
+def family_case_scope(user: User) -> QuerySet[FamilyCase]:
+    return shared.family_case_scope(user, record=True)
+
+
+def family_case_get_for_user(*, user: User, family_case_id: int) -> FamilyCase:
+    return shared.family_case_get_for_user(user=user, family_case_id=family_case_id, record=True)
+
+
+def family_children(*, family_case: FamilyCase, user: User | None = None) -> list[Person]:
+    return shared.family_children(family_case=family_case, user=user, record=True)
 
 
 def family_case_find(*, family_case_id: int) -> FamilyCase | None:

@@ -30,7 +30,7 @@ from cases.models import (
     User,
     WorkRequest,
 )
-from cases.permissions import person_scope
+from cases.permissions import person_record_scope, person_scope
 from cases.selectors import note_tag_filter
 
 from ..models import Allocation, Assessment, AssessmentStatus, FamilyHelpSettings, Supervision
@@ -65,7 +65,7 @@ def allocation_requests(*, user: User) -> QuerySet[WorkRequest]:
         raise Http404
     return (
         WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, status=WorkRequest.Status.OPEN)
-        .filter(person__in=person_scope(user, ignore_restriction=True).values("pk"))
+        .filter(person__in=person_record_scope(user, ignore_restriction=True).values("pk"))
         .select_related("person", "episode", "episode__family_case", "requested_by")
         .annotate(level_name=_current_level_name())
         .order_by("-urgent", "created_at", "id")
@@ -78,7 +78,7 @@ def allocation_waiting_counts(*, user: User) -> dict[str, int]:
     return WorkRequest.objects.filter(
         kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
         status=WorkRequest.Status.OPEN,
-        person__in=person_scope(user).values("pk"),
+        person__in=person_record_scope(user).values("pk"),
     ).aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
 
 
@@ -104,7 +104,7 @@ def allocation_request_get_for_user(*, user: User, request_id: int) -> WorkReque
     try:
         return (
             WorkRequest.objects.filter(
-                kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person__in=person_scope(user).values("pk")
+                kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person__in=person_record_scope(user).values("pk")
             )
             .select_related("person", "episode", "episode__family_case", "requested_by", "handled_by")
             .annotate(level_name=_current_level_name())
@@ -210,7 +210,9 @@ def my_families(*, user: User, today: dt.date | None = None) -> list[FamilyRow]:
     today = today or timezone.localdate()
     led = Allocation.objects.filter(lead=user, ended_at__isnull=True).values("family_case_id")
     taf = TafMember.objects.filter(user=user, removed_at__isnull=True).values("family_case_id")
-    visible = person_scope(user, relatives=False).values("pk")  # children only
+    # Children only, at least their summary: the team around the family sees the families they are in (the lead's
+    # own rows need the whole record, which the lead has).
+    visible = person_scope(user, relatives=False).values("pk")
     children_qs = Person.objects.filter(
         family_memberships__role=FamilyCaseMember.Role.CHILD, family_memberships__end_date__isnull=True, pk__in=visible
     ).order_by("date_of_birth", "id")

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from cases.models import FamilyCase, User
-from cases.permissions import person_scope
+from cases.permissions import person_record_scope
 from cases.selectors import Rag, person_ids_in_scope, rag_status
 from cases.workdays import Calendar
 
@@ -33,7 +33,7 @@ def assessment_get_for_user(*, user: User, assessment_id: int) -> Assessment:
 def assessment_sections(*, assessment: Assessment, user: User) -> list[AssessmentChild]:
     """The child sections this user may see, youngest last (in the order the children were added)."""
     return list(
-        assessment.children.filter(person__in=person_scope(user).values("pk"))
+        assessment.children.filter(person__in=person_record_scope(user).values("pk"))
         .select_related("person")
         .order_by("person__date_of_birth", "id")
     )

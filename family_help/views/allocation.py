@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.http import denied_is_not_found
+from cases import policy
 from cases.models import Role, User
 from cases.selectors import people_restricted_for_user, user_find
 from cases.selectors.families import family_children_restricted
@@ -48,7 +48,6 @@ def allocations(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def allocate(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     work_request = sel.allocation_request_get_for_user(user=user, request_id=pk)
@@ -81,7 +80,6 @@ def allocate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def change_lead(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family = family_case_get_for_user(user=user, family_case_id=pk)
@@ -151,7 +149,7 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "adults": adults,
             "restricted_ids": restricted_ids,
-            "restricted_children": family_children_restricted(family_case=family_case, user=user),
+            "restricted_children": family_children_restricted(family_case=family_case, user=user, record=True),
             "current": current,
             "history": history,
             "can_allocate": can_allocate,
@@ -162,7 +160,6 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-@denied_is_not_found
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     allocation = sel.allocation_get_for_user(user=user, allocation_id=pk)
@@ -184,7 +181,7 @@ def letter(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_families(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if user.roles <= {Role.PARTNER_REFERRER, Role.ADMIN}:
+    if user.roles <= policy.NEVER:  # a referrer in a team around a family sees that family
         raise Http404
     rows = sel.my_families(user=user)
     audit_shown(request, "fh_my_families.viewed", [cid for r in rows for cid in r.child_ids])

@@ -17,7 +17,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases.http import denied_is_not_found, require
+from cases.http import require
 from cases.models import FamilyCase, User
 from cases.services import Conflict, StaleEdit
 from cases.web import audit_shown, differences, error_list, stale_rebind
@@ -141,7 +141,6 @@ def _summary_context(assessment: Assessment, user: User) -> dict:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def assessment_start(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family = family_case_get_for_user(user=user, family_case_id=pk)
@@ -210,7 +209,6 @@ def assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def assessment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assessment = assessment_get_for_user(user=user, assessment_id=pk)
@@ -373,7 +371,6 @@ def _missing_links(assessment: Assessment) -> list[tuple[str, str]]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assessment = assessment_get_for_user(user=user, assessment_id=pk)
@@ -413,7 +410,6 @@ def assessment_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@denied_is_not_found
 def assessment_authorise(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     assessment = assessment_get_for_user(user=user, assessment_id=pk)

@@ -28,11 +28,12 @@ def make_api_user(council):
 
 @pytest.fixture
 def api_involve(triage_officer):
-    """Make a practitioner involved with a child (access follows at once), as the front door would."""
+    """Make a practitioner involved with a child (access follows at once), as the front door would. By default
+    as lead practitioner (the whole record); a team-around-the-family involvement gives the summary level only."""
     from cases.models import InvolvementRole
     from cases.services import involvement_add
 
-    def involve(person, user, role=InvolvementRole.TAF_MEMBER):
+    def involve(person, user, role=InvolvementRole.LEAD_PRACTITIONER):
         return involvement_add(person=person, actor=triage_officer, role=role, user=user)
 
     return involve

@@ -262,7 +262,7 @@ def test_create_ignores_keys_that_are_not_person_fields(triage_client, triage_of
 def test_only_front_door_and_lcpps_create_records(api_client, sw_fhlp):
     api_client.force_authenticate(sw_fhlp)
     response = api_client.post(PEOPLE, {"first_name": "A", "last_name": "B"}, format="json")
-    assert response.status_code == 403
+    assert response.status_code == 404  # a refusal is one answer (issue 11, finding 5)
     assert not Person.objects.exists()
 
 

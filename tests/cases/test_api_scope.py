@@ -34,6 +34,8 @@ def _stand(relationship: str, role: str, child: Person, *, make_api_user, api_in
     elif relationship == policy.RESTRICTED:
         api_involve(child, user)
         person_restrict(person=child, actor=privacy_officer, reason="high_profile", access_users=[])
+    elif relationship == policy.TAF_MEMBER:
+        api_involve(child, user, role=InvolvementRole.TAF_MEMBER)
     return user
 
 
@@ -56,14 +58,14 @@ def test_permission_matrix(
         assert codes == ({200} if expected else {404})
     elif action == policy.LIST:
         response = api_client.get(PEOPLE, {"page_size": 100})
-        if role in policy.NEVER:
+        if role in policy.NO_RECORD:
             assert response.status_code == 404
         else:
             assert response.status_code == 200
             assert (child.pk in {r["id"] for r in response.data["results"]}) is expected
     elif action == policy.SEARCH:
         response = api_client.get(f"{PEOPLE}search/", {"name": "Zebedee Quill"})
-        if role in policy.NEVER:
+        if role in policy.NO_RECORD:
             assert response.status_code == 404
         else:
             assert response.status_code == 200
@@ -92,7 +94,7 @@ ENDPOINTS = [
 ]
 
 
-@pytest.mark.parametrize("role", sorted(policy.NEVER))
+@pytest.mark.parametrize("role", sorted(policy.NO_RECORD))
 @pytest.mark.parametrize(("method", "url", "body"), ENDPOINTS)
 def test_partner_referrers_and_admins_get_404_on_every_people_endpoint(
     role, method, url, body, api_client, make_person, make_api_user, api_involve

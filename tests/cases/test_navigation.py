@@ -18,7 +18,14 @@ def test_admin_sees_administration_and_a_partner_does_not(client, council, schoo
     assert "Administration" in nav_labels(client)
     client.force_login(school_dsl)
     assert "Administration" not in nav_labels(client)
-    assert nav_labels(client) == ["Home", "Refer a child", "My referrals", "Information requests", "Notifications"]
+    assert nav_labels(client) == [
+        "Home",
+        "Refer a child",
+        "My referrals",
+        "Information requests",
+        "My families",  # a school DSL may be in a team around a family: its plan is theirs (the summary level)
+        "Notifications",
+    ]
 
 
 def test_home_shows_agency_teams_and_roles(client, triage_officer):

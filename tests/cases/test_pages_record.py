@@ -219,7 +219,7 @@ def test_family_network_links_only_to_records_the_viewer_may_open(client, make_p
     father = make_person(first="Ken", last="Marlowe", dob=dt.date(1980, 1, 1))
     relationship_add(actor=triage_officer, from_person=sister, to_person=child, type="sibling")
     relationship_add(actor=triage_officer, from_person=father, to_person=child, type="father")
-    involvement_add(person=child, actor=triage_officer, role="taf_member", user=health_fhlp)
+    involvement_add(person=child, actor=triage_officer, role="lead_practitioner", user=health_fhlp)
     client.force_login(health_fhlp)
     html = page(client.get(reverse("cases:person_detail", args=[child.pk])))
     assert "Kate Marlowe" in html and "Ken Marlowe" in html

@@ -46,6 +46,8 @@ def _setup(role: str, relationship: str):
         practitioner_agency = AgencyFactory(name="Matrix Elsewhere", type=AgencyType.HEALTH)
     colleague = UserFactory(email="colleague@example.test", agency=practitioner_agency, roles=[Role.FHLP])
     if relationship == policy.INVOLVED:
+        involvement_add(person=child, actor=setup, role=Involvement.Role.LEAD_PRACTITIONER, user=persona)
+    elif relationship == policy.TAF_MEMBER:
         involvement_add(person=child, actor=setup, role=Involvement.Role.TAF_MEMBER, user=persona)
     elif relationship == policy.SAME_TEAM:
         team = TeamFactory(name="Matrix Team", agency=agency)
@@ -57,7 +59,7 @@ def _setup(role: str, relationship: str):
     elif relationship == policy.REFERRER_ONLY:
         involvement_add(person=child, actor=setup, role=Involvement.Role.REFERRER, user=persona)
     elif relationship == policy.RESTRICTED:
-        involvement_add(person=child, actor=setup, role=Involvement.Role.TAF_MEMBER, user=persona)
+        involvement_add(person=child, actor=setup, role=Involvement.Role.LEAD_PRACTITIONER, user=persona)
         person_restrict(person=child, actor=setup, reason="high_profile", access_users=[colleague])
     return persona, child
 
@@ -96,4 +98,4 @@ def test_permission_matrix(client, role, relationship, action):
 
 
 def test_matrix_covers_every_role_relationship_and_action():
-    assert len(CASES) == len(Role.values) * 6 * 6 == 396
+    assert len(CASES) == len(Role.values) * 7 * 6 == 462

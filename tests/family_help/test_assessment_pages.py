@@ -340,16 +340,17 @@ def test_the_panel_takes_the_same_number_of_queries_however_many_past_assessment
     assert len(many) == len(few)
 
 
-def test_a_team_around_the_family_partner_reads_the_assessment_but_cannot_write_it(
+def test_a_team_around_the_family_partner_neither_reads_nor_writes_the_assessment(
     client, assessment, led, health_practitioner, vcs_fhlp
 ):
+    """The team around the family sees the summary level (the plan), never assessments (cases.policy)."""
     from cases.models import InvolvementRole
     from cases.services import involvement_add
 
     for child in (led["mia"], led["leo"]):
         involvement_add(person=child, actor=vcs_fhlp, role=InvolvementRole.TAF_MEMBER, user=health_practitioner)
     client.force_login(health_practitioner)
-    assert client.get(reverse("family_help:assessment", args=[assessment.pk])).status_code == 200
+    assert client.get(reverse("family_help:assessment", args=[assessment.pk])).status_code == 404
     assert client.get(reverse("family_help:assessment_edit", args=[assessment.pk])).status_code == 404
     assert _autosave(client, assessment, {"version": 1, "risks": "x"}).status_code == 404
     assessment.refresh_from_db()

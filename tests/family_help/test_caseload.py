@@ -190,8 +190,22 @@ def test_a_partner_in_the_team_around_the_family_sees_that_family_with_their_act
     assert rows[0]["actions"][0]["overdue"] is True
 
 
-def test_my_families_is_not_there_for_a_partner_referrer(school_dsl, client):
+def test_a_partner_referrer_finds_the_plan_of_a_family_whose_team_they_are_in(
+    school_dsl, vcs_fhlp, make_family, client
+):
+    """The summary level: the family links to its plan, the children to nothing (their records are not theirs)."""
+    case, children = make_family(vcs_fhlp, name="Helped family")
     client.force_login(school_dsl)
+    assert "Helped family" not in page(client.get(reverse("family_help:my_families")))
+    _join_taf(case, school_dsl, vcs_fhlp, role="School link")
+    body = page(client.get(reverse("family_help:my_families")))
+    assert "Helped family" in body and reverse("cases:plan", args=[case.pk]) in body
+    assert reverse("family_help:family", args=[case.pk]) not in body
+    assert reverse("cases:person_detail", args=[children[0].pk]) not in body
+
+
+def test_my_families_is_not_there_for_an_administrator(client, council):
+    client.force_login(UserFactory(agency=council, roles=[Role.ADMIN]))
     assert client.get(reverse("family_help:my_families")).status_code == 404
 
 
@@ -215,7 +229,10 @@ def test_my_families_queries_do_not_grow_with_the_caseload(
     add(10)
     with django_assert_max_num_queries(few):
         response = client.get(url)
-    assert page(response).count('href="/family-help/families/') == 12 + 2
+    html = page(response)
+    # The families led link to their Family Help page; those in the team around link to their plan (summary level).
+    assert html.count('href="/family-help/families/') == 12
+    assert html.count('href="/cases/families/') == 2
 
 
 # --- the team view ---------------------------------------------------------------------------------------------

@@ -589,8 +589,9 @@ def test_the_panel_shows_each_childs_level_history_cin_plan_and_visits(allocated
 
 
 def test_the_panel_offers_a_taf_member_no_continuum_actions(allocated, taf_health):
+    """The family page is not theirs (the summary level: cases.policy); the panel alone shows them nothing either."""
     html = render_panel(allocated["case"], taf_health)
-    assert "Level history for Mia Okafor-Lewis" in html
+    assert "Level history for Mia Okafor-Lewis" not in html
     assert reverse("family_help:step_up", args=[allocated["case"].pk]) not in html
     assert reverse("family_help:close", args=[allocated["case"].pk]) not in html
 

@@ -1,5 +1,5 @@
 """The continuum API (/api/v1/family-help/families/<pk>/...): change level, step up, step down, close, scoped
-like the pages (out of scope 404, and 404 too for a team-around-the-family member who may read but not act),
+like the pages (out of scope 404, and 404 too for a team-around-the-family member, who sees the plan only),
 field-keyed 400s, one read-audit row."""
 
 import pytest
@@ -138,9 +138,10 @@ def test_a_change_without_if_match_is_428_and_saves_nothing(allocated, sw_fhlp):
 
 
 @pytest.mark.parametrize("action", ["level", "step-up", "step-down", "close"])
-def test_a_taf_member_may_read_but_not_move_the_family(allocated, taf_health, action):
+def test_a_taf_member_may_neither_read_nor_move_the_familys_levels(allocated, taf_health, action):
+    """The team around the family sees the summary level (the plan), not the children's levels of need."""
     client = api(taf_health)
-    assert client.get(url(allocated, "continuum")).status_code == 200
+    assert client.get(url(allocated, "continuum")).status_code == 404
     body = {
         "children": [allocated["mia"].pk],
         "to": "child_in_need",

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from cases.models import Action, AuditEvent, Plan, PlanVersion, TafMember
+from cases.models import Action, AuditEvent, Plan, PlanVersion, Role, TafMember
 from cases.services.plans import action_add, taf_add
+from tests.factories import UserFactory
 from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
@@ -176,12 +177,23 @@ def test_review_creates_a_version_and_versions_stay_readable(api, plan, led_fami
     assert PlanVersion.objects.filter(plan=plan).count() == 2
 
 
-def test_a_partner_referrer_cannot_join_the_team_around_the_family(api, plan, led_family, school_dsl):
+def test_an_administrator_cannot_join_the_team_around_the_family(api, plan, led_family, council):
     case = led_family["case"]
+    admin = UserFactory(agency=council, roles=[Role.ADMIN])
     api.force_authenticate(led_family["lead"])
     with unchanged(TafMember):
-        refused = api.post(_url(case, "team/"), {"user_id": school_dsl.pk, "role": "School"}, format="json")
+        refused = api.post(_url(case, "team/"), {"user_id": admin.pk, "role": "School"}, format="json")
     assert refused.status_code == 400 and "cannot be added" in refused.data["user_id"][0]
+
+
+def test_a_partner_referrer_joins_the_team_around_the_family_at_the_summary_level(api, plan, led_family, school_dsl):
+    case = led_family["case"]
+    api.force_authenticate(led_family["lead"])
+    added = api.post(_url(case, "team/"), {"user_id": school_dsl.pk, "role": "School"}, format="json")
+    assert added.status_code == 201
+    api.force_authenticate(school_dsl)
+    assert api.get(_url(case, "plan/")).status_code == 200
+    assert api.get(f"/api/v1/people/{led_family['mia'].pk}/").status_code == 404
 
 
 def test_team_add_and_remove_through_the_api(api, plan, led_family, health_practitioner):

@@ -38,10 +38,12 @@ def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_pra
     assert health_practitioner.notifications.filter(kind="family_help.taf").exists()
 
     client.force_login(health_practitioner)
-    assert client.get(_record(mia)).status_code == 200
-    assert client.get(_record(leo)).status_code == 200
+    # The summary level: the family's plan and its team, not the children's records (cases.policy).
+    assert client.get(reverse("cases:plan", args=[case.pk])).status_code == 200
     assert client.get(reverse("cases:taf", args=[case.pk])).status_code == 200
-    assert client.get(_record(other_family_child)).status_code == 404  # this family only
+    assert client.get(_record(mia)).status_code == 404
+    assert client.get(_record(leo)).status_code == 404
+    assert client.get(_record(other_family_child)).status_code == 404  # nor another family's
 
     client.force_login(lead)
     assert client.get(reverse("cases:taf_remove", args=[case.pk, member.pk])).status_code == 200
@@ -54,8 +56,7 @@ def test_taf_add_grants_and_remove_revokes_access(client, led_family, health_pra
 
     # The next request: gone.
     client.force_login(health_practitioner)
-    assert client.get(_record(mia)).status_code == 404
-    assert client.get(_record(leo)).status_code == 404
+    assert client.get(reverse("cases:plan", args=[case.pk])).status_code == 404
     assert client.get(reverse("cases:taf", args=[case.pk])).status_code == 404
     event = AuditEvent.objects.get(verb="family_help.taf_removed", actor_id=lead.pk)
     # The lead's words go to the children's record history; the audit names the field only.
@@ -75,7 +76,7 @@ def test_a_member_already_in_the_team_is_refused(led_family, health_practitioner
     assert "already in the team" in exc.value.message_dict["user"][0]
 
 
-@pytest.mark.parametrize("roles", [[Role.PARTNER_REFERRER], [Role.ADMIN], []])
+@pytest.mark.parametrize("roles", [[Role.ADMIN], []])  # a partner referrer may join (summary level)
 def test_roles_that_can_never_see_a_record_are_refused_with_a_reason(client, led_family, roles):
     UserFactory(email="never@plan.test", full_name="Nev Er", roles=roles)
     client.force_login(led_family["lead"])
