@@ -129,7 +129,7 @@ urlpatterns = [path("refuse/", _refusing_page), path("", include("ffp.urls"))]
 
 @override_settings(ROOT_URLCONF=__name__, DEBUG=False)
 def test_a_page_that_refuses_answers_the_404_page(client, school_dsl):
-    """Any page's PermissionDenied (one that forgot denied_is_not_found) is the 404 page, with status 404."""
+    """Any page's PermissionDenied (a role check, a service's refusal) is the 404 page, with status 404."""
     from ffp import urls
 
     globals()["handler403"] = urls.handler403  # the project's page helper, as ffp.urls sets it
