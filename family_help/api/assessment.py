@@ -12,7 +12,8 @@ An assessment's ETag is its version: every change (PATCH and the three POSTs) se
 without it; 412 and nothing saved if someone changed it since; 409 if it is no longer in a state that allows
 the change, e.g. a draft submitted meanwhile).
 
-Scoped like the pages: a family or assessment you may not see is 404; one you may see but not change is 403.
+Scoped like the pages: a family or assessment you may not see is 404, and so is one you may see but not change
+(a refusal is one answer: ffp.exceptions answers the PermissionDenied below with 404).
 Every response that shows a child's data writes one read-audit row; writes go only through the services.
 """
 
@@ -49,8 +50,8 @@ _400 = OpenApiResponse(
     FIELD_ERRORS_SCHEMA,
     description="Invalid input: reasons keyed by field (a child section's reasons under children -> section id).",
 )
-_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in, or you may see this but not do this.")
-_404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see.")
+_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
+_404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or change.")
 _409 = OpenApiResponse(
     DetailOutputSerializer,
     description="The assessment is no longer in a state that allows this "
@@ -220,7 +221,7 @@ def _if_match(request: Request, assessment: Assessment) -> int:
 
 
 def _require_writer(request: Request, assessment: Assessment) -> None:
-    """403 before the version is asked for: someone who may not change it learns nothing from a 428."""
+    """Refused (404) before the version is asked for: someone who may not change it learns nothing from a 428."""
     if not services.can_write_assessment(user=request.user, family_case=assessment.family_case):
         raise PermissionDenied("Only the family's practitioners or a manager can change this assessment")
 
