@@ -10,6 +10,7 @@ family page, assessments, continuum: family_help.selectors passes it)."""
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
+from .. import policy
 from ..models import Address, AgencyType, FamilyCase, FamilyCaseMember, Involvement, Person, RestrictedAccess, User
 from ..permissions import person_record_scope, person_scope
 
@@ -82,12 +83,16 @@ def family_summary(*, family_case: FamilyCase, children: list[Person], user: Use
     identity summary (name, date of birth, current address, school) and the adults in the family's plan, with which
     children's whole records this user may open (their names link there), in four queries however many children.
 
-    The address is the current one (an end date of none); the school is the education agency of a current
-    involvement with the child. Nothing else of the record is here: no NHS number, no chronology, no network."""
+    The address is the current one (an end date of none), unless it is a safe address this user may not see; the
+    school is the education agency of a current involvement with the child. Nothing else of the record is here: no
+    NHS number, no chronology, no network."""
     ids = [c.pk for c in children]
     addresses: dict[int, Address] = {}
-    for address in Address.objects.filter(person_id__in=ids, end_date__isnull=True).order_by(
-        "person_id", "-start_date", "-id"
+    # A safe address the user may not see is not shown at all (cases.policy: the safe-address tag's rule).
+    for address in (
+        Address.objects.filter(person_id__in=ids, end_date__isnull=True)
+        .filter(policy.safe_address_filter(user))
+        .order_by("person_id", "-start_date", "-id")
     ):
         addresses.setdefault(address.person_id, address)
     schools: dict[int, list[str]] = {}

@@ -175,9 +175,11 @@ def test_a_police_note_is_not_read_by_health_the_voluntary_sector_lead_or_the_fg
 
 
 def test_a_health_note_is_not_read_by_the_police(child, tagged, police_officer):
-    # The police officer works with the child in a team around the family (their hub), not in its MACPT.
-    involve(child, team=personas.team("police_hub"), role=InvolvementRole.TAF_MEMBER)
+    # The police officer works with the child through their hub (a whole-record involvement), not in its MACPT. (A
+    # team-around-the-family involvement would not do: it opens the summary level only, no notes at all.)
+    involve(child, team=personas.team("police_hub"), role=InvolvementRole.LEAD_PRACTITIONER)
     client = client_for(police_officer)
+    assert reads(client, child, tagged["untagged"])
     assert not reads(client, child, tagged[HEALTH])
     assert not reads(client, child, tagged["police+health"])
     assert client.get(reverse("cases:case_note_detail", args=[tagged[HEALTH].pk])).status_code == 404
@@ -206,7 +208,7 @@ def test_the_childs_macpt_through_a_team_reads_police_and_health_notes(child, ta
 
 def test_an_ended_macpt_involvement_no_longer_opens_health_notes(child, tagged, police_officer):
     involvement = involve(child, police_officer, role=InvolvementRole.MACPT_MEMBER)
-    involve(child, team=personas.team("police_hub"), role=InvolvementRole.TAF_MEMBER)
+    involve(child, team=personas.team("police_hub"), role=InvolvementRole.LEAD_PRACTITIONER)
     client = client_for(police_officer)
     assert reads(client, child, tagged[HEALTH])
     involvement_end(involvement=involvement, actor=personas.persona("triage_officer"))
