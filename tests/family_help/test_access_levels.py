@@ -7,6 +7,7 @@ The users are built like the demo users (an agency, team groups, the roles they 
 safeguarding lead who only refers (school.dsl@ in the demo), and an administrator in a council team (admin@)."""
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
 from django.urls import reverse
@@ -215,3 +216,29 @@ def test_the_sync_turns_a_team_members_old_record_permissions_into_the_summary(r
     person_permissions_sync(mia)
     assert not person_record_scope(health_practitioner).filter(pk=mia.pk).exists()
     assert person_scope(health_practitioner).filter(pk=mia.pk).exists()
+
+
+def test_the_data_migration_moves_existing_team_members_to_the_summary(record, health_practitioner):
+    """Migration 0019 over rows as the old sync wrote them (view/change_person for a team-around-the-family
+    involvement, no summary permission): the team member keeps the summary only, the lead keeps the whole record;
+    run back, the old grants return."""
+    from django.apps import apps
+    from guardian.shortcuts import assign_perm, remove_perm
+
+    migration = import_module("cases.migrations.0019_team_around_the_family_summary_level")
+    mia, lead = record["mia"], record["lead"]
+    taf_add(family_case=record["case"], actor=lead, user=health_practitioner, role="Health visitor")
+    for child in (mia, record["leo"]):  # as the old sync left them
+        remove_perm("view_person_summary", health_practitioner, child)
+        for codename in ("view_person", "change_person"):
+            assign_perm(codename, health_practitioner, child)
+    assert person_record_scope(health_practitioner).filter(pk=mia.pk).exists()
+
+    migration.forwards(apps, None)
+    assert not person_record_scope(health_practitioner).filter(pk=mia.pk).exists()
+    assert set(person_scope(health_practitioner).values_list("pk", flat=True)) == {mia.pk, record["leo"].pk}
+    assert person_record_scope(lead).filter(pk=mia.pk).exists()
+
+    migration.backwards(apps, None)
+    assert person_record_scope(health_practitioner).filter(pk=mia.pk).exists()
+    assert person_record_scope(lead).filter(pk=mia.pk).exists()
