@@ -219,13 +219,13 @@ def test_the_sync_turns_a_team_members_old_record_permissions_into_the_summary(r
 
 
 def test_the_data_migration_moves_existing_team_members_to_the_summary(record, health_practitioner):
-    """Migration 0019 over rows as the old sync wrote them (view/change_person for a team-around-the-family
+    """Migration 0020 over rows as the old sync wrote them (view/change_person for a team-around-the-family
     involvement, no summary permission): the team member keeps the summary only, the lead keeps the whole record;
     run back, the old grants return."""
     from django.apps import apps
     from guardian.shortcuts import assign_perm, remove_perm
 
-    migration = import_module("cases.migrations.0019_team_around_the_family_summary_level")
+    migration = import_module("cases.migrations.0020_team_around_the_family_summary_level")
     mia, lead = record["mia"], record["lead"]
     taf_add(family_case=record["case"], actor=lead, user=health_practitioner, role="Health visitor")
     for child in (mia, record["leo"]):  # as the old sync left them

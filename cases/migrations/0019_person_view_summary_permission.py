@@ -6,7 +6,7 @@ from django.db import migrations
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0017_tags_and_safe_address_database_defaults"),
+        ("cases", "0018_agency_liaison_team"),
     ]
 
     operations = [

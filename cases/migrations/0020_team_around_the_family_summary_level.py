@@ -72,5 +72,5 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0018_person_view_summary_permission"), ("contenttypes", "0002_remove_content_type_name")]
+    dependencies = [("cases", "0019_person_view_summary_permission"), ("contenttypes", "0002_remove_content_type_name")]
     operations = [migrations.RunPython(forwards, backwards)]
