@@ -7,7 +7,9 @@ family's plan and its team around the family need (a team-around-the-family memb
 for the whole record (person_record_scope), which is what a strand's own pages of the family need (Family Help's
 family page, assessments, continuum: family_help.selectors passes it)."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models.functions import JSONObject
 from django.http import Http404
 
 from .. import policy
@@ -81,46 +83,54 @@ def family_children_restricted(*, family_case: FamilyCase, user: User, record: b
 def family_summary(*, family_case: FamilyCase, children: list[Person], user: User) -> dict:
     """The summary level's view of a family (what a team-around-the-family member sees beside the plan): each child's
     identity summary (name, date of birth, current address, school) and the adults in the family's plan, with which
-    children's whole records this user may open (their names link there), in four queries however many children.
+    children's whole records this user may open (their names link there), in one query however many children.
 
     The address is the current one (an end date of none), unless it is a safe address this user may not see; the
     school is the education agency of a current involvement with the child. Nothing else of the record is here: no
     NHS number, no chronology, no network."""
-    ids = [c.pk for c in children]
-    addresses: dict[int, Address] = {}
-    # A safe address the user may not see is not shown at all (cases.policy: the safe-address tag's rule).
-    for address in (
-        Address.objects.filter(person_id__in=ids, end_date__isnull=True)
+    ids = {c.pk for c in children}
+    address = (
+        Address.objects.filter(person=OuterRef("person_id"), end_date__isnull=True)
+        # A safe address the user may not see is not shown at all (cases.policy: the safe-address tag's rule).
         .filter(policy.safe_address_filter(user))
-        .order_by("person_id", "-start_date", "-id")
-    ):
-        addresses.setdefault(address.person_id, address)
-    schools: dict[int, list[str]] = {}
-    for person_id, name in (
+        .order_by("-start_date", "-id")
+        .values(json=JSONObject(line1="line1", line2="line2", town="town", postcode="postcode"))[:1]
+    )
+    schools = ArraySubquery(
         Involvement.objects.active()
-        .filter(person_id__in=ids, agency__type=AgencyType.EDUCATION)
+        .filter(person=OuterRef("person_id"), agency__type=AgencyType.EDUCATION)
         .order_by("agency__name")
-        .values_list("person_id", "agency__name")
-        .distinct()
-    ):
-        schools.setdefault(person_id, []).append(name)
-    openable = set(person_record_scope(user, relatives=False).filter(pk__in=ids).values_list("pk", flat=True))
-    adults = list(
+        .values("agency__name")
+    )
+    openable = person_record_scope(user, relatives=False).filter(pk=OuterRef("person_id"))
+    members = list(
         FamilyCaseMember.objects.filter(family_case=family_case, end_date__isnull=True, person__merged_into=None)
-        .exclude(role=FamilyCaseMember.Role.CHILD)
         .select_related("person")
+        .annotate(
+            address=Subquery(address),
+            schools=schools,
+            openable=Exists(openable),
+            on_list=Exists(RestrictedAccess.objects.filter(person=OuterRef("person_id"), user=user)),
+        )
         .order_by("id")
     )
-    return {
-        "children": [
+    by_child = {m.person_id: m for m in members if m.role == FamilyCaseMember.Role.CHILD and m.person_id in ids}
+    rows = []
+    for child in children:
+        member = by_child.get(child.pk)
+        parts = (member.address or {}) if member else {}
+        rows.append(
             {
                 "person": child,
-                "address": addresses.get(child.pk),
-                "schools": schools.get(child.pk, []),
-                "openable": child.pk in openable,
+                "address": ", ".join(parts[k] for k in ("line1", "line2", "town", "postcode") if parts.get(k)),
+                "schools": list(dict.fromkeys(member.schools)) if member else [],
+                "openable": bool(member and member.openable),
             }
-            for child in children
-        ],
-        "adults": [{"person": m.person, "role": m.get_role_display()} for m in adults if not m.person.restricted],
-        "record": bool(openable),
+        )
+    # A restricted adult is named only to their list (the restricted-record rule), never by the family's plan.
+    adults = [m for m in members if m.role != FamilyCaseMember.Role.CHILD and (not m.person.restricted or m.on_list)]
+    return {
+        "children": rows,
+        "adults": [{"person": m.person, "role": m.get_role_display()} for m in adults],
+        "record": any(row["openable"] for row in rows),
     }

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from cases.models import AuditEvent, CaseNote, Involvement, InvolvementRole, Role
 from cases.permissions import person_permissions_sync, person_record_scope, person_scope
-from cases.services import case_note_save, involvement_add, person_update
+from cases.services import case_note_save, involvement_add, person_add_address, person_update
 from cases.services.plans import action_add, taf_add, taf_remove
 from tests import personas
 from tests.factories import UserFactory
@@ -50,6 +50,7 @@ def record(plan, led_family, triage_officer):
     mia = led_family["mia"]
     person_update(person=mia, actor=triage_officer, data={"nhs_number": NHS}, expected_version=mia.version)
     mia.refresh_from_db()
+    person_add_address(person=mia, actor=triage_officer, line1="2 Canal Walk", town="Demoton", postcode="DM1 2AB")
     note = case_note_save(
         person=mia,
         actor=led_family["lead"],
@@ -102,6 +103,8 @@ def test_a_school_dsl_added_to_the_team_around_the_family_gets_the_summary_level
     html = page.content.decode()
     assert "Mia Okafor-Lewis" in html and "2 May 2017" in html
     assert "Grace Okafor" in html  # the people in the plan
+    assert "2 Canal Walk, Demoton, DM1 2AB" in html  # the identity summary: the current address
+    assert "Test Primary School" in html  # and the school (the education agency working with her)
     assert NHS not in html and "943 476 5919" not in html
     assert "Saw Mia at home" not in html  # no case notes
     assert reverse("cases:person_detail", args=[record["mia"].pk]) not in html  # no link to a record they cannot open
