@@ -284,3 +284,11 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # axe-core is injected as a script; a strict Content-Security-Policy must not block the test's own probe.
     return {**browser_context_args, "bypass_csp": True, "locale": "en-GB"}
+
+
+@pytest.fixture
+def api_client():
+    """A DRF test client; the test signs it in (force_authenticate) as whoever it needs."""
+    from rest_framework.test import APIClient
+
+    return APIClient()

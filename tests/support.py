@@ -95,3 +95,13 @@ class WorkerProcess:
             self.proc.kill()
             self.proc.wait()
         self._reader.join(timeout=5)
+
+
+def api_as(user=None):
+    """A DRF test client signed in as `user` (None: not signed in), for tests that switch between several users."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    if user is not None:
+        client.force_authenticate(user)
+    return client

@@ -9,13 +9,6 @@ from cases.models import User
 
 
 @pytest.fixture
-def api_client():
-    from rest_framework.test import APIClient
-
-    return APIClient()
-
-
-@pytest.fixture
 def make_api_user(council):
     """A practitioner with the given roles, in the council unless another agency is given."""
     from tests.factories import UserFactory

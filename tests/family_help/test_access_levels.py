@@ -12,7 +12,6 @@ from importlib import import_module
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from cases.models import AuditEvent, CaseNote, Involvement, InvolvementRole, Role
 from cases.permissions import person_permissions_sync, person_record_scope, person_scope
@@ -20,16 +19,11 @@ from cases.services import case_note_save, involvement_add, person_add_address, 
 from cases.services.plans import action_add, taf_add, taf_remove
 from tests import personas
 from tests.factories import UserFactory
+from tests.support import api_as
 
 pytestmark = pytest.mark.django_db
 
 NHS = "9434765919"
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -82,7 +76,7 @@ def _whole_record_urls(record) -> list[str]:
 
 
 def _add_to_team(record, user):
-    return api(record["lead"]).post(
+    return api_as(record["lead"]).post(
         f"/api/v1/families/{record['case'].pk}/team/", {"user_id": user.pk, "role": "School link"}, format="json"
     )
 
@@ -91,7 +85,7 @@ def test_a_school_dsl_added_to_the_team_around_the_family_gets_the_summary_level
     response = _add_to_team(record, school_dsl)
     assert response.status_code == 201, response.content
     client.force_login(school_dsl)
-    dsl_api = api(school_dsl)
+    dsl_api = api_as(school_dsl)
     for url in _whole_record_urls(record):
         got = (dsl_api if url.startswith("/api/") else client).get(url)
         assert got.status_code == 404, url
@@ -126,7 +120,7 @@ def test_a_team_around_the_family_member_updates_only_the_actions_they_own(recor
         actor=record["lead"],
         data={"description": "Housing referral", "owner": sw_fhlp, "due_on": due},
     )
-    client = api(school_dsl)
+    client = api_as(school_dsl)
     base = f"/api/v1/families/{record['case'].pk}/plan/actions/"
     ok = client.patch(
         f"{base}{theirs.pk}/", {"status": "in_progress"}, format="json", HTTP_IF_MATCH=f'"{theirs.version}"'
@@ -154,7 +148,7 @@ def test_a_health_visitor_in_the_team_around_the_family_no_longer_reads_the_whol
     """A partner practitioner (who could edit a record they lead) is summary level as a team member."""
     taf_add(family_case=record["case"], actor=record["lead"], user=health_practitioner, role="Health visitor")
     client.force_login(health_practitioner)
-    hv_api = api(health_practitioner)
+    hv_api = api_as(health_practitioner)
     for url in _whole_record_urls(record):
         assert (hv_api if url.startswith("/api/") else client).get(url).status_code == 404, url
     assert client.get(reverse("cases:plan", args=[record["case"].pk])).status_code == 200
@@ -164,7 +158,7 @@ def test_a_health_visitor_in_the_team_around_the_family_no_longer_reads_the_whol
 
 def test_the_lead_practitioner_still_sees_the_whole_record(client, record):
     client.force_login(record["lead"])
-    lead_api = api(record["lead"])
+    lead_api = api_as(record["lead"])
     for url in _whole_record_urls(record):
         assert (lead_api if url.startswith("/api/") else client).get(url).status_code == 200, url
     assert NHS in lead_api.get(f"/api/v1/people/{record['mia'].pk}/").content.decode()
@@ -189,7 +183,7 @@ def test_an_administrator_given_an_involvement_anyway_reads_nothing(client, reco
         involvement_add(person=record["mia"], actor=triage_officer, role=role, user=admin_user)
     assert not person_scope(admin_user).exists() and not person_record_scope(admin_user).exists()
     client.force_login(admin_user)
-    admin_api = api(admin_user)
+    admin_api = api_as(admin_user)
     urls = [*_whole_record_urls(record), reverse("cases:plan", args=[record["case"].pk])]
     urls.append(f"/api/v1/families/{record['case'].pk}/plan/")
     for url in urls:

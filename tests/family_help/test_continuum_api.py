@@ -3,19 +3,12 @@ like the pages (out of scope 404, and 404 too for a team-around-the-family membe
 field-keyed 400s, one read-audit row."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from cases.models import AuditEvent, CinPlanPeriod, Episode, EpisodeLevel, Notification, WorkRequest
 from family_help.selectors.continuum import continuum_state
-from tests.support import unchanged
+from tests.support import api_as, unchanged
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def url(family, action: str) -> str:
@@ -28,7 +21,7 @@ def fresh(family) -> dict:
 
 
 def test_change_level_then_read_the_history(allocated, sw_fhlp):
-    client = api(sw_fhlp)
+    client = api_as(sw_fhlp)
     response = client.post(
         url(allocated, "level"),
         {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "Complex needs"},
@@ -52,7 +45,7 @@ def test_change_level_then_read_the_history(allocated, sw_fhlp):
 
 
 def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allocated, sw_fhlp, lcpp):
-    response = api(sw_fhlp).post(
+    response = api_as(sw_fhlp).post(
         url(allocated, "step-up"),
         {
             "children": [allocated["mia"].pk],
@@ -72,7 +65,7 @@ def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allo
 
 def test_step_down_to_universal_without_a_reason_code_is_a_field_error(allocated, sw_fhlp):
     with unchanged(Episode, EpisodeLevel):
-        response = api(sw_fhlp).post(
+        response = api_as(sw_fhlp).post(
             url(allocated, "step-down"),
             {"children": [allocated["leo"].pk], "to": "universal", "reason": "Doing well"},
             format="json",
@@ -92,7 +85,7 @@ def test_step_down_to_universal_without_a_reason_code_is_a_field_error(allocated
     ],
 )
 def test_close_with_bad_input_is_400_with_the_field(allocated, sw_fhlp, body, field):
-    response = api(sw_fhlp).post(url(allocated, "close"), body, format="json", **fresh(allocated))
+    response = api_as(sw_fhlp).post(url(allocated, "close"), body, format="json", **fresh(allocated))
     assert response.status_code == 400 and field in response.data, response.data
     assert not Episode.objects.filter(family_case=allocated["case"], closed_on__isnull=False).exists()
 
@@ -100,7 +93,7 @@ def test_close_with_bad_input_is_400_with_the_field(allocated, sw_fhlp, body, fi
 def test_close_for_every_child_by_default(allocated, fh_manager):
     # A manager closes here: the lead practitioner would no longer see the children in the answer (their access
     # ends with the episodes).
-    response = api(fh_manager).post(
+    response = api_as(fh_manager).post(
         url(allocated, "close"), {"reason_code": "RC7", "summary": "Goals met"}, format="json", **fresh(allocated)
     )
     assert response.status_code == 200, response.data
@@ -108,7 +101,7 @@ def test_close_for_every_child_by_default(allocated, fh_manager):
 
 
 def test_a_change_based_on_levels_changed_since_is_412_and_saves_nothing(allocated, sw_fhlp):
-    client = api(sw_fhlp)
+    client = api_as(sw_fhlp)
     etag = client.get(url(allocated, "continuum"))["ETag"]
     first = client.post(
         url(allocated, "level"),
@@ -128,7 +121,7 @@ def test_a_change_based_on_levels_changed_since_is_412_and_saves_nothing(allocat
 
 
 def test_a_change_without_if_match_is_428_and_saves_nothing(allocated, sw_fhlp):
-    response = api(sw_fhlp).post(
+    response = api_as(sw_fhlp).post(
         url(allocated, "level"),
         {"children": [allocated["leo"].pk], "to": "child_in_need", "reason": "y"},
         format="json",
@@ -140,7 +133,7 @@ def test_a_change_without_if_match_is_428_and_saves_nothing(allocated, sw_fhlp):
 @pytest.mark.parametrize("action", ["level", "step-up", "step-down", "close"])
 def test_a_taf_member_may_neither_read_nor_move_the_familys_levels(allocated, taf_health, action):
     """The team around the family sees the summary level (the plan), not the children's levels of need."""
-    client = api(taf_health)
+    client = api_as(taf_health)
     assert client.get(url(allocated, "continuum")).status_code == 404
     body = {
         "children": [allocated["mia"].pk],
@@ -157,7 +150,7 @@ def test_a_taf_member_may_neither_read_nor_move_the_familys_levels(allocated, ta
 
 @pytest.mark.parametrize("action", ["continuum", "level", "step-up", "step-down", "close"])
 def test_out_of_scope_is_404(allocated, vcs_fhlp, action):
-    client = api(vcs_fhlp)
+    client = api_as(vcs_fhlp)
     body = {
         "children": [allocated["mia"].pk],
         "to": "child_in_need",

@@ -10,22 +10,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import override_settings
 from django.urls import include, path, reverse
-from rest_framework.test import APIClient
 
 from cases.models import InvolvementRole, Role
 from cases.services import involvement_add
 from family_help.selectors.continuum import continuum_state
 from tests import personas
 from tests.factories import UserFactory
+from tests.support import api_as
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user=None) -> APIClient:
-    client = APIClient()
-    if user is not None:
-        client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture
@@ -45,7 +38,7 @@ def test_a_macpt_member_who_may_not_move_a_family_gets_404(allocated, health_mac
     """health@ on POST /api/v1/family-help/families/<id>/{level,step-up,step-down,close}/ was 403."""
     for child in (allocated["mia"], allocated["leo"]):
         involvement_add(person=child, actor=triage_officer, role=InvolvementRole.MACPT_MEMBER, user=health_macpt)
-    client = api(health_macpt)
+    client = api_as(health_macpt)
     assert client.get(f"/api/v1/family-help/families/{allocated['case'].pk}/continuum/").status_code == 200
     state = continuum_state(family_case=allocated["case"])
     response = client.post(
@@ -60,7 +53,7 @@ def test_a_macpt_member_who_may_not_move_a_family_gets_404(allocated, health_mac
 
 @pytest.mark.parametrize("action", ["level", "step-up", "step-down", "close"])
 def test_a_continuum_change_on_a_family_out_of_sight_is_404_too(allocated, health_macpt, action):
-    response = api(health_macpt).post(
+    response = api_as(health_macpt).post(
         f"/api/v1/family-help/families/{allocated['case'].pk}/{action}/", {}, format="json"
     )
     assert response.status_code == 404
@@ -69,7 +62,7 @@ def test_a_continuum_change_on_a_family_out_of_sight_is_404_too(allocated, healt
 @pytest.mark.parametrize("persona", ["police_officer", "school_dsl", "health_practitioner"])
 def test_creating_a_person_without_the_role_is_404(persona, request):
     """police@ and school.dsl@ on POST /api/v1/people/ were 403."""
-    response = api(request.getfixturevalue(persona)).post(
+    response = api_as(request.getfixturevalue(persona)).post(
         "/api/v1/people/", {"first_name": "Zebedee", "last_name": "Quill"}, format="json"
     )
     assert response.status_code == 404
@@ -88,7 +81,7 @@ def test_creating_a_person_without_the_role_is_404(persona, request):
 def test_partner_referrers_get_404_not_an_empty_list(persona, method, url, body, family, request):
     """Partner referrers got 200 and an empty list on the people list, search and duplicates."""
     user = request.getfixturevalue(persona)
-    response = getattr(api(user), method)(url, body, format="json")
+    response = getattr(api_as(user), method)(url, body, format="json")
     assert response.status_code == 404
     assert b"Okafor" not in response.content
 
@@ -97,7 +90,7 @@ def test_a_partner_referrer_in_a_team_around_the_family_still_gets_404_on_the_pe
     from cases.services.plans import taf_add
 
     taf_add(family_case=led_family["case"], actor=led_family["lead"], user=school_dsl, role="School link")
-    client = api(school_dsl)
+    client = api_as(school_dsl)
     assert client.get("/api/v1/people/").status_code == 404
     assert client.get("/api/v1/people/search/", {"name": "Mia"}).status_code == 404
 
@@ -106,12 +99,14 @@ def test_an_assessment_change_refused_by_role_is_404(assessment, health_macpt, l
     """The assessment API's refusal by role was DRF's PermissionDenied (403)."""
     for child in (led["mia"], led["leo"]):
         involvement_add(person=child, actor=triage_officer, role=InvolvementRole.MACPT_MEMBER, user=health_macpt)
-    response = api(health_macpt).post(f"/api/v1/family-help/assessments/{assessment.pk}/authorise/", {}, format="json")
+    response = api_as(health_macpt).post(
+        f"/api/v1/family-help/assessments/{assessment.pk}/authorise/", {}, format="json"
+    )
     assert response.status_code == 404
 
 
 def test_not_signed_in_is_still_not_a_refusal(allocated, client):
-    assert api().post("/api/v1/people/", {}, format="json").status_code in (401, 403)
+    assert api_as().post("/api/v1/people/", {}, format="json").status_code in (401, 403)
     page = client.get(reverse("cases:person_detail", args=[allocated["mia"].pk]))
     assert page.status_code == 302 and reverse("login") in page["Location"]
 

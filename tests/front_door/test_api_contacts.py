@@ -10,7 +10,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from cases.models import AgencyType, AuditEvent, Episode, Role
 from cases.services import person_restrict
@@ -41,11 +40,6 @@ CIN = {"outcome": 3, "level": "child_in_need", "rationale": "Needs a s17 assessm
 
 
 @pytest.fixture
-def api():
-    return APIClient()
-
-
-@pytest.fixture
 def other_dsl():
     school = AgencyFactory(name="Other Test School", type=AgencyType.EDUCATION)
     return UserFactory(email="dsl2@example.test", full_name="Dan Other", agency=school, roles=[Role.PARTNER_REFERRER])
@@ -60,9 +54,9 @@ def _keys(value) -> set[str]:
     return set()
 
 
-def _staff_contact(api, actor, person, **extra):
-    api.force_authenticate(actor)
-    response = api.post(CONTACTS, {**BODY, "children": [{"person_id": person.pk}], **extra}, format="json")
+def _staff_contact(api_client, actor, person, **extra):
+    api_client.force_authenticate(actor)
+    response = api_client.post(CONTACTS, {**BODY, "children": [{"person_id": person.pk}], **extra}, format="json")
     assert response.status_code == 201, response.json()
     return response.json()
 
@@ -71,14 +65,14 @@ def _staff_contact(api, actor, person, **extra):
 
 
 def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_shows(
-    api, triage_officer, make_person, levels
+    api_client, triage_officer, make_person, levels
 ):
     child = make_person()
-    api.force_authenticate(triage_officer)
+    api_client.force_authenticate(triage_officer)
     body = {**BODY, "children": [{"person_id": child.pk}], "received_at": "2026-11-20T16:00:00+00:00"}
 
-    first = api.post(CONTACTS, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
-    again = api.post(CONTACTS, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    first = api_client.post(CONTACTS, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
+    again = api_client.post(CONTACTS, body, format="json", HTTP_IDEMPOTENCY_KEY="retry-1")
 
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json() == again.json()
@@ -90,7 +84,7 @@ def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_s
     )
     assert created["children"][0]["person_id"] == child.pk and created["reference"].startswith("C")
 
-    decided = api.post(f"{CONTACTS}{created['id']}/decision/", CIN, format="json")
+    decided = api_client.post(f"{CONTACTS}{created['id']}/decision/", CIN, format="json")
     assert decided.status_code == 201
     assert decided.json() | {"id": 0, "decided_at": ""} == {
         "id": 0,
@@ -102,7 +96,7 @@ def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_s
         "contact_status": "decided",
     }
 
-    detail = api.get(f"{CONTACTS}{created['id']}/").json()
+    detail = api_client.get(f"{CONTACTS}{created['id']}/").json()
     assert detail["status"] == "decided" and detail["rag"] is None
     assert detail["outcome"] == {
         "code": 3,
@@ -111,17 +105,17 @@ def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_s
     }
 
 
-def test_a_different_key_or_no_key_is_a_new_contact(api, triage_officer):
-    api.force_authenticate(triage_officer)
-    api.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="a")
-    api.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="b")
-    api.post(CONTACTS, BODY, format="json")
+def test_a_different_key_or_no_key_is_a_new_contact(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    api_client.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="a")
+    api_client.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="b")
+    api_client.post(CONTACTS, BODY, format="json")
     assert Contact.objects.count() == 3
 
 
-def test_an_idempotency_key_longer_than_100_characters_is_refused(api, triage_officer):
-    api.force_authenticate(triage_officer)
-    response = api.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="k" * 101)
+def test_an_idempotency_key_longer_than_100_characters_is_refused(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    response = api_client.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="k" * 101)
     assert response.status_code == 400 and "Idempotency-Key" in response.json()
     assert not Contact.objects.exists()
 
@@ -138,24 +132,24 @@ def test_an_idempotency_key_longer_than_100_characters_is_refused(api, triage_of
         ("2026-12-24T15:30:00+00:00", "2026-12-29T15:30:00+00:00"),  # Christmas and Boxing Day (substitute Monday)
     ],
 )
-def test_decision_is_due_the_next_working_day_at_the_same_local_time(api, triage_officer, received, due):
-    api.force_authenticate(triage_officer)
+def test_decision_is_due_the_next_working_day_at_the_same_local_time(api_client, triage_officer, received, due):
+    api_client.force_authenticate(triage_officer)
     with time_machine.travel("2027-01-15T12:00:00+00:00"):
-        response = api.post(CONTACTS, {**BODY, "received_at": received}, format="json")
+        response = api_client.post(CONTACTS, {**BODY, "received_at": received}, format="json")
     assert response.status_code == 201, response.json()
     assert response.json()["decision_due_at"] == due
 
 
-def test_received_at_in_the_future_is_refused_and_nothing_is_saved(api, triage_officer):
-    api.force_authenticate(triage_officer)
-    response = api.post(CONTACTS, {**BODY, "received_at": "2999-01-01T09:00:00+00:00"}, format="json")
+def test_received_at_in_the_future_is_refused_and_nothing_is_saved(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    response = api_client.post(CONTACTS, {**BODY, "received_at": "2999-01-01T09:00:00+00:00"}, format="json")
     assert response.status_code == 400 and "received_at" in response.json()
     assert not Contact.objects.exists()
 
 
-def test_a_partner_cannot_backdate_their_referral(api, school_dsl):
-    api.force_authenticate(school_dsl)
-    response = api.post(CONTACTS, {**BODY, "received_at": "2026-01-05T09:00:00+00:00"}, format="json")
+def test_a_partner_cannot_backdate_their_referral(api_client, school_dsl):
+    api_client.force_authenticate(school_dsl)
+    response = api_client.post(CONTACTS, {**BODY, "received_at": "2026-01-05T09:00:00+00:00"}, format="json")
     assert response.status_code == 201
     assert timezone.now() - Contact.objects.get().received_at < dt.timedelta(minutes=1)
 
@@ -175,9 +169,9 @@ def test_a_partner_cannot_backdate_their_referral(api, school_dsl):
         ("health_fhlp", 404),
     ],
 )
-def test_who_may_create_a_contact(api, persona, expected, request):
-    api.force_authenticate(request.getfixturevalue(persona))
-    assert api.post(CONTACTS, BODY, format="json").status_code == expected
+def test_who_may_create_a_contact(api_client, persona, expected, request):
+    api_client.force_authenticate(request.getfixturevalue(persona))
+    assert api_client.post(CONTACTS, BODY, format="json").status_code == expected
 
 
 @pytest.mark.parametrize(
@@ -191,14 +185,14 @@ def test_who_may_create_a_contact(api, persona, expected, request):
         ("health_fhlp", 404),
     ],
 )
-def test_who_may_list_contacts(api, persona, expected, request):
-    api.force_authenticate(request.getfixturevalue(persona))
-    assert api.get(CONTACTS).status_code == expected
+def test_who_may_list_contacts(api_client, persona, expected, request):
+    api_client.force_authenticate(request.getfixturevalue(persona))
+    assert api_client.get(CONTACTS).status_code == expected
 
 
-def test_signed_out_callers_are_refused(api):
-    assert api.get(CONTACTS).status_code in {401, 403}
-    assert api.post(CONTACTS, BODY, format="json").status_code in {401, 403}
+def test_signed_out_callers_are_refused(api_client):
+    assert api_client.get(CONTACTS).status_code in {401, 403}
+    assert api_client.post(CONTACTS, BODY, format="json").status_code in {401, 403}
 
 
 @pytest.mark.parametrize(
@@ -210,49 +204,49 @@ def test_signed_out_callers_are_refused(api):
         ("police_officer", 404),
     ],
 )
-def test_only_front_door_staff_decide(api, persona, expected, request, triage_officer, make_person, levels):
-    contact = _staff_contact(api, triage_officer, make_person())
-    api.force_authenticate(request.getfixturevalue(persona))
-    assert api.post(f"{CONTACTS}{contact['id']}/decision/", CIN, format="json").status_code == expected
+def test_only_front_door_staff_decide(api_client, persona, expected, request, triage_officer, make_person, levels):
+    contact = _staff_contact(api_client, triage_officer, make_person())
+    api_client.force_authenticate(request.getfixturevalue(persona))
+    assert api_client.post(f"{CONTACTS}{contact['id']}/decision/", CIN, format="json").status_code == expected
 
 
-def test_a_partner_token_sees_only_their_own_referrals(api, school_dsl, other_dsl):
-    api.force_authenticate(school_dsl)
-    mine = api.post(CONTACTS, BODY, format="json").json()
-    api.force_authenticate(other_dsl)
-    theirs = api.post(CONTACTS, BODY, format="json").json()
-    api.force_authenticate(None)
+def test_a_partner_token_sees_only_their_own_referrals(api_client, school_dsl, other_dsl):
+    api_client.force_authenticate(school_dsl)
+    mine = api_client.post(CONTACTS, BODY, format="json").json()
+    api_client.force_authenticate(other_dsl)
+    theirs = api_client.post(CONTACTS, BODY, format="json").json()
+    api_client.force_authenticate(None)
 
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=school_dsl).key}")
-    listing = api.get(CONTACTS)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=school_dsl).key}")
+    listing = api_client.get(CONTACTS)
 
     assert listing.status_code == 200
     assert [c["id"] for c in listing.json()["results"]] == [mine["id"]]
-    assert api.get(f"{CONTACTS}{mine['id']}/").status_code == 200
-    assert api.get(f"{CONTACTS}{theirs['id']}/").status_code == 404
-    assert api.get(f"{CONTACTS}{theirs['id']}/information-requests/").status_code == 404
+    assert api_client.get(f"{CONTACTS}{mine['id']}/").status_code == 200
+    assert api_client.get(f"{CONTACTS}{theirs['id']}/").status_code == 404
+    assert api_client.get(f"{CONTACTS}{theirs['id']}/information-requests/").status_code == 404
     with unchanged(Contact, Decision):
-        assert api.post(f"{CONTACTS}{mine['id']}/decision/", CIN, format="json").status_code == 404
+        assert api_client.post(f"{CONTACTS}{mine['id']}/decision/", CIN, format="json").status_code == 404
     own = listing.json()["results"][0]
     assert own["children"][0]["first_name"] == "Ruby" and "person_id" not in own["children"][0]
     assert {"worry", "referrer_name", "assigned_to"}.isdisjoint(own)
 
 
-def test_a_partner_cannot_name_a_record(api, school_dsl, make_person):
-    api.force_authenticate(school_dsl)
+def test_a_partner_cannot_name_a_record(api_client, school_dsl, make_person):
+    api_client.force_authenticate(school_dsl)
     child = make_person()
     with unchanged(Contact, ContactChild):
-        response = api.post(CONTACTS, {**BODY, "children": [{"person_id": child.pk}]}, format="json")
+        response = api_client.post(CONTACTS, {**BODY, "children": [{"person_id": child.pk}]}, format="json")
     assert response.status_code == 400
     assert response.json() == {"children": {"0": {"person_id": ["Unknown person"]}}}
 
 
-def test_staff_can_only_name_a_record_they_can_see(api, triage_officer, front_door_manager, make_person):
+def test_staff_can_only_name_a_record_they_can_see(api_client, triage_officer, front_door_manager, make_person):
     hidden = make_person(first="Hidden", last="Child")
     person_restrict(person=hidden, actor=front_door_manager, reason="high_profile", access_users=[])
-    api.force_authenticate(triage_officer)
+    api_client.force_authenticate(triage_officer)
     children = [{"person_id": make_person().pk}, {"person_id": hidden.pk}, {"person_id": 2**40}]
-    response = api.post(CONTACTS, {**BODY, "children": children}, format="json")
+    response = api_client.post(CONTACTS, {**BODY, "children": children}, format="json")
     assert response.status_code == 400
     unknown = {"person_id": ["Unknown person"]}
     assert response.json() == {"children": {"1": unknown, "2": unknown}}
@@ -263,10 +257,10 @@ def test_staff_can_only_name_a_record_they_can_see(api, triage_officer, front_do
 
 
 def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(
-    api, school_dsl, triage_officer, front_door_manager, make_person, levels
+    api_client, school_dsl, triage_officer, front_door_manager, make_person, levels
 ):
-    api.force_authenticate(school_dsl)
-    referral = api.post(CONTACTS, BODY, format="json").json()
+    api_client.force_authenticate(school_dsl)
+    referral = api_client.post(CONTACTS, BODY, format="json").json()
     contact = Contact.objects.get(pk=referral["id"])
     contact_child_link(contact_child=contact.children.get(), person=make_person(), actor=triage_officer)
     decision = decision_record(
@@ -278,12 +272,12 @@ def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(
         advice="Advice given.",
     )
 
-    waiting = api.get(f"{CONTACTS}{referral['id']}/").json()
+    waiting = api_client.get(f"{CONTACTS}{referral['id']}/").json()
     assert (waiting["status"], waiting["outcome"]) == ("in_progress", None)
 
     decision_signoff(decision=decision, actor=front_door_manager, agreed=True)
-    told = api.get(f"{CONTACTS}{referral['id']}/").json()
-    listed = api.get(CONTACTS).json()
+    told = api_client.get(f"{CONTACTS}{referral['id']}/").json()
+    listed = api_client.get(CONTACTS).json()
 
     assert told["status"] == "decided"
     assert told["outcome"] == {
@@ -297,56 +291,56 @@ def test_the_partner_hears_the_outcome_in_plain_words_only_after_sign_off(
 # --- decisions --------------------------------------------------------------------------------------------
 
 
-def test_a_decision_without_rationale_is_refused_with_the_reason(api, triage_officer, make_person, levels):
-    contact = _staff_contact(api, triage_officer, make_person())
+def test_a_decision_without_rationale_is_refused_with_the_reason(api_client, triage_officer, make_person, levels):
+    contact = _staff_contact(api_client, triage_officer, make_person())
     url = f"{CONTACTS}{contact['id']}/decision/"
-    blank = api.post(url, {**CIN, "rationale": "  "}, format="json")
-    missing = api.post(url, {"outcome": 3, "level": "child_in_need"}, format="json")
+    blank = api_client.post(url, {**CIN, "rationale": "  "}, format="json")
+    missing = api_client.post(url, {"outcome": 3, "level": "child_in_need"}, format="json")
     assert blank.status_code == 400 and blank.json()["rationale"] == ["Give the reasons for the decision"]
     assert missing.status_code == 400 and "rationale" in missing.json()
     assert not Decision.objects.exists()
 
 
-def test_a_level_the_outcome_does_not_allow_is_refused(api, triage_officer, make_person, levels):
-    contact = _staff_contact(api, triage_officer, make_person())
+def test_a_level_the_outcome_does_not_allow_is_refused(api_client, triage_officer, make_person, levels):
+    contact = _staff_contact(api_client, triage_officer, make_person())
     url = f"{CONTACTS}{contact['id']}/decision/"
-    wrong = api.post(url, {"outcome": 2, "level": "targeted_early_help", "rationale": "x"}, format="json")
-    unknown = api.post(url, {"outcome": 2, "level": "no_such_level", "rationale": "x"}, format="json")
-    bad_outcome = api.post(url, {"outcome": 9, "level": "child_protection", "rationale": "x"}, format="json")
+    wrong = api_client.post(url, {"outcome": 2, "level": "targeted_early_help", "rationale": "x"}, format="json")
+    unknown = api_client.post(url, {"outcome": 2, "level": "no_such_level", "rationale": "x"}, format="json")
+    bad_outcome = api_client.post(url, {"outcome": 9, "level": "child_protection", "rationale": "x"}, format="json")
     assert wrong.status_code == 400 and "cannot be recorded at" in wrong.json()["level"][0]
     assert unknown.status_code == 400 and "level" in unknown.json()
     assert bad_outcome.status_code == 400 and "outcome" in bad_outcome.json()
     assert not Decision.objects.exists()
 
 
-def test_a_second_decision_is_409_unless_it_is_a_change_with_a_reason(api, triage_officer, make_person, levels):
-    contact = _staff_contact(api, triage_officer, make_person())
+def test_a_second_decision_is_409_unless_it_is_a_change_with_a_reason(api_client, triage_officer, make_person, levels):
+    contact = _staff_contact(api_client, triage_officer, make_person())
     url = f"{CONTACTS}{contact['id']}/decision/"
-    first = api.post(url, CIN, format="json").json()
+    first = api_client.post(url, CIN, format="json").json()
     early_help = {"outcome": 7, "level": "targeted_early_help", "rationale": "Police information changes it."}
 
     change = {**early_help, "change_reason": "Police information received"}
     with unchanged(Contact, Decision, Episode):
-        refused = api.post(url, early_help, format="json")
-        unnamed = api.post(url, change, format="json")
-    etag = api.get(f"{CONTACTS}{contact['id']}/")["ETag"]
-    changed = api.post(url, change, format="json", HTTP_IF_MATCH=etag)
+        refused = api_client.post(url, early_help, format="json")
+        unnamed = api_client.post(url, change, format="json")
+    etag = api_client.get(f"{CONTACTS}{contact['id']}/")["ETag"]
+    changed = api_client.post(url, change, format="json", HTTP_IF_MATCH=etag)
 
     assert refused.status_code == 409 and "already has a decision" in refused.json()["detail"]
     assert refused.json()["current"] == {"status": "decided", "decision_id": first["id"]}
     assert unnamed.status_code == 428 and etag == f'"{first["id"]}"'
     assert changed.status_code == 201 and changed["ETag"] == f'"{changed.json()["id"]}"'
     # A second change made from the same read would replace a decision its author never saw: 412.
-    again = api.post(url, {**change, "change_reason": "Also the school"}, format="json", HTTP_IF_MATCH=etag)
+    again = api_client.post(url, {**change, "change_reason": "Also the school"}, format="json", HTTP_IF_MATCH=etag)
     assert again.status_code == 412 and again["ETag"] == changed["ETag"]
     assert Decision.objects.filter(contact_id=contact["id"]).count() == 2
     assert changed.json()["supersedes"] == first["id"] and changed.json()["contact_status"] == "decided"
-    assert api.get(f"{CONTACTS}{contact['id']}/").json()["outcome"]["code"] == 7
+    assert api_client.get(f"{CONTACTS}{contact['id']}/").json()["outcome"]["code"] == 7
 
 
-def test_a_decision_needing_sign_off_waits_for_the_manager(api, triage_officer, make_person, levels):
-    contact = _staff_contact(api, triage_officer, make_person())
-    response = api.post(
+def test_a_decision_needing_sign_off_waits_for_the_manager(api_client, triage_officer, make_person, levels):
+    contact = _staff_contact(api_client, triage_officer, make_person())
+    response = api_client.post(
         f"{CONTACTS}{contact['id']}/decision/",
         {"outcome": 8, "level": "universal", "rationale": "Low level.", "advice": "Signposted."},
         format="json",
@@ -355,27 +349,27 @@ def test_a_decision_needing_sign_off_waits_for_the_manager(api, triage_officer, 
     assert response.json()["signoff_required"] is True and response.json()["contact_status"] == "awaiting_signoff"
 
 
-def test_a_decision_that_opens_work_needs_every_child_matched(api, triage_officer, levels):
-    api.force_authenticate(triage_officer)
-    contact = api.post(CONTACTS, BODY, format="json").json()  # Ruby given by name only, not matched
+def test_a_decision_that_opens_work_needs_every_child_matched(api_client, triage_officer, levels):
+    api_client.force_authenticate(triage_officer)
+    contact = api_client.post(CONTACTS, BODY, format="json").json()  # Ruby given by name only, not matched
     with unchanged(Contact, Decision, Episode):
-        response = api.post(f"{CONTACTS}{contact['id']}/decision/", CIN, format="json")
+        response = api_client.post(f"{CONTACTS}{contact['id']}/decision/", CIN, format="json")
     assert response.status_code == 400 and "Match every child" in response.json()["outcome"][0]
 
 
 def test_a_decision_sent_back_by_the_manager_shows_no_outcome(
-    api, triage_officer, front_door_manager, make_person, levels
+    api_client, triage_officer, front_door_manager, make_person, levels
 ):
-    contact = _staff_contact(api, triage_officer, make_person())
+    contact = _staff_contact(api_client, triage_officer, make_person())
     decision = Decision.objects.get(
-        pk=api.post(
+        pk=api_client.post(
             f"{CONTACTS}{contact['id']}/decision/",
             {"outcome": 8, "level": "universal", "rationale": "Low level.", "advice": "Signposted."},
             format="json",
         ).json()["id"]
     )
     decision_signoff(decision=decision, actor=front_door_manager, agreed=False, comment="Ask the police first.")
-    detail = api.get(f"{CONTACTS}{contact['id']}/").json()
+    detail = api_client.get(f"{CONTACTS}{contact['id']}/").json()
     assert (detail["status"], detail["outcome"]) == ("in_triage", None)
 
 
@@ -393,10 +387,10 @@ DECISION_NASTY = [
 ]
 
 
-def test_malformed_decision_bodies_are_400s_never_500s(api, triage_officer, make_person, levels):
-    contact = _staff_contact(api, triage_officer, make_person())
+def test_malformed_decision_bodies_are_400s_never_500s(api_client, triage_officer, make_person, levels):
+    contact = _staff_contact(api_client, triage_officer, make_person())
     for body in DECISION_NASTY:
-        response = api.post(f"{CONTACTS}{contact['id']}/decision/", body, format="json")
+        response = api_client.post(f"{CONTACTS}{contact['id']}/decision/", body, format="json")
         assert response.status_code == 400, (body, response.content[:200])
     assert not Decision.objects.exists()
 
@@ -404,27 +398,30 @@ def test_malformed_decision_bodies_are_400s_never_500s(api, triage_officer, make
 # --- information requests --------------------------------------------------------------------------------
 
 
-def test_front_door_asks_an_agency_and_sees_the_answer(api, triage_officer, police_officer, make_person):
-    contact = _staff_contact(api, triage_officer, make_person())
+def test_front_door_asks_an_agency_and_sees_the_answer(api_client, triage_officer, police_officer, make_person):
+    contact = _staff_contact(api_client, triage_officer, make_person())
     url = f"{CONTACTS}{contact['id']}/information-requests/"
-    sent = api.post(url, {"agency_id": police_officer.agency_id, "question": "Any call-outs?"}, format="json")
+    sent = api_client.post(url, {"agency_id": police_officer.agency_id, "question": "Any call-outs?"}, format="json")
     assert sent.status_code == 201
     assert sent.json()["status"] == "open" and sent.json()["children"][0]["name"] == "Amelia Hartley"
     with unchanged(InformationRequest):
-        assert api.post(url, {"agency_id": triage_officer.agency_id, "question": "x"}, format="json").status_code == 400
-        assert api.post(url, {"agency_id": 2**62, "question": "x"}, format="json").status_code == 400
+        assert (
+            api_client.post(url, {"agency_id": triage_officer.agency_id, "question": "x"}, format="json").status_code
+            == 400
+        )
+        assert api_client.post(url, {"agency_id": 2**62, "question": "x"}, format="json").status_code == 400
 
-    api.force_authenticate(police_officer)
-    api.post(
+    api_client.force_authenticate(police_officer)
+    api_client.post(
         f"/api/v1/information-requests/{sent.json()['id']}/response/", {"response": "Two call-outs."}, format="json"
     )
-    api.force_authenticate(triage_officer)
-    listed = api.get(url).json()
+    api_client.force_authenticate(triage_officer)
+    listed = api_client.get(url).json()
     assert [(r["status"], r["response"]) for r in listed] == [("answered", "Two call-outs.")]
 
 
 def test_an_agency_sees_and_answers_only_the_requests_sent_to_it(
-    api, triage_officer, police_officer, school_dsl, new_contact
+    api_client, triage_officer, police_officer, school_dsl, new_contact
 ):
     contact = new_contact(triage_officer)
     request = information_request_send(
@@ -432,18 +429,20 @@ def test_an_agency_sees_and_answers_only_the_requests_sent_to_it(
     )
     respond = f"/api/v1/information-requests/{request.pk}/response/"
 
-    api.force_authenticate(school_dsl)
-    assert api.get("/api/v1/information-requests/?status=all").json()["results"] == []
-    assert api.post(respond, {"response": "no"}, format="json").status_code == 404
+    api_client.force_authenticate(school_dsl)
+    assert api_client.get("/api/v1/information-requests/?status=all").json()["results"] == []
+    assert api_client.post(respond, {"response": "no"}, format="json").status_code == 404
 
-    api.force_authenticate(police_officer)
-    inbox = api.get("/api/v1/information-requests/").json()["results"]
+    api_client.force_authenticate(police_officer)
+    inbox = api_client.get("/api/v1/information-requests/").json()["results"]
     assert [r["id"] for r in inbox] == [request.pk] and inbox[0]["children"][0]["name"] == "Amelia Hartley"
-    answered = api.post(respond, {"response": "One call-out in May."}, format="json")
+    answered = api_client.post(respond, {"response": "One call-out in May."}, format="json")
     assert answered.status_code == 200 and answered.json()["status"] == "answered"
-    assert api.post(respond, {"response": "again"}, format="json").status_code == 409
-    assert api.get("/api/v1/information-requests/").json()["results"] == []
-    assert [r["id"] for r in api.get("/api/v1/information-requests/?status=answered").json()["results"]] == [request.pk]
+    assert api_client.post(respond, {"response": "again"}, format="json").status_code == 409
+    assert api_client.get("/api/v1/information-requests/").json()["results"] == []
+    assert [r["id"] for r in api_client.get("/api/v1/information-requests/?status=answered").json()["results"]] == [
+        request.pk
+    ]
     assert InformationRequest.objects.get().response == "One call-out in May."
 
 
@@ -460,71 +459,75 @@ REQUEST_NASTY = [
 ]
 
 
-def test_malformed_information_request_bodies_are_400s_never_500s(api, triage_officer, police_officer, make_person):
-    contact = _staff_contact(api, triage_officer, make_person())
+def test_malformed_information_request_bodies_are_400s_never_500s(
+    api_client, triage_officer, police_officer, make_person
+):
+    contact = _staff_contact(api_client, triage_officer, make_person())
     for body in REQUEST_NASTY:
         body = {**body, "agency_id": police_officer.agency_id} if body.get("agency_id") == 1 else body
-        response = api.post(f"{CONTACTS}{contact['id']}/information-requests/", body, format="json")
+        response = api_client.post(f"{CONTACTS}{contact['id']}/information-requests/", body, format="json")
         assert response.status_code == 400, (body, response.content[:200])
     assert not InformationRequest.objects.exists()
 
 
-def test_an_empty_answer_is_refused(api, triage_officer, police_officer, new_contact):
+def test_an_empty_answer_is_refused(api_client, triage_officer, police_officer, new_contact):
     request = information_request_send(
         contact=new_contact(triage_officer),
         actor=triage_officer,
         agency=police_officer.agency,
         question="Known to you?",
     )
-    api.force_authenticate(police_officer)
+    api_client.force_authenticate(police_officer)
     with unchanged(InformationRequest):
-        response = api.post(f"/api/v1/information-requests/{request.pk}/response/", {"response": " "}, format="json")
+        response = api_client.post(
+            f"/api/v1/information-requests/{request.pk}/response/", {"response": " "}, format="json"
+        )
     assert response.status_code == 400 and "response" in response.json()
 
 
 # --- read audit ---------------------------------------------------------------------------------------------
 
 
-def test_responses_showing_linked_children_are_read_audited(api, triage_officer, make_person, new_contact):
+def test_responses_showing_linked_children_are_read_audited(api_client, triage_officer, make_person, new_contact):
     child = make_person()
-    linked = _staff_contact(api, triage_officer, child)
+    linked = _staff_contact(api_client, triage_officer, child)
     new_contact(triage_officer)  # a child given by name only: not linked to a record
     before = AuditEvent.objects.filter(kind="read").count()
 
-    api.get(f"{CONTACTS}{linked['id']}/")
-    api.get(CONTACTS)
+    api_client.get(f"{CONTACTS}{linked['id']}/")
+    api_client.get(CONTACTS)
 
     reads = list(AuditEvent.objects.filter(kind="read").order_by("id"))[before:]
     assert [(r.verb, r.child_ids) for r in reads] == [("contact.viewed", [child.pk]), ("contact.listed", [child.pk])]
 
 
-def test_a_response_without_linked_children_is_audited_against_the_contact(api, triage_officer, new_contact):
+def test_a_response_without_linked_children_is_audited_against_the_contact(api_client, triage_officer, new_contact):
     # The contact itself holds child data (names, dates of birth, the worry): its read is audited (finding 6).
     contact = new_contact(triage_officer)
-    api.force_authenticate(triage_officer)
+    api_client.force_authenticate(triage_officer)
     before = AuditEvent.objects.filter(kind="read").count()
-    assert api.get(f"{CONTACTS}{contact.pk}/").status_code == 200
+    assert api_client.get(f"{CONTACTS}{contact.pk}/").status_code == 200
     [read] = list(AuditEvent.objects.filter(kind="read").order_by("id"))[before:]
     assert (read.verb, read.target_id, read.child_ids) == ("contact.viewed", str(contact.pk), [])
 
 
-def test_an_empty_list_writes_no_read_audit(api, triage_officer):
-    api.force_authenticate(triage_officer)
+def test_an_empty_list_writes_no_read_audit(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
     before = AuditEvent.objects.filter(kind="read").count()
-    assert api.get(CONTACTS).json()["results"] == []
+    assert api_client.get(CONTACTS).json()["results"] == []
     assert AuditEvent.objects.filter(kind="read").count() == before
 
 
 # --- lists ------------------------------------------------------------------------------------------------
 
 
-def test_the_list_filters_by_status_urgency_and_open(api, triage_officer, make_person, levels):
-    decided = _staff_contact(api, triage_officer, make_person())
-    api.post(f"{CONTACTS}{decided['id']}/decision/", CIN, format="json")
-    urgent = _staff_contact(api, triage_officer, make_person(first="Una"), urgent=True)
+def test_the_list_filters_by_status_urgency_and_open(api_client, triage_officer, make_person, levels):
+    decided = _staff_contact(api_client, triage_officer, make_person())
+    api_client.post(f"{CONTACTS}{decided['id']}/decision/", CIN, format="json")
+    urgent = _staff_contact(api_client, triage_officer, make_person(first="Una"), urgent=True)
 
     def ids(query: str) -> list[int]:
-        response = api.get(f"{CONTACTS}?{query}")
+        response = api_client.get(f"{CONTACTS}?{query}")
         assert response.status_code == 200, response.json()
         return [c["id"] for c in response.json()["results"]]
 
@@ -532,16 +535,16 @@ def test_the_list_filters_by_status_urgency_and_open(api, triage_officer, make_p
     assert ids("open=true") == [urgent["id"]]
     assert ids("urgent=true") == [urgent["id"]]
     assert ids("urgent=false&open=false") == [decided["id"]]
-    assert api.get(f"{CONTACTS}?status=lost").status_code == 400
-    assert api.get(f"{CONTACTS}?page=99").status_code == 400
+    assert api_client.get(f"{CONTACTS}?status=lost").status_code == 400
+    assert api_client.get(f"{CONTACTS}?page=99").status_code == 400
 
 
 @pytest.mark.parametrize("persona", ["triage_officer", "school_dsl"])
 def test_the_list_takes_the_same_number_of_queries_for_5_or_30_contacts(
-    api, persona, request, triage_officer, make_person
+    api_client, persona, request, triage_officer, make_person
 ):
     reader = request.getfixturevalue(persona)
-    api.force_authenticate(reader)
+    api_client.force_authenticate(reader)
     child = make_person()
 
     def add(n: int) -> None:
@@ -557,7 +560,7 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_30_contacts(
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            response = api.get(CONTACTS)
+            response = api_client.get(CONTACTS)
         assert response.status_code == 200
         return len(queries.captured_queries)
 
@@ -565,13 +568,13 @@ def test_the_list_takes_the_same_number_of_queries_for_5_or_30_contacts(
     few = count()
     add(25)
     assert count() == few
-    assert len(api.get(CONTACTS).json()["results"]) == 30
+    assert len(api_client.get(CONTACTS).json()["results"]) == 30
 
 
 def test_the_inbox_takes_the_same_number_of_queries_for_5_or_30_requests(
-    api, triage_officer, police_officer, new_contact
+    api_client, triage_officer, police_officer, new_contact
 ):
-    api.force_authenticate(police_officer)
+    api_client.force_authenticate(police_officer)
 
     def add(n: int) -> None:
         for _ in range(n):
@@ -584,7 +587,7 @@ def test_the_inbox_takes_the_same_number_of_queries_for_5_or_30_requests(
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
-            assert api.get("/api/v1/information-requests/").status_code == 200
+            assert api_client.get("/api/v1/information-requests/").status_code == 200
         return len(queries.captured_queries)
 
     add(5)
@@ -596,20 +599,20 @@ def test_the_inbox_takes_the_same_number_of_queries_for_5_or_30_requests(
 # --- bad input: reasons, never a 500 -----------------------------------------------------------------------
 
 
-def test_bad_contacts_are_400_with_reasons_and_nothing_is_saved(api, triage_officer):
-    api.force_authenticate(triage_officer)
-    response = api.post(CONTACTS, {**BODY, "source_code": "ZZ", "children": []}, format="json")
+def test_bad_contacts_are_400_with_reasons_and_nothing_is_saved(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    response = api_client.post(CONTACTS, {**BODY, "source_code": "ZZ", "children": []}, format="json")
     assert response.status_code == 400 and {"source_code", "children"} <= set(response.json())
-    consent = api.post(CONTACTS, {**BODY, "consent": "not_sought_risk"}, format="json")
+    consent = api_client.post(CONTACTS, {**BODY, "consent": "not_sought_risk"}, format="json")
     assert consent.status_code == 400 and "consent_override_reason" in consent.json()
-    child = api.post(CONTACTS, {**BODY, "children": [{"first_name": "", "description": ""}]}, format="json")
+    child = api_client.post(CONTACTS, {**BODY, "children": [{"first_name": "", "description": ""}]}, format="json")
     assert child.status_code == 400 and "description" in child.json()["children"]["0"]
     assert not Contact.objects.exists()
 
 
-def test_a_described_child_without_a_name_is_allowed_and_flagged(api, triage_officer):
-    api.force_authenticate(triage_officer)
-    response = api.post(
+def test_a_described_child_without_a_name_is_allowed_and_flagged(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    response = api_client.post(
         CONTACTS, {**BODY, "children": [{"description": "A boy of about 8 at the park."}]}, format="json"
     )
     assert response.status_code == 201
@@ -649,27 +652,28 @@ NASTY = [
 
 @pytest.mark.parametrize("body", NASTY, ids=range(len(NASTY)))
 @pytest.mark.parametrize("persona", ["triage_officer", "school_dsl"])
-def test_malformed_contact_bodies_are_answered_without_a_500(api, persona, body, request):
-    api.force_authenticate(request.getfixturevalue(persona))
-    response = api.post(CONTACTS, body, format="json")
+def test_malformed_contact_bodies_are_answered_without_a_500(api_client, persona, body, request):
+    api_client.force_authenticate(request.getfixturevalue(persona))
+    response = api_client.post(CONTACTS, body, format="json")
     assert response.status_code in {400, 201}, (response.status_code, response.content[:300])
 
 
-def test_absurd_ids_in_urls_are_404s_never_500s(api, triage_officer, police_officer):
-    api.force_authenticate(triage_officer)
+def test_absurd_ids_in_urls_are_404s_never_500s(api_client, triage_officer, police_officer):
+    api_client.force_authenticate(triage_officer)
     huge = 2**70
     for url in (f"{CONTACTS}{huge}/", f"{CONTACTS}{2**40}/", f"{CONTACTS}{huge}/information-requests/"):
-        assert api.get(url).status_code == 404, url
+        assert api_client.get(url).status_code == 404, url
     with unchanged(Contact, Decision, InformationRequest):
-        assert api.post(f"{CONTACTS}{huge}/decision/", CIN, format="json").status_code == 404
-        assert api.post(CONTACTS, "{not json", content_type="application/json").status_code == 400
+        assert api_client.post(f"{CONTACTS}{huge}/decision/", CIN, format="json").status_code == 404
+        assert api_client.post(CONTACTS, "{not json", content_type="application/json").status_code == 400
         lone_surrogate = json.dumps({**BODY, "worry": "lone \ud800 surrogate"})  # ASCII-escaped, as a client may send
-        assert api.post(CONTACTS, lone_surrogate, content_type="application/json").status_code == 400
-        assert api.post(CONTACTS, "a=b", content_type="application/x-www-form-urlencoded").status_code == 415
+        assert api_client.post(CONTACTS, lone_surrogate, content_type="application/json").status_code == 400
+        assert api_client.post(CONTACTS, "a=b", content_type="application/x-www-form-urlencoded").status_code == 415
     for query in ("page=abc", "page_size=-1", "urgent=perhaps", "open=2", "status=%00"):
-        assert api.get(f"{CONTACTS}?{query}").status_code in {200, 400}, query
-    api.force_authenticate(police_officer)
-    assert api.get("/api/v1/information-requests/?status=lost").status_code == 400
+        assert api_client.get(f"{CONTACTS}?{query}").status_code in {200, 400}, query
+    api_client.force_authenticate(police_officer)
+    assert api_client.get("/api/v1/information-requests/?status=lost").status_code == 400
     assert (
-        api.post(f"/api/v1/information-requests/{huge}/response/", {"response": "x"}, format="json").status_code == 404
+        api_client.post(f"/api/v1/information-requests/{huge}/response/", {"response": "x"}, format="json").status_code
+        == 404
     )
