@@ -80,7 +80,13 @@ AUDIT_READERS = frozenset({Role.PRIVACY_OFFICER})
 
 # The shared record's role-gated actions (registered from CasesConfig.ready(), as a strand registers its own).
 CREATE_PERSON, MERGE, READ_AUDIT = "cases.create_person", "cases.merge", "cases.read_audit"
-ROLE_ACTIONS = {CREATE_PERSON: CREATORS, MERGE: MERGERS, READ_AUDIT: AUDIT_READERS}
+EDIT_ANY_PLAN = "cases.edit_any_plan"  # a manager edits the plan of any family they can see (leads: their own)
+ROLE_ACTIONS = {
+    CREATE_PERSON: CREATORS,
+    MERGE: MERGERS,
+    READ_AUDIT: AUDIT_READERS,
+    EDIT_ANY_PLAN: frozenset({Role.MANAGER}),
+}
 
 # Involvements by the level of access they grant (cases.permissions.person_permissions_sync grants it).
 RECORD_INVOLVEMENTS = frozenset(

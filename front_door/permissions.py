@@ -7,6 +7,9 @@ from cases.models import Role
 WORK_CONTACTS = "front_door.work_contacts"  # triage, assign, ask agencies, decide
 READ_CONTACTS = "front_door.read_contacts"  # read every contact without working on them
 RECORD_CONTACT = "front_door.record_contact"  # record a contact through the API
+SIGN_OFF = "front_door.sign_off"  # agree a decision that needs a manager's sign-off, or send it back
+OWN_REFERRALS = "front_door.own_referrals"  # follow one's own referrals and what happened to them
+DASHBOARD = "front_door.dashboard"  # the front door's performance figures
 
 _FRONT_DOOR = frozenset({Role.TRIAGE_OFFICER, Role.FRONT_DOOR_MANAGER})
 
@@ -16,4 +19,7 @@ POLICY = {
     READ_CONTACTS: _FRONT_DOOR | {Role.LCPP, Role.MANAGER},
     # A partner referrer records their own referrals (and then sees only those).
     RECORD_CONTACT: _FRONT_DOOR | {Role.PARTNER_REFERRER},
+    SIGN_OFF: frozenset({Role.FRONT_DOOR_MANAGER}),
+    OWN_REFERRALS: frozenset({Role.PARTNER_REFERRER}),
+    DASHBOARD: frozenset({Role.FRONT_DOOR_MANAGER, Role.MANAGER}),
 }

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases import policy
-from cases.models import NeedLevel, Role, User
+from cases.models import NeedLevel, User
 from cases.selectors import people_restricted_for_user, rag_status
 from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON, Calendar
 
 from .models import Contact, ContactChild, ContactStatus, Decision, FrontDoorSettings, InformationRequest
-from .permissions import READ_CONTACTS, WORK_CONTACTS
+from .permissions import OWN_REFERRALS, READ_CONTACTS, WORK_CONTACTS
 
 
 def is_front_door(user: User) -> bool:
@@ -240,7 +240,7 @@ def contacts_for_reader(*, user: User) -> QuerySet[Contact]:
             )
             .order_by("-received_at", "-id")
         )
-    if user.has_role(Role.PARTNER_REFERRER):
+    if policy.may(user, OWN_REFERRALS):
         return referrals_for_referrer(user=user)
     raise Http404("No contact here")
 

@@ -44,7 +44,7 @@ from .models import (
     Outcome,
     WorryCategory,
 )
-from .permissions import WORK_CONTACTS
+from .permissions import OWN_REFERRALS, SIGN_OFF, WORK_CONTACTS
 
 DECISION_DEADLINE = "front_door.decision"
 INFO_REQUEST_DEADLINE = "front_door.information_request"
@@ -128,7 +128,7 @@ def contact_create(*, actor: User, data: dict, children: list[dict], idempotency
     received_at = data.get("received_at") or timezone.now()
     calendar = Calendar.from_database()
     due_at = calendar.contact_decision_due(received_at)
-    partner = actor.has_role(Role.PARTNER_REFERRER) and not policy.may(actor, WORK_CONTACTS)
+    partner = policy.may(actor, OWN_REFERRALS) and not policy.may(actor, WORK_CONTACTS)
     contact = Contact(
         reference=_next_reference(),
         received_at=received_at,
@@ -559,7 +559,7 @@ def decision_signoff(*, decision: Decision, actor: User, agreed: bool, comment: 
     """A manager agrees a decision (its next steps happen now) or sends it back to triage. The contact is
     locked first, as decision_record locks it, so a change of decision and a sign-off take turns: the one
     that comes second sees the other's result and a sign-off of a replaced decision is refused."""
-    if not actor.has_role(Role.FRONT_DOOR_MANAGER):
+    if not policy.may(actor, SIGN_OFF):
         raise PermissionDenied("Only a front door manager can sign off decisions")
     if not decision.signoff_required:
         raise ValidationError("This decision does not need sign-off")

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import policy
 from cases.http import require
-from cases.models import Role, User
+from cases.models import User
 from cases.selectors import (
     council_teams,
     people_restricted_for_user,
@@ -65,7 +65,7 @@ from .models import (
     Outcome,
     WorryCategory,
 )
-from .permissions import WORK_CONTACTS
+from .permissions import DASHBOARD, OWN_REFERRALS, SIGN_OFF, WORK_CONTACTS
 
 PAGE_SIZE = 50
 REFERRAL_SENT = "front_door.referral_sent"  # session key: show the confirmation panel once, after sending
@@ -335,7 +335,7 @@ def contact_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def partner_referral(request: HttpRequest) -> HttpResponse:
-    require(request.user.has_role(Role.PARTNER_REFERRER))
+    require(policy.may(request.user, OWN_REFERRALS))
     return _contact_page(request, staff=False)
 
 
@@ -382,7 +382,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     is_front_door = selectors.is_front_door(user)
     current = detail["current_decision"]
     can_sign_off = (
-        user.has_role(Role.FRONT_DOOR_MANAGER)
+        policy.may(user, SIGN_OFF)
         and contact.status == ContactStatus.AWAITING_SIGNOFF
         and current is not None
         and current.signoff_required
@@ -603,7 +603,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decision_signoff(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require(user.has_role(Role.FRONT_DOOR_MANAGER))
+    require(policy.may(user, SIGN_OFF))
     decision = selectors.decision_get(decision_id=pk)
     contact = selectors.contact_get_for_user(user=user, contact_id=decision.contact_id)
     superseded = selectors.decision_is_superseded(decision=decision)
@@ -728,7 +728,7 @@ def _named_children(contact: Contact) -> list[str]:
 @login_required
 @require_GET
 def my_referrals(request: HttpRequest) -> HttpResponse:
-    require(request.user.has_role(Role.PARTNER_REFERRER))
+    require(policy.may(request.user, OWN_REFERRALS))
     pagination = paginate(request, selectors.referrals_for_referrer(user=request.user), per_page=PAGE_SIZE)
     rows = [
         {"contact": c, "status": selectors.referral_status_for_referrer(c), "children": _named_children(c)}
@@ -744,7 +744,7 @@ def my_referrals(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def my_referral(request: HttpRequest, pk: int) -> HttpResponse:
-    require(request.user.has_role(Role.PARTNER_REFERRER))
+    require(policy.may(request.user, OWN_REFERRALS))
     contact = selectors.referral_get_for_referrer(user=request.user, contact_id=pk)
     just_sent = request.session.get(REFERRAL_SENT) == contact.pk
     if just_sent:
@@ -768,7 +768,7 @@ def my_referral(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    require(request.user.has_role(Role.FRONT_DOOR_MANAGER, Role.MANAGER))
+    require(policy.may(request.user, DASHBOARD))
     now = timezone.now()
     figures = selectors.dashboard_figures(now=now)
     settings = FrontDoorSettings.current()

@@ -75,8 +75,8 @@ class PersonCreateApi(PeopleApi):
         },
     )
     def post(self, request: Request) -> Response:
-        # Creating records is the front door's job (and child protection's); policy.py has no CREATE yet.
-        if not request.user.has_role(*policy.COUNCIL_WIDE_EDITORS):
+        # Creating records is the front door's job (and child protection's): the table's CREATE_PERSON.
+        if not policy.may(request.user, policy.CREATE_PERSON):
             raise PermissionDenied("Only front-door staff and lead child protection practitioners create records.")
         data = PersonCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)

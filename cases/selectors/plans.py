@@ -27,7 +27,6 @@ from ..models import (
     Plan,
     PlanVersion,
     Review,
-    Role,
     Strand,
     TafMember,
     User,
@@ -50,7 +49,7 @@ def plan_can_edit(*, user: User, family_case: FamilyCase) -> bool:
     children = family_children(family_case=family_case, user=user)
     if not children:
         return False
-    if user.has_role(Role.MANAGER):
+    if policy.may(user, policy.EDIT_ANY_PLAN):
         return True
     led = set(
         _active_involvements()

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases import policy
 from cases.api.concurrency import (
     IF_MATCH,
     PRECONDITION_RESPONSES,
@@ -30,10 +31,11 @@ from cases.api.concurrency import (
 )
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.codes import closure_reason_choices
-from cases.models import FamilyCase, Role, User
+from cases.models import FamilyCase, User
 from cases.selectors import users_by_id
 from cases.web import audit_shown
 
+from ..permissions import SUPERVISED
 from ..selectors import continuum as sel
 from ..selectors import family_case_find, family_case_get_for_user, family_children
 from ..services import continuum as services
@@ -319,7 +321,7 @@ class SupervisionListQuerySerializer(serializers.Serializer):
 
 
 def _require_supervision_reader(user: User) -> None:
-    if not (sel.is_manager(user) or user.has_role(Role.FHLP)):
+    if not (sel.is_manager(user) or policy.may(user, SUPERVISED)):
         raise NotFound
 
 

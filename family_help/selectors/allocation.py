@@ -34,7 +34,7 @@ from cases.permissions import person_record_scope, person_scope
 from cases.selectors import note_tag_filter
 
 from ..models import Allocation, Assessment, AssessmentStatus, FamilyHelpSettings, Supervision
-from ..permissions import ALLOCATE
+from ..permissions import ALLOCATE, MANAGE_TEAM
 
 OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
@@ -323,7 +323,7 @@ class OverdueItem:
 def team_view(*, user: User, team_ids: list[int] | None, today: dt.date | None = None) -> dict:
     """A manager's view: each practitioner's caseload (families, children, qualification, agency) with counts of
     their overdue items, and the overdue items themselves (assessments, plan reviews, actions, supervision)."""
-    if not user.has_role(Role.MANAGER):
+    if not policy.may(user, MANAGE_TEAM):
         raise Http404
     today = today or timezone.localdate()
     led = {"family_case__fh_allocations__lead": OuterRef("pk"), "family_case__fh_allocations__ended_at__isnull": True}

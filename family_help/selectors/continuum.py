@@ -13,6 +13,7 @@ from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
+from cases import policy
 from cases.models import (
     CaseNote,
     CensusMeaning,
@@ -31,6 +32,7 @@ from cases.models import (
 from cases.selectors import case_notes_for_children
 
 from ..models import Allocation, Supervision
+from ..permissions import CHANGE_ANY_CONTINUUM, CHANGE_LED_CONTINUUM, MANAGE_TEAM
 from . import family_children
 from .allocation import children_of_families
 
@@ -68,9 +70,9 @@ def can_change_continuum(*, user: User, family_case: FamilyCase) -> bool:
     """May step this family up or down, change its level or close it (the caller has already checked scope)."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.has_role(Role.MANAGER, Role.LCPP):
+    if policy.may(user, CHANGE_ANY_CONTINUUM):
         return True
-    return user.has_role(Role.FHLP) and user.pk in family_lead_ids(family_case=family_case)
+    return policy.may(user, CHANGE_LED_CONTINUUM) and user.pk in family_lead_ids(family_case=family_case)
 
 
 def open_episodes(*, family_case: FamilyCase, children: list[Person] | None = None) -> dict[int, Episode]:
@@ -184,7 +186,7 @@ def family_notes(*, family_case: FamilyCase, user: User, limit: int = 5) -> list
 
 
 def is_manager(user: User) -> bool:
-    return user.is_authenticated and user.is_active and user.has_role(Role.MANAGER)
+    return user.is_authenticated and user.is_active and policy.may(user, MANAGE_TEAM)
 
 
 def practitioners(*, excluding: User | None = None) -> QuerySet[User]:

@@ -30,7 +30,7 @@ from cases.services import (
 from cases.workdays import LONDON, Calendar
 
 from ..models import Assessment, AssessmentChild, AssessmentOutcome, AssessmentStatus, FamilyHelpSettings
-from ..permissions import AUTHORISE_ASSESSMENT, WRITE_ASSESSMENT
+from ..permissions import AUTHORISE_ASSESSMENT, MANAGE_TEAM, WRITE_ASSESSMENT
 from ..selectors import can_work_on_family, current_allocation, family_children
 
 DEADLINE_KIND = "family_help.assessment"
@@ -68,7 +68,7 @@ def can_write_assessment(*, user: User, family_case: FamilyCase) -> bool:
     read council-wide and may write assessments)."""
     if not user.is_active:
         return False
-    if user.has_role(Role.MANAGER):
+    if policy.may(user, MANAGE_TEAM):
         return True
     return policy.may(user, WRITE_ASSESSMENT) and can_work_on_family(user=user, family_case=family_case)
 

@@ -11,10 +11,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import FamilyCase, Role, Strand, User
+from cases import policy
+from cases.models import FamilyCase, Strand, User
 from cases.services import audit_record, chronology_add, notify
 
 from ..models import Allocation, FamilyHelpSettings, Supervision, SupervisionAction
+from ..permissions import MANAGE_TEAM, SUPERVISED
 from ..selectors import family_children
 
 
@@ -32,11 +34,11 @@ def supervision_record(
 ) -> Supervision:
     """Record a supervision. `actions` are dicts of description, owner (a User) and due_on. The next one is
     due `FamilyHelpSettings.supervision_every_days` after this one unless a date is given."""
-    if not actor.has_role(Role.MANAGER):
+    if not policy.may(actor, MANAGE_TEAM):
         raise PermissionDenied("Only a manager records supervision")
     errors: dict[str, list[str]] = {}
     today = timezone.localdate()
-    if practitioner is None or not practitioner.is_active or not practitioner.has_role(Role.FHLP):
+    if practitioner is None or not practitioner.is_active or not policy.may(practitioner, SUPERVISED):
         errors["practitioner"] = ["Choose a Family Help Lead Practitioner"]
     elif practitioner.pk == actor.pk:
         errors["practitioner"] = ["You cannot record your own supervision"]
@@ -125,7 +127,7 @@ def supervision_record(
 def supervision_action_done(*, action: SupervisionAction, actor: User, done_on: dt.date | None = None) -> None:
     """Mark a supervision action done (its owner, the supervised practitioner or a manager)."""
     supervision = action.supervision
-    if actor.pk not in {action.owner_id, supervision.practitioner_id} and not actor.has_role(Role.MANAGER):
+    if actor.pk not in {action.owner_id, supervision.practitioner_id} and not policy.may(actor, MANAGE_TEAM):
         raise PermissionDenied("Only the action's owner, the practitioner or a manager can mark it done")
     done_on = done_on or timezone.localdate()
     if done_on > timezone.localdate():

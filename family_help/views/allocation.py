@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import policy
-from cases.models import Role, User
+from cases.models import User
 from cases.selectors import people_restricted_for_user, user_find
 from cases.selectors.families import family_children_restricted
 from cases.services import Conflict
 from cases.web import audit_shown, pdf_response
 
 from ..forms.allocation import AllocateForm, ChangeLeadForm, TeamFilterForm
+from ..permissions import MANAGE_TEAM
 from ..selectors import allocation as sel
 from ..selectors import current_allocation, family_adults, family_case_get_for_user
 from ..services.allocation import allocation_change_lead, allocation_create, allocation_letter_record
@@ -200,7 +201,7 @@ def my_families(request: HttpRequest) -> HttpResponse:
 @require_GET
 def team(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not user.has_role(Role.MANAGER):
+    if not policy.may(user, MANAGE_TEAM):
         raise Http404
     teams = list(TeamFilterForm.teams_for(user))
     form = TeamFilterForm(request.GET or None, teams=teams)

@@ -14,6 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from cases import policy
 from cases.http import require
 from cases.models import CaseNote, FamilyCase, FamilyCaseMember, Role, User
 from cases.permissions import can_edit_person
@@ -22,6 +23,7 @@ from cases.services import case_note_save
 from cases.web import audit_shown, stale_rebind
 
 from ..forms.continuum import ChangeLevelForm, CloseForm, FamilyNoteForm, StepDownForm, StepUpForm, SupervisionForm
+from ..permissions import SUPERVISED
 from ..selectors import continuum as sel
 from ..selectors import family_case_get_for_user, family_case_visible, family_children
 from ..services import continuum as services
@@ -243,7 +245,7 @@ def supervision(request: HttpRequest) -> HttpResponse:
             "family_help/continuum/supervision_frequency.html",
             {"rows": rows, "overdue_only": overdue_only, "overdue_count": sum(1 for r in rows if r.overdue)},
         )
-    require(user.has_role(Role.FHLP))
+    require(policy.may(user, SUPERVISED))
     return _practitioner_page(request, user)
 
 

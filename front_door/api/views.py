@@ -35,7 +35,7 @@ from cases.api.concurrency import (
     with_etag,
 )
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
-from cases.models import Role, User
+from cases.models import User
 from cases.selectors import agency_find, people_in_scope_by_id
 from cases.web import audit_shown
 from cases.web.pagination import PagePagination
@@ -46,7 +46,7 @@ from ..models import (
     Contact,
     Outcome,
 )
-from ..permissions import RECORD_CONTACT
+from ..permissions import OWN_REFERRALS, RECORD_CONTACT
 from .serializers import (
     ContactCreateInputSerializer,
     ContactListQuerySerializer,
@@ -96,7 +96,7 @@ def _is_staff_reader(user: User) -> bool:
 
 
 def _is_partner(user: User) -> bool:
-    return user.has_role(Role.PARTNER_REFERRER) and not _is_staff_reader(user)
+    return policy.may(user, OWN_REFERRALS) and not _is_staff_reader(user)
 
 
 # A restricted child's entry for a reader off its list: no name, no date of birth, no NHS number, no address.

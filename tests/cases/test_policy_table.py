@@ -14,9 +14,21 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# Probed by the assessment tests, which need an assessment at the right stage (tests/family_help/
-# test_assessment_pages.py: writers, and authorisation refused to a non-manager).
-PROBED_ELSEWHERE = {"family_help.write_assessment", "family_help.authorise_assessment"}
+# Probed where the record they act on is built: the assessment tests need an assessment at the right stage
+# (tests/family_help/test_assessment_pages.py: writers, and authorisation refused to a non-manager); sign-off a
+# decision awaiting it (tests/front_door/test_pages_front_door.py::test_sign_off_flow: triage refused); the plan a
+# family with a lead (tests/family_help/test_plan.py: a manager may start it, a partner practitioner may not);
+# the continuum a led family (tests/family_help/test_refusal_is_404.py and test_continuum_api.py: lead, manager,
+# others refused); supervision a supervised practitioner (tests/family_help/test_supervision.py: by role).
+PROBED_ELSEWHERE = {
+    "family_help.write_assessment",
+    "family_help.authorise_assessment",
+    "front_door.sign_off",
+    "cases.edit_any_plan",
+    "family_help.change_any_continuum",
+    "family_help.change_led_continuum",
+    "family_help.supervised",
+}
 
 
 @pytest.fixture
@@ -52,6 +64,12 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.post(reverse("front_door_api:contact_list"), {}, content_type="application/json").status_code
     if action == "family_help.allocate":
         return client.get(reverse("family_help:allocations")).status_code
+    if action == "family_help.manage_team":
+        return client.get(reverse("family_help:team")).status_code
+    if action == "front_door.own_referrals":
+        return client.get(reverse("front_door:my_referrals")).status_code
+    if action == "front_door.dashboard":
+        return client.get(reverse("front_door:dashboard")).status_code
     raise AssertionError(f"no probe for {action}")
 
 
@@ -63,6 +81,9 @@ PROBED = [
     "front_door.read_contacts",
     "front_door.record_contact",
     "family_help.allocate",
+    "family_help.manage_team",
+    "front_door.own_referrals",
+    "front_door.dashboard",
 ]
 
 
