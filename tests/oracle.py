@@ -1,0 +1,200 @@
+"""Issue 11's need-to-know policy written down a second time, in plain rules, for the permission matrix.
+
+This module is the matrix's expected answer. It restates the policy from the issue's words ("The policy to
+build") and imports nothing from the code under test: no cases.policy, no permissions, no selectors, not even
+the Role choices (the roles are spelled here; tests/test_permission_matrix.py checks that they are the
+app's). If the table (cases.policy and its strands' rows) and this module disagree, one of them is wrong, and
+the matrix says where.
+
+Who stands how towards a child (RELATIONSHIPS), and what each relationship gives:
+- the child's lead practitioner (and the MACPT/LCPP/FGDM roles that hold an involvement): the whole record,
+  within the tag rules;
+- a team-around-the-family member: a summary (identity, the family's plan and the people in it), never the
+  chronology, notes or assessments;
+- a team-mate of the lead, someone in another agency, the referrer only, or nobody: nothing, unless they hold a
+  council-wide role;
+- a restricted child: nothing for anyone off its access list, whatever the role.
+A partner referrer sees their own referrals and their outcomes, and in a team around a family (the issue's school
+DSL) its summary, never a whole record; an administrator configures and never reads child data, even when
+involved or in a team. Exclusions look at roles, never at team groups. The record's own actions (its page,
+lists, search, edit, the chronology's exports) need the whole record: a summary reaches the child through the
+family's plan only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- the roles, as the issue names them ---------------------------------------------------------------------
+TRIAGE = "triage_officer"
+FRONT_DOOR_MANAGER = "front_door_manager"
+FHLP = "fhlp"
+LCPP = "lcpp"
+MACPT = "macpt_member"
+FGDM = "fgdm_facilitator"
+REFERRER_ROLE = "partner_referrer"
+PARTNER_PRACTITIONER = "partner_practitioner"
+MANAGER = "manager"
+PRIVACY = "privacy_officer"
+ADMIN = "admin"
+ROLES = frozenset(
+    {TRIAGE, FRONT_DOOR_MANAGER, FHLP, LCPP, MACPT, FGDM, REFERRER_ROLE, PARTNER_PRACTITIONER, MANAGER, PRIVACY, ADMIN}
+)
+
+# An administrator configures and never reads child data, involved or in a team or not.
+NEVER_READS = frozenset({ADMIN})
+# A partner referrer sees their own referrals and their outcomes; in a team around a family (the issue's school
+# DSL), its summary; never a child's whole record.
+NO_RECORD_ROLES = frozenset({REFERRER_ROLE, ADMIN})
+# "Council-wide roles as today": the front door, LCPPs, managers and the privacy officer see every record.
+COUNCIL_WIDE = frozenset({TRIAGE, FRONT_DOOR_MANAGER, LCPP, MANAGER, PRIVACY})
+# Who may change a record: the front door and LCPPs anywhere; practitioners on records they lead.
+EDIT_ANYWHERE = frozenset({TRIAGE, FRONT_DOOR_MANAGER, LCPP})
+EDIT_WHEN_LEAD = frozenset({FHLP, MACPT, FGDM, LCPP, TRIAGE, FRONT_DOOR_MANAGER, PARTNER_PRACTITIONER})
+FRONT_DOOR = frozenset({TRIAGE, FRONT_DOOR_MANAGER})
+# Who reads the front door's contacts without being a referrer: the front door, LCPPs and managers.
+CONTACT_READERS = FRONT_DOOR | {LCPP, MANAGER}
+
+# --- agencies ------------------------------------------------------------------------------------------------
+COUNCIL_SOCIAL_CARE = "council_social_care"
+COUNCIL_EARLY_HELP = "council_early_help"
+COUNCIL_AGENCIES = frozenset({COUNCIL_SOCIAL_CARE, COUNCIL_EARLY_HELP})
+POLICE_AGENCY = "police"
+HEALTH_AGENCY = "health"
+SOCIAL_WORKER = "social_worker"
+
+# --- how a user stands towards a child (the issue's seven) ----------------------------------------------------
+LEAD = "lead"
+SAME_TEAM = "same_team"
+OTHER_AGENCY = "other_agency"
+TAF_MEMBER = "taf_member"
+REFERRER = "referrer"
+RESTRICTED = "restricted"
+NONE = "none"
+RELATIONSHIPS = (LEAD, SAME_TEAM, OTHER_AGENCY, TAF_MEMBER, REFERRER, RESTRICTED, NONE)
+
+# --- actions on a child's record ------------------------------------------------------------------------------
+VIEW, LIST, SEARCH, EDIT, EXPORT, PDF = "view", "list", "search", "edit", "export", "pdf"
+ACTIONS = (VIEW, LIST, SEARCH, EDIT, EXPORT, PDF)
+
+# --- information tags -------------------------------------------------------------------------------------------
+UNTAGGED = ""
+POLICE_TAG = "police"
+HEALTH_TAG = "health"
+THIRD_PARTY = "third_party"
+SAFE_ADDRESS = "safe_address"
+NOT_FOR_FAMILY = "not_for_family"
+TAGS = (POLICE_TAG, HEALTH_TAG, THIRD_PARTY, SAFE_ADDRESS, NOT_FOR_FAMILY)
+
+FULL, SUMMARY, NOTHING = "full", "summary", "nothing"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What the oracle needs to know about a user: their roles (never their team groups), their agency's type,
+    their qualification, and whether they sit in the child's MACPT."""
+
+    roles: frozenset[str]
+    agency_type: str
+    qualification: str = ""
+    agency: str = ""  # the agency's name (who wrote an item: third-party and safe-address items)
+
+    @property
+    def reading_roles(self) -> frozenset[str]:
+        """The roles that open a child's whole record (never a referrer's or an administrator's)."""
+        return self.roles - NO_RECORD_ROLES
+
+    @property
+    def council(self) -> bool:
+        return self.agency_type in COUNCIL_AGENCIES
+
+
+def access(reader: Reader, relationship: str) -> str:
+    """How much of the child's record this user sees: FULL, SUMMARY or NOTHING."""
+    if not (reader.roles - NEVER_READS) or relationship == RESTRICTED:
+        return NOTHING
+    if reader.reading_roles & COUNCIL_WIDE:
+        return FULL
+    if relationship == LEAD:
+        # A referrer-only user given a lead's involvement gets no more than a team-around-the-family member.
+        return FULL if reader.reading_roles else SUMMARY
+    if relationship == TAF_MEMBER:
+        return SUMMARY
+    return NOTHING
+
+
+def allowed(reader: Reader, relationship: str, action: str) -> bool:
+    """One cell of role x relationship x action on the child's record itself (its page, lists, search, edit,
+    the chronology's exports): each needs the whole record. A summary reaches the child only through the
+    family's plan (sees_plan). EDIT needs an editing role too: anywhere for the front door and LCPPs, on the
+    records they lead for practitioners."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if access(reader, relationship) != FULL:
+        return False
+    if action != EDIT:
+        return True
+    return bool(reader.reading_roles & EDIT_ANYWHERE) or (
+        relationship == LEAD and bool(reader.reading_roles & EDIT_WHEN_LEAD)
+    )
+
+
+def sees_plan(reader: Reader, relationship: str) -> bool:
+    """The family's plan and the team around it: anyone who sees the record, a summary included."""
+    return access(reader, relationship) != NOTHING
+
+
+def tag_allows(reader: Reader, tag: str, *, author_agency: str, in_childs_macpt: bool) -> bool:
+    """Whether the tag lets this reader see an item (on top of seeing the record in full)."""
+    roles = reader.reading_roles
+    council_social_worker = reader.council and reader.qualification == SOCIAL_WORKER
+    front_door_staff = reader.council and bool(roles & FRONT_DOOR)
+    council_manager = reader.council and MANAGER in roles
+    common = (
+        front_door_staff or council_social_worker or LCPP in roles or in_childs_macpt or council_manager
+    ) or PRIVACY in roles
+    if tag in (UNTAGGED, NOT_FOR_FAMILY):
+        return True
+    if tag == POLICE_TAG:
+        return reader.agency_type == POLICE_AGENCY or common
+    if tag == HEALTH_TAG:
+        return reader.agency_type == HEALTH_AGENCY or common
+    if tag == THIRD_PARTY:
+        return reader.council or reader.agency == author_agency
+    if tag == SAFE_ADDRESS:
+        return reader.agency_type == COUNCIL_SOCIAL_CARE or reader.agency == author_agency
+    raise ValueError(f"unknown tag {tag!r}")
+
+
+def reads_item(reader: Reader, relationship: str, tag: str, *, author_agency: str, in_childs_macpt: bool) -> bool:
+    """A tagged note or chronology entry: the whole record, then the tag."""
+    return access(reader, relationship) == FULL and tag_allows(
+        reader, tag, author_agency=author_agency, in_childs_macpt=in_childs_macpt
+    )
+
+
+def family_facing(tag: str) -> bool:
+    """Whether an item with this tag may go into something the family receives (a family plan, a subject
+    access bundle)."""
+    return tag not in (SAFE_ADDRESS, NOT_FOR_FAMILY)
+
+
+def works_contacts(reader: Reader) -> bool:
+    """The front door's working queue: its staff only."""
+    return bool(reader.reading_roles & FRONT_DOOR)
+
+
+def sees_relatives(reader: Reader, relationship: str) -> bool:
+    """The child's adult relatives open with the child (or council-wide), never through a child the reader
+    may not see."""
+    return bool(reader.reading_roles & COUNCIL_WIDE) or access(reader, relationship) != NOTHING
+
+
+def reads_contacts(reader: Reader) -> bool:
+    """The front door's queue and contacts: front-door staff, LCPPs and managers (a referrer: their own)."""
+    return bool(reader.reading_roles & CONTACT_READERS)
+
+
+def lists_people(reader: Reader) -> bool:
+    """Whether the people list and search exist for this user at all (otherwise 404, never an empty 200)."""
+    return bool(reader.reading_roles)
