@@ -1,0 +1,360 @@
+"""The permission matrix's world, built once per test module through the services, as people would build it.
+
+The personas are the demo council's users (seed_demo --no-families: its agencies, teams with their groups, and
+one user per role, several holding more than one role), plus a health visitor who is a partner practitioner and
+referrer (the demo has no partner practitioner). Each of the issue's seven relationships has its own child, and
+every persona stands in that relationship to that child:
+
+- lead: every persona holds a lead-practitioner involvement;
+- same_team: a colleague in each of the personas' teams leads (the persona is not involved);
+- other_agency: a practitioner of an agency no persona works in leads;
+- taf_member: every persona is in the team around the child's family (added by the council's manager; those the
+  service refuses, a referrer or an administrator, hold the team-around-the-family involvement directly, as if
+  added before finding 1 was fixed);
+- referrer: every persona holds a referrer involvement, and each partner referrer sent a referral about the child;
+- restricted: every persona leads, and the record is restricted to a list that names none of them;
+- none: no one is involved.
+
+Each child has a family with a plan, a front-door contact with an information request to the police, and one
+final case note per information tag (and one untagged), each carrying a canary word in its subject and body.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.core.management import call_command
+from django.db import transaction
+from django.utils import timezone
+
+from cases.models import (
+    Agency,
+    AgencyType,
+    FamilyCaseMember,
+    InvolvementRole,
+    Person,
+    Qualification,
+    Role,
+    Team,
+    User,
+    VisibilityTag,
+)
+from cases.services import (
+    episode_open,
+    family_case_create,
+    involvement_add,
+    person_create,
+    person_restrict,
+    relationship_add,
+    team_member_add,
+)
+from cases.services.notes import case_note_save
+from cases.services.plans import action_add, outcome_add, plan_start, taf_add
+from front_door.services import contact_create, information_request_send
+from tests import oracle
+from tests.factories import UserFactory
+from tests.support import need_level
+
+# Surnames and first names no other fixture uses, so finding one in a response means this child's data.
+CHILD_NAMES = {
+    oracle.LEAD: ("Ilsabet", "Quorvane"),
+    oracle.SAME_TEAM: ("Brannoc", "Tessilunt"),
+    oracle.OTHER_AGENCY: ("Corwenna", "Tamblewick"),
+    oracle.TAF_MEMBER: ("Daveth", "Ostrevane"),
+    oracle.REFERRER: ("Elowenna", "Pellimorrow"),
+    oracle.RESTRICTED: ("Fenwicka", "Zandorrick"),
+    oracle.NONE: ("Gorrowyn", "Hurlivantis"),
+}
+PARTNER_PRACTITIONER_EMAIL = "hv.partner@matrix.test"
+# The note's tag -> its code in canary words ("" is the untagged note).
+TAG_CODES = {oracle.UNTAGGED: "u", **{tag: tag[:2] for tag in oracle.TAGS}}
+
+
+def nhs_number(seed: int) -> str:
+    """A valid NHS number (modulus 11) from the 999 test range."""
+    for n in range(seed, seed + 100):
+        digits = f"999{n:06d}"
+        total = sum(int(d) * (10 - i) for i, d in enumerate(digits))
+        check = 11 - total % 11
+        if check == 11:
+            check = 0
+        if check != 10:
+            return digits + str(check)
+    raise AssertionError("no NHS number")
+
+
+@dataclass
+class Child:
+    relationship: str
+    person: Person
+    family_case_id: int
+    contact_id: int
+    information_request_id: int
+    notes: dict[str, int] = field(default_factory=dict)  # tag -> note id
+    plan_id: int | None = None
+
+    @property
+    def surname(self) -> str:
+        return self.person.last_name
+
+    @property
+    def first_name(self) -> str:
+        return self.person.first_name
+
+    def canary(self, tag: str) -> str:
+        return f"cnry{self.relationship.replace('_', '')}{TAG_CODES[tag]}x"
+
+
+@dataclass
+class World:
+    personas: dict[str, User]  # email -> user
+    readers: dict[str, oracle.Reader]
+    children: dict[str, Child]  # relationship -> child
+    author: User
+    tags_missing: frozenset[str]
+    helpers: dict[str, User]
+    objects: dict[str, int] = field(default_factory=dict)
+
+
+PARTNER_PRACTITIONER = (
+    PARTNER_PRACTITIONER_EMAIL,
+    "health",
+    (Role.PARTNER_PRACTITIONER, Role.PARTNER_REFERRER),
+    "",
+)
+
+
+def planned_readers() -> dict[str, oracle.Reader]:
+    """The personas as the oracle sees them, from the demo council's plan (no database): for naming the cells
+    and the known mismatches at collection. The world checks its users are these."""
+    from cases.demo.planning import AGENCIES, USERS
+
+    agencies = {key: (name, kind) for key, name, kind, _code in AGENCIES}
+    rows = [(email, agency, roles, qualification) for email, _n, _t, agency, _teams, roles, qualification in USERS]
+    readers = {}
+    for email, agency, roles, qualification in [*rows, PARTNER_PRACTITIONER]:
+        name, kind = agencies[agency]
+        readers[email] = oracle.Reader(
+            roles=frozenset(str(r) for r in roles), agency_type=str(kind), qualification=str(qualification), agency=name
+        )
+    return readers
+
+
+def POLICE_AGENCY_NAME() -> str:
+    from cases.demo.planning import AGENCIES
+
+    return next(name for _key, name, kind, _code in AGENCIES if kind == AgencyType.POLICE)
+
+
+def _reader(user: User) -> oracle.Reader:
+    roles = frozenset(user.groups.exclude(name__startswith="team:").values_list("name", flat=True))
+    return oracle.Reader(
+        roles=roles, agency_type=user.agency.type, qualification=user.qualification or "", agency=user.agency.name
+    )
+
+
+@transaction.atomic
+def build_world() -> World:
+    call_command("seed_demo", "--no-families", stdout=io.StringIO())
+    from cases.demo.planning import ADMIN, MANAGER, TRIAGE, USERS
+
+    personas = {email: User.objects.get(email=email) for email, *_ in USERS}
+    # A health visitor who is a partner practitioner and refers: built like the demo users (agency, team, roles).
+    health = Agency.objects.get(type=AgencyType.HEALTH)
+    hv = UserFactory(
+        email=PARTNER_PRACTITIONER_EMAIL,
+        full_name="Hollis Visitor",
+        job_title="Health visitor",
+        agency=health,
+        roles=[Role.PARTNER_PRACTITIONER, Role.PARTNER_REFERRER],
+    )
+    team_member_add(team=Team.objects.get(agency=health, name="Health Safeguarding Team"), user=hv, actor=None)
+    personas[hv.email] = hv
+    personas = {email: User.objects.get(pk=user.pk) for email, user in personas.items()}  # roles read fresh
+
+    triage, manager, admin = (personas[e] for e in (TRIAGE, MANAGER, ADMIN))
+    assert admin.roles == {Role.ADMIN}
+    housing = Agency.objects.create(name="Matrix Housing Association", type=AgencyType.HOUSING)
+    outsider = UserFactory(email="outsider.lead@matrix.test", agency=housing, roles=[Role.FHLP])
+    police = Agency.objects.get(type=AgencyType.POLICE)
+    # The notes' author: a police officer who is not a persona (third-party and safe-address notes are then
+    # readable by the author's agency, the police, besides the council).
+    author = UserFactory(email="author@matrix.test", agency=police, roles=[Role.FHLP], full_name="Avery Author")
+    keeper = UserFactory(
+        email="keeper@matrix.test",
+        agency=Agency.objects.get(type=AgencyType.COUNCIL_SOCIAL_CARE),
+        roles=[Role.FHLP],
+        qualification=Qualification.SOCIAL_WORKER,
+    )
+    level = need_level("targeted_early_help")
+    tags_missing = frozenset(t for t in oracle.TAGS if t not in VisibilityTag.values)
+
+    children: dict[str, Child] = {}
+    for index, relationship in enumerate(oracle.RELATIONSHIPS):
+        first, last = CHILD_NAMES[relationship]
+        person = person_create(
+            actor=triage,
+            data={
+                "first_name": first,
+                "last_name": last,
+                "date_of_birth": dt.date(2014, index + 1, index + 11),
+                "nhs_number": nhs_number(100 + index * 200),
+            },
+        )
+        # A parent with the child's surname: the record's family network, shown with the child's record.
+        parent = person_create(
+            actor=triage, data={"first_name": "Parent", "last_name": last, "date_of_birth": dt.date(1988, 3, 3)}
+        )
+        relationship_add(
+            actor=triage, from_person=parent, to_person=person, type="mother", parental_responsibility=True
+        )
+        family = family_case_create(
+            actor=triage,
+            name=f"{last} family",
+            members=[(person, FamilyCaseMember.Role.CHILD), (parent, FamilyCaseMember.Role.PARENT)],
+        )
+        episode_open(person=person, actor=triage, level=level, family_case=family, reason="Matrix")
+        contact, _ = contact_create(
+            actor=triage,
+            data={
+                "referrer_name": "Rae Caller",
+                "source_code": "2A",
+                "worry": f"Worry about {first}",
+                "categories": ["neglect"],
+                "consent": "knows_and_agrees",
+            },
+            children=[
+                {
+                    "person": person,
+                    "given_first_name": first,
+                    "given_last_name": last,
+                    "given_date_of_birth": person.date_of_birth,
+                }
+            ],
+        )
+        info = information_request_send(
+            contact=contact, actor=triage, agency=police, question=f"Known to you? ({last})"
+        )
+        plan = plan_start(
+            family_case=family,
+            actor=manager,
+            data={
+                "worries": f"Worries for the {last} family",
+                "next_review_on": timezone.localdate() + dt.timedelta(30),
+            },
+        )
+        child = Child(relationship, person, family.pk, contact.pk, info.pk, plan_id=plan.pk)
+        for tag in (oracle.UNTAGGED, *oracle.TAGS):
+            if tag in tags_missing:
+                continue
+            note = case_note_save(
+                person=person,
+                actor=author,
+                data={
+                    "kind": "phone",
+                    "occurred_at": timezone.now(),
+                    "subject": f"Call {child.canary(tag)}",
+                    "body": f"Said {child.canary(tag)}",
+                    "visibility_tags": [tag] if tag else [],
+                    "strand": "record",
+                },
+                finalise=True,
+            )
+            child.notes[tag] = note.pk
+        children[relationship] = child
+
+    def involve_all(person: Person, role: str) -> None:
+        for user in personas.values():
+            involvement_add(person=person, actor=triage, role=role, user=user)
+
+    involve_all(children[oracle.LEAD].person, InvolvementRole.LEAD_PRACTITIONER)
+    # Same team: a colleague in each of the personas' teams leads.
+    same_team = children[oracle.SAME_TEAM].person
+    teams = Team.objects.filter(members__in=personas.values()).distinct()
+    for number, team in enumerate(teams):
+        colleague = UserFactory(email=f"colleague{number}@matrix.test", agency=team.agency, roles=[Role.FHLP])
+        team_member_add(team=team, user=colleague, actor=None)
+        involvement_add(person=same_team, actor=triage, role=InvolvementRole.LEAD_PRACTITIONER, user=colleague)
+    involvement_add(
+        person=children[oracle.OTHER_AGENCY].person,
+        actor=triage,
+        role=InvolvementRole.LEAD_PRACTITIONER,
+        user=outsider,
+    )
+    taf_family = children[oracle.TAF_MEMBER].family_case_id
+    from cases.models import FamilyCase
+
+    for user in personas.values():
+        if user.roles <= {Role.PARTNER_REFERRER, Role.ADMIN}:
+            involvement_add(
+                person=children[oracle.TAF_MEMBER].person, actor=triage, role=InvolvementRole.TAF_MEMBER, user=user
+            )
+        else:
+            taf_add(family_case=FamilyCase.objects.get(pk=taf_family), actor=manager, user=user, role="Team member")
+    # The team around the family's plan has an outcome and an action owned by a partner (the actions they own).
+    from cases.models import Plan
+
+    taf_plan = Plan.objects.get(pk=children[oracle.TAF_MEMBER].plan_id)
+    outcome = outcome_add(
+        plan=taf_plan,
+        actor=manager,
+        data={
+            "child": children[oracle.TAF_MEMBER].person,
+            "what_will_be_different": "Goes to school every day",
+            "measure": "Attendance",
+            "scale_max": 10,
+            "baseline": 3,
+            "target": 9,
+        },
+    )
+    action = action_add(
+        plan=taf_plan,
+        actor=manager,
+        data={
+            "owner": hv,
+            "description": "Visit weekly",
+            "outcome": outcome,
+            "due_on": timezone.localdate() + dt.timedelta(14),
+        },
+    )
+    referred = children[oracle.REFERRER].person
+    involve_all(referred, InvolvementRole.REFERRER)
+    for user in personas.values():
+        if user.has_role(Role.PARTNER_REFERRER) and not user.has_role(Role.TRIAGE_OFFICER):
+            contact_create(
+                actor=user,
+                data={
+                    "referrer_name": user.full_name,
+                    "source_code": "2A",
+                    "worry": f"Referral about {referred.first_name}",
+                    "categories": ["neglect"],
+                    "consent": "knows_and_agrees",
+                },
+                children=[
+                    {
+                        "given_first_name": referred.first_name,
+                        "given_last_name": referred.last_name,
+                        "given_date_of_birth": referred.date_of_birth,
+                    }
+                ],
+            )
+    restricted = children[oracle.RESTRICTED].person
+    involve_all(restricted, InvolvementRole.LEAD_PRACTITIONER)
+    # Restricted by an information governance officer who is not a persona, for a list that names no persona.
+    restricter = UserFactory(email="restricter@matrix.test", agency=keeper.agency, roles=[Role.PRIVACY_OFFICER])
+    person_restrict(person=restricted, actor=restricter, reason="high_profile", access_users=[keeper])
+    for child in children.values():
+        child.person = Person.objects.get(pk=child.person.pk)
+    readers = {email: _reader(user) for email, user in personas.items()}
+    assert readers == planned_readers(), "the world's personas are not the demo council's plan"
+    return World(
+        personas=personas,
+        readers=readers,
+        children=children,
+        author=author,
+        tags_missing=tags_missing,
+        objects={"outcome": outcome.pk, "action": action.pk},
+        helpers={"triage": triage, "manager": manager, "keeper": keeper, "outsider": outsider},
+    )
