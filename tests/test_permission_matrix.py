@@ -411,12 +411,11 @@ def check_list(world: World, email: str, surface_name: str, url, relationship: s
 # --- the cells -----------------------------------------------------------------------------------------------
 # Known mismatches, each waiting for a strand of issue 11 (or reported): a predicate over the cell, the reason.
 # They are computed from the oracle and the planned personas, never from the app's answers.
-WAITING_LIAISON = (
-    "issue 11 findings 2 and 7 (strand `restricted`): information requests go to the agency's liaison team, and a "
-    "restricted child is 'restricted record' in the inbox"
-)
 WAITING_ACCESS = "issue 11 access levels (strand `access`): a team-around-the-family member sees a summary only"
-WAITING_RESTRICTED = "issue 11 finding 2 (strand `restricted`): a restricted child shows as 'restricted record'"
+WAITING_RESTRICTED = (
+    "issue 11 finding 2 (strand `restricted`): a restricted child shows as 'restricted record' everywhere; a "
+    "front-door contact matched to a restricted record still shows the child's name as the caller gave it"
+)
 WAITING_RELATIVES = (
     "issue 11 finding 2 (strand `restricted`/`access`): a restricted child's parent opens through the child's "
     "involvements (cases.permissions.person_scope's relatives ignore the restriction)"
@@ -444,12 +443,8 @@ def _cell_known(email: str, relationship: str, surface: str, tag: str | None) ->
             return WAITING_ACCESS
     if level == oracle.SUMMARY and not reader.reading_roles and surface in PLAN_SURFACES:
         return WAITING_ACCESS  # today a partner referrer in a team around a family sees nothing of it
-    if surface in ("page.inbox", "api.inbox") and reader.agency_type == oracle.POLICE_AGENCY:
-        return WAITING_LIAISON
     if relationship == oracle.RESTRICTED:
         if surface in ("page.contact", "api.contact", "api.contacts") and oracle.reads_contacts(reader):
-            return WAITING_RESTRICTED
-        if surface == "page.queue" and oracle.works_contacts(reader):
             return WAITING_RESTRICTED
         if surface == "api.list" and reader.reading_roles and not oracle.sees_relatives(reader, relationship):
             return WAITING_RELATIVES
