@@ -142,12 +142,6 @@ def planned_readers() -> dict[str, oracle.Reader]:
     return readers
 
 
-def POLICE_AGENCY_NAME() -> str:
-    from cases.demo.planning import AGENCIES
-
-    return next(name for _key, name, kind, _code in AGENCIES if kind == AgencyType.POLICE)
-
-
 def _reader(user: User) -> oracle.Reader:
     roles = frozenset(user.groups.exclude(name__startswith="team:").values_list("name", flat=True))
     return oracle.Reader(

@@ -185,9 +185,9 @@ def works_contacts(reader: Reader) -> bool:
 
 
 def sees_relatives(reader: Reader, relationship: str) -> bool:
-    """The child's adult relatives open with the child (or council-wide), never through a child the reader
-    may not see."""
-    return bool(reader.reading_roles & COUNCIL_WIDE) or access(reader, relationship) != NOTHING
+    """The child's adult relatives (the family network, part of the whole record) open with the child's whole
+    record (or council-wide), never through a summary or a child the reader may not see."""
+    return bool(reader.reading_roles & COUNCIL_WIDE) or access(reader, relationship) == FULL
 
 
 def reads_contacts(reader: Reader) -> bool:

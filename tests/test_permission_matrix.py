@@ -28,7 +28,7 @@ from django.urls import reverse
 
 from cases.models import Person, Role
 from tests import oracle
-from tests.matrix_world import POLICE_AGENCY_NAME, World, build_world, planned_readers
+from tests.matrix_world import World, build_world, planned_readers
 
 pytestmark = pytest.mark.django_db
 
@@ -411,21 +411,17 @@ def check_list(world: World, email: str, surface_name: str, url, relationship: s
 # --- the cells -----------------------------------------------------------------------------------------------
 # Known mismatches, each waiting for a strand of issue 11 (or reported): a predicate over the cell, the reason.
 # They are computed from the oracle and the planned personas, never from the app's answers.
-WAITING_ACCESS = "issue 11 access levels (strand `access`): a team-around-the-family member sees a summary only"
 WAITING_RESTRICTED = (
     "issue 11 finding 2 (strand `restricted`): a restricted child shows as 'restricted record' everywhere; a "
     "front-door contact matched to a restricted record still shows the child's name as the caller gave it"
 )
 WAITING_RELATIVES = (
-    "issue 11 finding 2 (strand `restricted`/`access`): a restricted child's parent opens through the child's "
-    "involvements (cases.permissions.person_scope's relatives ignore the restriction)"
+    "issue 11 finding 2 (reported, no strand owns it): a restricted child's parent opens through an involvement with "
+    "the restricted child to someone off its list (cases.permissions._scope computes the family network from "
+    "granted children before the restriction filter)"
 )
 TAGGED = {s.name for s in DETAIL_SURFACES if s.tagged}
 _MARK_KNOWN = not os.environ.get("MATRIX_UNMARKED")  # MATRIX_UNMARKED=1: every cell plain, to list mismatches
-
-
-PLAN_SURFACES = {"page.plan", "api.plan", "pdf.plan", "pdf.family_plan", "page.taf", "api.taf"}
-RECORD_LISTS = {"api.list", "page.search", "api.search"}
 
 
 def _cell_known(email: str, relationship: str, surface: str, tag: str | None) -> str | None:
@@ -433,16 +429,6 @@ def _cell_known(email: str, relationship: str, surface: str, tag: str | None) ->
     if not _MARK_KNOWN:
         return None
     reader = READERS[email]
-    level = oracle.access(reader, relationship)
-    if level == oracle.SUMMARY and reader.reading_roles and relationship == oracle.TAF_MEMBER:
-        # Today a team-around-the-family involvement opens the whole record.
-        if surface == "page.note":
-            if oracle.tag_allows(reader, tag, author_agency=POLICE_AGENCY_NAME(), in_childs_macpt=False):
-                return WAITING_ACCESS
-        elif surface in SUMMARY_REFUSED | RECORD_LISTS | {"page.view", "api.view"}:
-            return WAITING_ACCESS
-    if level == oracle.SUMMARY and not reader.reading_roles and surface in PLAN_SURFACES:
-        return WAITING_ACCESS  # today a partner referrer in a team around a family sees nothing of it
     if relationship == oracle.RESTRICTED:
         if surface in ("page.contact", "api.contact", "api.contacts") and oracle.reads_contacts(reader):
             return WAITING_RESTRICTED
@@ -649,15 +635,10 @@ def _may_name(world: World, email: str, relationship: str, ident: str) -> bool:
 
 
 WAITING_ADMIN = (
-    "issue 11 finding 4 (strand `audit`): the admin shows no child data, and its refusals are 404 (Django's admin "
-    "answers 403 for an add or delete it does not allow, and a user's delete page lists the child's involvements)"
+    "issue 11 finding 4 (strand `audit`): no model holding child data is readable in the admin (a user's delete "
+    "page lists their involvements, the children's names)"
 )
-ADMIN_403 = {
-    "admin:autocomplete",
-    "admin:front_door_frontdoorsettings_add",
-    "admin:front_door_frontdoorsettings_delete",
-    "admin:cases_user_delete",  # its delete page lists the user's involvements: the children's names
-}
+ADMIN_KNOWN = {"admin:cases_user_delete"}
 ADMIN_USER = next(email for email, reader in READERS.items() if reader.roles == {oracle.ADMIN})
 TRIAGE_USER = next(email for email, reader in READERS.items() if reader.roles == {oracle.TRIAGE})
 
@@ -668,7 +649,7 @@ def _sweep_cells():
         # The admin's pages: as its administrator and as a practitioner; its index as everyone.
         emails = [ADMIN_USER, TRIAGE_USER] if admin and ident != "admin:index" else PERSONAS
         for email in emails:
-            reason = WAITING_ADMIN if (_MARK_KNOWN and email == ADMIN_USER and ident in ADMIN_403) else None
+            reason = WAITING_ADMIN if (_MARK_KNOWN and email == ADMIN_USER and ident in ADMIN_KNOWN) else None
             marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
             yield pytest.param(email, route, ident, marks=marks, id=f"{email.split('@')[0]}-{ident}")
 

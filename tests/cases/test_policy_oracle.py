@@ -30,7 +30,6 @@ ROLE_SETS = sorted(
     | {frozenset({Role.PARTNER_PRACTITIONER, Role.PARTNER_REFERRER})},
     key=sorted,
 )
-WAITING_FOR_ACCESS = "issue 11 access levels (strand `access`): the team-around-the-family member's summary level"
 
 
 def _cells():
@@ -45,7 +44,6 @@ def test_the_table_agrees_with_the_oracle(roles, relationship, action):
     assert policy.allowed(set(roles), TABLE_RELATIONSHIP[relationship], action) is expected
 
 
-@pytest.mark.xfail(strict=True, reason=WAITING_FOR_ACCESS)
 def test_the_tables_relationships_are_the_issues_seven():
     assert set(policy.RELATIONSHIPS) == {TABLE_RELATIONSHIP[r] for r in oracle.RELATIONSHIPS}
 
