@@ -18,7 +18,8 @@ Anything out of scope is 404, never 403: a user cannot learn that a record they 
 (except the bare fact of a restricted match in a search they could otherwise have seen it in). A refusal is
 answered 404 in one place each: ffp.exceptions for the API, ffp.urls.handler403 for pages.
 
-The tests' permission matrix reads its expected results from `level` and `allowed` below, not from the code.
+The tests' permission matrix (tests/test_permission_matrix.py) reads its expected answers from an oracle written
+apart from this table (tests/oracle.py); tests/cases/test_policy_oracle.py checks this table against it cell by cell.
 
 Beside the record's actions, the table holds role-gated actions that are not about one child's record
 ("cases.merge", "family_help.allocate"): the shared record's are ROLE_ACTIONS below, and each strand adds
