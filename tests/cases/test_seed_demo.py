@@ -138,9 +138,10 @@ FAMILY_HELP_TAF_HEALTH = {"Hollis family", "Clarke family"}  # family_help/demo_
 
 
 def _expected_scope(email: str) -> set[tuple[str, str, str]]:
-    """What a practitioner without a council-wide role should see, read from the plan rather than the code:
-    the children of open families they (or one of their teams) work with, and those children's adult
-    relatives; a restricted family only if they are on its named list."""
+    """What a practitioner without a council-wide role should see at least the summary of, read from the plan
+    rather than the code: the children of open families they (or one of their teams) work with, and, where they
+    hold the children's whole record, those children's adult relatives; a restricted family only if they are on
+    its named list."""
     teams, today = _team_members(), timezone.localdate()
     expected = set()
     for family in _plan():
@@ -148,16 +149,15 @@ def _expected_scope(email: str) -> set[tuple[str, str, str]]:
         if not family.is_open:
             continue  # closed: the lead's involvement ended with the episode
         # A handover ends the previous FHLP's access: only the current (last) FHLP is involved.
-        involved = {
-            *e.fhlps[-1:],
-            *e.macpt,
-            *([e.lcpp] if e.lcpp else []),
-            *([demo.FGDM] if e.fgdm else []),
+        # The whole record: leads, the MACPT, the LCPP and the facilitator.
+        whole = {*e.fhlps[-1:], *e.macpt, *([e.lcpp] if e.lcpp else []), *([demo.FGDM] if e.fgdm else [])}
+        # The summary (the family's plan and the children in it): the team around the family. Family Help's
+        # demo puts the health visitor in these families' teams around the family.
+        summary = {
             *(teams[e.team_taf] if e.team_taf else set()),
-            # Family Help's demo puts the health visitor in these families' teams around the family.
             *([HEALTH] if family.name in FAMILY_HELP_TAF_HEALTH else []),
         }
-        if email not in involved:
+        if email not in whole | summary:
             continue
         if family.restriction and email not in {demo.PRIVACY, *family.restriction[1]}:
             continue
@@ -166,7 +166,9 @@ def _expected_scope(email: str) -> set[tuple[str, str, str]]:
             r.to_key for r in family.relationships if r.from_key in kids
         }
         for person in family.people:
-            if person.is_child or (person.key in related and person.age_on(today) >= 18):
+            # Adult relatives open with a child's whole record only, never through the summary.
+            adult_relative = email in whole and person.key in related and person.age_on(today) >= 18
+            if person.is_child or adult_relative:
                 expected.add((family.name, person.first_name, person.last_name))
     return expected
 
