@@ -82,7 +82,9 @@ AUDIT_READERS = frozenset({Role.PRIVACY_OFFICER})
 # The shared record's role-gated actions (registered from CasesConfig.ready(), as a strand registers its own).
 CREATE_PERSON, MERGE, READ_AUDIT = "cases.create_person", "cases.merge", "cases.read_audit"
 EDIT_ANY_PLAN = "cases.edit_any_plan"  # a manager edits the plan of any family they can see (leads: their own)
+RESTRICT = "cases.restrict"  # restrict a record to a named list, change the list, lift the restriction
 ROLE_ACTIONS = {
+    RESTRICT: RESTRICTERS,
     CREATE_PERSON: CREATORS,
     MERGE: MERGERS,
     READ_AUDIT: AUDIT_READERS,

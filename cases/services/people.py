@@ -1,11 +1,11 @@
 """People: create and edit (with optimistic locking), addresses, names, relationships, households,
 restriction."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from .. import validators
+from .. import policy, validators
 from ..models import (
     Address,
     Household,
@@ -319,8 +319,12 @@ def household_create(*, actor: User, name: str, members: list[Person], start_dat
 
 @transaction.atomic
 def person_restrict(*, person: Person, actor: User, reason: str, access_users: list[User]) -> Person:
-    """Restrict a record to a named list (the actor is always on it)."""
+    """Restrict a record to a named list (the actor is always on it). Only the roles the policy table allows
+    (privacy officer, front door manager, manager) may."""
     from ..models import RestrictionReason
+
+    if not policy.may(actor, policy.RESTRICT):
+        raise PermissionDenied("Only a privacy officer or a manager can restrict a record")
 
     if reason not in RestrictionReason.values:
         raise ValidationError({"restriction_reason": ["Choose why the record is restricted"]})
@@ -343,6 +347,8 @@ def person_restrict(*, person: Person, actor: User, reason: str, access_users: l
 
 @transaction.atomic
 def person_unrestrict(*, person: Person, actor: User, reason: str) -> Person:
+    if not policy.may(actor, policy.RESTRICT):
+        raise PermissionDenied("Only a privacy officer or a manager can lift a restriction")
     Person.objects.filter(pk=person.pk).update(restricted=False, restriction_reason="", version=models.F("version") + 1)
     person.refresh_from_db()
     audit_record(

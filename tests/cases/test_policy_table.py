@@ -28,6 +28,7 @@ PROBED_ELSEWHERE = {
     "family_help.change_any_continuum",
     "family_help.change_led_continuum",
     "family_help.supervised",
+    "cases.restrict",  # no page restricts a record yet: the services are probed below
 }
 
 
@@ -101,3 +102,25 @@ def test_a_role_may_take_an_action_exactly_when_the_table_says(role, action, tar
         assert status == (400 if action == "front_door.record_contact" else 200), (role, action, status)
     else:
         assert status == 404, (role, action, status)
+
+
+@pytest.mark.parametrize("role", sorted(Role.values))
+def test_only_the_restricting_roles_may_restrict_a_record_or_lift_it(role, make_person, council, privacy_officer):
+    from django.core.exceptions import PermissionDenied
+
+    from cases.models import Person
+    from cases.services import person_restrict, person_unrestrict
+
+    person = make_person()
+    actor = UserFactory(agency=council, roles=[role])
+    if role in policy.role_actions()[policy.RESTRICT]:
+        person_restrict(person=person, actor=actor, reason="high_profile", access_users=[])
+        person_unrestrict(person=person, actor=actor, reason="No longer needed")
+        assert not Person.objects.get(pk=person.pk).restricted
+        return
+    with pytest.raises(PermissionDenied):
+        person_restrict(person=person, actor=actor, reason="high_profile", access_users=[])
+    person_restrict(person=person, actor=privacy_officer, reason="high_profile", access_users=[])
+    with pytest.raises(PermissionDenied):
+        person_unrestrict(person=person, actor=actor, reason="Try to lift it")
+    assert Person.objects.get(pk=person.pk).restricted
