@@ -50,6 +50,11 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("email", "full_name", "agency", "password1", "password2")}),
     )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # A practitioner leaves by being made inactive: their name stays on what they recorded, and the delete
+        # confirmation page would list the children's records that point at them (child data in the admin).
+        return False
+
 
 @admin.register(NeedLevel)
 class NeedLevelAdmin(admin.ModelAdmin):

@@ -80,7 +80,13 @@ def _scope(user: User, qs, *, summary: bool, ignore_restriction: bool, relatives
             # The adults in an open record's family network: their parents and carers appear on the child's record,
             # so their own records open too. Not through the summary: a team member sees the people in the plan.
             adult_born_by = _today() - relativedelta(years=18)
-            related = Relationship.objects.filter(Q(to_person__in=granted) | Q(from_person__in=granted))
+            # From the children whose record they may open: a restricted child off their list opens no relative.
+            opened = (
+                granted
+                if ignore_restriction
+                else Person.objects.filter(_restriction_filter(user), pk__in=granted).values("pk")
+            )
+            related = Relationship.objects.filter(Q(to_person__in=opened) | Q(from_person__in=opened))
             visible |= Q(date_of_birth__lte=adult_born_by) & (
                 Q(pk__in=related.values("from_person_id")) | Q(pk__in=related.values("to_person_id"))
             )

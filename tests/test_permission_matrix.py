@@ -415,11 +415,6 @@ WAITING_RESTRICTED = (
     "issue 11 finding 2 (strand `restricted`): a restricted child shows as 'restricted record' everywhere; a "
     "front-door contact matched to a restricted record still shows the child's name as the caller gave it"
 )
-WAITING_RELATIVES = (
-    "issue 11 finding 2 (reported, no strand owns it): a restricted child's parent opens through an involvement with "
-    "the restricted child to someone off its list (cases.permissions._scope computes the family network from "
-    "granted children before the restriction filter)"
-)
 TAGGED = {s.name for s in DETAIL_SURFACES if s.tagged}
 _MARK_KNOWN = not os.environ.get("MATRIX_UNMARKED")  # MATRIX_UNMARKED=1: every cell plain, to list mismatches
 
@@ -429,11 +424,9 @@ def _cell_known(email: str, relationship: str, surface: str, tag: str | None) ->
     if not _MARK_KNOWN:
         return None
     reader = READERS[email]
-    if relationship == oracle.RESTRICTED:
-        if surface in ("page.contact", "api.contact", "api.contacts") and oracle.reads_contacts(reader):
-            return WAITING_RESTRICTED
-        if surface == "api.list" and reader.reading_roles and not oracle.sees_relatives(reader, relationship):
-            return WAITING_RELATIVES
+    restricted_contact = surface in ("page.contact", "api.contact", "api.contacts")
+    if relationship == oracle.RESTRICTED and restricted_contact and oracle.reads_contacts(reader):
+        return WAITING_RESTRICTED
     return None
 
 
@@ -638,7 +631,7 @@ WAITING_ADMIN = (
     "issue 11 finding 4 (strand `audit`): no model holding child data is readable in the admin (a user's delete "
     "page lists their involvements, the children's names)"
 )
-ADMIN_KNOWN = {"admin:cases_user_delete"}
+ADMIN_KNOWN: set[str] = set()
 ADMIN_USER = next(email for email, reader in READERS.items() if reader.roles == {oracle.ADMIN})
 TRIAGE_USER = next(email for email, reader in READERS.items() if reader.roles == {oracle.TRIAGE})
 
