@@ -17,7 +17,7 @@ class Everything(forms.Form):
     text = forms.CharField(max_length=20, help_text="hint", widget=forms.TextInput(attrs={"class": "govuk-input"}))
     number = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     email = forms.EmailField(required=False)
-    url = forms.URLField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
     secret = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
     hidden = forms.CharField(required=False, widget=forms.HiddenInput)
     day = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date", "autofocus": True}))
