@@ -113,6 +113,13 @@ def child_label(child: ContactChild, hidden: set[int]) -> str:
     return f"{child.given_name} (not matched)" if child.given_name else "Unidentified child"
 
 
+# What a reader off a restricted record's list sees for a contact's worry: the caller's words name the child.
+WITHHELD_WORRY = (
+    "Withheld: this contact is about a child whose record is restricted. Ask the front door manager, who can see who "
+    "is on its list."
+)
+
+
 def contact_children_restricted(*, user: User, contacts) -> set[int]:
     """The restricted records among these contacts' children that the user may not see (children prefetched with
     their records: one query at most for a whole page)."""

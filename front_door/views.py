@@ -397,6 +397,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "visible_ids": visible,
             "restricted_ids": restricted_ids,
+            "withheld_worry": selectors.WITHHELD_WORRY,
             "information_requests": detail["information_requests"],
             "decision_rows": _decision_rows(detail["decisions"]),
             "current_decision": current,

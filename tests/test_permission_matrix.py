@@ -411,22 +411,13 @@ def check_list(world: World, email: str, surface_name: str, url, relationship: s
 # --- the cells -----------------------------------------------------------------------------------------------
 # Known mismatches, each waiting for a strand of issue 11 (or reported): a predicate over the cell, the reason.
 # They are computed from the oracle and the planned personas, never from the app's answers.
-WAITING_RESTRICTED = (
-    "issue 11 finding 2 (strand `restricted`): a restricted child shows as 'restricted record' everywhere; a "
-    "front-door contact matched to a restricted record still shows the child's name as the caller gave it"
-)
 TAGGED = {s.name for s in DETAIL_SURFACES if s.tagged}
 _MARK_KNOWN = not os.environ.get("MATRIX_UNMARKED")  # MATRIX_UNMARKED=1: every cell plain, to list mismatches
 
 
 def _cell_known(email: str, relationship: str, surface: str, tag: str | None) -> str | None:
     """Why this cell is known to mismatch today, in the oracle's terms (None: it must pass)."""
-    if not _MARK_KNOWN:
-        return None
-    reader = READERS[email]
-    restricted_contact = surface in ("page.contact", "api.contact", "api.contacts")
-    if relationship == oracle.RESTRICTED and restricted_contact and oracle.reads_contacts(reader):
-        return WAITING_RESTRICTED
+    # None known today: every finding of issue 11 the matrix waited for has landed.
     return None
 
 

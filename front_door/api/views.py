@@ -152,7 +152,8 @@ def _represent(contact: Contact, *, partner: bool, clock: selectors.Clock, hidde
         },
         channel=contact.channel,
         source_code=contact.source_code,
-        worry=contact.worry,
+        # The worry names the child as the caller did: withheld with them from a reader off a restricted record's list.
+        worry=selectors.WITHHELD_WORRY if any(c.person_id in hidden for c in data["children"]) else contact.worry,
         categories=contact.categories,
         consent=contact.consent,
         consent_override_reason=contact.consent_override_reason,
