@@ -7,11 +7,17 @@ class FrontDoorConfig(AppConfig):
 
     def ready(self) -> None:
         """What the front door adds to the shared record (cases.registry)."""
+        from cases import append_only
         from cases.models import Role
         from cases.registry import DataStep, NavEntry, registry
 
+        from .models import Decision
         from .permissions import POLICY, WORK_CONTACTS
         from .services import DECISION_DEADLINE, contact_mark_breached
+
+        # A decision is never edited or removed: a change is a new decision (migration 0002's triggers; the
+        # application role is granted only SELECT and INSERT on it).
+        append_only.register(Decision._meta.db_table)
 
         registry.register_deadline_breach_handler(app=self.label, kind=DECISION_DEADLINE, handler=contact_mark_breached)
         registry.register_nav(

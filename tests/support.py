@@ -1,5 +1,5 @@
-"""Helpers the tests call (fixtures live in conftest.py files): default need levels, a bounded poll on a real
-condition, and a Celery worker process whose log can be read while it runs."""
+"""Helpers the tests call (fixtures live in conftest.py files): default need levels, a connection as the database's
+owner role, a bounded poll on a real condition, and a Celery worker process whose log can be read while it runs."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from importlib import import_module
 from typing import TypeVar
 
+import psycopg
 from django.db.models import Model, QuerySet
 
 from cases.models import NeedLevel
@@ -27,6 +28,35 @@ def need_level(code: str) -> NeedLevel:
     return NeedLevel.objects.get_or_create(
         code=code_, defaults={"name": name, "rank": rank, "census_meaning": meaning, "description": description}
     )[0]
+
+
+@contextmanager
+def owner_connection() -> Iterator[psycopg.Connection]:
+    """A psycopg connection to the test database as the owner role (settings.DATABASE_OWNER), the role that owns
+    every table, runs the migrations and may do what the application role may not: ALTER TABLE ... DISABLE TRIGGER,
+    TRUNCATE. For a test that plays someone with the owner's rights, e.g. tampering with audit rows:
+
+        with owner_connection() as owner:
+            owner.execute("ALTER TABLE cases_auditevent DISABLE TRIGGER USER")  # the triggers refuse even the owner
+            owner.execute("UPDATE cases_auditevent SET reason = 'edited' WHERE id = %s", [event.pk])
+            owner.execute("ALTER TABLE cases_auditevent ENABLE TRIGGER USER")
+
+    It commits when the block ends without an error (rolls back otherwise). It is a connection of its own: it sees
+    only committed rows, so use it in tests marked `django_db(transaction=True)`. (In a `db` test the test's open
+    transaction holds locks an ALTER TABLE waits on: lock_timeout ends such a wait after 10 s with an error.)"""
+    from django.conf import settings
+    from django.db import connection
+
+    owner = settings.DATABASE_OWNER
+    params = {
+        "host": owner["HOST"],
+        "port": owner["PORT"],
+        "user": owner["USER"],
+        "password": owner["PASSWORD"],
+        "dbname": connection.settings_dict["NAME"],  # the test database
+    }
+    with psycopg.connect(**{k: v for k, v in params.items() if v}, options="-c lock_timeout=10s") as conn:
+        yield conn
 
 
 def _rows(source: type[Model] | QuerySet) -> list[dict]:

@@ -11,6 +11,11 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
 DATABASES = {"default": env_database("DATABASE_URL", "postgres://postgres@localhost:5432/ffp")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
+# The owner role's connection (it owns the tables): pytest-django creates and flushes the test database through
+# it, and tests.support.owner_connection() opens it. Same server and test database as DATABASES["default"].
+DATABASE_OWNER = env_database(
+    "DATABASE_OWNER_URL", os.environ.get("DATABASE_URL") or "postgres://postgres@localhost:5432/ffp"
+)
 # Several test runs can share one server, each with its own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FFP_TEST_DB", "test_ffp")}
 # The audit table refuses TRUNCATE unless this maintenance flag is set on the connection; only the
