@@ -10,7 +10,9 @@
 - a stale version (StaleEdit: the If-Match was current when checked but a colleague saved first) is 412
   with the version saved now; any other Conflict (a refused state change, already decided) is 409;
 - a missing or stale If-Match (PreconditionFailed) is 428 or 412 with the current ETag;
-- DRF's other exceptions (throttling, parse errors, its ValidationError) keep DRF's answer.
+- DRF's other exceptions (throttling, parse errors, its ValidationError) keep DRF's answer;
+- every error body is an object with a stable `code` (ffp.api_errors.CODES; DRF's own code where it names one,
+  e.g. not_authenticated, parse_error; `invalid` beside the fields of a 400), so that a client branches on it.
 """
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -23,6 +25,8 @@ from rest_framework.views import exception_handler
 
 from cases.api.concurrency import PreconditionFailed, etag
 from cases.services.state import Conflict, InvalidTransition, StaleEdit
+
+from .api_errors import code_for
 
 __all__ = ["InvalidTransition", "api_exception_handler", "validation_detail"]
 
@@ -42,6 +46,32 @@ def _signed_in(context: dict) -> bool:
 
 
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    response = _handle(exc, context)
+    if response is not None:
+        response.data = _with_code(response.data, exc, response.status_code)
+    return response
+
+
+def _with_code(data, exc: Exception, status_code: int) -> dict:
+    """The body with its stable `code` (an existing one is kept)."""
+    if isinstance(data, list):
+        data = {"non_field_errors": data}
+    if not isinstance(data, dict):
+        data = {"detail": str(data)}
+    if "code" in data:
+        return data
+    if isinstance(exc, drf.ValidationError | DjangoValidationError):
+        code = "invalid"
+    elif isinstance(exc, StaleEdit):
+        code = "stale_edit"
+    elif isinstance(exc, drf.APIException) and status_code not in (404,):
+        code = exc.default_code
+    else:
+        code = code_for(status_code)
+    return {"code": code, **data}
+
+
+def _handle(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, Http404 | ObjectDoesNotExist | PermissionDenied):
         return Response(NOT_FOUND, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, drf.PermissionDenied) and _signed_in(context):

@@ -4,7 +4,6 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +13,7 @@ from cases import selectors
 from cases.models import Person, User
 from cases.permissions import can_edit_person, may_read_records
 from cases.web import audit_shown
+from ffp.api_errors import JSONParser
 
 from .concurrency import with_etag
 from .serializers import (

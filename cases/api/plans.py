@@ -18,10 +18,11 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import ValidationError as ApiValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from ffp.api_errors import JSONParser
 
 from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, PlanVersion, Review, User
 from ..selectors import plans as sel

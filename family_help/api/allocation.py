@@ -21,7 +21,6 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,6 +40,7 @@ from cases.models import User
 from cases.selectors import user_find
 from cases.services import Conflict
 from cases.web import audit_shown
+from ffp.api_errors import JSONParser
 
 from ..models import Allocation
 from ..selectors import allocation as sel

@@ -22,7 +22,6 @@ from django.urls import path, reverse
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -30,6 +29,7 @@ from rest_framework.views import APIView
 from cases.api.concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match, with_etag
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.web import audit_shown
+from ffp.api_errors import JSONParser
 
 from ..models import Assessment, AssessmentOutcome
 from ..selectors import family_case_get_for_user

@@ -15,7 +15,6 @@ from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -34,6 +33,7 @@ from cases.codes import closure_reason_choices
 from cases.models import FamilyCase, User
 from cases.selectors import users_by_id
 from cases.web import audit_shown
+from ffp.api_errors import JSONParser
 
 from ..permissions import SUPERVISED
 from ..selectors import continuum as sel

@@ -42,6 +42,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cases.middleware.RequestContextMiddleware",
+    # --- apierrors (issue 12 item 4): JSON errors under /api/, before CommonMiddleware's APPEND_SLASH ---
+    "ffp.api_errors.ApiErrorMiddleware",
+    # --- end apierrors ---
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,8 +121,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first: its scheme is the WWW-Authenticate of a 401 (DRF answers 403 when the first has none).
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    # Bounded in size and depth: a body nested 1,000 deep is a 400, not a RecursionError (ffp.api_errors).
+    "DEFAULT_PARSER_CLASSES": [
+        "ffp.api_errors.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
     ],
     # Deny by default: an endpoint that forgets its permissions is closed, not open.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -20,7 +20,6 @@ from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -39,6 +38,7 @@ from cases.models import User
 from cases.selectors import agency_find, people_in_scope_by_id
 from cases.web import audit_shown
 from cases.web.pagination import PagePagination
+from ffp.api_errors import JSONParser
 
 from .. import selectors, services
 from ..models import (

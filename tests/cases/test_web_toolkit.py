@@ -158,13 +158,16 @@ def test_differences_lists_only_the_details_that_differ_as_shown():
 @pytest.mark.parametrize("exc", [PermissionDenied("not yours"), ObjectDoesNotExist(), Http404()])
 def test_a_refusal_or_a_missing_row_is_404_with_a_reason_that_reveals_nothing(exc):
     response = api_exception_handler(exc, {})
-    assert response.status_code == 404 and response.data == {"detail": "Not found."}
+    assert response.status_code == 404 and response.data == {"code": "not_found", "detail": "Not found."}
 
 
 def test_a_service_validation_error_is_400_keyed_by_field_or_non_field_errors():
-    assert api_exception_handler(ValidationError({"name": ["Enter a name"]}), {}).data == {"name": ["Enter a name"]}
+    assert api_exception_handler(ValidationError({"name": ["Enter a name"]}), {}).data == {
+        "code": "invalid",
+        "name": ["Enter a name"],
+    }
     response = api_exception_handler(ValidationError("Not like that"), {})
-    assert response.status_code == 400 and response.data == {"non_field_errors": ["Not like that"]}
+    assert response.status_code == 400 and response.data == {"code": "invalid", "non_field_errors": ["Not like that"]}
 
 
 def test_a_stale_version_is_412_with_the_version_saved_now():

@@ -274,11 +274,12 @@ def test_api_change_of_lead_and_its_bad_input(val_allocation, family, fh_manager
         missing = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness"}, format="json")
         bad = api.post(url, {"lead": health_practitioner.pk, "reason": ""}, format="json", HTTP_IF_MATCH=etag)
         assert api.post(url, {"reason": "x"}, format="json", HTTP_IF_MATCH=etag).json() == {
-            "lead": ["Choose a lead practitioner"]
+            "code": "invalid",
+            "lead": ["Choose a lead practitioner"],
         }
     assert missing.status_code == 428 and "If-Match" in missing.json()["detail"]
     assert bad.status_code == 400
-    assert set(bad.json()) == {"lead", "reason"}
+    assert set(bad.json()) == {"code", "lead", "reason"}
     assert "not a Family Help Lead Practitioner" in bad.json()["lead"][0]
     ok = api.post(url, {"lead": sw_fhlp.pk, "reason": "Sickness"}, format="json", HTTP_IF_MATCH=etag)
     assert ok.status_code == 201 and ok.json()["lead"]["name"] == "Sol Social"
@@ -310,7 +311,10 @@ def test_api_allocate_bad_input(family, fh_manager, health_practitioner):
     api.force_authenticate(fh_manager)
     url = f"/api/v1/family-help/allocation-requests/{family['request'].pk}/allocate/"
     assert api.post(url, {"lead": health_practitioner.pk}, format="json").status_code == 428
-    assert api.post(url, {}, format="json", HTTP_IF_MATCH='"open"').json() == {"lead": ["Choose a lead practitioner"]}
+    assert api.post(url, {}, format="json", HTTP_IF_MATCH='"open"').json() == {
+        "code": "invalid",
+        "lead": ["Choose a lead practitioner"],
+    }
     response = api.post(url, {"lead": health_practitioner.pk}, format="json", HTTP_IF_MATCH='"open"')
     assert response.status_code == 400 and "lead" in response.json()
     assert api.post(url, {"lead": 999999}, format="json", HTTP_IF_MATCH='"open"').status_code == 400

@@ -72,7 +72,7 @@ def test_step_down_to_universal_without_a_reason_code_is_a_field_error(allocated
             **fresh(allocated),
         )
     assert response.status_code == 400
-    assert set(response.data) == {"reason_code", "summary"}
+    assert set(response.data) == {"code", "reason_code", "summary"}
 
 
 @pytest.mark.parametrize(
@@ -145,7 +145,7 @@ def test_a_taf_member_may_neither_read_nor_move_the_familys_levels(allocated, ta
     }
     with unchanged(Episode, EpisodeLevel, WorkRequest, CinPlanPeriod):
         refused = client.post(url(allocated, action), body, format="json")
-    assert refused.status_code == 404 and refused.json() == {"detail": "Not found."}
+    assert refused.status_code == 404 and refused.json() == {"code": "not_found", "detail": "Not found."}
 
 
 @pytest.mark.parametrize("action", ["continuum", "level", "step-up", "step-down", "close"])

@@ -65,7 +65,10 @@ def test_next_review_in_the_past_is_a_400_keyed_by_field(api_client, led_family)
     with unchanged(Plan, PlanVersion):
         response = api_client.post(_url(led_family["case"], "plan/"), {"next_review_on": past}, format="json")
     assert response.status_code == 400
-    assert response.data == {"next_review_on": ["The next review date must be today or in the future"]}
+    assert response.data == {
+        "code": "invalid",
+        "next_review_on": ["The next review date must be today or in the future"],
+    }
 
 
 def test_outcome_without_measure_and_action_without_owner_are_400s(api_client, plan, led_family):
@@ -84,7 +87,7 @@ def test_outcome_without_measure_and_action_without_owner_are_400s(api_client, p
             format="json",
         )
     assert response.status_code == 400
-    assert response.data == {"owner_id": ["Choose who will do this: every action needs an owner"]}
+    assert response.data == {"code": "invalid", "owner_id": ["Choose who will do this: every action needs an owner"]}
     created = api_client.post(
         _url(case, "plan/outcomes/"),
         {
@@ -232,7 +235,10 @@ def test_outcome_patch_and_removal(api_client, plan, led_family, health_practiti
         off_scale = api_client.patch(
             _url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 11}, format="json", HTTP_IF_MATCH=etag
         )
-    assert off_scale.status_code == 400 and off_scale.data == {"target": ["The target must be between 0 and 10"]}
+    assert off_scale.status_code == 400 and off_scale.data == {
+        "code": "invalid",
+        "target": ["The target must be between 0 and 10"],
+    }
     assert api_client.patch(_url(case, f"plan/outcomes/{outcome.pk}/"), {"target": 7}, format="json").status_code == 428
     changed = api_client.patch(
         _url(case, f"plan/outcomes/{outcome.pk}/"),

@@ -48,7 +48,7 @@ def test_a_macpt_member_who_may_not_move_a_family_gets_404(allocated, health_mac
         HTTP_IF_MATCH=f'"{state}"',
     )
     assert response.status_code == 404, response.content
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
 
 
 @pytest.mark.parametrize("action", ["level", "step-up", "step-down", "close"])
@@ -66,7 +66,7 @@ def test_creating_a_person_without_the_role_is_404(persona, request):
         "/api/v1/people/", {"first_name": "Zebedee", "last_name": "Quill"}, format="json"
     )
     assert response.status_code == 404
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
 
 
 @pytest.mark.parametrize("persona", ["school_dsl", "other_dsl"])

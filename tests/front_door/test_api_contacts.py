@@ -238,7 +238,7 @@ def test_a_partner_cannot_name_a_record(api_client, school_dsl, make_person):
     with unchanged(Contact, ContactChild):
         response = api_client.post(CONTACTS, {**BODY, "children": [{"person_id": child.pk}]}, format="json")
     assert response.status_code == 400
-    assert response.json() == {"children": {"0": {"person_id": ["Unknown person"]}}}
+    assert response.json() == {"code": "invalid", "children": {"0": {"person_id": ["Unknown person"]}}}
 
 
 def test_staff_can_only_name_a_record_they_can_see(api_client, triage_officer, front_door_manager, make_person):
@@ -249,7 +249,7 @@ def test_staff_can_only_name_a_record_they_can_see(api_client, triage_officer, f
     response = api_client.post(CONTACTS, {**BODY, "children": children}, format="json")
     assert response.status_code == 400
     unknown = {"person_id": ["Unknown person"]}
-    assert response.json() == {"children": {"1": unknown, "2": unknown}}
+    assert response.json() == {"code": "invalid", "children": {"1": unknown, "2": unknown}}
     assert not Contact.objects.exists()
 
 
