@@ -41,3 +41,12 @@ class UserBackend(ModelBackend):
             return None
         user._role_cache = role_names(user.role_names)  # what User.has_role() would otherwise query
         return user if self.user_can_authenticate(user) else None
+
+
+def sign_in_username(request, credentials: dict | None) -> str | None:
+    """The account a sign-in attempt is counted against (django-axes' AXES_USERNAME_CALLABLE): the email as the
+    sign-in form reads it, trimmed and lower-cased, so "Tess@…" and " tess@…" are one account's failures."""
+    typed = (credentials or {}).get("username")
+    if typed is None:
+        typed = request.POST.get("username", "") if hasattr(request, "POST") else ""
+    return str(typed).strip().lower()[:254] or None

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from ..auth import sign_in_username
 from ..forms import (
     SignInForm,
 )
@@ -17,7 +18,7 @@ from ..models import (
     User,
 )
 from ..registry import registry
-from ..services import audit_sign_in, audit_sign_in_failed, audit_sign_out
+from ..services import audit_sign_in, audit_sign_in_failed, audit_sign_in_locked, audit_sign_out
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +43,27 @@ class SignInView(auth_views.LoginView):
         if form.is_bound and not (form.has_error("username") or form.has_error("password")):
             audit_sign_in_failed(attempted=form.data.get("username", ""), site=SITE)
         return super().form_invalid(form)
+
+
+def sign_in_locked(request: HttpRequest, response: HttpResponse | None = None, credentials: dict | None = None):
+    """What a locked account's sign-in gets, on the case system and the admin alike (django-axes'
+    AXES_LOCKOUT_CALLABLE, issue 12 item 7): one page, the same for a known and an unknown email. The attempt that
+    reached the limit leaves an auth.locked_out row (its failure is audited by the sign-in view already)."""
+    from django.conf import settings
+
+    from ffp.admin_site import ADMIN_SITE
+
+    site = ADMIN_SITE if request.path.startswith("/admin/") else SITE
+    if getattr(request, "axes_failures_since_start", None) is not None:  # counted now: this attempt locked it
+        event = audit_sign_in_locked(attempted=sign_in_username(request, credentials) or "", site=site)
+        logger.warning(
+            "Sign-in locked for %s minutes after %s failures (audit event %s)",
+            int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+            settings.AXES_FAILURE_LIMIT,
+            event.pk,
+        )
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 class SignOutView(auth_views.LogoutView):

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "macpt",
     "fgdm",
     "reporting",
+    "axes",  # sign-in lockout (issue 12 item 7): see the "Sign-in lockout" block below
 ]
 
 MIDDLEWARE = [
@@ -52,6 +53,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cases.middleware.NoStoreForAuthenticatedMiddleware",
+    # Last, so it sees the sign-in view's answer and replaces it with the lockout page (issue 12 item 7).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ffp.urls"
@@ -78,6 +81,8 @@ FORM_RENDERER = "cases.web.forms.FormRenderer"
 
 AUTH_USER_MODEL = "cases.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked account before any password is checked, for every caller of authenticate().
+    "axes.backends.AxesStandaloneBackend",
     "cases.auth.UserBackend",  # ModelBackend, loading the request's user with their roles in one query
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -90,6 +95,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Sign-in lockout (issue 12 item 7, battery B12; strand signin) -----------------------------------
+# django-axes: after 10 failed sign-ins an account is refused for 15 minutes, whatever the password, on the case
+# system's sign-in page and the admin's (both go through authenticate(), whose first backend is axes'). The API
+# takes no password (session made on the sign-in page, or a token issued in the admin).
+AXES_FAILURE_LIMIT = 10
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# The account, not the address: staff sign in from shared council, NHS, police and school networks behind one
+# address, where locking the address would lock a whole office after ten typos between them. An unknown email is
+# counted and locked exactly as a known one, so the lock says nothing about which emails exist.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# The sign-in forms' field (the email) and the key of the credentials axes builds for authenticate() callers.
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "cases.auth.sign_in_username"  # trimmed and lower-cased, as the sign-in form does
+# Attempts during the lock are not counted: the lock ends 15 minutes after the tenth failure, so a guesser gets
+# at most 10 tries per 15 minutes (<= 40 an hour) and cannot keep the owner out for ever by hammering.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # a signed-in owner starts again from 0
+# Rows in the database (AccessAttempt), not the cache: one truth for every web process, and each test's database
+# starts empty, so tests never lock each other out (the locmem cache of the tests would be shared).
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_CALLABLE = "cases.views.home.sign_in_locked"  # a GOV.UK page (429), audited once per lock
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins and sign-outs are in the audit trail already
+AXES_ENABLE_ADMIN = False  # unlock early with `manage.py axes_reset_username <email>` (README)
+AXES_VERBOSE = False
+# axes.W006 asks for the address among the lockout parameters: see AXES_LOCKOUT_PARAMETERS for why not.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Services own their transactions (CONVENTIONS section 7): DATABASES[...]['ATOMIC_REQUESTS'] stays off.
 
