@@ -254,6 +254,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},  # one line per failed sign-in is enough (the lock's own is a warning)
     },
 }
 
