@@ -42,6 +42,8 @@ class CasesConfig(AppConfig):
             ],
         )
         registry.register_policy(app=self.label, actions=policy.ROLE_ACTIONS)
+        # The audit is sealed in hash-chained batches (cases.services.seals): tamper evidence.
+        registry.register_sealed_table(app=self.label, model="cases.AuditEvent", written_at="occurred_at")
         registry.register_prompt(
             app=self.label, prompt=Prompt("cases.work_requests", "person_detail", work_requests_prompt, order=100)
         )

@@ -161,6 +161,7 @@ class Registry:
         self._demo_data = _Entries("demo data step")
         self._generated_data = _Entries("generated data step")
         self._plan_review_intervals = _Entries("plan review interval for")
+        self._sealed_tables = _Entries("sealed table")
         self._sorted: dict[str, Any] = {}
 
     def _changed(self) -> None:
@@ -217,6 +218,13 @@ class Registry:
         self._plan_review_intervals.put(app, strand, days)
         self._changed()
 
+    def register_sealed_table(self, *, app: str, model: str, written_at: str) -> None:
+        """An append-only table whose rows the audit sealing covers (cases.services.seals): `model` as
+        "app_label.ModelName", `written_at` the field that stamps when a row was written (rows younger than the
+        sealing delay wait for the next run)."""
+        self._sealed_tables.put(app, model, written_at)
+        self._changed()
+
     # --- reading -------------------------------------------------------------------------------------------
 
     def _cached(self, name: str, build: Callable[[], Any]) -> Any:
@@ -255,6 +263,12 @@ class Registry:
 
     def plan_review_interval(self, strand: str) -> Callable[[], int] | None:
         return self._plan_review_intervals.get(strand)
+
+    def sealed_tables(self) -> tuple[tuple[str, str], ...]:
+        """(model label, written-at field) of each sealed table, in label order."""
+        return self._cached(
+            "sealed", lambda: tuple(sorted((k, e) for k, (_app, e) in self._sealed_tables.by_key.items()))
+        )
 
     def policy_actions(self) -> dict[str, frozenset[str]]:
         return dict(self._cached("policy", lambda: {a: r for a, (_app, r) in sorted(self._policy.by_key.items())}))

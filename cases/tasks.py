@@ -25,3 +25,12 @@ def notification_emails_send_task() -> None:
     from .services import notification_emails_send
 
     notification_emails_send()
+
+
+@shared_task(ignore_result=True)
+def audit_seal_task() -> None:
+    """Every minute (beat): seal the audit's (and the other append-only tables') committed rows; each new seal's
+    hash goes to the application log."""
+    from .services.seals import audit_seal
+
+    audit_seal()

@@ -61,6 +61,8 @@ class FrontDoorConfig(AppConfig):
             ],
         )
         registry.register_policy(app=self.label, actions=POLICY)
+        # Decisions are append-only; their seals make any change by the database's owner evident.
+        registry.register_sealed_table(app=self.label, model="front_door.Decision", written_at="created_at")
         registry.register_demo_data(app=self.label, step=DataStep("front_door", seed_demo))
         registry.register_generated_data(app=self.label, step=DataStep("front_door", generate_dataset))
 

@@ -3,6 +3,7 @@ migrations keep writing `cases.models.Person`."""
 
 from .audit import (
     AuditEvent,
+    AuditSeal,
     RecordHistory,
 )
 from .base import (
@@ -89,6 +90,7 @@ __all__ = [
     "Agency",
     "AgencyType",
     "AuditEvent",
+    "AuditSeal",
     "RecordHistory",
     "CaseNote",
     "CaseNoteCorrection",

@@ -215,6 +215,13 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Deadlines live in database rows swept by these periodic tasks, never in delayed messages.
 HEARTBEAT_INTERVAL_SECONDS = env_int("HEARTBEAT_INTERVAL_SECONDS", 30)
 HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 180)
+# --- audit sealing (issue 12 item 2; cases.services.seals) ---
+AUDIT_SEAL_INTERVAL_SECONDS = env_int("AUDIT_SEAL_INTERVAL_SECONDS", 60)
+# Rows younger than this (and than the oldest transaction still writing, less this) wait for the next run: it
+# covers the clocks of the application servers against the database's (see cases.services.seals).
+AUDIT_SEAL_DELAY_SECONDS = env_int("AUDIT_SEAL_DELAY_SECONDS", 30)
+AUDIT_SEAL_BATCH_ROWS = env_int("AUDIT_SEAL_BATCH_ROWS", 10_000)
+# --- end audit sealing ---
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "cases.tasks.worker_heartbeat_task",
@@ -234,6 +241,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 240},
     },
+    # --- audit sealing (issue 12 item 2; cases.services.seals) ---
+    "audit-seal": {
+        "task": "cases.tasks.audit_seal_task",
+        "schedule": timedelta(seconds=AUDIT_SEAL_INTERVAL_SECONDS),
+        # A missed run needs no replay: the next one seals everything committed by then.
+        "options": {"expires": AUDIT_SEAL_INTERVAL_SECONDS - 5},
+    },
+    # --- end audit sealing ---
 }
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ffp-case@demo.test")
