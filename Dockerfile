@@ -82,4 +82,4 @@ USER ffp
 
 EXPOSE 8000
 
-CMD ["gunicorn", "ffp.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "ffp.wsgi:application", "--config", "python:ffp.gunicorn_conf", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -310,6 +310,35 @@ def port_is_free(port: int) -> bool:
     return True
 
 
+def web_command(py: str, port: int) -> list[str]:
+    """The web server's command line (gunicorn; its access log's format is in ffp.gunicorn_conf). The tests run
+    this very command to check what the access log holds."""
+    return [
+        py,
+        "-m",
+        "gunicorn",
+        "ffp.wsgi:application",
+        "--config",
+        "python:ffp.gunicorn_conf",  # the access log's format: no query strings (names typed into search)
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        "2",
+        "--threads",
+        "4",
+        "--timeout",
+        "60",
+        "--graceful-timeout",
+        "10",
+        "--keep-alive",
+        "2",
+        "--access-logfile",
+        "-",
+        "--log-level",
+        "warning",
+    ]
+
+
 def run() -> int:
     port = int(os.environ.get("PORT", "8000"))
     if not port_is_free(port):
@@ -331,31 +360,7 @@ def run() -> int:
         stack.manage("seed_demo")
         # `python -m ...` keeps each command line short and self-describing in ps.
         py = sys.executable
-        stack.spawn(
-            "web",
-            [
-                py,
-                "-m",
-                "gunicorn",
-                "ffp.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                "2",
-                "--threads",
-                "4",
-                "--timeout",
-                "60",
-                "--graceful-timeout",
-                "10",
-                "--keep-alive",
-                "2",
-                "--access-logfile",
-                "-",
-                "--log-level",
-                "warning",
-            ],
-        )
+        stack.spawn("web", web_command(py, port))
         stack.spawn(
             "worker",
             [

@@ -41,7 +41,8 @@ class AuditEvent(models.Model):
     # is kept apart in client_request_id, so that no client can choose (or collide with) the id the audit files
     # a request under.
     request_id = models.CharField(max_length=64, blank=True)
-    client_request_id = models.CharField(max_length=64, blank=True)
+    # A database default too: rows inserted in SQL naming only the older columns stay valid.
+    client_request_id = models.CharField(max_length=64, blank=True, default="", db_default="")
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     path = models.CharField(max_length=500, blank=True)
     reason = models.TextField(blank=True)

@@ -66,8 +66,13 @@ def _actor_fields(actor: User | None) -> dict[str, Any]:
 def _request_fields() -> dict[str, Any]:
     ctx = current_request_context()
     if ctx is None:
-        return {"request_id": "", "ip_address": None, "path": ""}
-    return {"request_id": ctx.request_id, "ip_address": ctx.ip_address, "path": ctx.path}
+        return {"request_id": "", "client_request_id": "", "ip_address": None, "path": ""}
+    return {
+        "request_id": ctx.request_id,
+        "client_request_id": ctx.client_request_id,
+        "ip_address": ctx.ip_address,
+        "path": ctx.path,
+    }
 
 
 def _target_fields(target: models.Model | None, target_type: str, target_id: Any) -> dict[str, str]:
