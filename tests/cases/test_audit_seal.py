@@ -69,6 +69,14 @@ def test_sealing_covers_the_rows_chains_the_seals_and_logs_the_latest_hash(triag
     assert "No tampering found" in out.getvalue()
 
 
+def test_the_seal_command_seals_at_once_and_prints_the_latest_hash(triage_officer):
+    _rows(triage_officer, 2)
+    out = io.StringIO()
+    call_command("audit_seal", "--delay", "0", stdout=out)
+    seal = AuditSeal.objects.filter(stream="cases_auditevent").latest("id")
+    assert f"latest: cases_auditevent ids {seal.first_id}-{seal.last_id} hash {seal.hash}" in out.getvalue()
+
+
 def test_rows_younger_than_the_delay_wait_for_the_next_run(triage_officer):
     _rows(triage_officer, 2)
     assert not [s for s in audit_seal(delay_seconds=3600) if s.stream == "cases_auditevent"]

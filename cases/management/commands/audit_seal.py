@@ -16,5 +16,6 @@ class Command(BaseCommand):
         seals = audit_seal(delay_seconds=delay)
         rows = sum(seal.row_count for seal in seals)
         self.stdout.write(f"{len(seals)} seals over {rows} rows")
-        for seal in seals[-1:]:
-            self.stdout.write(f"latest: {seal.stream} ids {seal.first_id}-{seal.last_id} hash {seal.hash}")
+        latest = {seal.stream: seal for seal in seals}
+        for stream, seal in sorted(latest.items()):
+            self.stdout.write(f"latest: {stream} ids {seal.first_id}-{seal.last_id} hash {seal.hash}")
