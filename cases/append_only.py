@@ -17,7 +17,7 @@ it the two triggers in its migration, as cases' audit table has them.
 from __future__ import annotations
 
 # The shared record's own append-only tables (other apps add theirs with register()).
-APPEND_ONLY_TABLES: set[str] = {"cases_auditevent"}
+APPEND_ONLY_TABLES: set[str] = {"cases_auditevent", "cases_auditseal"}
 
 
 def register(*tables: str) -> None:

@@ -14,23 +14,24 @@ from django.db import IntegrityError, InternalError, ProgrammingError, connectio
 from cases.models import AuditEvent, AuditSeal
 from cases.services import audit_record
 from cases.services.seals import audit_seal, audit_verify
+from tests.support import owner_connection
 
 pytestmark = pytest.mark.django_db
 REFUSED = (InternalError, ProgrammingError, IntegrityError)
 
 
 @contextlib.contextmanager
-def as_owner():
-    """What the database's owner can do and the application cannot: change rows past the append-only triggers.
-    (The test connection is a superuser: session_replication_role=replica switches the triggers off.)"""
-    with connection.cursor() as cursor:
-        # The rows and seals were committed before the owner came: their deferred checks have run.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET session_replication_role = replica")
-        try:
-            yield cursor
-        finally:
-            cursor.execute("RESET session_replication_role")
+def as_owner(*tables: str):
+    """What the tables' owner can do and the application cannot: switch the append-only triggers off and change
+    rows. A connection of its own (tests.support.owner_connection), so the tests using it commit their rows first
+    (`django_db(transaction=True)`)."""
+    with owner_connection() as owner:
+        for table in tables:
+            owner.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+        yield owner
+        owner.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys' checks, before ALTER TABLE again
+        for table in tables:
+            owner.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
 
 
 def _rows(actor, count: int) -> list[AuditEvent]:
@@ -92,21 +93,23 @@ def test_batches_are_at_most_the_batch_size(triage_officer):
     assert audit_verify().ok
 
 
+@pytest.mark.django_db(transaction=True)
 def test_verify_names_a_row_edited_by_the_owner(triage_officer):
     rows = _rows(triage_officer, 4)
     audit_seal(delay_seconds=0)
-    with as_owner() as cursor:
-        cursor.execute("UPDATE cases_auditevent SET actor_email = 'someone@example.test' WHERE id = %s", [rows[2].pk])
+    with as_owner("cases_auditevent") as owner:
+        owner.execute("UPDATE cases_auditevent SET actor_email = 'someone@example.test' WHERE id = %s", [rows[2].pk])
     report = _verify()
     assert f"edited: row {rows[2].pk} edited since seal" in report
     assert [f.row_id for f in audit_verify().findings] == [rows[2].pk]
 
 
+@pytest.mark.django_db(transaction=True)
 def test_verify_names_a_row_deleted_by_the_owner(triage_officer):
     rows = _rows(triage_officer, 4)
     audit_seal(delay_seconds=0)
-    with as_owner() as cursor:
-        cursor.execute("DELETE FROM cases_auditevent WHERE id = %s", [rows[1].pk])
+    with as_owner("cases_auditevent") as owner:
+        owner.execute("DELETE FROM cases_auditevent WHERE id = %s", [rows[1].pk])
     assert f"deleted: row {rows[1].pk} deleted since seal" in _verify()
 
 
@@ -130,28 +133,36 @@ def test_verify_names_a_row_inserted_into_a_sealed_range(triage_officer):
     assert f"inserted: row {rolled_back.pk} inserted since seal" in _verify()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_verify_reports_a_changed_seal_and_a_rewritten_chain_loses_the_logged_anchor(triage_officer):
     _rows(triage_officer, 3)
     (seal,) = [s for s in audit_seal(delay_seconds=0) if s.stream == "cases_auditevent"]
-    with as_owner() as cursor:
-        cursor.execute("UPDATE cases_auditseal SET row_count = row_count + 1 WHERE id = %s", [seal.pk])
+    with as_owner("cases_auditseal") as owner:
+        owner.execute("UPDATE cases_auditseal SET row_count = row_count + 1 WHERE id = %s", [seal.pk])
     assert f"seal_changed: seal {seal.pk} " in _verify()
     # The owner removes the seal altogether (its rows then look merely unsealed): only the logged hash shows it.
-    with as_owner() as cursor:
-        cursor.execute("DELETE FROM cases_auditseal WHERE stream = 'cases_auditevent'")
+    with as_owner("cases_auditseal") as owner:
+        owner.execute("DELETE FROM cases_auditseal WHERE stream = 'cases_auditevent'")
     assert audit_verify().ok
     assert f"the logged seal hash {seal.hash} is not the hash of any seal" in _verify(seal.hash)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_removed_seal_in_the_middle_breaks_the_chain(triage_officer):
     _rows(triage_officer, 3)
     seals = [s for s in audit_seal(delay_seconds=0, batch_rows=1) if s.stream == "cases_auditevent"]
-    with as_owner() as cursor:
-        cursor.execute("DELETE FROM cases_auditseal WHERE id = %s", [seals[-2].pk])
+    with as_owner("cases_auditseal") as owner:
+        # The later seal names the removed one: the owner points it at the one before (the foreign key is checked
+        # at commit, so the two statements pass together).
+        owner.execute("DELETE FROM cases_auditseal WHERE id = %s", [seals[-2].pk])
+        owner.execute("UPDATE cases_auditseal SET previous_id = %s WHERE id = %s", [seals[-3].pk, seals[-1].pk])
     assert f"chain_broken: seal {seals[-1].pk} " in _verify()
 
 
 def test_the_seal_table_is_append_only(triage_officer):
+    from cases.append_only import append_only_tables
+
+    assert "cases_auditseal" in append_only_tables()  # the application role's grants: SELECT and INSERT only
     _rows(triage_officer, 1)
     audit_seal(delay_seconds=0)
     with pytest.raises(REFUSED, match="append-only"), transaction.atomic():
