@@ -5,6 +5,8 @@ since sealing, and each seal changed, as the database's owner could do it."""
 import contextlib
 import io
 import logging
+import subprocess
+import sys
 
 import psycopg
 import pytest
@@ -14,6 +16,7 @@ from django.db import IntegrityError, InternalError, ProgrammingError, connectio
 from cases.models import AuditEvent, AuditSeal
 from cases.services import audit_record
 from cases.services.seals import audit_seal, audit_verify
+from tests.conftest import ROOT, _worker_env
 from tests.support import owner_connection
 
 pytestmark = pytest.mark.django_db
@@ -94,14 +97,24 @@ def test_batches_are_at_most_the_batch_size(triage_officer):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_verify_names_a_row_edited_by_the_owner(triage_officer):
-    rows = _rows(triage_officer, 4)
-    audit_seal(delay_seconds=0)
+def test_verify_names_every_row_edited_by_the_owner_and_exits_non_zero(triage_officer):
+    rows = _rows(triage_officer, 8)
+    audit_seal(delay_seconds=0, batch_rows=3)
+    edited = [rows[1].pk, rows[4].pk, rows[7].pk]
     with as_owner("cases_auditevent") as owner:
-        owner.execute("UPDATE cases_auditevent SET actor_email = 'someone@example.test' WHERE id = %s", [rows[2].pk])
-    report = _verify()
-    assert f"edited: row {rows[2].pk} edited since seal" in report
-    assert [f.row_id for f in audit_verify().findings] == [rows[2].pk]
+        owner.execute("UPDATE cases_auditevent SET actor_email = 'someone@example.test' WHERE id = %s", [edited[0]])
+        owner.execute("UPDATE cases_auditevent SET child_ids = '{99}' WHERE id = %s", [edited[1]])
+        owner.execute(
+            "UPDATE cases_auditevent SET occurred_at = occurred_at - interval '1 day' WHERE id = %s", [edited[2]]
+        )
+    assert f"edited: row {edited[0]} edited since seal" in _verify()
+    assert [(f.kind, f.row_id) for f in audit_verify().findings] == [("edited", pk) for pk in edited]
+    # The command line's exit status, for a cron job or a monitoring check.
+    command = subprocess.run(
+        [sys.executable, "manage.py", "audit_verify"], cwd=ROOT, env=_worker_env(), capture_output=True, text=True
+    )
+    assert command.returncode == 1, command.stdout + command.stderr
+    assert f"row {edited[0]} edited" in command.stdout
 
 
 @pytest.mark.django_db(transaction=True)
