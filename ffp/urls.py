@@ -1,9 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
 from cases.views import home as case_views
 
+from .api_docs import ApiDocsView
 from .health import healthz
 
 # A refusal is a missing page (cases.web.refusal): one answer, 404, for every page; the API's is ffp.exceptions.
@@ -21,6 +22,6 @@ urlpatterns = [
     path("api/v1/", include("front_door.api.urls")),
     path("api/v1/family-help/", include("family_help.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # --- csp (issue 12 item 9): the response headers wrap every other middleware, so that every answer has them,
+    # the HTTPS redirect and the API's JSON errors (ffp.api_errors replaces an HTML error) included ---
+    "ffp.csp.ContentSecurityPolicyMiddleware",  # SECURE_CSP below
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "cases.middleware.NoStoreForAuthenticatedMiddleware",  # reads request.user, set further in, on the way out
+    # --- end csp ---
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "cases.middleware.RequestContextMiddleware",
@@ -51,8 +57,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "cases.middleware.NoStoreForAuthenticatedMiddleware",
     # Last, so it sees the sign-in view's answer and replaces it with the lockout page (issue 12 item 7).
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,6 +155,21 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# --- Content-Security-Policy (issue 12 item 9: ffp/csp.py) ----------------------------------------------
+# Scripts, styles, fonts and images only from this site and never inline: no 'unsafe-inline', no nonce. Every
+# script and style is a static file (static/build/app.mjs starts GOV.UK Frontend). The API docs add data:
+# images for Swagger UI's icons (ffp/api_docs.py). The shape is Django 6.0's SECURE_CSP.
+SECURE_CSP = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# --- end Content-Security-Policy -------------------------------------------------------------------------
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: its scheme is the WWW-Authenticate of a 401 (DRF answers 403 when the first has none).
@@ -166,6 +185,9 @@ REST_FRAMEWORK = {
     # Deny by default: an endpoint that forgets its permissions is closed, not open.
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON only: DRF's browsable API pages carry inline styles the Content-Security-Policy refuses (and offer
+    # forms on every endpoint); people read the API in Swagger UI at /api/docs/ (ffp/api_docs.py).
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "ffp.exceptions.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
