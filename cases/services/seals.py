@@ -34,6 +34,7 @@ import hashlib
 import logging
 import re
 import struct
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -133,18 +134,24 @@ def _high_water_mark(model: type[models.Model], written_at: str, after: int, del
         return cursor.fetchone()[0]
 
 
-def audit_seal(*, delay_seconds: float | None = None, batch_rows: int | None = None) -> list[AuditSeal]:
+def audit_seal(
+    *, delay_seconds: float | None = None, batch_rows: int | None = None, max_seconds: float | None = None
+) -> list[AuditSeal]:
     """Seal every sealed table's committed rows not sealed yet, in batches of at most `batch_rows` rows (one
-    transaction each). Safe to run twice at once: a second sealer finds the table's lock taken and stops. Each
-    new seal's hash is written to the application log. Returns the new seals."""
+    transaction each), for at most about `max_seconds` (a large backlog, e.g. after loading a data set, is sealed
+    over several runs, each well inside the task's time limit). Safe to run twice at once: a second sealer finds
+    the table's lock taken and stops. Each new seal's hash is written to the application log. Returns the new
+    seals."""
     delay = settings.AUDIT_SEAL_DELAY_SECONDS if delay_seconds is None else delay_seconds
     batch = batch_rows or settings.AUDIT_SEAL_BATCH_ROWS
+    budget = settings.AUDIT_SEAL_MAX_SECONDS if max_seconds is None else max_seconds
+    stop_at = time.monotonic() + budget
     made: list[AuditSeal] = []
     for model, written_at in _sealed_models():
         stream = model._meta.db_table
         columns = [f.column for f in model._meta.concrete_fields]
         high_water: int | None = None
-        while True:
+        while time.monotonic() <= stop_at or not made:
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     # Not a table lock: only another sealer of the same table waits for (or rather skips) this.

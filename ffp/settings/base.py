@@ -243,6 +243,8 @@ AUDIT_SEAL_INTERVAL_SECONDS = env_int("AUDIT_SEAL_INTERVAL_SECONDS", 60)
 # covers the clocks of the application servers against the database's (see cases.services.seals).
 AUDIT_SEAL_DELAY_SECONDS = env_int("AUDIT_SEAL_DELAY_SECONDS", 30)
 AUDIT_SEAL_BATCH_ROWS = env_int("AUDIT_SEAL_BATCH_ROWS", 10_000)
+# A run stops starting batches after this long (well inside CELERY_TASK_SOFT_TIME_LIMIT); the next run goes on.
+AUDIT_SEAL_MAX_SECONDS = env_int("AUDIT_SEAL_MAX_SECONDS", 120)
 # --- end audit sealing ---
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {

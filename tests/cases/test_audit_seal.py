@@ -96,6 +96,15 @@ def test_batches_are_at_most_the_batch_size(triage_officer):
     assert audit_verify().ok
 
 
+def test_a_run_stops_after_its_time_budget_and_the_next_run_goes_on(triage_officer):
+    rows = _rows(triage_officer, 5)
+    first_run = [s for s in audit_seal(delay_seconds=0, batch_rows=2, max_seconds=0) if s.stream == "cases_auditevent"]
+    assert len(first_run) == 1
+    audit_seal(delay_seconds=0, batch_rows=2)
+    assert AuditSeal.objects.filter(stream="cases_auditevent").latest("id").last_id == rows[-1].pk
+    assert audit_verify().ok
+
+
 @pytest.mark.django_db(transaction=True)
 def test_verify_names_every_row_edited_by_the_owner_and_exits_non_zero(triage_officer):
     rows = _rows(triage_officer, 8)
