@@ -91,6 +91,8 @@ class Contact(TimeStampedModel):
     is_referral = models.BooleanField(default=False)
     breached = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=100, blank=True)
+    # SHA-256 of the canonical body sent with the key: a retry must be the same request (issue 12 item 6).
+    idempotency_body_hash = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["decision_due_at", "id"]

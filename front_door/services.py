@@ -114,15 +114,42 @@ def _validate_contact(data: dict, children: list[dict]) -> None:
         raise ValidationError(errors)
 
 
+class IdempotencyKeyReused(Exception):
+    """The Idempotency-Key was used before by this user with a different body: not a retry of that request."""
+
+    def __init__(self, contact: Contact) -> None:
+        super().__init__("This Idempotency-Key was used with a different body")
+        self.contact = contact
+
+
+def idempotency_key_check(*, contact: Contact, body_hash: str) -> None:
+    """IdempotencyKeyReused unless the request that recorded `contact` had this body (a contact keyed before the
+    hash was stored, with none, is taken as the same request)."""
+    if contact.idempotency_body_hash and contact.idempotency_body_hash != body_hash:
+        raise IdempotencyKeyReused(contact)
+
+
+def _lock_idempotency_key(actor: User, key: str) -> None:
+    """Serialise the requests that carry one user's key, until this transaction ends: the second of two concurrent
+    retries waits for the first to commit, then finds its contact (it never races it to the unique constraint)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"contact-key:{actor.pk}:{key}"])
+
+
 @transaction.atomic
-def contact_create(*, actor: User, data: dict, children: list[dict], idempotency_key: str = "") -> tuple[Contact, bool]:
+def contact_create(
+    *, actor: User, data: dict, children: list[dict], idempotency_key: str = "", body_hash: str = ""
+) -> tuple[Contact, bool]:
     """Record a contact about one or more children. Returns (contact, created).
 
     `children`: dicts with `person` (a matched Person) or the details given (`given_first_name`, ...,
-    `description`). With an idempotency key, a retried submission returns the first contact."""
+    `description`). With an idempotency key, a retried submission (the same `body_hash`) returns the first contact;
+    the same key with another body raises IdempotencyKeyReused."""
     if idempotency_key:
+        _lock_idempotency_key(actor, idempotency_key)
         existing = Contact.objects.filter(recorded_by=actor, idempotency_key=idempotency_key).first()
         if existing:
+            idempotency_key_check(contact=existing, body_hash=body_hash)
             return existing, False
     _validate_contact(data, children)
     received_at = data.get("received_at") or timezone.now()
@@ -149,6 +176,7 @@ def contact_create(*, actor: User, data: dict, children: list[dict], idempotency
         consent_override_reason=(data.get("consent_override_reason") or "").strip(),
         team=data.get("team"),
         idempotency_key=idempotency_key,
+        idempotency_body_hash=body_hash if idempotency_key else "",
     )
     contact.no_identifiable_child = all(
         not c.get("person") and not (c.get("given_first_name") or c.get("given_last_name")) for c in children

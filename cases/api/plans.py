@@ -30,6 +30,7 @@ from ..selectors.families import family_case_get_for_user, family_children
 from ..services import plans as services
 from ..web import audit_family_shown
 from .concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match, with_etag
+from .inputs import InputSerializer
 from .serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 
 TAGS = ["family plan"]
@@ -124,7 +125,7 @@ class PlanOutputSerializer(serializers.Serializer):
     versions = PlanVersionSummaryOutputSerializer(many=True)
 
 
-class PlanInputSerializer(serializers.Serializer):
+class PlanInputSerializer(InputSerializer):
     worries = serializers.CharField(required=False, allow_blank=True)
     working_well = serializers.CharField(required=False, allow_blank=True)
     family_views = serializers.CharField(required=False, allow_blank=True)
@@ -132,7 +133,7 @@ class PlanInputSerializer(serializers.Serializer):
     next_review_on = serializers.DateField(required=False, allow_null=True)
 
 
-class PlanOutcomeInputSerializer(serializers.Serializer):
+class PlanOutcomeInputSerializer(InputSerializer):
     child_id = serializers.IntegerField()
     what_will_be_different = serializers.CharField(allow_blank=True)
     measure = serializers.CharField(required=False, allow_blank=True, default="")
@@ -143,7 +144,7 @@ class PlanOutcomeInputSerializer(serializers.Serializer):
     not_for_family = serializers.BooleanField(required=False, default=False)
 
 
-class PlanOutcomePatchInputSerializer(serializers.Serializer):
+class PlanOutcomePatchInputSerializer(InputSerializer):
     what_will_be_different = serializers.CharField(required=False, allow_blank=True)
     measure = serializers.CharField(required=False, allow_blank=True)
     scale_max = serializers.IntegerField(required=False, min_value=1, max_value=100)
@@ -153,7 +154,7 @@ class PlanOutcomePatchInputSerializer(serializers.Serializer):
     not_for_family = serializers.BooleanField(required=False)
 
 
-class PlanActionInputSerializer(serializers.Serializer):
+class PlanActionInputSerializer(InputSerializer):
     description = serializers.CharField(allow_blank=True)
     owner_id = serializers.IntegerField(required=False, allow_null=True)
     outcome_id = serializers.IntegerField(required=False, allow_null=True)
@@ -163,7 +164,7 @@ class PlanActionInputSerializer(serializers.Serializer):
     not_for_family = serializers.BooleanField(required=False, default=False)
 
 
-class PlanActionPatchInputSerializer(serializers.Serializer):
+class PlanActionPatchInputSerializer(InputSerializer):
     description = serializers.CharField(required=False, allow_blank=True)
     owner_id = serializers.IntegerField(required=False, allow_null=True)
     outcome_id = serializers.IntegerField(required=False, allow_null=True)
@@ -173,12 +174,12 @@ class PlanActionPatchInputSerializer(serializers.Serializer):
     not_for_family = serializers.BooleanField(required=False)
 
 
-class TafInputSerializer(serializers.Serializer):
+class TafInputSerializer(InputSerializer):
     user_id = serializers.IntegerField()
     role = serializers.CharField(allow_blank=True, max_length=200)
 
 
-class PlanReviewInputSerializer(serializers.Serializer):
+class PlanReviewInputSerializer(InputSerializer):
     held_on = serializers.DateField()
     attendees = serializers.CharField(required=False, allow_blank=True, default="")
     summary = serializers.CharField(allow_blank=True)

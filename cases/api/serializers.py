@@ -1,7 +1,7 @@
 """Serializers of the people API: input serializers validate, output serializers shape.
 
 Inputs are explicit field lists: a key that is not declared here (restricted, la_child_id, merged_into,
-created_by, version as a value to store) is dropped by DRF before any service sees it (mass assignment).
+created_by, version as a value to store) is refused with a 400 naming it (cases.api.inputs; mass assignment).
 Validation reuses cases.validators, so the API and the pages refuse the same values with the same words;
 the services check again, whatever calls them.
 """
@@ -18,6 +18,8 @@ from cases.models import ChronologyEntry, Person, RelationshipType, Sex, Strand
 from cases.moved import current_link
 from cases.selectors import SearchHit
 
+from .inputs import InputSerializer
+
 # Bounds that keep every value inside what PostgreSQL and Python's date arithmetic accept (no 500s).
 MAX_INT4 = 2**31 - 1
 MAX_INT8 = 2**63 - 1
@@ -32,7 +34,7 @@ def _not_in_future(value: dt.date | None, message: str) -> None:
         raise serializers.ValidationError(message)
 
 
-class AddressInputSerializer(serializers.Serializer):
+class AddressInputSerializer(InputSerializer):
     line1 = serializers.CharField(max_length=200)
     line2 = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     town = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
@@ -44,7 +46,7 @@ class AddressInputSerializer(serializers.Serializer):
     )
 
 
-class PersonFieldsInputSerializer(serializers.Serializer):
+class PersonFieldsInputSerializer(InputSerializer):
     """The editable facts about a person (cases.services.PERSON_EDITABLE_FIELDS), nothing else."""
 
     first_name = serializers.CharField(max_length=100)
@@ -121,7 +123,7 @@ class PersonUpdateInputSerializer(PersonFieldsInputSerializer):
     """The fields to change (use with partial=True); the version edited is the If-Match header, never a field."""
 
 
-class RelationshipCreateInputSerializer(serializers.Serializer):
+class RelationshipCreateInputSerializer(InputSerializer):
     OTHER_IS_TYPE_OF_THIS = "other_is_type_of_this"
     THIS_IS_TYPE_OF_OTHER = "this_is_type_of_other"
 

@@ -35,6 +35,7 @@ from cases.api.concurrency import (
     require_if_match,
     with_etag,
 )
+from cases.api.inputs import InputSerializer
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.models import User
 from cases.selectors import user_find
@@ -95,7 +96,7 @@ class AllocationOutputSerializer(serializers.Serializer):
     letter_sent_at = serializers.DateTimeField(allow_null=True)
 
 
-class AllocateInputSerializer(serializers.Serializer):
+class AllocateInputSerializer(InputSerializer):
     lead = serializers.IntegerField(
         error_messages={
             "required": "Choose a lead practitioner",

@@ -27,6 +27,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api.concurrency import IF_MATCH, PRECONDITION_RESPONSES, etag_header, require_if_match, with_etag
+from cases.api.inputs import InputSerializer
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.web import audit_shown
 from ffp.api_errors import JSONParser
@@ -110,7 +111,7 @@ class AssessmentOutputSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class SectionInputSerializer(serializers.Serializer):
+class SectionInputSerializer(InputSerializer):
     id = serializers.IntegerField()
     child_voice = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     voice_not_gathered_reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
@@ -119,7 +120,7 @@ class SectionInputSerializer(serializers.Serializer):
     primary_need = serializers.CharField(required=False, allow_blank=True, max_length=10)
 
 
-class DraftInputSerializer(serializers.Serializer):
+class DraftInputSerializer(InputSerializer):
     domestic_abuse = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     substance_misuse = serializers.CharField(required=False, allow_blank=True, max_length=20000)
     mental_health = serializers.CharField(required=False, allow_blank=True, max_length=20000)
@@ -133,15 +134,15 @@ class DraftInputSerializer(serializers.Serializer):
     children = SectionInputSerializer(many=True, required=False)
 
 
-class StartInputSerializer(serializers.Serializer):
+class StartInputSerializer(InputSerializer):
     referral_date = serializers.DateField(required=False)
 
 
-class AuthoriseInputSerializer(serializers.Serializer):
+class AuthoriseInputSerializer(InputSerializer):
     authorised_on = serializers.DateField()
 
 
-class ReturnInputSerializer(serializers.Serializer):
+class ReturnInputSerializer(InputSerializer):
     reason = serializers.CharField(max_length=5000)
 
 

@@ -28,6 +28,7 @@ from cases.api.concurrency import (
     require_if_match,
     with_etag,
 )
+from cases.api.inputs import InputSerializer
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
 from cases.codes import closure_reason_choices
 from cases.models import FamilyCase, User
@@ -133,7 +134,7 @@ def _continuum_response(
 # --- input -------------------------------------------------------------------------------------------------
 
 
-class _ChildrenInput(serializers.Serializer):
+class _ChildrenInput(InputSerializer):
     children = serializers.ListField(
         child=serializers.IntegerField(), allow_empty=False, help_text="Person ids of the family's children to change."
     )
@@ -285,7 +286,7 @@ class CloseApi(ContinuumApi):
 # --- supervision -------------------------------------------------------------------------------------------
 
 
-class SupervisionActionSerializer(serializers.Serializer):
+class SupervisionActionSerializer(InputSerializer):
     id = serializers.IntegerField(read_only=True)
     description = serializers.CharField(max_length=2000)
     owner_id = serializers.IntegerField()
@@ -306,7 +307,7 @@ class SupervisionOutputSerializer(serializers.Serializer):
     actions = SupervisionActionSerializer(many=True, source="actions.all")
 
 
-class SupervisionInputSerializer(serializers.Serializer):
+class SupervisionInputSerializer(InputSerializer):
     practitioner_id = serializers.IntegerField()
     family_case_id = serializers.IntegerField(required=False, allow_null=True)
     held_on = serializers.DateField()

@@ -1,6 +1,7 @@
 """Shapes of the front-door API: input serializers validate, output serializers decide what each reader sees.
 
-Inputs are explicit field lists, so a key that is not declared here never reaches a service. Integers are
+Inputs are explicit field lists: a key that is not declared here is refused with a 400 naming it, and so is one
+a partner may not set (received_at, referrer_agency_id: PARTNER_REFUSED), never dropped (cases.api.inputs). Integers are
 bounded to what PostgreSQL stores, and dates to what the working-day clock can count, so no input gives a 500.
 Front-door staff get the whole contact; a partner referrer gets their own referral as they gave it, its status
 in plain terms and the outcome in plain words (never the rationale or the level of need).
@@ -14,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from cases import validators
+from cases.api.inputs import InputSerializer
 from cases.codes import referral_source_choices
 from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON
@@ -45,7 +47,7 @@ def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
 # --- contacts: input ----------------------------------------------------------------------------------
 
 
-class ChildInputSerializer(serializers.Serializer):
+class ChildInputSerializer(InputSerializer):
     """A child the contact is about: as the referrer describes them, or (front-door staff) a record by id."""
 
     person_id = _id_field(required=False, help_text="An existing record you can see (front-door staff only).")
@@ -101,11 +103,15 @@ class ChildInputSerializer(serializers.Serializer):
         return attrs
 
 
-class ContactCreateInputSerializer(serializers.Serializer):
+# What a partner referrer may not set: their referral arrives now, from their own agency.
+PARTNER_REFUSED = ("received_at", "referrer_agency_id")
+
+
+class ContactCreateInputSerializer(InputSerializer):
     received_at = serializers.DateTimeField(
         required=False,
         help_text="When the contact came in, ISO 8601 with an offset (contacts are often "
-        "recorded after the call); defaults to now. Ignored for partner referrers: theirs is when it arrives.",
+        "recorded after the call); defaults to now. Refused for partner referrers: theirs is when it arrives.",
     )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False, help_text="Defaults to api.")
     referrer_name = serializers.CharField(
@@ -117,7 +123,9 @@ class ContactCreateInputSerializer(serializers.Serializer):
     )
     referrer_role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     referrer_agency_id = _id_field(
-        required=False, allow_null=True, help_text="The referrer's agency. Ignored for partner referrers (their own)."
+        required=False,
+        allow_null=True,
+        help_text="The referrer's agency. Refused for partner referrers (theirs is their own).",
     )
     referrer_phone = serializers.CharField(max_length=40, required=False, allow_blank=True, default="")
     referrer_email = serializers.EmailField(max_length=254, required=False, allow_blank=True, default="")
@@ -261,7 +269,7 @@ class StaffContactOutputSerializer(serializers.Serializer):
 # --- decisions ----------------------------------------------------------------------------------------
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(InputSerializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices, help_text="One of the eight outcomes (1-8).")
     level = serializers.SlugField(max_length=40, help_text="A level of need code, e.g. child_in_need.")
     rationale = serializers.CharField(allow_blank=True, max_length=20000, help_text="Required.")
@@ -309,7 +317,7 @@ class DecisionOutputSerializer(serializers.Serializer):
 # --- information requests -----------------------------------------------------------------------------
 
 
-class InformationRequestInputSerializer(serializers.Serializer):
+class InformationRequestInputSerializer(InputSerializer):
     agency_id = _id_field(help_text="The partner agency to ask.")
     question = serializers.CharField(allow_blank=True, max_length=5000)
     due_at = serializers.DateTimeField(
@@ -380,7 +388,7 @@ class InformationRequestOutputSerializer(serializers.Serializer):
         return RequestChildOutputSerializer(rows, many=True).data
 
 
-class ResponseInputSerializer(serializers.Serializer):
+class ResponseInputSerializer(InputSerializer):
     response = serializers.CharField(
         allow_blank=True, max_length=20000, help_text="Your answer (say if your agency holds no information)."
     )

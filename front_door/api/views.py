@@ -13,13 +13,16 @@ Every response that shows a contact or a request writes one read-audit row (case
 records its children are linked to, before it is returned; writes go only through front_door.services.
 """
 
+import hashlib
+import json
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import status
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -48,6 +51,7 @@ from ..models import (
 )
 from ..permissions import OWN_REFERRALS, RECORD_CONTACT
 from .serializers import (
+    PARTNER_REFUSED,
     ContactCreateInputSerializer,
     ContactListQuerySerializer,
     ContactOutputSerializer,
@@ -210,6 +214,29 @@ def _idempotency_key(request: Request) -> str:
     return key
 
 
+class IdempotencyKeyReused(APIException):
+    status_code = status.HTTP_422_UNPROCESSABLE_ENTITY
+    default_detail = (
+        "This Idempotency-Key was used before with a different body, so this is not a retry of that request and "
+        "nothing was recorded. Send a new key for a new request; a retry must repeat the first body exactly."
+    )
+    default_code = "idempotency_key_reused"
+
+
+def _body_hash(data) -> str:
+    """SHA-256 of the body as parsed, in a canonical form (sorted keys, no spaces): the same request however the
+    client lays out its JSON."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _same_request(contact: Contact, body_hash: str) -> None:
+    try:
+        services.idempotency_key_check(contact=contact, body_hash=body_hash)
+    except services.IdempotencyKeyReused:
+        raise IdempotencyKeyReused from None
+
+
 def _staff_contact(user: User, pk: int, *, readers: bool = False) -> Contact:
     """A contact front-door staff may work on (or, for reads, LCPPs and managers may see); 404 otherwise."""
     if not readers and not selectors.is_front_door(user):
@@ -267,7 +294,8 @@ class ContactCreateApi(FrontDoorApi):
         summary="Record a contact (front-door staff) or refer a child (partner referrer)",
         description="Name each child by their details, or (front-door staff) by `person_id`, a record you can see. "
         "Send an `Idempotency-Key` header so that a retried request creates one contact: a retry with the same "
-        "key returns the first contact with 200. " + _READERS,
+        "key and the same body returns the first contact with 200; the same key with another body is a 422 "
+        "(`idempotency_key_reused`). " + _READERS,
         request=ContactCreateInputSerializer,
         parameters=[
             OpenApiParameter(
@@ -282,6 +310,9 @@ class ContactCreateApi(FrontDoorApi):
             201: OpenApiResponse(_CONTACT, description="Recorded."),
             200: OpenApiResponse(_CONTACT, description="Already recorded with this Idempotency-Key."),
             400: _400,
+            422: OpenApiResponse(
+                DetailOutputSerializer, description="This Idempotency-Key was used with a different body."
+            ),
             403: _403,
             404: _404,
         },
@@ -292,18 +323,22 @@ class ContactCreateApi(FrontDoorApi):
             raise NotFound
         partner = _is_partner(user)
         key = _idempotency_key(request)
+        # Checked before the body is validated: a retry is answered as the first request was, and any other body
+        # with a used key (valid or not) is a 422, never the stored success.
+        body_hash = _body_hash(request.data) if key else ""
         if key:
             existing = selectors.contact_by_idempotency_key(user=user, key=key)
             if existing is not None:
+                _same_request(existing, body_hash)
                 return _contact_response(request, existing, partner=partner, status_code=status.HTTP_200_OK)
-        data = ContactCreateInputSerializer(data=request.data)
+        # A partner's referral arrives now, from them: its clock and agency are not theirs to set (a 400 naming them).
+        context = {"refused": PARTNER_REFUSED if partner else ()}
+        data = ContactCreateInputSerializer(data=request.data, context=context)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         children = self._children(user, values.pop("children"), partner=partner)
         agency_id = values.pop("referrer_agency_id", None)
         if partner:
-            # A partner's referral arrives now, from them: its clock and agency are not theirs to set.
-            values.pop("received_at", None)
             values["referrer_name"] = values["referrer_name"].strip() or user.full_name
             values["referrer_role"] = values["referrer_role"].strip() or user.job_title
             values["referrer_email"] = values["referrer_email"] or user.email
@@ -312,7 +347,12 @@ class ContactCreateApi(FrontDoorApi):
             if values["referrer_agency"] is None:
                 raise ValidationError({"referrer_agency_id": ["Unknown agency"]})
         values.setdefault("channel", "api")
-        contact, created = services.contact_create(actor=user, data=values, children=children, idempotency_key=key)
+        try:
+            contact, created = services.contact_create(
+                actor=user, data=values, children=children, idempotency_key=key, body_hash=body_hash
+            )
+        except services.IdempotencyKeyReused:  # a concurrent first use of the key, with another body
+            raise IdempotencyKeyReused from None
         contact = selectors.contacts_for_reader(user=user).get(pk=contact.pk)
         response = _contact_response(
             request, contact, partner=partner, status_code=status.HTTP_201_CREATED if created else status.HTTP_200_OK

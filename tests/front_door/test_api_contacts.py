@@ -105,6 +105,46 @@ def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_s
     }
 
 
+def test_the_same_key_with_a_different_body_is_a_422_and_the_second_referral_is_not_lost_silently(
+    api_client, triage_officer
+):
+    api_client.force_authenticate(triage_officer)
+    first = api_client.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    other_child = {**BODY, "children": [{"first_name": "Oscar", "last_name": "Quinton"}]}
+    second = api_client.post(CONTACTS, other_child, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == 201
+    assert second.status_code == 422, second.json()
+    assert second.json()["code"] == "idempotency_key_reused"
+    assert "different body" in second.json()["detail"]
+    assert Contact.objects.count() == 1
+
+
+def test_the_same_body_in_another_key_order_and_spacing_is_a_retry(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    first = api_client.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="k-2")
+    reordered = json.dumps(dict(reversed(list(BODY.items()))), indent=2)
+    again = api_client.post(CONTACTS, reordered, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-2")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == first.json()["id"]
+
+
+def test_an_invalid_body_with_a_used_key_is_never_answered_with_the_stored_success(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    assert api_client.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="k-3").status_code == 201
+    for bad in ({**BODY, "source_code": "ZZ"}, {}, []):
+        response = api_client.post(CONTACTS, bad, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+        assert response.status_code in (400, 422), response.json()
+        assert "id" not in response.json()
+    assert Contact.objects.count() == 1
+
+
+def test_an_invalid_body_with_a_new_key_stores_nothing_and_the_key_stays_free(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    bad = api_client.post(CONTACTS, {**BODY, "source_code": "ZZ"}, format="json", HTTP_IDEMPOTENCY_KEY="k-4")
+    good = api_client.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="k-4")
+    assert (bad.status_code, good.status_code) == (400, 201)
+
+
 def test_a_different_key_or_no_key_is_a_new_contact(api_client, triage_officer):
     api_client.force_authenticate(triage_officer)
     api_client.post(CONTACTS, BODY, format="json", HTTP_IDEMPOTENCY_KEY="a")
@@ -147,11 +187,34 @@ def test_received_at_in_the_future_is_refused_and_nothing_is_saved(api_client, t
     assert not Contact.objects.exists()
 
 
-def test_a_partner_cannot_backdate_their_referral(api_client, school_dsl):
+def test_a_partner_cannot_backdate_their_referral_and_is_told_so(api_client, school_dsl):
     api_client.force_authenticate(school_dsl)
     response = api_client.post(CONTACTS, {**BODY, "received_at": "2026-01-05T09:00:00+00:00"}, format="json")
-    assert response.status_code == 201
+    assert response.status_code == 400 and "received_at" in response.json(), response.json()
+    assert not Contact.objects.exists()
+    response = api_client.post(CONTACTS, {**BODY, "referrer_agency_id": 1}, format="json")
+    assert response.status_code == 400 and "referrer_agency_id" in response.json(), response.json()
+    assert api_client.post(CONTACTS, BODY, format="json").status_code == 201
     assert timezone.now() - Contact.objects.get().received_at < dt.timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [{"reference": "C-HACKED"}, {"status": "decided"}, {"recorded_by": 1}, {"idempotency_key": "x"}, {"wory": "typo"}],
+)
+def test_keys_the_api_does_not_take_are_refused_by_name_not_dropped(api_client, triage_officer, extra):
+    api_client.force_authenticate(triage_officer)
+    response = api_client.post(CONTACTS, {**BODY, **extra}, format="json")
+    assert response.status_code == 400, response.json()
+    assert set(extra) <= set(response.json())
+    assert not Contact.objects.exists()
+
+
+def test_a_nested_child_with_an_unknown_key_is_refused_by_name(api_client, triage_officer):
+    api_client.force_authenticate(triage_officer)
+    body = {**BODY, "children": [{"first_name": "Ruby", "person": 3}]}
+    response = api_client.post(CONTACTS, body, format="json")
+    assert response.status_code == 400 and "person" in response.json()["children"]["0"], response.json()
 
 
 # --- who may do what --------------------------------------------------------------------------------------
