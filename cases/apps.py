@@ -10,10 +10,21 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         """The shared record's own entries, registered the way every strand registers its own
         (cases.registry; README, "Adding a strand")."""
+        # Session lifetime and revocation (issue 12 item 8): the session's clock starts at sign-in; disabling an
+        # account ends its sessions and tokens.
+        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_save
+
         from . import (
             checks,  # noqa: F401  (registers the system check of what the apps register)
             policy,
         )
+        from .middleware import session_stamp_sign_in
+        from .models import User
+        from .services.sessions import user_saved_receiver
+
+        user_logged_in.connect(session_stamp_sign_in, dispatch_uid="ffp_session_stamp_sign_in")
+        post_save.connect(user_saved_receiver, sender=User, dispatch_uid="ffp_user_sessions_end")
         from .models import Role
         from .registry import NavEntry, Prompt, registry
         from .views.prompts import work_requests_prompt

@@ -67,3 +67,90 @@ class NoStoreForAuthenticatedMiddleware:
         if user is not None and user.is_authenticated and not request.path.startswith("/static/"):
             response["Cache-Control"] = "no-store"
         return response
+
+
+# --- Session lifetime (issue 12 item 8; strand signin) -----------------------------------------------------------
+SIGNED_IN_AT = "ffp_signed_in_at"  # epoch seconds of the sign-in, set by session_stamp_sign_in
+LAST_SEEN = "ffp_last_seen"  # epoch seconds of the last request written (at most once a resolution)
+
+
+def session_stamp_sign_in(sender, request, user, **kwargs) -> None:
+    """user_logged_in receiver: the session's clock starts at sign-in (every sign-in: the case system's page, the
+    admin's, the test client's force_login)."""
+    if request is None or not hasattr(request, "session"):
+        return
+    from django.utils import timezone
+
+    now = timezone.now().timestamp()
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN] = now
+
+
+class SessionLifetimeMiddleware:
+    """Ends a signed-in session 15 minutes after its last request (SESSION_IDLE_TIMEOUT) or 12 hours after its
+    sign-in (SESSION_ABSOLUTE_TIMEOUT), audited; the request goes on signed out, so a page sends the browser to
+    the sign-in page with `next` (it comes back to the same page) and the API answers 401.
+
+    Cheap by design, as it runs on every request: the session is read from the cache, the request's user is the one
+    AuthenticationMiddleware loads anyway, and the last-request time is written at most once a minute."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.conf import settings
+        from django.contrib.auth import SESSION_KEY
+        from django.utils import timezone
+
+        session = getattr(request, "session", None)
+        if session is None or SESSION_KEY not in session:
+            return self.get_response(request)
+        now = timezone.now().timestamp()
+        signed_in_at, last_seen = session.get(SIGNED_IN_AT), session.get(LAST_SEEN)
+        if signed_in_at is None or last_seen is None:
+            reason = "absolute"  # made before these limits: its age is unknown
+        elif now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT:
+            reason = "absolute"
+        elif now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+            reason = "idle"
+        elif not request.user.is_authenticated:
+            reason = "inactive"  # the account was disabled or removed: its session must not come back with it
+        else:
+            reason = ""
+        if reason:
+            _session_end(request, reason)
+            return self.get_response(request)
+        if now - last_seen >= settings.SESSION_ACTIVITY_RESOLUTION:
+            session[LAST_SEEN] = last_seen = now
+        # What the page's timeout warning counts down from (templates/includes/timeout_dialog.html).
+        request.session_lifetime = {
+            "idle": max(0, round(last_seen + settings.SESSION_IDLE_TIMEOUT - now)),
+            "absolute": max(0, round(signed_in_at + settings.SESSION_ABSOLUTE_TIMEOUT - now)),
+            "warning": settings.SESSION_TIMEOUT_WARNING,
+        }
+        return self.get_response(request)
+
+
+_ENDED = {
+    "idle": "You were signed out because you had not done anything for {minutes} minutes.",
+    "absolute": "You were signed out because you signed in more than {hours} hours ago.",
+}
+
+
+def _session_end(request: HttpRequest, reason: str) -> None:
+    from django.conf import settings
+    from django.contrib import messages
+    from django.contrib.auth import logout
+
+    from .services import audit_session_ended
+
+    user = request.user
+    if user.is_authenticated:
+        site = "admin" if request.path.startswith("/admin/") else "case"
+        audit_session_ended(user=user, reason=reason, site=site)
+    logout(request)
+    if reason in _ENDED and not request.path.startswith("/api/"):
+        text = _ENDED[reason].format(
+            minutes=settings.SESSION_IDLE_TIMEOUT // 60, hours=settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+        )
+        messages.info(request, f"{text} Sign in again to carry on: anything you typed on the page is kept.")

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", case_views.home, name="home"),
     path("accounts/login/", case_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", case_views.SignOutView.as_view(), name="logout"),
+    path("accounts/session/", case_views.session_keep_alive, name="session_keep_alive"),
     path("healthz", healthz, name="healthz"),
     path("cases/", include("cases.urls")),
     path("front-door/", include("front_door.urls")),

@@ -4,3 +4,5 @@ import { initAll } from "./govuk-frontend.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
+// The session's timeout warning and the drafts kept in the browser (issue 12 item 8).
+import "./session.mjs";

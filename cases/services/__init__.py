@@ -5,6 +5,7 @@ A module per concept; the strands import from here (`from cases.services import 
 from .audit import (
     audit_read,
     audit_record,
+    audit_session_ended,
     audit_sign_in,
     audit_sign_in_failed,
     audit_sign_in_locked,
@@ -109,6 +110,7 @@ __all__ = [
     "audit_record",
     "audit_sign_in",
     "audit_sign_in_failed",
+    "audit_session_ended",
     "audit_sign_in_locked",
     "audit_sign_out",
     "record_history_add",

@@ -235,3 +235,9 @@ def audit_sign_in_locked(*, attempted: str, site: str) -> AuditEvent:
     """The sign-in failure that locked the account it tried (issue 12 item 7): one row per lock, after that
     attempt's own auth.sign_in_failed row. The account is named as in audit_sign_in_failed."""
     return audit_sign_in_failed(attempted=attempted, site=site, verb="auth.locked_out")
+
+
+def audit_session_ended(*, user: User, reason: str, site: str) -> AuditEvent:
+    """A session ended by its limits (issue 12 item 8): "idle" (15 minutes), "absolute" (12 hours) or "inactive"
+    (the account was disabled)."""
+    return audit_record(actor=user, verb=f"auth.session_ended.{reason}", kind=AuditEvent.Kind.AUTH, **_site(site))

@@ -2,17 +2,23 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 
 from ..auth import sign_in_username
 from ..forms import (
     SignInForm,
 )
+from ..middleware import LAST_SEEN
 from ..models import (
     Role,
     User,
@@ -49,8 +55,6 @@ def sign_in_locked(request: HttpRequest, response: HttpResponse | None = None, c
     """What a locked account's sign-in gets, on the case system and the admin alike (django-axes'
     AXES_LOCKOUT_CALLABLE, issue 12 item 7): one page, the same for a known and an unknown email. The attempt that
     reached the limit leaves an auth.locked_out row (its failure is audited by the sign-in view already)."""
-    from django.conf import settings
-
     from ffp.admin_site import ADMIN_SITE
 
     site = ADMIN_SITE if request.path.startswith("/admin/") else SITE
@@ -75,6 +79,23 @@ class SignOutView(auth_views.LogoutView):
         if was_signed_in:
             messages.success(request, "You have signed out.")
         return response
+
+
+@require_POST
+def session_keep_alive(request: HttpRequest) -> HttpResponse:
+    """The timeout warning's "Stay signed in" (issue 12 item 8): a request that counts as activity. Its script
+    asks for JSON (the seconds left); without JavaScript the button is a form that comes back to its page."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"signed_in": False}, status=401)
+    request.session[LAST_SEEN] = timezone.now().timestamp()
+    if "application/json" in request.headers.get("Accept", ""):
+        lifetime = getattr(request, "session_lifetime", {})
+        absolute = lifetime.get("absolute", settings.SESSION_ABSOLUTE_TIMEOUT)
+        return JsonResponse({"idle": settings.SESSION_IDLE_TIMEOUT, "absolute": absolute})
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("home")
+    return redirect(back)
 
 
 @login_required

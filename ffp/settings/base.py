@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "cases.middleware.SessionLifetimeMiddleware",  # 15 minutes idle, 12 hours in all (issue 12 item 8)
     # Last, so it sees the sign-in view's answer and replaces it with the lockout page (issue 12 item 7).
     "axes.middleware.AxesMiddleware",
 ]
@@ -151,6 +152,16 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute maximum of a working day
+# --- Session lifetime (issue 12 item 8, battery B14; strand signin) -----------------------------------
+# cases.middleware.SessionLifetimeMiddleware ends a session 15 minutes after its last request or 12 hours after
+# its sign-in, whichever comes first; pages warn 2 minutes before (templates/includes/timeout_dialog.html,
+# assets/js/session.mjs) and keep what was typed in the browser until the user is signed in again.
+SESSION_IDLE_TIMEOUT = 15 * 60
+SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE
+SESSION_TIMEOUT_WARNING = 2 * 60
+# The time of the last request is written to the session at most once a minute, so a normal request writes
+# nothing (the idle time is counted from that write: at most a minute early, never late).
+SESSION_ACTIVITY_RESOLUTION = 60
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
