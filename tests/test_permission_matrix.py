@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from cases.models import Person, Role
@@ -40,7 +40,11 @@ _STATE: dict = {"responses": {}, "cells": 0, "requests": 0, "started": None}
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     started = time.monotonic()
-    with django_db_blocker.unblock(), transaction.atomic():
+    # The world's clients sign in once for the module, which on a busy machine outlasts the 15 minutes a session
+    # may sit idle (a persona waits while the others' cells run): the matrix asks who sees what, not how long a
+    # session lasts (tests/cases/test_session_lifetime.py does).
+    idle = override_settings(SESSION_IDLE_TIMEOUT=12 * 60 * 60)
+    with idle, django_db_blocker.unblock(), transaction.atomic():
         built = build_world()
         clients = {}
         for email, user in built.personas.items():
