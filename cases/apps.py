@@ -13,12 +13,13 @@ class CasesConfig(AppConfig):
         # Session lifetime and revocation (issue 12 item 8): the session's clock starts at sign-in; disabling an
         # account ends its sessions and tokens.
         from django.contrib.auth.signals import user_logged_in
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_migrate, post_save
 
         from . import (
             checks,  # noqa: F401  (registers the system check of what the apps register)
             policy,
         )
+        from .database_roles import grant_after_migrate
         from .middleware import session_stamp_sign_in
         from .models import User
         from .services.sessions import user_saved_receiver
@@ -55,6 +56,8 @@ class CasesConfig(AppConfig):
         registry.register_policy(app=self.label, actions=policy.ROLE_ACTIONS)
         # The audit is sealed in hash-chained batches (cases.services.seals): tamper evidence.
         registry.register_sealed_table(app=self.label, model="cases.AuditEvent", written_at="occurred_at")
+        # The application database role's grants, after every migrate (cases.database_roles).
+        post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="cases.grant_application_role")
         registry.register_prompt(
             app=self.label, prompt=Prompt("cases.work_requests", "person_detail", work_requests_prompt, order=100)
         )

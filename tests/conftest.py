@@ -11,16 +11,90 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from psycopg import sql
 
 from cases.models import FamilyCaseMember, Person, WorkRequest
 from cases.services import episode_open, family_case_create, person_create, relationship_add, work_request_create
 from tests import personas
 from tests.factories import TEST_PASSWORD
-from tests.support import NEED_LEVELS, WorkerProcess, need_level
+from tests.support import NEED_LEVELS, WorkerProcess, need_level, owner_connection
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+# --- the two database roles: the owner creates, migrates and flushes the test database; tests run as the application
+
+
+def _credentials(database: dict) -> dict:
+    return {"USER": database["USER"], "PASSWORD": database["PASSWORD"]}
+
+
+# Read once, before any fixture switches the default connection's role.
+APPLICATION = _credentials(settings.DATABASES["default"])
+OWNER = _credentials(settings.DATABASE_OWNER)
+
+
+def connect_as(credentials: dict) -> None:
+    """The default connection, as another role of the same server and database (it reconnects when next used)."""
+    default = connections["default"]
+    if default.in_atomic_block:
+        raise RuntimeError("The database role cannot change inside a transaction (a module fixture holds one open).")
+    default.close()
+    for database in (settings.DATABASES["default"], default.settings_dict):
+        database.update(credentials)
+
+
+def _execute_sql_flush_as_owner(self, sql_list: list[str]) -> None:
+    """A transactional test's flush (TRUNCATE of every table), through an owner connection: the application role
+    may not truncate, and the append-only tables' trigger lets only their owner."""
+    with owner_connection() as owner:
+        for statement in sql_list:
+            owner.execute(statement)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """pytest-django creates (or, with --reuse-db, finds) and migrates the test database as the owner role."""
+    connect_as(OWNER)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Then every test runs as the application role, and the flush between transactional tests goes through an
+    owner connection."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    connect_as(APPLICATION)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", _execute_sql_flush_as_owner)
+        yield
+    connect_as(OWNER)  # without --reuse-db, pytest-django drops the test database next: its owner's job
+
+
+@pytest.fixture
+def _as_owner(django_db_setup):
+    """@pytest.mark.as_owner: the test runs on the owner's connection, in its transaction as usual (a test of a
+    migration: only the owner may change the schema). Set up before the test's transaction (see
+    pytest_collection_modifyitems), torn down after it."""
+    connect_as(OWNER)
+    yield
+    connect_as(APPLICATION)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "as_owner: run the test as the database's owner role (a migration's test)")
+
+
+def pytest_collection_modifyitems(items):
+    # The owner's connection must be in place before pytest-django opens the test's transaction (_django_db_marker).
+    for item in items:
+        if item.get_closest_marker("as_owner"):
+            names = item.fixturenames  # the order pytest sets fixtures up in
+            if "_as_owner" not in names:
+                names.insert(names.index("_django_db_marker"), "_as_owner")
 
 
 @pytest.fixture
@@ -192,14 +266,28 @@ def small_dataset(django_db_setup, django_db_blocker):
     """The generated `small` data set (`generate_dataset --scale small`), built once per test module in a
     transaction rolled back after the module's last test. Each test runs in a savepoint inside it, so what a test
     writes is undone while the data set stays for the next."""
-    with django_db_blocker.unblock(), transaction.atomic(), pytest.MonkeyPatch.context() as env:
-        env.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
-        call_command("generate_dataset", "--scale", "small", "--seed", "7", stdout=io.StringIO())
-        # The load's deferred foreign-key checks, run once now. Left pending, they would run again at every
-        # test's teardown (Django checks constraints inside the test's savepoint, whose rollback re-queues them).
-        connection.check_constraints()
-        yield
-        transaction.set_rollback(True)
+    with django_db_blocker.unblock():
+        # Loading is the owner's work, as outside the tests (it moves the sequences past the ids it wrote, and
+        # ANALYZEs); the module's tests then run as the application role (SET ROLE), in the same transaction.
+        connect_as(OWNER)
+        try:
+            with transaction.atomic(), pytest.MonkeyPatch.context() as env:
+                env.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
+                call_command("generate_dataset", "--scale", "small", "--seed", "7", stdout=io.StringIO())
+                # The load's deferred foreign-key checks, run once now. Left pending, they would run again at every
+                # test's teardown (Django checks constraints inside the test's savepoint, whose rollback re-queues
+                # them).
+                connection.check_constraints()
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        sql.SQL("SET ROLE {}")
+                        .format(sql.Identifier(APPLICATION["USER"]))
+                        .as_string(connection.connection)
+                    )
+                yield
+                transaction.set_rollback(True)  # the SET ROLE too
+        finally:
+            connect_as(APPLICATION)
 
 
 # --- a real Celery worker -------------------------------------------------------------------------

@@ -21,7 +21,9 @@ GOOD = {
 
 def prod_env(env_overrides: dict[str, str | None]) -> dict[str, str]:
     # As a deployment starts: without the test run's own switches (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
-    env = {k: v for k, v in os.environ.items() if k not in GOOD and k not in ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    # (and without the test run's owner connection: a deployment gives DATABASE_OWNER_URL to migrate only).
+    skipped = ("DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_OWNER_URL")
+    env = {k: v for k, v in os.environ.items() if k not in GOOD and k not in skipped}
     env.update(GOOD)
     for key, value in env_overrides.items():
         if value is None:
@@ -32,8 +34,10 @@ def prod_env(env_overrides: dict[str, str | None]) -> dict[str, str]:
     return env
 
 
-def start_prod(env_overrides: dict[str, str | None]) -> subprocess.CompletedProcess:
-    code = "import django; django.setup(); from django.conf import settings; print('DEBUG', settings.DEBUG)"
+def start_prod(env_overrides: dict[str, str | None], code: str = "") -> subprocess.CompletedProcess:
+    code = "import django; django.setup(); from django.conf import settings; " + (
+        code or "print('DEBUG', settings.DEBUG)"
+    )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=prod_env(env_overrides), capture_output=True, text=True, timeout=60
     )
@@ -137,3 +141,31 @@ def test_production_responses_carry_hsts_for_a_year_with_subdomains_and_the_poli
     assert seen["plain_status"] == 301
     assert seen["plain"]["Location"].startswith("https://")
     assert "Content-Security-Policy" in seen["plain"]
+
+
+# --- the two database roles (README, "Two database roles") -------------------------------------------------
+
+ROLES = "d = settings.DATABASES['default']; print(d['USER'], d['PASSWORD'], settings.DATABASE_APP_ROLE)"
+
+
+def test_production_runs_as_the_application_role_of_database_url():
+    result = start_prod({"DATABASE_URL": "postgres://ffp_app:app-secret@db.example.test:5432/ffp"}, ROLES)
+    assert result.stdout.split() == ["ffp_app", "app-secret", "ffp_app"], result.stderr
+
+
+def test_a_process_given_the_owner_url_connects_as_the_owner_and_grants_the_application_role():
+    """The one-shot migrate: it connects as the owner and grants DATABASE_URL's user what the application needs."""
+    result = start_prod(
+        {
+            "DATABASE_URL": "postgres://ffp_app:app-secret@db.example.test:5432/ffp",
+            "DATABASE_OWNER_URL": "postgres://ffp_owner:owner-secret@db.example.test:5432/ffp",
+        },
+        ROLES,
+    )
+    assert result.stdout.split() == ["ffp_owner", "owner-secret", "ffp_app"], result.stderr
+
+
+def test_an_invalid_owner_url_stops_the_start_naming_it():
+    result = start_prod({"DATABASE_OWNER_URL": "mysql://a@b/c"})
+    assert result.returncode != 0
+    assert "DATABASE_OWNER_URL" in result.stderr.splitlines()[-1]

@@ -19,8 +19,8 @@ class AuditEvent(models.Model):
     changed, `related` gives the ids of the other objects involved. What a field used to say is kept, where it must
     be, in RecordHistory, which retention can dispose of with the record.
 
-    A trigger (migration 0002) refuses UPDATE and DELETE on this table, and TRUNCATE unless the
-    connection carries the maintenance flag that only the test settings set.
+    The application database role may only SELECT and INSERT here (cases.append_only, cases.database_roles); behind
+    that, triggers (migrations 0002, 0021) refuse UPDATE and DELETE to everyone and TRUNCATE to all but the owner.
     """
 
     class Kind(models.TextChoices):

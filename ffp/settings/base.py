@@ -129,6 +129,9 @@ AXES_VERBOSE = False
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Services own their transactions (CONVENTIONS section 7): DATABASES[...]['ATOMIC_REQUESTS'] stays off.
+# The application database role, which migrate grants what it needs (cases.database_roles); each environment's
+# settings set it from DATABASE_URL's user (ffp.settings.env.env_database_roles).
+DATABASE_APP_ROLE = ""
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -52,6 +52,21 @@ def env_database(name: str = "DATABASE_URL", default: str | None = None) -> dict
     return config
 
 
+def env_database_roles(default: str | None = None) -> tuple[dict, str]:
+    """DATABASES["default"] and the application role's name, from the two database URLs (README, "Two database
+    roles"):
+
+    - DATABASE_URL: the application role (web, worker, beat), which owns nothing and may not rewrite the audit;
+    - DATABASE_OWNER_URL: the owner role, given only to the processes doing the owner's work (migrate, seed_demo,
+      generate_dataset and its VACUUM). A process that has it connects as the owner.
+
+    The application role is DATABASE_URL's user: migrate grants it what it needs (cases.database_roles)."""
+    app = env_database("DATABASE_URL", default)
+    if os.environ.get("DATABASE_OWNER_URL"):
+        return env_database("DATABASE_OWNER_URL"), app["USER"]
+    return app, app["USER"]
+
+
 def env_redis(name: str = "REDIS_URL", default: str | None = None) -> str:
     url = env_str(name, default)
     if not url.startswith(("redis://", "rediss://", "unix://")):

@@ -1,7 +1,7 @@
 """Production: everything from the environment; a missing variable stops the start with its name."""
 
 from .base import *  # noqa: F403
-from .env import env_bool, env_database, env_int, env_list, env_redis, env_str
+from .env import env_bool, env_database_roles, env_int, env_list, env_redis, env_str
 
 DEBUG = False
 SECRET_KEY = env_str("SECRET_KEY")
@@ -16,7 +16,10 @@ if SECRET_KEY != "build-only" and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) 
     )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ",".join(f"https://{h}" for h in ALLOWED_HOSTS))
-DATABASES = {"default": env_database("DATABASE_URL")}
+# DATABASE_URL: the application role (web, worker, beat); the one-shot migrate gets DATABASE_OWNER_URL as well and
+# connects as the owner (README, "Two database roles").
+_database, DATABASE_APP_ROLE = env_database_roles()
+DATABASES = {"default": _database}
 REDIS_URL = env_redis("REDIS_URL")
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)  # noqa: F405
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

@@ -9,18 +9,16 @@ DEBUG = False
 TESTING = True
 SECRET_KEY = "test-only-key"  # noqa: S105
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "testserver"]
-DATABASES = {"default": env_database("DATABASE_URL", "postgres://postgres@localhost:5432/ffp")}
+# Every test runs as the application role (DATABASE_URL)...
+DATABASES = {"default": env_database("DATABASE_URL", "postgres://ffp_app@localhost:5432/ffp")}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
-# The owner role's connection (it owns the tables): pytest-django creates and flushes the test database through
-# it, and tests.support.owner_connection() opens it. Same server and test database as DATABASES["default"].
-DATABASE_OWNER = env_database(
-    "DATABASE_OWNER_URL", os.environ.get("DATABASE_URL") or "postgres://postgres@localhost:5432/ffp"
-)
+DATABASE_APP_ROLE = DATABASES["default"]["USER"]
+# ...and the owner role (it owns the tables) creates, migrates and flushes the test database (tests/conftest.py);
+# tests.support.owner_connection() opens a connection as it. Same server and test database as "default".
+# (With only DATABASE_URL set, both are that one role: the tests of the two roles then fail, saying so.)
+DATABASE_OWNER = env_database("DATABASE_OWNER_URL", os.environ.get("DATABASE_URL") or "postgres://ffp_owner@/ffp")
 # Several test runs can share one server, each with its own test database.
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("FFP_TEST_DB", "test_ffp")}
-# The audit table refuses TRUNCATE unless this maintenance flag is set on the connection; only the
-# test database sets it, so that Django can empty tables between transactional tests.
-DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c ffp.audit_maintenance=on"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed: tests log in thousands of times
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

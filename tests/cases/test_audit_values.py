@@ -215,6 +215,7 @@ def test_record_history_goes_when_the_record_is_deleted(make_person, triage_offi
 # --- the migration that moved the values the audit held before ------------------------------------------------
 
 
+@pytest.mark.as_owner  # changes the audit table: the owner
 def test_the_migration_moves_old_values_to_the_record_history_and_clears_the_audit(make_person, triage_officer):
     """Migration 0011's own step, run on rows as the old code wrote them. The two columns it empties (dropped by
     0012) are put back for this test only: inside the test's transaction, rolled back with it."""

@@ -315,6 +315,7 @@ def _migrate(targets) -> None:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+@pytest.mark.as_owner  # runs migrations: the owner
 def test_the_migration_gives_entries_written_before_tags_their_notes_tags(child, tagged):
     """Entries from before entries carried tags (their tags empty) take their note's tags from migration 0015;
     entries not made from a note keep none."""

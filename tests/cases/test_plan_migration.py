@@ -137,6 +137,7 @@ def _migrate(targets) -> None:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+@pytest.mark.as_owner  # runs migrations and the data generator: the owner
 def test_the_move_keeps_every_row_of_the_small_data_set_both_ways(monkeypatch):
     monkeypatch.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
     call_command("generate_dataset", "--scale", "small", "--seed", "7")
