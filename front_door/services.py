@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import policy
+from cases import policy, validators
 from cases.codes import valid_codes
 from cases.models import CensusMeaning, NeedLevel, Person, Role, User, WorkRequest
 from cases.selectors.organisation import agency_liaison_users, is_liaison
@@ -77,6 +77,10 @@ def _child_ids(contact: Contact) -> list[int]:
 # --- contacts -----------------------------------------------------------------------------------------
 
 
+def _lower_first(text: str) -> str:
+    return text[0].lower() + text[1:] if text else text
+
+
 def _validate_contact(data: dict, children: list[dict]) -> None:
     errors: dict[str, list[str]] = {}
     if data.get("source_code") not in valid_codes("referralsourcetype"):
@@ -110,6 +114,16 @@ def _validate_contact(data: dict, children: list[dict]) -> None:
         dob = child.get("given_date_of_birth")
         if dob and dob > timezone.localdate():
             errors.setdefault("children", []).append(f"Child {index + 1}: date of birth must be in the past")
+        # The bounds on a person's details (cases.validators), as for a record: a page shows each on its child.
+        checks = {
+            "date of birth": (validators.validate_date_of_birth, dob if dob and dob <= timezone.localdate() else None),
+            "first name": (validators.validate_name, child.get("given_first_name"), "first name"),
+            "last name": (validators.validate_name, child.get("given_last_name"), "last name"),
+        }
+        for label, messages in validators.errors_by_field(checks).items():
+            errors.setdefault("children", []).extend(
+                f"Child {index + 1}: {_lower_first(m) if label == 'date of birth' else m}" for m in messages
+            )
     if errors:
         raise ValidationError(errors)
 

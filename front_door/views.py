@@ -231,6 +231,14 @@ def _children_payload(formset) -> tuple[list[dict], list[int]]:
     return children, positions
 
 
+# Which child field a service's "Child N: ..." message belongs on, by the words it names.
+_CHILD_ERROR_FIELDS = (
+    ("date of birth", "given_date_of_birth"),
+    ("first name", "given_first_name"),
+    ("last name", "given_last_name"),
+)
+
+
 def _child_service_errors(formset, messages_: list[str], positions: list[int]) -> list[str]:
     """Put "Child N: ..." messages on that child's form; return what belongs to no one child."""
     general = []
@@ -239,9 +247,11 @@ def _child_service_errors(formset, messages_: list[str], positions: list[int]) -
         if match and int(match.group(1)) - 1 < len(positions):
             form = formset.forms[positions[int(match.group(1)) - 1]]
             text = match.group(2)
-            form.add_error(
-                "given_date_of_birth" if "date of birth" in text else "description", text[0].upper() + text[1:]
+            field = next(
+                (name for words, name in _CHILD_ERROR_FIELDS if words in text.lower()),
+                "description",
             )
+            form.add_error(field, text[0].upper() + text[1:])
         elif formset.forms and not positions:  # no child at all: ask on the first child's form
             formset.forms[0].add_error("given_first_name", message)
         else:

@@ -49,13 +49,25 @@ class AddressInputSerializer(InputSerializer):
 class PersonFieldsInputSerializer(InputSerializer):
     """The editable facts about a person (cases.services.PERSON_EDITABLE_FIELDS), nothing else."""
 
-    first_name = serializers.CharField(max_length=100)
-    middle_names = serializers.CharField(max_length=200, required=False, allow_blank=True)
-    last_name = serializers.CharField(max_length=100)
-    preferred_name = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    date_of_birth = serializers.DateField(required=False, allow_null=True)
+    first_name = serializers.CharField(max_length=100, validators=[validators.validate_name])
+    middle_names = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, validators=[validators.validate_name]
+    )
+    last_name = serializers.CharField(max_length=100, validators=[validators.validate_name])
+    preferred_name = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, validators=[validators.validate_name]
+    )
+    date_of_birth = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=[validators.validate_date_of_birth],
+        help_text="From 1 January 1900 to today.",
+    )
     expected_date_of_birth = serializers.DateField(
-        required=False, allow_null=True, help_text="For an unborn child, instead of a date of birth."
+        required=False,
+        allow_null=True,
+        validators=[validators.validate_expected_date_of_birth],
+        help_text="For an unborn child, instead of a date of birth: from today to 10 months ahead.",
     )
     date_of_death = serializers.DateField(required=False, allow_null=True)
     sex = serializers.ChoiceField(choices=Sex.choices, required=False, help_text="As the CIN census codes it.")
@@ -80,12 +92,6 @@ class PersonFieldsInputSerializer(InputSerializer):
         help_text="10 digits; spaces allowed, e.g. 943 476 5919.",
     )
     upn = serializers.CharField(max_length=20, required=False, allow_blank=True, help_text="Unique pupil number.")
-
-    def validate_date_of_birth(self, value):
-        _not_in_future(
-            value, "Date of birth must be today or in the past (for an unborn child, give the expected date of birth)"
-        )
-        return value
 
     def validate_date_of_death(self, value):
         _not_in_future(value, "Date of death must be today or in the past")
@@ -139,7 +145,12 @@ class RelationshipCreateInputSerializer(InputSerializer):
     parental_responsibility = serializers.BooleanField(
         default=False, help_text="The person who is <type> holds parental responsibility for the other."
     )
-    start_date = serializers.DateField(required=False, allow_null=True)
+    start_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        validators=[validators.validate_start_date],
+        help_text="From 1 January 1900 to today.",
+    )
 
 
 class PersonSearchQuerySerializer(serializers.Serializer):

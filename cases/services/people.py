@@ -40,6 +40,9 @@ PERSON_EDITABLE_FIELDS = (
 )
 
 
+PERSON_NAME_FIELDS = ("first_name", "middle_names", "last_name", "preferred_name")
+
+
 def _person_snapshot(person: Person, fields=PERSON_EDITABLE_FIELDS) -> dict:
     out = {}
     for name in fields:
@@ -48,8 +51,12 @@ def _person_snapshot(person: Person, fields=PERSON_EDITABLE_FIELDS) -> dict:
     return out
 
 
-def _clean_person_data(data: dict) -> dict:
-    """Normalise identifiers and validate codes and dates; raises ValidationError keyed by field."""
+def _clean_person_data(data: dict, before: dict | None = None) -> dict:
+    """Normalise identifiers and validate codes, dates and names; raises ValidationError keyed by field.
+
+    `before`: the record as saved, for an edit. The bounds (cases.validators) apply to what is entered: a value kept
+    from before is not checked again (an unborn child's expected date that has since passed does not freeze the
+    record)."""
     errors: dict[str, list[str]] = {}
     cleaned = dict(data)
     today = timezone.localdate()
@@ -77,10 +84,21 @@ def _clean_person_data(data: dict) -> dict:
             except ValidationError as exc:
                 errors.setdefault(field, []).extend(exc.messages)
     dob, edd, dod = cleaned.get("date_of_birth"), cleaned.get("expected_date_of_birth"), cleaned.get("date_of_death")
-    if dob and dob > today:
-        errors.setdefault("date_of_birth", []).append(
-            "Date of birth must be today or in the past (for an unborn child, give the expected date of birth)"
-        )
+
+    def entered(name: str) -> bool:
+        return name in cleaned and (before is None or before.get(name) != cleaned[name])
+
+    bounds = {
+        "date_of_birth": (validators.validate_date_of_birth, dob),
+        "expected_date_of_birth": (validators.validate_expected_date_of_birth, edd),
+        **{
+            name: (validators.validate_name, cleaned[name], name.replace("_", " ").replace("names", "name"))
+            for name in PERSON_NAME_FIELDS
+            if name in cleaned
+        },
+    }
+    for field, messages in validators.errors_by_field({k: v for k, v in bounds.items() if entered(k)}).items():
+        errors.setdefault(field, []).extend(messages)
     if dob and edd:
         errors.setdefault("expected_date_of_birth", []).append(
             "Give a date of birth or an expected date of birth, not both"
@@ -144,7 +162,8 @@ def person_create(*, actor: User, data: dict, reason: str = "") -> Person:
 @transaction.atomic
 def person_update(*, person: Person, actor: User, data: dict, expected_version: int, reason: str = "") -> Person:
     """Change a person's details. A save based on an older version than the current one is refused."""
-    cleaned = _clean_person_data({**_person_snapshot_raw(person), **data})
+    saved = _person_snapshot_raw(person)
+    cleaned = _clean_person_data({**saved, **data}, before=saved)
     if (
         cleaned.get("nhs_number")
         and Person.objects.filter(nhs_number=cleaned["nhs_number"]).exclude(pk=person.pk).exists()
@@ -211,6 +230,14 @@ def person_add_address(
         validators.validate_postcode(postcode)
     except ValidationError as exc:
         raise ValidationError({"postcode": exc.messages}) from None
+    errors = validators.errors_by_field(
+        {
+            "start_date": (validators.validate_start_date, start_date),
+            "end_date": (validators.validate_end_date, start_date, end_date),
+        }
+    )
+    if errors:
+        raise ValidationError(errors)
     if start_date is None and end_date is None:
         # A new current address ends the previous current one.
         Address.objects.filter(person=person, end_date__isnull=True).update(end_date=timezone.localdate())
@@ -284,6 +311,14 @@ def relationship_add(
 ) -> Relationship:
     if from_person.pk == to_person.pk:
         raise ValidationError({"to_person": ["A person cannot be related to themselves"]})
+    errors = validators.errors_by_field(
+        {
+            "start_date": (validators.validate_start_date, start_date),
+            "end_date": (validators.validate_end_date, start_date, end_date),
+        }
+    )
+    if errors:
+        raise ValidationError(errors)
     rel = Relationship(
         from_person=from_person,
         to_person=to_person,

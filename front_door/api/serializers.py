@@ -51,9 +51,19 @@ class ChildInputSerializer(InputSerializer):
     """A child the contact is about: as the referrer describes them, or (front-door staff) a record by id."""
 
     person_id = _id_field(required=False, help_text="An existing record you can see (front-door staff only).")
-    first_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
-    last_name = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
-    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    first_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default="", validators=[validators.validate_name]
+    )
+    last_name = serializers.CharField(
+        required=False, allow_blank=True, max_length=100, default="", validators=[validators.validate_name]
+    )
+    date_of_birth = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        validators=[validators.validate_date_of_birth],
+        help_text="From 1 January 1900 to today.",
+    )
     nhs_number = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -70,11 +80,6 @@ class ChildInputSerializer(InputSerializer):
         default="",
         help_text="What is known about a child whose name is not.",
     )
-
-    def validate_date_of_birth(self, value):
-        if value and value > timezone.localdate():
-            raise serializers.ValidationError("Date of birth must be today or in the past")
-        return value
 
     def validate_nhs_number(self, value):
         if value.strip():

@@ -200,7 +200,7 @@ def test_create_refuses_rules_across_fields_with_a_field_keyed_reason(triage_cli
                 "first_name": "A",
                 "last_name": "B",
                 "date_of_birth": "2015-01-01",
-                "expected_date_of_birth": "2015-01-01",
+                "expected_date_of_birth": (timezone.localdate() + dt.timedelta(days=30)).isoformat(),
             },
             format="json",
         )

@@ -322,6 +322,22 @@ def test_create_without_duplicates_goes_straight_to_the_new_record(signed_in):
             "must be a real date",
         ),
         ({"date_of_birth_month": ""}, "date_of_birth", "id_date_of_birth_day", "must include a month"),
+        ({"date_of_birth_year": "1899"}, "date_of_birth", "id_date_of_birth_day", "1 January 1900"),
+        ({"date_of_birth_year": "0001"}, "date_of_birth", "id_date_of_birth_day", "1 January 1900"),
+        (
+            {
+                "date_of_birth_day": "",
+                "date_of_birth_month": "",
+                "date_of_birth_year": "",
+                "expected_date_of_birth_day": "1",
+                "expected_date_of_birth_month": "6",
+                "expected_date_of_birth_year": "1990",
+            },
+            "expected_date_of_birth",
+            "id_expected_date_of_birth_day",
+            "10 months",
+        ),
+        ({"preferred_name": "Jon\x07ny"}, "preferred_name", "id_preferred_name", "control characters"),
         ({"postcode": "NOT A POSTCODE"}, "postcode", "id_postcode", "real postcode"),
     ],
 )

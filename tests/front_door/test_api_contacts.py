@@ -673,6 +673,22 @@ def test_bad_contacts_are_400_with_reasons_and_nothing_is_saved(api_client, tria
     assert not Contact.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("child", "field"),
+    [
+        ({"first_name": "Ruby", "date_of_birth": "0001-01-01"}, "date_of_birth"),
+        ({"first_name": "Ruby", "date_of_birth": "1899-12-31"}, "date_of_birth"),
+        ({"first_name": "Ru\x07by"}, "first_name"),
+        ({"first_name": "Ruby", "last_name": "Quin\rton"}, "last_name"),
+    ],
+)
+def test_an_out_of_bounds_child_is_a_400_naming_the_field(api_client, triage_officer, child, field):
+    api_client.force_authenticate(triage_officer)
+    response = api_client.post(CONTACTS, {**BODY, "children": [child]}, format="json")
+    assert response.status_code == 400 and field in response.json()["children"]["0"], response.json()
+    assert not Contact.objects.exists()
+
+
 def test_a_described_child_without_a_name_is_allowed_and_flagged(api_client, triage_officer):
     api_client.force_authenticate(triage_officer)
     response = api_client.post(

@@ -521,6 +521,25 @@ def test_a_future_date_of_birth_is_an_error_on_that_child(client, school_dsl):
     assert Contact.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("overrides", "anchor", "message"),
+    [
+        ({"child-0-given_date_of_birth_year": "1899"}, "given_date_of_birth_day", "1 January 1900"),
+        ({"child-0-given_first_name": "Ru\x07by"}, "given_first_name", "control characters"),
+    ],
+)
+def test_an_out_of_bounds_child_is_an_error_on_that_child_with_everything_kept(
+    client, school_dsl, overrides, anchor, message
+):
+    client.force_login(school_dsl)
+    response = client.post(reverse("front_door:partner_referral"), partner_post(**overrides))
+    page = html(response)
+    assert response.status_code == 200
+    assert f'href="#id_child-0-{anchor}">Child 1: ' in page and message in page
+    assert "Hungry and bruised" in page and 'value="Quinton"' in page
+    assert Contact.objects.count() == 0
+
+
 def test_a_tampered_formset_is_an_error_not_a_crash(client, school_dsl):
     client.force_login(school_dsl)
     for total in ("abc", "500"):
