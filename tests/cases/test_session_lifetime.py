@@ -167,3 +167,43 @@ def test_other_users_sessions_survive_a_disabling(client, triage_officer, front_
     triage_officer.is_active = False
     triage_officer.save()
     assert _signed_in(client)
+
+
+def _admin_form_data(form) -> dict:
+    """The admin change form's fields as the page shows them, ready to post back."""
+    data: dict = {}
+    for name, field in form.fields.items():
+        if field.disabled:
+            continue
+        value = form[name].value()
+        widget = getattr(field.widget, "widget", field.widget)  # the admin wraps related fields' widgets
+        if hasattr(widget, "widgets"):  # a date and a time in two boxes
+            for index, part in enumerate(widget.decompress(value)):
+                data[f"{name}_{index}"] = "" if part is None else str(part)
+        elif isinstance(value, list | tuple):
+            data[name] = [str(v) for v in value]
+        elif isinstance(value, bool):
+            if value:
+                data[name] = "on"
+        else:
+            data[name] = "" if value is None else str(value)
+    return data
+
+
+def test_unticking_active_in_the_admin_ends_the_sessions(client, triage_officer, council):
+    from cases.models import Role
+    from tests.factories import UserFactory
+
+    administrator = UserFactory(agency=council, roles=[Role.ADMIN], is_staff=True, is_superuser=True)
+    practitioner = Client()
+    practitioner.force_login(triage_officer)
+    client.force_login(administrator)
+    url = f"/admin/cases/user/{triage_officer.pk}/change/"
+    data = _admin_form_data(client.get(url).context["adminform"].form)
+    del data["is_active"]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    triage_officer.refresh_from_db()
+    assert not triage_officer.is_active
+    User.objects.filter(pk=triage_officer.pk).update(is_active=True)  # enabled again: the old session stays ended
+    assert not _signed_in(practitioner)
