@@ -1,24 +1,35 @@
-"""The signed-in user, loaded once per request together with their role names and their agency's type."""
+"""The signed-in user, loaded once per request together with their role names, team names and agency."""
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import connections, router
 
-from .models import Agency, User
+from .models import Agency, Team, User
 from .models.organisation import role_names
+
+
+def _columns(model) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields]
 
 
 def _user_with_roles_sql() -> str:
     # Written once from the models' own table and column names. It runs on every request, so it skips the
-    # ORM's query building: the user row, and their role (group) names as an array, in one statement.
-    # Table names come from the models' Meta, never from input; the user id is a bound parameter.
+    # ORM's query building: the user row, their role (group) names and team names as arrays, and their agency's
+    # row, in one statement. Table and column names come from the models' Meta, never from input; the user id is a
+    # bound parameter.
     groups, through, users = Group._meta.db_table, User.groups.through._meta.db_table, User._meta.db_table
-    agencies = Agency._meta.db_table
+    agencies, teams = Agency._meta.db_table, Team._meta.db_table
+    team_through = User.teams.through._meta.db_table
+    user = ", ".join(f'u."{column}"' for column in _columns(User))
+    agency = ", ".join(f'a."{column}"' for column in _columns(Agency))
     return (
-        f'SELECT u.*, ARRAY(SELECT g."name" FROM "{groups}" g JOIN "{through}" ug ON ug."group_id" = g."id" '  # noqa: S608
-        f'WHERE ug."user_id" = u."id") AS "role_names", '
-        f'(SELECT a."type" FROM "{agencies}" a WHERE a."id" = u."agency_id") AS "_agency_type" '
-        f'FROM "{users}" u WHERE u."id" = %s'
+        f"SELECT {user}, "  # noqa: S608
+        f'ARRAY(SELECT g."name" FROM "{groups}" g JOIN "{through}" ug ON ug."group_id" = g."id" '
+        f'WHERE ug."user_id" = u."id"), '
+        f'ARRAY(SELECT t."name" FROM "{teams}" t JOIN "{team_through}" ut ON ut."team_id" = t."id" '
+        f'WHERE ut."user_id" = u."id" ORDER BY t."name"), {agency} '
+        f'FROM "{users}" u LEFT JOIN "{agencies}" a ON a."id" = u."agency_id" WHERE u."id" = %s'
     )
 
 
@@ -36,10 +47,20 @@ class UserBackend(ModelBackend):
             user_id = User._meta.pk.to_python(user_id)
         except ValidationError:  # a malformed id in a session is simply no user
             return None
-        user = next(iter(User.objects.raw(UserBackend._sql, [user_id])), None)
-        if user is None:
+        db = router.db_for_read(User)
+        with connections[db].cursor() as cursor:
+            cursor.execute(UserBackend._sql, [user_id])
+            row = cursor.fetchone()
+        if row is None:
             return None
-        user._role_cache = role_names(user.role_names)  # what User.has_role() would otherwise query
+        user_columns, agency_columns = _columns(User), _columns(Agency)
+        n = len(user_columns)
+        user = User.from_db(db, user_columns, row[:n])
+        user._role_cache = role_names(row[n])  # what User.has_role() would otherwise query
+        user.__dict__["team_names"] = list(row[n + 1])  # User.team_names, without a query
+        agency = Agency.from_db(db, agency_columns, row[n + 2 :]) if user.agency_id else None
+        User.agency.field.set_cached_value(user, agency)  # user.agency, without a query
+        user.__dict__["_agency_type"] = agency.type if agency else ""
         return user if self.user_can_authenticate(user) else None
 
 

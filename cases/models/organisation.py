@@ -1,5 +1,7 @@
 """Agencies, teams and users, and the roles users hold."""
 
+from functools import cached_property
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -162,6 +164,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         if not hasattr(self, "_role_cache"):
             self._role_cache = role_names(self.groups.values_list("name", flat=True))
         return bool(self._role_cache.intersection(roles))
+
+    @cached_property
+    def team_names(self) -> list[str]:
+        """The names of the user's teams, alphabetically (the request's user comes with them: cases.auth)."""
+        return list(self.teams.order_by("name").values_list("name", flat=True))
 
     @property
     def agency_type(self) -> str:

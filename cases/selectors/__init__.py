@@ -6,6 +6,7 @@ from .audit import (
     audit_events,
     person_access_log,
 )
+from .compiled import scoped_sql
 from .deadlines import (
     RAG_TAG_CLASSES,
     Rag,
@@ -69,6 +70,7 @@ from .work_requests import (
 )
 
 __all__ = [
+    "scoped_sql",
     "audit_events",
     "current_postcodes",
     "merge_get_for_user",

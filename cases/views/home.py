@@ -106,7 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "home.html",
         {
-            "teams": user.teams.all(),
+            "teams": user.team_names,
             "role_labels": sorted(labels[r] for r in user.roles if r in labels),
             "panels": _home_panels(user),
         },

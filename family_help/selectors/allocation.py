@@ -8,7 +8,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import Exists, IntegerField, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,7 +32,7 @@ from cases.models import (
     WorkRequest,
 )
 from cases.permissions import person_record_scope, person_scope
-from cases.selectors import note_tag_filter
+from cases.selectors import note_tag_filter, scoped_sql
 
 from ..models import Allocation, Assessment, AssessmentStatus, FamilyHelpSettings, Supervision
 from ..permissions import ALLOCATE, MANAGE_TEAM
@@ -74,12 +75,28 @@ def allocation_requests(*, user: User) -> QuerySet[WorkRequest]:
 
 def allocation_waiting_counts(*, user: User) -> dict[str, int]:
     """How many open allocation requests this user may see are waiting, and how many of them are urgent (the
-    home page's panel: counts only, no child named)."""
-    return WorkRequest.objects.filter(
-        kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
-        status=WorkRequest.Status.OPEN,
-        person__in=person_record_scope(user).values("pk"),
-    ).aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
+    home page's panel: counts only, no child named). Every page view of a manager's home asks, so the statement is
+    compiled once per user and day (cases.selectors.scoped_sql) and run directly."""
+    compiled = scoped_sql(
+        "family_help.allocation_waiting_counts",
+        user,
+        lambda: (
+            WorkRequest.objects.filter(
+                kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+                status=WorkRequest.Status.OPEN,
+                person__in=person_record_scope(user).values("pk"),
+            )
+            .order_by()
+            .values("urgent")
+        ),
+    )
+    if compiled is None:
+        return {"waiting": 0, "urgent": 0}
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE waiting.urgent) FROM ({sql}) waiting", params)  # noqa: S608
+        waiting, urgent = cursor.fetchone()
+    return {"waiting": waiting, "urgent": urgent}
 
 
 def current_allocation_for_child(*, person: Person) -> Allocation | None:

@@ -294,7 +294,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ffp-case@demo.test")
 SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL},
+    "default": {"BACKEND": "ffp.cache.RedisCache", "LOCATION": REDIS_URL},
 }
 
 LOGGING = {

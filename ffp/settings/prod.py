@@ -22,7 +22,7 @@ _database, DATABASE_APP_ROLE = env_database_roles()
 DATABASES = {"default": _database}
 REDIS_URL = env_redis("REDIS_URL")
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)  # noqa: F405
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+CACHES = {"default": {"BACKEND": "ffp.cache.RedisCache", "LOCATION": REDIS_URL}}
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 # Load balancers and the container health check probe /healthz over plain HTTP inside the network.

@@ -54,3 +54,43 @@ def test_once_allocated_each_childs_record_leads_to_the_familys_family_help_page
     assert client.get(family_url).status_code == 200
     # Their mother's record is not a child's: no prompt there.
     assert "Family Help:" not in _html(client, reverse("cases:person_detail", args=[family["grace"].pk]))
+
+
+def test_the_waiting_count_is_compiled_once_and_still_reads_grants_restrictions_and_roles_when_it_runs(
+    family, fh_manager, privacy_officer, django_assert_num_queries
+):
+    """The panel's count runs a statement compiled once per user and day (cases.selectors.scoped_sql): it must give
+    what the ORM's own aggregate over the same scope gives, and follow a restriction made after it was compiled
+    (read by the SQL when it runs) and a change of roles (part of the key)."""
+    from django.contrib.auth.models import Group
+    from django.db.models import Count, Q
+
+    from cases.auth import UserBackend
+    from cases.models import Role, WorkRequest
+    from cases.permissions import person_record_scope
+    from cases.services import person_restrict
+    from family_help.selectors.allocation import allocation_waiting_counts
+
+    def orm(user):
+        return WorkRequest.objects.filter(
+            kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+            status=WorkRequest.Status.OPEN,
+            person__in=person_record_scope(user).values("pk"),
+        ).aggregate(waiting=Count("pk"), urgent=Count("pk", filter=Q(urgent=True)))
+
+    manager = UserBackend().get_user(fh_manager.pk)  # as a request loads its user
+    assert allocation_waiting_counts(user=manager) == orm(manager) == {"waiting": 1, "urgent": 0}
+    with django_assert_num_queries(1):  # compiled already: one statement, no lookups
+        allocation_waiting_counts(user=manager)
+
+    role = Group.objects.get(name=Role.MANAGER)
+    fh_manager.groups.remove(role)
+    fewer_roles = UserBackend().get_user(fh_manager.pk)
+    assert fewer_roles.roles != manager.roles
+    assert allocation_waiting_counts(user=fewer_roles) == orm(fewer_roles) == {"waiting": 0, "urgent": 0}
+    fh_manager.groups.add(role)
+    manager = UserBackend().get_user(fh_manager.pk)
+    assert allocation_waiting_counts(user=manager) == {"waiting": 1, "urgent": 0}  # the first statement, again
+
+    person_restrict(person=family["mia"], actor=privacy_officer, reason="high_risk", access_users=[])
+    assert allocation_waiting_counts(user=manager) == orm(manager) == {"waiting": 0, "urgent": 0}

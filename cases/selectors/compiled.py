@@ -1,0 +1,43 @@
+"""The SQL of a hot selector that reads through a user's scope, compiled once per user and day and kept in the
+process.
+
+Building a scoped query costs the ORM more than the database spends running it: the home page's waiting-list count
+took about 2 ms to build and compile and 0.3 ms to run at `large-la`. The SQL of a scope depends on nothing but the
+user's id, whether they are active, their roles and today's date (cases.permissions): their grants, teams and the
+records' restrictions are read by the SQL itself when it runs, so a compiled statement stays correct until one of
+those four changes, and each is part of the key. Nothing here caches a result."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from ..models import User
+
+_MAX_ENTRIES = 4096
+_compiled: OrderedDict[tuple, tuple[str, tuple] | None] = OrderedDict()
+_lock = threading.Lock()
+
+
+def scoped_sql(name: str, user: User, build: Callable[[], QuerySet]) -> tuple[str, tuple] | None:
+    """`build()`'s SQL and parameters, compiled the first time this user asks today; None when the query can match
+    nothing (Django's EmptyResultSet: a scope of no one). `name` tells apart the selectors sharing this cache;
+    `build` must depend on nothing but the user's scope and constants."""
+    key = (name, user.pk, user.is_active, user.roles, timezone.localdate())
+    with _lock:
+        if key in _compiled:
+            _compiled.move_to_end(key)
+            return _compiled[key]
+    try:
+        sql, params = build().query.sql_with_params()
+        compiled = (sql, tuple(params))
+    except EmptyResultSet:
+        compiled = None
+    with _lock:
+        _compiled[key] = compiled
+        while len(_compiled) > _MAX_ENTRIES:
+            _compiled.popitem(last=False)
+    return compiled
