@@ -96,8 +96,12 @@ def _candidates(criteria: SearchCriteria, qs: QuerySet[Person], addresses: Query
             .order_by("person_id")
             .values_list("person_id", flat=True)[:_CANDIDATE_LIMIT]
         )
-    ids = {pk for id_set in id_sets for pk in id_set}
-    qs = qs.filter(pk__in=ids)
+    if len(id_sets) == 1:
+        # One condition (an NHS number, a postcode or a date of birth alone): its query is the subquery, served by
+        # its index all the same, and the round trip for the ids goes.
+        qs = qs.filter(pk__in=id_sets[0])
+    else:
+        qs = qs.filter(pk__in={pk for id_set in id_sets for pk in id_set})
     if name:
         qs = qs.annotate(
             name_similarity=similarity,
