@@ -92,7 +92,7 @@ class Contact(TimeStampedModel):
     breached = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=100, blank=True)
     # SHA-256 of the canonical body sent with the key: a retry must be the same request (issue 12 item 6).
-    idempotency_body_hash = models.CharField(max_length=64, blank=True, default="")
+    idempotency_body_hash = models.CharField(max_length=64, blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["decision_due_at", "id"]
