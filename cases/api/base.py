@@ -24,7 +24,9 @@ from .serializers import (
 
 TAGS = ["people"]
 _BAD_REQUEST = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_FORBIDDEN = OpenApiResponse(DetailOutputSerializer, description="Not signed in (a refusal is 404).")
+_UNAUTHENTICATED = OpenApiResponse(
+    DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token; a refusal is 404)."
+)
 _NOT_FOUND = OpenApiResponse(DetailOutputSerializer, description="No such person, or not one you may see or change.")
 
 

@@ -8,7 +8,7 @@ from cases import selectors
 
 from ..web import audit_shown
 from ..web.pagination import PagePagination
-from .base import _BAD_REQUEST, _FORBIDDEN, _NOT_FOUND, TAGS, PeopleApi
+from .base import _BAD_REQUEST, _NOT_FOUND, _UNAUTHENTICATED, TAGS, PeopleApi
 from .serializers import (
     ChronologyEntryOutputSerializer,
     ChronologyQuerySerializer,
@@ -28,7 +28,7 @@ class PersonChronologyApi(PeopleApi):
         responses={
             200: ChronologyEntryOutputSerializer(many=True),
             400: _BAD_REQUEST,
-            403: _FORBIDDEN,
+            401: _UNAUTHENTICATED,
             404: _NOT_FOUND,
         },
     )

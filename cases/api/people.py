@@ -13,8 +13,8 @@ from ..web import audit_shown
 from ..web.pagination import PagePagination
 from .base import (
     _BAD_REQUEST,
-    _FORBIDDEN,
     _NOT_FOUND,
+    _UNAUTHENTICATED,
     TAGS,
     PeopleApi,
     _detail_response,
@@ -44,7 +44,12 @@ class PersonListApi(PeopleApi):
         operation_id="people_list",
         tags=TAGS,
         summary="List the people you may see",
-        responses={200: PersonListOutputSerializer(many=True), 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={
+            200: PersonListOutputSerializer(many=True),
+            400: _BAD_REQUEST,
+            401: _UNAUTHENTICATED,
+            404: _NOT_FOUND,
+        },
     )
     def get(self, request: Request) -> Response:
         paginator = self.pagination_class()
@@ -65,7 +70,7 @@ class PersonCreateApi(PeopleApi):
         responses={
             201: PersonDetailOutputSerializer,
             400: _BAD_REQUEST,
-            403: _FORBIDDEN,
+            401: _UNAUTHENTICATED,
             404: _NOT_FOUND,
             409: OpenApiResponse(
                 DuplicatesConflictOutputSerializer,
@@ -120,7 +125,7 @@ class PersonDetailApi(PeopleApi):
         summary="A person's record",
         description="The ETag response header holds the record's version: send it back as If-Match to change it.",
         parameters=[etag_header(200)],
-        responses={200: PersonDetailOutputSerializer, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={200: PersonDetailOutputSerializer, 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
         person = selectors.person_get_for_user(user=request.user, person_id=pk)
@@ -139,7 +144,7 @@ class PersonUpdateApi(PeopleApi):
         responses={
             200: PersonDetailOutputSerializer,
             400: _BAD_REQUEST,
-            403: _FORBIDDEN,
+            401: _UNAUTHENTICATED,
             404: _NOT_FOUND,
             **PRECONDITION_RESPONSES,
         },
@@ -165,7 +170,7 @@ class PersonSearchApi(PeopleApi):
         description="Fuzzy name (typos and sound-alikes), date of birth (exact or a range), NHS number, "
         'postcode. A restricted record you may not see appears only as {"restricted": true}.',
         parameters=[PersonSearchQuerySerializer],
-        responses={200: SearchResultsOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={200: SearchResultsOutputSerializer, 400: _BAD_REQUEST, 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
     )
     def get(self, request: Request) -> Response:
         query = PersonSearchQuerySerializer(data=request.query_params)
@@ -184,7 +189,7 @@ class PersonDuplicatesApi(PeopleApi):
         tags=TAGS,
         summary="Likely duplicates of a person, without saving",
         request=PersonDuplicatesInputSerializer,
-        responses={200: DuplicatesOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={200: DuplicatesOutputSerializer, 400: _BAD_REQUEST, 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
     )
     def post(self, request: Request) -> Response:
         data = PersonDuplicatesInputSerializer(data=request.data)

@@ -9,7 +9,7 @@ from cases import selectors, services
 from cases.models import Person
 
 from ..web import audit_shown
-from .base import _BAD_REQUEST, _FORBIDDEN, _NOT_FOUND, TAGS, PeopleApi, _person_edit_get, _person_url
+from .base import _BAD_REQUEST, _NOT_FOUND, _UNAUTHENTICATED, TAGS, PeopleApi, _person_edit_get, _person_url
 from .serializers import (
     RelationshipCreateInputSerializer,
     RelationshipOutputSerializer,
@@ -48,7 +48,7 @@ class PersonRelationshipListApi(PeopleApi):
         operation_id="people_relationships_list",
         tags=TAGS,
         summary="A person's family network",
-        responses={200: RelationshipOutputSerializer(many=True), 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={200: RelationshipOutputSerializer(many=True), 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
     )
     def get(self, request: Request, pk: int) -> Response:
         person = selectors.person_get_for_user(user=request.user, person_id=pk)
@@ -66,7 +66,7 @@ class PersonRelationshipCreateApi(PeopleApi):
         description="direction other_is_type_of_this (the default): the other person is <type> of this one, "
         "e.g. type=mother adds this person's mother.",
         request=RelationshipCreateInputSerializer,
-        responses={201: RelationshipOutputSerializer, 400: _BAD_REQUEST, 403: _FORBIDDEN, 404: _NOT_FOUND},
+        responses={201: RelationshipOutputSerializer, 400: _BAD_REQUEST, 401: _UNAUTHENTICATED, 404: _NOT_FOUND},
     )
     def post(self, request: Request, pk: int) -> Response:
         person = _person_edit_get(request.user, pk)

@@ -9,7 +9,7 @@
 - GET  my-families/                            the families the caller leads or is in the team around
 
 Scoped like the pages: anything the caller may not see or do is 404 (the project's choice: the front door's
-API answers a role that may not act with 404 too); 403 only when not signed in. Writes go through
+API answers a role that may not act with 404 too); 401 only when not signed in. Writes go through
 family_help.services.allocation; every response showing children writes one read-audit row.
 
 Allocating and changing the lead are state changes, so each names what it read with If-Match (cases.api.
@@ -50,7 +50,7 @@ from ..services.allocation import allocation_change_lead, allocation_create
 
 TAGS = ["family help"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or do this to.")
 
 
@@ -186,7 +186,7 @@ class AllocationRequestListApi(FamilyHelpApi):
         tags=TAGS,
         operation_id="family_help_allocation_requests",
         summary="Open Family Help allocation requests, urgent then oldest first (managers)",
-        responses={200: AllocationRequestOutputSerializer(many=True), 403: _403, 404: _404},
+        responses={200: AllocationRequestOutputSerializer(many=True), 401: _401, 404: _404},
     )
     def get(self, request: Request) -> Response:
         rows = list(sel.allocation_requests(user=request.user))
@@ -204,7 +204,7 @@ class AllocateApi(FamilyHelpApi):
         description="If-Match: the request's `etag` from the list. If a colleague allocated (or "
         "declined) it first, 412 with its status now, and nothing is saved.",
         parameters=[IF_MATCH, etag_header(201)],
-        responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+        responses={201: AllocationOutputSerializer, 400: _400, 401: _401, 404: _404, **PRECONDITION_RESPONSES},
     )
     def post(self, request: Request, pk: int) -> Response:
         work_request = sel.allocation_request_get_for_user(user=request.user, request_id=pk)
@@ -237,7 +237,7 @@ class FamilyAllocationsApi(FamilyHelpApi):
         summary="The family's lead practitioners, newest first (the current one has no ended_at)",
         description="The ETag header names the current lead: send it as If-Match to change the lead.",
         parameters=[etag_header(200)],
-        responses={200: AllocationOutputSerializer(many=True), 403: _403, 404: _404},
+        responses={200: AllocationOutputSerializer(many=True), 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
@@ -256,7 +256,7 @@ class ChangeLeadApi(FamilyHelpApi):
         description="If-Match: the ETag of the family's allocations. If the lead changed since, 412 "
         "with the current lead, and nothing is saved.",
         parameters=[IF_MATCH, etag_header(201)],
-        responses={201: AllocationOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+        responses={201: AllocationOutputSerializer, 400: _400, 401: _401, 404: _404, **PRECONDITION_RESPONSES},
     )
     def post(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
@@ -289,7 +289,7 @@ class MyFamiliesApi(FamilyHelpApi):
         tags=TAGS,
         operation_id="family_help_my_families",
         summary="Families the caller leads or is in the team around, with what is due",
-        responses={200: MyFamilyOutputSerializer(many=True), 403: _403, 404: _404},
+        responses={200: MyFamilyOutputSerializer(many=True), 401: _401, 404: _404},
     )
     def get(self, request: Request) -> Response:
         if request.user.roles <= policy.NEVER:  # a referrer in a team around a family sees that family

@@ -51,7 +51,7 @@ _400 = OpenApiResponse(
     FIELD_ERRORS_SCHEMA,
     description="Invalid input: reasons keyed by field (a child section's reasons under children -> section id).",
 )
-_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or change.")
 _409 = OpenApiResponse(
     DetailOutputSerializer,
@@ -258,7 +258,7 @@ class FamilyAssessmentsApi(AssessmentApi):
         operation_id="family_help_assessments_list",
         tags=TAGS,
         summary="A family's assessments, newest first",
-        responses={200: AssessmentOutputSerializer(many=True), 403: _403, 404: _404},
+        responses={200: AssessmentOutputSerializer(many=True), 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
@@ -278,7 +278,7 @@ class FamilyAssessmentsApi(AssessmentApi):
         description="A section for each current child; due 45 "
         "working days after the referral date (by default, the front door's decision date).",
         parameters=[etag_header(201)],
-        responses={201: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404},
+        responses={201: AssessmentOutputSerializer, 400: _400, 401: _401, 404: _404},
     )
     def post(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
@@ -295,7 +295,7 @@ class AssessmentDetailApi(AssessmentApi):
         summary="One assessment",
         description="The ETag header holds its version: send it back as If-Match to change it.",
         parameters=[etag_header(200)],
-        responses={200: AssessmentOutputSerializer, 403: _403, 404: _404},
+        responses={200: AssessmentOutputSerializer, 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
@@ -310,7 +310,7 @@ class AssessmentDetailApi(AssessmentApi):
         "If-Match: if someone has saved since, nothing is saved and the answer is 412 with the current "
         "version.",
         parameters=[IF_MATCH, etag_header(200)],
-        responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE},
+        responses={200: AssessmentOutputSerializer, 400: _400, 401: _401, 404: _404, **_CHANGE},
     )
     def patch(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
@@ -339,7 +339,7 @@ class AssessmentSubmitApi(AssessmentApi):
         "child their voice (or why it could not be gathered) and at least one factor code. If-Match: "
         "the version you read.",
         parameters=[IF_MATCH, etag_header(200)],
-        responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE},
+        responses={200: AssessmentOutputSerializer, 400: _400, 401: _401, 404: _404, **_CHANGE},
     )
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
@@ -361,7 +361,7 @@ class AssessmentAuthoriseApi(AssessmentApi):
         description="`authorised_on` is the census authorisation date: "
         "not before the assessment started, not in the future. If-Match: the version you read.",
         parameters=[IF_MATCH, etag_header(200)],
-        responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE},
+        responses={200: AssessmentOutputSerializer, 400: _400, 401: _401, 404: _404, **_CHANGE},
     )
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
@@ -383,7 +383,7 @@ class AssessmentReturnApi(AssessmentApi):
         summary="Return to draft (managers)",
         description="If-Match: the version you read.",
         parameters=[IF_MATCH, etag_header(200)],
-        responses={200: AssessmentOutputSerializer, 400: _400, 403: _403, 404: _404, **_CHANGE},
+        responses={200: AssessmentOutputSerializer, 400: _400, 401: _401, 404: _404, **_CHANGE},
     )
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)

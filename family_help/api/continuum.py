@@ -44,7 +44,7 @@ from ..services.supervision import supervision_record
 
 TAGS = ["family help"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
 _404 = OpenApiResponse(
     DetailOutputSerializer,
     description="No such family, or not one you may see or change (e.g. a team-around-the-family member).",
@@ -215,7 +215,7 @@ class FamilyContinuumApi(ContinuumApi):
         summary="Each child's level of need, its dated history and CIN plan periods",
         description="The ETag header names the family's current levels: send it as If-Match to change them.",
         parameters=[etag_header(200)],
-        responses={200: ContinuumOutputSerializer, 403: _403, 404: _404},
+        responses={200: ContinuumOutputSerializer, 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
         family = family_case_get_for_user(user=request.user, family_case_id=pk)
@@ -229,7 +229,7 @@ class ChangeLevelApi(ContinuumApi):
         request=ChangeLevelInputSerializer,
         summary="Move children between targeted early help and child in need on the same episode",
         parameters=[IF_MATCH, etag_header(200)],
-        responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+        responses={200: ContinuumOutputSerializer, 400: _400, 401: _401, 404: _404, **PRECONDITION_RESPONSES},
     )
     def post(self, request: Request, pk: int) -> Response:
         return _run(
@@ -244,7 +244,7 @@ class StepUpApi(ContinuumApi):
         request=StepUpInputSerializer,
         summary="Step up to child protection: a strategy-discussion request per child, LCPPs told",
         parameters=[IF_MATCH, etag_header(201)],
-        responses={201: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+        responses={201: ContinuumOutputSerializer, 400: _400, 401: _401, 404: _404, **PRECONDITION_RESPONSES},
     )
     def post(self, request: Request, pk: int) -> Response:
         return _run(
@@ -264,7 +264,7 @@ class StepDownApi(ContinuumApi):
         request=StepDownInputSerializer,
         summary="Step down to child in need, targeted early help or universal services (closes)",
         parameters=[IF_MATCH, etag_header(200)],
-        responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+        responses={200: ContinuumOutputSerializer, 400: _400, 401: _401, 404: _404, **PRECONDITION_RESPONSES},
     )
     def post(self, request: Request, pk: int) -> Response:
         return _run(request, pk, StepDownInputSerializer, services.continuum_step_down, "family_help.step_down_viewed")
@@ -277,7 +277,7 @@ class CloseApi(ContinuumApi):
         request=CloseInputSerializer,
         summary="Close Family Help for some or all of the children (RC1-RC9 and a summary)",
         parameters=[IF_MATCH, etag_header(200)],
-        responses={200: ContinuumOutputSerializer, 400: _400, 403: _403, 404: _404, **PRECONDITION_RESPONSES},
+        responses={200: ContinuumOutputSerializer, 400: _400, 401: _401, 404: _404, **PRECONDITION_RESPONSES},
     )
     def post(self, request: Request, pk: int) -> Response:
         return _run(request, pk, CloseInputSerializer, services.continuum_close, "family_help.close_viewed")
@@ -332,7 +332,7 @@ class SupervisionListApi(ContinuumApi):
         tags=TAGS,
         parameters=[SupervisionListQuerySerializer],
         summary="Supervision records: every one for a manager, your own for a practitioner",
-        responses={200: SupervisionOutputSerializer(many=True), 400: _400, 403: _403, 404: _404},
+        responses={200: SupervisionOutputSerializer(many=True), 400: _400, 401: _401, 404: _404},
     )
     def get(self, request: Request) -> Response:
         _require_supervision_reader(request.user)
@@ -359,7 +359,7 @@ class SupervisionCreateApi(ContinuumApi):
         tags=TAGS,
         request=SupervisionInputSerializer,
         summary="Record a supervision (managers)",
-        responses={201: SupervisionOutputSerializer, 400: _400, 403: _403, 404: _404},
+        responses={201: SupervisionOutputSerializer, 400: _400, 401: _401, 404: _404},
     )
     def post(self, request: Request) -> Response:
         user = request.user
@@ -407,7 +407,7 @@ class SupervisionDetailApi(ContinuumApi):
         operation_id="family_help_supervisions_retrieve",
         tags=TAGS,
         summary="One supervision record (managers and the supervised practitioner only)",
-        responses={200: SupervisionOutputSerializer, 403: _403, 404: _404},
+        responses={200: SupervisionOutputSerializer, 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
         record = sel.supervision_get_for_user(user=request.user, supervision_id=pk, with_actions=True)

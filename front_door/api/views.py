@@ -69,7 +69,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 100  # Contact.idempotency_key
 
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_403 = OpenApiResponse(DetailOutputSerializer, description="Not signed in.")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or do this to.")
 _CONTACT = PolymorphicProxySerializer(
     component_name="ContactForReader",
@@ -267,7 +267,7 @@ class ContactListApi(FrontDoorApi):
         summary="Contacts: every one for the front door, your own for a partner referrer",
         description=_READERS + " Newest first. `status` applies to front-door staff only.",
         parameters=[ContactListQuerySerializer],
-        responses={200: _CONTACTS, 400: _400, 403: _403, 404: _404},
+        responses={200: _CONTACTS, 400: _400, 401: _401, 404: _404},
     )
     def get(self, request: Request) -> Response:
         user = request.user
@@ -313,7 +313,7 @@ class ContactCreateApi(FrontDoorApi):
             422: OpenApiResponse(
                 DetailOutputSerializer, description="This Idempotency-Key was used with a different body."
             ),
-            403: _403,
+            401: _401,
             404: _404,
         },
     )
@@ -384,7 +384,7 @@ class ContactDetailApi(FrontDoorApi):
         tags=TAGS,
         summary="One contact",
         description=_READERS,
-        responses={200: _CONTACT, 403: _403, 404: _404},
+        responses={200: _CONTACT, 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
         user = request.user
@@ -416,7 +416,7 @@ class ContactDecisionApi(FrontDoorApi):
         responses={
             201: DecisionOutputSerializer,
             400: _400,
-            403: _403,
+            401: _401,
             404: _404,
             **PRECONDITION_RESPONSES,
             409: OpenApiResponse(
@@ -453,7 +453,7 @@ class ContactInformationRequestListApi(FrontDoorApi):
         operation_id="contacts_information_requests_list",
         tags=TAGS,
         summary="The information requests on a contact, with the agencies' answers",
-        responses={200: InformationRequestOutputSerializer(many=True), 403: _403, 404: _404},
+        responses={200: InformationRequestOutputSerializer(many=True), 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
         contact = _staff_contact(request.user, pk, readers=True)
@@ -469,7 +469,7 @@ class ContactInformationRequestCreateApi(FrontDoorApi):
         tags=TAGS,
         summary="Ask a partner agency what it knows (front-door staff)",
         request=InformationRequestInputSerializer,
-        responses={201: InformationRequestOutputSerializer, 400: _400, 403: _403, 404: _404},
+        responses={201: InformationRequestOutputSerializer, 400: _400, 401: _401, 404: _404},
     )
     def post(self, request: Request, pk: int) -> Response:
         user = request.user
@@ -504,7 +504,7 @@ class InformationRequestInboxApi(FrontDoorApi):
         summary="Information requests sent to your agency",
         description="Open ones by default, soonest due first; `status=answered` or `all` for the rest.",
         parameters=[InformationRequestListQuerySerializer],
-        responses={200: InformationRequestOutputSerializer(many=True), 400: _400, 403: _403},
+        responses={200: InformationRequestOutputSerializer(many=True), 400: _400, 401: _401},
     )
     def get(self, request: Request) -> Response:
         query = InformationRequestListQuerySerializer(data=request.query_params)
@@ -528,7 +528,7 @@ class InformationRequestRespondApi(FrontDoorApi):
         responses={
             200: InformationRequestOutputSerializer,
             400: _400,
-            403: _403,
+            401: _401,
             404: _404,
             409: OpenApiResponse(DetailOutputSerializer, description="Already answered (or cancelled)."),
         },
