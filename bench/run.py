@@ -47,21 +47,21 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
-def floor_of(queries: list[dict], runs: int) -> list[float]:
-    """Time the captured SQL, run directly: SELECTs and the audit row's INSERT, in autocommit as the app runs them."""
-    timings = []
+def floor_once(queries: list[dict]) -> float:
+    """Time the captured SQL once, run directly: SELECTs and the audit row's INSERT, in autocommit as the app runs
+    them."""
+    start = time.perf_counter()
     with connection.cursor() as cursor:
-        for _ in range(runs):
-            start = time.perf_counter()
-            for q in queries:
-                cursor.execute(q["sql"])
-                if cursor.description:
-                    cursor.fetchall()
-            timings.append((time.perf_counter() - start) * 1000)
-    return timings
+        for q in queries:
+            cursor.execute(q["sql"])
+            if cursor.description:
+                cursor.fetchall()
+    return (time.perf_counter() - start) * 1000
 
 
 def measure(name: str, operation, runs: int, *, floor: bool) -> dict | None:
+    """p50/p95 of the operation and of its floor, measured alternately (one run of each in turn), so that whatever
+    else the machine does at the time weighs on both alike and the ratio compares like with like."""
     if ONLY and ONLY not in name:
         return None
     operation()  # warm up
@@ -71,11 +71,22 @@ def measure(name: str, operation, runs: int, *, floor: bool) -> dict | None:
     queries = [
         q for q in captured.captured_queries if not q["sql"].startswith(("SAVEPOINT", "RELEASE", "ROLLBACK", "SET "))
     ]
-    timings = []
+    replayable = [
+        q
+        for q in queries
+        if q["sql"].lstrip().upper().startswith("SELECT")
+        or q["sql"].lstrip().startswith('INSERT INTO "cases_auditevent"')
+    ]
+    floor = floor and bool(replayable)
+    timings, floor_timings = [], []
+    if floor:
+        floor_once(replayable)  # warm up
     for _ in range(runs):
         start = time.perf_counter()
         operation()
         timings.append((time.perf_counter() - start) * 1000)
+        if floor:
+            floor_timings.append(floor_once(replayable))
     row = {
         "operation": name,
         "runs": runs,
@@ -83,14 +94,7 @@ def measure(name: str, operation, runs: int, *, floor: bool) -> dict | None:
         "p95_ms": round(percentile(timings, 95), 1),
         "queries": len(queries),
     }
-    replayable = [
-        q
-        for q in queries
-        if q["sql"].lstrip().upper().startswith("SELECT")
-        or q["sql"].lstrip().startswith('INSERT INTO "cases_auditevent"')
-    ]
-    if floor and replayable:
-        floor_timings = floor_of(replayable, runs)
+    if floor:
         row["floor_p50_ms"] = round(statistics.median(floor_timings), 1)
         row["floor_p95_ms"] = round(percentile(floor_timings, 95), 1)
         row["ratio"] = round(row["p95_ms"] / row["floor_p95_ms"], 1) if row["floor_p95_ms"] else None

@@ -9,8 +9,12 @@ Two scopes, one for each level, and every read goes through one of them:
   surfaces: cases.selectors.families with `record=False`), and the adults of a family whose record is open.
 """
 
+import threading
+from collections import OrderedDict
+
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
@@ -66,7 +70,40 @@ def _granted(user: User, *perms: str) -> QuerySet:
     ).values("pk")
 
 
+def scope_key(user: User) -> tuple:
+    """Everything a scope's query is built from, besides constants: the user's id, whether they are active, their
+    roles, today's date (the adult relatives' age) and the content type the permission rows name. Their grants,
+    teams and the records' restrictions are read by the query itself when it runs, so two scopes with the same key
+    are the same query, however much the data has changed in between."""
+    return (user.pk, user.is_active, user.roles, _today(), ContentType.objects.get_for_model(Person).pk)
+
+
+# Built scopes, by key and level, kept in the process: building one cost more than running it (the family plan page
+# built four, each with guardian's permission subqueries: a quarter of the page's time). A QuerySet is lazy, and
+# each caller gets its own copy (.all()), so nothing here holds or shares a result.
+_BUILT_MAX = 2048
+_built: OrderedDict[tuple, QuerySet] = OrderedDict()
+_built_lock = threading.Lock()
+
+
 def _scope(user: User, qs, *, summary: bool, ignore_restriction: bool, relatives: bool) -> QuerySet:
+    if qs is not None or not _signed_in(user):
+        return _build_scope(user, qs, summary=summary, ignore_restriction=ignore_restriction, relatives=relatives)
+    key = (*scope_key(user), summary, ignore_restriction, relatives)
+    with _built_lock:
+        built = _built.get(key)
+        if built is not None:
+            _built.move_to_end(key)
+    if built is None:
+        built = _build_scope(user, None, summary=summary, ignore_restriction=ignore_restriction, relatives=relatives)
+        with _built_lock:
+            _built[key] = built
+            while len(_built) > _BUILT_MAX:
+                _built.popitem(last=False)
+    return built.all()
+
+
+def _build_scope(user: User, qs, *, summary: bool, ignore_restriction: bool, relatives: bool) -> QuerySet:
     base = Person.objects.filter(merged_into__isnull=True) if qs is None else qs.filter(merged_into__isnull=True)
     if not _signed_in(user) or user.roles <= policy.NEVER:
         return base.none()

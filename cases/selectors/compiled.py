@@ -3,9 +3,10 @@ process.
 
 Building a scoped query costs the ORM more than the database spends running it: the home page's waiting-list count
 took about 2 ms to build and compile and 0.3 ms to run at `large-la`. The SQL of a scope depends on nothing but the
-user's id, whether they are active, their roles and today's date (cases.permissions): their grants, teams and the
-records' restrictions are read by the SQL itself when it runs, so a compiled statement stays correct until one of
-those four changes, and each is part of the key. Nothing here caches a result."""
+user's id, whether they are active, their roles, today's date and the permission rows' content type
+(cases.permissions.scope_key): their grants, teams and the records' restrictions are read by the SQL itself when it
+runs, so a compiled statement stays correct until one of those changes, and each is part of the key. Nothing here
+caches a result."""
 
 import threading
 from collections import OrderedDict
@@ -13,9 +14,9 @@ from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from ..models import User
+from ..permissions import scope_key
 
 _MAX_ENTRIES = 4096
 _compiled: OrderedDict[tuple, tuple[str, tuple] | None] = OrderedDict()
@@ -26,7 +27,7 @@ def scoped_sql(name: str, user: User, build: Callable[[], QuerySet]) -> tuple[st
     """`build()`'s SQL and parameters, compiled the first time this user asks today; None when the query can match
     nothing (Django's EmptyResultSet: a scope of no one). `name` tells apart the selectors sharing this cache;
     `build` must depend on nothing but the user's scope and constants."""
-    key = (name, user.pk, user.is_active, user.roles, timezone.localdate())
+    key = (name, *scope_key(user))
     with _lock:
         if key in _compiled:
             _compiled.move_to_end(key)

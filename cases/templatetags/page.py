@@ -65,7 +65,7 @@ def service_navigation(context) -> str:
     user = context.get("user")
     request = context.get("request")
     if user is not None and user.is_authenticated and request is not None:
-        token = conditional_escape(get_token(request))
+        token = conditional_escape(context.get("csrf_token") or get_token(request))  # the page's one masked token
         lines.append(
             '<li class="govuk-service-navigation__item">'
             f'<form method="post" action="{conditional_escape(_url("logout", get_script_prefix()))}" '

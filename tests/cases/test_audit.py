@@ -76,3 +76,37 @@ def test_truncate_is_refused_to_the_application_even_with_the_old_maintenance_fl
         cursor.execute("SET LOCAL ffp.audit_maintenance = 'on'")
         cursor.execute("TRUNCATE cases_auditevent")
     assert AuditEvent.objects.count() >= 1
+
+
+def test_the_row_written_is_the_row_read_back_with_every_kind_of_value(triage_officer, rf):
+    """audit_record writes with a statement of its own (cases.services.audit._insert): each column must hold what
+    the returned event says, as the ORM reads it back (arrays, JSON, an address, the request's ids)."""
+    from cases.middleware import RequestContextMiddleware
+
+    captured = {}
+
+    def view(request):
+        captured["event"] = audit_record(
+            actor=triage_officer,
+            verb="person.updated",
+            target_type="cases.person",
+            target_id=42,
+            child_ids=[9, 3, 9],
+            reason="Checking a worry",
+            fields=["first_name", "date_of_birth"],
+            related={"episode": 7, "plan": 8},
+        )
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    request = rf.get("/cases/people/42/", HTTP_X_REQUEST_ID="client-abc-123", REMOTE_ADDR="192.0.2.10")
+    RequestContextMiddleware(view)(request)
+    event = captured["event"]
+    stored = AuditEvent.objects.get(pk=event.pk)
+    columns = [f.attname for f in AuditEvent._meta.concrete_fields]
+    assert {c: getattr(stored, c) for c in columns} == {c: getattr(event, c) for c in columns}
+    assert stored.child_ids == [3, 9] and stored.related == {"episode": 7, "plan": 8}
+    assert stored.fields == ["date_of_birth", "first_name"] and stored.ip_address == "192.0.2.10"
+    assert stored.client_request_id == "client-abc-123" and stored.request_id not in ("", "client-abc-123")
+    assert stored.actor_id == triage_officer.pk and stored.path == "/cases/people/42/"
