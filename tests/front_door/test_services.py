@@ -210,8 +210,12 @@ def test_decisions_are_append_only_in_the_database(triage_officer, new_contact, 
     decision = decision_record(
         contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"], rationale="Help"
     )
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+    # The application role holds no UPDATE grant on the table (cases.database_roles); the trigger refuses even those
+    # who do (tests/test_database_roles.py).
+    with pytest.raises(DatabaseError, match="permission denied for table front_door_decision"), transaction.atomic():
         Decision.objects.filter(pk=decision.pk).update(rationale="rewritten")
+    decision.refresh_from_db()
+    assert decision.rationale == "Help"
 
 
 def test_overdue_contact_alerts_the_manager_once_and_records_a_breach(
