@@ -1,5 +1,7 @@
 """The signed-in user, loaded once per request together with their role names, team names and agency."""
 
+from functools import cache
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -9,8 +11,10 @@ from .models import Agency, Team, User
 from .models.organisation import role_names
 
 
-def _columns(model) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields]
+@cache
+def _columns(model) -> tuple[str, ...]:
+    # The model's columns in order, once per process (the user loader reads them on every request).
+    return tuple(f.attname for f in model._meta.concrete_fields)
 
 
 def _user_with_roles_sql() -> str:

@@ -6,7 +6,11 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,6 @@ def session_stamp_sign_in(sender, request, user, **kwargs) -> None:
     admin's, the test client's force_login)."""
     if request is None or not hasattr(request, "session"):
         return
-    from django.utils import timezone
-
     now = timezone.now().timestamp()
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN] = now
@@ -98,10 +100,6 @@ class SessionLifetimeMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.conf import settings
-        from django.contrib.auth import SESSION_KEY
-        from django.utils import timezone
-
         session = getattr(request, "session", None)
         if session is None or SESSION_KEY not in session:
             return self.get_response(request)
@@ -138,10 +136,6 @@ _ENDED = {
 
 
 def _session_end(request: HttpRequest, reason: str) -> None:
-    from django.conf import settings
-    from django.contrib import messages
-    from django.contrib.auth import logout
-
     from .services import audit_session_ended
 
     user = request.user

@@ -9,9 +9,6 @@ Two scopes, one for each level, and every read goes through one of them:
   surfaces: cases.selectors.families with `record=False`), and the adults of a family whose record is open.
 """
 
-import threading
-from collections import OrderedDict
-
 from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -20,6 +17,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
 from . import policy
+from .kept import Kept
 from .models import (
     ACCESS_GRANTING_ROLES,
     Involvement,
@@ -81,25 +79,16 @@ def scope_key(user: User) -> tuple:
 # Built scopes, by key and level, kept in the process: building one cost more than running it (the family plan page
 # built four, each with guardian's permission subqueries: a quarter of the page's time). A QuerySet is lazy, and
 # each caller gets its own copy (.all()), so nothing here holds or shares a result.
-_BUILT_MAX = 2048
-_built: OrderedDict[tuple, QuerySet] = OrderedDict()
-_built_lock = threading.Lock()
+_built: Kept[QuerySet] = Kept(max_entries=2048)
 
 
 def _scope(user: User, qs, *, summary: bool, ignore_restriction: bool, relatives: bool) -> QuerySet:
     if qs is not None or not _signed_in(user):
         return _build_scope(user, qs, summary=summary, ignore_restriction=ignore_restriction, relatives=relatives)
-    key = (*scope_key(user), summary, ignore_restriction, relatives)
-    with _built_lock:
-        built = _built.get(key)
-        if built is not None:
-            _built.move_to_end(key)
-    if built is None:
-        built = _build_scope(user, None, summary=summary, ignore_restriction=ignore_restriction, relatives=relatives)
-        with _built_lock:
-            _built[key] = built
-            while len(_built) > _BUILT_MAX:
-                _built.popitem(last=False)
+    built = _built.get(
+        (*scope_key(user), summary, ignore_restriction, relatives),
+        lambda: _build_scope(user, None, summary=summary, ignore_restriction=ignore_restriction, relatives=relatives),
+    )
     return built.all()
 
 

@@ -3,6 +3,7 @@ owner role, a bounded poll on a real condition, and a Celery worker process whos
 
 from __future__ import annotations
 
+import re
 import subprocess
 import threading
 import time
@@ -135,3 +136,9 @@ def api_as(user=None):
     if user is not None:
         client.force_authenticate(user)
     return client
+
+
+def squash_html(html: str) -> str:
+    """Markup with its layout whitespace gone (runs of spaces made one, none beside a tag): to compare what a tag
+    written in Python renders with the template it replaced, whose indents were only layout."""
+    return re.sub(r"\s*(<|>)\s*", r"\1", " ".join(html.split()))

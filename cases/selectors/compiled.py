@@ -8,37 +8,28 @@ user's id, whether they are active, their roles, today's date and the permission
 runs, so a compiled statement stays correct until one of those changes, and each is part of the key. Nothing here
 caches a result."""
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
+from ..kept import Kept
 from ..models import User
 from ..permissions import scope_key
 
-_MAX_ENTRIES = 4096
-_compiled: OrderedDict[tuple, tuple[str, tuple] | None] = OrderedDict()
-_lock = threading.Lock()
+_compiled: Kept[tuple[str, tuple] | None] = Kept(max_entries=4096)
 
 
 def scoped_sql(name: str, user: User, build: Callable[[], QuerySet]) -> tuple[str, tuple] | None:
     """`build()`'s SQL and parameters, compiled the first time this user asks today; None when the query can match
     nothing (Django's EmptyResultSet: a scope of no one). `name` tells apart the selectors sharing this cache;
     `build` must depend on nothing but the user's scope and constants."""
-    key = (name, *scope_key(user))
-    with _lock:
-        if key in _compiled:
-            _compiled.move_to_end(key)
-            return _compiled[key]
-    try:
-        sql, params = build().query.sql_with_params()
-        compiled = (sql, tuple(params))
-    except EmptyResultSet:
-        compiled = None
-    with _lock:
-        _compiled[key] = compiled
-        while len(_compiled) > _MAX_ENTRIES:
-            _compiled.popitem(last=False)
-    return compiled
+
+    def compile_() -> tuple[str, tuple] | None:
+        try:
+            sql, params = build().query.sql_with_params()
+        except EmptyResultSet:
+            return None
+        return sql, tuple(params)
+
+    return _compiled.get((name, *scope_key(user)), compile_)

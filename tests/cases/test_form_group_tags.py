@@ -8,6 +8,7 @@ from django import forms
 from django.template import Context, Template
 
 from cases.forms import GovukDateField, GovukFormMixin
+from tests.support import squash_html
 
 # The include templates as they were (templates/includes/field.html and date_input.html), kept as the reference.
 REFERENCE = Path(__file__).parent / "reference"
@@ -36,12 +37,8 @@ class PlainDjango(forms.Form):  # Django's own BoundField: no hint_id or error_i
     name = forms.CharField(help_text="Your name")
 
 
-def _squash(html: str) -> str:
-    return " ".join(html.split()).replace("> <", "><")
-
-
 def _render(template: str, **context) -> str:
-    return _squash(Template(template).render(Context(context)))
+    return squash_html(Template(template).render(Context(context)))
 
 
 DATA = [

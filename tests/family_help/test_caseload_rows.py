@@ -11,6 +11,7 @@ from django.template import Context, Template
 
 from cases.models import Action, Agency, FamilyCase, Person, User
 from family_help.selectors.allocation import Due, FamilyRow
+from tests.support import squash_html
 
 REFERENCE = Path(__file__).parent / "reference"
 AWKWARD = 'A <b>"bold"</b> & family'
@@ -25,10 +26,6 @@ def _reference_template() -> Template:
         rows,
     )
     return Template(rows)
-
-
-def _squash(html: str) -> str:
-    return re.sub(r"\s*(<|>)\s*", r"\1", " ".join(html.split()))
 
 
 def _action(description: str, due_on: dt.date, overdue: bool) -> Action:
@@ -71,6 +68,6 @@ def test_family_rows_write_what_the_include_templates_wrote(lead):
     new = Template("{% load fh_caseload %}{% family_rows rows lead %}").render(Context(context))
     old_body = old[old.index("<tbody") :]
     old_body = old_body[old_body.index(">") + 1 : old_body.index("</tbody>")]
-    assert _squash(new) == _squash(old_body)
+    assert squash_html(new) == squash_html(old_body)
     assert "<b>" not in new and "<script>" not in new and "<Lead>" not in new
     assert new.count("app-row--overdue") == 2

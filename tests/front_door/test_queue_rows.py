@@ -2,7 +2,6 @@
 they replaced (tests/front_door/reference/queue_rows.html), urgent or not, assigned or not, the user's own or not,
 with awkward text escaped the same way and the same CSRF token in each row's form."""
 
-import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from django.template import Context, Template
 from cases.models import Agency, User
 from front_door.models import Contact, ContactStatus
 from front_door.selectors import QueueRow
+from tests.support import squash_html
 
 REFERENCE = Path(__file__).parent / "reference" / "queue_rows.html"
 AWKWARD = 'A <b>"bold"</b> & name'
@@ -35,10 +35,6 @@ def _row(pk, *, urgent, agency, assigned, mine, names, anonymous=False) -> Queue
     return row
 
 
-def _squash(html: str) -> str:
-    return re.sub(r"\s*(<|>)\s*", r"\1", " ".join(html.split()))
-
-
 @pytest.mark.parametrize("query", ["", "status=received&urgent=yes&x=<y>"])
 def test_queue_rows_write_what_the_template_loop_wrote(query):
     someone = User(full_name="Tess <Triage>")
@@ -50,5 +46,5 @@ def test_queue_rows_write_what_the_template_loop_wrote(query):
     context = {"rows": rows, "query": query, "csrf_token": "TOKEN123"}
     old = Template("{% load web %}" + REFERENCE.read_text()).render(Context(context))
     new = Template("{% load queue_tags %}{% queue_rows rows query %}").render(Context(context))
-    assert _squash(new) == _squash(old)
+    assert squash_html(new) == squash_html(old)
     assert new.count('value="TOKEN123"') == 2 and "<b>" not in new and "<Triage>" not in new and "<y>" not in new
