@@ -75,6 +75,9 @@ from .plans import (
     Review,
     TafMember,
 )
+from .referrals import (
+    CinReferral,
+)
 from .system import (
     WorkerHeartbeat,
 )
@@ -97,6 +100,7 @@ __all__ = [
     "CensusMeaning",
     "ChronologyEntry",
     "CinPlanPeriod",
+    "CinReferral",
     "ClosureDay",
     "Deadline",
     "Episode",

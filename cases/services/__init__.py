@@ -79,6 +79,11 @@ from .plans import (
     taf_add,
     taf_remove,
 )
+from .referrals import (
+    cin_referral_close,
+    cin_referral_open,
+    cin_referral_open_for,
+)
 from .state import (
     Conflict,
     InvalidTransition,
@@ -118,6 +123,9 @@ __all__ = [
     "case_note_correct",
     "cin_plan_period_end",
     "cin_plan_period_start",
+    "cin_referral_close",
+    "cin_referral_open",
+    "cin_referral_open_for",
     "case_note_finalise",
     "case_note_save",
     "case_note_save_draft",

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ..models import (
+    CinReferral,
     Episode,
     Person,
     PersonMerge,
@@ -64,6 +65,14 @@ def _merge_refusal(kept: Person, merged: Person) -> str | None:
         return (
             "Both records have an open episode, and a child can only have one. Close one of the episodes "
             "(or record its work on the other) before merging."
+        )
+    if (
+        CinReferral.objects.filter(person=kept, closed_on__isnull=True).exists()
+        and CinReferral.objects.filter(person=merged, closed_on__isnull=True).exists()
+    ):
+        return (
+            "Both records have an open referral to children's social care, and a child can only have one. "
+            "Close one of the referrals before merging."
         )
     if Relationship.objects.filter(
         Q(from_person=kept, to_person=merged) | Q(from_person=merged, to_person=kept)
