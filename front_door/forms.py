@@ -532,12 +532,47 @@ class MatchCreateForm(GovukFormMixin, forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-10"}),
     )
+    # The address the referrer gave, carried to the record as its current address (issue 13 item 10).
+    address_line1 = forms.CharField(label="Address line 1 (if known)", max_length=200, required=False)
+    address_line2 = forms.CharField(label="Address line 2 (optional)", max_length=200, required=False)
+    address_town = forms.CharField(
+        label="Town or city (optional)",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
+    )
+    postcode = forms.CharField(
+        label="Postcode", max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"})
+    )
     confirm_new = forms.BooleanField(
         label="None of the records above is this child: create a new record", required=False
     )
 
+    # The service's names for the address's fields (cases.services.person_add_address), as this form names them.
+    ADDRESS_ALIASES = {"line1": "address_line1", "line2": "address_line2", "town": "address_town"}
+
     def clean_nhs_number(self) -> str:
         return validators.normalise_nhs_number(self.cleaned_data["nhs_number"])
+
+    def clean(self) -> dict:
+        data = super().clean()
+        line1, postcode = (data.get("address_line1") or "").strip(), (data.get("postcode") or "").strip()
+        if postcode and not line1:
+            self.add_error("address_line1", "Enter the first line of the address, or leave the postcode blank")
+        elif line1 and not postcode:
+            self.add_error("postcode", "Enter the postcode, or leave the address blank")
+        return data
+
+    def address(self) -> dict | None:
+        data = self.cleaned_data
+        if not (data.get("address_line1") or "").strip():
+            return None
+        return {
+            "line1": data["address_line1"].strip(),
+            "line2": data["address_line2"].strip(),
+            "town": data["address_town"].strip(),
+            "postcode": data["postcode"].strip(),
+        }
 
     def person_data(self) -> dict:
         data = self.cleaned_data
@@ -547,4 +582,5 @@ class MatchCreateForm(GovukFormMixin, forms.Form):
             "date_of_birth": data.get("date_of_birth"),
             "sex": data["sex"],
             "nhs_number": data["nhs_number"],
+            "address": self.address(),
         }

@@ -24,7 +24,7 @@ from cases.services import (
     deadline_set,
     episode_open,
     notify,
-    person_create,
+    person_create_with_address,
     transition,
     work_request_create,
 )
@@ -293,12 +293,49 @@ def contact_child_link(*, contact_child: ContactChild, person: Person, actor: Us
     return contact_child
 
 
+def _given_address(contact_child: ContactChild) -> dict | None:
+    """The address the referrer gave, as a record's address: "14 Larch Close, Eastfield" -> line1 "14 Larch Close",
+    town "Eastfield" (anything between goes to line2). None when no address or no postcode was given (a record's
+    address needs both)."""
+    parts = [p.strip() for p in contact_child.given_address.split(",") if p.strip()]
+    if not parts or not contact_child.given_postcode.strip():
+        return None
+    line1, town = parts[0], parts[-1] if len(parts) > 1 else ""
+    return {
+        "line1": line1[:200],
+        "line2": ", ".join(parts[1:-1])[:200],
+        "town": town[:100],
+        "postcode": contact_child.given_postcode,
+    }
+
+
+def contact_child_carried(*, contact_child: ContactChild) -> dict:
+    """What the referrer gave about a child, as the details of a new record (the match page starts from these)."""
+    return {
+        "first_name": contact_child.given_first_name,
+        "last_name": contact_child.given_last_name,
+        "date_of_birth": contact_child.given_date_of_birth,
+        "nhs_number": contact_child.given_nhs_number,
+        "address": _given_address(contact_child),
+    }
+
+
 @transaction.atomic
 def contact_child_create_and_link(*, contact_child: ContactChild, actor: User, data: dict) -> Person:
     """A new record for a described child (after the duplicate check), linked to the contact: both or
-    neither, so that no new record is left without its link to the contact."""
+    neither, so that no new record is left without its link to the contact.
+
+    What the referrer gave and `data` does not say is carried (date of birth, NHS number, and the address with its
+    postcode as the record's current address), so triage types none of it again; `data["address"]` (a dict of
+    line1, line2, town, postcode, or None for none) replaces the given address. A refused address raises
+    AddressInvalid and creates nothing."""
     _require_front_door(actor)
-    person = person_create(actor=actor, data=data, reason=f"Contact {contact_child.contact.reference}")
+    carried = contact_child_carried(contact_child=contact_child)
+    details = {**carried, **data}
+    address = details.pop("address", None)
+    person = person_create_with_address(
+        actor=actor, data=details, address=address, reason=f"Contact {contact_child.contact.reference}"
+    )
     contact_child_link(contact_child=contact_child, person=person, actor=actor)
     return person
 

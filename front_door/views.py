@@ -470,13 +470,16 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
     criteria = search.criteria() if searched else given
     hits = _duplicates(user, criteria)
     choose = MatchChooseForm(hits=hits, prefix="match")
+    carried = services.contact_child_carried(contact_child=child)
+    address = carried.pop("address") or {}
     create = MatchCreateForm(
         prefix="new",
         initial={
-            "first_name": child.given_first_name,
-            "last_name": child.given_last_name,
-            "date_of_birth": child.given_date_of_birth,
-            "nhs_number": child.given_nhs_number,
+            **carried,
+            "address_line1": address.get("line1", ""),
+            "address_line2": address.get("line2", ""),
+            "address_town": address.get("town", ""),
+            "postcode": address.get("postcode", child.given_postcode),
             "sex": "U",
         },
     )
@@ -505,7 +508,7 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
                     person = services.contact_child_create_and_link(contact_child=child, actor=user, data=details)
                 except ValidationError as exc:
                     person = None
-                    create.add_service_errors(exc)
+                    create.add_service_errors(exc, aliases=MatchCreateForm.ADDRESS_ALIASES)
     if person is not None:
         messages.success(request, f"{person.display_name} linked to contact {contact.reference}")
         return redirect("front_door:contact_detail", contact.pk)
