@@ -318,12 +318,23 @@ class AgencyChoiceField(forms.ModelChoiceField):
         return obj.name if obj.liaison_team_id else f"{obj.name} (no liaison team: phone them)"
 
 
+class AgenciesChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.name if obj.liaison_team_id else f"{obj.name} (no liaison team: phone them)"
+
+
 class InformationRequestForm(GovukFormMixin, forms.Form):
-    agency = AgencyChoiceField(
-        label="Agency",
-        empty_label="Choose an agency",
+    # Several at once (issue 13 item 11): one request per agency, each with its own deadline.
+    agencies = AgenciesChoiceField(
+        label="Which agencies do you want to ask?",
+        help_text="Select all that apply. Each agency gets its own request and answers separately.",
         queryset=Agency.objects.exclude(type__in=COUNCIL_AGENCY_TYPES).order_by("name"),
-        error_messages={"required": "Choose the agency to ask", "invalid_choice": "Choose an agency from the list"},
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose at least one agency to ask",
+            "invalid_choice": "Choose agencies from the list",
+            "invalid_pk_value": "Choose agencies from the list",
+        },
     )
     question = forms.CharField(
         label="What do you need to know?",
@@ -542,7 +553,10 @@ class MatchCreateForm(GovukFormMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "govuk-!-width-two-thirds"}),
     )
     postcode = forms.CharField(
-        label="Postcode", max_length=10, required=False, widget=forms.TextInput(attrs={"class": "govuk-input--width-10"})
+        label="Postcode",
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
     )
     confirm_new = forms.BooleanField(
         label="None of the records above is this child: create a new record", required=False

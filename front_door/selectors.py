@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases import policy
-from cases.models import NeedLevel, User
+from cases.models import Address, NeedLevel, User
 from cases.selectors import people_restricted_for_user, rag_status
 from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON, Calendar
@@ -354,6 +354,82 @@ def information_requests_for_agency(*, user: User, show: str = "open") -> QueryS
 
 def information_request_get_for_agency(*, user: User, request_id: int) -> InformationRequest:
     return get_object_or_404(information_requests_for_agency(user=user, show="all"), pk=request_id)
+
+
+# --- what a partner needs to search its own systems (issue 13 item 11) ------------------------------------------
+
+SAFE_ADDRESS_HELD = "A safe address is held: it is not shared"
+
+
+@dataclass
+class ChildIdentifiers:
+    """One child of a contact as a partner answering an information request is shown them: enough to find the child
+    in the agency's own systems. `restricted`: a restricted record the reader is not on the list of (then nothing
+    else is filled in: what the referrer gave names the same child)."""
+
+    name: str = ""
+    date_of_birth: dt.date | None = None
+    address: str = ""
+    nhs_number: str = ""
+    description: str = ""
+    restricted: bool = False
+    matched: bool = False
+
+
+def _nhs_display(value: str) -> str:
+    return f"{value[:3]} {value[3:6]} {value[6:]}" if len(value) == 10 and value.isdigit() else value
+
+
+def children_identifiers(*, user: User, children) -> dict[int, ChildIdentifiers]:
+    """For each ContactChild (by id): its name, date of birth, address and NHS number, the record's when it is
+    matched, else what the referrer gave; for a restricted record `user` is not on the list of, only that it is
+    restricted. A safe address is never shown, to anyone answering a request, whoever recorded it; and where the
+    child's record holds a current safe address the address the referrer gave is not shown either (it may be that
+    place). Two queries at most (restriction lists, current addresses), whatever the number of children."""
+    children = list(children)
+    hidden = people_restricted_for_user(user=user, people=[c.person for c in children])
+    matched_ids = [c.person_id for c in children if c.person_id and c.person_id not in hidden]
+    current: dict[int, Address] = {}
+    safe: set[int] = set()
+    if matched_ids:
+        for address in Address.objects.filter(person_id__in=matched_ids, end_date__isnull=True).order_by(
+            "person_id", "-start_date", "-id"
+        ):
+            if address.safe_address:
+                safe.add(address.person_id)
+            else:
+                current.setdefault(address.person_id, address)
+    shown: dict[int, ChildIdentifiers] = {}
+    for child in children:
+        person = child.person
+        if person is not None and person.pk in hidden:
+            shown[child.pk] = ChildIdentifiers(name=RESTRICTED_LABEL, restricted=True, matched=True)
+            continue
+        given_address = ", ".join(p for p in (child.given_address.strip(), child.given_postcode.strip()) if p)
+        if person is None:
+            shown[child.pk] = ChildIdentifiers(
+                name=child.given_name,
+                date_of_birth=child.given_date_of_birth,
+                address=given_address,
+                nhs_number=_nhs_display(child.given_nhs_number),
+                description=child.description,
+            )
+            continue
+        if person.pk in safe:
+            address = SAFE_ADDRESS_HELD
+        elif person.pk in current:
+            address = str(current[person.pk])
+        else:
+            address = given_address
+        shown[child.pk] = ChildIdentifiers(
+            name=f"{person.first_name} {person.last_name}",
+            date_of_birth=person.date_of_birth or child.given_date_of_birth,
+            address=address,
+            nhs_number=_nhs_display(person.nhs_number or child.given_nhs_number),
+            description=child.description,
+            matched=True,
+        )
+    return shown
 
 
 # --- dashboard -------------------------------------------------------------------------------------------

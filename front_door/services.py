@@ -464,6 +464,32 @@ def information_request_send(
 
 
 @transaction.atomic
+def information_requests_send(
+    *, contact: Contact, actor: User, agencies, question: str, due_at: dt.datetime | None = None
+) -> list[InformationRequest]:
+    """One question to several agencies at once: one InformationRequest per agency, each with its own deadline and
+    its liaison team told (information_request_send for each). All or none: an agency that cannot receive a request
+    refuses the lot, naming it (keyed `agencies`), so that triage never has to work out which ones went."""
+    agencies = list(dict.fromkeys(agencies))
+    if not agencies:
+        raise ValidationError({"agencies": ["Choose at least one agency to ask"]})
+    sent = []
+    for agency in agencies:
+        try:
+            sent.append(
+                information_request_send(contact=contact, actor=actor, agency=agency, question=question, due_at=due_at)
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "agency" in exc.error_dict:
+                errors = exc.message_dict
+                raise ValidationError(
+                    {**{k: v for k, v in errors.items() if k != "agency"}, "agencies": errors["agency"]}
+                ) from None
+            raise
+    return sent
+
+
+@transaction.atomic
 def information_request_respond(*, request: InformationRequest, actor: User, response: str) -> InformationRequest:
     """The agency's liaison team answers. Only a member can; an answered request cannot be answered again."""
     if actor.agency_id != request.agency_id or not is_liaison(user=actor, agency_id=request.agency_id):

@@ -544,16 +544,20 @@ def information_request_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            sent = services.information_request_send(
-                contact=contact, actor=user, agency=data["agency"], question=data["question"], due_at=data["due_at"]
+            sent = services.information_requests_send(
+                contact=contact,
+                actor=user,
+                agencies=list(data["agencies"]),
+                question=data["question"],
+                due_at=data["due_at"],
             )
         except ValidationError as exc:
             form.add_service_errors(exc, aliases={"due_at": "due_date"})
         else:
             messages.success(
                 request,
-                f"Information requested from {sent.agency}: answer due "
-                f"{timezone.localtime(sent.due_at, LONDON):%a %d %b %H:%M}",
+                f"Information requested from {', '.join(str(r.agency) for r in sent)}: answers due "
+                f"{timezone.localtime(sent[0].due_at, LONDON):%a %d %b %H:%M}",
             )
             return redirect("front_door:contact_detail", contact.pk)
     return render(
@@ -715,9 +719,10 @@ def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Your answer has been sent to the front door (contact {info.contact.reference})")
             return redirect("front_door:inbox")
     children = list(info.contact.children.all())
-    hidden = people_restricted_for_user(user=user, people=[c.person for c in children])
+    # What the agency needs to find the child in its own systems (issue 13 item 11), within the restriction rules
+    # and never a safe address: the selector decides what each child shows.
+    identifiers = selectors.children_identifiers(user=user, children=children)
     audit_shown(request, "information_request.viewed", _matched_ids(children), target=info)
-    today = timezone.localdate()
     return render(
         request,
         "front_door/information_request_respond.html",
@@ -725,7 +730,7 @@ def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
             "info": info,
             "form": form,
             "is_open": is_open,
-            "children": [_first_name_and_age(c, today, hidden) for c in children],
+            "children": [identifiers[c.pk] for c in children],
             "rag": selectors.Clock().request_rag(info),
         },
     )

@@ -352,6 +352,8 @@ class RequestChildOutputSerializer(serializers.Serializer):
 
     name = serializers.CharField()
     date_of_birth = serializers.DateField(allow_null=True)
+    address = serializers.CharField(help_text="The current address (never a safe address); empty when not known.")
+    nhs_number = serializers.CharField(help_text="Empty when not known.")
     description = serializers.CharField()
     restricted = serializers.BooleanField(help_text="A restricted record: ask the front door manager.")
 
@@ -376,16 +378,29 @@ class InformationRequestOutputSerializer(serializers.Serializer):
         # restricted records the reader may not see (cases.selectors.people_restricted_for_user) as
         # context["restricted_ids"]; without it, every restricted record is withheld.
         hidden = self.context.get("restricted_ids")
+        identifiers = self.context.get("identifiers") or {}
         rows = []
         for child in request.contact.children.all():
             person = child.person
             if person is not None and person.restricted and (hidden is None or person.pk in hidden):
-                rows.append({"name": RESTRICTED_LABEL, "date_of_birth": None, "description": "", "restricted": True})
+                rows.append(
+                    {
+                        "name": RESTRICTED_LABEL,
+                        "date_of_birth": None,
+                        "address": "",
+                        "nhs_number": "",
+                        "description": "",
+                        "restricted": True,
+                    }
+                )
                 continue
+            shown = identifiers.get(child.pk)
             rows.append(
                 {
                     "name": f"{person.first_name} {person.last_name}" if person else child.given_name,
                     "date_of_birth": person.date_of_birth if person else child.given_date_of_birth,
+                    "address": shown.address if shown else "",
+                    "nhs_number": shown.nhs_number.replace(" ", "") if shown else "",
                     "description": child.description,
                     "restricted": False,
                 }

@@ -248,7 +248,13 @@ def _restricted(request: Request, rows) -> dict:
     """The serializer context for information requests: the restricted records among their children that this
     reader may not see (one query at most for a page)."""
     contacts = [r.contact for r in rows]
-    return {"restricted_ids": selectors.contact_children_restricted(user=request.user, contacts=contacts)}
+    return {
+        "restricted_ids": selectors.contact_children_restricted(user=request.user, contacts=contacts),
+        # What the agency needs to find each child in its own systems, never a safe address (issue 13 item 11).
+        "identifiers": selectors.children_identifiers(
+            user=request.user, children=[c for contact in contacts for c in contact.children.all()]
+        ),
+    }
 
 
 def _audit_requests(request: Request, verb: str, rows, *, target=None) -> None:

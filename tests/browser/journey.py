@@ -24,3 +24,16 @@ def nav(page, name: str):
 
 def success_banner(page):
     return page.locator(".govuk-notification-banner--success")
+
+
+def assert_reflows(page, width: int = 320) -> None:
+    """WCAG 1.4.10 (reflow): at `width` CSS pixels the page scrolls only up and down, never sideways. The viewport is
+    put back afterwards."""
+    before = page.viewport_size
+    page.set_viewport_size({"width": width, "height": 640})
+    try:
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= width, f"{page.url} is {overflow} px wide at a {width} px viewport"
+    finally:
+        if before:
+            page.set_viewport_size(before)

@@ -14,7 +14,7 @@ from cases.services import person_create
 from cases.workdays import LONDON
 from front_door.models import OUTCOME_PLAIN_WORDS, Contact, ContactStatus, Decision
 from tests.axe import assert_no_axe_violations
-from tests.browser.journey import nav, sign_in, sign_out, success_banner
+from tests.browser.journey import assert_reflows, nav, sign_in, sign_out, success_banner
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,8 +25,8 @@ RATIONALE = "Neglect indicators and the police information: a s17 assessment is 
 
 
 @pytest.fixture
-def people(triage_officer, school_dsl, police_officer, levels):
-    return {"dsl": school_dsl, "police": police_officer, "triage": triage_officer}
+def people(triage_officer, school_dsl, police_officer, health_practitioner, levels):
+    return {"dsl": school_dsl, "police": police_officer, "triage": triage_officer, "health": health_practitioner}
 
 
 def test_referral_from_school_to_decision_and_back(page, live_server, people, password):
@@ -57,6 +57,9 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     child.get_by_label("Day").fill("4")
     child.get_by_label("Month").fill("9")
     child.get_by_label("Year").fill("2017")
+    child.get_by_label("NHS number (if known)").fill("943 476 5919")
+    child.get_by_label("Address (if known)").fill("14 Larch Close, Eastfield")
+    child.get_by_label("Postcode (if known)").fill("ls12 3ab")
     # "Add another child" comes back with a second, blank child and Ruby kept; left blank, it is ignored.
     page.get_by_role("button", name="Add another child").click()
     expect(page.locator("#child-2")).to_be_visible()
@@ -91,23 +94,41 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     expect(page.get_by_text("No existing record looks like this child.")).to_be_visible()
     assert_no_axe_violations(page)
     expect(page.get_by_label("First name", exact=True).last).to_have_value("Ruby")
+    # Nothing typed twice (issue 13 item 10): what the school gave is already in the new record's form.
+    expect(page.get_by_label("NHS number (if known)")).to_have_value("9434765919")
+    expect(page.get_by_label("Address line 1 (if known)")).to_have_value("14 Larch Close")
+    expect(page.get_by_label("Town or city (optional)")).to_have_value("Eastfield")
+    expect(page.get_by_label("Postcode", exact=True)).to_have_value("LS12 3AB")
+    assert_reflows(page)
     page.get_by_label("Female").check()
     page.get_by_role("button", name="Create a new record").click()
     expect(success_banner(page)).to_contain_text("Ruby Quinton linked to contact")
     ruby = Person.objects.get(last_name="Quinton")
     expect(page.get_by_role("link", name="Ruby Quinton")).to_have_attribute("href", f"/cases/people/{ruby.pk}/")
+    assert (ruby.date_of_birth, ruby.nhs_number) == (dt.date(2017, 9, 4), "9434765919")
+    assert str(ruby.addresses.get()) == "14 Larch Close, Eastfield, LS12 3AB"
 
-    # 3. ... and asks the police what they know.
+    # 3. ... and asks the police and health what they know, in one go (issue 13 item 11).
     page.get_by_role("button", name="Request information").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Request information from a partner")
     assert_no_axe_violations(page)
-    page.get_by_label("Agency").select_option(label=people["police"].agency.name)
     page.get_by_label("What do you need to know?").fill(QUESTION)
     page.get_by_role("button", name="Send request").click()
-    expect(success_banner(page)).to_contain_text(f"Information requested from {people['police'].agency.name}")
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least one agency to ask")
+    expect(page.get_by_label("What do you need to know?")).to_have_value(QUESTION)
+    assert_no_axe_violations(page)
+    page.get_by_label(people["police"].agency.name, exact=True).check()
+    page.get_by_label(people["health"].agency.name, exact=True).check()
+    assert_reflows(page)
+    page.get_by_role("button", name="Send request").click()
+    expect(success_banner(page)).to_contain_text(
+        f"Information requested from {people['health'].agency.name}, {people['police'].agency.name}"
+    )
+    assert contact.information_requests.count() == 2
     sign_out(page)
 
-    # 4. The police answer from their inbox, seeing only Ruby's first name and age.
+    # 4. The police answer from their inbox (Ruby's first name and age in the list), and the request names her in
+    # full, with her date of birth, address and NHS number, to search their own systems.
     sign_in(page, base, people["police"].email, password)
     nav(page, "Information requests").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Information requests")
@@ -117,7 +138,13 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     assert_no_axe_violations(page)
     page.get_by_role("link", name=contact.reference).click()
     expect(page.get_by_text(QUESTION)).to_be_visible()
+    card = page.locator("#request-child-1")
+    expect(card).to_contain_text("Ruby Quinton")
+    expect(card).to_contain_text("4 September 2017")
+    expect(card).to_contain_text("14 Larch Close, Eastfield, LS12 3AB")
+    expect(card).to_contain_text("943 476 5919")
     assert_no_axe_violations(page)
+    assert_reflows(page)
     page.get_by_role("button", name="Send answer").click()  # empty first: an error, not a lost page
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter your answer")
     assert_no_axe_violations(page)

@@ -101,7 +101,7 @@ def test_an_agency_with_no_liaison_team_cannot_be_sent_a_request_and_nobody_is_e
     client.force_login(triage_officer)
     page = client.post(
         reverse("front_door:information_request_create", args=[contact.pk]),
-        {"agency": housing.pk, "question": "Known to you?"},
+        {"agencies": [housing.pk], "question": "Known to you?"},
     ).content.decode()
     assert "has no liaison team to receive information requests" in page and "Phone the agency" in page
     assert not InformationRequest.objects.exists()

@@ -79,3 +79,142 @@ def test_the_match_page_offers_the_given_address_and_creates_the_record_with_it(
     assert client.post(url, {**post, "new-postcode": "ls12 3ab"}).status_code == 302
     person = Person.objects.get()
     assert str(person.addresses.get()) == "14 Larch Close, Eastfield, LS12 3AB"
+
+
+# --- item 11: a partner sees what it needs to search its own systems ----------------------------------------------
+
+
+def _answer_page(client, partner, request) -> str:
+    client.force_login(partner)
+    response = client.get(reverse("front_door:information_request_respond", args=[request.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_a_partner_answering_sees_the_childs_name_date_of_birth_address_and_nhs_number(
+    client, triage_officer, police_officer, make_person
+):
+    from cases.services import person_add_address
+    from front_door.services import contact_child_link, information_request_send
+
+    matched = make_person(first="Amelia", last="Hartley", dob=dt.date(2015, 3, 14), nhs_number="4010232137")
+    person_add_address(person=matched, actor=triage_officer, line1="3 Birch Row", town="Eastfield", postcode="LS1 4AP")
+    contact = _contact(triage_officer, children=[dict(RUBY_GIVEN), {"given_first_name": "Amelia"}])
+    contact_child_link(contact_child=contact.children.order_by("id")[1], person=matched, actor=triage_officer)
+    request = information_request_send(
+        contact=contact, actor=triage_officer, agency=police_officer.agency, question="Any call-outs?"
+    )
+    page = _answer_page(client, police_officer, request)
+    # Not matched yet: what the referrer gave.
+    for text in ("Ruby Quinton", "4 September 2017", "14 Larch Close, Eastfield", "LS12 3AB", "943 476 5919"):
+        assert text in page
+    # Matched: the record's.
+    for text in ("Amelia Hartley", "14 March 2015", "3 Birch Row, Eastfield, LS1 4AP", "401 023 2137"):
+        assert text in page
+    assert contact.worry not in page
+    assert AuditEvent.objects.filter(verb="information_request.viewed", actor_id=police_officer.pk).count() == 1
+
+
+def test_a_partner_never_sees_a_safe_address_nor_the_address_the_referrer_gave_for_that_child(
+    client, triage_officer, police_officer, make_person
+):
+    from cases.services import person_add_address
+    from front_door.services import contact_child_link, information_request_send
+
+    child = make_person(first="Ruby", last="Quinton", dob=dt.date(2017, 9, 4))
+    person_add_address(person=child, actor=police_officer, line1="Refuge 9", postcode="LS2 7QQ", safe_address=True)
+    contact = _contact(triage_officer)
+    contact_child_link(contact_child=contact.children.get(), person=child, actor=triage_officer)
+    request = information_request_send(
+        contact=contact, actor=triage_officer, agency=police_officer.agency, question="Any call-outs?"
+    )
+    # The police recorded the refuge, and may read it on the record: the answer page still never shows it.
+    page = _answer_page(client, police_officer, request)
+    assert "Ruby Quinton" in page and "4 September 2017" in page
+    for text in ("Refuge 9", "LS2 7QQ", "Larch Close", "LS12 3AB"):
+        assert text not in page
+    assert "A safe address is held: it is not shared" in page
+
+
+def test_a_partner_sees_only_restricted_record_for_a_restricted_child(
+    client, triage_officer, front_door_manager, police_officer, make_person
+):
+    from cases.services import person_restrict
+    from front_door.services import contact_child_link, information_request_send
+
+    child = make_person(first="Ruby", last="Quinton", dob=dt.date(2017, 9, 4), nhs_number="9434765919")
+    person_restrict(person=child, actor=front_door_manager, reason="high_profile", access_users=[triage_officer])
+    contact = _contact(triage_officer)
+    contact_child_link(contact_child=contact.children.get(), person=child, actor=triage_officer)
+    request = information_request_send(
+        contact=contact, actor=triage_officer, agency=police_officer.agency, question="Any call-outs?"
+    )
+    page = _answer_page(client, police_officer, request)
+    assert "Restricted record" in page
+    for text in ("Ruby", "Quinton", "2017", "943 476 5919", "Larch Close", "LS12"):
+        assert text not in page
+
+
+def test_one_request_goes_to_several_agencies_each_with_its_own_request_and_deadline(
+    client, triage_officer, police_officer, health_practitioner, school_dsl
+):
+    from cases.models import Deadline
+    from front_door.models import InformationRequest
+
+    contact = _contact(triage_officer)
+    url = reverse("front_door:information_request_create", args=[contact.pk])
+    client.force_login(triage_officer)
+    page = client.get(url).content.decode()
+    assert 'type="checkbox"' in page and 'name="agencies"' in page
+    empty = client.post(url, {"question": "Anything known?"}).content.decode()
+    assert "Choose at least one agency to ask" in empty
+    assert "Anything known?" in empty  # the question typed is kept
+    agencies = [police_officer.agency, health_practitioner.agency, school_dsl.agency]
+    response = client.post(url, {"agencies": [a.pk for a in agencies], "question": "Anything known?"})
+    assert response.status_code == 302
+    requests = list(InformationRequest.objects.filter(contact=contact).order_by("agency__name"))
+    assert {r.agency for r in requests} == set(agencies)
+    assert all(r.question == "Anything known?" and r.due_at <= contact.decision_due_at for r in requests)
+    assert Deadline.objects.filter(kind="front_door.information_request").count() == 3
+    assert AuditEvent.objects.filter(verb="information_request.sent", actor_id=triage_officer.pk).count() == 3
+
+
+def test_several_agencies_are_refused_together_when_one_cannot_receive_a_request(
+    triage_officer, police_officer, school_dsl
+):
+    from django.core.exceptions import ValidationError
+
+    from front_door.models import InformationRequest
+    from front_door.services import information_requests_send
+    from tests.factories import AgencyFactory
+
+    no_liaison = AgencyFactory(name="Test Housing Association", type="housing")
+    contact = _contact(triage_officer)
+    with pytest.raises(ValidationError) as exc:
+        information_requests_send(
+            contact=contact,
+            actor=triage_officer,
+            agencies=[police_officer.agency, no_liaison],
+            question="Anything known?",
+        )
+    assert "Test Housing Association has no liaison team" in exc.value.message_dict["agencies"][0]
+    assert not InformationRequest.objects.exists()
+
+
+def test_the_agency_inbox_api_gives_the_address_and_nhs_number_but_never_a_safe_address(
+    api_client, triage_officer, police_officer, make_person
+):
+    from cases.services import person_add_address
+    from front_door.services import contact_child_link, information_request_send
+
+    safe = make_person(first="Amelia", last="Hartley", dob=dt.date(2015, 3, 14))
+    person_add_address(person=safe, actor=triage_officer, line1="Refuge 9", postcode="LS2 7QQ", safe_address=True)
+    contact = _contact(triage_officer, children=[dict(RUBY_GIVEN), {"given_first_name": "Amelia"}])
+    contact_child_link(contact_child=contact.children.order_by("id")[1], person=safe, actor=triage_officer)
+    information_request_send(contact=contact, actor=triage_officer, agency=police_officer.agency, question="Known?")
+    api_client.force_authenticate(police_officer)
+    children = api_client.get("/api/v1/information-requests/").json()["results"][0]["children"]
+    assert [(c["name"], c["address"], c["nhs_number"]) for c in children] == [
+        ("Ruby Quinton", "14 Larch Close, Eastfield, LS12 3AB", "9434765919"),
+        ("Amelia Hartley", "A safe address is held: it is not shared", ""),
+    ]
