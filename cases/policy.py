@@ -83,12 +83,17 @@ AUDIT_READERS = frozenset({Role.PRIVACY_OFFICER})
 CREATE_PERSON, MERGE, READ_AUDIT = "cases.create_person", "cases.merge", "cases.read_audit"
 EDIT_ANY_PLAN = "cases.edit_any_plan"  # a manager edits the plan of any family they can see (leads: their own)
 RESTRICT = "cases.restrict"  # restrict a record to a named list, change the list, lift the restriction
+# Step a child down from child protection or pre-proceedings, or close an episode with child protection work (an open
+# strategy-discussion or emergency-action request, an LCPP on the episode): the LCPP's decision, never any Family
+# Help lead's (issue 13 item 6; the child protection strand will add the conference's decision to it).
+STEP_DOWN_CHILD_PROTECTION = "cases.step_down_child_protection"
 ROLE_ACTIONS = {
     RESTRICT: RESTRICTERS,
     CREATE_PERSON: CREATORS,
     MERGE: MERGERS,
     READ_AUDIT: AUDIT_READERS,
     EDIT_ANY_PLAN: frozenset({Role.MANAGER}),
+    STEP_DOWN_CHILD_PROTECTION: frozenset({Role.LCPP}),
 }
 
 # Involvements by the level of access they grant (cases.permissions.person_permissions_sync grants it).

@@ -25,8 +25,10 @@ from .. import policy
 from ..models import (
     Action,
     ActionStatus,
+    CensusMeaning,
     CinPlanPeriod,
     Episode,
+    EpisodeLevel,
     FamilyCase,
     Involvement,
     InvolvementRole,
@@ -242,6 +244,7 @@ def plan_start(*, family_case: FamilyCase, actor: User, data: dict, led_by_stran
         child_ids=[c.pk for c in children],
         fields=["next_review_on"],
     )
+    _cin_plans_agreed(plan=plan, children=children, actor=actor)
     for child in children:
         chronology_add(
             person=child,
@@ -782,6 +785,31 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
     return review
 
 
+def _cin_plans_agreed(*, plan: Plan, children: list[Person], actor: User) -> None:
+    """The plan agreed for a child at child-in-need level is their child-in-need plan (census CINPlanStartDate):
+    the usual route front door -> allocation -> assessment -> plan starts the period here (issue 13 item 9)."""
+    today = timezone.localdate()
+    for row in EpisodeLevel.objects.filter(
+        episode__family_case=plan.family_case_id,
+        episode__closed_on__isnull=True,
+        episode__person__in=children,
+        ended_at__isnull=True,
+        level__census_meaning=CensusMeaning.CHILD_IN_NEED,
+    ).select_related("episode", "episode__person"):
+        period = cin_plan_period_start(episode=row.episode, on=today, plan=plan)
+        if period.start_date == today and period.plan_id == plan.pk:
+            chronology_add(
+                person=row.episode.person,
+                actor=actor,
+                strand=plan.led_by_strand,
+                kind="cin_plan_started",
+                summary="Child in need plan started: the family plan was agreed at child in need level",
+                significant=True,
+                target=plan,
+                link=_plan_link(plan.family_case),
+            )
+
+
 def cin_plan_period_start(*, episode: Episode, on: dt.date, plan: Plan | None = None) -> CinPlanPeriod:
     """Open the child's child-in-need plan period (the census's CIN plan dates) from this day, unless one is
     open already (then that one is kept: a second start is not a new plan). Call it inside the transaction of
@@ -810,3 +838,43 @@ def cin_plan_period_end(
     CinPlanPeriod.objects.filter(pk=period.pk).update(end_date=on, updated_at=timezone.now())
     period.end_date = on
     return period
+
+
+@transaction.atomic
+def cin_plan_period_end_for_child(*, person: Person, on: dt.date, actor: User, reason: str) -> CinPlanPeriod | None:
+    """End the child's open child-in-need plan period on `on`, wherever it is open, because something another strand
+    records replaces it: the child protection strand calls it when a child protection plan starts (census rules
+    4001 and 4014: a CIN plan does not overlap a CP plan). Audited and in the child's chronology; nothing open:
+    nothing to do (None)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the child in need plan ends"]})
+    period = (
+        CinPlanPeriod.objects.select_for_update()
+        .select_related("episode")
+        .filter(episode__person=person, end_date__isnull=True)
+        .first()
+    )
+    if period is None:
+        return None
+    ended = cin_plan_period_end(
+        episode=period.episode, on=on, field="on", whose=f"{person.full_name}'s", what="its end"
+    )
+    audit_record(
+        actor=actor,
+        verb="cin_plan_period.ended",
+        target=period,
+        child_ids=[person.pk],
+        fields=["end_date"],
+        related={"episode": period.episode_id},
+    )
+    chronology_add(
+        person=person,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="cin_plan_ended",
+        summary=f"Child in need plan ended on {on:%-d %B %Y}: {reason}",
+        significant=True,
+        target=period,
+    )
+    return ended

@@ -25,10 +25,13 @@ class _ContinuumForm(GovukFormMixin, forms.Form):
     )
     state = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, rows: list[ChildContinuum], **kwargs) -> None:
+    def __init__(self, *args, rows: list[ChildContinuum], locked: dict[int, str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.rows = rows
         self.fields["children"].choices = _children_choices(rows)
+        # Children this user may not step down or close (child protection is the LCPP's) are not offered; one
+        # posted anyway is refused by the service with its reason, on this field.
+        self.fields["children"].widget.choices = [c for c in _children_choices(rows) if int(c[0]) not in (locked or {})]
 
     def chosen_people(self) -> list:
         wanted = {int(pk) for pk in self.cleaned_data.get("children", [])}

@@ -28,6 +28,7 @@ from cases.models import (
     Plan,
     Role,
     User,
+    WorkRequest,
 )
 from cases.selectors import case_notes_for_children
 
@@ -73,6 +74,55 @@ def can_change_continuum(*, user: User, family_case: FamilyCase) -> bool:
     if policy.may(user, CHANGE_ANY_CONTINUUM):
         return True
     return policy.may(user, CHANGE_LED_CONTINUUM) and user.pk in family_lead_ids(family_case=family_case)
+
+
+# Child protection work on a child: at one of these levels, or an open request of one of these kinds about them.
+CHILD_PROTECTION_MEANINGS = frozenset({CHILD_PROTECTION, CensusMeaning.PRE_PROCEEDINGS})
+CHILD_PROTECTION_REQUESTS = (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION)
+LCPP_ONLY_MESSAGE = (
+    "{names}: only a Lead Child Protection Practitioner (LCPP) can step a child down from child protection or "
+    "close their episode while child protection work is open ({why})"
+)
+
+
+def may_step_down_child_protection(user: User) -> bool:
+    """The LCPP's decision (cases.policy STEP_DOWN_CHILD_PROTECTION), never any Family Help lead's or manager's."""
+    return user.is_authenticated and user.is_active and policy.may(user, policy.STEP_DOWN_CHILD_PROTECTION)
+
+
+def child_protection_work(*, episodes) -> dict[int, str]:
+    """episode id -> what child protection work is open on it (its level is child protection or pre-proceedings,
+    or a strategy-discussion or emergency-action request about the child is open), for the episodes that have
+    some. Two queries whatever the number of episodes."""
+    episodes = list(episodes)
+    if not episodes:
+        return {}
+    work: dict[int, list[str]] = {}
+    for row in EpisodeLevel.objects.filter(
+        episode__in=episodes, ended_at__isnull=True, level__census_meaning__in=CHILD_PROTECTION_MEANINGS
+    ).select_related("level"):
+        work.setdefault(row.episode_id, []).append(f"at {row.level.name}")
+    by_person = {e.person_id: e.pk for e in episodes}
+    for person_id, kind in (
+        WorkRequest.objects.filter(
+            person_id__in=list(by_person), status=WorkRequest.Status.OPEN, kind__in=CHILD_PROTECTION_REQUESTS
+        )
+        .order_by("kind")
+        .values_list("person_id", "kind")
+        .distinct()
+    ):
+        work.setdefault(by_person[person_id], []).append(f"an open {WorkRequest.Kind(kind).label.lower()} request")
+    return {pk: " and ".join(reasons) for pk, reasons in work.items()}
+
+
+def child_protection_locked(*, user: User, rows: list["ChildContinuum"]) -> dict[int, str]:
+    """person id -> why this user may not step the child down or close their episode (an empty dict for an
+    LCPP): the pages offer these children to nobody else."""
+    if may_step_down_child_protection(user):
+        return {}
+    episodes = [r.episode for r in rows if r.episode is not None]
+    work = child_protection_work(episodes=episodes)
+    return {e.person_id: work[e.pk] for e in episodes if e.pk in work}
 
 
 def open_episodes(*, family_case: FamilyCase, children: list[Person] | None = None) -> dict[int, Episode]:

@@ -6,6 +6,7 @@ starts and met when a manager authorises it; the shared sweeper warns before and
 """
 
 import datetime as dt
+import itertools
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -15,7 +16,7 @@ from django.utils import timezone
 
 from cases import policy
 from cases.codes import valid_codes
-from cases.models import Episode, FamilyCase, Role, Strand, User
+from cases.models import CensusMeaning, Episode, EpisodeLevel, FamilyCase, NeedLevel, Role, Strand, User
 from cases.services import (
     StaleEdit,
     audit_record,
@@ -53,6 +54,11 @@ ASSESSMENT_FIELDS = (
     "outcome",
 )
 SECTION_FIELDS = ("child_voice", "voice_not_gathered_reason", "needs", "factors", "primary_need")
+# CIN census assessment factor 21, "no factors identified": never combined with another factor.
+NO_FACTORS = "21"
+NO_FACTORS_MESSAGE = (
+    "Factor 21 (no factors identified) cannot be chosen with other factors: choose 21 alone or remove it"
+)
 
 
 def section_key(section_id: int, field: str) -> str:
@@ -106,15 +112,48 @@ def _open_episode(*, person_id: int, family_case: FamilyCase) -> Episode | None:
     return episodes.filter(family_case=family_case).first() or episodes.first()
 
 
+def _stepped_up_on(episode: Episode) -> dt.date | None:
+    """The day the child's episode last moved up into child in need or above after it opened (a step-up: the
+    census's new referral), or None."""
+    history = list(EpisodeLevel.objects.filter(episode=episode).select_related("level").order_by("started_at", "id"))
+    stepped = None
+    for before, after in itertools.pairwise(history):
+        if after.level.rank > before.level.rank and after.level.rank >= _cin_rank():
+            stepped = timezone.localtime(after.started_at).date()
+    return stepped
+
+
+def _cin_rank() -> int:
+    level = NeedLevel.objects.filter(census_meaning=CensusMeaning.CHILD_IN_NEED).order_by("rank").first()
+    return level.rank if level is not None else 0
+
+
 def assessment_default_referral_date(*, family_case: FamilyCase) -> dt.date:
-    """When the front door opened the children's episodes (the earliest, so the timescale is never
-    understated): the decision date when the episode's source is reachable, else the episode's opening."""
-    dates = []
+    """When the clock starts for the family's assessment. A re-assessment (the family has an authorised one
+    already) starts its own 45 working days from its own start, today. Otherwise each child's referral: when the
+    front door opened the episode (the decision date when the episode's source is reachable, else the opening),
+    or, after a step-up into child in need, the step-up (its own referral, issue 13 item 9). The children at
+    child in need or above count (the statutory timescale is theirs), else every child; the earliest of them,
+    so the timescale is never understated."""
+    today = timezone.localdate()
+    if Assessment.objects.filter(family_case=family_case, status=AssessmentStatus.AUTHORISED).exists():
+        return today
+    cin_rank = _cin_rank()
+    dates, statutory = [], []
     for child in family_children(family_case=family_case):
         episode = _open_episode(person_id=child.pk, family_case=family_case)
-        if episode is not None:
-            dates.append(_source_decision_date(episode) or episode.opened_on)
-    return min(dates) if dates else timezone.localdate()
+        if episode is None:
+            continue
+        day = _source_decision_date(episode) or episode.opened_on
+        stepped = _stepped_up_on(episode)
+        if stepped is not None and stepped > day:
+            day = stepped
+        dates.append(day)
+        current = EpisodeLevel.objects.filter(episode=episode, ended_at__isnull=True).select_related("level").first()
+        if current is not None and current.level.rank >= cin_rank:
+            statutory.append(day)
+    chosen = statutory or dates
+    return min(chosen) if chosen else today
 
 
 def _london(day: dt.date, time: dt.time) -> dt.datetime:
@@ -248,6 +287,8 @@ def _clean_draft(
                         "factor code" + ("" if len(unknown) == 1 else "s") + ": choose from the list"
                     ]
                 clean["factors"] = list(dict.fromkeys(factors))
+                if NO_FACTORS in clean["factors"] and len(clean["factors"]) > 1:
+                    errors[section_key(section_id, "factors")] = [NO_FACTORS_MESSAGE]
         if clean.get("primary_need") and clean["primary_need"] not in need_codes:
             errors[section_key(section_id, "primary_need")] = [
                 f"{clean['primary_need']} is not a CIN primary need code: choose from the list"
@@ -323,6 +364,21 @@ def assessment_missing(assessment: Assessment) -> dict[str, list[str]]:
     return errors
 
 
+def assessment_census_errors(assessment: Assessment) -> dict[str, list[str]]:
+    """What the CIN census needs before a child-in-need assessment is authorised: each child's primary need code
+    (N0-N9), and factor 21 (no factors identified) never with another factor."""
+    errors: dict[str, list[str]] = {}
+    for section in assessment.children.select_related("person"):
+        name = section.person.first_name or "this child"
+        if assessment.outcome == AssessmentOutcome.CHILD_IN_NEED and not section.primary_need:
+            errors[section_key(section.pk, "primary_need")] = [
+                f"Choose {name}'s primary need code (N0 to N9): a child in need assessment needs it to be authorised"
+            ]
+        if NO_FACTORS in section.factors and len(section.factors) > 1:
+            errors[section_key(section.pk, "factors")] = [NO_FACTORS_MESSAGE]
+    return errors
+
+
 @transaction.atomic
 def assessment_submit(*, assessment: Assessment, actor: User, expected_version: int | None = None) -> Assessment:
     """Send a complete draft to a manager for authorisation."""
@@ -381,6 +437,14 @@ def assessment_authorise(
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     refused = "Only an assessment submitted for authorisation can be authorised"
     transition_check(locked, to=AssessmentStatus.AUTHORISED, refused=refused)
+    if locked.author_id == actor.pk:
+        # Management oversight means a second pair of eyes: the manager who wrote it does not sign it off.
+        raise ValidationError(
+            "You wrote this assessment, so you cannot authorise it: another manager must authorise it"
+        )
+    census = assessment_census_errors(locked)
+    if census:
+        raise ValidationError(census)
     today = timezone.localdate()
     authorised_on = authorised_on or today
     if authorised_on > today:

@@ -3,8 +3,18 @@ protection (a strategy-discussion request to the MACPT), step down, and closure.
 
 Every change moves the level on the child's one open episode (cases.services.episode_change_level keeps the
 dated history), so nothing is re-entered and the CIN census reads one story. CIN plan periods (census
-CINPlanDates) open when a child moves to child in need and close when they step down, step up (a CP plan
-replaces the CIN plan: census rules 4001 and 4014) or their episode closes.
+CINPlanDates) open when a child-in-need plan is agreed: a child moving to child in need under the family's agreed
+plan (or the plan starting for a child already there: cases.services.plans.plan_start). They close when the child
+steps down below child in need or their episode closes; a step up to child protection leaves the CIN plan running
+until a child protection plan starts (census rules 4001 and 4014), which the child protection strand records
+through cases.services.cin_plan_period_end_for_child.
+
+Child protection is the LCPP's (issue 13 item 6): stepping a child down from child protection or pre-proceedings,
+or closing an episode with child protection work open (a strategy-discussion or emergency-action request), is
+refused to anyone but an LCPP (cases.policy STEP_DOWN_CHILD_PROTECTION) with a message on `children`. The LCPP's
+step-down closes those requests with the LCPP's reason (audited, in the chronology), never silently, and asks
+for a Family Help allocation when the family has no lead practitioner, so no child leaves child protection with
+nobody.
 
 Stepping down to universal services closes the episode: a social worker stepping a family down to universal
 services means "we are no longer working with you", and an episode left open at universal would sit on a
@@ -21,7 +31,6 @@ from django.utils import timezone
 
 from cases.codes import valid_codes
 from cases.models import (
-    CensusMeaning,
     Episode,
     EpisodeLevel,
     FamilyCase,
@@ -57,13 +66,18 @@ from ..selectors import family_adults, family_children
 from ..selectors.continuum import (
     CHILD_IN_NEED,
     CHILD_PROTECTION,
+    CHILD_PROTECTION_MEANINGS,
+    CHILD_PROTECTION_REQUESTS,
     EARLY_HELP,
+    LCPP_ONLY_MESSAGE,
     UNIVERSAL,
     can_change_continuum,
+    child_protection_work,
     continuum_state,
     current_levels,
     family_lead_ids,
     level_for,
+    may_step_down_child_protection,
 )
 
 STALE_MESSAGE = (
@@ -163,12 +177,25 @@ def _move(
 
 
 def _cin_period_sync(*, episode: Episode, level: NeedLevel, on: dt.date, plan: Plan | None) -> None:
-    """A child-in-need level starts the child's CIN plan period; any other level ends it (the shared record's
-    services keep the periods)."""
+    """Child in need under the family's agreed plan starts the child's CIN plan period (no plan yet: it starts
+    when the plan is agreed); a level below child in need ends it; child protection leaves it running until a
+    child protection plan starts (the shared record's services keep the periods)."""
     if level.census_meaning == CHILD_IN_NEED:
-        cin_plan_period_start(episode=episode, on=on, plan=plan)
-    else:
+        if plan is not None and plan.status == Plan.Status.ACTIVE:
+            cin_plan_period_start(episode=episode, on=on, plan=plan)
+    elif level.census_meaning not in CHILD_PROTECTION_MEANINGS:
         cin_plan_period_end(episode=episode, on=on)
+
+
+def _require_lcpp_for_child_protection(actor: User, episodes: list[Episode]) -> dict[int, str]:
+    """Refuse (on `children`) anyone but an LCPP stepping down or closing a child with child protection work open;
+    returns that work by episode id (for the LCPP's step-down to close)."""
+    work = child_protection_work(episodes=episodes)
+    if work and not may_step_down_child_protection(actor):
+        names = [e.person.full_name for e in episodes if e.pk in work]
+        why = "; ".join(work[e.pk] for e in episodes if e.pk in work)
+        raise ValidationError({"children": [LCPP_ONLY_MESSAGE.format(names=", ".join(names), why=why)]})
+    return work
 
 
 def _required_text(errors: dict, **values: str) -> None:
@@ -244,6 +271,8 @@ def continuum_change_level(
             summary=f"Family Help level changed to {level.name}"
             + (
                 ": child in need plan started"
+                if to == CHILD_IN_NEED and plan is not None
+                else ""
                 if to == CHILD_IN_NEED
                 else ": child in need plan ended"
                 if levels[episode.pk].level.census_meaning == CHILD_IN_NEED
@@ -320,8 +349,8 @@ def continuum_step_up(
     urgent: bool = False,
     expected_state: str | None = None,
 ) -> list[WorkRequest]:
-    """Step the chosen children up to child protection on the same episode: close their CIN plan periods (a
-    CP plan replaces them), ask the MACPT for a strategy discussion (one request per child, carrying the
+    """Step the chosen children up to child protection on the same episode (their CIN plan periods run on until
+    a child protection plan starts), ask the MACPT for a strategy discussion (one request per child, carrying the
     family's details and the worry) and tell every LCPP once. The FHLP stays the family's lead."""
     _require_permission(actor, family_case)
     errors: dict[str, list[str]] = {}
@@ -421,9 +450,9 @@ def continuum_step_down(
     summary: str = "",
     expected_state: str | None = None,
 ) -> list[Episode]:
-    """Step children down: from child protection to child in need or early help (the MACPT hands back), from
-    child in need to early help, or to universal services, which closes the episode with a reason code and a
-    closure summary (see the module docstring for why)."""
+    """Step children down: from child protection to child in need or early help (the MACPT hands back: the LCPP
+    only), from child in need to early help, or to universal services, which closes the episode with a reason
+    code and a closure summary (see the module docstring for why)."""
     _require_permission(actor, family_case)
     errors: dict[str, list[str]] = {}
     if to not in STEP_DOWN_TARGETS:
@@ -441,6 +470,7 @@ def continuum_step_down(
     wrong = [e.person.full_name for e in episodes if levels[e.pk].level.rank <= level.rank]
     if wrong:
         raise ValidationError({"children": [f"{', '.join(wrong)}: already at {level.name} or below"]})
+    cp_work = _require_lcpp_for_child_protection(actor, episodes)
     plan = _family_plan(family_case)
     has_lead = bool(family_lead_ids(family_case=family_case))
     for episode in episodes:
@@ -455,8 +485,16 @@ def continuum_step_down(
             at=at,
             plan=plan,
         )
-        if was.census_meaning in (CHILD_PROTECTION, CensusMeaning.PRE_PROCEEDINGS):
-            _hand_back(episode=episode, actor=actor, has_lead=has_lead, reason=reason.strip())
+        if episode.pk in cp_work:
+            _hand_back(
+                episode=episode,
+                actor=actor,
+                has_lead=has_lead,
+                reason=reason.strip(),
+                was=was,
+                level=level,
+                closing=to == UNIVERSAL,
+            )
         chronology_add(
             person=episode.person,
             actor=actor,
@@ -486,29 +524,62 @@ def continuum_step_down(
     return episodes
 
 
-def _hand_back(*, episode: Episode, actor: User, has_lead: bool, reason: str) -> None:
-    """Back from child protection: a strategy discussion nobody has taken up is no longer wanted, and the
-    MACPT's hand-back to Family Help is accepted at once when the family still has its lead practitioner."""
+def _close_child_protection_requests(*, episode: Episode, actor: User, reason: str, why: str) -> None:
+    """The LCPP's decision closes the child's open strategy-discussion and emergency-action requests, each with
+    the LCPP's reason (work_request_handle records it and audits it) and a line in the child's chronology:
+    never silently."""
     for request in WorkRequest.objects.filter(
-        episode=episode, status=WorkRequest.Status.OPEN, kind=WorkRequest.Kind.STRATEGY_DISCUSSION
+        person=episode.person_id, status=WorkRequest.Status.OPEN, kind__in=CHILD_PROTECTION_REQUESTS
+    ).order_by("pk"):
+        work_request_handle(
+            request=request, actor=actor, status=WorkRequest.Status.CANCELLED, reason=f"{why}: {reason}"
+        )
+        chronology_add(
+            person=episode.person,
+            actor=actor,
+            strand=Strand.FAMILY_HELP,
+            kind="work_request_closed",
+            summary=f"{request.get_kind_display()} request closed by {actor.full_name} (LCPP). {why}: {reason}",
+            significant=True,
+            target=request,
+        )
+
+
+def _hand_back(
+    *, episode: Episode, actor: User, has_lead: bool, reason: str, was: NeedLevel, level: NeedLevel, closing: bool
+) -> None:
+    """Back from child protection, by the LCPP: the open child protection requests close with the LCPP's reason;
+    the MACPT's hand-back to Family Help is accepted at once when the family still has its lead practitioner, and
+    with no lead a Family Help allocation is asked for (unless one is waiting already), so that no child leaves
+    child protection with nobody."""
+    _close_child_protection_requests(
+        episode=episode, actor=actor, reason=reason, why=f"Stepped down from {was.name} to {level.name}"
+    )
+    if closing:
+        return
+    if not has_lead:
+        if not WorkRequest.objects.filter(
+            person=episode.person_id, status=WorkRequest.Status.OPEN, kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION
+        ).exists():
+            work_request_create(
+                kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+                person=episode.person,
+                actor=actor,
+                summary=f"Stepped down from {was.name} to {level.name} by {actor.full_name} (LCPP), with no Family "
+                f"Help Lead Practitioner: {reason}",
+                episode=episode,
+                source=episode,
+            )
+        return
+    for request in WorkRequest.objects.filter(
+        episode=episode, status=WorkRequest.Status.OPEN, kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION
     ):
         work_request_handle(
             request=request,
             actor=actor,
-            status=WorkRequest.Status.CANCELLED,
-            # The practitioner's own words are the episode level's (EpisodeLevel.reason), not this audit row's.
-            reason="Stepped down before the strategy discussion",
+            status=WorkRequest.Status.ACCEPTED,
+            reason="The family's Family Help Lead Practitioner continues",
         )
-    if has_lead:
-        for request in WorkRequest.objects.filter(
-            episode=episode, status=WorkRequest.Status.OPEN, kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION
-        ):
-            work_request_handle(
-                request=request,
-                actor=actor,
-                status=WorkRequest.Status.ACCEPTED,
-                reason="The family's Family Help Lead Practitioner continues",
-            )
 
 
 # --- closure ----------------------------------------------------------------------------------------------
@@ -560,6 +631,12 @@ def continuum_close(
     _closure_checks(errors, reason_code=reason_code, summary=summary, closed_on=closed_on, episodes=episodes)
     if errors:
         raise ValidationError(errors)
+    cp_work = _require_lcpp_for_child_protection(actor, episodes)
+    for episode in episodes:
+        if episode.pk in cp_work:
+            _close_child_protection_requests(
+                episode=episode, actor=actor, reason=summary.strip(), why=f"Family Help closed ({reason_code})"
+            )
     _close_episodes(
         family_case=family_case,
         actor=actor,

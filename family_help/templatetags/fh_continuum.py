@@ -21,11 +21,14 @@ def fh_continuum_panel(family_case, user) -> SafeString:
     rows = sel.family_continuum(family_case=family_case, user=user)
     children = family_children(family_case=family_case, user=user)
     last_supervision = sel.supervision_scope(user).filter(family_case=family_case).first()
+    locked = sel.child_protection_locked(user=user, rows=rows)
     context = {
         "family": family_case,
         "rows": rows,
         "any_open": any(r.episode is not None for r in rows),
         "can_change": sel.can_change_continuum(user=user, family_case=family_case),
+        # Step down and close are offered only if some open child is this user's to step down or close.
+        "can_step_down": any(r.episode is not None and r.person.pk not in locked for r in rows),
         "can_note": any(can_edit_person(user, c) for c in children),
         "notes": sel.family_notes(family_case=family_case, user=user, limit=5),
         "last_supervision": last_supervision,

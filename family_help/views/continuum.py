@@ -88,8 +88,10 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     user = request.user
     family = _family_to_change(request, pk)
     rows = sel.family_continuum(family_case=family, user=user)
+    # Stepping down from child protection, or closing with child protection work open, is the LCPP's.
+    locked = sel.child_protection_locked(user=user, rows=rows) if name in ("step_down", "close") else {}
     if request.method == "POST":
-        form = form_class(request.POST, rows=rows)
+        form = form_class(request.POST, rows=rows, locked=locked)
         if form.is_valid():
             try:
                 service(
@@ -103,8 +105,9 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 raise Http404 from None
             except services.StaleContinuum as exc:
                 rows = sel.family_continuum(family_case=family, user=user)
+                locked = sel.child_protection_locked(user=user, rows=rows) if name in ("step_down", "close") else {}
                 form = stale_rebind(
-                    lambda data: form_class(data, rows=rows),
+                    lambda data: form_class(data, rows=rows, locked=locked),
                     request.POST,
                     exc.current["state"],
                     exc.messages,
@@ -120,12 +123,12 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
                 return redirect(family_url(family.pk))
     else:
         initial = {"state": sel.continuum_state(family_case=family)}
-        open_rows = [r for r in rows if r.episode is not None]
+        open_rows = [r for r in rows if r.episode is not None and r.person.pk not in locked]
         if name == "close" or len(open_rows) == 1:
             initial["children"] = [str(r.person.pk) for r in open_rows]
         if name == "close":
             initial["closed_on"] = timezone.localdate()
-        form = form_class(initial=initial, rows=rows)
+        form = form_class(initial=initial, rows=rows, locked=locked)
     audit_shown(request, f"family_help.{name}_form_viewed", [r.person.pk for r in rows], target=family)
     return render(
         request,
@@ -136,6 +139,8 @@ def _continuum_page(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             "rows": rows,
             "family_url": family_url(family.pk),
             "lcpp_count": _lcpp_count() if name == "step_up" else None,
+            "locked_rows": [(r, locked[r.person.pk]) for r in rows if r.person.pk in locked],
+            "offerable": any(r.episode is not None and r.person.pk not in locked for r in rows),
         },
     )
 

@@ -29,6 +29,8 @@ PROBED_ELSEWHERE = {
     "family_help.change_led_continuum",
     "family_help.supervised",
     "cases.restrict",  # no page restricts a record yet: the services are probed below
+    # tests/family_help/test_continuum_child_protection.py: a lead and a manager refused, the LCPP steps down.
+    "cases.step_down_child_protection",
 }
 
 

@@ -21,6 +21,9 @@ def fresh(family) -> dict:
 
 
 def test_change_level_then_read_the_history(allocated, sw_fhlp):
+    from cases.services.plans import plan_start
+
+    plan_start(family_case=allocated["case"], actor=sw_fhlp, data={"worries": "Attendance"})  # the CIN plan's
     client = api_as(sw_fhlp)
     response = client.post(
         url(allocated, "level"),
