@@ -751,7 +751,7 @@ def _apply_decision(decision: Decision, actor: User) -> None:
                         kind=f"work_request.{kind}",
                         unique_key=f"workrequest:{request.pk}:{lcpp.pk}",
                         title=f"{request.get_kind_display()} needed: contact {contact.reference}",
-                        link=reverse("cases:person_detail", args=[person.pk]),
+                        link=reverse("cases:work_request", args=[request.pk]),
                         send_email=True,
                     )
     if contact.referrer_user_id:

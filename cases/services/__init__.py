@@ -15,6 +15,7 @@ from .audit import (
 )
 from .deadlines import (
     LATE_DETECTION,
+    deadline_cancel,
     deadline_cancel_for_children,
     deadline_met,
     deadline_reassign,
@@ -98,7 +99,11 @@ from .system import (
     worker_heartbeat_record,
 )
 from .work_requests import (
+    work_request_accept,
+    work_request_close,
     work_request_create,
+    work_request_due,
+    work_request_hand_back,
     work_request_handle,
 )
 
@@ -133,6 +138,7 @@ __all__ = [
     "case_note_save_draft",
     "chronology_add",
     "compare_and_set",
+    "deadline_cancel",
     "deadline_cancel_for_children",
     "deadline_met",
     "deadline_reassign",
@@ -173,7 +179,11 @@ __all__ = [
     "transition",
     "transition_check",
     "versioned_update",
+    "work_request_accept",
+    "work_request_close",
     "work_request_create",
+    "work_request_due",
+    "work_request_hand_back",
     "work_request_handle",
     "worker_heartbeat_record",
 ]

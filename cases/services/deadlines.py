@@ -9,13 +9,18 @@ from django.utils import timezone
 from ..models import (
     Deadline,
     Person,
+    Strand,
     User,
 )
 from ..registry import registry
 from .audit import audit_record
 from .notes import chronology_add
 from .notifications import notify
-from .work_requests import _strand_for
+
+
+def _strand_for(target_type: str) -> str:
+    app_label = target_type.split(".", 1)[0]
+    return app_label if app_label in Strand.values else Strand.RECORD
 
 
 def deadline_set(
@@ -63,6 +68,14 @@ def deadline_met(*, kind: str, target: models.Model) -> int:
     ).update(state=Deadline.State.MET, met_at=timezone.now())
 
 
+def deadline_cancel(*, kind: str, target: models.Model) -> int:
+    """Cancel the open deadline of this kind for this record (the request was handed back or closed): the
+    sweeper then sends no reminder or breach. Returns rows cancelled."""
+    return Deadline.objects.filter(
+        kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk), state=Deadline.State.OPEN
+    ).update(state=Deadline.State.CANCELLED, updated_at=timezone.now())
+
+
 def deadline_cancel_for_children(*, kind_prefix: str, person_ids: Iterable[int]) -> int:
     """Cancel the open deadlines of a strand's kinds that are about these children only, because that work
     has ended for them (e.g. Family Help closed): the sweeper then sends no reminder or breach. Returns rows."""
@@ -98,6 +111,13 @@ def _deadline_recipients(deadline: Deadline, *, breach: bool) -> list[User]:
             users[user.pk] = user
     if breach and deadline.escalate_role:
         for user in User.objects.filter(groups__name=deadline.escalate_role, is_active=True):
+            users[user.pk] = user
+    if deadline.target_type == "cases.workrequest":
+        # A hand-off's receivers are read when the alert goes (who holds the role, who leads the child now), and
+        # only those who may open the child's record (a restricted child: its named list).
+        from ..selectors.work_requests import work_request_receivers
+
+        for user in work_request_receivers(request_id=int(deadline.target_id)):
             users[user.pk] = user
     return list(users.values())
 
