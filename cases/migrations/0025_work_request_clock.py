@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0023_append_only_truncate_by_owner_only"),
+        ("cases", "0024_cin_referral"),
     ]
 
     operations = [
