@@ -327,3 +327,12 @@ def test_the_front_doors_alert_to_the_lcpps_links_to_the_request(triage_officer,
     request = WorkRequest.objects.get(person=child, kind=Kind.STRATEGY_DISCUSSION)
     note = Notification.objects.get(user=lcpp, kind="work_request.strategy_discussion")
     assert note.link == reverse("cases:work_request", args=[request.pk])
+
+
+def test_the_receivers_the_matrix_reads_agree_with_the_oracle():
+    from cases.registry import registry
+    from tests import oracle
+
+    receivers = {r for k in registry.work_request_kinds() for r in k.receiving_roles}
+    assert receivers | policy.role_actions()[policy.CLOSE_WORK_REQUEST] == oracle.WORK_REQUEST_RECEIVERS
+    assert registry.work_request_kind(Kind.STRATEGY_DISCUSSION).receiving_roles == {oracle.LCPP}
