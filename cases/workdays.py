@@ -109,6 +109,29 @@ class Calendar:
             remaining -= available
             cursor = _london(self.next_working_day(cursor.date()), dt.time(0, 0))
 
+    def subtract_working_hours(self, end: dt.datetime, hours: float) -> dt.datetime:
+        """The time this many working hours before `end` (add_working_hours backwards): a reminder "2 working hours
+        before" a deadline due on Monday 00:30 falls on Friday 22:30, not on Sunday."""
+        remaining = dt.timedelta(hours=hours)
+        local = end.astimezone(LONDON)
+        day, cursor = local.date(), local
+        if not self.is_working_day(day):
+            day = self._previous_working_day(day)
+            cursor = _london(day + dt.timedelta(days=1), dt.time(0, 0))  # the end of that working day
+        while True:
+            available = cursor.astimezone(dt.UTC) - _london(day, dt.time(0, 0)).astimezone(dt.UTC)
+            if remaining <= available:
+                return (cursor.astimezone(dt.UTC) - remaining).astimezone(LONDON)
+            remaining -= available
+            day = self._previous_working_day(day)
+            cursor = _london(day + dt.timedelta(days=1), dt.time(0, 0))
+
+    def _previous_working_day(self, day: dt.date) -> dt.date:
+        day -= dt.timedelta(days=1)
+        while not self.is_working_day(day):
+            day -= dt.timedelta(days=1)
+        return day
+
     def working_hours_left(self, now: dt.datetime, due_at: dt.datetime) -> float:
         """Hours until due that fall on working days (nights count, weekends and holidays do not).
         Negative when overdue. Used for the amber threshold of the triage queue."""

@@ -14,7 +14,7 @@ from cases.datagen import Context, copy_rows, move_sequence, next_id
 from cases.models import Agency, AgencyType, NeedLevel, User
 from cases.workdays import LONDON, Calendar
 
-from .models import OUTCOME_PLAIN_WORDS, Outcome
+from .models import OUTCOME_PLAIN_WORDS, REFERRAL_OUTCOMES, Outcome
 
 # Of 100 contacts: about 21 become referrals (4.8 contacts per referral, DfE 2024-25), 30 early help.
 OUTCOME_WEIGHTS = [
@@ -81,10 +81,16 @@ def generate_contacts(ctx: Context) -> None:
             "cases_episodelevel",
             "cases_chronologyentry",
             "cases_deadline",
+            "cases_cinreferral",
         )
     }
     contacts, children, decisions, requests, episodes, ep_levels, chronology, deadlines = ([] for _ in range(8))
+    referrals: list[tuple] = []
     open_episode_until: dict[int, dt.date] = {}
+    # Each child's episodes (id, opened, closed or None, closure reason) and census referral spans: a referral is
+    # opened as the code opens it (cases.services.cin_referral_open: one at a time per child), closed with the episode.
+    episodes_of: dict[int, list[tuple[int, dt.date, dt.date | None, str]]] = {}
+    referral_spans: dict[int, list[tuple[dt.date, dt.date]]] = {}
     # Repeat contacts: a fifth of children get most of them (re-referrals), as in real front doors.
     pool = ctx.children
     frequent = pool[: max(1, len(pool) // 5)]
@@ -111,7 +117,8 @@ def generate_contacts(ctx: Context) -> None:
                 if late
                 else (received + dt.timedelta(seconds=rng.uniform(0.05, 0.98) * window))
             )
-        is_referral = outcome is not None and outcome not in (Outcome.NO_FURTHER_ACTION, Outcome.EARLY_HELP)
+        # Census meaning (Contact.is_referral): outcomes 1-6 are referrals; 7 and 8 are contacts that were not.
+        is_referral = outcome is not None and outcome in REFERRAL_OUTCOMES
         categories = "{" + ",".join(rng.sample(CATEGORIES, rng.randint(1, 2))) + "}"
         status = "decided" if not is_open else rng.choice(["received", "in_triage", "in_triage"])
         contacts.append(
@@ -141,7 +148,6 @@ def generate_contacts(ctx: Context) -> None:
                 None,
                 triage.pk if status == "in_triage" else None,
                 decided_at,
-                is_referral,
                 late or (is_open and due < now),
                 "",
             )
@@ -182,7 +188,7 @@ def generate_contacts(ctx: Context) -> None:
                 "{" + ",".join(map(str, kids)) + "}",
                 f"/front-door/contacts/{contact_id}/",
                 due,
-                due - dt.timedelta(hours=2),
+                max(received, calendar.subtract_working_hours(due, 2)),  # as contact_create sets it
                 "open" if is_open else "met",
                 None,
                 None,
@@ -300,6 +306,24 @@ def generate_contacts(ctx: Context) -> None:
             )
             ids["cases_episodelevel"] += 1
             open_episode_until[kid] = dt.date.max if still_open else closed
+            episodes_of.setdefault(kid, []).append(
+                (episode_id, opened, None if still_open else closed, episodes[-1][10])
+            )
+        if is_referral:
+            for kid in kids:
+                _census_referral(
+                    referrals,
+                    ids,
+                    kid,
+                    received,
+                    decided_at,
+                    contact_id,
+                    decision_id,
+                    contacts[-1][14],
+                    triage.pk,
+                    episodes_of.get(kid, []),
+                    referral_spans.setdefault(kid, []),
+                )
     # One child with a long story (300 entries) for the chronology benchmark.
     long_story_child = ctx.children[0][0]
     for i in range(300):
@@ -324,10 +348,46 @@ def generate_contacts(ctx: Context) -> None:
         )
         ids["cases_chronologyentry"] += 1
     ctx.counts["long_story_child"] = long_story_child
-    _copy_all(ctx, contacts, children, decisions, requests, episodes, ep_levels, chronology, deadlines)
+    _copy_all(ctx, contacts, children, decisions, requests, episodes, ep_levels, chronology, deadlines, referrals)
 
 
-def _copy_all(ctx, contacts, children, decisions, requests, episodes, ep_levels, chronology, deadlines) -> None:
+def _census_referral(
+    referrals, ids, kid, received, decided_at, contact_id, decision_id, source_code, actor_id, episodes, spans
+) -> None:
+    """The child's CIN census referral from this decision, as the code makes it: dated the day the contact was
+    received, closed when the episode it belongs to closed; none if it would overlap another (one at a time)."""
+    referral_date = received.astimezone(LONDON).date()
+    decided_on = decided_at.astimezone(LONDON).date()
+    episode = next((e for e in episodes if e[1] <= decided_on and (e[2] is None or e[2] >= decided_on)), None)
+    closed_on, reason = (episode[2], episode[3]) if episode else (None, "")
+    end = closed_on or dt.date.max
+    if any(start <= end and referral_date <= other_end for start, other_end in spans):
+        return
+    spans.append((referral_date, end))
+    referrals.append(
+        (
+            ids["cases_cinreferral"],
+            decided_at,
+            decided_at,
+            kid,
+            episode[0] if episode else None,
+            referral_date,
+            source_code,
+            "front_door.decision",
+            str(decision_id),
+            actor_id,
+            closed_on,
+            reason,
+            False,
+            actor_id if closed_on else None,
+        )
+    )
+    ids["cases_cinreferral"] += 1
+
+
+def _copy_all(
+    ctx, contacts, children, decisions, requests, episodes, ep_levels, chronology, deadlines, referrals
+) -> None:
     c = ctx.counts
     c["contacts"] = copy_rows(
         "front_door_contact",
@@ -357,7 +417,6 @@ def _copy_all(ctx, contacts, children, decisions, requests, episodes, ep_levels,
             "team_id",
             "assigned_to_id",
             "decided_at",
-            "is_referral",
             "breached",
             "idempotency_key",
         ],
@@ -499,6 +558,26 @@ def _copy_all(ctx, contacts, children, decisions, requests, episodes, ep_levels,
         ],
         deadlines,
     )
+    c["cin_referrals"] = copy_rows(
+        "cases_cinreferral",
+        [
+            "id",
+            "created_at",
+            "updated_at",
+            "person_id",
+            "episode_id",
+            "referral_date",
+            "source_code",
+            "source_type",
+            "source_id",
+            "opened_by_id",
+            "closed_on",
+            "closure_reason",
+            "nfa",
+            "closed_by_id",
+        ],
+        referrals,
+    )
     for table in (
         "front_door_contact",
         "front_door_contactchild",
@@ -508,6 +587,7 @@ def _copy_all(ctx, contacts, children, decisions, requests, episodes, ep_levels,
         "cases_episodelevel",
         "cases_chronologyentry",
         "cases_deadline",
+        "cases_cinreferral",
     ):
         move_sequence(table)
     with connection.cursor() as cursor:

@@ -432,9 +432,6 @@ class DecisionForm(GovukFormMixin, forms.Form):
     advice = forms.CharField(
         label="Advice and information given", required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    accepted_as_referral = forms.BooleanField(
-        label="The contact was accepted as a referral to children's social care before this decision", required=False
-    )
     change_reason = forms.CharField(
         label="Why is the decision changing?",
         required=False,
@@ -453,8 +450,6 @@ class DecisionForm(GovukFormMixin, forms.Form):
             "rationale": data["rationale"],
             "urgent_services": data["urgent_services"] if outcome == Outcome.IMMEDIATE_SERVICES else "",
             "advice": data["advice"] if outcome == Outcome.NO_FURTHER_ACTION else "",
-            # Only "no further action" asks; the service's default (accepted unless NFA) holds otherwise.
-            "accepted_as_referral": data["accepted_as_referral"] if outcome == Outcome.NO_FURTHER_ACTION else None,
             "change_reason": data["change_reason"],
         }
 

@@ -47,8 +47,9 @@ class ContactStatus(models.TextChoices):
 
 
 class Contact(TimeStampedModel):
-    """A worry about one or more children, from anyone. A contact accepted for social care is a
-    referral; its decision date is the CIN census referral date."""
+    """A worry about one or more children, from anyone. A contact whose standing decision has outcome 1-6 is a
+    referral to children's social care (is_referral, derived; never stored); the date it was received is the CIN
+    census referral date (cases.CinReferral)."""
 
     Status = ContactStatus
     TRANSITIONS: ClassVar[dict[str, set[str]]] = {
@@ -86,9 +87,9 @@ class Contact(TimeStampedModel):
     status = models.CharField(max_length=20, choices=ContactStatus.choices, default=ContactStatus.RECEIVED)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     assigned_to = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # When a decision came to stand: recorded without sign-off, or agreed by the manager. A decision waiting for
+    # sign-off, or sent back, has not decided the contact (the one-working-day clock runs on).
     decided_at = models.DateTimeField(null=True, blank=True)
-    # Accepted for children's social care (outcomes 1-6, or an NFA after acceptance): a CIN referral.
-    is_referral = models.BooleanField(default=False)
     breached = models.BooleanField(default=False)
     idempotency_key = models.CharField(max_length=100, blank=True)
     # SHA-256 of the canonical body sent with the key: a retry must be the same request (issue 12 item 6).
@@ -132,6 +133,21 @@ class Contact(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status != ContactStatus.DECIDED
+
+    @property
+    def standing_decision(self) -> "Decision | None":
+        """The latest decision that stands (see Decision.stands); uses prefetched decisions and sign-offs."""
+        prefetched = "decisions" in getattr(self, "_prefetched_objects_cache", {})
+        decisions = self.decisions.all() if prefetched else self.decisions.select_related("signoff")
+        standing = [d for d in decisions if d.stands]
+        return max(standing, key=lambda d: (d.decided_at, d.pk), default=None)
+
+    @property
+    def is_referral(self) -> bool:
+        """A referral to children's social care: the standing decision's outcome is 1-6 (census meaning; outcomes 7
+        and 8 are contacts that did not become referrals)."""
+        standing = self.standing_decision
+        return standing is not None and standing.is_referral
 
 
 class ContactChild(TimeStampedModel):
@@ -213,6 +229,12 @@ class Outcome(models.IntegerChoices):
     NO_FURTHER_ACTION = 8, "No further action: information, advice and guidance"
 
 
+# A decision with one of these outcomes makes the contact a referral to children's social care (CIN census).
+REFERRAL_OUTCOMES: frozenset[int] = frozenset(range(1, 7))
+
+# The safety actions of these outcomes go at once, even while the decision waits for sign-off (issue 13 item 2).
+SAFETY_OUTCOMES: frozenset[int] = frozenset({1, 2})
+
 # Which census meanings of the level of need each outcome may be recorded with.
 OUTCOME_LEVELS: dict[int, frozenset[str]] = {
     Outcome.IMMEDIATE_PROTECTION: frozenset({CensusMeaning.CHILD_PROTECTION}),
@@ -249,6 +271,8 @@ class Decision(TimeStampedModel):
     rationale = models.TextField()
     urgent_services = models.TextField(blank=True, help_text="Which services (outcome 4).")
     advice = models.TextField(blank=True, help_text="Advice and information given (outcome 8).")
+    # Kept for the sealed history (append-only rows are hashed with their columns): always written as
+    # `outcome in REFERRAL_OUTCOMES`, never read; whether a contact is a referral is derived (Contact.is_referral).
     accepted_as_referral = models.BooleanField(default=False)
     decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
@@ -270,6 +294,18 @@ class Decision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.contact}: {self.get_outcome_display()}"
+
+    @property
+    def is_referral(self) -> bool:
+        return self.outcome in REFERRAL_OUTCOMES
+
+    @property
+    def stands(self) -> bool:
+        """Recorded without sign-off, or agreed by the manager (a decision waiting or sent back does not stand)."""
+        if not self.signoff_required:
+            return True
+        signoff = getattr(self, "signoff", None)  # RelatedObjectDoesNotExist is an AttributeError
+        return signoff is not None and signoff.agreed
 
 
 class DecisionSignoff(TimeStampedModel):
@@ -298,6 +334,11 @@ class FrontDoorSettings(TimeStampedModel):
         default=list,
         blank=True,
         help_text="Outcomes that need a manager's sign-off (default: 2 and 8).",
+    )
+    signoff_working_hours = models.PositiveSmallIntegerField(
+        default=4,
+        db_default=4,
+        help_text="Working hours a manager has to sign off a decision before front door managers are chased.",
     )
     information_request_working_hours = models.PositiveSmallIntegerField(
         default=4, help_text="Default time partners have to answer an information request."

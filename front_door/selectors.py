@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -17,7 +17,15 @@ from cases.selectors import people_restricted_for_user, rag_status
 from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON, Calendar
 
-from .models import Contact, ContactChild, ContactStatus, Decision, FrontDoorSettings, InformationRequest
+from .models import (
+    REFERRAL_OUTCOMES,
+    Contact,
+    ContactChild,
+    ContactStatus,
+    Decision,
+    FrontDoorSettings,
+    InformationRequest,
+)
 from .permissions import OWN_REFERRALS, READ_CONTACTS, WORK_CONTACTS
 
 
@@ -430,6 +438,26 @@ def children_identifiers(*, user: User, children) -> dict[int, ChildIdentifiers]
             matched=True,
         )
     return shown
+
+
+# --- census meaning -------------------------------------------------------------------------------------
+
+
+def standing_decisions() -> QuerySet[Decision]:
+    """Decisions that stand: recorded without sign-off, or agreed by the manager."""
+    return Decision.objects.filter(Q(signoff_required=False) | Q(signoff__agreed=True))
+
+
+def contacts_with_standing_outcome(qs: QuerySet[Contact] | None = None) -> QuerySet[Contact]:
+    """Contacts annotated with `standing_outcome`: the outcome of their latest decision that stands (None if
+    none), the one thing "is a referral" is derived from (Contact.is_referral is the same rule for one contact)."""
+    latest = standing_decisions().filter(contact=OuterRef("pk")).order_by("-decided_at", "-id").values("outcome")[:1]
+    return (qs if qs is not None else Contact.objects.all()).annotate(standing_outcome=Subquery(latest))
+
+
+def contacts_referred(qs: QuerySet[Contact] | None = None) -> QuerySet[Contact]:
+    """The contacts that are referrals to children's social care (standing outcome 1-6, census meaning)."""
+    return contacts_with_standing_outcome(qs).filter(standing_outcome__in=sorted(REFERRAL_OUTCOMES))
 
 
 # --- dashboard -------------------------------------------------------------------------------------------

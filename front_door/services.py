@@ -11,17 +11,22 @@ from django.utils import timezone
 
 from cases import policy, validators
 from cases.codes import valid_codes
-from cases.models import CensusMeaning, NeedLevel, Person, Role, User, WorkRequest
+from cases.models import CensusMeaning, Episode, NeedLevel, Person, Role, User, WorkRequest
 from cases.selectors.organisation import agency_liaison_users, is_liaison
 from cases.services import (
     Conflict,
     StaleEdit,
     audit_record,
     chronology_add,
+    cin_referral_close,
+    cin_referral_open,
+    cin_referral_open_for,
     compare_and_set,
+    deadline_cancel,
     deadline_met,
     deadline_reassign,
     deadline_set,
+    episode_current_level,
     episode_open,
     notify,
     person_create_with_address,
@@ -33,6 +38,8 @@ from cases.workdays import Calendar
 from .models import (
     OUTCOME_LEVELS,
     OUTCOME_PLAIN_WORDS,
+    REFERRAL_OUTCOMES,
+    SAFETY_OUTCOMES,
     Consent,
     Contact,
     ContactChild,
@@ -48,6 +55,7 @@ from .permissions import OWN_REFERRALS, SIGN_OFF, WORK_CONTACTS
 
 DECISION_DEADLINE = "front_door.decision"
 INFO_REQUEST_DEADLINE = "front_door.information_request"
+SIGNOFF_DEADLINE = "front_door.signoff"
 
 
 class AlreadyDecided(Conflict):
@@ -226,7 +234,8 @@ def contact_create(
         label=f"Front-door decision on contact {contact.reference}",
         target=contact,
         due_at=due_at,
-        warn_at=max(received_at, due_at - dt.timedelta(hours=settings.warn_working_hours)),
+        # Working hours before it is due, as the setting says (a Monday 00:30 deadline is reminded on Friday).
+        warn_at=max(received_at, calendar.subtract_working_hours(due_at, settings.warn_working_hours)),
         person_ids=_child_ids(contact),
         escalate_role=Role.FRONT_DOOR_MANAGER,
         link=_contact_link(contact),
@@ -567,15 +576,16 @@ def decision_record(
     rationale: str,
     advice: str = "",
     urgent_services: str = "",
-    accepted_as_referral: bool | None = None,
     change_reason: str = "",
     replacing: int | None = None,
 ) -> Decision:
     """Record the front-door decision. A second decision is refused unless it is an explicit change with
-    a reason (then it supersedes the previous one). Where the council requires sign-off for this
-    outcome, the next steps wait for the manager; otherwise they happen now. `replacing`: the decision a change
-    was made from; if another decision stands by the time the contact is locked, the change is refused
-    (StaleEdit) rather than replacing a decision its author never saw."""
+    a reason (then it supersedes the previous one). Where the council requires sign-off for this outcome, the
+    decision stands only when the manager agrees: its safety actions (outcomes 1 and 2: the emergency-action and
+    strategy-discussion requests, the LCPPs' alert) go at once, the rest waits, and the sign-off has its own due
+    time; otherwise everything happens now. `replacing`: the decision a change was made from; if another decision
+    stands by the time the contact is locked, the change is refused (StaleEdit) rather than replacing a decision
+    its author never saw."""
     _require_front_door(actor)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     previous = contact.decisions.order_by("-decided_at", "-id").first()
@@ -596,9 +606,8 @@ def decision_record(
         )
     _validate_decision(contact, outcome, level, rationale, advice, urgent_services)
     now = timezone.now()
-    if accepted_as_referral is None:
-        accepted_as_referral = outcome != Outcome.NO_FURTHER_ACTION
-    signoff_required = outcome in FrontDoorSettings.current().signoff_outcomes
+    settings = FrontDoorSettings.current()
+    signoff_required = outcome in settings.signoff_outcomes
     decision = Decision.objects.create(
         contact=contact,
         outcome=outcome,
@@ -606,20 +615,28 @@ def decision_record(
         rationale=rationale.strip(),
         advice=advice.strip(),
         urgent_services=urgent_services.strip(),
-        accepted_as_referral=accepted_as_referral,
+        # Derived, so it cannot disagree with the outcome (the column stays for the sealed history).
+        accepted_as_referral=outcome in REFERRAL_OUTCOMES,
         decided_by=actor,
         decided_at=now,
         signoff_required=signoff_required,
         supersedes=previous,
         change_reason=change_reason.strip(),
     )
-    transition(
-        contact,
-        to=ContactStatus.AWAITING_SIGNOFF if signoff_required else ContactStatus.DECIDED,
-        changes={"decided_at": contact.decided_at or now, "updated_at": now},
-    )
-    # The statutory clock stops when the decision is recorded (sign-off is the manager's check on it).
-    deadline_met(kind=DECISION_DEADLINE, target=contact)
+    if previous is not None and not previous.stands:
+        # A replaced decision waiting for sign-off will never be signed off: its clock stops (not met), and the
+        # requests its safety actions made stay open for the LCPPs, who are told.
+        deadline_cancel(kind=SIGNOFF_DEADLINE, target=previous)
+        _tell_lcpps_requests_stay_open(previous, contact, "changed before the manager signed it off")
+    if signoff_required:
+        # Not decided yet: the one-working-day clock runs on until the manager agrees (issue 13 item 3). A contact
+        # decided earlier by a decision that stood keeps that time.
+        transition(contact, to=ContactStatus.AWAITING_SIGNOFF, changes={"updated_at": now})
+    else:
+        transition(
+            contact, to=ContactStatus.DECIDED, changes={"decided_at": contact.decided_at or now, "updated_at": now}
+        )
+        deadline_met(kind=DECISION_DEADLINE, target=contact)
     contact.refresh_from_db()
     audit_record(
         actor=actor,
@@ -646,24 +663,51 @@ def decision_record(
             link=_contact_link(contact),
         )
     if signoff_required:
-        for manager in User.objects.filter(groups__name=Role.FRONT_DOOR_MANAGER, is_active=True):
-            notify(
-                user=manager,
-                kind="decision.signoff_needed",
-                link=_contact_link(contact),
-                unique_key=f"decision:{decision.pk}:signoff:{manager.pk}",
-                title=f"Sign-off needed: contact {contact.reference}",
-            )
+        _signoff_requested(decision, contact, settings, now)
+        if outcome in SAFETY_OUTCOMES:
+            # Protection does not wait for the manager (issue 13 item 2).
+            _safety_actions(decision, actor)
     else:
         _apply_decision(decision, actor)
     return decision
 
 
+def _signoff_requested(decision: Decision, contact: Contact, settings: FrontDoorSettings, now: dt.datetime) -> None:
+    """The managers are asked, and the sign-off gets its own clock: a reminder to them, then a breach escalated
+    to them (working hours, as FrontDoorSettings says)."""
+    link = reverse("front_door:decision_signoff", args=[decision.pk])
+    for manager in User.objects.filter(groups__name=Role.FRONT_DOOR_MANAGER, is_active=True):
+        notify(
+            user=manager,
+            kind="decision.signoff_needed",
+            link=_contact_link(contact),
+            unique_key=f"decision:{decision.pk}:signoff:{manager.pk}",
+            title=f"Sign-off needed: contact {contact.reference}",
+        )
+    calendar = Calendar.from_database()
+    due_at = calendar.add_working_hours(now, settings.signoff_working_hours)
+    # The reminder: the usual warning time before it is due, but never before half the time has gone.
+    warn_hours = min(settings.warn_working_hours, settings.signoff_working_hours / 2)
+    deadline_set(
+        kind=SIGNOFF_DEADLINE,
+        label=f"Manager sign-off of the decision on contact {contact.reference}",
+        target=decision,
+        due_at=due_at,
+        warn_at=max(now, calendar.subtract_working_hours(due_at, warn_hours)),
+        person_ids=_child_ids(contact),
+        remind_role=Role.FRONT_DOOR_MANAGER,
+        escalate_role=Role.FRONT_DOOR_MANAGER,
+        link=link,
+    )
+
+
 @transaction.atomic
 def decision_signoff(*, decision: Decision, actor: User, agreed: bool, comment: str = "") -> DecisionSignoff:
-    """A manager agrees a decision (its next steps happen now) or sends it back to triage. The contact is
-    locked first, as decision_record locks it, so a change of decision and a sign-off take turns: the one
-    that comes second sees the other's result and a sign-off of a replaced decision is refused."""
+    """A manager agrees a decision (it stands now: its remaining next steps happen and the contact is decided)
+    or sends it back to triage (the contact is not decided: its clock runs on; requests the decision already made
+    stay open for the LCPPs to close, and they are told). The contact is locked first, as decision_record locks
+    it, so a change of decision and a sign-off take turns: the one that comes second sees the other's result and a
+    sign-off of a replaced decision is refused."""
     if not policy.may(actor, SIGN_OFF):
         raise PermissionDenied("Only a front door manager can sign off decisions")
     if not decision.signoff_required:
@@ -680,7 +724,16 @@ def decision_signoff(*, decision: Decision, actor: User, agreed: bool, comment: 
         )
     if DecisionSignoff.objects.filter(decision=decision).exists():
         raise Conflict("This decision has already been signed off", obj=contact, current={"status": contact.status})
-    transition(contact, to=ContactStatus.DECIDED if agreed else ContactStatus.IN_TRIAGE)
+    now = timezone.now()
+    if agreed:
+        transition(contact, to=ContactStatus.DECIDED, changes={"decided_at": contact.decided_at or now})
+        deadline_met(kind=DECISION_DEADLINE, target=contact)
+    else:
+        # An earlier decision that stood still stands (the contact stays decided by it); otherwise the contact is
+        # back in triage, undecided, and its clock runs on.
+        earlier_stands = contact.decided_at is not None
+        transition(contact, to=ContactStatus.DECIDED if earlier_stands else ContactStatus.IN_TRIAGE)
+    deadline_met(kind=SIGNOFF_DEADLINE, target=decision)
     signoff = DecisionSignoff.objects.create(decision=decision, manager=actor, agreed=agreed, comment=comment.strip())
     audit_record(
         actor=actor,
@@ -693,67 +746,197 @@ def decision_signoff(*, decision: Decision, actor: User, agreed: bool, comment: 
     if agreed:
         _apply_decision(decision, actor)
     else:
-        notify(
-            user=decision.decided_by,
-            kind="decision.returned",
-            unique_key=f"decision:{decision.pk}:returned",
-            title=f"Decision on contact {contact.reference} sent back",
-            body=comment,
-            link=_contact_link(contact),
-        )
+        _decision_returned(decision, contact, actor, comment.strip())
     return signoff
 
 
-def _apply_decision(decision: Decision, actor: User) -> None:
-    """The outcome's next steps, for every child on the contact, then the referrer hears back."""
-    contact = decision.contact
-    if decision.accepted_as_referral:
-        Contact.objects.filter(pk=contact.pk).update(is_referral=True)
-    outcome, level = decision.outcome, decision.level
-    opens_work = level.census_meaning != CensusMeaning.UNIVERSAL and outcome != Outcome.NO_FURTHER_ACTION
+def _decision_returned(decision: Decision, contact: Contact, actor: User, comment: str) -> None:
+    """Told: the triage officer who decided, and (when the decision already made requests) the LCPPs, whose requests
+    stay open until they close each with a reason: nothing is cancelled silently."""
+    notify(
+        user=decision.decided_by,
+        kind="decision.returned",
+        unique_key=f"decision:{decision.pk}:returned",
+        title=f"Decision on contact {contact.reference} sent back",
+        body=comment,
+        link=_contact_link(contact),
+    )
+    _tell_lcpps_requests_stay_open(decision, contact, "sent back by the manager")
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
-        if not opens_work:
-            continue
-        episode = episode_open(
+        chronology_add(
             person=person,
             actor=actor,
-            level=level,
-            reason=f"Front-door decision on contact {contact.reference}: {Outcome(outcome).label}",
-            source_type="front_door.decision",
-            source_id=str(decision.pk),
+            strand="front_door",
+            kind="decision_returned",
+            summary=f"Front-door decision on {contact.reference} sent back by the manager: {comment}",
+            significant=True,
+            target=decision,
+            link=_contact_link(contact),
         )
-        summary = f"{Outcome(outcome).label}. {decision.rationale}"
-        if outcome in (Outcome.IMMEDIATE_PROTECTION, Outcome.STRATEGY_DISCUSSION):
-            kinds = [WorkRequest.Kind.STRATEGY_DISCUSSION]
-            if outcome == Outcome.IMMEDIATE_PROTECTION:
-                kinds.insert(0, WorkRequest.Kind.EMERGENCY_ACTION)
-        else:
-            kinds = [WorkRequest.Kind.FAMILY_HELP_ALLOCATION]
+
+
+def _tell_lcpps_requests_stay_open(decision: Decision, contact: Contact, what_happened: str) -> None:
+    """A decision that made requests (its safety actions) will not stand: the requests stay open and the LCPPs are
+    told, so that each is closed with a reason, never silently."""
+    made = list(
+        WorkRequest.objects.filter(
+            source_type=Decision._meta.label_lower, source_id=str(decision.pk), status=WorkRequest.Status.OPEN
+        ).order_by("id")
+    )
+    if not made:
+        return
+    kinds = " and ".join(sorted({r.get_kind_display().lower() for r in made}))
+    for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True):
+        notify(
+            user=lcpp,
+            kind="decision.returned",
+            unique_key=f"decision:{decision.pk}:requests_stay:{lcpp.pk}",
+            title=f"Decision on contact {contact.reference} {what_happened}",
+            body=f"The {kinds} request made by this decision stays open: close it with a reason if it is no "
+            "longer needed.",
+            link=_contact_link(contact),
+            send_email=True,
+        )
+
+
+def _safety_kinds(outcome: int) -> list[str]:
+    if outcome == Outcome.IMMEDIATE_PROTECTION:
+        return [WorkRequest.Kind.EMERGENCY_ACTION, WorkRequest.Kind.STRATEGY_DISCUSSION]
+    if outcome == Outcome.STRATEGY_DISCUSSION:
+        return [WorkRequest.Kind.STRATEGY_DISCUSSION]
+    return []
+
+
+def _decision_episode(decision: Decision, person: Person, actor: User):
+    """The child's episode at the decision's level (opened, or stepped up; never lowered: a child at a higher
+    level stays there and the lead is told). Returns (episode, level_kept_higher)."""
+    contact = decision.contact
+    episode = episode_open(
+        person=person,
+        actor=actor,
+        level=decision.level,
+        reason=f"Front-door decision on contact {contact.reference}: {Outcome(decision.outcome).label}",
+        source_type="front_door.decision",
+        source_id=str(decision.pk),
+        link=_contact_link(contact),
+    )
+    return episode, episode_current_level(episode).rank > decision.level.rank
+
+
+def _request_once(decision: Decision, person: Person, kind: str, **values) -> WorkRequest | None:
+    """A request of this kind about this child from this decision, made once (the safety requests are made when
+    the decision is recorded; its sign-off must not make them again). None if it was made already."""
+    if WorkRequest.objects.filter(
+        person=person, kind=kind, source_type=Decision._meta.label_lower, source_id=str(decision.pk)
+    ).exists():
+        return None
+    return work_request_create(kind=kind, person=person, source=decision, **values)
+
+
+def _safety_actions(decision: Decision, actor: User, episodes: dict | None = None) -> None:
+    """Outcomes 1 and 2: the emergency-action and strategy-discussion requests, and the LCPPs alerted. Never held
+    back: not by sign-off, not by a child being at a higher level already. `episodes`: each child's episode, if
+    the caller has it."""
+    contact = decision.contact
+    for person in Person.objects.filter(pk__in=_child_ids(contact)):
+        episode, _kept = (episodes or {}).get(person.pk) or _decision_episode(decision, person, actor)
+        for kind in _safety_kinds(decision.outcome):
+            request = _request_once(
+                decision,
+                person,
+                kind,
+                actor=actor,
+                summary=f"{Outcome(decision.outcome).label}. {decision.rationale}",
+                episode=episode,
+                urgent=decision.outcome == Outcome.IMMEDIATE_PROTECTION or contact.urgent,
+            )
+            if request is None:
+                continue
+            # Until the MACPT's own records exist, the LCPPs get the task. The title names the contact, never
+            # the child: a restricted child's name would reach LCPPs off its list; the link opens the record
+            # through the scoped page.
+            for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True):
+                notify(
+                    user=lcpp,
+                    kind=f"work_request.{kind}",
+                    unique_key=f"workrequest:{request.pk}:{lcpp.pk}",
+                    title=f"{request.get_kind_display()} needed: contact {contact.reference}",
+                    link=reverse("cases:person_detail", args=[person.pk]),
+                    send_email=True,
+                )
+
+
+def _census_referral(decision: Decision, person: Person, actor: User, episode) -> None:
+    """The census referral follows the standing decision: outcomes 1-6 open one (dated the day the contact was
+    received, its source the contact's); a change to 7 or 8 closes the one this contact opened, with no further
+    action (ReferralNFA: no assessment has started from a front-door decision yet)."""
+    contact = decision.contact
+    if decision.is_referral:
+        cin_referral_open(
+            person=person,
+            episode=episode,
+            referral_date=timezone.localtime(contact.received_at).date(),
+            source_code=contact.source_code,
+            source=decision,
+            actor=actor,
+        )
+        return
+    opened_here = cin_referral_open_for(person)
+    if (
+        opened_here is not None
+        and opened_here.source_type == Decision._meta.label_lower
+        and contact.decisions.filter(pk=opened_here.source_id).exists()
+    ):
+        cin_referral_close(
+            person=person,
+            on=max(timezone.localdate(), opened_here.referral_date),
+            reason_code="RC7",
+            nfa=True,
+            actor=actor,
+        )
+
+
+def _tell_lead_if_higher(decision: Decision, person: Person, actor: User) -> None:
+    """A decision that opens no work (no further action) about a child open at a higher level: the lead is told
+    (episode_open keeps the level and records it for them); a child with no open episode gets none."""
+    current = Episode.objects.filter(person=person, closed_on__isnull=True).first()
+    if current is not None and episode_current_level(current).rank > decision.level.rank:
+        _decision_episode(decision, person, actor)
+
+
+def _apply_decision(decision: Decision, actor: User) -> None:
+    """The standing decision's next steps, for every child on the contact, then the referrer hears back. A
+    decision at a lower level than a child's open episode changes nothing for that child but tells the lead, who
+    decides (issue 13 item 5)."""
+    contact = decision.contact
+    outcome, level = decision.outcome, decision.level
+    opens_work = level.census_meaning != CensusMeaning.UNIVERSAL and outcome != Outcome.NO_FURTHER_ACTION
+    children = list(Person.objects.filter(pk__in=_child_ids(contact)))
+    episodes = {person.pk: _decision_episode(decision, person, actor) for person in children if opens_work}
+    if outcome in SAFETY_OUTCOMES:
+        _safety_actions(decision, actor, episodes)
+    for person in children:
+        if not opens_work:
+            _census_referral(decision, person, actor, episode=None)
+            _tell_lead_if_higher(decision, person, actor)
+            continue
+        episode, kept_higher = episodes[person.pk]
+        _census_referral(decision, person, actor, episode=episode)
+        if kept_higher:
+            continue  # the lead decides what, if anything, follows; the safety requests went above
+        kinds = [] if outcome in SAFETY_OUTCOMES else [WorkRequest.Kind.FAMILY_HELP_ALLOCATION]
         kinds.append(WorkRequest.Kind.FGDM_OFFER)  # offered at every decision point
         for kind in kinds:
-            request = work_request_create(
-                kind=kind,
-                person=person,
+            _request_once(
+                decision,
+                person,
+                kind,
                 actor=actor,
-                summary=summary,
+                summary=f"{Outcome(outcome).label}. {decision.rationale}",
                 episode=episode,
                 urgent=outcome in (Outcome.IMMEDIATE_PROTECTION, Outcome.IMMEDIATE_SERVICES, Outcome.SEE_CHILD)
                 or contact.urgent,
-                source=decision,
             )
-            if kind in (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION):
-                # Until the MACPT's own records exist, the LCPPs get the task. The title names the contact, never
-                # the child: a restricted child's name would reach LCPPs off its list; the link opens the record
-                # through the scoped page.
-                for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True):
-                    notify(
-                        user=lcpp,
-                        kind=f"work_request.{kind}",
-                        unique_key=f"workrequest:{request.pk}:{lcpp.pk}",
-                        title=f"{request.get_kind_display()} needed: contact {contact.reference}",
-                        link=reverse("cases:work_request", args=[request.pk]),
-                        send_email=True,
-                    )
     if contact.referrer_user_id:
         notify(
             user=contact.referrer_user,

@@ -40,7 +40,6 @@ from cases.models import (
     Team,
     User,
     VisibilityTag,
-    WorkRequest,
 )
 from cases.services import (
     episode_open,
@@ -50,7 +49,6 @@ from cases.services import (
     person_restrict,
     relationship_add,
     team_member_add,
-    work_request_create,
 )
 from cases.services.notes import case_note_save
 from cases.services.plans import action_add, outcome_add, plan_start, taf_add
@@ -96,7 +94,6 @@ class Child:
     information_request_id: int
     notes: dict[str, int] = field(default_factory=dict)  # tag -> note id
     plan_id: int | None = None
-    work_request_id: int | None = None
 
     @property
     def surname(self) -> str:
@@ -242,16 +239,7 @@ def build_world() -> World:
                 "next_review_on": timezone.localdate() + dt.timedelta(30),
             },
         )
-        # A strategy discussion asked for the child (issue 13 item 1): the LCPPs' inbox and the request's page.
-        strategy = work_request_create(
-            kind=WorkRequest.Kind.STRATEGY_DISCUSSION,
-            person=person,
-            actor=triage,
-            summary=f"Strategy discussion for {first} {last}",
-        )
-        child = Child(
-            relationship, person, family.pk, contact.pk, info.pk, plan_id=plan.pk, work_request_id=strategy.pk
-        )
+        child = Child(relationship, person, family.pk, contact.pk, info.pk, plan_id=plan.pk)
         for tag in (oracle.UNTAGGED, *oracle.TAGS):
             if tag in tags_missing:
                 continue

@@ -5,7 +5,8 @@ import pytest
 from django.db.models import Count
 
 from cases.models import ChronologyEntry, Person, User
-from front_door.models import Contact
+from front_door.models import REFERRAL_OUTCOMES, Contact, Decision
+from front_door.selectors import contacts_referred
 
 pytestmark = pytest.mark.django_db
 
@@ -15,11 +16,31 @@ def test_small_dataset_has_realistic_shape(small_dataset):
     assert 1_500 <= children <= 2_600
     assert Person.objects.filter(nhs_number__startswith="999").count() > 800
     contacts = Contact.objects.count()
-    referrals = Contact.objects.filter(is_referral=True).count()
+    referrals = contacts_referred().count()  # derived from the standing decision's outcome (1-6), as the code says
     assert 3.5 <= contacts / referrals <= 6.5  # about 4.8 contacts per referral
     assert Contact.objects.exclude(status="decided").exists()
     assert Contact.objects.filter(breached=True).exists()
     assert ChronologyEntry.objects.values("person").annotate(n=Count("id")).order_by("-n").first()["n"] >= 300
+
+
+def test_small_dataset_census_referrals_agree_with_the_code(small_dataset):
+    from cases.models import CinReferral
+    from cases.workdays import LONDON
+
+    census = list(CinReferral.objects.all())
+    assert len(census) > 100
+    decisions = Decision.objects.select_related("contact").in_bulk([int(r.source_id) for r in census])
+    for referral in census:
+        decision = decisions[int(referral.source_id)]
+        # Opened only by a decision with outcome 1-6, dated the day its contact was received, from its source.
+        assert referral.source_type == "front_door.decision" and decision.outcome in REFERRAL_OUTCOMES
+        assert referral.referral_date == decision.contact.received_at.astimezone(LONDON).date()
+        assert referral.source_code == decision.contact.source_code
+        assert referral.closed_on is None or referral.closed_on >= referral.referral_date
+    # No decision the code would not count as a referral made one, and the flag-free count agrees with the decisions.
+    assert not Decision.objects.filter(accepted_as_referral=True, outcome__gt=6).exists()
+    referred = set(contacts_referred().values_list("pk", flat=True))
+    assert referred == set(Decision.objects.filter(outcome__lte=6).values_list("contact_id", flat=True))
 
 
 @pytest.mark.parametrize(

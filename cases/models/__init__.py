@@ -83,7 +83,6 @@ from .system import (
 )
 from .work_requests import (
     WorkRequest,
-    WorkRequestSettings,
 )
 
 __all__ = [
@@ -143,6 +142,5 @@ __all__ = [
     "VisibilityTag",
     "tag_labels",
     "WorkRequest",
-    "WorkRequestSettings",
     "WorkerHeartbeat",
 ]

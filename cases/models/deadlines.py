@@ -44,6 +44,9 @@ class Deadline(TimeStampedModel):
     notify_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     # ... and, on breach, everyone holding this role (front door managers for contacts).
     escalate_role = models.CharField(max_length=40, blank=True)
+    # ... and at the reminder as well as at a breach, everyone holding this role (front door managers, for a
+    # decision waiting for their sign-off).
+    remind_role = models.CharField(max_length=40, blank=True, default="", db_default="")
     warned_at = models.DateTimeField(null=True, blank=True)
     breached_at = models.DateTimeField(null=True, blank=True)
     breach_detected_late = models.BooleanField(default=False)

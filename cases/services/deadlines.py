@@ -9,18 +9,13 @@ from django.utils import timezone
 from ..models import (
     Deadline,
     Person,
-    Strand,
     User,
 )
 from ..registry import registry
 from .audit import audit_record
 from .notes import chronology_add
 from .notifications import notify
-
-
-def _strand_for(target_type: str) -> str:
-    app_label = target_type.split(".", 1)[0]
-    return app_label if app_label in Strand.values else Strand.RECORD
+from .work_requests import _strand_for
 
 
 def deadline_set(
@@ -34,6 +29,7 @@ def deadline_set(
     assignee: User | None = None,
     notify_agency=None,
     escalate_role: str = "",
+    remind_role: str = "",
     link: str = "",
 ) -> Deadline:
     """Create or move the open deadline of this kind for this record (one open per kind and target)."""
@@ -46,6 +42,7 @@ def deadline_set(
         "assignee": assignee,
         "notify_agency": notify_agency,
         "escalate_role": escalate_role,
+        "remind_role": remind_role,
         "link": link,
     }
     existing = Deadline.objects.filter(
@@ -69,8 +66,8 @@ def deadline_met(*, kind: str, target: models.Model) -> int:
 
 
 def deadline_cancel(*, kind: str, target: models.Model) -> int:
-    """Cancel the open deadline of this kind for this record (the request was handed back or closed): the
-    sweeper then sends no reminder or breach. Returns rows cancelled."""
+    """Cancel the open deadline of this kind for this record (the thing it timed will not happen: a decision
+    replaced before its sign-off). Returns rows cancelled."""
     return Deadline.objects.filter(
         kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk), state=Deadline.State.OPEN
     ).update(state=Deadline.State.CANCELLED, updated_at=timezone.now())
@@ -109,16 +106,9 @@ def _deadline_recipients(deadline: Deadline, *, breach: bool) -> list[User]:
 
         for user in agency_liaison_users(agency_id=deadline.notify_agency_id):
             users[user.pk] = user
-    if breach and deadline.escalate_role:
-        for user in User.objects.filter(groups__name=deadline.escalate_role, is_active=True):
-            users[user.pk] = user
-    if deadline.target_type == "cases.workrequest":
-        # A hand-off's receivers are read when the alert goes (who holds the role, who leads the child now), and
-        # only those who may open the child's record (a restricted child: its named list).
-        from ..selectors.work_requests import work_request_receivers
-
-        for user in work_request_receivers(request_id=int(deadline.target_id)):
-            users[user.pk] = user
+    roles = [deadline.remind_role] + ([deadline.escalate_role] if breach else [])
+    for user in User.objects.filter(groups__name__in=[r for r in roles if r], is_active=True).distinct():
+        users[user.pk] = user
     return list(users.values())
 
 

@@ -98,13 +98,21 @@ def episode_open(
     family_case: FamilyCase | None = None,
     source_type: str = "",
     source_id: str = "",
+    link: str = "",
 ) -> Episode:
-    """Open the child's episode at a level of need. A child has at most one open episode: if one is
-    open, its level moves instead (stepping up or down never opens a second record)."""
+    """Open the child's episode at a level of need. A child has at most one open episode: if one is open at a lower
+    level, it steps up instead (never a second record); if one is open at a higher level, it is never lowered here
+    (stepping down is its lead's decision, episode_change_level): the level stays, and what was decided is put on
+    the child's chronology as information for the current lead(s), who are told (`link`: where to read it)."""
     current = Episode.objects.select_for_update().filter(person=person, closed_on__isnull=True).first()
     if current is not None:
-        if episode_current_level(current).pk != level.pk:
+        current_level = episode_current_level(current)
+        if level.rank > current_level.rank:
             episode_change_level(episode=current, actor=actor, level=level, reason=reason)
+        elif level.rank < current_level.rank:
+            _inform_leads_of_lower_level(
+                episode=current, actor=actor, current=current_level, level=level, reason=reason, link=link
+            )
         return current
     episode = Episode.objects.create(
         person=person,
@@ -141,6 +149,49 @@ def episode_open(
         target=episode,
     )
     return episode
+
+
+def _inform_leads_of_lower_level(
+    *, episode: Episode, actor: User | None, current: NeedLevel, level: NeedLevel, reason: str, link: str
+) -> None:
+    """A decision at a lower level than the child's (a contact decided as early help about a child on a child
+    protection plan): recorded for the lead(s), who decide whether anything changes; the level stays."""
+    from .notifications import notify
+
+    what = reason or f"A decision at {level.name}"
+    entry = chronology_add(
+        person=episode.person,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="decision_for_lead",
+        summary=f"For the lead practitioner: {what}. The child stays at {current.name}; the lead decides whether "
+        "anything changes.",
+        significant=True,
+        occurred_at=timezone.now(),
+        target=episode,
+        link=link,
+    )
+    leads = list(EpisodeLead.objects.filter(episode=episode, ended_at__isnull=True).select_related("user"))
+    for lead in leads:
+        if lead.user.is_active:
+            # The title names no child: the link opens the record through a scoped page.
+            notify(
+                user=lead.user,
+                kind="decision.for_lead",
+                unique_key=f"episode:{episode.pk}:for_lead:{entry.pk}:{lead.user_id}",
+                title=f"New information for a child you lead on: a decision at {level.name}",
+                body=f"The child stays at {current.name}: you decide whether anything changes.",
+                link=link,
+                send_email=True,
+            )
+    audit_record(
+        actor=actor,
+        verb="episode.level_kept",
+        target=episode,
+        child_ids=[episode.person_id],
+        fields=["level"],
+        related={"level": current, "level_decided": level, "leads_told": [lead.user_id for lead in leads]},
+    )
 
 
 def episode_current_level(episode: Episode) -> NeedLevel:

@@ -292,9 +292,6 @@ class DecisionInputSerializer(InputSerializer):
         max_length=5000,
         help_text="Which services (required for outcome 4).",
     )
-    accepted_as_referral = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="Default: every outcome but 8."
-    )
     change_reason = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -116,3 +116,19 @@ def test_adding_working_days_lands_on_a_working_day_with_that_many_in_between(st
     assert CAL.is_working_day(end)
     if n:
         assert CAL.working_days_between(start, end, inclusive=True) - (1 if CAL.is_working_day(start) else 0) == n
+
+
+def test_subtracting_working_hours_skips_weekends():
+    # Due Monday 00:30: two working hours before is Friday 22:30 (the reminder of a contact received Friday 00:30).
+    assert CAL.subtract_working_hours(london(2026, 11, 23, 0, 30), 2) == london(2026, 11, 20, 22, 30)
+    assert CAL.subtract_working_hours(london(2026, 11, 23, 10, 0), 18) == london(2026, 11, 20, 16, 0)
+    # Ending on a Saturday counts back from the end of Friday.
+    assert CAL.subtract_working_hours(london(2026, 11, 21, 12, 0), 1) == london(2026, 11, 20, 23, 0)
+
+
+@settings(max_examples=500, deadline=None, derandomize=True)
+@given(instants, st.floats(0, 60))
+def test_subtracting_working_hours_is_the_inverse_of_working_hours_left(end, hours):
+    start = CAL.subtract_working_hours(end, hours)
+    assert start <= end
+    assert CAL.working_hours_left(start, end) == pytest.approx(hours, abs=1e-6)

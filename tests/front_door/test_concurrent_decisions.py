@@ -147,8 +147,9 @@ def test_a_sign_off_racing_a_changed_decision_does_not_apply_the_old_one(
     assert contact.status == ContactStatus.DECIDED
     assert isinstance(outcome["second"], Conflict) and "replaced by a later one" in str(outcome["second"])
     assert not DecisionSignoff.objects.filter(decision=old).exists()
-    # Child protection's next steps (a strategy discussion) were never set going for the replaced decision.
-    assert not child.work_requests.filter(kind="strategy_discussion").exists()
+    # The strategy discussion went at once (issue 13 item 2) and stays open for the LCPP to close with a reason; the
+    # old decision's sign-off set nothing else going (no second request, no FGDM offer).
+    assert list(child.work_requests.values_list("kind", "status")) == [("strategy_discussion", "open")]
 
 
 def test_a_change_of_decision_made_from_a_decision_since_replaced_is_refused(

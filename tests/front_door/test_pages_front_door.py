@@ -860,9 +860,7 @@ def test_a_second_decision_without_a_reason_shows_the_already_decided_message(
     assert "Replaced" in page and "Family agreed to work with early help" in page
 
 
-def test_no_further_action_needs_advice_and_may_say_it_was_accepted_as_a_referral(
-    client, triage_officer, matched_contact, levels
-):
+def test_no_further_action_needs_advice_and_is_not_a_referral(client, triage_officer, matched_contact, levels):
     client.force_login(triage_officer)
     page = html(decide(client, matched_contact, outcome="8", level="universal", rationale="Universal needs."))
     assert 'href="#id_advice">Record the advice and information given' in page
@@ -873,10 +871,13 @@ def test_no_further_action_needs_advice_and_may_say_it_was_accepted_as_a_referra
         level="universal",
         rationale="Universal needs.",
         advice="Signposted to the school nurse.",
-        accepted_as_referral="on",
     )
     decision = Decision.objects.get()
-    assert decision.advice == "Signposted to the school nurse." and decision.accepted_as_referral
+    # Outcome 8 is a contact that did not become a referral (census meaning): the form no longer asks.
+    assert decision.advice == "Signposted to the school nurse." and not decision.is_referral
+    assert not decision.accepted_as_referral
+    page = html(client.get(reverse("front_door:contact_detail", args=[matched_contact.pk])))
+    assert "No (outcomes 7 and 8 are not referrals)" in page and "accepted_as_referral" not in page
 
 
 def test_sign_off_flow(client, triage_officer, front_door_manager, matched_contact, school_dsl, levels):

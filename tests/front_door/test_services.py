@@ -147,7 +147,7 @@ def test_child_in_need_opens_an_episode_and_a_family_help_request_and_tells_the_
     assert {"front_door", "record"} <= strands
 
 
-def test_strategy_discussion_needs_signoff_then_tasks_the_lcpps(
+def test_strategy_discussion_tasks_the_lcpps_at_once_and_the_rest_waits_for_signoff(
     triage_officer, front_door_manager, lcpp, new_contact, make_person, levels
 ):
     child = make_person()
@@ -161,12 +161,13 @@ def test_strategy_discussion_needs_signoff_then_tasks_the_lcpps(
     )
     contact.refresh_from_db()
     assert contact.status == ContactStatus.AWAITING_SIGNOFF
-    assert not Episode.objects.filter(person=child).exists()  # next steps wait for the manager
+    # Protection does not wait (issue 13 item 2); the FGDM offer does.
+    assert list(child.work_requests.values_list("kind", flat=True)) == ["strategy_discussion"]
     assert Notification.objects.filter(user=front_door_manager, kind="decision.signoff_needed").exists()
     with pytest.raises(PermissionDenied):
         decision_signoff(decision=decision, actor=triage_officer, agreed=True)
     contact.refresh_from_db()
-    assert contact.status == ContactStatus.AWAITING_SIGNOFF and not Episode.objects.filter(person=child).exists()
+    assert contact.status == ContactStatus.AWAITING_SIGNOFF
     decision_signoff(decision=decision, actor=front_door_manager, agreed=True)
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
