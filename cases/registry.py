@@ -72,6 +72,15 @@ class Prompt:
 
 
 @dataclass(frozen=True)
+class PlanStart:
+    """What a family plan starts from: its text fields (cases.models.Plan: worries, working_well, family_views), and
+    where they came from, said on the page ("From the assessment authorised on 3 March 2027")."""
+
+    values: Mapping[str, str]
+    source: str
+
+
+@dataclass(frozen=True)
 class WorkRequestKind:
     """A hand-off kind (cases.WorkRequest.Kind) an app receives: who receives it, and the page that accepts
     one request (its URL takes the request's pk). A child's record prompts the receivers to it."""
@@ -161,6 +170,7 @@ class Registry:
         self._demo_data = _Entries("demo data step")
         self._generated_data = _Entries("generated data step")
         self._plan_review_intervals = _Entries("plan review interval for")
+        self._plan_starting_points = _Entries("plan starting point for")
         self._sealed_tables = _Entries("sealed table")
         self._sorted: dict[str, Any] = {}
 
@@ -218,6 +228,12 @@ class Registry:
         self._plan_review_intervals.put(app, strand, days)
         self._changed()
 
+    def register_plan_starting_point(self, *, app: str, strand: str, start: Callable[[Any], PlanStart | None]) -> None:
+        """`start(family_case)`: what a family plan this strand leads starts from (its authorised assessment, say),
+        or None; the plan's start page fills its fields with it, to be checked and changed (issue 13 item 12)."""
+        self._plan_starting_points.put(app, strand, start)
+        self._changed()
+
     def register_sealed_table(self, *, app: str, model: str, written_at: str) -> None:
         """An append-only table whose rows the audit sealing covers (cases.services.seals): `model` as
         "app_label.ModelName", `written_at` the field that stamps when a row was written (rows younger than the
@@ -263,6 +279,9 @@ class Registry:
 
     def plan_review_interval(self, strand: str) -> Callable[[], int] | None:
         return self._plan_review_intervals.get(strand)
+
+    def plan_starting_point(self, strand: str) -> Callable[[Any], PlanStart | None] | None:
+        return self._plan_starting_points.get(strand)
 
     def sealed_tables(self) -> tuple[tuple[str, str], ...]:
         """(model label, written-at field) of each sealed table, in label order."""

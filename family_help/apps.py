@@ -72,6 +72,7 @@ class FamilyHelpConfig(AppConfig):
             app=self.label, prompt=Prompt("family_help.family", "person_detail", family_prompt, order=200)
         )
         registry.register_plan_review_interval(app=self.label, strand=self.label, days=plan_review_every_days)
+        registry.register_plan_starting_point(app=self.label, strand=self.label, start=plan_start_from_assessment)
         # After the front door's: Family Help's records start from its decisions and episodes.
         registry.register_demo_data(app=self.label, step=DataStep("family_help", seed_demo, after=("front_door",)))
         registry.register_generated_data(
@@ -84,6 +85,13 @@ def plan_review_every_days() -> int:
     from .models import FamilyHelpSettings
 
     return FamilyHelpSettings.load().review_every_days
+
+
+def plan_start_from_assessment(family_case):
+    """A plan Family Help leads starts from the family's authorised assessment."""
+    from .selectors.assessment import plan_start_from_assessment as start
+
+    return start(family_case)
 
 
 def seed_demo() -> dict:

@@ -5,7 +5,8 @@ views add back onto these forms."""
 from django import forms
 from django.utils import timezone
 
-from ..models import ActionStatus, User
+from ..models import ActionStatus, TafMember, User
+from ..services.plans import taf_member_label
 from . import GovukDateField, GovukFormMixin
 
 _STALE = "This page is out of date: open it again, then make your changes"
@@ -212,14 +213,35 @@ class ActionProgressForm(GovukFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, error_messages=_VERSION_ERRORS)
 
 
+class TafSearchForm(GovukFormMixin, forms.Form):
+    """The picker's search box (a GET form): the list below it is filtered on the server, so it works without
+    JavaScript."""
+
+    q = forms.CharField(
+        label="Search for a practitioner",
+        max_length=100,
+        required=False,
+        help_text="Name, job title, email address or agency, for example 'health visitor' or 'Test Police'",
+        widget=forms.TextInput(attrs={"type": "search", "spellcheck": "false"}),
+    )
+
+
+class PractitionerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.full_name
+
+
 class TafAddForm(GovukFormMixin, forms.Form):
-    email = forms.EmailField(
-        label="Practitioner's email address",
-        max_length=254,
-        help_text="Their work email address, as they sign in with it",
+    """A practitioner chosen from the list (cases.selectors.plans.taf_candidates), never an email address typed."""
+
+    user = PractitionerChoiceField(
+        label="Practitioner",
+        queryset=User.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
         error_messages={
-            "required": "Enter the practitioner's email address",
-            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "required": "Choose the practitioner to add",
+            "invalid_choice": "Choose a practitioner from the list",
         },
     )
     role = forms.CharField(
@@ -229,11 +251,14 @@ class TafAddForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Say what they do for this family, for example health visitor"},
     )
 
-    def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+    def __init__(self, *args, candidates, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = candidates
 
-    def practitioner(self) -> User | None:
-        return User.objects.filter(email=self.cleaned_data["email"]).select_related("agency").first()
+
+class TafMemberChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: TafMember) -> str:
+        return taf_member_label(obj)
 
 
 class TafRemoveForm(GovukFormMixin, forms.Form):
@@ -247,7 +272,24 @@ class ReviewForm(GovukFormMixin, forms.Form):
         help_text="For example, 27 3 2026",
         error_messages={"required": "Enter the date the review was held"},
     )
-    attendees = forms.CharField(label="Who came?", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # Picked from the team around the family (issue 13 item 12); anyone else (the family, say) typed below.
+    taf_attendees = TafMemberChoiceField(
+        label="Who came from the team around the family?",
+        help_text="Select all that apply.",
+        queryset=TafMember.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose who came from the team around the family",
+            "invalid_pk_value": "Choose who came from the team around the family",
+        },
+    )
+    attendees = forms.CharField(
+        label="Anyone else who came (optional)",
+        required=False,
+        help_text="For example, the family and anyone not in the team around the family",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     summary = forms.CharField(
         label="What did the review find?",
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -263,9 +305,13 @@ class ReviewForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Enter the date of the next review"},
     )
 
-    def __init__(self, *args, outcomes=(), **kwargs) -> None:
+    def __init__(self, *args, outcomes=(), members=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.outcomes = list(outcomes)
+        if members is not None:
+            self.fields["taf_attendees"].queryset = members
+        else:
+            del self.fields["taf_attendees"]
         for outcome in self.outcomes:
             field = _rating(
                 f"Rating for {outcome.child.first_name}: {outcome.what_will_be_different}",

@@ -27,6 +27,7 @@ from ..models import (
     Plan,
     PlanVersion,
     Review,
+    Role,
     Strand,
     TafMember,
     User,
@@ -226,3 +227,46 @@ def action_owner_choices(*, family_case: FamilyCase, actor: User | None = None) 
 
 def family_case_ids_for_member(*, user: User) -> QuerySet:
     return TafMember.objects.filter(user=user, removed_at__isnull=True).values("family_case_id")
+
+
+TAF_CANDIDATES_SHOWN = 25
+
+
+def taf_candidates(*, user: User, family_case: FamilyCase) -> QuerySet[User]:
+    """Who may be added to the team around this family, for one of its plan's editors (anyone else: none): active
+    practitioners of any agency whose role can see a child's record at some level (policy.NEVER's cannot), not
+    already in the team. Staff, not children: the directory every editor may choose from (issue 13 item 12)."""
+    if not plan_can_edit(user=user, family_case=family_case):
+        return User.objects.none()
+    readers = [role for role in Role.values if role not in policy.NEVER]
+    current = TafMember.objects.filter(family_case=family_case, removed_at__isnull=True).values("user_id")
+    return (
+        User.objects.filter(is_active=True, agency__isnull=False, groups__name__in=readers)
+        .exclude(pk__in=current)
+        .distinct()
+        .select_related("agency")
+        .order_by("full_name", "id")
+    )
+
+
+def taf_candidates_search(*, user: User, family_case: FamilyCase, query: str = "") -> list[User]:
+    """taf_candidates matching every word of `query` in the name, job title, email or agency (the first
+    TAF_CANDIDATES_SHOWN, by name): the picker's list, filtered on the server so that it works without JavaScript."""
+    qs = taf_candidates(user=user, family_case=family_case)
+    for word in query.split()[:6]:
+        qs = qs.filter(
+            Q(full_name__icontains=word)
+            | Q(job_title__icontains=word)
+            | Q(email__icontains=word)
+            | Q(agency__name__icontains=word)
+        )
+    return list(qs[:TAF_CANDIDATES_SHOWN])
+
+
+def taf_members_current(*, family_case: FamilyCase) -> QuerySet[TafMember]:
+    """The team around the family now (a review's attendees are picked from it)."""
+    return (
+        TafMember.objects.filter(family_case=family_case, removed_at__isnull=True)
+        .select_related("user", "agency")
+        .order_by("added_at", "id")
+    )

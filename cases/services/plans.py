@@ -681,6 +681,26 @@ def taf_remove(*, member: TafMember, actor: User, reason: str = "") -> TafMember
 # --- reviews -----------------------------------------------------------------------------------------------
 
 
+def taf_member_label(member: TafMember) -> str:
+    """'Hal Health (Health visitor, Test Community Health Trust)': a team member as a review's attendee."""
+    return f"{member.user.full_name} ({member.role}, {member.agency.name})"
+
+
+def _review_attendees(locked: Plan, data: dict, errors: dict[str, list[str]]) -> list[TafMember]:
+    """The team members who came (data["taf_attendees"]: TafMembers or their ids), each a current member of this
+    family's team around the family (issue 13 item 12); anyone else is named in data["attendees"]."""
+    given = data.get("taf_attendees") or []
+    ids = [getattr(m, "pk", m) for m in given]
+    members = list(
+        TafMember.objects.filter(family_case=locked.family_case_id, removed_at__isnull=True, pk__in=ids)
+        .select_related("user", "agency")
+        .order_by("added_at", "id")
+    )
+    if len(members) != len(set(ids)):
+        errors["taf_attendees"] = ["Choose who came from the team around the family"]
+    return members
+
+
 @transaction.atomic
 def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | None]) -> Review:
     """Hold a review: each active outcome re-rated, the next review set, and a new version of the plan frozen.
@@ -707,6 +727,7 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
             _check_next_review(next_review, after=held_on if "held_on" not in errors else None)
         except ValidationError as exc:
             errors.update(exc.message_dict)
+    came = _review_attendees(locked, data, errors)
     outcomes = list(locked.outcomes.filter(removed_at__isnull=True).select_related("child").order_by("id"))
     for outcome in outcomes:
         rating = ratings.get(outcome.pk)
@@ -728,7 +749,9 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
     review = Review(
         plan=locked,
         held_on=held_on,
-        attendees=(data.get("attendees") or "").strip(),
+        attendees="; ".join(
+            [*(taf_member_label(m) for m in came), *filter(None, [(data.get("attendees") or "").strip()])]
+        ),
         summary=summary,
         family_views=(data.get("family_views") or "").strip(),
         next_review_on=next_review,
@@ -755,6 +778,10 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
     review.full_clean()
     review.save()
     version.snapshot = plan_snapshot(plan=locked, number=number, reason=reason, review=review)
+    version.snapshot["review"]["taf_attendees"] = [
+        {"member_id": m.pk, "user_id": m.user_id, "name": m.user.full_name, "role": m.role, "agency": m.agency.name}
+        for m in came
+    ]
     version.save(update_fields=["snapshot"])
     children = family_children(family_case=locked.family_case)
     audit_record(
@@ -762,8 +789,8 @@ def review_add(*, plan: Plan, actor: User, data: dict, ratings: dict[int, int | 
         verb="family_help.plan_reviewed",
         target=review,
         child_ids=[c.pk for c in children],
-        fields=["held_on", "next_review_on", "ratings"],
-        related={"plan_version": version, "outcomes": [o.pk for o in outcomes]},
+        fields=["held_on", "next_review_on", "ratings", *(["attendees"] if review.attendees else [])],
+        related={"plan_version": version, "outcomes": [o.pk for o in outcomes], "taf_attendees": [m.pk for m in came]},
     )
     for child in children:
         mine = [o for o in outcomes if o.child_id == child.pk]

@@ -27,9 +27,11 @@ from ..forms.plans import (
     ReviewForm,
     TafAddForm,
     TafRemoveForm,
+    TafSearchForm,
 )
 from ..http import require
 from ..models import Action, ActionStatus, FamilyCase, Outcome, Plan, Strand, User
+from ..registry import registry
 from ..selectors import plans as sel
 from ..selectors.families import (
     family_case_get_for_user,
@@ -264,6 +266,10 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
     if sel.plan_for_family(family_case=family_case) is not None:
         messages.info(request, "This family already has a plan")
         return redirect("cases:plan", pk=family_case.pk)
+    # Nothing typed twice (issue 13 item 12): the plan starts from what the leading strand gives it (Family Help: the
+    # family's authorised assessment), every field still the lead's to change before saving.
+    starting_point = registry.plan_starting_point(Strand.FAMILY_HELP)
+    start = starting_point(family_case) if starting_point else None
     if request.method == "POST":
         form = PlanForm(request.POST)
         if form.is_valid():
@@ -275,9 +281,13 @@ def plan_start(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Plan started. Now add each child's outcomes.")
                 return redirect("cases:plan", pk=family_case.pk)
     else:
-        form = PlanForm()
+        form = PlanForm(initial=dict(start.values) if start else None)
     audit_family_shown(request, "family_help.plan_start_viewed", family_case)
-    return render(request, "cases/plan/plan_form.html", _context(request, family_case, form=form, starting=True))
+    return render(
+        request,
+        "cases/plan/plan_form.html",
+        _context(request, family_case, form=form, starting=True, started_from=start.source if start else ""),
+    )
 
 
 def _plan_conflict(saved: Plan, form: PlanEditForm) -> list[Difference]:
@@ -577,39 +587,51 @@ def taf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def taf_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """The team around the family is chosen from a searchable list of practitioners of any agency (issue 13 item
+    12): the search is a GET form filtering the list on the server; the choice and the role are posted."""
     user = request.user
     family_case = family_case_get_for_user(user=user, family_case_id=pk)
     require(sel.plan_can_edit(user=user, family_case=family_case))
+    search = TafSearchForm(request.GET or None)
+    query = search.cleaned_data["q"].strip() if search.is_bound and search.is_valid() else ""
+    candidates = sel.taf_candidates(user=user, family_case=family_case)
     if request.method == "POST":
-        form = TafAddForm(request.POST)
+        form = TafAddForm(request.POST, candidates=candidates)
         if form.is_valid():
-            practitioner = form.practitioner()
-            if practitioner is None:
-                form.add_error(
-                    "email",
-                    "No practitioner has this email address: check it, or ask an administrator to set up their account",
+            try:
+                member = services.taf_add(
+                    family_case=family_case,
+                    actor=user,
+                    user=form.cleaned_data["user"],
+                    role=form.cleaned_data["role"],
                 )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
             else:
-                try:
-                    member = services.taf_add(
-                        family_case=family_case, actor=user, user=practitioner, role=form.cleaned_data["role"]
-                    )
-                except ValidationError as exc:
-                    if hasattr(exc, "error_dict") and "user" in exc.error_dict:
-                        exc = ValidationError(
-                            {
-                                **{k: v for k, v in exc.error_dict.items() if k != "user"},
-                                "email": exc.error_dict["user"],
-                            }
-                        )
-                    form.add_service_errors(exc)
-                else:
-                    messages.success(request, f"{member.user.full_name} added to the team around the family")
-                    return redirect("cases:taf", pk=family_case.pk)
+                messages.success(request, f"{member.user.full_name} added to the team around the family")
+                return redirect("cases:taf", pk=family_case.pk)
     else:
-        form = TafAddForm()
+        form = TafAddForm(candidates=candidates)
+    shown = sel.taf_candidates_search(user=user, family_case=family_case, query=query)
+    chosen = str(form["user"].value() or "")
+    rows = [
+        {"user": u, "id": f"{form['user'].auto_id}_{index}", "checked": chosen == str(u.pk)}
+        for index, u in enumerate(shown)
+    ]
     audit_family_shown(request, "family_help.taf_form_viewed", family_case)
-    return render(request, "cases/plan/taf_add.html", _context(request, family_case, form=form))
+    return render(
+        request,
+        "cases/plan/taf_add.html",
+        _context(
+            request,
+            family_case,
+            form=form,
+            search=search if search.is_bound else TafSearchForm(),
+            query=query,
+            rows=rows,
+            limit=sel.TAF_CANDIDATES_SHOWN,
+        ),
+    )
 
 
 @login_required
@@ -644,8 +666,9 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     family_case, plan = _family_and_plan(request, pk, edit=True)
     outcomes = sel.plan_outcomes(plan=plan)
+    members = sel.taf_members_current(family_case=family_case)
     if request.method == "POST":
-        form = ReviewForm(request.POST, outcomes=outcomes)
+        form = ReviewForm(request.POST, outcomes=outcomes, members=members)
         if form.is_valid():
             try:
                 review = services.review_add(plan=plan, actor=user, data=form.review_data(), ratings=form.ratings())
@@ -656,7 +679,9 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("cases:plan", pk=family_case.pk)
     else:
         form = ReviewForm(
-            outcomes=outcomes, initial={"held_on": timezone.localdate(), "family_views": plan.family_views}
+            outcomes=outcomes,
+            members=members,
+            initial={"held_on": timezone.localdate(), "family_views": plan.family_views},
         )
     audit_family_shown(request, "family_help.review_form_viewed", family_case, target=plan)
     return render(request, "cases/plan/review_form.html", _context(request, family_case, form=form, plan=plan))

@@ -120,3 +120,57 @@ def assessment_timescales(*, assessments) -> dict[int, Timescale]:
 def assessment_get(*, assessment_id: int) -> Assessment:
     """An assessment as it is saved now (after a change by this user, whose scope was checked first)."""
     return Assessment.objects.select_related("family_case", "author", "authorised_by").get(pk=assessment_id)
+
+
+# What the family plan starts from (issue 13 item 12): the authorised assessment's worries, strengths and the family's
+# views, each under the heading the assessment gave it, for the lead to check and change (cases.registry).
+_WORRY_SECTIONS = (
+    ("risks", "Risks"),
+    ("domestic_abuse", "Domestic abuse"),
+    ("substance_misuse", "Substance misuse"),
+    ("mental_health", "Mental health"),
+    ("housing", "Housing"),
+    ("income", "Income and debt"),
+    ("other_needs", "Other needs"),
+)
+
+
+def plan_start_from_assessment(family_case: FamilyCase):
+    """The family's latest authorised assessment as the start of its plan (a cases.registry.PlanStart), or None when
+    it has none. The children's sections in the order they were assessed: their needs among the worries, their
+    voices as the family's views."""
+    from cases.registry import PlanStart
+
+    assessment = (
+        Assessment.objects.filter(family_case=family_case, status=AssessmentStatus.AUTHORISED)
+        .order_by("-authorised_on", "-id")
+        .first()
+    )
+    if assessment is None:
+        return None
+    sections = list(assessment.children.select_related("person").order_by("id"))
+    worries = [
+        f"{label}: {getattr(assessment, name).strip()}"
+        for name, label in _WORRY_SECTIONS
+        if getattr(assessment, name).strip()
+    ]
+    worries += [f"{s.person.first_name}'s needs: {s.needs.strip()}" for s in sections if s.needs.strip()]
+    views = []
+    for section in sections:
+        voice = section.child_voice.strip()
+        if voice:
+            # "Mia says: ..." as the assessment recorded it, not "Mia says: Mia says: ...".
+            views.append(
+                voice
+                if voice.lower().startswith(section.person.first_name.lower())
+                else f"{section.person.first_name} says: {voice}"
+            )
+    authorised = assessment.authorised_on
+    return PlanStart(
+        values={
+            "worries": "\n\n".join(worries),
+            "working_well": assessment.strengths.strip(),
+            "family_views": "\n\n".join(views),
+        },
+        source=f"From the assessment authorised on {authorised.day} {authorised:%B %Y}" if authorised else "",
+    )

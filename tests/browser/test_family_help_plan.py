@@ -13,8 +13,15 @@ from playwright.sync_api import expect
 
 from cases.models import Action, ActionStatus, LeadKind, Outcome, PlanVersion
 from cases.services import episode_set_lead
+from family_help.services.assessment import (
+    assessment_authorise,
+    assessment_save_draft,
+    assessment_start,
+    assessment_submit,
+)
 from tests.axe import assert_no_axe_violations
-from tests.browser.journey import sign_in
+from tests.browser.journey import assert_reflows, sign_in
+from tests.family_help.assessment_support import complete
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,10 +37,24 @@ def success(page):
     return page.locator(".govuk-notification-banner--success")
 
 
+STRENGTHS = "Grace walks Leo to nursery every day."
+HOUSING = "Two months of rent arrears; a notice has been served."
+
+
 @pytest.fixture
 def allocated(family, sw_fhlp, fh_manager, health_practitioner):
+    """The lead allocated, and the family's assessment authorised: the plan starts from it."""
     for episode in family["episodes"].values():
         episode_set_lead(episode=episode, actor=fh_manager, user=sw_fhlp, kind=LeadKind.FHLP)
+    assessment = complete(assessment_start(family_case=family["case"], actor=sw_fhlp), sw_fhlp)
+    assessment = assessment_save_draft(
+        assessment=assessment,
+        actor=sw_fhlp,
+        expected_version=assessment.version,
+        data={"housing": HOUSING, "strengths": STRENGTHS},
+        sections={},
+    )
+    assessment_authorise(assessment=assessment_submit(assessment=assessment, actor=sw_fhlp), actor=fh_manager)
     return family
 
 
@@ -51,9 +72,14 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     assert_no_axe_violations(page)
     panel.get_by_role("link", name="Start the plan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Start the family plan")
+    # Nothing typed twice (issue 13 item 12): it starts from the authorised assessment, every part editable.
+    expect(page.locator("#plan-started-from")).to_contain_text("From the assessment authorised on")
+    expect(page.get_by_label("What are we worried about?")).to_have_value(f"Housing: {HOUSING}")
+    expect(page.get_by_label("What is working well?")).to_have_value(STRENGTHS)
+    expect(page.get_by_label("What does the family say?")).to_have_value(re.compile(r"Mia says: .*Leo says: ", re.S))
     assert_no_axe_violations(page)
+    assert_reflows(page)
     page.get_by_label("What are we worried about?").fill("Mia's attendance has fallen and the flat is at risk.")
-    page.get_by_label("What is working well?").fill("Grace walks Leo to nursery every day.")
     page.get_by_label("What does the family say?").fill("Grace: 'we need help with the landlord'.")
     page.get_by_label("Professional notes (not for the family)").fill("Police log: one call-out in March.")
     page.get_by_role("button", name="Start the plan").click()
@@ -92,7 +118,18 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Add a practitioner").click()
     assert_no_axe_violations(page)
-    page.get_by_label("Practitioner's email address").fill("hv@example.test")
+    # Chosen from a list of practitioners of any agency, searched on the server (no email address typed).
+    page.get_by_label("Their role for this family").fill("Health visitor")
+    page.get_by_role("button", name="Add to the team").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the practitioner to add")
+    assert_no_axe_violations(page)
+    page.get_by_label("Search for a practitioner").fill("community health")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("group", name="Practitioners matching 'community health'")).to_be_visible()
+    expect(page.get_by_label("Hal Health")).to_be_visible()
+    assert_no_axe_violations(page)
+    assert_reflows(page)
+    page.get_by_label("Hal Health").check()
     page.get_by_label("Their role for this family").fill("Health visitor")
     page.get_by_role("button", name="Add to the team").click()
     expect(success(page)).to_contain_text("Hal Health added to the team around the family")
@@ -115,7 +152,10 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     page.get_by_role("link", name="Record a review").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record a review of the plan")
     assert_no_axe_violations(page)
-    page.get_by_label("Who came?").fill("Grace, Sol (lead practitioner), Hal (health visitor)")
+    # Who came, picked from the team around the family; the family typed as others.
+    page.get_by_label("Hal Health (Health visitor, Test Community Health Trust)").check()
+    page.get_by_label("Anyone else who came (optional)").fill("Grace, Sol (lead practitioner)")
+    assert_reflows(page)
     page.get_by_label("What did the review find?").fill("Attendance up; bedtimes better most nights.")
     mia_outcome, leo_outcome = Outcome.objects.filter(plan__family_case=case).order_by("id")
     page.locator(f"#id_rating_{mia_outcome.pk}").fill("6")
@@ -131,6 +171,11 @@ def test_lead_builds_and_reviews_the_plan_and_the_health_visitor_updates_her_act
     expect(page.locator("#main-content")).to_contain_text("3 of 10")
     assert_no_axe_violations(page)
     assert PlanVersion.objects.filter(plan__family_case=case).count() == 2
+    review = PlanVersion.objects.get(plan__family_case=case, number=2).snapshot["review"]
+    assert (
+        review["attendees"]
+        == "Hal Health (Health visitor, Test Community Health Trust); Grace, Sol (lead practitioner)"
+    )
     # The family's page now summarises the plan.
     page.goto(f"{base}/family-help/families/{case.pk}/")
     expect(panel).to_contain_text("2: 2 improved since the baseline")
