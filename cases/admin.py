@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import Agency, ClosureDay, NeedLevel, Team, User
+from .models import Agency, ClosureDay, NeedLevel, Team, User, WorkRequestSettings
 
 # The admin configures: agencies, teams, users, need levels, closure days (and each strand's settings). No model
 # that holds a child's data, nor the audit (which names children by id and is read by privacy officers on its own
@@ -71,3 +71,16 @@ class ClosureDayAdmin(admin.ModelAdmin):
 
     list_display = ("date", "name")
     ordering = ("-date",)
+
+
+@admin.register(WorkRequestSettings)
+class WorkRequestSettingsAdmin(admin.ModelAdmin):
+    """How long each kind of hand-off may wait, and when its receivers are reminded: one row."""
+
+    list_display = ("__str__", "emergency_action_hours", "strategy_discussion_hours", "family_help_allocation_days")
+
+    def has_add_permission(self, request) -> bool:
+        return not WorkRequestSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,5 +1,11 @@
 from django.apps import AppConfig
 
+# Who has a work-request inbox: every role that receives a kind (cases and the strands register the kinds), and the
+# LCPPs who close requests. Roles, not kinds, because the navigation is built before a strand's ready() runs.
+WORK_REQUEST_RECEIVERS = frozenset(
+    {"lcpp", "fhlp", "manager", "front_door_manager"}  # cases.models.Role values (models not loaded yet)
+)
+
 
 class CasesConfig(AppConfig):
     """The shared record: people, families, episodes, agencies, users and the audit trail."""
@@ -26,15 +32,23 @@ class CasesConfig(AppConfig):
 
         user_logged_in.connect(session_stamp_sign_in, dispatch_uid="ffp_session_stamp_sign_in")
         post_save.connect(user_saved_receiver, sender=User, dispatch_uid="ffp_user_sessions_end")
-        from .models import Role
-        from .registry import NavEntry, Prompt, registry
+        from .models import Role, WorkRequest
+        from .registry import HomePanel, NavEntry, Prompt, WorkRequestKind, registry
         from .views.prompts import work_requests_prompt
+        from .views.work_requests import work_requests_panel
 
         everyone = frozenset(Role.values)
         registry.register_nav(
             app=self.label,
             entries=[
                 NavEntry("Home", "home", None, order=0),
+                NavEntry(
+                    "Work requests",
+                    "cases:work_requests",
+                    WORK_REQUEST_RECEIVERS,
+                    "hand-offs waiting for you to accept, with their due times",
+                    order=50,
+                ),
                 NavEntry(
                     "Search people",
                     "cases:person_search",
@@ -60,4 +74,28 @@ class CasesConfig(AppConfig):
         post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="cases.grant_application_role")
         registry.register_prompt(
             app=self.label, prompt=Prompt("cases.work_requests", "person_detail", work_requests_prompt, order=100)
+        )
+        # Until the child protection strand (macpt) and FGDM exist, the shared record receives their hand-offs itself
+        # (issue 13 item 1): LCPPs accept strategy discussions and emergency action on the request's page; the
+        # child's lead practitioner(s) receive the FGDM offer. When those strands register these kinds, these go.
+        for kind, roles, action, to_leads in (
+            (WorkRequest.Kind.STRATEGY_DISCUSSION, {Role.LCPP}, "Accept the strategy discussion", False),
+            (WorkRequest.Kind.EMERGENCY_ACTION, {Role.LCPP}, "Take the emergency action", False),
+            (WorkRequest.Kind.FGDM_OFFER, {Role.FHLP, Role.LCPP}, "Offer family group decision making", True),
+        ):
+            registry.register_work_request_kind(
+                app=self.label,
+                kind=WorkRequestKind(
+                    kind, kind.label, frozenset(roles), "cases:work_request", action, to_leads=to_leads
+                ),
+            )
+        registry.register_home_panel(
+            app=self.label,
+            panel=HomePanel(
+                "cases.work_requests",
+                "cases/work_requests_panel.html",
+                work_requests_panel,
+                WORK_REQUEST_RECEIVERS,
+                order=100,
+            ),
         )

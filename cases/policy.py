@@ -87,6 +87,7 @@ RESTRICT = "cases.restrict"  # restrict a record to a named list, change the lis
 # strategy-discussion or emergency-action request, an LCPP on the episode): the LCPP's decision, never any Family
 # Help lead's (issue 13 item 6; the child protection strand will add the conference's decision to it).
 STEP_DOWN_CHILD_PROTECTION = "cases.step_down_child_protection"
+CLOSE_WORK_REQUEST = "cases.close_work_request"  # close an open hand-off with a reason (issue 13 item 2)
 ROLE_ACTIONS = {
     RESTRICT: RESTRICTERS,
     CREATE_PERSON: CREATORS,
@@ -94,6 +95,7 @@ ROLE_ACTIONS = {
     READ_AUDIT: AUDIT_READERS,
     EDIT_ANY_PLAN: frozenset({Role.MANAGER}),
     STEP_DOWN_CHILD_PROTECTION: frozenset({Role.LCPP}),
+    CLOSE_WORK_REQUEST: frozenset({Role.LCPP}),
 }
 
 # Involvements by the level of access they grant (cases.permissions.person_permissions_sync grants it).

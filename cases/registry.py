@@ -90,6 +90,8 @@ class WorkRequestKind:
     receiving_roles: frozenset[str]
     url_name: str
     action: str  # the link's words, e.g. "Allocate a lead practitioner"
+    # Received only by the child's current lead practitioner(s) holding one of the roles, not by every holder.
+    to_leads: bool = False
 
 
 @dataclass(frozen=True)

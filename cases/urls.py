@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import audit, chronology, merge, notes, notifications, people, plans
+from .views import audit, chronology, merge, notes, notifications, people, plans, work_requests
 
 app_name = "cases"
 urlpatterns = [
@@ -24,5 +24,10 @@ urlpatterns = [
     path("notes/<int:pk>/edit/", notes.case_note_edit, name="case_note_edit"),
     path("notes/<int:pk>/correct/", notes.case_note_correct, name="case_note_correct"),
     path("audit/", audit.audit, name="audit"),
+    path("work-requests/", work_requests.work_requests, name="work_requests"),
+    path("work-requests/<int:pk>/", work_requests.work_request_detail, name="work_request"),
+    path("work-requests/<int:pk>/accept/", work_requests.work_request_accept_view, name="work_request_accept"),
+    path("work-requests/<int:pk>/hand-back/", work_requests.work_request_hand_back_view, name="work_request_hand_back"),
+    path("work-requests/<int:pk>/close/", work_requests.work_request_close_view, name="work_request_close"),
     *plans.urlpatterns,
 ]

@@ -861,7 +861,7 @@ def _safety_actions(decision: Decision, actor: User, episodes: dict | None = Non
                     kind=f"work_request.{kind}",
                     unique_key=f"workrequest:{request.pk}:{lcpp.pk}",
                     title=f"{request.get_kind_display()} needed: contact {contact.reference}",
-                    link=reverse("cases:person_detail", args=[person.pk]),
+                    link=reverse("cases:work_request", args=[request.pk]),
                     send_email=True,
                 )
 

@@ -40,6 +40,7 @@ from cases.models import (
     Team,
     User,
     VisibilityTag,
+    WorkRequest,
 )
 from cases.services import (
     episode_open,
@@ -49,6 +50,7 @@ from cases.services import (
     person_restrict,
     relationship_add,
     team_member_add,
+    work_request_create,
 )
 from cases.services.notes import case_note_save
 from cases.services.plans import action_add, outcome_add, plan_start, taf_add
@@ -94,6 +96,7 @@ class Child:
     information_request_id: int
     notes: dict[str, int] = field(default_factory=dict)  # tag -> note id
     plan_id: int | None = None
+    work_request_id: int | None = None
 
     @property
     def surname(self) -> str:
@@ -239,7 +242,16 @@ def build_world() -> World:
                 "next_review_on": timezone.localdate() + dt.timedelta(30),
             },
         )
-        child = Child(relationship, person, family.pk, contact.pk, info.pk, plan_id=plan.pk)
+        # A strategy discussion asked for the child (issue 13 item 1): the LCPPs' inbox and the request's page.
+        strategy = work_request_create(
+            kind=WorkRequest.Kind.STRATEGY_DISCUSSION,
+            person=person,
+            actor=triage,
+            summary=f"Strategy discussion for {first} {last}",
+        )
+        child = Child(
+            relationship, person, family.pk, contact.pk, info.pk, plan_id=plan.pk, work_request_id=strategy.pk
+        )
         for tag in (oracle.UNTAGGED, *oracle.TAGS):
             if tag in tags_missing:
                 continue

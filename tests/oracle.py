@@ -198,3 +198,22 @@ def reads_contacts(reader: Reader) -> bool:
 def lists_people(reader: Reader) -> bool:
     """Whether the people list and search exist for this user at all (otherwise 404, never an empty 200)."""
     return bool(reader.reading_roles)
+
+
+# --- hand-offs between teams (issue 13 item 1): the work-request inbox ------------------------------------------
+# Strategy discussions and emergency action go to the LCPPs; Family Help allocation to the council's managers and
+# front door managers; the offer of family group decision making to the child's lead practitioner(s). The inbox is
+# there for those roles only; a request opens for its receivers (and for LCPPs, who may close any) about a child whose
+# whole record they see.
+WORK_REQUEST_RECEIVERS = frozenset({LCPP, FHLP, MANAGER, FRONT_DOOR_MANAGER})
+
+
+def has_work_inbox(reader: Reader) -> bool:
+    """Whether the work-request inbox exists for this user (otherwise 404)."""
+    return bool(reader.reading_roles & WORK_REQUEST_RECEIVERS)
+
+
+def sees_strategy_request(reader: Reader, relationship: str) -> bool:
+    """A strategy-discussion request about the child: in the LCPPs' inbox and open to them, for children whose
+    whole record they see (a restricted child: its named list only)."""
+    return LCPP in reader.reading_roles and access(reader, relationship) == FULL

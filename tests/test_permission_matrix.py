@@ -187,6 +187,12 @@ DETAIL_SURFACES = [
     Surface("page.family", ("family_help:family",), _family("family_help:family"), _family_record),
     Surface("api.continuum", ("fh_api_continuum",), _family("fh_api_continuum"), _family_record),
     Surface(
+        "page.work_request",
+        ("cases:work_request",),
+        lambda w, c: reverse("cases:work_request", args=[c.work_request_id]),
+        oracle.sees_strategy_request,
+    ),
+    Surface(
         "page.contact",
         ("front_door:contact_detail",),
         lambda w, c: reverse("front_door:contact_detail", args=[c.contact_id]),
@@ -215,6 +221,7 @@ LIST_SURFACES = [
     ("page.my_referrals", ("front_door:my_referrals",), lambda: reverse("front_door:my_referrals")),
     ("page.notifications", ("cases:notifications",), lambda: reverse("cases:notifications")),
     ("page.my_families", ("family_help:my_families",), lambda: reverse("family_help:my_families")),
+    ("page.work_requests", ("cases:work_requests",), lambda: reverse("cases:work_requests")),
     ("api.my_families", ("fh_api_my_families",), lambda: reverse("fh_api_my_families")),
 ]
 
@@ -397,6 +404,17 @@ def check_list(world: World, email: str, surface_name: str, url, relationship: s
             assert shows is _referred(email, relationship), f"{where}: {'shown' if shows else 'missing'}"
         else:
             assert seen.status == 404, f"{where}: expected 404, got {seen.status}"
+        return
+    if surface_name == "page.work_requests":
+        # The work-request inbox: there for the receiving roles only; a strategy-discussion request listed, with the
+        # child named, for the LCPPs who see the child's whole record (a restricted child: unnamed).
+        if not oracle.has_work_inbox(reader):
+            assert seen.status == 404, f"{where}: expected 404, got {seen.status}"
+            return
+        assert seen.status == 200, f"{where}: {seen.status}"
+        assert shows is oracle.sees_strategy_request(reader, relationship), (
+            f"{where}: {'shown' if shows else 'missing'}"
+        )
         return
     if surface_name in ("page.inbox", "api.inbox"):
         # The requests went to the police's liaison team: they are asked about the child (a restricted one

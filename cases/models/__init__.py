@@ -83,6 +83,7 @@ from .system import (
 )
 from .work_requests import (
     WorkRequest,
+    WorkRequestSettings,
 )
 
 __all__ = [
@@ -142,5 +143,6 @@ __all__ = [
     "VisibilityTag",
     "tag_labels",
     "WorkRequest",
+    "WorkRequestSettings",
     "WorkerHeartbeat",
 ]

@@ -2,6 +2,8 @@
 
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -43,6 +45,8 @@ class WorkRequest(TimeStampedModel):
     requested_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
     handled_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     handled_at = models.DateTimeField(null=True, blank=True)
+    # Why it was handed back (declined) or closed (cancelled): never silently (issue 13 items 1 and 2).
+    handled_reason = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["-urgent", "created_at"]
@@ -58,3 +62,68 @@ class WorkRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.person_id}"
+
+
+class WorkRequestSettings(TimeStampedModel):
+    """How long each kind of hand-off may wait to be accepted, and when its receivers are reminded (one row,
+    edited in the admin). Emergency action and strategy discussions count working hours (cases.workdays: the
+    hours of working days); allocation and the FGDM offer count working days, due at the same time of day."""
+
+    emergency_action_hours = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1)], help_text="Emergency action: due within this many working hours."
+    )
+    emergency_action_reminder_minutes = models.PositiveSmallIntegerField(
+        default=20, help_text="Emergency action: receivers are reminded when this many working minutes remain."
+    )
+    strategy_discussion_hours = models.PositiveSmallIntegerField(
+        default=4,
+        validators=[MinValueValidator(1)],
+        help_text="Strategy discussion: accepted within this many working hours.",
+    )
+    strategy_discussion_reminder_minutes = models.PositiveSmallIntegerField(
+        default=60, help_text="Strategy discussion: receivers are reminded when this many working minutes remain."
+    )
+    family_help_allocation_days = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="Family Help allocation: due within this many working days.",
+    )
+    family_help_allocation_reminder_days = models.PositiveSmallIntegerField(
+        default=1, help_text="Family Help allocation: reminded when this many working days remain."
+    )
+    fgdm_offer_days = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(1)], help_text="FGDM offer: due within this many working days."
+    )
+    fgdm_offer_reminder_days = models.PositiveSmallIntegerField(
+        default=2, help_text="FGDM offer: reminded when this many working days remain."
+    )
+
+    class Meta:
+        verbose_name_plural = "work request settings"
+
+    def __str__(self) -> str:
+        return "Work request settings"
+
+    def clean(self) -> None:
+        errors = {}
+        for kind, unit, reminder_unit, per in (
+            ("emergency_action", "hours", "reminder_minutes", 60),
+            ("strategy_discussion", "hours", "reminder_minutes", 60),
+            ("family_help_allocation", "days", "reminder_days", 1),
+            ("fgdm_offer", "days", "reminder_days", 1),
+        ):
+            if getattr(self, f"{kind}_{reminder_unit}") >= getattr(self, f"{kind}_{unit}") * per:
+                errors[f"{kind}_{reminder_unit}"] = ["The reminder must come before the request is due"]
+        if errors:
+            raise ValidationError(errors)
+
+    @classmethod
+    def current(cls) -> "WorkRequestSettings":
+        settings, _ = cls.objects.get_or_create(pk=1)
+        return settings
+
+    def clock(self, kind: str) -> tuple[str, int, float]:
+        """(unit, how many, reminder in that unit) for a kind: ("hours", 4, 1.0) or ("days", 5, 1)."""
+        if kind in (WorkRequest.Kind.EMERGENCY_ACTION, WorkRequest.Kind.STRATEGY_DISCUSSION):
+            return "hours", getattr(self, f"{kind}_hours"), getattr(self, f"{kind}_reminder_minutes") / 60
+        return "days", getattr(self, f"{kind}_days"), getattr(self, f"{kind}_reminder_days")

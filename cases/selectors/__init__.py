@@ -66,6 +66,12 @@ from .system import (
     worker_heartbeat_latest,
 )
 from .work_requests import (
+    receives_work_requests,
+    work_request_get_for_user,
+    work_request_inbox,
+    work_request_inbox_counts,
+    work_request_rag,
+    work_request_receivers,
     work_requests_to_accept,
 )
 
@@ -112,6 +118,12 @@ __all__ = [
     "person_list_for_user",
     "person_record",
     "person_search",
+    "receives_work_requests",
+    "work_request_get_for_user",
+    "work_request_inbox",
+    "work_request_inbox_counts",
+    "work_request_rag",
+    "work_request_receivers",
     "work_requests_to_accept",
     "plan_can_edit",
     "plan_for_family",

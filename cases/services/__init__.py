@@ -99,7 +99,11 @@ from .system import (
     worker_heartbeat_record,
 )
 from .work_requests import (
+    work_request_accept,
+    work_request_close,
     work_request_create,
+    work_request_due,
+    work_request_hand_back,
     work_request_handle,
 )
 
@@ -175,7 +179,11 @@ __all__ = [
     "transition",
     "transition_check",
     "versioned_update",
+    "work_request_accept",
+    "work_request_close",
     "work_request_create",
+    "work_request_due",
+    "work_request_hand_back",
     "work_request_handle",
     "worker_heartbeat_record",
 ]

@@ -9,13 +9,18 @@ from django.utils import timezone
 from ..models import (
     Deadline,
     Person,
+    Strand,
     User,
 )
 from ..registry import registry
 from .audit import audit_record
 from .notes import chronology_add
 from .notifications import notify
-from .work_requests import _strand_for
+
+
+def _strand_for(target_type: str) -> str:
+    app_label = target_type.split(".", 1)[0]
+    return app_label if app_label in Strand.values else Strand.RECORD
 
 
 def deadline_set(
@@ -66,8 +71,8 @@ def deadline_met(*, kind: str, target: models.Model) -> int:
 
 
 def deadline_cancel(*, kind: str, target: models.Model) -> int:
-    """Cancel the open deadline of this kind for this record (the thing it timed will not happen: a decision
-    replaced before its sign-off). Returns rows cancelled."""
+    """Cancel the open deadline of this kind for this record (the request was handed back or closed; a decision
+    replaced before its sign-off): the sweeper then sends no reminder or breach. Returns rows cancelled."""
     return Deadline.objects.filter(
         kind=kind, target_type=target._meta.label_lower, target_id=str(target.pk), state=Deadline.State.OPEN
     ).update(state=Deadline.State.CANCELLED, updated_at=timezone.now())
@@ -109,6 +114,13 @@ def _deadline_recipients(deadline: Deadline, *, breach: bool) -> list[User]:
     roles = [deadline.remind_role] + ([deadline.escalate_role] if breach else [])
     for user in User.objects.filter(groups__name__in=[r for r in roles if r], is_active=True).distinct():
         users[user.pk] = user
+    if deadline.target_type == "cases.workrequest":
+        # A hand-off's receivers are read when the alert goes (who holds the role, who leads the child now), and
+        # only those who may open the child's record (a restricted child: its named list).
+        from ..selectors.work_requests import work_request_receivers
+
+        for user in work_request_receivers(request_id=int(deadline.target_id)):
+            users[user.pk] = user
     return list(users.values())
 
 

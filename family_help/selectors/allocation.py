@@ -32,7 +32,7 @@ from cases.models import (
     WorkRequest,
 )
 from cases.permissions import person_record_scope, person_scope
-from cases.selectors import note_tag_filter, scoped_sql
+from cases.selectors import note_tag_filter, scoped_sql, work_request_inbox
 
 from ..models import Allocation, Assessment, AssessmentStatus, FamilyHelpSettings, Supervision
 from ..permissions import ALLOCATE, MANAGE_TEAM
@@ -58,18 +58,17 @@ def _current_level_name():
 
 
 def allocation_requests(*, user: User) -> QuerySet[WorkRequest]:
-    """Open Family Help allocation requests, urgent first, then oldest first; 404 for anyone who may not
+    """Open Family Help allocation requests, urgent first, then soonest due (oldest); 404 for anyone who may not
     allocate (the list does not exist for them). A request for a restricted child the user is not on the list of
     is in the list too (it is waiting all the same), and the page shows it only as "Restricted record"
     (cases.selectors.people_restricted_for_user); opening it is for those on the list."""
     if not can_allocate(user):
         raise Http404
+    # The work-request inbox's view for Family Help (issue 13 item 1): one selector, so the two lists agree.
     return (
-        WorkRequest.objects.filter(kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, status=WorkRequest.Status.OPEN)
-        .filter(person__in=person_record_scope(user, ignore_restriction=True).values("pk"))
-        .select_related("person", "episode", "episode__family_case", "requested_by")
+        work_request_inbox(user=user, kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, include_restricted=True)
+        .select_related("episode__family_case")
         .annotate(level_name=_current_level_name())
-        .order_by("-urgent", "created_at", "id")
     )
 
 

@@ -27,6 +27,7 @@ CONFIGURATION_MODELS = {
     "cases.user",
     "cases.needlevel",
     "cases.closureday",
+    "cases.workrequestsettings",
     "front_door.frontdoorsettings",
     "family_help.familyhelpsettings",
     # DRF's API tokens: staff credentials (revoking one is the administrator's job), not a child's data.

@@ -31,6 +31,7 @@ PROBED_ELSEWHERE = {
     "cases.restrict",  # no page restricts a record yet: the services are probed below
     # tests/family_help/test_continuum_child_protection.py: a lead and a manager refused, the LCPP steps down.
     "cases.step_down_child_protection",
+    "cases.close_work_request",  # tests/cases/test_work_requests.py: a request to close, each role
 }
 
 

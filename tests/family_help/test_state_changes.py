@@ -115,7 +115,9 @@ def test_a_hand_off_is_handled_once_whoever_saw_it_open(family, fh_manager):
     from cases.services import work_request_handle
 
     seen = WorkRequest.objects.get(pk=family["request"].pk)
-    work_request_handle(request=family["request"], actor=fh_manager, status=WorkRequest.Status.DECLINED)
+    work_request_handle(
+        request=family["request"], actor=fh_manager, status=WorkRequest.Status.DECLINED, reason="Not for Family Help"
+    )
     with pytest.raises(InvalidTransition, match="it is now declined"):
         work_request_handle(request=seen, actor=fh_manager, status=WorkRequest.Status.ACCEPTED)
     assert WorkRequest.objects.get(pk=seen.pk).status == WorkRequest.Status.DECLINED

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0024_cin_referral"),
+        ("cases", "0025_work_request_clock"),
     ]
 
     operations = [
