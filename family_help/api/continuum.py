@@ -30,7 +30,7 @@ from cases.api.concurrency import (
 )
 from cases.api.inputs import InputSerializer
 from cases.api.serializers import FIELD_ERRORS_SCHEMA, DetailOutputSerializer
-from cases.codes import closure_reason_choices
+from cases.codes import closure_reason_choices, referral_source_choices
 from cases.models import FamilyCase, User
 from cases.selectors import users_by_id
 from cases.web import audit_shown
@@ -140,16 +140,34 @@ class _ChildrenInput(InputSerializer):
     )
 
 
+def _referral_source() -> serializers.ChoiceField:
+    return serializers.ChoiceField(
+        choices=referral_source_choices(),
+        required=False,
+        help_text="Census ReferralSource (1A-10); required when a child steps up from targeted early help (a new "
+        "referral to children's social care, dated the step-up).",
+    )
+
+
+def _closure_reason(help_text: str) -> serializers.ChoiceField:
+    return serializers.ChoiceField(choices=closure_reason_choices(), required=False, help_text=help_text)
+
+
 class ChangeLevelInputSerializer(_ChildrenInput):
     to = serializers.ChoiceField(choices=[sel.EARLY_HELP, sel.CHILD_IN_NEED])
     reason = serializers.CharField(max_length=4000)
     changed_on = serializers.DateField(required=False, allow_null=True)
+    referral_source = _referral_source()
+    reason_code = _closure_reason(
+        "RC1-RC9; required when a child moves from child in need to targeted early help (the referral closes)."
+    )
 
 
 class StepUpInputSerializer(_ChildrenInput):
     worry = serializers.CharField(max_length=8000)
     reason = serializers.CharField(max_length=4000)
     urgent = serializers.BooleanField(required=False, default=False)
+    referral_source = _referral_source()
 
 
 class StepDownInputSerializer(_ChildrenInput):
@@ -160,7 +178,8 @@ class StepDownInputSerializer(_ChildrenInput):
         required=False,
         allow_blank=True,
         max_length=3,
-        help_text="RC1-RC9; required when stepping down to universal services.",
+        help_text="RC1-RC9, the census reason for closure; required when stepping down to universal services or "
+        "out of child in need / child protection to targeted early help (the referral closes with it).",
     )
     summary = serializers.CharField(required=False, allow_blank=True, max_length=8000)
 

@@ -4,7 +4,7 @@ field errors through add_service_errors."""
 
 from django import forms
 
-from cases.codes import closure_reason_choices
+from cases.codes import closure_reason_choices, referral_source_choices
 from cases.forms import CaseNoteForm, GovukDateField, GovukFormMixin
 from cases.models import CaseNote, User
 
@@ -41,6 +41,29 @@ class _ContinuumForm(GovukFormMixin, forms.Form):
 _REASON = {"required": "Give the reason for the change"}
 
 
+def _referral_source_field(label: str) -> forms.ChoiceField:
+    """Census ReferralSource, asked when a child steps up from early help (a new referral); the service says
+    when it is needed."""
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=lambda: [("", "Choose where the referral came from"), *referral_source_choices()],
+        help_text="Needed when a child steps up from targeted early help: it is a new referral to children's social "
+        "care for the CIN census",
+        error_messages={"invalid_choice": "Choose where the referral came from (census referral source)"},
+    )
+
+
+def _closure_reason_field(label: str, help_text: str) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        required=False,
+        choices=lambda: [("", "Choose a reason"), *closure_reason_choices()],
+        help_text=help_text,
+        error_messages={"invalid_choice": "Choose a reason for closure (RC1 to RC9)"},
+    )
+
+
 class ChangeLevelForm(_ContinuumForm):
     to = forms.ChoiceField(
         label="Move to",
@@ -60,7 +83,12 @@ class ChangeLevelForm(_ContinuumForm):
     changed_on = GovukDateField(
         label="Date of the change", required=False, help_text="Leave blank for today. For example, 27 3 2026"
     )
-    field_order = ["children", "to", "reason", "changed_on"]
+    referral_source = _referral_source_field("Where did the referral come from? (moving to child in need)")
+    reason_code = _closure_reason_field(
+        "Census reason for closure (moving back to targeted early help)",
+        "Needed when a child leaves child in need: their referral to children's social care closes",
+    )
+    field_order = ["children", "to", "reason", "changed_on", "referral_source", "reason_code"]
 
 
 class StepUpForm(_ContinuumForm):
@@ -79,7 +107,8 @@ class StepUpForm(_ContinuumForm):
         error_messages=_REASON,
     )
     urgent = forms.BooleanField(label="Urgent: the strategy discussion is needed today", required=False)
-    field_order = ["children", "worry", "reason", "urgent"]
+    referral_source = _referral_source_field("Where did the referral come from? (stepping up from early help)")
+    field_order = ["children", "worry", "reason", "urgent", "referral_source"]
 
 
 class StepDownForm(_ContinuumForm):
@@ -102,11 +131,10 @@ class StepDownForm(_ContinuumForm):
     changed_on = GovukDateField(
         label="Date of the change", required=False, help_text="Leave blank for today. For example, 27 3 2026"
     )
-    reason_code = forms.ChoiceField(
-        label="Reason for closure (universal services only)",
-        required=False,
-        choices=lambda: [("", "Choose a reason"), *closure_reason_choices()],
-        error_messages={"invalid_choice": "Choose a reason for closure (RC1 to RC9)"},
+    reason_code = _closure_reason_field(
+        "Census reason for closure",
+        "Needed when a child leaves child in need or child protection (to targeted early help or universal "
+        "services): their referral to children's social care closes with it",
     )
     summary = forms.CharField(
         label="Closure summary (universal services only)",

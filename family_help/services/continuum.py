@@ -9,6 +9,11 @@ steps down below child in need or their episode closes; a step up to child prote
 until a child protection plan starts (census rules 4001 and 4014), which the child protection strand records
 through cases.services.cin_plan_period_end_for_child.
 
+The CIN census's referrals (issue 13 item 7, cases.CinReferral): stepping up from early help (to child in need or
+child protection) is a new referral to children's social care, so its source (census ReferralSource) is asked
+and the referral opens dated the step-up; stepping down out of child in need (to early help or universal
+services), and closure, ask the census reason for closure (RC1-RC9) and close the child's referral with it.
+
 Child protection is the LCPP's (issue 13 item 6): stepping a child down from child protection or pre-proceedings,
 or closing an episode with child protection work open (a strategy-discussion or emergency-action request), is
 refused to anyone but an LCPP (cases.policy STEP_DOWN_CHILD_PROTECTION) with a message on `children`. The LCPP's
@@ -52,6 +57,9 @@ from cases.services import (
     chronology_add,
     cin_plan_period_end,
     cin_plan_period_start,
+    cin_referral_close,
+    cin_referral_open,
+    cin_referral_open_for,
     deadline_cancel_for_children,
     episode_change_level,
     episode_close,
@@ -198,6 +206,69 @@ def _require_lcpp_for_child_protection(actor: User, episodes: list[Episode]) -> 
     return work
 
 
+REFERRAL_SOURCE_MESSAGE = (
+    "Choose where the referral came from (census referral source): stepping {names} up from early help is a new "
+    "referral to children's social care"
+)
+CLOSURE_REASON_MESSAGE = (
+    "Choose the census reason for closure (RC1 to RC9): {names} leave{s} child in need, so the referral closes"
+)
+
+
+def _social_care_rank() -> int:
+    """The rank from which a level is children's social care (child in need and above): the census's referral."""
+    return level_for(CHILD_IN_NEED).rank
+
+
+def _new_referrals(
+    *, episodes: list[Episode], levels: dict[int, EpisodeLevel], to: NeedLevel, referral_source: str
+) -> list[Episode]:
+    """The children stepping up from early help into children's social care with no referral open (each a new
+    census referral); their source must be given."""
+    floor = _social_care_rank()
+    if to.rank < floor:
+        return []
+    new = [e for e in episodes if levels[e.pk].level.rank < floor and cin_referral_open_for(e.person) is None]
+    if new and referral_source not in valid_codes("referralsourcetype"):
+        names = ", ".join(e.person.full_name for e in new)
+        raise ValidationError({"referral_source": [REFERRAL_SOURCE_MESSAGE.format(names=names)]})
+    return new
+
+
+def _leaving_social_care(
+    *, episodes: list[Episode], levels: dict[int, EpisodeLevel], to: NeedLevel, reason_code: str
+) -> list[Episode]:
+    """The children stepping down from child in need or above to below it (their referral closes); the census
+    reason for closure must be given."""
+    floor = _social_care_rank()
+    if to.rank >= floor:
+        return []
+    leaving = [e for e in episodes if levels[e.pk].level.rank >= floor or cin_referral_open_for(e.person)]
+    if leaving and reason_code not in valid_codes("reasonforclosuretype"):
+        names = [e.person.full_name for e in leaving]
+        raise ValidationError(
+            {"reason_code": [CLOSURE_REASON_MESSAGE.format(names=", ".join(names), s="" if len(names) > 1 else "s")]}
+        )
+    return leaving
+
+
+def _open_referral(*, episode: Episode, actor: User, on: dt.date, source_code: str) -> None:
+    cin_referral_open(
+        person=episode.person, episode=episode, referral_date=on, source_code=source_code, source=episode, actor=actor
+    )
+
+
+def _close_referral(*, episode: Episode, actor: User, on: dt.date, reason_code: str) -> None:
+    try:
+        cin_referral_close(person=episode.person, on=on, reason_code=reason_code, actor=actor)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "closed_on" in exc.error_dict:
+            raise ValidationError(
+                {"changed_on": [f"{episode.person.full_name}: {m}" for m in exc.message_dict["closed_on"]]}
+            ) from None
+        raise
+
+
 def _required_text(errors: dict, **values: str) -> None:
     messages = {
         "reason": "Give the reason for the change",
@@ -226,9 +297,12 @@ def continuum_change_level(
     reason: str,
     changed_on: dt.date | None = None,
     expected_state: str | None = None,
+    referral_source: str = "",
+    reason_code: str = "",
 ) -> list[Episode]:
     """Move children between targeted early help and child in need (s17) on their open episodes. Moving to
-    child in need opens a CIN plan period (with the family's plan if there is one); moving back closes it."""
+    child in need is a new referral (`referral_source`, census ReferralSource) and opens a CIN plan period under
+    the family's agreed plan; moving back closes both (`reason_code`, census RC1-RC9)."""
     _require_permission(actor, family_case)
     errors: dict[str, list[str]] = {}
     if to not in (EARLY_HELP, CHILD_IN_NEED):
@@ -251,8 +325,14 @@ def continuum_change_level(
     already = [e.person.full_name for e in episodes if levels[e.pk].level.pk == level.pk]
     if already:
         raise ValidationError({"children": [f"{', '.join(already)}: already at {level.name}"]})
+    new = _new_referrals(episodes=episodes, levels=levels, to=level, referral_source=referral_source)
+    leaving = _leaving_social_care(episodes=episodes, levels=levels, to=level, reason_code=reason_code)
     plan = _family_plan(family_case)
     for episode in episodes:
+        if episode in new:
+            _open_referral(episode=episode, actor=actor, on=on, source_code=referral_source)
+        if episode in leaving:
+            _close_referral(episode=episode, actor=actor, on=on, reason_code=reason_code)
         _move(
             episode=episode,
             current=levels[episode.pk],
@@ -348,10 +428,12 @@ def continuum_step_up(
     reason: str,
     urgent: bool = False,
     expected_state: str | None = None,
+    referral_source: str = "",
 ) -> list[WorkRequest]:
     """Step the chosen children up to child protection on the same episode (their CIN plan periods run on until
     a child protection plan starts), ask the MACPT for a strategy discussion (one request per child, carrying the
-    family's details and the worry) and tell every LCPP once. The FHLP stays the family's lead."""
+    family's details and the worry) and tell every LCPP once. The FHLP stays the family's lead. A child stepping
+    up from early help is a new referral to children's social care (`referral_source`)."""
     _require_permission(actor, family_case)
     errors: dict[str, list[str]] = {}
     _required_text(errors, worry=worry, reason=reason)
@@ -364,11 +446,14 @@ def continuum_step_up(
     already = [e.person.full_name for e in episodes if levels[e.pk].level.rank >= level.rank]
     if already:
         raise ValidationError({"children": [f"{', '.join(already)}: already at {level.name} or above"]})
+    new = _new_referrals(episodes=episodes, levels=levels, to=level, referral_source=referral_source)
     plan = _family_plan(family_case)
     leads = list(User.objects.filter(pk__in=family_lead_ids(family_case=family_case)).select_related("agency"))
     on = timezone.localdate()
     requests = []
     for episode in episodes:
+        if episode in new:
+            _open_referral(episode=episode, actor=actor, on=on, source_code=referral_source)
         from_name = levels[episode.pk].level.name
         _move(
             episode=episode,
@@ -471,10 +556,13 @@ def continuum_step_down(
     if wrong:
         raise ValidationError({"children": [f"{', '.join(wrong)}: already at {level.name} or below"]})
     cp_work = _require_lcpp_for_child_protection(actor, episodes)
+    leaving = _leaving_social_care(episodes=episodes, levels=levels, to=level, reason_code=reason_code)
     plan = _family_plan(family_case)
     has_lead = bool(family_lead_ids(family_case=family_case))
     for episode in episodes:
         was = levels[episode.pk].level
+        if episode in leaving:
+            _close_referral(episode=episode, actor=actor, on=on, reason_code=reason_code)
         _move(
             episode=episode,
             current=levels[episode.pk],
@@ -659,6 +747,8 @@ def _close_episodes(
             whose=f"{episode.person.full_name}'s",
             what="the closure",
         )
+        if cin_referral_open_for(episode.person) is not None:
+            cin_referral_close(person=episode.person, on=closed_on, reason_code=reason_code, actor=actor)
         episode_close(episode=episode, actor=actor, reason_code=reason_code, summary=summary, closed_on=closed_on)
         chronology_add(
             person=episode.person,

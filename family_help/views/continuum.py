@@ -75,8 +75,8 @@ _PAGES = {
 
 def _values(name: str, data: dict) -> dict:
     keys = {
-        "change_level": ("to", "reason", "changed_on"),
-        "step_up": ("worry", "reason", "urgent"),
+        "change_level": ("to", "reason", "changed_on", "referral_source", "reason_code"),
+        "step_up": ("worry", "reason", "urgent", "referral_source"),
         "step_down": ("to", "reason", "changed_on", "reason_code", "summary"),
         "close": ("reason_code", "summary", "closed_on"),
     }[name]

@@ -45,7 +45,9 @@ def test_the_usual_route_starts_the_cin_plan_period_when_the_plan_is_agreed(cin_
 def test_moving_to_child_in_need_starts_no_cin_plan_until_a_plan_is_agreed(allocated, sw_fhlp):
     case, mia = allocated["case"], allocated["mia"]
     episode = allocated["episodes"]["Mia"]
-    continuum_change_level(family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17")
+    continuum_change_level(
+        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17"
+    )
     assert not CinPlanPeriod.objects.filter(episode=episode).exists()
     plan = plan_start(family_case=case, actor=sw_fhlp, data={"worries": "Attendance"})
     period = CinPlanPeriod.objects.get(episode=episode)
@@ -61,8 +63,12 @@ def test_a_step_up_keeps_the_cin_plan_until_the_child_protection_plan_starts_thr
 
     case, mia = allocated["case"], allocated["mia"]
     plan_start(family_case=case, actor=sw_fhlp, data={"worries": "Attendance"})
-    continuum_change_level(family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17")
-    continuum_step_up(family_case=case, actor=sw_fhlp, children=[mia], worry="Bruise", reason="Harm")
+    continuum_change_level(
+        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17"
+    )
+    continuum_step_up(
+        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Bruise", reason="Harm"
+    )
     period = CinPlanPeriod.objects.get(episode=allocated["episodes"]["Mia"])
     assert period.end_date is None  # a strategy discussion is not a child protection plan
     today = timezone.localdate()

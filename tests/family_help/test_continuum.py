@@ -86,6 +86,7 @@ def test_step_up_then_step_down_keeps_one_episode_with_its_full_level_history(pl
     episode = allocated["episodes"]["Mia"]
 
     continuum_change_level(
+        referral_source="8",
         family_case=case,
         actor=sw_fhlp,
         children=[mia],
@@ -96,6 +97,7 @@ def test_step_up_then_step_down_keeps_one_episode_with_its_full_level_history(pl
     assert first.end_date is None and first.plan == plan
 
     requests = continuum_step_up(
+        referral_source="8",
         family_case=case,
         actor=sw_fhlp,
         children=[mia],
@@ -116,7 +118,12 @@ def test_step_up_then_step_down_keeps_one_episode_with_its_full_level_history(pl
         reason="Strategy discussion: s47 not needed, continue under s17",
     )
     continuum_step_down(
-        family_case=case, actor=sw_fhlp, children=[mia], to="early_help", reason="Plan outcomes met; early help enough"
+        reason_code="RC7",
+        family_case=case,
+        actor=sw_fhlp,
+        children=[mia],
+        to="early_help",
+        reason="Plan outcomes met; early help enough",
     )
 
     assert Episode.objects.filter(person=mia).count() == 1
@@ -156,9 +163,13 @@ def test_step_up_then_step_down_keeps_one_episode_with_its_full_level_history(pl
 
 def test_a_second_step_up_is_refused_and_tells_nobody_again(allocated, sw_fhlp, lcpps):
     case, mia = allocated["case"], allocated["mia"]
-    continuum_step_up(family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm")
+    continuum_step_up(
+        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm"
+    )
     with pytest.raises(Exception, match="already at"):
-        continuum_step_up(family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm")
+        continuum_step_up(
+            referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm"
+        )
     assert WorkRequest.objects.filter(kind=WorkRequest.Kind.STRATEGY_DISCUSSION).count() == 1
     assert Notification.objects.filter(kind="family_help.step_up").count() == len(lcpps)
 
@@ -166,6 +177,7 @@ def test_a_second_step_up_is_refused_and_tells_nobody_again(allocated, sw_fhlp, 
 def test_step_up_of_two_children_makes_a_request_each_and_one_notification_per_lcpp(allocated, sw_fhlp, lcpps):
     case = allocated["case"]
     requests = continuum_step_up(
+        referral_source="8",
         family_case=case,
         actor=sw_fhlp,
         children=[allocated["mia"], allocated["leo"]],
@@ -185,7 +197,9 @@ def test_step_up_of_two_children_makes_a_request_each_and_one_notification_per_l
 
 def test_step_down_from_child_protection_accepts_the_macpt_hand_back(plan, allocated, sw_fhlp, lcpps):
     case, mia = allocated["case"], allocated["mia"]
-    continuum_step_up(family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm")
+    continuum_step_up(
+        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm"
+    )
     hand_back = work_request_create(
         kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
         person=mia,
@@ -238,9 +252,13 @@ def test_step_down_to_universal_needs_a_reason_code_and_summary(allocated, sw_fh
 
 def test_change_level_needs_the_right_starting_level(allocated, sw_fhlp):
     case, mia = allocated["case"], allocated["mia"]
-    continuum_step_up(family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm")
+    continuum_step_up(
+        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm"
+    )
     with pytest.raises(ValidationError) as info:
-        continuum_change_level(family_case=case, actor=sw_fhlp, children=[mia], to="early_help", reason="x")
+        continuum_change_level(
+            reason_code="RC7", family_case=case, actor=sw_fhlp, children=[mia], to="early_help", reason="x"
+        )
     assert "children" in info.value.message_dict
 
 
@@ -249,6 +267,7 @@ def test_a_dated_change_starts_the_cin_plan_on_that_date(plan, allocated, sw_fhl
     EpisodeLevel.objects.filter(episode=episode).update(started_at=timezone.now() - dt.timedelta(days=30))
     on = timezone.localdate() - dt.timedelta(days=3)
     continuum_change_level(
+        referral_source="8",
         family_case=allocated["case"],
         actor=sw_fhlp,
         children=[allocated["mia"]],
@@ -263,6 +282,7 @@ def test_a_dated_change_starts_the_cin_plan_on_that_date(plan, allocated, sw_fhl
 def test_a_change_dated_in_the_future_is_refused(allocated, sw_fhlp):
     with pytest.raises(ValidationError) as info:
         continuum_change_level(
+            referral_source="8",
             family_case=allocated["case"],
             actor=sw_fhlp,
             children=[allocated["mia"]],
@@ -280,7 +300,12 @@ def test_a_taf_member_cannot_move_the_family(allocated, taf_health):
     before = levels_of(episode)
     with pytest.raises(PermissionDenied):
         continuum_step_up(
-            family_case=allocated["case"], actor=taf_health, children=[allocated["mia"]], worry="x", reason="y"
+            referral_source="8",
+            family_case=allocated["case"],
+            actor=taf_health,
+            children=[allocated["mia"]],
+            worry="x",
+            reason="y",
         )
     assert levels_of(episode) == before == ["targeted_early_help"]
 
@@ -292,7 +317,9 @@ def test_closing_the_last_child_closes_the_plan_and_ends_the_leads_and_teams_acc
     plan, allocated, sw_fhlp, taf_health, client
 ):
     case, mia, leo = allocated["case"], allocated["mia"], allocated["leo"]
-    continuum_change_level(family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17")
+    continuum_change_level(
+        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17"
+    )
     client.force_login(sw_fhlp)
     assert client.get(reverse("family_help:close", args=[case.pk])).status_code == 200
     today = timezone.localdate()
@@ -406,6 +433,7 @@ def test_step_up_page_asks_the_macpt_and_redirects_to_the_family(allocated, sw_f
         {
             "children": [allocated["leo"].pk],
             "worry": "Leo found alone at home",
+            "referral_source": "8",
             "reason": "Risk of harm",
             "state": continuum_state(family_case=case),
         },
@@ -437,7 +465,9 @@ def test_a_change_made_meanwhile_by_someone_else_is_refused_with_a_message(alloc
     case, mia = allocated["case"], allocated["mia"]
     client.force_login(sw_fhlp)
     stale = continuum_state(family_case=case)
-    continuum_change_level(family_case=case, actor=fh_manager, children=[mia], to="child_in_need", reason="Manager")
+    continuum_change_level(
+        referral_source="8", family_case=case, actor=fh_manager, children=[mia], to="child_in_need", reason="Manager"
+    )
     response = client.post(
         reverse("family_help:change_level", args=[case.pk]),
         {"children": [mia.pk], "to": "early_help", "reason": "My view: early help is enough", "state": stale},
@@ -459,6 +489,7 @@ def test_change_level_page_moves_a_child_to_child_in_need(plan, allocated, sw_fh
             "children": [leo.pk],
             "to": "child_in_need",
             "reason": "Developmental delay needs s17 support",
+            "referral_source": "3B",
             "state": continuum_state(family_case=case),
         },
     )
@@ -565,7 +596,9 @@ def render_panel(family_case, user) -> str:
 
 def test_the_panel_shows_each_childs_level_history_cin_plan_and_visits(plan, allocated, sw_fhlp, client):
     case, mia = allocated["case"], allocated["mia"]
-    continuum_change_level(family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="Complex needs")
+    continuum_change_level(
+        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="Complex needs"
+    )
     client.force_login(sw_fhlp)
     today = timezone.localdate()
     client.post(
@@ -604,8 +637,12 @@ def test_the_panels_queries_do_not_grow_with_the_history(allocated, sw_fhlp, dja
     with django_assert_max_num_queries(40) as small:
         render_panel(case, sw_fhlp)
     for reason in ("one", "two"):
-        continuum_change_level(family_case=case, actor=sw_fhlp, children=[mia, leo], to="child_in_need", reason=reason)
-        continuum_change_level(family_case=case, actor=sw_fhlp, children=[mia, leo], to="early_help", reason=reason)
+        continuum_change_level(
+            referral_source="8", family_case=case, actor=sw_fhlp, children=[mia, leo], to="child_in_need", reason=reason
+        )
+        continuum_change_level(
+            reason_code="RC7", family_case=case, actor=sw_fhlp, children=[mia, leo], to="early_help", reason=reason
+        )
     with django_assert_max_num_queries(len(small.captured_queries)):
         render_panel(case, sw_fhlp)
 

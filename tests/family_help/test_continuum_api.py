@@ -27,7 +27,7 @@ def test_change_level_then_read_the_history(allocated, sw_fhlp):
     client = api_as(sw_fhlp)
     response = client.post(
         url(allocated, "level"),
-        {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "Complex needs"},
+        {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "Complex needs", "referral_source": "2A"},
         format="json",
         **fresh(allocated),
     )
@@ -53,6 +53,7 @@ def test_step_up_creates_the_strategy_discussion_request_and_tells_the_lcpp(allo
         {
             "children": [allocated["mia"].pk],
             "worry": "Bruise on cheek",
+            "referral_source": "2A",
             "reason": "Likely significant harm",
             "urgent": True,
         },
@@ -108,7 +109,7 @@ def test_a_change_based_on_levels_changed_since_is_412_and_saves_nothing(allocat
     etag = client.get(url(allocated, "continuum"))["ETag"]
     first = client.post(
         url(allocated, "level"),
-        {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x"},
+        {"children": [allocated["mia"].pk], "to": "child_in_need", "reason": "x", "referral_source": "8"},
         format="json",
         HTTP_IF_MATCH=etag,
     )

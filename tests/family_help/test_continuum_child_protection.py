@@ -28,7 +28,12 @@ def level_of(episode) -> str:
 def stepped_up(led, vcs_fhlp):
     """Val Voluntary (the family's voluntary-sector lead) has stepped Mia up: a strategy discussion is asked for."""
     [request] = continuum_step_up(
-        family_case=led["case"], actor=vcs_fhlp, children=[led["mia"]], worry="Bruise on Mia's cheek", reason="Harm"
+        referral_source="8",
+        family_case=led["case"],
+        actor=vcs_fhlp,
+        children=[led["mia"]],
+        worry="Bruise on Mia's cheek",
+        reason="Harm",
     )
     return {**led, "strategy": request}
 
@@ -108,17 +113,33 @@ def test_the_lcpps_step_down_closes_the_open_request_with_their_reason_audited_a
 
 def test_stepping_down_from_child_protection_with_no_family_help_lead_asks_for_an_allocation(family, lcpp):
     leo, episode = family["leo"], family["episodes"]["Leo"]
-    continuum_step_up(family_case=family["case"], actor=lcpp, children=[leo], worry="Left alone", reason="Neglect")
+    continuum_step_up(
+        referral_source="8",
+        family_case=family["case"],
+        actor=lcpp,
+        children=[leo],
+        worry="Left alone",
+        reason="Neglect",
+    )
     continuum_step_down(
-        family_case=family["case"], actor=lcpp, children=[leo], to="early_help", reason="No s47: early help"
+        reason_code="RC7",
+        family_case=family["case"],
+        actor=lcpp,
+        children=[leo],
+        to="early_help",
+        reason="No s47: early help",
     )
     request = WorkRequest.objects.get(
         kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=leo, status=WorkRequest.Status.OPEN
     )
     assert request.episode == episode and request.requested_by == lcpp and "No s47: early help" in request.summary
     # Mia was already waiting for allocation: she is not asked for twice.
-    continuum_step_up(family_case=family["case"], actor=lcpp, children=[family["mia"]], worry="x", reason="y")
-    continuum_step_down(family_case=family["case"], actor=lcpp, children=[family["mia"]], to="early_help", reason="z")
+    continuum_step_up(
+        referral_source="8", family_case=family["case"], actor=lcpp, children=[family["mia"]], worry="x", reason="y"
+    )
+    continuum_step_down(
+        reason_code="RC7", family_case=family["case"], actor=lcpp, children=[family["mia"]], to="early_help", reason="z"
+    )
     assert (
         WorkRequest.objects.filter(
             kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=family["mia"], status=WorkRequest.Status.OPEN
