@@ -101,6 +101,7 @@ def test_the_lcpps_step_down_closes_the_open_request_with_their_reason_audited_a
     strategy = stepped_up["strategy"]
     strategy.refresh_from_db()
     assert strategy.status == WorkRequest.Status.CANCELLED and strategy.handled_by == lcpp
+    assert reason in strategy.handled_reason  # kept on the request itself
     event = AuditEvent.objects.get(verb="work_request.cancelled", target_id=str(strategy.pk))
     assert event.actor_id == lcpp.pk and reason in event.reason
     entry = ChronologyEntry.objects.get(person=stepped_up["mia"], kind="work_request_closed")
