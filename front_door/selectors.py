@@ -4,16 +4,31 @@ and the dashboard figures."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from dateutil.relativedelta import relativedelta
+from django.db.models import CharField, Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from cases import policy
-from cases.models import Address, NeedLevel, User
-from cases.selectors import people_restricted_for_user, rag_status
+from cases.models import (
+    Address,
+    CinReferral,
+    Episode,
+    EpisodeLead,
+    EpisodeLevel,
+    FamilyCaseMember,
+    NeedLevel,
+    Relationship,
+    RelationshipType,
+    TafMember,
+    User,
+)
+from cases.permissions import person_record_scope
+from cases.selectors import people_restricted_for_user, person_ids_in_scope, rag_status
 from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON, Calendar
 
@@ -25,6 +40,7 @@ from .models import (
     Decision,
     FrontDoorSettings,
     InformationRequest,
+    Outcome,
 )
 from .permissions import OWN_REFERRALS, READ_CONTACTS, WORK_CONTACTS
 
@@ -518,3 +534,183 @@ def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
         "overdue": overdue,
         "requests_by_agency": by_agency,
     }
+
+
+# --- what the record already knows about a contact's children (issue 13 item 4) ------------------------------------
+
+RE_REFERRAL_MONTHS = 12
+SIBLING_TYPES = (RelationshipType.SIBLING, RelationshipType.HALF_SIBLING)
+
+
+@dataclass
+class ChildContext:
+    """What triage is shown about one matched child: `hidden` for a restricted record the reader is not on the list
+    of (then nothing else is filled)."""
+
+    index: int  # the child's place among the contact's children, from 1 (the page's element ids)
+    child: ContactChild
+    hidden: bool = False
+    episode: Episode | None = None
+    level: NeedLevel | None = None
+    leads: list[EpisodeLead] = field(default_factory=list)
+    taf: list[TafMember] = field(default_factory=list)
+    siblings: list[dict] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    previous_referral: CinReferral | None = None
+
+    @property
+    def re_referral(self) -> bool:
+        return self.previous_referral is not None
+
+
+def re_referral_window(day: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates a previous referral must fall in for a referral on `day` to be a re-referral, as the DfE counts it
+    (CIN census, children in need statistics): within 12 months of the previous referral's date, the day 12 months
+    earlier included (a referral on 1 June 2026 is a re-referral after one on 1 June 2025, not after 31 May 2025)."""
+    return day - relativedelta(months=RE_REFERRAL_MONTHS), day
+
+
+def contact_triage_context(
+    *, user: User, contact: Contact, children: list[ContactChild], visible_ids: set[int] | None = None
+) -> list[ChildContext]:
+    """For each child of the contact matched to a record: the open episode and its level, the lead practitioners, the
+    team around the family, brothers and sisters (recorded relationships), the other contacts about the child from
+    12 months before this one on, and the previous referral that makes a referral from this contact a re-referral.
+
+    Scoped: a child's context only if the user may see the child's whole record (a triage officer is council-wide;
+    a restricted record only for its named list: `hidden` otherwise); a brother or sister by name only if the user
+    may see their record ("Restricted record" for a restricted one off their list, left out otherwise). Nothing
+    shown here carries information tags (no notes, no addresses), so no tag hides any of it. A fixed number of
+    queries (at most 8), however many children: the contact page is benchmarked. `visible_ids`: the children's
+    records the user may see, when the caller has them already (person_ids_in_scope)."""
+    matched = [c for c in children if c.person_id]
+    if not matched:
+        return []
+    ids = {c.person_id for c in matched}
+    visible = person_ids_in_scope(user=user, ids=ids) if visible_ids is None else set(visible_ids) & ids
+    rows = {}
+    for index, child in enumerate(children, start=1):
+        if child.person_id:
+            rows.setdefault(child.person_id, []).append(
+                ChildContext(index=index, child=child, hidden=child.person_id not in visible)
+            )
+    if not visible:
+        return [row for group in rows.values() for row in group]
+    episodes = {
+        e.person_id: e
+        for e in Episode.objects.filter(person_id__in=visible, closed_on__isnull=True).prefetch_related(
+            Prefetch(
+                "levels",
+                queryset=EpisodeLevel.objects.filter(ended_at__isnull=True).select_related("level"),
+                to_attr="current_levels",
+            ),
+            Prefetch(
+                "leads",
+                queryset=EpisodeLead.objects.filter(ended_at__isnull=True)
+                .select_related("user", "user__agency")
+                .order_by("kind", "started_at"),
+                to_attr="current_leads",
+            ),
+        )
+    }
+    # The team around the family: of the family the open episode is in, and of any family the child is in now.
+    families: dict[int, set[int]] = {pid: set() for pid in visible}
+    for pid, episode in episodes.items():
+        if episode.family_case_id:
+            families[pid].add(episode.family_case_id)
+    for pid, family_id in FamilyCaseMember.objects.filter(person_id__in=visible, end_date__isnull=True).values_list(
+        "person_id", "family_case_id"
+    ):
+        families[pid].add(family_id)
+    taf_by_family: dict[int, list[TafMember]] = {}
+    family_ids = {f for fs in families.values() for f in fs}
+    if family_ids:
+        for member in (
+            TafMember.objects.filter(family_case_id__in=family_ids, removed_at__isnull=True)
+            .select_related("user", "agency")
+            .order_by("added_at", "id")
+        ):
+            taf_by_family.setdefault(member.family_case_id, []).append(member)
+    siblings = _siblings(user=user, ids=visible)
+    since = contact.received_at - relativedelta(months=RE_REFERRAL_MONTHS)
+    contacts_by_child: dict[int, list[Contact]] = {}
+    for link in (
+        ContactChild.objects.filter(person_id__in=visible, contact__received_at__gte=since)
+        .exclude(contact_id=contact.pk)
+        .select_related("contact")
+        .annotate(
+            outcome=Subquery(
+                Decision.objects.filter(contact_id=OuterRef("contact_id"))
+                .order_by("-decided_at", "-id")
+                .values("outcome")[:1]
+            )
+        )
+        .order_by("-contact__received_at", "-contact_id")
+    ):
+        link.contact.outcome_label = Outcome(link.outcome).label if link.outcome else ""
+        contacts_by_child.setdefault(link.person_id, []).append(link.contact)
+    received = timezone.localtime(contact.received_at, LONDON).date()
+    first, last = re_referral_window(received)
+    # A referral this contact made (from one of its decisions) is not a previous one.
+    own = Q(
+        source_type="front_door.decision",
+        source_id__in=Decision.objects.filter(contact=contact).annotate(key=Cast("pk", CharField())).values("key"),
+    )
+    previous: dict[int, CinReferral] = {}
+    for referral in (
+        CinReferral.objects.filter(person_id__in=visible, referral_date__range=(first, last))
+        .exclude(own)
+        .order_by("person_id", "-referral_date", "-id")
+    ):
+        previous.setdefault(referral.person_id, referral)
+    result = []
+    for pid, group in rows.items():
+        for row in group:
+            if not row.hidden:
+                episode = episodes.get(pid)
+                row.episode = episode
+                row.level = episode.current_levels[0].level if episode and episode.current_levels else None
+                row.leads = episode.current_leads if episode else []
+                row.taf = [m for f in sorted(families[pid]) for m in taf_by_family.get(f, [])]
+                row.siblings = siblings.get(pid, [])
+                row.contacts = contacts_by_child.get(pid, [])
+                row.previous_referral = previous.get(pid)
+            result.append(row)
+    return sorted(result, key=lambda r: r.index)
+
+
+def _siblings(*, user: User, ids: set[int]) -> dict[int, list[dict]]:
+    """Each child's brothers and sisters (recorded relationships, current or past), in two queries: the
+    relationships with both people, then those of the siblings the user may open, with their open episode's level."""
+    relations = list(
+        Relationship.objects.filter(Q(from_person_id__in=ids) | Q(to_person_id__in=ids), type__in=SIBLING_TYPES)
+        .select_related("from_person", "to_person")
+        .order_by("id")
+    )
+    others = {pk for r in relations for pk in (r.from_person_id, r.to_person_id)}
+    current_level = EpisodeLevel.objects.filter(
+        episode__person_id=OuterRef("pk"), episode__closed_on__isnull=True, ended_at__isnull=True
+    ).values("level__name")[:1]
+    openable = (
+        {
+            p.pk: p.level_name
+            for p in person_record_scope(user).filter(pk__in=others).annotate(level_name=Subquery(current_level))
+        }
+        if others
+        else {}
+    )
+    result: dict[int, list[dict]] = {}
+    for rel in relations:
+        for child_id, other in ((rel.from_person_id, rel.to_person), (rel.to_person_id, rel.from_person)):
+            if child_id not in ids or other.pk == child_id:
+                continue
+            if other.pk in openable:
+                entry = {"person": other, "label": other.display_name, "level": openable[other.pk] or ""}
+            elif other.restricted:
+                entry = {"person": None, "label": RESTRICTED_LABEL, "level": ""}
+            else:
+                continue  # a record the user may not open: not named, not counted
+            entry["relationship"] = rel.get_type_display()
+            entry["current"] = rel.end_date is None
+            result.setdefault(child_id, []).append(entry)
+    return result

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases import policy, validators
 from cases.codes import valid_codes
-from cases.models import CensusMeaning, Episode, NeedLevel, Person, Role, User, WorkRequest
+from cases.models import CensusMeaning, Episode, EpisodeLead, NeedLevel, Person, Role, User, WorkRequest
 from cases.selectors.organisation import agency_liaison_users, is_liaison
 from cases.services import (
     Conflict,
@@ -51,7 +51,7 @@ from .models import (
     Outcome,
     WorryCategory,
 )
-from .permissions import OWN_REFERRALS, SIGN_OFF, WORK_CONTACTS
+from .permissions import OWN_REFERRALS, READ_CONTACTS, SIGN_OFF, WORK_CONTACTS
 
 DECISION_DEADLINE = "front_door.decision"
 INFO_REQUEST_DEADLINE = "front_door.information_request"
@@ -299,6 +299,7 @@ def contact_child_link(*, contact_child: ContactChild, person: Person, actor: Us
         related={"contact_child": contact_child},
     )
     _chronology_contact(contact, person, actor)
+    _tell_leads(contact, person)
     return contact_child
 
 
@@ -327,6 +328,34 @@ def contact_child_carried(*, contact_child: ContactChild) -> dict:
         "nhs_number": contact_child.given_nhs_number,
         "address": _given_address(contact_child),
     }
+
+
+def _tell_leads(contact: Contact, person: Person) -> None:
+    """A contact about a child open to Family Help or child protection (an open episode) reaches the episode's lead
+    practitioners (issue 13 item 4), once each (the key: the contact, the child, the lead). The title names the
+    contact, never the child: a restricted child's name must not reach anyone off its list (the notifications page
+    and emails are not scoped by child). The link opens the contact for a lead who may read the front door's
+    contacts (an LCPP), else the child's chronology, where the contact's entry is (a Family Help lead practitioner:
+    the contact page is not theirs)."""
+    leads = {
+        lead.user
+        for lead in EpisodeLead.objects.filter(
+            episode__person=person, episode__closed_on__isnull=True, ended_at__isnull=True, user__is_active=True
+        ).select_related("user")
+    }
+    received = timezone.localtime(contact.received_at)
+    for user in sorted(leads, key=lambda u: u.pk):
+        notify(
+            user=user,
+            kind="contact.child_open",
+            unique_key=f"contact:{contact.pk}:child:{person.pk}:lead:{user.pk}",
+            title=f"New contact {contact.reference} about a child you are lead practitioner for",
+            body=f"Received {received:%A %d %B at %H:%M}. The front door is deciding what happens next.",
+            link=_contact_link(contact)
+            if policy.may(user, READ_CONTACTS)
+            else reverse("cases:person_chronology", args=[person.pk]),
+            send_email=True,
+        )
 
 
 @transaction.atomic

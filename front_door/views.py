@@ -32,7 +32,7 @@ from cases.selectors import (
 )
 from cases.selectors.organisation import is_liaison
 from cases.services import Conflict, InvalidTransition
-from cases.web import RESTRICTED_LABEL, audit_shown, error_list, paginate
+from cases.web import RESTRICTED_LABEL, audit_shown, error_list, likely_duplicate_links, paginate
 from cases.workdays import LONDON
 
 from . import selectors, services
@@ -388,7 +388,10 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # record", and not what the referrer gave either (it names the same child).
     visible = person_ids_in_scope(user=user, ids=matched)
     restricted_ids = people_restricted_for_user(user=user, people=[c.person for c in children])
-    audit_shown(request, "contact.viewed", matched, target=contact)
+    # What the record already knows about each matched child (issue 13 item 4): one scoped selector.
+    context_rows = selectors.contact_triage_context(user=user, contact=contact, children=children, visible_ids=visible)
+    siblings_shown = [s["person"].pk for row in context_rows for s in row.siblings if s["person"] is not None]
+    audit_shown(request, "contact.viewed", list(dict.fromkeys(matched + siblings_shown)), target=contact)
     is_front_door = selectors.is_front_door(user)
     current = detail["current_decision"]
     can_sign_off = (
@@ -407,6 +410,7 @@ def contact_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "children": children,
             "visible_ids": visible,
             "restricted_ids": restricted_ids,
+            "context_rows": context_rows,
             "withheld_worry": selectors.WITHHELD_WORRY,
             "information_requests": detail["information_requests"],
             "decision_rows": _decision_rows(detail["decisions"]),
@@ -431,8 +435,9 @@ def _duplicates(user: User, details: dict) -> list:
     return person_find_duplicates(user=user, data=details)
 
 
-def _hit_rows(hits, choose: MatchChooseForm) -> list[dict]:
-    """Likely records as radio options (ids as Django names them, so the error summary links to the first)."""
+def _hit_rows(hits, choose: MatchChooseForm, user: User) -> list[dict]:
+    """Likely records as radio options (ids as Django names them, so the error summary links to the first), each
+    flagged when another record offered is likely the same child (issue 13 item 13)."""
     chosen = str(choose["person"].value() or "")
     rows = []
     for hit in (h for h in hits if h.person is not None):
@@ -444,9 +449,26 @@ def _hit_rows(hits, choose: MatchChooseForm) -> list[dict]:
                 "reasons": hit.reasons,
                 "id": f"{choose['person'].auto_id}_{index}",
                 "checked": chosen == str(hit.person.pk),
+                "duplicates": likely_duplicate_links(hit, user),
             }
         )
     return rows
+
+
+def _duplicate_warning(person, hits) -> str:
+    """After a match or a new record: the records offered that are likely the same child as the one linked."""
+    others = [
+        other.person.la_child_id
+        for hit in hits
+        if hit.person is not None and hit.person.pk == person.pk
+        for other in hit.likely_duplicates
+    ]
+    if not others:
+        return ""
+    return (
+        f" This record may be the same child as {', '.join(others)}: compare them on the record's merge page"
+        " (Merge a duplicate)."
+    )
 
 
 @login_required
@@ -510,7 +532,9 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
                     person = None
                     create.add_service_errors(exc, aliases=MatchCreateForm.ADDRESS_ALIASES)
     if person is not None:
-        messages.success(request, f"{person.display_name} linked to contact {contact.reference}")
+        messages.success(
+            request, f"{person.display_name} linked to contact {contact.reference}." + _duplicate_warning(person, hits)
+        )
         return redirect("front_door:contact_detail", contact.pk)
     audit_shown(
         request, "contact_match.viewed", [h.person.pk for h in hits if h.person] + _matched_ids([child]), target=contact
@@ -522,7 +546,7 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
         {
             "contact": contact,
             "child": child,
-            "hit_rows": _hit_rows(hits, choose),
+            "hit_rows": _hit_rows(hits, choose, user),
             "restricted_match": any(h.person is None for h in hits),
             "choose": choose,
             "create": create,

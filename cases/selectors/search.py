@@ -38,6 +38,8 @@ class SearchHit:
     person: Person | None  # None: a restricted record the user may not see
     score: float
     reasons: list[str] = field(default_factory=list)
+    # The other hits of the same search that are likely the same person (likely_same_person): each is flagged.
+    likely_duplicates: list["SearchHit"] = field(default_factory=list)
 
     @property
     def restricted_placeholder(self) -> bool:
@@ -211,7 +213,69 @@ def person_search(*, user: User, criteria: SearchCriteria, limit: int = 25) -> l
                 placeholder = True
             continue
         shown.append(hit)
-    return shown[:limit]
+    return flag_likely_duplicates(user=user, hits=shown[:limit])
+
+
+# --- likely duplicates among the hits ---------------------------------------------------------------------------
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter changed, added or left out (Jemma and Gemma, Kacper and Kasper)."""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return a == b
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def _alike(a: str, b: str, sound_a: str | None, sound_b: str | None) -> bool:
+    """Two names alike: the same ignoring case and spaces, the same sound (double metaphone), or one letter apart."""
+    a, b = "".join(a.lower().split()), "".join(b.lower().split())
+    return bool(a and b) and (a == b or (bool(sound_a) and sound_a == sound_b) or _one_letter_apart(a, b))
+
+
+def likely_same_person(a: Person, b: Person, postcodes: dict[int, set[str]]) -> list[str]:
+    """Why two records look like one person ([] when they do not). The rule: first names alike and last names alike
+    (_alike), and the same date of birth or a current postcode in common. Two different NHS numbers are two people,
+    whatever else they share."""
+    if a.nhs_number and b.nhs_number and a.nhs_number != b.nhs_number:
+        return []
+    if not (
+        _alike(a.first_name, b.first_name, a.first_name_phonetic, b.first_name_phonetic)
+        and _alike(a.last_name, b.last_name, a.last_name_phonetic, b.last_name_phonetic)
+    ):
+        return []
+    reasons = []
+    if a.date_of_birth and a.date_of_birth == b.date_of_birth:
+        reasons.append("same date of birth")
+    if postcodes.get(a.pk, set()) & postcodes.get(b.pk, set()):
+        reasons.append("same postcode")
+    return ["names alike", *reasons] if reasons else []
+
+
+def flag_likely_duplicates(*, user: User, hits: list[SearchHit]) -> list[SearchHit]:
+    """Flag each pair of the hits that is likely one person (likely_same_person), on both. Only records the user may
+    see are compared (a restricted placeholder is never named), and only by the current postcodes they may see (a safe
+    address they may not see says nothing). One query (the postcodes), none for fewer than two records."""
+    shown = [h for h in hits if h.person is not None]
+    for hit in shown:
+        hit.likely_duplicates = []
+    if len(shown) < 2:
+        return hits
+    postcodes: dict[int, set[str]] = {}
+    for person_id, postcode in (
+        Address.objects.filter(person_id__in=[h.person.pk for h in shown], end_date__isnull=True)
+        .filter(policy.safe_address_filter(user))
+        .values_list("person_id", "postcode_normalised")
+    ):
+        postcodes.setdefault(person_id, set()).add(postcode)
+    for index, hit in enumerate(shown):
+        for other in shown[index + 1 :]:
+            if likely_same_person(hit.person, other.person, postcodes):
+                hit.likely_duplicates.append(other)
+                other.likely_duplicates.append(hit)
+    return hits
 
 
 def person_find_duplicates(*, user: User, data: dict, exclude_id: int | None = None) -> list[SearchHit]:

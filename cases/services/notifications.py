@@ -61,6 +61,7 @@ EMAIL_LABELS = {
     "work_request.emergency_action": "Emergency action is needed",
     "family_help.step_up": "A strategy discussion has been requested",
     "family_help.allocated": "A family has been allocated to you",
+    "contact.child_open": "The front door has a new contact about a child you are lead practitioner for",
 }
 EMAIL_LABEL_ENDINGS = {
     ".overdue": "Something you are responsible for is overdue",

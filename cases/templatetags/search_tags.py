@@ -27,7 +27,29 @@ def _name_cell(row: dict) -> str:
     if row["reasons"]:
         reasons = ", ".join(escape(reason) for reason in row["reasons"])
         cell += f'<br><span class="govuk-body-s app-reasons">{reasons[:1].upper()}{reasons[1:]}</span>'
-    return cell
+    return cell + likely_duplicate_html(row.get("duplicates") or [], person)
+
+
+def likely_duplicate_html(duplicates: list[dict], person) -> str:
+    """The flag on a record that is likely the same person as another record found by the same search, with a link
+    to compare the two on the merge page (for those who may merge)."""
+    if not duplicates:
+        return ""
+    parts = []
+    for duplicate in duplicates:
+        other = duplicate["person"]
+        text = f"May be the same child as {escape(other.full_name)}, LA child ID {escape(other.la_child_id)}."
+        if duplicate["compare"]:
+            text += (
+                f' <a class="govuk-link" href="{escape(duplicate["compare"])}">Compare and merge'
+                f'<span class="govuk-visually-hidden"> {escape(person.la_child_id)} and {escape(other.la_child_id)}'
+                "</span></a>"
+            )
+        parts.append(text)
+    return (
+        '<br><strong class="govuk-tag govuk-tag--orange app-duplicate-flag">Likely duplicate</strong>'
+        f'<br><span class="govuk-body-s">{" ".join(parts)}</span>'
+    )
 
 
 @register.simple_tag

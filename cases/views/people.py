@@ -24,7 +24,7 @@ from ..models import (
     Person,
     Sex,
 )
-from ..web import Difference, audit_shown, differences, paginate, stale_rebind
+from ..web import Difference, audit_shown, differences, likely_duplicate_links, paginate, stale_rebind
 from .chronology import _rows_for_table
 from .common import (
     DUPLICATE_RESTRICTED_TEXT,
@@ -92,6 +92,7 @@ def _hit_rows(hits, user) -> list[dict]:
                 "score": round(hit.score * 100),
                 "reasons": hit.reasons,
                 "postcode": postcodes.get(hit.person.pk, ""),
+                "duplicates": likely_duplicate_links(hit, user),
             }
         )
     return rows

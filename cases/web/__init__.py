@@ -7,6 +7,7 @@
   `audit_family_shown()` for a family's pages (the children of the family the user may see)
 - restricted: `shown_name()` / `RESTRICTED_LABEL`, how a restricted record appears to someone off its access list
   (the `shown_name` template filter, {% load restricted %}; which people: cases.selectors.people_restricted_for_user)
+- duplicates: `likely_duplicate_links()`, a search hit's likely duplicates with links to compare them
 - errors: `error_list()` for the GOV.UK error summary (template: includes/error_summary.html)
 - stale: `stale_rebind()` and `differences()` for "someone changed this meanwhile" (template: includes/conflict.html)
 - refusal: `refused()`, the pages' handler403 (ffp.urls): every page's refusal is the 404 page, status 404
@@ -15,6 +16,7 @@ The API exception handler is ffp.exceptions.api_exception_handler (set in REST_F
 """
 
 from .audit import audit_family_shown, audit_shown
+from .duplicates import likely_duplicate_links
 from .errors import error_list
 from .links import safe_link
 from .pagination import PagePagination, Pagination, paginate
@@ -33,6 +35,7 @@ __all__ = [
     "differences",
     "error_list",
     "is_hidden",
+    "likely_duplicate_links",
     "form_differences",
     "paginate",
     "pdf_response",

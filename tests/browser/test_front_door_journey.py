@@ -7,14 +7,25 @@ import datetime as dt
 import re
 
 import pytest
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import Person
-from cases.services import person_create
+from cases.models import LeadKind, Person
+from cases.services import (
+    cin_referral_close,
+    cin_referral_open,
+    episode_set_lead,
+    person_create,
+    relationship_add,
+    taf_add,
+)
 from cases.workdays import LONDON
 from front_door.models import OUTCOME_PLAIN_WORDS, Contact, ContactStatus, Decision
+from front_door.services import contact_create
 from tests.axe import assert_no_axe_violations
 from tests.browser.journey import assert_reflows, nav, sign_in, sign_out, success_banner
+from tests.front_door.support import CONTACT
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -280,4 +291,95 @@ def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(
     nav(page, "Front door dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Front door dashboard")
     expect(page.get_by_text("contacts received today")).to_be_visible()
+    assert_no_axe_violations(page)
+
+
+def test_a_school_refers_a_child_open_to_family_help_the_lead_is_told_and_triage_sees_the_context(
+    page, live_server, people, family, fh_manager, vcs_fhlp, health_practitioner, password
+):
+    """Issue 13 items 4 and 13: a school refers Mia, already open to Family Help and referred three months ago, who
+    also has a second record made by mistake. Triage sees both records flagged as likely duplicates, matches the
+    right one, and sees on the contact what the record already knows (episode and level, lead, team around the
+    family, brother, earlier contacts, re-referral), on a desktop and at 320 px wide; the lead is told; the search
+    page flags the pair with a link to compare them."""
+    base = live_server.url
+    triage, mia, leo = people["triage"], family["mia"], family["leo"]
+    episode_set_lead(episode=family["episodes"]["Mia"], actor=fh_manager, user=vcs_fhlp, kind=LeadKind.FHLP)
+    taf_add(family_case=family["case"], actor=fh_manager, user=health_practitioner, role="Health visitor")
+    relationship_add(actor=triage, from_person=mia, to_person=leo, type="sibling")
+    three_months_ago = timezone.localdate() - relativedelta(months=3)
+    cin_referral_open(
+        person=mia, episode=None, referral_date=three_months_ago, source_code="2A", source=None, actor=triage
+    )
+    cin_referral_close(person=mia, on=three_months_ago, reason_code="RC8", actor=triage)
+    earlier, _ = contact_create(
+        actor=triage,
+        data={**CONTACT, "received_at": timezone.now() - dt.timedelta(days=90)},
+        children=[{"person": mia}],
+    )
+    second = person_create(
+        actor=triage, data={"first_name": "Mia", "last_name": "Okafor-Lewis", "date_of_birth": mia.date_of_birth}
+    )
+    contact, _ = contact_create(
+        actor=people["dsl"],
+        data={**CONTACT, "worry": WORRY},
+        children=[
+            {"given_first_name": "Mia", "given_last_name": "Okafor-Lewis", "given_date_of_birth": mia.date_of_birth}
+        ],
+    )
+
+    # 1. Triage matches Mia: the two records offered are flagged as likely the same child.
+    sign_in(page, base, triage.email, password)
+    page.goto(f"{base}/front-door/contacts/{contact.pk}/")
+    page.get_by_role("link", name="Find or create record for Mia Okafor-Lewis").click()
+    expect(page.locator(".app-duplicate-flag")).to_have_count(2)
+    expect(
+        page.get_by_role("link", name=f"Compare and merge {mia.la_child_id} and {second.la_child_id}")
+    ).to_be_visible()
+    assert_no_axe_violations(page)
+    page.locator(f'input[name="match-person"][value="{mia.pk}"]').check()
+    page.get_by_role("button", name="Use this record").click()
+    expect(success_banner(page)).to_contain_text(f"may be the same child as {second.la_child_id}")
+
+    # 2. The contact shows what the record already knows about Mia.
+    context = page.locator("#triage-context")
+    expect(context).to_be_visible()
+    expect(page.locator("#context-episode-1")).to_contain_text("Targeted early help")
+    expect(page.locator("#context-leads-1")).to_contain_text(vcs_fhlp.full_name)
+    expect(page.locator("#context-taf-1")).to_contain_text(health_practitioner.full_name)
+    expect(page.locator("#context-siblings-1")).to_contain_text("Leo Okafor-Lewis")
+    expect(page.locator("#context-contacts-1")).to_contain_text(earlier.reference)
+    expect(page.locator("#context-re-referral-1")).to_contain_text(
+        f"Yes: referred on {three_months_ago.day} {three_months_ago:%B %Y}"
+    )
+    expect(page.locator("#context-re-referral-tag-1")).to_have_text("Re-referral")
+    assert_no_axe_violations(page)
+    # Reflow (WCAG 1.4.10): at 320 CSS pixels the panel fits the width, nothing scrolled sideways.
+    page.set_viewport_size({"width": 320, "height": 640})
+    expect(context).to_be_visible()
+    box = context.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320, box
+    assert page.evaluate("() => document.documentElement.scrollWidth <= 320")
+    assert_no_axe_violations(page)
+    page.set_viewport_size({"width": 1280, "height": 720})
+
+    # 3. The search page flags the pair, with a link to compare them on the merge page.
+    page.goto(f"{base}/cases/people/search/?name=Mia+Okafor-Lewis")
+    expect(page.locator(".app-duplicate-flag")).to_have_count(2)
+    assert_no_axe_violations(page)
+    assert_reflows(page)
+    page.get_by_role("link", name=f"Compare and merge {mia.la_child_id} and {second.la_child_id}").click()
+    expect(page.get_by_text(second.la_child_id).first).to_be_visible()
+    assert_no_axe_violations(page)
+    sign_out(page)
+
+    # 4. The lead is told, without the child's name, and the link opens Mia's chronology with the contact on it.
+    sign_in(page, base, vcs_fhlp.email, password)
+    nav(page, "Notifications").click()
+    title = f"New contact {contact.reference} about a child you are lead practitioner for"
+    expect(page.get_by_text(title, exact=True)).to_be_visible()
+    assert "Okafor" not in page.locator("main").inner_text()
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name=f"Open notification: {title}").click()
+    expect(page.get_by_text(f"Contact {contact.reference}").first).to_be_visible()
     assert_no_axe_violations(page)
