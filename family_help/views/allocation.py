@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import policy
 from cases.models import User
-from cases.selectors import people_restricted_for_user, user_find
+from cases.selectors import people_restricted_for_user, user_find, work_request_rag
 from cases.selectors.families import family_children_restricted
 from cases.services import Conflict
 from cases.web import audit_shown, pdf_response
@@ -40,6 +40,9 @@ def _lead_from(form) -> User | None:
 def allocations(request: HttpRequest) -> HttpResponse:
     user = request.user
     rows = list(sel.allocation_requests(user=user))
+    now = timezone.now()
+    for row in rows:  # the inbox's RAG, in words (cases.selectors.work_request_rag)
+        row.rag = work_request_rag(row, now)
     restricted_ids = people_restricted_for_user(user=user, people=[r.person for r in rows])
     audit_shown(
         request, "fh_allocation_requests.viewed", [r.person_id for r in rows if r.person_id not in restricted_ids]

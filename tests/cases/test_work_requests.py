@@ -295,6 +295,7 @@ def test_the_family_help_waiting_list_lists_the_same_requests_as_the_inboxs_fami
     for pk in waiting:
         assert f'id="work-request-{pk}"' in inbox
         assert reverse("family_help:allocate", args=[pk]) in listed
+    assert listed.count("On time") == 2  # each with its due time and RAG, as in the inbox
 
 
 def test_the_home_page_counts_the_requests_waiting(client, family, triage_officer, lcpp):
