@@ -120,12 +120,12 @@ def test_a_reassessment_runs_its_own_clock_from_its_own_start(led, vcs_fhlp, fh_
 def test_an_assessment_after_a_step_up_runs_its_clock_from_the_step_up(led, vcs_fhlp):
     _opened_weeks_ago(led)
     continuum_change_level(
-        referral_source="8",
         family_case=led["case"],
         actor=vcs_fhlp,
         children=[led["mia"]],
         to="child_in_need",
         reason="Needs grew",
+        referral_source="8",
     )
     assessment = assessment_start(family_case=led["case"], actor=vcs_fhlp)
     assert assessment.referral_date == timezone.localdate()

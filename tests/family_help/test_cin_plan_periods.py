@@ -46,7 +46,7 @@ def test_moving_to_child_in_need_starts_no_cin_plan_until_a_plan_is_agreed(alloc
     case, mia = allocated["case"], allocated["mia"]
     episode = allocated["episodes"]["Mia"]
     continuum_change_level(
-        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17"
+        family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17", referral_source="8"
     )
     assert not CinPlanPeriod.objects.filter(episode=episode).exists()
     plan = plan_start(family_case=case, actor=sw_fhlp, data={"worries": "Attendance"})
@@ -64,10 +64,10 @@ def test_a_step_up_keeps_the_cin_plan_until_the_child_protection_plan_starts_thr
     case, mia = allocated["case"], allocated["mia"]
     plan_start(family_case=case, actor=sw_fhlp, data={"worries": "Attendance"})
     continuum_change_level(
-        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17"
+        family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17", referral_source="8"
     )
     continuum_step_up(
-        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Bruise", reason="Harm"
+        family_case=case, actor=sw_fhlp, children=[mia], worry="Bruise", reason="Harm", referral_source="8"
     )
     period = CinPlanPeriod.objects.get(episode=allocated["episodes"]["Mia"])
     assert period.end_date is None  # a strategy discussion is not a child protection plan

@@ -86,23 +86,23 @@ def test_step_up_then_step_down_keeps_one_episode_with_its_full_level_history(pl
     episode = allocated["episodes"]["Mia"]
 
     continuum_change_level(
-        referral_source="8",
         family_case=case,
         actor=sw_fhlp,
         children=[mia],
         to="child_in_need",
         reason="Assessment shows Mia's needs are complex",
+        referral_source="8",
     )
     first = CinPlanPeriod.objects.get(episode=episode)
     assert first.end_date is None and first.plan == plan
 
     requests = continuum_step_up(
-        referral_source="8",
         family_case=case,
         actor=sw_fhlp,
         children=[mia],
         worry="Mia disclosed that mum's partner hit her",
         reason="Likely significant harm",
+        referral_source="8",
     )
     first.refresh_from_db()
     # A strategy discussion is not a CP plan: the CIN plan runs on until one starts (census 4001/4014; issue 13
@@ -118,12 +118,12 @@ def test_step_up_then_step_down_keeps_one_episode_with_its_full_level_history(pl
         reason="Strategy discussion: s47 not needed, continue under s17",
     )
     continuum_step_down(
-        reason_code="RC7",
         family_case=case,
         actor=sw_fhlp,
         children=[mia],
         to="early_help",
         reason="Plan outcomes met; early help enough",
+        reason_code="RC7",
     )
 
     assert Episode.objects.filter(person=mia).count() == 1
@@ -164,11 +164,11 @@ def test_step_up_then_step_down_keeps_one_episode_with_its_full_level_history(pl
 def test_a_second_step_up_is_refused_and_tells_nobody_again(allocated, sw_fhlp, lcpps):
     case, mia = allocated["case"], allocated["mia"]
     continuum_step_up(
-        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm"
+        family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm", referral_source="8"
     )
     with pytest.raises(Exception, match="already at"):
         continuum_step_up(
-            referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm"
+            family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm", referral_source="8"
         )
     assert WorkRequest.objects.filter(kind=WorkRequest.Kind.STRATEGY_DISCUSSION).count() == 1
     assert Notification.objects.filter(kind="family_help.step_up").count() == len(lcpps)
@@ -177,13 +177,13 @@ def test_a_second_step_up_is_refused_and_tells_nobody_again(allocated, sw_fhlp, 
 def test_step_up_of_two_children_makes_a_request_each_and_one_notification_per_lcpp(allocated, sw_fhlp, lcpps):
     case = allocated["case"]
     requests = continuum_step_up(
-        referral_source="8",
         family_case=case,
         actor=sw_fhlp,
         children=[allocated["mia"], allocated["leo"]],
         worry="Both children left alone overnight",
         reason="Neglect",
         urgent=True,
+        referral_source="8",
     )
     assert {r.person_id for r in requests} == {allocated["mia"].pk, allocated["leo"].pk}
     assert all(r.urgent for r in requests)
@@ -198,7 +198,7 @@ def test_step_up_of_two_children_makes_a_request_each_and_one_notification_per_l
 def test_step_down_from_child_protection_accepts_the_macpt_hand_back(plan, allocated, sw_fhlp, lcpps):
     case, mia = allocated["case"], allocated["mia"]
     continuum_step_up(
-        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm"
+        family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm", referral_source="8"
     )
     hand_back = work_request_create(
         kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
@@ -253,11 +253,11 @@ def test_step_down_to_universal_needs_a_reason_code_and_summary(allocated, sw_fh
 def test_change_level_needs_the_right_starting_level(allocated, sw_fhlp):
     case, mia = allocated["case"], allocated["mia"]
     continuum_step_up(
-        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm"
+        family_case=case, actor=sw_fhlp, children=[mia], worry="Injury", reason="Harm", referral_source="8"
     )
     with pytest.raises(ValidationError) as info:
         continuum_change_level(
-            reason_code="RC7", family_case=case, actor=sw_fhlp, children=[mia], to="early_help", reason="x"
+            family_case=case, actor=sw_fhlp, children=[mia], to="early_help", reason="x", reason_code="RC7"
         )
     assert "children" in info.value.message_dict
 
@@ -267,13 +267,13 @@ def test_a_dated_change_starts_the_cin_plan_on_that_date(plan, allocated, sw_fhl
     EpisodeLevel.objects.filter(episode=episode).update(started_at=timezone.now() - dt.timedelta(days=30))
     on = timezone.localdate() - dt.timedelta(days=3)
     continuum_change_level(
-        referral_source="8",
         family_case=allocated["case"],
         actor=sw_fhlp,
         children=[allocated["mia"]],
         to="child_in_need",
         reason="Late entry",
         changed_on=on,
+        referral_source="8",
     )
     assert CinPlanPeriod.objects.get(episode=episode).start_date == on
     assert timezone.localtime(EpisodeLevel.objects.get(episode=episode, ended_at__isnull=True).started_at).date() == on
@@ -282,13 +282,13 @@ def test_a_dated_change_starts_the_cin_plan_on_that_date(plan, allocated, sw_fhl
 def test_a_change_dated_in_the_future_is_refused(allocated, sw_fhlp):
     with pytest.raises(ValidationError) as info:
         continuum_change_level(
-            referral_source="8",
             family_case=allocated["case"],
             actor=sw_fhlp,
             children=[allocated["mia"]],
             to="child_in_need",
             reason="x",
             changed_on=timezone.localdate() + dt.timedelta(days=1),
+            referral_source="8",
         )
     assert "changed_on" in info.value.message_dict
 
@@ -300,12 +300,12 @@ def test_a_taf_member_cannot_move_the_family(allocated, taf_health):
     before = levels_of(episode)
     with pytest.raises(PermissionDenied):
         continuum_step_up(
-            referral_source="8",
             family_case=allocated["case"],
             actor=taf_health,
             children=[allocated["mia"]],
             worry="x",
             reason="y",
+            referral_source="8",
         )
     assert levels_of(episode) == before == ["targeted_early_help"]
 
@@ -318,7 +318,7 @@ def test_closing_the_last_child_closes_the_plan_and_ends_the_leads_and_teams_acc
 ):
     case, mia, leo = allocated["case"], allocated["mia"], allocated["leo"]
     continuum_change_level(
-        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17"
+        family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="s17", referral_source="8"
     )
     client.force_login(sw_fhlp)
     assert client.get(reverse("family_help:close", args=[case.pk])).status_code == 200
@@ -466,7 +466,7 @@ def test_a_change_made_meanwhile_by_someone_else_is_refused_with_a_message(alloc
     client.force_login(sw_fhlp)
     stale = continuum_state(family_case=case)
     continuum_change_level(
-        referral_source="8", family_case=case, actor=fh_manager, children=[mia], to="child_in_need", reason="Manager"
+        family_case=case, actor=fh_manager, children=[mia], to="child_in_need", reason="Manager", referral_source="8"
     )
     response = client.post(
         reverse("family_help:change_level", args=[case.pk]),
@@ -597,7 +597,7 @@ def render_panel(family_case, user) -> str:
 def test_the_panel_shows_each_childs_level_history_cin_plan_and_visits(plan, allocated, sw_fhlp, client):
     case, mia = allocated["case"], allocated["mia"]
     continuum_change_level(
-        referral_source="8", family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="Complex needs"
+        family_case=case, actor=sw_fhlp, children=[mia], to="child_in_need", reason="Complex needs", referral_source="8"
     )
     client.force_login(sw_fhlp)
     today = timezone.localdate()
@@ -638,10 +638,10 @@ def test_the_panels_queries_do_not_grow_with_the_history(allocated, sw_fhlp, dja
         render_panel(case, sw_fhlp)
     for reason in ("one", "two"):
         continuum_change_level(
-            referral_source="8", family_case=case, actor=sw_fhlp, children=[mia, leo], to="child_in_need", reason=reason
+            family_case=case, actor=sw_fhlp, children=[mia, leo], to="child_in_need", reason=reason, referral_source="8"
         )
         continuum_change_level(
-            reason_code="RC7", family_case=case, actor=sw_fhlp, children=[mia, leo], to="early_help", reason=reason
+            family_case=case, actor=sw_fhlp, children=[mia, leo], to="early_help", reason=reason, reason_code="RC7"
         )
     with django_assert_max_num_queries(len(small.captured_queries)):
         render_panel(case, sw_fhlp)

@@ -28,12 +28,12 @@ def level_of(episode) -> str:
 def stepped_up(led, vcs_fhlp):
     """Val Voluntary (the family's voluntary-sector lead) has stepped Mia up: a strategy discussion is asked for."""
     [request] = continuum_step_up(
-        referral_source="8",
         family_case=led["case"],
         actor=vcs_fhlp,
         children=[led["mia"]],
         worry="Bruise on Mia's cheek",
         reason="Harm",
+        referral_source="8",
     )
     return {**led, "strategy": request}
 
@@ -115,20 +115,20 @@ def test_the_lcpps_step_down_closes_the_open_request_with_their_reason_audited_a
 def test_stepping_down_from_child_protection_with_no_family_help_lead_asks_for_an_allocation(family, lcpp):
     leo, episode = family["leo"], family["episodes"]["Leo"]
     continuum_step_up(
-        referral_source="8",
         family_case=family["case"],
         actor=lcpp,
         children=[leo],
         worry="Left alone",
         reason="Neglect",
+        referral_source="8",
     )
     continuum_step_down(
-        reason_code="RC7",
         family_case=family["case"],
         actor=lcpp,
         children=[leo],
         to="early_help",
         reason="No s47: early help",
+        reason_code="RC7",
     )
     request = WorkRequest.objects.get(
         kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION, person=leo, status=WorkRequest.Status.OPEN
@@ -136,10 +136,10 @@ def test_stepping_down_from_child_protection_with_no_family_help_lead_asks_for_a
     assert request.episode == episode and request.requested_by == lcpp and "No s47: early help" in request.summary
     # Mia was already waiting for allocation: she is not asked for twice.
     continuum_step_up(
-        referral_source="8", family_case=family["case"], actor=lcpp, children=[family["mia"]], worry="x", reason="y"
+        family_case=family["case"], actor=lcpp, children=[family["mia"]], worry="x", reason="y", referral_source="8"
     )
     continuum_step_down(
-        reason_code="RC7", family_case=family["case"], actor=lcpp, children=[family["mia"]], to="early_help", reason="z"
+        family_case=family["case"], actor=lcpp, children=[family["mia"]], to="early_help", reason="z", reason_code="RC7"
     )
     assert (
         WorkRequest.objects.filter(
@@ -197,3 +197,15 @@ def test_the_api_refuses_a_family_help_leads_step_down_from_child_protection_wit
     assert response.status_code == 400
     assert LCPP_ONLY in " ".join(response.data["children"])
     assert level_of(stepped_up["episodes"]["Mia"]) == "child_protection"
+
+
+def test_the_lcpps_closure_closes_the_open_requests_with_the_closure_summary(stepped_up, lcpp):
+    summary = "Family moved to another authority; transferred with the s47 information"
+    continuum_close(
+        family_case=stepped_up["case"], actor=lcpp, children=[stepped_up["mia"]], reason_code="RC5", summary=summary
+    )
+    strategy = stepped_up["strategy"]
+    strategy.refresh_from_db()
+    assert strategy.status == WorkRequest.Status.CANCELLED and summary in strategy.handled_reason
+    assert Episode.objects.get(pk=stepped_up["episodes"]["Mia"].pk).closed_on is not None
+    assert ChronologyEntry.objects.filter(person=stepped_up["mia"], kind="work_request_closed").count() == 1
