@@ -14,7 +14,7 @@ from cases.models import Agency, AgencyType, CensusMeaning, NeedLevel, Sex
 from cases.selectors.organisation import COUNCIL_AGENCY_TYPES
 from cases.workdays import LONDON
 
-from .models import OUTCOME_LEVELS, Channel, Consent, Outcome, WorryCategory
+from .models import OUTCOME_LEVELS, Channel, Consent, HouseholdRelationship, Outcome, WorryCategory
 
 _TIME = re.compile(r"^([01]?[0-9]|2[0-3])[:.]([0-5][0-9])$")
 # The census referral source a partner most likely is, from their agency (they can change it).
@@ -280,6 +280,46 @@ ChildFormSet = forms.formset_factory(
     max_num=MAX_CHILDREN,
     absolute_max=MAX_CHILDREN,
     validate_max=True,
+)
+
+
+class HouseholdForm(GovukFormMixin, forms.Form):
+    """A parent, carer or other child in the household (issue 13 item 10). Optional: a row left blank is ignored; a
+    row begun needs the relationship and both names (a record needs them)."""
+
+    relationship = forms.ChoiceField(
+        label="How are they related to the child?",
+        required=False,
+        choices=[("", "Choose a relationship"), *HouseholdRelationship.choices],
+        error_messages={"invalid_choice": "Choose a relationship from the list"},
+    )
+    first_name = forms.CharField(label="First name", max_length=100, required=False)
+    last_name = forms.CharField(label="Last name", max_length=100, required=False)
+    date_of_birth = GovukDateField(label="Date of birth (if known)", help_text="For example, 27 3 1990")
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(v not in (None, "") for v in (self.cleaned_data or {}).values())
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.is_blank or self.errors:
+            return data
+        if not data.get("relationship"):
+            self.add_error("relationship", "Choose how they are related to the child")
+        if not (data.get("first_name") or "").strip():
+            self.add_error("first_name", "Enter their first name")
+        if not (data.get("last_name") or "").strip():
+            self.add_error("last_name", "Enter their last name")
+        dob = data.get("date_of_birth")
+        if dob and dob > dt.datetime.now(tz=LONDON).date():
+            self.add_error("date_of_birth", "Date of birth must be in the past")
+        return data
+
+
+MAX_HOUSEHOLD = 12
+HouseholdFormSet = forms.formset_factory(
+    HouseholdForm, extra=0, min_num=1, max_num=MAX_HOUSEHOLD, absolute_max=MAX_HOUSEHOLD, validate_max=True
 )
 
 

@@ -186,6 +186,43 @@ class ContactChild(TimeStampedModel):
         return self.given_name or f"Unidentified child: {self.description[:40]}"
 
 
+class HouseholdRelationship(models.TextChoices):
+    """How a person in the household is related to the children the contact is about (as cases.RelationshipType
+    names it, from that person's side: "Jade is the mother of Ruby")."""
+
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEP_PARENT = "step_parent", "Step-parent"
+    CARER = "carer", "Other carer (for example a grandparent or kinship carer)"
+    SIBLING = "sibling", "Brother or sister"
+    HALF_SIBLING = "half_sibling", "Half-brother or half-sister"
+
+
+class ContactPerson(TimeStampedModel):
+    """A parent, carer or other child in the household, as the referrer named them (issue 13 item 10). When triage
+    creates or matches a child's record, each becomes a person on the record with their relationship to the child
+    (`person`: the record made or found), so that the family is built from them and nobody types them again."""
+
+    Relationship = HouseholdRelationship
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="household")
+    relationship = models.CharField(max_length=20, choices=HouseholdRelationship.choices)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField(null=True, blank=True)
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(relationship__in=HouseholdRelationship.values), name="contactperson_relationship_valid"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.get_relationship_display()})"
+
+
 class InformationRequest(TimeStampedModel):
     """Triage asks a partner agency what it knows (the MASH model); the agency answers in the app."""
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases import policy, validators
 from cases.codes import valid_codes
-from cases.models import CensusMeaning, Episode, EpisodeLead, NeedLevel, Person, Role, User, WorkRequest
+from cases.models import CensusMeaning, Episode, EpisodeLead, NeedLevel, Person, Relationship, Role, User, WorkRequest
 from cases.selectors.organisation import agency_liaison_users, is_liaison
 from cases.services import (
     Conflict,
@@ -29,7 +29,9 @@ from cases.services import (
     episode_current_level,
     episode_open,
     notify,
+    person_create,
     person_create_with_address,
+    relationship_add,
     transition,
     work_request_create,
 )
@@ -43,10 +45,12 @@ from .models import (
     Consent,
     Contact,
     ContactChild,
+    ContactPerson,
     ContactStatus,
     Decision,
     DecisionSignoff,
     FrontDoorSettings,
+    HouseholdRelationship,
     InformationRequest,
     Outcome,
     WorryCategory,
@@ -136,6 +140,32 @@ def _validate_contact(data: dict, children: list[dict]) -> None:
         raise ValidationError(errors)
 
 
+def _validate_household(household: list[dict]) -> None:
+    """The parents, carers and other children named (issue 13 item 10): optional, but each person named needs their
+    relationship to the child and both names (a record needs them), and a date of birth in the past if given."""
+    errors = []
+    for index, member in enumerate(household):
+        who = f"Person {index + 1} in the household"
+        if member.get("relationship") not in HouseholdRelationship.values:
+            errors.append(f"{who}: choose how they are related to the child")
+        checks = {}
+        for field, words in (("first_name", "first name"), ("last_name", "last name")):
+            value = (member.get(field) or "").strip()
+            if not value:
+                errors.append(f"{who}: enter their {words}")
+            else:
+                checks[words] = (validators.validate_name, value, words)
+        dob = member.get("date_of_birth")
+        if dob and dob > timezone.localdate():
+            errors.append(f"{who}: date of birth must be in the past")
+        elif dob:
+            checks["date of birth"] = (validators.validate_date_of_birth, dob)
+        for messages in validators.errors_by_field(checks).values():
+            errors.extend(f"{who}: {_lower_first(m)}" for m in messages)
+    if errors:
+        raise ValidationError({"household": errors})
+
+
 class IdempotencyKeyReused(Exception):
     """The Idempotency-Key was used before by this user with a different body: not a retry of that request."""
 
@@ -160,20 +190,38 @@ def _lock_idempotency_key(actor: User, key: str) -> None:
 
 @transaction.atomic
 def contact_create(
-    *, actor: User, data: dict, children: list[dict], idempotency_key: str = "", body_hash: str = ""
+    *,
+    actor: User,
+    data: dict,
+    children: list[dict],
+    idempotency_key: str = "",
+    body_hash: str = "",
+    household: list[dict] | None = None,
 ) -> tuple[Contact, bool]:
     """Record a contact about one or more children. Returns (contact, created).
 
     `children`: dicts with `person` (a matched Person) or the details given (`given_first_name`, ...,
-    `description`). With an idempotency key, a retried submission (the same `body_hash`) returns the first contact;
-    the same key with another body raises IdempotencyKeyReused."""
+    `description`). `household` (optional): the parents, carers and other children living with them, dicts of
+    `relationship` (HouseholdRelationship), `first_name`, `last_name`, `date_of_birth`; they become the family when
+    triage creates or matches the child's record (contact_household_carry). With an idempotency key, a retried
+    submission (the same `body_hash`) returns the first contact; the same key with another body raises
+    IdempotencyKeyReused."""
     if idempotency_key:
         _lock_idempotency_key(actor, idempotency_key)
         existing = Contact.objects.filter(recorded_by=actor, idempotency_key=idempotency_key).first()
         if existing:
             idempotency_key_check(contact=existing, body_hash=body_hash)
             return existing, False
-    _validate_contact(data, children)
+    household = list(household or [])
+    try:
+        _validate_contact(data, children)
+    except ValidationError as exc:
+        try:
+            _validate_household(household)
+        except ValidationError as more:  # every error at once
+            raise ValidationError({**exc.message_dict, **more.message_dict}) from None
+        raise
+    _validate_household(household)
     received_at = data.get("received_at") or timezone.now()
     calendar = Calendar.from_database()
     due_at = calendar.contact_decision_due(received_at)
@@ -228,6 +276,18 @@ def contact_create(
                 )
             },
         )
+    ContactPerson.objects.bulk_create(
+        [
+            ContactPerson(
+                contact=contact,
+                relationship=member["relationship"],
+                first_name=member["first_name"].strip(),
+                last_name=member["last_name"].strip(),
+                date_of_birth=member.get("date_of_birth"),
+            )
+            for member in household
+        ]
+    )
     settings = FrontDoorSettings.current()
     deadline_set(
         kind=DECISION_DEADLINE,
@@ -245,7 +305,7 @@ def contact_create(
         verb="contact.created",
         target=contact,
         child_ids=_child_ids(contact),
-        fields=["reference", "urgent", "source_code", "channel"],
+        fields=["reference", "urgent", "source_code", "channel", *(["household"] if household else [])],
     )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
         _chronology_contact(contact, person, actor)
@@ -375,7 +435,61 @@ def contact_child_create_and_link(*, contact_child: ContactChild, actor: User, d
         actor=actor, data=details, address=address, reason=f"Contact {contact_child.contact.reference}"
     )
     contact_child_link(contact_child=contact_child, person=person, actor=actor)
+    contact_household_carry(contact_child=contact_child, actor=actor)
     return person
+
+
+def _same_name(person: Person, member: ContactPerson) -> bool:
+    return (person.first_name.casefold(), person.last_name.casefold()) == (
+        member.first_name.casefold(),
+        member.last_name.casefold(),
+    ) and (member.date_of_birth is None or person.date_of_birth in (None, member.date_of_birth))
+
+
+@transaction.atomic
+def contact_household_carry(*, contact_child: ContactChild, actor: User) -> list[Relationship]:
+    """The household named on the contact becomes the child's family on the record (issue 13 item 10): each person
+    is the one already made for another child of this contact, or someone already related to this child with the
+    same name, or a new record; each is related to the child ("Jade is the mother of Ruby") unless they already are.
+    Family Help's allocation builds the family case from these relationships. Run again, it adds nothing."""
+    _require_front_door(actor)
+    child = contact_child.person
+    if child is None:
+        return []
+    related = {
+        r.from_person_id: r.from_person
+        for r in Relationship.objects.filter(to_person=child).select_related("from_person")
+    } | {
+        r.to_person_id: r.to_person for r in Relationship.objects.filter(from_person=child).select_related("to_person")
+    }
+    added = []
+    for member in ContactPerson.objects.filter(contact_id=contact_child.contact_id).select_related("person"):
+        person = member.person or next((p for p in related.values() if _same_name(p, member)), None)
+        if person is None:
+            person = person_create(
+                actor=actor,
+                data={
+                    "first_name": member.first_name,
+                    "last_name": member.last_name,
+                    "date_of_birth": member.date_of_birth,
+                },
+                reason=f"Household named on contact {contact_child.contact.reference}",
+            )
+        if member.person_id != person.pk:
+            ContactPerson.objects.filter(pk=member.pk).update(person=person, updated_at=timezone.now())
+        if person.pk == child.pk or person.pk in related:
+            continue
+        related[person.pk] = person
+        added.append(
+            relationship_add(
+                actor=actor,
+                from_person=person,
+                to_person=child,
+                type=member.relationship,
+                notes=f"Named by the referrer on contact {contact_child.contact.reference}",
+            )
+        )
+    return added
 
 
 @transaction.atomic

@@ -38,10 +38,12 @@ from cases.workdays import LONDON
 from . import selectors, services
 from .forms import (
     MAX_CHILDREN,
+    MAX_HOUSEHOLD,
     SOURCE_FOR_AGENCY,
     AssignForm,
     ChildFormSet,
     DecisionForm,
+    HouseholdFormSet,
     InformationRequestForm,
     MatchChooseForm,
     MatchCreateForm,
@@ -272,9 +274,10 @@ def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
     form_class = StaffContactForm if staff else PartnerReferralForm
     template = "front_door/contact_form.html" if staff else "front_door/partner_referral.html"
     general_errors: list[str] = []
-    if request.method == "POST" and "add_child" in request.POST:
-        # One more blank child, and everything typed so far shown again (not checked yet: nothing is lost,
-        # and nobody is told off for a form they have not finished).
+    household = _household_formset(request)
+    if request.method == "POST" and ("add_child" in request.POST or "add_household" in request.POST):
+        # One more blank child (or person in the household), and everything typed so far shown again (not checked
+        # yet: nothing is lost, and nobody is told off for a form they have not finished).
         given, given_children = form_class(request.POST), ChildFormSet(request.POST, prefix="child")
         form = form_class(initial={name: given[name].value() for name in given.fields})
         rows = (
@@ -282,10 +285,19 @@ def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
             if given_children.management_form.is_valid()
             else [{}]
         )
-        formset = ChildFormSet(initial=[*rows, {}][:MAX_CHILDREN], prefix="child")
+        extra_child = [{}] if "add_child" in request.POST else []
+        formset = ChildFormSet(initial=[*rows, *extra_child][:MAX_CHILDREN], prefix="child")
+        people = (
+            [{name: person[name].value() for name in person.fields} for person in household.forms]
+            if household.is_bound and household.management_form.is_valid()
+            else []
+        )
+        extra_person = [{}] if "add_household" in request.POST else []
+        household = HouseholdFormSet(initial=[*people, *extra_person][:MAX_HOUSEHOLD] or None, prefix="household")
     elif request.method == "POST":
         form, formset = form_class(request.POST), ChildFormSet(request.POST, prefix="child")
-        if form.is_valid() & formset.is_valid():  # both checked, so that every error shows at once
+        household_valid = not household.is_bound or household.is_valid()
+        if form.is_valid() & formset.is_valid() & household_valid:  # all checked, so that every error shows at once
             data = {
                 k: v
                 for k, v in form.cleaned_data.items()
@@ -294,11 +306,16 @@ def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
             children, positions = _children_payload(formset)
             try:
                 contact, _ = services.contact_create(
-                    actor=user, data=data, children=children, idempotency_key=form.cleaned_data["idempotency_key"]
+                    actor=user,
+                    data=data,
+                    children=children,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    household=_household_payload(household),
                 )
             except ValidationError as exc:
                 found = dict(exc.message_dict) if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
                 general_errors = _child_service_errors(formset, found.pop("children", []), positions)
+                general_errors += found.pop("household", [])
                 for key, texts in found.items():
                     name = "received_date" if key == "received_at" else key
                     form.add_error(name if name in form.fields else None, texts)
@@ -322,17 +339,40 @@ def _contact_page(request: HttpRequest, *, staff: bool) -> HttpResponse:
             )
         form, formset = form_class(initial=initial), ChildFormSet(prefix="child")
     errors = [("children", e) for e in general_errors] + _error_list(form, formset)
+    for number, person in enumerate(household.forms, start=1):
+        errors += error_list(person, anchor=f"household-{number}", label=f"Person {number} in the household: ")
     return render(
         request,
         template,
         {
             "form": form,
             "formset": formset,
+            "household": household,
             "errors": errors,
             "child_errors": general_errors,
             "can_add_child": formset.total_form_count() < MAX_CHILDREN,
+            "can_add_household": household.total_form_count() < MAX_HOUSEHOLD,
         },
     )
+
+
+def _household_formset(request: HttpRequest):
+    """The household (issue 13 item 10): bound only when the page sent it (a post from before it was asked, or
+    without it, is no household); one blank person to start with."""
+    if request.method == "POST" and "household-TOTAL_FORMS" in request.POST:
+        return HouseholdFormSet(request.POST, prefix="household")
+    return HouseholdFormSet(prefix="household")
+
+
+def _household_payload(household) -> list[dict]:
+    """The people named, leaving out blank rows."""
+    if not household.is_bound:
+        return []
+    return [
+        {k: v for k, v in person.cleaned_data.items() if v not in (None, "")}
+        for person in household.forms
+        if not person.is_blank
+    ]
 
 
 @login_required

@@ -20,10 +20,11 @@ from cases.codes import referral_source_choices
 from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON
 
-from ..models import Channel, Consent, ContactStatus, InformationRequest, Outcome, WorryCategory
+from ..models import Channel, Consent, ContactStatus, HouseholdRelationship, InformationRequest, Outcome, WorryCategory
 
 MAX_INT8 = 2**63 - 1
 MAX_CHILDREN = 12
+MAX_HOUSEHOLD = 12
 # The earliest time a contact may be said to have been received (older history is imported, not keyed in).
 EARLIEST_RECEIVED = dt.datetime(2000, 1, 1, tzinfo=LONDON)
 RAG_CHOICES = [("green", "Green"), ("amber", "Amber: due soon"), ("red", "Red: overdue")]
@@ -45,6 +46,17 @@ def _django_errors(exc: DjangoValidationError) -> serializers.ValidationError:
 
 
 # --- contacts: input ----------------------------------------------------------------------------------
+
+
+class HouseholdInputSerializer(InputSerializer):
+    """A parent, carer or other child in the household (optional): they become the child's family on the record."""
+
+    relationship = serializers.ChoiceField(choices=HouseholdRelationship.choices)
+    first_name = serializers.CharField(max_length=100, validators=[validators.validate_name])
+    last_name = serializers.CharField(max_length=100, validators=[validators.validate_name])
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, default=None, validators=[validators.validate_date_of_birth]
+    )
 
 
 class ChildInputSerializer(InputSerializer):
@@ -154,6 +166,12 @@ class ContactCreateInputSerializer(InputSerializer):
         help_text="Required when consent is not_sought_risk.",
     )
     children = ChildInputSerializer(many=True, allow_empty=False, max_length=MAX_CHILDREN)
+    household = HouseholdInputSerializer(
+        many=True,
+        required=False,
+        max_length=MAX_HOUSEHOLD,
+        help_text="Optional: the parents, carers and other children living with the children.",
+    )
 
     def validate_received_at(self, value):
         if value < EARLIEST_RECEIVED:

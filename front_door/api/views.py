@@ -343,6 +343,7 @@ class ContactCreateApi(FrontDoorApi):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         children = self._children(user, values.pop("children"), partner=partner)
+        household = values.pop("household", [])
         agency_id = values.pop("referrer_agency_id", None)
         if partner:
             values["referrer_name"] = values["referrer_name"].strip() or user.full_name
@@ -355,7 +356,12 @@ class ContactCreateApi(FrontDoorApi):
         values.setdefault("channel", "api")
         try:
             contact, created = services.contact_create(
-                actor=user, data=values, children=children, idempotency_key=key, body_hash=body_hash
+                actor=user,
+                data=values,
+                children=children,
+                idempotency_key=key,
+                body_hash=body_hash,
+                household=household,
             )
         except services.IdempotencyKeyReused:  # a concurrent first use of the key, with another body
             raise IdempotencyKeyReused from None

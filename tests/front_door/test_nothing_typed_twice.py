@@ -218,3 +218,132 @@ def test_the_agency_inbox_api_gives_the_address_and_nhs_number_but_never_a_safe_
         ("Ruby Quinton", "14 Larch Close, Eastfield, LS12 3AB", "9434765919"),
         ("Amelia Hartley", "A safe address is held: it is not shared", ""),
     ]
+
+
+# --- item 10: the household named on the referral becomes the family ------------------------------------------------
+
+HOUSEHOLD = [
+    {"relationship": "mother", "first_name": "Jade", "last_name": "Quinton", "date_of_birth": dt.date(1990, 5, 1)},
+    {"relationship": "sibling", "first_name": "Theo", "last_name": "Quinton", "date_of_birth": dt.date(2020, 2, 2)},
+]
+
+
+def test_the_household_named_on_a_referral_becomes_the_family_when_the_work_is_allocated(
+    triage_officer, school_dsl, fh_manager, sw_fhlp, levels
+):
+    from cases.models import FamilyCaseMember, Relationship, WorkRequest
+    from family_help.services.allocation import allocation_create
+    from front_door.services import decision_record
+
+    contact, _ = contact_create(actor=school_dsl, data=CONTACT, children=[dict(RUBY_GIVEN)], household=HOUSEHOLD)
+    assert [(p.relationship, p.first_name) for p in contact.household.order_by("id")] == [
+        ("mother", "Jade"),
+        ("sibling", "Theo"),
+    ]
+    ruby = contact_child_create_and_link(
+        contact_child=contact.children.get(), actor=triage_officer, data={"first_name": "Ruby", "last_name": "Quinton"}
+    )
+    jade, theo = Person.objects.get(first_name="Jade"), Person.objects.get(first_name="Theo")
+    assert (jade.date_of_birth, theo.date_of_birth) == (dt.date(1990, 5, 1), dt.date(2020, 2, 2))
+    assert Relationship.objects.filter(from_person=jade, to_person=ruby, type="mother").exists()
+    assert Relationship.objects.filter(from_person=theo, to_person=ruby, type="sibling").exists()
+    assert AuditEvent.objects.filter(verb="relationship.added", actor_id=triage_officer.pk).count() == 2
+    decision_record(
+        contact=contact, actor=triage_officer, outcome=7, level=levels["targeted_early_help"], rationale="Early help"
+    )
+    request = WorkRequest.objects.get(person=ruby, kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION)
+    allocation = allocation_create(work_request=request, actor=fh_manager, lead=sw_fhlp, reason="Capacity")
+    members = {
+        (m.person.first_name, m.role) for m in FamilyCaseMember.objects.filter(family_case=allocation.family_case)
+    }
+    assert members == {("Ruby", "child"), ("Theo", "child"), ("Jade", "parent")}
+
+
+def test_a_matched_childs_household_reuses_the_people_already_on_the_record(triage_officer, make_person):
+    from cases.models import Relationship
+    from cases.services import relationship_add
+    from front_door.services import contact_household_carry
+
+    ruby = make_person(first="Ruby", last="Quinton", dob=dt.date(2017, 9, 4))
+    jade = make_person(first="Jade", last="Quinton", dob=dt.date(1990, 5, 1))
+    relationship_add(actor=triage_officer, from_person=jade, to_person=ruby, type="mother")
+    contact, _ = contact_create(actor=triage_officer, data=CONTACT, children=[{"person": ruby}], household=HOUSEHOLD)
+    contact_household_carry(contact_child=contact.children.get(), actor=triage_officer)
+    contact_household_carry(contact_child=contact.children.get(), actor=triage_officer)  # twice: nothing doubled
+    assert Person.objects.filter(first_name="Jade").count() == 1
+    assert Person.objects.filter(first_name="Theo").count() == 1
+    assert Relationship.objects.filter(to_person=ruby).count() == 2
+
+
+def test_the_household_is_optional_but_a_person_in_it_needs_a_relationship_and_a_name(triage_officer):
+    from django.core.exceptions import ValidationError
+
+    from front_door.models import Contact
+
+    with pytest.raises(ValidationError) as exc:
+        contact_create(
+            actor=triage_officer,
+            data=CONTACT,
+            children=[dict(RUBY_GIVEN)],
+            household=[{"relationship": "uncle", "first_name": "", "last_name": "Quinton"}],
+        )
+    errors = exc.value.message_dict["household"]
+    assert "Person 1 in the household: choose how they are related to the child" in errors
+    assert "Person 1 in the household: enter their first name" in errors
+    assert not Contact.objects.exists()
+
+
+def test_the_partner_form_asks_for_the_household_and_keeps_it_on_error(client, school_dsl):
+    from front_door.models import Contact
+
+    client.force_login(school_dsl)
+    url = reverse("front_door:partner_referral")
+    page = client.get(url).content.decode()
+    assert "Parents, carers and other children in the household (optional)" in page
+    assert 'name="household-0-relationship"' in page
+    post = {
+        "referrer_name": "Dana School",
+        "source_code": "2A",
+        "worry": "Hungry and bruised",
+        "consent": "knows_and_agrees",
+        "idempotency_key": "k-household",
+        "child-TOTAL_FORMS": "1",
+        "child-INITIAL_FORMS": "0",
+        "child-MIN_NUM_FORMS": "1",
+        "child-MAX_NUM_FORMS": "12",
+        "child-0-given_first_name": "Ruby",
+        "child-0-given_last_name": "Quinton",
+        "household-TOTAL_FORMS": "2",
+        "household-INITIAL_FORMS": "0",
+        "household-MIN_NUM_FORMS": "0",
+        "household-MAX_NUM_FORMS": "12",
+        "household-0-relationship": "mother",
+        "household-0-first_name": "Jade",
+        "household-0-last_name": "",
+        "household-1-relationship": "",
+    }
+    refused = client.post(url, post).content.decode()
+    assert "Enter their last name" in refused and 'value="Jade"' in refused and not Contact.objects.exists()
+    assert client.post(url, {**post, "household-0-last_name": "Quinton"}).status_code == 302
+    assert [(p.first_name, p.last_name) for p in Contact.objects.get().household.all()] == [("Jade", "Quinton")]
+
+
+def test_the_api_takes_the_household(api_client, school_dsl):
+    from front_door.models import Contact
+
+    api_client.force_authenticate(school_dsl)
+    body = {
+        "referrer_name": "Dana School",
+        "source_code": "2A",
+        "worry": "Hungry",
+        "consent": "knows_and_agrees",
+        "children": [{"first_name": "Ruby", "last_name": "Quinton"}],
+        "household": [{"relationship": "father", "first_name": "Lee", "last_name": "Quinton"}],
+    }
+    response = api_client.post("/api/v1/contacts/", body, format="json")
+    assert response.status_code == 201, response.content
+    assert [(p.relationship, p.first_name) for p in Contact.objects.get().household.all()] == [("father", "Lee")]
+    bad = api_client.post(
+        "/api/v1/contacts/", {**body, "household": [{"relationship": "cousin", "first_name": "X"}]}, format="json"
+    )
+    assert bad.status_code == 400 and Contact.objects.count() == 1
