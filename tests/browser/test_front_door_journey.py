@@ -71,6 +71,26 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     child.get_by_label("NHS number (if known)").fill("943 476 5919")
     child.get_by_label("Address (if known)").fill("14 Larch Close, Eastfield")
     child.get_by_label("Postcode (if known)").fill("ls12 3ab")
+    # The household, optional (issue 13 item 10): a person begun needs a relationship and both names.
+    mum = page.locator("#household-1")
+    mum.get_by_label("First name").fill("Jade")
+    page.get_by_role("button", name="Send referral").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Person 1 in the household: Enter their last name")
+    expect(page.locator("#household-1").get_by_label("First name")).to_have_value("Jade")
+    assert_no_axe_violations(page)
+    mum = page.locator("#household-1")
+    mum.get_by_label("How are they related to the child?").select_option("mother")
+    mum.get_by_label("Last name").fill("Quinton")
+    page.get_by_role("button", name="Add another person").click()
+    brother = page.locator("#household-2")
+    expect(brother).to_be_visible()
+    brother.get_by_label("How are they related to the child?").select_option("sibling")
+    brother.get_by_label("First name").fill("Theo")
+    brother.get_by_label("Last name").fill("Quinton")
+    brother.get_by_label("Day").fill("2")
+    brother.get_by_label("Month").fill("2")
+    brother.get_by_label("Year").fill("2020")
+    assert_reflows(page)
     # "Add another child" comes back with a second, blank child and Ruby kept; left blank, it is ignored.
     page.get_by_role("button", name="Add another child").click()
     expect(page.locator("#child-2")).to_be_visible()
@@ -82,6 +102,10 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     expect(page.locator(".govuk-panel__body")).to_contain_text(contact.reference)
     expect(page.get_by_role("heading", name="What happens next")).to_be_visible()
     assert [c.given_name for c in contact.children.all()] == ["Ruby Quinton"]
+    assert [(p.relationship, p.first_name) for p in contact.household.all()] == [
+        ("mother", "Jade"),
+        ("sibling", "Theo"),
+    ]
     assert_no_axe_violations(page)
     sign_out(page)
 
@@ -98,6 +122,7 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     page.get_by_role("link", name=contact.reference).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(contact.reference)
     expect(page.get_by_text(WORRY)).to_be_visible()
+    expect(page.locator("table", has_text="Jade Quinton")).to_contain_text("Mother")
     assert_no_axe_violations(page)
 
     page.get_by_role("link", name="Find or create record for Ruby Quinton").click()
@@ -114,10 +139,15 @@ def test_referral_from_school_to_decision_and_back(page, live_server, people, pa
     page.get_by_label("Female").check()
     page.get_by_role("button", name="Create a new record").click()
     expect(success_banner(page)).to_contain_text("Ruby Quinton linked to contact")
-    ruby = Person.objects.get(last_name="Quinton")
+    ruby = Person.objects.get(first_name="Ruby", last_name="Quinton")
     expect(page.get_by_role("link", name="Ruby Quinton")).to_have_attribute("href", f"/cases/people/{ruby.pk}/")
     assert (ruby.date_of_birth, ruby.nhs_number) == (dt.date(2017, 9, 4), "9434765919")
     assert str(ruby.addresses.get()) == "14 Larch Close, Eastfield, LS12 3AB"
+    # ... and the household is on the record, related to her: the family Family Help's allocation will build.
+    assert sorted(ruby.relationships_in.values_list("from_person__first_name", "type")) == [
+        ("Jade", "mother"),
+        ("Theo", "sibling"),
+    ]
 
     # 3. ... and asks the police and health what they know, in one go (issue 13 item 11).
     page.get_by_role("button", name="Request information").click()
