@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0025_deadline_remind_role"),
+        ("cases", "0026_deadline_remind_role"),
         ("front_door", "0007_referral_derived_signoff_due"),
     ]
 
