@@ -337,3 +337,20 @@ def test_the_receivers_the_matrix_reads_agree_with_the_oracle():
     receivers = {r for k in registry.work_request_kinds() for r in k.receiving_roles}
     assert receivers | policy.role_actions()[policy.CLOSE_WORK_REQUEST] == oracle.WORK_REQUEST_RECEIVERS
     assert registry.work_request_kind(Kind.STRATEGY_DISCUSSION).receiving_roles == {oracle.LCPP}
+
+
+def test_the_inbox_runs_the_same_queries_however_many_requests_wait(client, family, triage_officer, lcpp):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert _page(client, lcpp, "cases:work_requests").status_code == 200
+        return len(seen)
+
+    _make(Kind.STRATEGY_DISCUSSION, family, triage_officer)
+    queries()  # warm the process's caches (scopes, registry)
+    one = queries()
+    for _ in range(3):
+        _make(Kind.EMERGENCY_ACTION, family, triage_officer, child="leo")
+    assert queries() == one
