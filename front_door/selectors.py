@@ -71,8 +71,9 @@ class Clock:
         return self.calendar.working_hours_left(self.now, due_at)
 
     def contact_rag(self, contact: Contact) -> str | None:
-        """None once decided: the clock stopped at the decision."""
-        if contact.status == ContactStatus.DECIDED:
+        """None once decided: the clock stopped when a decision came to stand (a change waiting for sign-off does not
+        restart it; a first decision waiting for sign-off, or sent back, has not stopped it)."""
+        if contact.status == ContactStatus.DECIDED or contact.decided_at is not None:
             return None
         return rag_status(left=self.hours_left(contact.decision_due_at), amber_below=self.amber_hours)
 
@@ -170,7 +171,7 @@ def queue_rows(contacts, *, user: User | None = None, now: dt.datetime | None = 
                 hours_left=left,
                 due_label=f"{due:%a} {due.day} {due:%b %H:%M}",
                 child_names=names,
-                rag=rag_status(left=left, amber_below=clock.amber_hours),
+                rag=rag_status(left=left, amber_below=clock.amber_hours) if contact.decided_at is None else "",
             )
         )
     return rows
@@ -183,7 +184,7 @@ def queue_counts(*, user: User) -> dict[str, int]:
     now = timezone.now()
     return Contact.objects.exclude(status=ContactStatus.DECIDED).aggregate(
         open=Count("id"),
-        overdue=Count("id", filter=Q(decision_due_at__lte=now)),
+        overdue=Count("id", filter=Q(decision_due_at__lte=now, decided_at__isnull=True)),
         unassigned=Count("id", filter=Q(assigned_to__isnull=True)),
         urgent=Count("id", filter=Q(urgent=True)),
         awaiting_signoff=Count("id", filter=Q(status=ContactStatus.AWAITING_SIGNOFF)),
@@ -517,7 +518,7 @@ def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
 
     overdue = list(
         Contact.objects.exclude(status=ContactStatus.DECIDED)
-        .filter(decision_due_at__lte=now)
+        .filter(decision_due_at__lte=now, decided_at__isnull=True)
         .select_related("assigned_to")
         .order_by("decision_due_at")[:50]
     )

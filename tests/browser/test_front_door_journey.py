@@ -310,6 +310,13 @@ def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(
     expect(page.locator("tr", has_text=contact.reference)).to_contain_text("Decision awaiting manager sign-off")
     assert_no_axe_violations(page)
     page.get_by_role("link", name=contact.reference).click()
+    # Not decided until the manager agrees (issue 13 item 3): the clock still runs, and the page says so.
+    expect(page.locator("#clock-waits-for-signoff")).to_contain_text("Not decided until the manager agrees")
+    expect(page.get_by_text("No (outcomes 7 and 8 are not referrals)")).to_be_visible()
+    contact.refresh_from_db()
+    assert contact.decided_at is None and not contact.is_referral
+    assert_no_axe_violations(page)
+    assert_reflows(page)
     page.get_by_role("button", name="Sign off").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign off the decision")
     assert_no_axe_violations(page)
@@ -318,6 +325,7 @@ def test_a_phone_contact_matched_to_a_record_decided_and_signed_off(
     expect(success_banner(page)).to_contain_text(f"Decision on contact {contact.reference} signed off")
     contact.refresh_from_db()
     assert contact.status == ContactStatus.DECIDED
+    assert contact.decided_at is not None and contact.decided_at <= contact.decision_due_at
     nav(page, "Front door dashboard").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Front door dashboard")
     expect(page.get_by_text("contacts received today")).to_be_visible()

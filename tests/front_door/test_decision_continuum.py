@@ -262,3 +262,29 @@ def test_a_decision_changed_before_signoff_leaves_its_requests_open_and_tells_th
     told = Notification.objects.get(user=lcpp, kind="decision.returned")
     assert "changed before the manager signed it off" in told.title
     assert Deadline.objects.get(kind=SIGNOFF_DEADLINE, target_id=str(first.pk)).state == "cancelled"
+
+
+def test_a_change_waiting_for_signoff_does_not_put_a_decided_contact_back_on_the_clock(
+    triage_officer, new_contact, make_person, levels
+):
+    from front_door.selectors import contact_queue, queue_counts, queue_rows
+
+    contact = new_contact(triage_officer, children=[{"person": make_person()}])
+    decision_record(contact=contact, actor=triage_officer, outcome=3, level=levels["child_in_need"], rationale="CIN")
+    decided_at = Contact.objects.get(pk=contact.pk).decided_at
+    decision_record(  # a change to outcome 2: sign-off needed
+        contact=contact,
+        actor=triage_officer,
+        outcome=2,
+        level=levels["child_protection"],
+        rationale="Police disclosure",
+        change_reason="New information",
+    )
+    contact = Contact.objects.get(pk=contact.pk)
+    assert contact.status == ContactStatus.AWAITING_SIGNOFF and contact.decided_at == decided_at
+    later = contact.decision_due_at + dt.timedelta(hours=1)
+    assert Clock(later).contact_rag(contact) is None
+    [row] = queue_rows(contact_queue(user=triage_officer), now=later)
+    assert row.rag == ""
+    assert queue_counts(user=triage_officer)["awaiting_signoff"] == 1
+    assert dashboard_figures(now=later)["overdue"] == []

@@ -17,6 +17,7 @@ from front_door.services import (
     contact_assign,
     contact_create,
     decision_record,
+    decision_signoff,
     information_request_respond,
     information_request_send,
 )
@@ -1046,3 +1047,24 @@ def test_team_filter_lists_council_teams_only(client, triage_officer, police_off
     client.force_login(triage_officer)
     page = html(client.get(reverse("front_door:queue")))
     assert "Test Front Door" in page and hub.name not in page
+
+
+def test_a_returned_decision_leaves_the_contact_undecided_on_its_page_and_overdue_on_the_dashboard(
+    client, triage_officer, front_door_manager, levels
+):
+    # Issue 13 item 3: decided an hour after it came in, but the manager sent the decision back: not in time.
+    with time_machine.travel(dt.datetime(2026, 11, 2, 11, 0, tzinfo=LONDON), tick=False):
+        contact = make_contact(triage_officer, received_at=dt.datetime(2026, 11, 2, 10, 0, tzinfo=LONDON))
+        decision = decision_record(
+            contact=contact, actor=triage_officer, outcome=8, level=levels["universal"], rationale="x", advice="Advice"
+        )
+    with time_machine.travel(dt.datetime(2026, 11, 2, 11, 30, tzinfo=LONDON), tick=False):
+        decision_signoff(decision=decision, actor=front_door_manager, agreed=False, comment="Ask health first")
+    with time_machine.travel(dt.datetime(2026, 11, 4, 12, 0, tzinfo=LONDON), tick=False):
+        client.force_login(front_door_manager)
+        detail = html(client.get(reverse("front_door:contact_detail", args=[contact.pk])))
+        assert "Being looked at" in detail and "Overdue" in detail and "In time" not in detail
+        dashboard = html(client.get(reverse("front_door:dashboard")))
+    # This month: one contact due, none decided in time; and it is listed as overdue.
+    assert re.search(r"This month</th>\s*<td[^>]*>1</td>\s*<td[^>]*>0</td>\s*<td[^>]*>0.0%", dashboard), dashboard
+    assert reverse("front_door:contact_detail", args=[contact.pk]) in row_with(dashboard, contact.reference)
