@@ -375,6 +375,11 @@ class PersonMatchOutputSerializer(serializers.Serializer):
     date_of_birth = serializers.DateField(allow_null=True)
     score = serializers.FloatField(help_text="0 to 1: how likely this record is the person described.")
     reasons = serializers.ListField(child=serializers.CharField())
+    likely_duplicates = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="LA child IDs of the other records in these results that are likely the same child (names alike, "
+        "and the same date of birth or a current postcode in common).",
+    )
     url = serializers.URLField()
 
 
@@ -402,6 +407,7 @@ def match_representation(hit: SearchHit, request) -> dict:
         "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
         "score": hit.score,
         "reasons": list(hit.reasons),
+        "likely_duplicates": [other.person.la_child_id for other in hit.likely_duplicates],
         "url": request.build_absolute_uri(reverse("api:person_detail", args=[person.pk])),
     }
 

@@ -115,3 +115,12 @@ def test_the_contact_match_page_flags_likely_duplicates_among_the_records_it_off
         follow=True,
     )
     assert f"may be the same child as {known.la_child_id}" in response.content.decode()
+
+
+def test_the_search_api_names_each_records_likely_duplicates(api_client, lilies, triage_officer):
+    known, second = lilies
+    api_client.force_authenticate(triage_officer)
+    body = api_client.get(reverse("api:person_search"), {"name": "Lily Pearson"}).json()
+    results = body["results"] if isinstance(body, dict) else body
+    by_id = {r["la_child_id"]: r["likely_duplicates"] for r in results if "la_child_id" in r}
+    assert by_id == {known.la_child_id: [second.la_child_id], second.la_child_id: [known.la_child_id]}
