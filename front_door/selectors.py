@@ -582,8 +582,8 @@ def contact_triage_context(
     a restricted record only for its named list: `hidden` otherwise); a brother or sister by name only if the user
     may see their record ("Restricted record" for a restricted one off their list, left out otherwise). Nothing
     shown here carries information tags (no notes, no addresses), so no tag hides any of it. A fixed number of
-    queries (at most 8), however many children: the contact page is benchmarked. `visible_ids`: the children's
-    records the user may see, when the caller has them already (person_ids_in_scope)."""
+    queries (at most 10; 9 given `visible_ids`), however many children: the contact page is benchmarked.
+    `visible_ids`: the children's records the user may see, when the caller has them already (person_ids_in_scope)."""
     matched = [c for c in children if c.person_id]
     if not matched:
         return []
