@@ -325,6 +325,9 @@ class DecisionOutputSerializer(serializers.Serializer):
     level = serializers.CharField(source="level.code")
     decided_at = LondonDateTimeField()
     signoff_required = serializers.BooleanField()
+    is_referral = serializers.BooleanField(
+        read_only=True, help_text="A referral to children's social care (census meaning): outcomes 1 to 6 only."
+    )
     supersedes = serializers.IntegerField(
         source="supersedes_id", allow_null=True, help_text="The decision this one changes."
     )
