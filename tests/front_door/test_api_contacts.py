@@ -92,6 +92,7 @@ def test_a_retried_post_with_the_same_key_creates_one_contact_and_the_decision_s
         "level": "child_in_need",
         "decided_at": "",
         "signoff_required": False,
+        "is_referral": True,
         "supersedes": None,
         "contact_status": "decided",
     }
