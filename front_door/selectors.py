@@ -541,6 +541,12 @@ def dashboard_figures(*, now: dt.datetime | None = None) -> dict:
 
 RE_REFERRAL_MONTHS = 12
 SIBLING_TYPES = (RelationshipType.SIBLING, RelationshipType.HALF_SIBLING)
+PARENT_OR_CARER_TYPES = (
+    RelationshipType.MOTHER,
+    RelationshipType.FATHER,
+    RelationshipType.STEP_PARENT,
+    RelationshipType.CARER,
+)
 
 
 @dataclass
@@ -681,14 +687,34 @@ def contact_triage_context(
 
 
 def _siblings(*, user: User, ids: set[int]) -> dict[int, list[dict]]:
-    """Each child's brothers and sisters (recorded relationships, current or past), in two queries: the
-    relationships with both people, then those of the siblings the user may open, with their open episode's level."""
+    """Each child's brothers and sisters: recorded as such (current or past), or children of the same parent or
+    carer (a current relationship), in two queries: the relationships, then the brothers and sisters the user may
+    open, with their open episode's level."""
+    parents_of_ids = Relationship.objects.filter(
+        to_person_id__in=ids, type__in=PARENT_OR_CARER_TYPES, end_date__isnull=True
+    ).values("from_person_id")
     relations = list(
-        Relationship.objects.filter(Q(from_person_id__in=ids) | Q(to_person_id__in=ids), type__in=SIBLING_TYPES)
+        Relationship.objects.filter(
+            (Q(from_person_id__in=ids) | Q(to_person_id__in=ids)) & Q(type__in=SIBLING_TYPES)
+            | Q(from_person_id__in=parents_of_ids, type__in=PARENT_OR_CARER_TYPES, end_date__isnull=True)
+        )
         .select_related("from_person", "to_person")
         .order_by("id")
     )
-    others = {pk for r in relations for pk in (r.from_person_id, r.to_person_id)}
+    named = [r for r in relations if r.type in SIBLING_TYPES]
+    # Children of the same parent or carer: parent -> [(child, relationship)], then each contact child's others.
+    by_parent: dict[int, list] = {}
+    for rel in relations:
+        if rel.type in PARENT_OR_CARER_TYPES:
+            by_parent.setdefault(rel.from_person_id, []).append(rel)
+    through: list[tuple[int, object, str]] = []  # (contact child id, brother or sister, how)
+    for rels in by_parent.values():
+        for mine in (r for r in rels if r.to_person_id in ids):
+            for theirs in rels:
+                if theirs.to_person_id != mine.to_person_id and theirs.to_person.is_child:
+                    how = f"same {mine.get_type_display().lower()}: {mine.from_person.display_name}"
+                    through.append((mine.to_person_id, theirs.to_person, how))
+    others = {pk for r in named for pk in (r.from_person_id, r.to_person_id)} | {o.pk for _c, o, _h in through}
     current_level = EpisodeLevel.objects.filter(
         episode__person_id=OuterRef("pk"), episode__closed_on__isnull=True, ended_at__isnull=True
     ).values("level__name")[:1]
@@ -701,17 +727,25 @@ def _siblings(*, user: User, ids: set[int]) -> dict[int, list[dict]]:
         else {}
     )
     result: dict[int, list[dict]] = {}
-    for rel in relations:
+    seen: set[tuple[int, int]] = set()
+
+    def add(child_id: int, other, relationship: str, current: bool) -> None:
+        if other.pk in openable:
+            entry = {"person": other, "label": other.display_name, "level": openable[other.pk] or ""}
+        elif other.restricted:
+            entry = {"person": None, "label": RESTRICTED_LABEL, "level": ""}
+        else:
+            return  # a record the user may not open: not named, not counted
+        entry["relationship"] = relationship
+        entry["current"] = current
+        seen.add((child_id, other.pk))
+        result.setdefault(child_id, []).append(entry)
+
+    for rel in named:
         for child_id, other in ((rel.from_person_id, rel.to_person), (rel.to_person_id, rel.from_person)):
-            if child_id not in ids or other.pk == child_id:
-                continue
-            if other.pk in openable:
-                entry = {"person": other, "label": other.display_name, "level": openable[other.pk] or ""}
-            elif other.restricted:
-                entry = {"person": None, "label": RESTRICTED_LABEL, "level": ""}
-            else:
-                continue  # a record the user may not open: not named, not counted
-            entry["relationship"] = rel.get_type_display()
-            entry["current"] = rel.end_date is None
-            result.setdefault(child_id, []).append(entry)
+            if child_id in ids and other.pk != child_id:
+                add(child_id, other, rel.get_type_display().lower(), rel.end_date is None)
+    for child_id, other, how in through:
+        if (child_id, other.pk) not in seen and other.pk != child_id and not other.merged_into_id:
+            add(child_id, other, how, True)
     return result

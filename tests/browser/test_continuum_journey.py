@@ -70,7 +70,7 @@ def test_a_school_referral_of_an_open_child_reaches_the_lead_and_the_lcpp_steps_
     context = page.locator("#context-child-1")
     expect(page.locator("#context-episode-1")).to_contain_text("Targeted early help")
     expect(page.locator("#context-leads-1")).to_contain_text("Val Voluntary")
-    # SIBLINGS-PENDING expect(page.locator("#context-siblings-1")).to_contain_text("Leo Okafor-Lewis")
+    expect(page.locator("#context-siblings-1")).to_contain_text("Leo Okafor-Lewis")
     expect(context).to_be_visible()
     assert_no_axe_violations(page)
     fits_320(page)

@@ -146,6 +146,16 @@ def test_the_contact_page_shows_triage_each_matched_childs_context(
     assert "No referral in the 12 months before this contact" in _section(page, "context-re-referral-1")
 
 
+def test_a_brother_through_the_same_mother_is_shown_when_no_sibling_relationship_is_recorded(
+    client, family, triage_officer
+):
+    """The family fixture records Grace as the mother of Mia and of Leo, and no sibling relationship between them:
+    triage must still see that Mia has a brother (the issue 13 journey found "None recorded")."""
+    contact = _contact(triage_officer, children=[{"person": family["mia"]}])
+    siblings = _section(_page(client, triage_officer, contact), "context-siblings-1")
+    assert "Leo Okafor-Lewis" in siblings and "same mother: Grace Okafor" in siblings
+
+
 def test_a_restricted_brother_off_the_readers_list_is_not_named(
     client, open_family, triage_officer, front_door_manager, privacy_officer
 ):
