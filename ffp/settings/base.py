@@ -221,6 +221,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ContactDecisionOutcomeEnum": "front_door.models.Outcome",
         "PlanActionStatusEnum": "cases.models.ActionStatus",
+        # The census ReferralSource code list: a contact's source_code and a step-up's referral_source.
+        "ReferralSourceEnum": "cases.codes.referral_source_choices",
     },
 }
 

@@ -159,7 +159,14 @@ def test_a_partner_agencys_inbox_shows_a_restricted_child_only_as_restricted_rec
     api.force_authenticate(police_officer)
     body = api.get("/api/v1/information-requests/").json()
     assert body["results"][0]["children"] == [
-        {"name": "Restricted record", "date_of_birth": None, "description": "", "restricted": True}
+        {
+            "name": "Restricted record",
+            "date_of_birth": None,
+            "address": "",
+            "nhs_number": "",
+            "description": "",
+            "restricted": True,
+        }
     ]
     assert "Amelia" not in str(body) and "2015" not in str(body)
 

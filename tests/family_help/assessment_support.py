@@ -6,8 +6,14 @@ import datetime as dt
 
 from django.utils import timezone
 
-from cases.models import FamilyCaseMember, LeadKind
-from cases.services import episode_open, episode_set_lead, family_case_create, person_create
+from cases.models import FamilyCaseMember, LeadKind, WorkRequest
+from cases.services import (
+    episode_open,
+    episode_set_lead,
+    family_case_create,
+    person_create,
+    work_request_handle,
+)
 from cases.workdays import Calendar
 from family_help.models import Allocation, Assessment
 from family_help.services.assessment import TIMESCALE_WORKING_DAYS, assessment_save_draft
@@ -19,6 +25,15 @@ def appoint_lead(*, family: dict, lead, manager) -> Allocation:
     )
     for episode in family["episodes"].values():
         episode_set_lead(episode=episode, actor=manager, user=lead, kind=LeadKind.FHLP)
+    # ... and the family's open allocation requests are accepted (their clock stops), as allocation_create does.
+    for request in WorkRequest.objects.filter(
+        kind=WorkRequest.Kind.FAMILY_HELP_ALLOCATION,
+        status=WorkRequest.Status.OPEN,
+        person__in=[e.person_id for e in family["episodes"].values()],
+    ):
+        work_request_handle(
+            request=request, actor=manager, status=WorkRequest.Status.ACCEPTED, reason=f"Allocated to {lead.full_name}"
+        )
     return allocation
 
 
