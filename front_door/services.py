@@ -1018,7 +1018,8 @@ def _census_referral(decision: Decision, person: Person, actor: User, episode) -
         cin_referral_open(
             person=person,
             episode=episode,
-            referral_date=timezone.localtime(contact.received_at).date(),
+            # A contact may be recorded as received a few minutes ahead (clock skew): never a day in the future.
+            referral_date=min(timezone.localtime(contact.received_at).date(), timezone.localdate()),
             source_code=contact.source_code,
             source=decision,
             actor=actor,

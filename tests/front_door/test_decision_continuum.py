@@ -288,3 +288,20 @@ def test_a_change_waiting_for_signoff_does_not_put_a_decided_contact_back_on_the
     assert row.rag == ""
     assert queue_counts(user=triage_officer)["awaiting_signoff"] == 1
     assert dashboard_figures(now=later)["overdue"] == []
+
+
+def test_no_further_action_about_a_child_in_need_leaves_the_level_and_tells_the_lead(
+    triage_officer, front_door_manager, sw_fhlp, new_contact, make_person, levels
+):
+    child = make_person()
+    episode = episode_open(person=child, actor=triage_officer, level=levels["child_in_need"], reason="Assessment")
+    episode_set_lead(episode=episode, actor=triage_officer, user=sw_fhlp, kind="fhlp")
+    contact = new_contact(triage_officer, children=[{"person": child}])
+    decision = decision_record(
+        contact=contact, actor=triage_officer, outcome=8, level=levels["universal"], rationale="x", advice="Advice"
+    )
+    assert not Notification.objects.filter(user=sw_fhlp, kind="decision.for_lead").exists()  # not standing yet
+    decision_signoff(decision=decision, actor=front_door_manager, agreed=True)
+    assert episode_current_level(episode).code == "child_in_need"
+    assert Notification.objects.filter(user=sw_fhlp, kind="decision.for_lead").count() == 1
+    assert AuditEvent.objects.filter(verb="episode.level_kept", target_id=str(episode.pk)).exists()
