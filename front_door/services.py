@@ -309,6 +309,12 @@ def contact_create(
     )
     for person in Person.objects.filter(pk__in=_child_ids(contact)):
         _chronology_contact(contact, person, actor)
+    # A child named by their record when the contact is recorded (front-door staff, or a system through the API) is
+    # matched already: what a match does (the leads told, the household carried) happens now.
+    if policy.may(actor, WORK_CONTACTS):
+        for contact_child in contact.children.filter(person__isnull=False).select_related("person"):
+            _tell_leads(contact, contact_child.person)
+            contact_household_carry(contact_child=contact_child, actor=actor)
     return contact, True
 
 
@@ -360,6 +366,8 @@ def contact_child_link(*, contact_child: ContactChild, person: Person, actor: Us
     )
     _chronology_contact(contact, person, actor)
     _tell_leads(contact, person)
+    # The household named on the contact joins the record here, whichever page or API made the match.
+    contact_household_carry(contact_child=contact_child, actor=actor)
     return contact_child
 
 
@@ -434,8 +442,7 @@ def contact_child_create_and_link(*, contact_child: ContactChild, actor: User, d
     person = person_create_with_address(
         actor=actor, data=details, address=address, reason=f"Contact {contact_child.contact.reference}"
     )
-    contact_child_link(contact_child=contact_child, person=person, actor=actor)
-    contact_household_carry(contact_child=contact_child, actor=actor)
+    contact_child_link(contact_child=contact_child, person=person, actor=actor)  # carries the household too
     return person
 
 

@@ -551,9 +551,8 @@ def contact_child_match(request: HttpRequest, pk: int, child_pk: int) -> HttpRes
         choose = MatchChooseForm(request.POST, hits=hits, prefix="match")
         if choose.is_valid():
             person = person_get_for_user(user=user, person_id=choose.cleaned_data["person"])
+            # The household named on the contact joins the matched record there (issue 13 item 10; nothing doubled).
             services.contact_child_link(contact_child=child, person=person, actor=user)
-            # The household named on the contact joins the matched record (issue 13 item 10; nothing doubled).
-            services.contact_household_carry(contact_child=child, actor=user)
     elif request.method == "POST" and action == "create":
         create = MatchCreateForm(request.POST, prefix="new")
         if create.is_valid():

@@ -252,3 +252,41 @@ def test_a_referral_made_from_this_contact_is_not_its_own_previous_referral(open
     )
     row = contact_triage_context(user=triage_officer, contact=contact, children=list(contact.children.all()))[0]
     assert row.re_referral is False
+
+
+# --- a contact recorded about an already-matched child (the API's person_id) ------------------------------------------
+
+
+def test_a_contact_recorded_already_matched_to_an_open_child_tells_the_lead_and_carries_the_household(
+    open_family, triage_officer, vcs_fhlp
+):
+    """Triage (or a system through the API) may name the child's record when recording the contact: the lead is told
+    then, as on a match, and the household given joins the record (contact_child_link is never called)."""
+    from cases.models import Relationship
+
+    mia = open_family["mia"]
+    contact, _ = contact_create(
+        actor=triage_officer,
+        data=CONTACT,
+        children=[{"person": mia}],
+        household=[{"relationship": "father", "first_name": "Kofi", "last_name": "Okafor", "date_of_birth": None}],
+    )
+    told = Notification.objects.filter(user=vcs_fhlp, kind="contact.child_open")
+    assert [n.title for n in told] == [f"New contact {contact.reference} about a child you are lead practitioner for"]
+    father = Relationship.objects.get(to_person=mia, type="father").from_person
+    assert (father.first_name, father.last_name) == ("Kofi", "Okafor")
+
+
+def test_matching_through_the_service_carries_the_household_whatever_page_or_api_calls_it(family, triage_officer):
+    """contact_child_link is the one way a contact's child meets a record: the household joins the record there, not
+    only when the match page's view remembers to ask for it."""
+    from cases.models import Relationship
+
+    contact, _ = contact_create(
+        actor=triage_officer,
+        data=CONTACT,
+        children=[dict(MIA_AS_GIVEN)],
+        household=[{"relationship": "father", "first_name": "Kofi", "last_name": "Okafor", "date_of_birth": None}],
+    )
+    contact_child_link(contact_child=contact.children.get(), person=family["mia"], actor=triage_officer)
+    assert Relationship.objects.filter(to_person=family["mia"], type="father", from_person__first_name="Kofi").exists()
