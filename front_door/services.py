@@ -944,7 +944,8 @@ def _tell_lcpps_requests_stay_open(decision: Decision, contact: Contact, what_ha
             title=f"Decision on contact {contact.reference} {what_happened}",
             body=f"The {kinds} request made by this decision stays open: close it with a reason if it is no "
             "longer needed.",
-            link=_contact_link(contact),
+            # Where the LCPP closes it: the request (one), or their inbox (several).
+            link=reverse("cases:work_request", args=[made[0].pk]) if len(made) == 1 else reverse("cases:work_requests"),
             send_email=True,
         )
 

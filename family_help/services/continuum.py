@@ -495,7 +495,7 @@ def continuum_step_up(
             target=request,
         )
     # No child's name and not the worry: they reach every LCPP, on or off a restricted record's list. The worry is
-    # on the strategy discussion request; the link opens the family through the scoped page.
+    # on the strategy discussion request; the link opens it through the scoped page.
     count = len(episodes)
     for lcpp in User.objects.filter(groups__name=Role.LCPP, is_active=True).distinct():
         notify(
@@ -506,7 +506,10 @@ def continuum_step_up(
             title=f"{'Urgent: ' if urgent else ''}Strategy discussion requested for {count} "
             f"child{'' if count == 1 else 'ren'} (family {family_case.pk})",
             body=f"Stepped up from Family Help by {actor.full_name}.",
-            link=reverse("family_help:family", args=[family_case.pk]),
+            # The request itself (one child), or the LCPPs' strategy-discussion inbox (several): where they act.
+            link=reverse("cases:work_request", args=[requests[0].pk])
+            if len(requests) == 1
+            else reverse("cases:work_requests") + f"?kind={WorkRequest.Kind.STRATEGY_DISCUSSION}",
         )
     audit_record(
         actor=actor,

@@ -192,7 +192,8 @@ def test_step_up_of_two_children_makes_a_request_each_and_one_notification_per_l
     # It reaches every LCPP, on or off a restricted record's list: no child's name, not the worry (finding 7).
     assert "Urgent" in note.title and "2 children" in note.title
     assert "Mia" not in note.title and "Leo" not in note.title and "left alone" not in note.body
-    assert note.link == reverse("family_help:family", args=[case.pk])
+    # Two children, two requests: the link opens the LCPPs' strategy-discussion inbox, where both wait.
+    assert note.link == reverse("cases:work_requests") + "?kind=strategy_discussion"
 
 
 def test_step_down_from_child_protection_accepts_the_macpt_hand_back(plan, allocated, sw_fhlp, lcpps):

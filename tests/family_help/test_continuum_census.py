@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import CinReferral, EpisodeLevel
+from cases.models import CinReferral, EpisodeLevel, Notification, WorkRequest
 from family_help.selectors.continuum import continuum_state
 from family_help.services.continuum import (
     continuum_change_level,
@@ -51,7 +51,7 @@ def test_stepping_up_from_early_help_without_the_referral_source_is_refused(allo
     assert not CinReferral.objects.exists()
 
 
-def test_stepping_up_from_early_help_to_child_protection_opens_a_referral(allocated, sw_fhlp):
+def test_stepping_up_from_early_help_to_child_protection_opens_a_referral(allocated, sw_fhlp, lcpp):
     continuum_step_up(
         family_case=allocated["case"],
         actor=sw_fhlp,
@@ -61,6 +61,10 @@ def test_stepping_up_from_early_help_to_child_protection_opens_a_referral(alloca
         referral_source="3B",
     )
     assert CinReferral.objects.get(person=allocated["leo"]).source_code == "3B"
+    # The LCPPs' alert opens the strategy-discussion request itself (issue 13 item 1: notifications link to it).
+    request = WorkRequest.objects.get(person=allocated["leo"], kind=WorkRequest.Kind.STRATEGY_DISCUSSION)
+    alert = Notification.objects.filter(kind="family_help.step_up").first()
+    assert alert is not None and alert.link == f"/cases/work-requests/{request.pk}/"
 
 
 def test_stepping_down_out_of_child_in_need_needs_and_records_the_census_reason(allocated, sw_fhlp):

@@ -101,7 +101,9 @@ def test_a_returned_decision_leaves_the_requests_open_and_tells_the_lcpps(
     decision_signoff(decision=decision, actor=front_door_manager, agreed=False, comment="Not s47: a CIN assessment")
     assert list(_requests(child).values_list("kind", "status")) == [("strategy_discussion", "open")]
     told = Notification.objects.get(user=lcpp, kind="decision.returned")
-    assert contact.reference in told.title and told.link
+    # The link opens the request that stays open, where the LCPP closes it with a reason (issue 13 item 1).
+    request = _requests(child).get()
+    assert contact.reference in told.title and told.link == f"/cases/work-requests/{request.pk}/"
     assert AuditEvent.objects.filter(verb="decision.returned").exists()
 
 
