@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from .. import policy
 from ..models import Deadline, EpisodeLead, Person, User, WorkRequest
+from ..permissions import person_record_scope
 from ..registry import registry
 
 REQUEST_TARGET = "cases.workrequest"
@@ -83,8 +84,6 @@ def work_request_inbox(
     `warn_at`: urgent first, then by due time, then oldest. `kind` narrows to one kind (the inbox's view for one
     team: the Family Help waiting list is `kind=family_help_allocation`). `include_restricted` keeps the requests
     about restricted children off the user's list (callers show them unnamed)."""
-    from ..permissions import person_record_scope
-
     received = _received(user)
     if received is None:
         return WorkRequest.objects.none()
@@ -114,8 +113,6 @@ def work_request_inbox_counts(*, user: User, now: dt.datetime | None = None) -> 
 def work_request_get_for_user(*, user: User, request_id: int) -> WorkRequest:
     """One request (open or handled) for one of its receivers, or an LCPP (who may close any), about a child whose
     record they may open; 404 otherwise (a restricted child: for its named list only)."""
-    from ..permissions import person_record_scope
-
     received = Q() if policy.may(user, policy.CLOSE_WORK_REQUEST) else _received(user)
     if received is None:
         raise Http404("No such request")
@@ -136,8 +133,6 @@ def work_request_get_for_user(*, user: User, request_id: int) -> WorkRequest:
 def work_request_receivers(*, request_id: int) -> list[User]:
     """Who hears about this request's reminder and breach now: the kind's receivers (its roles' active holders, or
     the child's current leads) who may open the child's record."""
-    from ..permissions import person_record_scope
-
     request = WorkRequest.objects.filter(pk=request_id).first()
     kind = registry.work_request_kind(request.kind) if request is not None else None
     if kind is None:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from .. import policy
 from ..models import (
     Episode,
+    EpisodeLead,
     LeadKind,
     Person,
     Strand,
@@ -25,6 +26,7 @@ from ..registry import registry
 from ..workdays import LONDON, WORKDAY_START, Calendar, _london
 from .audit import audit_record
 from .deadlines import deadline_cancel, deadline_met, deadline_set
+from .episodes import episode_set_lead
 from .notes import chronology_add
 from .notifications import notify
 from .state import transition
@@ -197,8 +199,6 @@ def work_request_accept(*, request: WorkRequest, actor: User) -> WorkRequest:
             raise ValidationError("The child has no open episode to lead: open one first")
     work_request_handle(request=request, actor=actor, status=WorkRequest.Status.ACCEPTED)
     if episode is not None:
-        from .episodes import episode_set_lead
-
         episode_set_lead(episode=episode, actor=actor, user=actor, kind=LeadKind.LCPP, started_at=request.handled_at)
     chronology_add(
         person=request.person,
@@ -212,7 +212,31 @@ def work_request_accept(*, request: WorkRequest, actor: User) -> WorkRequest:
         target=request,
         link=work_request_link(request),
     )
+    _tell_accepted(request=request, actor=actor, lcpp=episode is not None)
     return request
+
+
+def _tell_accepted(*, request: WorkRequest, actor: User, lcpp: bool) -> None:
+    """Whoever asked and the child's current lead practitioners hear that the request was taken, and by whom (a new
+    LCPP is a change of lead: never silent). The title names the request, never the child."""
+    leads = User.objects.filter(
+        pk__in=EpisodeLead.objects.filter(
+            episode__person_id=request.person_id, episode__closed_on__isnull=True, ended_at__isnull=True
+        ).values("user_id")
+    )
+    recipients = {user.pk: user for user in leads if user.is_active}
+    if request.requested_by is not None and request.requested_by.is_active:
+        recipients[request.requested_by_id] = request.requested_by
+    recipients.pop(actor.pk, None)
+    for user in recipients.values():
+        notify(
+            user=user,
+            kind="work_request.accepted",
+            unique_key=f"workrequest:{request.pk}:accepted:{user.pk}",
+            title=f"{_kind_label(request)} request {work_request_reference(request)} accepted",
+            body=f"Accepted by {actor.full_name}" + (", now the Lead Child Protection Practitioner." if lcpp else "."),
+            link=reverse("cases:person_detail", args=[request.person_id]),
+        )
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from ..selectors import (
     work_request_inbox_counts,
     work_request_rag,
 )
+from ..selectors.work_requests import user_receives
 from ..services import Conflict, work_request_accept, work_request_close, work_request_hand_back
 from ..web import audit_shown
 
@@ -101,8 +102,6 @@ def _page(request: HttpRequest, work_request: WorkRequest, *, hand_back=None, cl
     user = request.user
     kind = registry.work_request_kind(work_request.kind)
     is_open = work_request.status == WorkRequest.Status.OPEN
-    from ..selectors.work_requests import user_receives
-
     receives = is_open and user_receives(user=user, request=work_request)
     audit_shown(request, "work_request.viewed", [work_request.person_id], target=work_request)
     return render(

@@ -148,6 +148,23 @@ def test_accepting_a_strategy_discussion_makes_the_lcpp_the_childs_lcpp_and_says
     assert AuditEvent.objects.filter(verb="work_request.accepted", actor_id=lcpp.pk).exists()
 
 
+def test_accepting_a_strategy_discussion_tells_whoever_asked_and_the_childs_lead_who_is_now_the_lcpp(
+    family, triage_officer, lcpp, sw_fhlp, fh_manager
+):
+    """A new lead is a safety-relevant change: the person who asked and the family's lead practitioner hear of it (the
+    title names the request, never the child); the LCPP who accepted is not told of their own act."""
+    from cases.models import Notification
+    from cases.services import episode_set_lead
+
+    episode_set_lead(episode=family["episodes"]["Mia"], actor=fh_manager, user=sw_fhlp, kind=LeadKind.FHLP)
+    request = _make(Kind.STRATEGY_DISCUSSION, family, triage_officer)
+    work_request_accept(request=request, actor=lcpp)
+    told = Notification.objects.filter(kind="work_request.accepted")
+    assert sorted(n.user_id for n in told) == sorted([triage_officer.pk, sw_fhlp.pk])
+    for note in told:
+        assert "Mia" not in note.title and lcpp.full_name in note.body
+
+
 def test_accepting_emergency_action_records_who_took_it_and_when(family, triage_officer, lcpp):
     request = _make(Kind.EMERGENCY_ACTION, family, triage_officer, urgent=True)
     with time_machine.travel(MONDAY_10, tick=False):
