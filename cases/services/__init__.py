@@ -105,6 +105,7 @@ from .work_requests import (
     work_request_due,
     work_request_hand_back,
     work_request_handle,
+    work_request_tell_asker,
 )
 
 __all__ = [
@@ -185,5 +186,6 @@ __all__ = [
     "work_request_due",
     "work_request_hand_back",
     "work_request_handle",
+    "work_request_tell_asker",
     "worker_heartbeat_record",
 ]

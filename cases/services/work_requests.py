@@ -273,6 +273,12 @@ def _record_ending(*, request: WorkRequest, actor: User, verb: str) -> None:
         target=request,
         link=work_request_link(request),
     )
+    work_request_tell_asker(request=request, actor=actor, verb=verb)
+
+
+def work_request_tell_asker(*, request: WorkRequest, actor: User, verb: str) -> None:
+    """Whoever asked hears that their request was handed back or closed, with the reason (once; not the actor). For
+    a strand that ends requests through work_request_handle as part of its own decision (a step-down)."""
     asker = request.requested_by
     if asker is not None and asker.pk != actor.pk and asker.is_active:
         notify(

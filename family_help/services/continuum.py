@@ -67,6 +67,7 @@ from cases.services import (
     notify,
     work_request_create,
     work_request_handle,
+    work_request_tell_asker,
 )
 
 from ..models import Allocation
@@ -625,6 +626,7 @@ def _close_child_protection_requests(*, episode: Episode, actor: User, reason: s
         work_request_handle(
             request=request, actor=actor, status=WorkRequest.Status.CANCELLED, reason=f"{why}: {reason}"
         )
+        work_request_tell_asker(request=request, actor=actor, verb="closed")
         chronology_add(
             person=episode.person,
             actor=actor,

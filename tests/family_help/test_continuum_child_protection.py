@@ -93,6 +93,19 @@ def test_a_family_help_lead_cannot_close_a_child_with_an_open_emergency_action_r
     assert Episode.objects.get(pk=led["episodes"]["Leo"].pk).closed_on is None
 
 
+def test_whoever_asked_for_the_strategy_discussion_hears_that_the_lcpps_step_down_closed_it(stepped_up, lcpp, vcs_fhlp):
+    """Closing a hand-off is never silent: the practitioner who stepped Mia up is told, as when an LCPP closes a
+    request from the inbox (the title names the request, never the child)."""
+    from cases.models import Notification
+
+    reason = "Threshold for s47 not met"
+    continuum_step_down(
+        family_case=stepped_up["case"], actor=lcpp, children=[stepped_up["mia"]], to="child_in_need", reason=reason
+    )
+    told = Notification.objects.get(user=vcs_fhlp, kind="work_request.cancelled")
+    assert reason in told.body and "Mia" not in told.title
+
+
 def test_the_lcpps_step_down_closes_the_open_request_with_their_reason_audited_and_in_the_chronology(stepped_up, lcpp):
     reason = "Strategy discussion by phone with police: threshold for s47 not met"
     continuum_step_down(
