@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from cases import policy, validators
 from cases.codes import valid_codes
-from cases.models import CensusMeaning, Episode, EpisodeLead, NeedLevel, Person, Relationship, Role, User, WorkRequest
+from cases.models import CensusMeaning, Episode, NeedLevel, Person, Relationship, Role, User, WorkRequest
+from cases.selectors import current_leads
 from cases.selectors.organisation import agency_liaison_users, is_liaison
 from cases.services import (
     Conflict,
@@ -405,14 +406,8 @@ def _tell_leads(contact: Contact, person: Person) -> None:
     and emails are not scoped by child). The link opens the contact for a lead who may read the front door's
     contacts (an LCPP), else the child's chronology, where the contact's entry is (a Family Help lead practitioner:
     the contact page is not theirs)."""
-    leads = {
-        lead.user
-        for lead in EpisodeLead.objects.filter(
-            episode__person=person, episode__closed_on__isnull=True, ended_at__isnull=True, user__is_active=True
-        ).select_related("user")
-    }
     received = timezone.localtime(contact.received_at)
-    for user in sorted(leads, key=lambda u: u.pk):
+    for user in current_leads(person_id=person.pk):
         notify(
             user=user,
             kind="contact.child_open",

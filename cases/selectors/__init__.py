@@ -15,6 +15,8 @@ from .deadlines import (
     rag_tag,
 )
 from .families import (
+    current_lead_ids,
+    current_leads,
     family_case_get_for_user,
     family_case_scope,
     family_children,
@@ -76,6 +78,8 @@ from .work_requests import (
 )
 
 __all__ = [
+    "current_lead_ids",
+    "current_leads",
     "scoped_sql",
     "audit_events",
     "current_postcodes",

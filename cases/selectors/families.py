@@ -13,7 +13,17 @@ from django.db.models.functions import JSONObject
 from django.http import Http404
 
 from .. import policy
-from ..models import Address, AgencyType, FamilyCase, FamilyCaseMember, Involvement, Person, RestrictedAccess, User
+from ..models import (
+    Address,
+    AgencyType,
+    EpisodeLead,
+    FamilyCase,
+    FamilyCaseMember,
+    Involvement,
+    Person,
+    RestrictedAccess,
+    User,
+)
 from ..permissions import person_record_scope, person_scope
 
 
@@ -134,3 +144,15 @@ def family_summary(*, family_case: FamilyCase, children: list[Person], user: Use
         "adults": [{"person": m.person, "role": m.get_role_display()} for m in adults],
         "record": any(row["openable"] for row in rows),
     }
+
+
+def current_lead_ids(*, person_id: int) -> QuerySet:
+    """The user ids of the child's lead practitioners now (FHLP and LCPP of the open episode), as a subquery."""
+    return EpisodeLead.objects.filter(
+        episode__person_id=person_id, episode__closed_on__isnull=True, ended_at__isnull=True
+    ).values("user_id")
+
+
+def current_leads(*, person_id: int) -> list[User]:
+    """The child's active lead practitioners now, once each, by id: who is told when something reaches the child."""
+    return list(User.objects.filter(pk__in=current_lead_ids(person_id=person_id), is_active=True).order_by("pk"))

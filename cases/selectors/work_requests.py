@@ -18,6 +18,7 @@ from .. import policy
 from ..models import Deadline, EpisodeLead, Person, User, WorkRequest
 from ..permissions import person_record_scope
 from ..registry import registry
+from .families import current_lead_ids
 
 REQUEST_TARGET = "cases.workrequest"
 
@@ -139,11 +140,7 @@ def work_request_receivers(*, request_id: int) -> list[User]:
         return []
     users = User.objects.filter(is_active=True, groups__name__in=kind.receiving_roles).distinct()
     if kind.to_leads:
-        users = users.filter(
-            pk__in=EpisodeLead.objects.filter(
-                ended_at__isnull=True, episode__closed_on__isnull=True, episode__person_id=request.person_id
-            ).values("user_id")
-        )
+        users = users.filter(pk__in=current_lead_ids(person_id=request.person_id))
     return [
         user
         for user in users.order_by("id")

@@ -14,7 +14,6 @@ from django.utils import timezone
 from .. import policy
 from ..models import (
     Episode,
-    EpisodeLead,
     LeadKind,
     Person,
     Strand,
@@ -23,6 +22,7 @@ from ..models import (
     WorkRequestSettings,
 )
 from ..registry import registry
+from ..selectors.families import current_leads
 from ..workdays import LONDON, WORKDAY_START, Calendar, _london
 from .audit import audit_record
 from .deadlines import deadline_cancel, deadline_met, deadline_set
@@ -219,12 +219,7 @@ def work_request_accept(*, request: WorkRequest, actor: User) -> WorkRequest:
 def _tell_accepted(*, request: WorkRequest, actor: User, lcpp: bool) -> None:
     """Whoever asked and the child's current lead practitioners hear that the request was taken, and by whom (a new
     LCPP is a change of lead: never silent). The title names the request, never the child."""
-    leads = User.objects.filter(
-        pk__in=EpisodeLead.objects.filter(
-            episode__person_id=request.person_id, episode__closed_on__isnull=True, ended_at__isnull=True
-        ).values("user_id")
-    )
-    recipients = {user.pk: user for user in leads if user.is_active}
+    recipients = {user.pk: user for user in current_leads(person_id=request.person_id)}
     if request.requested_by is not None and request.requested_by.is_active:
         recipients[request.requested_by_id] = request.requested_by
     recipients.pop(actor.pk, None)
