@@ -75,20 +75,20 @@ class CasesConfig(AppConfig):
         registry.register_prompt(
             app=self.label, prompt=Prompt("cases.work_requests", "person_detail", work_requests_prompt, order=100)
         )
-        # Until the child protection strand (macpt) and FGDM exist, the shared record receives their hand-offs itself
-        # (issue 13 item 1): LCPPs accept strategy discussions and emergency action on the request's page; the
-        # child's lead practitioner(s) receive the FGDM offer. When those strands register these kinds, these go.
-        for kind, roles, action, to_leads in (
-            (WorkRequest.Kind.STRATEGY_DISCUSSION, {Role.LCPP}, "Accept the strategy discussion", False),
-            (WorkRequest.Kind.EMERGENCY_ACTION, {Role.LCPP}, "Take the emergency action", False),
-            (WorkRequest.Kind.FGDM_OFFER, {Role.FHLP, Role.LCPP}, "Offer family group decision making", True),
-        ):
-            registry.register_work_request_kind(
-                app=self.label,
-                kind=WorkRequestKind(
-                    kind, kind.label, frozenset(roles), "cases:work_request", action, to_leads=to_leads
-                ),
-            )
+        # Until the FGDM strand exists, the child's lead practitioner(s) receive the FGDM offer (issue 13 item 1); the
+        # child protection strand (macpt) registers strategy discussions and emergency action. When fgdm registers
+        # this kind, this goes.
+        registry.register_work_request_kind(
+            app=self.label,
+            kind=WorkRequestKind(
+                WorkRequest.Kind.FGDM_OFFER,
+                WorkRequest.Kind.FGDM_OFFER.label,
+                frozenset({Role.FHLP, Role.LCPP}),
+                "cases:work_request",
+                "Offer family group decision making",
+                to_leads=True,
+            ),
+        )
         registry.register_home_panel(
             app=self.label,
             panel=HomePanel(

@@ -123,10 +123,10 @@ def test_each_app_registers_its_part():
     assert registry.demo_data_steps()[1].after == ("front_door",)
     assert [s.key for s in registry.generated_data_steps()] == ["front_door", "family_help"]
     assert [p.key for p in registry.home_panels()] == ["cases.work_requests", "family_help.waiting_list"]
-    # Until the child protection and FGDM strands exist, the shared record receives their hand-offs itself.
-    for kind in (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION, WorkRequest.Kind.FGDM_OFFER):
-        assert registry.work_request_kind(kind).url_name == "cases:work_request"
-        assert registry.owner("work_request_kinds", kind) == "cases"
+    # Until the FGDM strand exists, the shared record receives its hand-off itself; child protection owns its own.
+    assert registry.owner("work_request_kinds", WorkRequest.Kind.FGDM_OFFER) == "cases"
+    for kind in (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION):
+        assert registry.owner("work_request_kinds", kind) == "macpt"
     assert {p.key for p in registry.prompts("person_detail")} == {"cases.work_requests", "family_help.family"}
     owners = {action.split(".")[0] for action in registry.policy_actions()}
     assert owners == {"cases", "front_door", "family_help"}
