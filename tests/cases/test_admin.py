@@ -30,6 +30,7 @@ CONFIGURATION_MODELS = {
     "cases.workrequestsettings",
     "front_door.frontdoorsettings",
     "family_help.familyhelpsettings",
+    "macpt.macptsettings",
     # DRF's API tokens: staff credentials (revoking one is the administrator's job), not a child's data.
     "authtoken.tokenproxy",
 }
