@@ -8,11 +8,29 @@ class MacptConfig(AppConfig):
     def ready(self) -> None:
         """What child protection adds to the shared record (cases.registry; README, "Adding a strand")."""
         from cases.models import Role, WorkRequest
-        from cases.registry import WorkRequestKind, registry
+        from cases.registry import HomePanel, NavEntry, WorkRequestKind, registry
 
-        from .permissions import POLICY
+        from .permissions import OVERSEE, POLICY
+        from .views.oversight import oversight_panel
 
         registry.register_policy(app=self.label, actions=POLICY)
+        registry.register_nav(
+            app=self.label,
+            entries=[
+                NavEntry(
+                    "Child protection oversight",
+                    "macpt:oversight",
+                    POLICY[OVERSEE],
+                    "every child in an s47 enquiry or on a plan, and what is due next",
+                    order=300,
+                ),
+            ],
+        )
+        # The LCPP's home page: how many children are in child protection and how many have an item overdue.
+        registry.register_home_panel(
+            app=self.label,
+            panel=HomePanel("macpt.oversight", "macpt/oversight_panel.html", oversight_panel, POLICY[OVERSEE], order=300),
+        )
         # The hand-offs the strand receives (the shared record received them itself until issue 14): LCPPs accept
         # strategy discussions and emergency action.
         for kind, action in (

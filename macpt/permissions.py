@@ -22,4 +22,6 @@ ROLES = {
     OVERSEE: frozenset({Role.LCPP, Role.MANAGER}),
     PRE_PROCEEDINGS: frozenset({Role.LCPP, Role.MANAGER}),
 }
-POLICY: dict[str, frozenset[str]] = {}
+POLICY: dict[str, frozenset[str]] = {
+    OVERSEE: ROLES[OVERSEE],  # the oversight dashboard (views/oversight.py)
+}
