@@ -29,7 +29,9 @@ class MacptConfig(AppConfig):
         # The LCPP's home page: how many children are in child protection and how many have an item overdue.
         registry.register_home_panel(
             app=self.label,
-            panel=HomePanel("macpt.oversight", "macpt/oversight_panel.html", oversight_panel, POLICY[OVERSEE], order=300),
+            panel=HomePanel(
+                "macpt.oversight", "macpt/oversight_panel.html", oversight_panel, POLICY[OVERSEE], order=300
+            ),
         )
         # The hand-offs the strand receives (the shared record received them itself until issue 14): LCPPs accept
         # strategy discussions and emergency action.

@@ -217,3 +217,20 @@ def sees_strategy_request(reader: Reader, relationship: str) -> bool:
     """A strategy-discussion request about the child: in the LCPPs' inbox and open to them, for children whose
     whole record they see (a restricted child: its named list only)."""
     return LCPP in reader.reading_roles and access(reader, relationship) == FULL
+
+
+# --- child protection oversight (issue 14 item 9): the LCPPs' dashboard ---------------------------------------------
+# The lead child protection practitioners oversee every child in an s47 enquiry or on a child protection plan, and the
+# council's managers with them; no one else has the page. A restricted child stays on it, unnamed, for everyone off
+# its list.
+OVERSEERS = frozenset({LCPP, MANAGER})
+
+
+def oversees_child_protection(reader: Reader) -> bool:
+    """Whether the oversight dashboard exists for this user (otherwise 404)."""
+    return bool(reader.reading_roles & OVERSEERS)
+
+
+def named_on_oversight(reader: Reader, relationship: str, *, in_child_protection: bool) -> bool:
+    """A child named on the oversight dashboard: in child protection, for those who oversee and see its record."""
+    return in_child_protection and oversees_child_protection(reader) and access(reader, relationship) == FULL

@@ -223,6 +223,7 @@ LIST_SURFACES = [
     ("page.my_families", ("family_help:my_families",), lambda: reverse("family_help:my_families")),
     ("page.work_requests", ("cases:work_requests",), lambda: reverse("cases:work_requests")),
     ("api.my_families", ("fh_api_my_families",), lambda: reverse("fh_api_my_families")),
+    ("page.cp_oversight", ("macpt:oversight",), lambda: reverse("macpt:oversight")),
 ]
 
 # The personas: the demo council's thirteen users and the partner practitioner, by email (set in the world).
@@ -415,6 +416,19 @@ def check_list(world: World, email: str, surface_name: str, url, relationship: s
         assert shows is oracle.sees_strategy_request(reader, relationship), (
             f"{where}: {'shown' if shows else 'missing'}"
         )
+        return
+    if surface_name == "page.cp_oversight":
+        # The LCPPs' oversight dashboard: there for those who oversee; a child named there only while in child
+        # protection (an open s47 enquiry or plan) and only to those who see its whole record.
+        if not oracle.oversees_child_protection(reader):
+            assert seen.status == 404, f"{where}: expected 404, got {seen.status}"
+            return
+        assert seen.status == 200, f"{where}: {seen.status}"
+        from macpt.models import S47Enquiry
+
+        in_cp = S47Enquiry.objects.filter(person=child.person, ended_on__isnull=True).exists()
+        expected = oracle.named_on_oversight(reader, relationship, in_child_protection=in_cp)
+        assert shows is expected, f"{where}: {'shown' if shows else 'missing'}"
         return
     if surface_name in ("page.inbox", "api.inbox"):
         # The requests went to the police's liaison team: they are asked about the child (a restricted one

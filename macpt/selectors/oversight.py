@@ -19,7 +19,7 @@ from cases.permissions import person_record_scope
 from cases.selectors import people_restricted_for_user
 from cases.selectors.deadlines import Rag
 
-from ..models import S47Enquiry
+from ..models import S47Enquiry, StrategyDiscussion
 from ..services.timescales import PREFIX, TIMESCALES
 
 
@@ -42,8 +42,13 @@ def in_child_protection() -> Q:
 
 
 def macpt_teams() -> QuerySet[Team]:
-    """The teams the dashboard filters by: the multi-agency child protection teams."""
-    return Team.objects.filter(multi_agency=True).order_by("name")
+    """The teams the dashboard filters by: the MACPTs, multi-agency teams that hold strategy discussions or work
+    with a child (a front door may be multi-agency too, and is no MACPT)."""
+    return Team.objects.filter(
+        Q(Exists(StrategyDiscussion.objects.filter(team=OuterRef("pk"))))
+        | Q(Exists(Involvement.objects.active().filter(team=OuterRef("pk"), role=InvolvementRole.MACPT_MEMBER))),
+        multi_agency=True,
+    ).order_by("name")
 
 
 def _with_team(team_id: int) -> Q:

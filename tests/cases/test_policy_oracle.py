@@ -65,6 +65,7 @@ def test_the_role_gated_rows_the_matrix_reads_agree_with_the_oracle():
     assert table["front_door.read_contacts"] == oracle.CONTACT_READERS
     assert table[policy.READ_AUDIT] == {oracle.PRIVACY}
     assert table[policy.CREATE_PERSON] == oracle.EDIT_ANYWHERE
+    assert table["macpt.oversee"] == oracle.OVERSEERS
 
 
 def _tag_cells():

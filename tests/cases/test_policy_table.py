@@ -74,6 +74,8 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("front_door:my_referrals")).status_code
     if action == "front_door.dashboard":
         return client.get(reverse("front_door:dashboard")).status_code
+    if action == "macpt.oversee":
+        return client.get(reverse("macpt:oversight")).status_code
     raise AssertionError(f"no probe for {action}")
 
 
@@ -88,6 +90,7 @@ PROBED = [
     "family_help.manage_team",
     "front_door.own_referrals",
     "front_door.dashboard",
+    "macpt.oversee",
 ]
 
 

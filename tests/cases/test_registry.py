@@ -57,7 +57,7 @@ def _everything() -> tuple:
 
 def test_running_each_apps_ready_again_changes_nothing():
     before = _everything()
-    for label in ("cases", "front_door", "family_help"):
+    for label in ("cases", "front_door", "family_help", "macpt"):
         apps.get_app_config(label).ready()
     # Equal by value: the entries are frozen dataclasses holding the same module-level functions.
     assert _everything() == before
@@ -115,6 +115,7 @@ def test_each_app_registers_its_part():
         "family_help:allocations": "family_help",
         "family_help:team": "family_help",
         "family_help:supervision": "family_help",
+        "macpt:oversight": "macpt",
     }
     assert registry.owner("breach_handlers", "front_door.decision") == "front_door"
     kind = registry.work_request_kind(WorkRequest.Kind.FAMILY_HELP_ALLOCATION)
@@ -122,14 +123,18 @@ def test_each_app_registers_its_part():
     assert [s.key for s in registry.demo_data_steps()] == ["front_door", "family_help"]
     assert registry.demo_data_steps()[1].after == ("front_door",)
     assert [s.key for s in registry.generated_data_steps()] == ["front_door", "family_help"]
-    assert [p.key for p in registry.home_panels()] == ["cases.work_requests", "family_help.waiting_list"]
+    assert [p.key for p in registry.home_panels()] == [
+        "cases.work_requests",
+        "family_help.waiting_list",
+        "macpt.oversight",
+    ]
     # Until the FGDM strand exists, the shared record receives its hand-off itself; child protection owns its own.
     assert registry.owner("work_request_kinds", WorkRequest.Kind.FGDM_OFFER) == "cases"
     for kind in (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION):
         assert registry.owner("work_request_kinds", kind) == "macpt"
     assert {p.key for p in registry.prompts("person_detail")} == {"cases.work_requests", "family_help.family"}
     owners = {action.split(".")[0] for action in registry.policy_actions()}
-    assert owners == {"cases", "front_door", "family_help"}
+    assert owners == {"cases", "front_door", "family_help", "macpt"}
     assert all(registry.owner("policy", a) == a.split(".")[0] for a in registry.policy_actions())
 
 
@@ -143,13 +148,13 @@ def test_the_system_check_names_a_url_that_does_not_exist():
     saved = registry.snapshot()
     try:
         registry.register_nav(
-            app="macpt", entries=[NavEntry("Child protection", "macpt:oversight", frozenset({Role.LCPP}), order=300)]
+            app="macpt", entries=[NavEntry("Child protection", "macpt:no_such_page", frozenset({Role.LCPP}), order=300)]
         )
         errors = registry_check()
     finally:
         registry.restore(saved)
     assert [e.id for e in errors] == ["cases.E101"]
-    assert "'macpt:oversight'" in errors[0].msg
+    assert "'macpt:no_such_page'" in errors[0].msg
 
 
 @pytest.mark.django_db

@@ -1,0 +1,204 @@
+"""The LCPP's oversight dashboard (issue 14 item 9): every child in an open s47 enquiry or on a child protection plan,
+exactly those, with the next item due and its RAG, filterable by team, for the roles that oversee, in a constant
+number of queries; and the LCPP's home-page panel."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import AuditEvent, Deadline, Role
+from cases.services import person_restrict
+from macpt.services.timescales import ICPC
+from tests.factories import TeamFactory, UserFactory
+from tests.macpt.oversight_support import discussion, s47, strategy_record
+from tests.personas import team
+
+pytestmark = pytest.mark.django_db
+
+URL = "/child-protection/oversight/"
+
+
+@pytest.fixture
+def macpt():
+    return team("macpt")
+
+
+def _page(client, user, **query):
+    client.force_login(user)
+    return client.get(URL, query)
+
+
+def test_the_dashboard_lists_exactly_the_children_in_an_open_s47(
+    client, lcpp, macpt, make_person, privacy_officer, family
+):
+    in_s47 = make_person("Ada", "Inquiry")
+    ended = make_person("Ben", "Finished")
+    discussed_only = make_person("Cal", "Discussed")
+    s47(person=in_s47, team=macpt, lead=lcpp)
+    s47(person=ended, team=macpt, lead=lcpp, ended=True)
+    # A strategy discussion that did not start an enquiry, and a child in Family Help: not in child protection.
+    discussion(team=macpt, chair=lcpp)
+    hidden = make_person("Dot", "Secret")
+    s47(person=hidden, team=macpt, lead=lcpp)
+    person_restrict(person=hidden, actor=privacy_officer, reason="high_profile", access_users=[])
+
+    response = _page(client, lcpp)
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "Ada Inquiry" in text
+    assert f'id="oversight-child-{in_s47.pk}"' in text
+    for absent in ("Ben Finished", "Cal Discussed", "Dot Secret", "Okafor-Lewis"):
+        assert absent not in text, absent
+    # The restricted child stays on the oversight, unnamed and unlinked.
+    assert "Restricted record" in text
+    assert reverse("cases:person_detail", args=[hidden.pk]) not in text
+    assert response.context["total"] == 2
+    shown = {row.person.pk for row in response.context["rows"]}
+    assert shown == {in_s47.pk, hidden.pk}
+    assert discussed_only.pk not in shown
+
+
+def test_each_child_shows_its_next_item_due_with_its_rag_most_urgent_first(client, lcpp, macpt, make_person):
+    today = timezone.localdate()
+    late = make_person("Eve", "Late")
+    soon = make_person("Fay", "Soon")
+    later = make_person("Gus", "Later")
+    late_s47 = s47(person=late, team=macpt, lead=lcpp, icpc_on=today + dt.timedelta(days=20))
+    strategy_record(enquiry=late_s47, due_on=today - dt.timedelta(days=2))  # the record was never shared
+    s47(person=soon, team=macpt, lead=lcpp, icpc_on=today)  # its reminder is due now, its limit tonight
+    s47(person=later, team=macpt, lead=lcpp, icpc_on=today + dt.timedelta(days=30))
+    Deadline.objects.filter(kind=ICPC, person_ids=[soon.pk]).update(warn_at=timezone.now() - dt.timedelta(hours=1))
+
+    response = _page(client, lcpp)
+    rows = response.context["rows"]
+    assert [r.person.pk for r in rows] == [late.pk, soon.pk, later.pk]
+    assert [(r.next_name, r.rag) for r in rows] == [
+        ("Strategy discussion record to share", "red"),
+        ("Initial child protection conference", "amber"),
+        ("Initial child protection conference", "green"),
+    ]
+    assert rows[0].more_due == 1 and rows[0].overdue == 1
+    assert rows[1].next_due_on == today
+    text = response.content.decode()
+    assert "Overdue" in text and "Due soon" in text and "On track" in text
+    assert f'href="/child-protection/strategy/{late_s47.started_at_discussion_id}/"' in text
+
+
+def test_a_met_item_leaves_the_dashboard_and_the_next_one_shows(client, lcpp, macpt, make_person):
+    from cases.services import deadline_met
+
+    today = timezone.localdate()
+    child = make_person("Hal", "Shared")
+    enquiry = s47(person=child, team=macpt, lead=lcpp, icpc_on=today + dt.timedelta(days=20))
+    strategy_record(enquiry=enquiry, due_on=today - dt.timedelta(days=1))
+    assert _page(client, lcpp).context["rows"][0].next_name == "Strategy discussion record to share"
+    deadline_met(kind="macpt.strategy_record", target=enquiry.started_at_discussion)
+    row = _page(client, lcpp).context["rows"][0]
+    assert (row.next_name, row.rag, row.more_due) == ("Initial child protection conference", "green", 0)
+
+
+def test_the_dashboard_filters_by_macpt_team(client, lcpp, macpt, make_person):
+    south = TeamFactory(name="MACPT South", multi_agency=True)
+    north_child = make_person("Ivy", "North")
+    south_child = make_person("Jon", "South")
+    s47(person=north_child, team=macpt, lead=lcpp)
+    s47(person=south_child, team=south, lead=lcpp)
+
+    everyone = _page(client, lcpp)
+    assert {r.person.pk for r in everyone.context["rows"]} == {north_child.pk, south_child.pk}
+    choices = dict(everyone.context["form"].fields["team"].choices)
+    assert choices[str(south.pk)] == "MACPT South" and choices[str(macpt.pk)] == macpt.name
+    assert "Family Help North" not in choices.values()  # multi-agency, but no MACPT
+
+    only_south = _page(client, lcpp, team=south.pk)
+    assert [r.person.pk for r in only_south.context["rows"]] == [south_child.pk]
+    assert "1 child in child protection with MACPT South" in only_south.content.decode()
+    # A team that is not there is no filter (and no error).
+    assert _page(client, lcpp, team="nonsense").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("roles", "status"),
+    [
+        ([Role.LCPP], 200),
+        ([Role.MANAGER], 200),
+        ([Role.MACPT_MEMBER], 404),
+        ([Role.FHLP], 404),
+        ([Role.TRIAGE_OFFICER], 404),
+        ([Role.PRIVACY_OFFICER], 404),
+        ([Role.ADMIN], 404),
+        ([], 404),
+    ],
+)
+def test_only_those_who_oversee_open_the_dashboard(client, council, roles, status):
+    assert _page(client, UserFactory(agency=council, roles=roles)).status_code == status
+
+
+def test_signed_out_is_sent_to_sign_in(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_dashboard_audits_the_children_it_names(client, lcpp, macpt, make_person, privacy_officer):
+    shown = make_person("Kit", "Audited")
+    hidden = make_person("Lia", "Hidden")
+    s47(person=shown, team=macpt, lead=lcpp)
+    s47(person=hidden, team=macpt, lead=lcpp)
+    person_restrict(person=hidden, actor=privacy_officer, reason="high_profile", access_users=[])
+    _page(client, lcpp)
+    event = AuditEvent.objects.get(verb="macpt.oversight_viewed")
+    assert event.actor_id == lcpp.pk
+    assert set(event.child_ids) == {shown.pk}
+
+
+@pytest.mark.parametrize("size", [1, 30])
+def test_the_dashboard_queries_do_not_grow_with_its_children(
+    client, lcpp, macpt, make_person, privacy_officer, size, django_assert_max_num_queries
+):
+    today = timezone.localdate()
+    south = TeamFactory(name="MACPT South", multi_agency=True)
+    for n in range(size):
+        child = make_person(f"Child{n}", "Counted")
+        enquiry = s47(person=child, team=macpt if n % 2 else south, lead=lcpp, icpc_on=today + dt.timedelta(days=n))
+        strategy_record(enquiry=enquiry, due_on=today - dt.timedelta(days=1))
+        if n % 3 == 0:
+            person_restrict(person=child, actor=privacy_officer, reason="high_profile", access_users=[])
+    client.force_login(lcpp)
+    client.get(URL)  # the session and the user's roles warm once
+    with django_assert_max_num_queries(QUERY_BOUND):
+        response = client.get(URL)
+    assert response.context["total"] == size
+    with django_assert_max_num_queries(QUERY_BOUND):
+        client.get(URL, {"team": south.pk})
+
+
+# The user, the teams, the count, the page's children, restricted names, enquiries, open items, the audit row (8,
+# measured at 1 and 30 children), and one to spare.
+QUERY_BOUND = 9
+
+
+def test_the_lcpp_home_page_has_the_oversight_panel(client, lcpp, macpt, make_person):
+    today = timezone.localdate()
+    late = make_person("Max", "Panel")
+    on_time = make_person("Ned", "Panel")
+    enquiry = s47(person=late, team=macpt, lead=lcpp)
+    strategy_record(enquiry=enquiry, due_on=today - dt.timedelta(days=1))
+    s47(person=on_time, team=macpt, lead=lcpp, icpc_on=today + dt.timedelta(days=30))
+    client.force_login(lcpp)
+    text = client.get("/").content.decode()
+    assert 'id="oversight-panel"' in text
+    assert "2 children in an s47 enquiry or on a plan: 1 with an item overdue" in text
+    assert 'href="/child-protection/oversight/"' in text
+    assert "Child protection oversight" in text  # the navigation entry
+    # The panel names no child.
+    assert "Max Panel" not in text and "Ned Panel" not in text
+
+
+def test_no_panel_or_nav_entry_for_those_who_do_not_oversee(client, sw_fhlp):
+    client.force_login(sw_fhlp)
+    text = client.get("/").content.decode()
+    assert 'id="oversight-panel"' not in text
+    assert "Child protection oversight" not in text
