@@ -8,7 +8,7 @@ class MacptConfig(AppConfig):
     def ready(self) -> None:
         """What child protection adds to the shared record (cases.registry; README, "Adding a strand")."""
         from cases.models import Role, WorkRequest
-        from cases.registry import HomePanel, NavEntry, WorkRequestKind, registry
+        from cases.registry import DataStep, HomePanel, NavEntry, WorkRequestKind, registry
 
         from .permissions import OVERSEE, POLICY
         from .views.oversight import oversight_panel
@@ -43,3 +43,15 @@ class MacptConfig(AppConfig):
                 app=self.label,
                 kind=WorkRequestKind(kind, kind.label, frozenset({Role.LCPP}), "cases:work_request", action),
             )
+        # After Family Help's: child protection's records start from the front door's decisions and episodes at the
+        # child protection level (issue 14 item 12).
+        registry.register_generated_data(
+            app=self.label, step=DataStep("macpt", generate_dataset, after=("family_help",))
+        )
+
+
+def generate_dataset(ctx) -> None:
+    """Strategy discussions, s47 enquiries and what follows them, at England's rates scaled to the council."""
+    from .datagen import generate_macpt
+
+    generate_macpt(ctx)

@@ -96,3 +96,52 @@ def test_family_help_query_counts_on_the_small_dataset(
     )
     with django_assert_max_num_queries(bound):
         assert client.get(path).status_code == 200
+
+
+def test_child_protection_part_of_the_small_dataset_is_at_the_national_rates(small_dataset):
+    """Issue 14 item 12: about 230,000 s47 enquiries and 72,000 ICPCs a year in England for about 3,000,000
+    contacts, scaled to the council's contacts (small: 3,000 a year for 2 years -> about 460 s47, 144 ICPCs)."""
+    from cases.datagen import SCALES
+    from cases.models import Deadline, Involvement
+    from cases.workdays import Calendar
+    from macpt.models import S47Enquiry, StrategyChild, StrategyDiscussion
+
+    scale = SCALES["small"]
+    share = scale.contacts_per_year * scale.years / 3_000_000
+    enquiries = S47Enquiry.objects.count()
+    # Each CP-level front-door decision got a strategy discussion; the s47s are as many as the national rate gives
+    # (within what the front door's child protection decisions allow).
+    assert 0.75 * 230_000 * share <= enquiries <= 1.1 * 230_000 * share
+    conferences = S47Enquiry.objects.filter(outcome="conference_needed").count()
+    assert 0.7 * 72_000 * share <= conferences <= 1.3 * 72_000 * share
+    assert StrategyDiscussion.objects.count() <= StrategyChild.objects.count()
+    assert StrategyChild.objects.filter(decision="no_s47").exclude(next_step="").exists()
+    # Several children in one discussion (brothers and sisters of one contact), and both agencies' tagged information.
+    assert StrategyDiscussion.objects.annotate(n=Count("children")).filter(n__gt=1).exists()
+    # The ICPC target: 15 working days after the discussion at which the enquiry started (its day is day 0).
+    calendar = Calendar.from_database()
+    for enquiry in S47Enquiry.objects.select_related("started_at_discussion")[:200]:
+        from cases.workdays import LONDON
+
+        held = enquiry.started_at_discussion.held_at.astimezone(LONDON).date()
+        assert enquiry.icpc_target == calendar.add_working_days(held, 15)
+        assert enquiry.outcome_date is None or enquiry.outcome_date >= enquiry.start_date
+    # Today's work: open enquiries, some awaiting the ICPC with their open deadline, and the MACPT with those children.
+    assert S47Enquiry.objects.filter(ended_on__isnull=True).exists()
+    open_icpc = Deadline.objects.filter(kind="macpt.icpc", state="open")
+    assert open_icpc.exists()
+    awaiting = S47Enquiry.objects.filter(pk__in=[int(pk) for pk in open_icpc.values_list("target_id", flat=True)])
+    assert awaiting.count() == open_icpc.count()
+    assert not awaiting.exclude(outcome="conference_needed").exists()
+    assert not S47Enquiry.objects.exclude(outcome="").filter(outcome_date__isnull=True).exists()
+    assert Deadline.objects.filter(kind="macpt.strategy_record", state="met").exists()
+    macpt_children = set(
+        Involvement.objects.active()
+        .filter(role="macpt_member", team__multi_agency=True)
+        .values_list("person_id", flat=True)
+    )
+    assert set(S47Enquiry.objects.filter(ended_on__isnull=True).values_list("person_id", flat=True)) <= macpt_children
+    assert set(awaiting.values_list("person_id", flat=True)) <= macpt_children
+    # The demo LCPP leads a typical caseload of open work.
+    lcpp = User.objects.get(email="lcpp@demo.test")
+    assert S47Enquiry.objects.filter(lead=lcpp).exists()
