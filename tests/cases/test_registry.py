@@ -122,7 +122,8 @@ def test_each_app_registers_its_part():
     assert kind.url_name == "family_help:allocate" and registry.owner("work_request_kinds", kind.kind) == "family_help"
     assert [s.key for s in registry.demo_data_steps()] == ["front_door", "family_help"]
     assert registry.demo_data_steps()[1].after == ("front_door",)
-    assert [s.key for s in registry.generated_data_steps()] == ["front_door", "family_help"]
+    assert [s.key for s in registry.generated_data_steps()] == ["front_door", "family_help", "macpt"]
+    assert registry.generated_data_steps()[2].after == ("family_help",)
     assert [p.key for p in registry.home_panels()] == [
         "cases.work_requests",
         "family_help.waiting_list",
