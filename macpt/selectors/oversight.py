@@ -1,5 +1,5 @@
 """The LCPP's oversight of every child in child protection (issue 14 item 9): each child in an open s47 enquiry or on a
-child protection plan, with the next item due from the strand's deadlines (macpt.services.timescales) and its RAG.
+child protection plan, with the next item due from the strand's deadlines (macpt.services.deadlines) and its RAG.
 
 Scoped through the record's scope (cases.permissions.person_record_scope): the roles that oversee are council-wide,
 so they reach every child; a restricted child off the user's named list is kept on the list, unnamed, so no child in
@@ -20,7 +20,7 @@ from cases.selectors import people_restricted_for_user
 from cases.selectors.deadlines import Rag
 
 from ..models import S47Enquiry, StrategyDiscussion
-from ..services.timescales import PREFIX, TIMESCALES
+from ..services.deadlines import PREFIX, TIMESCALES
 
 
 def _open_deadlines() -> QuerySet[Deadline]:
@@ -86,7 +86,7 @@ class OversightRow:
     next_due: Deadline | None = None
     next_name: str = ""
     next_link: str = ""  # the item's page (set by the page, for a child it names)
-    next_due_on: dt.date | None = None  # the day it falls due (a limit at midnight belongs to the day before)
+    next_due_on: dt.date | None = None  # the day it falls due (London time; a limit at midnight ends the day before)
     rag: Rag | None = None
     more_due: int = 0  # open items after the next one
     overdue: int = 0  # open items past their time, the next one included

@@ -1,5 +1,5 @@
 """Children in child protection for the oversight tests: an s47 enquiry started at a strategy discussion, its ICPC
-clock set as the strand sets it (macpt.services.timescales). Rows are written directly until each area's services
+clock set as the strand sets it (macpt.services.deadlines). Rows are written directly until each area's services
 land; the clocks go through the strand's one way of setting them."""
 
 import datetime as dt
@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from cases.models import Person, Team, User
 from macpt.models import S47Enquiry, StrategyDiscussion
-from macpt.services.timescales import ICPC, STRATEGY_RECORD, timescale_set
+from macpt.services.deadlines import ICPC, STRATEGY_RECORD, timescale_set
 
 
 def discussion(*, team: Team, chair: User, held_at: dt.datetime | None = None) -> StrategyDiscussion:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from cases.models import AuditEvent, Deadline, Role
 from cases.services import person_restrict
-from macpt.services.timescales import ICPC
+from macpt.services.deadlines import ICPC
 from tests.factories import TeamFactory, UserFactory
 from tests.macpt.oversight_support import discussion, s47, strategy_record
 from tests.personas import team
@@ -67,7 +67,7 @@ def test_each_child_shows_its_next_item_due_with_its_rag_most_urgent_first(clien
     later = make_person("Gus", "Later")
     late_s47 = s47(person=late, team=macpt, lead=lcpp, icpc_on=today + dt.timedelta(days=20))
     strategy_record(enquiry=late_s47, due_on=today - dt.timedelta(days=2))  # the record was never shared
-    s47(person=soon, team=macpt, lead=lcpp, icpc_on=today)  # its reminder is due now, its limit tonight
+    s47(person=soon, team=macpt, lead=lcpp, icpc_on=today + dt.timedelta(days=1))  # its reminder is due now
     s47(person=later, team=macpt, lead=lcpp, icpc_on=today + dt.timedelta(days=30))
     Deadline.objects.filter(kind=ICPC, person_ids=[soon.pk]).update(warn_at=timezone.now() - dt.timedelta(hours=1))
 
@@ -80,7 +80,7 @@ def test_each_child_shows_its_next_item_due_with_its_rag_most_urgent_first(clien
         ("Initial child protection conference", "green"),
     ]
     assert rows[0].more_due == 1 and rows[0].overdue == 1
-    assert rows[1].next_due_on == today
+    assert rows[1].next_due_on == today + dt.timedelta(days=1)
     text = response.content.decode()
     assert "Overdue" in text and "Due soon" in text and "On track" in text
     assert f'href="/child-protection/strategy/{late_s47.started_at_discussion_id}/"' in text

@@ -1,18 +1,18 @@
-"""Every child protection timescale as a shared deadline (cases.Deadline), swept by the shared record's one sweeper
-(cases.services.deadline_sweep, every minute by beat): a reminder before and a breach at the limit, each exactly
-once, with the breach in the child's chronology under child protection (issue 14 item 10).
+"""The strand's deadline kinds: every child protection timescale is a shared deadline (cases.Deadline) of one of these
+kinds, swept by the shared record's one sweeper (cases.services.deadline_sweep, every minute by beat), which sends a
+reminder before and a breach at the limit, each exactly once, and files the breach in the child's chronology under
+child protection (issue 14 item 10). There is no sweeper of the strand's own.
 
-Each area's service sets its clock here with `timescale_set` (and meets or cancels it with cases.services
-deadline_met / deadline_cancel), so every kind reminds as well as breaches: a row without a reminder time would go
-straight from silence to overdue. The oversight dashboard reads the open rows of these kinds as each child's next
-item due (macpt.selectors.oversight)."""
+`timescale_set` sets one clock the way the strand's clocks are set (due 17:00 London time on the limit's day, a
+reminder at 09:00 the working day before, the assignee told at both and the LCPPs at a breach); services meet or
+cancel it with cases.services deadline_met / deadline_cancel. The oversight dashboard reads the open rows of these
+kinds as each child's next item due, by the names below (macpt.selectors.oversight)."""
 
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils import timezone
 
 from cases.models import Deadline, Role, User
 from cases.services import deadline_set
@@ -48,27 +48,25 @@ TIMESCALES: dict[str, Timescale] = {
     )
 }
 
-# A day-counted limit is met any time on its day: the breach falls at the end of it (midnight, London time). The
-# reminder goes at the start of the working day before, or that morning when the clock is shorter than that.
+# A day-counted limit falls due at the end of its working day (as the conference's clocks, macpt.timescales); the
+# reminder at the start of the working day before.
+DUE_TIME = dt.time(17, 0)
 WARN_TIME = dt.time(9, 0)
-# Who hears of a breach besides the assignee: the council's managers (as for Family Help's assessments).
-ESCALATE_ROLE = Role.MANAGER
+# Who hears of a breach besides the assignee: the LCPPs, who oversee every child in child protection.
+ESCALATE_ROLE = Role.LCPP
 
 
 def timescale_due_at(due_on: dt.date) -> dt.datetime:
-    """The moment a limit falling on `due_on` is missed: the end of that day in London."""
-    return dt.datetime.combine(due_on + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LONDON)
+    """The moment a limit falling on `due_on` is missed: the end of that working day in London."""
+    return dt.datetime.combine(due_on, DUE_TIME, tzinfo=LONDON)
 
 
-def timescale_warn_at(due_on: dt.date, *, calendar: Calendar, today: dt.date | None = None) -> dt.datetime:
-    """The reminder: 09:00 on the working day before the limit, or on the limit's own day when that is already past
-    (a one-working-day clock set today)."""
-    today = today or timezone.localdate()
+def timescale_warn_at(due_on: dt.date, *, calendar: Calendar) -> dt.datetime:
+    """The reminder: 09:00 on the working day before the limit (already past for a one-working-day clock set late in
+    the day: the next sweep sends it)."""
     warn_on = due_on - dt.timedelta(days=1)
     while not calendar.is_working_day(warn_on):
         warn_on -= dt.timedelta(days=1)
-    if warn_on <= today:
-        warn_on = due_on
     return dt.datetime.combine(warn_on, WARN_TIME, tzinfo=LONDON)
 
 
@@ -83,8 +81,8 @@ def timescale_set(
     link: str,
     calendar: Calendar | None = None,
 ) -> Deadline:
-    """Set (or move) the open deadline of one child protection timescale for this record: due at the end of
-    `due_on`, a reminder the working day before, the assignee told at both and the managers at a breach."""
+    """Set (or move) the open deadline of one child protection timescale for this record: due at the end of the
+    working day `due_on`, a reminder the working day before, the assignee told at both and the LCPPs at a breach."""
     timescale = TIMESCALES.get(kind)
     if timescale is None:
         raise ValueError(f"{kind!r} is not a child protection timescale")
