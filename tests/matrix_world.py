@@ -351,6 +351,9 @@ def build_world() -> World:
     # Restricted by an information governance officer who is not a persona, for a list that names no persona.
     restricter = UserFactory(email="restricter@matrix.test", agency=keeper.agency, roles=[Role.PRIVACY_OFFICER])
     person_restrict(person=restricted, actor=restricter, reason="high_profile", access_users=[keeper])
+    # Every child is in an s47 enquiry (the LCPPs' oversight dashboard names the children in child protection), unless
+    # the world already started one for it.
+    _in_s47(children, personas)
     for child in children.values():
         child.person = Person.objects.get(pk=child.person.pk)
     readers = {email: _reader(user) for email, user in personas.items()}
@@ -364,3 +367,24 @@ def build_world() -> World:
         objects={"outcome": outcome.pk, "action": action.pk},
         helpers={"triage": triage, "manager": manager, "keeper": keeper, "outsider": outsider},
     )
+
+
+def _in_s47(children: dict[str, Child], personas: dict[str, User]) -> None:
+    """An open s47 enquiry for each child without one, started at a strategy discussion of the demo MACPT."""
+    from macpt.models import S47Enquiry, StrategyDiscussion
+
+    lcpp = next(user for user in personas.values() if user.has_role(Role.LCPP))
+    macpt = Team.objects.filter(multi_agency=True, members=lcpp).order_by("pk").first()
+    today = timezone.localdate()
+    discussion = StrategyDiscussion.objects.create(team=macpt, held_at=timezone.now(), chair=lcpp, created_by=lcpp)
+    for child in children.values():
+        if not S47Enquiry.objects.filter(person=child.person, ended_on__isnull=True).exists():
+            S47Enquiry.objects.create(
+                person=child.person,
+                team=macpt,
+                started_at_discussion=discussion,
+                start_date=today,
+                lead=lcpp,
+                icpc_target=today + dt.timedelta(days=21),
+                created_by=lcpp,
+            )
