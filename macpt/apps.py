@@ -35,13 +35,14 @@ class MacptConfig(AppConfig):
         )
         # The hand-offs the strand receives (the shared record received them itself until issue 14): LCPPs accept
         # strategy discussions and emergency action.
-        for kind, action in (
-            (WorkRequest.Kind.STRATEGY_DISCUSSION, "Accept the strategy discussion"),
-            (WorkRequest.Kind.EMERGENCY_ACTION, "Take the emergency action"),
+        for kind, url_name, action in (
+            # Accepting a strategy-discussion request starts the discussion on macpt's own page.
+            (WorkRequest.Kind.STRATEGY_DISCUSSION, "macpt:strategy_accept", "Accept the strategy discussion"),
+            (WorkRequest.Kind.EMERGENCY_ACTION, "cases:work_request", "Take the emergency action"),
         ):
             registry.register_work_request_kind(
                 app=self.label,
-                kind=WorkRequestKind(kind, kind.label, frozenset({Role.LCPP}), "cases:work_request", action),
+                kind=WorkRequestKind(kind, kind.label, frozenset({Role.LCPP}), url_name, action),
             )
         # After Family Help's: child protection's records start from the front door's decisions and episodes at the
         # child protection level (issue 14 item 12).

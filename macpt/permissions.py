@@ -24,4 +24,10 @@ ROLES = {
 }
 POLICY: dict[str, frozenset[str]] = {
     OVERSEE: ROLES[OVERSEE],  # the oversight dashboard (views/oversight.py)
+    # Applied by the strategy discussion and s47 pages (macpt.views.strategy, enquiries) and the MACPT team pages
+    # (macpt.views.teams).
+    CHAIR: ROLES[CHAIR],
+    LEAD_ENQUIRY: ROLES[LEAD_ENQUIRY],
+    CONTRIBUTE: ROLES[CONTRIBUTE],
+    MANAGE_TEAMS: ROLES[MANAGE_TEAMS],
 }

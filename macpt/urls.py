@@ -2,12 +2,20 @@
 are the contract between areas and with templates.
 
   oversight: oversight (the LCPPs' dashboard of every child in an s47 enquiry or on a plan, ?team=<MACPT team pk>)
+  teams:     teams, team (pk), team_member_remove (pk, user_pk)
+  strategy:  strategy_accept (work request pk), strategy_start (person pk), strategy (discussion pk),
+             strategy_attendee_add, strategy_absence, strategy_information_add, strategy_share, strategy_pdf (pk),
+             strategy_information_edit (information pk), strategy_decision (pk, StrategyChild pk)
+  enquiries: s47 (enquiry pk), s47_seen, s47_information_add, s47_outcome (pk), s47_information_edit (information pk)
 """
 
-from .views import oversight
+from .views import enquiries, oversight, strategy, teams
 
 app_name = "macpt"
 
 urlpatterns: list = [
     *oversight.urlpatterns,
+    *teams.urlpatterns,
+    *strategy.urlpatterns,
+    *enquiries.urlpatterns,
 ]

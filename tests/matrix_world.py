@@ -97,6 +97,8 @@ class Child:
     notes: dict[str, int] = field(default_factory=dict)  # tag -> note id
     plan_id: int | None = None
     work_request_id: int | None = None
+    strategy_discussion_id: int | None = None  # a strategy discussion about the child (macpt)
+    s47_id: int | None = None  # the s47 enquiry it started
 
     @property
     def surname(self) -> str:
@@ -153,6 +155,27 @@ def _reader(user: User) -> oracle.Reader:
 
 
 @transaction.atomic
+def _child_protection(person: Person, *, chair: User):
+    """A strategy discussion about the child and the s47 enquiry it started, as rows only: through the services the
+    discussion would make the MACPT involved with every child and change how its members stand towards them."""
+    from macpt.models import S47Enquiry, StrategyChild, StrategyDiscussion
+
+    team = Team.objects.filter(multi_agency=True).order_by("pk").first()
+    held_at = timezone.now() - dt.timedelta(days=1)
+    discussion = StrategyDiscussion.objects.create(team=team, held_at=held_at, chair=chair, created_by=chair)
+    StrategyChild.objects.create(discussion=discussion, person=person, decision="s47_single", reason="Matrix")
+    enquiry = S47Enquiry.objects.create(
+        person=person,
+        team=team,
+        started_at_discussion=discussion,
+        start_date=held_at.date(),
+        lead=chair,
+        icpc_target=held_at.date() + dt.timedelta(days=21),
+        created_by=chair,
+    )
+    return discussion, enquiry
+
+
 def build_world() -> World:
     call_command("seed_demo", "--no-families", stdout=io.StringIO())
     from cases.demo.planning import ADMIN, MANAGER, TRIAGE, USERS
@@ -249,8 +272,17 @@ def build_world() -> World:
             actor=triage,
             summary=f"Strategy discussion for {first} {last}",
         )
+        discussion, enquiry = _child_protection(person, chair=triage)
         child = Child(
-            relationship, person, family.pk, contact.pk, info.pk, plan_id=plan.pk, work_request_id=strategy.pk
+            relationship,
+            person,
+            family.pk,
+            contact.pk,
+            info.pk,
+            plan_id=plan.pk,
+            work_request_id=strategy.pk,
+            strategy_discussion_id=discussion.pk,
+            s47_id=enquiry.pk,
         )
         for tag in (oracle.UNTAGGED, *oracle.TAGS):
             if tag in tags_missing:

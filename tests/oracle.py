@@ -234,3 +234,24 @@ def oversees_child_protection(reader: Reader) -> bool:
 def named_on_oversight(reader: Reader, relationship: str, *, in_child_protection: bool) -> bool:
     """A child named on the oversight dashboard: in child protection, for those who oversee and see its record."""
     return in_child_protection and oversees_child_protection(reader) and access(reader, relationship) == FULL
+
+
+# --- child protection (issue 14): strategy discussions and s47 enquiries ------------------------------------------
+# A discussion or an enquiry is part of the child's whole record: it opens for whoever sees that record in full (the
+# MACPT's members reach it through the MACPT's involvement with the child), never through a summary. Only an LCPP
+# chairs: the strategy-discussion request's accept page and the page that starts a discussion for a child are theirs.
+
+
+def sees_child_protection(reader: Reader, relationship: str) -> bool:
+    """A strategy discussion, its record (PDF) and an s47 enquiry about the child."""
+    return access(reader, relationship) == FULL
+
+
+def chairs_strategy(reader: Reader, relationship: str) -> bool:
+    """Starting a strategy discussion for the child (directly, or by accepting the request)."""
+    return LCPP in reader.reading_roles and access(reader, relationship) == FULL
+
+
+def manages_macpt_teams(reader: Reader) -> bool:
+    """The MACPT teams and their members (no child on them): managers set them up, and the administrator."""
+    return bool(reader.roles & {MANAGER, ADMIN})

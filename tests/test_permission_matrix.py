@@ -193,6 +193,31 @@ DETAIL_SURFACES = [
         oracle.sees_strategy_request,
     ),
     Surface(
+        "page.strategy",
+        ("macpt:strategy",),
+        lambda w, c: reverse("macpt:strategy", args=[c.strategy_discussion_id]),
+        oracle.sees_child_protection,
+    ),
+    Surface(
+        "pdf.strategy",
+        ("macpt:strategy_pdf",),
+        lambda w, c: reverse("macpt:strategy_pdf", args=[c.strategy_discussion_id]),
+        oracle.sees_child_protection,
+    ),
+    Surface(
+        "page.s47",
+        ("macpt:s47",),
+        lambda w, c: reverse("macpt:s47", args=[c.s47_id]),
+        oracle.sees_child_protection,
+    ),
+    Surface("page.strategy_start", ("macpt:strategy_start",), _person("macpt:strategy_start"), oracle.chairs_strategy),
+    Surface(
+        "page.strategy_accept",
+        ("macpt:strategy_accept",),
+        lambda w, c: reverse("macpt:strategy_accept", args=[c.work_request_id]),
+        oracle.chairs_strategy,
+    ),
+    Surface(
         "page.contact",
         ("front_door:contact_detail",),
         lambda w, c: reverse("front_door:contact_detail", args=[c.contact_id]),

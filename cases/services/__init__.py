@@ -105,6 +105,7 @@ from .work_requests import (
     work_request_due,
     work_request_hand_back,
     work_request_handle,
+    work_request_take,
     work_request_tell_asker,
 )
 
@@ -186,6 +187,7 @@ __all__ = [
     "work_request_due",
     "work_request_hand_back",
     "work_request_handle",
+    "work_request_take",
     "work_request_tell_asker",
     "worker_heartbeat_record",
 ]

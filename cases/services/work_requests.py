@@ -186,6 +186,16 @@ def work_request_accept(*, request: WorkRequest, actor: User) -> WorkRequest:
     kind = registry.work_request_kind(request.kind)
     if kind is None or kind.url_name != REQUEST_PAGE:
         raise ValidationError(f"{_kind_label(request)} requests are accepted on their own page")
+    return work_request_take(request=request, actor=actor)
+
+
+@transaction.atomic
+def work_request_take(*, request: WorkRequest, actor: User) -> WorkRequest:
+    """What accepting a request does, for a strand's own accept page too (child protection starts a strategy
+    discussion from it): only a receiver, about a child they may open; the request is accepted (its deadline met); a
+    strategy discussion's accepting LCPP becomes the LCPP of the child's episode; the chronology says who took it and
+    when; whoever asked and the child's leads are told."""
+    _require_receiver(actor, request)
     episode = None
     if request.kind == WorkRequest.Kind.STRATEGY_DISCUSSION:
         episode = (

@@ -69,8 +69,15 @@ def test_lcpp_accepts_the_strategy_discussion_from_the_inbox(page, live_server, 
 
     nav(page, "Work requests").click()
     page.locator(f"#work-request-{strategy.pk}").get_by_role("link", name="Open").click()
+    # Child protection's accept page (issue 14): accepting the request starts the strategy discussion.
     page.get_by_role("button", name="Accept the strategy discussion").click()
-    expect(success_banner(page)).to_contain_text("You accepted the strategy discussion request")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start a strategy discussion")
+    assert_no_axe_violations(page)
+    _fits_320(page)
+    page.locator("#start-discussion").click()
+    expect(success_banner(page)).to_contain_text("Strategy discussion started")
+    assert_no_axe_violations(page)
+    page.goto(base + f"/cases/work-requests/{strategy.pk}/")
     expect(page.locator("#work-request-status")).to_contain_text(f"Accepted by {lcpp.full_name}")
     assert_no_axe_violations(page)
     lead = EpisodeLead.objects.get(episode=family["episodes"]["Mia"], kind=LeadKind.LCPP, ended_at__isnull=True)

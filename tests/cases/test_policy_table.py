@@ -32,6 +32,9 @@ PROBED_ELSEWHERE = {
     # tests/family_help/test_continuum_child_protection.py: a lead and a manager refused, the LCPP steps down.
     "cases.step_down_child_protection",
     "cases.close_work_request",  # tests/cases/test_work_requests.py: a request to close, each role
+    # tests/macpt/test_policy_roles.py: a discussion and an enquiry the MACPT works with, a member of each role.
+    "macpt.contribute",
+    "macpt.lead_enquiry",
 }
 
 
@@ -76,6 +79,10 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("front_door:dashboard")).status_code
     if action == "macpt.oversee":
         return client.get(reverse("macpt:oversight")).status_code
+    if action == "macpt.manage_teams":
+        return client.get(reverse("macpt:teams")).status_code
+    if action == "macpt.chair":
+        return client.get(reverse("macpt:strategy_start", args=[targets["person"].pk])).status_code
     raise AssertionError(f"no probe for {action}")
 
 
@@ -91,6 +98,8 @@ PROBED = [
     "front_door.own_referrals",
     "front_door.dashboard",
     "macpt.oversee",
+    "macpt.manage_teams",
+    "macpt.chair",
 ]
 
 

@@ -31,6 +31,7 @@ from cases.services import (
     work_request_close,
     work_request_create,
     work_request_hand_back,
+    work_request_take,
 )
 from cases.workdays import LONDON
 from tests.factories import UserFactory
@@ -137,7 +138,7 @@ def test_accepting_a_strategy_discussion_makes_the_lcpp_the_childs_lcpp_and_says
     family, triage_officer, lcpp
 ):
     request = _make(Kind.STRATEGY_DISCUSSION, family, triage_officer)
-    work_request_accept(request=request, actor=lcpp)
+    work_request_take(request=request, actor=lcpp)  # macpt's accept page takes it
     request.refresh_from_db()
     assert (request.status, request.handled_by) == (WorkRequest.Status.ACCEPTED, lcpp)
     lead = EpisodeLead.objects.get(episode=family["episodes"]["Mia"], kind=LeadKind.LCPP, ended_at__isnull=True)
@@ -158,7 +159,7 @@ def test_accepting_a_strategy_discussion_tells_whoever_asked_and_the_childs_lead
 
     episode_set_lead(episode=family["episodes"]["Mia"], actor=fh_manager, user=sw_fhlp, kind=LeadKind.FHLP)
     request = _make(Kind.STRATEGY_DISCUSSION, family, triage_officer)
-    work_request_accept(request=request, actor=lcpp)
+    work_request_take(request=request, actor=lcpp)  # macpt's accept page takes it
     told = Notification.objects.filter(kind="work_request.accepted")
     assert sorted(n.user_id for n in told) == sorted([triage_officer.pk, sw_fhlp.pk])
     for note in told:
