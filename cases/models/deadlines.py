@@ -1,6 +1,7 @@
 """The calendar (council closure days) and deadlines: statutory clocks kept as rows, swept by beat."""
 
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Q
 
@@ -57,6 +58,12 @@ class Deadline(TimeStampedModel):
         indexes = [
             models.Index(fields=["due_at"], name="deadline_open_due_idx", condition=Q(state="open")),
             models.Index(fields=["target_type", "target_id"], name="deadline_target_idx"),
+            # A child's open deadlines (person_ids @> ARRAY[child]): the child protection oversight dashboard reads
+            # the next item due for every child it lists, which scanned every open deadline per child without it. No
+            # pending list (fastupdate): each lookup would scan it whole, and deadlines are written a few at a time.
+            GinIndex(
+                fields=["person_ids"], name="deadline_open_people_idx", condition=Q(state="open"), fastupdate=False
+            ),
         ]
         constraints = [
             models.UniqueConstraint(
