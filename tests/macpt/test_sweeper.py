@@ -149,3 +149,55 @@ def test_the_real_worker_sweeps_every_timescale_exactly_once(celery_worker_proce
     kinds = sorted(Notification.objects.filter(user=lcpp).values_list("kind", flat=True))
     assert kinds == sorted([f"{k}.overdue" for k in TIMESCALES] + [f"{k}.due_soon" for k in TIMESCALES])
     assert ChronologyEntry.objects.filter(kind__endswith=".breached", strand=Strand.MACPT).count() == 6
+
+
+@pytest.mark.django_db
+def test_the_strategy_and_s47_clocks_the_services_set_are_swept_once_and_drive_the_dashboard(
+    discussion, family, lcpp, police_officer, health_member
+):
+    """Through the strand's own services: a discussion about Mia and Leo decides an s47 for Mia only. The dashboard
+    lists Mia, not Leo; the record's clock (about both) and Mia's ICPC clock remind and breach once each, to their
+    assignee and, at a breach, the LCPPs, in each child's chronology under child protection; sharing the record meets
+    its clock and the ICPC becomes Mia's next item."""
+    from macpt.selectors.oversight import oversight_children
+    from macpt.services.strategy import strategy_decide, strategy_record_share
+
+    other_lcpp = UserFactory(roles=[Role.LCPP])
+    mia, leo = family["mia"], family["leo"]
+    rows = {row.person_id: row for row in discussion.children.all()}
+    strategy_decide(child=rows[mia.pk], actor=lcpp, decision="s47_joint", reason="Disclosure", lead=lcpp)
+    strategy_decide(child=rows[leo.pk], actor=lcpp, decision="no_s47", next_step="family_help", reason="Not hurt")
+    assert list(oversight_children(user=lcpp)) == [mia]
+    record = Deadline.objects.get(kind="macpt.strategy_record", state="open")
+    icpc = Deadline.objects.get(kind="macpt.icpc", state="open")
+    assert sorted(record.person_ids) == sorted([mia.pk, leo.pk]) and icpc.person_ids == [mia.pk]
+    assert record.warn_at is not None and icpc.warn_at is not None  # every clock reminds before it breaches
+
+    def next_item(now):
+        (row,) = oversight_rows(user=lcpp, people=[mia], now=now)
+        return row.next_name, row.rag
+
+    minute = dt.timedelta(minutes=1)
+    for _ in range(2):
+        deadline_sweep(now=record.due_at + minute)
+    assert next_item(record.due_at + minute) == ("Strategy discussion record to share", "red")
+    overdue = Notification.objects.filter(kind="macpt.strategy_record.overdue")
+    assert sorted(overdue.values_list("user", flat=True)) == sorted([lcpp.pk, other_lcpp.pk])
+    assert sorted(
+        ChronologyEntry.objects.filter(kind="macpt.strategy_record.breached", strand=Strand.MACPT).values_list(
+            "person", flat=True
+        )
+    ) == sorted([mia.pk, leo.pk])
+
+    strategy_record_share(discussion=discussion, actor=lcpp)
+    assert next_item(record.due_at + minute) == ("Initial child protection conference", "green")
+    for _ in range(2):
+        deadline_sweep(now=icpc.warn_at + minute)
+    assert next_item(icpc.warn_at + minute) == ("Initial child protection conference", "amber")
+    for _ in range(2):
+        deadline_sweep(now=icpc.due_at + minute)
+    assert next_item(icpc.due_at + minute) == ("Initial child protection conference", "red")
+    assert sorted(Notification.objects.filter(kind__startswith="macpt.icpc").values_list("kind", "user")) == sorted(
+        [("macpt.icpc.due_soon", lcpp.pk), ("macpt.icpc.overdue", lcpp.pk), ("macpt.icpc.overdue", other_lcpp.pk)]
+    )
+    assert ChronologyEntry.objects.filter(kind="macpt.icpc.breached", person=mia, strand=Strand.MACPT).count() == 1
