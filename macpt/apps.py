@@ -8,10 +8,11 @@ class MacptConfig(AppConfig):
     def ready(self) -> None:
         """What child protection adds to the shared record (cases.registry; README, "Adding a strand")."""
         from cases.models import Role, WorkRequest
-        from cases.registry import DataStep, HomePanel, NavEntry, WorkRequestKind, registry
+        from cases.registry import DataStep, HomePanel, NavEntry, Prompt, WorkRequestKind, registry
 
-        from .permissions import OVERSEE, POLICY
+        from .permissions import CHAIR, OVERSEE, POLICY
         from .views.oversight import oversight_panel
+        from .views.prompts import child_protection_prompt, strategy_start_prompt
 
         registry.register_policy(app=self.label, actions=POLICY)
         registry.register_nav(
@@ -32,6 +33,15 @@ class MacptConfig(AppConfig):
             panel=HomePanel(
                 "macpt.oversight", "macpt/oversight_panel.html", oversight_panel, POLICY[OVERSEE], order=300
             ),
+        )
+        # On a child's record: the open s47 enquiry or the discussion to finish; an LCPP may start a discussion there.
+        registry.register_prompt(
+            app=self.label,
+            prompt=Prompt("macpt.child_protection", "person_detail", child_protection_prompt, order=100),
+        )
+        registry.register_prompt(
+            app=self.label,
+            prompt=Prompt("macpt.strategy_start", "person_detail", strategy_start_prompt, POLICY[CHAIR], order=400),
         )
         # The hand-offs the strand receives (the shared record received them itself until issue 14): LCPPs accept
         # strategy discussions and emergency action.

@@ -135,7 +135,12 @@ def test_each_app_registers_its_part():
         assert registry.owner("work_request_kinds", kind) == "macpt"
     # Accepting a strategy-discussion request starts the discussion on child protection's page.
     assert registry.work_request_kind(WorkRequest.Kind.STRATEGY_DISCUSSION).url_name == "macpt:strategy_accept"
-    assert {p.key for p in registry.prompts("person_detail")} == {"cases.work_requests", "family_help.family"}
+    assert {p.key for p in registry.prompts("person_detail")} == {
+        "cases.work_requests",
+        "family_help.family",
+        "macpt.child_protection",
+        "macpt.strategy_start",
+    }
     owners = {action.split(".")[0] for action in registry.policy_actions()}
     assert owners == {"cases", "front_door", "family_help", "macpt"}
     assert all(registry.owner("policy", a) == a.split(".")[0] for a in registry.policy_actions())
