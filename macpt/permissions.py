@@ -25,7 +25,8 @@ ROLES = {
 POLICY: dict[str, frozenset[str]] = {
     OVERSEE: ROLES[OVERSEE],  # the oversight dashboard (views/oversight.py)
     # Applied by the strategy discussion and s47 pages (macpt.views.strategy, enquiries) and the MACPT team pages
-    # (macpt.views.teams).
+    # (macpt.views.teams); CHAIR and CONTRIBUTE by the conference and plan pages too (macpt.views.conference:
+    # arranging, minuting and deciding a conference; an agency's report).
     CHAIR: ROLES[CHAIR],
     LEAD_ENQUIRY: ROLES[LEAD_ENQUIRY],
     CONTRIBUTE: ROLES[CONTRIBUTE],

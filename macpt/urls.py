@@ -7,9 +7,14 @@ are the contract between areas and with templates.
              strategy_attendee_add, strategy_absence, strategy_information_add, strategy_share, strategy_pdf (pk),
              strategy_information_edit (information pk), strategy_decision (pk, StrategyChild pk)
   enquiries: s47 (enquiry pk), s47_seen, s47_information_add, s47_outcome (pk), s47_information_edit (information pk)
+  conference: family_child_protection (family pk: its conferences and plans), conference_arrange (family pk;
+             ?kind=review&child=<person pk>, ?enquiry=<s47 pk>), enquiry_conference (s47 pk: to the arranging page),
+             conference, conference_invite, conference_attendance, conference_report_add, conference_minutes,
+             conference_decide, conference_minutes_pdf, conference_family_pdf (conference pk), conference_report
+             (conference pk, report pk), cp_plan, cp_plan_core_group, cp_plan_visit (plan pk)
 """
 
-from .views import enquiries, oversight, strategy, teams
+from .views import conference, enquiries, oversight, strategy, teams
 
 app_name = "macpt"
 
@@ -18,4 +23,5 @@ urlpatterns: list = [
     *teams.urlpatterns,
     *strategy.urlpatterns,
     *enquiries.urlpatterns,
+    *conference.urlpatterns,
 ]

@@ -255,3 +255,34 @@ def chairs_strategy(reader: Reader, relationship: str) -> bool:
 def manages_macpt_teams(reader: Reader) -> bool:
     """The MACPT teams and their members (no child on them): managers set them up, and the administrator."""
     return bool(reader.roles & {MANAGER, ADMIN})
+
+
+# --- child protection conferences and plans (issue 14 items 4, 5, 11) ------------------------------------------
+# A conference or a child protection plan opens with the child's whole record (a conference: every child it is
+# about); arranging, inviting, minuting and deciding are the LCPPs'; an agency's report is an LCPP's or an MACPT
+# member's; core groups and visits are an LCPP's, an MACPT member's or the child's lead practitioner's.
+CONFERENCE_ARRANGERS = frozenset({LCPP})
+CONFERENCE_CONTRIBUTORS = frozenset({LCPP, MACPT})
+
+
+def sees_conference(reader: Reader, relationship: str) -> bool:
+    """A conference's page and minutes PDFs, a child protection plan's page: the child's whole record."""
+    return access(reader, relationship) == FULL
+
+
+def arranges_conference(reader: Reader, relationship: str) -> bool:
+    """Arrange a conference, invite, record attendance, minutes and decisions: an LCPP who sees the child whole."""
+    return sees_conference(reader, relationship) and bool(reader.reading_roles & CONFERENCE_ARRANGERS)
+
+
+def reports_to_conference(reader: Reader, relationship: str) -> bool:
+    """Add an agency's report: an LCPP or MACPT member who sees the child whole."""
+    return sees_conference(reader, relationship) and bool(reader.reading_roles & CONFERENCE_CONTRIBUTORS)
+
+
+def records_on_cp_plan(reader: Reader, relationship: str) -> bool:
+    """Record a core group or a visit: an LCPP or MACPT member, or the child's lead (the LEAD relationship is an
+    involvement as lead practitioner), who sees the child whole."""
+    if not sees_conference(reader, relationship):
+        return False
+    return bool(reader.reading_roles & CONFERENCE_CONTRIBUTORS)

@@ -1,6 +1,21 @@
 """Multi-agency child protection: one module per concept (teams and strategy discussions, s47 enquiries,
 conferences and plans, emergency action and pre-proceedings), re-exported here."""
 
+from .conference import (
+    INITIAL_KINDS,
+    CategoryOfAbuse,
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    ConferenceChild,
+    ConferenceInvitee,
+    ConferenceKind,
+    ConferenceReport,
+    ConferenceStatus,
+    CoreGroup,
+    InviteeAttendance,
+    PlanEndReason,
+    StatutoryVisit,
+)
 from .enquiries import (
     S47Enquiry,
     S47Information,
@@ -19,13 +34,26 @@ from .strategy import (
 )
 
 __all__ = [
+    "INITIAL_KINDS",
     "Attendance",
+    "CategoryOfAbuse",
+    "ChildProtectionConference",
+    "ChildProtectionPlan",
+    "ConferenceChild",
+    "ConferenceInvitee",
+    "ConferenceKind",
+    "ConferenceReport",
+    "ConferenceStatus",
+    "CoreGroup",
     "DiscussionForm",
+    "InviteeAttendance",
     "MacptSettings",
     "NextStep",
+    "PlanEndReason",
     "S47Enquiry",
     "S47Information",
     "S47Outcome",
+    "StatutoryVisit",
     "StrategyAttendee",
     "StrategyChild",
     "StrategyDecision",

@@ -66,6 +66,8 @@ def test_the_role_gated_rows_the_matrix_reads_agree_with_the_oracle():
     assert table[policy.READ_AUDIT] == {oracle.PRIVACY}
     assert table[policy.CREATE_PERSON] == oracle.EDIT_ANYWHERE
     assert table["macpt.oversee"] == oracle.OVERSEERS
+    assert table["macpt.chair"] == oracle.CONFERENCE_ARRANGERS
+    assert table["macpt.contribute"] == oracle.CONFERENCE_CONTRIBUTORS
 
 
 def _tag_cells():

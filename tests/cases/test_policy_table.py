@@ -32,7 +32,8 @@ PROBED_ELSEWHERE = {
     # tests/family_help/test_continuum_child_protection.py: a lead and a manager refused, the LCPP steps down.
     "cases.step_down_child_protection",
     "cases.close_work_request",  # tests/cases/test_work_requests.py: a request to close, each role
-    # tests/macpt/test_policy_roles.py: a discussion and an enquiry the MACPT works with, a member of each role.
+    # tests/macpt/test_policy_roles.py: a discussion and an enquiry the MACPT works with, a member of each role; and
+    # tests/macpt/test_conference_pages.py::test_a_role_may_add_a_report_exactly_when_the_table_says (a conference).
     "macpt.contribute",
     "macpt.lead_enquiry",
 }
@@ -52,7 +53,14 @@ def targets(make_person, triage_officer):
         },
         children=[{"given_first_name": "Amelia", "given_last_name": "Hartley"}],
     )
-    return {"person": make_person(), "contact": contact}
+    from cases.models import FamilyCaseMember
+    from cases.services import family_case_create
+
+    person = make_person()
+    family_case = family_case_create(
+        actor=triage_officer, name="Hartley family", members=[(person, FamilyCaseMember.Role.CHILD)]
+    )
+    return {"person": person, "contact": contact, "family_case": family_case}
 
 
 def _probe(client, action: str, targets: dict) -> int:
@@ -81,8 +89,13 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("macpt:oversight")).status_code
     if action == "macpt.manage_teams":
         return client.get(reverse("macpt:teams")).status_code
-    if action == "macpt.chair":
-        return client.get(reverse("macpt:strategy_start", args=[targets["person"].pk])).status_code
+    if action == "macpt.chair":  # starting a discussion, and arranging a conference for the child's family
+        statuses = {
+            client.get(reverse("macpt:strategy_start", args=[targets["person"].pk])).status_code,
+            client.get(reverse("macpt:conference_arrange", args=[targets["family_case"].pk])).status_code,
+        }
+        assert len(statuses) == 1, statuses  # both pages apply the same row
+        return statuses.pop()
     raise AssertionError(f"no probe for {action}")
 
 
