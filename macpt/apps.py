@@ -12,6 +12,7 @@ class MacptConfig(AppConfig):
 
         from .permissions import CHAIR, OVERSEE, POLICY
         from .views.oversight import oversight_panel
+        from .views.plan_prompts import cp_plan_prompt
         from .views.prompts import child_protection_prompt, strategy_start_prompt
 
         registry.register_policy(app=self.label, actions=POLICY)
@@ -39,6 +40,11 @@ class MacptConfig(AppConfig):
             app=self.label,
             prompt=Prompt("macpt.child_protection", "person_detail", child_protection_prompt, order=100),
         )
+        # ... and the child's open child protection plan, or a conference arranged for them.
+        registry.register_prompt(
+            app=self.label,
+            prompt=Prompt("macpt.cp_plan", "person_detail", cp_plan_prompt, order=110),
+        )
         registry.register_prompt(
             app=self.label,
             prompt=Prompt("macpt.strategy_start", "person_detail", strategy_start_prompt, POLICY[CHAIR], order=400),
@@ -59,8 +65,6 @@ class MacptConfig(AppConfig):
         registry.register_generated_data(
             app=self.label, step=DataStep("macpt", generate_dataset, after=("family_help",))
         )
-        # After Family Help's demo allocations: the demo's child protection families taken to a stage each.
-        registry.register_demo_data(app=self.label, step=DataStep("macpt", seed_demo, after=("family_help",)))
 
 
 def generate_dataset(ctx) -> None:
@@ -68,10 +72,3 @@ def generate_dataset(ctx) -> None:
     from .datagen import generate_macpt
 
     generate_macpt(ctx)
-
-
-def seed_demo() -> dict:
-    """The demo's child protection families at each stage, through the strand's services."""
-    from .demo_data import seed_macpt_demo
-
-    return seed_macpt_demo()

@@ -249,3 +249,22 @@ def test_the_s47_page_leads_to_arranging_the_icpc_once_a_conference_is_needed(cl
     client.force_login(chair)
     page = client.get(reverse("macpt:s47", args=[enquiry.pk])).content.decode()
     assert reverse("macpt:enquiry_conference", args=[enquiry.pk]) in page and 'id="arrange-icpc"' in page
+
+
+def test_the_childs_record_points_to_the_arranged_conference_then_the_plan(client, cp_family, lcpp, chair, clock):
+    conference = arrange(cp_family, lcpp, chair, dt.date(2025, 12, 19))
+    client.force_login(chair)
+    record = reverse("cases:person_detail", args=[cp_family["mia"].pk])
+    page = client.get(record).content.decode()
+    assert "initial child protection conference is arranged for 19 December 2025" in page
+    assert reverse("macpt:conference", args=[conference.pk]) in page
+    clock.move_to(at(dt.date(2025, 12, 19), 15))
+    conference_decide(
+        conference=conference, actor=chair, decisions={cp_family["mia"].pk: {"plan": True, "category": "NEG"}}
+    )
+    client.force_login(chair)
+    page = client.get(record).content.decode()
+    plan = ChildProtectionPlan.objects.get()
+    assert "Child protection plan since 19 December 2025 (Neglect)" in page
+    assert "Next: first core group by 7 January 2026" in page  # due the same day as the first visit
+    assert reverse("macpt:cp_plan", args=[plan.pk]) in page
