@@ -159,6 +159,60 @@ def family_help_rows(runs: int) -> list[dict]:
     ]
 
 
+def child_protection_rows(runs: int) -> list[dict]:
+    """The child protection operations (issue 14), as the demo LCPP (lcpp@demo.test, who leads a typical caseload of
+    the generated child protection work): the oversight dashboard of every child in an s47 enquiry or on a plan, its
+    first page (the whole council) and one MACPT's; the busiest conference's page and its minutes PDF once the
+    conference pages exist (their URL names: macpt:conference, macpt:conference_minutes_pdf)."""
+    from django.urls import NoReverseMatch, reverse
+
+    lcpp = User.objects.get(email="lcpp@demo.test")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(lcpp)
+
+    def get(path, params=None):
+        def run():
+            response = client.get(path, params or {})
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+
+        return run
+
+    from cases.models import Team
+
+    team = Team.objects.filter(multi_agency=True, involvements__end_date__isnull=True).order_by("id").first()
+    rows = [
+        measure("Child protection: oversight dashboard", get(reverse("macpt:oversight")), runs, floor=True),
+        measure(
+            "Child protection: oversight dashboard, one MACPT",
+            get(reverse("macpt:oversight"), {"team": team.pk} if team else None),
+            runs,
+            floor=True,
+        ),
+    ]
+    try:
+        from macpt.models import ChildProtectionConference  # the conference strand's model (issue 14 item 4)
+    except ImportError:
+        return rows
+    conference = (
+        ChildProtectionConference.objects.annotate(n=django.db.models.Count("invitees", distinct=True))
+        .order_by("-n", "-id")
+        .first()
+    )
+    if conference is None:
+        raise SystemExit("the data set has no child protection conference: generate it again")
+    for name, url_name, pdf in (
+        ("Child protection: conference page", "macpt:conference", False),
+        ("Child protection: conference minutes PDF", "macpt:conference_minutes_pdf", True),
+    ):
+        try:
+            path = reverse(url_name, args=[conference.pk])
+        except NoReverseMatch:
+            continue
+        rows.append(measure(name, get(path), min(runs, 10) if pdf else runs, floor=not pdf))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=100)  # p95 of 100: the 5th-slowest, not the 2nd
@@ -243,6 +297,7 @@ def main() -> None:
         measure("deadline sweep, all open", lambda: deadline_sweep(now=timezone.now()), runs, floor=False),
         measure("front-door dashboard", get("/front-door/dashboard/"), runs, floor=True),
         *family_help_rows(runs),
+        *child_protection_rows(runs),
     ]
     rows = [r for r in rows if r is not None]
     if ONLY:

@@ -65,6 +65,8 @@ class MacptConfig(AppConfig):
         registry.register_generated_data(
             app=self.label, step=DataStep("macpt", generate_dataset, after=("family_help",))
         )
+        # After Family Help's demo allocations: the demo's child protection families taken to a stage each.
+        registry.register_demo_data(app=self.label, step=DataStep("macpt", seed_demo, after=("family_help",)))
 
 
 def generate_dataset(ctx) -> None:
@@ -72,3 +74,10 @@ def generate_dataset(ctx) -> None:
     from .datagen import generate_macpt
 
     generate_macpt(ctx)
+
+
+def seed_demo() -> dict:
+    """The demo's child protection families at each stage, through the strand's services."""
+    from .demo_data import seed_macpt_demo
+
+    return seed_macpt_demo()

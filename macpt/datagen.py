@@ -192,19 +192,27 @@ def _mixed(value):
 
 class Rows:
     """Rows for one model, built as {field name: value}: ids handed out above the table's current maximum, any field
-    not given takes its default (or NULL), so the generator keeps up with fields added to the models."""
+    not given takes its default (or NULL), so the generator keeps up with fields added to the models. A row can be
+    changed until it is written (`set`), as when a plan's end is known only after its review conferences."""
 
     def __init__(self, model: type[models.Model]) -> None:
         self.model = model
         self.table = model._meta.db_table
         self.fields = [f for f in model._meta.concrete_fields]
         self.next = next_id(self.table)
-        self.rows: list[tuple] = []
+        self.rows: dict[int, dict] = {}
 
     def add(self, **values) -> int:
         pk = self.next
         self.next += 1
         values["id"] = pk
+        self.rows[pk] = values
+        return pk
+
+    def set(self, pk: int, **values) -> None:
+        self.rows[pk].update(values)
+
+    def _tuple(self, values: dict) -> tuple:
         row = []
         for f in self.fields:
             if f.attname in values:
@@ -223,13 +231,20 @@ class Rows:
             else:
                 raise ValueError(f"{self.table}.{f.attname}: no value and no default")
             row.append(_mixed(value))
-        self.rows.append(tuple(row))
-        return pk
+        return tuple(row)
 
     def write(self, ctx: Context, label: str) -> None:
-        written = copy_rows(self.table, [f.column for f in self.fields], self.rows)
+        written = copy_rows(self.table, [f.column for f in self.fields], (self._tuple(v) for v in self.rows.values()))
         ctx.counts[label] = ctx.counts.get(label, 0) + written
         move_sequence(self.table)
+
+
+def _working_days_before(calendar: Calendar, day: dt.date, n: int, floor: dt.date) -> dt.date:
+    for _ in range(n):
+        day -= dt.timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day -= dt.timedelta(days=1)
+    return max(day, floor)
 
 
 def _until(period: list) -> dt.date:
@@ -272,7 +287,7 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
         by_decision[row[0]].append(row)
     groups = list(by_decision.values())
     # A child already in an s47 enquiry is not in a second (about one in ten discussions): aim a little higher.
-    s47_share = min(1.0, 1.1 * s47_target / len(decisions))
+    s47_share = min(1.0, 1.03 * s47_target / len(decisions))
     conference_share = min(1.0, icpc_target / max(1, s47_target))
     # Open at once: enquiries of the last ~4 weeks and (later) the children on plans.
     open_estimate = max(1, round(s47_target / (ctx.scale.years * 52) * 4) + round(icpc_target / ctx.scale.years))
@@ -294,6 +309,8 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
     user_perms = Rows(PersonUserObjectPermission)
     group_perms = Rows(PersonGroupObjectPermission)
     deadlines = Rows(Deadline)
+    icpc_days: dict[int, dt.date] = {}  # discussion -> its children's ICPC
+    icpcs: dict[int, list[tuple]] = defaultdict(list)  # discussion -> the children at its ICPC
     open_children = 0
     in_s47_until: dict[int, dt.date] = {}  # child -> the day their enquiry (or its conference) ended; max: open
     led: set[int] = set()  # episodes with their LCPP
@@ -353,16 +370,16 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
             created_at=held_at,
             updated_at=shared_at or held_at,
             kind="macpt.strategy_record",
-            label="Strategy discussion record shared with the attendees",
+            label=f"Share the strategy discussion record SD{discussion:06d}",
             target_type="macpt.strategydiscussion",
             target_id=str(discussion),
             person_ids=person_ids,
             link=f"/child-protection/strategy/{discussion}/",
-            due_at=_at(record_due, 17),
+            due_at=dt.datetime.combine(record_due, held_at.astimezone(LONDON).time(), tzinfo=LONDON),
             warn_at=_at(record_due, 9),
             state="met" if shared_at else "open",
             assignee_id=lcpp.pk,
-            escalate_role=Role.LCPP,
+            escalate_role=Role.MANAGER,
             met_at=shared_at,
         )
         for key, there in (
@@ -449,12 +466,15 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
                 needs_conference = rng.random() < conference_share
                 if needs_conference:
                     outcome = "conference_needed"
-                    # The outcome a few days before the conference; the conference mostly on time.
-                    icpc_day = (
-                        calendar.add_working_days(held_day, rng.randint(8, 15))
-                        if rng.random() < ICPC_ON_TIME
-                        else calendar.add_working_days(held_day, rng.randint(16, 30))
-                    )
+                    # The outcome a few days before the conference; the conference mostly on time, one for the
+                    # discussion's children together.
+                    if discussion not in icpc_days:
+                        icpc_days[discussion] = (
+                            calendar.add_working_days(held_day, rng.randint(8, 15))
+                            if rng.random() < ICPC_ON_TIME
+                            else calendar.add_working_days(held_day, rng.randint(16, 30))
+                        )
+                    icpc_day = icpc_days[discussion]
                     outcome_day = min(calendar.add_working_days(held_day, rng.randint(3, 7)), icpc_day)
                 else:
                     outcome = (
@@ -499,27 +519,56 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
                         tags=tags,
                         author_id=member.pk,
                     )
-                if decided and outcome == "conference_needed":
-                    held = icpc_day is not None and icpc_day <= ctx.today and not (closed_on and closed_on < icpc_day)
-                    deadlines.add(
-                        created_at=held_at,
-                        updated_at=held_at,
-                        kind="macpt.icpc",
-                        label="Initial child protection conference",
-                        target_type="macpt.s47enquiry",
-                        target_id=str(enquiry),
-                        person_ids=[child],
-                        link=f"/child-protection/enquiries/{enquiry}/",
-                        due_at=_at(icpc_due, 17),
-                        warn_at=_at(icpc_due - dt.timedelta(days=3), 9),
-                        state="met" if held else ("cancelled" if closed_on else "open"),
-                        assignee_id=lcpp.pk,
-                        escalate_role=Role.LCPP,
-                        breached_at=_at(icpc_due, 17) if (icpc_day and icpc_day > icpc_due and held) else None,
-                        met_at=_at(icpc_day, 12) if held else None,
+                # The ICPC clock starts with the enquiry (as s47_start sets it): met by the conference, cancelled by
+                # any other outcome (ICPCnotRequired) or the episode closing first, open until then.
+                held = (
+                    decided
+                    and outcome == "conference_needed"
+                    and icpc_day <= ctx.today
+                    and not (closed_on and closed_on < icpc_day)
+                )
+                if held:
+                    state, changed_at = "met", _at(icpc_day, 12)
+                elif decided and (outcome != "conference_needed" or closed_on):
+                    state, changed_at = (
+                        "cancelled",
+                        _at(outcome_day if outcome != "conference_needed" else closed_on, 12),
                     )
-                    # Until the plan (conference strand): the MACPT works with the child until the episode closes.
+                else:
+                    state, changed_at = "open", held_at
+                due_at = _at(icpc_due, 17)
+                late = (held and icpc_day > icpc_due) or (state == "open" and due_at < now)
+                deadlines.add(
+                    created_at=held_at,
+                    updated_at=max(held_at, changed_at),
+                    kind="macpt.icpc",
+                    label=f"Initial child protection conference for S47-{enquiry:06d}",
+                    target_type="macpt.s47enquiry",
+                    target_id=str(enquiry),
+                    person_ids=[child],
+                    link=f"/child-protection/s47/{enquiry}/",
+                    due_at=due_at,
+                    warn_at=_at(_working_days_before(calendar, icpc_due, 3, start_date), 9),
+                    state=state,
+                    assignee_id=lcpp.pk,
+                    escalate_role=Role.MANAGER,
+                    breached_at=due_at if late else None,
+                    met_at=changed_at if held else None,
+                )
+                if decided and outcome == "conference_needed":
+                    # The MACPT works with the child until the plan ends (or the conference decides no plan).
                     work_ends = closed_on
+                    if held:
+                        plan = None
+                        if rng.random() < PLAN_SHARE:
+                            plan_end = icpc_day + dt.timedelta(days=_plan_days(rng))
+                            plan_end = min(plan_end, closed_on) if closed_on else plan_end
+                            plan_end = max(plan_end, icpc_day)
+                            plan = (_category(rng), plan_end if plan_end <= ctx.today else None)
+                            work_ends = plan[1]
+                        else:
+                            work_ends = icpc_day
+                        icpcs[discussion].append((child, enquiry, episode_id, icpc_day, plan, lcpp, team))
                 elif not decided:
                     work_ends = closed_on
                 else:
@@ -549,6 +598,7 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
         if end is None:
             for codename in ("view_person", "change_person"):
                 group_perms.add(content_object_id=child, group_id=team.group_id, permission_id=perms[codename])
+    _conferences(ctx, icpcs, workforce, deadlines, calendar)
     for rows, label in (
         (discussions, "strategy_discussions"),
         (strategy_children, "strategy_children"),
@@ -565,3 +615,440 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
         rows.write(ctx, label)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+# --- conferences and plans ------------------------------------------------------------------------------------------
+# Of the children at an ICPC, about nine in ten become the subject of a plan (England: about 66,000 plans started for
+# 72,000 ICPCs); their initial categories and the plans' lengths in England's proportions (DfE 2023-24).
+PLAN_SHARE = 0.9
+CATEGORIES = [("NEG", 51), ("EMO", 36), ("PHY", 7), ("SAB", 4), ("MUL", 2)]
+PLAN_LENGTHS = [((30, 90), 14), ((91, 182), 23), ((183, 365), 41), ((366, 730), 19), ((731, 1000), 3)]
+CORE_GROUP_EVERY_DAYS = 42
+
+
+def _category(rng) -> str:
+    return rng.choices([c for c, _ in CATEGORIES], [w for _, w in CATEGORIES])[0]
+
+
+def _plan_days(rng) -> int:
+    (low, high) = rng.choices([r for r, _ in PLAN_LENGTHS], [w for _, w in PLAN_LENGTHS])[0]
+    return rng.randint(low, high)
+
+
+def _working_day_on_or_before(calendar: Calendar, day: dt.date) -> dt.date:
+    while not calendar.is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _family_of(child_ids: list[int]) -> tuple[dict[int, int], dict[int, list[tuple[int, str]]], dict[int, tuple]]:
+    """(child -> their open-or-latest episode's family case, child -> [(parent, role)], person -> (first, last))."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT DISTINCT ON (person_id) person_id, family_case_id FROM cases_episode "
+            "WHERE person_id = ANY(%s) AND family_case_id IS NOT NULL ORDER BY person_id, opened_on DESC",
+            [child_ids],
+        )
+        families = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT to_person_id, from_person_id, type FROM cases_relationship "
+            "WHERE to_person_id = ANY(%s) AND type IN ('mother', 'father') ORDER BY id",
+            [child_ids],
+        )
+        parents: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for child, parent, kind in cursor.fetchall():
+            parents[child].append((parent, kind))
+        everyone = child_ids + [p for ps in parents.values() for p, _ in ps]
+        cursor.execute("SELECT id, first_name, last_name FROM cases_person WHERE id = ANY(%s)", [everyone])
+        names = {pk: (first, last) for pk, first, last in cursor.fetchall()}
+    return families, parents, names
+
+
+def _conferences(ctx: Context, icpcs: dict[int, list[tuple]], workforce: Workforce, deadlines: Rows, calendar) -> None:
+    """Each held ICPC (the children of one discussion together) with its invitees, agencies' reports and decisions;
+    a child protection plan per child decided, on the family's one plan (a family case and plan made for a family
+    that has none); core groups (the first within 10 working days), statutory visits, review conferences (the first
+    within 3 months, then at most every 6; the plan ends at one), and the open plans' next deadlines."""
+    try:
+        from .models import (
+            ChildProtectionConference,
+            ChildProtectionPlan,
+            ConferenceChild,
+            ConferenceInvitee,
+            ConferenceReport,
+            CoreGroup,
+            StatutoryVisit,
+        )
+    except ImportError:  # the conference strand's models (issue 14 items 4 and 5) are not there yet
+        return
+    from cases.models import FamilyCase, FamilyCaseMember, Plan
+
+    if not icpcs:
+        return
+    rng = ctx.rng
+    now = timezone.now()
+    child_ids = sorted({row[0] for rows in icpcs.values() for row in rows})
+    episode_families, parents, names = _family_of(child_ids)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT family_case_id, id FROM cases_plan")
+        family_plans = dict(cursor.fetchall())
+    families, members, plans = Rows(FamilyCase), Rows(FamilyCaseMember), Rows(Plan)
+    conferences, invitees, reports = Rows(ChildProtectionConference), Rows(ConferenceInvitee), Rows(ConferenceReport)
+    conference_children, cp_plans = Rows(ConferenceChild), Rows(ChildProtectionPlan)
+    core_groups, core_group_plans, visits = Rows(CoreGroup), Rows(CoreGroup.plans.through), Rows(StatutoryVisit)
+    plan_fk = next(f.attname for f in CoreGroup.plans.through._meta.concrete_fields if f.attname.endswith("plan_id"))
+    group_fk = next(f.attname for f in CoreGroup.plans.through._meta.concrete_fields if f.attname.endswith("group_id"))
+    child_family: dict[int, int] = {}
+    new_episode_families: list[tuple[int, int]] = []
+    lcpps = workforce.lcpps
+    for rows in icpcs.values():
+        kids = [row[0] for row in rows]
+        icpc_day, lead, team = rows[0][3], rows[0][5], rows[0][6]
+        icpc_at = _at(icpc_day, 10)
+        family = next((child_family[k] for k in kids if k in child_family), None)
+        family = family or next((episode_families[k] for k in kids if k in episode_families), None)
+        if family is None:
+            surname = names[kids[0]][1]
+            family = families.add(
+                created_at=icpc_at, updated_at=icpc_at, name=f"{surname} family", opened_on=icpc_day, closed_on=None
+            )
+            adults = sorted({p for k in kids for p, _ in parents.get(k, [])})
+            for person, role in [(k, "child") for k in kids] + [(p, "parent") for p in adults]:
+                members.add(
+                    created_at=icpc_at,
+                    updated_at=icpc_at,
+                    family_case_id=family,
+                    person_id=person,
+                    role=role,
+                    start_date=icpc_day,
+                    end_date=None,
+                )
+            new_episode_families += [(row[2], family) for row in rows if row[2] is not None]
+        for k in kids:
+            child_family[k] = family
+        any_plan = [row for row in rows if row[4] is not None]
+        if family not in family_plans and any_plan:
+            still = any(row[4][1] is None for row in any_plan)
+            last_end = None if still else max(row[4][1] for row in any_plan)
+            family_plans[family] = plans.add(
+                created_at=icpc_at,
+                updated_at=icpc_at,
+                family_case_id=family,
+                status="active" if still else "closed",
+                led_by_strand="macpt",
+                worries="Generated: the worries the conference named.",
+                working_well="Generated: what is working well.",
+                family_views="Generated: what the family say.",
+                professional_notes="",
+                next_review_on=None,
+                created_by_id=lead.pk,
+                closed_on=last_end,
+                version=1,
+            )
+        chair = next((u for u in lcpps[1:] + lcpps[:1] if u.pk != lead.pk), None)
+        conference = conferences.add(
+            created_at=icpc_at,
+            updated_at=icpc_at,
+            kind="initial",
+            status="decided",
+            family_case_id=family,
+            date=icpc_day,
+            chair_id=chair.pk if chair else None,
+            independent_chair_name="" if chair else "Independent chair (generated)",
+            team_id=team.pk,
+            enquiry_id=rows[0][1],
+            family_views="Mum says she wants the children to stay at home and will work with everyone.",
+            minutes="Generated minutes: the concerns, the agencies' reports and the decision.",
+            minutes_not_for_family="Generated: police intelligence discussed in the closed part.",
+            decided_at=icpc_at + dt.timedelta(hours=2),
+            decided_by_id=chair.pk if chair else lead.pk,
+            created_by_id=lead.pk,
+        )
+        by_agency = workforce.members[team.pk]
+        adults = sorted({(p, kind) for k in kids for p, kind in parents.get(k, [])})
+        for person, kind in adults:
+            invitees.add(
+                created_at=icpc_at,
+                updated_at=icpc_at,
+                conference_id=conference,
+                person_id=person,
+                name=" ".join(names.get(person, ("Parent", ""))).strip(),
+                role=kind.title(),
+                attendance=rng.choice(["attended", "attended", "attended", "apologies"]),
+            )
+        for key, text, tags in (
+            ("police", "Police report: call-outs and checks.", ["police"]),
+            ("health", "Health report: development and missed appointments.", ["health"]),
+            ("education", "School report: attendance and presentation.", []),
+        ):
+            member = by_agency[key][0]
+            invitees.add(
+                created_at=icpc_at,
+                updated_at=icpc_at,
+                conference_id=conference,
+                agency_id=member.agency_id,
+                user_id=member.pk,
+                name=member.full_name,
+                role=member.job_title,
+                attendance="attended" if rng.random() < 0.85 else "apologies",
+            )
+            reports.add(
+                created_at=icpc_at,
+                updated_at=icpc_at,
+                conference_id=conference,
+                agency_id=member.agency_id,
+                author_id=member.pk,
+                text=text,
+                tags=tags,
+            )
+        family_plan = family_plans.get(family)
+        started: list[tuple[int, int, str, dt.date | None]] = []  # (cp plan, child, category, end)
+        for child, _enquiry, _episode, _day, plan, _lead, _team in rows:
+            cp_plan = None
+            if plan is not None:
+                category, end = plan
+                cp_plan = cp_plans.add(
+                    created_at=icpc_at,
+                    updated_at=icpc_at,
+                    person_id=child,
+                    family_plan_id=family_plan,
+                    conference_id=conference,
+                    start_date=icpc_day,
+                    initial_category=category,
+                    latest_category=category,
+                    end_date=None,  # set below, with the conference that ended it
+                    end_reason="",
+                )
+                started.append((cp_plan, child, category, end))
+            conference_children.add(
+                created_at=icpc_at,
+                updated_at=icpc_at,
+                conference_id=conference,
+                person_id=child,
+                plan_id=cp_plan,
+                plan_decided=plan is not None,
+                category=plan[0] if plan else "",
+                reason="Generated: the conference's reasons.",
+            )
+        if not started:
+            continue
+        _plan_life(
+            ctx,
+            rng,
+            now,
+            calendar,
+            conference_rows=(conferences, conference_children),
+            started=started,
+            icpc_day=icpc_day,
+            family=family,
+            lead=lead,
+            chair=chair,
+            team=team,
+            cp_plans=cp_plans,
+            core_groups=core_groups,
+            core_group_plans=core_group_plans,
+            visits=visits,
+            deadlines=deadlines,
+            fks=(group_fk, plan_fk),
+        )
+    for rows, label in (
+        (families, "cp_family_cases"),
+        (members, "cp_family_members"),
+        (plans, "cp_family_plans"),
+        (conferences, "cp_conferences"),
+        (invitees, "cp_conference_invitees"),
+        (reports, "cp_conference_reports"),
+        (cp_plans, "cp_plans"),
+        (conference_children, "cp_conference_children"),
+        (core_groups, "cp_core_groups"),
+        (core_group_plans, "cp_core_group_plans"),
+        (visits, "cp_statutory_visits"),
+    ):
+        rows.write(ctx, label)
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE cp_episode_family (episode_id bigint, family_case_id bigint) ON COMMIT DROP")
+        with cursor.cursor.copy("COPY cp_episode_family (episode_id, family_case_id) FROM STDIN") as copy:
+            for row in new_episode_families:
+                copy.write_row(row)
+        cursor.execute(
+            "UPDATE cases_episode e SET family_case_id = f.family_case_id FROM cp_episode_family f "
+            "WHERE e.id = f.episode_id AND e.family_case_id IS NULL"
+        )
+
+
+def _plan_life(
+    ctx,
+    rng,
+    now,
+    calendar,
+    *,
+    conference_rows,
+    started,
+    icpc_day,
+    family,
+    lead,
+    chair,
+    team,
+    cp_plans,
+    core_groups,
+    core_group_plans,
+    visits,
+    deadlines,
+    fks,
+) -> None:
+    """What follows an ICPC's plans (one family's children, stepped down together): core groups, visits, review
+    conferences (the last one ends the plans), and for plans still open their next deadlines."""
+    conferences, conference_children = conference_rows
+    group_fk, plan_fk = fks
+    end = started[0][3]  # None: still open
+    review_due = _working_day_on_or_before(calendar, _add_months(icpc_day, 3))
+    reviews: list[dt.date] = []
+    day = _working_day_on_or_before(calendar, review_due - dt.timedelta(days=rng.randint(0, 12)))
+    while day <= (end or ctx.today) and day <= ctx.today:
+        reviews.append(day)
+        review_due = _working_day_on_or_before(calendar, _add_months(day, 6))
+        day = _working_day_on_or_before(calendar, review_due - dt.timedelta(days=rng.randint(0, 20)))
+    ending_review = None
+    if end is not None:
+        end = max(icpc_day, _working_day_on_or_before(calendar, end))
+        if reviews and reviews[-1] >= end:
+            reviews[-1] = end  # the review conference that ends the plans
+            reviews = sorted(set(r for r in reviews if r <= end))
+            ending_review = end
+    for number, review_day in enumerate(reviews):
+        at = _at(review_day, 10)
+        conference = conferences.add(
+            created_at=at,
+            updated_at=at,
+            kind="review",
+            status="decided",
+            family_case_id=family,
+            date=review_day,
+            chair_id=chair.pk if chair else None,
+            independent_chair_name="" if chair else "Independent chair (generated)",
+            team_id=team.pk,
+            enquiry_id=None,
+            family_views="Generated: the family's views at the review.",
+            minutes="Generated review minutes.",
+            decided_at=at + dt.timedelta(hours=2),
+            decided_by_id=chair.pk if chair else lead.pk,
+            created_by_id=lead.pk,
+        )
+        ends = review_day == ending_review and number == len(reviews) - 1
+        for cp_plan, child, category, _end in started:
+            conference_children.add(
+                created_at=at,
+                updated_at=at,
+                conference_id=conference,
+                person_id=child,
+                plan_id=cp_plan,
+                plan_decided=not ends,
+                category="" if ends else category,
+                reason="Generated: progress against the plan.",
+            )
+            if ends:
+                cp_plans.set(
+                    cp_plan,
+                    end_date=review_day,
+                    end_reason="no_longer_at_risk",
+                    ended_by_conference_id=conference,
+                    updated_at=at,
+                )
+    if end is not None and ending_review is None:
+        # Ended before a review conference could (the family moved away, the child came into care).
+        reason = rng.choice(["transferred_out", "care", "other"])
+        for cp_plan, *_ in started:
+            cp_plans.set(
+                cp_plan,
+                end_date=end,
+                end_reason=reason,
+                end_reason_text="Generated: the episode closed." if reason == "other" else "",
+            )
+    limit = min(end or ctx.today, ctx.today)
+    # Core groups: the first within 10 working days of the ICPC, then about every six weeks.
+    day = calendar.add_working_days(icpc_day, rng.randint(4, 10))
+    last_core_group = None
+    while day <= limit and (end is None or day < end):
+        group = core_groups.add(
+            created_at=_at(day, 14),
+            updated_at=_at(day, 14),
+            date=day,
+            attendees="Mum; lead practitioner; health visitor; school DSL; police (generated)",
+            apologies="",
+            summary="Generated: the plan's actions reviewed.",
+            recorded_by_id=lead.pk,
+        )
+        for cp_plan, *_ in started:
+            core_group_plans.add(**{group_fk: group, plan_fk: cp_plan})
+        last_core_group = day
+        day = calendar.add_working_days(day + dt.timedelta(days=CORE_GROUP_EVERY_DAYS - 5), rng.randint(0, 5))
+    # Statutory visits about every 10 working days, the child seen (mostly alone).
+    visited: dict[int, dt.date] = {}
+    for cp_plan, *_ in started:
+        day = calendar.add_working_days(icpc_day, rng.randint(2, 8))
+        # Long plans: the last year's visits (what anyone reads), enough for the timescales.
+        earliest = limit - dt.timedelta(days=365)
+        while day <= limit and (end is None or day < end):
+            if day >= earliest:
+                seen = rng.random() < 0.95
+                visits.add(
+                    created_at=_at(day, 15),
+                    updated_at=_at(day, 15),
+                    plan_id=cp_plan,
+                    date=day,
+                    seen=seen,
+                    seen_alone=seen and rng.random() < 0.6,
+                    by_id=lead.pk,
+                    notes="",
+                )
+            visited[cp_plan] = day
+            day = calendar.add_working_days(day, rng.choice([7, 8, 9, 10, 10, 10, 11]))
+    if end is not None:
+        return
+    # The open plans' clocks, as the strand sets them (17:00 on the limit's day, reminded 09:00 the working day before).
+    next_review = _working_day_on_or_before(
+        calendar, _add_months(reviews[-1], 6) if reviews else _add_months(icpc_day, 3)
+    )
+    next_core_group = (
+        calendar.add_working_days(icpc_day, 10)
+        if last_core_group is None
+        else last_core_group + dt.timedelta(days=CORE_GROUP_EVERY_DAYS)
+    )
+    next_core_group = (
+        next_core_group if calendar.is_working_day(next_core_group) else calendar.next_working_day(next_core_group)
+    )
+    for cp_plan, child, _category, _end in started:
+        next_visit = calendar.add_working_days(visited.get(cp_plan, icpc_day), 10)
+        for kind, label, due in (
+            ("macpt.core_group", "Core group", next_core_group),
+            ("macpt.visit", "Statutory visit", next_visit),
+            ("macpt.review_conference", "Review child protection conference", next_review),
+        ):
+            due_at = _at(due, 17)
+            deadlines.add(
+                created_at=_at(icpc_day, 12),
+                updated_at=_at(icpc_day, 12),
+                kind=kind,
+                label=f"{label} for CPP-{cp_plan:06d}",
+                target_type="macpt.childprotectionplan",
+                target_id=str(cp_plan),
+                person_ids=[child],
+                link=f"/child-protection/plans/{cp_plan}/",
+                due_at=due_at,
+                warn_at=_at(_working_days_before(calendar, due, 1, icpc_day), 9),
+                state="open",
+                assignee_id=lead.pk,
+                escalate_role=Role.LCPP,
+                breached_at=due_at if due_at < now else None,
+            )

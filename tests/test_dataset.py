@@ -130,9 +130,13 @@ def test_child_protection_part_of_the_small_dataset_is_at_the_national_rates(sma
     assert S47Enquiry.objects.filter(ended_on__isnull=True).exists()
     open_icpc = Deadline.objects.filter(kind="macpt.icpc", state="open")
     assert open_icpc.exists()
-    awaiting = S47Enquiry.objects.filter(pk__in=[int(pk) for pk in open_icpc.values_list("target_id", flat=True)])
-    assert awaiting.count() == open_icpc.count()
-    assert not awaiting.exclude(outcome="conference_needed").exists()
+    # The ICPC clock runs from the enquiry's start (s47_start sets it) until the conference, or another outcome.
+    clocked = S47Enquiry.objects.filter(pk__in=[int(pk) for pk in open_icpc.values_list("target_id", flat=True)])
+    assert clocked.count() == open_icpc.count()
+    assert not clocked.exclude(outcome__in=["", "conference_needed"]).exists()
+    assert clocked.filter(outcome="").count() == S47Enquiry.objects.filter(ended_on__isnull=True).count()
+    awaiting = clocked.filter(outcome="conference_needed")
+    assert awaiting.exists()
     assert not S47Enquiry.objects.exclude(outcome="").filter(outcome_date__isnull=True).exists()
     assert Deadline.objects.filter(kind="macpt.strategy_record", state="met").exists()
     macpt_children = set(

@@ -217,6 +217,20 @@ DETAIL_SURFACES = [
         lambda w, c: reverse("macpt:strategy_accept", args=[c.work_request_id]),
         oracle.chairs_strategy,
     ),
+    # The API's child protection records (issue 14 item 12): the same whole-record rule as the pages.
+    Surface("api.cp_child", ("macpt_api_child",), _person("macpt_api_child"), oracle.sees_child_protection),
+    Surface(
+        "api.cp_strategy",
+        ("macpt_api_strategy",),
+        lambda w, c: reverse("macpt_api_strategy", args=[c.strategy_discussion_id]),
+        oracle.sees_child_protection,
+    ),
+    Surface(
+        "api.cp_s47",
+        ("macpt_api_s47",),
+        lambda w, c: reverse("macpt_api_s47", args=[c.s47_id]),
+        oracle.sees_child_protection,
+    ),
     Surface(
         "page.contact",
         ("front_door:contact_detail",),
@@ -289,6 +303,9 @@ SUMMARY_REFUSED = {
     "api.edit",
     "page.family",
     "api.continuum",
+    "api.cp_child",
+    "api.cp_strategy",
+    "api.cp_s47",
 }
 
 

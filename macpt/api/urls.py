@@ -1,3 +1,7 @@
 """Child protection API under /api/v1/child-protection/; each area's module owns its urlpatterns."""
 
-urlpatterns: list = []
+from . import strategy
+
+urlpatterns: list = [
+    *strategy.urlpatterns,
+]
