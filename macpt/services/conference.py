@@ -167,6 +167,15 @@ def conference_arrange(
             errors.setdefault("children", []).append(
                 f"{', '.join(on_plan)} already on a child protection plan: arrange a review conference instead"
             )
+    if kind == ConferenceKind.INITIAL and enquiry is None and children:
+        # Arranged from the family's page: the conference the child's s47 enquiry asked for (census DateOfInitialCPC is
+        # the enquiry's), when it asked for one and no conference answers it yet.
+        enquiry = (
+            S47Enquiry.objects.filter(person__in=children, outcome=S47Enquiry.Outcome.CONFERENCE_NEEDED)
+            .exclude(conferences__isnull=False)
+            .order_by("-start_date", "-id")
+            .first()
+        )
     if kind == ConferenceKind.INITIAL and enquiry is not None:
         if enquiry.outcome != S47Enquiry.Outcome.CONFERENCE_NEEDED:
             errors.setdefault("enquiry", []).append(

@@ -227,3 +227,11 @@ def test_the_decision_needs_each_child_and_a_category_for_a_plan(cp_family, lcpp
     assert ChronologyEntry.objects.filter(person=leo, kind="conference_decided", summary__contains="no child").exists()
     with pytest.raises(ValidationError):
         conference_invitee_add(conference=conference, actor=lcpp, name="Late", agency=chair.agency)
+
+
+def test_an_icpc_arranged_from_the_family_page_answers_the_childs_s47_and_meets_its_deadline(
+    cp_family, lcpp, chair, enquiry, clock
+):
+    conference = hold_icpc(cp_family, lcpp, chair, clock)  # no enquiry given
+    assert conference.enquiry == enquiry
+    assert Deadline.objects.get(kind="macpt.icpc").state == Deadline.State.MET
