@@ -99,15 +99,22 @@ class StartForm(GovukFormMixin, forms.Form):
 
 
 class AttendeeForm(GovukFormMixin, forms.Form):
+    user = forms.TypedChoiceField(
+        label="A member of the team",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="They are sent the record when it is shared. For anyone else, give their agency and name below.",
+        error_messages={"invalid_choice": "Choose a member of the team from the list"},
+    )
     agency = forms.TypedChoiceField(
         label="Agency",
         coerce=int,
         empty_value=None,
-        error_messages={"required": "Choose the attendee's agency", "invalid_choice": "Choose an agency from the list"},
+        required=False,
+        error_messages={"invalid_choice": "Choose an agency from the list"},
     )
-    name = forms.CharField(
-        label="Name and role", max_length=200, error_messages={"required": "Enter the attendee's name"}
-    )
+    name = forms.CharField(label="Name and role", max_length=200, required=False)
     attendance = forms.ChoiceField(
         label="Attendance",
         choices=Attendance.choices,
@@ -115,8 +122,12 @@ class AttendeeForm(GovukFormMixin, forms.Form):
         error_messages={"required": "Choose attended or apologies"},
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, members=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.members = {m.pk: m for m in members}
+        self.fields["user"].choices = [("", "Someone else")] + [
+            (m.pk, f"{m.full_name}, {m.agency}") for m in self.members.values()
+        ]
         self.fields["agency"].choices = [("", "Choose an agency")] + [
             (a.pk, f"{a.name} ({a.get_type_display()})") for a in Agency.objects.order_by("name")
         ]

@@ -212,6 +212,8 @@ def strategy_attendee_add(
     _require_children_in_scope(actor, _child_ids(discussion))
     _require_open(discussion)
     if user is not None:
+        if user.agency_id is None:
+            raise ValidationError({"user": [f"{user.full_name} has no agency"]})
         if agency is not None and agency.pk != user.agency_id:
             raise ValidationError({"agency": [f"{user.full_name} works for {user.agency}, not {agency}"]})
         agency = user.agency

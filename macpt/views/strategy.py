@@ -14,7 +14,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import FamilyCaseMember, Person, Team, WorkRequest
+from cases.models import Agency, FamilyCaseMember, Person, Team, User, WorkRequest
 from cases.permissions import person_record_scope
 from cases.selectors import person_get_for_user, work_request_get_for_user
 from cases.services import Conflict
@@ -116,6 +116,13 @@ def strategy_start(request: HttpRequest, pk: int) -> HttpResponse:
     return _start(request, person, None)
 
 
+def _members(discussion: StrategyDiscussion) -> list[User]:
+    """The discussion's team's active members, who may be recorded as attendees by name (and are sent the record)."""
+    return list(
+        discussion.team.members.filter(is_active=True).select_related("agency").order_by("agency__name", "full_name")
+    )
+
+
 # --- the discussion's page -----------------------------------------------------------------------------------
 
 
@@ -140,7 +147,7 @@ def _page(request: HttpRequest, discussion: StrategyDiscussion, **forms) -> Http
         "is_open": is_open,
         "may_chair": chair and is_open,
         "may_contribute": contribute and is_open,
-        "attendee_form": forms.get("attendee_form") or AttendeeForm(prefix="attendee"),
+        "attendee_form": forms.get("attendee_form") or AttendeeForm(prefix="attendee", members=_members(discussion)),
         "absence_form": forms.get("absence_form")
         or AbsenceForm(
             prefix="absence",
@@ -169,22 +176,23 @@ def strategy_attendee_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = sel.discussion_get_for_user(user=request.user, discussion_id=pk)
     if not sel.may_chair(request.user):
         raise Http404
-    form = AttendeeForm(request.POST, prefix="attendee")
+    form = AttendeeForm(request.POST, prefix="attendee", members=_members(discussion))
     if form.is_valid():
-        from cases.models import Agency
-
+        data = form.cleaned_data
+        user = form.members.get(data["user"])
         try:
-            strategy_attendee_add(
+            attendee = strategy_attendee_add(
                 discussion=discussion,
                 actor=request.user,
-                agency=Agency.objects.get(pk=form.cleaned_data["agency"]),
-                name=form.cleaned_data["name"],
-                attendance=form.cleaned_data["attendance"],
+                agency=Agency.objects.filter(pk=data["agency"]).first() if data["agency"] else None,
+                user=user,
+                name=data["name"],
+                attendance=data["attendance"],
             )
         except ValidationError as exc:
             form.add_service_errors(exc)
         else:
-            messages.success(request, f"{form.cleaned_data['name']} added")
+            messages.success(request, f"{attendee.name} added")
             return redirect("macpt:strategy", discussion.pk)
     return _page(request, discussion, attendee_form=form)
 

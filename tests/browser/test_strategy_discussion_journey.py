@@ -9,7 +9,7 @@ nothing scrolls sideways."""
 import pytest
 from playwright.sync_api import expect
 
-from cases.models import WorkRequest
+from cases.models import Notification, WorkRequest
 from cases.services import work_request_create
 from macpt.models import S47Enquiry, StrategyDiscussion
 from tests.axe import assert_no_axe_violations
@@ -47,11 +47,10 @@ def test_strategy_discussion_to_s47_outcome(page, live_server, family, triage_of
 
     # Attendance: the police officer attended; health sent apologies.
     page.get_by_text("Add an attendee").click()
-    page.locator("#id_attendee-agency").select_option(label="Test Police (Police)")
-    page.locator("#id_attendee-name").fill("Pat Police, detective constable")
+    page.locator("#id_attendee-user").select_option(label="Pat Police, Test Police")
     page.locator("#attendee-form").get_by_label("Attended").check()
     page.locator("#add-attendee").click()
-    expect(success_banner(page)).to_contain_text("Pat Police, detective constable added")
+    expect(success_banner(page)).to_contain_text("Pat Police added")
     page.get_by_text("Add an attendee").click()
     page.locator("#id_attendee-agency").select_option(label="Test Community Health Trust (Health)")
     page.locator("#id_attendee-name").fill("Dr Hill, GP")
@@ -101,6 +100,7 @@ def test_strategy_discussion_to_s47_outcome(page, live_server, family, triage_of
     expect(success_banner(page)).to_contain_text("Decision recorded for Leo Okafor-Lewis")
     page.locator("#share-record").click()
     expect(page.locator("#record-shared")).to_contain_text("Shared with the attendees on")
+    assert Notification.objects.filter(user=police_officer, kind="macpt.strategy_record_shared").count() == 1
     _checked(page)
     with page.expect_download() as download:
         page.locator("#record-pdf").click()

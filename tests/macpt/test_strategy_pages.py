@@ -96,3 +96,16 @@ def test_the_share_button_without_decisions_says_what_is_missing(client, discuss
     assert "Record the decision for every child first (2 to decide)" in response.content.decode()
     discussion.refresh_from_db()
     assert discussion.record_shared_at is None
+
+
+def test_an_attendee_is_a_member_of_the_team_or_named_with_an_agency(client, discussion, lcpp, education_member):
+    client.force_login(lcpp)
+    url = reverse("macpt:strategy_attendee_add", args=[discussion.pk])
+    response = client.post(url, {"attendee-attendance": "attended"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "Choose the attendee&#x27;s agency" in page
+    assert discussion.attendees.count() == 2
+    response = client.post(url, {"attendee-user": education_member.pk, "attendee-attendance": "attended"})
+    assert response.status_code == 302
+    added = discussion.attendees.get(user=education_member)
+    assert (added.name, added.agency) == (education_member.full_name, education_member.agency)
