@@ -15,6 +15,7 @@ from cases import policy
 from cases.models import (
     Agency,
     AgencyType,
+    Episode,
     Involvement,
     InvolvementRole,
     Person,
@@ -32,6 +33,7 @@ from cases.services import (
     deadline_set,
     involvement_add,
     notify,
+    work_request_create,
     work_request_take,
 )
 from cases.workdays import LONDON, WORKDAY_START, Calendar
@@ -400,6 +402,8 @@ def strategy_decide(
             lead=lead or actor,
             joint_with_police=decision == StrategyChild.Decision.S47_JOINT,
         )
+    if next_step == StrategyChild.NextStep.FGDM_OFFER:
+        _offer_fgdm(child=child, actor=actor, reason=reason.strip())
     summary = f"Strategy discussion decision: {child.get_decision_display()}"
     if next_step:
         summary += f"; next step: {child.get_next_step_display()}"
@@ -423,6 +427,24 @@ def strategy_decide(
         related={"enquiry": enquiry},
     )
     return enquiry
+
+
+def _offer_fgdm(*, child: StrategyChild, actor: User, reason: str) -> None:
+    """No s47, and the family is offered a family group decision making meeting: the offer goes to the child's lead
+    practitioner(s) as the shared record's hand-off (unless one is already open for the child)."""
+    if WorkRequest.objects.filter(
+        kind=WorkRequest.Kind.FGDM_OFFER, person_id=child.person_id, status=WorkRequest.Status.OPEN
+    ).exists():
+        return
+    episode = Episode.objects.filter(person_id=child.person_id, closed_on__isnull=True).order_by("-opened_on").first()
+    work_request_create(
+        kind=WorkRequest.Kind.FGDM_OFFER,
+        person=child.person,
+        actor=actor,
+        episode=episode,
+        summary=f"Strategy discussion: no section 47 enquiry; offer a family group decision making meeting. {reason}",
+        source=child.discussion,
+    )
 
 
 @transaction.atomic

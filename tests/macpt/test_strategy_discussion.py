@@ -220,3 +220,17 @@ def test_the_record_pdf_holds_the_decisions_and_the_information_the_reader_may_r
     assert "Mia Okafor" in text and "Section 47 enquiry (single agency)" in text
     assert "Partner cautioned for assault." in text and "Police information" in text
     assert AuditEvent.objects.filter(verb="strategy_discussion.record_printed", actor_id=lcpp.pk).exists()
+
+
+def test_an_fgdm_offer_as_the_next_step_hands_the_offer_to_the_childs_lead(discussion, family, lcpp):
+    strategy_decide(
+        child=_row(discussion, family["leo"]),
+        actor=lcpp,
+        decision="no_s47",
+        next_step="fgdm_offer",
+        reason="The wider family can help",
+    )
+    offer = WorkRequest.objects.get(kind=WorkRequest.Kind.FGDM_OFFER, person=family["leo"])
+    assert offer.status == WorkRequest.Status.OPEN and offer.requested_by == lcpp
+    assert (offer.source_type, offer.source_id) == ("macpt.strategydiscussion", str(discussion.pk))
+    assert "The wider family can help" in offer.summary
