@@ -4,8 +4,8 @@ child protection plan, with the next item due from the strand's deadlines (macpt
 Scoped through the record's scope (cases.permissions.person_record_scope): the roles that oversee are council-wide,
 so they reach every child; a restricted child off the user's named list is kept on the list, unnamed, so no child in
 child protection drops off the oversight (cases.web.restricted). The page's queries do not grow with its rows: the
-children in one query (sorted by their next due time, in SQL), then one query each for the page's enquiries, plans,
-open deadlines, restricted names and teams."""
+children in one query (sorted by their next due time, in SQL), then one query each for the page's enquiries, plans, open
+deadlines and restricted names."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -19,7 +19,7 @@ from cases.permissions import person_record_scope
 from cases.selectors import people_restricted_for_user
 from cases.selectors.deadlines import Rag
 
-from ..models import S47Enquiry, StrategyDiscussion
+from ..models import ChildProtectionPlan, S47Enquiry, StrategyDiscussion
 from ..services.deadlines import PREFIX, TIMESCALES
 
 
@@ -36,9 +36,15 @@ def _open_enquiries() -> QuerySet[S47Enquiry]:
     return S47Enquiry.objects.filter(ended_on__isnull=True)
 
 
+def _open_plans() -> QuerySet[ChildProtectionPlan]:
+    return ChildProtectionPlan.objects.filter(end_date__isnull=True)
+
+
 def in_child_protection() -> Q:
     """A child in an open s47 enquiry or on an open child protection plan."""
-    return Q(Exists(_open_enquiries().filter(person=OuterRef("pk"))))
+    return Q(Exists(_open_enquiries().filter(person=OuterRef("pk")))) | Q(
+        Exists(_open_plans().filter(person=OuterRef("pk")))
+    )
 
 
 def macpt_teams() -> QuerySet[Team]:
@@ -52,14 +58,18 @@ def macpt_teams() -> QuerySet[Team]:
 
 
 def _with_team(team_id: int) -> Q:
-    """The children a MACPT works with: its active involvement, or an enquiry it holds."""
-    return Q(
-        Exists(
-            Involvement.objects.active().filter(
-                person=OuterRef("pk"), team_id=team_id, role=InvolvementRole.MACPT_MEMBER
+    """The children a MACPT works with: its active involvement, an enquiry it holds, or a plan its conference made."""
+    return (
+        Q(
+            Exists(
+                Involvement.objects.active().filter(
+                    person=OuterRef("pk"), team_id=team_id, role=InvolvementRole.MACPT_MEMBER
+                )
             )
         )
-    ) | Q(Exists(_open_enquiries().filter(person=OuterRef("pk"), team_id=team_id)))
+        | Q(Exists(_open_enquiries().filter(person=OuterRef("pk"), team_id=team_id)))
+        | Q(Exists(_open_plans().filter(person=OuterRef("pk"), conference__team_id=team_id)))
+    )
 
 
 def oversight_children(*, user: User, team_id: int | None = None) -> QuerySet[Person]:
@@ -81,7 +91,7 @@ class OversightRow:
     person: Person
     hidden: bool  # restricted, and the user is not on its list: shown unnamed, with no link
     enquiry: S47Enquiry | None = None
-    plan: object | None = None
+    plan: ChildProtectionPlan | None = None
     team: Team | None = None
     next_due: Deadline | None = None
     next_name: str = ""
@@ -108,6 +118,7 @@ def oversight_rows(*, user: User, people: list[Person], now: dt.datetime | None 
     ids = [p.pk for p in people]
     hidden = people_restricted_for_user(user=user, people=people)
     enquiries = {e.person_id: e for e in _open_enquiries().filter(person_id__in=ids).select_related("lead", "team")}
+    plans = {p.person_id: p for p in _open_plans().filter(person_id__in=ids).select_related("conference__team")}
     by_child: dict[int, list[Deadline]] = {pk: [] for pk in ids}
     if ids:
         for deadline in _open_deadlines().filter(person_ids__overlap=ids).order_by("due_at", "id"):
@@ -116,13 +127,14 @@ def oversight_rows(*, user: User, people: list[Person], now: dt.datetime | None 
                     by_child[pk].append(deadline)
     rows = []
     for person in people:
-        enquiry = enquiries.get(person.pk)
+        enquiry, plan = enquiries.get(person.pk), plans.get(person.pk)
         items = by_child[person.pk]
         row = OversightRow(
             person=person,
             hidden=person.pk in hidden,
             enquiry=enquiry,
-            team=enquiry.team if enquiry else None,
+            plan=plan,
+            team=(plan.conference.team if plan else None) or (enquiry.team if enquiry else None),
             deadlines=items,
             more_due=max(len(items) - 1, 0),
             overdue=sum(1 for d in items if d.due_at <= now),

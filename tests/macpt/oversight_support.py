@@ -65,3 +65,50 @@ def strategy_record(*, enquiry: S47Enquiry, due_on: dt.date) -> None:
         label="Share the strategy discussion's record",
         link=f"/child-protection/strategy/{enquiry.started_at_discussion_id}/",
     )
+
+
+def on_plan(
+    *,
+    person: Person,
+    family_case,
+    team: Team,
+    chair: User,
+    start: dt.date | None = None,
+    category: str = "NEG",
+    ended: bool = False,
+):
+    """A child protection plan for the child from an initial conference on `start`, on the family's one plan, with
+    its first core group, visit and review clocks (open unless `ended`)."""
+    from cases.models import Plan
+    from macpt.models import ChildProtectionConference, ChildProtectionPlan
+    from macpt.services.deadlines import CORE_GROUP, REVIEW_CONFERENCE, VISIT
+
+    start = start or timezone.localdate()
+    family_plan = Plan.objects.filter(family_case=family_case).first() or Plan.objects.create(
+        family_case=family_case, created_by=chair
+    )
+    conference = ChildProtectionConference.objects.create(
+        kind="initial", status="decided", family_case=family_case, date=start, chair=chair, team=team, created_by=chair
+    )
+    plan = ChildProtectionPlan.objects.create(
+        person=person,
+        family_plan=family_plan,
+        conference=conference,
+        start_date=start,
+        initial_category=category,
+        latest_category=category,
+        end_date=start if ended else None,
+        end_reason="no_longer_at_risk" if ended else "",
+    )
+    if not ended:
+        for kind, days in ((CORE_GROUP, 14), (VISIT, 14), (REVIEW_CONFERENCE, 90)):
+            timescale_set(
+                kind=kind,
+                target=plan,
+                due_on=start + dt.timedelta(days=days),
+                person_ids=[person.pk],
+                assignee=chair,
+                label=f"{kind} for {person.display_name}",
+                link=f"/child-protection/plans/{plan.pk}/",
+            )
+    return plan

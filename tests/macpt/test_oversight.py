@@ -12,7 +12,7 @@ from cases.models import AuditEvent, Deadline, Role
 from cases.services import person_restrict
 from macpt.services.deadlines import ICPC
 from tests.factories import TeamFactory, UserFactory
-from tests.macpt.oversight_support import discussion, s47, strategy_record
+from tests.macpt.oversight_support import discussion, on_plan, s47, strategy_record
 from tests.personas import team
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def _page(client, user, **query):
     return client.get(URL, query)
 
 
-def test_the_dashboard_lists_exactly_the_children_in_an_open_s47(
+def test_the_dashboard_lists_exactly_the_children_in_an_open_s47_or_on_a_plan(
     client, lcpp, macpt, make_person, privacy_officer, family
 ):
     in_s47 = make_person("Ada", "Inquiry")
@@ -43,20 +43,24 @@ def test_the_dashboard_lists_exactly_the_children_in_an_open_s47(
     hidden = make_person("Dot", "Secret")
     s47(person=hidden, team=macpt, lead=lcpp)
     person_restrict(person=hidden, actor=privacy_officer, reason="high_profile", access_users=[])
+    # Mia is on a plan; Leo's plan has ended (and their mother was never in child protection).
+    on_plan(person=family["mia"], family_case=family["case"], team=macpt, chair=lcpp)
+    on_plan(person=family["leo"], family_case=family["case"], team=macpt, chair=lcpp, ended=True)
 
     response = _page(client, lcpp)
     text = response.content.decode()
     assert response.status_code == 200
-    assert "Ada Inquiry" in text
+    assert "Ada Inquiry" in text and "Mia Okafor-Lewis" in text
     assert f'id="oversight-child-{in_s47.pk}"' in text
-    for absent in ("Ben Finished", "Cal Discussed", "Dot Secret", "Okafor-Lewis"):
+    assert "On a plan since" in text and "(Neglect)" in text
+    for absent in ("Ben Finished", "Cal Discussed", "Dot Secret", "Leo Okafor-Lewis", "Grace Okafor"):
         assert absent not in text, absent
     # The restricted child stays on the oversight, unnamed and unlinked.
     assert "Restricted record" in text
     assert reverse("cases:person_detail", args=[hidden.pk]) not in text
-    assert response.context["total"] == 2
+    assert response.context["total"] == 3
     shown = {row.person.pk for row in response.context["rows"]}
-    assert shown == {in_s47.pk, hidden.pk}
+    assert shown == {in_s47.pk, hidden.pk, family["mia"].pk}
     assert discussed_only.pk not in shown
 
 
@@ -99,22 +103,24 @@ def test_a_met_item_leaves_the_dashboard_and_the_next_one_shows(client, lcpp, ma
     assert (row.next_name, row.rag, row.more_due) == ("Initial child protection conference", "green", 0)
 
 
-def test_the_dashboard_filters_by_macpt_team(client, lcpp, macpt, make_person):
+def test_the_dashboard_filters_by_macpt_team(client, lcpp, macpt, make_person, family):
     south = TeamFactory(name="MACPT South", multi_agency=True)
     north_child = make_person("Ivy", "North")
     south_child = make_person("Jon", "South")
     s47(person=north_child, team=macpt, lead=lcpp)
     s47(person=south_child, team=south, lead=lcpp)
+    on_plan(person=family["mia"], family_case=family["case"], team=south, chair=lcpp)
 
     everyone = _page(client, lcpp)
-    assert {r.person.pk for r in everyone.context["rows"]} == {north_child.pk, south_child.pk}
+    assert {r.person.pk for r in everyone.context["rows"]} == {north_child.pk, south_child.pk, family["mia"].pk}
     choices = dict(everyone.context["form"].fields["team"].choices)
     assert choices[str(south.pk)] == "MACPT South" and choices[str(macpt.pk)] == macpt.name
     assert "Family Help North" not in choices.values()  # multi-agency, but no MACPT
 
     only_south = _page(client, lcpp, team=south.pk)
-    assert [r.person.pk for r in only_south.context["rows"]] == [south_child.pk]
-    assert "1 child in child protection with MACPT South" in only_south.content.decode()
+    assert {r.person.pk for r in only_south.context["rows"]} == {south_child.pk, family["mia"].pk}
+    assert "2 children in child protection with MACPT South" in only_south.content.decode()
+    assert {r.team for r in only_south.context["rows"]} == {south}
     # A team that is not there is no filter (and no error).
     assert _page(client, lcpp, team="nonsense").status_code == 200
 
@@ -158,12 +164,17 @@ def test_the_dashboard_audits_the_children_it_names(client, lcpp, macpt, make_pe
 def test_the_dashboard_queries_do_not_grow_with_its_children(
     client, lcpp, macpt, make_person, privacy_officer, size, django_assert_max_num_queries
 ):
+    from cases.services import family_case_create
+
     today = timezone.localdate()
     south = TeamFactory(name="MACPT South", multi_agency=True)
     for n in range(size):
         child = make_person(f"Child{n}", "Counted")
         enquiry = s47(person=child, team=macpt if n % 2 else south, lead=lcpp, icpc_on=today + dt.timedelta(days=n))
         strategy_record(enquiry=enquiry, due_on=today - dt.timedelta(days=1))
+        if n % 2 == 0:  # half of them on a plan too (another family each)
+            family_case = family_case_create(actor=lcpp, name=f"Family {n}", members=[(child, "child")])
+            on_plan(person=child, family_case=family_case, team=south, chair=lcpp)
         if n % 3 == 0:
             person_restrict(person=child, actor=privacy_officer, reason="high_profile", access_users=[])
     client.force_login(lcpp)
@@ -175,8 +186,8 @@ def test_the_dashboard_queries_do_not_grow_with_its_children(
         client.get(URL, {"team": south.pk})
 
 
-# The user, the teams, the count, the page's children, restricted names, enquiries, open items, the audit row (8,
-# measured at 1 and 30 children), and one to spare.
+# The user, the teams, the count, the page's children, restricted names, enquiries, plans, open items, the audit row
+# (9, measured at 1 and at 30 children: the bound is the count).
 QUERY_BOUND = 9
 
 
