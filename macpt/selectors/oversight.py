@@ -41,9 +41,10 @@ def _open_plans() -> QuerySet[ChildProtectionPlan]:
 
 
 def in_child_protection() -> Q:
-    """A child in an open s47 enquiry or on an open child protection plan."""
-    return Q(Exists(_open_enquiries().filter(person=OuterRef("pk")))) | Q(
-        Exists(_open_plans().filter(person=OuterRef("pk")))
+    """A child in an open s47 enquiry or on an open child protection plan. One set of ids (a UNION), so the database
+    reads the few children in child protection by key instead of testing every person twice."""
+    return Q(
+        pk__in=_open_enquiries().order_by().values("person_id").union(_open_plans().order_by().values("person_id"))
     )
 
 

@@ -213,3 +213,35 @@ def test_no_panel_or_nav_entry_for_those_who_do_not_oversee(client, sw_fhlp):
     text = client.get("/").content.decode()
     assert 'id="oversight-panel"' not in text
     assert "Child protection oversight" not in text
+
+
+def test_a_plan_from_the_icpc_joins_the_dashboard_with_its_clocks_and_leaves_it_when_the_review_ends_it(
+    client, cp_family, lcpp, chair, clock
+):
+    """Through the conference's services: Mia's ICPC starts her plan, so the dashboard lists her with the plan's
+    first clock due (the first core group, visit and review are set by the plan); a review that ends the plan takes
+    her off the dashboard (Leo, never in child protection, is never on it)."""
+    from macpt.services.conference import conference_decide
+    from tests.macpt.support import arrange, at, hold_icpc
+
+    mia, leo = cp_family["mia"], cp_family["leo"]
+    hold_icpc(cp_family, lcpp, chair, clock, date=dt.date(2025, 12, 19))
+    response = _page(client, lcpp)
+    (row,) = response.context["rows"]
+    assert row.person == mia and row.plan is not None and row.plan.start_date == dt.date(2025, 12, 19)
+    kinds = {d.kind for d in row.deadlines}
+    assert {"macpt.core_group", "macpt.visit", "macpt.review_conference"} <= kinds
+    assert row.next_due == min(row.deadlines, key=lambda d: (d.due_at, d.id))
+    assert "On a plan since 19 Dec 2025 (Physical abuse)" in response.content.decode()
+    assert leo.display_name not in response.content.decode()
+
+    review = arrange(cp_family, lcpp, chair, dt.date(2026, 3, 13), kind="review")
+    clock.move_to(at(dt.date(2026, 3, 13), 15))
+    conference_decide(
+        conference=review,
+        actor=chair,
+        decisions={mia.pk: {"plan": False, "end_reason": "no_longer_at_risk", "reason": "Safe at home"}},
+    )
+    response = _page(client, lcpp)
+    assert response.context["total"] == 0
+    assert 'id="oversight-empty"' in response.content.decode()
