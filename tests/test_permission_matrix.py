@@ -466,9 +466,12 @@ def check_list(world: World, email: str, surface_name: str, url, relationship: s
             assert seen.status == 404, f"{where}: expected 404, got {seen.status}"
             return
         assert seen.status == 200, f"{where}: {seen.status}"
-        from macpt.models import S47Enquiry
+        from macpt.models import ChildProtectionPlan, S47Enquiry
 
-        in_cp = S47Enquiry.objects.filter(person=child.person, ended_on__isnull=True).exists()
+        in_cp = (
+            S47Enquiry.objects.filter(person=child.person, ended_on__isnull=True).exists()
+            or ChildProtectionPlan.objects.filter(person=child.person, end_date__isnull=True).exists()
+        )
         expected = oracle.named_on_oversight(reader, relationship, in_child_protection=in_cp)
         assert shows is expected, f"{where}: {'shown' if shows else 'missing'}"
         return
