@@ -235,3 +235,21 @@ def test_an_icpc_arranged_from_the_family_page_answers_the_childs_s47_and_meets_
     conference = hold_icpc(cp_family, lcpp, chair, clock)  # no enquiry given
     assert conference.enquiry == enquiry
     assert Deadline.objects.get(kind="macpt.icpc").state == Deadline.State.MET
+
+
+def test_a_police_user_cannot_change_a_health_agencys_report(
+    cp_family, lcpp, chair, police_officer, health_practitioner
+):
+    """The issue's bad input in its own words: the health trust's report stays the health trust's."""
+    from django.contrib.auth.models import Group
+
+    conference = arrange(cp_family, lcpp, chair, dt.date(2025, 12, 19))
+    health_practitioner.groups.add(Group.objects.get(name=Role.MACPT_MEMBER))
+    health = type(health_practitioner).objects.get(pk=health_practitioner.pk)
+    report = conference_report_save(conference=conference, actor=health, text="Missed immunisations")
+    assert report.tags == [VisibilityTag.HEALTH]
+    with pytest.raises(ValidationError) as info:
+        conference_report_save(conference=conference, actor=police_officer, text="Rewritten", report=report)
+    assert "only Test Community Health Trust can change it" in " ".join(info.value.message_dict["text"])
+    report.refresh_from_db()
+    assert report.text == "Missed immunisations"

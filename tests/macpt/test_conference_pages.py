@@ -268,3 +268,26 @@ def test_the_childs_record_points_to_the_arranged_conference_then_the_plan(clien
     assert "Child protection plan since 19 December 2025 (Neglect)" in page
     assert "Next: first core group by 7 January 2026" in page  # due the same day as the first visit
     assert reverse("macpt:cp_plan", args=[plan.pk]) in page
+
+
+def test_the_conference_page_needs_the_same_queries_however_many_invitees_and_reports(
+    client, cp_family, lcpp, chair, police_officer, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from macpt.services.conference import conference_invitee_add
+
+    conference = arrange(cp_family, lcpp, chair, dt.date(2025, 12, 19))
+    client.force_login(chair)
+    url = reverse("macpt:conference", args=[conference.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for n in range(10):
+        conference_invitee_add(conference=conference, actor=chair, name=f"Invitee {n}", agency=chair.agency)
+        conference_report_save(conference=conference, actor=police_officer if n % 2 else lcpp, text=f"Report {n}")
+    print(f"\nconference page: {len(few)} queries at 0 and at 10 invitees and reports")
+    with django_assert_max_num_queries(len(few)):
+        page = client.get(url)
+    assert page.status_code == 200 and "Report 9" in page.content.decode()
