@@ -79,6 +79,12 @@ def plan_link(plan: ChildProtectionPlan) -> str:
     return reverse("macpt:cp_plan", args=[plan.pk])
 
 
+def plan_reference(plan: ChildProtectionPlan) -> str:
+    """How a plan is named where the child must not be (notification titles, deadline labels): the LCPPs told of a
+    breach include those off a restricted child's list."""
+    return f"CPP-{plan.pk:06d}"
+
+
 def _level(meaning: str) -> NeedLevel:
     level = NeedLevel.objects.filter(census_meaning=meaning, active=True).order_by("rank").first()
     if level is None:
@@ -115,7 +121,7 @@ def _set_clock(plan: ChildProtectionPlan, kind: str, due: dt.date, label: str) -
         due_on=due,
         person_ids=[plan.person_id],
         assignee=_lead(plan),
-        label=f"{label} for {plan.person.full_name}",
+        label=f"{label} for plan {plan_reference(plan)}",
         link=plan_link(plan),
     )
 

@@ -201,3 +201,24 @@ def test_the_strategy_and_s47_clocks_the_services_set_are_swept_once_and_drive_t
         [("macpt.icpc.due_soon", lcpp.pk), ("macpt.icpc.overdue", lcpp.pk), ("macpt.icpc.overdue", other_lcpp.pk)]
     )
     assert ChronologyEntry.objects.filter(kind="macpt.icpc.breached", person=mia, strand=Strand.MACPT).count() == 1
+
+
+@pytest.mark.django_db
+def test_no_alert_of_a_plans_clocks_names_the_child(cp_family, lcpp, chair, clock, privacy_officer):
+    """The plan's clocks (core group, visit, review) remind the child's lead and tell every LCPP of a breach, on or off
+    a restricted child's list: their alerts name the plan by reference, as the enquiry's and the record's do, never
+    the child (a restricted child's name would reach LCPPs off its list)."""
+    from cases.services import person_restrict
+    from tests.macpt.support import hold_icpc
+
+    mia = cp_family["mia"]
+    hold_icpc(cp_family, lcpp, chair, clock, date=dt.date(2025, 12, 19))
+    person_restrict(person=mia, actor=privacy_officer, reason="high_profile", access_users=[lcpp])
+    clocks = list(Deadline.objects.filter(target_type="macpt.childprotectionplan", state="open"))
+    assert {d.kind for d in clocks} == {"macpt.core_group", "macpt.visit", "macpt.review_conference"}
+    for now in (min(d.warn_at for d in clocks) + dt.timedelta(minutes=1), max(d.due_at for d in clocks)):
+        deadline_sweep(now=now + dt.timedelta(minutes=1))
+    alerts = Notification.objects.filter(kind__startswith="macpt.")
+    assert alerts.filter(kind__endswith=".overdue", user=chair).count() == 3  # an LCPP off Mia's list is told
+    named = [(a.kind, a.title) for a in alerts if mia.first_name in f"{a.title} {a.body}" or mia.last_name in a.title]
+    assert named == []
