@@ -245,3 +245,14 @@ def test_a_plan_from_the_icpc_joins_the_dashboard_with_its_clocks_and_leaves_it_
     response = _page(client, lcpp)
     assert response.context["total"] == 0
     assert 'id="oversight-empty"' in response.content.decode()
+
+
+def test_a_restricted_child_off_the_list_shows_no_dates_category_or_lead(client, lcpp, macpt, family, privacy_officer):
+    mia = family["mia"]
+    on_plan(person=mia, family_case=family["case"], team=macpt, chair=lcpp, start=dt.date(2025, 11, 3), category="SAB")
+    s47(person=mia, team=macpt, lead=lcpp, start=dt.date(2025, 11, 10))
+    person_restrict(person=mia, actor=privacy_officer, reason="high_profile", access_users=[])
+    text = _page(client, lcpp).content.decode()
+    assert "Restricted record" in text and "On a plan<br>In an s47 enquiry" in text
+    for detail in ("Sexual abuse", "3 Nov 2025", "10 Nov 2025", "led by", "Mia"):
+        assert detail not in text, detail
