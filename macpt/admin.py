@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import MacptSettings
+from .models import MacptSettings, PreProceedingsSettings
 
 
 @admin.register(MacptSettings)
@@ -11,3 +11,21 @@ class MacptSettingsAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return not MacptSettings.objects.exists()
+
+
+@admin.register(PreProceedingsSettings)
+class PreProceedingsSettingsAdmin(admin.ModelAdmin):
+    """What the council calls each PPOutcome code, and the pre-proceedings timescales."""
+
+    list_display = [
+        "__str__",
+        "outcome_a_label",
+        "outcome_b_label",
+        "outcome_c_label",
+        "letter_working_days",
+        "initial_meeting_working_days",
+        "decision_weeks",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return not PreProceedingsSettings.objects.exists()

@@ -12,6 +12,7 @@ class MacptConfig(AppConfig):
 
         from .permissions import CHAIR, OVERSEE, POLICY
         from .views.oversight import oversight_panel
+        from .views.panels import emergency_prompt, pre_proceedings_prompt
         from .views.plan_prompts import cp_plan_prompt
         from .views.prompts import child_protection_prompt, strategy_start_prompt
 
@@ -54,12 +55,20 @@ class MacptConfig(AppConfig):
         for kind, url_name, action in (
             # Accepting a strategy-discussion request starts the discussion on macpt's own page.
             (WorkRequest.Kind.STRATEGY_DISCUSSION, "macpt:strategy_accept", "Accept the strategy discussion"),
-            (WorkRequest.Kind.EMERGENCY_ACTION, "cases:work_request", "Take the emergency action"),
+            # Accepting an emergency-action request is recording the action taken (macpt/views/emergency.py).
+            (WorkRequest.Kind.EMERGENCY_ACTION, "macpt:emergency_accept", "Take the emergency action"),
         ):
             registry.register_work_request_kind(
                 app=self.label,
                 kind=WorkRequestKind(kind, kind.label, frozenset({Role.LCPP}), url_name, action),
             )
+        # On a child's record: emergency action and pre-proceedings (after Family Help's line).
+        registry.register_prompt(
+            app=self.label, prompt=Prompt("macpt.emergency", "person_detail", emergency_prompt, order=310)
+        )
+        registry.register_prompt(
+            app=self.label, prompt=Prompt("macpt.pre_proceedings", "person_detail", pre_proceedings_prompt, order=320)
+        )
         # After Family Help's: child protection's records start from the front door's decisions and episodes at the
         # child protection level (issue 14 item 12).
         registry.register_generated_data(

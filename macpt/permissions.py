@@ -28,7 +28,9 @@ POLICY: dict[str, frozenset[str]] = {
     # (macpt.views.teams); CHAIR and CONTRIBUTE by the conference and plan pages too (macpt.views.conference:
     # arranging, minuting and deciding a conference; an agency's report).
     CHAIR: ROLES[CHAIR],
-    LEAD_ENQUIRY: ROLES[LEAD_ENQUIRY],
+    LEAD_ENQUIRY: ROLES[LEAD_ENQUIRY],  # and emergency action (macpt.views.emergency)
     CONTRIBUTE: ROLES[CONTRIBUTE],
     MANAGE_TEAMS: ROLES[MANAGE_TEAMS],
+    # Pre-proceedings: macpt/views/pre_proceedings.py.
+    PRE_PROCEEDINGS: ROLES[PRE_PROCEEDINGS],
 }

@@ -12,9 +12,13 @@ are the contract between areas and with templates.
              conference, conference_invite, conference_attendance, conference_report_add, conference_minutes,
              conference_decide, conference_minutes_pdf, conference_family_pdf (conference pk), conference_report
              (conference pk, report pk), cp_plan, cp_plan_core_group, cp_plan_visit (plan pk)
+  emergency: emergency_accept (emergency-action work request pk), emergency_action (pk), emergency_actions (person
+             pk), emergency_action_create (person pk)
+  pre_proceedings: pre_proceedings_for_child (person pk; POST starts), pre_proceedings (pk), pre_proceedings_steps
+             (pk), pre_proceedings_meeting_add (pk), kinship_assessment_add (pk)
 """
 
-from .views import conference, enquiries, oversight, strategy, teams
+from .views import conference, emergency, enquiries, oversight, pre_proceedings, strategy, teams
 
 app_name = "macpt"
 
@@ -24,4 +28,6 @@ urlpatterns: list = [
     *strategy.urlpatterns,
     *enquiries.urlpatterns,
     *conference.urlpatterns,
+    *emergency.urlpatterns,
+    *pre_proceedings.urlpatterns,
 ]

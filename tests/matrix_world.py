@@ -99,6 +99,10 @@ class Child:
     work_request_id: int | None = None
     strategy_discussion_id: int | None = None  # a strategy discussion about the child (macpt)
     s47_id: int | None = None  # the s47 enquiry it started
+    # Child protection (issue 14): an open emergency-action request, an emergency action and pre-proceedings.
+    emergency_request_id: int | None = None
+    emergency_action_id: int | None = None
+    pre_proceedings_id: int | None = None
 
     @property
     def surname(self) -> str:
@@ -284,6 +288,9 @@ def build_world() -> World:
             strategy_discussion_id=discussion.pk,
             s47_id=enquiry.pk,
         )
+        child.emergency_request_id = work_request_create(
+            kind=WorkRequest.Kind.EMERGENCY_ACTION, person=person, actor=triage, summary=f"Immediate: {first}"
+        ).pk
         for tag in (oracle.UNTAGGED, *oracle.TAGS):
             if tag in tags_missing:
                 continue
@@ -302,6 +309,26 @@ def build_world() -> World:
             )
             child.notes[tag] = note.pk
         children[relationship] = child
+
+    # Each child's emergency action and pre-proceedings, recorded by the demo council's LCPP.
+    from cases.demo.planning import LCPP
+    from macpt.services.emergency import emergency_action_record
+    from macpt.services.pre_proceedings import pre_proceedings_start
+
+    for child in children.values():
+        child.emergency_action_id = emergency_action_record(
+            person=child.person,
+            actor=personas[LCPP],
+            data={
+                "kind": "police_protection",
+                "started_at": timezone.now() - dt.timedelta(hours=2),
+                "by": "PC 4321 Matrix Police",
+                "reason": "Matrix",
+            },
+        ).pk
+        child.pre_proceedings_id = pre_proceedings_start(
+            person=child.person, actor=personas[LCPP], start_date=timezone.localdate() - dt.timedelta(days=20)
+        ).pk
 
     def involve_all(person: Person, role: str) -> None:
         for user in personas.values():

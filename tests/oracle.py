@@ -286,3 +286,27 @@ def records_on_cp_plan(reader: Reader, relationship: str) -> bool:
     if not sees_conference(reader, relationship):
         return False
     return bool(reader.reading_roles & CONFERENCE_CONTRIBUTORS)
+
+
+# --- child protection (issue 14 items 7 and 8): emergency action and pre-proceedings ------------------------------
+# Whoever sees a child's whole record reads the child's emergency action (police protection, Emergency Protection
+# Orders) and pre-proceedings. Recording them is narrower: emergency action, and taking an emergency-action request,
+# is the LCPPs' (they receive those requests); pre-proceedings are recorded by LCPPs and managers (the legal planning
+# decision is theirs). Always only for a child whose whole record the reader sees.
+EMERGENCY_RECORDERS = frozenset({LCPP})
+PRE_PROCEEDINGS_RECORDERS = frozenset({LCPP, MANAGER})
+
+
+def reads_child_protection(reader: Reader, relationship: str) -> bool:
+    """The child's emergency actions and pre-proceedings, and each one's page."""
+    return access(reader, relationship) == FULL
+
+
+def records_emergency_action(reader: Reader, relationship: str) -> bool:
+    """The form recording emergency action for the child, and an emergency-action request's page."""
+    return bool(reader.reading_roles & EMERGENCY_RECORDERS) and access(reader, relationship) == FULL
+
+
+def records_pre_proceedings(reader: Reader, relationship: str) -> bool:
+    """The pre-proceedings forms: the steps, a meeting, a kinship assessment."""
+    return bool(reader.reading_roles & PRE_PROCEEDINGS_RECORDERS) and access(reader, relationship) == FULL

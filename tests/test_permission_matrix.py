@@ -192,6 +192,61 @@ DETAIL_SURFACES = [
         lambda w, c: reverse("cases:work_request", args=[c.work_request_id]),
         oracle.sees_strategy_request,
     ),
+    # Child protection (issue 14 items 7 and 8): emergency action and pre-proceedings.
+    Surface(
+        "page.emergency_actions",
+        ("macpt:emergency_actions",),
+        _person("macpt:emergency_actions"),
+        oracle.reads_child_protection,
+    ),
+    Surface(
+        "page.emergency_action",
+        ("macpt:emergency_action",),
+        lambda w, c: reverse("macpt:emergency_action", args=[c.emergency_action_id]),
+        oracle.reads_child_protection,
+    ),
+    Surface(
+        "page.emergency_create",
+        ("macpt:emergency_action_create",),
+        _person("macpt:emergency_action_create"),
+        oracle.records_emergency_action,
+    ),
+    Surface(
+        "page.emergency_accept",
+        ("macpt:emergency_accept",),
+        lambda w, c: reverse("macpt:emergency_accept", args=[c.emergency_request_id]),
+        oracle.records_emergency_action,
+    ),
+    Surface(
+        "page.pre_proceedings_for_child",
+        ("macpt:pre_proceedings_for_child",),
+        _person("macpt:pre_proceedings_for_child"),
+        oracle.reads_child_protection,
+    ),
+    Surface(
+        "page.pre_proceedings",
+        ("macpt:pre_proceedings",),
+        lambda w, c: reverse("macpt:pre_proceedings", args=[c.pre_proceedings_id]),
+        oracle.reads_child_protection,
+    ),
+    Surface(
+        "page.pre_proceedings_steps",
+        ("macpt:pre_proceedings_steps",),
+        lambda w, c: reverse("macpt:pre_proceedings_steps", args=[c.pre_proceedings_id]),
+        oracle.records_pre_proceedings,
+    ),
+    Surface(
+        "page.pre_proceedings_meeting",
+        ("macpt:pre_proceedings_meeting_add",),
+        lambda w, c: reverse("macpt:pre_proceedings_meeting_add", args=[c.pre_proceedings_id]),
+        oracle.records_pre_proceedings,
+    ),
+    Surface(
+        "page.kinship_assessment",
+        ("macpt:kinship_assessment_add",),
+        lambda w, c: reverse("macpt:kinship_assessment_add", args=[c.pre_proceedings_id]),
+        oracle.records_pre_proceedings,
+    ),
     Surface(
         "page.strategy",
         ("macpt:strategy",),

@@ -16,10 +16,25 @@ from .conference import (
     PlanEndReason,
     StatutoryVisit,
 )
+from .emergency import (
+    EmergencyAction,
+    EmergencyKind,
+    EmergencyOutcome,
+)
 from .enquiries import (
     S47Enquiry,
     S47Information,
     S47Outcome,
+)
+from .pre_proceedings import (
+    KinshipAssessment,
+    KinshipKind,
+    KinshipOutcome,
+    MeetingKind,
+    PPOutcome,
+    PreProceedings,
+    PreProceedingsMeeting,
+    PreProceedingsSettings,
 )
 from .strategy import (
     Attendance,
@@ -47,9 +62,20 @@ __all__ = [
     "CoreGroup",
     "DiscussionForm",
     "InviteeAttendance",
+    "EmergencyAction",
+    "EmergencyKind",
+    "EmergencyOutcome",
+    "KinshipAssessment",
+    "KinshipKind",
+    "KinshipOutcome",
     "MacptSettings",
+    "MeetingKind",
     "NextStep",
     "PlanEndReason",
+    "PPOutcome",
+    "PreProceedings",
+    "PreProceedingsMeeting",
+    "PreProceedingsSettings",
     "S47Enquiry",
     "S47Information",
     "S47Outcome",

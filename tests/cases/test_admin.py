@@ -31,6 +31,7 @@ CONFIGURATION_MODELS = {
     "front_door.frontdoorsettings",
     "family_help.familyhelpsettings",
     "macpt.macptsettings",
+    "macpt.preproceedingssettings",
     # DRF's API tokens: staff credentials (revoking one is the administrator's job), not a child's data.
     "authtoken.tokenproxy",
 }

@@ -96,6 +96,10 @@ def _probe(client, action: str, targets: dict) -> int:
         }
         assert len(statuses) == 1, statuses  # both pages apply the same row
         return statuses.pop()
+    if action == "macpt.lead_enquiry":  # recording emergency action (police protection, an EPO) for a child
+        return client.get(reverse("macpt:emergency_action_create", args=[targets["person"].pk])).status_code
+    if action == "macpt.pre_proceedings":  # starting pre-proceedings: an empty start is refused as invalid (200)
+        return client.post(reverse("macpt:pre_proceedings_for_child", args=[targets["person"].pk]), {}).status_code
     raise AssertionError(f"no probe for {action}")
 
 
@@ -113,6 +117,8 @@ PROBED = [
     "macpt.oversee",
     "macpt.manage_teams",
     "macpt.chair",
+    "macpt.lead_enquiry",
+    "macpt.pre_proceedings",
 ]
 
 

@@ -134,14 +134,18 @@ def test_each_app_registers_its_part():
     assert registry.owner("work_request_kinds", WorkRequest.Kind.FGDM_OFFER) == "cases"
     for kind in (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION):
         assert registry.owner("work_request_kinds", kind) == "macpt"
-    # Accepting a strategy-discussion request starts the discussion on child protection's page.
+    # Accepting a strategy-discussion request starts the discussion on child protection's page; an emergency-action
+    # request, the action's record.
     assert registry.work_request_kind(WorkRequest.Kind.STRATEGY_DISCUSSION).url_name == "macpt:strategy_accept"
+    assert registry.work_request_kind(WorkRequest.Kind.EMERGENCY_ACTION).url_name == "macpt:emergency_accept"
     assert {p.key for p in registry.prompts("person_detail")} == {
         "cases.work_requests",
         "family_help.family",
         "macpt.child_protection",
         "macpt.cp_plan",
         "macpt.strategy_start",
+        "macpt.emergency",
+        "macpt.pre_proceedings",
     }
     owners = {action.split(".")[0] for action in registry.policy_actions()}
     assert owners == {"cases", "front_door", "family_help", "macpt"}

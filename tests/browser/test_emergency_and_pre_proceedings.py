@@ -1,0 +1,136 @@
+"""Emergency action and pre-proceedings in Chromium (issue 14 items 7 and 8), the LCPP signing in through the real
+sign-in page: the emergency-action request's page leads to the form that records police protection (over 72 hours
+refused with the reason, what was typed kept), the action and its end are in the child's chronology; on the child's
+record the LCPP starts pre-proceedings, a letter before proceedings without the FGDM answer is refused and then saved
+with it, meetings are recorded and the review count shown, and the decision's outcome carries the council's label.
+axe-core finds no WCAG 2.2 AA violation on any of these pages, and at 320 CSS pixels nothing scrolls sideways."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from cases.models import WorkRequest
+from cases.services import work_request_create
+from cases.workdays import LONDON
+from macpt.models import EmergencyAction, PreProceedings
+from tests.axe import assert_no_axe_violations
+from tests.browser.journey import assert_reflows, nav, sign_in, success_banner
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _fill_date(page, prefix: str, day: dt.date) -> None:
+    page.locator(f"#id_{prefix}_day").fill(str(day.day))
+    page.locator(f"#id_{prefix}_month").fill(str(day.month))
+    page.locator(f"#id_{prefix}_year").fill(str(day.year))
+
+
+def _checked(page) -> None:
+    assert_no_axe_violations(page)
+    assert_reflows(page)
+
+
+def test_lcpp_records_police_protection_from_the_request(page, live_server, family, triage_officer, lcpp, password):
+    request = work_request_create(
+        kind=WorkRequest.Kind.EMERGENCY_ACTION,
+        person=family["mia"],
+        actor=triage_officer,
+        episode=family["episodes"]["Mia"],
+        summary="Mia found alone at home at night; police attending.",
+        urgent=True,
+    )
+    started = (timezone.now() - dt.timedelta(days=7)).astimezone(LONDON).replace(hour=23, minute=5)
+    base = live_server.url
+    sign_in(page, base, lcpp.email, password)
+    nav(page, "Work requests").click()
+    page.locator(f"#work-request-{request.pk}").get_by_role("link", name="Open").click()
+    page.get_by_role("button", name="Take the emergency action").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Take the emergency action")
+    _checked(page)
+
+    page.get_by_label("Police protection", exact=True).check()
+    _fill_date(page, "started_on", started.date())
+    page.get_by_label("Time it started").fill("23:05")
+    page.get_by_label("Who took it").fill("PC 1234 Dana Reyes, Test Police")
+    page.get_by_label("Why the child needed immediate protection").fill("Found alone at home, no adult reachable.")
+    ended = started + dt.timedelta(hours=80)
+    _fill_date(page, "ended_on", ended.date())
+    page.get_by_label("Time it ended").fill(f"{ended:%H:%M}")
+    page.get_by_label("Placed with family or friends").check()
+    page.locator("#record-emergency-action").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Police protection lasts at most 72 hours")
+    expect(page.get_by_label("Who took it")).to_have_value("PC 1234 Dana Reyes, Test Police")
+    _checked(page)
+
+    ended = started + dt.timedelta(hours=30)
+    _fill_date(page, "ended_on", ended.date())
+    page.get_by_label("Time it ended").fill(f"{ended:%H:%M}")
+    page.locator("#record-emergency-action").click()
+    expect(success_banner(page)).to_contain_text("Police protection recorded and the request accepted")
+    expect(page.locator("#emergency-ended")).to_contain_text("Placed with family or friends")
+    _checked(page)
+    assert EmergencyAction.objects.get().work_request_id == request.pk
+
+    page.get_by_role("link", name="See Mia's chronology").click()
+    expect(page.locator("main")).to_contain_text("Police protection from")
+    expect(page.locator("main")).to_contain_text("Police protection ended")
+
+
+def test_lcpp_runs_pre_proceedings_from_the_childs_record(page, live_server, family, lcpp, password):
+    base = live_server.url
+    sign_in(page, base, lcpp.email, password)
+    page.goto(base + f"/cases/people/{family['mia'].pk}/")
+    page.get_by_role("link", name="Start pre-proceedings").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pre-proceedings")
+    _checked(page)
+    _fill_date(page, "start_date", dt.date(2026, 5, 11))
+    page.locator("#start-pre-proceedings").click()
+    expect(success_banner(page)).to_contain_text("Pre-proceedings started")
+    expect(page.locator("#pp-next-step")).to_contain_text("letter before proceedings, due 18 May 2026")
+    _checked(page)
+
+    page.locator("#record-steps").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the steps of pre-proceedings")
+    _checked(page)
+    _fill_date(page, "lbp_sent_date", dt.date(2026, 5, 14))
+    page.locator("#save-steps").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Say whether the letter before proceedings offered a family group decision")
+    expect(page.locator("#id_lbp_sent_date_day")).to_have_value("14")  # nothing typed is lost
+    _checked(page)
+    summary.get_by_role("link").first.click()
+    expect(page.locator("#id_fgdm_offered_0")).to_be_focused()
+    page.locator("#id_fgdm_offered_0").check()
+    page.locator("#save-steps").click()
+    expect(success_banner(page)).to_contain_text("Pre-proceedings updated")
+
+    for kind, day in (
+        ("Initial pre-proceedings meeting", dt.date(2026, 5, 20)),
+        ("Review meeting", dt.date(2026, 6, 17)),
+    ):
+        page.locator("#add-meeting").click()
+        page.get_by_label(kind).check()
+        _fill_date(page, "held_on", day)
+        page.locator("#save-meeting").click()
+        expect(success_banner(page)).to_contain_text(f"{kind} recorded")
+    expect(page.locator("#pp-review-count")).to_have_text("1")
+
+    page.locator("#record-steps").click()
+    _fill_date(page, "step_decision_date", dt.date(2026, 7, 1))
+    page.get_by_label("Care proceedings issued (A)").check()
+    page.locator("#save-steps").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("was facilitated before recording the decision")
+    page.locator("#id_fgdm_facilitated_1").check()
+    page.locator("#save-steps").click()
+    expect(page.locator("#pp-outcome")).to_have_text("Care proceedings issued (A)")
+    expect(page.locator("#pp-next-step")).to_have_count(0)
+    _checked(page)
+    pp = PreProceedings.objects.get()
+    assert (pp.lbp_sent_date, pp.fgdm_offered, pp.fgdm_facilitated, pp.outcome) == (
+        dt.date(2026, 5, 14),
+        True,
+        False,
+        "A",
+    )
