@@ -228,6 +228,8 @@ class Rows:
                 value = None
             elif f.attname in ("created_at", "updated_at"):
                 value = values.get("created_at") or timezone.now()
+            elif f.empty_strings_allowed and not f.null:
+                value = ""  # a text field left blank, as a form would
             else:
                 raise ValueError(f"{self.table}.{f.attname}: no value and no default")
             row.append(_mixed(value))
@@ -566,6 +568,8 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
                             plan_end = max(plan_end, icpc_day)
                             plan = (_category(rng), plan_end if plan_end <= ctx.today else None)
                             work_ends = plan[1]
+                            # On a plan, a child is not in another enquiry (nor a second plan) until it ends.
+                            in_s47_until[child] = max(in_s47_until[child], plan[1] or dt.date.max)
                         else:
                             work_ends = icpc_day
                         icpcs[discussion].append((child, enquiry, episode_id, icpc_day, plan, lcpp, team))
@@ -841,27 +845,30 @@ def _conferences(ctx: Context, icpcs: dict[int, list[tuple]], workforce: Workfor
                 category=plan[0] if plan else "",
                 reason="Generated: the conference's reasons.",
             )
-        if not started:
-            continue
-        _plan_life(
-            ctx,
-            rng,
-            now,
-            calendar,
-            conference_rows=(conferences, conference_children),
-            started=started,
-            icpc_day=icpc_day,
-            family=family,
-            lead=lead,
-            chair=chair,
-            team=team,
-            cp_plans=cp_plans,
-            core_groups=core_groups,
-            core_group_plans=core_group_plans,
-            visits=visits,
-            deadlines=deadlines,
-            fks=(group_fk, plan_fk),
-        )
+        # The plans of the children whose plans end together (or are open) go on together: core groups, reviews.
+        by_end: dict[dt.date | None, list[tuple]] = defaultdict(list)
+        for row in started:
+            by_end[row[3]].append(row)
+        for together in by_end.values():
+            _plan_life(
+                ctx,
+                rng,
+                now,
+                calendar,
+                conference_rows=(conferences, conference_children),
+                started=together,
+                icpc_day=icpc_day,
+                family=family,
+                lead=lead,
+                chair=chair,
+                team=team,
+                cp_plans=cp_plans,
+                core_groups=core_groups,
+                core_group_plans=core_group_plans,
+                visits=visits,
+                deadlines=deadlines,
+                fks=(group_fk, plan_fk),
+            )
     for rows, label in (
         (families, "cp_family_cases"),
         (members, "cp_family_members"),
@@ -922,9 +929,10 @@ def _plan_life(
     ending_review = None
     if end is not None:
         end = max(icpc_day, _working_day_on_or_before(calendar, end))
-        if reviews and reviews[-1] >= end:
-            reviews[-1] = end  # the review conference that ends the plans
-            reviews = sorted(set(r for r in reviews if r <= end))
+        reviews = [r for r in reviews if r < end]
+        if end > icpc_day and rng.random() < 0.85:
+            # Mostly a review conference ends the plans (brought forward if need be), on the plan's last day.
+            reviews.append(end)
             ending_review = end
     for number, review_day in enumerate(reviews):
         at = _at(review_day, 10)

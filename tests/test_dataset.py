@@ -44,7 +44,9 @@ def test_small_dataset_census_referrals_agree_with_the_code(small_dataset):
 
 
 @pytest.mark.parametrize(
-    ("path_kind", "bound"), [("queue", 15), ("record", 19), ("chronology", 9), ("search", 12), ("dashboard", 13)]
+    # The record: 20 since the child protection prompt (macpt.views.prompts: the open s47, else the discussion).
+    ("path_kind", "bound"),
+    [("queue", 15), ("record", 20), ("chronology", 9), ("search", 12), ("dashboard", 13)],
 )
 def test_page_query_counts_on_the_small_dataset(small_dataset, client, django_assert_max_num_queries, path_kind, bound):
     client.force_login(User.objects.get(email="frontdoor.manager@demo.test"))
@@ -149,3 +151,50 @@ def test_child_protection_part_of_the_small_dataset_is_at_the_national_rates(sma
     # The demo LCPP leads a typical caseload of open work.
     lcpp = User.objects.get(email="lcpp@demo.test")
     assert S47Enquiry.objects.filter(lead=lcpp).exists()
+
+
+def test_child_protection_conferences_and_plans_in_the_small_dataset(small_dataset):
+    """The ICPCs held (about 72,000 a year in England, scaled), plans for about nine in ten of their children on the
+    family's one plan from the ICPC's day, core groups (the first within 10 working days), review conferences (the
+    first within 3 months, then at most 6), statutory visits, and the open plans' clocks."""
+    from dateutil.relativedelta import relativedelta
+
+    from cases.datagen import SCALES
+    from cases.models import Deadline, Involvement
+    from cases.workdays import Calendar
+    from macpt.models import ChildProtectionConference, ChildProtectionPlan, ConferenceChild, StatutoryVisit
+
+    scale = SCALES["small"]
+    share = scale.contacts_per_year * scale.years / 3_000_000
+    initial = ChildProtectionConference.objects.filter(kind="initial")
+    at_icpc = ConferenceChild.objects.filter(conference__kind="initial").count()
+    assert 0.6 * 72_000 * share <= at_icpc <= 1.3 * 72_000 * share
+    plans = ChildProtectionPlan.objects.select_related("conference", "family_plan")
+    assert 0.8 * at_icpc <= plans.count() <= at_icpc
+    calendar = Calendar.from_database()
+    for conference in initial:
+        assert calendar.is_working_day(conference.date)  # never on a weekend or bank holiday (census 8875)
+        assert conference.chair_id != conference.created_by_id  # never chaired by the LCPP leading the case
+    for plan in plans:
+        assert plan.start_date == plan.conference.date and plan.conference.kind == "initial"
+        assert plan.family_plan.family_case_id == plan.conference.family_case_id  # the family's one plan
+        assert plan.end_date is None or (plan.end_date >= plan.start_date and plan.end_reason)
+        groups = sorted(plan.core_groups.values_list("date", flat=True))
+        if groups:
+            assert calendar.working_days_between(plan.start_date, groups[0], inclusive=False) <= 10
+        reviews = sorted(
+            ConferenceChild.objects.filter(plan=plan, conference__kind="review").values_list(
+                "conference__date", flat=True
+            )
+        )
+        limits = [plan.start_date + relativedelta(months=3)] + [r + relativedelta(months=6) for r in reviews[:-1]]
+        assert all(review <= limit for review, limit in zip(reviews, limits, strict=False))
+    open_plans = plans.filter(end_date__isnull=True)
+    assert open_plans.exists() and plans.filter(end_date__isnull=False, ended_by_conference__isnull=False).exists()
+    assert StatutoryVisit.objects.filter(seen=True, seen_alone=True).exists()
+    for kind in ("macpt.core_group", "macpt.visit", "macpt.review_conference"):
+        clocked = set(Deadline.objects.filter(kind=kind, state="open").values_list("target_id", flat=True))
+        assert clocked == {str(pk) for pk in open_plans.values_list("pk", flat=True)}, kind
+    # The MACPT works with every child on an open plan.
+    worked_with = set(Involvement.objects.active().filter(role="macpt_member").values_list("person_id", flat=True))
+    assert set(open_plans.values_list("person_id", flat=True)) <= worked_with
