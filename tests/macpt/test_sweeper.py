@@ -222,3 +222,33 @@ def test_no_alert_of_a_plans_clocks_names_the_child(cp_family, lcpp, chair, cloc
     assert alerts.filter(kind__endswith=".overdue", user=chair).count() == 3  # an LCPP off Mia's list is told
     named = [(a.kind, a.title) for a in alerts if mia.first_name in f"{a.title} {a.body}" or mia.last_name in a.title]
     assert named == []
+
+
+@pytest.mark.django_db
+def test_a_pre_proceedings_step_is_the_next_item_of_a_child_on_a_plan_and_breaches_once(
+    client, cp_family, lcpp, chair, clock
+):
+    """Pre-proceedings for Mia, on a plan: the next step's clock (the letter before proceedings) is on the dashboard
+    as a pre-proceedings step when it is her soonest item, and breaches once, to its assignee and the LCPPs, under
+    child protection, naming the child nowhere."""
+    from macpt.services.pre_proceedings import pre_proceedings_start
+    from tests.macpt.support import at, hold_icpc
+
+    mia = cp_family["mia"]
+    hold_icpc(cp_family, lcpp, chair, clock, date=dt.date(2025, 12, 19))
+    clock.move_to(at(dt.date(2026, 1, 5)))
+    pre_proceedings_start(person=mia, actor=lcpp, start_date=dt.date(2026, 1, 5))
+    step = Deadline.objects.get(kind="macpt.pp_step", state="open")
+    assert step.person_ids == [mia.pk] and step.warn_at < step.due_at
+    (row,) = oversight_rows(user=lcpp, people=[mia], now=step.warn_at + dt.timedelta(minutes=1))
+    assert "macpt.pp_step" in {d.kind for d in row.deadlines}
+    # With the plan's own items done, the step is her next item.
+    Deadline.objects.filter(target_type="macpt.childprotectionplan", state="open").update(state="met")
+    (row,) = oversight_rows(user=lcpp, people=[mia], now=step.warn_at + dt.timedelta(minutes=1))
+    assert (row.next_due, row.next_name, row.rag) == (step, "Pre-proceedings step", "amber")
+    for _ in range(3):
+        deadline_sweep(now=step.due_at + dt.timedelta(minutes=1))
+    overdue = Notification.objects.filter(kind="macpt.pp_step.overdue")
+    assert sorted(overdue.values_list("user", flat=True)) == sorted([lcpp.pk, chair.pk])
+    assert ChronologyEntry.objects.filter(kind="macpt.pp_step.breached", person=mia, strand=Strand.MACPT).count() == 1
+    assert not [n.title for n in overdue if mia.first_name in n.title or mia.last_name in n.title]
