@@ -80,7 +80,7 @@ def test_a_school_referral_of_an_open_child_reaches_the_lead_and_the_lcpp_steps_
     assert request.status == WorkRequest.Status.OPEN
     sign_out(page)
 
-    # 4. The LCPP accepts it from the inbox and becomes Mia's LCPP.
+    # 4. The LCPP accepts it from the inbox (starting the strategy discussion) and becomes Mia's LCPP.
     sign_in(page, base, lcpp.email, password)
     nav(page, "Work requests").click()
     card = page.locator(f"#work-request-{request.pk}")
@@ -89,7 +89,10 @@ def test_a_school_referral_of_an_open_child_reaches_the_lead_and_the_lcpp_steps_
     assert_reflows(page)
     card.get_by_role("link", name="Open").click()
     page.get_by_role("button", name="Accept the strategy discussion").click()
-    expect(success_banner(page)).to_contain_text("You accepted the strategy discussion request")
+    # Child protection's accept page (issue 14): accepting the request starts the strategy discussion.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Start a strategy discussion")
+    page.locator("#start-discussion").click()
+    expect(success_banner(page)).to_contain_text("Strategy discussion started")
     assert_no_axe_violations(page)
     episode = family["episodes"]["Mia"]
     assert EpisodeLead.objects.get(episode=episode, kind=LeadKind.LCPP, ended_at__isnull=True).user == lcpp
