@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases.web import audit_shown
 
 from ..forms import ChildSeenForm, InformationEditForm, OutcomeForm, S47InformationForm
-from ..models import S47Enquiry
+from ..models import S47Enquiry, S47Outcome
 from ..selectors import strategy as sel
 from ..services.enquiries import s47_child_seen, s47_information_add, s47_information_update, s47_outcome_record
 
@@ -27,6 +27,10 @@ def _page(request: HttpRequest, enquiry: S47Enquiry, **forms) -> HttpResponse:
         "is_open": is_open,
         "may_lead": sel.may_lead_enquiry(user) and is_open,
         "may_contribute": sel.may_contribute(user) and is_open,
+        # The outcome closes the enquiry; a conference it asked for is arranged afterwards, until one is.
+        "may_arrange_icpc": sel.may_lead_enquiry(user)
+        and enquiry.outcome == S47Outcome.CONFERENCE_NEEDED
+        and not enquiry.conferences.exists(),
         "seen_form": forms.get("seen_form")
         or ChildSeenForm(prefix="seen", initial={"child_seen_on": enquiry.child_seen_on}),
         "information_form": forms.get("information_form") or S47InformationForm(prefix="information"),
