@@ -16,9 +16,11 @@ are the contract between areas and with templates.
              pk), emergency_action_create (person pk)
   pre_proceedings: pre_proceedings_for_child (person pk; POST starts), pre_proceedings (pk), pre_proceedings_steps
              (pk), pre_proceedings_meeting_add (pk), kinship_assessment_add (pk)
+  harm_outside_home: harm_from_s47 (s47 pk), harm_from_conference (conference pk), harm_outside_home (pk),
+             harm_person_add, harm_place_add, harm_action_add (pk; POST)
 """
 
-from .views import conference, emergency, enquiries, oversight, pre_proceedings, strategy, teams
+from .views import conference, emergency, enquiries, harm_outside_home, oversight, pre_proceedings, strategy, teams
 
 app_name = "macpt"
 
@@ -30,4 +32,5 @@ urlpatterns: list = [
     *conference.urlpatterns,
     *emergency.urlpatterns,
     *pre_proceedings.urlpatterns,
+    *harm_outside_home.urlpatterns,
 ]

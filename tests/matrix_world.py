@@ -103,6 +103,7 @@ class Child:
     emergency_request_id: int | None = None
     emergency_action_id: int | None = None
     pre_proceedings_id: int | None = None
+    harm_id: int | None = None  # harm outside the home on the s47 enquiry
 
     @property
     def surname(self) -> str:
@@ -329,6 +330,17 @@ def build_world() -> World:
         child.pre_proceedings_id = pre_proceedings_start(
             person=child.person, actor=personas[LCPP], start_date=timezone.localdate() - dt.timedelta(days=20)
         ).pk
+        if child.s47_id is not None:  # harm outside the home recorded on the child's s47 enquiry
+            from macpt.models import S47Enquiry
+            from macpt.services.harm_outside_home import harm_record
+
+            child.harm_id = harm_record(
+                person=child.person,
+                actor=personas[LCPP],
+                enquiry=S47Enquiry.objects.get(pk=child.s47_id),
+                contexts=["gangs"],
+                summary="Matrix",
+            ).pk
 
     def involve_all(person: Person, role: str) -> None:
         for user in personas.values():

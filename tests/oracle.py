@@ -298,7 +298,8 @@ PRE_PROCEEDINGS_RECORDERS = frozenset({LCPP, MANAGER})
 
 
 def reads_child_protection(reader: Reader, relationship: str) -> bool:
-    """The child's emergency actions and pre-proceedings, and each one's page."""
+    """The child's emergency actions and pre-proceedings, and each one's page; harm outside the home recorded on an
+    s47 enquiry or a conference (issue 14 item 6), recorded by the LCPPs as emergency action is."""
     return access(reader, relationship) == FULL
 
 

@@ -242,6 +242,12 @@ DETAIL_SURFACES = [
         oracle.records_pre_proceedings,
     ),
     Surface(
+        "page.harm_outside_home",
+        ("macpt:harm_outside_home",),
+        lambda w, c: reverse("macpt:harm_outside_home", args=[c.harm_id]),
+        oracle.reads_child_protection,
+    ),
+    Surface(
         "page.kinship_assessment",
         ("macpt:kinship_assessment_add",),
         lambda w, c: reverse("macpt:kinship_assessment_add", args=[c.pre_proceedings_id]),

@@ -26,6 +26,15 @@ from .enquiries import (
     S47Information,
     S47Outcome,
 )
+from .harm_outside_home import (
+    ExtraFamilialHarm,
+    HarmAction,
+    HarmContext,
+    HarmPerson,
+    HarmPersonRole,
+    HarmPlace,
+    HarmPlaceKind,
+)
 from .pre_proceedings import (
     KinshipAssessment,
     KinshipKind,
@@ -49,6 +58,13 @@ from .strategy import (
 )
 
 __all__ = [
+    "ExtraFamilialHarm",
+    "HarmAction",
+    "HarmContext",
+    "HarmPerson",
+    "HarmPersonRole",
+    "HarmPlace",
+    "HarmPlaceKind",
     "INITIAL_KINDS",
     "Attendance",
     "CategoryOfAbuse",

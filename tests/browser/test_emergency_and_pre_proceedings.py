@@ -134,3 +134,36 @@ def test_lcpp_runs_pre_proceedings_from_the_childs_record(page, live_server, fam
         False,
         "A",
     )
+
+
+def test_lcpp_records_harm_outside_the_home_on_the_s47_enquiry(page, live_server, family, lcpp, password):
+    """Issue 14 item 6: from the s47 enquiry's page, the contexts (an empty record refused with the reasons), then a
+    person and a place involved."""
+    from cases.models import Team
+    from tests.macpt.oversight_support import s47
+
+    team = Team.objects.create(name="Browser MACPT", agency=lcpp.agency, multi_agency=True)
+    enquiry = s47(person=family["mia"], team=team, lead=lcpp, start=dt.date(2026, 11, 2), icpc_on=dt.date(2026, 11, 23))
+    base = live_server.url
+    sign_in(page, base, lcpp.email, password)
+    page.goto(base + f"/child-protection/s47/{enquiry.pk}/")
+    page.locator("#record-harm-outside-home").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record harm outside the home")
+    page.locator("#record-harm").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least one context of harm outside the home")
+    _checked(page)
+    page.get_by_label("Criminal exploitation (including county lines)").check()
+    page.get_by_label("What is the risk and where does it come from?").fill("Missing at weekends with older boys.")
+    page.locator("#record-harm").click()
+    expect(success_banner(page)).to_contain_text("Harm outside the home recorded")
+    expect(page.locator("#harm-contexts")).to_contain_text("Criminal exploitation (including county lines)")
+    _checked(page)
+    page.get_by_text("Add a place").click()
+    page.get_by_label("Transport hub or route").check()
+    page.locator("#id_place-name").fill("Testford bus station")
+    page.locator("#add-harm-place").click()
+    expect(page.locator("#harm-places-list")).to_contain_text("Testford bus station (Transport hub or route)")
+    page.get_by_text("Add a person").click()
+    page.locator("#add-harm-person").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter who they are")
+    _checked(page)
