@@ -241,3 +241,48 @@ def test_the_end_is_recorded_once_on_the_action_page(family, lcpp, client):
             action=action, actor=lcpp, data={"ended_at": started + dt.timedelta(hours=31), "outcome": "other"}
         )
     assert ChronologyEntry.objects.filter(kind="macpt.emergency.police_protection.ended").count() == 1
+
+
+def test_the_childs_record_says_what_is_in_force_in_one_query_whatever_the_data(
+    family, lcpp, sw_fhlp, fh_manager, client
+):
+    """The record page's lines for emergency action and pre-proceedings: one query for both, as many actions as there
+    are (tests/test_dataset.py bounds the page)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from macpt.services.pre_proceedings import pre_proceedings_start
+
+    episode_set_lead(episode=family["episodes"]["Mia"], actor=fh_manager, user=sw_fhlp, kind=LeadKind.FHLP)
+    client.force_login(sw_fhlp)
+    url = reverse("cases:person_detail", args=[family["mia"].pk])
+    client.get(url)  # warm the process's caches
+    with CaptureQueriesContext(connection) as before:
+        page = client.get(url).content.decode()
+    assert "Record emergency action" not in page  # the lead records none
+    for hours in (80, 50):
+        started = timezone.now() - dt.timedelta(hours=hours)
+        emergency_action_record(
+            person=family["mia"],
+            actor=lcpp,
+            data={
+                "kind": "police_protection",
+                "started_at": started,
+                "by": "PC 9",
+                "reason": "Risk.",
+                "ended_at": started + dt.timedelta(hours=10),
+                "outcome": "returned_home",
+            },
+        )
+    current = emergency_action_record(
+        person=family["mia"],
+        actor=lcpp,
+        data={"kind": "police_protection", "started_at": timezone.now(), "by": "PC 9", "reason": "Risk."},
+    )
+    pre_proceedings_start(person=family["mia"], actor=lcpp, start_date=dt.date(2026, 5, 11))
+    with CaptureQueriesContext(connection) as after:
+        page = client.get(url).content.decode()
+    assert "Police protection in force since" in page
+    assert reverse("macpt:emergency_action", args=[current.pk]) in page
+    assert "In pre-proceedings since 11 May 2026" in page
+    assert len(after.captured_queries) == len(before.captured_queries)
