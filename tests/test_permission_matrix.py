@@ -293,6 +293,18 @@ DETAIL_SURFACES = [
         oracle.sees_child_protection,
     ),
     Surface(
+        "api.cp_emergency_action",
+        ("macpt_api_emergency_action",),
+        lambda w, c: reverse("macpt_api_emergency_action", args=[c.emergency_action_id]),
+        oracle.reads_child_protection,
+    ),
+    Surface(
+        "api.cp_pre_proceedings",
+        ("macpt_api_pre_proceedings",),
+        lambda w, c: reverse("macpt_api_pre_proceedings", args=[c.pre_proceedings_id]),
+        oracle.reads_child_protection,
+    ),
+    Surface(
         "page.contact",
         ("front_door:contact_detail",),
         lambda w, c: reverse("front_door:contact_detail", args=[c.contact_id]),
@@ -367,6 +379,8 @@ SUMMARY_REFUSED = {
     "api.cp_child",
     "api.cp_strategy",
     "api.cp_s47",
+    "api.cp_emergency_action",
+    "api.cp_pre_proceedings",
 }
 
 

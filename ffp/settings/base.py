@@ -223,6 +223,8 @@ SPECTACULAR_SETTINGS = {
         "PlanActionStatusEnum": "cases.models.ActionStatus",
         # The census ReferralSource code list: a contact's source_code and a step-up's referral_source.
         "ReferralSourceEnum": "cases.codes.referral_source_choices",
+        # Child protection (issue 14): the s47 enquiry's outcome, beside the front door's and pre-proceedings'.
+        "S47OutcomeEnum": "macpt.models.S47Outcome",
     },
 }
 

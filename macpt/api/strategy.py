@@ -71,8 +71,8 @@ class StrategyChildOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk", help_text="The child's row in the discussion (for the decision).")
     person_id = serializers.IntegerField()
     name = serializers.CharField(source="person.display_name")
-    decision = serializers.ChoiceField(choices=[("", "Not decided yet"), *StrategyDecision.choices])
-    next_step = serializers.ChoiceField(choices=[("", "None"), *NextStep.choices])
+    decision = serializers.CharField(help_text="s47_single, s47_joint, immediate_protection, no_s47; blank: not yet.")
+    next_step = serializers.CharField(help_text="With no_s47: family_help, fgdm_offer or nfa; otherwise blank.")
     reason = serializers.CharField()
     decided_at = serializers.DateTimeField(allow_null=True)
     enquiry_id = serializers.SerializerMethodField(help_text="The s47 enquiry started at this discussion, if any.")
@@ -107,7 +107,9 @@ class EnquiryRefOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     start_date = serializers.DateField()
     joint_with_police = serializers.BooleanField()
-    outcome = serializers.ChoiceField(choices=[("", "Open"), *S47Outcome.choices])
+    outcome = serializers.CharField(
+        help_text="not_substantiated, substantiated_no_conference, conference_needed; blank while open."
+    )
     outcome_date = serializers.DateField(allow_null=True)
     icpc_target = serializers.DateField()
     ended_on = serializers.DateField(allow_null=True)
@@ -161,7 +163,9 @@ class EnquiryOutputSerializer(serializers.Serializer):
     lead = PersonRefOutputSerializer()
     joint_with_police = serializers.BooleanField()
     child_seen_on = serializers.DateField(allow_null=True)
-    outcome = serializers.ChoiceField(choices=[("", "Open"), *S47Outcome.choices])
+    outcome = serializers.CharField(
+        help_text="not_substantiated, substantiated_no_conference, conference_needed; blank while open."
+    )
     outcome_date = serializers.DateField(allow_null=True)
     outcome_reason = serializers.CharField()
     icpc_target = serializers.DateField(help_text="Census InitialCPCtarget: 15 working days after the discussion.")
@@ -230,7 +234,7 @@ class TextInputSerializer(InputSerializer):
     text = serializers.CharField(max_length=20000, error_messages=_required("Enter the information"))
 
 
-class DecisionInputSerializer(InputSerializer):
+class StrategyDecisionInputSerializer(InputSerializer):
     decision = serializers.ChoiceField(choices=StrategyDecision.choices, error_messages=_required("Choose a decision"))
     next_step = serializers.ChoiceField(choices=NextStep.choices, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
@@ -464,7 +468,7 @@ class DecisionApi(MacptApi):
     @extend_schema(
         tags=TAGS,
         operation_id="macpt_strategy_decide",
-        request=DecisionInputSerializer,
+        request=StrategyDecisionInputSerializer,
         summary="The chair's decision for one child: an s47 (single agency or joint with the police), immediate "
         "protective action, or no s47 with the next step",
         description="Refused (400, with the reason) until the police and health took part or their reason is "
@@ -477,7 +481,7 @@ class DecisionApi(MacptApi):
         child = next((c for c in discussion.children.all() if c.pk == child_pk), None)
         if child is None:
             raise NotFound
-        data = _valid(DecisionInputSerializer, request)
+        data = _valid(StrategyDecisionInputSerializer, request)
         lead = user_find(user_id=data["lead"], active_only=True)
         if data["lead"] and lead is None:
             raise serializers.ValidationError({"lead": ["Choose a Lead Child Protection Practitioner"]})

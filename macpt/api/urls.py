@@ -1,7 +1,8 @@
 """Child protection API under /api/v1/child-protection/; each area's module owns its urlpatterns."""
 
-from . import strategy
+from . import records, strategy
 
 urlpatterns: list = [
     *strategy.urlpatterns,
+    *records.urlpatterns,
 ]

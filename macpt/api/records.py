@@ -1,0 +1,267 @@
+"""Child protection API: conferences, plans, pre-proceedings and emergency action (reads), under
+/api/v1/child-protection/.
+
+- GET conferences/<pk>/          a conference: kind, date, chair, the children and decisions, invitees and attendance,
+                                 the agencies' reports the caller may read (tag rules), the family's views, the minutes
+                                 (the part not for the family only where the caller reads the whole record)
+- GET plans/<pk>/                a child protection plan: dates, categories, end and reason, NumberOfPreviousCPP, core
+                                 groups, statutory visits, review conferences (CPPreviewDate)
+- GET pre-proceedings/<pk>/      the module 5 dates, the FGDM answer, outcome, meetings, kinship assessments
+- GET emergency-actions/<pk>/    police protection or an EPO: when, who, outcome
+
+Scoped exactly as the pages, through the same selectors (macpt.selectors.conference, pre_proceedings, emergency): a
+conference opens for a user who may open the whole record of every child it is about, a plan, pre-proceedings or an
+emergency action for one who may open its child's; anything else is 404 (never 403). Every response that shows
+children writes one read-audit row.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases.api.serializers import DetailOutputSerializer
+from cases.web import audit_shown
+
+from ..selectors import conference as conference_sel
+from ..selectors import emergency as emergency_sel
+from ..selectors import pre_proceedings as pp_sel
+from .strategy import TAGS, AgencyOutputSerializer, MacptApi
+
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
+_404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see.")
+
+
+class ConferenceChildOutputSerializer(serializers.Serializer):
+    person_id = serializers.IntegerField()
+    name = serializers.CharField(source="person.display_name")
+    plan_id = serializers.IntegerField(allow_null=True)
+    plan_decided = serializers.BooleanField(allow_null=True)
+    category = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class InviteeOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    name = serializers.CharField()
+    role = serializers.CharField()
+    person_id = serializers.IntegerField(allow_null=True)
+    agency = serializers.CharField(source="agency.name", default=None)
+    user_id = serializers.IntegerField(allow_null=True)
+    attendance = serializers.CharField()
+
+
+class ReportOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    agency = AgencyOutputSerializer()
+    author = serializers.CharField(source="author.full_name")
+    text = serializers.CharField()
+    tags = serializers.ListField(child=serializers.CharField())
+
+
+class ConferenceOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    date = serializers.DateField()
+    family_case_id = serializers.IntegerField()
+    chair = serializers.CharField(source="chair_name")
+    team = serializers.CharField(source="team.name", default=None)
+    enquiry_id = serializers.IntegerField(allow_null=True)
+    expected_birth_date = serializers.DateField(allow_null=True)
+    transferring_council = serializers.CharField()
+    previous_plans_elsewhere = serializers.IntegerField()
+    family_views = serializers.CharField()
+    minutes = serializers.CharField()
+    minutes_not_for_family = serializers.CharField()
+    decided_at = serializers.DateTimeField(allow_null=True)
+    children = serializers.SerializerMethodField()
+    invitees = serializers.SerializerMethodField()
+    reports = serializers.SerializerMethodField()
+
+    def get_children(self, row) -> list[dict]:
+        return ConferenceChildOutputSerializer(self.context["children"], many=True).data
+
+    def get_invitees(self, row) -> list[dict]:
+        return InviteeOutputSerializer(self.context["invitees"], many=True).data
+
+    def get_reports(self, row) -> list[dict]:
+        return ReportOutputSerializer(self.context["reports"], many=True).data
+
+
+class DatedOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    date = serializers.DateField()
+
+
+class CoreGroupOutputSerializer(DatedOutputSerializer):
+    attendees = serializers.CharField()
+    apologies = serializers.CharField()
+    summary = serializers.CharField()
+    action_ids = serializers.SerializerMethodField()
+
+    def get_action_ids(self, row) -> list[int]:
+        return [a.pk for a in row.actions.all()]
+
+
+class VisitOutputSerializer(DatedOutputSerializer):
+    seen = serializers.BooleanField()
+    seen_alone = serializers.BooleanField()
+    by = serializers.CharField(source="by.full_name")
+
+
+class CpPlanOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    person_id = serializers.IntegerField()
+    child_name = serializers.CharField(source="person.display_name")
+    family_plan_id = serializers.IntegerField(help_text="The family's one plan (cases.Plan) it wraps.")
+    conference_id = serializers.IntegerField(help_text="The initial conference that started it.")
+    start_date = serializers.DateField(help_text="Census CPPstartDate: the ICPC's date.")
+    initial_category = serializers.CharField()
+    latest_category = serializers.CharField()
+    end_date = serializers.DateField(allow_null=True)
+    end_reason = serializers.CharField()
+    number_of_previous_plans = serializers.SerializerMethodField(help_text="Census NumberOfPreviousCPP.")
+    core_groups = serializers.SerializerMethodField()
+    visits = serializers.SerializerMethodField()
+    review_conferences = serializers.SerializerMethodField(help_text="Census CPPreviewDate: their dates.")
+
+    def get_number_of_previous_plans(self, row) -> int:
+        return conference_sel.number_of_previous_plans(row)
+
+    def get_core_groups(self, row) -> list[dict]:
+        return CoreGroupOutputSerializer(conference_sel.plan_core_groups(plan=row), many=True).data
+
+    def get_visits(self, row) -> list[dict]:
+        return VisitOutputSerializer(conference_sel.plan_visits(plan=row), many=True).data
+
+    def get_review_conferences(self, row) -> list[dict]:
+        return DatedOutputSerializer(conference_sel.plan_review_conferences(plan=row), many=True).data
+
+
+class MeetingOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    held_on = serializers.DateField()
+
+
+class KinshipOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    carer_id = serializers.IntegerField(allow_null=True)
+    carer_name = serializers.CharField()
+    relationship = serializers.CharField()
+    started_on = serializers.DateField()
+    completed_on = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField()
+
+
+class PreProceedingsOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    person_id = serializers.IntegerField()
+    child_name = serializers.CharField(source="person.display_name")
+    start_date = serializers.DateField(help_text="Census PPStartDate.")
+    lbp_sent_date = serializers.DateField(allow_null=True, help_text="Census LBPSentDate.")
+    fgdm_offered = serializers.BooleanField(allow_null=True, help_text="Census FGDMMeetingOffer.")
+    step_decision_date = serializers.DateField(allow_null=True, help_text="Census StepDecisionDate.")
+    outcome = serializers.CharField(help_text="Census PPOutcome: A, B or C.")
+    court_application_date = serializers.DateField(allow_null=True, help_text="Census CourtAppDate.")
+    letter_initiating_date = serializers.DateField(allow_null=True, help_text="Census LetterInitCPDate.")
+    meetings = serializers.SerializerMethodField()
+    kinship_assessments = serializers.SerializerMethodField()
+
+    def get_meetings(self, row) -> list[dict]:
+        return MeetingOutputSerializer(row.meetings.order_by("held_on", "id"), many=True).data
+
+    def get_kinship_assessments(self, row) -> list[dict]:
+        return KinshipOutputSerializer(row.kinship_assessments.order_by("started_on", "id"), many=True).data
+
+
+class EmergencyActionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    person_id = serializers.IntegerField()
+    child_name = serializers.CharField(source="person.display_name")
+    kind = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    by = serializers.CharField()
+    reason = serializers.CharField()
+    epo_extended = serializers.BooleanField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    outcome = serializers.CharField()
+    outcome_detail = serializers.CharField()
+    work_request_id = serializers.IntegerField(allow_null=True)
+
+
+class ConferenceApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_conference",
+        summary="A child protection conference with its decisions, invitees and the reports you may read",
+        responses={200: ConferenceOutputSerializer, 401: _401, 404: _404},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        conference = conference_sel.conference_get_for_user(user=request.user, conference_id=pk)
+        children = conference_sel.conference_children(conference=conference)
+        body = ConferenceOutputSerializer(
+            conference,
+            context={
+                "children": children,
+                "invitees": list(conference.invitees.select_related("agency").order_by("id")),
+                "reports": conference_sel.conference_reports_for_user(conference=conference, user=request.user),
+            },
+        ).data
+        audit_shown(request, "cp_conference.viewed", [c.person_id for c in children], target=conference)
+        return Response(body)
+
+
+class PlanApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_cp_plan",
+        summary="A child protection plan with its core groups, visits and review conferences",
+        responses={200: CpPlanOutputSerializer, 401: _401, 404: _404},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        plan = conference_sel.cp_plan_get_for_user(user=request.user, plan_id=pk)
+        body = CpPlanOutputSerializer(plan).data
+        audit_shown(request, "cp_plan.viewed", [plan.person_id], target=plan)
+        return Response(body)
+
+
+class PreProceedingsApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_pre_proceedings",
+        summary="Pre-proceedings (census module 5): the dates, the FGDM answer, meetings and kinship assessments",
+        responses={200: PreProceedingsOutputSerializer, 401: _401, 404: _404},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        pp = pp_sel.pre_proceedings_get_for_user(user=request.user, pp_id=pk)
+        body = PreProceedingsOutputSerializer(pp).data
+        audit_shown(request, "pre_proceedings.viewed", [pp.person_id], target=pp)
+        return Response(body)
+
+
+class EmergencyActionApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_emergency_action",
+        summary="Police protection or an Emergency Protection Order: when, who and the outcome",
+        responses={200: EmergencyActionOutputSerializer, 401: _401, 404: _404},
+    )
+    def get(self, request: Request, pk: int) -> Response:
+        action = emergency_sel.emergency_action_get_for_user(user=request.user, action_id=pk)
+        body = EmergencyActionOutputSerializer(action).data
+        audit_shown(request, "emergency_action.viewed", [action.person_id], target=action)
+        return Response(body)
+
+
+urlpatterns = [
+    path("conferences/<int:pk>/", ConferenceApi.as_view(), name="macpt_api_conference"),
+    path("plans/<int:pk>/", PlanApi.as_view(), name="macpt_api_cp_plan"),
+    path("pre-proceedings/<int:pk>/", PreProceedingsApi.as_view(), name="macpt_api_pre_proceedings"),
+    path("emergency-actions/<int:pk>/", EmergencyActionApi.as_view(), name="macpt_api_emergency_action"),
+]
