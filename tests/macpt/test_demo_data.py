@@ -26,10 +26,34 @@ def test_a_family_is_in_an_s47_enquiry_with_the_police_and_health_information(se
 
 
 def test_a_family_is_awaiting_its_icpc_with_the_deadline_open(seeded_demo):
-    awaiting = S47Enquiry.objects.filter(outcome="conference_needed")
+    awaiting = S47Enquiry.objects.filter(outcome="conference_needed", conferences__isnull=True)
     assert awaiting.exists()
     for enquiry in awaiting:
         assert Deadline.objects.filter(kind="macpt.icpc", target_id=str(enquiry.pk), state="open").exists()
+
+
+def test_a_family_is_on_a_plan_with_a_core_group_and_a_visit(seeded_demo):
+    from macpt.models import ChildProtectionPlan
+
+    plans = ChildProtectionPlan.objects.filter(end_date__isnull=True).select_related("conference", "family_plan")
+    assert plans.exists()
+    for plan in plans:
+        assert plan.start_date == plan.conference.date and plan.conference.independent_chair_name
+        assert plan.family_plan.family_case_id == plan.conference.family_case_id
+        assert plan.core_groups.exists() and plan.visits.filter(seen=True).exists()
+        for kind in ("macpt.visit", "macpt.review_conference"):
+            assert Deadline.objects.filter(kind=kind, target_id=str(plan.pk), state="open").exists(), kind
+
+
+def test_a_family_is_in_pre_proceedings_with_the_letter_and_the_fgdm_offer(seeded_demo):
+    from macpt.models import PreProceedings
+
+    open_pp = PreProceedings.objects.filter(step_decision_date__isnull=True)
+    assert open_pp.exists()
+    for pp in open_pp:
+        assert pp.lbp_sent_date >= pp.start_date and pp.fgdm_offered is True
+        assert pp.meetings.filter(kind="initial").exists() and pp.kinship_assessments.exists()
+        assert Deadline.objects.filter(kind="macpt.pp_step", target_id=str(pp.pk), state="open").exists()
 
 
 def test_the_lcpp_sees_the_demo_children_on_the_oversight_dashboard(seeded_demo):
@@ -43,5 +67,10 @@ def test_the_lcpp_sees_the_demo_children_on_the_oversight_dashboard(seeded_demo)
 
 def test_a_second_run_writes_nothing(seeded_demo):
     counts = (StrategyDiscussion.objects.count(), S47Enquiry.objects.count())
-    assert seed_macpt_demo() == {"strategy discussions": 0, "s47 enquiries": 0}
+    assert seed_macpt_demo() == {
+        "strategy discussions": 0,
+        "s47 enquiries": 0,
+        "child protection plans": 0,
+        "in pre-proceedings": 0,
+    }
     assert (StrategyDiscussion.objects.count(), S47Enquiry.objects.count()) == counts
