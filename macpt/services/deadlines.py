@@ -25,6 +25,7 @@ CORE_GROUP = "macpt.core_group"  # the first core group, 10 working days after t
 VISIT = "macpt.visit"  # the next statutory visit to a child on a plan
 REVIEW_CONFERENCE = "macpt.review_conference"  # 3 months after the ICPC, then at most 6 months apart
 PP_STEP = "macpt.pp_step"  # the next pre-proceedings step with a timescale
+EMERGENCY_LAPSE = "macpt.emergency_lapse"  # police protection (72 hours) or an EPO (8 days, 15 extended) lapses
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ TIMESCALES: dict[str, Timescale] = {
         Timescale(VISIT, "Statutory visit", "macpt.childprotectionplan"),
         Timescale(REVIEW_CONFERENCE, "Review child protection conference", "macpt.childprotectionplan"),
         Timescale(PP_STEP, "Pre-proceedings step", "macpt.preproceedings"),
+        Timescale(EMERGENCY_LAPSE, "Emergency action lapses", "macpt.emergencyaction"),
     )
 }
 
@@ -100,6 +102,24 @@ def timescale_set(
         due_at=timescale_due_at(due_on),
         warn_at=timescale_warn_at(due_on, calendar=calendar),
         person_ids=ids,
+        assignee=assignee,
+        escalate_role=ESCALATE_ROLE,
+        link=link,
+    )
+
+
+def emergency_lapse_set(*, action, assignee: User | None, label: str, link: str) -> Deadline:
+    """The moment police protection or an Emergency Protection Order lapses in law is a clock of its own, to the
+    minute (not the end of a working day: the law counts hours, weekends included). The reminder comes a quarter of
+    the limit before (18 hours for police protection, 2 days for an EPO), so there is time to apply for an order or
+    plan the child's return; the assignee is told at both and the LCPPs at a lapse."""
+    return deadline_set(
+        kind=EMERGENCY_LAPSE,
+        label=label,
+        target=action,
+        due_at=action.lapses_at,
+        warn_at=action.lapses_at - action.limit / 4,
+        person_ids=[action.person_id],
         assignee=assignee,
         escalate_role=ESCALATE_ROLE,
         link=link,

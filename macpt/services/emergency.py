@@ -17,10 +17,11 @@ from django.utils import timezone
 from cases import policy
 from cases.models import Person, Strand, User, WorkRequest
 from cases.permissions import person_record_scope
-from cases.services import Conflict, audit_record, chronology_add, work_request_take
+from cases.services import Conflict, audit_record, chronology_add, deadline_met, work_request_take
 
 from ..models import EmergencyAction, EmergencyKind, EmergencyOutcome
 from ..permissions import LEAD_ENQUIRY
+from .deadlines import EMERGENCY_LAPSE, emergency_lapse_set
 
 FIELDS = ("kind", "started_at", "by", "reason", "epo_extended")
 END_FIELDS = ("ended_at", "outcome", "outcome_detail")
@@ -81,6 +82,12 @@ def _check(action: EmergencyAction, *, now: dt.datetime) -> None:
             errors["outcome_detail"] = ["Say what happened"]
     if errors:
         raise ValidationError(errors)
+
+
+def emergency_action_reference(action: EmergencyAction) -> str:
+    """How alerts name an action: never the child (a lapse tells every LCPP, some of whom may not see a restricted
+    child's name)."""
+    return f"EA-{action.pk:06d}"
 
 
 def emergency_action_link(action: EmergencyAction) -> str:
@@ -155,6 +162,14 @@ def emergency_action_record(
     _started_chronology(action, actor)
     if action.ended_at is not None:
         _ended_chronology(action, actor)
+    else:
+        # When it lapses in law is a clock: a reminder before and an alert at the limit, each once.
+        emergency_lapse_set(
+            action=action,
+            assignee=actor,
+            label=f"{action.get_kind_display()} {emergency_action_reference(action)} lapses",
+            link=emergency_action_link(action),
+        )
     audit_record(
         actor=actor,
         verb="macpt.emergency_action.recorded",
@@ -185,6 +200,7 @@ def emergency_action_end(*, action: EmergencyAction, actor: User, data: dict) ->
     _check(action, now=timezone.now())
     action.full_clean(exclude=["person", "recorded_by", "work_request"])
     action.save(update_fields=[*END_FIELDS, "updated_at"])
+    deadline_met(kind=EMERGENCY_LAPSE, target=action)
     _ended_chronology(action, actor)
     audit_record(
         actor=actor, verb="macpt.emergency_action.ended", target=action, child_ids=[action.person_id], fields=END_FIELDS

@@ -8,12 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import AuditEvent, ChronologyEntry, Deadline, LeadKind, WorkRequest
+from cases.models import AuditEvent, ChronologyEntry, Deadline, LeadKind, Notification, Role, WorkRequest
 from cases.registry import registry
-from cases.services import Conflict, episode_set_lead, work_request_create
+from cases.services import Conflict, deadline_sweep, episode_set_lead, work_request_create
 from cases.workdays import LONDON
 from macpt.models import EmergencyAction
 from macpt.services.emergency import emergency_action_end, emergency_action_record
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -286,3 +287,50 @@ def test_the_childs_record_says_what_is_in_force_in_one_query_whatever_the_data(
     assert reverse("macpt:emergency_action", args=[current.pk]) in page
     assert "In pre-proceedings since 11 May 2026" in page
     assert len(after.captured_queries) == len(before.captured_queries)
+
+
+def test_police_protection_lapsing_reminds_the_lcpp_then_alerts_every_lcpp_exactly_once(family, lcpp):
+    """Police protection lapses 72 hours after it began, weekend or not: the LCPP who recorded it is reminded 18 hours
+    before, every LCPP is alerted when it lapses, each once however often the sweeper runs; the alerts name the
+    action, never the child."""
+    other_lcpp = UserFactory(roles=[Role.LCPP])
+    started = _london(2025, 12, 24, 22)  # Christmas Eve, 22:00: lapses on Saturday 27th at 22:00
+    action = emergency_action_record(
+        person=family["mia"],
+        actor=lcpp,
+        data={"kind": "police_protection", "started_at": started, "by": "PC 9", "reason": "Found alone at night."},
+    )
+    clock = Deadline.objects.get(kind="macpt.emergency_lapse", state=Deadline.State.OPEN)
+    assert clock.due_at == _london(2025, 12, 27, 22) and clock.warn_at == _london(2025, 12, 27, 4)
+    assert clock.person_ids == [family["mia"].pk] and clock.link == reverse("macpt:emergency_action", args=[action.pk])
+    minute = dt.timedelta(minutes=1)
+    assert deadline_sweep(now=clock.warn_at - minute) == {"warned": 0, "breached": 0}
+    for _ in range(2):
+        deadline_sweep(now=clock.warn_at + minute)
+    for _ in range(2):
+        deadline_sweep(now=clock.due_at + minute)
+    told = Notification.objects.filter(kind__startswith="macpt.emergency_lapse")
+    assert sorted(told.values_list("kind", "user")) == sorted(
+        [
+            ("macpt.emergency_lapse.due_soon", lcpp.pk),
+            ("macpt.emergency_lapse.overdue", lcpp.pk),
+            ("macpt.emergency_lapse.overdue", other_lcpp.pk),
+        ]
+    )
+    assert not any("Mia" in title for title in told.values_list("title", flat=True))
+
+
+def test_ending_the_action_stops_its_clock_and_one_already_over_has_none(family, lcpp):
+    started = timezone.now() - dt.timedelta(hours=5)
+    data = {"kind": "police_protection", "started_at": started, "by": "PC 9", "reason": "Found alone at night."}
+    action = emergency_action_record(person=family["mia"], actor=lcpp, data=data)
+    emergency_action_end(
+        action=action, actor=lcpp, data={"ended_at": started + dt.timedelta(hours=4), "outcome": "returned_home"}
+    )
+    assert Deadline.objects.get(kind="macpt.emergency_lapse").state == Deadline.State.MET
+    emergency_action_record(
+        person=family["leo"],
+        actor=lcpp,
+        data={**data, "ended_at": started + dt.timedelta(hours=2), "outcome": "returned_home"},
+    )
+    assert Deadline.objects.filter(kind="macpt.emergency_lapse").count() == 1

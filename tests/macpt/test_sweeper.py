@@ -27,6 +27,7 @@ CONTRACT_KINDS = {
     "macpt.visit",
     "macpt.review_conference",
     "macpt.pp_step",
+    "macpt.emergency_lapse",
 }
 
 
@@ -133,10 +134,14 @@ def test_the_real_worker_sweeps_every_timescale_exactly_once(celery_worker_proce
     # transactional: the worker (another process) must see the committed rows
     today = timezone.localdate()
     late = _clocks(
-        lcpp=lcpp, children=[make_person(f"Late{n}", "Worker") for n in range(6)], due_on=today - dt.timedelta(7)
+        lcpp=lcpp,
+        children=[make_person(f"Late{n}", "Worker") for n in range(len(TIMESCALES))],
+        due_on=today - dt.timedelta(7),
     )
     soon = _clocks(
-        lcpp=lcpp, children=[make_person(f"Soon{n}", "Worker") for n in range(6)], due_on=today + dt.timedelta(30)
+        lcpp=lcpp,
+        children=[make_person(f"Soon{n}", "Worker") for n in range(len(TIMESCALES))],
+        due_on=today + dt.timedelta(30),
     )
     # The clock, moved: these are in their reminder window now.
     Deadline.objects.filter(pk__in=[d.pk for d in soon]).update(warn_at=timezone.now() - dt.timedelta(minutes=5))
@@ -144,11 +149,11 @@ def test_the_real_worker_sweeps_every_timescale_exactly_once(celery_worker_proce
     # Until the worker has logged all three sweeps as finished: a late duplicate would show up below.
     assert wait_until(lambda: celery_worker_process.finished(*sent), timeout=90), celery_worker_process.output
     assert celery_worker_process.alive(), "the worker died"
-    assert Deadline.objects.filter(pk__in=[d.pk for d in late], breached_at__isnull=False).count() == 6
-    assert Deadline.objects.filter(pk__in=[d.pk for d in soon], warned_at__isnull=False).count() == 6
+    assert Deadline.objects.filter(pk__in=[d.pk for d in late], breached_at__isnull=False).count() == len(TIMESCALES)
+    assert Deadline.objects.filter(pk__in=[d.pk for d in soon], warned_at__isnull=False).count() == len(TIMESCALES)
     kinds = sorted(Notification.objects.filter(user=lcpp).values_list("kind", flat=True))
     assert kinds == sorted([f"{k}.overdue" for k in TIMESCALES] + [f"{k}.due_soon" for k in TIMESCALES])
-    assert ChronologyEntry.objects.filter(kind__endswith=".breached", strand=Strand.MACPT).count() == 6
+    assert ChronologyEntry.objects.filter(kind__endswith=".breached", strand=Strand.MACPT).count() == len(TIMESCALES)
 
 
 @pytest.mark.django_db
