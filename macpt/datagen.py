@@ -714,6 +714,7 @@ def _conferences(ctx: Context, icpcs: dict[int, list[tuple]], workforce: Workfor
     plan_fk = next(f.attname for f in CoreGroup.plans.through._meta.concrete_fields if f.attname.endswith("plan_id"))
     group_fk = next(f.attname for f in CoreGroup.plans.through._meta.concrete_fields if f.attname.endswith("group_id"))
     child_family: dict[int, int] = {}
+    plan_leads: dict[int, User] = {}
     new_episode_families: list[tuple[int, int]] = []
     lcpps = workforce.lcpps
     for rows in icpcs.values():
@@ -835,6 +836,7 @@ def _conferences(ctx: Context, icpcs: dict[int, list[tuple]], workforce: Workfor
                     end_reason="",
                 )
                 started.append((cp_plan, child, category, end))
+                plan_leads[cp_plan] = lead
             conference_children.add(
                 created_at=icpc_at,
                 updated_at=icpc_at,
@@ -869,6 +871,7 @@ def _conferences(ctx: Context, icpcs: dict[int, list[tuple]], workforce: Workfor
                 deadlines=deadlines,
                 fks=(group_fk, plan_fk),
             )
+    _pre_proceedings_and_emergency(ctx, rng, calendar, cp_plans, plan_leads)
     for rows, label in (
         (families, "cp_family_cases"),
         (members, "cp_family_members"),
@@ -1060,3 +1063,104 @@ def _plan_life(
                 escalate_role=Role.LCPP,
                 breached_at=due_at if due_at < now else None,
             )
+
+
+# Of the children on plans, about one in eight enters pre-proceedings (the Public Law Outline), and about one in twelve
+# was taken into police protection or under an Emergency Protection Order on the way (synthetic proportions: the
+# census collects pre-proceedings from 2026-27).
+PRE_PROCEEDINGS_SHARE = 0.12
+EMERGENCY_SHARE = 0.08
+
+
+def _pre_proceedings_and_emergency(ctx, rng, calendar, cp_plans: Rows, plan_leads: dict[int, User]) -> None:
+    """Pre-proceedings (module 5: PPStartDate, LBPSentDate with the FGDM answer, the initial and review meetings,
+    StepDecisionDate with PPOutcome, CourtAppDate and LetterInitCPDate where care proceedings were issued) for some
+    children on plans, each set checked by the strand's own module 5 rules (macpt.services.pre_proceedings) before it
+    is written; and emergency action before some ICPCs."""
+    try:
+        from .models import EmergencyAction, PreProceedings, PreProceedingsMeeting
+        from .services.pre_proceedings import pre_proceedings_errors
+    except ImportError:  # the emergency strand's models (issue 14 items 7 and 8) are not there yet
+        return
+    pre_proceedings, meetings, emergency = Rows(PreProceedings), Rows(PreProceedingsMeeting), Rows(EmergencyAction)
+    refused = 0
+    open_for: set[int] = set()  # children with pre-proceedings not yet decided (one at a time)
+    for plan in cp_plans.rows.values():
+        lead = plan_leads[plan["id"]]
+        start_plan, end_plan = plan["start_date"], plan.get("end_date")
+        if rng.random() < EMERGENCY_SHARE:
+            kind = "epo" if rng.random() < 0.2 else "police_protection"
+            started_at = _at(start_plan - dt.timedelta(days=rng.randint(12, 25)), 22)
+            emergency.add(
+                created_at=started_at,
+                updated_at=started_at,
+                person_id=plan["person_id"],
+                kind=kind,
+                started_at=started_at,
+                by="PC G. Officer, Generated Police" if kind == "police_protection" else "Family Court (the council)",
+                reason="Generated: the child found alone at home at night.",
+                ended_at=started_at + dt.timedelta(hours=rng.randint(20, 70)),
+                outcome=rng.choice(["returned_home", "with_family", "accommodated"]),
+                recorded_by_id=lead.pk,
+            )
+        if rng.random() >= PRE_PROCEEDINGS_SHARE:
+            continue
+        start = calendar.add_working_days(start_plan + dt.timedelta(days=rng.randint(60, 240)), 0)
+        if start > ctx.today or (end_plan and start >= end_plan):
+            continue
+        lbp = calendar.add_working_days(start, rng.randint(2, 10))
+        initial = calendar.add_working_days(lbp, rng.randint(5, 15))
+        reviews = [calendar.add_working_days(initial, 30 * n) for n in range(1, rng.randint(1, 3))]
+        decision = calendar.add_working_days(start, rng.randint(60, 90))
+        values = {
+            "start_date": start,
+            "lbp_sent_date": lbp if lbp <= ctx.today else None,
+            "fgdm_offered": (rng.random() < 0.9) if lbp <= ctx.today else None,
+            "fgdm_facilitated": None,
+            "step_decision_date": decision if decision <= ctx.today else None,
+            "outcome": "",
+            "court_application_date": None,
+            "letter_initiating_date": None,
+        }
+        held = [("initial", initial)] + [("review", r) for r in reviews]
+        held = [
+            (kind, day)
+            for kind, day in held
+            if day <= ctx.today and (not values["step_decision_date"] or day <= decision)
+        ]
+        if values["lbp_sent_date"] is None:
+            held = []
+        if values["step_decision_date"]:
+            values["outcome"] = rng.choices(["A", "B", "C"], [35, 55, 10])[0]
+            if values["outcome"] == "A":
+                court = calendar.add_working_days(decision, rng.randint(1, 15))
+                values["court_application_date"] = court if court <= ctx.today else None
+                if values["court_application_date"]:
+                    letter = calendar.add_working_days(court, rng.randint(0, 5))
+                    values["letter_initiating_date"] = letter if letter <= ctx.today else None
+        if pre_proceedings_errors(values, meetings=held, today=ctx.today) or plan["person_id"] in open_for:
+            refused += 1
+            continue
+        if values["step_decision_date"] is None:
+            open_for.add(plan["person_id"])
+        at = _at(start, 12)
+        pp = pre_proceedings.add(
+            created_at=at, updated_at=at, person_id=plan["person_id"], started_by_id=lead.pk, **values
+        )
+        for kind, day in held:
+            meetings.add(
+                created_at=_at(day, 14),
+                updated_at=_at(day, 14),
+                pre_proceedings_id=pp,
+                kind=kind,
+                held_on=day,
+                notes="",
+                recorded_by_id=lead.pk,
+            )
+    for rows, label in (
+        (pre_proceedings, "pre_proceedings"),
+        (meetings, "pre_proceedings_meetings"),
+        (emergency, "emergency_actions"),
+    ):
+        rows.write(ctx, label)
+    ctx.counts["pre_proceedings_refused_by_module5_rules"] = refused

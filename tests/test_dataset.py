@@ -200,3 +200,16 @@ def test_child_protection_conferences_and_plans_in_the_small_dataset(small_datas
     # The MACPT works with every child on an open plan.
     worked_with = set(Involvement.objects.active().filter(role="macpt_member").values_list("person_id", flat=True))
     assert set(open_plans.values_list("person_id", flat=True)) <= worked_with
+
+
+def test_pre_proceedings_and_emergency_action_in_the_small_dataset(small_dataset):
+    """Some children on plans in pre-proceedings, every set passing the census's module 5 rules as the strand checks
+    them, and emergency action before some conferences."""
+    from macpt.models import EmergencyAction, PreProceedings
+    from macpt.services.pre_proceedings import _meetings, _values, pre_proceedings_errors
+
+    pre_proceedings = list(PreProceedings.objects.all())
+    assert pre_proceedings and EmergencyAction.objects.exists()
+    for pp in pre_proceedings:
+        assert pre_proceedings_errors(_values(pp), meetings=_meetings(pp)) == {}, pp.pk
+    assert any(pp.outcome == "A" and pp.court_application_date for pp in pre_proceedings)
