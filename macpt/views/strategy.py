@@ -146,6 +146,8 @@ def _page(request: HttpRequest, discussion: StrategyDiscussion, **forms) -> Http
         "undecided": sum(1 for c in children if not c.decision),
         "is_open": is_open,
         "may_chair": chair and is_open,
+        # Immediate protective action is recorded on the emergency action page (police protection, an EPO).
+        "may_record_emergency": sel.may_lead_enquiry(user),
         "may_contribute": contribute and is_open,
         "attendee_form": forms.get("attendee_form") or AttendeeForm(prefix="attendee", members=_members(discussion)),
         "absence_form": forms.get("absence_form")

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from cases.models import WorkRequest
 from macpt.models import S47Enquiry, StrategyDiscussion
+from macpt.services.strategy import strategy_decide
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,6 @@ def test_an_lcpp_starts_a_discussion_from_the_childs_record_which_then_points_to
     client, family, lcpp, macpt, discussion
 ):
     from macpt.models import StrategyChild
-    from macpt.services.strategy import strategy_decide
 
     client.force_login(lcpp)
     record = reverse("cases:person_detail", args=[family["mia"].pk])
@@ -109,3 +109,18 @@ def test_an_attendee_is_a_member_of_the_team_or_named_with_an_agency(client, dis
     assert response.status_code == 302
     added = discussion.attendees.get(user=education_member)
     assert (added.name, added.agency) == (education_member.full_name, education_member.agency)
+
+
+def test_immediate_protective_action_leads_the_lcpp_to_the_emergency_action_page(
+    client, discussion, family, lcpp, police_officer
+):
+    mia = discussion.children.get(person=family["mia"])
+    strategy_decide(child=mia, actor=lcpp, decision="immediate_protection", reason="Mia cannot go home tonight.")
+    url = reverse("macpt:strategy", args=[discussion.pk])
+    emergency = reverse("macpt:emergency_action_create", args=[family["mia"].pk])
+    client.force_login(lcpp)
+    assert f'href="{emergency}"' in client.get(url).content.decode()
+    assert client.get(emergency).status_code == 200
+    client.force_login(police_officer)  # a MACPT member reads the discussion but does not record emergency action
+    page = client.get(url)
+    assert page.status_code == 200 and f'href="{emergency}"' not in page.content.decode()
