@@ -42,6 +42,9 @@ from cases.web import audit_shown
 from ffp.api_errors import JSONParser
 
 from ..models import Attendance, DiscussionForm, NextStep, S47Outcome, StrategyDecision
+from ..selectors import conference as conference_sel
+from ..selectors import emergency as emergency_sel
+from ..selectors import pre_proceedings as pp_sel
 from ..selectors import strategy as sel
 from ..services import enquiries as enquiry_services
 from ..services import strategy as strategy_services
@@ -179,11 +182,42 @@ class EnquiryOutputSerializer(serializers.Serializer):
         return InformationOutputSerializer(self.context["information"], many=True).data
 
 
+class RecordRefOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField(required=False)
+    date = serializers.DateField(required=False)
+
+
+class PlanRefOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    start_date = serializers.DateField()
+    latest_category = serializers.CharField()
+    end_date = serializers.DateField(allow_null=True)
+
+
+class PreProceedingsRefOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    start_date = serializers.DateField()
+    step_decision_date = serializers.DateField(allow_null=True)
+    outcome = serializers.CharField()
+
+
+class EmergencyRefOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    started_at = serializers.DateTimeField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+
+
 class ChildRecordOutputSerializer(serializers.Serializer):
     person_id = serializers.IntegerField(source="person.pk")
     name = serializers.CharField(source="person.display_name")
     strategy_discussions = DiscussionSummaryOutputSerializer(many=True)
     s47_enquiries = EnquiryRefOutputSerializer(many=True)
+    conferences = RecordRefOutputSerializer(many=True, help_text="Those the caller may open (every child in scope).")
+    plans = PlanRefOutputSerializer(many=True)
+    pre_proceedings = PreProceedingsRefOutputSerializer(many=True)
+    emergency_actions = EmergencyRefOutputSerializer(many=True)
 
 
 # --- input ------------------------------------------------------------------------------------------------------
@@ -304,8 +338,22 @@ class ChildRecordApi(MacptApi):
         discussions = list(sel.discussions_for_person(person=person).order_by("-held_at", "-id"))
         openable = _discussions_openable(request, discussions)
         enquiries = list(person.s47_enquiries.order_by("-start_date", "-id"))
+        conferences = list(
+            conference_sel.conference_scope(request.user)
+            .filter(children__person=person)
+            .order_by("-date", "-id")
+            .only("pk", "kind", "date")
+        )
         body = ChildRecordOutputSerializer(
-            {"person": person, "strategy_discussions": openable, "s47_enquiries": enquiries}
+            {
+                "person": person,
+                "strategy_discussions": openable,
+                "s47_enquiries": enquiries,
+                "conferences": conferences,
+                "plans": list(person.cp_plans.order_by("-start_date", "-id")),
+                "pre_proceedings": list(pp_sel.pre_proceedings_for_person(person=person)),
+                "emergency_actions": list(emergency_sel.emergency_actions_for_person(person=person)),
+            }
         ).data
         audit_shown(request, "child_protection.viewed", [person.pk], target=person)
         return Response(body)

@@ -33,6 +33,10 @@ def test_the_lcpp_reads_the_conference_the_plan_and_pre_proceedings(seeded_demo)
     assert got.json()["visits"] and got.json()["number_of_previous_plans"] == 0
     got = client.get(reverse("macpt_api_pre_proceedings", args=[pp.pk]))
     assert got.status_code == 200 and got.json()["fgdm_offered"] is True and got.json()["meetings"]
+    record = client.get(reverse("macpt_api_child", args=[plan.person_id])).json()
+    assert [c["id"] for c in record["conferences"]] == [conference.pk] and record["plans"][0]["id"] == plan.pk
+    record = client.get(reverse("macpt_api_child", args=[pp.person_id])).json()
+    assert [p["id"] for p in record["pre_proceedings"]] == [pp.pk]
     lcpp = User.objects.get(email="lcpp@demo.test")
     assert AuditEvent.objects.filter(verb="cp_conference.viewed", actor_id=lcpp.pk).exists()
     assert AuditEvent.objects.filter(verb="cp_plan.viewed", actor_id=lcpp.pk).exists()
