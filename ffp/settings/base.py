@@ -225,6 +225,7 @@ SPECTACULAR_SETTINGS = {
         "ReferralSourceEnum": "cases.codes.referral_source_choices",
         # Child protection (issue 14): the s47 enquiry's outcome, beside the front door's and pre-proceedings'.
         "S47OutcomeEnum": "macpt.models.S47Outcome",
+        "EmergencyOutcomeEnum": "macpt.models.EmergencyOutcome",
     },
 }
 

@@ -8,6 +8,12 @@
                                  groups, statutory visits, review conferences (CPPreviewDate)
 - GET pre-proceedings/<pk>/      the module 5 dates, the FGDM answer, outcome, meetings, kinship assessments
 - GET emergency-actions/<pk>/    police protection or an EPO: when, who, outcome
+- POST children/<person>/emergency-actions/   an LCPP records police protection or an EPO (and its end if over);
+                                 with `work_request`, the emergency-action request it answers is accepted
+- POST emergency-actions/<pk>/end/             how and when it ended (once)
+
+Writes call the same services as the pages (macpt.services.emergency ...): a service's PermissionDenied is 404, its
+ValidationError a 400 keyed by field with the service's message, an already-ended action 409.
 
 Scoped exactly as the pages, through the same selectors (macpt.selectors.conference, pre_proceedings, emergency): a
 conference opens for a user who may open the whole record of every child it is about, a plan, pre-proceedings or an
@@ -19,20 +25,27 @@ from __future__ import annotations
 
 from django.urls import path
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases.api.inputs import InputSerializer
 from cases.api.serializers import DetailOutputSerializer
+from cases.selectors import person_get_for_user
+from cases.selectors.work_requests import user_receives
 from cases.web import audit_shown
 
+from ..models import EmergencyKind, EmergencyOutcome
 from ..selectors import conference as conference_sel
 from ..selectors import emergency as emergency_sel
 from ..selectors import pre_proceedings as pp_sel
-from .strategy import TAGS, AgencyOutputSerializer, MacptApi
+from ..services import emergency as emergency_services
+from .strategy import ERRORS, TAGS, AgencyOutputSerializer, MacptApi, _valid
 
 _401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see.")
+_409 = OpenApiResponse(DetailOutputSerializer, description="Already done (by you or a colleague): the reason.")
 
 
 class ConferenceChildOutputSerializer(serializers.Serializer):
@@ -259,9 +272,96 @@ class EmergencyActionApi(MacptApi):
         return Response(body)
 
 
+# --- writes -----------------------------------------------------------------------------------------------------
+
+
+class EmergencyActionRecordInputSerializer(InputSerializer):
+    """Left to the service to require (its messages by field): kind, started_at, by, reason."""
+
+    kind = serializers.ChoiceField(choices=EmergencyKind.choices, required=False, allow_blank=True, default="")
+    started_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    by = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    epo_extended = serializers.BooleanField(required=False, default=False)
+    ended_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    outcome = serializers.ChoiceField(choices=EmergencyOutcome.choices, required=False, allow_blank=True, default="")
+    outcome_detail = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    work_request = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The emergency-action request it answers (accepted)."
+    )
+
+
+class EmergencyActionEndInputSerializer(InputSerializer):
+    ended_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
+    outcome = serializers.ChoiceField(choices=EmergencyOutcome.choices, required=False, allow_blank=True, default="")
+    outcome_detail = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+def _emergency_response(request: Request, action_id: int, *, created: bool = False) -> Response:
+    action = emergency_sel.emergency_action_get_for_user(user=request.user, action_id=action_id)
+    body = EmergencyActionOutputSerializer(action).data
+    audit_shown(request, "emergency_action.viewed", [action.person_id], target=action)
+    return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class EmergencyActionRecordApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_emergency_action_record",
+        request=EmergencyActionRecordInputSerializer,
+        summary="Record police protection or an Emergency Protection Order for a child (LCPPs)",
+        description="Police protection lasts at most 72 hours, an EPO 8 days (15 with its one extension): an end "
+        "beyond is a 400 on ended_at. With work_request, the emergency-action request is accepted by the same "
+        "decision (409 if a colleague took it first).",
+        responses={201: EmergencyActionOutputSerializer, 409: _409, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        if not emergency_services.may_record_emergency_action(request.user):
+            raise NotFound
+        person = person_get_for_user(user=request.user, person_id=pk)
+        data = _valid(EmergencyActionRecordInputSerializer, request)
+        work_request = None
+        if data["work_request"] is not None:
+            work_request = emergency_sel.emergency_request_get_for_user(
+                user=request.user, request_id=data["work_request"]
+            )
+            if work_request.person_id != person.pk:
+                raise serializers.ValidationError({"work_request": ["This request is about another child"]})
+            if work_request.status == work_request.Status.OPEN and not user_receives(
+                user=request.user, request=work_request
+            ):
+                raise NotFound
+        fields = (*emergency_services.FIELDS, *emergency_services.END_FIELDS)
+        action = emergency_services.emergency_action_record(
+            person=person, actor=request.user, data={k: data[k] for k in fields}, work_request=work_request
+        )
+        return _emergency_response(request, action.pk, created=True)
+
+
+class EmergencyActionEndApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_emergency_action_end",
+        request=EmergencyActionEndInputSerializer,
+        summary="Record how and when an emergency action ended (once: 409 if already ended)",
+        responses={200: EmergencyActionOutputSerializer, 409: _409, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        action = emergency_sel.emergency_action_get_for_user(user=request.user, action_id=pk)
+        data = _valid(EmergencyActionEndInputSerializer, request)
+        emergency_services.emergency_action_end(action=action, actor=request.user, data=data)
+        return _emergency_response(request, pk)
+
+
 urlpatterns = [
     path("conferences/<int:pk>/", ConferenceApi.as_view(), name="macpt_api_conference"),
     path("plans/<int:pk>/", PlanApi.as_view(), name="macpt_api_cp_plan"),
     path("pre-proceedings/<int:pk>/", PreProceedingsApi.as_view(), name="macpt_api_pre_proceedings"),
     path("emergency-actions/<int:pk>/", EmergencyActionApi.as_view(), name="macpt_api_emergency_action"),
+    path(
+        "children/<int:pk>/emergency-actions/",
+        EmergencyActionRecordApi.as_view(),
+        name="macpt_api_emergency_action_record",
+    ),
+    path("emergency-actions/<int:pk>/end/", EmergencyActionEndApi.as_view(), name="macpt_api_emergency_action_end"),
 ]
