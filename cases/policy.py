@@ -88,6 +88,9 @@ RESTRICT = "cases.restrict"  # restrict a record to a named list, change the lis
 # Help lead's (issue 13 item 6; the child protection strand will add the conference's decision to it).
 STEP_DOWN_CHILD_PROTECTION = "cases.step_down_child_protection"
 CLOSE_WORK_REQUEST = "cases.close_work_request"  # close an open hand-off with a reason (issue 13 item 2)
+# Start the family's one plan when the family has none, as a child protection conference decides a plan for a child
+# (a child straight from the front door to an s47 may have no Family Help plan nor lead): the LCPP chairing it.
+START_PLAN_AT_CONFERENCE = "cases.start_plan_at_conference"
 ROLE_ACTIONS = {
     RESTRICT: RESTRICTERS,
     CREATE_PERSON: CREATORS,
@@ -96,6 +99,7 @@ ROLE_ACTIONS = {
     EDIT_ANY_PLAN: frozenset({Role.MANAGER}),
     STEP_DOWN_CHILD_PROTECTION: frozenset({Role.LCPP}),
     CLOSE_WORK_REQUEST: frozenset({Role.LCPP}),
+    START_PLAN_AT_CONFERENCE: frozenset({Role.LCPP}),
 }
 
 # Involvements by the level of access they grant (cases.permissions.person_permissions_sync grants it).

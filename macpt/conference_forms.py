@@ -6,7 +6,7 @@ from django import forms
 from cases.forms import GovukDateField, GovukFormMixin
 from cases.models import Role, User, VisibilityTag
 
-from .models import CategoryOfAbuse, ConferenceKind, InviteeAttendance, PlanEndReason
+from .models import ENDS_WITHOUT_CONFERENCE, CategoryOfAbuse, ConferenceKind, InviteeAttendance, PlanEndReason
 
 _YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -291,3 +291,21 @@ class VisitForm(GovukFormMixin, forms.Form):
             "seen_alone": _yes_no(data.get("seen_alone")),
             "notes": data.get("notes") or "",
         }
+
+
+class PlanEndForm(GovukFormMixin, forms.Form):
+    """Ending a plan without a conference (an LCPP's): the statutory reason and the date."""
+
+    end_reason = forms.ChoiceField(
+        label="Why does the plan end?",
+        choices=[(r.value, r.label) for r in ENDS_WITHOUT_CONFERENCE],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the plan ends"},
+    )
+    end_date = GovukDateField(label="Date the plan ends", help_text="For example, 12 1 2026")
+    details = forms.CharField(
+        label="Details (optional)",
+        help_text="For example, the council the family moved to",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

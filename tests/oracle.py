@@ -288,6 +288,12 @@ def records_on_cp_plan(reader: Reader, relationship: str) -> bool:
     return bool(reader.reading_roles & CONFERENCE_CONTRIBUTORS)
 
 
+def ends_cp_plan(reader: Reader, relationship: str) -> bool:
+    """End a child protection plan without a conference (moved away, 18, looked after, died): an LCPP who sees the
+    child whole."""
+    return sees_conference(reader, relationship) and LCPP in reader.reading_roles
+
+
 # --- child protection (issue 14 items 7 and 8): emergency action and pre-proceedings ------------------------------
 # Whoever sees a child's whole record reads the child's emergency action (police protection, Emergency Protection
 # Orders) and pre-proceedings. Recording them is narrower: emergency action, and taking an emergency-action request,

@@ -281,6 +281,75 @@ def episode_set_lead(*, episode: Episode, actor: User | None, user: User, kind: 
 
 
 @transaction.atomic
+def episode_end_lead(
+    *, episode: Episode, actor: User | None, kind: str, reason: str, ended_at=None
+) -> EpisodeLead | None:
+    """End the episode's current lead of `kind` (the LCPP when the child leaves child protection), keeping the other
+    leads (the Family Help lead carries on). The lead role's access ends with it (unless the same person still leads
+    in another kind); audited, in the chronology, and the people working with the child are told: a change of lead
+    is never silent. Nothing to end: None."""
+    from django.urls import reverse
+
+    from .notifications import notify
+
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Give the reason the lead role ends"]})
+    now = ended_at or timezone.now()
+    lead = (
+        EpisodeLead.objects.select_for_update()
+        .filter(episode=episode, kind=kind, ended_at__isnull=True)
+        .select_related("user")
+        .first()
+    )
+    if lead is None:
+        return None
+    EpisodeLead.objects.filter(pk=lead.pk).update(ended_at=now)
+    lead.ended_at = now
+    if not EpisodeLead.objects.filter(episode=episode, user_id=lead.user_id, ended_at__isnull=True).exists():
+        _end_lead_involvements(episode=episode, user_ids=[lead.user_id], actor=actor, on=now)
+    audit_record(
+        actor=actor,
+        verb="episode.lead_ended",
+        target=episode,
+        child_ids=[episode.person_id],
+        fields=["lead"],
+        related={"lead_ended": lead.user_id},
+    )
+    role = lead.get_kind_display()
+    chronology_add(
+        person=episode.person,
+        actor=actor,
+        strand=Strand.RECORD,
+        kind="lead_ended",
+        summary=f"{role} role of {lead.user.full_name} ended: {reason.strip()}",
+        significant=True,
+        occurred_at=now,
+        target=episode,
+    )
+    told = {lead.user_id: lead.user}
+    for other in EpisodeLead.objects.filter(episode=episode, ended_at__isnull=True).select_related("user"):
+        told[other.user_id] = other.user
+    for involvement in Involvement.objects.filter(
+        person=episode.person, end_date__isnull=True, user__isnull=False
+    ).select_related("user"):
+        told[involvement.user_id] = involvement.user
+    link = reverse("cases:person_detail", args=[episode.person_id])
+    for user in told.values():
+        if user.is_active and (actor is None or user.pk != actor.pk):
+            # The title names no child: the link opens the record through a scoped page.
+            notify(
+                user=user,
+                kind="episode.lead_ended",
+                unique_key=f"episode:{episode.pk}:lead_ended:{lead.pk}:{user.pk}",
+                title=f"A child's {role} role has ended",
+                body=reason.strip(),
+                link=link,
+                send_email=True,
+            )
+    return lead
+
+
+@transaction.atomic
 def episode_close(*, episode: Episode, actor: User | None, reason_code: str, summary: str, closed_on=None) -> Episode:
     from ..codes import valid_codes
 

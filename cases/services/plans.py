@@ -210,8 +210,16 @@ def _bump_plan_version(plan: Plan) -> None:
 
 @transaction.atomic
 def plan_start(*, family_case: FamilyCase, actor: User, data: dict, led_by_strand: str = Strand.FAMILY_HELP) -> Plan:
-    """Start the family's one plan, led by `led_by_strand`, and freeze version 1."""
-    _require_editor(actor, family_case)
+    """Start the family's one plan, led by `led_by_strand`, and freeze version 1. Its editors start it; so does the
+    LCPP whose child protection conference decides a plan for a child of a family with none (policy
+    START_PLAN_AT_CONFERENCE, the family's children in their scope)."""
+    if not (
+        led_by_strand == Strand.MACPT
+        and policy.may(actor, policy.START_PLAN_AT_CONFERENCE)
+        and actor.is_active
+        and family_children(family_case=family_case, user=actor, record=True)
+    ):
+        _require_editor(actor, family_case)
     FamilyCase.objects.select_for_update().filter(pk=family_case.pk).first()  # two starts at once: one wins
     if Plan.objects.filter(family_case=family_case).exists():
         raise ValidationError("This family already has a plan: change it instead of starting another")

@@ -42,6 +42,7 @@ from cases.models import (
     FamilyCaseMember,
     Involvement,
     InvolvementRole,
+    LeadKind,
     NeedLevel,
     Person,
     Plan,
@@ -63,6 +64,7 @@ from cases.services import (
     deadline_cancel_for_children,
     episode_change_level,
     episode_close,
+    episode_end_lead,
     involvement_end,
     notify,
     work_request_create,
@@ -587,6 +589,14 @@ def continuum_step_down(
                 level=level,
                 closing=to == UNIVERSAL,
             )
+            if to != UNIVERSAL:
+                # The LCPP's lead role ends with child protection; the Family Help lead carries on.
+                episode_end_lead(
+                    episode=episode,
+                    actor=actor,
+                    kind=LeadKind.LCPP,
+                    reason=f"Stepped down from {was.name} to {level.name}: {reason.strip()}",
+                )
         chronology_add(
             person=episode.person,
             actor=actor,

@@ -2,6 +2,7 @@
 conferences and plans, emergency action and pre-proceedings), re-exported here."""
 
 from .conference import (
+    ENDS_WITHOUT_CONFERENCE,
     INITIAL_KINDS,
     CategoryOfAbuse,
     ChildProtectionConference,
@@ -87,6 +88,7 @@ __all__ = [
     "MacptSettings",
     "MeetingKind",
     "NextStep",
+    "ENDS_WITHOUT_CONFERENCE",
     "PlanEndReason",
     "PPOutcome",
     "PreProceedings",

@@ -181,7 +181,13 @@ class PlanEndReason(models.TextChoices):
     TRANSFERRED_OUT = "transferred_out", "Moved to another council"
     ADULT = "adult", "Reached 18"
     CARE = "care", "Became looked after, with no plan needed"
+    DIED = "died", "The child died"
     OTHER = "other", "Other reason (given)"
+
+
+# Where the statute lets a plan end without a review conference (Working Together 2023): the child moved to another
+# council (whose conference takes over), reached 18, became looked after, or died. Any other end is a conference's.
+ENDS_WITHOUT_CONFERENCE = (PlanEndReason.TRANSFERRED_OUT, PlanEndReason.ADULT, PlanEndReason.CARE, PlanEndReason.DIED)
 
 
 class ChildProtectionPlan(TimeStampedModel):

@@ -2,9 +2,10 @@
 groups and statutory visits, and its end by a review conference with the step-down that follows (item 11).
 
 - It starts on its initial conference's date (census 2885), for a child with no open plan (8935) and no plan
-  overlapping it (8940), on the family's one plan (cases.Plan: never a second plan: a family with none is refused
-  with who can start it). The child's child-in-need plan period ends that day (4001, 4014:
-  cases.services.cin_plan_period_end_for_child) and the episode moves to child protection if it is not there yet.
+  overlapping it (8940), on the family's one plan (cases.Plan: never a second plan; a family with none has it
+  started by the conference's decision, led by child protection). The child's child-in-need plan period ends that
+  day (4001, 4014: cases.services.cin_plan_period_end_for_child) and the episode moves to child protection if it
+  is not there yet.
 - Its clocks are Deadline rows through the shared sweeper: macpt.core_group (the first within 10 working days of
   the ICPC), macpt.visit (every N working days, default 10, from the start or the last visit) and
   macpt.review_conference (3 months after the ICPC, then at most 6 after each review; the working day before when
@@ -31,6 +32,7 @@ from cases.models import (
     EpisodeLevel,
     Involvement,
     InvolvementRole,
+    LeadKind,
     NeedLevel,
     Person,
     Plan,
@@ -50,12 +52,15 @@ from cases.services import (
     deadline_cancel,
     deadline_met,
     episode_change_level,
+    episode_end_lead,
     involvement_end,
+    plan_start,
 )
 from cases.workdays import Calendar
 
 from .. import timescales
 from ..models import (
+    ENDS_WITHOUT_CONFERENCE,
     ChildProtectionConference,
     ChildProtectionPlan,
     CoreGroup,
@@ -69,10 +74,6 @@ from .deadlines import REVIEW_CONFERENCE, timescale_set
 from .deadlines import VISIT as VISIT_KIND
 
 CORE_GROUP, VISIT, REVIEW = CORE_GROUP_KIND, VISIT_KIND, REVIEW_CONFERENCE
-NO_FAMILY_PLAN = (
-    "The {family} has no plan yet. A child protection plan wraps the family's one plan, never a second: the "
-    "family's lead practitioner (or a manager) starts it on the family's plan page first."
-)
 
 
 def plan_link(plan: ChildProtectionPlan) -> str:
@@ -186,7 +187,18 @@ def cp_plan_start(
         )
     family_plan = Plan.objects.filter(family_case=conference.family_case_id).first()
     if family_plan is None:
-        raise ValidationError({f"plan_{person.pk}": [NO_FAMILY_PLAN.format(family=conference.family_case.name)]})
+        # A child straight from the front door to an s47 may have no Family Help plan (nor lead): the conference's
+        # decision starts the family's one plan, led by child protection (the chair may: policy
+        # START_PLAN_AT_CONFERENCE), and the child protection plan wraps it.
+        family_plan = plan_start(
+            family_case=conference.family_case,
+            actor=actor,
+            data={
+                "worries": f"Child protection plan decided at the {conference.get_kind_display().lower()} on "
+                f"{conference.date:%-d %B %Y}"
+            },
+            led_by_strand=Strand.MACPT,
+        )
     plan = ChildProtectionPlan(
         person=person,
         family_plan=family_plan,
@@ -351,6 +363,93 @@ def cp_plan_end_by_conference(
     return plan
 
 
+def may_end_without_conference(actor: User, plan: ChildProtectionPlan) -> bool:
+    return plan.is_open and actor.is_authenticated and actor.is_active and policy.may(actor, CHAIR)
+
+
+@transaction.atomic
+def cp_plan_end_without_conference(
+    *, plan: ChildProtectionPlan, actor: User, end_reason: str, end_date: dt.date | None, details: str = ""
+) -> ChildProtectionPlan:
+    """An LCPP ends the plan without a review conference where the statute allows it (moved to another council,
+    reached 18, became looked after, died: ENDS_WITHOUT_CONFERENCE), with the reason and date: its clocks are
+    cancelled, the MACPT's involvement and the LCPP's lead role end as at a review that ends the plan, and the
+    child's leads are told. The level of need is not moved here: the lead practitioner steps down or closes."""
+    if not (actor.is_authenticated and actor.is_active and policy.may(actor, CHAIR)):
+        raise PermissionDenied("Only a Lead Child Protection Practitioner ends a plan without a conference")
+    if not person_record_scope(actor, relatives=False).filter(pk=plan.person_id).exists():
+        raise PermissionDenied("Not a child in your scope")
+    plan = ChildProtectionPlan.objects.select_for_update().get(pk=plan.pk)
+    errors: dict[str, list[str]] = {}
+    if not plan.is_open:
+        raise ValidationError(f"This plan ended on {plan.end_date:%-d %B %Y}: there is nothing to end")
+    if end_reason not in ENDS_WITHOUT_CONFERENCE:
+        errors["end_reason"] = [
+            "Choose why the plan ends: moved to another council, reached 18, became looked after or died (any other "
+            "end is a review conference's decision)"
+        ]
+    if end_date is None:
+        errors["end_date"] = ["Enter the date the plan ends"]
+    elif end_date < plan.start_date:
+        errors["end_date"] = [
+            f"The plan cannot end before it started ({plan.start_date:%-d %B %Y}; census 8925): enter a later date"
+        ]
+    elif end_date > timezone.localdate():
+        errors["end_date"] = ["The plan's end date must be today or in the past"]
+    if errors:
+        raise ValidationError(errors)
+    ChildProtectionPlan.objects.filter(pk=plan.pk).update(
+        end_date=end_date, end_reason=end_reason, end_reason_text=(details or "").strip(), updated_at=timezone.now()
+    )
+    plan.refresh_from_db()
+    for kind in (CORE_GROUP, VISIT, REVIEW):
+        deadline_cancel(kind=kind, target=plan)
+    person = plan.person
+    why = (
+        f"The child protection plan ended on {end_date:%-d %B %Y} without a conference: {plan.get_end_reason_display()}"
+    )
+    _tell_leads(plan=plan, actor=actor, why=why)
+    _leave_child_protection(person=person, actor=actor, on=end_date, why=why)
+    audit_record(
+        actor=actor,
+        verb="macpt.cp_plan_ended",
+        target=plan,
+        child_ids=[person.pk],
+        fields=["end_date", "end_reason", "end_reason_text"],
+    )
+    chronology_add(
+        person=person,
+        actor=actor,
+        strand=Strand.MACPT,
+        kind="cp_plan_ended",
+        summary=why + (f" ({plan.end_reason_text})" if plan.end_reason_text else ""),
+        significant=True,
+        target=plan,
+        link=plan_link(plan),
+    )
+    return plan
+
+
+def _tell_leads(*, plan: ChildProtectionPlan, actor: User, why: str) -> None:
+    """The child's current leads (Family Help and LCPP) hear the plan ended: the title names no child."""
+    from cases.models import EpisodeLead
+    from cases.services import notify
+
+    for lead in EpisodeLead.objects.filter(
+        episode__person_id=plan.person_id, episode__closed_on__isnull=True, ended_at__isnull=True
+    ).select_related("user"):
+        if lead.user.is_active and lead.user_id != actor.pk:
+            notify(
+                user=lead.user,
+                kind="macpt.cp_plan_ended",
+                unique_key=f"cp_plan:{plan.pk}:ended:{lead.user_id}",
+                title=f"Child protection plan {plan_reference(plan)} has ended",
+                body=f"{plan.get_end_reason_display()}, on {plan.end_date:%-d %B %Y}.",
+                link=plan_link(plan),
+                send_email=True,
+            )
+
+
 def _leave_child_protection(*, person: Person, actor: User, on: dt.date, why: str) -> None:
     """No child protection work left for the child (no open plan, s47 or strategy request): the MACPT's
     involvement with them ends, and their access with it (the family's lead practitioner's is untouched)."""
@@ -365,6 +464,10 @@ def _leave_child_protection(*, person: Person, actor: User, on: dt.date, why: st
     ).exists():
         return
     end = max(on, timezone.localdate())
+    episode = _open_episode(person)
+    if episode is not None:
+        # The LCPP's lead role ends with the child protection work; the family's lead practitioner carries on.
+        episode_end_lead(episode=episode, actor=actor, kind=LeadKind.LCPP, reason=why)
     for involvement in Involvement.objects.active().filter(
         person=person, role=InvolvementRole.MACPT_MEMBER, end_date__isnull=True
     ):

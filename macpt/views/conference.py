@@ -27,6 +27,7 @@ from ..conference_forms import (
     DecisionForm,
     InviteeForm,
     MinutesForm,
+    PlanEndForm,
     ReportForm,
     VisitForm,
     lcpp_choices,
@@ -394,6 +395,7 @@ def cp_plan_page(request: HttpRequest, pk: int) -> HttpResponse:
             "clocks": [c for c in clocks if c.state == Deadline.State.OPEN],
             "may_record": plan_services.may_record_for(request.user, plan),
             "may_arrange": _may(request.user, CHAIR) and plan.is_open,
+            "may_end": plan_services.may_end_without_conference(request.user, plan),
         },
     )
 
@@ -467,6 +469,35 @@ def cp_plan_visit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "macpt/visit_form.html", {"plan": plan, "form": form})
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def cp_plan_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """End the plan without a conference (moved away, 18, looked after, died): an LCPP's, from the plan page."""
+    plan = sel.cp_plan_get_for_user(user=request.user, plan_id=pk)
+    require(_may(request.user, CHAIR) and plan.is_open)
+    if request.method == "POST":
+        form = PlanEndForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                plan_services.cp_plan_end_without_conference(
+                    plan=plan,
+                    actor=request.user,
+                    end_reason=data["end_reason"],
+                    end_date=data["end_date"],
+                    details=data.get("details") or "",
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            else:
+                messages.success(request, "Child protection plan ended")
+                return redirect("macpt:cp_plan", pk=plan.pk)
+    else:
+        form = PlanEndForm()
+    audit_shown(request, "macpt.cp_plan_end_form_viewed", [plan.person_id], target=plan)
+    return render(request, "macpt/cp_plan_end.html", {"plan": plan, "form": form})
+
+
 urlpatterns = [
     path("families/<int:pk>/", family_child_protection, name="family_child_protection"),
     path("families/<int:pk>/conferences/new/", conference_arrange, name="conference_arrange"),
@@ -483,4 +514,5 @@ urlpatterns = [
     path("plans/<int:pk>/", cp_plan_page, name="cp_plan"),
     path("plans/<int:pk>/core-groups/add/", cp_plan_core_group, name="cp_plan_core_group"),
     path("plans/<int:pk>/visits/add/", cp_plan_visit, name="cp_plan_visit"),
+    path("plans/<int:pk>/end/", cp_plan_end, name="cp_plan_end"),
 ]

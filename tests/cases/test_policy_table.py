@@ -32,6 +32,8 @@ PROBED_ELSEWHERE = {
     # tests/family_help/test_continuum_child_protection.py: a lead and a manager refused, the LCPP steps down.
     "cases.step_down_child_protection",
     "cases.close_work_request",  # tests/cases/test_work_requests.py: a request to close, each role
+    # tests/macpt/test_cp_plan.py::test_a_role_may_start_a_familys_plan_as_child_protection_exactly_when_the_table_says
+    "cases.start_plan_at_conference",
     # tests/macpt/test_policy_roles.py: a discussion and an enquiry the MACPT works with, a member of each role; and
     # tests/macpt/test_conference_pages.py::test_a_role_may_add_a_report_exactly_when_the_table_says (a conference).
     "macpt.contribute",

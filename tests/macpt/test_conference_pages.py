@@ -224,6 +224,7 @@ def test_who_gets_each_page_is_what_the_oracle_says(persona, request, client, cp
         reverse("macpt:conference_invite", args=[conference.pk]): oracle.arranges_conference,
         reverse("macpt:conference_minutes", args=[conference.pk]): oracle.arranges_conference,
         reverse("macpt:conference_report_add", args=[conference.pk]): oracle.reports_to_conference,
+        reverse("macpt:cp_plan_end", args=[plan.pk]): oracle.ends_cp_plan,
         reverse("macpt:cp_plan_visit", args=[plan.pk]): lambda r, rel: (
             oracle.records_on_cp_plan(r, rel) or (persona == "sw_fhlp")
         ),

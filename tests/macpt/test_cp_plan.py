@@ -4,6 +4,7 @@ protection, never opens twice for a child (8935) nor overlaps an earlier plan (8
 after the plan started (8841). Core groups with attendance and actions on the family's plan; statutory visits with
 seen / seen alone; NumberOfPreviousCPP computed."""
 
+import contextlib
 import datetime as dt
 
 import pytest
@@ -95,8 +96,10 @@ def test_a_review_for_a_child_with_no_plan_is_refused(cp_family, lcpp, chair):
     assert "not on a child protection plan" in " ".join(info.value.message_dict["children"])
 
 
-def test_a_family_with_no_plan_is_told_who_starts_it(cp_family, lcpp, chair, clock):
-    from cases.models import FamilyCase, FamilyCaseMember
+def test_a_family_with_no_plan_has_its_one_plan_started_by_the_conference(cp_family, lcpp, chair, clock):
+    """A child straight from the front door to an s47 has no Family Help plan nor lead: the conference's decision
+    is not blocked; it starts the family's one plan, led by child protection, and the CP plan wraps it."""
+    from cases.models import AuditEvent, FamilyCase, FamilyCaseMember, Strand
 
     other = FamilyCase.objects.create(name="Hartley family")
     FamilyCaseMember.objects.create(family_case=other, person=cp_family["leo"], role="child")
@@ -109,12 +112,60 @@ def test_a_family_with_no_plan_is_told_who_starts_it(cp_family, lcpp, chair, clo
         chair=chair,
     )
     clock.move_to(at(dt.date(2025, 12, 19), 15))
-    with pytest.raises(ValidationError) as info:
-        conference_decide(
-            conference=conference, actor=chair, decisions={cp_family["leo"].pk: {"plan": True, "category": "NEG"}}
-        )
-    assert "has no plan yet" in str(info.value)
-    assert not ChildProtectionPlan.objects.exists()
+    conference_decide(
+        conference=conference, actor=chair, decisions={cp_family["leo"].pk: {"plan": True, "category": "NEG"}}
+    )
+    family_plan = Plan.objects.get(family_case=other)
+    assert family_plan.led_by_strand == Strand.MACPT and family_plan.created_by == chair
+    cp_plan = ChildProtectionPlan.objects.get(person=cp_family["leo"])
+    assert cp_plan.family_plan == family_plan and cp_plan.start_date == dt.date(2025, 12, 19)
+    assert AuditEvent.objects.filter(verb="family_help.plan_started", actor_id=chair.pk).exists()
+
+
+def test_only_the_lcpp_may_start_a_familys_plan_through_the_policy(cp_family, sw_fhlp, police_officer, lcpp):
+    """The right to start a family's plan at a conference is the policy table's (LCPP), never a bypass: a partner
+    agency's practitioner is still refused, and the LCPP may start it only as child protection."""
+    from django.core.exceptions import PermissionDenied as Denied
+
+    from cases import policy
+    from cases.models import FamilyCase, FamilyCaseMember, Role, Strand
+    from cases.services import plan_start
+
+    assert policy.role_actions()[policy.START_PLAN_AT_CONFERENCE] == frozenset({Role.LCPP})
+    other = FamilyCase.objects.create(name="Hartley family")
+    FamilyCaseMember.objects.create(family_case=other, person=cp_family["leo"], role="child")
+    with pytest.raises(Denied):
+        plan_start(family_case=other, actor=police_officer, data={}, led_by_strand=Strand.MACPT)
+    with pytest.raises(Denied):
+        plan_start(family_case=other, actor=lcpp, data={}, led_by_strand=Strand.FAMILY_HELP)
+    assert not Plan.objects.filter(family_case=other).exists()
+
+
+@pytest.mark.parametrize("role", sorted(__import__("cases.models", fromlist=["Role"]).Role.values))
+def test_a_role_may_start_a_familys_plan_as_child_protection_exactly_when_the_table_says(role, cp_family, council):
+    """The policy table's cases.start_plan_at_conference row, probed by a user of each role in the child's MACPT (so
+    they see Leo whole): the table's roles start the family's plan as child protection; any other role not allowed to
+    edit any plan (a manager is, by cases.edit_any_plan) is refused."""
+    from django.core.exceptions import PermissionDenied as Denied
+
+    from cases import policy
+    from cases.models import FamilyCase, FamilyCaseMember, InvolvementRole, Strand
+    from cases.services import involvement_add, plan_start
+    from tests.factories import UserFactory
+
+    other = FamilyCase.objects.create(name="Hartley family")
+    FamilyCaseMember.objects.create(family_case=other, person=cp_family["leo"], role="child")
+    user = UserFactory(agency=council, roles=[role])
+    # A role that is never involved with a child (an administrator) is refused below all the same.
+    with contextlib.suppress(ValidationError):
+        involvement_add(person=cp_family["leo"], actor=None, role=InvolvementRole.MACPT_MEMBER, user=user)
+    table = policy.role_actions()
+    if role in table[policy.START_PLAN_AT_CONFERENCE]:
+        plan_start(family_case=other, actor=user, data={}, led_by_strand=Strand.MACPT)
+        assert Plan.objects.filter(family_case=other, led_by_strand=Strand.MACPT).exists()
+    elif role not in table[policy.EDIT_ANY_PLAN]:
+        with pytest.raises(Denied):
+            plan_start(family_case=other, actor=user, data={}, led_by_strand=Strand.MACPT)
 
 
 def test_a_core_group_records_attendance_and_actions_on_the_familys_plan_and_meets_its_clock(

@@ -112,3 +112,40 @@ def test_an_other_end_reason_needs_the_words(on_plan, cp_family, lcpp, chair, cl
     with pytest.raises(ValidationError) as info:
         conference_decide(conference=review, actor=chair, decisions={mia.pk: {"plan": False, "end_reason": "other"}})
     assert f"reason_{mia.pk}" in info.value.message_dict
+
+
+def test_ending_the_plan_ends_the_lcpps_lead_and_keeps_the_family_help_lead(
+    on_plan, cp_family, lcpp, chair, clock, sw_fhlp
+):
+    """A change of lead is never silent: the LCPP's lead role ends (audited, in the chronology, the people working
+    with the child told) and the Family Help lead carries on."""
+    from cases.models import AuditEvent, EpisodeLead, LeadKind, Notification
+
+    mia = cp_family["mia"]
+    assert EpisodeLead.objects.filter(episode__person=mia, kind=LeadKind.LCPP, ended_at__isnull=True).exists()
+    _review(cp_family, lcpp, chair, clock, {"plan": False})
+    assert not EpisodeLead.objects.filter(episode__person=mia, kind=LeadKind.LCPP, ended_at__isnull=True).exists()
+    assert EpisodeLead.objects.filter(
+        episode__person=mia, kind=LeadKind.FHLP, user=sw_fhlp, ended_at__isnull=True
+    ).exists()
+    assert not current_lead_ids(person_id=mia.pk).filter(user_id=lcpp.pk).exists()
+    assert AuditEvent.objects.filter(verb="episode.lead_ended", actor_id=chair.pk).exists()
+    assert ChronologyEntry.objects.filter(person=mia, kind="lead_ended").exists()
+    assert {n.user_id for n in Notification.objects.filter(kind="episode.lead_ended")} >= {lcpp.pk, sw_fhlp.pk}
+
+
+def test_the_lcpps_step_down_with_no_conference_ends_their_lead(cp_family, lcpp, sw_fhlp, clock):
+    from cases.models import EpisodeLead, LeadKind, Notification
+    from family_help.services.continuum import continuum_step_down
+
+    mia = cp_family["mia"]
+    continuum_step_down(
+        family_case=cp_family["case"], actor=lcpp, children=[mia], to="child_in_need", reason="s47: not substantiated"
+    )
+    assert not EpisodeLead.objects.filter(episode__person=mia, kind=LeadKind.LCPP, ended_at__isnull=True).exists()
+    assert EpisodeLead.objects.filter(
+        episode__person=mia, kind=LeadKind.FHLP, user=sw_fhlp, ended_at__isnull=True
+    ).exists()
+    assert not Involvement.objects.active().filter(person=mia, user=lcpp, role="lead_practitioner").exists()
+    assert ChronologyEntry.objects.filter(person=mia, kind="lead_ended").exists()
+    assert Notification.objects.filter(kind="episode.lead_ended", user=sw_fhlp).exists()
