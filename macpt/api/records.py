@@ -11,6 +11,9 @@
 - POST children/<person>/emergency-actions/   an LCPP records police protection or an EPO (and its end if over);
                                  with `work_request`, the emergency-action request it answers is accepted
 - POST emergency-actions/<pk>/end/             how and when it ended (once)
+- POST families/<family>/conferences/          an LCPP arranges a conference (initial, unborn, transfer in, review)
+- POST conferences/<pk>/decision/              the decisions, per child: plan or not and the category; at a review
+                                               ending a plan, the end reason and step down to
 
 Writes call the same services as the pages (macpt.services.emergency ...): a service's PermissionDenied is 404, its
 ValidationError a 400 keyed by field with the service's message, an already-ended action 409.
@@ -30,16 +33,29 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases import policy
 from cases.api.inputs import InputSerializer
 from cases.api.serializers import DetailOutputSerializer
+from cases.models import Role, User
+from cases.permissions import person_record_scope
 from cases.selectors import person_get_for_user
+from cases.selectors.families import family_case_get_for_user
 from cases.selectors.work_requests import user_receives
 from cases.web import audit_shown
 
-from ..models import EmergencyKind, EmergencyOutcome
+from ..models import (
+    CategoryOfAbuse,
+    ConferenceKind,
+    EmergencyKind,
+    EmergencyOutcome,
+    PlanEndReason,
+    S47Enquiry,
+)
+from ..permissions import CHAIR
 from ..selectors import conference as conference_sel
 from ..selectors import emergency as emergency_sel
 from ..selectors import pre_proceedings as pp_sel
+from ..services import conference as conference_services
 from ..services import emergency as emergency_services
 from .strategy import ERRORS, TAGS, AgencyOutputSerializer, MacptApi, _valid
 
@@ -216,18 +232,22 @@ class ConferenceApi(MacptApi):
         responses={200: ConferenceOutputSerializer, 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
-        conference = conference_sel.conference_get_for_user(user=request.user, conference_id=pk)
-        children = conference_sel.conference_children(conference=conference)
-        body = ConferenceOutputSerializer(
-            conference,
-            context={
-                "children": children,
-                "invitees": list(conference.invitees.select_related("agency").order_by("id")),
-                "reports": conference_sel.conference_reports_for_user(conference=conference, user=request.user),
-            },
-        ).data
-        audit_shown(request, "cp_conference.viewed", [c.person_id for c in children], target=conference)
-        return Response(body)
+        return _conference_response(request, pk)
+
+
+def _conference_response(request: Request, conference_id: int, *, created: bool = False) -> Response:
+    conference = conference_sel.conference_get_for_user(user=request.user, conference_id=conference_id)
+    children = conference_sel.conference_children(conference=conference)
+    body = ConferenceOutputSerializer(
+        conference,
+        context={
+            "children": children,
+            "invitees": list(conference.invitees.select_related("agency").order_by("id")),
+            "reports": conference_sel.conference_reports_for_user(conference=conference, user=request.user),
+        },
+    ).data
+    audit_shown(request, "cp_conference.viewed", [c.person_id for c in children], target=conference)
+    return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class PlanApi(MacptApi):
@@ -353,6 +373,137 @@ class EmergencyActionEndApi(MacptApi):
         return _emergency_response(request, pk)
 
 
+class ConferenceArrangeInputSerializer(InputSerializer):
+    kind = serializers.ChoiceField(choices=ConferenceKind.choices, required=False, allow_blank=True, default="")
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    children = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    chair = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The chairing LCPP's user id; or independent_chair_name.",
+    )
+    independent_chair_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    enquiry = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="The s47 enquiry that needs it (initial)."
+    )
+    expected_birth_date = serializers.DateField(required=False, allow_null=True, default=None)
+    transferring_council = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    previous_plans_elsewhere = serializers.IntegerField(required=False, min_value=0, default=0)
+
+
+class ConferenceChildDecisionInputSerializer(InputSerializer):
+    person = serializers.IntegerField(help_text="The child's person id.")
+    plan = serializers.BooleanField(
+        allow_null=True, help_text="Initial: a plan or not. Review: the plan continues (true) or ends (false)."
+    )
+    category = serializers.ChoiceField(choices=CategoryOfAbuse.choices, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    end_reason = serializers.ChoiceField(
+        choices=PlanEndReason.choices, required=False, allow_blank=True, default="", help_text="Review ending a plan."
+    )
+    step_down_to = serializers.ChoiceField(
+        choices=[("child_in_need", "Child in need"), ("early_help", "Targeted early help")],
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Review ending a plan: child_in_need (default) or early_help (with reason_code).",
+    )
+    reason_code = serializers.CharField(
+        max_length=10, required=False, allow_blank=True, default="", help_text="Census reason for closure (RC1-RC8)."
+    )
+
+
+class ConferenceDecisionInputSerializer(InputSerializer):
+    decisions = serializers.ListField(child=ConferenceChildDecisionInputSerializer(), allow_empty=False)
+
+
+def _may(user: User, action: str) -> bool:
+    return user.is_authenticated and policy.may(user, action)
+
+
+class ConferenceArrangeApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_conference_arrange",
+        request=ConferenceArrangeInputSerializer,
+        summary="Arrange a child protection conference for children of the family (LCPPs)",
+        description="Refused with the reason (400 by field): a weekend or bank holiday, a chair who leads the child's "
+        "case or is not an LCPP, an initial conference for a child already on a plan, a review before the plan "
+        "started.",
+        responses={201: ConferenceOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        if not _may(request.user, CHAIR):
+            raise NotFound
+        family_case = family_case_get_for_user(user=request.user, family_case_id=pk, record=True)
+        data = _valid(ConferenceArrangeInputSerializer, request)
+        wanted = set(data["children"])
+        children = list(person_record_scope(request.user, relatives=False).filter(pk__in=wanted))
+        if len(children) != len(wanted):
+            raise NotFound  # a child the caller may not see looks like no child at all
+        chair = None
+        if data["chair"] is not None:
+            chair = User.objects.filter(pk=data["chair"], groups__name=Role.LCPP, is_active=True).first()
+            if chair is None:
+                raise serializers.ValidationError({"chair": ["Choose a Lead Child Protection Practitioner"]})
+        enquiry = None
+        if data["enquiry"] is not None:
+            enquiry = S47Enquiry.objects.filter(
+                person__in=person_record_scope(request.user, relatives=False).values("pk"), pk=data["enquiry"]
+            ).first()
+            if enquiry is None:
+                raise NotFound
+        conference = conference_services.conference_arrange(
+            actor=request.user,
+            family_case=family_case,
+            kind=data["kind"],
+            date=data["date"],
+            children=children,
+            chair=chair,
+            independent_chair_name=data["independent_chair_name"],
+            enquiry=enquiry,
+            expected_birth_date=data["expected_birth_date"],
+            transferring_council=data["transferring_council"],
+            previous_plans_elsewhere=data["previous_plans_elsewhere"],
+        )
+        return _conference_response(request, conference.pk, created=True)
+
+
+class ConferenceDecideApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_conference_decide",
+        request=ConferenceDecisionInputSerializer,
+        summary="Record the conference's decisions, one per child (LCPPs)",
+        description="Initial: a plan (with its category) starts on the conference's date. Review: the plan "
+        "continues (category updated) or ends with its reason, the child stepping down to child in need or "
+        "targeted early help. Errors are keyed by the service's field names (plan_<person>, category_<person>, "
+        "step_down_to_<person>, ...).",
+        responses={200: ConferenceOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conference = conference_sel.conference_get_for_user(user=request.user, conference_id=pk)
+        if not _may(request.user, CHAIR):
+            raise NotFound
+        data = _valid(ConferenceDecisionInputSerializer, request)
+        children = set(conference.children.values_list("person_id", flat=True))
+        decisions: dict[int, dict] = {}
+        for item in data["decisions"]:
+            if item["person"] not in children:
+                raise serializers.ValidationError({"decisions": ["Each decision is about a child of the conference"]})
+            decision = {k: item[k] for k in ("plan", "category", "reason")}
+            if conference.kind == ConferenceKind.REVIEW:
+                decision.update(
+                    end_reason=item["end_reason"] or PlanEndReason.NO_LONGER_AT_RISK,
+                    step_down_to=item["step_down_to"] or "child_in_need",
+                    reason_code=item["reason_code"],
+                )
+            decisions[item["person"]] = decision
+        conference_services.conference_decide(conference=conference, actor=request.user, decisions=decisions)
+        return _conference_response(request, pk)
+
+
 urlpatterns = [
     path("conferences/<int:pk>/", ConferenceApi.as_view(), name="macpt_api_conference"),
     path("plans/<int:pk>/", PlanApi.as_view(), name="macpt_api_cp_plan"),
@@ -364,4 +515,6 @@ urlpatterns = [
         name="macpt_api_emergency_action_record",
     ),
     path("emergency-actions/<int:pk>/end/", EmergencyActionEndApi.as_view(), name="macpt_api_emergency_action_end"),
+    path("families/<int:pk>/conferences/", ConferenceArrangeApi.as_view(), name="macpt_api_conference_arrange"),
+    path("conferences/<int:pk>/decision/", ConferenceDecideApi.as_view(), name="macpt_api_conference_decide"),
 ]

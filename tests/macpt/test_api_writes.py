@@ -9,7 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import AuditEvent, ChronologyEntry
-from macpt.models import EmergencyAction
+from macpt.models import ChildProtectionConference, ChildProtectionPlan, EmergencyAction
+from tests.macpt.support import at
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +108,98 @@ def test_emergency_action_writes_are_404_outside_the_childs_record(family, lcpp,
     )
     assert got.status_code == 404
     assert EmergencyAction.objects.count() == 1 and EmergencyAction.objects.get().ended_at is None
+
+
+# --- conferences: arrange and decide --------------------------------------------------------------------------------
+
+
+def _arrange(client, family, chair, day, **extra):
+    return client.post(
+        reverse("macpt_api_conference_arrange", args=[family["case"].pk]),
+        {"kind": "initial", "date": day.isoformat(), "children": [family["mia"].pk], "chair": chair.pk, **extra},
+        format="json",
+    )
+
+
+def test_an_lcpp_arranges_an_icpc_and_records_a_plan_then_a_review_steps_down(cp_family, lcpp, chair, clock, enquiry):
+    mia = cp_family["mia"]
+    got = _arrange(_client(lcpp), cp_family, chair, dt.date(2025, 12, 19), enquiry=enquiry.pk)
+    assert got.status_code == 201, got.json()
+    assert got.json()["kind"] == "initial" and got.json()["enquiry_id"] == enquiry.pk
+    conference = ChildProtectionConference.objects.get(pk=got.json()["id"])
+    clock.move_to(at(dt.date(2025, 12, 19), 15))
+    got = _client(chair).post(
+        reverse("macpt_api_conference_decide", args=[conference.pk]),
+        {"decisions": [{"person": mia.pk, "plan": True, "category": "PHY", "reason": "Unexplained bruising"}]},
+        format="json",
+    )
+    assert got.status_code == 200, got.json()
+    assert got.json()["status"] == "decided" and got.json()["children"][0]["category"] == "PHY"
+    plan = ChildProtectionPlan.objects.get(person=mia)
+    assert (plan.start_date, plan.initial_category, plan.conference_id) == (dt.date(2025, 12, 19), "PHY", conference.pk)
+    # The review ends the plan: the reason and the step down are the service's.
+    got = _arrange(_client(lcpp), cp_family, chair, dt.date(2026, 3, 13), kind="review")
+    assert got.status_code == 201, got.json()
+    clock.move_to(at(dt.date(2026, 3, 13), 15))
+    got = _client(chair).post(
+        reverse("macpt_api_conference_decide", args=[got.json()["id"]]),
+        {
+            "decisions": [
+                {
+                    "person": mia.pk,
+                    "plan": False,
+                    "end_reason": "no_longer_at_risk",
+                    "step_down_to": "child_in_need",
+                    "reason": "Safe at home",
+                }
+            ]
+        },
+        format="json",
+    )
+    assert got.status_code == 200, got.json()
+    plan.refresh_from_db()
+    assert (plan.end_date, plan.end_reason, plan.end_reason_text) == (
+        dt.date(2026, 3, 13),
+        "no_longer_at_risk",
+        "Safe at home",
+    )
+
+
+def test_bad_conference_input_is_400_with_the_services_reason(cp_family, lcpp, chair, clock):
+    mia = cp_family["mia"]
+    got = _arrange(_client(lcpp), cp_family, chair, dt.date(2025, 12, 13))  # a Saturday
+    assert got.status_code == 400 and "weekend" in " ".join(got.json()["date"])
+    got = _arrange(_client(lcpp), cp_family, lcpp, dt.date(2025, 12, 19))  # the LCPP leading Mia's case
+    assert got.status_code == 400 and got.json()["chair"]
+    got = _arrange(_client(lcpp), cp_family, chair, dt.date(2025, 12, 19), kind="review")
+    assert got.status_code == 400 and "not on a child protection plan" in " ".join(got.json()["children"])
+    assert not ChildProtectionConference.objects.exists()
+    conference = _arrange(_client(lcpp), cp_family, chair, dt.date(2025, 12, 19)).json()
+    clock.move_to(at(dt.date(2025, 12, 19), 15))
+    got = _client(chair).post(
+        reverse("macpt_api_conference_decide", args=[conference["id"]]),
+        {"decisions": [{"person": mia.pk, "plan": True}]},
+        format="json",
+    )
+    assert got.status_code == 400 and "Choose the category of abuse" in got.json()[f"category_{mia.pk}"][0]
+    got = _client(chair).post(
+        reverse("macpt_api_conference_decide", args=[conference["id"]]),
+        {"decisions": [{"person": cp_family["leo"].pk, "plan": False}]},
+        format="json",
+    )
+    assert got.status_code == 400 and got.json()["decisions"]
+    assert not ChildProtectionPlan.objects.exists()
+
+
+def test_conference_writes_are_404_outside_the_childs_record(cp_family, lcpp, chair, clock, vcs_fhlp, sw_fhlp):
+    conference = _arrange(_client(lcpp), cp_family, chair, dt.date(2025, 12, 19)).json()
+    clock.move_to(at(dt.date(2025, 12, 19), 15))
+    for user in (vcs_fhlp, sw_fhlp):  # not involved with the family; its lead, not an LCPP
+        assert _arrange(_client(user), cp_family, chair, dt.date(2025, 12, 22)).status_code == 404
+        got = _client(user).post(
+            reverse("macpt_api_conference_decide", args=[conference["id"]]),
+            {"decisions": [{"person": cp_family["mia"].pk, "plan": True, "category": "PHY"}]},
+            format="json",
+        )
+        assert got.status_code == 404
+    assert ChildProtectionConference.objects.count() == 1 and not ChildProtectionPlan.objects.exists()
