@@ -14,6 +14,10 @@
 - POST families/<family>/conferences/          an LCPP arranges a conference (initial, unborn, transfer in, review)
 - POST conferences/<pk>/decision/              the decisions, per child: plan or not and the category; at a review
                                                ending a plan, the end reason and step down to
+- POST plans/<pk>/core-groups/                 a core group for the family's children on a plan (the page's too),
+                                               with the actions on the family's plan it reviewed or agreed
+- POST plans/<pk>/visits/                      a statutory visit: seen, seen alone
+- POST plans/<pk>/end/                         an LCPP ends the plan without a conference where the statute allows
 
 Writes call the same services as the pages (macpt.services.emergency ...): a service's PermissionDenied is 404, its
 ValidationError a 400 keyed by field with the service's message, an already-ended action 409.
@@ -36,7 +40,7 @@ from rest_framework.response import Response
 from cases import policy
 from cases.api.inputs import InputSerializer
 from cases.api.serializers import DetailOutputSerializer
-from cases.models import Role, User
+from cases.models import Action, Role, User
 from cases.permissions import person_record_scope
 from cases.selectors import person_get_for_user
 from cases.selectors.families import family_case_get_for_user
@@ -56,6 +60,7 @@ from ..selectors import conference as conference_sel
 from ..selectors import emergency as emergency_sel
 from ..selectors import pre_proceedings as pp_sel
 from ..services import conference as conference_services
+from ..services import cp_plans as plan_services
 from ..services import emergency as emergency_services
 from .strategy import ERRORS, TAGS, AgencyOutputSerializer, MacptApi, _valid
 
@@ -504,6 +509,106 @@ class ConferenceDecideApi(MacptApi):
         return _conference_response(request, pk)
 
 
+class CoreGroupInputSerializer(InputSerializer):
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    attendees = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    apologies = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    summary = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    actions = serializers.ListField(
+        child=serializers.IntegerField(),
+        required=False,
+        default=list,
+        help_text="Ids of actions on the family's plan the core group reviewed or agreed.",
+    )
+
+
+class VisitInputSerializer(InputSerializer):
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    seen = serializers.BooleanField(required=False, allow_null=True, default=None)
+    seen_alone = serializers.BooleanField(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+
+class PlanEndInputSerializer(InputSerializer):
+    end_reason = serializers.ChoiceField(choices=PlanEndReason.choices, required=False, allow_blank=True, default="")
+    end_date = serializers.DateField(required=False, allow_null=True, default=None)
+    details = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+def _plan_response(request: Request, plan_id: int, *, created: bool = False) -> Response:
+    plan = conference_sel.cp_plan_get_for_user(user=request.user, plan_id=plan_id)
+    body = CpPlanOutputSerializer(plan).data
+    audit_shown(request, "cp_plan.viewed", [plan.person_id], target=plan)
+    return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class CoreGroupApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_cp_plan_core_group",
+        request=CoreGroupInputSerializer,
+        summary="Record a core group: for every child of the family on an open plan whom you see, as the page does",
+        description="The LCPP, the child's MACPT or its lead practitioner; the first core group is due within 10 "
+        "working days of the ICPC (deadline macpt.core_group, met here).",
+        responses={201: CpPlanOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        plan = conference_sel.cp_plan_get_for_user(user=request.user, plan_id=pk)
+        data = _valid(CoreGroupInputSerializer, request)
+        siblings = conference_sel.family_open_plans(family_case_id=plan.family_plan.family_case_id)
+        seen = set(
+            person_record_scope(request.user, relatives=False)
+            .filter(pk__in=[s.person_id for s in siblings])
+            .values_list("pk", flat=True)
+        )
+        siblings = [s for s in siblings if s.person_id in seen]
+        wanted = set(data["actions"])
+        actions = list(Action.objects.filter(plan=plan.family_plan, pk__in=wanted))
+        if len(actions) != len(wanted):
+            raise serializers.ValidationError({"actions": ["Choose actions on this family's plan"]})
+        plan_services.core_group_record(
+            plans=siblings or [plan],
+            actor=request.user,
+            date=data["date"],
+            attendees=data["attendees"],
+            apologies=data["apologies"],
+            summary=data["summary"],
+            actions=actions,
+        )
+        return _plan_response(request, pk, created=True)
+
+
+class VisitApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_cp_plan_visit",
+        request=VisitInputSerializer,
+        summary="Record a statutory visit: the child seen, seen alone (the next visit's clock starts from it)",
+        responses={201: CpPlanOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        plan = conference_sel.cp_plan_get_for_user(user=request.user, plan_id=pk)
+        data = _valid(VisitInputSerializer, request)
+        plan_services.visit_record(plan=plan, actor=request.user, **data)
+        return _plan_response(request, pk, created=True)
+
+
+class PlanEndApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_cp_plan_end",
+        request=PlanEndInputSerializer,
+        summary="End a plan without a conference (moved to another council, reached 18, became looked after, died: "
+        "LCPPs); any other end is a review conference's decision (400 with the reason)",
+        responses={200: CpPlanOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        plan = conference_sel.cp_plan_get_for_user(user=request.user, plan_id=pk)
+        data = _valid(PlanEndInputSerializer, request)
+        plan_services.cp_plan_end_without_conference(plan=plan, actor=request.user, **data)
+        return _plan_response(request, pk)
+
+
 urlpatterns = [
     path("conferences/<int:pk>/", ConferenceApi.as_view(), name="macpt_api_conference"),
     path("plans/<int:pk>/", PlanApi.as_view(), name="macpt_api_cp_plan"),
@@ -517,4 +622,7 @@ urlpatterns = [
     path("emergency-actions/<int:pk>/end/", EmergencyActionEndApi.as_view(), name="macpt_api_emergency_action_end"),
     path("families/<int:pk>/conferences/", ConferenceArrangeApi.as_view(), name="macpt_api_conference_arrange"),
     path("conferences/<int:pk>/decision/", ConferenceDecideApi.as_view(), name="macpt_api_conference_decide"),
+    path("plans/<int:pk>/core-groups/", CoreGroupApi.as_view(), name="macpt_api_cp_plan_core_group"),
+    path("plans/<int:pk>/visits/", VisitApi.as_view(), name="macpt_api_cp_plan_visit"),
+    path("plans/<int:pk>/end/", PlanEndApi.as_view(), name="macpt_api_cp_plan_end"),
 ]

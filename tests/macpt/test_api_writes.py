@@ -9,8 +9,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import AuditEvent, ChronologyEntry
-from macpt.models import ChildProtectionConference, ChildProtectionPlan, EmergencyAction
-from tests.macpt.support import at
+from macpt.models import ChildProtectionConference, ChildProtectionPlan, CoreGroup, EmergencyAction, StatutoryVisit
+from tests.macpt.support import at, hold_icpc
 
 pytestmark = pytest.mark.django_db
 
@@ -203,3 +203,99 @@ def test_conference_writes_are_404_outside_the_childs_record(cp_family, lcpp, ch
         )
         assert got.status_code == 404
     assert ChildProtectionConference.objects.count() == 1 and not ChildProtectionPlan.objects.exists()
+
+
+# --- a plan: core groups, statutory visits, ending without a conference --------------------------------------------
+
+
+@pytest.fixture
+def on_plan(cp_family, lcpp, chair, clock):
+    hold_icpc(cp_family, lcpp, chair, clock, date=dt.date(2025, 12, 19))
+    clock.move_to(at(dt.date(2026, 1, 6), 15))
+    return ChildProtectionPlan.objects.get()
+
+
+def test_the_lead_records_a_core_group_and_a_visit_on_the_plan(on_plan, cp_family, sw_fhlp):
+    from cases.services.plans import action_add
+
+    action = action_add(
+        plan=cp_family["plan"],
+        actor=sw_fhlp,
+        data={"description": "Health check for Mia", "owner": sw_fhlp, "due_on": dt.date(2026, 1, 30)},
+    )
+    client = _client(sw_fhlp)  # the family's lead practitioner, as on the page
+    got = client.post(
+        reverse("macpt_api_cp_plan_core_group", args=[on_plan.pk]),
+        {"date": "2026-01-06", "attendees": "Sol Social (council), Pat Police", "actions": [action.pk]},
+        format="json",
+    )
+    assert got.status_code == 201, got.json()
+    assert got.json()["core_groups"][0]["action_ids"] == [action.pk]
+    assert CoreGroup.objects.get().plans.get() == on_plan
+    got = client.post(
+        reverse("macpt_api_cp_plan_visit", args=[on_plan.pk]),
+        {"date": "2026-01-05", "seen": True, "seen_alone": True},
+        format="json",
+    )
+    assert got.status_code == 201, got.json()
+    assert got.json()["visits"][0]["seen_alone"] is True and StatutoryVisit.objects.get().by == sw_fhlp
+
+
+def test_bad_plan_input_is_400_with_the_services_reason(on_plan, cp_family, sw_fhlp, lcpp):
+    client = _client(sw_fhlp)
+    got = client.post(reverse("macpt_api_cp_plan_core_group", args=[on_plan.pk]), {"date": "2026-01-06"}, format="json")
+    assert got.status_code == 400 and "Say who came" in got.json()["attendees"][0]
+    got = client.post(
+        reverse("macpt_api_cp_plan_core_group", args=[on_plan.pk]),
+        {"date": "2026-01-06", "attendees": "Sol", "actions": [999999]},
+        format="json",
+    )
+    assert got.status_code == 400 and got.json()["actions"] == ["Choose actions on this family's plan"]
+    got = client.post(
+        reverse("macpt_api_cp_plan_visit", args=[on_plan.pk]),
+        {"date": "2025-12-18", "seen": False, "seen_alone": True},
+        format="json",
+    )
+    assert got.status_code == 400 and "before the child protection plan started" in got.json()["date"][0]
+    assert "not seen cannot have been seen alone" in got.json()["seen_alone"][0]
+    got = _client(lcpp).post(
+        reverse("macpt_api_cp_plan_end", args=[on_plan.pk]),
+        {"end_reason": "no_longer_at_risk", "end_date": "2026-01-06"},
+        format="json",
+    )
+    assert got.status_code == 400 and "review conference's decision" in got.json()["end_reason"][0]
+    assert not CoreGroup.objects.exists() and not StatutoryVisit.objects.exists()
+    on_plan.refresh_from_db()
+    assert on_plan.end_date is None
+
+
+def test_an_lcpp_ends_a_plan_when_the_child_moves_away(on_plan, lcpp):
+    got = _client(lcpp).post(
+        reverse("macpt_api_cp_plan_end", args=[on_plan.pk]),
+        {"end_reason": "transferred_out", "end_date": "2026-01-06", "details": "Moved to Leeds"},
+        format="json",
+    )
+    assert got.status_code == 200, got.json()
+    assert got.json()["end_date"] == "2026-01-06" and got.json()["end_reason"] == "transferred_out"
+
+
+def test_plan_writes_are_404_outside_the_childs_record(on_plan, vcs_fhlp, sw_fhlp):
+    for url, data in (
+        (reverse("macpt_api_cp_plan_core_group", args=[on_plan.pk]), {"date": "2026-01-06", "attendees": "x"}),
+        (
+            reverse("macpt_api_cp_plan_visit", args=[on_plan.pk]),
+            {"date": "2026-01-06", "seen": True, "seen_alone": False},
+        ),
+        (reverse("macpt_api_cp_plan_end", args=[on_plan.pk]), {"end_reason": "adult", "end_date": "2026-01-06"}),
+    ):
+        assert _client(vcs_fhlp).post(url, data, format="json").status_code == 404, url
+    # The family's lead records visits, but only an LCPP ends a plan.
+    got = _client(sw_fhlp).post(
+        reverse("macpt_api_cp_plan_end", args=[on_plan.pk]),
+        {"end_reason": "adult", "end_date": "2026-01-06"},
+        format="json",
+    )
+    assert got.status_code == 404
+    assert not CoreGroup.objects.exists() and not StatutoryVisit.objects.exists()
+    on_plan.refresh_from_db()
+    assert on_plan.end_date is None
