@@ -226,6 +226,7 @@ SPECTACULAR_SETTINGS = {
         # Child protection (issue 14): the s47 enquiry's outcome, beside the front door's and pre-proceedings'.
         "S47OutcomeEnum": "macpt.models.S47Outcome",
         "EmergencyOutcomeEnum": "macpt.models.EmergencyOutcome",
+        "PPOutcomeEnum": "macpt.models.PPOutcome",
     },
 }
 

@@ -18,6 +18,10 @@
                                                with the actions on the family's plan it reviewed or agreed
 - POST plans/<pk>/visits/                      a statutory visit: seen, seen alone
 - POST plans/<pk>/end/                         an LCPP ends the plan without a conference where the statute allows
+- POST children/<person>/pre-proceedings/      start pre-proceedings (the legal planning meeting's date)
+- PATCH pre-proceedings/<pk>/                  record or correct the steps (letter and FGDM answer, decision and
+                                               outcome, court application, letter initiating); `version` optional
+- POST pre-proceedings/<pk>/meetings/          a meeting held: the initial one, then reviews
 
 Writes call the same services as the pages (macpt.services.emergency ...): a service's PermissionDenied is 404, its
 ValidationError a 400 keyed by field with the service's message, an already-ended action 409.
@@ -52,7 +56,9 @@ from ..models import (
     ConferenceKind,
     EmergencyKind,
     EmergencyOutcome,
+    MeetingKind,
     PlanEndReason,
+    PPOutcome,
     S47Enquiry,
 )
 from ..permissions import CHAIR
@@ -62,6 +68,7 @@ from ..selectors import pre_proceedings as pp_sel
 from ..services import conference as conference_services
 from ..services import cp_plans as plan_services
 from ..services import emergency as emergency_services
+from ..services import pre_proceedings as pp_services
 from .strategy import ERRORS, TAGS, AgencyOutputSerializer, MacptApi, _valid
 
 _401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
@@ -229,6 +236,34 @@ class EmergencyActionOutputSerializer(serializers.Serializer):
     work_request_id = serializers.IntegerField(allow_null=True)
 
 
+class PreProceedingsStartInputSerializer(InputSerializer):
+    start_date = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="The legal planning meeting's date (PPStartDate)."
+    )
+
+
+class PreProceedingsUpdateInputSerializer(InputSerializer):
+    """Only the fields sent are changed."""
+
+    start_date = serializers.DateField(required=False, allow_null=True)
+    lbp_sent_date = serializers.DateField(required=False, allow_null=True, help_text="Census LBPSentDate.")
+    fgdm_offered = serializers.BooleanField(required=False, allow_null=True, help_text="Census FGDMMeetingOffer.")
+    fgdm_facilitated = serializers.BooleanField(required=False, allow_null=True)
+    step_decision_date = serializers.DateField(required=False, allow_null=True, help_text="Census StepDecisionDate.")
+    outcome = serializers.ChoiceField(choices=PPOutcome.choices, required=False, allow_blank=True)
+    court_application_date = serializers.DateField(required=False, allow_null=True, help_text="Census CourtAppDate.")
+    letter_initiating_date = serializers.DateField(
+        required=False, allow_null=True, help_text="Census LetterInitCPDate."
+    )
+    version = serializers.IntegerField(required=False, allow_null=True, help_text="The version you read (optional).")
+
+
+class PreProceedingsMeetingInputSerializer(InputSerializer):
+    kind = serializers.ChoiceField(choices=MeetingKind.choices, required=False, allow_blank=True, default="")
+    held_on = serializers.DateField(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+
+
 class ConferenceApi(MacptApi):
     @extend_schema(
         tags=TAGS,
@@ -277,10 +312,30 @@ class PreProceedingsApi(MacptApi):
         responses={200: PreProceedingsOutputSerializer, 401: _401, 404: _404},
     )
     def get(self, request: Request, pk: int) -> Response:
+        return _pp_response(request, pk)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_pre_proceedings_update",
+        request=PreProceedingsUpdateInputSerializer,
+        summary="Record or correct the steps of pre-proceedings (only the fields sent); every module 5 rule is "
+        "checked on the whole record (400 by field with the reason)",
+        description="With `version` (the record's, as read), a colleague's change in between is a 409.",
+        responses={200: PreProceedingsOutputSerializer, 409: _409, **ERRORS},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
         pp = pp_sel.pre_proceedings_get_for_user(user=request.user, pp_id=pk)
-        body = PreProceedingsOutputSerializer(pp).data
-        audit_shown(request, "pre_proceedings.viewed", [pp.person_id], target=pp)
-        return Response(body)
+        data = dict(_valid(PreProceedingsUpdateInputSerializer, request))
+        version = data.pop("version", None)
+        pp_services.pre_proceedings_update(pre_proceedings=pp, actor=request.user, data=data, expected_version=version)
+        return _pp_response(request, pk)
+
+
+def _pp_response(request: Request, pp_id: int, *, created: bool = False) -> Response:
+    pp = pp_sel.pre_proceedings_get_for_user(user=request.user, pp_id=pp_id)
+    body = PreProceedingsOutputSerializer(pp).data
+    audit_shown(request, "pre_proceedings.viewed", [pp.person_id], target=pp)
+    return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
 class EmergencyActionApi(MacptApi):
@@ -609,6 +664,40 @@ class PlanEndApi(MacptApi):
         return _plan_response(request, pk)
 
 
+class PreProceedingsStartApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_pre_proceedings_start",
+        request=PreProceedingsStartInputSerializer,
+        summary="Start pre-proceedings for a child: the legal planning meeting decided (an LCPP or a manager)",
+        description="One open pre-proceedings per child (400 on start_date otherwise); the child's episode moves to "
+        "the pre-proceedings level and the next step's deadline (macpt.pp_step) is set.",
+        responses={201: PreProceedingsOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        if not pp_services.may_record_pre_proceedings(request.user):
+            raise NotFound
+        person = person_get_for_user(user=request.user, person_id=pk)
+        data = _valid(PreProceedingsStartInputSerializer, request)
+        pp = pp_services.pre_proceedings_start(person=person, actor=request.user, start_date=data["start_date"])
+        return _pp_response(request, pp.pk, created=True)
+
+
+class PreProceedingsMeetingApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_pre_proceedings_meeting_add",
+        request=PreProceedingsMeetingInputSerializer,
+        summary="Record a pre-proceedings meeting held: the initial meeting (after the letter), then reviews",
+        responses={201: PreProceedingsOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        pp = pp_sel.pre_proceedings_get_for_user(user=request.user, pp_id=pk)
+        data = _valid(PreProceedingsMeetingInputSerializer, request)
+        pp_services.pre_proceedings_meeting_add(pre_proceedings=pp, actor=request.user, **data)
+        return _pp_response(request, pk, created=True)
+
+
 urlpatterns = [
     path("conferences/<int:pk>/", ConferenceApi.as_view(), name="macpt_api_conference"),
     path("plans/<int:pk>/", PlanApi.as_view(), name="macpt_api_cp_plan"),
@@ -625,4 +714,12 @@ urlpatterns = [
     path("plans/<int:pk>/core-groups/", CoreGroupApi.as_view(), name="macpt_api_cp_plan_core_group"),
     path("plans/<int:pk>/visits/", VisitApi.as_view(), name="macpt_api_cp_plan_visit"),
     path("plans/<int:pk>/end/", PlanEndApi.as_view(), name="macpt_api_cp_plan_end"),
+    path(
+        "children/<int:pk>/pre-proceedings/", PreProceedingsStartApi.as_view(), name="macpt_api_pre_proceedings_start"
+    ),
+    path(
+        "pre-proceedings/<int:pk>/meetings/",
+        PreProceedingsMeetingApi.as_view(),
+        name="macpt_api_pre_proceedings_meeting_add",
+    ),
 ]

@@ -9,7 +9,15 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from cases.models import AuditEvent, ChronologyEntry
-from macpt.models import ChildProtectionConference, ChildProtectionPlan, CoreGroup, EmergencyAction, StatutoryVisit
+from macpt.models import (
+    ChildProtectionConference,
+    ChildProtectionPlan,
+    CoreGroup,
+    EmergencyAction,
+    PreProceedings,
+    PreProceedingsMeeting,
+    StatutoryVisit,
+)
 from tests.macpt.support import at, hold_icpc
 
 pytestmark = pytest.mark.django_db
@@ -299,3 +307,87 @@ def test_plan_writes_are_404_outside_the_childs_record(on_plan, vcs_fhlp, sw_fhl
     assert not CoreGroup.objects.exists() and not StatutoryVisit.objects.exists()
     on_plan.refresh_from_db()
     assert on_plan.end_date is None
+
+
+# --- pre-proceedings: start, steps, meetings ----------------------------------------------------------------------
+
+
+def test_an_lcpp_starts_pre_proceedings_records_the_steps_and_meetings(family, lcpp, levels):
+    client = _client(lcpp)
+    got = client.post(
+        reverse("macpt_api_pre_proceedings_start", args=[family["mia"].pk]), {"start_date": "2026-05-11"}, format="json"
+    )
+    assert got.status_code == 201, got.json()
+    pp = PreProceedings.objects.get(pk=got.json()["id"])
+    url = reverse("macpt_api_pre_proceedings", args=[pp.pk])
+    got = client.patch(url, {"lbp_sent_date": "2026-05-13", "fgdm_offered": True, "version": pp.version}, format="json")
+    assert got.status_code == 200, got.json()
+    assert (got.json()["lbp_sent_date"], got.json()["fgdm_offered"]) == ("2026-05-13", True)
+    got = client.post(
+        reverse("macpt_api_pre_proceedings_meeting_add", args=[pp.pk]),
+        {"kind": "initial", "held_on": "2026-05-20"},
+        format="json",
+    )
+    assert got.status_code == 201, got.json()
+    assert [m["kind"] for m in got.json()["meetings"]] == ["initial"]
+    got = client.patch(
+        url, {"fgdm_facilitated": True, "step_decision_date": "2026-07-01", "outcome": "B"}, format="json"
+    )
+    assert got.status_code == 200, got.json()
+    assert got.json()["outcome"] == "B" and got.json()["step_decision_date"] == "2026-07-01"
+    assert ChronologyEntry.objects.filter(person=family["mia"], kind__startswith="macpt.pre_proceedings").count() >= 3
+
+
+def test_bad_pre_proceedings_input_is_400_with_the_services_reason(family, lcpp):
+    client = _client(lcpp)
+    start = reverse("macpt_api_pre_proceedings_start", args=[family["mia"].pk])
+    got = client.post(start, {}, format="json")
+    assert got.status_code == 400 and "legal planning meeting" in got.json()["start_date"][0]
+    pp = client.post(start, {"start_date": "2026-05-11"}, format="json").json()
+    got = client.post(start, {"start_date": "2026-06-01"}, format="json")
+    assert got.status_code == 400 and "already open" in got.json()["start_date"][0]
+    url = reverse("macpt_api_pre_proceedings", args=[pp["id"]])
+    got = client.patch(url, {"lbp_sent_date": "2026-05-13"}, format="json")  # the letter without the FGDM answer
+    assert got.status_code == 400 and "family group decision making" in got.json()["fgdm_offered"][0]
+    got = client.patch(url, {"lbp_sent_date": "2026-05-13", "fgdm_offered": False, "version": 99}, format="json")
+    assert got.status_code == 409
+    got = client.post(
+        reverse("macpt_api_pre_proceedings_meeting_add", args=[pp["id"]]),
+        {"kind": "initial", "held_on": "2026-05-20"},
+        format="json",
+    )
+    assert got.status_code == 400 and "letter before proceedings first" in got.json()["held_on"][0]
+    assert PreProceedings.objects.get().lbp_sent_date is None and not PreProceedingsMeeting.objects.exists()
+
+
+def test_pre_proceedings_writes_are_404_outside_the_childs_record(family, lcpp, vcs_fhlp, sw_fhlp):
+    pp = (
+        _client(lcpp)
+        .post(
+            reverse("macpt_api_pre_proceedings_start", args=[family["mia"].pk]),
+            {"start_date": "2026-05-11"},
+            format="json",
+        )
+        .json()
+    )
+    for user in (vcs_fhlp, sw_fhlp):  # not involved with Mia; her lead practitioner, who records no pre-proceedings
+        client = _client(user)
+        got = client.post(
+            reverse("macpt_api_pre_proceedings_start", args=[family["leo"].pk]),
+            {"start_date": "2026-05-11"},
+            format="json",
+        )
+        assert got.status_code == 404
+        got = client.patch(
+            reverse("macpt_api_pre_proceedings", args=[pp["id"]]),
+            {"lbp_sent_date": "2026-05-13", "fgdm_offered": True},
+            format="json",
+        )
+        assert got.status_code == 404
+        got = client.post(
+            reverse("macpt_api_pre_proceedings_meeting_add", args=[pp["id"]]),
+            {"kind": "initial", "held_on": "2026-05-20"},
+            format="json",
+        )
+        assert got.status_code == 404
+    assert PreProceedings.objects.count() == 1 and PreProceedings.objects.get().lbp_sent_date is None
