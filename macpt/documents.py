@@ -52,7 +52,7 @@ def minutes_context(*, conference: ChildProtectionConference, rows: list[Confere
         "conference": conference,
         "rows": rows,
         "invitees": list(conference.invitees.select_related("agency").order_by("id")),
-        "reports": conference_selectors.family_reports(conference=conference)
+        "reports": conference_selectors.family_reports(conference=conference, user=user)
         if family
         else conference_selectors.conference_reports_for_user(conference=conference, user=user),
         "family": family,

@@ -104,6 +104,13 @@ class Child:
     emergency_action_id: int | None = None
     pre_proceedings_id: int | None = None
     harm_id: int | None = None  # harm outside the home on the s47 enquiry
+    # Conferences and the plan (issue 14 items 4, 5, 11): the ICPC (decided, with a police- and a health-tagged report)
+    # that put the child on a plan (a core group, a visit), and the review conference arranged for it (with an
+    # untagged report).
+    icpc_id: int | None = None
+    review_id: int | None = None
+    review_report_id: int | None = None
+    cp_plan_id: int | None = None
 
     @property
     def surname(self) -> str:
@@ -115,6 +122,10 @@ class Child:
 
     def canary(self, tag: str) -> str:
         return f"cnry{self.relationship.replace('_', '')}{TAG_CODES[tag]}x"
+
+    def cp_canary(self, tag: str) -> str:
+        """The word in the child protection items (strategy information, conference reports) carrying this tag."""
+        return f"cpw{self.relationship.replace('_', '')}{TAG_CODES[tag]}q"
 
 
 @dataclass
@@ -422,6 +433,7 @@ def build_world() -> World:
     # Restricted by an information governance officer who is not a persona, for a list that names no persona.
     restricter = UserFactory(email="restricter@matrix.test", agency=keeper.agency, roles=[Role.PRIVACY_OFFICER])
     person_restrict(person=restricted, actor=restricter, reason="high_profile", access_users=[keeper])
+    _conferences(children, personas, police_author=author)
     # Every child is in an s47 enquiry (the LCPPs' oversight dashboard names the children in child protection), unless
     # the world already started one for it.
     _in_s47(children, personas)
@@ -459,3 +471,95 @@ def _in_s47(children: dict[str, Child], personas: dict[str, User]) -> None:
                 icpc_target=today + dt.timedelta(days=21),
                 created_by=lcpp,
             )
+
+
+def _conferences(children: dict[str, Child], personas: dict[str, User], *, police_author: User) -> None:
+    """For each child, as rows only (the services would make the MACPT involved with every child, as for the strategy
+    discussion): the police's and health's tagged information at its strategy discussion; the ICPC, decided, with a
+    police- and a health-tagged report, that put the child on a child protection plan on the family's plan, with a core
+    group and a visit; and the review conference arranged for the plan, with an untagged report. The authors are no
+    persona (an author always reads their own item)."""
+    from cases.models import Plan
+    from macpt.models import (
+        ChildProtectionConference,
+        ChildProtectionPlan,
+        ConferenceChild,
+        ConferenceReport,
+        CoreGroup,
+        S47Enquiry,
+        StatutoryVisit,
+        StrategyInformation,
+    )
+
+    lcpp = next(user for user in personas.values() if user.has_role(Role.LCPP))
+    police, health = police_author.agency, Agency.objects.get(type=AgencyType.HEALTH)
+    health_author = UserFactory(email="health.author@matrix.test", agency=health, roles=[Role.FHLP])
+    council = lcpp.agency
+    today = timezone.localdate()
+    for child in children.values():
+        person = child.person
+        for tag, agency, writer in (
+            (oracle.POLICE_TAG, police, police_author),
+            (oracle.HEALTH_TAG, health, health_author),
+        ):
+            StrategyInformation.objects.create(
+                discussion_id=child.strategy_discussion_id,
+                agency=agency,
+                person=person,
+                text=f"Known {child.cp_canary(tag)}",
+                tags=[tag],
+                author=writer,
+            )
+        enquiry = S47Enquiry.objects.get(pk=child.s47_id)
+        icpc = ChildProtectionConference.objects.create(
+            kind="initial",
+            status="decided",
+            family_case_id=child.family_case_id,
+            date=today - dt.timedelta(days=14),
+            chair=lcpp,
+            team=enquiry.team,
+            enquiry=enquiry,
+            minutes=f"Minutes for {person.first_name}",
+            decided_at=timezone.now() - dt.timedelta(days=14),
+            decided_by=lcpp,
+            created_by=lcpp,
+        )
+        for tag, agency, writer in (
+            (oracle.POLICE_TAG, police, police_author),
+            (oracle.HEALTH_TAG, health, health_author),
+        ):
+            ConferenceReport.objects.create(
+                conference=icpc, agency=agency, author=writer, text=f"Report {child.cp_canary(tag)}", tags=[tag]
+            )
+        plan = ChildProtectionPlan.objects.create(
+            person=person,
+            family_plan=Plan.objects.get(pk=child.plan_id),
+            conference=icpc,
+            start_date=icpc.date,
+            initial_category="NEG",
+            latest_category="NEG",
+        )
+        ConferenceChild.objects.create(
+            conference=icpc, person=person, plan=plan, plan_decided=True, category="NEG", reason="Matrix"
+        )
+        core_group = CoreGroup.objects.create(date=today - dt.timedelta(days=7), attendees="Matrix", recorded_by=lcpp)
+        core_group.plans.add(plan)
+        StatutoryVisit.objects.create(plan=plan, date=today - dt.timedelta(days=3), seen=True, by=lcpp)
+        review = ChildProtectionConference.objects.create(
+            kind="review",
+            family_case_id=child.family_case_id,
+            date=today + dt.timedelta(days=60),
+            chair=lcpp,
+            team=enquiry.team,
+            created_by=lcpp,
+        )
+        ConferenceChild.objects.create(conference=review, person=person, plan=plan)
+        report = ConferenceReport.objects.create(
+            conference=review, agency=council, author=lcpp, text=f"Review {child.cp_canary(oracle.UNTAGGED)}"
+        )
+        child.icpc_id, child.review_id, child.review_report_id, child.cp_plan_id = (
+            icpc.pk,
+            review.pk,
+            report.pk,
+            plan.pk,
+        )

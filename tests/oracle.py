@@ -317,3 +317,13 @@ def records_emergency_action(reader: Reader, relationship: str) -> bool:
 def records_pre_proceedings(reader: Reader, relationship: str) -> bool:
     """The pre-proceedings forms: the steps, a meeting, a kinship assessment."""
     return bool(reader.reading_roles & PRE_PROCEEDINGS_RECORDERS) and access(reader, relationship) == FULL
+
+
+def sees_cp_item(reader: Reader, relationship: str, tag: str, *, family_version: bool = False) -> bool:
+    """An agency's tagged item at a strategy discussion or in a conference report, on the page or a PDF: the child's
+    whole record, then the tag's rule; in the family's version of the minutes only what may go to the family too."""
+    if not sees_conference(reader, relationship):
+        return False
+    if family_version and not family_facing(tag):
+        return False
+    return tag_allows(reader, tag, author_agency="", in_childs_macpt=False)

@@ -122,6 +122,10 @@ def _family(name):
     return lambda w, c: reverse(name, args=[c.family_case_id])
 
 
+def _cp(name, attribute):
+    return lambda w, c: reverse(name, args=[getattr(c, attribute)])
+
+
 def _full(action):
     return lambda r, rel: oracle.allowed(r, rel, action)
 
@@ -292,6 +296,89 @@ DETAIL_SURFACES = [
         lambda w, c: reverse("macpt_api_s47", args=[c.s47_id]),
         oracle.sees_child_protection,
     ),
+    # Conferences and the child protection plan (issue 14 items 4, 5, 11): the ICPC that put the child on a plan, the
+    # plan, and the review conference arranged for it (the pages that change a conference: an arranged one).
+    Surface("page.conference", ("macpt:conference",), _cp("macpt:conference", "icpc_id"), oracle.sees_conference),
+    Surface(
+        "pdf.conference_minutes",
+        ("macpt:conference_minutes_pdf",),
+        _cp("macpt:conference_minutes_pdf", "icpc_id"),
+        oracle.sees_conference,
+    ),
+    Surface(
+        "pdf.conference_family",
+        ("macpt:conference_family_pdf",),
+        _cp("macpt:conference_family_pdf", "icpc_id"),
+        oracle.sees_conference,
+    ),
+    Surface(
+        "page.conference_invite",
+        ("macpt:conference_invite",),
+        _cp("macpt:conference_invite", "review_id"),
+        oracle.arranges_conference,
+    ),
+    Surface(
+        "page.conference_attendance",
+        ("macpt:conference_attendance",),
+        _cp("macpt:conference_attendance", "review_id"),
+        oracle.arranges_conference,
+    ),
+    Surface(
+        "page.conference_minutes",
+        ("macpt:conference_minutes",),
+        _cp("macpt:conference_minutes", "review_id"),
+        oracle.arranges_conference,
+    ),
+    Surface(
+        "page.conference_decide",
+        ("macpt:conference_decide",),
+        _cp("macpt:conference_decide", "review_id"),
+        oracle.arranges_conference,
+    ),
+    Surface(
+        "page.conference_report_add",
+        ("macpt:conference_report_add",),
+        _cp("macpt:conference_report_add", "review_id"),
+        oracle.reports_to_conference,
+    ),
+    Surface(
+        "page.conference_report",
+        ("macpt:conference_report",),
+        lambda w, c: reverse("macpt:conference_report", args=[c.review_id, c.review_report_id]),
+        oracle.reports_to_conference,
+    ),
+    Surface("page.cp_plan", ("macpt:cp_plan",), _cp("macpt:cp_plan", "cp_plan_id"), oracle.sees_conference),
+    Surface(
+        "page.cp_plan_core_group",
+        ("macpt:cp_plan_core_group",),
+        _cp("macpt:cp_plan_core_group", "cp_plan_id"),
+        oracle.records_on_cp_plan,
+    ),
+    Surface(
+        "page.cp_plan_visit",
+        ("macpt:cp_plan_visit",),
+        _cp("macpt:cp_plan_visit", "cp_plan_id"),
+        oracle.records_on_cp_plan,
+    ),
+    Surface(
+        "page.family_child_protection",
+        ("macpt:family_child_protection",),
+        _family("macpt:family_child_protection"),
+        oracle.sees_conference,
+    ),
+    Surface(
+        "page.conference_arrange",
+        ("macpt:conference_arrange",),
+        _family("macpt:conference_arrange"),
+        oracle.arranges_conference,
+    ),
+    # From the s47 enquiry to its family's arranging page: a redirect for whoever arranges (REDIRECTS).
+    Surface(
+        "page.enquiry_conference",
+        ("macpt:enquiry_conference",),
+        _cp("macpt:enquiry_conference", "s47_id"),
+        oracle.arranges_conference,
+    ),
     Surface(
         "api.cp_emergency_action",
         ("macpt_api_emergency_action",),
@@ -397,6 +484,10 @@ def _present(surface: str, seen: Seen, child) -> bool:
         return child.canary(oracle.UNTAGGED) in seen.text
     if surface in ("api.relationships", "page.plan", "api.plan", "pdf.plan", "pdf.family_plan", "page.taf"):
         return child.surname in seen.text
+    if surface == "page.conference_report":
+        return child.cp_canary(oracle.UNTAGGED) in seen.text  # the report's text in its form
+    if surface in CP_FORMS:
+        return True  # a conference's form names no child (the conference page does)
     if surface in ("api.edit", "api.taf", "page.note", "csv.chronology", "page.access_log", "api.continuum"):
         return True  # these show what was asked (the edit, the team, the note's body, rows, reads), not a name
     return child.first_name in seen.text
@@ -433,6 +524,9 @@ def check_detail(world: World, email: str, surface: Surface, relationship: str, 
         if surface.method == "patch":
             assert Person.objects.get(pk=child.person.pk).preferred_name != "Matrix", f"{where}: refused edit saved"
         return
+    if surface.name in REDIRECTS:
+        assert seen.status == 302, f"{where}: expected a redirect, got {seen.status}"
+        return
     assert seen.status == 200, f"{where}: expected 200, got {seen.status}"
     if surface.name in ("page.contact", "api.contact"):
         # The contact opens for its readers; the child's name only where they may see the child.
@@ -450,6 +544,24 @@ def check_detail(world: World, email: str, surface: Surface, relationship: str, 
     shows = child.canary(tag) in seen.text
     reads = _tag_reads(world, email, relationship, tag)
     assert shows is reads, f"{where}: {_label(tag)} item {'shown' if shows else 'missing'}"
+
+
+# --- child protection's tagged items (issue 14): the police's and health's information at the strategy discussion and
+# their reports to the ICPC, on the pages and PDFs that carry them, for each persona and child. The family's version of
+# the minutes carries what may go to the family, and only what the reader may read.
+CP_TAGGED = ("page.strategy", "pdf.strategy", "page.conference", "pdf.conference_minutes", "pdf.conference_family")
+CP_TAGS = (oracle.POLICE_TAG, oracle.HEALTH_TAG)
+
+
+def check_cp_tag(world: World, email: str, surface: Surface, relationship: str, tag: str) -> None:
+    reader = world.readers[email]
+    child = world.children[relationship]
+    seen = fetch(world, email, surface.url(world, child))
+    where = f"{email} / {relationship} / {surface.name} / {tag}"
+    assert seen.status in (200, 404), f"{where}: {seen.status}"
+    shows = child.cp_canary(tag) in seen.text
+    expected = oracle.sees_cp_item(reader, relationship, tag, family_version=surface.name == "pdf.conference_family")
+    assert shows is expected, f"{where}: {tag} item {'shown' if shows else 'missing'}"
 
 
 def _search_url(name: str, child) -> str:
@@ -568,6 +680,13 @@ def check_list(world: World, email: str, surface_name: str, url, relationship: s
 # Known mismatches, each waiting for a strand of issue 11 (or reported): a predicate over the cell, the reason.
 # They are computed from the oracle and the planned personas, never from the app's answers.
 TAGGED = {s.name for s in DETAIL_SURFACES if s.tagged}
+REDIRECTS = {"page.enquiry_conference"}
+CP_FORMS = {
+    "page.conference_invite",
+    "page.conference_attendance",
+    "page.conference_minutes",
+    "page.conference_report_add",
+}  # allowed: a redirect to the page it leads to
 _MARK_KNOWN = not os.environ.get("MATRIX_UNMARKED")  # MATRIX_UNMARKED=1: every cell plain, to list mismatches
 
 
@@ -601,6 +720,18 @@ def _list_cells():
                 )
 
 
+def _cp_tag_cells():
+    surfaces = [s for s in DETAIL_SURFACES if s.name in CP_TAGGED]
+    assert len(surfaces) == len(CP_TAGGED)
+    for email in PERSONAS:
+        for relationship in oracle.RELATIONSHIPS:
+            for surface in surfaces:
+                for tag in CP_TAGS:
+                    ident = f"{email.split('@')[0]}-{relationship}-{surface.name}-{tag}"
+                    yield pytest.param(email, relationship, surface, tag, id=ident)
+
+
+CP_TAG_CELLS = list(_cp_tag_cells())
 DETAIL_CELLS = list(_cells())
 LIST_CELLS = list(_list_cells())
 
@@ -609,6 +740,12 @@ LIST_CELLS = list(_list_cells())
 def test_detail_cell(world, email, relationship, surface, tag):
     _STATE["cells"] += 1
     check_detail(world, email, surface, relationship, tag)
+
+
+@pytest.mark.parametrize(("email", "relationship", "surface", "tag"), CP_TAG_CELLS)
+def test_cp_tag_cell(world, email, relationship, surface, tag):
+    _STATE["cells"] += 1
+    check_cp_tag(world, email, surface, relationship, tag)
 
 
 @pytest.mark.parametrize(("email", "relationship", "surface_name", "url"), LIST_CELLS)
@@ -707,6 +844,16 @@ def _sweep_value(world: World, ident: str, kwarg: str) -> str:
         return "1"
     if kwarg in ("object_id", "id"):
         return str(world.helpers["triage"].pk)
+    if ident in ("macpt:strategy_information_edit", "macpt_api_strategy_information_update"):
+        from macpt.models import StrategyInformation
+
+        return str(StrategyInformation.objects.filter(discussion_id=child.strategy_discussion_id).order_by("pk")[0].pk)
+    if ident in ("macpt:s47_information_edit", "macpt_api_s47_information_update"):
+        return str(MISSING)
+    if ident.startswith(("macpt:strategy_", "macpt_api_strategy_")):
+        return str(child.strategy_discussion_id)  # the child's strategy discussion (issue 14)
+    if ident.startswith(("macpt:s47_", "macpt_api_s47_")):
+        return str(child.s47_id)
     if ident == "cases:notification_read":
         return str(Notification.objects.values_list("pk", flat=True).first() or MISSING)
     if ident.startswith(("cases:person", "api:person", "cases:case_note_create")):
@@ -835,7 +982,7 @@ def test_every_url_pattern_is_in_the_matrix_or_on_the_public_allowlist(world):
 
 def test_matrix_size_is_recorded(world):
     """Runs last in this module: the size the closing note gives."""
-    detail, lists, sweep = len(DETAIL_CELLS), len(LIST_CELLS), len(SWEEP_CELLS)
+    detail, lists, sweep = len(DETAIL_CELLS) + len(CP_TAG_CELLS), len(LIST_CELLS), len(SWEEP_CELLS)
     elapsed = time.monotonic() - (_STATE["started"] or time.monotonic())
     print(
         f"\npermission matrix: {detail + lists + sweep} cells ({detail} record, {lists} list/search/queue/inbox, "

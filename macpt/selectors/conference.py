@@ -60,13 +60,15 @@ def conference_reports_for_user(*, conference: ChildProtectionConference, user: 
     ]
 
 
-def family_reports(*, conference: ChildProtectionConference) -> list[ConferenceReport]:
-    """The reports that may go into something the family receives (no FAMILY_WITHHELD_TAGS tag)."""
-    return [
-        r
-        for r in conference.reports.select_related("agency").order_by("id")
-        if not set(r.tags) & policy.FAMILY_WITHHELD_TAGS
-    ]
+def family_reports(*, conference: ChildProtectionConference, user: User | None = None) -> list[ConferenceReport]:
+    """The reports that may go into something the family receives (no FAMILY_WITHHELD_TAGS tag); printed by a user,
+    only those that user may read under the tag rules too (the family's version is no way round them)."""
+    reports = (
+        conference.reports.select_related("agency").order_by("id")
+        if user is None
+        else conference_reports_for_user(conference=conference, user=user)
+    )
+    return [r for r in reports if not set(r.tags) & policy.FAMILY_WITHHELD_TAGS]
 
 
 def _in_childs_macpt(user: User, child_ids) -> bool:

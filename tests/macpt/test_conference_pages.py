@@ -135,6 +135,25 @@ def test_the_minutes_pdf_and_the_familys_version(cp_family, lcpp, chair, police_
     assert AuditEvent.objects.filter(verb="macpt.conference_family_pdf", child_ids=[cp_family["mia"].pk]).exists()
 
 
+def test_the_familys_version_leaves_out_the_reports_its_reader_may_not_read(
+    cp_family, lcpp, chair, police_officer, council, client
+):
+    """Found by the permission matrix: the family's version carried every report not withheld from the family, so a
+    practitioner who may not read police information downloaded the police's report in it."""
+    conference = arrange(cp_family, lcpp, chair, dt.date(2025, 12, 19))
+    conference_report_save(conference=conference, actor=police_officer, text="Two call-outs")
+    conference_report_save(conference=conference, actor=lcpp, text="Social care report")
+    education = UserFactory(agency=council, roles=[Role.FHLP])
+    for row in conference.children.all():
+        involvement_add(person=row.person, actor=lcpp, role=InvolvementRole.LEAD_PRACTITIONER, user=education)
+    client.force_login(education)
+    family = _pdf_text(client.get(reverse("macpt:conference_family_pdf", args=[conference.pk])))
+    assert "Social care report" in family
+    assert "Two call-outs" not in family
+    client.force_login(lcpp)
+    assert "Two call-outs" in _pdf_text(client.get(reverse("macpt:conference_family_pdf", args=[conference.pk])))
+
+
 def test_the_plan_page_records_a_visit_and_a_core_group(client, cp_family, lcpp, chair, clock, sw_fhlp):
     hold_icpc(cp_family, lcpp, chair, clock)
     plan = ChildProtectionPlan.objects.get()
