@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "S47OutcomeEnum": "macpt.models.S47Outcome",
         "EmergencyOutcomeEnum": "macpt.models.EmergencyOutcome",
         "PPOutcomeEnum": "macpt.models.PPOutcome",
+        "ConferenceAttendanceEnum": "macpt.models.InviteeAttendance",
+        "StrategyAttendanceEnum": "macpt.models.Attendance",
     },
 }
 

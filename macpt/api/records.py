@@ -22,6 +22,10 @@
 - PATCH pre-proceedings/<pk>/                  record or correct the steps (letter and FGDM answer, decision and
                                                outcome, court application, letter initiating); `version` optional
 - POST pre-proceedings/<pk>/meetings/          a meeting held: the initial one, then reviews
+- POST conferences/<pk>/invitees/              invite a family member (person) or a practitioner (user / agency)
+- POST conferences/<pk>/attendance/            who came: [{invitee, attendance}]
+- POST conferences/<pk>/reports/               the caller's agency's report (tagged by its source)
+- POST conferences/<pk>/minutes/               the family's views and the minutes (the part not for the family apart)
 
 Writes call the same services as the pages (macpt.services.emergency ...): a service's PermissionDenied is 404, its
 ValidationError a 400 keyed by field with the service's message, an already-ended action 409.
@@ -44,7 +48,7 @@ from rest_framework.response import Response
 from cases import policy
 from cases.api.inputs import InputSerializer
 from cases.api.serializers import DetailOutputSerializer
-from cases.models import Action, Role, User
+from cases.models import Action, Agency, Person, Role, User, VisibilityTag
 from cases.permissions import person_record_scope
 from cases.selectors import person_get_for_user
 from cases.selectors.families import family_case_get_for_user
@@ -56,6 +60,7 @@ from ..models import (
     ConferenceKind,
     EmergencyKind,
     EmergencyOutcome,
+    InviteeAttendance,
     MeetingKind,
     PlanEndReason,
     PPOutcome,
@@ -698,6 +703,140 @@ class PreProceedingsMeetingApi(MacptApi):
         return _pp_response(request, pk, created=True)
 
 
+class ConferenceInviteeInputSerializer(InputSerializer):
+    person = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="A family member from the child's network."
+    )
+    user = serializers.IntegerField(required=False, allow_null=True, default=None, help_text="A practitioner.")
+    agency = serializers.IntegerField(required=False, allow_null=True, default=None)
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    role = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class ConferenceAttendanceItemInputSerializer(InputSerializer):
+    invitee = serializers.IntegerField()
+    attendance = serializers.ChoiceField(choices=InviteeAttendance.choices)
+
+
+class ConferenceAttendanceInputSerializer(InputSerializer):
+    attendance = serializers.ListField(child=ConferenceAttendanceItemInputSerializer(), allow_empty=False)
+
+
+class ConferenceReportInputSerializer(InputSerializer):
+    text = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+    tags = serializers.ListField(
+        child=serializers.ChoiceField(choices=VisibilityTag.choices), required=False, default=list
+    )
+
+
+class ConferenceMinutesInputSerializer(InputSerializer):
+    family_views = serializers.CharField(max_length=50000, required=False, allow_blank=True, default="")
+    minutes = serializers.CharField(max_length=100000, required=False, allow_blank=True, default="")
+    minutes_not_for_family = serializers.CharField(max_length=100000, required=False, allow_blank=True, default="")
+
+
+class ConferenceInviteeApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_conference_invitee_add",
+        request=ConferenceInviteeInputSerializer,
+        summary="Invite a family member from the child's network or an agency's practitioner (LCPPs)",
+        responses={201: ConferenceOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conference = conference_sel.conference_get_for_user(user=request.user, conference_id=pk)
+        if not _may(request.user, CHAIR):
+            raise NotFound
+        data = _valid(ConferenceInviteeInputSerializer, request)
+        person = user = agency = None
+        if data["person"] is not None:
+            person = (
+                Person.objects.filter(
+                    pk__in=person_record_scope(request.user).values("pk"),
+                    family_memberships__family_case=conference.family_case,
+                )
+                .exclude(pk__in=conference.children.values("person_id"))
+                .filter(pk=data["person"])
+                .first()
+            )
+            if person is None:
+                raise serializers.ValidationError({"person": ["Choose a family member from the child's network"]})
+        if data["user"] is not None:
+            user = User.objects.filter(pk=data["user"], is_active=True, agency__isnull=False).first()
+            if user is None:
+                raise serializers.ValidationError({"user": ["Choose a practitioner with an agency"]})
+        if data["agency"] is not None:
+            agency = Agency.objects.filter(pk=data["agency"]).first()
+            if agency is None:
+                raise serializers.ValidationError({"agency": ["Choose the invitee's agency"]})
+        conference_services.conference_invitee_add(
+            conference=conference,
+            actor=request.user,
+            name=data["name"],
+            role=data["role"],
+            person=person,
+            user=user,
+            agency=agency,
+        )
+        return _conference_response(request, pk, created=True)
+
+
+class ConferenceAttendanceApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_conference_attendance",
+        request=ConferenceAttendanceInputSerializer,
+        summary="Record who came: attended, sent apologies or did not attend (LCPPs)",
+        description="Errors are keyed attendance_<invitee id> (not invited to this conference, say how).",
+        responses={200: ConferenceOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conference = conference_sel.conference_get_for_user(user=request.user, conference_id=pk)
+        if not _may(request.user, CHAIR):
+            raise NotFound
+        data = _valid(ConferenceAttendanceInputSerializer, request)
+        conference_services.conference_attendance_set(
+            conference=conference,
+            actor=request.user,
+            attendance={item["invitee"]: item["attendance"] for item in data["attendance"]},
+        )
+        return _conference_response(request, pk)
+
+
+class ConferenceReportApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_conference_report_add",
+        request=ConferenceReportInputSerializer,
+        summary="Add your agency's report to the conference (police and health reports carry their tag)",
+        responses={201: ConferenceOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conference = conference_sel.conference_get_for_user(user=request.user, conference_id=pk)
+        data = _valid(ConferenceReportInputSerializer, request)
+        conference_services.conference_report_save(
+            conference=conference, actor=request.user, text=data["text"], tags=data["tags"]
+        )
+        return _conference_response(request, pk, created=True)
+
+
+class ConferenceMinutesApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_conference_minutes",
+        request=ConferenceMinutesInputSerializer,
+        summary="Record the family's views and the minutes, the part not for the family apart (LCPPs)",
+        responses={200: ConferenceOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        conference = conference_sel.conference_get_for_user(user=request.user, conference_id=pk)
+        if not _may(request.user, CHAIR):
+            raise NotFound
+        data = _valid(ConferenceMinutesInputSerializer, request)
+        conference_services.conference_record(conference=conference, actor=request.user, **data)
+        return _conference_response(request, pk)
+
+
 urlpatterns = [
     path("conferences/<int:pk>/", ConferenceApi.as_view(), name="macpt_api_conference"),
     path("plans/<int:pk>/", PlanApi.as_view(), name="macpt_api_cp_plan"),
@@ -711,6 +850,10 @@ urlpatterns = [
     path("emergency-actions/<int:pk>/end/", EmergencyActionEndApi.as_view(), name="macpt_api_emergency_action_end"),
     path("families/<int:pk>/conferences/", ConferenceArrangeApi.as_view(), name="macpt_api_conference_arrange"),
     path("conferences/<int:pk>/decision/", ConferenceDecideApi.as_view(), name="macpt_api_conference_decide"),
+    path("conferences/<int:pk>/invitees/", ConferenceInviteeApi.as_view(), name="macpt_api_conference_invitee_add"),
+    path("conferences/<int:pk>/attendance/", ConferenceAttendanceApi.as_view(), name="macpt_api_conference_attendance"),
+    path("conferences/<int:pk>/reports/", ConferenceReportApi.as_view(), name="macpt_api_conference_report_add"),
+    path("conferences/<int:pk>/minutes/", ConferenceMinutesApi.as_view(), name="macpt_api_conference_minutes"),
     path("plans/<int:pk>/core-groups/", CoreGroupApi.as_view(), name="macpt_api_cp_plan_core_group"),
     path("plans/<int:pk>/visits/", VisitApi.as_view(), name="macpt_api_cp_plan_visit"),
     path("plans/<int:pk>/end/", PlanEndApi.as_view(), name="macpt_api_cp_plan_end"),

@@ -391,3 +391,87 @@ def test_pre_proceedings_writes_are_404_outside_the_childs_record(family, lcpp, 
         )
         assert got.status_code == 404
     assert PreProceedings.objects.count() == 1 and PreProceedings.objects.get().lbp_sent_date is None
+
+
+# --- a conference's invitees, attendance, reports and minutes ------------------------------------------------------
+
+
+def test_invitees_attendance_a_police_report_and_the_minutes(cp_family, lcpp, chair, clock, police_officer):
+    conference = _arrange(_client(lcpp), cp_family, chair, dt.date(2025, 12, 19)).json()
+    client = _client(lcpp)
+    got = client.post(
+        reverse("macpt_api_conference_invitee_add", args=[conference["id"]]),
+        {"person": cp_family["grace"].pk, "role": "Mother"},
+        format="json",
+    )
+    assert got.status_code == 201, got.json()
+    got = client.post(
+        reverse("macpt_api_conference_invitee_add", args=[conference["id"]]),
+        {"user": police_officer.pk, "role": "Police"},
+        format="json",
+    )
+    assert got.status_code == 201, got.json()
+    invitees = {i["name"]: i["id"] for i in got.json()["invitees"]}
+    got = client.post(
+        reverse("macpt_api_conference_attendance", args=[conference["id"]]),
+        {
+            "attendance": [
+                {"invitee": invitees["Grace Okafor"], "attendance": "attended"},
+                {"invitee": invitees["Pat Police"], "attendance": "apologies"},
+            ]
+        },
+        format="json",
+    )
+    assert got.status_code == 200, got.json()
+    assert {i["name"]: i["attendance"] for i in got.json()["invitees"]} == {
+        "Grace Okafor": "attended",
+        "Pat Police": "apologies",
+    }
+    got = _client(police_officer).post(
+        reverse("macpt_api_conference_report_add", args=[conference["id"]]),
+        {"text": "Two call-outs in November"},
+        format="json",
+    )
+    assert got.status_code == 201, got.json()
+    assert got.json()["reports"][0]["tags"] == ["police"]
+    got = client.post(
+        reverse("macpt_api_conference_minutes", args=[conference["id"]]),
+        {"family_views": "Grace wants help", "minutes": "Discussed", "minutes_not_for_family": "Police intel"},
+        format="json",
+    )
+    assert got.status_code == 200, got.json()
+    assert got.json()["family_views"] == "Grace wants help" and got.json()["minutes_not_for_family"] == "Police intel"
+
+
+def test_bad_invitee_attendance_and_report_input_is_400_with_the_reason(cp_family, lcpp, chair, clock, police_officer):
+    conference = _arrange(_client(lcpp), cp_family, chair, dt.date(2025, 12, 19)).json()
+    client = _client(lcpp)
+    url = reverse("macpt_api_conference_invitee_add", args=[conference["id"]])
+    got = client.post(url, {"name": "Someone"}, format="json")
+    assert got.status_code == 400 and "Choose the invitee's agency" in got.json()["agency"][0]
+    got = client.post(url, {"person": cp_family["mia"].pk}, format="json")  # a child of the conference
+    assert got.status_code == 400 and got.json()["person"]
+    got = client.post(
+        reverse("macpt_api_conference_attendance", args=[conference["id"]]),
+        {"attendance": [{"invitee": 999999, "attendance": "attended"}]},
+        format="json",
+    )
+    assert got.status_code == 400 and got.json()["attendance_999999"] == ["Not invited to this conference"]
+    got = _client(police_officer).post(
+        reverse("macpt_api_conference_report_add", args=[conference["id"]]), {"text": "  "}, format="json"
+    )
+    assert got.status_code == 400 and got.json()["text"] == ["Write the report"]
+
+
+def test_conference_detail_writes_are_404_outside_the_childs_record(cp_family, lcpp, chair, clock, vcs_fhlp):
+    conference = _arrange(_client(lcpp), cp_family, chair, dt.date(2025, 12, 19)).json()
+    client = _client(vcs_fhlp)
+    for name, data in (
+        ("macpt_api_conference_invitee_add", {"name": "X", "agency": None}),
+        ("macpt_api_conference_attendance", {"attendance": [{"invitee": 1, "attendance": "attended"}]}),
+        ("macpt_api_conference_report_add", {"text": "A report"}),
+        ("macpt_api_conference_minutes", {"minutes": "M"}),
+    ):
+        assert client.post(reverse(name, args=[conference["id"]]), data, format="json").status_code == 404, name
+    saved = ChildProtectionConference.objects.get()
+    assert saved.minutes == "" and not saved.invitees.exists() and not saved.reports.exists()
