@@ -372,6 +372,10 @@ DETAIL_SURFACES = [
         _family("macpt:conference_arrange"),
         oracle.arranges_conference,
     ),
+    Surface(
+        "api.cp_conference", ("macpt_api_conference",), _cp("macpt_api_conference", "icpc_id"), oracle.sees_conference
+    ),
+    Surface("api.cp_plan", ("macpt_api_cp_plan",), _cp("macpt_api_cp_plan", "cp_plan_id"), oracle.sees_conference),
     # From the s47 enquiry to its family's arranging page: a redirect for whoever arranges (REDIRECTS).
     Surface(
         "page.enquiry_conference",
