@@ -22,6 +22,7 @@
 - PATCH pre-proceedings/<pk>/                  record or correct the steps (letter and FGDM answer, decision and
                                                outcome, court application, letter initiating); `version` optional
 - POST pre-proceedings/<pk>/meetings/          a meeting held: the initial one, then reviews
+- POST pre-proceedings/<pk>/kinship-assessments/  a kinship or connected-person assessment (carer from the network)
 - POST conferences/<pk>/invitees/              invite a family member (person) or a practitioner (user / agency)
 - POST conferences/<pk>/attendance/            who came: [{invitee, attendance}]
 - POST conferences/<pk>/reports/               the caller's agency's report (tagged by its source)
@@ -50,7 +51,7 @@ from cases.api.inputs import InputSerializer
 from cases.api.serializers import DetailOutputSerializer
 from cases.models import Action, Agency, Person, Role, User, VisibilityTag
 from cases.permissions import person_record_scope
-from cases.selectors import person_get_for_user
+from cases.selectors import family_network, person_get_for_user
 from cases.selectors.families import family_case_get_for_user
 from cases.selectors.work_requests import user_receives
 from cases.web import audit_shown
@@ -61,6 +62,8 @@ from ..models import (
     EmergencyKind,
     EmergencyOutcome,
     InviteeAttendance,
+    KinshipKind,
+    KinshipOutcome,
     MeetingKind,
     PlanEndReason,
     PPOutcome,
@@ -703,6 +706,40 @@ class PreProceedingsMeetingApi(MacptApi):
         return _pp_response(request, pk, created=True)
 
 
+class KinshipAssessmentInputSerializer(InputSerializer):
+    kind = serializers.ChoiceField(choices=KinshipKind.choices, required=False, allow_blank=True, default="")
+    carer = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="A person in the child's current network."
+    )
+    carer_name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    relationship = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    started_on = serializers.DateField(required=False, allow_null=True, default=None)
+    completed_on = serializers.DateField(required=False, allow_null=True, default=None)
+    outcome = serializers.ChoiceField(choices=KinshipOutcome.choices, required=False, allow_blank=True, default="")
+
+
+class KinshipAssessmentApi(MacptApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="macpt_kinship_assessment_add",
+        request=KinshipAssessmentInputSerializer,
+        summary="Record a kinship or connected-person assessment started in pre-proceedings (its end when known)",
+        responses={201: PreProceedingsOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        pp = pp_sel.pre_proceedings_get_for_user(user=request.user, pp_id=pk)
+        if not pp_services.may_record_pre_proceedings(request.user):
+            raise NotFound
+        data = dict(_valid(KinshipAssessmentInputSerializer, request))
+        if data["carer"] is not None:
+            network = {n["person"].pk: n["person"] for n in family_network(person=pp.person) if n["current"]}
+            data["carer"] = network.get(data["carer"])
+            if data["carer"] is None:
+                raise serializers.ValidationError({"carer": ["Choose a person from the child's network"]})
+        pp_services.kinship_assessment_add(pre_proceedings=pp, actor=request.user, data=data)
+        return _pp_response(request, pk, created=True)
+
+
 class ConferenceInviteeInputSerializer(InputSerializer):
     person = serializers.IntegerField(
         required=False, allow_null=True, default=None, help_text="A family member from the child's network."
@@ -850,6 +887,11 @@ urlpatterns = [
     path("emergency-actions/<int:pk>/end/", EmergencyActionEndApi.as_view(), name="macpt_api_emergency_action_end"),
     path("families/<int:pk>/conferences/", ConferenceArrangeApi.as_view(), name="macpt_api_conference_arrange"),
     path("conferences/<int:pk>/decision/", ConferenceDecideApi.as_view(), name="macpt_api_conference_decide"),
+    path(
+        "pre-proceedings/<int:pk>/kinship-assessments/",
+        KinshipAssessmentApi.as_view(),
+        name="macpt_api_kinship_assessment_add",
+    ),
     path("conferences/<int:pk>/invitees/", ConferenceInviteeApi.as_view(), name="macpt_api_conference_invitee_add"),
     path("conferences/<int:pk>/attendance/", ConferenceAttendanceApi.as_view(), name="macpt_api_conference_attendance"),
     path("conferences/<int:pk>/reports/", ConferenceReportApi.as_view(), name="macpt_api_conference_report_add"),

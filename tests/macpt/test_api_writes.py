@@ -475,3 +475,42 @@ def test_conference_detail_writes_are_404_outside_the_childs_record(cp_family, l
         assert client.post(reverse(name, args=[conference["id"]]), data, format="json").status_code == 404, name
     saved = ChildProtectionConference.objects.get()
     assert saved.minutes == "" and not saved.invitees.exists() and not saved.reports.exists()
+
+
+def test_a_kinship_assessment_of_someone_in_the_network(family, lcpp):
+    client = _client(lcpp)
+    pp = client.post(
+        reverse("macpt_api_pre_proceedings_start", args=[family["mia"].pk]), {"start_date": "2026-05-11"}, format="json"
+    ).json()
+    url = reverse("macpt_api_kinship_assessment_add", args=[pp["id"]])
+    got = client.post(url, {"kind": "viability", "carer_name": "Aunt Ada", "started_on": "2026-05-12"}, format="json")
+    assert got.status_code == 400 and "how they are connected" in got.json()["relationship"][0]
+    got = client.post(
+        url, {"kind": "viability", "carer": 999999, "relationship": "Aunt", "started_on": "2026-05-12"}, format="json"
+    )
+    assert got.status_code == 400 and got.json()["carer"] == ["Choose a person from the child's network"]
+    got = client.post(
+        url,
+        {"kind": "viability", "carer_name": "Aunt Ada", "relationship": "Aunt", "started_on": "2026-05-12"},
+        format="json",
+    )
+    assert got.status_code == 201, got.json()
+    assert got.json()["kinship_assessments"][0]["carer_name"] == "Aunt Ada"
+
+
+def test_kinship_assessment_is_404_outside_the_childs_record(family, lcpp, vcs_fhlp):
+    pp = (
+        _client(lcpp)
+        .post(
+            reverse("macpt_api_pre_proceedings_start", args=[family["mia"].pk]),
+            {"start_date": "2026-05-11"},
+            format="json",
+        )
+        .json()
+    )
+    got = _client(vcs_fhlp).post(
+        reverse("macpt_api_kinship_assessment_add", args=[pp["id"]]),
+        {"kind": "viability", "carer_name": "Aunt Ada", "relationship": "Aunt", "started_on": "2026-05-12"},
+        format="json",
+    )
+    assert got.status_code == 404 and not PreProceedings.objects.get().kinship_assessments.exists()
