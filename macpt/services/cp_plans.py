@@ -41,7 +41,7 @@ from cases.models import (
     WorkRequest,
 )
 from cases.permissions import person_record_scope
-from cases.selectors import current_lead_ids
+from cases.selectors import current_lead_ids, current_leads
 from cases.services import (
     action_add,
     audit_record,
@@ -54,6 +54,7 @@ from cases.services import (
     episode_change_level,
     episode_end_lead,
     involvement_end,
+    notify,
     plan_start,
 )
 from cases.workdays import Calendar
@@ -222,6 +223,13 @@ def cp_plan_start(
     _set_clock(plan, CORE_GROUP, core_group_due(plan), "First core group")
     _set_clock(plan, VISIT, next_visit_due(plan), "Statutory visit")
     _set_clock(plan, REVIEW, next_review_due(plan), "Review child protection conference")
+    _tell_leads(
+        plan=plan,
+        actor=actor,
+        event="started",
+        title=f"Child protection plan {plan_reference(plan)} has started",
+        body=f"Decided at the initial conference on {start_date:%-d %B %Y}: {plan.get_initial_category_display()}.",
+    )
     audit_record(
         actor=actor,
         verb="macpt.cp_plan_started",
@@ -408,7 +416,13 @@ def cp_plan_end_without_conference(
     why = (
         f"The child protection plan ended on {end_date:%-d %B %Y} without a conference: {plan.get_end_reason_display()}"
     )
-    _tell_leads(plan=plan, actor=actor, why=why)
+    _tell_leads(
+        plan=plan,
+        actor=actor,
+        event="ended",
+        title=f"Child protection plan {plan_reference(plan)} has ended",
+        body=f"{plan.get_end_reason_display()}, on {plan.end_date:%-d %B %Y}.",
+    )
     _leave_child_protection(person=person, actor=actor, on=end_date, why=why)
     audit_record(
         actor=actor,
@@ -430,21 +444,17 @@ def cp_plan_end_without_conference(
     return plan
 
 
-def _tell_leads(*, plan: ChildProtectionPlan, actor: User, why: str) -> None:
-    """The child's current leads (Family Help and LCPP) hear the plan ended: the title names no child."""
-    from cases.models import EpisodeLead
-    from cases.services import notify
-
-    for lead in EpisodeLead.objects.filter(
-        episode__person_id=plan.person_id, episode__closed_on__isnull=True, ended_at__isnull=True
-    ).select_related("user"):
-        if lead.user.is_active and lead.user_id != actor.pk:
+def _tell_leads(*, plan: ChildProtectionPlan, actor: User, event: str, title: str, body: str) -> None:
+    """The child's current leads (Family Help and LCPP, cases.selectors.current_leads) hear that the plan started or
+    ended: a safety-relevant change is never silent. The title names the plan's reference, never the child."""
+    for lead in current_leads(person_id=plan.person_id):
+        if lead.pk != actor.pk:
             notify(
-                user=lead.user,
-                kind="macpt.cp_plan_ended",
-                unique_key=f"cp_plan:{plan.pk}:ended:{lead.user_id}",
-                title=f"Child protection plan {plan_reference(plan)} has ended",
-                body=f"{plan.get_end_reason_display()}, on {plan.end_date:%-d %B %Y}.",
+                user=lead,
+                kind=f"macpt.cp_plan_{event}",
+                unique_key=f"cp_plan:{plan.pk}:{event}:{lead.pk}",
+                title=title,
+                body=body,
                 link=plan_link(plan),
                 send_email=True,
             )

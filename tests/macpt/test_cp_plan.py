@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from cases.models import Action, CinPlanPeriod, Deadline, EpisodeLevel, Plan
+from cases.models import Action, CinPlanPeriod, Deadline, EpisodeLevel, Notification, Plan
 from macpt.models import ChildProtectionPlan, CoreGroup
 from macpt.selectors.conference import number_of_previous_plans
 from macpt.services.conference import conference_arrange, conference_decide
@@ -28,6 +28,14 @@ def test_the_plan_starts_on_the_icpc_date_on_the_familys_one_plan(cp_family, lcp
     assert plan.family_plan == cp_family["plan"] and Plan.objects.count() == 1  # the wrapper, never a second plan
     assert (plan.initial_category, plan.latest_category, plan.conference) == ("PHY", "PHY", conference)
     assert conference.children.get().plan == plan
+
+
+def test_the_childs_leads_are_told_the_plan_started_without_the_child_named(cp_family, lcpp, chair, clock):
+    hold_icpc(cp_family, lcpp, chair, clock, date=dt.date(2025, 12, 19))
+    plan = ChildProtectionPlan.objects.get(person=cp_family["mia"])
+    told = Notification.objects.filter(kind="macpt.cp_plan_started")
+    assert set(told.values_list("user", flat=True)) == {cp_family["lead"].pk, lcpp.pk}
+    assert all(f"CPP-{plan.pk:06d}" in n.title and "Mia" not in n.title for n in told)
 
 
 def test_the_childs_cin_plan_period_ends_on_the_icpc_date_and_a_siblings_does_not(cp_family, lcpp, chair, clock):
