@@ -32,8 +32,8 @@ class CasesConfig(AppConfig):
 
         user_logged_in.connect(session_stamp_sign_in, dispatch_uid="ffp_session_stamp_sign_in")
         post_save.connect(user_saved_receiver, sender=User, dispatch_uid="ffp_user_sessions_end")
-        from .models import Role, WorkRequest
-        from .registry import HomePanel, NavEntry, Prompt, WorkRequestKind, registry
+        from .models import Role
+        from .registry import HomePanel, NavEntry, Prompt, registry
         from .views.prompts import work_requests_prompt
         from .views.work_requests import work_requests_panel
 
@@ -74,20 +74,6 @@ class CasesConfig(AppConfig):
         post_migrate.connect(grant_after_migrate, sender=self, dispatch_uid="cases.grant_application_role")
         registry.register_prompt(
             app=self.label, prompt=Prompt("cases.work_requests", "person_detail", work_requests_prompt, order=100)
-        )
-        # Until the FGDM strand exists, the child's lead practitioner(s) receive the FGDM offer (issue 13 item 1); the
-        # child protection strand (macpt) registers strategy discussions and emergency action. When fgdm registers
-        # this kind, this goes.
-        registry.register_work_request_kind(
-            app=self.label,
-            kind=WorkRequestKind(
-                WorkRequest.Kind.FGDM_OFFER,
-                WorkRequest.Kind.FGDM_OFFER.label,
-                frozenset({Role.FHLP, Role.LCPP}),
-                "cases:work_request",
-                "Offer family group decision making",
-                to_leads=True,
-            ),
         )
         registry.register_home_panel(
             app=self.label,

@@ -9,7 +9,11 @@ entries the same way, from CasesConfig.ready()):
 - prompts: a line an app adds to another app's page, in a named slot, when it applies to the object shown;
 - the work-request kinds it receives, with the page that accepts one;
 - its additions to the permission policy table (cases.policy): who may take its role-gated actions;
-- its demo data (seed_demo) and its share of the generated data set (generate_dataset), in order.
+- its demo data (seed_demo) and its share of the generated data set (generate_dataset), in order;
+- decision points: how a record it owns (a front-door decision, a strategy discussion) is described to another
+  strand that acts at decision points (family group decision making offers are made at each);
+- providers: a named function another strand calls without importing this one (the one selector of the FGDM
+  pre-proceedings measures, which child protection's census and the quarterly return both read).
 
 `cases` reads all of it from here, so it never names a strand's URL, model or module. Registering the same
 key again from the same app replaces the entry (ready() can run more than once in tests); the same key
@@ -21,7 +25,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -92,6 +96,22 @@ class WorkRequestKind:
     action: str  # the link's words, e.g. "Allocate a lead practitioner"
     # Received only by the child's current lead practitioner(s) holding one of the roles, not by every holder.
     to_leads: bool = False
+
+
+@dataclass(frozen=True)
+class DecisionPoint:
+    """A record where a decision about children is made, as the strand that owns it describes it to other strands
+    (`describe(obj)` registered per model). `kind` is one of the decision-point kinds the describing strand names
+    (e.g. "strategy_discussion"); `facts` carries what a reader may need to check against the record (for
+    pre-proceedings: "start_date", "lbp_sent_date", "end_date")."""
+
+    kind: str
+    label: str  # "Strategy discussion on 3 March 2027"
+    children: tuple[int, ...]  # the children (cases.Person pks) the decision is about
+    family_case_id: int | None
+    date: Any  # datetime.date of the decision
+    url: str  # the record's page
+    facts: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -174,6 +194,8 @@ class Registry:
         self._plan_review_intervals = _Entries("plan review interval for")
         self._plan_starting_points = _Entries("plan starting point for")
         self._sealed_tables = _Entries("sealed table")
+        self._decision_points = _Entries("decision point for")
+        self._providers = _Entries("provider")
         self._sorted: dict[str, Any] = {}
 
     def _changed(self) -> None:
@@ -243,6 +265,18 @@ class Registry:
         self._sealed_tables.put(app, model, written_at)
         self._changed()
 
+    def register_decision_point(self, *, app: str, model: str, describe: Callable[[Any], DecisionPoint | None]) -> None:
+        """`model` ("app_label.ModelName") is a decision point's record; `describe(obj)` says what it is (or None when
+        that record is not a decision point, e.g. a discussion not yet decided)."""
+        self._decision_points.put(app, model.lower(), describe)
+        self._changed()
+
+    def register_provider(self, *, app: str, name: str, provide: Callable[..., Any]) -> None:
+        """A named function other strands call through the record (`registry.provider(name)`), so the one answer
+        lives in one place without one strand importing another. Its signature is documented where registered."""
+        self._providers.put(app, name, provide)
+        self._changed()
+
     # --- reading -------------------------------------------------------------------------------------------
 
     def _cached(self, name: str, build: Callable[[], Any]) -> Any:
@@ -290,6 +324,17 @@ class Registry:
         return self._cached(
             "sealed", lambda: tuple(sorted((k, e) for k, (_app, e) in self._sealed_tables.by_key.items()))
         )
+
+    def decision_point(self, obj: Any) -> DecisionPoint | None:
+        """What a registered decision-point record is, or None (not a decision point, or no strand describes it)."""
+        describe = self._decision_points.get(obj._meta.label_lower)
+        return None if describe is None else describe(obj)
+
+    def decision_point_models(self) -> tuple[str, ...]:
+        return tuple(sorted(self._decision_points.by_key))
+
+    def provider(self, name: str) -> Callable[..., Any] | None:
+        return self._providers.get(name)
 
     def policy_actions(self) -> dict[str, frozenset[str]]:
         return dict(self._cached("policy", lambda: {a: r for a, (_app, r) in sorted(self._policy.by_key.items())}))

@@ -4,3 +4,37 @@ from django.apps import AppConfig
 class FgdmConfig(AppConfig):
     name = "fgdm"
     verbose_name = "Family group decision making"
+
+    def ready(self) -> None:
+        """What family group decision making adds to the shared record (cases.registry; README, "Adding a strand")."""
+        from cases.models import Role, WorkRequest
+        from cases.registry import WorkRequestKind, registry
+
+        from .permissions import POLICY
+
+        registry.register_policy(app=self.label, actions=POLICY)
+        # The FGDM offer the record raises at decision points (the front door's decision, a strategy discussion's "no
+        # s47"): the child's lead practitioner(s) make it (it was the shared record's own kind until issue 15). The url
+        # is the record's until the offer page lands.
+        registry.register_work_request_kind(
+            app=self.label,
+            kind=WorkRequestKind(
+                WorkRequest.Kind.FGDM_OFFER,
+                WorkRequest.Kind.FGDM_OFFER.label,
+                frozenset({Role.FHLP, Role.LCPP}),
+                "cases:work_request",
+                "Offer family group decision making",
+                to_leads=True,
+            ),
+        )
+        # An accepted offer referred to the FGDM service: a manager allocates an independent facilitator.
+        registry.register_work_request_kind(
+            app=self.label,
+            kind=WorkRequestKind(
+                WorkRequest.Kind.FGDM_REFERRAL,
+                WorkRequest.Kind.FGDM_REFERRAL.label,
+                frozenset({Role.MANAGER}),
+                "cases:work_request",
+                "Allocate a facilitator",
+            ),
+        )

@@ -21,6 +21,8 @@ class WorkRequest(TimeStampedModel):
         EMERGENCY_ACTION = "emergency_action", "Immediate protection"
         FAMILY_HELP_ALLOCATION = "family_help_allocation", "Family Help allocation"
         FGDM_OFFER = "fgdm_offer", "Offer family group decision making"
+        # A family accepted an FGDM offer: the FGDM service allocates an independent facilitator (issue 15).
+        FGDM_REFERRAL = "fgdm_referral", "Family group decision making referral"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -54,7 +56,13 @@ class WorkRequest(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    kind__in=["strategy_discussion", "emergency_action", "family_help_allocation", "fgdm_offer"]
+                    kind__in=[
+                        "strategy_discussion",
+                        "emergency_action",
+                        "family_help_allocation",
+                        "fgdm_offer",
+                        "fgdm_referral",
+                    ]
                 ),
                 name="workrequest_kind_valid",
             )
@@ -97,6 +105,14 @@ class WorkRequestSettings(TimeStampedModel):
     fgdm_offer_reminder_days = models.PositiveSmallIntegerField(
         default=2, help_text="FGDM offer: reminded when this many working days remain."
     )
+    fgdm_referral_days = models.PositiveSmallIntegerField(
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text="FGDM referral: a facilitator allocated within this many working days.",
+    )
+    fgdm_referral_reminder_days = models.PositiveSmallIntegerField(
+        default=1, help_text="FGDM referral: reminded when this many working days remain."
+    )
 
     class Meta:
         verbose_name_plural = "work request settings"
@@ -111,6 +127,7 @@ class WorkRequestSettings(TimeStampedModel):
             ("strategy_discussion", "hours", "reminder_minutes", 60),
             ("family_help_allocation", "days", "reminder_days", 1),
             ("fgdm_offer", "days", "reminder_days", 1),
+            ("fgdm_referral", "days", "reminder_days", 1),
         ):
             if getattr(self, f"{kind}_{reminder_unit}") >= getattr(self, f"{kind}_{unit}") * per:
                 errors[f"{kind}_{reminder_unit}"] = ["The reminder must come before the request is due"]

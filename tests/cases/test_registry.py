@@ -130,8 +130,10 @@ def test_each_app_registers_its_part():
         "family_help.waiting_list",
         "macpt.oversight",
     ]
-    # Until the FGDM strand exists, the shared record receives its hand-off itself; child protection owns its own.
-    assert registry.owner("work_request_kinds", WorkRequest.Kind.FGDM_OFFER) == "cases"
+    # The FGDM strand receives the FGDM offer (the shared record's own until issue 15) and its referral; child
+    # protection owns its own hand-offs.
+    for kind in (WorkRequest.Kind.FGDM_OFFER, WorkRequest.Kind.FGDM_REFERRAL):
+        assert registry.owner("work_request_kinds", kind) == "fgdm"
     for kind in (WorkRequest.Kind.STRATEGY_DISCUSSION, WorkRequest.Kind.EMERGENCY_ACTION):
         assert registry.owner("work_request_kinds", kind) == "macpt"
     # Accepting a strategy-discussion request starts the discussion on child protection's page; an emergency-action

@@ -1,0 +1,1 @@
+"""api of the FGDM strand (README, "Adding a strand")."""

@@ -1,0 +1,1 @@
+"""selectors of the FGDM strand (README, "Adding a strand")."""

@@ -1,0 +1,1 @@
+"""services of the FGDM strand (README, "Adding a strand")."""

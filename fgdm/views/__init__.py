@@ -1,0 +1,1 @@
+"""views of the FGDM strand (README, "Adding a strand")."""
