@@ -151,6 +151,12 @@ def fh_team(db):
 
 
 @pytest.fixture
+def fgdm_facilitator(db):
+    """An independent FGDM facilitator (family group conference coordinator): no family until one is allocated."""
+    return personas.persona("fgdm_facilitator")
+
+
+@pytest.fixture
 def fh_manager(db):
     """A Family Help team manager: allocates, authorises assessments, supervises."""
     return personas.persona("fh_manager")

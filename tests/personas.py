@@ -121,6 +121,16 @@ PERSONAS: dict[str, Persona] = {
         ("information_governance",),
         (Role.PRIVACY_OFFICER,),
     ),
+    # An independent family group conference coordinator (issue 15): sees only the families allocated to them.
+    "fgdm_facilitator": Persona(
+        "fgdm.facilitator@example.test",
+        "Fay Facilitator",
+        "Family group conference coordinator",
+        "council",
+        (),
+        (Role.FGDM_FACILITATOR,),
+        AQ,
+    ),
     "fh_manager": Persona(
         "fh.manager@example.test",
         "Mo Manager",
