@@ -229,6 +229,8 @@ SPECTACULAR_SETTINGS = {
         "PPOutcomeEnum": "macpt.models.PPOutcome",
         "ConferenceAttendanceEnum": "macpt.models.InviteeAttendance",
         "StrategyAttendanceEnum": "macpt.models.Attendance",
+        # Family group decision making (issue 15): a referral's status.
+        "FgdmReferralStatusEnum": "fgdm.models.FgdmReferral.Status",
     },
 }
 
