@@ -8,7 +8,7 @@ class FgdmConfig(AppConfig):
     def ready(self) -> None:
         """What family group decision making adds to the shared record (cases.registry; README, "Adding a strand")."""
         from cases.models import Role, WorkRequest
-        from cases.registry import WorkRequestKind, registry
+        from cases.registry import DataStep, WorkRequestKind, registry
 
         from .permissions import POLICY
 
@@ -38,3 +38,13 @@ class FgdmConfig(AppConfig):
                 "Allocate a facilitator",
             ),
         )
+        # A generated data set's offers, referrals, meetings and reviews: after child protection's (issue 15 item 8).
+        registry.register_generated_data(app=self.label, step=DataStep("fgdm", generate_dataset, after=("macpt",)))
+
+
+def generate_dataset(ctx) -> None:
+    """FGDM offers at the record's decision points, referrals, facilitation, meetings and reviews at England-like
+    rates scaled to the council."""
+    from .datagen import generate_fgdm
+
+    generate_fgdm(ctx)
