@@ -213,6 +213,56 @@ def child_protection_rows(runs: int) -> list[dict]:
     return rows
 
 
+def fgdm_rows(runs: int) -> list[dict]:
+    """Family group decision making (issue 15), as the demo facilitator (fgdm@demo.test, who holds a typical share of
+    the generated referrals): their caseload page, and the page of the busiest meeting they facilitated (the most
+    attendees, plan lines and information shared), once the pages exist (fgdm:caseload, fgdm:meeting). The meeting
+    through the API too (fgdm_api_meeting)."""
+    from django.urls import NoReverseMatch, reverse
+
+    from fgdm.models import FgdmMeeting
+
+    facilitator = User.objects.filter(email="fgdm@demo.test").first()
+    if facilitator is None:
+        return []
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(facilitator)
+
+    def get(path):
+        def run():
+            response = client.get(path)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} answered {response.status_code}")
+
+        return run
+
+    meeting = (
+        FgdmMeeting.objects.filter(referral__facilitator=facilitator, referral__status__in=["preparing", "held"])
+        .annotate(
+            n=django.db.models.Count("attendees", distinct=True)
+            + django.db.models.Count("plan_items", distinct=True)
+            + django.db.models.Count("information", distinct=True)
+        )
+        .order_by("-n", "-id")
+        .first()
+    )
+    if meeting is None:  # a data set generated before the strand: say so, and measure the rest
+        print("FGDM rows skipped: the data set has no FGDM meeting for the demo facilitator (generate it again)")
+        return []
+    rows = []
+    for name, url_name, args in (
+        ("FGDM: facilitator's caseload", "fgdm:caseload", []),
+        ("FGDM: meeting page", "fgdm:meeting", [meeting.pk]),
+        ("FGDM: meeting (API)", "fgdm_api_meeting", [meeting.pk]),
+    ):
+        try:
+            path = reverse(url_name, args=args)
+        except NoReverseMatch:
+            continue
+        rows.append(measure(name, get(path), runs, floor=True))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=100)  # p95 of 100: the 5th-slowest, not the 2nd
@@ -298,6 +348,7 @@ def main() -> None:
         measure("front-door dashboard", get("/front-door/dashboard/"), runs, floor=True),
         *family_help_rows(runs),
         *child_protection_rows(runs),
+        *fgdm_rows(runs),
     ]
     rows = [r for r in rows if r is not None]
     if ONLY:
