@@ -13,6 +13,14 @@ class FgdmConfig(AppConfig):
         from .permissions import POLICY
 
         registry.register_policy(app=self.label, actions=POLICY)
+        # THE one selector of the pre-proceedings measures (issue 15 item 7): child protection's pre-proceedings
+        # record and census module 5 (FGDMMeetingOffer, FGDMMeetingFac) and the quarterly return read it. Signature:
+        # provide(records, *, model) -> Measures (episode id -> PPMeasure; .totals(first, last) -> PeriodMeasures),
+        # records being PPFacts or mappings {id, start_date, lbp_sent_date, end_date} (or the instances), model the
+        # records' label ("macpt.preproceedings"); batch, a fixed number of queries (fgdm.selectors.pre_proceedings).
+        from .selectors.pre_proceedings import PROVIDER, pre_proceedings_measures
+
+        registry.register_provider(app=self.label, name=PROVIDER, provide=pre_proceedings_measures)
         # The FGDM offer the record raises at decision points (the front door's decision, a strategy discussion's "no
         # s47"): the child's lead practitioner(s) make it (it was the shared record's own kind until issue 15). The url
         # is the record's until the offer page lands.

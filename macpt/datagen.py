@@ -1073,10 +1073,11 @@ EMERGENCY_SHARE = 0.08
 
 
 def _pre_proceedings_and_emergency(ctx, rng, calendar, cp_plans: Rows, plan_leads: dict[int, User]) -> None:
-    """Pre-proceedings (module 5: PPStartDate, LBPSentDate with the FGDM answer, the initial and review meetings,
+    """Pre-proceedings (module 5: PPStartDate, LBPSentDate, the initial and review meetings,
     StepDecisionDate with PPOutcome, CourtAppDate and LetterInitCPDate where care proceedings were issued) for some
-    children on plans, each set checked by the strand's own module 5 rules (macpt.services.pre_proceedings) before it
-    is written; and emergency action before some ICPCs."""
+    children on plans (the FGDM offers in the letters and their meetings are the FGDM strand's generated data), each
+    set checked by the strand's own module 5 rules (macpt.services.pre_proceedings) before it is written; and
+    emergency action before some ICPCs."""
     try:
         from .models import EmergencyAction, PreProceedings, PreProceedingsMeeting
         from .services.pre_proceedings import pre_proceedings_errors
@@ -1115,8 +1116,6 @@ def _pre_proceedings_and_emergency(ctx, rng, calendar, cp_plans: Rows, plan_lead
         values = {
             "start_date": start,
             "lbp_sent_date": lbp if lbp <= ctx.today else None,
-            "fgdm_offered": (rng.random() < 0.9) if lbp <= ctx.today else None,
-            "fgdm_facilitated": None,
             "step_decision_date": decision if decision <= ctx.today else None,
             "outcome": "",
             "court_application_date": None,

@@ -13,8 +13,9 @@ and health members are involved) are taken to a stage each, so every page has so
   with the police's report and the minutes, a plan for each child on the family's plan (category neglect), the first
   core group within 10 working days and a statutory visit since;
 - in pre-proceedings: the first family at the pre-proceedings level (cases/demo/ stepped it up): the legal planning
-  meeting's decision five weeks ago, the letter before proceedings with the FGDM meeting offered, the initial
-  pre-proceedings meeting and a kinship viability assessment of the grandmother started, for each child;
+  meeting's decision five weeks ago, the letter before proceedings, the initial pre-proceedings meeting and a kinship
+  viability assessment of the grandmother started, for each child (the FGDM meeting offered in the letter is the FGDM
+  strand's demo data, made after this step through its own services);
 
 Safe to run again: a family whose children already have a strategy discussion is left as it is.
 """
@@ -99,7 +100,7 @@ def _in_pre_proceedings(*, children: list[Person], lcpp: User, calendar: Calenda
         pp = pre_proceedings_update(
             pre_proceedings=pp,
             actor=lcpp,
-            data={"lbp_sent_date": calendar.add_working_days(start, 3), "fgdm_offered": True},
+            data={"lbp_sent_date": calendar.add_working_days(start, 3)},
         )
         pre_proceedings_meeting_add(
             pre_proceedings=pp,

@@ -7,16 +7,6 @@ from cases.forms import GovukDateField, GovukFormMixin
 
 from .models import KinshipKind, KinshipOutcome, MeetingKind
 
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def yes_no(value: str | None) -> bool | None:
-    return {"yes": True, "no": False}.get(value or "")
-
-
-def yes_no_initial(value: bool | None) -> str:
-    return {True: "yes", False: "no"}.get(value, "")
-
 
 class PreProceedingsStartForm(GovukFormMixin, forms.Form):
     start_date = GovukDateField(
@@ -35,19 +25,6 @@ class PreProceedingsStartForm(GovukFormMixin, forms.Form):
 class PreProceedingsStepsForm(GovukFormMixin, forms.Form):
     start_date = GovukDateField(label="Legal planning meeting decided to start (PPStartDate)", required=True)
     lbp_sent_date = GovukDateField(label="Letter before proceedings sent (LBPSentDate)")
-    fgdm_offered = forms.ChoiceField(
-        label="Did the letter before proceedings offer a family group decision making meeting? (FGDMMeetingOffer)",
-        choices=YES_NO,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-    fgdm_facilitated = forms.ChoiceField(
-        label="Was an FGDM meeting facilitated after the offer? (FGDMMeetingFac)",
-        choices=YES_NO,
-        required=False,
-        widget=forms.RadioSelect,
-        help_text="Leave empty until you know. It is needed before the decision is recorded.",
-    )
     step_decision_date = GovukDateField(label="Decision to issue proceedings or step down (StepDecisionDate)")
     outcome = forms.ChoiceField(label="Outcome of the decision (PPOutcome)", required=False, widget=forms.RadioSelect)
     court_application_date = GovukDateField(label="Court application for care proceedings submitted (CourtAppDate)")
@@ -68,8 +45,6 @@ class PreProceedingsStepsForm(GovukFormMixin, forms.Form):
         return {
             "start_date": data.get("start_date"),
             "lbp_sent_date": data.get("lbp_sent_date"),
-            "fgdm_offered": yes_no(data.get("fgdm_offered")),
-            "fgdm_facilitated": yes_no(data.get("fgdm_facilitated")),
             "step_decision_date": data.get("step_decision_date"),
             "outcome": data.get("outcome") or "",
             "court_application_date": data.get("court_application_date"),
@@ -81,8 +56,6 @@ class PreProceedingsStepsForm(GovukFormMixin, forms.Form):
         return {
             "start_date": pp.start_date,
             "lbp_sent_date": pp.lbp_sent_date,
-            "fgdm_offered": yes_no_initial(pp.fgdm_offered),
-            "fgdm_facilitated": yes_no_initial(pp.fgdm_facilitated),
             "step_decision_date": pp.step_decision_date,
             "outcome": pp.outcome,
             "court_application_date": pp.court_application_date,

@@ -214,7 +214,13 @@ class PreProceedingsOutputSerializer(serializers.Serializer):
     child_name = serializers.CharField(source="person.display_name")
     start_date = serializers.DateField(help_text="Census PPStartDate.")
     lbp_sent_date = serializers.DateField(allow_null=True, help_text="Census LBPSentDate.")
-    fgdm_offered = serializers.BooleanField(allow_null=True, help_text="Census FGDMMeetingOffer.")
+    fgdm_offered = serializers.SerializerMethodField(
+        help_text="Census FGDMMeetingOffer, read from the FGDM offer made in the letter (null: not recorded)."
+    )
+    fgdm_facilitated = serializers.SerializerMethodField(
+        help_text="Census FGDMMeetingFac, read from the FGDM meeting held after the offer (null: not recorded)."
+    )
+    fgdm_offer_url = serializers.SerializerMethodField(help_text="The FGDM offer's page, when there is one.")
     step_decision_date = serializers.DateField(allow_null=True, help_text="Census StepDecisionDate.")
     outcome = serializers.CharField(help_text="Census PPOutcome: A, B or C.")
     court_application_date = serializers.DateField(allow_null=True, help_text="Census CourtAppDate.")
@@ -224,6 +230,18 @@ class PreProceedingsOutputSerializer(serializers.Serializer):
 
     def get_meetings(self, row) -> list[dict]:
         return MeetingOutputSerializer(row.meetings.order_by("held_on", "id"), many=True).data
+
+    def get_fgdm_offered(self, row) -> bool | None:
+        fgdm = self.context.get("fgdm")
+        return None if fgdm is None else fgdm.offered
+
+    def get_fgdm_facilitated(self, row) -> bool | None:
+        fgdm = self.context.get("fgdm")
+        return None if fgdm is None else fgdm.facilitated
+
+    def get_fgdm_offer_url(self, row) -> str:
+        fgdm = self.context.get("fgdm")
+        return "" if fgdm is None else fgdm.offer_url
 
     def get_kinship_assessments(self, row) -> list[dict]:
         return KinshipOutputSerializer(row.kinship_assessments.order_by("started_on", "id"), many=True).data
@@ -255,8 +273,6 @@ class PreProceedingsUpdateInputSerializer(InputSerializer):
 
     start_date = serializers.DateField(required=False, allow_null=True)
     lbp_sent_date = serializers.DateField(required=False, allow_null=True, help_text="Census LBPSentDate.")
-    fgdm_offered = serializers.BooleanField(required=False, allow_null=True, help_text="Census FGDMMeetingOffer.")
-    fgdm_facilitated = serializers.BooleanField(required=False, allow_null=True)
     step_decision_date = serializers.DateField(required=False, allow_null=True, help_text="Census StepDecisionDate.")
     outcome = serializers.ChoiceField(choices=PPOutcome.choices, required=False, allow_blank=True)
     court_application_date = serializers.DateField(required=False, allow_null=True, help_text="Census CourtAppDate.")
@@ -341,7 +357,8 @@ class PreProceedingsApi(MacptApi):
 
 def _pp_response(request: Request, pp_id: int, *, created: bool = False) -> Response:
     pp = pp_sel.pre_proceedings_get_for_user(user=request.user, pp_id=pp_id)
-    body = PreProceedingsOutputSerializer(pp).data
+    # The FGDM answers are the FGDM strand's (its one selector, through the record): read, never written, here.
+    body = PreProceedingsOutputSerializer(pp, context={"fgdm": pp_sel.fgdm_measure(pp)}).data
     audit_shown(request, "pre_proceedings.viewed", [pp.person_id], target=pp)
     return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 

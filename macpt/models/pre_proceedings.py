@@ -23,18 +23,14 @@ class PreProceedings(TimeStampedModel):
     """One child's pre-proceedings episode: from the legal planning meeting's decision to start (PPStartDate) to the
     decision to issue care proceedings or step down (StepDecisionDate, with PPOutcome), then the court application
     (CourtAppDate) and the letter initiating proceedings (LetterInitCPDate). The initial meeting and the review
-    meetings are PreProceedingsMeeting rows (InitialPPMeetingDate, ReviewMeetingsCount)."""
+    meetings are PreProceedingsMeeting rows (InitialPPMeetingDate, ReviewMeetingsCount). FGDMMeetingOffer and
+    FGDMMeetingFac are the FGDM strand's records (an offer in the letter, a meeting held), read through its one
+    selector (macpt.selectors.pre_proceedings.fgdm_measures), never typed here."""
 
     Outcome = PPOutcome
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pre_proceedings")
     start_date = models.DateField(help_text="Census PPStartDate: the legal planning meeting that decided to start.")
     lbp_sent_date = models.DateField(null=True, blank=True, help_text="Census LBPSentDate.")
-    fgdm_offered = models.BooleanField(
-        null=True, blank=True, help_text="Census FGDMMeetingOffer: was an FGDM meeting offered in the letter."
-    )
-    fgdm_facilitated = models.BooleanField(
-        null=True, blank=True, help_text="Census FGDMMeetingFac: was an FGDM meeting facilitated after the offer."
-    )
     step_decision_date = models.DateField(null=True, blank=True, help_text="Census StepDecisionDate.")
     outcome = models.CharField(max_length=1, choices=PPOutcome.choices, blank=True, help_text="Census PPOutcome.")
     court_application_date = models.DateField(null=True, blank=True, help_text="Census CourtAppDate.")
@@ -76,15 +72,6 @@ class PreProceedings(TimeStampedModel):
                     Q(court_application_date__isnull=False) & Q(letter_initiating_date__gte=F("court_application_date"))
                 ),
                 name="macpt_pp_letter_after_court",
-            ),
-            # 9007: a letter has its FGDM answer, and an answer its letter.
-            models.CheckConstraint(
-                condition=(Q(lbp_sent_date__isnull=True) & Q(fgdm_offered__isnull=True))
-                | (Q(lbp_sent_date__isnull=False) & Q(fgdm_offered__isnull=False)),
-                name="macpt_pp_lbp_has_fgdm_answer",
-            ),
-            models.CheckConstraint(
-                condition=Q(fgdm_facilitated__isnull=True) | Q(fgdm_offered=True), name="macpt_pp_facilitated_offered"
             ),
         ]
 

@@ -3,15 +3,23 @@
 Whoever sees the child's whole record (cases.permissions.person_record_scope) sees the child's pre-proceedings;
 anything else is 404. `census_block` is one episode as a census year reports it, and `module5_errors` checks a block
 against every module 5 rule (../shared/data/cin/module5_rules.md), so a test can prove that what the service accepts
-is always a valid return."""
+is always a valid return.
+
+FGDMMeetingOffer and FGDMMeetingFac are not this strand's: they are read from the FGDM strand's one selector of the
+pre-proceedings measures through the record (`registry.provider("fgdm.pre_proceedings_measures")`, never an import),
+the same one the quarterly return reads, so the three can never disagree. With no provider registered they are "not
+recorded" (None), and the census says so (9007) rather than guess."""
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from cases.models import User
 from cases.permissions import person_record_scope
+from cases.registry import registry
 
 from ..models import MeetingKind, PPOutcome, PreProceedings
 
@@ -36,6 +44,31 @@ def pre_proceedings_for_person(*, person) -> QuerySet[PreProceedings]:
     )
 
 
+# --- the FGDM answers, from the FGDM strand's one selector -------------------------------------------------------
+
+FGDM_MEASURES = "fgdm.pre_proceedings_measures"
+
+
+def fgdm_measures(pps: Iterable[PreProceedings]) -> Mapping[int, Any] | None:
+    """episode id -> the FGDM strand's answers (`.offered`, `.facilitated`: True/False/None; `.census_offer`,
+    `.census_facilitated`: 1/0/None; `.offer_url`) for every episode, in one batch (a fixed number of queries), or None
+    when no strand provides them ("not recorded")."""
+    provide = registry.provider(FGDM_MEASURES)
+    if provide is None:
+        return None
+    records = [
+        {"id": pp.pk, "start_date": pp.start_date, "lbp_sent_date": pp.lbp_sent_date, "end_date": pp.step_decision_date}
+        for pp in pps
+    ]
+    return provide(records, model=PreProceedings._meta.label_lower)
+
+
+def fgdm_measure(pp: PreProceedings) -> Any | None:
+    """One episode's FGDM answers (see fgdm_measures), or None when not recorded."""
+    measures = fgdm_measures([pp])
+    return None if measures is None else measures.get(pp.pk)
+
+
 # --- the census ------------------------------------------------------------------------------------------------
 
 ELEMENTS = (
@@ -57,17 +90,34 @@ def census_year(year_start: int) -> tuple[dt.date, dt.date]:
     return dt.date(year_start, 4, 1), dt.date(year_start + 1, 3, 31)
 
 
-def census_block(pp: PreProceedings, *, year_start: int) -> dict | None:
+_ASK = object()
+
+
+def census_blocks(pps: Iterable[PreProceedings], *, year_start: int) -> list[tuple[PreProceedings, dict | None]]:
+    """Every episode's block for the census year, in a fixed number of queries however many there are: the meetings
+    prefetched (when a queryset is given) and the FGDM answers asked of the provider once."""
+    if isinstance(pps, QuerySet):
+        pps = pps.prefetch_related("meetings")
+    pps = list(pps)
+    measures = fgdm_measures(pps)
+    return [
+        (pp, census_block(pp, year_start=year_start, fgdm=None if measures is None else measures.get(pp.pk)))
+        for pp in pps
+    ]
+
+
+def census_block(pp: PreProceedings, *, year_start: int, fgdm: Any = _ASK) -> dict | None:
     """One pre-proceedings episode as the census year reports it (element -> value, in the sample's order), or None
-    if nothing of it falls in the year. A date outside the year is left out ("when present, falls within the census
-    year": 9005, 9006, 9008, 9009, 9012, 9013); the FGDM answers go with their letter (9007, 9010Q); the review
-    count with the initial meeting (9015Q); the outcome with its decision (9011)."""
+        if nothing of it falls in the year. A date outside the year is left out ("when present, falls within the census
+        year": 9005, 9006, 9008, 9009, 9012, 9013); the FGDM answers go with their letter (9007, 9010Q); the review
+        count with the initial meeting (9015Q); the outcome with its decision (9011). `fgdm`: the episode's FGDM answers
+    (census_blocks passes them from one batch); asked of the provider when not given."""
     first, last = census_year(year_start)
 
     def within(day):
         return day if day is not None and first <= day <= last else None
 
-    meetings = list(pp.meetings.values_list("kind", "held_on"))
+    meetings = [(m.kind, m.held_on) for m in pp.meetings.all()]
     initial = next((day for kind, day in meetings if kind == MeetingKind.INITIAL), None)
     ended_before = pp.step_decision_date is not None and pp.step_decision_date < first
     later = [d for d in (pp.court_application_date, pp.letter_initiating_date) if d is not None]
@@ -75,13 +125,14 @@ def census_block(pp: PreProceedings, *, year_start: int) -> dict | None:
         return None
     lbp = within(pp.lbp_sent_date)
     decision = within(pp.step_decision_date)
+    if fgdm is _ASK:
+        fgdm = fgdm_measure(pp) if lbp is not None else None
     block = {
         "PPStartDate": within(pp.start_date),
         "LBPSentDate": lbp,
-        "FGDMMeetingOffer": None if lbp is None else int(pp.fgdm_offered),
-        "FGDMMeetingFac": (
-            None if lbp is None or not pp.fgdm_offered or pp.fgdm_facilitated is None else int(pp.fgdm_facilitated)
-        ),
+        # The answers go with their letter (9007): in the block of the year the letter falls in, and no other.
+        "FGDMMeetingOffer": None if lbp is None or fgdm is None else fgdm.census_offer,
+        "FGDMMeetingFac": None if lbp is None or fgdm is None else fgdm.census_facilitated,
         "InitialPPMeetingDate": within(initial),
         "ReviewMeetingsCount": None,
         "StepDecisionDate": decision,

@@ -5,9 +5,9 @@ is about, so the form shows the message beside the box and keeps what was typed:
 - 9006 the letter before proceedings is on or after the start; 9009 the step decision is on or after the start;
   9012 the court application on or after the step decision; 9013 the letter initiating proceedings on or after the
   court application (a later date needs the earlier one);
-- 9007 a letter before proceedings needs the FGDM-offer answer, and an answer needs the letter;
-- 9010Q an FGDM offer needs the facilitated answer before the step decision is recorded (so no finished episode is
-  queried), and a facilitated answer needs an offer;
+- 9007 and 9010Q (the FGDM answers: offered in the letter, facilitated after the offer) are not typed here: they are
+  the FGDM strand's records (an offer made in the letter, a meeting held), read through its one selector
+  (macpt.selectors.pre_proceedings.fgdm_measures), which answers 0 or 1 whenever there is a letter;
 - 9011 the outcome is A, B or C, and goes with the step decision;
 - 9015Q the review-meeting count is the number of review meetings recorded (always given once there is an
   initial meeting);
@@ -63,7 +63,7 @@ DATE_FIELDS = (
     "court_application_date",
     "letter_initiating_date",
 )
-EDIT_FIELDS = (*DATE_FIELDS, "fgdm_offered", "fgdm_facilitated", "outcome")
+EDIT_FIELDS = (*DATE_FIELDS, "outcome")
 LABELS = {
     "start_date": "the legal planning meeting's decision to start",
     "lbp_sent_date": "the letter before proceedings",
@@ -117,8 +117,6 @@ def pre_proceedings_errors(values: dict, *, meetings=(), today: dt.date | None =
     decision = values.get("step_decision_date")
     court = values.get("court_application_date")
     letter = values.get("letter_initiating_date")
-    offered = values.get("fgdm_offered")
-    facilitated = values.get("fgdm_facilitated")
     outcome = values.get("outcome") or ""
     if start is None:
         add("start_date", "Enter the date of the legal planning meeting that decided to start pre-proceedings")
@@ -133,19 +131,6 @@ def pre_proceedings_errors(values: dict, *, meetings=(), today: dt.date | None =
                     f"The date of {LABELS[field]} must be on or after the start of pre-proceedings ({_day(start)}; "
                     f"census rule {rule})",
                 )
-    # 9007: the letter must say whether a family group decision making meeting was offered.
-    if lbp is not None and offered is None:
-        add("fgdm_offered", "Say whether the letter before proceedings offered a family group decision making meeting")
-    if lbp is None and offered is not None:
-        add("lbp_sent_date", "Enter the date the letter before proceedings was sent: the FGDM offer is made in it")
-    # 9010Q: facilitated follows an offer; an offer is answered before the episode ends.
-    if facilitated is not None and offered is not True:
-        add("fgdm_facilitated", "An FGDM meeting can only be recorded as facilitated after one was offered")
-    if decision is not None and offered is True and facilitated is None:
-        add(
-            "fgdm_facilitated",
-            "Say whether the FGDM meeting offered in the letter was facilitated before recording the decision",
-        )
     # 9011: A, B or C, with the decision.
     if outcome and outcome not in PPOutcome.values:
         add("outcome", "Choose outcome A, B or C")
@@ -315,20 +300,9 @@ def _step_summaries(before: dict, after: dict, settings: PreProceedingsSettings)
         steps.append(
             ("start_corrected", f"Pre-proceedings start corrected to {_day(after['start_date'])}", after["start_date"])
         )
-    if changed("lbp_sent_date", "fgdm_offered") and after["lbp_sent_date"]:
-        offer = "offered" if after["fgdm_offered"] else "not offered"
+    if changed("lbp_sent_date") and after["lbp_sent_date"]:
         steps.append(
-            (
-                "letter_sent",
-                f"Letter before proceedings sent on {_day(after['lbp_sent_date'])}: a family group decision making "
-                f"meeting was {offer}",
-                after["lbp_sent_date"],
-            )
-        )
-    if changed("fgdm_facilitated") and after["fgdm_facilitated"] is not None:
-        done = "was" if after["fgdm_facilitated"] else "was not"
-        steps.append(
-            ("fgdm_facilitated", f"A family group decision making meeting {done} facilitated after the offer", None)
+            ("letter_sent", f"Letter before proceedings sent on {_day(after['lbp_sent_date'])}", after["lbp_sent_date"])
         )
     if changed("step_decision_date", "outcome") and after["step_decision_date"]:
         steps.append(
@@ -361,7 +335,7 @@ def _step_summaries(before: dict, after: dict, settings: PreProceedingsSettings)
 def pre_proceedings_update(
     *, pre_proceedings: PreProceedings, actor: User, data: dict, expected_version: int | None = None
 ) -> PreProceedings:
-    """Record the steps of pre-proceedings (the letter and its FGDM answer, the decision and its outcome, the court
+    """Record the steps of pre-proceedings (the letter, the decision and its outcome, the court
     application, the letter initiating proceedings) or correct them: every module 5 rule on the whole set, so a
     change never leaves the record out of order. A page open while a colleague changed it is refused (Conflict)."""
     pp = PreProceedings.objects.select_for_update().select_related("person").get(pk=pre_proceedings.pk)

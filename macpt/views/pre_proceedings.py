@@ -18,7 +18,7 @@ from cases.web import audit_shown
 
 from ..models import MeetingKind, PreProceedingsSettings
 from ..pre_proceedings_forms import KinshipAssessmentForm, MeetingForm, PreProceedingsStartForm, PreProceedingsStepsForm
-from ..selectors.pre_proceedings import pre_proceedings_for_person, pre_proceedings_get_for_user
+from ..selectors.pre_proceedings import fgdm_measure, pre_proceedings_for_person, pre_proceedings_get_for_user
 from ..services.pre_proceedings import (
     kinship_assessment_add,
     may_record_pre_proceedings,
@@ -97,6 +97,8 @@ def pre_proceedings(request: HttpRequest, pk: int) -> HttpResponse:
             "kinship": list(pp.kinship_assessments.select_related("carer")),
             "next_step": next_step(pp),
             "may_record": may_record_pre_proceedings(user),
+            # FGDMMeetingOffer / FGDMMeetingFac: the FGDM strand's one selector (None: not recorded).
+            "fgdm": fgdm_measure(pp),
         },
     )
 

@@ -15,8 +15,10 @@ from cases.models import WorkRequest
 from cases.services import work_request_create
 from cases.workdays import LONDON
 from macpt.models import EmergencyAction, PreProceedings
+from macpt.selectors.pre_proceedings import census_block
 from tests.axe import assert_no_axe_violations
 from tests.browser.journey import assert_reflows, nav, sign_in, success_banner
+from tests.fgdm.pp_support import offer_at
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -94,17 +96,25 @@ def test_lcpp_runs_pre_proceedings_from_the_childs_record(page, live_server, fam
     page.locator("#record-steps").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Record the steps of pre-proceedings")
     _checked(page)
-    _fill_date(page, "lbp_sent_date", dt.date(2026, 5, 14))
+    _fill_date(page, "lbp_sent_date", dt.date(2026, 5, 8))  # before the start: refused (9006)
     page.locator("#save-steps").click()
     summary = page.locator(".govuk-error-summary")
-    expect(summary).to_contain_text("Say whether the letter before proceedings offered a family group decision")
-    expect(page.locator("#id_lbp_sent_date_day")).to_have_value("14")  # nothing typed is lost
+    expect(summary).to_contain_text("on or after the start of pre-proceedings")
+    expect(page.locator("#id_lbp_sent_date_day")).to_have_value("8")  # nothing typed is lost
     _checked(page)
     summary.get_by_role("link").first.click()
-    expect(page.locator("#id_fgdm_offered_0")).to_be_focused()
-    page.locator("#id_fgdm_offered_0").check()
+    expect(page.locator("#id_lbp_sent_date_day")).to_be_focused()
+    page.locator("#id_lbp_sent_date_day").fill("14")
     page.locator("#save-steps").click()
     expect(success_banner(page)).to_contain_text("Pre-proceedings updated")
+    # The FGDM answers are the FGDM strand's (issue 15 item 7): none offered in the letter yet, then the offer is made
+    # in it (to Mia's mother) and the page reads it from the one selector.
+    expect(page.locator("#pp-fgdm-offered")).to_have_text("No")
+    pp = PreProceedings.objects.get()
+    offer_at(pp, by=lcpp, on=dt.date(2026, 5, 14), recipients=[family["grace"]])
+    page.reload()
+    expect(page.locator("#pp-fgdm-offered")).to_contain_text("Yes")
+    expect(page.locator("#pp-fgdm-facilitated")).to_have_text("No")
 
     for kind, day in (
         ("Initial pre-proceedings meeting", dt.date(2026, 5, 20)),
@@ -121,19 +131,13 @@ def test_lcpp_runs_pre_proceedings_from_the_childs_record(page, live_server, fam
     _fill_date(page, "step_decision_date", dt.date(2026, 7, 1))
     page.get_by_label("Care proceedings issued (A)").check()
     page.locator("#save-steps").click()
-    expect(page.locator(".govuk-error-summary")).to_contain_text("was facilitated before recording the decision")
-    page.locator("#id_fgdm_facilitated_1").check()
-    page.locator("#save-steps").click()
     expect(page.locator("#pp-outcome")).to_have_text("Care proceedings issued (A)")
     expect(page.locator("#pp-next-step")).to_have_count(0)
     _checked(page)
-    pp = PreProceedings.objects.get()
-    assert (pp.lbp_sent_date, pp.fgdm_offered, pp.fgdm_facilitated, pp.outcome) == (
-        dt.date(2026, 5, 14),
-        True,
-        False,
-        "A",
-    )
+    pp.refresh_from_db()
+    assert (pp.lbp_sent_date, pp.outcome) == (dt.date(2026, 5, 14), "A")
+    block = census_block(pp, year_start=2026)
+    assert (block["FGDMMeetingOffer"], block["FGDMMeetingFac"]) == (1, 0)
 
 
 def test_lcpp_records_harm_outside_the_home_on_the_s47_enquiry(page, live_server, family, lcpp, password):

@@ -320,9 +320,10 @@ def test_an_lcpp_starts_pre_proceedings_records_the_steps_and_meetings(family, l
     assert got.status_code == 201, got.json()
     pp = PreProceedings.objects.get(pk=got.json()["id"])
     url = reverse("macpt_api_pre_proceedings", args=[pp.pk])
-    got = client.patch(url, {"lbp_sent_date": "2026-05-13", "fgdm_offered": True, "version": pp.version}, format="json")
+    got = client.patch(url, {"lbp_sent_date": "2026-05-13", "version": pp.version}, format="json")
     assert got.status_code == 200, got.json()
-    assert (got.json()["lbp_sent_date"], got.json()["fgdm_offered"]) == ("2026-05-13", True)
+    # The letter's FGDM answer is read from the FGDM strand (no offer in it yet: 0), never written here.
+    assert (got.json()["lbp_sent_date"], got.json()["fgdm_offered"]) == ("2026-05-13", False)
     got = client.post(
         reverse("macpt_api_pre_proceedings_meeting_add", args=[pp.pk]),
         {"kind": "initial", "held_on": "2026-05-20"},
@@ -330,9 +331,7 @@ def test_an_lcpp_starts_pre_proceedings_records_the_steps_and_meetings(family, l
     )
     assert got.status_code == 201, got.json()
     assert [m["kind"] for m in got.json()["meetings"]] == ["initial"]
-    got = client.patch(
-        url, {"fgdm_facilitated": True, "step_decision_date": "2026-07-01", "outcome": "B"}, format="json"
-    )
+    got = client.patch(url, {"step_decision_date": "2026-07-01", "outcome": "B"}, format="json")
     assert got.status_code == 200, got.json()
     assert got.json()["outcome"] == "B" and got.json()["step_decision_date"] == "2026-07-01"
     assert ChronologyEntry.objects.filter(person=family["mia"], kind__startswith="macpt.pre_proceedings").count() >= 3
@@ -347,9 +346,12 @@ def test_bad_pre_proceedings_input_is_400_with_the_services_reason(family, lcpp)
     got = client.post(start, {"start_date": "2026-06-01"}, format="json")
     assert got.status_code == 400 and "already open" in got.json()["start_date"][0]
     url = reverse("macpt_api_pre_proceedings", args=[pp["id"]])
-    got = client.patch(url, {"lbp_sent_date": "2026-05-13"}, format="json")  # the letter without the FGDM answer
-    assert got.status_code == 400 and "family group decision making" in got.json()["fgdm_offered"][0]
-    got = client.patch(url, {"lbp_sent_date": "2026-05-13", "fgdm_offered": False, "version": 99}, format="json")
+    # The FGDM answers are the FGDM strand's: refused here, with the reason.
+    got = client.patch(url, {"lbp_sent_date": "2026-05-13", "fgdm_offered": True}, format="json")
+    assert got.status_code == 400 and "fgdm_offered" in got.json()
+    got = client.patch(url, {"lbp_sent_date": "2026-05-08"}, format="json")  # before the start (9006)
+    assert got.status_code == 400 and "on or after the start" in got.json()["lbp_sent_date"][0]
+    got = client.patch(url, {"lbp_sent_date": "2026-05-13", "version": 99}, format="json")
     assert got.status_code == 409
     got = client.post(
         reverse("macpt_api_pre_proceedings_meeting_add", args=[pp["id"]]),
@@ -380,7 +382,7 @@ def test_pre_proceedings_writes_are_404_outside_the_childs_record(family, lcpp, 
         assert got.status_code == 404
         got = client.patch(
             reverse("macpt_api_pre_proceedings", args=[pp["id"]]),
-            {"lbp_sent_date": "2026-05-13", "fgdm_offered": True},
+            {"lbp_sent_date": "2026-05-13"},
             format="json",
         )
         assert got.status_code == 404

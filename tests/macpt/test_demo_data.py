@@ -45,13 +45,15 @@ def test_a_family_is_on_a_plan_with_a_core_group_and_a_visit(seeded_demo):
             assert Deadline.objects.filter(kind=kind, target_id=str(plan.pk), state="open").exists(), kind
 
 
-def test_a_family_is_in_pre_proceedings_with_the_letter_and_the_fgdm_offer(seeded_demo):
+def test_a_family_is_in_pre_proceedings_with_the_letter_and_the_fgdm_answer(seeded_demo):
     from macpt.models import PreProceedings
+    from macpt.selectors.pre_proceedings import fgdm_measure
 
     open_pp = PreProceedings.objects.filter(step_decision_date__isnull=True)
     assert open_pp.exists()
     for pp in open_pp:
-        assert pp.lbp_sent_date >= pp.start_date and pp.fgdm_offered is True
+        # The FGDM answer is the FGDM strand's (its demo makes the offer in the letter): answered, never "not recorded".
+        assert pp.lbp_sent_date >= pp.start_date and fgdm_measure(pp).offered is not None
         assert pp.meetings.filter(kind="initial").exists() and pp.kinship_assessments.exists()
         assert Deadline.objects.filter(kind="macpt.pp_step", target_id=str(pp.pk), state="open").exists()
 

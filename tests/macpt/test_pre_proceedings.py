@@ -1,6 +1,7 @@
 """Issue 14 item 8: pre-proceedings (Public Law Outline) as the CIN census 2026-27 module 5 counts it. Every date
 rule of ../shared/data/cin/module5_rules.md refused in the service with a clear message (and on the form, with what
-was typed kept); the letter before proceedings refused without the FGDM-offer answer; council-editable PPOutcome labels;
+was typed kept); the FGDM answers (FGDMMeetingOffer, FGDMMeetingFac) read from the FGDM strand's one selector, never
+typed here (tests/fgdm/test_pre_proceedings_measures.py has the rest); council-editable PPOutcome labels;
 kinship and connected-person assessments; review meetings counted; each step in the chronology; the next step's
 deadline (macpt.pp_step)."""
 
@@ -21,6 +22,7 @@ from macpt.services.pre_proceedings import (
     pre_proceedings_start,
     pre_proceedings_update,
 )
+from tests.fgdm.pp_support import accepted, meeting_held, offer_at
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +67,7 @@ def test_a_second_open_pre_proceedings_for_a_child_is_refused(pp, family, lcpp):
 
 
 def test_the_deadline_follows_the_next_step_to_the_decision_and_is_met_by_it(pp, lcpp):
-    pre_proceedings_update(pre_proceedings=pp, actor=lcpp, data={"lbp_sent_date": D(2026, 5, 14), "fgdm_offered": True})
+    pre_proceedings_update(pre_proceedings=pp, actor=lcpp, data={"lbp_sent_date": D(2026, 5, 14)})
     # Initial meeting: 10 working days after Thursday 14 May 2026, across the spring bank holiday (25 May).
     assert _deadline(pp).due_at == dt.datetime(2026, 5, 29, 17, 0, tzinfo=LONDON)
     pre_proceedings_meeting_add(pre_proceedings=pp, actor=lcpp, kind="initial", held_on=D(2026, 5, 20))
@@ -76,30 +78,30 @@ def test_the_deadline_follows_the_next_step_to_the_decision_and_is_met_by_it(pp,
     pre_proceedings_update(
         pre_proceedings=pp,
         actor=lcpp,
-        data={"step_decision_date": D(2026, 8, 20), "outcome": "B", "fgdm_facilitated": True},
+        data={"step_decision_date": D(2026, 8, 20), "outcome": "B"},
     )
     assert not Deadline.objects.filter(kind="macpt.pp_step", target_id=str(pp.pk), state="open").exists()
     assert Deadline.objects.get(kind="macpt.pp_step", target_id=str(pp.pk)).state == Deadline.State.MET
 
 
-def test_a_letter_before_proceedings_without_the_fgdm_answer_is_refused(pp, lcpp):
-    with pytest.raises(ValidationError) as refused:
-        pre_proceedings_update(pre_proceedings=pp, actor=lcpp, data={"lbp_sent_date": D(2026, 5, 14)})
-    assert refused.value.message_dict == {
-        "fgdm_offered": ["Say whether the letter before proceedings offered a family group decision making meeting"]
-    }
-    pp.refresh_from_db()
-    assert pp.lbp_sent_date is None
+def test_the_fgdm_answers_are_not_typed_on_the_pre_proceedings_record(pp, lcpp, client):
+    """FGDMMeetingOffer and FGDMMeetingFac are the FGDM strand's (an offer in the letter, a meeting held): the steps
+    form has no box for them and the record no field (the API refuses them: tests/macpt/test_api_writes.py)."""
+    client.force_login(lcpp)
+    form = client.get(reverse("macpt:pre_proceedings_steps", args=[pp.pk])).content.decode()
+    assert "fgdm_offered" not in form and "fgdm_facilitated" not in form
+    assert "are read from the FGDM offer made in the letter" in form
+    assert not hasattr(PreProceedings, "fgdm_offered") and not hasattr(PreProceedings, "fgdm_facilitated")
 
 
-def test_the_steps_form_refuses_a_letter_without_the_fgdm_answer_and_keeps_what_was_typed(pp, lcpp, client):
+def test_the_steps_form_refuses_a_bad_date_and_keeps_what_was_typed(pp, lcpp, client):
     client.force_login(lcpp)
     url = reverse("macpt:pre_proceedings_steps", args=[pp.pk])
     response = client.post(
         url,
         {
             **_dates("start_date", pp.start_date),
-            **_dates("lbp_sent_date", D(2026, 5, 14)),
+            **_dates("lbp_sent_date", D(2026, 5, 8)),
             **_dates("step_decision_date", None),
             **_dates("court_application_date", None),
             **_dates("letter_initiating_date", None),
@@ -108,47 +110,39 @@ def test_the_steps_form_refuses_a_letter_without_the_fgdm_answer_and_keeps_what_
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "Say whether the letter before proceedings offered a family group decision making meeting" in page
-    assert 'href="#id_fgdm_offered_0"' in page
+    assert "must be on or after the start of pre-proceedings" in page
+    assert 'href="#id_lbp_sent_date_day"' in page or 'href="#id_lbp_sent_date"' in page
     # What was typed is kept: the letter's date in its boxes.
-    assert 'id="id_lbp_sent_date_day" name="lbp_sent_date_day" type="text" inputmode="numeric" value="14"' in page
+    assert 'id="id_lbp_sent_date_day" name="lbp_sent_date_day" type="text" inputmode="numeric" value="8"' in page
     assert 'id="id_lbp_sent_date_year" name="lbp_sent_date_year" type="text" inputmode="numeric" value="2026"' in page
     pp.refresh_from_db()
     assert pp.lbp_sent_date is None
 
 
-# Every module 5 date rule, each refused with the field it is about (the letter sent, the FGDM answer given, and the
-# rest as the case says).
-BASE = {"lbp_sent_date": D(2026, 5, 14), "fgdm_offered": True}
+# Every module 5 date rule, each refused with the field it is about (the letter sent, and the rest as the case says).
+# 9007 and 9010Q, the FGDM answers, are the FGDM strand's one selector's: always answered once a letter is sent
+# (tests/fgdm/test_pre_proceedings_measures.py).
+BASE = {"lbp_sent_date": D(2026, 5, 14)}
 
 
 @pytest.mark.parametrize(
     ("rule", "change", "field", "message"),
     [
         ("9006", {"lbp_sent_date": D(2026, 5, 8)}, "lbp_sent_date", "on or after the start of pre-proceedings"),
-        ("9007", {"lbp_sent_date": None}, "lbp_sent_date", "the FGDM offer is made in it"),
         ("9009", {"step_decision_date": D(2026, 5, 1), "outcome": "A"}, "step_decision_date", "on or after the start"),
         (
-            "9010Q",
-            {"step_decision_date": D(2026, 6, 1), "outcome": "A"},
-            "fgdm_facilitated",
-            "Say whether the FGDM meeting offered in the letter was facilitated",
-        ),
-        ("9010Q", {"fgdm_offered": False, "fgdm_facilitated": True}, "fgdm_facilitated", "after one was offered"),
-        (
             "9011",
-            {"step_decision_date": D(2026, 6, 1), "outcome": "D", "fgdm_facilitated": False},
+            {"step_decision_date": D(2026, 6, 1), "outcome": "D"},
             "outcome",
             "A, B or C",
         ),
-        ("9011", {"step_decision_date": D(2026, 6, 1), "fgdm_facilitated": False}, "outcome", "Choose the outcome"),
+        ("9011", {"step_decision_date": D(2026, 6, 1)}, "outcome", "Choose the outcome"),
         ("9011", {"outcome": "A"}, "step_decision_date", "Enter the date of the decision"),
         (
             "9012",
             {
                 "step_decision_date": D(2026, 6, 10),
                 "outcome": "A",
-                "fgdm_facilitated": False,
                 "court_application_date": D(2026, 6, 9),
             },
             "court_application_date",
@@ -160,7 +154,6 @@ BASE = {"lbp_sent_date": D(2026, 5, 14), "fgdm_offered": True}
             {
                 "step_decision_date": D(2026, 6, 10),
                 "outcome": "A",
-                "fgdm_facilitated": False,
                 "court_application_date": D(2026, 6, 12),
                 "letter_initiating_date": D(2026, 6, 11),
             },
@@ -181,8 +174,11 @@ def test_each_module5_date_rule_is_refused_with_its_reason(pp, lcpp, rule, chang
     assert pp.lbp_sent_date is None and pp.version == 1  # nothing saved
 
 
-def test_a_whole_valid_episode_saves_each_step_in_the_chronology(pp, lcpp, family):
+def test_a_whole_valid_episode_saves_each_step_in_the_chronology(pp, lcpp, family, fgdm_facilitator):
     pre_proceedings_update(pre_proceedings=pp, actor=lcpp, data=BASE)
+    # The FGDM meeting offered in the letter (to Mia's mother), accepted and held: the FGDM strand's records.
+    offer = accepted(offer_at(pp, by=lcpp, on=D(2026, 5, 14), recipients=[family["grace"]]), by=lcpp, on=D(2026, 5, 18))
+    meeting_held(offer, by=lcpp, facilitator=fgdm_facilitator, on=D(2026, 6, 30))
     pre_proceedings_meeting_add(pre_proceedings=pp, actor=lcpp, kind="initial", held_on=D(2026, 5, 20))
     pre_proceedings_meeting_add(pre_proceedings=pp, actor=lcpp, kind="review", held_on=D(2026, 6, 20))
     pre_proceedings_meeting_add(pre_proceedings=pp, actor=lcpp, kind="review", held_on=D(2026, 7, 20))
@@ -191,7 +187,6 @@ def test_a_whole_valid_episode_saves_each_step_in_the_chronology(pp, lcpp, famil
         pre_proceedings=pp,
         actor=lcpp,
         data={
-            "fgdm_facilitated": True,
             "step_decision_date": D(2026, 8, 3),
             "outcome": "A",
             "court_application_date": D(2026, 8, 10),
@@ -204,13 +199,12 @@ def test_a_whole_valid_episode_saves_each_step_in_the_chronology(pp, lcpp, famil
         "macpt.pre_proceedings.letter_sent",
         "macpt.pre_proceedings.meeting.initial",
         "macpt.pre_proceedings.meeting.review",
-        "macpt.pre_proceedings.fgdm_facilitated",
         "macpt.pre_proceedings.decision",
         "macpt.pre_proceedings.court_application",
         "macpt.pre_proceedings.letter_initiating",
     } <= kinds
     letter = ChronologyEntry.objects.get(kind="macpt.pre_proceedings.letter_sent")
-    assert "meeting was offered" in letter.summary
+    assert "14 May 2026" in letter.summary
     block = census_block(PreProceedings.objects.get(pk=pp.pk), year_start=2026)
     assert block == {
         "PPStartDate": D(2026, 5, 11),
@@ -234,7 +228,7 @@ def test_the_outcome_labels_are_the_councils(pp, lcpp, client):
     pre_proceedings_update(
         pre_proceedings=pp,
         actor=lcpp,
-        data={**BASE, "fgdm_facilitated": False, "step_decision_date": D(2026, 7, 1), "outcome": "B"},
+        data={**BASE, "step_decision_date": D(2026, 7, 1), "outcome": "B"},
     )
     client.force_login(lcpp)
     page = client.get(reverse("macpt:pre_proceedings", args=[pp.pk])).content.decode()
@@ -290,7 +284,7 @@ def test_meeting_order_and_the_review_count(pp, lcpp, client):
         pre_proceedings_update(
             pre_proceedings=pp,
             actor=lcpp,
-            data={"step_decision_date": D(2026, 6, 1), "outcome": "C", "fgdm_facilitated": False},
+            data={"step_decision_date": D(2026, 6, 1), "outcome": "C"},
         )
     assert "after this decision" in refused.value.message_dict["step_decision_date"][0]
 
@@ -371,9 +365,10 @@ def test_the_start_page_starts_and_refuses_a_bad_date_with_the_reason(family, lc
 
 def test_the_census_block_of_each_year_passes_every_module5_rule(family, lcpp):
     """An episode across two census years: each year's block leaves out what falls outside it, so neither return
-    needs a manual fix (9005-9013 'within the census year')."""
+    needs a manual fix (9005-9013 'within the census year'); the FGDM answers go with the letter's year."""
     pp = pre_proceedings_start(person=family["mia"], actor=lcpp, start_date=D(2026, 2, 16))
-    pre_proceedings_update(pre_proceedings=pp, actor=lcpp, data={"lbp_sent_date": D(2026, 3, 2), "fgdm_offered": True})
+    pre_proceedings_update(pre_proceedings=pp, actor=lcpp, data={"lbp_sent_date": D(2026, 3, 2)})
+    offer_at(pp, by=lcpp, on=D(2026, 3, 2), recipients=[family["grace"]])
     pre_proceedings_meeting_add(pre_proceedings=pp, actor=lcpp, kind="initial", held_on=D(2026, 3, 16))
     pre_proceedings_meeting_add(pre_proceedings=pp, actor=lcpp, kind="review", held_on=D(2026, 4, 20))
     pp.refresh_from_db()
@@ -381,7 +376,6 @@ def test_the_census_block_of_each_year_passes_every_module5_rule(family, lcpp):
         pre_proceedings=pp,
         actor=lcpp,
         data={
-            "fgdm_facilitated": False,
             "step_decision_date": D(2026, 6, 1),
             "outcome": "A",
             "court_application_date": D(2026, 6, 8),
@@ -392,6 +386,7 @@ def test_the_census_block_of_each_year_passes_every_module5_rule(family, lcpp):
     second = census_block(pp, year_start=2026)
     assert first["PPStartDate"] == D(2026, 2, 16) and first["StepDecisionDate"] is None
     assert first["ReviewMeetingsCount"] == 0
+    assert (first["FGDMMeetingOffer"], first["FGDMMeetingFac"]) == (1, 0)  # offered in the letter, not met
     assert second["PPStartDate"] is None and second["LBPSentDate"] is None and second["FGDMMeetingOffer"] is None
     assert second["StepDecisionDate"] == D(2026, 6, 1) and second["CourtAppDate"] == D(2026, 6, 8)
     assert module5_errors(first, year_start=2025) == []
