@@ -8,9 +8,10 @@ class FgdmConfig(AppConfig):
     def ready(self) -> None:
         """What family group decision making adds to the shared record (cases.registry; README, "Adding a strand")."""
         from cases.models import Role, WorkRequest
-        from cases.registry import DataStep, WorkRequestKind, registry
+        from cases.registry import DataStep, HomePanel, NavEntry, WorkRequestKind, registry
 
-        from .permissions import POLICY
+        from .permissions import FACILITATE, POLICY
+        from .views.caseload import caseload_panel
 
         registry.register_policy(app=self.label, actions=POLICY)
         # THE one selector of the pre-proceedings measures (issue 15 item 7): child protection's pre-proceedings
@@ -42,9 +43,26 @@ class FgdmConfig(AppConfig):
                 WorkRequest.Kind.FGDM_REFERRAL,
                 WorkRequest.Kind.FGDM_REFERRAL.label,
                 frozenset({Role.MANAGER}),
-                "cases:work_request",
+                "fgdm:allocate",
                 "Allocate a facilitator",
             ),
+        )
+        # The facilitator's caseload: the families allocated to them (before issue 15 they signed in to an empty page).
+        registry.register_nav(
+            app=self.label,
+            entries=[
+                NavEntry(
+                    "FGDM caseload",
+                    "fgdm:caseload",
+                    POLICY[FACILITATE],
+                    "the families allocated to you, their stage and the next preparation step",
+                    order=410,
+                ),
+            ],
+        )
+        registry.register_home_panel(
+            app=self.label,
+            panel=HomePanel("fgdm.caseload", "fgdm/caseload_panel.html", caseload_panel, POLICY[FACILITATE], order=410),
         )
         # A generated data set's offers, referrals, meetings and reviews: after child protection's (issue 15 item 8).
         registry.register_generated_data(app=self.label, step=DataStep("fgdm", generate_dataset, after=("macpt",)))

@@ -25,4 +25,11 @@ ROLES = {
     REVIEW: frozenset({Role.FGDM_FACILITATOR, Role.FHLP, Role.LCPP}),
     COUNTS: frozenset({Role.FGDM_FACILITATOR, Role.MANAGER}),
 }
-POLICY: dict[str, frozenset[str]] = {}
+POLICY: dict[str, frozenset[str]] = {
+    # views/referrals.py: referring an accepted offer (fgdm:referral_create).
+    REFER: ROLES[REFER],
+    # views/referrals.py: the FGDM-referral hand-off's allocation page (fgdm:allocate).
+    ALLOCATE: ROLES[ALLOCATE],
+    # views/caseload.py and views/preparation.py: the facilitator's caseload and preparation (their own allocations).
+    FACILITATE: ROLES[FACILITATE],
+}

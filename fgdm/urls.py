@@ -1,6 +1,11 @@
 """FGDM pages under /family-group-decision-making/. Each area's module in views/ owns its urlpatterns; the URL names
-are the contract between areas and with templates (list them here as they land)."""
+are the contract between areas and with templates (list them here as they land).
+
+facilitation (views/referrals.py, caseload.py, preparation.py): referral_create (an offer's pk), referral,
+referral_close, allocate (the FGDM-referral work request's pk), caseload, preparation (a referral's pk)."""
+
+from .views import caseload, preparation, referrals
 
 app_name = "fgdm"
 
-urlpatterns: list = []
+urlpatterns: list = [*referrals.urlpatterns, *caseload.urlpatterns, *preparation.urlpatterns]

@@ -47,6 +47,8 @@ class FgdmReferral(TimeStampedModel):
     interpreter_language = models.CharField(max_length=100, blank=True)
     family_wants_there = models.TextField(blank=True)
     family_does_not_want_there = models.TextField(blank=True)
+    # The date the family and the facilitator set for the meeting (co-design), until the meeting is recorded.
+    meeting_planned_on = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["facilitator", "status"], name="fgdm_referral_caseload_idx")]

@@ -65,6 +65,25 @@ def targets(make_person, triage_officer):
     return {"person": person, "contact": contact, "family_case": family_case}
 
 
+def _fgdm_offer(targets: dict):
+    """An FGDM offer the family accepted, for the probed child (made on the model: the probes need only its state)."""
+    from django.utils import timezone
+
+    from fgdm.models import DecisionPointKind, FgdmOffer, OfferResponse
+
+    by = UserFactory(roles=[Role.LCPP])
+    offer = FgdmOffer.objects.create(
+        decision_point=DecisionPointKind.FAMILY_PLAN,
+        family_case=targets["family_case"],
+        offered_on=timezone.localdate(),
+        offered_by=by,
+        response=OfferResponse.ACCEPTED,
+        responded_on=timezone.localdate(),
+    )
+    offer.children.set([targets["person"]])
+    return offer, by
+
+
 def _probe(client, action: str, targets: dict) -> int:
     """The status the page or API that applies `action` answers (200/400 allowed, 404 refused)."""
     if action == "cases.create_person":
@@ -102,6 +121,22 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("macpt:emergency_action_create", args=[targets["person"].pk])).status_code
     if action == "macpt.pre_proceedings":  # starting pre-proceedings: an empty start is refused as invalid (200)
         return client.post(reverse("macpt:pre_proceedings_for_child", args=[targets["person"].pk]), {}).status_code
+    if action == "fgdm.refer":  # referring an accepted offer, by a user involved with the child as its lead
+        from cases.models import InvolvementRole, User
+        from cases.services import involvement_add
+
+        user = User.objects.get(pk=client.session["_auth_user_id"])
+        involvement_add(person=targets["person"], actor=user, role=InvolvementRole.LEAD_PRACTITIONER, user=user)
+        offer, _ = _fgdm_offer(targets)
+        return client.get(reverse("fgdm:referral_create", args=[offer.pk])).status_code
+    if action == "fgdm.allocate":  # the FGDM-referral hand-off's allocation page
+        from fgdm.services.referrals import referral_create
+
+        offer, by = _fgdm_offer(targets)
+        referral = referral_create(offer=offer, actor=by, meeting_type="fnm", reason="Probe")
+        return client.get(reverse("fgdm:allocate", args=[referral.work_request_id])).status_code
+    if action == "fgdm.facilitate":  # the facilitator's caseload (preparation: tests/fgdm/test_preparation.py)
+        return client.get(reverse("fgdm:caseload")).status_code
     raise AssertionError(f"no probe for {action}")
 
 
@@ -121,6 +156,9 @@ PROBED = [
     "macpt.chair",
     "macpt.lead_enquiry",
     "macpt.pre_proceedings",
+    "fgdm.refer",
+    "fgdm.allocate",
+    "fgdm.facilitate",
 ]
 
 
