@@ -55,9 +55,7 @@ def test_the_familys_lcpp_is_not_their_facilitator(referral, led_family, fh_mana
 def test_a_lead_practitioners_involvement_alone_also_makes_them_not_independent(referral, led_family, fh_manager):
     """Not a current lead on the episode, but involved with Leo as a lead practitioner (a lead being changed)."""
     involved = _facilitator_who_is_also(Role.FHLP)
-    involvement_add(
-        person=led_family["leo"], actor=fh_manager, role=InvolvementRole.LEAD_PRACTITIONER, user=involved
-    )
+    involvement_add(person=led_family["leo"], actor=fh_manager, role=InvolvementRole.LEAD_PRACTITIONER, user=involved)
     with pytest.raises(ValidationError, match="lead practitioner"):
         referral_allocate(referral=referral, actor=fh_manager, facilitator=involved)
 
