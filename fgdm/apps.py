@@ -10,10 +10,23 @@ class FgdmConfig(AppConfig):
         from cases.models import Role, WorkRequest
         from cases.registry import DataStep, HomePanel, NavEntry, WorkRequestKind, registry
 
-        from .permissions import FACILITATE, POLICY
+        from .permissions import COUNTS, FACILITATE, POLICY
         from .views.caseload import caseload_panel
 
         registry.register_policy(app=self.label, actions=POLICY)
+        # The counts page (issue 15 item 7), for those the policy lets read it.
+        registry.register_nav(
+            app=self.label,
+            entries=[
+                NavEntry(
+                    "FGDM counts",
+                    "fgdm:counts",
+                    POLICY[COUNTS],
+                    "offers by decision point, meetings, plans and reviews, and the pre-proceedings measures",
+                    order=450,
+                ),
+            ],
+        )
         # THE one selector of the pre-proceedings measures (issue 15 item 7): child protection's pre-proceedings
         # record and census module 5 (FGDMMeetingOffer, FGDMMeetingFac) and the quarterly return read it. Signature:
         # provide(records, *, model) -> Measures (episode id -> PPMeasure; .totals(first, last) -> PeriodMeasures),

@@ -32,4 +32,5 @@ POLICY: dict[str, frozenset[str]] = {
     ALLOCATE: ROLES[ALLOCATE],
     # views/caseload.py and views/preparation.py: the facilitator's caseload and preparation (their own allocations).
     FACILITATE: ROLES[FACILITATE],
+    COUNTS: ROLES[COUNTS],  # fgdm:counts (fgdm/views/counts.py)
 }

@@ -2,10 +2,11 @@
 are the contract between areas and with templates (list them here as they land).
 
 facilitation (views/referrals.py, caseload.py, preparation.py): referral_create (an offer's pk), referral,
-referral_close, allocate (the FGDM-referral work request's pk), caseload, preparation (a referral's pk)."""
+referral_close, allocate (the FGDM-referral work request's pk), caseload, preparation (a referral's pk).
+counts (views/counts.py): counts."""
 
-from .views import caseload, preparation, referrals
+from .views import caseload, counts, preparation, referrals
 
 app_name = "fgdm"
 
-urlpatterns: list = [*referrals.urlpatterns, *caseload.urlpatterns, *preparation.urlpatterns]
+urlpatterns: list = [*referrals.urlpatterns, *caseload.urlpatterns, *preparation.urlpatterns, *counts.urlpatterns]

@@ -239,18 +239,23 @@ def pre_proceedings_period_measures(*, first: dt.date, last: dt.date) -> PeriodM
     """The two figures for a period, for this strand's own counts page: the episodes are the sources of the offers
     made at pre-proceedings (an episode without one counts in neither), described by the strand that owns them
     (cases.registry.decision_point: facts start_date, lbp_sent_date, end_date), then the one provider above."""
-    return pre_proceedings_measures_all().totals(first, last)
+    return pre_proceedings_measures_all(offered_by=last, offered_from=first).totals(first, last)
 
 
-def pre_proceedings_measures_all() -> Measures:
-    """Measures of every pre-proceedings episode an offer was made at (one query per source model, plus the provider's
-    own). An episode whose strand does not describe it is left out (its letter date is not known here)."""
+def pre_proceedings_measures_all(*, offered_by: dt.date | None = None, offered_from: dt.date | None = None) -> Measures:
+    """Measures of every pre-proceedings episode an offer was made at (one query per source model, the describer's
+    per episode, plus the provider's own). An episode whose strand does not describe it is left out (its letter date
+    is not known here). `offered_by`/`offered_from` narrow the episodes to those that can count in a period ending
+    or starting then: an offer counts no earlier than its own day, and within a year of the census year it counts in
+    (a letter, and a meeting, are in the census year they count in; an offer before the letter is in pre-proceedings,
+    which is months, not years)."""
+    offers = FgdmOffer.objects.filter(decision_point__in=PP_DECISION_POINTS, source_type__isnull=False)
+    if offered_by is not None:
+        offers = offers.filter(offered_on__lte=offered_by)
+    if offered_from is not None:
+        offers = offers.filter(offered_on__gte=census_year_of(offered_from)[0] - dt.timedelta(days=366))
     sources: dict[int, set[int]] = defaultdict(set)
-    for type_id, source_id in (
-        FgdmOffer.objects.filter(decision_point__in=PP_DECISION_POINTS, source_type__isnull=False)
-        .values_list("source_type_id", "source_id")
-        .distinct()
-    ):
+    for type_id, source_id in offers.values_list("source_type_id", "source_id").distinct():
         sources[type_id].add(source_id)
     measures = Measures()
     for type_id, ids in sources.items():

@@ -137,6 +137,8 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("fgdm:allocate", args=[referral.work_request_id])).status_code
     if action == "fgdm.facilitate":  # the facilitator's caseload (preparation: tests/fgdm/test_preparation.py)
         return client.get(reverse("fgdm:caseload")).status_code
+    if action == "fgdm.counts":
+        return client.get(reverse("fgdm:counts")).status_code
     raise AssertionError(f"no probe for {action}")
 
 
@@ -159,6 +161,7 @@ PROBED = [
     "fgdm.refer",
     "fgdm.allocate",
     "fgdm.facilitate",
+    "fgdm.counts",
 ]
 
 
