@@ -6,6 +6,20 @@
 - GET  referrals/<pk>/         one referral: meeting type, reason, status, the facilitator, the co-design of the
                                meeting (venue, language, interpreter, who the family wants there and who not), the
                                dated preparation steps (the child's wishes in their own words) and the family network
+- POST offers/<pk>/referral/   the lead practitioner or LCPP refers an accepted offer  {meeting_type, reason}
+- POST referrals/<pk>/allocation/   a manager allocates an independent facilitator  {facilitator}: never the family's
+                               own lead practitioner or LCPP (400 with the reason)
+- POST referrals/<pk>/close/   a manager or the facilitator closes it  {reason}
+- POST referrals/<pk>/steps/   the facilitator records a dated preparation step  {kind, date, person, notes,
+                               child_wishes, child_taking_part}
+- PATCH referrals/<pk>/co-design/   the meeting as the family designed it (only the fields sent)
+- POST referrals/<pk>/network/      invite someone in the child's network, or record why not  {person, invited,
+                                    not_invited_reason}
+- POST referrals/<pk>/network/new/  someone the family name who is not in the record yet: a person and their
+                                    relationship to the children in the shared record, invited
+
+Writes go through fgdm.services.referrals and preparation (their rules and messages): 400 by field with the reason,
+404 for a family or an action that is not the caller's.
 """
 
 from __future__ import annotations
@@ -14,14 +28,29 @@ from django.db.models import Prefetch
 from django.urls import path
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from cases.api.inputs import InputSerializer
+from cases.models import Person, RelationshipType, User
 from cases.web.pagination import PagePagination
 
 from ..models import FgdmReferral, MeetingType, NetworkInvitee, PreparationStep
-from ..selectors.scope import referral_get, referrals_visible
-from .base import READ_ERRORS, TAGS, FgdmApi, FgdmPersonRefOutputSerializer, FgdmUserRefOutputSerializer, audit
+from ..selectors.preparation import CO_DESIGN_FIELDS
+from ..selectors.scope import offer_get, referral_get, referrals_visible
+from ..services import preparation as preparation_services
+from ..services import referrals as referral_services
+from .base import (
+    ERRORS,
+    READ_ERRORS,
+    TAGS,
+    FgdmApi,
+    FgdmPersonRefOutputSerializer,
+    FgdmUserRefOutputSerializer,
+    audit,
+    valid,
+)
 
 
 class FgdmPreparationStepOutputSerializer(serializers.Serializer):
@@ -140,7 +169,222 @@ class ReferralApi(FgdmApi):
         return referral_response(request, pk)
 
 
+def _required(message: str) -> dict:
+    return {"required": message, "null": message, "blank": message}
+
+
+class FgdmReferralCreateInputSerializer(InputSerializer):
+    meeting_type = serializers.ChoiceField(
+        choices=MeetingType.choices, error_messages=_required("Choose the kind of meeting")
+    )
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class FgdmAllocationInputSerializer(InputSerializer):
+    facilitator = serializers.IntegerField(
+        error_messages={**_required("Choose the facilitator"), "invalid": "Give the facilitator's user id"}
+    )
+
+
+class FgdmCloseInputSerializer(InputSerializer):
+    reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class FgdmStepInputSerializer(InputSerializer):
+    """Left to the service to require, with its messages by field: the kind, the date, who (the child's step)."""
+
+    kind = serializers.ChoiceField(choices=PreparationStep.Kind.choices, required=False, allow_blank=True, default="")
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    person = serializers.IntegerField(required=False, allow_null=True, default=None)
+    notes = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    child_wishes = serializers.CharField(max_length=20000, required=False, allow_blank=True, default="")
+    child_taking_part = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class FgdmCoDesignInputSerializer(InputSerializer):
+    """Only the fields sent are changed."""
+
+    venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    language = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    interpreter_needed = serializers.BooleanField(required=False)
+    interpreter_language = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    family_wants_there = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+    family_does_not_want_there = serializers.CharField(max_length=5000, required=False, allow_blank=True)
+
+
+class FgdmInviteeInputSerializer(InputSerializer):
+    person = serializers.IntegerField(error_messages=_required("Choose someone in the family's network"))
+    invited = serializers.BooleanField(default=True)
+    not_invited_reason = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class FgdmNetworkMemberInputSerializer(InputSerializer):
+    """A new person in the shared record and their relationship to the chosen children (all, if none chosen)."""
+
+    first_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    last_name = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    date_of_birth = serializers.DateField(required=False, allow_null=True, default=None)
+    type = serializers.ChoiceField(choices=RelationshipType.choices, required=False, allow_blank=True, default="")
+    parental_responsibility = serializers.BooleanField(default=False)
+    children = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+
+
+def _person(pk: int | None, field: str) -> Person | None:
+    if pk is None:
+        return None
+    person = Person.objects.filter(pk=pk).first()
+    if person is None:
+        raise serializers.ValidationError({field: ["No such person"]})
+    return person
+
+
+class ReferralCreateApi(FgdmApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="fgdm_referral_create",
+        request=FgdmReferralCreateInputSerializer,
+        summary="Refer an accepted offer to the FGDM service (the family's lead practitioner or LCPP)",
+        description="The managers who allocate are sent the FGDM-referral hand-off. An offer not accepted, or "
+        "already referred, is a 400 with the reason.",
+        responses={201: FgdmReferralOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        offer = offer_get(user=request.user, pk=pk)
+        if not referral_services.may_refer(request.user):
+            raise NotFound
+        data = valid(FgdmReferralCreateInputSerializer, request)
+        referral = referral_services.referral_create(offer=offer, actor=request.user, **data)
+        return referral_response(request, referral.pk, created=True)
+
+
+class AllocationApi(FgdmApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="fgdm_referral_allocate",
+        request=FgdmAllocationInputSerializer,
+        summary="Allocate an independent facilitator (managers)",
+        description="Never the family's own lead practitioner or LCPP, checked against the children's leads and "
+        "involvements: a 400 on facilitator with the reason.",
+        responses={200: FgdmReferralOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_get(user=request.user, pk=pk)
+        if not referral_services.may_allocate(request.user):
+            raise NotFound
+        data = valid(FgdmAllocationInputSerializer, request)
+        facilitator = User.objects.filter(pk=data["facilitator"], is_active=True).first()
+        if facilitator is None:
+            raise serializers.ValidationError({"facilitator": ["No such facilitator"]})
+        referral_services.referral_allocate(referral=referral, actor=request.user, facilitator=facilitator)
+        return referral_response(request, pk)
+
+
+class CloseApi(FgdmApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="fgdm_referral_close",
+        request=FgdmCloseInputSerializer,
+        summary="Close a referral with the reason (a manager, or its facilitator)",
+        responses={200: FgdmReferralOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_get(user=request.user, pk=pk)
+        if not referral_services.may_close(request.user, referral):
+            raise NotFound
+        data = valid(FgdmCloseInputSerializer, request)
+        referral_services.referral_close(referral=referral, actor=request.user, reason=data["reason"])
+        return referral_response(request, pk)
+
+
+class StepApi(FgdmApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="fgdm_preparation_step_add",
+        request=FgdmStepInputSerializer,
+        summary="Record a dated preparation step (the allocated facilitator)",
+        description="A date in the future, a child's step without the child, a person outside the family's network "
+        "are 400 with the reason.",
+        responses={201: FgdmReferralOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_get(user=request.user, pk=pk)
+        if not preparation_services.is_facilitator_of(request.user, referral):
+            raise NotFound
+        data = dict(valid(FgdmStepInputSerializer, request))
+        data["person"] = _person(data["person"], "person")
+        preparation_services.preparation_step_add(referral=referral, actor=request.user, data=data)
+        return referral_response(request, pk, created=True)
+
+
+class CoDesignApi(FgdmApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="fgdm_co_design",
+        request=FgdmCoDesignInputSerializer,
+        summary="The meeting as the family designed it: venue, language, interpreter, who they want there and not",
+        responses={200: FgdmReferralOutputSerializer, **ERRORS},
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        referral = referral_get(user=request.user, pk=pk)
+        if not preparation_services.is_facilitator_of(request.user, referral):
+            raise NotFound
+        data = valid(FgdmCoDesignInputSerializer, request)
+        preparation_services.co_design_save(
+            referral=referral, actor=request.user, data={k: v for k, v in data.items() if k in CO_DESIGN_FIELDS}
+        )
+        return referral_response(request, pk)
+
+
+class InviteeApi(FgdmApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="fgdm_network_invite",
+        request=FgdmInviteeInputSerializer,
+        summary="Invite someone in the child's network to the meeting, or record why they are not invited",
+        responses={200: FgdmReferralOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_get(user=request.user, pk=pk)
+        if not preparation_services.is_facilitator_of(request.user, referral):
+            raise NotFound
+        data = valid(FgdmInviteeInputSerializer, request)
+        preparation_services.network_invitee_set(
+            referral=referral,
+            actor=request.user,
+            person=_person(data["person"], "person"),
+            invited=data["invited"],
+            reason=data["not_invited_reason"],
+        )
+        return referral_response(request, pk)
+
+
+class NetworkMemberApi(FgdmApi):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="fgdm_network_member_add",
+        request=FgdmNetworkMemberInputSerializer,
+        summary="Someone the family name who is not in the record yet: a new person and relationship, invited",
+        description="Made in the shared record (a person, and a relationship to each chosen child): no re-typing "
+        "later. Names and the relationship are required (400 by field).",
+        responses={201: FgdmReferralOutputSerializer, **ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        referral = referral_get(user=request.user, pk=pk)
+        if not preparation_services.is_facilitator_of(request.user, referral):
+            raise NotFound
+        data = valid(FgdmNetworkMemberInputSerializer, request)
+        preparation_services.network_member_add(referral=referral, actor=request.user, data=dict(data))
+        return referral_response(request, pk, created=True)
+
+
 urlpatterns = [
     path("referrals/", ReferralListApi.as_view(), name="fgdm_api_referrals"),
     path("referrals/<int:pk>/", ReferralApi.as_view(), name="fgdm_api_referral"),
+    path("offers/<int:pk>/referral/", ReferralCreateApi.as_view(), name="fgdm_api_referral_create"),
+    path("referrals/<int:pk>/allocation/", AllocationApi.as_view(), name="fgdm_api_referral_allocate"),
+    path("referrals/<int:pk>/close/", CloseApi.as_view(), name="fgdm_api_referral_close"),
+    path("referrals/<int:pk>/steps/", StepApi.as_view(), name="fgdm_api_preparation_step_add"),
+    path("referrals/<int:pk>/co-design/", CoDesignApi.as_view(), name="fgdm_api_co_design"),
+    path("referrals/<int:pk>/network/", InviteeApi.as_view(), name="fgdm_api_network_invite"),
+    path("referrals/<int:pk>/network/new/", NetworkMemberApi.as_view(), name="fgdm_api_network_member_add"),
 ]
