@@ -1,5 +1,6 @@
 """The FGDM API's referral and preparation writes (issue 15 item 8): through the strand's services
-(fgdm.services.referrals, preparation), refused with the reason (400 by field) or, for a family or an action that is not the caller's, 404."""
+(fgdm.services.referrals, preparation), refused with the reason (400 by field) or, for a family or an action that is
+not the caller's, 404."""
 
 import datetime as dt
 
