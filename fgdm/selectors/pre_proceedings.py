@@ -24,8 +24,10 @@ Definitions (the unit is one pre-proceedings episode, one child's `macpt.PreProc
   the last day of the census year of the letter (31 March): that year's census block is the only one that carries the
   answer, so a meeting held later cannot be reported by the census and is not counted by the return either. A meeting
   counts only within that census year too (held on or after its 1 April), for the same reason.
-  **Counted on the day of the first such meeting** (`facilitated_on`): "meetings facilitated" in a quarter are those
-  held in it.
+  **Counted on the day of the first such meeting** (`facilitated_on`), or on the letter's day if the meeting came
+  before the letter (after an offer made earlier in pre-proceedings): "meetings facilitated" in a quarter are those
+  held in it, and none is counted before there is a letter to count it against, so a quarter's figure never changes
+  after it ends (`facilitated_counted_on`).
 
 So for any collection year, the sum of the four quarters' measures equals the census's count of module 5 blocks with
 FGDMMeetingOffer = 1 and FGDMMeetingFac = 1 (tests/fgdm/test_pre_proceedings_measures.py proves it), and a quarter's
@@ -71,8 +73,9 @@ class PPFacts:
 class PPMeasure:
     """The two answers for one episode. `offered`/`facilitated`: True, False, or None (not known: no letter yet, or
     not offered). `offer_id`/`offer_url`: the offer that answers (the letter's when there is one), for a link;
-    `counted_on`: the day the offered measure is counted on (the letter's date); `facilitated_on`: the day the
-    facilitated measure is counted on (the first meeting that counts)."""
+    `counted_on`: the day the offered measure is counted on (the letter's date); `facilitated_on`: the first meeting
+    that counts; `facilitated_counted_on`: the day the facilitated measure is counted on (that meeting's, or the
+    letter's if later)."""
 
     offered: bool | None
     facilitated: bool | None
@@ -81,6 +84,12 @@ class PPMeasure:
     offered_on: dt.date | None = None
     counted_on: dt.date | None = None
     facilitated_on: dt.date | None = None
+
+    @property
+    def facilitated_counted_on(self) -> dt.date | None:
+        if not self.facilitated:
+            return None
+        return max(self.facilitated_on, self.counted_on)
 
     @property
     def census_offer(self) -> int | None:
@@ -111,7 +120,7 @@ class Measures(dict):
     def totals(self, first: dt.date, last: dt.date) -> PeriodMeasures:
         """The two figures for the days first..last (a quarter, or a collection year: the four quarters sum to it)."""
         offered = sum(1 for m in self.values() if m.offered and first <= m.counted_on <= last)
-        facilitated = sum(1 for m in self.values() if m.facilitated and first <= m.facilitated_on <= last)
+        facilitated = sum(1 for m in self.values() if m.facilitated and first <= m.facilitated_counted_on <= last)
         return PeriodMeasures(offered=offered, facilitated=facilitated)
 
 

@@ -63,6 +63,20 @@ def fgdm_measures(pps: Iterable[PreProceedings]) -> Mapping[int, Any] | None:
     return provide(records, model=PreProceedings._meta.label_lower)
 
 
+def fgdm_period_totals(*, first: dt.date, last: dt.date) -> Any | None:
+    """The quarterly return's two FGDM figures for the days first..last (a quarter or a collection year): `.offered`
+    (offered prior to or at the letter before proceedings, counted on the letter's day) and `.facilitated` (meetings
+    facilitated after the offer, on the meeting's day), from the one selector over the episodes that can count in
+    the period: a letter in it, or a meeting in it, whose letter is in the same census year (April to March) and no
+    later than its end. Summed over a year's quarters they are the census's module 5 counts. None: not recorded."""
+    year_first = dt.date(first.year if first.month >= 4 else first.year - 1, 4, 1)
+    pps = PreProceedings.objects.filter(lbp_sent_date__gte=year_first, lbp_sent_date__lte=last).only(
+        "pk", "start_date", "lbp_sent_date", "step_decision_date"
+    )
+    measures = fgdm_measures(pps)
+    return None if measures is None else measures.totals(first, last)
+
+
 def fgdm_measure(pp: PreProceedings) -> Any | None:
     """One episode's FGDM answers (see fgdm_measures), or None when not recorded."""
     measures = fgdm_measures([pp])

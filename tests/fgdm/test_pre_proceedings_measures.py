@@ -14,7 +14,7 @@ from cases.registry import registry
 from fgdm.models import DecisionPointKind, FgdmOffer, OfferResponse
 from fgdm.selectors.pre_proceedings import PROVIDER, PPFacts
 from macpt.models import PreProceedings
-from macpt.selectors.pre_proceedings import census_block, census_blocks, module5_errors
+from macpt.selectors.pre_proceedings import census_block, census_blocks, fgdm_period_totals, module5_errors
 from macpt.services.pre_proceedings import pre_proceedings_start, pre_proceedings_update
 from tests.fgdm.pp_support import accepted, meeting_held, offer_at
 
@@ -91,7 +91,8 @@ def test_the_four_quarters_of_a_collection_year_sum_to_the_census_counts_for_tha
     # 2025-26. (a) offered in the letter (Q1), the meeting in Q2, then stepped down.
     a = _episode(next(people), lcpp, start=D(2025, 4, 7), letter=D(2025, 4, 10), decision=D(2025, 9, 1))
     meeting_held(offer_at(a, by=lcpp, on=D(2025, 4, 10), recipients=[grace]), on=D(2025, 7, 15), **fac)
-    # (b) offered before the letter (pre-proceedings), met before the letter went (Q2), the letter in Q3.
+    # (b) offered before the letter (pre-proceedings), met before the letter went (Q2), the letter in Q3: both
+    # counted in Q3 (nothing is counted before its letter, so Q2's figures, once returned, never change).
     b = _episode(next(people), lcpp, start=D(2025, 9, 1), letter=D(2025, 10, 6))
     early = offer_at(b, by=lcpp, on=D(2025, 9, 3), at=DecisionPointKind.PRE_PROCEEDINGS, recipients=[grace])
     meeting_held(early, on=D(2025, 9, 20), **fac)
@@ -133,8 +134,13 @@ def test_the_four_quarters_of_a_collection_year_sum_to_the_census_counts_for_tha
         assert census == summed == (offered, facilitated), year_start
         whole = measures.totals(D(year_start, 4, 1), D(year_start + 1, 3, 31))
         assert (whole.offered, whole.facilitated) == (offered, facilitated)
+        # The quarterly return's reading (child protection's episodes that can count in the quarter, one batch).
+        for q, figures in zip(quarters(year_start), four, strict=True):
+            assert fgdm_period_totals(first=q[0], last=q[1]) == figures
     by_pp = {pp.pk: block for pp, block in census_blocks(pps, year_start=2025) if block is not None}
     assert (by_pp[b.pk]["FGDMMeetingOffer"], by_pp[b.pk]["FGDMMeetingFac"]) == (1, 1)
+    q2, q3 = (measures.totals(*q) for q in quarters(2025)[1:3])
+    assert (q2.offered, q2.facilitated, q3.offered, q3.facilitated) == (0, 1, 1, 1)  # (a)'s meeting; (b) both
     assert (by_pp[c.pk]["FGDMMeetingOffer"], by_pp[c.pk]["FGDMMeetingFac"]) == (1, 0)
     assert (by_pp[d.pk]["FGDMMeetingOffer"], by_pp[f.pk]["FGDMMeetingOffer"]) == (0, 0)
     assert measures[d.pk].offer_id is not None  # the "not offered" record is still the one the page links to
@@ -170,6 +176,21 @@ def test_the_measures_of_thousands_of_episodes_take_a_fixed_number_of_queries(fa
     assert len(small) == len(large) == 2
     assert sum(1 for m in result.values() if m.offered) == 40
     assert sum(1 for m in result.values() if m.offered is False) == 2960
+
+
+def test_the_census_blocks_of_many_episodes_take_a_fixed_number_of_queries(make_person, family, lcpp):
+    def blocks_queries(n: int) -> int:
+        for i in range(n):
+            pp = _episode(
+                make_person(first=f"Kid{n}x{i}", last="Ngata"), lcpp, start=D(2026, 5, 4), letter=D(2026, 5, 5)
+            )
+            offer_at(pp, by=lcpp, on=D(2026, 5, 5), recipients=[family["grace"]])
+        with CaptureQueriesContext(connection) as queries:
+            blocks = census_blocks(PreProceedings.objects.all(), year_start=2026)
+        assert all(block["FGDMMeetingOffer"] == 1 for _, block in blocks)
+        return len(queries)
+
+    assert blocks_queries(2) == blocks_queries(5)
 
 
 def test_without_the_fgdm_strand_the_answers_are_not_recorded(family, lcpp, client, monkeypatch):
