@@ -62,6 +62,9 @@ def test_the_letter_offer_and_the_facilitated_meeting_flow_into_the_census_the_p
     page = client.get(reverse("macpt:pre_proceedings", args=[pp.pk])).content.decode()
     assert '<dd class="govuk-summary-list__value" id="pp-fgdm-offered">Yes' in page
     assert '<dd class="govuk-summary-list__value" id="pp-fgdm-facilitated">Yes' in page
+    # ... with a link to the offer once the offer page is there (fgdm:offer).
+    link = _measures(pp)[pp.pk].offer_url
+    assert not link or f'href="{link}" id="pp-fgdm-offer-link"' in page
     # The quarterly return: offered counted on the letter's day (Q1), the meeting on its own (Q2).
     measures = _measures(pp)
     assert measures[pp.pk].offer_id == offer.pk
