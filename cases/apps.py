@@ -75,6 +75,11 @@ class CasesConfig(AppConfig):
         registry.register_prompt(
             app=self.label, prompt=Prompt("cases.work_requests", "person_detail", work_requests_prompt, order=100)
         )
+        # The family's plan and its reviews are decision points: an FGDM offer is made at them (issue 15).
+        from .decision_points import describe_plan, describe_review
+
+        registry.register_decision_point(app=self.label, model="cases.Plan", describe=describe_plan)
+        registry.register_decision_point(app=self.label, model="cases.Review", describe=describe_review)
         registry.register_home_panel(
             app=self.label,
             panel=HomePanel(

@@ -8,12 +8,32 @@ class FgdmConfig(AppConfig):
     def ready(self) -> None:
         """What family group decision making adds to the shared record (cases.registry; README, "Adding a strand")."""
         from cases.models import Role, WorkRequest
-        from cases.registry import DataStep, HomePanel, NavEntry, WorkRequestKind, registry
+        from cases.registry import DataStep, HomePanel, NavEntry, Prompt, WorkRequestKind, registry
 
-        from .permissions import COUNTS, FACILITATE, POLICY
+        from .permissions import COUNTS, FACILITATE, OFFER, POLICY
         from .views.caseload import caseload_panel
+        from .views.panels import decision_point_prompt
 
         registry.register_policy(app=self.label, actions=POLICY)
+        # The strand's inbox (issue 15 item 1): FGDM-offer requests to act on, offers awaiting the family's answer.
+        registry.register_nav(
+            app=self.label,
+            entries=[
+                NavEntry(
+                    "Family group decision making",
+                    "fgdm:inbox",
+                    POLICY[OFFER],
+                    "family group decision making offers to make and answers awaited",
+                    order=400,
+                ),
+            ],
+        )
+        # On each decision point's page (front door decision, the family's plan and its review, strategy discussion,
+        # conference, pre-proceedings): offer FGDM there, or what the family answered.
+        registry.register_prompt(
+            app=self.label,
+            prompt=Prompt("fgdm.decision_point", "decision_point", decision_point_prompt, POLICY[OFFER], order=100),
+        )
         # The counts page (issue 15 item 7), for those the policy lets read it.
         registry.register_nav(
             app=self.label,
@@ -36,15 +56,15 @@ class FgdmConfig(AppConfig):
 
         registry.register_provider(app=self.label, name=PROVIDER, provide=pre_proceedings_measures)
         # The FGDM offer the record raises at decision points (the front door's decision, a strategy discussion's "no
-        # s47"): the child's lead practitioner(s) make it (it was the shared record's own kind until issue 15). The url
-        # is the record's until the offer page lands.
+        # s47"): the child's lead practitioner(s) make it (it was the shared record's own kind until issue 15), on the
+        # offer page, which takes the request.
         registry.register_work_request_kind(
             app=self.label,
             kind=WorkRequestKind(
                 WorkRequest.Kind.FGDM_OFFER,
                 WorkRequest.Kind.FGDM_OFFER.label,
                 frozenset({Role.FHLP, Role.LCPP}),
-                "cases:work_request",
+                "fgdm:offer_from_request",
                 "Offer family group decision making",
                 to_leads=True,
             ),

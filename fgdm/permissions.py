@@ -26,6 +26,8 @@ ROLES = {
     COUNTS: frozenset({Role.FGDM_FACILITATOR, Role.MANAGER}),
 }
 POLICY: dict[str, frozenset[str]] = {
+    # views/offers.py: the offer pages, the strand's inbox and the "decision_point" prompt.
+    OFFER: ROLES[OFFER],
     # views/referrals.py: referring an accepted offer (fgdm:referral_create).
     REFER: ROLES[REFER],
     # views/referrals.py: the FGDM-referral hand-off's allocation page (fgdm:allocate).

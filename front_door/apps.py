@@ -20,6 +20,10 @@ class FrontDoorConfig(AppConfig):
         append_only.register(Decision._meta.db_table)
 
         registry.register_deadline_breach_handler(app=self.label, kind=DECISION_DEADLINE, handler=contact_mark_breached)
+        # The standing decision is a decision point: an FGDM offer is made at it (issue 15).
+        from .decision_points import describe_decision
+
+        registry.register_decision_point(app=self.label, model="front_door.Decision", describe=describe_decision)
         registry.register_nav(
             app=self.label,
             entries=[

@@ -1072,7 +1072,10 @@ def _apply_decision(decision: Decision, actor: User) -> None:
         if kept_higher:
             continue  # the lead decides what, if anything, follows; the safety requests went above
         kinds = [] if outcome in SAFETY_OUTCOMES else [WorkRequest.Kind.FAMILY_HELP_ALLOCATION]
-        kinds.append(WorkRequest.Kind.FGDM_OFFER)  # offered at every decision point
+        # Offered at every decision point, but not at emergency action: immediate protection is no place for a
+        # family meeting's offer (issue 15); the strategy discussion and conference that follow are decision points.
+        if outcome != Outcome.IMMEDIATE_PROTECTION:
+            kinds.append(WorkRequest.Kind.FGDM_OFFER)
         for kind in kinds:
             _request_once(
                 decision,

@@ -17,6 +17,15 @@ class MacptConfig(AppConfig):
         from .views.prompts import child_protection_prompt, strategy_start_prompt
 
         registry.register_policy(app=self.label, actions=POLICY)
+        # Its decision points: an FGDM offer is made at them (issue 15; the FGDM strand reads them via the registry).
+        from .decision_points import describe_conference, describe_pre_proceedings, describe_strategy
+
+        for model, describe in (
+            ("macpt.StrategyDiscussion", describe_strategy),
+            ("macpt.ChildProtectionConference", describe_conference),
+            ("macpt.PreProceedings", describe_pre_proceedings),
+        ):
+            registry.register_decision_point(app=self.label, model=model, describe=describe)
         registry.register_nav(
             app=self.label,
             entries=[

@@ -139,6 +139,8 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("fgdm:caseload")).status_code
     if action == "fgdm.counts":
         return client.get(reverse("fgdm:counts")).status_code
+    if action == "fgdm.offer":  # the FGDM strand's inbox (offers to make, answers awaited)
+        return client.get(reverse("fgdm:inbox")).status_code
     raise AssertionError(f"no probe for {action}")
 
 
@@ -162,6 +164,7 @@ PROBED = [
     "fgdm.allocate",
     "fgdm.facilitate",
     "fgdm.counts",
+    "fgdm.offer",
 ]
 
 

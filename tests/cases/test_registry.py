@@ -116,6 +116,16 @@ def test_each_app_registers_its_part():
         "family_help:team": "family_help",
         "family_help:supervision": "family_help",
         "macpt:oversight": "macpt",
+        "fgdm:inbox": "fgdm",  # issue 15 item 1: the FGDM strand's inbox
+    }
+    # Each strand describes its own decision points (issue 15 item 1): the FGDM strand reads them, importing none.
+    assert {m: registry.owner("decision_points", m) for m in registry.decision_point_models()} == {
+        "cases.plan": "cases",
+        "cases.review": "cases",
+        "front_door.decision": "front_door",
+        "macpt.childprotectionconference": "macpt",
+        "macpt.preproceedings": "macpt",
+        "macpt.strategydiscussion": "macpt",
     }
     assert registry.owner("breach_handlers", "front_door.decision") == "front_door"
     kind = registry.work_request_kind(WorkRequest.Kind.FAMILY_HELP_ALLOCATION)
@@ -149,8 +159,9 @@ def test_each_app_registers_its_part():
         "macpt.emergency",
         "macpt.pre_proceedings",
     }
+    assert [p.key for p in registry.prompts("decision_point")] == ["fgdm.decision_point"]  # issue 15 item 1
     owners = {action.split(".")[0] for action in registry.policy_actions()}
-    assert owners == {"cases", "front_door", "family_help", "macpt"}
+    assert owners == {"cases", "front_door", "family_help", "macpt", "fgdm"}  # fgdm: issue 15's OFFER row
     assert all(registry.owner("policy", a) == a.split(".")[0] for a in registry.policy_actions())
 
 

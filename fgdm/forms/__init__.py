@@ -1,0 +1,1 @@
+"""forms of the FGDM strand (README, "Adding a strand")."""
