@@ -117,6 +117,7 @@ def test_each_app_registers_its_part():
         "family_help:supervision": "family_help",
         "macpt:oversight": "macpt",
         "fgdm:inbox": "fgdm",  # issue 15 item 1: the FGDM strand's inbox
+        "fgdm:caseload": "fgdm",  # issue 15 item 2: the facilitator's caseload
     }
     # Each strand describes its own decision points (issue 15 item 1): the FGDM strand reads them, importing none.
     assert {m: registry.owner("decision_points", m) for m in registry.decision_point_models()} == {
@@ -133,12 +134,13 @@ def test_each_app_registers_its_part():
     assert [s.key for s in registry.demo_data_steps()] == ["front_door", "family_help", "macpt"]
     assert registry.demo_data_steps()[1].after == ("front_door",)
     assert registry.demo_data_steps()[2].after == ("family_help",)
-    assert [s.key for s in registry.generated_data_steps()] == ["front_door", "family_help", "macpt"]
+    assert [s.key for s in registry.generated_data_steps()] == ["front_door", "family_help", "macpt", "fgdm"]
     assert registry.generated_data_steps()[2].after == ("family_help",)
     assert [p.key for p in registry.home_panels()] == [
         "cases.work_requests",
         "family_help.waiting_list",
         "macpt.oversight",
+        "fgdm.caseload",
     ]
     # The FGDM strand receives the FGDM offer (the shared record's own until issue 15) and its referral; child
     # protection owns its own hand-offs.

@@ -9,3 +9,18 @@ from tests.fgdm.facilitation_support import (  # noqa: F401 (fixtures)
     other_family,
     referral,
 )
+
+# Offers (tests/fgdm/test_offers.py): the Okafor-Lewis family at child protection (tests/macpt/conftest.py's cp_family:
+# Mia and Leo led by Sol Social, Mia's LCPP Lou Lead, their mother Grace with parental responsibility for both), a
+# strategy discussion about them, and the front door's contacts.
+from tests.front_door.conftest import new_contact  # noqa: F401  (a fixture)
+from tests.macpt.conftest import (  # noqa: F401  (fixtures)
+    chair,
+    clock,
+    cp_family,
+    discussion,
+    health_member,
+    macpt,
+    macpt_team,
+    strategy_request,
+)

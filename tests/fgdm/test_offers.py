@@ -27,17 +27,6 @@ from fgdm.services.offers import offer_make, offer_respond
 from front_door.services import decision_record
 from macpt.models import ChildProtectionConference, ConferenceChild, PreProceedings, StrategyChild
 from tests.factories import UserFactory
-from tests.front_door.conftest import new_contact  # noqa: F401  (a fixture)
-from tests.macpt.conftest import (  # noqa: F401  (fixtures: the Okafor-Lewis family at child protection)
-    chair,
-    clock,
-    cp_family,
-    discussion,
-    health_member,
-    macpt,
-    macpt_team,
-    strategy_request,
-)
 
 pytestmark = pytest.mark.django_db
 
