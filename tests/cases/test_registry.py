@@ -118,6 +118,7 @@ def test_each_app_registers_its_part():
         "macpt:oversight": "macpt",
         "fgdm:inbox": "fgdm",  # issue 15 item 1: the FGDM strand's inbox
         "fgdm:caseload": "fgdm",  # issue 15 item 2: the facilitator's caseload
+        "fgdm:counts": "fgdm",  # issue 15 item 7
     }
     # Each strand describes its own decision points (issue 15 item 1): the FGDM strand reads them, importing none.
     assert {m: registry.owner("decision_points", m) for m in registry.decision_point_models()} == {
