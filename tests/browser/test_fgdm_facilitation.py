@@ -103,6 +103,5 @@ def test_refer_allocate_a_facilitator_and_prepare_adding_a_grandparent(
     # She is in Mia's relationships on the shared record.
     page.goto(base + reverse("cases:person_detail", args=[family["mia"].pk]))
     expect(page.locator("main")).to_contain_text("Adaeze Okafor")
-    # axe only: the record's page (the shared record's, not this strand's) is 466 px wide at 320 px with its network
-    # table, reported to the lead; this strand's pages above are checked for reflow.
-    assert_no_axe_violations(page)
+    # The record's tables (network, involvements, chronology) scroll in their own regions: it was 466 px wide at 320.
+    _checked(page)
