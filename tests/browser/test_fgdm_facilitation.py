@@ -1,9 +1,9 @@
 """Issue 15 items 2 and 3 in Chromium, signing in through the real sign-in page: the family's lead practitioner refers
-the FGDM offer the family accepted (a family network meeting); a manager allocates an independent facilitator on the
-referral hand-off's page (the lead practitioner is listed as not independent); the facilitator finds the family on
-their caseload (menu and home page), records a preparation step and adds the children's grandmother to the network,
-who then appears in Mia's relationships on her record. axe-core finds no WCAG 2.2 AA violation on each page, and at
-320 CSS pixels wide nothing scrolls sideways."""
+the FGDM offer the family accepted from its page (a family network meeting: refused first, with the reason, when no
+meeting type is chosen); a manager opens the referral hand-off and allocates an independent facilitator on its
+allocation page; the facilitator finds the family on their caseload (menu and home page), records a preparation step
+and adds the children's grandmother to the network, who then appears in Mia's relationships on her record. axe-core
+finds no WCAG 2.2 AA violation on each page, and at 320 CSS pixels wide nothing scrolls sideways."""
 
 import datetime as dt
 
@@ -47,7 +47,8 @@ def test_refer_allocate_a_facilitator_and_prepare_adding_a_grandparent(
 
     # The lead practitioner refers the accepted offer.
     sign_in(page, base, sw_fhlp.email, password)
-    page.goto(f"{base}/family-group-decision-making/offers/{offer.pk}/refer/")
+    page.goto(base + reverse("fgdm:offer", args=[offer.pk]))
+    page.locator("#refer-offer").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Refer to the FGDM service")
     page.get_by_role("button", name="Refer").click()  # nothing chosen: refused, with the reasons
     expect(page.locator(".govuk-error-summary")).to_contain_text("Choose the kind of meeting")
@@ -64,7 +65,9 @@ def test_refer_allocate_a_facilitator_and_prepare_adding_a_grandparent(
 
     # A manager allocates an independent facilitator (the lead practitioner cannot be chosen for their own family).
     sign_in(page, base, fh_manager.email, password)
-    page.goto(f"{base}/family-group-decision-making/referral-requests/{referral.work_request_id}/")
+    page.goto(base + reverse("cases:work_request", args=[referral.work_request_id]))
+    _checked(page)
+    page.locator("#accept").click()  # the hand-off's own page sends the manager to this strand's allocation page
     expect(page.get_by_role("heading", level=1)).to_have_text("Allocate a facilitator")
     _checked(page)
     page.get_by_label("Fay Facilitator").check()

@@ -49,3 +49,33 @@ def test_the_caseload_is_in_the_facilitators_menu_and_home_page(client, allocate
 def test_the_caseload_is_not_there_for_a_lead_practitioner(client, sw_fhlp):
     client.force_login(sw_fhlp)
     assert client.get(reverse("fgdm:caseload")).status_code == 404
+
+
+def test_the_caseload_reads_the_same_number_of_queries_however_many_families(
+    client, allocated, led_family, sw_fhlp, fh_manager, facilitator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fgdm.models import MeetingType
+    from fgdm.services.referrals import referral_create
+    from tests.fgdm.facilitation_support import accepted_offer
+
+    client.force_login(facilitator)
+    client.get(reverse("fgdm:caseload"))  # warm the per-process caches (scope, registry)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("fgdm:caseload"))
+    for _ in range(2):
+        offer = accepted_offer(children=[led_family["mia"]], family_case=led_family["case"], offered_by=sw_fhlp)
+        more = referral_create(offer=offer, actor=sw_fhlp, meeting_type=MeetingType.FAMILY_GROUP_CONFERENCE, reason="x")
+        referral_allocate(referral=more, actor=fh_manager, facilitator=facilitator)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(reverse("fgdm:caseload")).content.decode()
+    assert page.count("Family group conference") == 2
+    assert len(three) == len(one), [q["sql"][:120] for q in three.captured_queries]
+
+
+def test_the_referral_hand_off_opens_on_the_allocation_page(client, referral, fh_manager):
+    client.force_login(fh_manager)
+    page = client.get(reverse("cases:work_request", args=[referral.work_request_id])).content.decode()
+    assert reverse("fgdm:allocate", args=[referral.work_request_id]) in page
