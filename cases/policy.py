@@ -91,6 +91,9 @@ CLOSE_WORK_REQUEST = "cases.close_work_request"  # close an open hand-off with a
 # Start the family's one plan when the family has none, as a child protection conference decides a plan for a child
 # (a child straight from the front door to an s47 may have no Family Help plan nor lead): the LCPP chairing it.
 START_PLAN_AT_CONFERENCE = "cases.start_plan_at_conference"
+# Start the family's one plan when the family has none, as the family's own plan is agreed at a family group
+# decision-making meeting (issue 15 item 4): the allocated facilitator, the children in their scope.
+START_PLAN_AT_FAMILY_MEETING = "cases.start_plan_at_family_meeting"
 ROLE_ACTIONS = {
     RESTRICT: RESTRICTERS,
     CREATE_PERSON: CREATORS,
@@ -100,6 +103,7 @@ ROLE_ACTIONS = {
     STEP_DOWN_CHILD_PROTECTION: frozenset({Role.LCPP}),
     CLOSE_WORK_REQUEST: frozenset({Role.LCPP}),
     START_PLAN_AT_CONFERENCE: frozenset({Role.LCPP}),
+    START_PLAN_AT_FAMILY_MEETING: frozenset({Role.FGDM_FACILITATOR}),
 }
 
 # Involvements by the level of access they grant (cases.permissions.person_permissions_sync grants it).

@@ -12,6 +12,7 @@ class FgdmConfig(AppConfig):
 
         from .permissions import COUNTS, FACILITATE, OFFER, POLICY
         from .views.caseload import caseload_panel
+        from .views.family_plan_prompt import family_plan_prompt
         from .views.panels import decision_point_prompt
 
         registry.register_policy(app=self.label, actions=POLICY)
@@ -55,6 +56,10 @@ class FgdmConfig(AppConfig):
         from .selectors.pre_proceedings import PROVIDER, pre_proceedings_measures
 
         registry.register_provider(app=self.label, name=PROVIDER, provide=pre_proceedings_measures)
+        # The family's own plan, made at a meeting, on the family's one plan page (cases' "family_plan" slot).
+        registry.register_prompt(
+            app=self.label, prompt=Prompt(key="fgdm.family_plan", slot="family_plan", show=family_plan_prompt)
+        )
         # The FGDM offer the record raises at decision points (the front door's decision, a strategy discussion's "no
         # s47"): the child's lead practitioner(s) make it (it was the shared record's own kind until issue 15), on the
         # offer page, which takes the request.

@@ -32,7 +32,10 @@ POLICY: dict[str, frozenset[str]] = {
     REFER: ROLES[REFER],
     # views/referrals.py: the FGDM-referral hand-off's allocation page (fgdm:allocate).
     ALLOCATE: ROLES[ALLOCATE],
-    # views/caseload.py and views/preparation.py: the facilitator's caseload and preparation (their own allocations).
+    # views/caseload.py and views/preparation.py: the facilitator's caseload and preparation (their own allocations);
+    # views/meetings.py: recording the meeting, only by the allocated facilitator (fgdm.services.meetings checks).
     FACILITATE: ROLES[FACILITATE],
     COUNTS: ROLES[COUNTS],  # fgdm:counts (fgdm/views/counts.py)
+    # Reviewing the family's plan and moving its review date (fgdm.views.meetings, fgdm.services.reviews).
+    REVIEW: ROLES[REVIEW],
 }

@@ -208,14 +208,20 @@ def _bump_plan_version(plan: Plan) -> None:
 # --- the plan ----------------------------------------------------------------------------------------------
 
 
+# Who, besides the plan's editors, starts a family's plan as the strand leading it (cases.policy).
+_PLAN_STARTERS = {Strand.MACPT: policy.START_PLAN_AT_CONFERENCE, Strand.FGDM: policy.START_PLAN_AT_FAMILY_MEETING}
+
+
 @transaction.atomic
 def plan_start(*, family_case: FamilyCase, actor: User, data: dict, led_by_strand: str = Strand.FAMILY_HELP) -> Plan:
     """Start the family's one plan, led by `led_by_strand`, and freeze version 1. Its editors start it; so does the
     LCPP whose child protection conference decides a plan for a child of a family with none (policy
-    START_PLAN_AT_CONFERENCE, the family's children in their scope)."""
+    START_PLAN_AT_CONFERENCE), and the facilitator of a family group decision-making meeting whose family agrees its
+    own plan (START_PLAN_AT_FAMILY_MEETING), the family's children in their scope."""
+    starter = _PLAN_STARTERS.get(led_by_strand)
     if not (
-        led_by_strand == Strand.MACPT
-        and policy.may(actor, policy.START_PLAN_AT_CONFERENCE)
+        starter is not None
+        and policy.may(actor, starter)
         and actor.is_active
         and family_children(family_case=family_case, user=actor, record=True)
     ):

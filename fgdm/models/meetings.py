@@ -23,7 +23,7 @@ class FgdmMeeting(TimeStampedModel):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     plan_agreed = models.BooleanField(default=False, help_text="The family agreed a plan.")
     # The professionals' view: does the family's plan keep the child safe? If not, why not.
-    keeps_child_safe = models.BooleanField(null=True)
+    keeps_child_safe = models.BooleanField(null=True, blank=True)
     not_safe_reason = models.TextField(blank=True)
     review_date = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
@@ -67,6 +67,12 @@ class SharedInformation(TimeStampedModel):
     meeting = models.ForeignKey(FgdmMeeting, on_delete=models.CASCADE, related_name="information")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # The professional at the meeting who shared it (the author is who recorded it: the facilitator).
+    shared_by = models.ForeignKey(
+        "MeetingAttendee", on_delete=models.SET_NULL, null=True, blank=True, related_name="information_shared"
+    )
+    # When it was shared, if recorded: never inside private family time (professionals record nothing then).
+    shared_at = models.TimeField(null=True, blank=True)
     text = models.TextField()
     tags = ArrayField(models.CharField(max_length=20, choices=VisibilityTag.choices), default=list, blank=True)
 
@@ -103,7 +109,14 @@ class SupportRequest(models.Model):
     description = models.TextField()
     family_network_support_package = models.BooleanField(default=False)
     cost = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
-    agreed = models.BooleanField(null=True)
+    agreed = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0), name="fgdm_support_cost_not_negative"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.description[:60]}"

@@ -38,6 +38,8 @@ PROBED_ELSEWHERE = {
     # tests/macpt/test_conference_pages.py::test_a_role_may_add_a_report_exactly_when_the_table_says (a conference).
     "macpt.contribute",
     "macpt.lead_enquiry",
+    # tests/fgdm/test_meeting.py::test_a_role_may_start_a_familys_plan_at_a_family_meeting_exactly_when_the_table_says
+    "cases.start_plan_at_family_meeting",
 }
 
 
@@ -141,7 +143,42 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("fgdm:counts")).status_code
     if action == "fgdm.offer":  # the FGDM strand's inbox (offers to make, answers awaited)
         return client.get(reverse("fgdm:inbox")).status_code
+    if action == "fgdm.review":
+        return _probe_fgdm_review(client, targets)
     raise AssertionError(f"no probe for {action}")
+
+
+def _probe_fgdm_review(client, targets: dict) -> int:
+    """Reviewing a family's plan (fgdm:meeting_review), for a prober involved with the child as its lead (so the
+    meeting opens for them): the table decides the rest."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import InvolvementRole, User
+    from cases.services import involvement_add
+    from fgdm.models import FgdmMeeting, FgdmReferral
+
+    user = User.objects.get(pk=int(client.session["_auth_user_id"]))
+    involvement_add(person=targets["person"], actor=user, role=InvolvementRole.LEAD_PRACTITIONER, user=user)
+    offer, by = _fgdm_offer(targets)
+    today = timezone.localdate()
+    referral = FgdmReferral.objects.create(
+        offer=offer,
+        meeting_type="fgc",
+        referred_on=today - dt.timedelta(days=10),
+        referred_by=by,
+        reason="Probe",
+        status=FgdmReferral.Status.MEETING_HELD,
+    )
+    meeting = FgdmMeeting.objects.create(
+        referral=referral,
+        held_on=today - dt.timedelta(days=1),
+        private_time_start=dt.time(13),
+        private_time_end=dt.time(14),
+        recorded_by=by,
+    )
+    return client.get(reverse("fgdm:meeting_review", args=[meeting.pk])).status_code
 
 
 PROBED = [
@@ -165,6 +202,7 @@ PROBED = [
     "fgdm.facilitate",
     "fgdm.counts",
     "fgdm.offer",
+    "fgdm.review",
 ]
 
 

@@ -24,3 +24,5 @@ from tests.macpt.conftest import (  # noqa: F401  (fixtures)
     macpt_team,
     strategy_request,
 )
+# The meeting's family: referred, the facilitator allocated, Grandma Rose in the network (issue 15 items 4-6).
+from tests.fgdm.meeting_support import fgdm_family  # noqa: F401 (fixtures)
