@@ -10,6 +10,9 @@ from tests.fgdm.facilitation_support import (  # noqa: F401 (fixtures)
     referral,
 )
 
+# The meeting's family: referred, the facilitator allocated, Grandma Rose in the network (issue 15 items 4-6).
+from tests.fgdm.meeting_support import fgdm_family  # noqa: F401 (fixtures)
+
 # Offers (tests/fgdm/test_offers.py): the Okafor-Lewis family at child protection (tests/macpt/conftest.py's cp_family:
 # Mia and Leo led by Sol Social, Mia's LCPP Lou Lead, their mother Grace with parental responsibility for both), a
 # strategy discussion about them, and the front door's contacts.
@@ -24,5 +27,3 @@ from tests.macpt.conftest import (  # noqa: F401  (fixtures)
     macpt_team,
     strategy_request,
 )
-# The meeting's family: referred, the facilitator allocated, Grandma Rose in the network (issue 15 items 4-6).
-from tests.fgdm.meeting_support import fgdm_family  # noqa: F401 (fixtures)
