@@ -181,7 +181,13 @@ def facilitators_for(*, referral: FgdmReferral) -> list[tuple[User, str]]:
 
 
 def _end_facilitation(*, referral: FgdmReferral, user: User, actor: User, reason: str) -> None:
-    ids = [c.pk for c in referral_children(referral)]
+    """End the user's facilitator involvement with the referral's children, except a child they still facilitate
+    through another open referral (the involvement is one per child, however many referrals)."""
+    still = FgdmReferral.objects.filter(
+        facilitator=user, status__in=(FgdmReferral.Status.PREPARING, FgdmReferral.Status.MEETING_HELD)
+    ).exclude(pk=referral.pk)
+    kept = set(still.values_list("offer__children", flat=True))
+    ids = [c.pk for c in referral_children(referral) if c.pk not in kept]
     for involvement in Involvement.objects.active().filter(
         user=user, person_id__in=ids, role=InvolvementRole.FGDM_FACILITATOR
     ):

@@ -152,3 +152,18 @@ def test_the_allocation_page_lists_facilitators_and_refuses_a_lead_with_why(
 def test_the_allocation_page_is_not_there_for_a_lead_practitioner(client, referral, sw_fhlp):
     client.force_login(sw_fhlp)
     assert client.get(reverse("fgdm:allocate", args=[referral.work_request_id])).status_code == 404
+
+
+def test_closing_one_referral_keeps_access_the_facilitator_needs_for_another_open_one(
+    allocated, led_family, sw_fhlp, fh_manager, facilitator
+):
+    from fgdm.models import MeetingType
+    from fgdm.services.referrals import referral_create
+    from tests.fgdm.facilitation_support import accepted_offer
+
+    offer = accepted_offer(children=[led_family["mia"]], family_case=led_family["case"], offered_by=sw_fhlp)
+    second = referral_create(offer=offer, actor=sw_fhlp, meeting_type=MeetingType.FAMILY_GROUP_CONFERENCE, reason="x")
+    referral_allocate(referral=second, actor=fh_manager, facilitator=facilitator)
+    referral_close(referral=allocated, actor=fh_manager, reason="The first meeting is no longer wanted.")
+    assert _active(facilitator, led_family["mia"])  # still facilitating Mia's second referral
+    assert not _active(facilitator, led_family["leo"])
