@@ -15,7 +15,7 @@ from ..models import FgdmOffer, OfferResponse
 from .scope import offers_visible
 
 
-def _all_in_scope(user: User, child_ids) -> bool:
+def all_in_scope(user: User, child_ids) -> bool:
     ids = set(child_ids)
     return bool(ids) and person_record_scope(user, relatives=False).filter(pk__in=ids).count() == len(ids)
 
@@ -47,7 +47,7 @@ def decision_point_get(*, user: User, ref: str) -> tuple[object, DecisionPoint]:
         raise Http404("No such decision point") from None
     obj = _load(f"{content_type.app_label}.{content_type.model}", pk)
     described = registry.decision_point(obj) if obj is not None else None
-    if described is None or not _all_in_scope(user, described.children):
+    if described is None or not all_in_scope(user, described.children):
         raise Http404("No such decision point")
     return obj, described
 
@@ -60,7 +60,7 @@ def offer_request_get(*, user: User, request_id: int) -> tuple[WorkRequest, obje
         raise Http404("No such request")
     obj = _load(request.source_type, request.source_id) if request.source_type and request.source_id else None
     described = registry.decision_point(obj) if obj is not None else None
-    if described is not None and not _all_in_scope(user, described.children):
+    if described is not None and not all_in_scope(user, described.children):
         described = None  # an offer for the request's own child, without the decision point's other children
         obj = None
     return request, obj, described

@@ -28,6 +28,7 @@ from cases.models import Person, Relationship, Strand, User, WorkRequest
 from cases.permissions import person_record_scope
 from cases.registry import DecisionPoint, registry
 from cases.selectors import current_leads
+from cases.selectors.work_requests import user_receives
 from cases.services import audit_record, chronology_add, notify, work_request_take
 
 from ..models import DecisionPointKind, FgdmOffer, OfferResponse
@@ -177,6 +178,8 @@ def offer_make(
     source_type, source_id = point_source(point) if point is not None else (None, None)
     if work_request is not None:
         work_request_take(request=work_request, actor=actor)
+    elif point is not None:
+        work_request = _take_requests_at(point=point, child_ids={c.pk for c in children}, actor=actor)
     offer = FgdmOffer(
         decision_point=decision_point,
         source_type=source_type,
@@ -222,6 +225,24 @@ def offer_make(
     if not_offered:
         _tell_leads(offer=offer, actor=actor)
     return offer
+
+
+def _take_requests_at(*, point: models.Model, child_ids: set[int], actor: User) -> WorkRequest | None:
+    """The open FGDM-offer requests raised at this decision point for these children, which the actor receives, are
+    answered by this offer (made from the record's prompt rather than the request's page): each is taken, so none is
+    left for nobody. Returns the first, which the offer records."""
+    taken = None
+    for request in WorkRequest.objects.filter(
+        kind=WorkRequest.Kind.FGDM_OFFER,
+        status=WorkRequest.Status.OPEN,
+        source_type=point._meta.label_lower,
+        source_id=str(point.pk),
+        person_id__in=child_ids,
+    ).order_by("pk"):
+        if user_receives(user=actor, request=request):
+            work_request_take(request=request, actor=actor)
+            taken = taken or request
+    return taken
 
 
 def _at(day: dt.date) -> dt.datetime:

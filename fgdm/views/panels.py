@@ -8,7 +8,7 @@ from cases.models import User
 from cases.registry import PromptContent, registry
 
 from ..models import OfferResponse
-from ..selectors.offers import offers_at_point, point_ref
+from ..selectors.offers import all_in_scope, offers_at_point, point_ref
 
 
 def decision_point_prompt(user: User, obj) -> PromptContent | None:
@@ -17,8 +17,8 @@ def decision_point_prompt(user: User, obj) -> PromptContent | None:
     if obj is None or not hasattr(obj, "_meta"):
         return None
     described = registry.decision_point(obj)
-    if described is None:
-        return None
+    if described is None or not all_in_scope(user, described.children):
+        return None  # an offer there would be refused (404): the prompt would only mislead
     offer = offers_at_point(user=user, point=obj).first()
     if offer is None:
         return PromptContent(

@@ -268,6 +268,23 @@ def test_an_offer_takes_the_fgdm_offer_request_it_answers(cp_family, lcpp, triag
     assert request.status == WorkRequest.Status.ACCEPTED and offer.work_request == request
 
 
+def test_an_offer_made_at_the_decision_point_takes_the_request_raised_there(
+    cp_family, triage_officer, new_contact, levels
+):
+    decision = _front_door(cp_family, triage_officer, new_contact, levels)
+    request = WorkRequest.objects.get(kind=WorkRequest.Kind.FGDM_OFFER, person=cp_family["leo"])
+    offer = offer_make(
+        actor=cp_family["lead"],
+        point=decision,
+        decision_point="front_door",
+        children=[cp_family["leo"]],
+        recipients=[cp_family["grace"]],
+        offered_on=TODAY,
+    )
+    request.refresh_from_db()
+    assert request.status == WorkRequest.Status.ACCEPTED and offer.work_request == request
+
+
 # --- pages ------------------------------------------------------------------------------------------------------------
 
 
