@@ -74,7 +74,7 @@ def meeting_record(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Meeting recorded")
                 return redirect("fgdm:meeting", pk=meeting.pk)
     else:
-        form = MeetingRecordForm(**kwargs)
+        form = MeetingRecordForm(initial={"held_on": referral.meeting_planned_on}, **kwargs)
     children = list(referral.offer.children.order_by("date_of_birth", "pk"))
     audit_shown(request, "fgdm.meeting_record_viewed", children, target=referral)
     return render(request, "fgdm/meeting_record.html", {"referral": referral, "form": form, "children": children})
