@@ -40,6 +40,8 @@ def review_record(
     meeting_get(user=actor, pk=meeting.pk)  # the children in the reviewer's scope, else not there (404)
     locked = FgdmMeeting.objects.select_for_update().select_related("referral").get(pk=meeting.pk)
     errors: dict[str, list[str]] = {}
+    if not locked.plan_agreed:
+        errors["__all__"] = ["The family agreed no plan at this meeting: there is no plan to review"]
     if held_on is None:
         errors["held_on"] = ["Enter the date of the review"]
     elif held_on < locked.held_on:

@@ -131,3 +131,17 @@ def test_the_review_page_refuses_a_review_before_the_meeting_and_keeps_what_was_
     assert "Grace wants more help at weekends" in html
     assert f'value="{early.day}"' in html
     assert not FamilyPlanReview.objects.exists()
+
+
+def test_a_meeting_with_no_agreed_plan_has_nothing_to_review(fgdm_family, facilitator):
+    meeting = meeting_record(
+        referral=fgdm_family["referral"],
+        actor=facilitator,
+        held_on=timezone.localdate() - dt.timedelta(days=7),
+        **meeting_times(),
+    )
+    with pytest.raises(ValidationError) as refused:
+        review_record(
+            meeting=meeting, actor=facilitator, held_on=timezone.localdate(), outcome=FamilyPlanReview.Outcome.WORKING
+        )
+    assert "no plan" in str(refused.value.messages).lower()

@@ -356,3 +356,22 @@ def test_a_role_may_start_a_familys_plan_at_a_family_meeting_exactly_when_the_ta
     elif role not in table[policy.EDIT_ANY_PLAN]:
         with pytest.raises(PermissionDenied):
             plan_start(family_case=fgdm_family["case"], actor=user, data={}, led_by_strand=Strand.FGDM)
+
+
+def test_the_meeting_page_shows_police_information_only_to_whom_the_tag_rules_admit(
+    meeting, facilitator, police_officer, sw_fhlp, vcs_fhlp, fgdm_family, triage_officer
+):
+    """A voluntary-sector lead practitioner sees the meeting (the children are in their scope) but not the police's
+    information on it; the council's social worker does (cases.policy tag rules)."""
+    from cases.models import InvolvementRole
+    from cases.services import involvement_add
+
+    police = meeting_attendee_add(meeting=meeting, actor=facilitator, user=police_officer)
+    meeting_information_add(meeting=meeting, actor=facilitator, shared_by=police, text="POLICECALLOUTS twice")
+    for child in (fgdm_family["mia"], fgdm_family["leo"]):
+        involvement_add(person=child, actor=triage_officer, role=InvolvementRole.LEAD_PRACTITIONER, user=vcs_fhlp)
+    url = reverse("fgdm:meeting", args=[meeting.pk])
+    hidden = client_for(vcs_fhlp).get(url)
+    assert hidden.status_code == 200
+    assert "POLICECALLOUTS" not in hidden.content.decode()
+    assert "POLICECALLOUTS" in client_for(sw_fhlp).get(url).content.decode()
