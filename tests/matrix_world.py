@@ -111,6 +111,11 @@ class Child:
     review_id: int | None = None
     review_report_id: int | None = None
     cp_plan_id: int | None = None
+    # Family group decision making (issue 15): an offer at the family's plan, accepted, referred and allocated to a
+    # facilitator who is not a persona (so no persona's relationship to the child changes).
+    fgdm_offer_id: int | None = None
+    fgdm_referral_id: int | None = None
+    fgdm_meeting_id: int | None = None
 
     @property
     def surname(self) -> str:
@@ -122,6 +127,10 @@ class Child:
 
     def canary(self, tag: str) -> str:
         return f"cnry{self.relationship.replace('_', '')}{TAG_CODES[tag]}x"
+
+    def fgdm_canary(self, tag: str) -> str:
+        """The word in what a professional shared at the child's FGDM meeting, carrying this tag."""
+        return f"fgw{self.relationship.replace('_', '')}{TAG_CODES[tag]}q"
 
     def cp_canary(self, tag: str) -> str:
         """The word in the child protection items (strategy information, conference reports) carrying this tag."""
@@ -353,6 +362,8 @@ def build_world() -> World:
                 summary="Matrix",
             ).pk
 
+    _fgdm(children, personas)
+
     def involve_all(person: Person, role: str) -> None:
         for user in personas.values():
             involvement_add(person=person, actor=triage, role=role, user=user)
@@ -471,6 +482,36 @@ def _in_s47(children: dict[str, Child], personas: dict[str, User]) -> None:
                 icpc_target=today + dt.timedelta(days=21),
                 created_by=lcpp,
             )
+
+
+def _fgdm(children: dict[str, Child], personas: dict[str, User]) -> None:
+    """Each child's FGDM offer at the family's plan (made by the demo LCPP, who sees every child), accepted, referred
+    and allocated by the council's manager to a facilitator who is not a persona, through the strand's services."""
+    from cases.demo.planning import LCPP, MANAGER
+    from fgdm.services.offers import offer_make, offer_respond, parental_responsibility_holders
+    from fgdm.services.referrals import referral_allocate, referral_create
+
+    lcpp, manager = personas[LCPP], personas[MANAGER]
+    facilitator = UserFactory(
+        email="facilitator@matrix.test",
+        full_name="Fay Facilitator",
+        agency=Agency.objects.get(type=AgencyType.COUNCIL_SOCIAL_CARE),
+        roles=[Role.FGDM_FACILITATOR],
+    )
+    today = timezone.localdate()
+    for child in children.values():
+        offer = offer_make(
+            actor=lcpp,
+            point=None,
+            decision_point="family_plan",
+            children=[child.person],
+            recipients=parental_responsibility_holders(children=[child.person]),
+            offered_on=today,
+        )
+        offer_respond(actor=lcpp, offer=offer, response="accepted", responded_on=today)
+        referral = referral_create(offer=offer, actor=lcpp, meeting_type="fgc", reason="Matrix")
+        referral_allocate(referral=referral, actor=manager, facilitator=facilitator)
+        child.fgdm_offer_id, child.fgdm_referral_id = offer.pk, referral.pk
 
 
 def _conferences(children: dict[str, Child], personas: dict[str, User], *, police_author: User) -> None:

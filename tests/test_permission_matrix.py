@@ -395,6 +395,17 @@ DETAIL_SURFACES = [
         lambda w, c: reverse("macpt_api_pre_proceedings", args=[c.pre_proceedings_id]),
         oracle.reads_child_protection,
     ),
+    # Family group decision making (issue 15): an offer, its referral and their pages open with the child's whole
+    # record (fgdm.selectors.scope); preparation is the allocated facilitator's alone (not a persona: 404 for all).
+    Surface("api.fgdm_offer", ("fgdm_api_offer",), _cp("fgdm_api_offer", "fgdm_offer_id"), _family_record),
+    Surface("api.fgdm_referral", ("fgdm_api_referral",), _cp("fgdm_api_referral", "fgdm_referral_id"), _family_record),
+    Surface("page.fgdm_referral", ("fgdm:referral",), _cp("fgdm:referral", "fgdm_referral_id"), _family_record),
+    Surface(
+        "page.fgdm_preparation",
+        ("fgdm:preparation",),
+        _cp("fgdm:preparation", "fgdm_referral_id"),
+        lambda r, rel: False,
+    ),
     Surface(
         "page.contact",
         ("front_door:contact_detail",),
@@ -427,6 +438,11 @@ LIST_SURFACES = [
     ("page.work_requests", ("cases:work_requests",), lambda: reverse("cases:work_requests")),
     ("api.my_families", ("fh_api_my_families",), lambda: reverse("fh_api_my_families")),
     ("page.cp_oversight", ("macpt:oversight",), lambda: reverse("macpt:oversight")),
+    # FGDM lists (issue 15): never a child the reader may not see.
+    ("api.fgdm_offers", ("fgdm_api_offers",), lambda: reverse("fgdm_api_offers")),
+    ("api.fgdm_referrals", ("fgdm_api_referrals",), lambda: reverse("fgdm_api_referrals")),
+    ("page.fgdm_caseload", ("fgdm:caseload",), lambda: reverse("fgdm:caseload")),
+    ("page.fgdm_counts", ("fgdm:counts",), lambda: reverse("fgdm:counts")),
 ]
 
 # The personas: the demo council's thirteen users and the partner practitioner, by email (set in the world).
