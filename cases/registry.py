@@ -65,8 +65,9 @@ class PromptContent:
 
 @dataclass(frozen=True)
 class Prompt:
-    """A prompt in a named slot of another app's page (slots: "person_detail"). `show(user, obj)` returns
-    what to say when it applies to that object for that user, else None; `roles` is asked first."""
+    """A prompt in a named slot of another app's page (slots: "person_detail"; on the family's plan page
+    "decision_point" and "family_plan", the family's own plan from an FGDM meeting). `show(user, obj)` returns what to
+    say when it applies to that object for that user, else None; `roles` is asked first."""
 
     key: str
     slot: str
