@@ -8,7 +8,7 @@ UV ?= uv
 
 help:
 	@echo "make run    start FFP Case (PostgreSQL, Redis, web, worker, beat, demo data) on PORT (default 8000)"
-	@echo "make test   run the test suite on real PostgreSQL and Redis"
+	@echo "make test   run the test suite on real PostgreSQL and Redis, one worker per CPU (TEST_WORKERS=N)"
 	@echo "make stop   stop a database or Redis left running by an interrupted make run"
 	@echo "make reset  stop and delete the embedded database (demo data is seeded again next run)"
 	@echo "make lint   ruff (lint and format check), Django's checks and the missing-migrations check"
@@ -34,8 +34,11 @@ install: .venv/.synced static/build/.built
 run: install
 	$(PYTHON) -m ffp.devstack run
 
+# In parallel (pytest-xdist, a file's tests together on one worker): TEST_WORKERS=auto is one worker per CPU (at
+# most 8); `make test TEST_WORKERS=0` runs in one process, as `pytest` alone does.
+TEST_WORKERS ?= auto
 test: install
-	$(PYTHON) -m pytest
+	$(PYTHON) -m pytest -n $(TEST_WORKERS)
 
 stop:
 	$(PYTHON) -m ffp.devstack stop

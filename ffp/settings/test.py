@@ -27,3 +27,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# In parallel (pytest-xdist) each worker's tasks go to a queue of its own, which the Celery worker processes its tests
+# start consume (they inherit PYTEST_XDIST_WORKER): a task sent by one worker's test never runs against another
+# worker's test database. (Each worker has its own embedded Redis as well: ffp.testing.services.)
+if os.environ.get("PYTEST_XDIST_WORKER"):
+    CELERY_TASK_DEFAULT_QUEUE = f"celery-{os.environ['PYTEST_XDIST_WORKER']}"

@@ -6,6 +6,13 @@ Django reads its settings, and stops both when pytest finishes. The embedded Pos
 roles (ffp.devstack): DATABASE_URL is the application role, DATABASE_OWNER_URL the owner (tests/conftest.py
 creates and flushes the test database as the owner; every test runs as the application role). With
 DATABASE_URL set, set DATABASE_OWNER_URL to the owner role of that server as well.
+
+In parallel (pytest-xdist, `make test`: `-n auto`, one worker per CPU; TEST_WORKERS overrides) the controller
+starts PostgreSQL once and the workers (gw0, gw1, ...) inherit its URLs: pytest-django gives each worker a test
+database of its own (test_ffp_gw0, ...). Each worker starts a Redis of its own (the Celery broker of the worker
+processes its tests start: a task one worker's tests send never reaches another's worker, whose database would not
+have its rows), and names its Celery queue after itself (ffp.settings.test), which also keeps workers apart on a
+REDIS_URL given from outside.
 """
 
 from __future__ import annotations
@@ -23,7 +30,18 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ffp.settings.test")
 from ffp.devstack import APP_ROLE, OWNER_ROLE, ROOT, EmbeddedPostgres, EmbeddedRedis
 
 PGTEST = ROOT / ".pgtest"
+# Set by the process that started the embedded Redis, so that xdist workers (which inherit the environment) know
+# REDIS_URL is that one, not one given from outside, and start their own.
+EMBEDDED_REDIS = "FFP_TEST_EMBEDDED_REDIS"
+# `make test` runs at most this many workers with `-n auto` (unless TEST_WORKERS says otherwise): each one creates
+# and migrates a test database of its own on the first run, and runs its own Chromium and Celery workers.
+MAX_AUTO_WORKERS = 8
 _started: dict[str, object] = {}
+
+
+def xdist_worker() -> str:
+    """The pytest-xdist worker this process is ("gw0", "gw1", ...), or "" when the tests run in one process."""
+    return os.environ.get("PYTEST_XDIST_WORKER", "")
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -31,7 +49,12 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
     # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from that
     # thread are still synchronous and safe.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    worker = xdist_worker()
     if not os.environ.get("DATABASE_URL"):
+        if worker:
+            # One cluster for every worker, started by the controller before it starts the workers: a worker
+            # starting (and later stopping) it would pull it from under the others.
+            raise pytest.UsageError(f"xdist worker {worker} has no DATABASE_URL from the controller (ffp.testing).")
         postgres = EmbeddedPostgres(PGTEST)
         postgres.start()
         postgres.ensure_roles()
@@ -45,12 +68,26 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
         os.environ["DATABASE_URL"] = postgres.url("ffp", APP_ROLE)
         os.environ["DATABASE_OWNER_URL"] = postgres.url("ffp", OWNER_ROLE)
         _started["postgres"] = postgres
-    if not os.environ.get("REDIS_URL"):
-        directory = Path(tempfile.mkdtemp(prefix="ffp-test-redis-"))
+    if not os.environ.get("REDIS_URL") or (worker and os.environ.get(EMBEDDED_REDIS)):
+        directory = Path(tempfile.mkdtemp(prefix=f"ffp-test-redis-{worker}-" if worker else "ffp-test-redis-"))
         redis = EmbeddedRedis(directory)
         redis.start()
         os.environ["REDIS_URL"] = redis.url
+        os.environ[EMBEDDED_REDIS] = "1"
         _started["redis"] = redis
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto`: TEST_WORKERS if set, else one worker per CPU this process may use, at most MAX_AUTO_WORKERS."""
+    wanted = os.environ.get("TEST_WORKERS", "").strip()
+    if wanted and wanted != "auto":
+        try:
+            return int(wanted)
+        except ValueError:
+            raise pytest.UsageError(f"TEST_WORKERS must be a whole number or auto, not {wanted!r}.") from None
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cpus, MAX_AUTO_WORKERS))
 
 
 def pytest_unconfigure(config) -> None:
