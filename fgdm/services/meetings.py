@@ -27,7 +27,7 @@ from cases import policy
 from cases.models import Agency, FamilyCase, FamilyCaseMember, Person, Plan, Strand, User, VisibilityTag
 from cases.permissions import person_record_scope
 from cases.selectors import current_leads
-from cases.services import audit_record, chronology_add, deadline_set, notify, plan_start
+from cases.services import audit_record, chronology_add, deadline_reassign, deadline_set, notify, plan_start
 from cases.workdays import LONDON
 
 from ..models import FamilyPlanItem, FgdmMeeting, FgdmReferral, MeetingAttendee, SharedInformation, SupportRequest
@@ -468,6 +468,13 @@ def review_deadline_set(*, meeting: FgdmMeeting, review_date: dt.date) -> None:
         assignee=meeting.referral.facilitator,
         link=meeting_link(meeting),
     )
+
+
+def review_deadlines_reassign(*, referral: FgdmReferral, facilitator: User) -> None:
+    """A facilitator allocated in place of another after the meeting receives its review reminders (called by the
+    referral's reallocation, in its transaction)."""
+    for meeting in referral.meetings.all():
+        deadline_reassign(kind=REVIEW_DEADLINE, target=meeting, assignee=facilitator)
 
 
 @transaction.atomic

@@ -40,6 +40,7 @@ from cases.services import (
 
 from ..models import FgdmOffer, FgdmReferral, MeetingType, OfferResponse
 from ..permissions import ALLOCATE, REFER
+from .meetings import review_deadlines_reassign
 
 
 def may_refer(user: User) -> bool:
@@ -235,6 +236,8 @@ def referral_allocate(*, referral: FgdmReferral, actor: User, facilitator: User)
     if referral.status == FgdmReferral.Status.AWAITING_ALLOCATION:
         referral.status = FgdmReferral.Status.PREPARING
     referral.save(update_fields=["facilitator", "allocated_on", "allocated_by", "status", "updated_at"])
+    if previous is not None:  # the review of a family's plan already made reminds whoever facilitates now
+        review_deadlines_reassign(referral=referral, facilitator=facilitator)
     verb = "reallocated" if previous is not None else "allocated"
     audit_record(
         actor=actor,

@@ -145,3 +145,11 @@ def test_a_meeting_with_no_agreed_plan_has_nothing_to_review(fgdm_family, facili
             meeting=meeting, actor=facilitator, held_on=timezone.localdate(), outcome=FamilyPlanReview.Outcome.WORKING
         )
     assert "no plan" in str(refused.value.messages).lower()
+
+
+def test_a_new_facilitator_after_the_meeting_receives_the_review_reminder(agreed, other_facilitator, fh_manager):
+    """The old facilitator loses the family with the reallocation: the reminder goes to whoever facilitates now."""
+    from fgdm.services.referrals import referral_allocate
+
+    referral_allocate(referral=agreed.referral, actor=fh_manager, facilitator=other_facilitator)
+    assert _open_review_deadlines(agreed).get().assignee_id == other_facilitator.pk
