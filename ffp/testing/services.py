@@ -77,6 +77,16 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
         _started["redis"] = redis
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_cmdline_main(config):
+    # With -n and no --dist (make test, or pytest -n 2): --dist loadfile, each test file on one worker, in its order,
+    # its module fixtures (the permission matrix's world, the demo data, the generated data set) built once. Here
+    # rather than in addopts, which would refuse to start without pytest-xdist installed.
+    if getattr(config.option, "numprocesses", None) and config.option.dist == "no":
+        config.option.dist = "loadfile"
+    return (yield)
+
+
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook
 def pytest_xdist_auto_num_workers(config) -> int:
     """`-n auto`: TEST_WORKERS if set, else one worker per CPU this process may use, at most MAX_AUTO_WORKERS."""
