@@ -1,6 +1,7 @@
 """The front door's decision as a decision point other strands read (cases.registry.decision_point): an FGDM offer
 (issue 15) is made at it. Only the standing decision is one (a decision waiting for sign-off or replaced by a later
-one is not); and not immediate protection: emergency action is no place for a family meeting's offer."""
+one is not); and not the two safety outcomes: emergency action is no place for a family meeting's offer, and a
+strategy discussion decides first whether an s47 enquiry is needed (it is a decision point of its own)."""
 
 from django.urls import reverse
 from django.utils import timezone
@@ -9,11 +10,11 @@ from django.utils.dateformat import format as date_format
 from cases.decision_points import open_family_case_id
 from cases.registry import DecisionPoint
 
-from .models import Decision, Outcome
+from .models import SAFETY_OUTCOMES, Decision
 
 
 def describe_decision(decision: Decision) -> DecisionPoint | None:
-    if decision.outcome == Outcome.IMMEDIATE_PROTECTION or not decision.stands:
+    if decision.outcome in SAFETY_OUTCOMES or not decision.stands:
         return None
     if Decision.objects.filter(supersedes=decision).exists():
         return None

@@ -1072,9 +1072,11 @@ def _apply_decision(decision: Decision, actor: User) -> None:
         if kept_higher:
             continue  # the lead decides what, if anything, follows; the safety requests went above
         kinds = [] if outcome in SAFETY_OUTCOMES else [WorkRequest.Kind.FAMILY_HELP_ALLOCATION]
-        # Offered at every decision point, but not at emergency action: immediate protection is no place for a
-        # family meeting's offer (issue 15); the strategy discussion and conference that follow are decision points.
-        if outcome != Outcome.IMMEDIATE_PROTECTION:
+        # Offered at every decision point, but not at the two safety outcomes (issue 15): immediate protection is no
+        # place for a family meeting's offer, and before a strategy discussion has decided whether a (possibly joint
+        # police) s47 enquiry is needed, approaching the whole family could alert an alleged abuser. The strategy
+        # discussion and the conference that follow are decision points of their own, with their own offer.
+        if outcome not in SAFETY_OUTCOMES:
             kinds.append(WorkRequest.Kind.FGDM_OFFER)
         for kind in kinds:
             _request_once(

@@ -482,9 +482,16 @@ def test_each_decision_points_page_prompts_the_offer(kind, url, points, lcpp, cl
 
 
 def test_the_front_door_raises_no_fgdm_offer_at_immediate_protection(triage_officer, new_contact, make_person, levels):
-    protected, helped = make_person(), make_person(first="Ben")
-    for child, outcome, level in ((protected, 1, "child_protection"), (helped, 3, "child_in_need")):
+    """Nor at a strategy discussion (outcome 2): the discussion decides first whether an s47 enquiry is needed, and is
+    a decision point with its own offer; approaching the whole family before could alert an alleged abuser."""
+    protected, discussed, helped = make_person(), make_person(first="Ada"), make_person(first="Ben")
+    for child, outcome, level in (
+        (protected, 1, "child_protection"),
+        (discussed, 2, "child_protection"),
+        (helped, 3, "child_in_need"),
+    ):
         contact = new_contact(triage_officer, children=[{"person": child}])
         decision_record(contact=contact, actor=triage_officer, outcome=outcome, level=levels[level], rationale="Why")
     assert not WorkRequest.objects.filter(person=protected, kind=WorkRequest.Kind.FGDM_OFFER).exists()
+    assert not WorkRequest.objects.filter(person=discussed, kind=WorkRequest.Kind.FGDM_OFFER).exists()
     assert WorkRequest.objects.filter(person=helped, kind=WorkRequest.Kind.FGDM_OFFER).count() == 1

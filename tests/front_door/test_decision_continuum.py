@@ -51,7 +51,8 @@ def test_signoff_does_not_hold_up_the_strategy_discussion_or_the_lcpps_alert(
     assert not Notification.objects.filter(user=school_dsl, kind="referral.outcome").exists()
     decision_signoff(decision=decision, actor=front_door_manager, agreed=True)
     assert _requests(child, kind="strategy_discussion").count() == 1  # not made twice
-    assert _requests(child, kind="fgdm_offer").count() == 1
+    # No FGDM offer at a strategy-discussion outcome (issue 15): the discussion is the decision point that offers it.
+    assert not _requests(child, kind="fgdm_offer").exists()
     assert Notification.objects.filter(user=lcpp, kind="work_request.strategy_discussion").count() == 1
     assert Notification.objects.filter(user=school_dsl, kind="referral.outcome").count() == 1
 
