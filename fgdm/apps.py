@@ -104,6 +104,8 @@ class FgdmConfig(AppConfig):
         )
         # A generated data set's offers, referrals, meetings and reviews: after child protection's (issue 15 item 8).
         registry.register_generated_data(app=self.label, step=DataStep("fgdm", generate_dataset, after=("macpt",)))
+        # The demo's families at each FGDM stage, after child protection's demo (its pre-proceedings letter).
+        registry.register_demo_data(app=self.label, step=DataStep("fgdm", seed_demo, after=("macpt",)))
 
 
 def generate_dataset(ctx) -> None:
@@ -112,3 +114,10 @@ def generate_dataset(ctx) -> None:
     from .datagen import generate_fgdm
 
     generate_fgdm(ctx)
+
+
+def seed_demo() -> dict:
+    """The demo's families at each FGDM stage, through the strand's services."""
+    from .demo_data import seed_fgdm_demo
+
+    return seed_fgdm_demo()

@@ -237,7 +237,7 @@ class EpisodePlan:
     fhlps: list[str] = field(default_factory=list)  # in order of appointment
     lcpp: str | None = None
     macpt: list[str] = field(default_factory=list)
-    fgdm: bool = False
+    fgdm: bool = False  # the FGDM service's facilitator is allocated (fgdm.demo_data takes the family to a stage)
     referrer: str | None = None  # a partner referrer involvement (no access: that is the point)
     team_taf: str | None = None  # a team (by seed_demo key) in the team around the family
     cp_category: str = ""
@@ -623,6 +623,7 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
                 contact=gp,
                 concern="father's mental health and home conditions",
                 fhlps=[FHLP_VCS, FHLP_SW],
+                fgdm=True,
             ),
             duplicates=[
                 DuplicatePlan(
@@ -1178,6 +1179,7 @@ def build_plan(today: dt.date | None = None) -> list[FamilyPlan]:
                 contact=gp,
                 concern="mother low in mood; children's health checks overdue",
                 fhlps=[FHLP_VCS],
+                fgdm=True,
             ),
             duplicates=[
                 DuplicatePlan(

@@ -44,7 +44,6 @@ from .planning import (
     CP,
     EH,
     FD_MANAGER,
-    FGDM,
     FHLP_SW,
     LCPP,
     LEVEL_NAMES,
@@ -181,7 +180,7 @@ LEVEL_EVENTS = {
             "lcpp",
             Strand.MACPT,
             "letter_before_proceedings",
-            "Letter before proceedings sent; FGDM meeting offered.",
+            "Letter before proceedings sent.",
             0.15,
             15,
             significant=True,
@@ -197,8 +196,8 @@ LEVEL_EVENTS = {
         ),
     ],
 }
-# Where FGDM is offered at a level (for a family planned with it): (fraction of the level's time, by whom).
-FGDM_OFFERED_AT = {CIN: (0.6, "lead"), PP: (0.5, "lcpp")}
+# FGDM (offers, the facilitator's allocation and involvement, meetings): the fgdm strand's demo step writes it, through
+# its services, for the families planned with it (fgdm.demo_data); nothing here.
 
 # --- the council -------------------------------------------------------------------------------------
 
@@ -508,45 +507,6 @@ class _Writer:
                 significant=event.significant,
                 source_agency=actor.agency if event.from_agency else None,
             )
-        if e.fgdm and code in FGDM_OFFERED_AT:
-            fraction, by = FGDM_OFFERED_AT[code]
-            self._fgdm(person, day(fraction), actors[by])
-
-    def _fgdm(self, person: Person, day: dt.date, requested_by: User) -> None:
-        """FGDM offered at a decision point; the facilitator is involved from the first offer."""
-        fgdm = self.u(FGDM)
-        first = not person.involvements.filter(user=fgdm, role=InvolvementRole.FGDM_FACILITATOR).exists()
-        if first:
-            services.involvement_add(
-                person=person, actor=requested_by, role=InvolvementRole.FGDM_FACILITATOR, user=fgdm, start_date=day
-            )
-        offer = (
-            "Family group decision making offered and accepted by the family."
-            if first
-            else "FGDM offered again at this decision point; the family asked to review their plan."
-        )
-        meeting = (
-            "Family group meeting held (with private family time): family plan made."
-            if first
-            else "Family group review meeting: the family's plan updated."
-        )
-        services.chronology_add(
-            person=person,
-            actor=fgdm,
-            strand=Strand.FGDM,
-            kind="fgdm_offer",
-            summary=offer,
-            occurred_at=self.at(day, 11),
-        )
-        services.chronology_add(
-            person=person,
-            actor=fgdm,
-            strand=Strand.FGDM,
-            kind="fgdm_meeting",
-            summary=meeting,
-            occurred_at=self.at(day + dt.timedelta(days=21), 17),
-            significant=True,
-        )
 
     def _notes(self, plan: FamilyPlan, spec: PersonPlan, person: Person, episode, end: dt.date) -> None:
         e = plan.episode
