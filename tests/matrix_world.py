@@ -488,6 +488,12 @@ def _fgdm(children: dict[str, Child], personas: dict[str, User]) -> None:
     """Each child's FGDM offer at the family's plan (made by the demo LCPP, who sees every child), accepted, referred
     and allocated by the council's manager to a facilitator who is not a persona, through the strand's services."""
     from cases.demo.planning import LCPP, MANAGER
+    from fgdm.services.meetings import (
+        meeting_attendee_add,
+        meeting_information_add,
+        meeting_plan_item_add,
+        meeting_record,
+    )
     from fgdm.services.offers import offer_make, offer_respond, parental_responsibility_holders
     from fgdm.services.referrals import referral_allocate, referral_create
 
@@ -498,6 +504,7 @@ def _fgdm(children: dict[str, Child], personas: dict[str, User]) -> None:
         agency=Agency.objects.get(type=AgencyType.COUNCIL_SOCIAL_CARE),
         roles=[Role.FGDM_FACILITATOR],
     )
+    facilitator = User.objects.get(pk=facilitator.pk)  # roles read fresh
     today = timezone.localdate()
     for child in children.values():
         offer = offer_make(
@@ -510,8 +517,31 @@ def _fgdm(children: dict[str, Child], personas: dict[str, User]) -> None:
         )
         offer_respond(actor=lcpp, offer=offer, response="accepted", responded_on=today)
         referral = referral_create(offer=offer, actor=lcpp, meeting_type="fgc", reason="Matrix")
-        referral_allocate(referral=referral, actor=manager, facilitator=facilitator)
+        referral = referral_allocate(referral=referral, actor=manager, facilitator=facilitator)
         child.fgdm_offer_id, child.fgdm_referral_id = offer.pk, referral.pk
+        # The meeting, with what the police and health shared (each tagged by its source) and the family's plan.
+        meeting = meeting_record(
+            referral=referral,
+            actor=facilitator,
+            held_on=today,
+            private_time_start=dt.time(0, 1),
+            private_time_end=dt.time(0, 2),
+            family=parental_responsibility_holders(children=[child.person]),
+        )
+        for tag, agency_type in ((oracle.POLICE_TAG, AgencyType.POLICE), (oracle.HEALTH_TAG, AgencyType.HEALTH)):
+            attendee = meeting_attendee_add(
+                meeting=meeting,
+                actor=facilitator,
+                name=f"Matrix {tag} officer",
+                agency=Agency.objects.filter(type=agency_type).order_by("pk").first(),
+            )
+            meeting_information_add(
+                meeting=meeting, actor=facilitator, shared_by=attendee, text=f"Shared {child.fgdm_canary(tag)}"
+            )
+        meeting_plan_item_add(
+            meeting=meeting, actor=facilitator, what=f"{child.first_name} stays with Nan", who="Nan", when="Weekends"
+        )
+        child.fgdm_meeting_id = meeting.pk
 
 
 def _conferences(children: dict[str, Child], personas: dict[str, User], *, police_author: User) -> None:

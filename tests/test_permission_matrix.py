@@ -400,6 +400,15 @@ DETAIL_SURFACES = [
     Surface("api.fgdm_offer", ("fgdm_api_offer",), _cp("fgdm_api_offer", "fgdm_offer_id"), _family_record),
     Surface("api.fgdm_referral", ("fgdm_api_referral",), _cp("fgdm_api_referral", "fgdm_referral_id"), _family_record),
     Surface("page.fgdm_referral", ("fgdm:referral",), _cp("fgdm:referral", "fgdm_referral_id"), _family_record),
+    Surface("page.fgdm_offer", ("fgdm:offer",), _cp("fgdm:offer", "fgdm_offer_id"), _family_record),
+    Surface("page.fgdm_meeting", ("fgdm:meeting",), _cp("fgdm:meeting", "fgdm_meeting_id"), _family_record),
+    Surface("api.fgdm_meeting", ("fgdm_api_meeting",), _cp("fgdm_api_meeting", "fgdm_meeting_id"), _family_record),
+    Surface(
+        "pdf.fgdm_family_plan",
+        ("fgdm:family_plan_pdf",),
+        _cp("fgdm:family_plan_pdf", "fgdm_meeting_id"),
+        _family_record,
+    ),
     Surface(
         "page.fgdm_preparation",
         ("fgdm:preparation",),
@@ -442,6 +451,7 @@ LIST_SURFACES = [
     ("api.fgdm_offers", ("fgdm_api_offers",), lambda: reverse("fgdm_api_offers")),
     ("api.fgdm_referrals", ("fgdm_api_referrals",), lambda: reverse("fgdm_api_referrals")),
     ("page.fgdm_caseload", ("fgdm:caseload",), lambda: reverse("fgdm:caseload")),
+    ("page.fgdm_inbox", ("fgdm:inbox",), lambda: reverse("fgdm:inbox")),
     ("page.fgdm_counts", ("fgdm:counts",), lambda: reverse("fgdm:counts")),
 ]
 
@@ -581,6 +591,24 @@ def check_cp_tag(world: World, email: str, surface: Surface, relationship: str, 
     assert seen.status in (200, 404), f"{where}: {seen.status}"
     shows = child.cp_canary(tag) in seen.text
     expected = oracle.sees_cp_item(reader, relationship, tag, family_version=surface.name == "pdf.conference_family")
+    assert shows is expected, f"{where}: {tag} item {'shown' if shows else 'missing'}"
+
+
+# --- FGDM (issue 15): what the police and health shared at the child's meeting (tagged by its source), on the meeting
+# page, through the API and in the family's plan PDF (which carries no tagged information at all).
+FGDM_TAGGED = ("page.fgdm_meeting", "api.fgdm_meeting", "pdf.fgdm_family_plan")
+
+
+def check_fgdm_tag(world: World, email: str, surface: Surface, relationship: str, tag: str) -> None:
+    reader = world.readers[email]
+    child = world.children[relationship]
+    seen = fetch(world, email, surface.url(world, child))
+    where = f"{email} / {relationship} / {surface.name} / {tag}"
+    assert seen.status in (200, 404), f"{where}: {seen.status}"
+    shows = child.fgdm_canary(tag) in seen.text
+    # The family's version carries no tagged information (issue 15 item 6); the others, the tag's rule.
+    family_version = surface.name == "pdf.fgdm_family_plan"
+    expected = not family_version and oracle.sees_cp_item(reader, relationship, tag)
     assert shows is expected, f"{where}: {tag} item {'shown' if shows else 'missing'}"
 
 
@@ -752,6 +780,20 @@ def _cp_tag_cells():
 
 
 CP_TAG_CELLS = list(_cp_tag_cells())
+
+
+def _fgdm_tag_cells():
+    surfaces = [s for s in DETAIL_SURFACES if s.name in FGDM_TAGGED]
+    assert len(surfaces) == len(FGDM_TAGGED)
+    for email in PERSONAS:
+        for relationship in oracle.RELATIONSHIPS:
+            for surface in surfaces:
+                for tag in CP_TAGS:
+                    ident = f"{email.split('@')[0]}-{relationship}-{surface.name}-{tag}"
+                    yield pytest.param(email, relationship, surface, tag, id=ident)
+
+
+FGDM_TAG_CELLS = list(_fgdm_tag_cells())
 DETAIL_CELLS = list(_cells())
 LIST_CELLS = list(_list_cells())
 
@@ -766,6 +808,12 @@ def test_detail_cell(world, email, relationship, surface, tag):
 def test_cp_tag_cell(world, email, relationship, surface, tag):
     _STATE["cells"] += 1
     check_cp_tag(world, email, surface, relationship, tag)
+
+
+@pytest.mark.parametrize(("email", "relationship", "surface", "tag"), FGDM_TAG_CELLS)
+def test_fgdm_tag_cell(world, email, relationship, surface, tag):
+    _STATE["cells"] += 1
+    check_fgdm_tag(world, email, surface, relationship, tag)
 
 
 @pytest.mark.parametrize(("email", "relationship", "surface_name", "url"), LIST_CELLS)
@@ -1002,7 +1050,8 @@ def test_every_url_pattern_is_in_the_matrix_or_on_the_public_allowlist(world):
 
 def test_matrix_size_is_recorded(world):
     """Runs last in this module: the size the closing note gives."""
-    detail, lists, sweep = len(DETAIL_CELLS) + len(CP_TAG_CELLS), len(LIST_CELLS), len(SWEEP_CELLS)
+    detail = len(DETAIL_CELLS) + len(CP_TAG_CELLS) + len(FGDM_TAG_CELLS)
+    lists, sweep = len(LIST_CELLS), len(SWEEP_CELLS)
     elapsed = time.monotonic() - (_STATE["started"] or time.monotonic())
     print(
         f"\npermission matrix: {detail + lists + sweep} cells ({detail} record, {lists} list/search/queue/inbox, "
