@@ -100,6 +100,39 @@ def pytest_xdist_auto_num_workers(config) -> int:
     return max(1, min(cpus, MAX_AUTO_WORKERS))
 
 
+# Files shared out between xdist workers in parts, one part per value of their tests' first parameter: the permission
+# matrix (about 12,000 cells, some 40% of the suite's time) in one part per persona, so that it is not one worker's
+# alone while the other waits. Every other file runs whole on one worker (--dist loadfile), in its order, its module
+# fixtures built once.
+SPLIT_FILES = ("tests/test_permission_matrix.py",)
+
+
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook
+def pytest_xdist_make_scheduler(config, log):
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class Scheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path, _, name = nodeid.partition("::")
+            if path in SPLIT_FILES and name.endswith("]") and "[" in name:
+                return f"{path}::{name[name.index('[') + 1 : -1].split('-', 1)[0]}"
+            return path
+
+        def schedule(self) -> None:
+            first = self.collection is None
+            super().schedule()  # the largest units first, one to each worker
+            if first and self.workqueue:
+                # The rest of a split file's parts next, together: each worker that takes some builds the file's
+                # module fixtures (the matrix's world) once, and the longest work starts first.
+                parts = [scope for scope in self.workqueue if scope.partition("::")[0] in SPLIT_FILES]
+                for scope in reversed(parts):
+                    self.workqueue.move_to_end(scope, last=False)
+
+    return Scheduling(config, log)
+
+
 def pytest_unconfigure(config) -> None:
     redis = _started.pop("redis", None)
     if isinstance(redis, EmbeddedRedis):
