@@ -291,6 +291,12 @@ def generate_fgdm(ctx: Context) -> None:  # one pass, many tables
     open_estimate = max(1, round(len(points) * accepted_share * 120 / max(1, ctx.scale.years * 365)))
     facilitators = _facilitators(max(1, math.ceil(open_estimate / CASELOAD)))
     today = ctx.today
+    # (child, facilitator) already granted the record: the grants held before this step, and those written here.
+    granted = set(
+        PersonUserObjectPermission.objects.filter(
+            user_id__in=[f.pk for f in facilitators], permission_id=perms["view_person"]
+        ).values_list("content_object_id", "user_id")
+    )
     for index, (kind, source, case_id, day, children, decided_by) in enumerate(points):
         offered_by = decided_by or fallback
         offered_on = day if kind != "lbp" else min(today, day + dt.timedelta(days=rng.randint(3, 10)))
@@ -364,7 +370,8 @@ def generate_fgdm(ctx: Context) -> None:  # one pass, many tables
                 end_date=closed_on,
                 created_by_id=offered_by,
             )
-            if closed_on is None:
+            if closed_on is None and (child, facilitator.pk) not in granted:  # one grant, however many referrals
+                granted.add((child, facilitator.pk))
                 for codename in ("view_person", "change_person"):
                     user_perms.add(content_object_id=child, user_id=facilitator.pk, permission_id=perms[codename])
         span = max(1, (min(held_on, today) - allocated_on).days)
