@@ -77,7 +77,9 @@ def test_family_help_part_of_the_small_dataset(small_dataset):
     assert PlanVersion.objects.filter(number__gt=1).exists()  # reviewed plans have later versions
 
 
-@pytest.mark.parametrize(("page", "bound"), [("my_families", 15), ("plan", 19)])
+# The plan page's bound includes the FGDM strand's two prompts on it (issue 15): the decision point's children and
+# their scope, the offer made there, and the family's own plan from a meeting; a fixed number, whatever the data.
+@pytest.mark.parametrize(("page", "bound"), [("my_families", 15), ("plan", 22)])
 def test_family_help_query_counts_on_the_small_dataset(
     small_dataset, client, django_assert_max_num_queries, page, bound
 ):
