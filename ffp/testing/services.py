@@ -17,6 +17,7 @@ REDIS_URL given from outside.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -75,6 +76,8 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
         os.environ["REDIS_URL"] = redis.url
         os.environ[EMBEDDED_REDIS] = "1"
         _started["redis"] = redis
+    if _started:
+        atexit.register(_stop_started)
 
 
 @pytest.hookimpl(wrapper=True)
@@ -134,6 +137,12 @@ def pytest_xdist_make_scheduler(config, log):
 
 
 def pytest_unconfigure(config) -> None:
+    _stop_started()
+
+
+def _stop_started() -> None:
+    """Stop what this process started. Also at exit: a usage error (an unknown option) ends the run before
+    pytest_unconfigure, which left the Redis and PostgreSQL servers running."""
     redis = _started.pop("redis", None)
     if isinstance(redis, EmbeddedRedis):
         redis.stop()
