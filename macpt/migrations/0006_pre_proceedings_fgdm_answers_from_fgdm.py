@@ -7,6 +7,13 @@ generated data only (no council runs this yet); the FGDM strand's demo and gener
 from django.db import migrations
 
 
+def answer_the_letters_again(apps, schema_editor) -> None:
+    """Backwards: the restored constraint (rule 9007) wants every letter answered. What the FGDM strand holds is not
+    read back (this strand never imports it); a letter is answered "not offered", the census's 0 without an offer."""
+    PreProceedings = apps.get_model("macpt", "PreProceedings")
+    PreProceedings.objects.filter(lbp_sent_date__isnull=False, fgdm_offered__isnull=True).update(fgdm_offered=False)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("macpt", "0005_plan_end_died"),
@@ -21,6 +28,9 @@ class Migration(migrations.Migration):
             model_name="preproceedings",
             name="macpt_pp_facilitated_offered",
         ),
+        # Nothing forwards; backwards, between restoring the fields and their constraints (operations reverse in
+        # reverse order), the letters get their answer.
+        migrations.RunPython(migrations.RunPython.noop, answer_the_letters_again),
         migrations.RemoveField(
             model_name="preproceedings",
             name="fgdm_facilitated",

@@ -132,9 +132,10 @@ def test_each_app_registers_its_part():
     assert registry.owner("breach_handlers", "front_door.decision") == "front_door"
     kind = registry.work_request_kind(WorkRequest.Kind.FAMILY_HELP_ALLOCATION)
     assert kind.url_name == "family_help:allocate" and registry.owner("work_request_kinds", kind.kind) == "family_help"
-    assert [s.key for s in registry.demo_data_steps()] == ["front_door", "family_help", "macpt"]
+    assert [s.key for s in registry.demo_data_steps()] == ["front_door", "family_help", "macpt", "fgdm"]
     assert registry.demo_data_steps()[1].after == ("front_door",)
     assert registry.demo_data_steps()[2].after == ("family_help",)
+    assert registry.demo_data_steps()[3].after == ("macpt",)  # FGDM offers at child protection's decision points
     assert [s.key for s in registry.generated_data_steps()] == ["front_door", "family_help", "macpt", "fgdm"]
     assert registry.generated_data_steps()[2].after == ("family_help",)
     assert [p.key for p in registry.home_panels()] == [
