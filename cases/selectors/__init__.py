@@ -17,6 +17,7 @@ from .deadlines import (
 from .families import (
     current_lead_ids,
     current_leads,
+    current_leads_of,
     family_case_get_for_user,
     family_case_scope,
     family_children,
@@ -80,6 +81,7 @@ from .work_requests import (
 __all__ = [
     "current_lead_ids",
     "current_leads",
+    "current_leads_of",
     "scoped_sql",
     "audit_events",
     "current_postcodes",

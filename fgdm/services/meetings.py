@@ -26,7 +26,7 @@ from django.utils import timezone
 from cases import policy
 from cases.models import Agency, FamilyCase, FamilyCaseMember, Person, Plan, Strand, User, VisibilityTag
 from cases.permissions import person_record_scope
-from cases.selectors import current_leads
+from cases.selectors import current_leads_of
 from cases.services import audit_record, chronology_add, deadline_reassign, deadline_set, notify, plan_start
 from cases.workdays import LONDON
 
@@ -119,15 +119,15 @@ def _chronology(meeting: FgdmMeeting, actor: User, kind: str, summary: str) -> N
         )
 
 
-def tell_leads(*, meeting: FgdmMeeting, actor: User, event: str, title: str, body: str) -> None:
-    """The children's lead practitioners hear of the family's plan and its reviews: safety-relevant, never silent.
-    The title names the meeting, never the child."""
-    told: set[int] = set()
-    for child_id in _child_ids(meeting.referral):
-        for lead in current_leads(person_id=child_id):
-            if lead.pk == actor.pk or lead.pk in told:
-                continue
-            told.add(lead.pk)
+def tell_leads(
+    *, meeting: FgdmMeeting, actor: User, event: str, title: str, body: str, also: tuple[User | None, ...] = ()
+) -> None:
+    """The children's lead practitioners (and `also`, e.g. the facilitator) hear of the family's plan and its reviews:
+    safety-relevant, never silent. The title names the meeting, never the child."""
+    told = {u.pk: u for u in current_leads_of(person_ids=_child_ids(meeting.referral))}
+    told.update({u.pk: u for u in also if u is not None and u.is_active})
+    for lead in told.values():
+        if lead.pk != actor.pk:
             notify(
                 user=lead,
                 kind=f"fgdm.{event}",
@@ -599,6 +599,7 @@ def meeting_review_date_set(*, meeting: FgdmMeeting, actor: User, review_date: d
         event=f"review_date_{review_date.isoformat()}",
         title="The review of a family's own plan has a new date",
         body=f"The review is now on {review_date:%-d %B %Y}.",
+        also=(locked.referral.facilitator,),  # the reminder's receiver: a lead may move the date
     )
     meeting.review_date = review_date
     return locked

@@ -27,7 +27,7 @@ from cases import policy
 from cases.models import Person, Relationship, Strand, User, WorkRequest
 from cases.permissions import person_record_scope
 from cases.registry import DecisionPoint, registry
-from cases.selectors import current_leads
+from cases.selectors import current_leads_of
 from cases.selectors.work_requests import user_receives
 from cases.services import audit_record, chronology_add, notify, work_request_take
 
@@ -313,12 +313,9 @@ def offer_respond(
 def _tell_leads(*, offer: FgdmOffer, actor: User) -> None:
     """The children's current leads hear the family's answer (or that it was not offered): the next step for the
     child depends on it. The title names the answer, never the child."""
-    leads: dict[int, User] = {}
-    for child_id in offer.children.values_list("pk", flat=True):
-        leads.update({u.pk: u for u in current_leads(person_id=child_id)})
-    leads.pop(actor.pk, None)
+    leads = current_leads_of(person_ids=offer.children.values_list("pk", flat=True))
     label = offer.get_response_display()
-    for lead in leads.values():
+    for lead in (u for u in leads if u.pk != actor.pk):
         notify(
             user=lead,
             kind="fgdm.offer_answered",

@@ -26,7 +26,7 @@ from cases.models import (
     WorkRequest,
 )
 from cases.permissions import person_record_scope
-from cases.selectors import current_leads
+from cases.selectors import current_leads_of
 from cases.services import (
     audit_record,
     chronology_add,
@@ -83,10 +83,7 @@ def _tell(users, *, referral: FgdmReferral, kind: str, title: str, body: str, ac
 
 
 def _leads_of(children) -> list[User]:
-    leads: dict[int, User] = {}
-    for child in children:
-        leads.update({user.pk: user for user in current_leads(person_id=child.pk)})
-    return list(leads.values())
+    return current_leads_of(person_ids=[child.pk for child in children])
 
 
 @transaction.atomic

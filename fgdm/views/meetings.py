@@ -156,7 +156,7 @@ def meeting_attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _facilitating(request, pk)
     referral = meeting.referral
     users = list(
-        User.objects.filter(is_active=True, agency__isnull=False).select_related("agency").order_by("full_name")
+        User.objects.filter(is_active=True, agency__isnull=False).select_related("agency").order_by("full_name")[:500]
     )
     return _form_page(
         request,
@@ -164,7 +164,7 @@ def meeting_attendee_add(request: HttpRequest, pk: int) -> HttpResponse:
         form_class=AttendeeForm,
         form_kwargs={
             "people": sel.network_people(referral=referral),
-            "users": users[:500],
+            "users": users,
             "agencies": list(Agency.objects.order_by("name")),
         },
         service_data=lambda form: form.service_data(),

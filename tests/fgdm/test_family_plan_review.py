@@ -101,6 +101,15 @@ def test_a_new_review_date_moves_the_deadline(agreed, facilitator):
     assert timezone.localtime(moved.due_at).date() == later
 
 
+def test_a_lead_moving_the_review_date_tells_the_facilitator(agreed, facilitator, sw_fhlp):
+    """The facilitator receives the review's reminder: a date moved by the lead practitioner is never silent to them."""
+    later = timezone.localdate() + dt.timedelta(days=60)
+    meeting_review_date_set(meeting=agreed, actor=sw_fhlp, review_date=later)
+    told = Notification.objects.filter(user=facilitator, kind__startswith="fgdm.review_date_")
+    assert told.count() == 1 and later.strftime("%-d %B %Y") in told.get().body
+    assert not Notification.objects.filter(user=sw_fhlp, kind__startswith="fgdm.review_date_").exists()
+
+
 @pytest.mark.parametrize("who", ["police_officer", "other_facilitator"])
 def test_only_the_reviewing_roles_with_the_children_in_scope_review(who, agreed, request):
     with pytest.raises((PermissionDenied, Http404)):
