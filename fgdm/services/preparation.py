@@ -11,26 +11,20 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases import policy
 from cases.models import Person, RelationshipType, Strand, User
 from cases.services import audit_record, chronology_add, person_create, relationship_add
 
 from ..models import FgdmReferral, NetworkInvitee, PreparationStep
-from ..permissions import FACILITATE
 from ..selectors.preparation import CO_DESIGN_FIELDS, network_for, referral_children
+from .meetings import may_facilitate
 
 OPEN = (FgdmReferral.Status.PREPARING, FgdmReferral.Status.MEETING_HELD)
 
 
 def is_facilitator_of(user: User, referral: FgdmReferral) -> bool:
-    """The allocated facilitator of an open referral (the only one who prepares it)."""
-    return (
-        user.is_authenticated
-        and user.is_active
-        and policy.may(user, FACILITATE)
-        and referral.facilitator_id == user.pk
-        and referral.status in OPEN
-    )
+    """The allocated facilitator (the meeting's one check, fgdm.services.meetings.may_facilitate) of an open
+    referral: the only one who prepares it."""
+    return may_facilitate(user, referral) and referral.status in OPEN
 
 
 def _require(actor: User, referral: FgdmReferral) -> FgdmReferral:
