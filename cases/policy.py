@@ -48,6 +48,7 @@ COUNCIL_WIDE_ROLES = frozenset(
         Role.LCPP,
         Role.MANAGER,
         Role.PRIVACY_OFFICER,
+        Role.PERFORMANCE_OFFICER,
     }
 )
 # Of those, the roles that may also edit any record they can see.

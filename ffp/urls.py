@@ -21,6 +21,7 @@ urlpatterns = [
     path("family-help/", include("family_help.urls")),
     path("child-protection/", include("macpt.urls")),
     path("family-group-decision-making/", include("fgdm.urls")),
+    path("reports/", include("reporting.urls")),
     path("api/v1/", include("cases.api.urls")),
     path("api/v1/", include("front_door.api.urls")),
     path("api/v1/family-help/", include("family_help.api.urls")),

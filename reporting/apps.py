@@ -4,3 +4,31 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = "Reporting"
+
+    def ready(self) -> None:
+        """What reporting adds (cases.registry): its policy rows, the reports page in the navigation and the managers'
+        home panel. Reporting reads every strand's selectors; nothing imports reporting."""
+        from cases.registry import HomePanel, NavEntry, registry
+
+        from .permissions import POLICY, REPORTS
+        from .views.panels import returns_panel
+
+        registry.register_policy(app=self.label, actions=POLICY)
+        registry.register_nav(
+            app=self.label,
+            entries=[
+                NavEntry(
+                    "Reports and returns",
+                    "reporting:reports",
+                    POLICY[REPORTS],
+                    "the CIN census, the FFP quarterly return, Ofsted's Annex A and the exports",
+                    order=800,
+                ),
+            ],
+        )
+        registry.register_home_panel(
+            app=self.label,
+            panel=HomePanel(
+                "reporting.returns", "reporting/returns_panel.html", returns_panel, POLICY[REPORTS], order=800
+            ),
+        )

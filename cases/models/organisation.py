@@ -92,6 +92,9 @@ class Role(models.TextChoices):
     PARTNER_PRACTITIONER = "partner_practitioner", "Partner practitioner"
     MANAGER = "manager", "Manager"
     PRIVACY_OFFICER = "privacy_officer", "Privacy officer"
+    # Prepares the council's returns (CIN census, FFP quarterly return, Annex A) and exports child-level data for them:
+    # reads every unrestricted record council-wide, edits none (issue 16 item 9).
+    PERFORMANCE_OFFICER = "performance_officer", "Performance officer"
     ADMIN = "admin", "Administrator"
 
 

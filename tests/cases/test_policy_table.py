@@ -141,6 +141,8 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("fgdm:caseload")).status_code
     if action == "fgdm.counts":
         return client.get(reverse("fgdm:counts")).status_code
+    if action == "reporting.reports":
+        return client.get(reverse("reporting:reports")).status_code
     if action == "fgdm.offer":  # the FGDM strand's inbox (offers to make, answers awaited)
         return client.get(reverse("fgdm:inbox")).status_code
     if action == "fgdm.review":
@@ -203,6 +205,7 @@ PROBED = [
     "fgdm.counts",
     "fgdm.offer",
     "fgdm.review",
+    "reporting.reports",
 ]
 
 

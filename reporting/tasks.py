@@ -1,0 +1,91 @@
+"""Background builds of the returns (issue 16 items 1 and 6): a run's builder writes its file while the page polls its
+progress; the scheduled drafts (the quarterly return, the monthly census) are added by their areas."""
+
+import gzip
+import io
+import logging
+import time
+
+from celery import shared_task
+from django.db import transaction
+from django.utils import timezone
+
+from .builders import builder
+from .models import ReturnRun, RunStatus
+
+log = logging.getLogger(__name__)
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def build_return_task(run_id: int) -> None:
+    build_return(run_id)
+
+
+def build_return(run_id: int) -> ReturnRun | None:
+    """Build one queued run. Claimed with a row lock, so a task delivered twice (acks_late after a crash) builds it
+    once; a run left 'running' by a killed worker is built again by the next delivery."""
+    with transaction.atomic():
+        run = ReturnRun.objects.select_for_update(skip_locked=True).filter(pk=run_id).first()
+        if run is None or run.status == RunStatus.DONE:
+            return run
+        run.status = RunStatus.RUNNING
+        run.started_at = timezone.now()
+        run.progress_done = 0
+        run.error = ""
+        run.save(update_fields=["status", "started_at", "progress_done", "error"])
+    found = builder(run.kind)
+    last = [0.0]
+
+    def progress(done: int, total: int, label: str = "") -> None:
+        now = time.monotonic()
+        if now - last[0] < PROGRESS_EVERY_SECONDS and done < total:
+            return
+        last[0] = now
+        ReturnRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total, progress_label=label[:200])
+
+    try:
+        if found is None:
+            raise LookupError(f"No builder is registered for {run.kind}")
+        built = found.build(run, progress)
+    except Exception as error:
+        log.exception("return run %s (%s %s) failed", run.pk, run.kind, run.period)
+        ReturnRun.objects.filter(pk=run.pk).update(
+            status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        run.refresh_from_db()
+        return run
+    compressed, size = _compress(built.content)
+    ReturnRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.DONE,
+        finished_at=timezone.now(),
+        filename=built.filename,
+        content_type=built.content_type,
+        content=compressed,
+        size=size,
+        rows=built.rows,
+        summary=built.summary,
+        progress_done=built.rows,
+        progress_total=built.rows,
+    )
+    run.refresh_from_db()
+    return run
+
+
+def _compress(content) -> tuple[bytes, int]:
+    """gzip the built file in chunks (a file object) or whole (bytes): (compressed, size uncompressed)."""
+    if isinstance(content, bytes | bytearray):
+        return gzip.compress(bytes(content), compresslevel=6), len(content)
+    out = io.BytesIO()
+    size = 0
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=6) as archive:
+        while chunk := content.read(1 << 20):
+            archive.write(chunk)
+            size += len(chunk)
+    content.close()
+    return out.getvalue(), size
+
+
+def queue_run(run: ReturnRun) -> None:
+    """Send the run's build to a worker once the transaction that made it commits."""
+    transaction.on_commit(lambda: build_return_task.delay(run.pk))

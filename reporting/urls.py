@@ -1,0 +1,12 @@
+"""Reporting pages under /reports/. Each area's module in views/ owns its urlpatterns; the URL names are the contract
+between areas and with templates (list them here as they land).
+
+runs (views/runs.py): reports, run_start (a builder's kind), run, run_status, run_download (a run's pk)."""
+
+from .views import runs
+
+app_name = "reporting"
+
+urlpatterns: list = [
+    *runs.urlpatterns,
+]
