@@ -3,6 +3,8 @@ reporting-progress.mjs; without JavaScript the page's "Check progress" link does
 records the export (who, what, how many rows, why). A reader the policy does not let run a return is told the page
 is not there (404)."""
 
+import zlib
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
@@ -58,7 +60,8 @@ def _builder_for(user: User, kind: str) -> Builder:
 def run_for(user: User, pk: int) -> ReturnRun:
     """A run the reader may see: its kind's builder is one they may run (404 otherwise)."""
     require(policy.may(user, REPORTS))
-    run = get_object_or_404(ReturnRun, pk=pk)
+    # The file stays in the database until it is downloaded: a poll every second must not read megabytes.
+    run = get_object_or_404(ReturnRun.objects.defer("content"), pk=pk)
     _builder_for(user, run.kind)
     return run
 
@@ -146,7 +149,9 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
 @require_GET
 def run_download(request: HttpRequest, pk: int) -> HttpResponse:
     run = run_for(request.user, pk)
-    require(run.status == RunStatus.DONE and run.content is not None)
+    require(run.status == RunStatus.DONE)
+    data = ReturnRun.objects.filter(pk=run.pk).values_list("content", flat=True).first()
+    require(data is not None)
     record_export(
         user=request.user,
         kind=run.kind,
@@ -156,12 +161,10 @@ def run_download(request: HttpRequest, pk: int) -> HttpResponse:
         period=run.period,
         run=run,
     )
-    data = bytes(run.content)
+    data = bytes(data)
 
     def chunks():
         # Decompressed as it is sent: a large census never sits whole in the web process.
-        import zlib
-
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         for start in range(0, len(data), 1 << 18):
             yield inflater.decompress(data[start : start + (1 << 18)])
