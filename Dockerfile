@@ -55,6 +55,12 @@ WORKDIR /app
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 
+# DfE's CIN census validator in a venv of its own (Python 3.11, pandas 1.x; see the Makefile's .venv-cin): the
+# monthly draft census runs it (reporting.quality.validator).
+COPY reporting/quality/requirements-cin.txt /tmp/requirements-cin.txt
+RUN uv venv --python /usr/local/bin/python3.11 /app/.venv-cin \
+    && uv pip install --python /app/.venv-cin/bin/python --require-hashes -r /tmp/requirements-cin.txt
+
 # Application source (.dockerignore keeps out .venv, node_modules, local databases, build output).
 COPY . .
 

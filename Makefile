@@ -4,7 +4,7 @@
 PYTHON := .venv/bin/python
 UV ?= uv
 
-.PHONY: help install run test stop reset lint check bench dataset
+.PHONY: help install run test stop reset lint check bench dataset validate-census
 
 help:
 	@echo "make run    start FFP Case (PostgreSQL, Redis, web, worker, beat, demo data) on PORT (default 8000)"
@@ -13,6 +13,7 @@ help:
 	@echo "make reset  stop and delete the embedded database (demo data is seeded again next run)"
 	@echo "make lint   ruff (lint and format check), Django's checks and the missing-migrations check"
 	@echo "make bench  generate SCALE (small; large-la) into its own embedded database and benchmark it"
+	@echo "make validate-census FILE=census.xml  DfE's CIN validator (csc-validator-be-cin) and the module 5 checks"
 
 # Python dependencies from the committed lock file.
 .venv/.synced: pyproject.toml uv.lock
@@ -31,13 +32,28 @@ static/build/.built: node_modules/.installed assets/build.mjs $(wildcard assets/
 
 install: .venv/.synced static/build/.built
 
+# DfE's CIN census validator (csc-validator-be-cin) in a venv of its own: it needs Python 3.11 and pandas 1.x
+# (numpy<2), which the application's dependencies must not be held to. Versions and hashes locked in
+# reporting/quality/requirements-cin.txt; reporting.quality.validator runs reporting/quality/cin_runner.py in it.
+CIN_VENV := .venv-cin
+CIN_REQUIREMENTS := reporting/quality/requirements-cin.txt
+$(CIN_VENV)/.synced: $(CIN_REQUIREMENTS)
+	UV_PYTHON_DOWNLOADS=never $(UV) venv --quiet --allow-existing --python 3.11 $(CIN_VENV)
+	$(UV) pip install --quiet --python $(CIN_VENV)/bin/python --require-hashes -r $(CIN_REQUIREMENTS)
+	@touch $@
+
+# `make validate-census FILE=census.xml`: every ERROR and QUERY row, by rule, and the file's status (1 on an ERROR).
+validate-census: $(CIN_VENV)/.synced
+	@test -n "$(FILE)" || { echo "usage: make validate-census FILE=census.xml"; exit 2; }
+	$(CIN_VENV)/bin/python reporting/quality/cin_runner.py --summary "$(FILE)"
+
 run: install
 	$(PYTHON) -m ffp.devstack run
 
 # In parallel (pytest-xdist, a file's tests together on one worker): TEST_WORKERS=auto is one worker per CPU (at
 # most 8); `make test TEST_WORKERS=0` runs in one process, as `pytest` alone does.
 TEST_WORKERS ?= auto
-test: install
+test: install $(CIN_VENV)/.synced
 	$(PYTHON) -m pytest -n $(TEST_WORKERS)
 
 stop:
