@@ -25,4 +25,5 @@ ROLES = {
 # A row goes into POLICY with the page or endpoint that applies it, and its probe into tests/cases/test_policy_table.py.
 POLICY: dict[str, frozenset[str]] = {
     REPORTS: ROLES[REPORTS],  # views/runs.py: the reports page, a run's page, its progress
+    DATA_QUALITY: ROLES[DATA_QUALITY],  # views/quality.py: the data-quality page; the draft census's runs
 }

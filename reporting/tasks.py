@@ -89,3 +89,14 @@ def _compress(content) -> tuple[bytes, int]:
 def queue_run(run: ReturnRun) -> None:
     """Send the run's build to a worker once the transaction that made it commits."""
     transaction.on_commit(lambda: build_return_task.delay(run.pk))
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def monthly_draft_census_task() -> None:
+    """The beat's monthly draft census (issue 16 item 6): once a month, the census of the year being prepared checked by
+    DfE's validator, its issues on the data-quality page (reporting.quality.draft)."""
+    from .quality.draft import schedule_monthly_draft
+
+    run = schedule_monthly_draft(timezone.localdate())
+    if run is not None:
+        build_return(run.pk)

@@ -1,12 +1,14 @@
 """Reporting pages under /reports/. Each area's module in views/ owns its urlpatterns; the URL names are the contract
 between areas and with templates (list them here as they land).
 
-runs (views/runs.py): reports, run_start (a builder's kind), run, run_status, run_download (a run's pk)."""
+runs (views/runs.py): reports, run_start (a builder's kind), run, run_status, run_download (a run's pk).
+quality (views/quality.py): data_quality (the latest draft census's errors and queries per child)."""
 
-from .views import runs
+from .views import quality, runs
 
 app_name = "reporting"
 
 urlpatterns: list = [
     *runs.urlpatterns,
+    *quality.urlpatterns,
 ]

@@ -3,7 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
-from celery.schedules import crontab  # noqa: F401  (used by later sweepers' schedules)
+from celery.schedules import crontab
 
 from .env import celery_broker_url, env_bool, env_int, env_redis, env_str
 
@@ -297,6 +297,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": AUDIT_SEAL_INTERVAL_SECONDS - 5},
     },
     # --- end audit sealing ---
+    # --- reporting: the monthly draft census and its data-quality issues (issue 16 item 6) ---
+    "monthly-draft-census": {
+        "task": "reporting.tasks.monthly_draft_census_task",
+        "schedule": crontab(day_of_month="1", hour="2", minute="30"),
+        # Late is fine (the month's run is made once, whenever it comes); a day late, the next month's will do.
+        "options": {"expires": 24 * 60 * 60},
+    },
 }
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ffp-case@demo.test")

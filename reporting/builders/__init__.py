@@ -13,6 +13,7 @@ A builder's contract:
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
 from typing import IO, Any
 
 from ..models import RunKind
@@ -81,3 +82,4 @@ def builders() -> list[Builder]:
 
 # Each area appends a function returning its Builder (imported inside the function).
 _LOADERS: list[Callable[[], Builder]] = []
+_LOADERS.append(lambda: import_module("reporting.quality.draft").builder())  # DRAFT_CENSUS (data quality)

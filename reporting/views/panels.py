@@ -5,7 +5,7 @@ from cases import policy
 from cases.models import User
 
 from ..models import ReturnRun, RunKind
-from ..permissions import REPORTS
+from ..permissions import DATA_QUALITY, REPORTS
 
 
 def returns_panel(user: User) -> dict | None:
@@ -17,4 +17,11 @@ def returns_panel(user: User) -> dict | None:
         .distinct("kind")
         .defer("content")
     )
-    return {"latest": sorted(latest, key=lambda r: RunKind.values.index(r.kind))}
+    panel = {"latest": sorted(latest, key=lambda r: RunKind.values.index(r.kind))}
+    if policy.may(user, DATA_QUALITY):
+        from ..quality.draft import latest_draft
+        from .quality import counts
+
+        draft = latest_draft()
+        panel["data_quality"] = {"run": draft, **counts(draft)}
+    return panel

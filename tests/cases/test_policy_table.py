@@ -143,6 +143,8 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("fgdm:counts")).status_code
     if action == "reporting.reports":
         return client.get(reverse("reporting:reports")).status_code
+    if action == "reporting.data_quality":
+        return client.get(reverse("reporting:data_quality")).status_code
     if action == "fgdm.offer":  # the FGDM strand's inbox (offers to make, answers awaited)
         return client.get(reverse("fgdm:inbox")).status_code
     if action == "fgdm.review":
@@ -206,6 +208,7 @@ PROBED = [
     "fgdm.offer",
     "fgdm.review",
     "reporting.reports",
+    "reporting.data_quality",
 ]
 
 
