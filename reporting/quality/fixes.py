@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from cases.models import Person, User
+from cases.permissions import can_edit_person
 from macpt.models import ChildProtectionConference, ChildProtectionPlan, ConferenceChild, S47Enquiry
 
 # (census table, column) -> what the record calls it. A column not listed shows as the census names it.
@@ -91,9 +93,15 @@ def _day(value: str) -> dt.date | None:
 
 
 class FixFinder:
-    """The pages for one page of issues: the children's enquiries, conferences and plans read once."""
+    """The pages for one page of issues: the children's enquiries, conferences and plans read once. A field of the
+    child's details links to the edit page when the reader may edit the record, else to the record."""
 
-    def __init__(self, person_ids: set[int]) -> None:
+    def __init__(
+        self, person_ids: set[int], *, user: User | None = None, people: dict[int, Person] | None = None
+    ) -> None:
+        self.user = user
+        self.people = people or {}
+        self.editable: dict[int, bool] = {}
         self.enquiries: dict[int, list[S47Enquiry]] = defaultdict(list)
         for enquiry in S47Enquiry.objects.filter(person_id__in=person_ids).only("pk", "person_id", "start_date"):
             self.enquiries[enquiry.person_id].append(enquiry)
@@ -118,7 +126,8 @@ class FixFinder:
         day = _day(value)
         url = reverse("cases:person_detail", args=[person_id])
         if table in _PERSON_EDIT:
-            url = reverse("cases:person_edit", args=[person_id])
+            if self._may_edit(person_id):
+                url = reverse("cases:person_edit", args=[person_id])
         elif table == "Section47":
             held = self.conferences.get((person_id, day)) if column == "DateOfInitialCPC" and day else None
             if held:
@@ -135,6 +144,14 @@ class FixFinder:
         ):
             url, where = reverse("macpt:conference", args=[held]), "the initial child protection conference"
         return Fix(field=field, where=where, url=url)
+
+    def _may_edit(self, person_id: int) -> bool:
+        if person_id not in self.editable:
+            person = self.people.get(person_id)
+            self.editable[person_id] = bool(
+                self.user is not None and person is not None and can_edit_person(self.user, person)
+            )
+        return self.editable[person_id]
 
     def _enquiry(self, person_id: int, day: dt.date | None) -> S47Enquiry | None:
         found = self.enquiries.get(person_id) or []

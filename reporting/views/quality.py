@@ -41,9 +41,11 @@ def _children(user: User, run: ReturnRun, issues: list[DataQualityIssue], page_i
     readable = set(person_record_scope(user).filter(pk__in=person_ids).values_list("pk", flat=True))
     names = {
         p.pk: p
-        for p in Person.objects.filter(pk__in=readable).only("pk", "first_name", "last_name", "la_child_id", "version")
+        for p in Person.objects.filter(pk__in=readable).only(
+            "pk", "first_name", "last_name", "la_child_id", "version", "restricted"
+        )
     }
-    finder = FixFinder(readable)
+    finder = FixFinder(readable, user=user, people=names)
     by_child: dict[str, dict] = {}
     for la_child_id in page_ids:
         by_child[la_child_id] = {"la_child_id": la_child_id, "person": None, "restricted": True, "issues": []}

@@ -68,14 +68,21 @@ def test_the_page_lists_each_childs_errors_and_queries_with_the_field_to_fix(
     assert 'id="dq-errors">2<' in html and 'id="dq-queries">2<' in html and 'id="dq-children">2<' in html
     assert "Amelia Hartley" in html and "Noah Brook" in html
     assert reverse("cases:person_detail", args=[amelia.pk]) in html
-    # The field to fix, linked to the page that holds it: the child's details for a date of birth or sex.
-    assert reverse("cases:person_edit", args=[noah.pk]) in html
+    # The field to fix, linked to the page that holds it: the child's details for a date of birth or sex, on the
+    # record for a reader who may not edit them, on the edit page for one who may.
+    assert reverse("cases:person_edit", args=[noah.pk]) not in html
+    assert reverse("cases:person_detail", args=[noah.pk]) in html
     assert "Date of birth" in html and "Section 47 enquiry start date" in html
     assert "Rule 8995Q: Message of 8995Q" in html  # the return as a whole
     errors_only = client.get(reverse("reporting:data_quality"), {"show": "errors"}).content.decode()
     assert 'data-rule="1520"' in errors_only and 'data-rule="8869Q"' not in errors_only
     bad = client.get(reverse("reporting:data_quality"), {"show": "<script>", "page": "x"})
     assert bad.status_code == 200
+    editor = UserFactory(agency=performance_officer.agency, roles=[Role.PERFORMANCE_OFFICER, Role.TRIAGE_OFFICER])
+    client.force_login(editor)
+    assert (
+        reverse("cases:person_edit", args=[noah.pk]) in client.get(reverse("reporting:data_quality")).content.decode()
+    )
 
 
 def test_a_restricted_child_the_reader_is_not_on_the_list_for_shows_without_name_or_link(
