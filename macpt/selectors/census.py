@@ -57,7 +57,12 @@ def child_protection_census(*, user: User, start: dt.date, end: dt.date) -> dict
     """Each child in scope with an s47 enquiry or a child protection plan open at any time from `start` to `end`."""
     if not policy.may(user, OVERSEE):
         raise Http404
-    people = person_record_scope(user).values("pk")
+    return child_protection_rows(person_record_scope(user).values("pk"), start=start, end=end)
+
+
+def child_protection_rows(people, *, start: dt.date, end: dt.date) -> dict[int, ChildCensus]:
+    """The same rows for `people` (a queryset of person pks or a list of ids), with no permission check: for the
+    census return (reporting), which decides who may run it and streams the children in batches."""
     enquiries = list(
         S47Enquiry.objects.filter(person__in=people, start_date__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))

@@ -83,3 +83,4 @@ def builders() -> list[Builder]:
 # Each area appends a function returning its Builder (imported inside the function).
 _LOADERS: list[Callable[[], Builder]] = []
 _LOADERS.append(lambda: import_module("reporting.quality.draft").builder())  # DRAFT_CENSUS (data quality)
+_LOADERS.append(lambda: import_module("reporting.census.builder").cin_census_builder())  # CIN_CENSUS

@@ -145,6 +145,11 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("reporting:reports")).status_code
     if action == "reporting.data_quality":
         return client.get(reverse("reporting:data_quality")).status_code
+    if action == "reporting.export":  # a CIN census run's page (a child-level return)
+        from reporting.models import ReturnRun, RunKind
+
+        run = ReturnRun.objects.create(kind=RunKind.CIN_CENSUS, period="2025-26", purpose="Probe")
+        return client.get(reverse("reporting:run", args=[run.pk])).status_code
     if action == "fgdm.offer":  # the FGDM strand's inbox (offers to make, answers awaited)
         return client.get(reverse("fgdm:inbox")).status_code
     if action == "fgdm.review":
@@ -209,6 +214,7 @@ PROBED = [
     "fgdm.review",
     "reporting.reports",
     "reporting.data_quality",
+    "reporting.export",
 ]
 
 
