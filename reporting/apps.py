@@ -10,7 +10,7 @@ class ReportingConfig(AppConfig):
         home panel. Reporting reads every strand's selectors; nothing imports reporting."""
         from cases.registry import HomePanel, NavEntry, registry
 
-        from .permissions import POLICY, REPORTS
+        from .permissions import DASHBOARDS, POLICY, REPORTS
         from .views.panels import returns_panel
 
         registry.register_policy(app=self.label, actions=POLICY)
@@ -23,6 +23,13 @@ class ReportingConfig(AppConfig):
                     POLICY[REPORTS],
                     "the CIN census, the FFP quarterly return, Ofsted's Annex A and the exports",
                     order=800,
+                ),
+                NavEntry(
+                    "Dashboards",
+                    "reporting:dashboards",
+                    POLICY[DASHBOARDS],
+                    "charts of the front door, the child's journey, timescales, FGDM and caseloads",
+                    order=810,
                 ),
             ],
         )

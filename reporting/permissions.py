@@ -27,4 +27,5 @@ POLICY: dict[str, frozenset[str]] = {
     REPORTS: ROLES[REPORTS],  # views/runs.py: the reports page, a run's page, its progress
     DATA_QUALITY: ROLES[DATA_QUALITY],  # views/quality.py: the data-quality page; the draft census's runs
     EXPORT: ROLES[EXPORT],  # views/runs.py: running, following and downloading a child-level return (CIN census)
+    DASHBOARDS: ROLES[DASHBOARDS],  # views/dashboards.py: the dashboards page
 }

@@ -2,13 +2,15 @@
 between areas and with templates (list them here as they land).
 
 runs (views/runs.py): reports, run_start (a builder's kind), run, run_status, run_download (a run's pk).
-quality (views/quality.py): data_quality (the latest draft census's errors and queries per child)."""
+quality (views/quality.py): data_quality (the latest draft census's errors and queries per child).
+dashboards (views/dashboards.py): dashboards."""
 
-from .views import quality, runs
+from .views import dashboards, quality, runs
 
 app_name = "reporting"
 
 urlpatterns: list = [
     *runs.urlpatterns,
     *quality.urlpatterns,
+    *dashboards.urlpatterns,
 ]

@@ -113,16 +113,18 @@ class FgdmCounts:
     meetings_held: int
     plans_agreed: int
     reviews: int
-    pre_proceedings: PeriodMeasures
+    pre_proceedings: PeriodMeasures | None  # None when not asked for (with_pre_proceedings=False)
 
 
 def _in(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period.first, f"{field}__lte": period.last})
 
 
-def fgdm_counts(*, period: Period) -> FgdmCounts:
+def fgdm_counts(*, period: Period, with_pre_proceedings: bool = True) -> FgdmCounts:
     """Every count of the page for the period: one query for the offers, one for the meetings, one for the reviews,
-    and the pre-proceedings measures' own few."""
+    and the pre-proceedings measures' own few (their describer asks one query per pre-proceedings episode offered
+    at; the managers' dashboards, which must ask a fixed number whatever the data, leave them out with
+    `with_pre_proceedings=False`)."""
     by_kind = {
         row["decision_point"]: row
         for row in FgdmOffer.objects.filter(_in("offered_on", period))
@@ -152,7 +154,9 @@ def fgdm_counts(*, period: Period) -> FgdmCounts:
         meetings_held=meetings["held"],
         plans_agreed=meetings["agreed"],
         reviews=FamilyPlanReview.objects.filter(_in("held_on", period)).count(),
-        pre_proceedings=pre_proceedings_period_measures(first=period.first, last=period.last),
+        pre_proceedings=(
+            pre_proceedings_period_measures(first=period.first, last=period.last) if with_pre_proceedings else None
+        ),
     )
 
 

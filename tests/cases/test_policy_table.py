@@ -150,6 +150,8 @@ def _probe(client, action: str, targets: dict) -> int:
 
         run = ReturnRun.objects.create(kind=RunKind.CIN_CENSUS, period="2025-26", purpose="Probe")
         return client.get(reverse("reporting:run", args=[run.pk])).status_code
+    if action == "reporting.dashboards":
+        return client.get(reverse("reporting:dashboards")).status_code
     if action == "fgdm.offer":  # the FGDM strand's inbox (offers to make, answers awaited)
         return client.get(reverse("fgdm:inbox")).status_code
     if action == "fgdm.review":
@@ -215,6 +217,7 @@ PROBED = [
     "reporting.reports",
     "reporting.data_quality",
     "reporting.export",
+    "reporting.dashboards",
 ]
 
 

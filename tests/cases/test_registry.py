@@ -119,6 +119,8 @@ def test_each_app_registers_its_part():
         "fgdm:inbox": "fgdm",  # issue 15 item 1: the FGDM strand's inbox
         "fgdm:caseload": "fgdm",  # issue 15 item 2: the facilitator's caseload
         "fgdm:counts": "fgdm",  # issue 15 item 7
+        "reporting:reports": "reporting",  # issue 16
+        "reporting:dashboards": "reporting",  # issue 16 item 7
     }
     # Each strand describes its own decision points (issue 15 item 1): the FGDM strand reads them, importing none.
     assert {m: registry.owner("decision_points", m) for m in registry.decision_point_models()} == {
@@ -143,6 +145,7 @@ def test_each_app_registers_its_part():
         "family_help.waiting_list",
         "macpt.oversight",
         "fgdm.caseload",
+        "reporting.returns",  # issue 16: the managers' returns panel
     ]
     # The FGDM strand receives the FGDM offer (the shared record's own until issue 15) and its referral; child
     # protection owns its own hand-offs.
@@ -165,7 +168,7 @@ def test_each_app_registers_its_part():
     }
     assert [p.key for p in registry.prompts("decision_point")] == ["fgdm.decision_point"]  # issue 15 item 1
     owners = {action.split(".")[0] for action in registry.policy_actions()}
-    assert owners == {"cases", "front_door", "family_help", "macpt", "fgdm"}  # fgdm: issue 15's OFFER row
+    assert owners == {"cases", "front_door", "family_help", "macpt", "fgdm", "reporting"}  # fgdm: issue 15's OFFER row
     assert all(registry.owner("policy", a) == a.split(".")[0] for a in registry.policy_actions())
 
 
