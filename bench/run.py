@@ -263,6 +263,42 @@ def fgdm_rows(runs: int) -> list[dict]:
     return rows
 
 
+def dashboards_rows(runs: int) -> list[dict]:
+    """The managers' dashboards (issue 16 item 7), as the demo front-door manager (a dashboards reader): the current
+    collection year for all teams, and its first quarter for the team with the most members. A fixed number of queries
+    whatever the data (tests/reporting/test_dashboards_dataset.py); here, how long they take at this scale."""
+    from django.urls import NoReverseMatch, reverse
+
+    from cases.models import Team
+    from fgdm.selectors.counts import period_current_year
+
+    reader = User.objects.filter(email="frontdoor.manager@demo.test").first()
+    try:
+        path = reverse("reporting:dashboards")
+    except NoReverseMatch:
+        return []
+    if reader is None:
+        return []
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(reader)
+    year = period_current_year(timezone.localdate())
+    team = Team.objects.annotate(n=django.db.models.Count("members")).order_by("-n", "pk").first()
+
+    def get(params):
+        def run():
+            response = client.get(path, params)
+            if response.status_code != 200:
+                raise SystemExit(f"{path} {params} answered {response.status_code}")
+
+        return run
+
+    rows = [measure("dashboards: collection year, all teams", get({"period": year.key}), runs, floor=True)]
+    if team is not None:
+        params = {"period": f"{year.key}-Q1", "team": str(team.pk)}
+        rows.append(measure("dashboards: a quarter, one team", get(params), runs, floor=True))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=100)  # p95 of 100: the 5th-slowest, not the 2nd
@@ -349,6 +385,7 @@ def main() -> None:
         *family_help_rows(runs),
         *child_protection_rows(runs),
         *fgdm_rows(runs),
+        *dashboards_rows(runs),
     ]
     rows = [r for r in rows if r is not None]
     if ONLY:
