@@ -57,6 +57,13 @@ class CasesConfig(AppConfig):
                     order=700,
                 ),
                 NavEntry(
+                    "Workforce",
+                    "cases:workforce",
+                    policy.ROLE_ACTIONS[policy.WORKFORCE],
+                    "practitioners' qualifications and hours, dated, for the FFP return",
+                    order=790,
+                ),
+                NavEntry(
                     "Access audit", "cases:audit", policy.AUDIT_READERS, "who has looked at which record", order=800
                 ),
                 NavEntry(

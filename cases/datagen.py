@@ -301,3 +301,65 @@ def generate_people(ctx: Context, *, part: int = 0) -> None:
     )
     for table in ("cases_person", "cases_address", "cases_relationship"):
         move_sequence(table)
+
+
+def generate_workforce_history(ctx: Context) -> None:
+    """The dated workforce history (issue 16 item 4) of every practitioner the strands generated with a qualification
+    and no record yet: a first record from when they joined (most full time, some part time), then for some a change
+    the FFP quarterly return must see on its day: hours changed, an alternatively qualified practitioner qualifying as
+    a social worker, or leaving (0 hours)."""
+    from .models import PractitionerRecord, Role, User
+
+    rng, today = ctx.rng, ctx.today
+    start = today - dt.timedelta(days=365 * ctx.scale.years)
+    users = (
+        User.objects.exclude(qualification="")
+        .exclude(agency=None)
+        .exclude(practitioner_records__isnull=False)
+        .filter(email__endswith="@generated.test")
+        .order_by("id")
+    )
+    fhlp_ids = set(User.objects.filter(groups__name=Role.FHLP).values_list("id", flat=True))
+    rows = []
+    for user in users.only("id", "agency_id", "qualification"):
+        lead = user.pk in fhlp_ids
+        joined = start - dt.timedelta(days=rng.randint(0, 700))
+        hours = rng.choice(["37"] * 6 + ["30", "22.5", "18.5"])
+        first = PractitionerRecord(
+            user_id=user.pk,
+            valid_from=joined,
+            agency_id=user.agency_id,
+            qualification=user.qualification,
+            hours_per_week=hours,
+            lead_practitioner=lead,
+            note="Generated",
+        )
+        rows.append(first)
+        roll = rng.random()
+        if roll < 0.25:
+            changed = start + dt.timedelta(days=rng.randint(30, max(31, (today - start).days - 1)))
+            qualification, new_hours, note = user.qualification, hours, "Generated change"
+            if roll < 0.08 and user.qualification == "alternatively_qualified":
+                qualification = "social_worker"
+                note = "Generated: qualified as a social worker"
+            elif roll < 0.12:
+                new_hours = "0"
+                note = "Generated: left"
+            else:
+                new_hours = rng.choice(["37", "30", "22.5"])
+            rows.append(
+                PractitionerRecord(
+                    user_id=user.pk,
+                    valid_from=changed,
+                    agency_id=user.agency_id,
+                    qualification=qualification,
+                    hours_per_week=new_hours,
+                    lead_practitioner=lead,
+                    note=note,
+                )
+            )
+    PractitionerRecord.objects.bulk_create(rows, batch_size=2000)
+    # User.qualification is the qualification in force today (cases.services.workforce keeps it so).
+    qualified = [r.user_id for r in rows if r.note == "Generated: qualified as a social worker"]
+    User.objects.filter(pk__in=qualified).update(qualification="social_worker")
+    ctx.counts["practitioner_records"] = len(rows)

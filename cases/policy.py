@@ -95,7 +95,10 @@ START_PLAN_AT_CONFERENCE = "cases.start_plan_at_conference"
 # Start the family's one plan when the family has none, as the family's own plan is agreed at a family group
 # decision-making meeting (issue 15 item 4): the allocated facilitator, the children in their scope.
 START_PLAN_AT_FAMILY_MEETING = "cases.start_plan_at_family_meeting"
+# Keep the practitioners' dated qualification, hours and lead-practitioner status (issue 16 item 4): managers.
+WORKFORCE = "cases.workforce"
 ROLE_ACTIONS = {
+    WORKFORCE: frozenset({Role.MANAGER}),
     RESTRICT: RESTRICTERS,
     CREATE_PERSON: CREATORS,
     MERGE: MERGERS,

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import audit, chronology, merge, notes, notifications, people, plans, work_requests
+from .views import audit, chronology, merge, notes, notifications, people, plans, work_requests, workforce
 
 app_name = "cases"
 urlpatterns = [
@@ -30,4 +30,5 @@ urlpatterns = [
     path("work-requests/<int:pk>/hand-back/", work_requests.work_request_hand_back_view, name="work_request_hand_back"),
     path("work-requests/<int:pk>/close/", work_requests.work_request_close_view, name="work_request_close"),
     *plans.urlpatterns,
+    *workforce.urlpatterns,
 ]

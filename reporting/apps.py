@@ -10,7 +10,7 @@ class ReportingConfig(AppConfig):
         home panel. Reporting reads every strand's selectors; nothing imports reporting."""
         from cases.registry import HomePanel, NavEntry, registry
 
-        from .permissions import DASHBOARDS, POLICY, REPORTS
+        from .permissions import DASHBOARDS, GRANT_LEDGER, POLICY, REPORTS
         from .views.panels import returns_panel
 
         registry.register_policy(app=self.label, actions=POLICY)
@@ -30,6 +30,13 @@ class ReportingConfig(AppConfig):
                     POLICY[DASHBOARDS],
                     "charts of the front door, the child's journey, timescales, FGDM and caseloads",
                     order=810,
+                ),
+                NavEntry(
+                    "Grant ledger",
+                    "reporting:ledger",
+                    POLICY[GRANT_LEDGER],
+                    "grant allocations and spend by quarter, for the FFP quarterly return",
+                    order=820,
                 ),
             ],
         )

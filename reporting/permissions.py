@@ -28,4 +28,6 @@ POLICY: dict[str, frozenset[str]] = {
     DATA_QUALITY: ROLES[DATA_QUALITY],  # views/quality.py: the data-quality page; the draft census's runs
     EXPORT: ROLES[EXPORT],  # views/runs.py: running, following and downloading a child-level return (CIN census)
     DASHBOARDS: ROLES[DASHBOARDS],  # views/dashboards.py: the dashboards page
+    RETURN: ROLES[RETURN],  # ffp_return/builder.py's FFP_RETURN (views/runs.py), views/ffp_return.py's CSV and PDF
+    GRANT_LEDGER: ROLES[GRANT_LEDGER],  # views/ledger.py: the grant ledger and a grant's page
 }

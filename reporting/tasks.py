@@ -100,3 +100,16 @@ def monthly_draft_census_task() -> None:
     run = schedule_monthly_draft(timezone.localdate())
     if run is not None:
         build_return(run.pk)
+
+
+@shared_task(ignore_result=True)
+def ffp_return_quarterly_draft_task(today: str | None = None) -> int | None:
+    """Daily from the beat (issue 16 item 6): on the first working day after a quarter ends, the draft FFP quarterly
+    return and the managers' notification (reporting.ffp_return.schedule). The run's id, or None before the day.
+    `today` (ISO date): the day to act as (the beat gives none: the local date)."""
+    import datetime as dt
+
+    from .ffp_return.schedule import prepare_quarterly_draft
+
+    run = prepare_quarterly_draft(dt.date.fromisoformat(today) if today else timezone.localdate())
+    return None if run is None else run.pk

@@ -3,9 +3,11 @@ between areas and with templates (list them here as they land).
 
 runs (views/runs.py): reports, run_start (a builder's kind), run, run_status, run_download (a run's pk).
 quality (views/quality.py): data_quality (the latest draft census's errors and queries per child).
-dashboards (views/dashboards.py): dashboards."""
+dashboards (views/dashboards.py): dashboards.
+ledger (views/ledger.py): ledger, grant_new, grant (a grant's pk).
+ffp_return (views/ffp_return.py): ffp_return_csv, ffp_return_pdf (a run's pk)."""
 
-from .views import dashboards, quality, runs
+from .views import dashboards, ffp_return, ledger, quality, runs
 
 app_name = "reporting"
 
@@ -13,4 +15,6 @@ urlpatterns: list = [
     *runs.urlpatterns,
     *quality.urlpatterns,
     *dashboards.urlpatterns,
+    *ledger.urlpatterns,
+    *ffp_return.urlpatterns,
 ]

@@ -256,6 +256,9 @@ def seed_council(*, password: str, reset_passwords: bool = False) -> Council:
             user.save(update_fields=["password"])
         users[email] = user
     _team_memberships(users, teams, actor=users[ADMIN])
+    from .workforce import seed_workforce_history
+
+    seed_workforce_history(users)
     return Council(agencies=agencies, teams=teams, users=users, new_users=created)
 
 

@@ -85,6 +85,9 @@ from .work_requests import (
     WorkRequest,
     WorkRequestSettings,
 )
+from .workforce import (
+    PractitionerRecord,
+)
 
 __all__ = [
     "ACCESS_GRANTING_ROLES",
@@ -125,6 +128,7 @@ __all__ = [
     "PersonUserObjectPermission",
     "Plan",
     "PlanVersion",
+    "PractitionerRecord",
     "Qualification",
     "RELATIONSHIP_INVERSE",
     "Relationship",

@@ -304,7 +304,18 @@ CELERY_BEAT_SCHEDULE = {
         # Late is fine (the month's run is made once, whenever it comes); a day late, the next month's will do.
         "options": {"expires": 24 * 60 * 60},
     },
+    # --- the FFP quarterly return's draft (issue 16 item 6; reporting.ffp_return.schedule) ---
+    "ffp-return-quarterly-draft": {
+        "task": "reporting.tasks.ffp_return_quarterly_draft_task",
+        # Every morning: the task acts on the first working day after a quarter ends (or the next run after it).
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
 }
+# The FFP quarterly return (issue 16 item 4): the grant ledger warns when a year's transformation spend passes this
+# share (per cent; the council reports cite about 30%), each new grant's default; and a full-time post's hours.
+FFP_TRANSFORMATION_EXPECTED_PERCENT = env_int("FFP_TRANSFORMATION_EXPECTED_PERCENT", 30)
+WORKFORCE_FULL_TIME_HOURS = env_int("WORKFORCE_FULL_TIME_HOURS", 37)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ffp-case@demo.test")
 # The service's address as users reach it: emails link here (they carry a reference and this link, nothing else).

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
-from cases.datagen import SCALES, Context, generate_people
+from cases.datagen import SCALES, Context, generate_people, generate_workforce_history
 from cases.registry import registry
 
 
@@ -33,6 +33,8 @@ class Command(BaseCommand):
             # Each strand's share, after the steps it needs (cases.registry), so cases names no strand.
             for step in registry.generated_data_steps():
                 step.run(ctx)
+            # The workforce history of the practitioners the strands made (cases.datagen), after them all.
+            generate_workforce_history(ctx)
         loaded = time.monotonic()
         with connection.cursor() as cursor:
             # What a council's database looks like after autovacuum has been by: hint bits set, visibility map
