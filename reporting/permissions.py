@@ -26,7 +26,7 @@ ROLES = {
 POLICY: dict[str, frozenset[str]] = {
     REPORTS: ROLES[REPORTS],  # views/runs.py: the reports page, a run's page, its progress
     DATA_QUALITY: ROLES[DATA_QUALITY],  # views/quality.py: the data-quality page; the draft census's runs
-    EXPORT: ROLES[EXPORT],  # views/runs.py: running, following and downloading a child-level return (CIN census)
+    EXPORT: ROLES[EXPORT],  # views/runs.py: running, following, downloading a child-level return (census, Annex A, SSD)
     DASHBOARDS: ROLES[DASHBOARDS],  # views/dashboards.py: the dashboards page
     RETURN: ROLES[RETURN],  # ffp_return/builder.py's FFP_RETURN (views/runs.py), views/ffp_return.py's CSV and PDF
     GRANT_LEDGER: ROLES[GRANT_LEDGER],  # views/ledger.py: the grant ledger and a grant's page

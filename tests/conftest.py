@@ -146,6 +146,12 @@ def privacy_officer(db):
 
 
 @pytest.fixture
+def performance_officer(db):
+    """Prepares the returns and exports child-level data for them (issue 16 item 9)."""
+    return personas.persona("performance_officer")
+
+
+@pytest.fixture
 def fh_team(db):
     return personas.team("fh_team")
 

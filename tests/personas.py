@@ -31,6 +31,7 @@ TEAMS: dict[str, tuple[str, str, bool]] = {
     "fh_team": ("Family Help North", "council", True),
     "macpt": ("Multi-Agency Child Protection Team", "council", True),
     "information_governance": ("Information Governance", "council", False),
+    "performance": ("Performance and Intelligence", "council", False),
     "police_hub": ("Police Safeguarding Hub", "police", False),
     "health_visiting": ("Health Visiting", "health", False),
     "school_safeguarding": ("Primary Safeguarding", "school", False),
@@ -170,6 +171,16 @@ PERSONAS: dict[str, Persona] = {
         ("health_visiting",),
         (Role.FHLP,),
         AQ,
+    ),
+    # Prepares the council's returns and exports child-level data for them (issue 16 item 9): reads council-wide,
+    # edits no record.
+    "performance_officer": Persona(
+        "performance@example.test",
+        "Perry Performance",
+        "Performance and data officer",
+        "council",
+        ("performance",),
+        (Role.PERFORMANCE_OFFICER,),
     ),
 }
 

@@ -43,6 +43,7 @@ OTHER_SCHOOL_DSL = "other.school.dsl@demo.test"
 FGDM = "fgdm@demo.test"
 MANAGER = "manager@demo.test"  # head of service
 PRIVACY = "privacy@demo.test"
+PERFORMANCE = "performance@demo.test"  # prepares the returns, exports child-level data (issue 16)
 ADMIN = "admin@demo.test"
 
 
@@ -138,6 +139,7 @@ USERS = [
     (FGDM, "Fran Convenor", "Family group conference coordinator", "eh", ["fgdm"], [Role.FGDM_FACILITATOR], AQ),
     (MANAGER, "Morgan Oversight", "Head of service", "csc", ["performance"], [Role.MANAGER], SW),
     (PRIVACY, "Priya Records", "Information governance officer", "csc", ["ig"], [Role.PRIVACY_OFFICER], ""),
+    (PERFORMANCE, "Parveen Figures", "Performance officer", "csc", ["performance"], [Role.PERFORMANCE_OFFICER], ""),
     (ADMIN, "Alex Admin", "System administrator", "csc", ["performance"], [Role.ADMIN], ""),
 ]
 

@@ -85,3 +85,5 @@ _LOADERS: list[Callable[[], Builder]] = []
 _LOADERS.append(lambda: import_module("reporting.quality.draft").builder())  # DRAFT_CENSUS (data quality)
 _LOADERS.append(lambda: import_module("reporting.census.builder").cin_census_builder())  # CIN_CENSUS
 _LOADERS.append(lambda: import_module("reporting.ffp_return.builder").ffp_return_builder())  # FFP_RETURN
+_LOADERS.append(lambda: import_module("reporting.annex_a").builder())  # ANNEX_A
+_LOADERS.append(lambda: import_module("reporting.ssd").builder())  # SSD

@@ -40,10 +40,12 @@ class RunForm(GovukFormMixin, forms.Form):
     )
 
     def __init__(self, *args, builder: Builder, today, **kwargs) -> None:
+        # The prefix before the fields are bound: GovukFormMixin reads a bound field (its hint's id) in __init__, which
+        # would keep an unprefixed name for the purpose (its answer read from "purpose", not "<kind>-purpose").
+        kwargs.setdefault("prefix", builder.kind)
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = builder.periods(today)
         self.fields["period"].initial = builder.default_period(today)
-        self.prefix = builder.kind
 
 
 def runnable(user: User) -> list[Builder]:

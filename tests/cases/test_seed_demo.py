@@ -58,6 +58,7 @@ DEMO_USERS = [
     "fgdm@demo.test",
     "manager@demo.test",
     "privacy@demo.test",
+    "performance@demo.test",
     "admin@demo.test",
 ]
 
@@ -336,7 +337,7 @@ def test_a_second_run_adds_nothing(seeded_demo):
     out = io.StringIO()
     call_command("seed_demo", stdout=out)
     assert {model: model.objects.count() for model in tables} == before
-    assert "13 users (0 new)" in out.getvalue() and "families (0 new)" in out.getvalue()
+    assert "14 users (0 new)" in out.getvalue() and "families (0 new)" in out.getvalue()
 
 
 def test_restricted_records_are_seen_only_by_their_named_list(seeded_demo):
