@@ -29,13 +29,23 @@ class Bar:
 
 @dataclass(frozen=True)
 class DrawnBar:
+    """A bar's geometry as the SVG's attribute values: strings already, so the template writes them as they are (no
+    number localisation per attribute)."""
+
     label: str
     text: str
-    label_y: int
-    bar_y: int
-    width: float
-    text_x: float
-    text_y: int
+    label_y: str
+    bar_y: str
+    width: str
+    text_x: str
+    text_y: str
+
+
+def _cell(value) -> str:
+    """A table cell as text: numbers with thousands separators (1,234), once, here."""
+    if isinstance(value, str):
+        return value
+    return f"{value:,}"
 
 
 @dataclass
@@ -52,22 +62,23 @@ class Chart:
     percent: bool = False
     notes: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self.table = [[_cell(value) for value in row] for row in self.table]
+        self.drawn = self._draw()
+
     @property
     def scale(self) -> float:
         if self.percent:
             return 100.0
         return max((b.value for b in self.bars), default=0) or 1.0
 
-    @property
-    def bar_room(self) -> int:
-        return WIDTH - TEXT_ROOM - PADDING
+    bar_room = WIDTH - TEXT_ROOM - PADDING
 
     @property
     def height(self) -> int:
         return max(1, len(self.bars)) * ROW + PADDING
 
-    @property
-    def drawn(self) -> list[DrawnBar]:
+    def _draw(self) -> list[DrawnBar]:
         drawn = []
         for index, bar in enumerate(self.bars):
             top = index * ROW + PADDING
@@ -76,11 +87,11 @@ class Chart:
                 DrawnBar(
                     label=bar.label,
                     text=bar.text,
-                    label_y=top + LABEL_BASELINE,
-                    bar_y=top + BAR_TOP,
-                    width=width,
-                    text_x=round(PADDING + width + 6, 1),
-                    text_y=top + BAR_TOP + BAR_HEIGHT - 3,
+                    label_y=str(top + LABEL_BASELINE),
+                    bar_y=str(top + BAR_TOP),
+                    width=f"{width:g}",
+                    text_x=f"{round(PADDING + width + 6, 1):g}",
+                    text_y=str(top + BAR_TOP + BAR_HEIGHT - 3),
                 )
             )
         return drawn
@@ -88,6 +99,10 @@ class Chart:
     @property
     def view_box(self) -> str:
         return f"0 0 {WIDTH} {self.height}"
+
+    @property
+    def bar_room_text(self) -> str:
+        return str(self.bar_room)
 
 
 def count_text(value: int) -> str:

@@ -30,6 +30,7 @@ A fixed number of queries, whatever the data (tests/reporting/test_dashboards.py
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -173,9 +174,12 @@ def _referrals(period: Period, members) -> tuple[list[tuple[int, int, dt.date]],
     return in_period, history
 
 
+_window_start = functools.lru_cache(maxsize=1024)(lambda day: re_referral_window(day)[0])
+
+
 def _is_re_referral(pk: int, day: dt.date, history: list[tuple[dt.date, int]]) -> bool:
     """Another referral of the child inside the window before this one (the same day counts when recorded first)."""
-    low, _ = re_referral_window(day)
+    low = _window_start(day)
     return any(low <= other <= day and (other, other_pk) < (day, pk) for other, other_pk in history)
 
 

@@ -109,7 +109,7 @@ def test_fgdm_figures_are_the_fgdm_counts(small_dataset, period):
     counts = fgdm_counts(period=period)
     assert figures.fgdm.total == counts.total and figures.fgdm.meetings_held == counts.meetings_held
     chart = next(c for c in charts_for(figures) if c.key == "fgdm")
-    assert ["Offers made", counts.total.offered] in chart.table
+    assert ["Offers made", f"{counts.total.offered:,}"] in chart.table
 
 
 def test_caseloads_count_each_practitioner_s_children(small_dataset, period):
@@ -153,3 +153,44 @@ def test_the_page_asks_as_many_queries_as_on_an_empty_database(small_dataset, cl
         response = client.get(URL, params)
     assert response.status_code == 200
     assert len(captured) == PAGE_QUERIES, [q["sql"][:120] for q in captured.captured_queries]
+
+
+def test_reviews_on_time_counted_one_by_one(small_dataset, period):
+    """Child protection reviews by macpt.timescales.review_due from the conference before (the plan's ICPC, or the
+    last review); reviews of the family's plan by the date the review before set (first reviews have none)."""
+    from cases.models import Review
+    from cases.workdays import Calendar
+    from macpt.timescales import review_due
+
+    figures = dashboard(period=period)
+    rates = {r.label: r for r in figures.timescales}
+    calendar = Calendar.from_database()
+    reviews = list(
+        ConferenceChild.objects.select_related("conference", "plan").filter(
+            conference__kind="review", conference__status="decided", plan__isnull=False
+        )
+    )
+    due = on_time = 0
+    for row in reviews:
+        held = row.conference.date
+        if not period.first <= held <= period.last:
+            continue
+        before = [r.conference.date for r in reviews if r.plan_id == row.plan_id and r.conference.date < held]
+        limit = review_due(calendar, max(before) if before else row.plan.start_date, first=not before)
+        due += 1
+        on_time += held <= limit
+    cp = rates["Child protection reviews on time"]
+    assert (cp.due, cp.on_time) == (due, on_time)
+
+    by_plan = defaultdict(list)
+    for review in Review.objects.order_by("held_on", "pk"):
+        by_plan[review.plan_id].append(review)
+    due = on_time = 0
+    for reviews_of_plan in by_plan.values():
+        for before, review in zip(reviews_of_plan, reviews_of_plan[1:], strict=False):
+            if period.first <= review.held_on <= period.last and before.next_review_on:
+                due += 1
+                on_time += review.held_on <= before.next_review_on
+    plan = rates["Family plan reviews on time"]
+    assert (plan.due, plan.on_time) == (due, on_time)
+    assert figures.journey and figures.timescales
