@@ -19,7 +19,7 @@ strand's own definition, read through the strand where it has one:
 - FGDM offers, answers, meetings (fgdm.selectors.counts.fgdm_counts, council-wide; without its pre-proceedings
   measures, whose describer asks a query per episode: the FGDM counts page and the returns show those);
 - caseloads: children whose open episode each practitioner leads at the period's end (or today), by practitioner,
-  agency and qualification.
+  and by agency and qualification as the workforce history held them that day (cases PractitionerRecord).
 
 The team filter narrows each figure to the team's work: contacts the team worked (Contact.team), referrals opened,
 assessments written and family plan reviews held by its members, enquiries and conferences of the team, and the
@@ -39,6 +39,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import CinReferral, EpisodeLead, Qualification, Review, Team, User
+from cases.selectors.workforce import practitioner_records_at
 from cases.workdays import LONDON, Calendar
 from family_help.models import Assessment, AssessmentChild, AssessmentStatus
 from fgdm.selectors.counts import FgdmCounts, Period, fgdm_counts
@@ -225,17 +226,28 @@ def _plan_reviews(period: Period, members) -> Rate:
 
 
 def _caseloads(as_at: dt.date, members) -> list[dict]:
-    """Each practitioner leading an open episode at the end of `as_at`: their agency, qualification and the number
-    of children. One query."""
+    """Each practitioner leading an open episode at the end of `as_at`: the number of children, and their agency and
+    qualification on that day from the workforce history (cases.selectors.workforce.practitioner_records_at, the
+    record in force then), or the user's own where the history holds no record for them. Two queries."""
     moment = dt.datetime.combine(as_at + dt.timedelta(days=1), dt.time(0), tzinfo=LONDON)
     leads = EpisodeLead.objects.filter(started_at__lt=moment).filter(Q(ended_at__isnull=True) | Q(ended_at__gte=moment))
+    records = practitioner_records_at(as_at)
     if members is not None:
         leads = leads.filter(user__in=members)
-    return list(
+        records = records.filter(user__in=members)
+    history = {
+        user_id: (agency, qualification)
+        for user_id, agency, qualification in records.values_list("user_id", "agency__name", "qualification")
+    }
+    rows = list(
         leads.values("user_id", "user__full_name", "user__agency__name", "user__qualification")
         .annotate(children=Count("episode__person", distinct=True))
         .order_by("-children", "user__full_name", "user_id")
     )
+    for row in rows:
+        if row["user_id"] in history:
+            row["user__agency__name"], row["user__qualification"] = history[row["user_id"]]
+    return rows
 
 
 def _group(rows: list[dict], key) -> list[Caseload]:

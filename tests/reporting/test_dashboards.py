@@ -22,9 +22,9 @@ pytestmark = pytest.mark.django_db
 URL = "/reports/dashboards/"
 # The page's queries: the session and user, the periods' teams, the calendar, and the figures' own (front door by month
 # 1 + its "now" figures 3, referrals 2, children assessed 1, assessments in time 1, s47 1, ICPCs 1, plans 1, CP reviews
-# 1, family plan reviews 1, FGDM offers, meetings and reviews 3, caseloads 1). Whatever the data:
-# tests/reporting/test_dashboards_dataset.py asks the same of the generated data set.
-PAGE_QUERIES = 20
+# 1, family plan reviews 1, FGDM offers, meetings and reviews 3, caseloads 1, the workforce history 1). Whatever the
+# data: tests/reporting/test_dashboards_dataset.py asks the same of the generated data set.
+PAGE_QUERIES = 21
 
 
 @pytest.fixture
@@ -167,3 +167,49 @@ def test_the_figures_name_no_child(make_person):
     figures = dashboard(period=Period("2026-27", dt.date(2026, 4, 1), dt.date(2027, 3, 31)))
     text = repr([(c.title, c.description, c.bars, c.table) for c in charts_for(figures)])
     assert child.first_name not in text and child.last_name not in text
+
+
+def test_caseloads_read_agency_and_qualification_from_the_workforce_history_on_the_day(make_person, council):
+    """The period's end: the record in force then (cases PractitionerRecord), not today's User.qualification; a
+    practitioner without a record: their own. Each child counted once per practitioner leading them."""
+    from django.utils import timezone
+
+    from cases.models import Agency, AgencyType, Episode, EpisodeLead, LeadKind, PractitionerRecord, Qualification
+    from reporting.dashboards.figures import Period
+
+    vcs = Agency.objects.create(name="Harbour Families Trust", type=AgencyType.VOLUNTARY_SECTOR)
+    moved = UserFactory(agency=council, full_name="Sam Social", qualification=Qualification.SOCIAL_WORKER)
+    other = UserFactory(agency=council, full_name="Ola Other", qualification=Qualification.SOCIAL_WORKER)
+    PractitionerRecord.objects.create(
+        user=moved,
+        valid_from=dt.date(2025, 4, 1),
+        agency=vcs,
+        qualification=Qualification.ALTERNATIVELY_QUALIFIED,
+        hours_per_week=37,
+    )
+    # From 2026 they qualified and joined the council (User.qualification follows today's record).
+    PractitionerRecord.objects.create(
+        user=moved,
+        valid_from=dt.date(2026, 4, 1),
+        agency=council,
+        qualification=Qualification.SOCIAL_WORKER,
+        hours_per_week=37,
+    )
+    started = timezone.now().replace(year=2025, month=5, day=1)
+    for n, lead in enumerate((moved, moved, other)):
+        child = make_person(first=f"Child{n}", last="Caseload")
+        episode = Episode.objects.create(person=child, opened_on=dt.date(2025, 5, 1))
+        EpisodeLead.objects.create(episode=episode, kind=LeadKind.FHLP, user=lead, started_at=started)
+
+    last_year = dashboard(period=Period("2025-26", dt.date(2025, 4, 1), dt.date(2026, 3, 31)))
+    assert [(c.label, c.children) for c in last_year.by_practitioner] == [("Sam Social", 2), ("Ola Other", 1)]
+    assert {(c.label, c.practitioners, c.children) for c in last_year.by_agency} == {
+        ("Harbour Families Trust", 1, 2),
+        (council.name, 1, 1),
+    }
+    assert {(c.label, c.children) for c in last_year.by_qualification} == {
+        ("Alternatively qualified practitioner", 2),
+        ("Registered social worker", 1),
+    }
+    this_year = dashboard(period=Period("2026-27", dt.date(2026, 4, 1), dt.date(2027, 3, 31)))
+    assert {(c.label, c.children) for c in this_year.by_qualification} == {("Registered social worker", 3)}
