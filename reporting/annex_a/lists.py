@@ -1,7 +1,8 @@
 """The Annex A lists this data model fills (Ofsted's inspection of local authority children's services): list by list,
 its sheet name and column headings as Ofsted's template has them, and its rows read from the strands' records for a
 window of dates. Lists 8 to 11 (children looked after, care leavers, adoption, adopters) are about care, which this
-product does not record, so the workbook leaves them out (reporting/annex_a/README.md).
+product does not record: their sheets carry Ofsted's headings and no rows, so the workbook has the template's layout
+and the tools that read it find every list (reporting/annex_a/README.md).
 
 Every list is streamed: one query per list read with .iterator(), joined to what it needs through the database, plus
 two small look-ups held for the run (the allocated worker and team of each child, and each child's dated counts).
@@ -58,6 +59,9 @@ class AnnexList:
     title: str
     headings: tuple[str, ...]
     rows: Callable[["Context"], Iterator[tuple]]
+    # False for a list about care (looked after, care leavers, adoption), which this product does not record: its
+    # sheet has Ofsted's headings and no rows, so the workbook keeps the template's layout.
+    recorded: bool = True
 
     @property
     def sheet(self) -> str:
@@ -70,37 +74,45 @@ class Context:
     def __init__(self, *, window: Window, people: QuerySet[Person]) -> None:
         self.window = window
         self.people = people
-        self._allocated: dict[int, tuple[str, str]] | None = None
-        self._teams: dict[int, str] | None = None
+        self._allocated: dict[int, int] | None = None
+        self._workers: dict[int, tuple[str, str]] | None = None
 
-    def team_of(self, user_id: int | None) -> str:
-        if self._teams is None:
-            self._teams = {}
+    def worker(self, user_id: int | None) -> tuple[str, str]:
+        """A practitioner's team and name: their first team by name, or their agency when they are in no team."""
+        if self._workers is None:
+            teams: dict[int, str] = {}
             for user_id_, name in User.teams.through.objects.order_by("user_id", "team__name").values_list(
                 "user_id", "team__name"
             ):
-                self._teams.setdefault(user_id_, name)
-        return self._teams.get(user_id, "") if user_id else ""
+                teams.setdefault(user_id_, name)
+            self._workers = {
+                pk: (teams.get(pk) or agency or "", name)
+                for pk, name, agency in User.objects.values_list("pk", "full_name", "agency__name")
+            }
+        return self._workers.get(user_id, ("", "")) if user_id else ("", "")
 
-    def allocated(self, person_id: int) -> tuple[str, str]:
+    def team_of(self, user_id: int | None) -> str:
+        return self.worker(user_id)[0]
+
+    def allocated(self, person_id: int, fallback: int | None = None) -> tuple[str, str]:
         """The child's allocated team and worker at the window's end: the lead child protection practitioner if there
-        is one, else the Family Help lead practitioner."""
+        is one, else the Family Help lead practitioner; for a child whose work had ended by then, the last of them;
+        for a child never allocated a lead, `fallback` (who took the referral, who wrote the assessment)."""
         if self._allocated is None:
             end = day_start(self.window.end + dt.timedelta(days=1))
+            rank = {(True, LeadKind.LCPP): 0, (True, LeadKind.FHLP): 1, (False, LeadKind.LCPP): 2}
+            best: dict[int, tuple[int, int]] = {}
             leads = (
                 EpisodeLead.objects.filter(episode__person__in=self.people, started_at__lt=end)
-                .filter(Q(ended_at__isnull=True) | Q(ended_at__gte=end))
-                .order_by("episode__person_id", "kind", "started_at")
-                .values_list("episode__person_id", "kind", "user_id", "user__full_name")
+                .order_by("started_at", "pk")
+                .values_list("episode__person_id", "kind", "user_id", "ended_at")
             )
-            found: dict[int, dict[str, tuple[int, str]]] = defaultdict(dict)
-            for person_id_, kind, user_id, name in leads.iterator(chunk_size=CHUNK):
-                found[person_id_][kind] = (user_id, name)
-            self._allocated = {}
-            for person_id_, kinds in found.items():
-                user_id, name = kinds.get(LeadKind.LCPP) or kinds[LeadKind.FHLP]
-                self._allocated[person_id_] = (self.team_of(user_id), name)
-        return self._allocated.get(person_id, ("", ""))
+            for person_id_, kind, user_id, ended in leads.iterator(chunk_size=CHUNK):
+                order = rank.get((ended is None or ended >= end, kind), 3)
+                if person_id_ not in best or order <= best[person_id_][0]:
+                    best[person_id_] = (order, user_id)  # the later of two of the same rank wins
+            self._allocated = {person_id_: user_id for person_id_, (_, user_id) in best.items()}
+        return self.worker(self._allocated.get(person_id, fallback))
 
 
 PERSON_FIELDS = (
@@ -210,7 +222,6 @@ def assessments(ctx: Context) -> Iterator[tuple]:
             "assessment__authorised_on",
             "assessment__outcome",
             "assessment__author_id",
-            "assessment__author__full_name",
         )
     )
     support = {AssessmentOutcome.CHILD_IN_NEED, AssessmentOutcome.STEP_UP}
@@ -225,8 +236,7 @@ def assessments(ctx: Context) -> Iterator[tuple]:
             codes.yes_no(row["seen"]),
             authorised,
             codes.yes_no(outcome in support) if authorised and outcome else "",
-            ctx.team_of(row["assessment__author_id"]),
-            row["assessment__author__full_name"],
+            *ctx.worker(row["assessment__author_id"]),
         )
 
 
@@ -248,7 +258,7 @@ def referrals(ctx: Context) -> Iterator[tuple]:
     rows = (
         CinReferral.objects.filter(person__in=ctx.people, referral_date__gte=w.start, referral_date__lte=w.end)
         .order_by("referral_date", "id")
-        .values(*PERSON_FIELDS, "referral_date", "source_code", "nfa")
+        .values(*PERSON_FIELDS, "referral_date", "source_code", "nfa", "opened_by_id")
     )
     for row in rows.iterator(chunk_size=CHUNK):
         day = row["referral_date"]
@@ -258,7 +268,7 @@ def referrals(ctx: Context) -> Iterator[tuple]:
             codes.source(row["source_code"]),
             codes.yes_no(row["nfa"]),
             _counts_before(earlier, row["person_id"], day, w),
-            *ctx.allocated(row["person_id"]),
+            *ctx.allocated(row["person_id"], fallback=row["opened_by_id"]),
         )
 
 
@@ -347,7 +357,7 @@ def children_in_need(ctx: Context) -> Iterator[tuple]:
         CinReferral.objects.filter(person__in=ctx.people, referral_date__lte=w.end)
         .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=w.start))
         .order_by("referral_date", "id")
-        .values(*PERSON_FIELDS, "referral_date", "closed_on", "closure_reason")
+        .values(*PERSON_FIELDS, "referral_date", "closed_on", "closure_reason", "opened_by_id")
     )
     for row in rows.iterator(chunk_size=CHUNK):
         person_id = row["person_id"]
@@ -369,7 +379,7 @@ def children_in_need(ctx: Context) -> Iterator[tuple]:
             closed,
             codes.closure_reason(row["closure_reason"]) if closed else "",
             status,
-            *ctx.allocated(person_id),
+            *ctx.allocated(person_id, fallback=row["opened_by_id"]),
         )
 
 
@@ -449,6 +459,7 @@ def child_protection(ctx: Context) -> Iterator[tuple]:
             "initial_category",
             "latest_category",
             "previous_plans_elsewhere",
+            "conference__chair_id",
         )
     )
     for row in rows.iterator(chunk_size=CHUNK):
@@ -468,8 +479,12 @@ def child_protection(ctx: Context) -> Iterator[tuple]:
             ended,
             codes.yes_no(person_id in emergency),
             previous,
-            *ctx.allocated(person_id),
+            *ctx.allocated(person_id, fallback=row["conference__chair_id"]),
         )
+
+
+def not_recorded(ctx: Context) -> Iterator[tuple]:
+    return iter(())
 
 
 LISTS: tuple[AnnexList, ...] = (
@@ -557,5 +572,109 @@ LISTS: tuple[AnnexList, ...] = (
             *ALLOCATED,
         ),
         child_protection,
+    ),
+    AnnexList(
+        8,
+        "Children looked after",
+        (
+            *CHILD,
+            "Unaccompanied Asylum Seeking Child (UASC) within the Last 12 Months (Y/N)",
+            DISABILITY,
+            "Date Started to be Looked After",
+            "Child's Category of Need",
+            "Is this a second or subsequent period of being a Looked After Child within the last 12 months (Y/N)",
+            "Start date of current legal status",
+            "Child's Legal Status",
+            "Date of Latest Statutory Review",
+            "Date of Last Social Work Visit",
+            "What is the permanence plan for this child?",
+            "Date of Last IRO Visit / Contact to the Child",
+            "Date of Last Health Assessment",
+            "Date of Last Dental Check",
+            "Number of Placements in the Last 12 months",
+            "Date Ceased to be Looked After",
+            "Reason Ceased to be Looked After",
+            "Start Date of Most Recent Placement",
+            "Placement Type",
+            "Placement Provider",
+            "Placement postcode",
+            "URN of Placement",
+            "Placement Location",
+            "LA of Placement",
+            "Number of Episodes the Child has been 'Missing' from their Placement in the last 12 months",
+            "Number of Episodes the Child has been 'Absent' from their Placement in the last 12 months",
+            "Was the child offered a Return Interview after their last missing episode (Y/N)?",
+            "Did the child accept a Return Interview after their last missing episode (Y/N)?",
+            *ALLOCATED,
+        ),
+        not_recorded,
+        recorded=False,
+    ),
+    AnnexList(
+        9,
+        "Care leavers",
+        (
+            *CHILD,
+            DISABILITY,
+            *ALLOCATED,
+            "Eligibility Category",
+            "LA in Touch",
+            "Type of Accommodation",
+            "Suitability of Accommodation",
+            "Activity Status",
+        ),
+        not_recorded,
+        recorded=False,
+    ),
+    AnnexList(
+        10,
+        "Adoption",
+        (
+            "Child Unique ID",
+            "Family identifier",
+            "Gender",
+            "Ethnicity",
+            "Date of Birth",
+            "Age of Child (Years)",
+            DISABILITY,
+            "Date the Child Entered Care",
+            "Date of Decision that Child Should be Placed for Adoption",
+            "Date of Placement Order",
+            "Date of Matching Child and Prospective Adopters",
+            "Date Placed for Adoption",
+            "Date of Adoption Order",
+            "Date of Decision that Child Should No Longer be Placed for Adoption",
+            "Reason Why Child No Longer Placed for Adoption",
+            "Date the child was placed for fostering in FFA or concurrent planning placement",
+        ),
+        not_recorded,
+        recorded=False,
+    ),
+    AnnexList(
+        11,
+        "Adopters",
+        (
+            "Individual adopter identifier",
+            "Family identifier",
+            "Gender",
+            "Ethnicity",
+            "Disability",
+            "Is the (prospective) adopter fostering for adoption?",
+            "Date enquiry received",
+            "Date Stage 1 started",
+            "Date Stage 1 ended",
+            "Date Stage 2 started",
+            "Date Stage 2 ended",
+            "Date application submitted",
+            "Date application approved",
+            "Date adopter matched with child(ren)",
+            "Date child/children placed with adopter(s)",
+            "No. of children placed",
+            "Date of Adoption Order",
+            "Date of leaving adoption process",
+            "Reason for leaving adoption process",
+        ),
+        not_recorded,
+        recorded=False,
     ),
 )

@@ -67,5 +67,9 @@ def build(run, progress: Progress) -> Built:
         filename=f"annex-a-{span.start.isoformat()}-to-{span.end.isoformat()}.xlsx",
         content_type=CONTENT_TYPE,
         rows=sum(counts.values()),
-        summary={"window": [span.start.isoformat(), span.end.isoformat()], "lists": counts},
+        summary={
+            "window": [span.start.isoformat(), span.end.isoformat()],
+            "lists": counts,
+            "not_recorded": [annex.sheet for annex in LISTS if not annex.recorded],
+        },
     )

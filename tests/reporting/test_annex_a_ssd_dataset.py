@@ -41,7 +41,7 @@ def test_annex_a_lists_have_ofsteds_headings_and_the_records_rows(small_dataset)
     out = io.BytesIO()
     counts = write_annex_a(out, window=window, user=manager)
     book = openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True)
-    assert book.sheetnames == [f"List {n}" for n in range(1, 8)]
+    assert book.sheetnames == [f"List {n}" for n in range(1, 12)]
     ids = set(Person.objects.values_list("la_child_id", flat=True))
     for annex in LISTS:
         rows = list(book[annex.sheet].iter_rows(values_only=True))
@@ -61,7 +61,16 @@ def test_annex_a_lists_have_ofsteds_headings_and_the_records_rows(small_dataset)
         counts["List 1"]
         == ContactChild.objects.filter(person__isnull=False, contact__received_at__date__range=(start, end)).count()
     )
-    assert all(counts.values()), counts
+    recorded = {annex.sheet for annex in LISTS if annex.recorded}
+    assert recorded == {f"List {n}" for n in range(1, 8)}
+    assert all(counts[sheet] for sheet in recorded), counts
+    assert not any(counts[annex.sheet] for annex in LISTS if not annex.recorded)
+    # Every list row has its allocated team and worker (the tools' check that they are never blank).
+    for annex in LISTS:
+        if "Allocated Worker" in annex.headings:
+            rows = list(book[annex.sheet].iter_rows(min_row=2, values_only=True))
+            team, worker = annex.headings.index("Allocated Team"), annex.headings.index("Allocated Worker")
+            assert not [r for r in rows if not r[team] or not r[worker]], annex.sheet
 
 
 def test_the_ssd_extract_has_a_csv_per_table_with_the_ssds_fields(small_dataset):
