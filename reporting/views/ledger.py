@@ -36,6 +36,7 @@ class GrantForm(GovukFormMixin, forms.Form):
 
 
 class PercentForm(GovukFormMixin, forms.Form):
+    prefix = "percent"
     expected_transformation_percent = forms.CharField(
         label="Expected share of spend on transformation (%)",
         max_length=6,
@@ -44,11 +45,13 @@ class PercentForm(GovukFormMixin, forms.Form):
 
 
 class AllocationForm(GovukFormMixin, forms.Form):
+    prefix = "allocation"
     year = forms.CharField(label="Collection year", help_text="For example 2026-27", max_length=7)
     amount = forms.CharField(label="Allocation (£)", max_length=20, error_messages={"required": "Enter the amount"})
 
 
 class SpendLineForm(GovukFormMixin, forms.Form):
+    prefix = "line"  # the grant's page holds three forms: their fields' ids must differ
     quarter = forms.CharField(
         label="Quarter", help_text="For example 2026-27-Q2 (July to September 2026)", max_length=10
     )

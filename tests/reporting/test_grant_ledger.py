@@ -88,27 +88,32 @@ def test_a_manager_keeps_the_ledger_on_its_pages_and_others_are_told_it_is_not_t
     url = reverse("reporting:grant", args=[grant.pk])
     line = {
         "form": "line",
-        "quarter": "2026-27-Q2",
-        "category": "transformation",
-        "sub_category": '=HYPERLINK("http://x.invalid")',
-        "status": "actual",
-        "amount": "twelve",
-        "description": "Practice model training",
+        "line-quarter": "2026-27-Q2",
+        "line-category": "transformation",
+        "line-sub_category": '=HYPERLINK("http://x.invalid")',
+        "line-status": "actual",
+        "line-amount": "twelve",
+        "line-description": "Practice model training",
     }
     bad = client.post(url, line)
     assert bad.status_code == 400
     body = bad.content.decode()
     assert "Enter an amount in pounds" in body and 'value="twelve"' in body
     assert "Practice model training" in body
-    assert client.post(url, {**line, "amount": "12,500.50"}).status_code == 302
-    assert client.post(url, {**line, "category": "service_delivery", "amount": "10000"}).status_code == 302
-    assert client.post(url, {"form": "allocation", "year": "2026-27", "amount": "250000"}).status_code == 302
+    assert client.post(url, {**line, "line-amount": "12,500.50"}).status_code == 302
+    assert client.post(url, {**line, "line-category": "service_delivery", "line-amount": "10000"}).status_code == 302
+    assert (
+        client.post(
+            url, {"form": "allocation", "allocation-year": "2026-27", "allocation-amount": "250000"}
+        ).status_code
+        == 302
+    )
     page = client.get(url + "?year=2026-27").content.decode()
     assert "£250,000.00" in page and "55.6%" in page
     assert "above the expected 30%" in page  # the warning
     ledger_page = client.get(reverse("reporting:ledger") + "?year=2026-27").content.decode()
     assert "above the expected 30%" in ledger_page and "FFP grant" in ledger_page
-    assert client.post(url, {"form": "percent", "expected_transformation_percent": "abc"}).status_code == 400
+    assert client.post(url, {"form": "percent", "percent-expected_transformation_percent": "abc"}).status_code == 400
     removed = SpendLine.objects.filter(category="transformation").get()
     assert client.post(url, {"form": "remove", "line": str(removed.pk)}).status_code == 302
     assert "above the expected" not in client.get(url + "?year=2026-27").content.decode()
