@@ -3,18 +3,18 @@ each with its numbers as a table. Aggregates only: no child is named."""
 
 from __future__ import annotations
 
-from .charts import Bar, Chart, count_text, rate_text
+from .charts import Bar, Chart, count_text, percent_text
 from .figures import PRACTITIONER_CHART_LIMIT, Dashboard, Rate, dashboard
 
 __all__ = ["Chart", "Dashboard", "charts_for", "dashboard"]
 
 
 def _rate_bar(rate: Rate, label: str | None = None) -> Bar:
-    return Bar(label or rate.label, rate.percent or 0, rate_text(rate.percent, rate.on_time, rate.due))
+    return Bar(label or rate.label, rate.percent or 0, percent_text(rate.percent))
 
 
 def _rate_row(rate: Rate, label: str | None = None) -> list:
-    percent = "–" if rate.percent is None else rate_text(rate.percent, rate.on_time, rate.due).split(" ")[0]
+    percent = "–" if rate.percent is None else percent_text(rate.percent)
     return [label or rate.label, rate.due, rate.on_time, rate.late, percent]
 
 

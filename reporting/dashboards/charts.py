@@ -16,7 +16,7 @@ ROW = 46  # one bar and its label
 LABEL_BASELINE = 17
 BAR_TOP = 24
 BAR_HEIGHT = 16
-TEXT_ROOM = 130  # right of the longest bar: its number ("100% (1,234 of 1,234)")
+TEXT_ROOM = 110  # right of the longest bar: its number ("100%", "123,456" or "none due" at 16 units bold)
 PADDING = 4
 
 
@@ -109,9 +109,16 @@ def count_text(value: int) -> str:
     return f"{value:,}"
 
 
+def percent_text(percent: float | None) -> str:
+    """'85.3%' (or '100%'), or 'none due': what a per cent bar writes next to it (short enough to fit beside the
+    longest bar at any number; the counts are in the table)."""
+    if percent is None:
+        return "none due"
+    return f"{percent:.0f}%" if percent == int(percent) else f"{percent:.1f}%"
+
+
 def rate_text(percent: float | None, on_time: int, due: int) -> str:
     """'85.3% (170 of 200)', or 'none due'."""
     if percent is None:
         return "none due"
-    shown = f"{percent:.0f}" if percent == int(percent) else f"{percent:.1f}"
-    return f"{shown}% ({on_time:,} of {due:,})"
+    return f"{percent_text(percent)} ({on_time:,} of {due:,})"

@@ -213,3 +213,12 @@ def test_caseloads_read_agency_and_qualification_from_the_workforce_history_on_t
     }
     this_year = dashboard(period=Period("2026-27", dt.date(2026, 4, 1), dt.date(2027, 3, 31)))
     assert {(c.label, c.children) for c in this_year.by_qualification} == {("Registered social worker", 3)}
+
+
+def test_the_number_beside_the_longest_bar_stays_inside_the_chart():
+    """At 16 units a bold character is at most about 10 wide: the widest numbers a bar writes fit beside a full bar."""
+    from reporting.dashboards.charts import WIDTH, percent_text
+
+    for text in (percent_text(100.0), percent_text(99.9), percent_text(None), "123,456"):
+        chart = Chart(key="w", title="", description="", bars=[Bar("A", 100, text)], headers=[], table=[], percent=True)
+        assert float(chart.drawn[0].text_x) + 10 * len(text) <= WIDTH, text
