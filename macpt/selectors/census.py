@@ -77,6 +77,23 @@ def child_protection_rows(people, *, start: dt.date, end: dt.date) -> dict[int, 
         .order_by("enquiry_id", "-date")
         .values_list("enquiry_id", "date")
     )
+    # A family's initial conference names one enquiry; a brother's or sister's enquiry reaches it through the
+    # conference's children: the child's first initial conference on or after their enquiry started.
+    attended: dict[int, list[dt.date]] = defaultdict(list)
+    for person_id, held in (
+        ConferenceChild.objects.filter(
+            person__in={e.person_id for e in enquiries},
+            conference__status=ChildProtectionConference.Status.DECIDED,
+            conference__date__gte=min((e.start_date for e in enquiries), default=start),
+        )
+        .exclude(conference__kind=ChildProtectionConference.Kind.REVIEW)
+        .order_by("conference__date")
+        .values_list("person_id", "conference__date")
+    ):
+        attended[person_id].append(held)
+    starts: dict[int, list[dt.date]] = defaultdict(list)
+    for enquiry in enquiries:
+        starts[enquiry.person_id].append(enquiry.start_date)
     plans = list(
         ChildProtectionPlan.objects.filter(person__in=people, start_date__lte=end)
         .filter(Q(end_date__isnull=True) | Q(end_date__gte=start))
@@ -104,7 +121,9 @@ def child_protection_rows(people, *, start: dt.date, end: dt.date) -> dict[int, 
     children: dict[int, ChildCensus] = {}
     for enquiry in enquiries:
         child = children.setdefault(enquiry.person_id, ChildCensus(enquiry.person_id))
-        held = initial_dates.get(enquiry.pk)
+        held = initial_dates.get(enquiry.pk) or _first_conference(
+            enquiry, starts[enquiry.person_id], attended[enquiry.person_id]
+        )
         child.section47.append(
             {
                 "S47ActualStartDate": enquiry.start_date,
@@ -129,3 +148,9 @@ def child_protection_rows(people, *, start: dt.date, end: dt.date) -> dict[int, 
             }
         )
     return children
+
+
+def _first_conference(enquiry, starts: list[dt.date], attended: list[dt.date]) -> dt.date | None:
+    """The child's first initial conference from the enquiry's start, before the child's next enquiry (if any)."""
+    until = min((day for day in starts if day > enquiry.start_date), default=None)
+    return next((day for day in attended if day >= enquiry.start_date and (until is None or day < until)), None)

@@ -342,6 +342,15 @@ def _cin_details(spell: _Spell, *, start: dt.date, end: dt.date, result: CensusR
     if closed is not None:
         _add(details, "CINclosureDate", closed)
         _add(details, "ReasonForClosure", referral.closure_reason)
+    # An initial conference whose enquiry is not in the year (it ended before the year began) is the CINdetails' own
+    # DateOfInitialCPC: the day the plan it started began (2885); one the Section47 holds is not repeated here (2884).
+    in_section47 = {_in_year(row["DateOfInitialCPC"], start, end) for row in spell.section47}
+    plan_conferences = [
+        row["CPPstartDate"]
+        for row in spell.cp_plans
+        if _in_year(row["CPPstartDate"], start, end) and row["CPPstartDate"] not in in_section47
+    ]
+    _maybe(details, "DateOfInitialCPC", max(plan_conferences, default=None))
 
     for section in spell.assessments:
         result.assessments += 1
@@ -368,8 +377,7 @@ def _cin_details(spell: _Spell, *, start: dt.date, end: dt.date, result: CensusR
         section = _add(details, "Section47")
         _add(section, "S47ActualStartDate", row["S47ActualStartDate"])
         _maybe(section, "InitialCPCtarget", row["InitialCPCtarget"])
-        held = row["DateOfInitialCPC"]
-        _maybe(section, "DateOfInitialCPC", held if held is not None and held <= end else None)
+        _maybe(section, "DateOfInitialCPC", _in_year(row["DateOfInitialCPC"], start, end))
         _add(section, "ICPCnotRequired", bool(row["ICPCnotRequired"]))
 
     _add(details, "ReferralNFA", _is_nfa(spell, end))
