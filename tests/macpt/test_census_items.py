@@ -65,3 +65,29 @@ def test_only_those_who_oversee_child_protection_read_the_census_items(discussio
         with pytest.raises(Http404):
             child_protection_census(user=user, start=today, end=today)
     assert len(child_protection_census(user=lcpp, start=today, end=today)) == 2
+
+
+def test_a_brothers_enquiry_reaches_the_familys_initial_conference_through_its_children(
+    cp_family, lcpp, chair, clock, enquiry, macpt_team, fh_manager
+):
+    """The family's ICPC names Mia's enquiry; Leo, at the same conference after his own enquiry, has it as his
+    DateOfInitialCPC too (census 8868: otherwise his enquiry looks never finished)."""
+    from macpt.models import S47Enquiry
+    from macpt.services.conference import conference_decide
+    from tests.macpt.oversight_support import s47
+    from tests.macpt.support import arrange, at
+
+    leo = s47(person=cp_family["leo"], team=macpt_team, lead=lcpp, start=dt.date(2025, 12, 3))
+    S47Enquiry.objects.filter(pk=leo.pk).update(outcome="conference_needed", outcome_date=dt.date(2025, 12, 10))
+    conference = arrange(
+        cp_family, lcpp, chair, dt.date(2025, 12, 19), children=[cp_family["mia"], cp_family["leo"]], enquiry=enquiry
+    )
+    clock.move_to(at(dt.date(2025, 12, 19), 15))
+    conference_decide(
+        conference=conference,
+        actor=chair,
+        decisions={cp_family["mia"].pk: {"plan": True, "category": "PHY"}, cp_family["leo"].pk: {"plan": False}},
+    )
+    census = child_protection_census(user=fh_manager, start=dt.date(2025, 4, 1), end=dt.date(2026, 3, 31))
+    assert census[cp_family["mia"].pk].section47[0]["DateOfInitialCPC"] == dt.date(2025, 12, 19)
+    assert census[cp_family["leo"].pk].section47[0]["DateOfInitialCPC"] == dt.date(2025, 12, 19)

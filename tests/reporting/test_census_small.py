@@ -22,6 +22,15 @@ pytestmark = pytest.mark.django_db
 def test_the_census_of_the_small_data_set_is_schema_valid(small_dataset, year):
     root, result = assert_valid_census(year)
     assert result.assessments and result.section47 and result.cp_plans and result.cin_plans
+    start, end = (f"{year[:4]}-04-01", f"{int(year[:4]) + 1}-03-31")
+    for details in root.iterfind("Children/Child/CINdetails"):
+        own = details.findtext("DateOfInitialCPC")
+        in_s47 = {s.findtext("DateOfInitialCPC") for s in details.iterfind("Section47")} - {None}
+        assert own is None or own not in in_s47  # 2884: an ICPC at one level only
+        for plan in details.iterfind("ChildProtectionPlans"):
+            started = plan.findtext("CPPstartDate")
+            if start <= started <= end:  # 2885: a plan starting in the year has its initial conference
+                assert started in in_s47 | {own}, details.getparent().findtext("ChildIdentifiers/LAchildID")
     blocks = root.findall(".//PreProceedingsandFGDM")
     if year == "2025-26":
         assert blocks == [] and result.module5 == 0
