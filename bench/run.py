@@ -16,6 +16,7 @@ import json
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 import uuid
@@ -388,6 +389,8 @@ def main() -> None:
         *dashboards_rows(runs),
     ]
     rows = [r for r in rows if r is not None]
+    if not ONLY or "census" in ONLY:  # the CIN census (issue 16 item 10): its own child processes and result files
+        subprocess.run([sys.executable, str(Path(__file__).with_name("census.py")), "--scale", args.scale], check=True)  # noqa: S603
     if ONLY:
         print("\n".join(_table(rows)))
         return
