@@ -120,15 +120,22 @@ def _in(field: str, period: Period) -> Q:
     return Q(**{f"{field}__gte": period.first, f"{field}__lte": period.last})
 
 
-def fgdm_counts(*, period: Period, with_pre_proceedings: bool = True) -> FgdmCounts:
+def fgdm_counts(*, period: Period, with_pre_proceedings: bool = True, offered_by: QuerySet | None = None) -> FgdmCounts:
     """Every count of the page for the period: one query for the offers, one for the meetings, one for the reviews,
     and the pre-proceedings measures' own few (their describer asks one query per pre-proceedings episode offered
     at; the managers' dashboards, which must ask a fixed number whatever the data, leave them out with
-    `with_pre_proceedings=False`)."""
+    `with_pre_proceedings=False`). `offered_by` (users, or a query of their pks: a team's members) narrows the counts
+    to the offers those practitioners made and the meetings and reviews that came of them."""
+    offers = FgdmOffer.objects.filter(_in("offered_on", period))
+    meetings = FgdmMeeting.objects.filter(_in("held_on", period))
+    reviews = FamilyPlanReview.objects.filter(_in("held_on", period))
+    if offered_by is not None:
+        offers = offers.filter(offered_by__in=offered_by)
+        meetings = meetings.filter(referral__offer__offered_by__in=offered_by)
+        reviews = reviews.filter(meeting__referral__offer__offered_by__in=offered_by)
     by_kind = {
         row["decision_point"]: row
-        for row in FgdmOffer.objects.filter(_in("offered_on", period))
-        .values("decision_point")
+        for row in offers.values("decision_point")
         .annotate(
             offered=Count("pk", filter=~Q(response=OfferResponse.NOT_OFFERED)),
             accepted=Count("pk", filter=Q(response=OfferResponse.ACCEPTED)),
@@ -144,16 +151,14 @@ def fgdm_counts(*, period: Period, with_pre_proceedings: bool = True) -> FgdmCou
         for kind in DecisionPointKind
     )
     total = DecisionPointRow("", "All decision points", **{f: sum(getattr(r, f) for r in rows) for f in fields})
-    meetings = FgdmMeeting.objects.filter(_in("held_on", period)).aggregate(
-        held=Count("pk"), agreed=Count("pk", filter=Q(plan_agreed=True))
-    )
+    held = meetings.aggregate(held=Count("pk"), agreed=Count("pk", filter=Q(plan_agreed=True)))
     return FgdmCounts(
         period=period,
         rows=rows,
         total=total,
-        meetings_held=meetings["held"],
-        plans_agreed=meetings["agreed"],
-        reviews=FamilyPlanReview.objects.filter(_in("held_on", period)).count(),
+        meetings_held=held["held"],
+        plans_agreed=held["agreed"],
+        reviews=reviews.count(),
         pre_proceedings=(
             pre_proceedings_period_measures(first=period.first, last=period.last) if with_pre_proceedings else None
         ),

@@ -112,7 +112,9 @@ def charts_for(d: Dashboard) -> list[Chart]:
             bars=[Bar(label, value, count_text(value)) for label, value in fgdm_bars],
             headers=["FGDM", "Number in the period"],
             table=[[label, value] for label, value in fgdm_bars],
-            notes=["For the whole council: FGDM counts are not divided by team."] if d.team else [],
+            notes=["The offers the team's practitioners made, and the meetings and reviews that came of them."]
+            if d.team
+            else [],
         )
     )
     as_at = f"{d.as_at:%-d %B %Y}"

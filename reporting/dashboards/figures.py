@@ -16,14 +16,15 @@ strand's own definition, read through the strand where it has one:
   InitialCPCtarget);
 - reviews on time: child protection review conferences by macpt.timescales.review_due (3 months after the ICPC,
   then 6 after the last review) and reviews of the family's one plan by the date the review before set;
-- FGDM offers, answers, meetings (fgdm.selectors.counts.fgdm_counts, council-wide; without its pre-proceedings
-  measures, whose describer asks a query per episode: the FGDM counts page and the returns show those);
+- FGDM offers, answers, meetings (fgdm.selectors.counts.fgdm_counts; without its pre-proceedings measures, whose
+  describer asks a query per episode: the FGDM counts page and the returns show those);
 - caseloads: children whose open episode each practitioner leads at the period's end (or today), by practitioner,
   and by agency and qualification as the workforce history held them that day (cases PractitionerRecord).
 
 The team filter narrows each figure to the team's work: contacts the team worked (Contact.team), referrals opened,
-assessments written and family plan reviews held by its members, enquiries and conferences of the team, and the
-caseloads of its members. FGDM counts and the front door's "now" figures are council-wide (they say so).
+assessments written and family plan reviews held by its members, enquiries and conferences of the team, the FGDM
+offers its members made and the meetings and reviews that came of them, and the caseloads of its members. The front
+door's "now" figures are council-wide (the page says so).
 
 A fixed number of queries, whatever the data (tests/reporting/test_dashboards.py counts them)."""
 
@@ -350,7 +351,7 @@ def dashboard(*, period: Period, team: Team | None = None, now: dt.datetime | No
             _plan_reviews(period, members),
         ],
         re_referrals=Rate("Re-referrals within 12 months", len(referrals), re_referred),
-        fgdm=fgdm_counts(period=period, with_pre_proceedings=False),
+        fgdm=fgdm_counts(period=period, with_pre_proceedings=False, offered_by=members),
         by_practitioner=by_practitioner,
         by_agency=_group(caseloads, lambda r: r["user__agency__name"] or "No agency"),
         by_qualification=_group(caseloads, lambda r: qualification_label(r["user__qualification"])),

@@ -6,6 +6,7 @@ each page, and at 320 CSS pixels wide nothing scrolls sideways (the charts scale
 import pytest
 from playwright.sync_api import expect
 
+from tests import personas
 from tests.axe import assert_no_axe_violations
 from tests.browser.journey import assert_reflows, nav, sign_in
 from tests.fgdm.pp_support import counts_world
@@ -35,9 +36,10 @@ def _cell(page, chart: str, row: str):
 
 
 def test_a_manager_reads_the_dashboards(
-    page, live_server, family, lcpp, fgdm_facilitator, fh_manager, fh_team, password, monkeypatch
+    page, live_server, family, lcpp, fgdm_facilitator, fh_manager, password, monkeypatch
 ):
     counts_world(family, by=lcpp, facilitator=fgdm_facilitator, monkeypatch=monkeypatch)
+    team = personas.team("macpt")  # the LCPP's, who made the offers
     base = live_server.url
     sign_in(page, base, fh_manager.email, password)
     nav(page, "Dashboards").click()
@@ -57,16 +59,20 @@ def test_a_manager_reads_the_dashboards(
     _checked(page)
 
     page.get_by_label("Period").select_option("2026-27-Q2")
-    page.get_by_label("Team").select_option(label=fh_team.name)
+    page.get_by_label("Team").select_option(label=team.name)
     page.locator("#dashboards-show").click()
-    expect(page.locator("#dashboards-period-label")).to_contain_text(f"to 30 September 2026): {fh_team.name}")
+    expect(page.locator("#dashboards-period-label")).to_contain_text(f"to 30 September 2026): {team.name}")
     expect(_cell(page, "contacts", "August 2026")).to_be_visible()
-    expect(page.locator("#chart-fgdm")).to_contain_text("For the whole council")
+    # The team's offers in the quarter (one declined; one not offered, with the rationale) and the two meetings that
+    # came of its earlier offers.
+    expect(page.locator("#chart-fgdm")).to_contain_text("The offers the team's practitioners made")
+    expect(_cell(page, "fgdm", "Offers made")).to_contain_text("1")
+    expect(_cell(page, "fgdm", "Meetings held")).to_contain_text("2")
     _checked(page)
 
-    page.goto(base + f"/reports/dashboards/?period=2031-99&team={fh_team.pk}")
+    page.goto(base + f"/reports/dashboards/?period=2031-99&team={team.pk}")
     expect(page.locator(".govuk-error-summary")).to_contain_text(
         "“2031-99” is not in the list: choose a collection year or a quarter from the list"
     )
-    expect(page.get_by_label("Team")).to_have_value(str(fh_team.pk))
+    expect(page.get_by_label("Team")).to_have_value(str(team.pk))
     _checked(page)

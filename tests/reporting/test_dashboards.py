@@ -121,7 +121,7 @@ def test_a_quarter_and_a_team_filter_the_figures(client, manager):
     figures = response.context["figures"]
     assert figures.team == team
     assert [m.month for m in figures.months] == [dt.date(2026, 7, 1), dt.date(2026, 8, 1), dt.date(2026, 9, 1)]
-    assert "For the whole council: FGDM counts are not divided by team." in response.content.decode()
+    assert "The offers the team&#x27;s practitioners made" in response.content.decode()
 
 
 def test_the_page_asks_a_fixed_number_of_queries_on_an_empty_database(client, manager):

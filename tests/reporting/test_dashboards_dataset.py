@@ -194,3 +194,25 @@ def test_reviews_on_time_counted_one_by_one(small_dataset, period):
     plan = rates["Family plan reviews on time"]
     assert (plan.due, plan.on_time) == (due, on_time)
     assert figures.journey and figures.timescales
+
+
+def test_a_team_s_fgdm_counts_are_its_members_offers_and_what_came_of_them(small_dataset, period):
+    from fgdm.models import FamilyPlanReview, FgdmMeeting, FgdmOffer
+
+    offerer = (
+        FgdmOffer.objects.filter(offered_on__gte=period.first, offered_by__teams__isnull=False)
+        .exclude(response="not_offered")
+        .values("offered_by")
+        .first()
+    )
+    team = Team.objects.filter(members=offerer["offered_by"]).order_by("pk").first()
+    members = set(User.objects.filter(teams=team).values_list("pk", flat=True))
+    figures = dashboard(period=period, team=team).fgdm
+    offers = FgdmOffer.objects.filter(
+        offered_on__gte=period.first, offered_on__lte=period.last, offered_by__in=members
+    ).exclude(response="not_offered")
+    assert figures.total.offered == offers.count() > 0
+    meetings = FgdmMeeting.objects.filter(held_on__gte=period.first, held_on__lte=period.last)
+    assert figures.meetings_held == sum(m.referral.offer.offered_by_id in members for m in meetings)
+    reviews = FamilyPlanReview.objects.filter(held_on__gte=period.first, held_on__lte=period.last)
+    assert figures.reviews == sum(r.meeting.referral.offer.offered_by_id in members for r in reviews)
