@@ -29,12 +29,12 @@ from django.utils import timezone
 from lxml import etree
 
 from cases.models import CinPlanPeriod, CinReferral, Person, User
-from cases.permissions import person_record_scope
 from family_help.models import AssessmentChild, AssessmentStatus
 from macpt.models import PreProceedings
 from macpt.selectors.census import child_protection_rows
 from macpt.selectors.pre_proceedings import census_blocks
 
+from ..scope import statutory_children
 from .xsd import has_module5, schema_name, year_start
 
 BATCH = 500
@@ -86,9 +86,7 @@ def collection_year(year: str) -> tuple[dt.date, dt.date]:
 def census_people(user: User | None):
     """Whose records the census reads: a scheduled run (no user) reads council-wide; a person asking, their record
     scope with restricted records included (a statutory return counts every child; the file names none)."""
-    if user is None:
-        return Person.objects.filter(merged_into__isnull=True)
-    return person_record_scope(user, ignore_restriction=True)
+    return statutory_children(user)
 
 
 def census_child_ids(*, year: str, user: User | None) -> list[int]:
