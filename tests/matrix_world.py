@@ -452,15 +452,35 @@ def build_world() -> World:
         child.person = Person.objects.get(pk=child.person.pk)
     readers = {email: _reader(user) for email, user in personas.items()}
     assert readers == planned_readers(), "the world's personas are not the demo council's plan"
+    reporting = _reporting(manager)
     return World(
         personas=personas,
         readers=readers,
         children=children,
         author=author,
         tags_missing=tags_missing,
-        objects={"outcome": outcome.pk, "action": action.pk},
+        objects={"outcome": outcome.pk, "action": action.pk, **reporting},
         helpers={"triage": triage, "manager": manager, "keeper": keeper, "outsider": outsider},
     )
+
+
+def _reporting(manager: User) -> dict[str, int]:
+    """Issue 16: a finished run of each return, built by the council's manager from the world's records (so the
+    child-level ones hold every child, the restricted one by its id only), and a grant in the ledger."""
+    from reporting.builders import builder
+    from reporting.models import Grant, ReturnRun, RunKind, RunStatus
+    from reporting.tasks import build_return
+
+    made = {}
+    today = timezone.localdate()
+    for kind in (RunKind.ANNEX_A, RunKind.SSD, RunKind.CIN_CENSUS, RunKind.FFP_RETURN):
+        period = builder(kind).default_period(today)
+        run = ReturnRun.objects.create(kind=kind, period=period, purpose="Matrix", requested_by=manager)
+        run = build_return(run.pk)
+        assert run.status == RunStatus.DONE, (kind, run.error)
+        made[f"run:{kind}"] = run.pk
+    made["grant"] = Grant.objects.create(name="Matrix grant", created_by=manager).pk
+    return made
 
 
 def _in_s47(children: dict[str, Child], personas: dict[str, User]) -> None:

@@ -37,8 +37,22 @@ PARTNER_PRACTITIONER = "partner_practitioner"
 MANAGER = "manager"
 PRIVACY = "privacy_officer"
 ADMIN = "admin"
+PERFORMANCE = "performance_officer"
 ROLES = frozenset(
-    {TRIAGE, FRONT_DOOR_MANAGER, FHLP, LCPP, MACPT, FGDM, REFERRER_ROLE, PARTNER_PRACTITIONER, MANAGER, PRIVACY, ADMIN}
+    {
+        TRIAGE,
+        FRONT_DOOR_MANAGER,
+        FHLP,
+        LCPP,
+        MACPT,
+        FGDM,
+        REFERRER_ROLE,
+        PARTNER_PRACTITIONER,
+        MANAGER,
+        PRIVACY,
+        ADMIN,
+        PERFORMANCE,
+    }
 )
 
 # An administrator configures and never reads child data, involved or in a team or not.
@@ -46,8 +60,9 @@ NEVER_READS = frozenset({ADMIN})
 # A partner referrer sees their own referrals and their outcomes; in a team around a family (the issue's school
 # DSL), its summary; never a child's whole record.
 NO_RECORD_ROLES = frozenset({REFERRER_ROLE, ADMIN})
-# "Council-wide roles as today": the front door, LCPPs, managers and the privacy officer see every record.
-COUNCIL_WIDE = frozenset({TRIAGE, FRONT_DOOR_MANAGER, LCPP, MANAGER, PRIVACY})
+# "Council-wide roles as today": the front door, LCPPs, managers and the privacy officer see every record; and the
+# performance officer, who prepares the returns (issue 16), reads them and edits none.
+COUNCIL_WIDE = frozenset({TRIAGE, FRONT_DOOR_MANAGER, LCPP, MANAGER, PRIVACY, PERFORMANCE})
 # Who may change a record: the front door and LCPPs anywhere; practitioners on records they lead.
 EDIT_ANYWHERE = frozenset({TRIAGE, FRONT_DOOR_MANAGER, LCPP})
 EDIT_WHEN_LEAD = frozenset({FHLP, MACPT, FGDM, LCPP, TRIAGE, FRONT_DOOR_MANAGER, PARTNER_PRACTITIONER})
@@ -327,3 +342,24 @@ def sees_cp_item(reader: Reader, relationship: str, tag: str, *, family_version:
     if family_version and not family_facing(tag):
         return False
     return tag_allows(reader, tag, author_agency="", in_childs_macpt=False)
+
+
+# --- reporting (issue 16) --------------------------------------------------------------------------------------------
+# Managers and performance officers read the reports page, run and download the returns and the child-level exports
+# (the census, Annex A, the SSD) and read the data-quality issues; the dashboards add the front door's and child
+# protection's managers (figures, no child); only a manager keeps the grant ledger. Everyone else: 404.
+RETURN_MAKERS = frozenset({MANAGER, PERFORMANCE})
+DASHBOARD_READERS = frozenset({MANAGER, PERFORMANCE, FRONT_DOOR_MANAGER, LCPP})
+LEDGER_KEEPERS = frozenset({MANAGER})
+
+
+def makes_returns(reader: Reader) -> bool:
+    return bool(reader.roles & RETURN_MAKERS)
+
+
+def reads_dashboards(reader: Reader) -> bool:
+    return bool(reader.roles & DASHBOARD_READERS)
+
+
+def keeps_grant_ledger(reader: Reader) -> bool:
+    return bool(reader.roles & LEDGER_KEEPERS)

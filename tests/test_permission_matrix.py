@@ -455,7 +455,79 @@ LIST_SURFACES = [
     ("page.fgdm_counts", ("fgdm:counts",), lambda: reverse("fgdm:counts")),
 ]
 
-# The personas: the demo council's thirteen users and the partner practitioner, by email (set in the world).
+
+# Reporting (issue 16): every reporting page for every persona. name, url names, url (world) -> str, who may (reader),
+# method. A run's page, progress and download by kind: the child-level exports (census, Annex A, SSD) and the FFP
+# return (figures), each built in the world by the council's manager.
+def _run(kind: str, name: str):
+    return lambda w: reverse(name, args=[w.objects[f"run:{kind}"]])
+
+
+REPORTING_SURFACES = [
+    ("page.reports", ("reporting:reports",), lambda w: reverse("reporting:reports"), oracle.makes_returns, "get"),
+    (
+        "page.data_quality",
+        ("reporting:data_quality",),
+        lambda w: reverse("reporting:data_quality"),
+        oracle.makes_returns,
+        "get",
+    ),
+    (
+        "page.dashboards",
+        ("reporting:dashboards",),
+        lambda w: reverse("reporting:dashboards"),
+        oracle.reads_dashboards,
+        "get",
+    ),
+    ("page.ledger", ("reporting:ledger",), lambda w: reverse("reporting:ledger"), oracle.keeps_grant_ledger, "get"),
+    (
+        "page.grant_new",
+        ("reporting:grant_new",),
+        lambda w: reverse("reporting:grant_new"),
+        oracle.keeps_grant_ledger,
+        "post",
+    ),
+    (
+        "page.grant",
+        ("reporting:grant",),
+        lambda w: reverse("reporting:grant", args=[w.objects["grant"]]),
+        oracle.keeps_grant_ledger,
+        "get",
+    ),
+    *(
+        (
+            f"run_start.{kind}",
+            ("reporting:run_start",),
+            (lambda k: lambda w: reverse("reporting:run_start", args=[k]))(kind),
+            oracle.makes_returns,
+            "post",
+        )
+        for kind in ("cin_census", "annex_a", "ssd", "ffp_return", "draft_census")
+    ),
+    *(
+        (f"{page}.{kind}", (f"reporting:{page}",), _run(kind, f"reporting:{page}"), oracle.makes_returns, "get")
+        for kind in ("cin_census", "annex_a", "ssd", "ffp_return")
+        for page in ("run", "run_status", "run_download")
+    ),
+    (
+        "csv.ffp_return",
+        ("reporting:ffp_return_csv",),
+        _run("ffp_return", "reporting:ffp_return_csv"),
+        oracle.makes_returns,
+        "get",
+    ),
+    (
+        "pdf.ffp_return",
+        ("reporting:ffp_return_pdf",),
+        _run("ffp_return", "reporting:ffp_return_pdf"),
+        oracle.makes_returns,
+        "get",
+    ),
+]
+REPORTING_BY_NAME = {row[0]: row for row in REPORTING_SURFACES}
+
+
+# The personas: the demo council's fourteen users and the partner practitioner, by email (set in the world).
 from cases.demo.planning import USERS  # noqa: E402  (the emails only, to name the cells)
 from tests.matrix_world import PARTNER_PRACTITIONER_EMAIL  # noqa: E402
 
@@ -822,6 +894,60 @@ def test_list_cell(world, email, relationship, surface_name, url):
     check_list(world, email, surface_name, url, relationship)
 
 
+def _unzipped(world: World, email: str, url: str) -> str:
+    """A zip download's text (the SSD's CSVs): the matrix reads what is inside, not the compressed bytes."""
+    import zipfile
+
+    response = world.clients[email].get(url)  # type: ignore[attr-defined]
+    data = b"".join(response.streaming_content)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return "\n".join(archive.read(name).decode("utf-8") for name in archive.namelist())
+
+
+def check_reporting(world: World, email: str, surface_name: str) -> None:
+    from reporting.models import ExportRecord
+
+    _name, _url_names, url, expect, method = REPORTING_BY_NAME[surface_name]
+    reader = world.readers[email]
+    where = f"{email} / {surface_name}"
+    path = url(world)
+    # A start is an empty form: refused as invalid (400) when allowed, 404 when not.
+    client = world.clients[email]  # type: ignore[attr-defined]
+    seen = Seen(client.post(path, {}).status_code, "") if method == "post" else fetch(world, email, path)
+    assert seen.status != 403, f"{where}: 403 (a refusal is 404)"
+    assert seen.status < 500, f"{where}: server error {seen.status}"
+    if not expect(reader):
+        assert seen.status == 404, f"{where}: expected 404, got {seen.status}"
+        return
+    # An empty form, allowed: refused as invalid, shown again with the reason (400, or 200 where a page says so).
+    assert seen.status in ((400, 200) if method == "post" else (200,)), f"{where}: {seen.status}"
+    if surface_name.startswith(("run_download.", "csv.", "pdf.")):
+        kind = surface_name.split(".", 1)[1]
+        run = world.objects[f"run:{kind}"]
+        assert ExportRecord.objects.filter(user=world.personas[email], run_id=run).exists(), f"{where}: not recorded"
+    # A restricted child is never named in a report, a return or an export; the SSD names the others.
+    text = _unzipped(world, email, path) if surface_name == "run_download.ssd" else seen.text
+    restricted = world.children[oracle.RESTRICTED]
+    assert not _leaks(Seen(200, text), restricted), f"{where}: names the restricted child"
+    if surface_name == "run_download.ssd":
+        assert world.children[oracle.NONE].first_name in text, f"{where}: the SSD misses a child"
+
+
+def _reporting_cells():
+    for email in PERSONAS:
+        for name, *_ in REPORTING_SURFACES:
+            yield pytest.param(email, name, id=f"{email.split('@')[0]}-{name}")
+
+
+REPORTING_CELLS = list(_reporting_cells())
+
+
+@pytest.mark.parametrize(("email", "surface_name"), REPORTING_CELLS)
+def test_reporting_cell(world, email, surface_name):
+    _STATE["cells"] += 1
+    check_reporting(world, email, surface_name)
+
+
 # --- messages leaving the system: the emails of every notification the world made -----------------------------
 WAITING_EMAILS = "issue 11 finding 7 (strand `restricted`): emails carry a reference and a link, never a child's name"
 
@@ -886,7 +1012,11 @@ def url_patterns() -> list[tuple[str, str]]:
 
 
 def _matrix_names() -> set[str]:
-    return {n for s in DETAIL_SURFACES for n in s.url_names} | {n for _, names, _ in LIST_SURFACES for n in names}
+    return (
+        {n for s in DETAIL_SURFACES for n in s.url_names}
+        | {n for _, names, _ in LIST_SURFACES for n in names}
+        | {n for _, names, *_ in REPORTING_SURFACES for n in names}
+    )
 
 
 def _sweep_value(world: World, ident: str, kwarg: str) -> str:
@@ -1051,7 +1181,7 @@ def test_every_url_pattern_is_in_the_matrix_or_on_the_public_allowlist(world):
 def test_matrix_size_is_recorded(world):
     """Runs last in this module: the size the closing note gives."""
     detail = len(DETAIL_CELLS) + len(CP_TAG_CELLS) + len(FGDM_TAG_CELLS)
-    lists, sweep = len(LIST_CELLS), len(SWEEP_CELLS)
+    lists, sweep = len(LIST_CELLS) + len(REPORTING_CELLS), len(SWEEP_CELLS)
     elapsed = time.monotonic() - (_STATE["started"] or time.monotonic())
     print(
         f"\npermission matrix: {detail + lists + sweep} cells ({detail} record, {lists} list/search/queue/inbox, "

@@ -104,3 +104,14 @@ def test_the_tag_rules_agree_with_the_oracle(reader, tag, in_childs_macpt, autho
 
 def test_family_facing_documents_withhold_the_oracles_tags():
     assert {t for t in oracle.TAGS if not oracle.family_facing(t)} == set(policy.FAMILY_WITHHELD_TAGS)
+
+
+def test_the_reporting_rows_agree_with_the_oracle():
+    """Issue 16 item 9: who reads the reports, makes the returns and exports child-level data, reads the dashboards and
+    keeps the grant ledger (the permission matrix asks every reporting page as every persona from these)."""
+    table = policy.role_actions()
+    for action in ("reporting.reports", "reporting.export", "reporting.return", "reporting.data_quality"):
+        assert table[action] == oracle.RETURN_MAKERS, action
+    assert table["reporting.dashboards"] == oracle.DASHBOARD_READERS
+    assert table["reporting.grant_ledger"] == oracle.LEDGER_KEEPERS
+    assert set(policy.COUNCIL_WIDE_ROLES) == oracle.COUNCIL_WIDE
