@@ -300,11 +300,37 @@ def dashboards_rows(runs: int) -> list[dict]:
     return rows
 
 
+def ffp_return_rows(runs: int) -> list[dict]:
+    """The FFP quarterly return (issue 16 items 4 and 10) for the last whole quarter, council-wide as the schedule runs
+    it: its figures (a fixed number of queries whatever the data: tests/reporting/test_ffp_return_dataset.py), and the
+    three files written from them (the workbook, the CSV and the one-page PDF; fewer runs: WeasyPrint dominates)."""
+    from reporting.ffp_return.figures import ffp_figures
+    from reporting.ffp_return.writers import write_csv, write_pdf, write_xlsx
+    from reporting.periods import previous_quarter
+
+    quarter = previous_quarter(timezone.localdate())
+    figures = ffp_figures(quarter)
+
+    def files():
+        write_xlsx(figures, draft=True)
+        write_csv(figures)
+        write_pdf(figures)
+
+    return [
+        measure(f"FFP quarterly return: figures ({quarter})", lambda: ffp_figures(quarter), runs, floor=True),
+        measure("FFP quarterly return: XLSX + CSV + PDF", files, max(5, runs // 10), floor=False),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=100)  # p95 of 100: the 5th-slowest, not the 2nd
     parser.add_argument("--scale", default=os.environ.get("BENCH_SCALE", "unknown"))
-    parser.add_argument("--only", help="run only the operations whose name contains this; nothing is written")
+    parser.add_argument(
+        "--only",
+        default=os.environ.get("BENCH_ONLY"),  # `BENCH_ONLY=... make bench`
+        help="run only the operations whose name contains this; nothing is written",
+    )
     args = parser.parse_args()
     global ONLY  # a command-line switch, set once
     ONLY = args.only or ""
@@ -387,6 +413,7 @@ def main() -> None:
         *child_protection_rows(runs),
         *fgdm_rows(runs),
         *dashboards_rows(runs),
+        *ffp_return_rows(runs),
     ]
     rows = [r for r in rows if r is not None]
     if not ONLY or "census" in ONLY:  # the CIN census (issue 16 item 10): its own child processes and result files

@@ -8,12 +8,14 @@ class ReportingConfig(AppConfig):
     def ready(self) -> None:
         """What reporting adds (cases.registry): its policy rows, the reports page in the navigation and the managers'
         home panel. Reporting reads every strand's selectors; nothing imports reporting."""
-        from cases.registry import HomePanel, NavEntry, registry
+        from cases.registry import DataStep, HomePanel, NavEntry, registry
 
         from .permissions import DASHBOARDS, GRANT_LEDGER, POLICY, REPORTS
         from .views.panels import returns_panel
 
         registry.register_policy(app=self.label, actions=POLICY)
+        # The demo's grant ledger (reporting/demo.py), after the strands' records.
+        registry.register_demo_data(app=self.label, step=DataStep("reporting", seed_demo, after=("fgdm",)))
         registry.register_nav(
             app=self.label,
             entries=[
@@ -46,3 +48,9 @@ class ReportingConfig(AppConfig):
                 "reporting.returns", "reporting/returns_panel.html", returns_panel, POLICY[REPORTS], order=800
             ),
         )
+
+
+def seed_demo() -> dict:
+    from .demo import seed_ledger_demo
+
+    return seed_ledger_demo()

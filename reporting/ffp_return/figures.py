@@ -178,6 +178,7 @@ def children_rows(first: dt.date, last: dt.date) -> list[Row]:
     pre_proceedings = (
         PreProceedings.objects.filter(start_date__lte=last)
         .filter(Q(step_decision_date__isnull=True) | Q(step_decision_date__gte=first))
+        .filter(person__merged_into__isnull=True)
         .values("person_id")
         .distinct()
         .count()

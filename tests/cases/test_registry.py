@@ -103,6 +103,7 @@ def test_each_app_registers_its_part():
         "home": "cases",
         "cases:person_search": "cases",
         "cases:audit": "cases",
+        "cases:workforce": "cases",  # issue 16 item 4
         "cases:notifications": "cases",
         "cases:work_requests": "cases",
         "admin:index": "cases",
@@ -121,6 +122,7 @@ def test_each_app_registers_its_part():
         "fgdm:counts": "fgdm",  # issue 15 item 7
         "reporting:reports": "reporting",  # issue 16
         "reporting:dashboards": "reporting",  # issue 16 item 7
+        "reporting:ledger": "reporting",  # issue 16 item 4
     }
     # Each strand describes its own decision points (issue 15 item 1): the FGDM strand reads them, importing none.
     assert {m: registry.owner("decision_points", m) for m in registry.decision_point_models()} == {
@@ -134,7 +136,7 @@ def test_each_app_registers_its_part():
     assert registry.owner("breach_handlers", "front_door.decision") == "front_door"
     kind = registry.work_request_kind(WorkRequest.Kind.FAMILY_HELP_ALLOCATION)
     assert kind.url_name == "family_help:allocate" and registry.owner("work_request_kinds", kind.kind) == "family_help"
-    assert [s.key for s in registry.demo_data_steps()] == ["front_door", "family_help", "macpt", "fgdm"]
+    assert [s.key for s in registry.demo_data_steps()] == ["front_door", "family_help", "macpt", "fgdm", "reporting"]
     assert registry.demo_data_steps()[1].after == ("front_door",)
     assert registry.demo_data_steps()[2].after == ("family_help",)
     assert registry.demo_data_steps()[3].after == ("macpt",)  # FGDM offers at child protection's decision points

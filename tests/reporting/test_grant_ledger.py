@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 
 from reporting import ledger
 from reporting.models import Grant, SpendLine
@@ -117,3 +118,15 @@ def test_a_manager_keeps_the_ledger_on_its_pages_and_others_are_told_it_is_not_t
     removed = SpendLine.objects.filter(category="transformation").get()
     assert client.post(url, {"form": "remove", "line": str(removed.pk)}).status_code == 302
     assert "above the expected" not in client.get(url + "?year=2026-27").content.decode()
+
+
+def test_the_demo_ledger_gives_the_return_its_expenditure_once():
+    from reporting.demo import seed_ledger_demo
+    from reporting.ffp_return.figures import EXPENDITURE, ffp_figures
+    from reporting.periods import previous_quarter
+
+    assert seed_ledger_demo()["grant spend lines"] > 0
+    assert seed_ledger_demo() == {"grant spend lines": 0}
+    figures = ffp_figures(previous_quarter(timezone.localdate()))
+    assert Decimal(figures.value(EXPENDITURE, "Actual spend in the quarter")) > 0
+    assert Decimal(figures.value(EXPENDITURE, "Allocation for the year")) > 0
