@@ -418,6 +418,8 @@ def main() -> None:
     rows = [r for r in rows if r is not None]
     if not ONLY or "census" in ONLY:  # the CIN census (issue 16 item 10): its own child processes and result files
         subprocess.run([sys.executable, str(Path(__file__).with_name("census.py")), "--scale", args.scale], check=True)  # noqa: S603
+    if not ONLY or "exports" in ONLY:  # Annex A and the SSD extract (issue 16 items 5, 8, 10): child processes too
+        subprocess.run([sys.executable, str(Path(__file__).with_name("exports.py")), "--scale", args.scale], check=True)  # noqa: S603
     if ONLY:
         print("\n".join(_table(rows)))
         return
