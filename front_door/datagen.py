@@ -48,6 +48,7 @@ CATEGORIES = [
     "school_attendance",
     "child_mental_health",
 ]
+PRE_BIRTH_DAYS = 270  # a pre-birth contact: at most this long before the birth (the census allows 280 days)
 OPEN_CONTACTS_PER_100K = 420  # contacts still waiting for a decision on the day the data is generated
 
 
@@ -93,6 +94,7 @@ def generate_contacts(ctx: Context) -> None:
     referral_spans: dict[int, list[tuple[dt.date, dt.date]]] = {}
     # Repeat contacts: a fifth of children get most of them (re-referrals), as in real front doors.
     pool = ctx.children
+    born = dict(ctx.children)
     frequent = pool[: max(1, len(pool) // 5)]
     for n in range(total):
         is_open = n >= total - open_count
@@ -105,6 +107,12 @@ def generate_contacts(ctx: Context) -> None:
         child_id, _dob = rng.choice(frequent if rng.random() < 0.5 else pool)
         family = ctx.siblings.get(child_id, [child_id])
         kids = family if (len(family) > 1 and rng.random() < 0.3) else [child_id]
+        # No contact about a child more than 40 weeks before their birth (census 8606): a pre-birth contact comes
+        # in the pregnancy, so a contact drawn earlier moves to 40 weeks before the youngest child's birth.
+        earliest = max(born[kid] for kid in kids) - dt.timedelta(days=PRE_BIRTH_DAYS)
+        if not is_open and received.astimezone(LONDON).date() < earliest:
+            received += dt.timedelta(days=(earliest - received.astimezone(LONDON).date()).days)
+            due = calendar.contact_decision_due(received)
         contact_id = ids["front_door_contact"]
         ids["front_door_contact"] += 1
         outcome = None if is_open else rng.choices(outcomes, weights)[0]

@@ -478,6 +478,10 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
                         )
                     icpc_day = icpc_days[discussion]
                     outcome_day = min(calendar.add_working_days(held_day, rng.randint(3, 7)), icpc_day)
+                    if closed_on and closed_on < icpc_day:
+                        # The case closes before the conference could sit: the enquiry ends without one (census
+                        # 8868: a closed case's enquiry has its conference or is marked as needing none).
+                        outcome, icpc_day = "substantiated_no_conference", None
                 else:
                     outcome = (
                         "not_substantiated"
@@ -618,7 +622,94 @@ def generate_macpt(ctx: Context) -> None:  # one pass, many tables
     ):
         rows.write(ctx, label)
     with connection.cursor() as cursor:
+        _end_cin_plans_at_protection(cursor)
+        _referrals_hold_their_work(cursor)
+        _cin_plans_end_with_their_referral(cursor)
         cursor.execute("ANALYZE")
+
+
+def _referrals_hold_their_work(cursor) -> None:
+    """The census referrals (the front door's, generated first) as the work since makes them: one in which an s47
+    enquiry or a child protection plan started is not closed 'after assessment' (RC8, RC9: census 2990) but when the
+    services ended (RC7), nor closed before its Family Help assessment is authorised (census 8565) unless the child's
+    next referral comes first."""
+    cursor.execute("""
+        WITH worked AS (
+            SELECT r.id, r.episode_id FROM cases_cinreferral r
+            WHERE r.closure_reason IN ('RC8', 'RC9') AND (
+                EXISTS (SELECT 1 FROM macpt_s47enquiry s WHERE s.person_id = r.person_id
+                        AND s.start_date BETWEEN r.referral_date AND r.closed_on)
+                OR EXISTS (SELECT 1 FROM macpt_childprotectionplan cp WHERE cp.person_id = r.person_id
+                           AND cp.start_date BETWEEN r.referral_date AND r.closed_on))
+        ), referrals AS (
+            UPDATE cases_cinreferral r SET closure_reason = 'RC7' FROM worked WHERE worked.id = r.id
+        )
+        UPDATE cases_episode e SET closure_reason = 'RC7' FROM worked
+        WHERE worked.episode_id = e.id AND e.closure_reason IN ('RC8', 'RC9')
+    """)
+    cursor.execute("""
+        UPDATE cases_cinreferral r SET closed_on = sub.authorised
+        FROM (
+            SELECT r2.id, max(a.authorised_on) AS authorised
+            FROM cases_cinreferral r2
+            JOIN family_help_assessmentchild ac ON ac.person_id = r2.person_id
+            JOIN family_help_assessment a ON a.id = ac.assessment_id
+            WHERE r2.closed_on IS NOT NULL AND a.started_on BETWEEN r2.referral_date AND r2.closed_on
+              AND a.authorised_on > r2.closed_on
+            GROUP BY r2.id
+        ) sub
+        WHERE sub.id = r.id AND NOT EXISTS (
+            SELECT 1 FROM cases_cinreferral later WHERE later.person_id = r.person_id AND later.id <> r.id
+              AND later.referral_date > r.referral_date AND later.referral_date <= sub.authorised
+        )
+    """)
+
+
+def _cin_plans_end_with_their_referral(cursor) -> None:
+    """A child in need plan period still open (or ending later) when the census referral it started in closes ends
+    with it: no activity after a case closes (census 8565)."""
+    cursor.execute("""
+        UPDATE cases_cinplanperiod p SET end_date = r.closed_on
+        FROM cases_episode e, cases_cinreferral r
+        WHERE e.id = p.episode_id AND r.person_id = e.person_id AND r.closed_on IS NOT NULL
+          AND p.start_date BETWEEN r.referral_date AND r.closed_on
+          AND (p.end_date IS NULL OR p.end_date > r.closed_on)
+    """)
+
+
+def _end_cin_plans_at_protection(cursor) -> None:
+    """As the strand's service does when a plan starts (cin_plan_period_end_for_child; census 4001, 4017): a child's
+    child in need plan period (Family Help's, generated before) open when a child protection plan starts ends that
+    day; one that would start while a plan is open starts when that plan ends, or is not there if it has not."""
+    cursor.execute("""
+        UPDATE cases_cinplanperiod p SET end_date = sub.first_plan
+        FROM (
+            SELECT p2.id, min(cp.start_date) AS first_plan
+            FROM cases_cinplanperiod p2
+            JOIN cases_episode e ON e.id = p2.episode_id
+            JOIN macpt_childprotectionplan cp ON cp.person_id = e.person_id
+             AND cp.start_date >= p2.start_date AND (p2.end_date IS NULL OR cp.start_date < p2.end_date)
+            GROUP BY p2.id
+        ) sub
+        WHERE sub.id = p.id
+    """)
+    cursor.execute("""
+        DELETE FROM cases_cinplanperiod p USING cases_episode e, macpt_childprotectionplan cp
+        WHERE e.id = p.episode_id AND cp.person_id = e.person_id
+          AND cp.start_date < p.start_date AND cp.end_date IS NULL
+    """)
+    cursor.execute("""
+        UPDATE cases_cinplanperiod p SET start_date = sub.last_end
+        FROM (
+            SELECT p2.id, max(cp.end_date) AS last_end
+            FROM cases_cinplanperiod p2
+            JOIN cases_episode e ON e.id = p2.episode_id
+            JOIN macpt_childprotectionplan cp ON cp.person_id = e.person_id
+             AND cp.start_date < p2.start_date AND cp.end_date > p2.start_date
+            GROUP BY p2.id
+        ) sub
+        WHERE sub.id = p.id AND (p.end_date IS NULL OR sub.last_end <= p.end_date)
+    """)
 
 
 # --- conferences and plans ------------------------------------------------------------------------------------------

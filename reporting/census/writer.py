@@ -43,6 +43,7 @@ RELEASE = "1.0"
 UPN_PATTERN = r"^[A-Za-z]\d{11}[0-9A-Za-z]$"
 ETHNICITY_NOT_OBTAINED = "NOBT"
 NO_DISABILITY = "NONE"
+NEED_NOT_STATED = "N0"
 
 Progress = Callable[[int, int, str], None]
 
@@ -335,7 +336,9 @@ def _cin_details(spell: _Spell, *, start: dt.date, end: dt.date, result: CensusR
     _add(details, "CINreferralDate", referral.referral_date)
     _add(details, "ReferralSource", referral.source_code)
     need = next((a["primary_need"] for a in reversed(spell.assessments) if a["primary_need"]), None)
-    _maybe(details, "PrimaryNeedCode", need)
+    # A referral that led to further action has a primary need (8610): the assessment's, else "N0 Not stated" (what
+    # the record says: none was stated), which the data-quality page lists as a query to complete.
+    _maybe(details, "PrimaryNeedCode", need or (None if _is_nfa(spell, end) else NEED_NOT_STATED))
     closed = referral.closed_on if referral.closed_on is not None and referral.closed_on <= end else None
     if closed is not None:
         _add(details, "CINclosureDate", closed)

@@ -11,6 +11,7 @@ from psycopg import sql
 from tests.conftest import APPLICATION, OWNER, connect_as
 
 from .census_checks import assert_valid_census
+from .validator_checks import YEARS, account, assert_no_errors
 
 pytestmark = pytest.mark.django_db
 SEED = 11
@@ -45,3 +46,10 @@ def test_the_census_of_a_second_seed_of_the_small_data_set_is_schema_valid(small
     assert result.assessments and result.section47 and result.cp_plans
     if year == "2026-27":
         assert result.module5 == len(root.findall(".//PreProceedingsandFGDM"))
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_the_census_of_a_second_seed_has_no_error_row_from_dfes_validator(small_dataset_seed2, year):
+    """Issue 16 item 2: no ERROR row from DfE's csc-validator-be-cin (nor from the module 5 checks)."""
+    result = assert_no_errors(year)
+    print(f"small seed {SEED} {year}: {account(result)}")

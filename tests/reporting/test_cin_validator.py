@@ -203,3 +203,23 @@ def test_module5_runs_in_the_validators_python_without_the_application():
     )
     assert done.returncode == 0, done.stderr
     assert sys.version_info >= (3, 11)
+
+
+def test_a_referral_sent_with_primary_need_not_stated_is_our_own_query(tmp_path):
+    """The census writes 'N0 Not stated' for a referral that led to further action with no primary need recorded
+    (DfE's 8610 is met); our own query FFP8610Q asks for it on the data-quality page."""
+    path = tmp_path / "census.xml"
+    path.write_bytes(
+        census(
+            [
+                child("NEEDN0", cin_details=_referral(PrimaryNeedCode="N0", ReferralNFA="0")),
+                child("NEEDN1", cin_details=_referral(ReferralNFA="0")),
+            ]
+        )
+    )
+    result = validate_census(path)
+    assert "8610" not in result.by_rule()
+    ours = [row for row in result.rows if row["source"] == "ffp"]
+    assert [(row["rule"], row["type"], row["LAchildID"], row["column"]) for row in ours] == [
+        ("FFP8610Q", "Query", "NEEDN0", "PrimaryNeedCode")
+    ]
