@@ -149,3 +149,19 @@ def test_the_month_s_draft_is_made_once_for_the_year_being_prepared():
     assert draft.year_being_prepared(dt.date(2026, 8, 1)) == "2026-27"
     assert draft.year_being_prepared(dt.date(2027, 1, 1)) == "2026-27"
     assert draft.year_being_prepared(dt.date(2026, 4, 1)) == "2025-26"
+
+
+def test_the_monthly_task_builds_the_draft_census_once_a_month(family):
+    """The beat's task end to end (as the worker runs it): the month's scheduled draft census is written, checked by
+    DfE's validator and kept with its issues; delivered again the same month, it makes no second run."""
+    from reporting.tasks import monthly_draft_census_task
+
+    monthly_draft_census_task()
+    run = ReturnRun.objects.get(kind=RunKind.DRAFT_CENSUS)
+    assert (run.requested_by, run.status, run.purpose) == (None, RunStatus.DONE, draft.SCHEDULED_PURPOSE), run.error
+    assert run.period == draft.year_being_prepared(timezone.localdate())
+    assert run.summary["validator"].startswith("csc-validator-be-cin ")
+    assert run.filename.endswith("-data-quality.csv")
+    assert DataQualityIssue.objects.filter(run=run).count() == run.rows
+    monthly_draft_census_task()
+    assert ReturnRun.objects.filter(kind=RunKind.DRAFT_CENSUS).count() == 1
