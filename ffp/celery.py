@@ -10,6 +10,11 @@ from celery.signals import worker_ready
 app = Celery("ffp")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# The default app in every thread, not only the one that imported this module: a @shared_task first used in another
+# thread (a threaded web server's request, Django's live test server) would otherwise bind to Celery's own fallback
+# app, whose broker is amqp://localhost, and every task sent from a request there would be refused (found by the
+# reports page's journey, issue 16: the run's build was never sent).
+app.set_default()
 
 
 @worker_ready.connect

@@ -1,6 +1,7 @@
 """Background builds of the returns (issue 16 items 1 and 6): a run's builder writes its file while the page polls its
 progress; the scheduled drafts (the quarterly return, the monthly census) are added by their areas."""
 
+import datetime as dt
 import gzip
 import io
 import logging
@@ -87,8 +88,39 @@ def _compress(content) -> tuple[bytes, int]:
 
 
 def queue_run(run: ReturnRun) -> None:
-    """Send the run's build to a worker once the transaction that made it commits."""
-    transaction.on_commit(lambda: build_return_task.delay(run.pk))
+    """Send the run's build to a worker once the transaction that made it commits. If the broker is down the run is
+    still recorded (queued): the page says it is waiting, and the minute's sweep (queued_runs_sweep_task) sends it
+    when the broker is back. Asking must never fail the manager's request."""
+
+    def send() -> None:
+        try:
+            build_return_task.apply_async((run.pk,), retry=False)
+        except Exception:  # any broker failure: the sweep is the safety net
+            log.warning("could not queue return run %s; the sweep will send it", run.pk)
+
+    transaction.on_commit(send)
+
+
+# A queued run no worker has claimed for this long is sent again (its first message was lost, or never sent); a
+# running one whose worker died (no progress for this long) is claimed again by the next delivery.
+REQUEUE_AFTER_SECONDS = 60
+
+
+@shared_task(ignore_result=True)
+def queued_runs_sweep_task() -> int:
+    return queued_runs_sweep()
+
+
+def queued_runs_sweep() -> int:
+    """Send again each run still waiting a minute after it was asked for. Claiming is by row lock in build_return,
+    so a run sent twice is built once."""
+    cutoff = timezone.now() - dt.timedelta(seconds=REQUEUE_AFTER_SECONDS)
+    waiting = list(
+        ReturnRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)[:50]
+    )
+    for pk in waiting:
+        build_return_task.apply_async((pk,), retry=False)
+    return len(waiting)
 
 
 @shared_task(ignore_result=True, acks_late=True)

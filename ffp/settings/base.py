@@ -304,6 +304,12 @@ CELERY_BEAT_SCHEDULE = {
         # Late is fine (the month's run is made once, whenever it comes); a day late, the next month's will do.
         "options": {"expires": 24 * 60 * 60},
     },
+    # --- reporting: a return run whose first message was lost is sent again (reporting.tasks.queue_run) ---
+    "return-runs-sweep": {
+        "task": "reporting.tasks.queued_runs_sweep_task",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
     # --- the FFP quarterly return's draft (issue 16 item 6; reporting.ffp_return.schedule) ---
     "ffp-return-quarterly-draft": {
         "task": "reporting.tasks.ffp_return_quarterly_draft_task",

@@ -7,8 +7,7 @@ pixels wide nothing scrolls sideways."""
 import pytest
 from playwright.sync_api import expect
 
-from reporting.models import ExportRecord, ReturnRun
-from reporting.tasks import build_return
+from reporting.models import ExportRecord
 from tests.axe import assert_no_axe_violations
 from tests.browser.journey import assert_reflows, nav, sign_in, success_banner
 
@@ -21,11 +20,8 @@ def _checked(page) -> None:
 
 
 def test_a_manager_keeps_the_workforce_and_the_ledger_and_downloads_the_return(
-    page, live_server, fh_manager, vcs_fhlp, password, monkeypatch
+    page, live_server, fh_manager, vcs_fhlp, password, celery_worker_process
 ):
-    # No worker here: the run is built below, in the test, as a worker would (tests/reporting/test_ffp_return_worker.py
-    # runs the scheduled draft through a real one).
-    monkeypatch.setattr("reporting.views.runs.queue_run", lambda run: None)
     base = live_server.url
     sign_in(page, base, fh_manager.email, password)
 
@@ -90,7 +86,8 @@ def test_a_manager_keeps_the_workforce_and_the_ledger_and_downloads_the_return(
     section.get_by_label("What is it for?").fill("FFP return Q2 to DfE")
     section.get_by_role("button", name="Run the FFP quarterly return").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("FFP quarterly return 2026-27-Q2")
-    build_return(ReturnRun.objects.get().pk)
+    # Built by the worker; the page follows its progress to the end.
+    expect(page.locator("#run-progress-text")).to_contain_text("Done", timeout=120_000)
     page.reload()
     expect(page.locator("#run-summary-list")).to_contain_text("Transformation is 40.0%")
     _checked(page)
