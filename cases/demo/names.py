@@ -106,9 +106,10 @@ class SyntheticNames:
                 return number
 
     def upn(self, dob: dt.date, *, secondary: bool) -> str:
-        """LA 999, the demo school, the year the pupil started school, a serial; DfE check letter first."""
+        """DfE's pseudo-LA code 001 (no council's own: a UPN must carry a code DfE recognises, rule 1530, and the demo's
+        own LA code 999 is none), the demo school, the year the pupil started school, a serial; check letter first."""
         year = (dob.year + 5) % 100
-        tail = f"999{SCHOOL_ESTABLISHMENTS[secondary]}{year:02d}{self.rng.randint(1, 999):03d}"
+        tail = f"001{SCHOOL_ESTABLISHMENTS[secondary]}{year:02d}{self.rng.randint(1, 999):03d}"
         return upn_check_letter(tail) + tail
 
     def address(self) -> tuple[str, str, str]:

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import policy
-from cases.models import AgencyType, Person, Strand, User, VisibilityTag
+from cases.models import AgencyType, CensusMeaning, Episode, Person, Strand, User, VisibilityTag
 from cases.permissions import person_record_scope
-from cases.services import audit_record, chronology_add, deadline_cancel
+from cases.services import audit_record, chronology_add, cin_referral_open, cin_referral_open_for, deadline_cancel
 from cases.workdays import LONDON, Calendar
 
 from ..models import S47Enquiry, S47Information, StrategyDiscussion
@@ -99,6 +99,7 @@ def s47_start(
     except IntegrityError:  # a colleague started one meanwhile (macpt_one_open_s47_per_child)
         raise ValidationError(f"{person.first_name} already has an open s47 enquiry") from None
     _set_icpc_deadline(enquiry, calendar)
+    _census_referral(enquiry, actor)
     chronology_add(
         person=person,
         actor=actor,
@@ -120,6 +121,32 @@ def s47_start(
         related={"discussion": discussion},
     )
     return enquiry
+
+
+def _census_referral(enquiry: S47Enquiry, actor: User) -> None:
+    """An s47 enquiry is children's social care: the child's census referral (CINdetails) is open from the day it
+    starts at the latest. A child referred through the front door has one already (kept, with the contact's date and
+    source). A child whose enquiry starts from their early help (a disclosure to their lead practitioner: the episode
+    was at early help before) is referred by early help (5D) on the discussion's day; anyone else's source is not
+    known (10). Without this the census would hold the enquiry under no referral, and DfE would never count the
+    child."""
+    if cin_referral_open_for(enquiry.person) is not None:
+        return
+    episode = (
+        Episode.objects.filter(person=enquiry.person, closed_on__isnull=True).prefetch_related("levels__level").first()
+    )
+    # Came up from early help on this episode (at any time before): referred by early help.
+    early_help = episode is not None and any(
+        level.level.census_meaning == CensusMeaning.EARLY_HELP for level in episode.levels.all()
+    )
+    cin_referral_open(
+        person=enquiry.person,
+        episode=episode,
+        referral_date=enquiry.start_date,
+        source_code="5D" if early_help else "10",
+        source=enquiry,
+        actor=actor,
+    )
 
 
 def _require_open(enquiry: S47Enquiry) -> None:

@@ -431,7 +431,8 @@ def test_identifiers_are_synthetic_and_valid(seeded_demo):
     assert len(upns) >= 10
     for upn in upns:
         validate_upn(upn)
-        assert upn[1:4] == "999", upn
+        # DfE's pseudo-LA code 001, never a council's own (a census UPN must carry a recognised code: rule 1530).
+        assert upn[1:4] == "001", upn
     ethnicities = set(Person.objects.exclude(ethnicity="").values_list("ethnicity", flat=True))
     assert len(ethnicities) >= 8 and ethnicities <= valid_codes("ethnicitytype")
     disabilities = {code for codes in Person.objects.values_list("disabilities", flat=True) for code in codes}
