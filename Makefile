@@ -47,7 +47,7 @@ validate-census: $(CIN_VENV)/.synced
 	@test -n "$(FILE)" || { echo "usage: make validate-census FILE=census.xml"; exit 2; }
 	$(CIN_VENV)/bin/python reporting/quality/cin_runner.py --summary "$(FILE)"
 
-run: install
+run: install $(CIN_VENV)/.synced
 	$(PYTHON) -m ffp.devstack run
 
 # In parallel (pytest-xdist, a file's tests together on one worker): TEST_WORKERS=auto is one worker per CPU (at

@@ -26,6 +26,26 @@ def success_banner(page):
     return page.locator(".govuk-notification-banner--success")
 
 
+_WIDEST = """(width) => {
+  const wide = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const box = el.getBoundingClientRect();
+    if (box.right > width + 1 && !el.closest(".app-table-scroll")) {
+      const id = el.id ? "#" + el.id : "";
+      const name = typeof el.className === "string" ? el.className.trim() : "";
+      const classes = name ? "." + name.replace(/ +/g, ".") : "";
+      wide.push(`${el.tagName.toLowerCase()}${id}${classes} (${Math.round(box.right)} px)`);
+    }
+  }
+  return wide.slice(-5);
+}"""
+
+
+def _widest(page, width: int) -> list[str]:
+    """The innermost elements reaching past the viewport's right edge (outside scrolling regions): what to fix."""
+    return page.evaluate(_WIDEST, width)
+
+
 def assert_reflows(page, width: int = 320) -> None:
     """WCAG 1.4.10 (reflow): at `width` CSS pixels the page scrolls only up and down, never sideways. The viewport is
     put back afterwards."""
@@ -33,7 +53,7 @@ def assert_reflows(page, width: int = 320) -> None:
     page.set_viewport_size({"width": width, "height": 640})
     try:
         overflow = page.evaluate("() => document.documentElement.scrollWidth")
-        assert overflow <= width, f"{page.url} is {overflow} px wide at a {width} px viewport"
+        assert overflow <= width, f"{page.url} is {overflow} px wide at a {width} px viewport: {_widest(page, width)}"
     finally:
         if before:
             page.set_viewport_size(before)
