@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from lxml import etree
 
 from cases.models import EpisodeLevel, PractitionerRecord
 from macpt.models import ChildProtectionPlan, PreProceedings, S47Enquiry
@@ -16,7 +17,10 @@ from macpt.selectors.pre_proceedings import census_blocks
 from reporting.ffp_return.figures import CHILDREN, FGDM, WORKFORCE, ffp_figures
 from reporting.periods import previous_quarter, quarter_dates, quarters_of_year
 
+from .census_checks import census_bytes
+
 pytestmark = pytest.mark.django_db
+MODULE_5_FROM = 2026
 
 OFFERED = "FGDM meetings offered prior to or at the letter before proceedings"
 FACILITATED = "FGDM meetings facilitated after the offer"
@@ -38,6 +42,15 @@ def test_the_four_quarters_fgdm_figures_sum_to_the_census_module_5_counts_for_th
     quarters = [ffp_figures(q) for q in quarters_of_year(year_start)]
     summed = (sum(q.value(FGDM, OFFERED) for q in quarters), sum(q.value(FGDM, FACILITATED) for q in quarters))
     assert summed == census
+    if year_start >= MODULE_5_FROM:
+        # And the census file itself (module 5 is in the census from 2026-27): the blocks DfE receives say the same.
+        root = etree.fromstring(census_bytes(f"{year_start}-{str(year_start + 1)[2:]}")[0])
+        sent = root.findall("Children/Child/CINdetails/PreProceedingsandFGDM")
+        assert sent and summed[0] > 0, "the data set should have pre-proceedings with FGDM offers in 2026-27"
+        assert (
+            sum(1 for b in sent if b.findtext("FGDMMeetingOffer") == "1"),
+            sum(1 for b in sent if b.findtext("FGDMMeetingFac") == "1"),
+        ) == summed
     if year_start == _years()[0]:
         assert census[0] > 0, "the data set should offer FGDM in some letters before proceedings"
 
