@@ -9,6 +9,7 @@ import time
 
 from celery import shared_task
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .builders import builder
@@ -18,17 +19,33 @@ log = logging.getLogger(__name__)
 PROGRESS_EVERY_SECONDS = 0.5
 
 
-@shared_task(ignore_result=True, acks_late=True)
+# How long one build may take (a census with DfE's validator at a large council takes far longer than the project's
+# default task limit of 5 minutes). A run "running" for longer than this was killed with its worker: it may be claimed
+# again. Until then a second delivery (acks_late redelivers after the broker's visibility timeout, even while the
+# first is still building) leaves it alone, so a run is built once.
+RUN_TIME_LIMIT_SECONDS = 3 * 60 * 60
+
+
+@shared_task(
+    ignore_result=True, acks_late=True, time_limit=RUN_TIME_LIMIT_SECONDS, soft_time_limit=RUN_TIME_LIMIT_SECONDS - 60
+)
 def build_return_task(run_id: int) -> None:
     build_return(run_id)
 
 
+def _abandoned() -> dt.datetime:
+    return timezone.now() - dt.timedelta(seconds=RUN_TIME_LIMIT_SECONDS)
+
+
 def build_return(run_id: int) -> ReturnRun | None:
-    """Build one queued run. Claimed with a row lock, so a task delivered twice (acks_late after a crash) builds it
-    once; a run left 'running' by a killed worker is built again by the next delivery."""
+    """Build one queued run. Claimed with a row lock: a run that is done, or being built (running for less than the
+    time limit), is left alone, so a task delivered twice builds it once; a run left 'running' past the limit (its
+    worker killed) is built again."""
     with transaction.atomic():
         run = ReturnRun.objects.select_for_update(skip_locked=True).filter(pk=run_id).first()
         if run is None or run.status == RunStatus.DONE:
+            return run
+        if run.status == RunStatus.RUNNING and run.started_at and run.started_at > _abandoned():
             return run
         run.status = RunStatus.RUNNING
         run.started_at = timezone.now()
@@ -101,8 +118,7 @@ def queue_run(run: ReturnRun) -> None:
     transaction.on_commit(send)
 
 
-# A queued run no worker has claimed for this long is sent again (its first message was lost, or never sent); a
-# running one whose worker died (no progress for this long) is claimed again by the next delivery.
+# A queued run no worker has claimed for this long is sent again (its first message was lost, or never sent).
 REQUEUE_AFTER_SECONDS = 60
 
 
@@ -112,11 +128,13 @@ def queued_runs_sweep_task() -> int:
 
 
 def queued_runs_sweep() -> int:
-    """Send again each run still waiting a minute after it was asked for. Claiming is by row lock in build_return,
-    so a run sent twice is built once."""
+    """Send again each run still waiting a minute after it was asked for, and each run left running past the time
+    limit (its worker was killed). build_return claims a run once, so a run sent twice is built once."""
     cutoff = timezone.now() - dt.timedelta(seconds=REQUEUE_AFTER_SECONDS)
     waiting = list(
-        ReturnRun.objects.filter(status=RunStatus.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)[:50]
+        ReturnRun.objects.filter(
+            Q(status=RunStatus.QUEUED, created_at__lt=cutoff) | Q(status=RunStatus.RUNNING, started_at__lt=_abandoned())
+        ).values_list("pk", flat=True)[:50]
     )
     for pk in waiting:
         build_return_task.apply_async((pk,), retry=False)

@@ -159,29 +159,16 @@ def children_rows(first: dt.date, last: dt.date) -> list[Row]:
         .distinct()
         .count()
     )
-    s47 = (
-        S47Enquiry.objects.filter(start_date__lte=last)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
-        .filter(person__merged_into__isnull=True)
-        .values("person_id")
-        .distinct()
-        .count()
+    s47 = _children(
+        S47Enquiry.objects.filter(start_date__lte=last).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=first))
     )
-    on_plan = (
-        ChildProtectionPlan.objects.filter(start_date__lte=last)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gt=last))
-        .filter(person__merged_into__isnull=True)
-        .values("person_id")
-        .distinct()
-        .count()
+    on_plan = _children(
+        ChildProtectionPlan.objects.filter(start_date__lte=last).filter(Q(end_date__isnull=True) | Q(end_date__gt=last))
     )
-    pre_proceedings = (
-        PreProceedings.objects.filter(start_date__lte=last)
-        .filter(Q(step_decision_date__isnull=True) | Q(step_decision_date__gte=first))
-        .filter(person__merged_into__isnull=True)
-        .values("person_id")
-        .distinct()
-        .count()
+    pre_proceedings = _children(
+        PreProceedings.objects.filter(start_date__lte=last).filter(
+            Q(step_decision_date__isnull=True) | Q(step_decision_date__gte=first)
+        )
     )
     return [
         Row(CHILDREN, "Receiving Family Help during the quarter", TOTAL, family_help),
@@ -264,3 +251,8 @@ def ffp_figures(quarter: str, progress=None) -> Figures:
     figures.rows += rows
     figures.warnings = warnings
     return figures
+
+
+def _children(records) -> int:
+    """How many children (records merged away left out) these s47, plan or pre-proceedings records are about."""
+    return records.filter(person__merged_into__isnull=True).values("person_id").distinct().count()

@@ -14,6 +14,7 @@ from cases import policy
 from cases.http import require
 from cases.models import Person, User
 from cases.permissions import person_record_scope
+from cases.web import audit_shown
 from cases.web.pagination import paginate
 
 from ..models import DataQualityIssue, IssueKind, ReturnRun
@@ -86,9 +87,14 @@ def data_quality(request: HttpRequest) -> HttpResponse:
         pagination = paginate(request, child_ids, per_page=CHILDREN_PER_PAGE)
         page_ids = list(pagination.page.object_list)
         page_issues = list(issues.filter(la_child_id__in=page_ids).order_by("la_child_id", "kind", "rule", "pk"))
-        context.update(
-            pagination=pagination,
-            children=_children(request.user, run, page_issues, page_ids),
+        children = _children(request.user, run, page_issues, page_ids)
+        context.update(pagination=pagination, children=children)
+        # The page names children (those the reader may see) with their census issues: a read of their records.
+        audit_shown(
+            request,
+            "reporting.data_quality_read",
+            [child["person"] for child in children if child["person"] is not None],
+            target=run,
         )
     return render(request, "reporting/data_quality.html", context)
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.models import Role
+from cases.models import AuditEvent, Role
 from cases.services import person_restrict
 from reporting.models import DataQualityIssue, ReturnRun, RunKind, RunStatus
 from reporting.quality import draft
@@ -101,6 +101,21 @@ def test_a_restricted_child_the_reader_is_not_on_the_list_for_shows_without_name
     # Someone on the list reads the name and the links.
     client.force_login(privacy_officer)
     assert client.get(reverse("reporting:data_quality")).status_code == 404  # not a reader of data quality
+
+
+def test_reading_the_page_is_audited_for_the_children_it_names_and_no_others(
+    client, make_person, privacy_officer, performance_officer
+):
+    amelia = make_person(first="Amelia", last="Hartley")
+    hidden = make_person(first="Hidden", last="Child")
+    person_restrict(person=hidden, actor=privacy_officer, reason="staff_family", access_users=[])
+    run = _done_run()
+    draft.record_issues(run, [_row(amelia.la_child_id, "1520"), _row(hidden.la_child_id, "1520")])
+    client.force_login(performance_officer)
+    assert client.get(reverse("reporting:data_quality")).status_code == 200
+    row = AuditEvent.objects.get(verb="reporting.data_quality_read")
+    assert (row.kind, row.actor_id, row.child_ids) == (AuditEvent.Kind.READ, performance_officer.pk, [amelia.pk])
+    assert (row.target_type, row.target_id) == ("reporting.returnrun", str(run.pk))
 
 
 def test_only_managers_and_performance_officers_open_the_page(client, triage_officer, lcpp, fh_manager):

@@ -11,7 +11,7 @@ from django.utils import timezone
 from cases.models import CinReferral
 from ffp.celery import app as celery_app
 from reporting.models import ExportRecord, ReturnRun, RunKind, RunStatus
-from reporting.tasks import queued_runs_sweep
+from reporting.tasks import RUN_TIME_LIMIT_SECONDS, build_return, queued_runs_sweep
 from tests.support import wait_until
 
 YEAR = "2025-26"
@@ -97,3 +97,33 @@ def test_a_run_is_not_there_for_a_reader_who_may_not_run_its_return(client, fh_m
         client.force_login(user)
         for name in ("reporting:run", "reporting:run_status", "reporting:run_download"):
             assert client.get(reverse(name, args=[run.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_run_still_being_built_is_left_alone_by_a_second_delivery_and_one_abandoned_is_built_again(
+    fh_manager, make_person
+):
+    CinReferral.objects.create(person=make_person("Child", "Census"), referral_date=D(2025, 6, 2), source_code="1A")
+    started = timezone.now() - dt.timedelta(minutes=20)
+    building = ReturnRun.objects.create(
+        kind=RunKind.CIN_CENSUS,
+        period=YEAR,
+        purpose="Census",
+        requested_by=fh_manager,
+        status=RunStatus.RUNNING,
+        started_at=started,
+    )
+    # acks_late redelivers after the broker's visibility timeout even while the first delivery is still building.
+    build_return(building.pk)
+    building.refresh_from_db()
+    assert (building.status, building.started_at, building.rows) == (RunStatus.RUNNING, started, 0)
+    assert queued_runs_sweep() == 0
+
+    # Past the time limit the worker that claimed it was killed: the sweep sends it and it is built.
+    long_ago = timezone.now() - dt.timedelta(seconds=RUN_TIME_LIMIT_SECONDS + 60)
+    ReturnRun.objects.filter(pk=building.pk).update(started_at=long_ago)
+    assert queued_runs_sweep() == 1
+    build_return(building.pk)
+    building.refresh_from_db()
+    assert (building.status, building.rows) == (RunStatus.DONE, 1)
+    assert building.started_at > long_ago
