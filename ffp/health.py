@@ -6,11 +6,11 @@ import redis
 from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cases.selectors import worker_heartbeat_latest
+from ffp import clock
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.warning("healthz: redis check failed: %s", exc)
         checks["redis"] = {"ok": False}
     latest = worker_heartbeat_latest() if checks["database"]["ok"] else None
-    age = (timezone.now() - latest).total_seconds() if latest else None
+    age = (clock.now() - latest).total_seconds() if latest else None
     checks["worker"] = {
         "ok": age is not None and age <= settings.HEARTBEAT_STALE_SECONDS,
         "heartbeat_age_seconds": None if age is None else round(age, 1),

@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from django.db import models, transaction
 from django.utils import timezone
 
+from ffp import clock
+
 from ..models import (
     Deadline,
     Person,
@@ -131,7 +133,7 @@ def deadline_sweep(*, now=None) -> dict[str, int]:
     Each deadline is handled in its own transaction with the row locked (SKIP LOCKED, so two sweepers
     share the work instead of both doing it), and every notification carries a unique key: a crash
     mid-way rolls that deadline back for the next sweep, and nothing is ever sent twice."""
-    now = now or timezone.now()
+    now = now or clock.now()  # the tests move it for the worker processes too (ffp.clock)
     warned = breached = 0
     warn_ids = list(
         Deadline.objects.filter(

@@ -1,7 +1,8 @@
 """The platform's own writes: the worker heartbeat."""
 
 from django.db import transaction
-from django.utils import timezone
+
+from ffp import clock
 
 from ..models import (
     WorkerHeartbeat,
@@ -12,6 +13,6 @@ from ..models import (
 def worker_heartbeat_record(*, source: str, hostname: str = "") -> WorkerHeartbeat:
     """Note that a worker is alive and consuming tasks (read by /healthz)."""
     heartbeat, _ = WorkerHeartbeat.objects.update_or_create(
-        source=source[:32], defaults={"last_seen": timezone.now(), "hostname": hostname[:200]}
+        source=source[:32], defaults={"last_seen": clock.now(), "hostname": hostname[:200]}
     )
     return heartbeat

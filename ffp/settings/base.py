@@ -255,12 +255,23 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 240)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
 # Unacknowledged messages return to the queue after this; longer than the hard time limit so a
 # running task is never handed to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT * 2}
+# (CELERY_VISIBILITY_TIMEOUT: the crash tests of issue 17 (B21) shorten it, with the time limits, to see a message
+# left by a killed worker come back within the test.)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", CELERY_TASK_TIME_LIMIT * 2),
+    # A live worker looks for such messages every 10 s (kombu's default, 10 s x a throttle of 10, is every 100 s).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
+}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Deadlines live in database rows swept by these periodic tasks, never in delayed messages.
 HEARTBEAT_INTERVAL_SECONDS = env_int("HEARTBEAT_INTERVAL_SECONDS", 30)
 HEARTBEAT_STALE_SECONDS = env_int("HEARTBEAT_STALE_SECONDS", 180)
+# How often beat asks for a deadline sweep (the crash tests of issue 17 run beat faster; production keeps a minute).
+DEADLINE_SWEEP_SECONDS = env_int("DEADLINE_SWEEP_SECONDS", 60)
+# The tests' injectable clock (ffp.clock): only ffp.settings.test turns it on; production refuses it.
+TEST_CLOCK = False
 # --- audit sealing (issue 12 item 2; cases.services.seals) ---
 AUDIT_SEAL_INTERVAL_SECONDS = env_int("AUDIT_SEAL_INTERVAL_SECONDS", 60)
 # Rows younger than this (and than the oldest transaction still writing, less this) wait for the next run: it
@@ -280,9 +291,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "deadline-sweep": {
         "task": "cases.tasks.deadline_sweep_task",
-        "schedule": timedelta(seconds=60),
+        "schedule": timedelta(seconds=DEADLINE_SWEEP_SECONDS),
         # A missed sweep needs no replay: the next one catches up on everything due by then.
-        "options": {"expires": 55},
+        "options": {"expires": max(1, DEADLINE_SWEEP_SECONDS - 5)},
     },
     "notification-emails": {
         "task": "cases.tasks.notification_emails_send_task",

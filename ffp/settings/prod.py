@@ -21,6 +21,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", ",".join(f"https://{h}" 
 _database, DATABASE_APP_ROLE = env_database_roles()
 DATABASES = {"default": _database}
 REDIS_URL = env_redis("REDIS_URL")
+TEST_CLOCK = False  # ffp.clock: production's time is never moved (not even from the environment)
 CELERY_BROKER_URL = celery_broker_url(REDIS_URL)  # noqa: F405
 CACHES = {"default": {"BACKEND": "ffp.cache.RedisCache", "LOCATION": REDIS_URL}}
 

@@ -26,6 +26,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# The injectable clock (ffp.clock): the test and the worker and beat processes it starts share an offset in Redis.
+TEST_CLOCK = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # In parallel (pytest-xdist) each worker's tasks go to a queue of its own, which the Celery worker processes its tests
 # start consume (they inherit PYTEST_XDIST_WORKER): a task sent by one worker's test never runs against another
