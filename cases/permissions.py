@@ -13,6 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Now
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, get_objects_for_user, remove_perm
 
@@ -54,9 +55,15 @@ def may_read_records(user: User) -> bool:
     return _signed_in(user) and not (user.roles <= policy.NO_RECORD)
 
 
+def restricted_access_in_force(**filters) -> QuerySet:
+    """Access-list entries still in force: no expiry, or one still ahead by the DATABASE's clock (Now()), so a
+    scope built once and kept (_built) stops opening the record the moment the entry expires."""
+    return RestrictedAccess.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=Now()), **filters)
+
+
 def _restriction_filter(user: User) -> Q:
     # Subqueries, not joins: a join would repeat a person once per access-list row.
-    return Q(restricted=False) | Q(pk__in=RestrictedAccess.objects.filter(user=user).values("person_id"))
+    return Q(restricted=False) | Q(pk__in=restricted_access_in_force(user=user).values("person_id"))
 
 
 def _granted(user: User, *perms: str) -> QuerySet:
@@ -150,7 +157,7 @@ def can_edit_person(user: User, person: Person) -> bool:
     """Edit needs the whole record first (callers 404 otherwise), then an editing role or an involvement grant."""
     if not may_read_records(user):
         return False
-    if person.restricted and not RestrictedAccess.objects.filter(person=person, user=user).exists():
+    if person.restricted and not restricted_access_in_force(person=person, user=user).exists():
         return False
     if user.has_role(*policy.COUNCIL_WIDE_EDITORS):
         return True

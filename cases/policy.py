@@ -97,7 +97,10 @@ START_PLAN_AT_CONFERENCE = "cases.start_plan_at_conference"
 START_PLAN_AT_FAMILY_MEETING = "cases.start_plan_at_family_meeting"
 # Keep the practitioners' dated qualification, hours and lead-practitioner status (issue 16 item 4): managers.
 WORKFORCE = "cases.workforce"
+# Set the retention rules, record legal holds, see the disposal job's dry run and run it (issue 17 item 4).
+MANAGE_RETENTION = "cases.manage_retention"
 ROLE_ACTIONS = {
+    MANAGE_RETENTION: frozenset({Role.PRIVACY_OFFICER}),
     WORKFORCE: frozenset({Role.MANAGER}),
     RESTRICT: RESTRICTERS,
     CREATE_PERSON: CREATORS,

@@ -78,6 +78,18 @@ from .plans import (
 from .referrals import (
     CinReferral,
 )
+from .restriction import (
+    REVIEW_EVERY_DAYS,
+    RestrictionReview,
+)
+from .retention import (
+    Disposal,
+    DisposalRun,
+    LegalHold,
+    RecordType,
+    RetentionBasis,
+    RetentionRule,
+)
 from .system import (
     WorkerHeartbeat,
 )
@@ -107,6 +119,8 @@ __all__ = [
     "CinReferral",
     "ClosureDay",
     "Deadline",
+    "Disposal",
+    "DisposalRun",
     "Episode",
     "EpisodeLead",
     "EpisodeLevel",
@@ -117,6 +131,7 @@ __all__ = [
     "Involvement",
     "InvolvementRole",
     "LeadKind",
+    "LegalHold",
     "NeedLevel",
     "Notification",
     "Outcome",
@@ -130,11 +145,16 @@ __all__ = [
     "PlanVersion",
     "PractitionerRecord",
     "Qualification",
+    "REVIEW_EVERY_DAYS",
+    "RecordType",
     "RELATIONSHIP_INVERSE",
     "Relationship",
     "RelationshipType",
     "RestrictedAccess",
     "RestrictionReason",
+    "RestrictionReview",
+    "RetentionBasis",
+    "RetentionRule",
     "Review",
     "Role",
     "Sex",

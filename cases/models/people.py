@@ -266,11 +266,14 @@ class HouseholdMember(TimeStampedModel):
 
 
 class RestrictedAccess(TimeStampedModel):
-    """The named list for a restricted record: only these users see it."""
+    """The named list for a restricted record: only these users see it, each until their entry's expiry (an entry
+    past `expires_at` no longer opens the record: cases.permissions reads it against the database's clock). Empty:
+    until removed. The list is reviewed every 90 days (cases.services.restriction)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="restricted_access")
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="restricted_access")
     granted_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, related_name="+")
+    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "user"], name="restricted_access_unique")]

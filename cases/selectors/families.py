@@ -21,10 +21,9 @@ from ..models import (
     FamilyCaseMember,
     Involvement,
     Person,
-    RestrictedAccess,
     User,
 )
-from ..permissions import person_record_scope, person_scope
+from ..permissions import person_record_scope, person_scope, restricted_access_in_force
 
 
 def _children_scope(user: User, record: bool, *, ignore_restriction: bool = False) -> QuerySet[Person]:
@@ -77,7 +76,7 @@ def family_children_shown(*, family_case: FamilyCase, user: User, record: bool =
             merged_into__isnull=True,
             pk__in=_children_scope(user, record, ignore_restriction=True).values("pk"),
         )
-        .annotate(on_list=Exists(RestrictedAccess.objects.filter(person=OuterRef("pk"), user=user)))
+        .annotate(on_list=Exists(restricted_access_in_force(person=OuterRef("pk"), user=user)))
         .order_by("date_of_birth", "id")
         .distinct()
     )
@@ -120,7 +119,7 @@ def family_summary(*, family_case: FamilyCase, children: list[Person], user: Use
             address=Subquery(address),
             schools=schools,
             openable=Exists(openable),
-            on_list=Exists(RestrictedAccess.objects.filter(person=OuterRef("person_id"), user=user)),
+            on_list=Exists(restricted_access_in_force(person=OuterRef("person_id"), user=user)),
         )
         .order_by("id")
     )

@@ -14,10 +14,9 @@ from ..models import (
     Person,
     PersonMerge,
     Relationship,
-    RestrictedAccess,
     User,
 )
-from ..permissions import person_record_scope
+from ..permissions import person_record_scope, restricted_access_in_force
 
 
 def person_get_for_user(*, user: User, person_id: int) -> Person:
@@ -48,7 +47,7 @@ def people_restricted_for_user(*, user: User, people) -> set[int]:
         return set()
     if not user.is_authenticated:
         return restricted
-    allowed = RestrictedAccess.objects.filter(user=user, person_id__in=restricted).values_list("person_id", flat=True)
+    allowed = restricted_access_in_force(user=user, person_id__in=restricted).values_list("person_id", flat=True)
     return restricted - set(allowed)
 
 

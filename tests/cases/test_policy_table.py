@@ -40,6 +40,8 @@ PROBED_ELSEWHERE = {
     "macpt.lead_enquiry",
     # tests/fgdm/test_meeting.py::test_a_role_may_start_a_familys_plan_at_a_family_meeting_exactly_when_the_table_says
     "cases.start_plan_at_family_meeting",
+    # tests/cases/test_retention.py::test_a_role_may_run_disposal_and_record_holds_exactly_when_the_table_says
+    "cases.manage_retention",
 }
 
 
