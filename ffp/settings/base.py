@@ -293,7 +293,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.deadline_sweep_task",
         "schedule": timedelta(seconds=DEADLINE_SWEEP_SECONDS),
         # A missed sweep needs no replay: the next one catches up on everything due by then.
-        "options": {"expires": max(1, DEADLINE_SWEEP_SECONDS - 5)},
+        "options": {"expires": DEADLINE_SWEEP_SECONDS - 5 if DEADLINE_SWEEP_SECONDS > 10 else DEADLINE_SWEEP_SECONDS},
     },
     "notification-emails": {
         "task": "cases.tasks.notification_emails_send_task",

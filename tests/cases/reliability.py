@@ -34,6 +34,7 @@ def process_env(**extra: object) -> dict[str, str]:
     env = dict(os.environ)
     env["DATABASE_URL"] = f"postgres://{user}{password}@{host}{port}/{settings['NAME']}"
     env["DJANGO_SETTINGS_MODULE"] = "ffp.settings.test"
+    env["PYTHONUNBUFFERED"] = "1"  # the log as it is written: the tests read it while the process runs
     env.update({key: str(value) for key, value in extra.items()})
     return env
 
@@ -124,15 +125,17 @@ def wait_ready(worker: WorkerProcess, *, timeout: float = 60) -> None:
     assert wait_until(lambda: "ready." in worker.output, timeout=timeout), worker.output or "the worker never started"
 
 
-def make_deadlines(*, users: list[User], person_ids: list[int], due: list[dt.datetime], warn_before=None) -> list[int]:
+def make_deadlines(
+    *, users: list[User], person_ids: list[int], due: list[dt.datetime], warn_before=None, first: int = 0
+) -> list[int]:
     """One open deadline per time in `due`, each assigned to one of `users` in turn and about one of `person_ids`
-    in turn (so a breach writes a chronology entry too), in one insert."""
+    in turn (so a breach writes a chronology entry too), in one insert; numbered from `first`."""
     rows = [
         Deadline(
             kind=KIND,
-            label=f"Reliability check {i}",
+            label=f"Reliability check {first + i}",
             target_type="tests.reliability",
-            target_id=str(i),
+            target_id=str(first + i),
             person_ids=[person_ids[i % len(person_ids)]] if person_ids else [],
             due_at=at,
             warn_at=(at - warn_before) if warn_before else None,
