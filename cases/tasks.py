@@ -34,3 +34,12 @@ def audit_seal_task() -> None:
     from .services.seals import audit_seal
 
     audit_seal()
+
+
+@shared_task(ignore_result=True)
+def retention_disposal_task() -> None:
+    """Weekly (beat): dispose of every record the council's retention rules say is due and no legal hold keeps. Two
+    runs at once dispose of each record once (person_dispose locks and re-checks it)."""
+    from .services.retention import retention_run
+
+    retention_run()

@@ -3,7 +3,19 @@
 
 from django.urls import path
 
-from .views import audit, chronology, merge, notes, notifications, people, plans, work_requests, workforce
+from .views import (
+    audit,
+    chronology,
+    merge,
+    notes,
+    notifications,
+    people,
+    plans,
+    restriction,
+    retention,
+    work_requests,
+    workforce,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -31,4 +43,6 @@ urlpatterns = [
     path("work-requests/<int:pk>/close/", work_requests.work_request_close_view, name="work_request_close"),
     *plans.urlpatterns,
     *workforce.urlpatterns,
+    *retention.urlpatterns,
+    *restriction.urlpatterns,
 ]

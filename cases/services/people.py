@@ -369,6 +369,10 @@ def person_restrict(*, person: Person, actor: User, reason: str, access_users: l
     for user in {actor, *access_users}:
         RestrictedAccess.objects.get_or_create(person=person, user=user, defaults={"granted_by": actor})
     person.refresh_from_db()
+    # Its named list is reviewed every 90 days (issue 17 item 2): the shared deadlines remind the restricter.
+    from .restriction import restriction_review_schedule
+
+    restriction_review_schedule(person=person, assignee=actor)
     audit_record(
         actor=actor,
         verb="person.restricted",
@@ -386,6 +390,9 @@ def person_unrestrict(*, person: Person, actor: User, reason: str) -> Person:
         raise PermissionDenied("Only a privacy officer or a manager can lift a restriction")
     Person.objects.filter(pk=person.pk).update(restricted=False, restriction_reason="", version=models.F("version") + 1)
     person.refresh_from_db()
+    from .restriction import restriction_review_cancel
+
+    restriction_review_cancel(person=person)
     audit_record(
         actor=actor,
         verb="person.unrestricted",

@@ -308,6 +308,13 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": AUDIT_SEAL_INTERVAL_SECONDS - 5},
     },
     # --- end audit sealing ---
+    # --- retention (issue 17 item 4; cases.services.retention) ---
+    "retention-disposal": {
+        "task": "cases.tasks.retention_disposal_task",
+        # Weekly, Sunday 03:15: a run missed waits for the next (nothing is lost by disposing a week later).
+        "schedule": crontab(day_of_week="sun", hour="3", minute="15"),
+        "options": {"expires": 24 * 60 * 60},
+    },
     # --- reporting: the monthly draft census and its data-quality issues (issue 16 item 6) ---
     "monthly-draft-census": {
         "task": "reporting.tasks.monthly_draft_census_task",

@@ -28,7 +28,6 @@ PROBED_ELSEWHERE = {
     "family_help.change_any_continuum",
     "family_help.change_led_continuum",
     "family_help.supervised",
-    "cases.restrict",  # no page restricts a record yet: the services are probed below
     # tests/family_help/test_continuum_child_protection.py: a lead and a manager refused, the LCPP steps down.
     "cases.step_down_child_protection",
     "cases.close_work_request",  # tests/cases/test_work_requests.py: a request to close, each role
@@ -40,8 +39,6 @@ PROBED_ELSEWHERE = {
     "macpt.lead_enquiry",
     # tests/fgdm/test_meeting.py::test_a_role_may_start_a_familys_plan_at_a_family_meeting_exactly_when_the_table_says
     "cases.start_plan_at_family_meeting",
-    # tests/cases/test_retention.py::test_a_role_may_run_disposal_and_record_holds_exactly_when_the_table_says
-    "cases.manage_retention",
 }
 
 
@@ -160,6 +157,13 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("reporting:ledger")).status_code
     if action == "cases.workforce":
         return client.get(reverse("cases:workforce")).status_code
+    if action == "cases.manage_retention":  # the rules and dry run, and the legal holds
+        statuses = {client.get(reverse("cases:retention")).status_code}
+        statuses.add(client.get(reverse("cases:legal_holds")).status_code)
+        assert len(statuses) == 1, statuses
+        return statuses.pop()
+    if action == "cases.restrict":  # the restricted records' access reviews (restricting itself: probed below)
+        return client.get(reverse("cases:restriction_reviews")).status_code
     if action == "fgdm.offer":  # the FGDM strand's inbox (offers to make, answers awaited)
         return client.get(reverse("fgdm:inbox")).status_code
     if action == "fgdm.review":
@@ -229,6 +233,8 @@ PROBED = [
     "reporting.return",
     "reporting.grant_ledger",
     "cases.workforce",
+    "cases.manage_retention",
+    "cases.restrict",
 ]
 # Allowed, these probes send an empty form: refused as invalid (400), not as not there (404).
 INVALID_WHEN_ALLOWED = {"front_door.record_contact", "reporting.return"}
