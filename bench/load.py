@@ -7,6 +7,7 @@ Reports requests per second and p50/p95 latency overall and per kind. Loopback o
 """
 
 import argparse
+import datetime as dt
 import http.client
 import json
 import multiprocessing
@@ -32,8 +33,8 @@ def prepare() -> dict:
     django.setup()
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.utils import timezone
     from django.utils.module_loading import import_string
-    from rest_framework.authtoken.models import Token
 
     from cases.middleware import LAST_SEEN, SIGNED_IN_AT
     from cases.models import Person, User
@@ -50,13 +51,31 @@ def prepare() -> dict:
     now = time.time()  # the sign-in's clock (cases.middleware.SessionLifetimeMiddleware ends a session without one)
     session[SIGNED_IN_AT] = session[LAST_SEEN] = now
     session.create()
-    token, _ = Token.objects.get_or_create(user=user)
+    # The API is used by partner systems with a service account's token (issue 17): one like the manager.
+    from cases.services.api_tokens import service_account_create, token_issue
+
+    account = User.objects.filter(email="bench.system@demo.test").first() or service_account_create(
+        email="bench.system@demo.test",
+        full_name="Bench partner system",
+        agency=user.agency,
+        teams=user.teams.all(),
+        roles=user.roles,
+        created_by=None,
+        reason="bench/load.py",
+    )
+    _, token = token_issue(
+        account=account,
+        issued_by=None,
+        scopes=["read", "write"],
+        expires_at=timezone.now() + dt.timedelta(days=1),
+        reason="bench/load.py",
+    )
     people = list(
         Person.objects.filter(nhs_number__isnull=False)
         .order_by("id")
         .values_list("pk", "first_name", "last_name")[:500]
     )
-    return {"cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}", "token": token.key, "people": people}
+    return {"cookie": f"{settings.SESSION_COOKIE_NAME}={session.session_key}", "token": token, "people": people}
 
 
 def client_loop(port: int, seconds: float, shared: dict, seed: int, out) -> None:
@@ -79,7 +98,7 @@ def client_loop(port: int, seconds: float, shared: dict, seed: int, out) -> None
         else:
             method, path = "POST", "/api/v1/contacts/"
             headers = {
-                "Authorization": f"Token {shared['token']}",
+                "Authorization": f"Bearer {shared['token']}",
                 "Content-Type": "application/json",
                 "Host": "localhost",
             }

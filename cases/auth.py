@@ -44,6 +44,11 @@ class UserBackend(ModelBackend):
 
     _sql: str | None = None
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        # A service account signs in with its API tokens only (issue 17), even if someone gave it a password.
+        return None if user is not None and user.is_service_account else user
+
     def get_user(self, user_id):
         if UserBackend._sql is None:
             UserBackend._sql = _user_with_roles_sql()

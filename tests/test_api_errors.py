@@ -6,9 +6,9 @@ trailing-slash redirect) are answered as JSON too, with DEBUG on (make run) or o
 import json
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from front_door.models import Contact
+from tests.api_tokens import bearer_like
 
 pytestmark = pytest.mark.django_db
 
@@ -78,18 +78,18 @@ def test_a_wrong_method_is_a_json_405(client_as_triage):
 def test_a_signed_out_call_is_a_401_with_www_authenticate(api_client):
     for response in (api_client.get(CONTACTS), api_client.post(CONTACTS, {}, format="json")):
         _json_error(response, 401, "not_authenticated")
-        assert response["WWW-Authenticate"] == "Token"
+        assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 def test_a_bad_token_is_a_401_with_www_authenticate(api_client):
-    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-token")
     response = api_client.get(CONTACTS)
     _json_error(response, 401, "authentication_failed")
-    assert response["WWW-Authenticate"] == "Token"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
 
 
 def test_a_token_still_works(api_client, triage_officer):
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=triage_officer).key}")
+    api_client.credentials(HTTP_AUTHORIZATION=bearer_like(triage_officer))
     assert api_client.get(CONTACTS).status_code == 200
 
 

@@ -161,10 +161,9 @@ def test_every_url_pattern_answers_every_persona_with_the_security_headers(world
 
 
 def test_an_api_call_with_a_token_is_not_cached(world):
-    from rest_framework.authtoken.models import Token
+    from tests.api_tokens import bearer_like
 
-    token = Token.objects.create(user=world.personas[TRIAGE])
-    response = Client().get("/api/v1/people/", HTTP_AUTHORIZATION=f"Token {token.key}")
+    response = Client().get("/api/v1/people/", HTTP_AUTHORIZATION=bearer_like(world.personas[TRIAGE]))
     assert response.status_code == 200
     assert problems_with_headers(response, signed_in=True) == []
 

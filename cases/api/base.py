@@ -25,7 +25,7 @@ from .serializers import (
 TAGS = ["people"]
 _BAD_REQUEST = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
 _UNAUTHENTICATED = OpenApiResponse(
-    DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token; a refusal is 404)."
+    DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Bearer; a refusal is 404)."
 )
 _NOT_FOUND = OpenApiResponse(DetailOutputSerializer, description="No such person, or not one you may see or change.")
 

@@ -1,6 +1,10 @@
 """The shared record's models, a module per concept; everything is re-exported here, so strands and
 migrations keep writing `cases.models.Person`."""
 
+from .api_tokens import (
+    ApiToken,
+    TokenScope,
+)
 from .audit import (
     AuditEvent,
     AuditSeal,
@@ -106,6 +110,7 @@ __all__ = [
     "Action",
     "ActionStatus",
     "Address",
+    "ApiToken",
     "Agency",
     "AgencyType",
     "AuditEvent",
@@ -162,6 +167,7 @@ __all__ = [
     "TafMember",
     "Team",
     "TimeStampedModel",
+    "TokenScope",
     "User",
     "UserManager",
     "VisibilityTag",

@@ -143,6 +143,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the Django admin site.")
     date_joined = models.DateTimeField(default=timezone.now)
+    # A partner system's account (issue 17): it signs in with API tokens only (cases.models.api_tokens), never a
+    # password; it has an agency, teams and roles like anyone, so the one policy decides what it may see.
+    is_service_account = models.BooleanField(default=False)
 
     objects = UserManager()
 

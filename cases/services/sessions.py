@@ -14,12 +14,12 @@ logger = logging.getLogger(__name__)
 
 
 def user_sessions_end(*, user: User) -> int:
-    """Delete every live session signed in as `user` (from the cache and the database) and their API tokens, so
+    """Delete every live session signed in as `user` (from the cache and the database) and revoke their API tokens, so
     that nothing of theirs works now, nor comes back if the account is enabled again. Returns the sessions ended.
 
     Sessions are opaque rows, so the live ones are read and decoded: a few thousand at most in a council, and this
     runs only when an account is disabled."""
-    from rest_framework.authtoken.models import Token
+    from .api_tokens import tokens_revoke_for_account
 
     store_class = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
     decoder = store_class()
@@ -29,7 +29,7 @@ def user_sessions_end(*, user: User) -> int:
         if str(decoder.decode(data).get(SESSION_KEY)) == str(user.pk):
             store_class(session_key=key).delete()
             ended += 1
-    tokens, _ = Token.objects.filter(user=user).delete()
+    tokens = tokens_revoke_for_account(account=user, actor=None, reason="The account was disabled.")
     logger.info("Account %s disabled: %s sessions and %s API tokens ended", user.pk, ended, tokens)
     return ended
 

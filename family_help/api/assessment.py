@@ -51,7 +51,7 @@ _400 = OpenApiResponse(
     FIELD_ERRORS_SCHEMA,
     description="Invalid input: reasons keyed by field (a child section's reasons under children -> section id).",
 )
-_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Bearer).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or change.")
 _409 = OpenApiResponse(
     DetailOutputSerializer,

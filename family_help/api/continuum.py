@@ -44,7 +44,7 @@ from ..services.supervision import supervision_record
 
 TAGS = ["family help"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Bearer).")
 _404 = OpenApiResponse(
     DetailOutputSerializer,
     description="No such family, or not one you may see or change (e.g. a team-around-the-family member).",

@@ -25,7 +25,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "guardian",
@@ -186,8 +185,9 @@ SECURE_CSP = {
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first: its scheme is the WWW-Authenticate of a 401 (DRF answers 403 when the first has none).
-        "rest_framework.authentication.TokenAuthentication",
+        # Service accounts' tokens first (issue 17): their scheme is the WWW-Authenticate of a 401 (DRF answers 403
+        # when the first has none). People use the API through their signed-in, two-factor session.
+        "cases.api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Bounded in size and depth: a body nested 1,000 deep is a 400, not a RecursionError (ffp.api_errors).

@@ -21,7 +21,7 @@ from ffp.api_errors import JSONParser
 
 TAGS = ["family group decision making"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Bearer).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or do this to.")
 _409 = OpenApiResponse(DetailOutputSerializer, description="Already done (by you or a colleague): the reason.")
 READ_ERRORS = {401: _401, 404: _404}

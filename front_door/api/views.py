@@ -69,7 +69,7 @@ IDEMPOTENCY_HEADER = "Idempotency-Key"
 IDEMPOTENCY_KEY_MAX = 100  # Contact.idempotency_key
 
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Bearer).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or do this to.")
 _CONTACT = PolymorphicProxySerializer(
     component_name="ContactForReader",

@@ -79,7 +79,7 @@ from ..services import emergency as emergency_services
 from ..services import pre_proceedings as pp_services
 from .strategy import ERRORS, TAGS, AgencyOutputSerializer, MacptApi, _valid
 
-_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Bearer).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see.")
 _409 = OpenApiResponse(DetailOutputSerializer, description="Already done (by you or a colleague): the reason.")
 

@@ -51,7 +51,7 @@ from ..services import strategy as strategy_services
 
 TAGS = ["child protection"]
 _400 = OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Invalid input: reasons keyed by field.")
-_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Token).")
+_401 = OpenApiResponse(DetailOutputSerializer, description="Not signed in (WWW-Authenticate: Bearer).")
 _404 = OpenApiResponse(DetailOutputSerializer, description="No such record, or not one you may see or do this to.")
 ERRORS = {400: _400, 401: _401, 404: _404}
 

@@ -32,8 +32,6 @@ CONFIGURATION_MODELS = {
     "family_help.familyhelpsettings",
     "macpt.macptsettings",
     "macpt.preproceedingssettings",
-    # DRF's API tokens: staff credentials (revoking one is the administrator's job), not a child's data.
-    "authtoken.tokenproxy",
 }
 
 

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from cases.models import AuditEvent, Person, RecordHistory
 from cases.services import person_add_address, person_restrict
+from tests.api_tokens import service_account, token_for
 from tests.support import unchanged
 
 pytestmark = pytest.mark.django_db
@@ -346,21 +346,21 @@ def test_if_the_read_audit_fails_no_child_data_is_returned(triage_client, make_p
 def test_token_authenticated_requests_are_scoped_like_session_ones(api_client, sw_fhlp, make_person, api_involve):
     mine = make_person(first="Mia", last="Mine")
     other = make_person(first="Otto", last="Other")
-    api_involve(mine, sw_fhlp)
-    token = Token.objects.create(user=sw_fhlp)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    account = service_account(like=sw_fhlp)  # a partner system's account, with the practitioner's roles
+    api_involve(mine, account)
+    api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {token_for(account)}")
     listed = api_client.get(PEOPLE)
     assert listed.status_code == 200
     assert [r["id"] for r in listed.data["results"]] == [mine.pk]
     assert api_client.get(detail(mine)).status_code == 200
     assert api_client.get(detail(other)).status_code == 404
-    assert reads().filter(actor_id=sw_fhlp.pk).count() == 2
+    assert reads().filter(actor_id=account.pk).count() == 2
 
 
 def test_a_bad_token_or_no_credentials_is_refused(api_client, make_person):
     child = make_person()
     assert api_client.get(detail(child)).status_code in (401, 403)
-    api_client.credentials(HTTP_AUTHORIZATION="Token not-a-real-token")
+    api_client.credentials(HTTP_AUTHORIZATION="Bearer not-a-real-token")
     assert api_client.get(detail(child)).status_code in (401, 403)
     assert not reads().exists()
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.models import AuditEvent, User
+from cases.models import ApiToken, AuditEvent, User
+from tests.api_tokens import service_account, token_for
 
 pytestmark = pytest.mark.django_db
 
@@ -133,22 +133,25 @@ def test_the_api_answers_401_once_the_session_has_ended(triage_officer, clock):
 
 
 def test_disabling_an_account_ends_its_sessions_and_tokens_for_good(client, triage_officer, password):
-    """B7: today the sessions stay, and work again when the account is enabled again."""
+    """B7: today the sessions stay, and work again when the account is enabled again. (A person holds no API token:
+    a service account's are ended the same way, tests/cases/test_api_tokens.py.)"""
     other_browser = Client()
     client.post("/accounts/login/", {"username": triage_officer.email, "password": password})
     other_browser.post("/accounts/login/", {"username": triage_officer.email, "password": password})
-    token = Token.objects.create(user=triage_officer)
-    api = APIClient(HTTP_AUTHORIZATION=f"Token {token.key}")
+    account = service_account(like=triage_officer)
+    api = APIClient(HTTP_AUTHORIZATION=f"Bearer {token_for(account)}")
     assert _signed_in(client) and _signed_in(other_browser)
     assert api.get("/api/v1/people/?q=zz").status_code in (200, 400)
 
-    triage_officer.is_active = False
+    triage_officer.is_active = account.is_active = False
     triage_officer.save()
+    account.save()
     assert api.get("/api/v1/people/?q=zz").status_code == 401
-    assert not Token.objects.filter(user=triage_officer).exists()
+    assert not ApiToken.objects.filter(account=account, revoked_at__isnull=True).exists()
 
-    triage_officer.is_active = True
+    triage_officer.is_active = account.is_active = True
     triage_officer.save()
+    account.save()
     assert not _signed_in(client)
     assert not _signed_in(other_browser)
     assert api.get("/api/v1/people/?q=zz").status_code == 401

@@ -9,7 +9,6 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from cases.models import AgencyType, AuditEvent, Episode, Role
 from cases.services import person_restrict
@@ -21,6 +20,7 @@ from front_door.services import (
     decision_signoff,
     information_request_send,
 )
+from tests.api_tokens import bearer_like
 from tests.factories import AgencyFactory, UserFactory
 from tests.support import unchanged
 
@@ -275,13 +275,12 @@ def test_only_front_door_staff_decide(api_client, persona, expected, request, tr
 
 
 def test_a_partner_token_sees_only_their_own_referrals(api_client, school_dsl, other_dsl):
-    api_client.force_authenticate(school_dsl)
-    mine = api_client.post(CONTACTS, BODY, format="json").json()
     api_client.force_authenticate(other_dsl)
     theirs = api_client.post(CONTACTS, BODY, format="json").json()
     api_client.force_authenticate(None)
 
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=school_dsl).key}")
+    api_client.credentials(HTTP_AUTHORIZATION=bearer_like(school_dsl))  # the school's system, as its DSL
+    mine = api_client.post(CONTACTS, BODY, format="json").json()
     listing = api_client.get(CONTACTS)
 
     assert listing.status_code == 200
