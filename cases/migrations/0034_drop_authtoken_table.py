@@ -12,6 +12,6 @@ DELETE FROM django_migrations WHERE app = 'authtoken';
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0032_api_tokens_service_accounts")]
+    dependencies = [("cases", "0033_api_tokens_service_accounts")]
 
     operations = [migrations.RunSQL(FORWARD, migrations.RunSQL.noop)]

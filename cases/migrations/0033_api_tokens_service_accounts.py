@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0031_retention_rules_legal_holds_restricted_access_expiry"),
+        ("cases", "0032_restriction_review_deadlines"),
     ]
 
     operations = [
