@@ -67,6 +67,20 @@ class CasesConfig(AppConfig):
                     "Access audit", "cases:audit", policy.AUDIT_READERS, "who has looked at which record", order=800
                 ),
                 NavEntry(
+                    "Retention",
+                    "cases:retention",
+                    policy.ROLE_ACTIONS[policy.MANAGE_RETENTION],
+                    "retention rules, the disposal job's dry run, legal holds",
+                    order=810,
+                ),
+                NavEntry(
+                    "Restricted records",
+                    "cases:restriction_reviews",
+                    policy.ROLE_ACTIONS[policy.RESTRICT],
+                    "who may see each restricted record, reviewed every 90 days",
+                    order=820,
+                ),
+                NavEntry(
                     "Notifications", "cases:notifications", everyone, "alerts, answers and outcomes for you", order=900
                 ),
                 NavEntry(

@@ -1054,6 +1054,8 @@ def _sweep_value(world: World, ident: str, kwarg: str) -> str:
         return str(child.s47_id)
     if ident == "cases:notification_read":
         return str(Notification.objects.values_list("pk", flat=True).first() or MISSING)
+    if ident == "cases:restriction_review":  # the restricted child: its review page names them to no one off the list
+        return str(world.children[oracle.RESTRICTED].person.pk)
     if ident.startswith(("cases:person", "api:person", "cases:case_note_create")):
         return str(child.person.pk)
     if ident.startswith("cases:case_note"):

@@ -236,14 +236,23 @@ def retention_due(*, today: dt.date | None = None, person_ids=None) -> list[Due]
 # --- disposal -----------------------------------------------------------------------------------------------------
 
 
+def _reverse_links(model: type[models.Model]) -> list:
+    """Every foreign key pointing at this model, hidden ones (related_name="+") included: `_meta.related_objects`
+    leaves those out, and a strand's "+" link (an assessment's episode) would block the disposal or outlive it. The
+    rows of a many-to-many (a hold's list, an FGDM offer's children) are reached through their own table's key."""
+    return [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if f.auto_created and not f.concrete and (f.one_to_many or f.one_to_one) and f.field.concrete
+    ]
+
+
 def _purge(model: type[models.Model], qs: models.QuerySet, path: tuple = ()) -> None:
     """Delete these rows and everything that depends on them, in every app (found by introspection, so a strand's
     new model is disposed of without changing this code). A dependent row whose link may be empty and is not a
     cascade (a strategy discussion that also covered a brother) is unlinked, not deleted: it is about someone else
     too. An append-only row depending on them stops the disposal (DisposalBlocked)."""
-    for rel in model._meta.related_objects:
-        if rel.many_to_many or not rel.field.concrete:
-            continue  # many-to-many rows (a hold's list, an FGDM offer's children) go with the row itself
+    for rel in _reverse_links(model):
         related, link = rel.related_model, rel.field
         if related is model and not path:
             continue  # Person.merged_into: the group is disposed of together (person_dispose)

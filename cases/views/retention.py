@@ -42,6 +42,8 @@ class RuleForm(GovukFormMixin, forms.Form):
         label="Years",
         min_value=1,
         max_value=150,
+        # GOV.UK's number pattern: a text box with a numeric keypad (a number input mangles what was typed).
+        widget=forms.TextInput,
         error_messages={
             "required": "Enter the number of years",
             "invalid": "Years must be a whole number, like 75",
