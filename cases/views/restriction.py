@@ -110,7 +110,13 @@ def restriction_review_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cases/restriction/review.html",
-        {"person": person, "named": named, "form": form, "reviews": person.restriction_reviews.all()[:5]},
+        {
+            "person": person,
+            "named": named,
+            "form": form,
+            "reviews": person.restriction_reviews.all()[:5],
+            "now": timezone.now(),
+        },
         status=status,
     )
 
