@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from .. import policy
 from ..forms import GovukDateField, GovukFormMixin
 from ..http import require
+from ..models import REVIEW_EVERY_DAYS
 from ..selectors.people import people_restricted_for_user
 from ..selectors.restriction import (
     restricted_access_list,
@@ -56,8 +57,13 @@ class ReviewForm(GovukFormMixin, forms.Form):
         today = timezone.localdate()
         for entry in self.entries:
             key = f"expires_{entry.user_id}"
-            if data.get(f"keep_{entry.user_id}") == "keep" and data.get(key) and data[key] <= today:
+            if data.get(f"keep_{entry.user_id}") != "keep" or not data.get(key):
+                continue
+            if data[key] <= today:
                 self.add_error(key, "The date must be in the future")
+            elif data[key] > today + dt.timedelta(days=REVIEW_EVERY_DAYS * 4):
+                # A name is reviewed every 90 days anyway: an expiry years away is a typing mistake (or 31 12 9999).
+                self.add_error(key, "The date must be within a year: the list is reviewed every 90 days")
         return data
 
     def rows(self):

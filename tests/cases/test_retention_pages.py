@@ -178,3 +178,30 @@ def test_the_review_pages_are_not_there_for_a_practitioner(client, sw_fhlp, rest
     client.force_login(sw_fhlp)
     assert client.get(reverse("cases:restriction_reviews")).status_code == 404
     assert client.get(reverse("cases:restriction_review", args=[restricted.pk])).status_code == 404
+
+
+def test_a_review_with_an_expiry_years_away_is_refused_with_the_reason(
+    client, restricted, privacy_officer, triage_officer, front_door_manager
+):
+    client.force_login(privacy_officer)
+    url = reverse("cases:restriction_review", args=[restricted.pk])
+    response = client.post(
+        url,
+        {
+            f"keep_{triage_officer.pk}": "keep",
+            f"expires_{triage_officer.pk}_day": "31",
+            f"expires_{triage_officer.pk}_month": "12",
+            f"expires_{triage_officer.pk}_year": "9999",
+            f"keep_{front_door_manager.pk}": "keep",
+        },
+    )
+    assert response.status_code == 400
+    assert "The date must be within a year: the list is reviewed every 90 days" in response.content.decode()
+
+
+def test_the_pages_answer_bad_addresses_with_not_found(client, privacy_officer, make_person):
+    client.force_login(privacy_officer)
+    assert client.post(reverse("cases:retention_rule", args=["nonsense"]), {}).status_code == 404
+    assert client.post(reverse("cases:legal_hold_lift", args=[999999])).status_code == 404
+    unrestricted = make_person(first="Open", last="Record")
+    assert client.get(reverse("cases:restriction_review", args=[unrestricted.pk])).status_code == 404
