@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
@@ -31,3 +32,7 @@ urlpatterns = [
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
 ]
+if settings.OIDC_ENABLED:  # sign-in through the council's identity provider (cases.views.oidc)
+    from cases.views.oidc import urlpatterns as identity_provider_urlpatterns
+
+    urlpatterns += identity_provider_urlpatterns

@@ -39,6 +39,11 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        # "Sign in with <the council's identity provider>" only when one is configured (cases.views.oidc).
+        name = settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else ""
+        return super().get_context_data(**kwargs, identity_provider_name=name)
+
     def form_valid(self, form: SignInForm) -> HttpResponse:
         with transaction.atomic():
             response = super().form_valid(form)

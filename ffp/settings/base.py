@@ -373,3 +373,25 @@ LOGGING = {
 
 DEMO_PASSWORD_DEFAULT = "demo-only-Passw0rd!"  # noqa: S105  (dev only: seed_demo refuses it unless DEBUG)
 DEBUG = env_bool("DEBUG", False)
+
+# --- Sign-in through the council's identity provider (issue 17; OpenID Connect, e.g. Microsoft Entra ID) ---------
+# Off unless OIDC_RP_CLIENT_ID is set; then every endpoint below is required (the provider's discovery document,
+# /.well-known/openid-configuration, names them). Users are matched by email to an existing active account (never
+# created: see cases.oidc). Tested against a real provider process (tests/oidc_provider/).
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", f"{COUNCIL_NAME} account")  # "Sign in with <this>"
+if OIDC_ENABLED:
+    OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+    AUTHENTICATION_BACKENDS = [*AUTHENTICATION_BACKENDS, "cases.oidc.CouncilIdentityBackend"]
+OIDC_RP_SIGN_ALGO = "RS256"  # the provider's key, from its JWKS endpoint
+OIDC_RP_SCOPES = "openid email"
+OIDC_CREATE_USER = False
+OIDC_TIMEOUT = 10  # seconds, for each call to the provider
+OIDC_AUTHENTICATE_CLASS = "cases.views.oidc.CouncilSignInView"
+OIDC_CALLBACK_CLASS = "cases.views.oidc.CouncilSignInCallbackView"
+# --- end identity provider ------------------------------------------------------------------------------------
