@@ -47,11 +47,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> dict:
+def _wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> dict:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the identity provider stopped: {process.stdout.read()}")
+            raise RuntimeError(f"the identity provider stopped: {log.read_text()}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback
                 return json.loads(response.read())
@@ -60,29 +60,43 @@ def _wait_for(url: str, process: subprocess.Popen, seconds: float = 90) -> dict:
     raise TimeoutError(f"the identity provider did not answer {url} in {seconds} s")
 
 
-@pytest.fixture
-def identity_provider(live_server, tmp_path, settings):
-    """The provider process, and our app configured for it from its discovery document (as a council would be)."""
-    port = _free_port()
+@pytest.fixture(scope="module")
+def provider_process(live_server, tmp_path_factory):
+    """The provider process, once for the module (it takes ~10-30 s to start on a busy CI machine): its discovery
+    document."""
+    port, directory = _free_port(), tmp_path_factory.mktemp("oidc_provider")
+    log = directory / "provider.log"  # a file, not a pipe: a full pipe would stop the provider mid-test
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.oidc_provider.settings",
-        "OIDC_PROVIDER_DIR": str(tmp_path),
+        "OIDC_PROVIDER_DIR": str(directory),
         "OIDC_PROVIDER_USERS": json.dumps(PROVIDER_USERS),
         "PYTHONPATH": str(ROOT),
     }
     callback = f"{live_server.url}/accounts/council/callback/"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.oidc_provider.serve", str(port), CLIENT_ID, CLIENT_SECRET, callback],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.oidc_provider.serve", str(port), CLIENT_ID, CLIENT_SECRET, callback],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        issuer = f"http://127.0.0.1:{port}/o"
-        discovery = _wait_for(f"{issuer}/.well-known/openid-configuration", process)
+        yield _wait_for(f"http://127.0.0.1:{port}/o/.well-known/openid-configuration", process, log)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def identity_provider(provider_process, settings):
+    """Our app configured for the provider from its discovery document (as a council would be)."""
+    discovery = provider_process
+    try:
         settings.OIDC_ENABLED = True
         settings.OIDC_PROVIDER_NAME = "Test Council account"
         settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET = CLIENT_ID, CLIENT_SECRET
@@ -96,11 +110,6 @@ def identity_provider(live_server, tmp_path, settings):
     finally:
         settings.OIDC_ENABLED = False
         _reload_urls()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
 
 
 def _reload_urls() -> None:
