@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
-from .models import Agency, Team, User
+from .models import Agency, BreakGlass, Team, User
 from .models.organisation import role_names
 
 
@@ -25,6 +25,7 @@ def _user_with_roles_sql() -> str:
     groups, through, users = Group._meta.db_table, User.groups.through._meta.db_table, User._meta.db_table
     agencies, teams = Agency._meta.db_table, Team._meta.db_table
     team_through = User.teams.through._meta.db_table
+    grants = BreakGlass._meta.db_table
     user = ", ".join(f'u."{column}"' for column in _columns(User))
     agency = ", ".join(f'a."{column}"' for column in _columns(Agency))
     return (
@@ -32,7 +33,11 @@ def _user_with_roles_sql() -> str:
         f'ARRAY(SELECT g."name" FROM "{groups}" g JOIN "{through}" ug ON ug."group_id" = g."id" '
         f'WHERE ug."user_id" = u."id"), '
         f'ARRAY(SELECT t."name" FROM "{teams}" t JOIN "{team_through}" ut ON ut."team_id" = t."id" '
-        f'WHERE ut."user_id" = u."id" ORDER BY t."name"), {agency} '
+        f'WHERE ut."user_id" = u."id" ORDER BY t."name"), '
+        # Whether they hold an active break-glass grant (the database's clock): the read audit marks their reads of
+        # that child as break-glass, and asks which grants only when there is one (cases.services.breakglass).
+        f'EXISTS(SELECT 1 FROM "{grants}" b WHERE b."user_id" = u."id" AND b."ended_at" IS NULL '
+        f'AND b."expires_at" > now()), {agency} '
         f'FROM "{users}" u LEFT JOIN "{agencies}" a ON a."id" = u."agency_id" WHERE u."id" = %s'
     )
 
@@ -67,7 +72,8 @@ class UserBackend(ModelBackend):
         user = User.from_db(db, user_columns, row[:n])
         user._role_cache = role_names(row[n])  # what User.has_role() would otherwise query
         user.__dict__["team_names"] = list(row[n + 1])  # User.team_names, without a query
-        agency = Agency.from_db(db, agency_columns, row[n + 2 :]) if user.agency_id else None
+        user.__dict__["break_glass_active"] = bool(row[n + 2])
+        agency = Agency.from_db(db, agency_columns, row[n + 3 :]) if user.agency_id else None
         User.agency.field.set_cached_value(user, agency)  # user.agency, without a query
         user.__dict__["_agency_type"] = agency.type if agency else ""
         return user if self.user_can_authenticate(user) else None

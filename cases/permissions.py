@@ -21,6 +21,7 @@ from . import policy
 from .kept import Kept
 from .models import (
     ACCESS_GRANTING_ROLES,
+    BreakGlass,
     Involvement,
     Person,
     PersonGroupObjectPermission,
@@ -59,6 +60,18 @@ def restricted_access_in_force(**filters) -> QuerySet:
     """Access-list entries still in force: no expiry, or one still ahead by the DATABASE's clock (Now()), so a
     scope built once and kept (_built) stops opening the record the moment the entry expires."""
     return RestrictedAccess.objects.filter(Q(expires_at__isnull=True) | Q(expires_at__gt=Now()), **filters)
+
+
+def may_break_glass(user: User) -> bool:
+    """Whether this user may search the whole council with a reason and break glass into a record (cases.policy)."""
+    return _signed_in(user) and policy.may_break_glass(user.roles, user.agency_type)
+
+
+def _break_glass_people(user: User) -> QuerySet:
+    """The children this user holds an active break-glass grant for, as a subquery read when the scope's query runs
+    (the database's now(): a cached scope stays right as grants start and expire). Never a restricted record: a
+    grant does not open what the named list closes."""
+    return BreakGlass.objects.active().filter(user=user, person__restricted=False).values("person_id")
 
 
 def _restriction_filter(user: User) -> Q:
@@ -108,7 +121,13 @@ def _build_scope(user: User, qs, *, summary: bool, ignore_restriction: bool, rel
         return base.none()
     if not (records and is_council_wide(user)):
         granted = _granted(user, VIEW_PERSON)
-        visible = Q(pk__in=_granted(user, VIEW_PERSON, VIEW_PERSON_SUMMARY) if summary else granted)
+        reached = _granted(user, VIEW_PERSON, VIEW_PERSON_SUMMARY) if summary else granted
+        if records and may_break_glass(user):
+            # The children of their own active break-glass grants, in the same one subquery (a UNION, not an OR of
+            # two subqueries, which the planner reads as most of the people table). Not their relatives: the grant
+            # opens the one child's record.
+            reached = reached.union(_break_glass_people(user))
+        visible = Q(pk__in=reached)
         if records and relatives:
             # The adults in an open record's family network: their parents and carers appear on the child's record,
             # so their own records open too. Not through the summary: a team member sees the people in the plan.

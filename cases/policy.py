@@ -95,6 +95,8 @@ START_PLAN_AT_CONFERENCE = "cases.start_plan_at_conference"
 # Start the family's one plan when the family has none, as the family's own plan is agreed at a family group
 # decision-making meeting (issue 15 item 4): the allocated facilitator, the children in their scope.
 START_PLAN_AT_FAMILY_MEETING = "cases.start_plan_at_family_meeting"
+# The privacy officer's review queue: break-glass alerts and curious-colleague alerts (issue 17 item 2, B6, B28).
+REVIEW_PRIVACY_ALERTS = "cases.review_privacy_alerts"
 # Keep the practitioners' dated qualification, hours and lead-practitioner status (issue 16 item 4): managers.
 WORKFORCE = "cases.workforce"
 # Set the retention rules, record legal holds, see the disposal job's dry run and run it (issue 17 item 4).
@@ -106,6 +108,7 @@ ROLE_ACTIONS = {
     CREATE_PERSON: CREATORS,
     MERGE: MERGERS,
     READ_AUDIT: AUDIT_READERS,
+    REVIEW_PRIVACY_ALERTS: AUDIT_READERS,
     EDIT_ANY_PLAN: frozenset({Role.MANAGER}),
     STEP_DOWN_CHILD_PROTECTION: frozenset({Role.LCPP}),
     CLOSE_WORK_REQUEST: frozenset({Role.LCPP}),
@@ -131,11 +134,33 @@ RESTRICTED = "restricted"  # involved, but the record is restricted and they are
 NONE = "none"  # no connection at all
 TAF_MEMBER = "taf_member"  # in the team around the child's family (a team-around-the-family involvement), nothing else
 RELATIONSHIPS = (INVOLVED, SAME_TEAM, OTHER_AGENCY, REFERRER_ONLY, RESTRICTED, NONE, TAF_MEMBER)
+# Not involved, but holding an active break-glass grant of their own for the child (issue 17 item 2). Apart from the
+# issue's seven: it is a grant of the user's own making, not a standing of their work.
+BREAK_GLASS = "break_glass"
 
 
-def level(roles: frozenset[str] | set[str], relationship: str) -> str | None:
+def may_break_glass(roles: frozenset[str] | set[str], agency_type: str) -> bool:
+    """Who may search the whole council with a reason and open a child's record outside their work for an hour: a
+    council practitioner (a user of a council agency) whose roles read records but are not council-wide (a Family
+    Help lead, an MACPT member, an FGDM facilitator). The council-wide roles see every record already; a partner
+    agency's practitioner never searches the council's records (the DHIS2 rule: break-glass only within the user's
+    own organisation's search scope)."""
+    roles = frozenset(roles)
+    record_roles = roles - NO_RECORD
+    return (
+        agency_type in COUNCIL_AGENCY_TYPES
+        and bool(record_roles)
+        and not (record_roles & COUNCIL_WIDE_ROLES)
+        and not (roles <= NEVER)
+    )
+
+
+def level(roles: frozenset[str] | set[str], relationship: str, *, agency_type: str = "") -> str | None:
     """The level of access a user with these roles has to a child they stand towards as `relationship`: RECORD
-    (the whole record), SUMMARY (the family's plan and the child's identity summary) or None (404)."""
+    (the whole record), SUMMARY (the family's plan and the child's identity summary) or None (404). A break-glass
+    grant opens the whole record to those who may break glass (their agency's type decides), no one else."""
+    if relationship == BREAK_GLASS and may_break_glass(roles, agency_type):
+        return RECORD
     roles = frozenset(roles) - NEVER
     if not roles or relationship == RESTRICTED:
         return None
@@ -149,13 +174,13 @@ def level(roles: frozenset[str] | set[str], relationship: str) -> str | None:
     return None
 
 
-def allowed(roles: frozenset[str] | set[str], relationship: str, action: str) -> bool:
+def allowed(roles: frozenset[str] | set[str], relationship: str, action: str, *, agency_type: str = "") -> bool:
     """The expected answer for one cell of the matrix (the oracle the tests use). The actions are on the child's
     record (its page, lists, search, edit, exports): each needs the whole record; the summary level reaches the
-    child only through the family's plan (its pages and API), never through these."""
+    child only through the family's plan (its pages and API), never through these. Break-glass reads, never edits."""
     if action not in ALL_ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    if level(roles, relationship) != RECORD:
+    if level(roles, relationship, agency_type=agency_type) != RECORD:
         return False
     if action in READ_ACTIONS:
         return True

@@ -43,3 +43,12 @@ def retention_disposal_task() -> None:
     from .services.retention import retention_run
 
     retention_run()
+
+
+@shared_task(ignore_result=True)
+def curious_colleague_sweep_task() -> None:
+    """Every minute (beat): the curious-colleague rule over the last 30 minutes' read audit (issue 17 item 5, B28);
+    each alert once per user per window."""
+    from .services.breakglass import curious_colleague_sweep
+
+    curious_colleague_sweep()

@@ -5,6 +5,7 @@ from django.urls import path
 
 from .views import (
     audit,
+    breakglass,
     chronology,
     merge,
     notes,
@@ -45,4 +46,5 @@ urlpatterns = [
     *workforce.urlpatterns,
     *retention.urlpatterns,
     *restriction.urlpatterns,
+    *breakglass.urlpatterns,
 ]

@@ -87,6 +87,13 @@ REFERRER = "referrer"
 RESTRICTED = "restricted"
 NONE = "none"
 RELATIONSHIPS = (LEAD, SAME_TEAM, OTHER_AGENCY, TAF_MEMBER, REFERRER, RESTRICTED, NONE)
+# Issue 17 item 2: no connection, but the user's own active break-glass grant for the child (a reason given, at most
+# 60 minutes). "A council practitioner may search the whole council only by giving a reason ... opening such a
+# record starts break-glass": a council agency's user whose roles read records (a Family Help lead, an MACPT
+# member, an FGDM facilitator); the council-wide roles see the record anyway; a partner agency's user never
+# breaks glass (their search scope is their own work). It reads the record; it edits nothing. A restricted record
+# stays closed to anyone off its list (RESTRICTED wins).
+BREAK_GLASS = "break_glass"
 
 # --- actions on a child's record ------------------------------------------------------------------------------
 VIEW, LIST, SEARCH, EDIT, EXPORT, PDF = "view", "list", "search", "edit", "export", "pdf"
@@ -124,12 +131,19 @@ class Reader:
         return self.agency_type in COUNCIL_AGENCIES
 
 
+def breaks_glass(reader: Reader) -> bool:
+    """Whether this user may search the whole council with a reason and break glass into a record."""
+    return reader.council and bool(reader.reading_roles) and not (reader.reading_roles & COUNCIL_WIDE)
+
+
 def access(reader: Reader, relationship: str) -> str:
     """How much of the child's record this user sees: FULL, SUMMARY or NOTHING."""
     if not (reader.roles - NEVER_READS) or relationship == RESTRICTED:
         return NOTHING
     if reader.reading_roles & COUNCIL_WIDE:
         return FULL
+    if relationship == BREAK_GLASS:
+        return FULL if breaks_glass(reader) else NOTHING
     if relationship == LEAD:
         # A referrer-only user given a lead's involvement gets no more than a team-around-the-family member.
         return FULL if reader.reading_roles else SUMMARY

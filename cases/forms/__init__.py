@@ -242,12 +242,45 @@ class PersonSearchForm(GovukFormMixin, forms.Form):
         label="NHS number", required=False, max_length=20, help_text="10 digits, for example 943 476 5919"
     )
     postcode = forms.CharField(label="Postcode", required=False, max_length=16)
+    # Break-glass (issue 17 item 2): only for a user who may break glass (cases.permissions.may_break_glass).
+    whole_council = forms.BooleanField(
+        label="Search the whole council",
+        required=False,
+        help_text="Only when you need a child's record outside your work. You must give a reason; the privacy "
+        "officer is told.",
+    )
+    reason = forms.CharField(
+        label="Why you need to search the whole council",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the emergency duty team has asked about a child you do not work with.",
+    )
+
+    def __init__(self, *args, break_glass: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.break_glass = break_glass
+        if not break_glass:
+            del self.fields["whole_council"]
+            del self.fields["reason"]
 
     def clean_nhs_number(self) -> str:
         value = validators.normalise_nhs_number(self.cleaned_data["nhs_number"])
         if value:
             validators.validate_nhs_number(value)
         return value
+
+    def clean(self):
+        data = super().clean()
+        if self.break_glass and data.get("whole_council"):
+            data["reason"] = (data.get("reason") or "").strip()
+            if not data["reason"]:
+                self.add_error("reason", "Give the reason you need to search the whole council")
+        return data
+
+    @property
+    def searches_whole_council(self) -> bool:
+        return bool(self.break_glass and self.is_bound and self.is_valid() and self.cleaned_data.get("whole_council"))
 
     def criteria_values(self) -> dict:
         data = self.cleaned_data

@@ -13,6 +13,11 @@ from .audit import (
 from .base import (
     TimeStampedModel,
 )
+from .breakglass import (
+    BREAK_GLASS_MINUTES,
+    BreakGlass,
+    PrivacyAlert,
+)
 from .deadlines import (
     ClosureDay,
     Deadline,
@@ -106,6 +111,9 @@ from .workforce import (
 )
 
 __all__ = [
+    "BREAK_GLASS_MINUTES",
+    "BreakGlass",
+    "PrivacyAlert",
     "ACCESS_GRANTING_ROLES",
     "Action",
     "ActionStatus",

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.postgres.search import TrigramSimilarity
+from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, ExpressionWrapper, Func, Q, QuerySet, Value
 from django.db.models.functions import Greatest
 
@@ -14,7 +15,7 @@ from ..models import (
     PersonName,
     User,
 )
-from ..permissions import person_record_scope
+from ..permissions import may_break_glass, person_record_scope
 
 LIKELY_DUPLICATE_SCORE = 0.6
 _CANDIDATE_LIMIT = 200
@@ -40,6 +41,10 @@ class SearchHit:
     reasons: list[str] = field(default_factory=list)
     # The other hits of the same search that are likely the same person (likely_same_person): each is flagged.
     likely_duplicates: list["SearchHit"] = field(default_factory=list)
+
+    # A record outside the user's work, found by a whole-council search (break-glass): shown by name and date of
+    # birth only, opened only by breaking glass with a reason.
+    outside: bool = False
 
     @property
     def restricted_placeholder(self) -> bool:
@@ -174,12 +179,25 @@ def _score(person: Person, criteria: SearchCriteria, postcodes: set[str]) -> tup
     return max(0.0, min(1.0, round(score, 3))), reasons
 
 
-def person_search(*, user: User, criteria: SearchCriteria, limit: int = 25) -> list[SearchHit]:
+def person_search(
+    *, user: User, criteria: SearchCriteria, limit: int = 25, whole_council: bool = False
+) -> list[SearchHit]:
     """Scored matches the user may see, best first; a restricted match they may not see appears only
-    as a bare placeholder (and only where they could have seen the record were it not restricted)."""
+    as a bare placeholder (and only where they could have seen the record were it not restricted).
+
+    `whole_council` (break-glass, for a user who may break glass and has given a reason: the view checks both):
+    the council's unrestricted records outside the user's work are found too, as `outside` hits (name and date of
+    birth only). A restricted record outside their work is never found: no placeholder says it exists."""
     if criteria.is_empty:
         return []
     visible = person_record_scope(user, ignore_restriction=True)
+    in_scope = visible
+    if whole_council:
+        if not may_break_glass(user):
+            raise PermissionDenied("This user may not search the whole council")
+        visible = Person.objects.filter(merged_into__isnull=True).filter(
+            Q(restricted=False) | Q(pk__in=in_scope.values("pk"))
+        )
     # A safe address the user may not see neither finds nor scores its person: a match would tell where they are.
     addresses = Address.objects.filter(policy.safe_address_filter(user))
     candidates = list(_candidates(criteria, visible, addresses))
@@ -193,12 +211,18 @@ def person_search(*, user: User, criteria: SearchCriteria, limit: int = 25) -> l
     restricted_ids = [c.pk for c in candidates if c.restricted]
     if restricted_ids:
         allowed_restricted = set(person_record_scope(user).filter(pk__in=restricted_ids).values_list("pk", flat=True))
+    outside: set[int] = set()
+    if whole_council and candidates:
+        ids = [c.pk for c in candidates]
+        outside = set(ids) - set(in_scope.filter(pk__in=ids).values_list("pk", flat=True))
     hits: list[SearchHit] = []
     for person in candidates:
         score, reasons = _score(person, criteria, postcodes_by_person.get(person.pk, set()))
         if score < 0.3:
             continue
-        if person.restricted and person.pk not in allowed_restricted:
+        if person.pk in outside:
+            hits.append(SearchHit(person=person, score=score, reasons=[], outside=True))
+        elif person.restricted and person.pk not in allowed_restricted:
             hits.append(SearchHit(person=None, score=score, reasons=[]))
         else:
             hits.append(SearchHit(person=person, score=score, reasons=reasons))
@@ -258,7 +282,7 @@ def flag_likely_duplicates(*, user: User, hits: list[SearchHit]) -> list[SearchH
     """Flag each pair of the hits that is likely one person (likely_same_person), on both. Only records the user may
     see are compared (a restricted placeholder is never named), and only by the current postcodes they may see (a safe
     address they may not see says nothing). One query (the postcodes), none for fewer than two records."""
-    shown = [h for h in hits if h.person is not None]
+    shown = [h for h in hits if h.person is not None and not h.outside]
     for hit in shown:
         hit.likely_duplicates = []
     if len(shown) < 2:

@@ -152,8 +152,13 @@ def audit_read(
     """Record that a page or API response showed these children's data (lists: every id shown).
 
     If this insert fails the exception propagates, so the view fails and shows nothing: no read of
-    a child's record goes unrecorded.
+    a child's record goes unrecorded. A read of a child the actor holds an active break-glass grant for names the
+    grant (related["break_glass"]): one marked row per response, the break-glass audit (B6).
     """
+    from .breakglass import break_glass_marks
+
+    child_ids = list(child_ids)
+    marks = break_glass_marks(actor, child_ids)
     return audit_record(
         actor=actor,
         verb=verb,
@@ -162,6 +167,7 @@ def audit_read(
         target_id=target_id,
         child_ids=child_ids,
         reason=reason,
+        related={"break_glass": marks} if marks else None,
         kind=AuditEvent.Kind.READ,
     )
 

@@ -62,6 +62,8 @@ EMAIL_LABELS = {
     "family_help.step_up": "A strategy discussion has been requested",
     "family_help.allocated": "A family has been allocated to you",
     "contact.child_open": "The front door has a new contact about a child you are lead practitioner for",
+    "privacy_alert.break_glass": "There is break-glass access to a record for you to review",
+    "privacy_alert.curious_colleague": "There is an access alert for you to review",
 }
 EMAIL_LABEL_ENDINGS = {
     ".overdue": "Something you are responsible for is overdue",

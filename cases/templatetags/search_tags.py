@@ -69,6 +69,21 @@ def search_rows(rows: list[dict], restricted_text: str) -> SafeString:
             born = f"Expected {_day(person.expected_date_of_birth)}"
         else:
             born = "Not recorded"
+        if row.get("outside"):
+            # Found by a whole-council search outside the user's work: the name and date of birth, nothing else;
+            # opening it is breaking glass (a page that asks to confirm the reason).
+            link = escape(reverse("cases:break_glass_start", args=[person.pk]))
+            parts.append(
+                '<tr class="govuk-table__row app-outside-row">'
+                f'<td class="govuk-table__cell"><a class="govuk-link" href="{link}">{escape(person.full_name)}'
+                '<span class="govuk-visually-hidden"> (break glass)</span></a>'
+                '<br><strong class="govuk-tag govuk-tag--orange">Outside your work</strong></td>'
+                f'<td class="govuk-table__cell">{born}</td>'
+                '<td class="govuk-table__cell" colspan="3">'
+                '<span class="govuk-body-s">Opening this record is break-glass access: it lasts an hour, every view is '
+                "recorded and the privacy officer is told.</span></td></tr>\n"
+            )
+            continue
         parts.append(
             '<tr class="govuk-table__row">'
             f'<td class="govuk-table__cell">{_name_cell(row)}</td>'

@@ -25,6 +25,7 @@ from ..models import (
     Sex,
 )
 from ..web import Difference, audit_shown, differences, likely_duplicate_links, paginate, stale_rebind
+from .breakglass import BREAK_GLASS_REASON_KEY
 from .chronology import _rows_for_table
 from .common import (
     DUPLICATE_RESTRICTED_TEXT,
@@ -80,11 +81,17 @@ def _person_facts(person: Person) -> dict:
 
 def _hit_rows(hits, user) -> list[dict]:
     """Search or duplicate hits for a table: a restricted placeholder carries nothing but its text."""
-    postcodes = selectors.current_postcodes(user=user, ids=[h.person.pk for h in hits if h.person is not None])
+    postcodes = selectors.current_postcodes(
+        user=user, ids=[h.person.pk for h in hits if h.person is not None and not h.outside]
+    )
     rows = []
     for hit in hits:
         if hit.person is None:
             rows.append({"restricted_placeholder": True})
+            continue
+        if hit.outside:
+            # Name and date of birth only; the name links to the break-glass page.
+            rows.append({"person": hit.person, "outside": True})
             continue
         rows.append(
             {
@@ -106,21 +113,30 @@ def _hit_rows(hits, user) -> list[dict]:
 def person_search(request: HttpRequest) -> HttpResponse:
     user = request.user
     require(_may_use_records(user))
-    form = PersonSearchForm(request.GET or None)
+    break_glass = permissions.may_break_glass(user)
+    form = PersonSearchForm(request.GET or None, break_glass=break_glass)
     rows: list[dict] = []
     searched = False
+    whole_council = False
     if form.is_bound and form.is_valid():
         criteria = selectors.SearchCriteria(**form.criteria_values())
+        whole_council = form.searches_whole_council
         if not criteria.is_empty:
-            hits = selectors.person_search(user=user, criteria=criteria)
+            hits = selectors.person_search(user=user, criteria=criteria, whole_council=whole_council)
             rows = _hit_rows(hits, user)
             searched = True
-            # One row for the whole list, holding every id shown (never a restricted placeholder's).
+            reason = form.cleaned_data["reason"] if whole_council else ""
+            if whole_council:
+                # The reason goes with the user to the record they open (the break-glass page asks to confirm it).
+                request.session[BREAK_GLASS_REASON_KEY] = reason
+            # One row for the whole list, holding every id shown (never a restricted placeholder's); a whole-council
+            # search is its own verb, with its reason.
             audit_shown(
                 request,
-                "person_search.viewed",
+                "person_search.whole_council" if whole_council else "person_search.viewed",
                 [h.person.pk for h in hits if h.person is not None],
                 target_type="cases.person",
+                reason=reason,
             )
     return render(
         request,
@@ -131,6 +147,7 @@ def person_search(request: HttpRequest) -> HttpResponse:
             "searched": searched,
             "restricted_text": DUPLICATE_RESTRICTED_TEXT,
             "create_query": request.GET.urlencode() if searched else "",
+            "whole_council": whole_council,
         },
     )
 

@@ -315,6 +315,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_week="sun", hour="3", minute="15"),
         "options": {"expires": 24 * 60 * 60},
     },
+    # --- the curious-colleague rule (issue 17 item 5, B28; cases.services.breakglass) ---
+    "curious-colleague-sweep": {
+        "task": "cases.tasks.curious_colleague_sweep_task",
+        "schedule": timedelta(seconds=60),
+        # A missed run needs no replay: the next one reads the same 30-minute window, a minute on.
+        "options": {"expires": 55},
+    },
     # --- reporting: the monthly draft census and its data-quality issues (issue 16 item 6) ---
     "monthly-draft-census": {
         "task": "reporting.tasks.monthly_draft_census_task",

@@ -115,3 +115,23 @@ def test_the_reporting_rows_agree_with_the_oracle():
     assert table["reporting.dashboards"] == oracle.DASHBOARD_READERS
     assert table["reporting.grant_ledger"] == oracle.LEDGER_KEEPERS
     assert set(policy.COUNCIL_WIDE_ROLES) == oracle.COUNCIL_WIDE
+
+
+def _break_glass_cells():
+    for roles, agency_type, action in itertools.product(
+        ROLE_SETS,
+        ("council_social_care", "council_early_help", "police", "health", "education", "voluntary_sector", ""),
+        oracle.ACTIONS,
+    ):
+        yield pytest.param(roles, agency_type, action, id=f"{'+'.join(sorted(roles))}-{agency_type or 'none'}-{action}")
+
+
+@pytest.mark.parametrize(("roles", "agency_type", "action"), list(_break_glass_cells()))
+def test_break_glass_cells_agree_with_the_oracle(roles, agency_type, action):
+    """Issue 17 item 2: a user holding a break-glass grant for a child they have no other connection with, by role
+    set x agency type x action: the whole record to read for a council practitioner who is not council-wide (never
+    edit), the council-wide roles as ever, nothing for anyone else."""
+    reader = oracle.Reader(roles=roles, agency_type=agency_type)
+    expected = oracle.allowed(reader, oracle.BREAK_GLASS, action)
+    assert policy.allowed(set(roles), policy.BREAK_GLASS, action, agency_type=agency_type) is expected
+    assert policy.may_break_glass(set(roles), agency_type) is oracle.breaks_glass(reader)

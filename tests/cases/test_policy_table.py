@@ -93,6 +93,8 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("cases:person_merge", args=[targets["person"].pk])).status_code
     if action == "cases.read_audit":
         return client.get(reverse("cases:audit")).status_code
+    if action == "cases.review_privacy_alerts":
+        return client.get(reverse("cases:privacy_alerts")).status_code
     if action == "front_door.work_contacts":
         return client.get(reverse("front_door:queue")).status_code
     if action == "front_door.read_contacts":
@@ -208,6 +210,7 @@ PROBED = [
     "cases.create_person",
     "cases.merge",
     "cases.read_audit",
+    "cases.review_privacy_alerts",
     "front_door.work_contacts",
     "front_door.read_contacts",
     "front_door.record_contact",
@@ -276,3 +279,21 @@ def test_only_the_restricting_roles_may_restrict_a_record_or_lift_it(role, make_
     with pytest.raises(PermissionDenied):
         person_unrestrict(person=person, actor=actor, reason="Try to lift it")
     assert Person.objects.get(pk=person.pk).restricted
+
+
+@pytest.mark.parametrize(
+    ("role", "agency_key"), list(itertools.product(sorted(Role.values), ["council", "health", "charity"]))
+)
+def test_a_role_may_break_glass_exactly_when_the_table_says(role, agency_key, targets, client):
+    """Break-glass (issue 17 item 2): the table's may_break_glass (a council practitioner whose roles read records
+    but are not council-wide), probed through the break-glass page for a child outside the user's work: 200 (the
+    page asking for the reason); 404 for everyone else (a council-wide role sees the record already and never breaks
+    glass)."""
+    from tests import personas
+
+    agency = personas.agency(agency_key)
+    user = UserFactory(agency=agency, roles=[role])
+    client.force_login(user)
+    status = client.get(reverse("cases:break_glass_start", args=[targets["person"].pk])).status_code
+    expected = 200 if policy.may_break_glass({role}, agency.type) else 404
+    assert status == expected, (role, agency_key, status)
