@@ -90,10 +90,18 @@ def _granted(user: User, *perms: str) -> QuerySet:
 
 def scope_key(user: User) -> tuple:
     """Everything a scope's query is built from, besides constants: the user's id, whether they are active, their
-    roles, today's date (the adult relatives' age) and the content type the permission rows name. Their grants,
-    teams and the records' restrictions are read by the query itself when it runs, so two scopes with the same key
-    are the same query, however much the data has changed in between."""
-    return (user.pk, user.is_active, user.roles, _today(), ContentType.objects.get_for_model(Person).pk)
+    roles, their agency's type (whether they may break glass), today's date (the adult relatives' age) and the
+    content type the permission rows name. Their grants (break-glass grants too), teams and the records' restrictions
+    are read by the query itself when it runs, so two scopes with the same key are the same query, however much the
+    data has changed in between."""
+    return (
+        user.pk,
+        user.is_active,
+        user.roles,
+        user.agency_type,
+        _today(),
+        ContentType.objects.get_for_model(Person).pk,
+    )
 
 
 # Built scopes, by key and level, kept in the process: building one cost more than running it (the family plan page

@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0030_practitioner_record"),
+        ("cases", "0031_retention_rules_legal_holds_restricted_access_expiry"),
     ]
 
     operations = [
