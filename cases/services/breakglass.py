@@ -38,7 +38,7 @@ REASON_MAX_LENGTH = 2000
 # involvement, active or past, of theirs or of one of their teams) opened one at a time (a read-audit row naming one
 # child: a record, its chronology, a note, a PDF; a list naming many is not an opening) within CURIOUS_WINDOW. The
 # battery's script opens 60 in 30 minutes; a normal day's heaviest user (a triage officer screening contacts) opens
-# about 12 unconnected children in her busiest half hour (tests/cases/test_curious_colleague.py's generator), so 40
+# 14 unconnected children in her busiest half hour (tests/cases/test_curious_colleague_day.py's generator), so 40
 # leaves room on both sides.
 CURIOUS_CHILDREN = 40
 CURIOUS_WINDOW = dt.timedelta(minutes=30)
