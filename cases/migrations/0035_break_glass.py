@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0031_retention_rules_legal_holds_restricted_access_expiry"),
+        ("cases", "0034_drop_authtoken_table"),
     ]
 
     operations = [
