@@ -4,7 +4,7 @@
 PYTHON := .venv/bin/python
 UV ?= uv
 
-.PHONY: help install run test stop reset lint check bench dataset validate-census
+.PHONY: help install run test stop reset lint check bench dataset validate-census backup restore
 
 help:
 	@echo "make run    start FFP Case (PostgreSQL, Redis, web, worker, beat, demo data) on PORT (default 8000)"
@@ -12,6 +12,8 @@ help:
 	@echo "make stop   stop a database or Redis left running by an interrupted make run"
 	@echo "make reset  stop and delete the embedded database (demo data is seeded again next run)"
 	@echo "make lint   ruff (lint and format check), Django's checks and the missing-migrations check"
+	@echo "make backup  pg_dump -Fc of the embedded database (DB=ffp) to backups/<db>-<UTC time>.dump"
+	@echo "make restore FILE=backups/....dump  that backup into the embedded database (DB=ffp), replacing it"
 	@echo "make bench  generate SCALE (small; large-la) into its own embedded database and benchmark it"
 	@echo "make validate-census FILE=census.xml  DfE's CIN validator (csc-validator-be-cin) and the module 5 checks"
 
@@ -73,3 +75,14 @@ lint: install
 SCALE ?= small
 bench: install
 	$(PYTHON) -m ffp.devstack bench --scale $(SCALE)
+
+# Backups of the embedded stack (ffp.backup; README "Backups and restore", with the production equivalent).
+# `make backup` (DB=ffp): pg_dump -Fc to backups/<db>-<UTC time>.dump; `make restore FILE=... [DB=ffp]` replaces the
+# database with the backup (refused while make run is connected to it).
+DB ?= ffp
+backup: install
+	$(PYTHON) -m ffp.backup backup --database $(DB)
+
+restore: install
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/ffp-YYYYMMDDTHHMMSSZ.dump [DB=ffp]"; exit 2; }
+	$(PYTHON) -m ffp.backup restore "$(FILE)" --database $(DB)

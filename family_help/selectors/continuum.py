@@ -142,8 +142,10 @@ def current_levels(*, episodes) -> dict[int, EpisodeLevel]:
 
 
 def continuum_state(*, family_case: FamilyCase) -> str:
-    """A token for "the family's levels as this page showed them": the current level rows of its open episodes.
-    A form carries it, so a change made meanwhile by someone else is refused instead of silently overridden."""
+    """A token for "the family's levels as this page showed them": the current level rows of its open episodes,
+    and its current lead practitioner's allocation. A form carries it, so a change made meanwhile by someone else is
+    refused instead of silently overridden: a close decided before the family was handed to a new lead is refused
+    (412) rather than closing the new lead's family under them (B23: close against transfer, exactly one wins)."""
     ids = (
         EpisodeLevel.objects.filter(
             episode__family_case=family_case, episode__closed_on__isnull=True, ended_at__isnull=True
@@ -151,7 +153,10 @@ def continuum_state(*, family_case: FamilyCase) -> str:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    return "-".join(str(i) for i in ids) or "none"
+    lead = (
+        Allocation.objects.filter(family_case=family_case, ended_at__isnull=True).values_list("pk", flat=True).first()
+    )
+    return ("-".join(str(i) for i in ids) or "none") + (f"@{lead}" if lead else "")
 
 
 @dataclass

@@ -260,6 +260,14 @@ def allocation_change_lead(
         .first()
     )
     errors: dict[str, list[str]] = {}
+    if current is None and expected_allocation_id is not None:
+        # The family closed (its lead's allocation ended) since the change was asked for: refused as stale (412).
+        raise Conflict(
+            "The family's lead practitioner's allocation ended while you were editing (Family Help closed). "
+            "Check the family before changing its lead.",
+            obj=family_case,
+            current={"allocation": "none", "lead": None},
+        )
     if current is None:
         raise ValidationError("This family has no lead practitioner yet: allocate one from the waiting list")
     if expected_allocation_id is not None and current.pk != expected_allocation_id:
