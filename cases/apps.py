@@ -81,6 +81,13 @@ class CasesConfig(AppConfig):
                     order=820,
                 ),
                 NavEntry(
+                    "Subject access",
+                    "cases:subject_access_list",
+                    policy.ROLE_ACTIONS[policy.SUBJECT_ACCESS],
+                    "requests for a person's record, their clock and bundles; the disclosure decisions",
+                    order=830,
+                ),
+                NavEntry(
                     "Notifications", "cases:notifications", everyone, "alerts, answers and outcomes for you", order=900
                 ),
                 NavEntry(

@@ -101,8 +101,12 @@ REVIEW_PRIVACY_ALERTS = "cases.review_privacy_alerts"
 WORKFORCE = "cases.workforce"
 # Set the retention rules, record legal holds, see the disposal job's dry run and run it (issue 17 item 4).
 MANAGE_RETENTION = "cases.manage_retention"
+# Handle subject access requests (open, stop the clock, extend, release a withheld item as a second person, send the
+# bundle) and read the disclosure decisions (issue 17 item 3): the privacy officer.
+SUBJECT_ACCESS = "cases.subject_access"
 ROLE_ACTIONS = {
     MANAGE_RETENTION: frozenset({Role.PRIVACY_OFFICER}),
+    SUBJECT_ACCESS: frozenset({Role.PRIVACY_OFFICER}),
     WORKFORCE: frozenset({Role.MANAGER}),
     RESTRICT: RESTRICTERS,
     CREATE_PERSON: CREATORS,

@@ -7,6 +7,7 @@ from .views import (
     audit,
     breakglass,
     chronology,
+    disclosure,
     merge,
     notes,
     notifications,
@@ -47,4 +48,5 @@ urlpatterns = [
     *retention.urlpatterns,
     *restriction.urlpatterns,
     *breakglass.urlpatterns,
+    *disclosure.urlpatterns,
 ]

@@ -10,7 +10,7 @@ from django import forms
 from cases import validators
 from cases.codes import referral_source_choices
 from cases.forms import GovukDateField, GovukFormMixin
-from cases.models import Agency, AgencyType, CensusMeaning, NeedLevel, Sex
+from cases.models import Agency, AgencyType, CensusMeaning, LawfulBasis, NeedLevel, Sex
 from cases.selectors.organisation import COUNCIL_AGENCY_TYPES
 from cases.workdays import LONDON
 
@@ -411,12 +411,43 @@ class InformationRequestForm(GovukFormMixin, forms.Form):
 
 
 class ResponseForm(GovukFormMixin, forms.Form):
+    # The answer is the agency's disclosure (issue 17 item 3): shared on a lawful basis, or decided not to share with
+    # the reason; the service records the decision and checks the rest.
+    kind = forms.ChoiceField(
+        label="Are you sharing what your agency holds?",
+        choices=[("shared", "Yes, we are sharing it"), ("not_shared", "No, we have decided not to share it")],
+        initial="shared",
+        required=False,
+        widget=forms.RadioSelect,
+    )
     response = forms.CharField(
         label="Your answer",
+        required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text="Say what your agency knows about the child and family, or that it holds no information.",
-        error_messages={"required": "Enter your answer"},
     )
+    lawful_basis = forms.ChoiceField(
+        label="Lawful basis for sharing",
+        required=False,
+        choices=[("", "Choose the lawful basis"), *LawfulBasis.choices],
+        initial=LawfulBasis.SAFEGUARDING,
+    )
+    reason = forms.CharField(
+        label="If you decided not to share it: why",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def decision(self, data) -> dict:
+        """The service's arguments. A field not sent at all (a client posting only the answer) takes its initial
+        value, as the page's own form would send it untouched; a field sent empty is the user's choice, checked."""
+        return {
+            "response": self.cleaned_data["response"],
+            "shared": (self.cleaned_data["kind"] if "kind" in data else "shared") != "not_shared",
+            "lawful_basis": self.cleaned_data["lawful_basis"] if "lawful_basis" in data else LawfulBasis.SAFEGUARDING,
+            "reason": self.cleaned_data["reason"],
+        }
 
 
 # --- the decision ----------------------------------------------------------------------------------------

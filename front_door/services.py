@@ -11,7 +11,19 @@ from django.utils import timezone
 
 from cases import policy, validators
 from cases.codes import valid_codes
-from cases.models import CensusMeaning, Episode, NeedLevel, Person, Relationship, Role, User, WorkRequest
+from cases.disclosure import register_service_path
+from cases.models import (
+    CensusMeaning,
+    DisclosureDecision,
+    Episode,
+    LawfulBasis,
+    NeedLevel,
+    Person,
+    Relationship,
+    Role,
+    User,
+    WorkRequest,
+)
 from cases.selectors import current_leads
 from cases.selectors.organisation import agency_liaison_users, is_liaison
 from cases.services import (
@@ -36,6 +48,7 @@ from cases.services import (
     transition,
     work_request_create,
 )
+from cases.services.disclosure import disclosure_record, disclosure_validate
 from cases.workdays import Calendar
 
 from .models import (
@@ -643,20 +656,60 @@ def information_requests_send(
     return sent
 
 
+INFO_ANSWER_DISCLOSURE = "information_request_answer"
+# A partner's answer is a disclosure by that partner to the council (issue 17 item 3): it records its decision.
+register_service_path(
+    key=INFO_ANSWER_DISCLOSURE,
+    label="A partner agency's answer to a front-door information request",
+    service="front_door.services.information_request_respond",
+    lawful_basis=LawfulBasis.SAFEGUARDING,
+)
+
+
 @transaction.atomic
-def information_request_respond(*, request: InformationRequest, actor: User, response: str) -> InformationRequest:
-    """The agency's liaison team answers. Only a member can; an answered request cannot be answered again."""
+def information_request_respond(
+    *,
+    request: InformationRequest,
+    actor: User,
+    response: str,
+    lawful_basis: str = LawfulBasis.SAFEGUARDING,
+    shared: bool = True,
+    reason: str = "",
+) -> InformationRequest:
+    """The agency's liaison team answers. Only a member can; an answered request cannot be answered again. The
+    answer records the agency's disclosure decision: shared (on `lawful_basis`, with the front door's requester), or
+    decided not to share with the reason, which is the answer the front door reads."""
     if actor.agency_id != request.agency_id or not is_liaison(user=actor, agency_id=request.agency_id):
         raise PermissionDenied("Only the liaison team of the agency the request was sent to can answer it")
-    if not response.strip():
+    if shared and not response.strip():
         raise ValidationError({"response": ["Enter your answer (say if you hold no information)"]})
+    contact = request.contact
+    decision = {
+        "kind": DisclosureDecision.Kind.SHARED if shared else DisclosureDecision.Kind.NOT_SHARED,
+        "purpose": f"Answer to the front door's information request for contact {contact.reference}",
+        "lawful_basis": lawful_basis,
+        "recipient_name": request.requested_by.full_name,
+        "recipient_organisation": str(request.requested_by.agency or ""),
+        "reason": "" if shared else reason,
+    }
+    disclosure_validate(**decision)
+    text = response.strip() if shared else f"Decided not to share: {reason.strip()}"
+    if not shared and response.strip():
+        text += f"\n\n{response.strip()}"
     transition(
         request,
         to=InformationRequest.Status.ANSWERED,
-        changes={"response": response.strip(), "responded_by": actor, "responded_at": timezone.now()},
+        changes={"response": text, "responded_by": actor, "responded_at": timezone.now()},
         refused="This request has already been answered or was cancelled",
     )
-    contact = request.contact
+    disclosure_record(
+        actor=actor,
+        what_type=INFO_ANSWER_DISCLOSURE,
+        what_id=request.pk,
+        what_label=f"Answer from {request.agency} (contact {contact.reference})",
+        person_ids=_child_ids(contact),
+        **decision,
+    )
     deadline_met(kind=INFO_REQUEST_DEADLINE, target=request)
     notify(
         user=request.requested_by,

@@ -777,7 +777,7 @@ def information_request_respond(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResponseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and is_open and form.is_valid():
         try:
-            services.information_request_respond(request=info, actor=user, response=form.cleaned_data["response"])
+            services.information_request_respond(request=info, actor=user, **form.decision(request.POST))
         except (ValidationError, Conflict) as exc:  # Conflict: a colleague answered it in between
             form.add_service_errors(exc)
         else:

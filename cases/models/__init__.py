@@ -22,6 +22,13 @@ from .deadlines import (
     ClosureDay,
     Deadline,
 )
+from .disclosure import (
+    DisclosureDecision,
+    LawfulBasis,
+    SarPause,
+    SarRelease,
+    SubjectAccessRequest,
+)
 from .episodes import (
     ACCESS_GRANTING_ROLES,
     CensusMeaning,
@@ -134,6 +141,11 @@ __all__ = [
     "Deadline",
     "Disposal",
     "DisposalRun",
+    "DisclosureDecision",
+    "LawfulBasis",
+    "SarPause",
+    "SarRelease",
+    "SubjectAccessRequest",
     "Episode",
     "EpisodeLead",
     "EpisodeLevel",

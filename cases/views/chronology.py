@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from .. import selectors
+from ..disclosure import disclosure_path
 from ..forms import (
     ChronologyFilterForm,
 )
@@ -139,6 +140,7 @@ def _download_name(person: Person, extension: str) -> str:
 
 @login_required
 @require_GET
+@disclosure_path(key="chronology_csv", label="Chronology (CSV)", url_name="cases:person_chronology_csv")
 def person_chronology_csv(request: HttpRequest, pk: int) -> HttpResponse:
     person, _form, entries = _chronology(request, pk)
     rows = list(entries)
@@ -154,6 +156,7 @@ def person_chronology_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@disclosure_path(key="chronology_pdf", label="Chronology (PDF)", url_name="cases:person_chronology_pdf")
 def person_chronology_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     person, form, entries = _chronology(request, pk)
     rows = _entries_for_display(entries)

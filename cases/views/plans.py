@@ -18,6 +18,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..disclosure import disclosure_path
 from ..forms.plans import (
     ActionForm,
     ActionProgressForm,
@@ -758,12 +759,20 @@ def _pdf(request: HttpRequest, pk: int, *, family_friendly: bool) -> HttpRespons
 
 @login_required
 @require_GET
+@disclosure_path(key="plan_pdf", label="The family's plan (PDF)", url_name="cases:plan_pdf")
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(request, pk, family_friendly=False)
 
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="plan_family_pdf",
+    label="The family's version of the plan (PDF)",
+    url_name="cases:plan_family_pdf",
+    family_facing=True,
+    purpose="The family's plan, given to the family",
+)
 def plan_family_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(request, pk, family_friendly=True)
 

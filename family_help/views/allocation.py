@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import policy
-from cases.models import User
+from cases.disclosure import disclosure_path
+from cases.models import LawfulBasis, User
 from cases.selectors import people_restricted_for_user, user_find, work_request_rag
 from cases.selectors.families import family_children_restricted
 from cases.services import Conflict
@@ -164,6 +165,14 @@ def family(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="allocation_letter",
+    label="Letter naming the family's lead practitioner (PDF)",
+    url_name="family_help:letter",
+    family_facing=True,
+    purpose="Letter to the family naming their lead practitioner",
+    lawful_basis=LawfulBasis.PUBLIC_TASK_CA2004,
+)
 def letter(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     allocation = sel.allocation_get_for_user(user=user, allocation_id=pk)

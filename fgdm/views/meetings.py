@@ -17,8 +17,9 @@ from django.shortcuts import redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods
 
+from cases.disclosure import disclosure_path
 from cases.http import require
-from cases.models import Agency, Deadline, User
+from cases.models import Agency, Deadline, LawfulBasis, User
 from cases.web import audit_shown, pdf_response
 
 from ..forms.meetings import (
@@ -274,6 +275,14 @@ def meeting_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="fgdm_family_plan_pdf",
+    label="The family's own plan from a family group conference (PDF)",
+    url_name="fgdm:family_plan_pdf",
+    family_facing=True,
+    purpose="The family's own plan, given to the family",
+    lawful_basis=LawfulBasis.PUBLIC_TASK_CA2004,
+)
 def family_plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from ..documents import render_family_plan_pdf  # WeasyPrint loads only when a PDF is asked for
 

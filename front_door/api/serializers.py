@@ -17,6 +17,7 @@ from rest_framework import serializers
 from cases import validators
 from cases.api.inputs import InputSerializer
 from cases.codes import referral_source_choices
+from cases.models import LawfulBasis
 from cases.web import RESTRICTED_LABEL
 from cases.workdays import LONDON
 
@@ -429,4 +430,17 @@ class InformationRequestOutputSerializer(serializers.Serializer):
 class ResponseInputSerializer(InputSerializer):
     response = serializers.CharField(
         allow_blank=True, max_length=20000, help_text="Your answer (say if your agency holds no information)."
+    )
+    # The answer is the agency's disclosure decision (issue 17 item 3).
+    shared = serializers.BooleanField(
+        required=False, default=True, help_text="False: your agency decided not to share (give the reason)."
+    )
+    lawful_basis = serializers.ChoiceField(
+        choices=LawfulBasis.choices,
+        required=False,
+        default=LawfulBasis.SAFEGUARDING,
+        help_text="The lawful basis for sharing (default: UK GDPR 9(2)(g), DPA 2018 Sch 1 para 18, safeguarding).",
+    )
+    reason = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=2000, help_text="Why not, when not shared."
     )

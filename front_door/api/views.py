@@ -552,7 +552,7 @@ class InformationRequestRespondApi(FrontDoorApi):
         data.is_valid(raise_exception=True)
         try:
             # Already answered or cancelled, now or by a colleague in between: InvalidTransition, a 409.
-            services.information_request_respond(request=info, actor=user, response=data.validated_data["response"])
+            services.information_request_respond(request=info, actor=user, **data.validated_data)
         except DjangoPermissionDenied:
             raise NotFound from None
         info = selectors.information_request_get_for_agency(user=user, request_id=pk)

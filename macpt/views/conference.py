@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import policy
 from cases.codes import valid_codes
+from cases.disclosure import disclosure_path
 from cases.http import require
-from cases.models import Action, Agency, FamilyCaseMember, Person, User
+from cases.models import Action, Agency, FamilyCaseMember, LawfulBasis, Person, User
 from cases.permissions import person_record_scope
 from cases.selectors.families import family_case_get_for_user, family_children
 from cases.web import audit_shown, pdf_response
@@ -357,12 +358,26 @@ def _minutes_pdf(request: HttpRequest, pk: int, *, family: bool) -> HttpResponse
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="conference_minutes_pdf",
+    label="Child protection conference minutes (PDF)",
+    url_name="macpt:conference_minutes_pdf",
+    lawful_basis=LawfulBasis.PUBLIC_TASK_S47,
+)
 def conference_minutes_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _minutes_pdf(request, pk, family=False)
 
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="conference_family_pdf",
+    label="Child protection conference minutes, the family's version (PDF)",
+    url_name="macpt:conference_family_pdf",
+    family_facing=True,
+    purpose="The conference's minutes, given to the family",
+    lawful_basis=LawfulBasis.PUBLIC_TASK_S47,
+)
 def conference_family_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return _minutes_pdf(request, pk, family=True)
 

@@ -14,7 +14,8 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases.models import Agency, FamilyCaseMember, Person, Team, User, WorkRequest
+from cases.disclosure import disclosure_path
+from cases.models import Agency, FamilyCaseMember, LawfulBasis, Person, Team, User, WorkRequest
 from cases.permissions import person_record_scope
 from cases.selectors import person_get_for_user, work_request_get_for_user
 from cases.services import Conflict
@@ -336,6 +337,12 @@ def strategy_share(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="strategy_pdf",
+    label="Strategy discussion record (PDF)",
+    url_name="macpt:strategy_pdf",
+    lawful_basis=LawfulBasis.PUBLIC_TASK_S47,
+)
 def strategy_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     discussion = sel.discussion_get_for_user(user=request.user, discussion_id=pk)
     from ..documents import render_strategy_record

@@ -9,7 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 from django.views.decorators.http import require_GET
 
+from cases.disclosure import disclosure_path
 from cases.http import require
+from cases.models import LawfulBasis
 from cases.web.pdf import attachment, pdf_response
 
 from ..exports import record_export
@@ -38,6 +40,14 @@ def _record(request, run, fmt: str, rows: int) -> None:
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="ffp_return_csv",
+    label="FFP quarterly return (CSV)",
+    url_name="reporting:ffp_return_csv",
+    purpose="Families First Partnership grant return",
+    lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+    recipient="MHCLG and DfE (the grant's return)",
+)
 def ffp_return_csv(request: HttpRequest, pk: int) -> HttpResponse:
     run, figures = _figures(request, pk)
     _record(request, run, "csv", len(figures.rows))
@@ -47,6 +57,14 @@ def ffp_return_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="ffp_return_pdf",
+    label="FFP quarterly return summary (PDF)",
+    url_name="reporting:ffp_return_pdf",
+    purpose="Families First Partnership grant return",
+    lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+    recipient="MHCLG and DfE (the grant's return)",
+)
 def ffp_return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     run, figures = _figures(request, pk)
     _record(request, run, "pdf", len(figures.rows))

@@ -15,9 +15,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases import policy
+from cases.disclosure import disclosure_path
 from cases.forms import GovukFormMixin
 from cases.http import require
-from cases.models import User
+from cases.models import LawfulBasis, User
 from cases.web.errors import error_list
 from cases.web.pdf import attachment
 
@@ -149,6 +150,14 @@ def run_status(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_GET
+@disclosure_path(
+    key="return_download",
+    label="A statutory return or export (file)",
+    url_name="reporting:run_download",
+    purpose="Statutory return or inspection extract, as the run's purpose says",
+    lawful_basis=LawfulBasis.LEGAL_OBLIGATION,
+    recipient="The return's recipient (DfE, Ofsted or MHCLG)",
+)
 def run_download(request: HttpRequest, pk: int) -> HttpResponse:
     run = run_for(request.user, pk)
     require(run.status == RunStatus.DONE)

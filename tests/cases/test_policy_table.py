@@ -95,6 +95,8 @@ def _probe(client, action: str, targets: dict) -> int:
         return client.get(reverse("cases:audit")).status_code
     if action == "cases.review_privacy_alerts":
         return client.get(reverse("cases:privacy_alerts")).status_code
+    if action == "cases.subject_access":
+        return client.get(reverse("cases:subject_access_list")).status_code
     if action == "front_door.work_contacts":
         return client.get(reverse("front_door:queue")).status_code
     if action == "front_door.read_contacts":
@@ -238,6 +240,7 @@ PROBED = [
     "cases.workforce",
     "cases.manage_retention",
     "cases.restrict",
+    "cases.subject_access",
 ]
 # Allowed, these probes send an empty form: refused as invalid (400), not as not there (404).
 INVALID_WHEN_ALLOWED = {"front_door.record_contact", "reporting.return"}
