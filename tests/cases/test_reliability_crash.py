@@ -73,7 +73,9 @@ def test_kill_9_of_the_worker_child_and_then_the_whole_worker_mid_sweep_loses_no
         # A new worker; nobody sends another sweep: the killed worker's unacknowledged message comes back from Redis
         # after the visibility timeout, and the new worker runs it.
         second = rel.start_worker("crash-b", **CRASH_ENV)
-        assert wait_until(lambda: rel.overdue_count() == DEADLINES, timeout=90, interval=0.2), (
+        rel.wait_ready(second)
+        second_ready = time.monotonic()
+        assert wait_until(lambda: rel.overdue_count() == DEADLINES, timeout=150, interval=0.2), (
             f"{rel.overdue_count()} of {DEADLINES} alerts\n{second.output}"
         )
         recovered = time.monotonic()
@@ -89,7 +91,8 @@ def test_kill_9_of_the_worker_child_and_then_the_whole_worker_mid_sweep_loses_no
 
     print(
         f"\nB21: {DEADLINES} alerts due; child killed at {at_first_kill}, whole worker killed at {at_second_kill}; "
-        f"recovery {recovered - killed:.1f} s after the second kill (visibility timeout "
+        f"recovery {recovered - killed:.1f} s after the second kill, of which the new worker's start "
+        f"{second_ready - killed:.1f} s (visibility timeout "
         f"{CRASH_ENV['CELERY_VISIBILITY_TIMEOUT']} s); total {recovered - started:.1f} s; {report}"
     )
     assert report["missing"] == []
@@ -97,5 +100,6 @@ def test_kill_9_of_the_worker_child_and_then_the_whole_worker_mid_sweep_loses_no
     assert report["breached"] == DEADLINES
     assert report["alert_duplicates"] == report["audit_duplicates"] == report["chronology_duplicates"] == 0
     assert not Deadline.objects.filter(pk__in=ids, state=Deadline.State.OPEN, breached_at__isnull=True).exists()
-    # The recovery time is bounded by the visibility timeout plus the restore scan and one sweep.
-    assert recovered - killed < CRASH_ENV["CELERY_VISIBILITY_TIMEOUT"] + 60
+    # Once a worker runs again, the recovery is bounded by the visibility timeout, the restore scan (every 10 s) and
+    # one sweep (a few seconds; generous here for a busy CI machine).
+    assert recovered - second_ready < CRASH_ENV["CELERY_VISIBILITY_TIMEOUT"] + 10 + 30
