@@ -399,6 +399,5 @@ OIDC_RP_SIGN_ALGO = "RS256"  # the provider's key, from its JWKS endpoint
 OIDC_RP_SCOPES = "openid email"
 OIDC_CREATE_USER = False
 OIDC_TIMEOUT = 10  # seconds, for each call to the provider
-OIDC_AUTHENTICATE_CLASS = "cases.views.oidc.CouncilSignInView"
-OIDC_CALLBACK_CLASS = "cases.views.oidc.CouncilSignInCallbackView"
+# The two pages are cases.views.oidc's (routed from ffp/urls.py), not mozilla_django_oidc.urls.
 # --- end identity provider ------------------------------------------------------------------------------------
