@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import functools
 import inspect
 import textwrap
 from urllib.parse import urlencode
@@ -43,6 +44,7 @@ def _patterns(resolver=None, prefix=""):
             yield f"{prefix}{entry.name}" if entry.name else "", entry.callback
 
 
+@functools.cache
 def _sending_functions(module) -> set[str]:
     """The module's functions that send a file: calling a sink, or a function of the module that does."""
     tree = ast.parse(textwrap.dedent(inspect.getsource(module)))
