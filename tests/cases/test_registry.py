@@ -123,6 +123,9 @@ def test_each_app_registers_its_part():
         "reporting:reports": "reporting",  # issue 16
         "reporting:dashboards": "reporting",  # issue 16 item 7
         "reporting:ledger": "reporting",  # issue 16 item 4
+        "cases:retention": "cases",  # issue 17 item 4: the privacy officer's retention rules and dry run
+        "cases:restriction_reviews": "cases",  # issue 17 item 2: restricted records' 90-day reviews
+        "cases:subject_access_list": "cases",  # issue 17 item 3: subject access requests
     }
     # Each strand describes its own decision points (issue 15 item 1): the FGDM strand reads them, importing none.
     assert {m: registry.owner("decision_points", m) for m in registry.decision_point_models()} == {
