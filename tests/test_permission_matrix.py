@@ -1054,6 +1054,8 @@ def _sweep_value(world: World, ident: str, kwarg: str) -> str:
         return str(child.s47_id)
     if ident == "cases:notification_read":
         return str(Notification.objects.values_list("pk", flat=True).first() or MISSING)
+    if ident == "cases:break_glass_start":  # the child no persona has any connection with (issue 17 item 2)
+        return str(world.children[oracle.NONE].person.pk)
     if ident == "cases:restriction_review":  # the restricted child: its review page names them to no one off the list
         return str(world.children[oracle.RESTRICTED].person.pk)
     if ident.startswith(("cases:person", "api:person", "cases:case_note_create")):
@@ -1115,6 +1117,9 @@ def _may_name(world: World, email: str, relationship: str, ident: str) -> bool:
         return True
     if relationship == oracle.RESTRICTED:
         return False
+    if ident == "cases:break_glass_start":
+        # The break-glass page names the child it opens (name and date of birth) to whoever may break glass.
+        return relationship == oracle.NONE and oracle.breaks_glass(reader)
     if "information_request" in ident or ident == "front_door:inbox":
         return email in LIAISON and reader.agency_type == oracle.POLICE_AGENCY
     if ident.startswith(("front_door:my_referral", "front_door_api:contact")):
