@@ -88,6 +88,13 @@ class CasesConfig(AppConfig):
                     order=830,
                 ),
                 NavEntry(
+                    "Privacy alerts",
+                    "cases:privacy_alerts",
+                    policy.ROLE_ACTIONS[policy.REVIEW_PRIVACY_ALERTS],
+                    "break-glass access and curious-colleague alerts to review",
+                    order=840,
+                ),
+                NavEntry(
                     "Notifications", "cases:notifications", everyone, "alerts, answers and outcomes for you", order=900
                 ),
                 NavEntry(

@@ -166,6 +166,8 @@ def test_break_glass_opens_the_record_and_every_view_writes_one_break_glass_audi
     ]
     for url in views:
         assert client.get(url).status_code == 200, url
+    assert "Break-glass access: this child is outside your work" in client.get(views[0]).content.decode()
+    views.append(views[0])
     rows = list(_reads(sw_fhlp, zara).order_by("pk"))[before:]
     assert len(rows) == len(views)  # 1 per view
     assert all(row.related.get("break_glass") == [grant.pk] for row in rows)
