@@ -65,6 +65,20 @@ def break_glass_active(*, user: User, person: Person) -> BreakGlass | None:
     return BreakGlass.objects.active().filter(user=user, person=person).order_by("-expires_at").first()
 
 
+def break_glass_current(*, user: User, person: Person) -> BreakGlass | None:
+    """The user's active grant for this child, if any; no query for a user the request loaded without one (cases.auth
+    reads `break_glass_active` with the user) or who may not break glass."""
+    flag = user.__dict__.get("break_glass_active")
+    if flag is False:
+        return None
+    if flag is None:
+        from ..permissions import may_break_glass
+
+        if not may_break_glass(user):
+            return None
+    return break_glass_active(user=user, person=person)
+
+
 @transaction.atomic
 def break_glass_start(*, user: User, person: Person, reason: str) -> BreakGlass:
     """Open a child's whole record to this user for BREAK_GLASS_MINUTES, for the reason given; audited, and the

@@ -24,7 +24,7 @@ from ..models import (
     Person,
     Sex,
 )
-from ..services.breakglass import break_glass_active
+from ..services.breakglass import break_glass_current
 from ..web import Difference, audit_shown, differences, likely_duplicate_links, paginate, stale_rebind
 from .breakglass import BREAK_GLASS_REASON_KEY
 from .chronology import _rows_for_table
@@ -207,9 +207,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_read_audit": policy.may(user, policy.READ_AUDIT),
         "merges": selectors.merges_into(person=person) if is_merger else [],
         # Only a user the request loaded with an active grant asks which (cases.auth): no query for anyone else.
-        "break_glass": break_glass_active(user=user, person=person)
-        if user.__dict__.get("break_glass_active")
-        else None,
+        "break_glass": break_glass_current(user=user, person=person),
     }
     audit_shown(request, "person.viewed", [person.pk], target=person)
     return render(request, "cases/person_detail.html", context)

@@ -30,7 +30,7 @@ def test_break_glass_into_a_record_and_the_privacy_officer_reviews_it(
     sign_in(page, base, sw_fhlp.email, password)
     page.goto(base + "/cases/people/search/")
     page.get_by_label("Name").fill("Zara Quillfeather")
-    page.get_by_label("Search the whole council").check()
+    page.get_by_role("checkbox", name="Search the whole council").check()
     page.get_by_role("button", name="Search").click()
     # No reason: refused on the page, what was typed kept.
     expect(page.locator(".govuk-error-summary")).to_contain_text("Give the reason you need to search the whole council")
@@ -38,7 +38,7 @@ def test_break_glass_into_a_record_and_the_privacy_officer_reviews_it(
     expect(page.locator("#search-results")).not_to_contain_text("Zara")
     _checked(page)
 
-    page.get_by_label("Search the whole council").check()
+    page.get_by_role("checkbox", name="Search the whole council").check()
     page.get_by_label("Why you need to search the whole council").fill(REASON)
     page.get_by_role("button", name="Search").click()
     results = page.locator("#search-results")
