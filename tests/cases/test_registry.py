@@ -126,6 +126,7 @@ def test_each_app_registers_its_part():
         "cases:retention": "cases",  # issue 17 item 4: the privacy officer's retention rules and dry run
         "cases:restriction_reviews": "cases",  # issue 17 item 2: restricted records' 90-day reviews
         "cases:subject_access_list": "cases",  # issue 17 item 3: subject access requests
+        "cases:privacy_alerts": "cases",  # issue 17 items 2 and 5: break-glass and curious-colleague alerts
     }
     # Each strand describes its own decision points (issue 15 item 1): the FGDM strand reads them, importing none.
     assert {m: registry.owner("decision_points", m) for m in registry.decision_point_models()} == {
