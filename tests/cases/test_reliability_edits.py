@@ -63,7 +63,7 @@ def _run_together(workers) -> list:
     return results
 
 
-def test_twenty_editors_for_a_hundred_rounds_on_one_plan_lose_no_update(family, sw_fhlp, fh_manager):
+def test_twenty_editors_at_once_on_one_plan_lose_no_update(family, sw_fhlp, fh_manager):
     from cases.models import LeadKind
 
     for episode in family["episodes"].values():
