@@ -69,6 +69,7 @@ lint: install
 	$(PYTHON) -m ruff format --check .
 	$(PYTHON) manage.py check
 	$(PYTHON) manage.py makemigrations --check --dry-run
+	$(PYTHON) -m bandit -c pyproject.toml -r . --severity-level medium -q
 
 # The benchmark runs against its own database (ffp_bench_<scale>) in the embedded cluster, generated on
 # first use: `make bench SCALE=large-la`. Results go to bench/results/.

@@ -29,7 +29,7 @@ def _user_with_roles_sql() -> str:
     user = ", ".join(f'u."{column}"' for column in _columns(User))
     agency = ", ".join(f'a."{column}"' for column in _columns(Agency))
     return (
-        f"SELECT {user}, "  # noqa: S608
+        f"SELECT {user}, "  # noqa: S608  (names from the models' Meta)  # nosec B608
         f'ARRAY(SELECT g."name" FROM "{groups}" g JOIN "{through}" ug ON ug."group_id" = g."id" '
         f'WHERE ug."user_id" = u."id"), '
         f'ARRAY(SELECT t."name" FROM "{teams}" t JOIN "{team_through}" ut ON ut."team_id" = t."id" '

@@ -68,14 +68,14 @@ def copy_rows(table: str, columns: list[str], rows) -> int:
 
 def next_id(table: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608  (our table names)
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}")  # noqa: S608  (our table names)  # nosec B608
         return cursor.fetchone()[0]
 
 
 def move_sequence(table: str) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608  (our table names)  # nosec B608
             f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
         )
 

@@ -354,7 +354,7 @@ def wait_for_http(url: str, timeout: float, children: list[tuple[str, subprocess
             if proc.poll() is not None:
                 raise RuntimeError(f"{name} exited with code {proc.returncode} during start-up")
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  (our own loopback URL)
+            with urllib.request.urlopen(url, timeout=2):  # noqa: S310  (our own loopback URL)  # nosec B310
                 return True
         except urllib.error.HTTPError:
             return True  # it answered

@@ -437,6 +437,7 @@ def _action_values(plan: Plan, validated: dict) -> dict:
 
 
 def _action_body(action_id: int) -> dict:
+    # scoped: the id of an action just added to or changed in a plan read through the scope (sel.plan_get/action_get)
     action = Action.objects.select_related("owner", "owner_agency").get(pk=action_id)
     return PlanActionOutputSerializer(action).data
 
@@ -600,7 +601,7 @@ class ReviewCollectionApi(PlanApi):
             raise ApiValidationError({"ratings": ["Key each rating by the outcome's id"]}) from None
         with transaction.atomic():
             review = services.review_add(plan=plan, actor=request.user, data=values, ratings=ratings)
-        review = Review.objects.select_related("plan_version").get(pk=review.pk)
+        review = Review.objects.select_related("plan_version").get(pk=review.pk)  # scoped: the review just added
         audit_family_shown(request, "family_help.review_viewed", family_case, target=review)
         return Response(PlanReviewOutputSerializer(review).data, status=status.HTTP_201_CREATED)
 

@@ -125,7 +125,7 @@ def _insert(event: AuditEvent) -> None:
     if sql is None:
         quote = connection.ops.quote_name
         sql = _INSERT_SQL[connection.alias] = (
-            f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - names from the model
+            f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608 - names from the model  # nosec B608
             f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(AuditEvent._meta.pk.column)}"
         )
     params = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]

@@ -252,7 +252,7 @@ def _curious_sql() -> str:
     memberships = User.teams.through._meta.db_table
     # Table names from the models; the times and the threshold are bound parameters.
     return (
-        "WITH opened AS ("  # noqa: S608
+        "WITH opened AS ("  # noqa: S608 (table names from the models)  # nosec B608
         f'  SELECT DISTINCT a."actor_id", a."child_ids"[1] AS child_id FROM "{audit}" a'
         '  WHERE a."kind" = \'read\' AND a."occurred_at" > %s AND a."occurred_at" <= %s'
         '  AND a."actor_id" IS NOT NULL AND cardinality(a."child_ids") = 1'

@@ -40,4 +40,4 @@ def plan_panel(family_case, user) -> str:
                 "version_number": plan.versions.count(),
             }
         )
-    return mark_safe(render_to_string("cases/plan/panel.html", context))  # noqa: S308  (our template, escaped)
+    return mark_safe(render_to_string("cases/plan/panel.html", context))  # noqa: S308  (our template, escaped)  # nosec B308 B703

@@ -88,6 +88,7 @@ def privacy_alerts_view(request: HttpRequest) -> HttpResponse:
 def privacy_alert_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     require(policy.may(user, policy.REVIEW_PRIVACY_ALERTS))
+    # scoped: alerts are the privacy officer's (REVIEW_PRIVACY_ALERTS, council-wide), checked above
     alert = get_object_or_404(PrivacyAlert.objects.select_related("user", "break_glass", "reviewed_by"), pk=pk)
     form = PrivacyAlertReviewForm(request.POST or None)
     if request.method == "POST" and alert.status == PrivacyAlert.Status.OPEN and form.is_valid():

@@ -207,6 +207,7 @@ def legal_holds(request: HttpRequest) -> HttpResponse:
 @require_POST
 def legal_hold_lift(request: HttpRequest, pk: int) -> HttpResponse:
     require(policy.may(request.user, policy.MANAGE_RETENTION))
+    # scoped: a hold is the privacy officer's (MANAGE_RETENTION, council-wide), checked above
     hold = get_object_or_404(LegalHold, pk=pk)
     # In force until the end of its last day: lifted today, its last day was yesterday (or its first, if that is
     # today: a hold never ends before it starts).

@@ -58,6 +58,19 @@ class PagePagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
+    def get_schema_operation_parameters(self, view):
+        """The page's bounds in the schema: a page from 1 (one past the last is a 400 with the reason), and a size
+        from 1 to max_page_size (a larger one is cut to it, anything else is the default size)."""
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = "A page number, from 1; a page past the last is a 400."
+            elif parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": self.max_page_size}
+                parameter["description"] = f"Results per page (default {self.page_size}, at most {self.max_page_size})."
+        return parameters
+
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view=view)

@@ -217,6 +217,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The answers every operation can give (413, 414, 415, 400, 401, 404) and the error body (ffp.api_docs).
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "ffp.api_docs.document_errors"],
     # Choice sets that share a field name ("status", "outcome") across apps get names of their own.
     "ENUM_NAME_OVERRIDES": {
         "ContactDecisionOutcomeEnum": "front_door.models.Outcome",

@@ -57,7 +57,7 @@ class FgdmAttendeeOutputSerializer(serializers.Serializer):
     kind = serializers.CharField(help_text="family (the family network) or professional.")
     person = FgdmPersonRefOutputSerializer(allow_null=True)
     user = FgdmUserRefOutputSerializer(allow_null=True)
-    agency = serializers.CharField(source="agency.name", default=None)
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
     name = serializers.CharField(source="__str__")
 
 
@@ -134,7 +134,7 @@ def meeting_children(meeting: FgdmMeeting) -> list[int]:
 
 def meeting_response(request: Request, pk: int, *, created: bool = False) -> Response:
     found = meeting_get(user=request.user, pk=pk)
-    meeting = (
+    meeting = (  # scoped: found, through meeting_get's scope, read again with what the body shows
         FgdmMeeting.objects.filter(pk=found.pk)
         .select_related("referral", "referral__offer", "recorded_by")
         .prefetch_related(

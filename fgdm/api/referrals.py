@@ -113,7 +113,7 @@ def referral_children(referral: FgdmReferral) -> list[int]:
 
 def referral_response(request: Request, pk: int, *, created: bool = False) -> Response:
     found = referral_get(user=request.user, pk=pk)
-    referral = (
+    referral = (  # scoped: found, through referral_get's scope, read again with what the body shows
         FgdmReferral.objects.filter(pk=found.pk)
         .select_related("offer", "referred_by", "facilitator", "allocated_by")
         .prefetch_related(

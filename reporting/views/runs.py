@@ -64,6 +64,7 @@ def run_for(user: User, pk: int) -> ReturnRun:
     """A run the reader may see: its kind's builder is one they may run (404 otherwise)."""
     require(policy.may(user, REPORTS))
     # The file stays in the database until it is downloaded: a poll every second must not read megabytes.
+    # scoped: REPORTS above, and the run's kind must be one the reader may run (_builder_for, 404 otherwise)
     run = get_object_or_404(ReturnRun.objects.defer("content"), pk=pk)
     _builder_for(user, run.kind)
     return run
