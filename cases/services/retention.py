@@ -30,6 +30,7 @@ from ..models import (
     CensusMeaning,
     CinReferral,
     Deadline,
+    DisclosureDecision,
     Disposal,
     DisposalRun,
     Episode,
@@ -290,6 +291,13 @@ def person_dispose(*, due: Due, run: DisposalRun, actor: User | None, today: dt.
     for deadline in Deadline.objects.filter(person_ids__overlap=ids):
         deadline.person_ids = [p for p in deadline.person_ids if p not in ids]
         deadline.save(update_fields=["person_ids", "updated_at"])
+    # Decisions to share (or not) name their children by id, with no foreign key, and their purpose or reason is
+    # typed text that may name the child: a decision about these children only goes with them; one that was also about
+    # other children stays for those, without these ids.
+    DisclosureDecision.objects.filter(person_ids__overlap=ids, person_ids__contained_by=ids).delete()
+    for decision in DisclosureDecision.objects.filter(person_ids__overlap=ids):
+        decision.person_ids = [p for p in decision.person_ids if p not in ids]
+        decision.save(update_fields=["person_ids", "updated_at"])
     _purge(Person, group)
     event = audit_record(
         actor=actor,

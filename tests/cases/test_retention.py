@@ -261,3 +261,38 @@ def test_the_weekly_job_and_the_command_run_the_same_disposal(make_person, triag
 
     assert not Person.objects.filter(pk=child.pk).exists()
     assert AuditEvent.objects.get(verb="retention.disposed").actor_id is None  # the weekly job, no one's hand
+
+
+def test_a_disposed_childs_disclosure_decisions_go_with_them_and_a_shared_one_keeps_the_others(
+    make_person, triage_officer, levels
+):
+    """A decision to share names its children by id with no foreign key, and its purpose or reason is typed text: the
+    disposal takes a decision about the disposed child alone and takes the child's id out of one about others too."""
+    from cases.models import DisclosureDecision
+    from cases.services.disclosure import disclosure_record
+
+    old = make_person(first="Old", last="Shared", dob=dt.date(1940, 1, 1))
+    young = make_person(first="Young", last="Shared", dob=dt.date(2012, 1, 1))
+    episode = episode_open(
+        person=old, actor=triage_officer, level=levels["child_in_need"], opened_on=dt.date(2000, 1, 1)
+    )
+    episode_close(episode=episode, actor=triage_officer, reason_code="RC8", summary="x", closed_on=dt.date(2001, 1, 1))
+    shared = {
+        "actor": triage_officer,
+        "kind": DisclosureDecision.Kind.SHARED,
+        "what_type": "cases.chronology_pdf",
+        "purpose": "Safeguarding",
+        "lawful_basis": "9_2_g_sch1_18",
+        "recipient_name": "A health visitor",
+    }
+    alone = disclosure_record(**shared, person_ids=[old.pk])
+    together = disclosure_record(**shared, person_ids=[old.pk, young.pk])
+    other = disclosure_record(**shared, person_ids=[young.pk])
+
+    retention_run(actor=_po(), today=TODAY)
+
+    assert not Person.objects.filter(pk=old.pk).exists()
+    assert not DisclosureDecision.objects.filter(pk=alone.pk).exists()
+    assert DisclosureDecision.objects.get(pk=together.pk).person_ids == [young.pk]
+    assert DisclosureDecision.objects.get(pk=other.pk).person_ids == [young.pk]
+    assert not DisclosureDecision.objects.filter(person_ids__overlap=[old.pk]).exists()
