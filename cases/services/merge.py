@@ -93,7 +93,13 @@ def _person_links() -> list[tuple[type[models.Model], str]]:
     """Every (model, FK field name) that points at Person, across all apps, found by introspection so
     that a strand's new model is merged without changing this code."""
     links = []
-    for rel in Person._meta.related_objects:
+    # Hidden relations too (related_name="+": a contact's household member, a conference invitee, a strategy
+    # discussion's information...): `_meta.related_objects` leaves them out, and their rows stayed with the
+    # merged-away record.
+    relations = [
+        f for f in Person._meta.get_fields(include_hidden=True) if f.auto_created and not f.concrete and f.is_relation
+    ]
+    for rel in relations:
         model = rel.related_model
         if model._meta.label_lower in _MERGE_SKIP or not rel.field.concrete or rel.many_to_many:
             continue

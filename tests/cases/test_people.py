@@ -221,3 +221,23 @@ def test_relationship_to_self_is_refused(make_person, triage_officer):
     with pytest.raises(ValidationError, match="cannot be related to themselves"):
         relationship_add(actor=triage_officer, from_person=child, to_person=child, type="sibling")
     assert Relationship.objects.count() == 0
+
+
+def test_a_merge_moves_the_rows_of_every_link_to_a_person_hidden_ones_too():
+    """Every foreign key to a person in every app, with or without a reverse name (related_name="+"), and every
+    many-to-many membership (an FGDM offer's children, a legal hold's), is a link the merge moves (and unmerge moves
+    back): read from the models' own fields, apart from the merge's introspection. Hidden ones stayed behind."""
+    from django.apps import apps
+
+    from cases.services.merge import _MERGE_SKIP, _person_links
+
+    every = {
+        (model._meta.label_lower, field.name)
+        for model in apps.get_models(include_auto_created=True)
+        for field in model._meta.concrete_fields
+        if field.is_relation and field.related_model is Person and model._meta.label_lower not in _MERGE_SKIP
+    }
+    links = {(model._meta.label_lower, name) for model, name in _person_links()}
+    assert ("front_door.contactperson", "person") in every
+    assert every - links == set()
+    assert links <= every
