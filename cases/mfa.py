@@ -7,6 +7,8 @@ read is_verified(); nothing else decides it. The session's key rotates at sign-i
 """
 
 from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.authentication import SessionAuthentication
 
 SESSION_KEY = "ffp_mfa"
 # How the second factor was passed, as kept in the session and the audit.
@@ -25,3 +27,89 @@ def is_verified(request) -> bool:
     """Whether the request's signed-in session has passed a second factor."""
     session = getattr(request, "session", None)
     return bool(session is not None and request.user.is_authenticated and session.get(SESSION_KEY))
+
+
+# --- enforcement (issue 17 item 1, battery B13) ------------------------------------------------------------------
+# The URL names a signed-in session that has not passed its second factor may still reach: the public allowlist of
+# the endpoint inventory (B2: sign-in, sign-out, /healthz; static files are served before any of this, by
+# WhiteNoise) and the two-factor pages themselves. Every other URL is refused to it: a page is redirected to the
+# code page (keeping where it was going as ?next=), the API answers 401 with the reason.
+ALLOWED_UNVERIFIED = frozenset(
+    {
+        "login",
+        "logout",
+        "healthz",
+        "mfa_verify",
+        "mfa_enrol",
+        # Signing in through the council's identity provider instead (routed only when OIDC is configured).
+        "oidc_authentication_init",
+        "oidc_authentication_callback",
+    }
+)
+REASON = "Two-factor sign-in is not complete: enter the 6-digit code from your authenticator app."
+
+
+def _is_api(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+class SecondFactorMiddleware:
+    """Refuses every non-public URL to a signed-in session without is_verified(). After AuthenticationMiddleware
+    (it reads request.user) and the session lifetime's (an ended session is signed out first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or is_verified(request):
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in ALLOWED_UNVERIFIED:
+            return None
+        if _is_api(request) and request.headers.get("Authorization") and _is_drf(view_func):
+            # A client sending its own credentials (a service account's token) is the API's to authenticate: DRF's
+            # classes take the token, and refuse the password-only session should they fall back to it
+            # (VerifiedSessionAuthentication).
+            return None
+        return refuse(request)
+
+
+def _is_drf(view_func) -> bool:
+    from rest_framework.views import APIView
+
+    cls = getattr(view_func, "cls", None)
+    return isinstance(cls, type) and issubclass(cls, APIView)
+
+
+def refuse(request):
+    from django.http import JsonResponse
+    from django.shortcuts import redirect
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    if _is_api(request):
+        response = JsonResponse({"code": "second_factor_required", "detail": REASON}, status=401)
+        response["WWW-Authenticate"] = 'Session realm="api", error="second_factor_required"'
+        return response
+    return redirect(reverse("mfa_verify") + "?" + urlencode({"next": request.get_full_path()}))
+
+
+class SecondFactorRequired(exceptions.AuthenticationFailed):
+    default_detail = REASON
+    default_code = "second_factor_required"
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """DRF's session authentication (in REST_FRAMEWORK's DEFAULT_AUTHENTICATION_CLASSES), for a session that has
+    passed its second factor only: a password-only session is refused with the reason (401), not taken as
+    anonymous."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and not is_verified(request._request):
+            raise SecondFactorRequired()
+        return result

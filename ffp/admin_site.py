@@ -15,6 +15,13 @@ class FfpAdminSite(admin.AdminSite):
     site_header = "FFP Case administration"
     site_title = "FFP Case administration"
 
+    def has_permission(self, request: HttpRequest) -> bool:
+        """Staff who have passed their second factor (issue 17 item 1): a password-only session is sent to the code
+        page by cases.mfa.SecondFactorMiddleware first, and refused here as well should it ever get past."""
+        from cases import mfa
+
+        return super().has_permission(request) and mfa.is_verified(request)
+
     def login(self, request: HttpRequest, extra_context=None) -> HttpResponse:
         from cases.services import audit_sign_in, audit_sign_in_failed
 
@@ -44,3 +51,16 @@ class FfpAdminConfig(AdminConfig):
     """Installs FfpAdminSite as `admin.site`, so every app's admin.py registers on it."""
 
     default_site = "ffp.admin_site.FfpAdminSite"
+
+    def ready(self) -> None:
+        super().ready()  # autodiscover: every app's admin.py
+        # Two-factor devices (issue 17 item 1) stay out of the admin: django-otp's pages show a user's secret as a QR
+        # code, which would let an administrator pass anyone's second factor. A lost phone is reset with
+        # `manage.py mfa_reset <email>` (README).
+        from django.contrib import admin as django_admin
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for model in (TOTPDevice, StaticDevice):
+            if django_admin.site.is_registered(model):
+                django_admin.site.unregister(model)

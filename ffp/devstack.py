@@ -465,7 +465,8 @@ def run() -> int:
         password_note = "DEMO_PASSWORD" if os.environ.get("DEMO_PASSWORD") else "the dev-only default in README.md"
         print(
             f"\n  FFP Case is running at {base}/  (ready in {time.monotonic() - started:.0f} s)\n"
-            f"  Sign in as any demo user, password from {password_note}:\n"
+            f"  Sign in as any demo user, password from {password_note},\n"
+            "  then the 6-digit code from `python manage.py demo_totp` (two-factor sign-in):\n"
             "    triage@demo.test, frontdoor.manager@demo.test, fhlp@demo.test, sw.fhlp@demo.test,\n"
             "    lcpp@demo.test, police@demo.test, health@demo.test, school.dsl@demo.test,\n"
             "    other.school.dsl@demo.test, fgdm@demo.test, manager@demo.test, privacy@demo.test,\n"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from cases.views import home as case_views
+from cases.views import mfa as mfa_views
 
 from .api_docs import ApiDocsView
 from .health import healthz
@@ -16,6 +17,7 @@ urlpatterns = [
     path("accounts/login/", case_views.SignInView.as_view(), name="login"),
     path("accounts/logout/", case_views.SignOutView.as_view(), name="logout"),
     path("accounts/session/", case_views.session_keep_alive, name="session_keep_alive"),
+    *mfa_views.urlpatterns,  # two-factor sign-in (issue 17 item 1)
     path("healthz", healthz, name="healthz"),
     path("cases/", include("cases.urls")),
     path("front-door/", include("front_door.urls")),

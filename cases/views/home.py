@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from ..auth import sign_in_username
@@ -43,6 +43,16 @@ class SignInView(auth_views.LoginView):
         # "Sign in with <the council's identity provider>" only when one is configured (cases.views.oidc).
         name = settings.OIDC_PROVIDER_NAME if settings.OIDC_ENABLED else ""
         return super().get_context_data(**kwargs, identity_provider_name=name)
+
+    def get_success_url(self) -> str:
+        """The password is the first factor: next, the code page (which sends a user without an authenticator app to
+        set one up), then where the user was going (issue 17 item 1)."""
+        from .. import mfa
+
+        target = super().get_success_url()
+        if mfa.is_verified(self.request):
+            return target
+        return f"{reverse('mfa_verify')}?{urlencode({'next': target})}"
 
     def form_valid(self, form: SignInForm) -> HttpResponse:
         with transaction.atomic():

@@ -36,6 +36,11 @@ INSTALLED_APPS = [
     "fgdm",
     "reporting",
     "axes",  # sign-in lockout (issue 12 item 7): see the "Sign-in lockout" block below
+    # --- mfa: two-factor sign-in (issue 17 item 1): see the "Two-factor sign-in" block below ---
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # --- end mfa ---
 ]
 
 MIDDLEWARE = [
@@ -57,6 +62,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "cases.middleware.SessionLifetimeMiddleware",  # 15 minutes idle, 12 hours in all (issue 12 item 8)
+    "cases.mfa.SecondFactorMiddleware",  # mfa: no page but sign-in's own without the second factor (issue 17)
     # Last, so it sees the sign-in view's answer and replaces it with the lockout page (issue 12 item 7).
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,6 +133,21 @@ AXES_VERBOSE = False
 # axes.W006 asks for the address among the lockout parameters: see AXES_LOCKOUT_PARAMETERS for why not.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
+# --- Two-factor sign-in (issue 17 item 1, battery B13; strand mfa) ------------------------------------------------
+# After the password, a TOTP code from the user's authenticator app (django-otp), or one of ten single-use recovery
+# codes; cases.mfa.SecondFactorMiddleware refuses every other page to a session without it. A code is accepted once
+# (django-otp keeps the last accepted time step). Wrong codes are throttled per device by django-otp (2^(n-1)
+# seconds after n wrong codes in a row), not counted by axes: see cases.services.mfa.
+OTP_TOTP_ISSUER = SERVICE_NAME
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# The accepted window stays [now - 30 s, now + 30 s] (tolerance 1 step): a code one step early does not move it
+# (django-otp's drift sync would), so a stolen code cannot widen it either.
+OTP_TOTP_SYNC = False
+# Development only (ffp/settings/dev.py): the base32 secret seed_demo gives every demo user's authenticator;
+# seed_demo refuses it outside development. Empty: demo users set up their own app at their first sign-in.
+DEMO_TOTP_SECRET = ""
+
 # Services own their transactions (CONVENTIONS section 7): DATABASES[...]['ATOMIC_REQUESTS'] stays off.
 # The application database role, which migrate grants what it needs (cases.database_roles); each environment's
 # settings set it from DATABASE_URL's user (ffp.settings.env.env_database_roles).
@@ -188,7 +209,8 @@ REST_FRAMEWORK = {
         # Service accounts' tokens first (issue 17): their scheme is the WWW-Authenticate of a 401 (DRF answers 403
         # when the first has none). People use the API through their signed-in, two-factor session.
         "cases.api.tokens.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        # mfa: a session that has passed its second factor only (issue 17 item 1)
+        "cases.mfa.VerifiedSessionAuthentication",
     ],
     # Bounded in size and depth: a body nested 1,000 deep is a 400, not a RecursionError (ffp.api_errors).
     "DEFAULT_PARSER_CLASSES": [

@@ -15,3 +15,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Demo users' shared authenticator secret (issue 17 item 1): development only, like the demo password. README
+# "Demo users" says how to get the code (`manage.py demo_totp`).
+DEMO_TOTP_SECRET = env_str("DEMO_TOTP_SECRET", "JBSWY3DPEHPK3PXPFFPCASEDEMOONLY2")

@@ -4,11 +4,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.axe import assert_no_axe_violations
+from tests.browser.journey import enter_code
+from tests.two_factor import device_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def test_sign_in_then_home_with_no_accessibility_violations(page, live_server, triage_officer, password):
+    device_for(triage_officer)  # set up already: the code page follows the password (first set-up: test_mfa_journey)
     page.goto(live_server.url + "/")
     expect(page).to_have_title("Sign in - FFP Case - Demo Borough")
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in to FFP Case")
@@ -23,6 +26,7 @@ def test_sign_in_then_home_with_no_accessibility_violations(page, live_server, t
 
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+    enter_code(page, triage_officer.email)  # the user's device (tests.two_factor): issue 17's second step
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Tess")
     assert page.url == live_server.url + "/"
     assert_no_axe_violations(page)

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.models import AuditEvent, User
+from tests.two_factor import code_for, device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,13 @@ def test_sign_in_page_is_the_front_page_for_anonymous_users(client):
 
 
 def test_correct_email_and_password_land_on_home(client, triage_officer, password):
+    device_for(triage_officer)
     response = client.post("/accounts/login/", {"username": "TRIAGE@example.test", "password": password}, follow=True)
+    assert response.redirect_chain[-1][0] == "/accounts/two-factor/?next=%2F"  # then the code (issue 17)
+    assert b"Enter the 6-digit code" in response.content
+    response = client.post(
+        "/accounts/two-factor/", {"code": code_for(device_for(triage_officer)), "next": "/"}, follow=True
+    )
     assert response.status_code == 200
     assert response.redirect_chain[-1][0] == "/"
     assert b"Welcome, Tess" in response.content

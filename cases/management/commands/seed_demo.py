@@ -37,7 +37,17 @@ class Command(BaseCommand):
             if not (settings.DEBUG or settings.TESTING):
                 raise CommandError("Set DEMO_PASSWORD: the built-in demo password is for development only.")
             password = settings.DEMO_PASSWORD_DEFAULT
+        totp_secret = settings.DEMO_TOTP_SECRET
+        if totp_secret and not settings.DEBUG:
+            raise CommandError("DEMO_TOTP_SECRET is for development only: demo users set up their own app elsewhere.")
         council = seed_council(password=password, reset_passwords=reset_passwords)
+        if totp_secret:
+            # Development: every demo user's authenticator app is the shared demo secret (`manage.py demo_totp`).
+            from cases.models import User
+            from cases.services.mfa import demo_device_set
+
+            for user in User.objects.filter(email__in=[row[0] for row in USERS]):
+                demo_device_set(user=user, secret_base32=totp_secret)
         summary = "" if no_families else f", {seed_families(teams=council.teams)}"
         if not no_families:
             # Each strand seeds its own demo records, after the steps it needs (cases.registry), so cases
