@@ -20,6 +20,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.signin import sign_in  # noqa: E402
 from cases.models import User  # noqa: E402
 from front_door.models import Contact  # noqa: E402
 
@@ -47,7 +48,7 @@ def main() -> None:
     if not Contact.objects.exists():
         call_command("seed_demo")
     client = Client(HTTP_HOST="localhost")
-    client.force_login(User.objects.get(email="frontdoor.manager@demo.test"))
+    sign_in(client, User.objects.get(email="frontdoor.manager@demo.test"))
     contact = Contact.objects.exclude(status="decided").order_by("decision_due_at").first()
     print(f"contacts: {Contact.objects.count()} ({Contact.objects.exclude(status='decided').count()} open)")
     print(f"{'page':32} {'p50':>8} {'p95':>8} {'queries':>8}")

@@ -36,6 +36,7 @@ def prepare() -> dict:
     from django.utils import timezone
     from django.utils.module_loading import import_string
 
+    from bench.signin import mark_second_factor
     from cases.middleware import LAST_SEEN, SIGNED_IN_AT
     from cases.models import Person, User
 
@@ -50,6 +51,7 @@ def prepare() -> dict:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     now = time.time()  # the sign-in's clock (cases.middleware.SessionLifetimeMiddleware ends a session without one)
     session[SIGNED_IN_AT] = session[LAST_SEEN] = now
+    mark_second_factor(session)  # and the code page's step (bench/signin.py)
     session.create()
     # The API is used by partner systems with a service account's token (issue 17): one like the manager.
     from cases.services.api_tokens import service_account_create, token_issue

@@ -21,6 +21,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from bench.signin import sign_in  # noqa: E402
 from cases.models import Person, User  # noqa: E402
 from cases.selectors import SearchCriteria, person_search  # noqa: E402
 
@@ -45,7 +46,7 @@ def main() -> None:
         call_command("seed_demo")
     user = User.objects.get(email="triage@demo.test")
     client = Client(HTTP_HOST="localhost")
-    client.force_login(user)
+    sign_in(client, user)
     print(f"people: {Person.objects.count()}")
     print(f"{'query':40} {'selector p50':>12} {'p95':>8} {'page p50':>10} {'p95':>8}")
     for query in QUERIES:

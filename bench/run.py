@@ -34,6 +34,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.signin import sign_in  # noqa: E402
 from cases.models import ChronologyEntry, Person, User  # noqa: E402
 from cases.services import deadline_sweep  # noqa: E402
 from front_door.models import Contact  # noqa: E402
@@ -128,7 +129,7 @@ def family_help_rows(runs: int) -> list[dict]:
 
     fhlp = User.objects.get(email="fhlp@demo.test")
     client = Client(HTTP_HOST="localhost")
-    client.force_login(fhlp)
+    sign_in(client, fhlp)
     plan = (
         Plan.objects.filter(
             family_case__fh_allocations__lead=fhlp,
@@ -169,7 +170,7 @@ def child_protection_rows(runs: int) -> list[dict]:
 
     lcpp = User.objects.get(email="lcpp@demo.test")
     client = Client(HTTP_HOST="localhost")
-    client.force_login(lcpp)
+    sign_in(client, lcpp)
 
     def get(path, params=None):
         def run():
@@ -227,7 +228,7 @@ def fgdm_rows(runs: int) -> list[dict]:
     if facilitator is None:
         return []
     client = Client(HTTP_HOST="localhost")
-    client.force_login(facilitator)
+    sign_in(client, facilitator)
 
     def get(path):
         def run():
@@ -281,7 +282,7 @@ def dashboards_rows(runs: int) -> list[dict]:
     if reader is None:
         return []
     client = Client(HTTP_HOST="localhost")
-    client.force_login(reader)
+    sign_in(client, reader)
     year = period_current_year(timezone.localdate())
     team = Team.objects.annotate(n=django.db.models.Count("members")).order_by("-n", "pk").first()
 
@@ -337,7 +338,7 @@ def main() -> None:
     runs = args.runs
     triage = User.objects.get(email="frontdoor.manager@demo.test")  # triage officer and manager
     client = Client(HTTP_HOST="localhost")
-    client.force_login(triage)
+    sign_in(client, triage)
     contact = Contact.objects.exclude(status="decided").order_by("decision_due_at").first()
     long_story = (
         ChronologyEntry.objects.values("person_id")
