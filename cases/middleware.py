@@ -121,12 +121,19 @@ class SessionLifetimeMiddleware:
         if now - last_seen >= settings.SESSION_ACTIVITY_RESOLUTION:
             session[LAST_SEEN] = last_seen = now
         # What the page's timeout warning counts down from (templates/includes/timeout_dialog.html).
-        request.session_lifetime = {
+        lifetime = request.session_lifetime = {
             "idle": max(0, round(last_seen + settings.SESSION_IDLE_TIMEOUT - now)),
             "absolute": max(0, round(signed_in_at + settings.SESSION_ABSOLUTE_TIMEOUT - now)),
             "warning": settings.SESSION_TIMEOUT_WARNING,
         }
-        return self.get_response(request)
+        response = self.get_response(request)
+        if "application/json" in request.headers.get("Accept", ""):
+            # A page's background request (the assessment's autosave) is activity too: its answer says how long the
+            # session has left, so the page's countdown (which started at the page's load) follows the server's
+            # (assets/js/session.mjs, "ffp:session-activity").
+            response["X-Session-Idle"] = str(lifetime["idle"])
+            response["X-Session-Absolute"] = str(lifetime["absolute"])
+        return response
 
 
 _ENDED = {

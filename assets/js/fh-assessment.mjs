@@ -73,6 +73,11 @@ function start(form) {
   let dirty = false;
   let inflight = null;
   let stopped = false;
+  // What the last save sent, but its version: a field losing focus with nothing new in it is not a save. (The
+  // timeout warning takes the focus from the field being typed in, and its "change" event fired a save of the same
+  // text: activity on the server that kept the session open while the page counted down to signing out.)
+  let lastSaved = null;
+  const unversioned = (values) => JSON.stringify({ ...values, version: undefined });
 
   async function save() {
     clearTimeout(timer);
@@ -83,6 +88,7 @@ function start(form) {
     }
     dirty = false;
     const payload = fieldValues(form);
+    if (unversioned(payload) === lastSaved) return;
     inflight = (async () => {
       try {
         const response = await fetch(url, {
@@ -91,6 +97,14 @@ function start(form) {
           headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token.value },
           body: JSON.stringify(payload),
         });
+        const idle = response.headers.get("X-Session-Idle");
+        const absolute = response.headers.get("X-Session-Absolute");
+        if (idle !== null && absolute !== null) {
+          // The save was activity: the timeout warning's countdown starts again from the server's count.
+          document.dispatchEvent(
+            new CustomEvent("ffp:session-activity", { detail: { idle: Number(idle), absolute: Number(absolute) } }),
+          );
+        }
         const isJson = (response.headers.get("Content-Type") || "").includes("application/json");
         if (response.redirected || !isJson) {
           stopped = true;
@@ -99,6 +113,7 @@ function start(form) {
         }
         const body = await response.json();
         if (response.ok) {
+          lastSaved = unversioned(payload);
           version.value = body.version;
           status.textContent = body.message;
           problem.hidden = true;

@@ -223,6 +223,20 @@ function startWarning(dialog) {
     dialog.close();
     if (returnFocus && typeof returnFocus.focus === "function") returnFocus.focus();
   };
+  // A background request the server counted as activity (the assessment's autosave): its answer's seconds left
+  // (X-Session-Idle, X-Session-Absolute: cases.middleware) restart the countdown, which otherwise runs from the page's
+  // load and would send the user to the sign-in page while the server still holds the session open.
+  document.addEventListener("ffp:session-activity", (event) => {
+    const { idle, absolute } = event.detail || {};
+    if (!Number.isFinite(idle) || !Number.isFinite(absolute)) return;
+    absoluteEnd = Date.now() + absolute * 1000;
+    end = Math.min(Date.now() + idle * 1000, absoluteEnd);
+    if (dialog.open && end - Date.now() > warning) {
+      lastSpoken = -1;
+      dialog.close();
+      if (returnFocus && typeof returnFocus.focus === "function") returnFocus.focus();
+    }
+  });
   stayForm.addEventListener("submit", (event) => {
     event.preventDefault();
     stay();
