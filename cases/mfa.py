@@ -7,6 +7,7 @@ read is_verified(); nothing else decides it. The session's key rotates at sign-i
 """
 
 from django.utils import timezone
+from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
 
@@ -113,3 +114,10 @@ class VerifiedSessionAuthentication(SessionAuthentication):
         if result is not None and not is_verified(request._request):
             raise SecondFactorRequired()
         return result
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The schema's security scheme for the verified session (drf-spectacular): the session cookie, as for DRF's own
+    session authentication, which drf-spectacular recognises by its exact class only."""
+
+    target_class = VerifiedSessionAuthentication

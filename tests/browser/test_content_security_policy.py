@@ -14,9 +14,10 @@ from playwright.sync_api import expect
 
 from cases.models import Role
 from family_help.services.assessment import assessment_start
-from tests.browser.journey import sign_in
+from tests.browser.journey import enter_code, sign_in
 from tests.factories import UserFactory
 from tests.family_help.assessment_support import appoint_lead
+from tests.two_factor import device_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -164,11 +165,13 @@ def test_main_pages_report_no_violation_and_their_scripts_run(
 
 def test_the_admin_reports_no_violation(enforced, password, db):
     admin = UserFactory(email="admin.csp@example.test", roles=[Role.ADMIN], is_staff=True, is_superuser=True)
+    device_for(admin)  # their authenticator app, set up before
     page = enforced.page
     enforced.open("/admin/login/")
     page.locator("#id_username").fill(admin.email)
     page.locator("#id_password").fill(password)
     page.locator("input[type=submit]").click()
+    enter_code(page, admin.email)  # the admin needs the second factor too (issue 17 item 1)
     expect(page.get_by_role("heading", level=1)).to_contain_text("administration")
     enforced.collect()
     for path in ("/admin/", "/admin/cases/user/", f"/admin/cases/user/{admin.pk}/change/", "/admin/cases/team/add/"):

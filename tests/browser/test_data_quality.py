@@ -66,7 +66,7 @@ def test_a_manager_follows_a_data_quality_issue_to_the_record(
     expect(page.get_by_role("heading", level=1)).to_have_text("Data quality: CIN census 2025-26")
     expect(page.locator("#dq-errors")).to_have_text("2")
     expect(page.locator("#dq-council-list")).to_contain_text("8995Q")
-    expect(page.get_by_text("Restricted record")).to_be_visible()
+    expect(page.get_by_role("heading", name="Restricted record", exact=True)).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("Hidden")
     _checked(page)
 
