@@ -273,6 +273,14 @@ def _purge(model: type[models.Model], qs: models.QuerySet, path: tuple = ()) -> 
     qs.delete()
 
 
+def _forget_children(model: type[models.Model], ids: list[int]) -> None:
+    """Delete the rows of `model` whose `person_ids` name only these children; take these ids out of the others."""
+    model.objects.filter(person_ids__overlap=ids, person_ids__contained_by=ids).delete()
+    for row in model.objects.filter(person_ids__overlap=ids):
+        row.person_ids = [p for p in row.person_ids if p not in ids]
+        row.save(update_fields=["person_ids", "updated_at"])
+
+
 @transaction.atomic
 def person_dispose(*, due: Due, run: DisposalRun, actor: User | None, today: dt.date) -> Disposal | None:
     """Dispose of one record and its merged-away duplicates: re-checked under a lock (a hold added, an episode
@@ -287,17 +295,11 @@ def person_dispose(*, due: Due, run: DisposalRun, actor: User | None, today: dt.
     group = Person.objects.filter(pk__in=ids)
     # The group's own links first (merged_into, then the merges that record them), so deleting it meets no PROTECT.
     Person.objects.filter(pk__in=due.merged_ids).update(merged_into=None)
-    Deadline.objects.filter(person_ids__overlap=ids, person_ids__contained_by=ids).delete()
-    for deadline in Deadline.objects.filter(person_ids__overlap=ids):
-        deadline.person_ids = [p for p in deadline.person_ids if p not in ids]
-        deadline.save(update_fields=["person_ids", "updated_at"])
-    # Decisions to share (or not) name their children by id, with no foreign key, and their purpose or reason is
-    # typed text that may name the child: a decision about these children only goes with them; one that was also about
+    # Rows naming children by id with no foreign key: deadlines, and decisions to share (or not), whose purpose or
+    # reason is typed text that may name the child. One about these children only goes with them; one also about
     # other children stays for those, without these ids.
-    DisclosureDecision.objects.filter(person_ids__overlap=ids, person_ids__contained_by=ids).delete()
-    for decision in DisclosureDecision.objects.filter(person_ids__overlap=ids):
-        decision.person_ids = [p for p in decision.person_ids if p not in ids]
-        decision.save(update_fields=["person_ids", "updated_at"])
+    for model in (Deadline, DisclosureDecision):
+        _forget_children(model, ids)
     _purge(Person, group)
     event = audit_record(
         actor=actor,
