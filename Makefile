@@ -4,7 +4,8 @@
 PYTHON := .venv/bin/python
 UV ?= uv
 
-.PHONY: help install run test stop reset lint check bench dataset validate-census backup restore
+.PHONY: help install run test stop reset lint check bench dataset validate-census backup restore basebackup \
+	restore-pitr
 
 help:
 	@echo "make run    start FFP Case (PostgreSQL, Redis, web, worker, beat, demo data) on PORT (default 8000)"
@@ -14,6 +15,8 @@ help:
 	@echo "make lint   ruff (lint and format check), Django's checks and the missing-migrations check"
 	@echo "make backup  pg_dump -Fc of the embedded database (DB=ffp) to backups/<db>-<UTC time>.dump"
 	@echo "make restore FILE=backups/....dump  that backup into the embedded database (DB=ffp), replacing it"
+	@echo "make basebackup  pg_basebackup of the embedded cluster to backups/base-<UTC time>/ (WAL: backups/wal/)"
+	@echo "make restore-pitr BASE=backups/base-... TARGET='2026-12-06 15:04:05+00'  the cluster as it was at TARGET"
 	@echo "make bench  generate SCALE (small; large-la) into its own embedded database and benchmark it"
 	@echo "make validate-census FILE=census.xml  DfE's CIN validator (csc-validator-be-cin) and the module 5 checks"
 
@@ -87,3 +90,13 @@ backup: install
 restore: install
 	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/ffp-YYYYMMDDTHHMMSSZ.dump [DB=ffp]"; exit 2; }
 	$(PYTHON) -m ffp.backup restore "$(FILE)" --database $(DB)
+
+# Point-in-time recovery: make run's cluster archives its WAL to backups/wal/ (archive_timeout 300 s: the RPO).
+# `make restore-pitr` recovers the base backup to TARGET (no TARGET: to the end of the archive) and puts it in place
+# of .pgdata, kept as backups/pgdata-before-pitr-<UTC time> (refused while make run is up).
+basebackup: install
+	$(PYTHON) -m ffp.backup basebackup
+
+restore-pitr: install
+	@test -n "$(BASE)" || { echo "usage: make restore-pitr BASE=backups/base-YYYYMMDDTHHMMSSZ TARGET='YYYY-MM-DD HH:MM:SS+00'"; exit 2; }
+	$(PYTHON) -m ffp.backup restore-pitr "$(BASE)" --target "$(TARGET)"

