@@ -19,6 +19,8 @@ help:
 	@echo "make restore-pitr BASE=backups/base-... TARGET='2026-12-06 15:04:05+00'  the cluster as it was at TARGET"
 	@echo "make bench  generate SCALE (small; large-la) into its own embedded database and benchmark it"
 	@echo "make validate-census FILE=census.xml  DfE's CIN validator (csc-validator-be-cin) and the module 5 checks"
+	@echo "make deps-check  every locked package at its series' newest patch, Django on a supported LTS (asks PyPI, npm)"
+	@echo "make sbom   CycloneDX SBOMs of uv.lock and package-lock.json into build/sbom/ (python.cdx.json, npm.cdx.json)"
 
 # Python dependencies from the committed lock file.
 .venv/.synced: pyproject.toml uv.lock
@@ -100,3 +102,15 @@ basebackup: install
 restore-pitr: install
 	@test -n "$(BASE)" || { echo "usage: make restore-pitr BASE=backups/base-YYYYMMDDTHHMMSSZ TARGET='YYYY-MM-DD HH:MM:SS+00'"; exit 2; }
 	$(PYTHON) -m ffp.backup restore-pitr "$(BASE)" --target "$(TARGET)"
+
+# Dependency freshness (B20; ffp/deps.py, README "Dependencies"): fails on a locked package behind the newest patch of
+# its series (a patch younger than DEPS_GRACE_DAYS=7 days is only reported), Django off a supported LTS, or an
+# expired exception in deps-exceptions.toml. Needs PyPI and the npm registry.
+.PHONY: deps-check sbom
+deps-check: .venv/.synced
+	$(PYTHON) -m ffp.deps check
+
+# CycloneDX 1.6 SBOMs, schema-validated: build/sbom/python.cdx.json (every package in uv.lock, with hashes) and
+# build/sbom/npm.cdx.json (every package in package-lock.json). CI makes them after the tests.
+sbom: .venv/.synced
+	$(PYTHON) -m ffp.deps sbom --uv "$(UV)"
