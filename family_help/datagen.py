@@ -868,9 +868,11 @@ def _copy_all(ctx: Context, rows: dict[str, list], episode_family: list[tuple[in
         move_sequence(table)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE fh_episode_family (episode_id bigint, family_case_id bigint) ON COMMIT DROP")
+        # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
         with cursor.cursor.copy("COPY fh_episode_family (episode_id, family_case_id) FROM STDIN") as copy:
             for row in episode_family:
                 copy.write_row(row)
+        # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
         cursor.execute(
             "UPDATE cases_episode e SET family_case_id = f.family_case_id FROM fh_episode_family f "
             "WHERE e.id = f.episode_id"

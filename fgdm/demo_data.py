@@ -113,9 +113,11 @@ def _refer(*, offer: FgdmOffer, lead: User, manager: User, fran: User, days_ago:
         meeting_type=MeetingType.FAMILY_GROUP_CONFERENCE,
         reason="The family to make their own plan for the children's care and safety, with their network.",
     )
+    # audited: the demo's made-up history (seed_demo) backdates a referral its service just audited
     FgdmReferral.objects.filter(pk=referral.pk).update(referred_on=_ago(days_ago))
     if allocate:
         referral = referral_allocate(referral=FgdmReferral.objects.get(pk=referral.pk), actor=manager, facilitator=fran)
+        # audited: the demo's made-up history (seed_demo) backdates a referral its service just audited
         FgdmReferral.objects.filter(pk=referral.pk).update(allocated_on=_ago(days_ago - 3))
     return FgdmReferral.objects.get(pk=referral.pk)
 

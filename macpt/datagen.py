@@ -633,6 +633,7 @@ def _referrals_hold_their_work(cursor) -> None:
     enquiry or a child protection plan started is not closed 'after assessment' (RC8, RC9: census 2990) but when the
     services ended (RC7), nor closed before its Family Help assessment is authorised (census 8565) unless the child's
     next referral comes first."""
+    # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
     cursor.execute("""
         WITH worked AS (
             SELECT r.id, r.episode_id FROM cases_cinreferral r
@@ -647,6 +648,7 @@ def _referrals_hold_their_work(cursor) -> None:
         UPDATE cases_episode e SET closure_reason = 'RC7' FROM worked
         WHERE worked.episode_id = e.id AND e.closure_reason IN ('RC8', 'RC9')
     """)
+    # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
     cursor.execute("""
         UPDATE cases_cinreferral r SET closed_on = sub.authorised
         FROM (
@@ -668,6 +670,7 @@ def _referrals_hold_their_work(cursor) -> None:
 def _cin_plans_end_with_their_referral(cursor) -> None:
     """A child in need plan period still open (or ending later) when the census referral it started in closes ends
     with it: no activity after a case closes (census 8565)."""
+    # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
     cursor.execute("""
         UPDATE cases_cinplanperiod p SET end_date = r.closed_on
         FROM cases_episode e, cases_cinreferral r
@@ -681,6 +684,7 @@ def _end_cin_plans_at_protection(cursor) -> None:
     """As the strand's service does when a plan starts (cin_plan_period_end_for_child; census 4001, 4017): a child's
     child in need plan period (Family Help's, generated before) open when a child protection plan starts ends that
     day; one that would start while a plan is open starts when that plan ends, or is not there if it has not."""
+    # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
     cursor.execute("""
         UPDATE cases_cinplanperiod p SET end_date = sub.first_plan
         FROM (
@@ -693,11 +697,13 @@ def _end_cin_plans_at_protection(cursor) -> None:
         ) sub
         WHERE sub.id = p.id
     """)
+    # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
     cursor.execute("""
         DELETE FROM cases_cinplanperiod p USING cases_episode e, macpt_childprotectionplan cp
         WHERE e.id = p.episode_id AND cp.person_id = e.person_id
           AND cp.start_date < p.start_date AND cp.end_date IS NULL
     """)
+    # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
     cursor.execute("""
         UPDATE cases_cinplanperiod p SET start_date = sub.last_end
         FROM (
@@ -979,9 +985,11 @@ def _conferences(ctx: Context, icpcs: dict[int, list[tuple]], workforce: Workfor
         rows.write(ctx, label)
     with connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE cp_episode_family (episode_id bigint, family_case_id bigint) ON COMMIT DROP")
+        # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
         with cursor.cursor.copy("COPY cp_episode_family (episode_id, family_case_id) FROM STDIN") as copy:
             for row in new_episode_families:
                 copy.write_row(row)
+        # audited: the synthetic data set's bulk load (generate_dataset): no one's work on a real record
         cursor.execute(
             "UPDATE cases_episode e SET family_case_id = f.family_case_id FROM cp_episode_family f "
             "WHERE e.id = f.episode_id AND e.family_case_id IS NULL"

@@ -40,6 +40,7 @@ def record_export(
     if not purpose.strip():
         raise ValueError("An export needs the purpose it is for.")
     with transaction.atomic():
+        # audited: reporting.exported, the audit row written in this transaction
         record = ExportRecord.objects.create(
             user=user, kind=kind, period=period, format=fmt, rows=rows, purpose=purpose.strip()[:500], run=run
         )

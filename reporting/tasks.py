@@ -51,6 +51,7 @@ def build_return(run_id: int) -> ReturnRun | None:
         run.started_at = timezone.now()
         run.progress_done = 0
         run.error = ""
+        # audited: the run's own build state, by the worker (no person); its output is audited when exported
         run.save(update_fields=["status", "started_at", "progress_done", "error"])
     found = builder(run.kind)
     last = [0.0]
@@ -60,6 +61,7 @@ def build_return(run_id: int) -> ReturnRun | None:
         if now - last[0] < PROGRESS_EVERY_SECONDS and done < total:
             return
         last[0] = now
+        # audited: the run's own build state, by the worker (no person); its output is audited when exported
         ReturnRun.objects.filter(pk=run.pk).update(progress_done=done, progress_total=total, progress_label=label[:200])
 
     try:
@@ -68,12 +70,14 @@ def build_return(run_id: int) -> ReturnRun | None:
         built = found.build(run, progress)
     except Exception as error:
         log.exception("return run %s (%s %s) failed", run.pk, run.kind, run.period)
+        # audited: the run's own build state, by the worker (no person); its output is audited when exported
         ReturnRun.objects.filter(pk=run.pk).update(
             status=RunStatus.FAILED, finished_at=timezone.now(), error=f"{type(error).__name__}: {error}"[:2000]
         )
         run.refresh_from_db()
         return run
     compressed, size = _compress(built.content)
+    # audited: the run's own build state, by the worker (no person); its output is audited when exported
     ReturnRun.objects.filter(pk=run.pk).update(
         status=RunStatus.DONE,
         finished_at=timezone.now(),

@@ -206,3 +206,186 @@ def test_ruff_s_rules_find_nothing():
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+# --- B9: every write to a child's data goes through a service, which audits it ---------------------------------------
+# A write outside the services (a view's `.update(`, a task's `.save()`, a raw `UPDATE`) is a change with no audit row
+# unless someone made sure of one. tests/test_change_audit.py proves the services audit what they commit; this rule
+# keeps the writes in the services: in any other module of the record apps (views, API, tasks, management commands,
+# selectors, documents, data generators; not migrations) it flags `.update(`, `.delete(`, `.save(`, `.create(`,
+# `get_or_create(`, `update_or_create(`, `bulk_create(` and `bulk_update(` on a child-data model (a chain that starts
+# at `<Model>.objects`, or a name bound in the same function to such a chain, a `<Model>(...)` or an argument
+# annotated `<Model>`), and `.execute(` / `.copy(` of SQL that inserts, updates, deletes or copies in (on any table:
+# raw SQL does not say which model it touches). A write that was reviewed (it is audited another way, or holds nothing
+# a person did) says so with `# audited: <why>` on its line or the line above. What it cannot see: a `.save()` on a
+# name it cannot tie to a model (a reverse relation's rows, a helper's argument); the change-audit test covers those
+# writes the services make.
+
+WRITE_METHODS = {
+    "update",
+    "delete",
+    "save",
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "bulk_create",
+    "bulk_update",
+}
+SQL_WRITE = re.compile(
+    r"\b(INSERT\s+INTO|UPDATE\s+[\w\".]+(\s+\w+)?\s+SET|DELETE\s+FROM|COPY\s+[\w\".]+(\s*\([^)]*\))?\s+FROM)\b",
+    re.IGNORECASE,
+)
+AUDITED = re.compile(r"#.*\baudited: \S")
+
+
+def non_service_modules() -> list[Path]:
+    found = []
+    for app in RECORD_APPS:
+        for path in sorted((ROOT / app).rglob("*.py")):
+            parts = path.relative_to(ROOT / app).parts
+            if "migrations" in parts or parts[0] == "services" or path.name == "services.py":
+                continue
+            found.append(path)
+    return found
+
+
+def _annotation_models(annotation: ast.expr | None, child_models: set[str]) -> set[str]:
+    if annotation is None:
+        return set()
+    text = ast.unparse(annotation).replace('"', "").replace("'", "")
+    return {name for name in re.findall(r"\w+", text) if name in child_models}
+
+
+def _bound_models(function: ast.AST, child_models: set[str]) -> dict[str, str]:
+    """The names a function binds to a child-data model: an annotated argument, `x = Model(...)`, `x = Model.objects
+    ...`, `x, created = Model.objects.get_or_create(...)`, `for x in Model.objects...`."""
+    bound: dict[str, str] = {}
+    if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef):
+        for arg in [*function.args.args, *function.args.kwonlyargs, *function.args.posonlyargs]:
+            for model in _annotation_models(arg.annotation, child_models):
+                bound[arg.arg] = model
+    for node in ast.walk(function):
+        targets: list[ast.expr] = []
+        value = None
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        elif isinstance(node, ast.For | ast.AsyncFor):
+            targets, value = [node.target], node.iter
+        if value is None:
+            continue
+        model = _model_of(value)
+        if model is None and isinstance(value, ast.Call) and isinstance(value.func, ast.Name):
+            model = value.func.id  # Model(...)
+        if model not in child_models:
+            continue
+        for target in targets:
+            first = target.elts[0] if isinstance(target, ast.Tuple) and target.elts else target
+            if isinstance(first, ast.Name):
+                bound[first.id] = model
+    return bound
+
+
+def _sql_text(node: ast.expr, constants: dict[str, str]) -> str:
+    """The text of a SQL argument: a literal, an f-string, a concatenation, `sql.SQL("...")`, or a name bound to
+    one of those in the module."""
+    if isinstance(node, ast.Name):
+        return constants.get(node.id, "")
+    parts = []
+    for inner in ast.walk(node):
+        if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+            parts.append(inner.value)
+    return " ".join(parts)
+
+
+def unaudited_writes(source: str, child_models: set[str], *, reviewed: list | None = None) -> list[tuple[int, str]]:
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    constants = {
+        target.id: " ".join(
+            c.value for c in ast.walk(node.value) if isinstance(c, ast.Constant) and isinstance(c.value, str)
+        )
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }
+    scopes = [tree, *(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef))]
+    bound_at: dict[int, dict[str, str]] = {}
+    for scope in scopes:  # inner functions last: their bindings win for their own calls
+        names = {**_bound_models(scope, child_models)} if scope is not tree else {}
+        for node in ast.walk(scope):
+            if isinstance(node, ast.Call):
+                bound_at[id(node)] = {**bound_at.get(id(node), {}), **names}
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        method = node.func.attr
+        if method in WRITE_METHODS:
+            receiver = node.func.value
+            model = _model_of(receiver)
+            if model not in child_models:
+                root, _ = _root_and_calls(receiver)
+                model = bound_at.get(id(node), {}).get(root.id) if isinstance(root, ast.Name) else None
+            if model not in child_models:
+                continue
+        elif method in {"execute", "executemany", "copy"} and node.args:
+            if not SQL_WRITE.search(_sql_text(node.args[0], constants)):
+                continue
+        else:
+            continue
+        if any(AUDITED.search(line) for line in lines[max(node.lineno - 2, 0) : node.end_lineno]):
+            if reviewed is not None:
+                reviewed.append(node.lineno)
+        else:
+            found.append((node.lineno, ast.unparse(node)[:120]))
+    return sorted(set(found))
+
+
+def test_no_module_outside_the_services_writes_child_data_unaudited():
+    child_models = child_data_models()
+    modules = non_service_modules()
+    assert len(modules) > 200, len(modules)
+    reviewed: list[int] = []
+    findings = [
+        f"{path.relative_to(ROOT)}:{line}: {text}"
+        for path in modules
+        for line, text in unaudited_writes(path.read_text(), child_models, reviewed=reviewed)
+    ]
+    print(f"B9 static: {len(modules)} modules outside the services, {len(reviewed)} reviewed writes (# audited:)")
+    assert not findings, (
+        "writes to child data outside the services (call a service, which audits; or review: `# audited: <why>`):\n"
+        + "\n".join(findings)
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "flagged"),
+    [
+        ("Person.objects.filter(pk=1).update(first_name='x')", True),
+        ("models.Contact.objects.filter(pk=1).delete()", True),
+        ("Person.objects.bulk_create([Person()])", True),
+        ("Person.objects.create(first_name='x')", True),
+        ("def f(person: Person):\n    person.save()", True),
+        ("def f(p: 'Person | None'):\n    p.delete()", True),
+        ("def f():\n    note = Contact(worry='x')\n    note.save(update_fields=['worry'])", True),
+        ("def f():\n    qs = Person.objects.filter(a=1)\n    qs.update(b=2)", True),
+        ("def f():\n    for p in Person.objects.all():\n        p.save()", True),
+        ("cursor.execute('UPDATE cases_person SET x = 1')", True),
+        ("cursor.execute(f'DELETE FROM {table} WHERE id = %s', [1])", True),
+        ("SQL = 'INSERT INTO t VALUES (1)'\ncursor.execute(SQL)", True),
+        ("cursor.copy('COPY cases_person (id, first_name) FROM STDIN')", True),
+        ("cursor.execute('SELECT 1 FROM cases_person')", False),
+        ("cursor.copy('COPY cases_person TO STDOUT')", False),
+        ("Person.objects.filter(pk=1).update(a=1)  # audited: the caller's service audits it", False),
+        ("# audited: reviewed\nPerson.objects.filter(pk=1).delete()", False),
+        ("Team.objects.filter(pk=1).update(name='x')", False),
+        ("data.update({'a': 1})", False),
+        ("form.save()", False),
+        ("def f(team: Team):\n    team.save()", False),
+    ],
+)
+def test_the_write_rule_flags_unaudited_child_data_writes_only(source, flagged):
+    assert bool(unaudited_writes(source, {"Person", "Contact"})) is flagged

@@ -329,7 +329,10 @@ def retention_run(*, actor: User | None = None, today: dt.date | None = None) ->
     if actor is not None and not policy.may(actor, policy.MANAGE_RETENTION):
         raise PermissionDenied("Only the privacy officer runs the disposal job")
     today = today or timezone.localdate()
-    run = DisposalRun.objects.create(actor=actor)
+    # The run's own row is audited like any write (B9: it was committed with no audit row, start and finish).
+    with transaction.atomic():
+        run = DisposalRun.objects.create(actor=actor)
+        audit_record(actor=actor, verb="retention.run_started", target=run)
     disposed = held = 0
     for due in retention_due(today=today):
         if due.held_by:
@@ -341,7 +344,9 @@ def retention_run(*, actor: User | None = None, today: dt.date | None = None) ->
         except DisposalBlocked:
             continue
     run.disposed, run.held, run.finished_at = disposed, held, timezone.now()
-    run.save(update_fields=["disposed", "held", "finished_at", "updated_at"])
+    with transaction.atomic():
+        run.save(update_fields=["disposed", "held", "finished_at", "updated_at"])
+        audit_record(actor=actor, verb="retention.run_finished", target=run, fields=["disposed", "held", "finished_at"])
     return run
 
 

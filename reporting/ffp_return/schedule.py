@@ -43,6 +43,7 @@ def prepare_quarterly_draft(today: dt.date) -> ReturnRun | None:
         run = ReturnRun.objects.filter(kind=RunKind.FFP_RETURN, period=quarter, requested_by=None).first()
         created = run is None
         if created:
+            # audited: the beat's scheduled run (no person); what it builds is audited when exported
             run = ReturnRun.objects.create(
                 kind=RunKind.FFP_RETURN,
                 period=quarter,

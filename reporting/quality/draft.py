@@ -62,7 +62,9 @@ def record_issues(run: ReturnRun, rows: list[dict]) -> dict:
     ids = {row["LAchildID"] for row in rows if row.get("LAchildID")}
     people = dict(Person.objects.filter(la_child_id__in=ids).values_list("la_child_id", "pk"))
     with transaction.atomic():
+        # audited: the draft census run's findings, rebuilt by the worker from the record (no person)
         DataQualityIssue.objects.filter(run=run).delete()
+        # audited: the same findings (above)
         DataQualityIssue.objects.bulk_create(
             [
                 DataQualityIssue(
@@ -114,6 +116,7 @@ def schedule_monthly_draft(today: dt.date) -> ReturnRun | None:
             kind=RunKind.DRAFT_CENSUS, requested_by__isnull=True, created_at__date__gte=first
         ).exists():
             return None
+        # audited: the beat's scheduled run (no person); what it builds is audited when exported
         return ReturnRun.objects.create(
             kind=RunKind.DRAFT_CENSUS, period=year_being_prepared(today), purpose=SCHEDULED_PURPOSE
         )
