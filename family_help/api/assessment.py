@@ -146,6 +146,10 @@ class ReturnInputSerializer(InputSerializer):
     reason = serializers.CharField(max_length=5000)
 
 
+class SubmitInputSerializer(InputSerializer):
+    """Submitting takes no fields: any key sent (a `status`, an `authorised_by`) is refused by name, never dropped."""
+
+
 # --- helpers ------------------------------------------------------------------------------------------------
 
 
@@ -344,6 +348,7 @@ class AssessmentSubmitApi(AssessmentApi):
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_get_for_user(user=request.user, assessment_id=pk)
         _require_writer(request, assessment)
+        SubmitInputSerializer(data=request.data).is_valid(raise_exception=True)
         version = _if_match(request, assessment)
         try:
             services.assessment_submit(assessment=assessment, actor=request.user, expected_version=version)

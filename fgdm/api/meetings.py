@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.urls import path
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -124,6 +124,7 @@ class FgdmMeetingOutputSerializer(serializers.Serializer):
     support = FgdmSupportOutputSerializer(many=True)
     reviews = FgdmReviewOutputSerializer(many=True)
 
+    @extend_schema_field(FgdmSharedInformationOutputSerializer(many=True))
     def get_information(self, row) -> list[dict]:
         return FgdmSharedInformationOutputSerializer(self.context["information"], many=True).data
 

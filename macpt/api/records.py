@@ -40,7 +40,7 @@ children writes one read-audit row.
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -98,7 +98,7 @@ class InviteeOutputSerializer(serializers.Serializer):
     name = serializers.CharField()
     role = serializers.CharField()
     person_id = serializers.IntegerField(allow_null=True)
-    agency = serializers.CharField(source="agency.name", default=None)
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
     user_id = serializers.IntegerField(allow_null=True)
     attendance = serializers.CharField()
 
@@ -131,12 +131,15 @@ class ConferenceOutputSerializer(serializers.Serializer):
     invitees = serializers.SerializerMethodField()
     reports = serializers.SerializerMethodField()
 
+    @extend_schema_field(ConferenceChildOutputSerializer(many=True))
     def get_children(self, row) -> list[dict]:
         return ConferenceChildOutputSerializer(self.context["children"], many=True).data
 
+    @extend_schema_field(InviteeOutputSerializer(many=True))
     def get_invitees(self, row) -> list[dict]:
         return InviteeOutputSerializer(self.context["invitees"], many=True).data
 
+    @extend_schema_field(ReportOutputSerializer(many=True))
     def get_reports(self, row) -> list[dict]:
         return ReportOutputSerializer(self.context["reports"], many=True).data
 
@@ -181,12 +184,15 @@ class CpPlanOutputSerializer(serializers.Serializer):
     def get_number_of_previous_plans(self, row) -> int:
         return conference_sel.number_of_previous_plans(row)
 
+    @extend_schema_field(CoreGroupOutputSerializer(many=True))
     def get_core_groups(self, row) -> list[dict]:
         return CoreGroupOutputSerializer(conference_sel.plan_core_groups(plan=row), many=True).data
 
+    @extend_schema_field(VisitOutputSerializer(many=True))
     def get_visits(self, row) -> list[dict]:
         return VisitOutputSerializer(conference_sel.plan_visits(plan=row), many=True).data
 
+    @extend_schema_field(DatedOutputSerializer(many=True))
     def get_review_conferences(self, row) -> list[dict]:
         return DatedOutputSerializer(conference_sel.plan_review_conferences(plan=row), many=True).data
 
@@ -228,6 +234,7 @@ class PreProceedingsOutputSerializer(serializers.Serializer):
     meetings = serializers.SerializerMethodField()
     kinship_assessments = serializers.SerializerMethodField()
 
+    @extend_schema_field(MeetingOutputSerializer(many=True))
     def get_meetings(self, row) -> list[dict]:
         return MeetingOutputSerializer(row.meetings.order_by("held_on", "id"), many=True).data
 
@@ -243,6 +250,7 @@ class PreProceedingsOutputSerializer(serializers.Serializer):
         fgdm = self.context.get("fgdm")
         return "" if fgdm is None else fgdm.offer_url
 
+    @extend_schema_field(KinshipOutputSerializer(many=True))
     def get_kinship_assessments(self, row) -> list[dict]:
         return KinshipOutputSerializer(row.kinship_assessments.order_by("started_on", "id"), many=True).data
 

@@ -26,7 +26,7 @@ only when not signed in. Every response that shows children writes one read-audi
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -142,6 +142,7 @@ class DiscussionOutputSerializer(serializers.Serializer):
     def get_missing(self, row) -> list[str]:
         return strategy_services.missing_agencies(row)
 
+    @extend_schema_field(InformationOutputSerializer(many=True))
     def get_information(self, row) -> list[dict]:
         return InformationOutputSerializer(self.context["information"], many=True).data
 
@@ -178,6 +179,7 @@ class EnquiryOutputSerializer(serializers.Serializer):
     def get_reference(self, row) -> str:
         return enquiry_services.enquiry_reference(row)
 
+    @extend_schema_field(InformationOutputSerializer(many=True))
     def get_information(self, row) -> list[dict]:
         return InformationOutputSerializer(self.context["information"], many=True).data
 
