@@ -9,7 +9,10 @@ and restore take seconds, and the fresh cluster's initdb about 10 s. Dump and re
 """
 
 import io
+import shutil
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -45,7 +48,10 @@ def test_a_backup_of_the_small_data_set_restores_into_a_fresh_cluster_with_every
     )
     dumped = time.monotonic() - started
 
-    fresh = EmbeddedPostgres(tmp_path / "fresh-cluster")
+    # Not under tmp_path: a pytest that starts meanwhile (another checkout's) sets pytest-of-<user> back to 0700, and
+    # a server running as embedded_postgres (we are root) could then no longer reach its own files.
+    cluster_dir = Path(tempfile.mkdtemp(prefix="ffp-backup-"))
+    fresh = EmbeddedPostgres(cluster_dir / "fresh-cluster")
     started = time.monotonic()
     fresh.start()
     try:
@@ -62,6 +68,7 @@ def test_a_backup_of_the_small_data_set_restores_into_a_fresh_cluster_with_every
             }
     finally:
         fresh.stop()
+        shutil.rmtree(cluster_dir, ignore_errors=True)
     with owner_connection() as conn:
         before = backup.table_checksums(conn)
 
