@@ -6,6 +6,8 @@ authentication-method claim says it did multi-factor authentication). The enforc
 read is_verified(); nothing else decides it. The session's key rotates at sign-in, so a mark never outlives it.
 """
 
+import datetime as dt
+
 from django.utils import timezone
 from drf_spectacular.authentication import SessionScheme
 from rest_framework import exceptions
@@ -121,3 +123,95 @@ class VerifiedSessionScheme(SessionScheme):
     session authentication, which drf-spectacular recognises by its exact class only."""
 
     target_class = VerifiedSessionAuthentication
+
+
+# --- step-up: the second factor again, at the moment of a sensitive action (battery B6 break-glass, B18 exports) ----
+# A session that passed its second factor at sign-in proves it again before a sensitive action: a code typed for it
+# (a current TOTP code or an unused recovery code, checked and throttled by django-otp as at sign-in, so a code used
+# before is refused), kept as STEP_UP_KEY {"method", "device", "at", "for"}. A session whose second factor was the
+# council's identity provider (method IDENTITY_PROVIDER: it may hold no authenticator app here) steps up by having
+# signed in there within the window; an older IdP sign-in is sent to sign in there again (?next= back to the action).
+# Each step-up is audited once ("mfa.stepped_up", the method in `fields`, what for in `reason`).
+STEP_UP_KEY = "ffp_mfa_step_up"
+STEP_UP_SECONDS = 300  # "recent": a second factor passed within the last 5 minutes
+STEP_UP_PURPOSES = {
+    "break_glass": "Opening a child's record outside your work",
+    "export_volume": "Exporting more rows in an hour than the council allows without checking",
+}
+
+
+def _when(mark) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(mark["at"]) if mark and mark.get("at") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def mark_stepped_up(request, *, method: str, device_id: str = "", purpose: str = "", at=None) -> None:
+    """Record in the session that its user re-proved their second factor now (or `at`), by `method`, for `purpose`,
+    and audit it ("mfa.stepped_up")."""
+    from .models import AuditEvent
+    from .services.audit import audit_record
+
+    if method not in METHODS:
+        raise ValueError(f"unknown second factor {method!r}")
+    when = at or timezone.now()
+    request.session[STEP_UP_KEY] = {"method": method, "device": device_id, "at": when.isoformat(), "for": purpose}
+    audit_record(
+        actor=request.user,
+        verb="mfa.stepped_up",
+        kind=AuditEvent.Kind.AUTH,
+        fields=[method],
+        reason=STEP_UP_PURPOSES.get(purpose, purpose),
+    )
+
+
+def signed_in_through_identity_provider(request) -> bool:
+    mark = getattr(request, "session", {}).get(SESSION_KEY) or {}
+    return mark.get("method") == IDENTITY_PROVIDER
+
+
+def second_factor_at(request):
+    """When this session last proved its second factor for a step-up (a code typed for one), or, for a session that
+    signed in through the identity provider, when it did: the later of the two; None if neither."""
+    session = getattr(request, "session", None)
+    if session is None or not is_verified(request):
+        return None
+    times = [t for t in (_when(session.get(STEP_UP_KEY)),) if t]
+    if signed_in_through_identity_provider(request):
+        times += [t for t in (_when(session.get(SESSION_KEY)),) if t]
+    return max(times) if times else None
+
+
+def has_recent_second_factor(request, within: int = STEP_UP_SECONDS) -> bool:
+    """Whether the session proved its second factor (a step-up, or an identity-provider sign-in) in the last
+    `within` seconds."""
+    at = second_factor_at(request)
+    if at is None:
+        return False
+    age = timezone.now() - at
+    return dt.timedelta(seconds=-5) <= age <= dt.timedelta(seconds=within)
+
+
+def step_up_url(target: str, *, purpose: str = "") -> str:
+    """The confirm page (cases.views.mfa.mfa_confirm), coming back to `target` once the second factor is proved."""
+    from django.urls import reverse
+    from django.utils.http import urlencode
+
+    query = {"next": target, **({"for": purpose} if purpose else {})}
+    return f"{reverse('mfa_confirm')}?{urlencode(query)}"
+
+
+def require_recent_second_factor(request, within: int = STEP_UP_SECONDS, *, purpose: str = "", next_url: str = ""):
+    """None if the session proved its second factor in the last `within` seconds (an identity-provider sign-in that
+    recent is audited as the step-up, once); otherwise the redirect to the confirm page, which comes back to
+    `next_url` (default: this request's URL) when it is proved."""
+    from django.shortcuts import redirect
+
+    if has_recent_second_factor(request, within):
+        if signed_in_through_identity_provider(request):
+            signed_in, stepped_up = _when(request.session.get(SESSION_KEY)), _when(request.session.get(STEP_UP_KEY))
+            if signed_in and (stepped_up is None or signed_in > stepped_up):
+                mark_stepped_up(request, method=IDENTITY_PROVIDER, purpose=purpose, at=signed_in)
+        return None
+    return redirect(step_up_url(next_url or request.get_full_path(), purpose=purpose))

@@ -51,12 +51,14 @@ class BreakGlass(TimeStampedModel):
 
 
 class PrivacyAlert(TimeStampedModel):
-    """Something the privacy officer must look at: a break-glass grant, or a user opening many children unconnected
-    to their work (the curious-colleague rule). Reviewed with an outcome, or challenged with the user."""
+    """Something the privacy officer must look at: a break-glass grant, a user opening many children unconnected
+    to their work (the curious-colleague rule), or a user exporting more rows in an hour than EXPORT_ROWS_PER_HOUR
+    (B18). Reviewed with an outcome, or challenged with the user."""
 
     class Kind(models.TextChoices):
         BREAK_GLASS = "break_glass", "Break-glass access"
         CURIOUS_COLLEAGUE = "curious_colleague", "Many children outside their work"
+        EXPORT_VOLUME = "export_volume", "Many rows exported in an hour"
 
     class Status(models.TextChoices):
         OPEN = "open", "Open"
@@ -76,7 +78,12 @@ class PrivacyAlert(TimeStampedModel):
     # The curious-colleague rule's window (None for break-glass).
     window_start = models.DateTimeField(null=True, blank=True)
     window_end = models.DateTimeField(null=True, blank=True)
-    # Exactly once however many times the rule or the sweep runs: "break_glass:<id>", "curious:<user>:<window>".
+    # What an export-volume alert is about (the children are not named: a return is council-wide): the rows in the
+    # hour, the threshold, and each export ({"id", "label", "format", "period", "rows", "at"}; "asked" the one that
+    # crossed it, held until the step-up). Empty for the other kinds.
+    details = models.JSONField(default=dict, blank=True)
+    # Exactly once however many times the rule or the sweep runs: "break_glass:<id>", "curious:<user>:<window>",
+    # "export_volume:<user>:<hour>".
     unique_key = models.CharField(max_length=200, unique=True)
     outcome = models.TextField(blank=True)
     reviewed_by = models.ForeignKey(
@@ -89,7 +96,8 @@ class PrivacyAlert(TimeStampedModel):
         indexes = [models.Index(fields=["status", "raised_at"], name="privacy_alert_status_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["break_glass", "curious_colleague"]), name="privacy_alert_kind_valid"
+                condition=Q(kind__in=["break_glass", "curious_colleague", "export_volume"]),
+                name="privacy_alert_kind_valid",
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "reviewed", "challenged"]), name="privacy_alert_status_valid"

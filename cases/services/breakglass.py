@@ -8,6 +8,10 @@ notification with its email queued on commit): the alert exists the moment the a
 
 The curious colleague (B28): a user opening many children unconnected to their work in a short time
 (`curious_colleague_sweep`, run every minute by beat) raises an alert into the same queue, once per user per window.
+
+Export volume (B18): a user whose exports in the last hour would pass EXPORT_ROWS_PER_HOUR rows (reporting.exports,
+which also asks them for their second factor again) raises an alert into the same queue, once per user per hour
+(`export_volume_alert`).
 """
 
 import datetime as dt
@@ -170,6 +174,7 @@ def _privacy_officers():
 _TITLES = {
     PrivacyAlert.Kind.BREAK_GLASS: "Break-glass access to review",
     PrivacyAlert.Kind.CURIOUS_COLLEAGUE: "A colleague opened many children outside their work",
+    PrivacyAlert.Kind.EXPORT_VOLUME: "A colleague exported many rows in an hour",
 }
 
 
@@ -242,6 +247,35 @@ def privacy_alert_review(*, alert: PrivacyAlert, actor: User, status: str, outco
     )
     alert.refresh_from_db()
     return alert
+
+
+# --- export volume (B18) ------------------------------------------------------------------------------------------
+EXPORT_VOLUME_WINDOW = dt.timedelta(hours=1)
+
+
+@transaction.atomic
+def export_volume_alert(
+    *, user: User, rows: int, threshold: int, exports: list[dict], asked: dict, now: dt.datetime | None = None
+) -> PrivacyAlert | None:
+    """Alert the privacy officer that `user` asked for an export taking their rows in the last hour to `rows`, over
+    `threshold`: the exports of the hour and the one asked for named (plain data from reporting, which cases does
+    not import). Once per user per rolling hour: None while one raised within the hour stands; two requests at once
+    meet on the alert's unique key (the clock hour)."""
+    now = now or timezone.now()
+    if PrivacyAlert.objects.filter(
+        kind=PrivacyAlert.Kind.EXPORT_VOLUME, user=user, raised_at__gt=now - EXPORT_VOLUME_WINDOW
+    ).exists():
+        return None
+    return _alert(
+        kind=PrivacyAlert.Kind.EXPORT_VOLUME,
+        user=user,
+        child_ids=[],
+        unique_key=f"export_volume:{user.pk}:{now:%Y%m%d%H}",
+        raised_at=now,
+        window_start=now - EXPORT_VOLUME_WINDOW,
+        window_end=now,
+        details={"rows": int(rows), "threshold": int(threshold), "exports": exports, "asked": asked},
+    )
 
 
 # --- the curious colleague (B28) ------------------------------------------------------------------------------

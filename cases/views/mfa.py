@@ -4,6 +4,7 @@ code to confirm it) and the ten recovery codes, shown once. cases.mfa's middlewa
 until it has passed; cases.services.mfa holds the devices."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -133,7 +134,97 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
     return render(request, "registration/mfa_recovery_codes.html", {"codes": codes, "next": target})
 
 
+# --- step-up: the second factor again before a sensitive action (cases.mfa's step-up; B6 break-glass, B18 exports) --
+
+STEP_UP_LABEL = "Enter the 6-digit code from your authenticator app"
+STEP_UP_HINT = "Or one of your recovery codes. A code you have used before does not work again."
+STEP_UP_WRONG = "The code is not right, or has been used already. Enter the code your app shows now"
+
+
+def step_up_code_field() -> forms.CharField:
+    """The code box of a step-up, on the confirm page and on a form that asks for the code with the action itself
+    (break-glass): a TOTP code or a recovery code (letters, so not a numeric keyboard)."""
+    return forms.CharField(
+        label=STEP_UP_LABEL,
+        max_length=32,
+        strip=True,
+        help_text=STEP_UP_HINT,
+        error_messages={"required": STEP_UP_LABEL},
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "text",
+                "spellcheck": "false",
+                "autocapitalize": "characters",
+                "class": "govuk-input--width-10",
+            }
+        ),
+    )
+
+
+def step_up_with_code(request: HttpRequest, code: str, *, purpose: str) -> str | None:
+    """Checks a code typed to step up: right, the session is marked (cases.mfa.mark_stepped_up, audited) and None is
+    returned; wrong, used before, or while django-otp's throttle holds, the message to show by the code box."""
+    user = request.user
+    wait = devices.throttled_seconds(user)
+    if wait:
+        return _throttled_error(wait)
+    passed = devices.verify_code(user=user, code=code)
+    if passed is None:
+        return STEP_UP_WRONG
+    mfa.mark_stepped_up(request, method=passed[0], device_id=passed[1], purpose=purpose)
+    return None
+
+
+class StepUpForm(GovukFormMixin, forms.Form):
+    code = step_up_code_field()
+
+
+def identity_provider_sign_in_url(target: str) -> str:
+    """Signing in again through the council's identity provider, back to `target` (its callback marks the session's
+    second factor anew when the provider checked one)."""
+    return _with_next("oidc_authentication_init", target)
+
+
+@never_cache
+@sensitive_post_parameters("code")
+@login_required
+def mfa_confirm(request: HttpRequest) -> HttpResponse:
+    """The "Confirm it is you" page: the second factor again, then back to ?next=. A session signed in through the
+    identity provider is asked to sign in there again instead (its authenticator is the provider's)."""
+    target = _next(request)
+    purpose = request.POST.get("for") or request.GET.get("for") or ""
+    purpose = purpose if purpose in mfa.STEP_UP_PURPOSES else ""
+    by_provider = mfa.signed_in_through_identity_provider(request)
+    if request.method == "GET" and mfa.has_recent_second_factor(request):
+        return redirect(target)
+    form = StepUpForm(request.POST or None)
+    if not by_provider and request.method == "POST" and form.is_valid():
+        error = step_up_with_code(request, form.cleaned_data["code"], purpose=purpose)
+        if error is None:
+            return redirect(target)
+        form.add_error("code", error)
+    provider = ""
+    if by_provider and getattr(settings, "OIDC_ENABLED", False):
+        provider = settings.OIDC_PROVIDER_NAME
+    return render(
+        request,
+        "registration/mfa_confirm.html",
+        {
+            "form": form,
+            "next": target,
+            "purpose": purpose,
+            "purpose_text": mfa.STEP_UP_PURPOSES.get(purpose, ""),
+            "by_provider": by_provider,
+            "provider_name": provider,
+            "provider_url": identity_provider_sign_in_url(target) if provider else "",
+            "minutes": mfa.STEP_UP_SECONDS // 60,
+        },
+    )
+
+
 urlpatterns = [
+    path("accounts/two-factor/confirm/", mfa_confirm, name="mfa_confirm"),
     path("accounts/two-factor/", mfa_verify, name="mfa_verify"),
     path("accounts/two-factor/set-up/", mfa_enrol, name="mfa_enrol"),
     path("accounts/two-factor/recovery-codes/", mfa_recovery_codes, name="mfa_recovery_codes"),

@@ -147,6 +147,10 @@ OTP_TOTP_SYNC = False
 # Development only (ffp/settings/dev.py): the base32 secret seed_demo gives every demo user's authenticator;
 # seed_demo refuses it outside development. Empty: demo users set up their own app at their first sign-in.
 DEMO_TOTP_SECRET = ""
+# Step-up (battery B6, B18; cases.mfa.require_recent_second_factor): break-glass asks for a code each time, and a user
+# whose exports in the last hour (ExportRecord rows, the one asked for included) would pass EXPORT_ROWS_PER_HOUR rows
+# proves the second factor again (within the last 5 minutes) and the privacy officer is alerted once an hour.
+EXPORT_ROWS_PER_HOUR = env_int("EXPORT_ROWS_PER_HOUR", 5000)
 
 # Services own their transactions (CONVENTIONS section 7): DATABASES[...]['ATOMIC_REQUESTS'] stays off.
 # The application database role, which migrate grants what it needs (cases.database_roles); each environment's

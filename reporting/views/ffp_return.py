@@ -14,7 +14,7 @@ from cases.http import require
 from cases.models import LawfulBasis
 from cases.web.pdf import attachment, pdf_response
 
-from ..exports import record_export
+from ..exports import export_volume_check, record_export
 from ..ffp_return.writers import read_xlsx, write_csv, write_pdf
 from ..models import RunKind, RunStatus
 from .runs import run_for
@@ -50,6 +50,9 @@ def _record(request, run, fmt: str, rows: int) -> None:
 )
 def ffp_return_csv(request: HttpRequest, pk: int) -> HttpResponse:
     run, figures = _figures(request, pk)
+    step_up = export_volume_check(request, kind=run.kind, fmt="csv", rows=len(figures.rows), period=run.period)
+    if step_up is not None:  # over the hour's rows: the second factor again first (B18)
+        return step_up
     _record(request, run, "csv", len(figures.rows))
     response = HttpResponse(write_csv(figures), content_type="text/csv; charset=utf-8")
     return attachment(response, f"ffp-return-{run.period}.csv")
@@ -67,6 +70,9 @@ def ffp_return_csv(request: HttpRequest, pk: int) -> HttpResponse:
 )
 def ffp_return_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     run, figures = _figures(request, pk)
+    step_up = export_volume_check(request, kind=run.kind, fmt="pdf", rows=len(figures.rows), period=run.period)
+    if step_up is not None:  # over the hour's rows: the second factor again first (B18)
+        return step_up
     _record(request, run, "pdf", len(figures.rows))
     return pdf_response(write_pdf(figures), f"ffp-return-{run.period}-summary.pdf")
 

@@ -24,7 +24,7 @@ from cases.web.errors import error_list
 from cases.web.pdf import attachment
 
 from ..builders import Builder, builder, builders
-from ..exports import record_export
+from ..exports import export_volume_check, record_export
 from ..models import ReturnRun, RunStatus
 from ..permissions import REPORTS
 from ..tasks import queue_run
@@ -173,10 +173,14 @@ def run_download(request: HttpRequest, pk: int) -> HttpResponse:
     require(run.status == RunStatus.DONE)
     data = ReturnRun.objects.filter(pk=run.pk).values_list("content", flat=True).first()
     require(data is not None)
+    fmt = run.filename.rsplit(".", 1)[-1][:10]
+    step_up = export_volume_check(request, kind=run.kind, fmt=fmt, rows=run.rows, period=run.period)
+    if step_up is not None:  # over the hour's rows: the second factor again first (B18)
+        return step_up
     record_export(
         user=request.user,
         kind=run.kind,
-        fmt=run.filename.rsplit(".", 1)[-1][:10],
+        fmt=fmt,
         rows=run.rows,
         purpose=run.purpose or run.get_kind_display(),
         period=run.period,

@@ -1,6 +1,7 @@
 """Issue 17's done-when, part 2, in Chromium: a council social worker searches the whole council (refused without a
 reason, what she typed kept), finds a child outside her work by name and date of birth, breaks glass into the record
-with her reason; the privacy officer sees the alert in the menu's queue, reads the reason and what was opened, and
+with her reason and her second factor again (no code, then a wrong one: refused on the page, the reason kept); the
+privacy officer sees the alert in the menu's queue, reads the reason and what was opened, and
 reviews it. axe-core finds no WCAG 2.2 AA violation on each page, and at 320 CSS pixels nothing scrolls sideways."""
 
 import datetime as dt
@@ -11,6 +12,7 @@ from playwright.sync_api import expect
 from cases.models import BreakGlass, PrivacyAlert
 from tests.axe import assert_no_axe_violations
 from tests.browser.journey import assert_reflows, nav, sign_in, sign_out, success_banner
+from tests.two_factor import code_for, device_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,6 +53,20 @@ def test_break_glass_into_a_record_and_the_privacy_officer_reviews_it(
     expect(page.get_by_role("heading", level=1)).to_have_text("Open Zara Quillfeather's record?")
     expect(page.get_by_label("Why you need to see this child's record")).to_have_value(REASON)
     _checked(page)
+    # Step-up (B6): the second factor again. Without a code, and with a wrong one: refused on the page, reason kept.
+    page.get_by_role("button", name="Break glass and open the record").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the 6-digit code from your authenticator app")
+    expect(page.get_by_label("Why you need to see this child's record")).to_have_value(REASON)
+    _checked(page)
+    code_box = page.get_by_label("Enter the 6-digit code from your authenticator app")
+    code_box.fill("000000" if code_for(device_for(sw_fhlp)) != "000000" else "111111")
+    page.get_by_role("button", name="Break glass and open the record").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The code is not right, or has been used already")
+    expect(page.get_by_label("Why you need to see this child's record")).to_have_value(REASON)
+    _checked(page)
+    assert not BreakGlass.objects.filter(user=sw_fhlp).exists()
+    page.wait_for_timeout(1100)  # django-otp's throttle: 1 s after one wrong code
+    code_box.fill(code_for(device_for(sw_fhlp)))
     page.get_by_role("button", name="Break glass and open the record").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Zara Quillfeather")
     expect(success_banner(page)).to_contain_text("the privacy officer has been told")

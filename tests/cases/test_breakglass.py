@@ -18,6 +18,7 @@ from cases.models import AuditEvent, BreakGlass, InvolvementRole, Notification, 
 from cases.services import involvement_add, person_restrict
 from cases.services.breakglass import break_glass_start
 from cases.services.people import person_add_address
+from tests.two_factor import code_for, device_for
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,8 @@ def test_break_glass_opens_the_record_and_every_view_writes_one_break_glass_audi
     client.force_login(sw_fhlp)
     assert client.get(reverse("cases:person_detail", args=[zara.pk])).status_code == 404
     started = time.monotonic()
-    response = client.post(reverse("cases:break_glass_start", args=[zara.pk]), {"reason": REASON})
+    code = code_for(device_for(sw_fhlp))  # the second factor again (step-up: tests/cases/test_step_up.py)
+    response = client.post(reverse("cases:break_glass_start", args=[zara.pk]), {"reason": REASON, "code": code})
     assert response.status_code == 302
     assert response.url == reverse("cases:person_detail", args=[zara.pk])
     grant = BreakGlass.objects.get()
@@ -177,7 +179,9 @@ def test_break_glass_opens_the_record_and_every_view_writes_one_break_glass_audi
 
 def test_a_read_of_the_users_own_work_during_break_glass_is_not_marked(client, sw_fhlp, zara, own_child):
     client.force_login(sw_fhlp)
-    client.post(reverse("cases:break_glass_start", args=[zara.pk]), {"reason": REASON})
+    code = code_for(device_for(sw_fhlp))
+    response = client.post(reverse("cases:break_glass_start", args=[zara.pk]), {"reason": REASON, "code": code})
+    assert response.status_code == 302
     client.get(reverse("cases:person_detail", args=[own_child.pk]))
     row = _reads(sw_fhlp, own_child).latest("pk")
     assert "break_glass" not in row.related
