@@ -52,7 +52,7 @@ from cases.models import FamilyCaseMember, Person, RestrictionReason, WorkReques
 from cases.services.state import Conflict
 from tests.change_audit import ChangeLog
 
-SEQUENCES = int(os.environ.get("B9_SEQUENCES", "30"))
+SEQUENCES = int(os.environ.get("B9_SEQUENCES", "20"))
 STEPS = int(os.environ.get("B9_STEPS", "20"))
 FAILURES = (ValidationError, PermissionDenied, Conflict, Http404, ValueError)
 ACTORS = (
@@ -72,6 +72,7 @@ ACTORS = (
 class Tally:
     def __init__(self) -> None:
         self.sequences = self.calls = self.refused = self.transactions = self.mutations = self.events = 0
+        self.deleted_people = 0  # records the disposal job removed
         self.gaps: list[str] = []
         self.by_call: dict[str, list[int]] = {}  # service -> [committed, refused]
         self.why: dict[str, set[str]] = {}  # service -> why it was refused
@@ -103,20 +104,25 @@ def checked(log: ChangeLog, tally: Tally, actor, name: str, call):
         if not tx.changes:
             continue
         if refused is not None:
-            tally.gaps.append(f"{name} by {actor.email} was refused ({refused!r}) but committed {tx.describe()}")
+            tally.gaps.append(f"{name} by {who_(actor)} was refused ({refused!r}) but committed {tx.describe()}")
             continue
         tally.mutations += 1
-        why = log.verdict(tx, actor.pk)
+        tally.deleted_people += tx.changes.get(("cases_person", "DELETE"), 0)
+        why = log.verdict(tx, actor.pk if actor is not None else None)
         if why:
-            tally.gaps.append(f"{name} by {actor.email}: {tx.describe()}: {why}")
+            tally.gaps.append(f"{name} by {who_(actor)}: {tx.describe()}: {why}")
         else:
             tally.events += 1
     if refused is not None:
         tally.refused += 1
     tally.by_call.setdefault(name, [0, 0])[refused is not None] += 1
     if refused is not None:
-        tally.why.setdefault(name, set()).add(f"{actor.email.split('@')[0]} {type(refused).__name__}: {refused}"[:150])
+        tally.why.setdefault(name, set()).add(f"{who_(actor)} {type(refused).__name__}: {refused}"[:150])
     return result
+
+
+def who_(actor) -> str:
+    return actor.email.split("@")[0] if actor is not None else "the system"
 
 
 def made(obj):
@@ -146,6 +152,7 @@ def machine(log: ChangeLog, tally: Tally, people: dict, world: dict):
         holds = Bundle("holds")
         taf = Bundle("taf")
         strategy_requests = Bundle("strategy_requests")
+        offers = Bundle("offers")
         families = Bundle("families")
         plans = Bundle("plans")
         contacts = Bundle("contacts")
@@ -154,7 +161,17 @@ def machine(log: ChangeLog, tally: Tally, people: dict, world: dict):
         def __init__(self) -> None:
             super().__init__()
             tally.sequences += 1
-            self.disposal_ran = False
+            self.disposal_ran = self.swept = False
+
+        def teardown(self) -> None:
+            """Each sequence ends with the disposal job run as of a century on: every record of the sequence (and
+            of those before it) that is due goes, each disposal a transaction of its own, audited by the privacy
+            officer who ran it."""
+            from cases.services.retention import retention_run
+
+            officer = people["privacy_officer"]
+            later = timezone.localdate() + dt.timedelta(days=365 * 100)
+            checked(log, tally, officer, "retention_run", lambda: retention_run(actor=officer, today=later))
 
         def call(self, actor, label, fn, /, **kwargs):
             return checked(log, tally, actor, label, lambda: fn(actor=actor, **kwargs))
@@ -187,7 +204,13 @@ def machine(log: ChangeLog, tally: Tally, people: dict, world: dict):
 
         def _family(self, kind: str) -> dict | None:
             """A child in a family case with an open episode and a request (made by the front door's triage)."""
-            from cases.services import episode_open, family_case_create, person_create, work_request_create
+            from cases.services import (
+                episode_open,
+                family_case_create,
+                person_create,
+                relationship_add,
+                work_request_create,
+            )
 
             triage = people["triage_officer"]
             child = checked(
@@ -231,6 +254,25 @@ def machine(log: ChangeLog, tally: Tally, people: dict, world: dict):
                 "work_request_create",
                 lambda: work_request_create(
                     kind=kind, person=child, actor=triage, episode=episode, summary="Front door decision"
+                ),
+            )
+            parent = checked(
+                log,
+                tally,
+                triage,
+                "person_create",
+                lambda: person_create(
+                    actor=triage,
+                    data={"first_name": f"Parent{tally.calls}", "last_name": "Bnine", "date_of_birth": day(365 * 35)},
+                ),
+            )
+            checked(
+                log,
+                tally,
+                triage,
+                "relationship_add",
+                lambda: relationship_add(
+                    actor=triage, from_person=parent, to_person=child, type="mother", parental_responsibility=True
                 ),
             )
             return {"case": case, "request": request, "child": child, "episode": episode}
@@ -544,7 +586,7 @@ def machine(log: ChangeLog, tally: Tally, people: dict, world: dict):
         def decision_record(self, contact, actor, outcome, rationale):
             from front_door.services import decision_record
 
-            level = world["levels"]["child_in_need" if outcome == 3 else "targeted_early_help"]
+            level = world["levels"][{1: "child_protection", 3: "child_in_need", 4: "targeted_early_help"}[outcome]]
             self.call(
                 actor,
                 "decision_record",
@@ -774,6 +816,151 @@ def machine(log: ChangeLog, tally: Tally, people: dict, world: dict):
 
             self.call(actor, "legal_hold_end", legal_hold_end, hold=hold, ends_on=day(-1 if valid else 4000))
 
+        # --- more of each strand --------------------------------------------------------------------------------
+
+        @rule(person=persons, actor=who("triage_officer", "sw_fhlp"))
+        def case_note_draft_then_finalise(self, person, actor):
+            from cases.services.notes import case_note_finalise, case_note_save_draft
+
+            data = {"kind": "phone", "occurred_at": timezone.now(), "subject": "Call", "body": "Spoke to mum"}
+            note = self.call(actor, "case_note_save_draft", case_note_save_draft, person=person, data=data)
+            if note is not None:
+                self.call(actor, "case_note_finalise", case_note_finalise, note=note)
+
+        @rule(request=strategy_requests, actor=who("lcpp"))
+        def work_request_take(self, request, actor):
+            from cases.services import work_request_take
+
+            request.refresh_from_db()
+            self.call(actor, "work_request_take", work_request_take, request=request)
+
+        @rule(family=families, actor=who("fh_manager", "triage_officer"), valid=st.booleans())
+        def work_request_close(self, family, actor, valid):
+            from cases.services import work_request_close
+
+            request = family["request"]
+            request.refresh_from_db()
+            self.call(
+                actor, "work_request_close", work_request_close, request=request, reason="Withdrawn" if valid else ""
+            )
+
+        @rule(
+            enquiry=enquiries,
+            actor=who("lcpp"),
+            outcome=st.sampled_from(["conference_needed", "not_substantiated", "bad"]),
+        )
+        def s47_outcome_record(self, enquiry, actor, outcome):
+            from macpt.services.enquiries import s47_outcome_record
+
+            enquiry.refresh_from_db()
+            self.call(
+                actor,
+                "s47_outcome_record",
+                s47_outcome_record,
+                enquiry=enquiry,
+                outcome=outcome,
+                outcome_date=timezone.localdate(),
+                reason="Enquiry complete",
+            )
+
+        @rule(contact=contacts, actor=who("police_officer"), shared=st.booleans())
+        def information_request_respond(self, contact, actor, shared):
+            from front_door.models import InformationRequest
+            from front_door.services import information_request_respond
+
+            request = InformationRequest.objects.filter(contact=contact).order_by("-pk").first()
+            if request is None:
+                return
+            self.call(
+                actor,
+                "information_request_respond",
+                information_request_respond,
+                request=request,
+                response="Two callouts in March" if shared else "",
+                shared=shared,
+                reason="" if shared else "Not relevant to the worry",
+            )
+
+        @rule(person=persons, actor=who("privacy_officer", "fh_manager"), keep=st.booleans())
+        def restriction_review(self, person, actor, keep):
+            from cases.models import RestrictedAccess
+            from cases.services.restriction import restriction_review
+
+            decisions = {
+                access.user_id: (keep or access.user_id == actor.pk, None)
+                for access in RestrictedAccess.objects.filter(person=person)
+            }
+            self.call(actor, "restriction_review", restriction_review, person=person, decisions=decisions)
+
+        @rule(actor=who("privacy_officer"), challenged=st.booleans())
+        def privacy_alert_review(self, actor, challenged):
+            from cases.models import PrivacyAlert
+            from cases.services.breakglass import privacy_alert_review
+
+            alert = PrivacyAlert.objects.filter(status=PrivacyAlert.Status.OPEN).order_by("-pk").first()
+            if alert is None:
+                return
+            status = PrivacyAlert.Status.CHALLENGED if challenged else PrivacyAlert.Status.REVIEWED
+            self.call(
+                actor,
+                "privacy_alert_review",
+                privacy_alert_review,
+                alert=alert,
+                status=status,
+                outcome="Checked with the manager: a police call that night",
+            )
+
+        @rule(target=offers, plan=plans, actor=who("sw_fhlp", "lcpp"), offered=st.booleans())
+        def offer_make(self, plan, actor, offered):
+            from fgdm.services.offers import offer_make, parental_responsibility_holders
+
+            children = [m.person for m in plan.family_case.members.filter(role=FamilyCaseMember.Role.CHILD)]
+            return made(
+                self.call(
+                    actor,
+                    "offer_make",
+                    offer_make,
+                    point=plan,
+                    decision_point="family_plan",
+                    children=children,
+                    recipients=parental_responsibility_holders(children=children) if offered else [],
+                    offered_on=timezone.localdate(),
+                    not_offered_rationale=None if offered else "",
+                )
+            )
+
+        @rule(offer=offers, actor=who("sw_fhlp", "lcpp"), accepted=st.booleans())
+        def offer_respond(self, offer, actor, accepted):
+            from fgdm.models import OfferResponse
+            from fgdm.services.offers import offer_respond
+
+            response = OfferResponse.ACCEPTED if accepted else OfferResponse.DECLINED
+            self.call(actor, "offer_respond", offer_respond, offer=offer, response=response, reason="")
+
+        @rule(offer=offers, actor=who("sw_fhlp", "lcpp"))
+        def fgdm_referral_create(self, offer, actor):
+            from fgdm.models import MeetingType
+            from fgdm.services.referrals import referral_create
+
+            self.call(
+                actor,
+                "fgdm_referral_create",
+                referral_create,
+                offer=offer,
+                meeting_type=MeetingType.FAMILY_GROUP_CONFERENCE,
+                reason="The family to make their own plan",
+            )
+
+        # --- the system's own work: the beat's deadline sweep (no user: its audit rows have no actor) ----------
+
+        @precondition(lambda self: not self.swept)
+        @rule(days=st.integers(0, 90))
+        def deadline_sweep(self, days):
+            self.swept = True
+            from cases.services.deadlines import deadline_sweep
+
+            checked(log, tally, None, "deadline_sweep", lambda: deadline_sweep(now=timezone.now() + dt.timedelta(days)))
+
     return Sequence
 
 
@@ -799,7 +986,7 @@ def test_every_committed_change_to_a_childs_record_has_an_audit_row_naming_its_a
     print(
         f"\nB9: {tally.sequences} sequences, {tally.calls} service calls ({tally.refused} refused), "
         f"{tally.transactions} transactions, {tally.mutations} mutations, {tally.events} with an event, "
-        f"{len(tally.gaps)} gaps, {elapsed:.1f} s"
+        f"{len(tally.gaps)} gaps, {tally.deleted_people} records disposed of, {elapsed:.1f} s"
     )
     print("  " + ", ".join(f"{name} {ok}/{ok + no}" for name, (ok, no) in sorted(tally.by_call.items())))
     if os.environ.get("B9_WHY"):
@@ -853,3 +1040,25 @@ def test_the_oracle_finds_a_change_without_an_audit_row(change_log, triage_offic
         Person.objects.filter(pk=amelia.pk).update(first_name="Never")
         raise RuntimeError
     assert change_log.take() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_return_run_asked_for_on_the_reports_page_is_audited_with_who_asked(change_log, client, fh_manager):
+    """The reports page wrote the run (a council-wide return of children's data, once built) with no audit row: the
+    static rule's finding (reporting/views/runs.py), fixed with reporting.run_requested in the same transaction."""
+    from django.urls import reverse
+
+    from reporting.models import ReturnRun, RunKind
+
+    client.force_login(fh_manager)
+    change_log.take()
+    response = client.post(
+        reverse("reporting:run_start", args=[RunKind.CIN_CENSUS]),
+        {"cin_census-period": "2025-26", "cin_census-purpose": "Census draft"},
+    )
+    assert response.status_code == 302
+    run = ReturnRun.objects.get()
+    mutations = [tx for tx in change_log.transactions(change_log.take()) if tx.changes]
+    assert [tx.describe() for tx in mutations] == ["INSERT 1 reporting_returnrun"]
+    assert change_log.verdict(mutations[0], fh_manager.pk) == ""
+    assert run.requested_by == fh_manager

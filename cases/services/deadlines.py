@@ -160,6 +160,15 @@ def deadline_sweep(*, now=None) -> dict[str, int]:
                     link=deadline.link,
                     body=f"Due by {timezone.localtime(deadline.due_at):%A %d %B %Y at %H:%M}.",
                 )
+            # The warning changes the child's deadline and tells people about it: audited like the breach below
+            # (B9 found it committed with no audit row).
+            audit_record(
+                actor=None,
+                verb="deadline.warned",
+                target=deadline,
+                child_ids=deadline.person_ids,
+                fields=["warned"],
+            )
             warned += 1
     breach_ids = list(
         Deadline.objects.filter(state=Deadline.State.OPEN, breached_at__isnull=True, due_at__lte=now).values_list(
