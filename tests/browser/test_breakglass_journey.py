@@ -98,3 +98,62 @@ def test_break_glass_into_a_record_and_the_privacy_officer_reviews_it(
     _checked(page)
     alert.refresh_from_db()
     assert (alert.status, alert.reviewed_by) == ("reviewed", privacy_officer)
+
+
+def test_an_export_over_the_hours_rows_asks_for_the_code_and_the_privacy_officer_reads_the_alert(
+    page, live_server, settings, performance_officer, privacy_officer, password
+):
+    """B18 in Chromium: the download link of a return over the hour's rows (EXPORT_ROWS_PER_HOUR, 50 here) opens the
+    confirm page (not a file of it): a wrong code is said on the page, the right one downloads the file; the privacy
+    officer's alert names the rows and the export."""
+    import gzip
+
+    from reporting.models import ExportRecord, ReturnRun, RunKind, RunStatus
+    from tests.two_factor import code_for, device_for
+
+    settings.EXPORT_ROWS_PER_HOUR = 50
+    run = ReturnRun.objects.create(
+        kind=RunKind.ANNEX_A,
+        period="2025-26",
+        purpose="Ofsted ILACS inspection",
+        requested_by=performance_officer,
+        status=RunStatus.DONE,
+        filename="annex-a.xlsx",
+        content_type="application/octet-stream",
+        content=gzip.compress(b"x"),
+        size=1,
+        rows=60,
+    )
+    base = live_server.url
+    sign_in(page, base, performance_officer.email, password)
+    page.goto(f"{base}/reports/runs/{run.pk}/")
+    page.locator("#run-download-link").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm it is you")
+    expect(page.locator("#step-up-purpose")).to_contain_text("Exporting more rows in an hour")
+    _checked(page)
+    code_box = page.get_by_label("Enter the 6-digit code from your authenticator app")
+    code_box.fill("000000" if code_for(device_for(performance_officer)) != "000000" else "111111")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("The code is not right, or has been used already")
+    _checked(page)
+    assert not ExportRecord.objects.exists()
+    page.wait_for_timeout(1100)  # django-otp's throttle: 1 s after one wrong code
+    page.get_by_label("Enter the 6-digit code from your authenticator app").fill(
+        code_for(device_for(performance_officer))
+    )
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Continue").click()
+    assert download.value.suggested_filename == "annex-a.xlsx"
+    assert ExportRecord.objects.get().rows == 60
+    sign_out(page)
+
+    sign_in(page, base, privacy_officer.email, password)
+    nav(page, "Privacy alerts").click()
+    alert = PrivacyAlert.objects.get(kind=PrivacyAlert.Kind.EXPORT_VOLUME)
+    table = page.locator("#privacy-alerts")
+    expect(table).to_contain_text("60 rows exported in an hour")
+    _checked(page)
+    table.get_by_role("link", name=alert.reference).click()
+    expect(page.locator("#alert-rows")).to_contain_text("60 rows in the hour")
+    expect(page.locator("#alert-exports")).to_contain_text("Ofsted Annex A 2025-26 (XLSX): asked for")
+    _checked(page)
