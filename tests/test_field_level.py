@@ -6,10 +6,11 @@ BaseSerializer once the URL resolver has imported every API view, must have its 
 that row (a new field, or a new serializer without a row, fails until someone adds it here and so decides it may go
 out). No serializer may carry an internal field (a password or token hash, session data, a second factor, the audit's
 internals, a restriction's reason: FORBIDDEN). The fields that carry an information tag's content (TAGGED) go out only
-through the tag-aware selectors: the real responses of every GET operation of the API, for every child of the
-permission matrix's world (tests/matrix_world.py), as a police officer, a council social worker (the LCPP), a
-charity's Family Help lead (who reads no police, health, third-party or safe-address item of that world) and a
-school's safeguarding lead (a partner referrer), must carry only keys the operation's documented response declares
+through the tag-aware selectors: the real responses of every GET operation of the API, about the children of the
+permission matrix's world (tests/matrix_world.py) each stands to as lead, team around the family, referrer or
+nobody (ASKED), as a police officer, a council social worker (the LCPP), a charity's Family Help lead (who reads no
+police, health, third-party or safe-address item of that world) and a school's safeguarding lead (a partner
+referrer), must carry only keys the operation's documented response declares
 (drf-spectacular's schema, made from the same serializers: the schema does not forbid extra keys, so schemathesis
 would not notice one), a referrer gets the referrer's shape of a contact, and no canary word of an item whose tag
 does not admit the reader (tests/oracle.py decides) appears anywhere in what they are sent.
@@ -25,8 +26,11 @@ this transaction inserted, updated or deleted (pg_stat_xact_user_tables) must no
 rows the endpoint could touch (the objects its path names) and every table's row count must be the same after the
 operation's examples as before.
 
-Sizing: B4_EXAMPLES examples per write operation (default 8: about 600 requests; the battery's figure is 1,000,
-`B4_EXAMPLES=1000`, by hand). Deterministic (derandomize), as the project's other hypothesis tests.
+Sizing: B4_EXAMPLES examples per write operation, deterministic (derandomize) as the project's other hypothesis
+tests. The default, 8, sends 560 payloads (and part 1 333 GETs): the file runs in 32 s on one core. The battery's
+1,000 per operation is a run by hand (`B4_EXAMPLES=1000 pytest tests/test_field_level.py -k extra_keys`): 70,000
+payloads, measured at about 31 minutes on two cores shared with other runs (10-70 s an operation), 0 refused wrongly,
+0 rows written.
 """
 
 from __future__ import annotations
@@ -969,6 +973,18 @@ def snapshot(targets: list[tuple[str, int]]) -> tuple:
     return counts, tuple(rows)
 
 
+def test_the_count_of_rows_written_sees_a_write_even_undone(world):
+    """Part 2's detector is not blind: a row updated in a savepoint that is rolled back still counts."""
+    from cases.models import Person
+
+    before = rows_written()
+    with transaction.atomic():
+        Person.objects.filter(pk=world.children[oracle.LEAD].person.pk).update(preferred_name="B4")
+        transaction.set_rollback(True)
+    after = rows_written()
+    assert after.get("cases_person", 0) == before.get("cases_person", 0) + 1
+
+
 def _send(client: APIClient, method: str, url: str, payload, if_match: str | None):
     extra = {"HTTP_IF_MATCH": if_match} if if_match else {}
     return getattr(client, method)(url, payload, format="json", **extra)
@@ -1103,9 +1119,6 @@ def write_operations() -> list[tuple[str, str]]:
     return [(path, method) for path, method, _op in operations(generated) if method in WRITES]
 
 
-_TALLY = {"payloads": 0, "seconds": 0.0, "unreached": []}
-
-
 @pytest.mark.parametrize(("path", "method"), write_operations())
 def test_extra_keys_are_refused_and_change_nothing(world, schema, path, method):
     operation = schema["paths"][path][method]
@@ -1120,7 +1133,6 @@ def test_extra_keys_are_refused_and_change_nothing(world, schema, path, method):
     client = client_for(world, email)
     before = snapshot(targets)
     started = time.monotonic()
-    failures: list[str] = []
 
     @settings(
         max_examples=B4_EXAMPLES,
@@ -1135,13 +1147,9 @@ def test_extra_keys_are_refused_and_change_nothing(world, schema, path, method):
         written = rows_written()
         response = _send(client, method, url, payload, if_match)
         changed = {t: n - written.get(t, 0) for t, n in rows_written().items() if n != written.get(t, 0)}
-        _TALLY["payloads"] += 1
-        if not _refused(response, keys) or changed:
-            failures.append(f"{response.status_code} {response.content[:300]!r} wrote {changed} for {payload!r}")
         assert _refused(response, keys), (response.status_code, response.content[:500], payload)
         assert not changed, (changed, payload)
 
     refused()
-    _TALLY["seconds"] += time.monotonic() - started
     assert snapshot(targets) == before, f"{method.upper()} {url} as {email}: rows changed"
     print(f"B4 {method.upper()} {path} as {email}: {B4_EXAMPLES} payloads in {time.monotonic() - started:.2f} s")
