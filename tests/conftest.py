@@ -7,13 +7,14 @@ import os
 import shutil
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from psycopg import sql
 
 from cases.models import FamilyCaseMember, Person, WorkRequest
@@ -67,11 +68,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup):
+def django_db_setup(django_db_setup, django_db_blocker):
     """Then every test runs as the application role, and the flush between transactional tests goes through an
     owner connection."""
     from django.db.backends.postgresql.operations import DatabaseOperations
 
+    with django_db_blocker.unblock():
+        _copy_migrated_database()  # the prepared data sets' starting point (prepared_database)
     connect_as(APPLICATION)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(DatabaseOperations, "execute_sql_flush", _execute_sql_flush_as_owner)
@@ -264,47 +267,120 @@ def family(triage_officer, levels):
     return {"case": case, "mia": mia, "leo": leo, "grace": grace, "episodes": episodes, "request": request}
 
 
+# --- the demo data and the generated data set: built once per test process, each in a database of its own -------
+# Building them took a minute or more each time (seed_demo; generate_dataset --scale small), in 20 modules. Now the
+# first module that asks builds its data in a database of its own, copied from the migrated test database before any
+# test ran (django_db_setup), and commits it; that module and every later one in the process run their tests in that
+# database, each test in a transaction rolled back as usual, and go back to the test database after. A module that
+# left the data changed (a transactional test's flush) makes the next one build it again.
+_PREPARED: dict[str, dict] = {}
+
+
+def _server(database: str = "postgres"):
+    """An owner connection to the test server, autocommitting (CREATE and DROP DATABASE)."""
+    import psycopg
+
+    owner = settings.DATABASE_OWNER
+    params = {"host": owner["HOST"], "port": owner["PORT"], "user": owner["USER"], "password": owner["PASSWORD"]}
+    return psycopg.connect(dbname=database, autocommit=True, **{k: v for k, v in params.items() if v})
+
+
+def _use_database(name: str) -> None:
+    """The default connection, to another database of the same server (it reconnects when next used)."""
+    default = connections["default"]
+    if default.in_atomic_block:
+        raise RuntimeError("The database cannot change inside a transaction.")
+    default.close()
+    for database in (settings.DATABASES["default"], default.settings_dict):
+        database["NAME"] = name
+
+
+def _template_name() -> str:
+    return f"{connections['default'].settings_dict['NAME']}_migrated"[:63]
+
+
+def _copy_migrated_database() -> None:
+    """The migrated, empty test database, copied while nothing else is connected to it (at the session's start: a
+    browser test's live server keeps a connection to it later). The prepared data sets start from this copy."""
+    connections["default"].close()
+    with _server() as server:
+        name = sql.Identifier(_template_name())
+        server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
+        server.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                name, sql.Identifier(connections["default"].settings_dict["NAME"])
+            )
+        )
+
+
+def _fingerprint() -> tuple:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT (SELECT count(*) FROM cases_person), (SELECT count(*) FROM cases_auditevent)")
+        return cursor.fetchone()
+
+
+@contextmanager
+def prepared_database(kind: str, build):
+    """The module's tests run in the `kind` database, built by build() (as the owner, committed) the first time."""
+    home = connections["default"].settings_dict["NAME"]
+    entry = _PREPARED.get(kind)
+    if entry is not None:
+        _use_database(entry["name"])
+        if _fingerprint() != entry["fingerprint"]:  # a transactional test flushed or changed it
+            _use_database(home)
+            entry = None
+    if entry is None:
+        name = f"{home}_{kind}"[:63]
+        with _server() as server:
+            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            server.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(_template_name())
+                )
+            )
+        _use_database(name)
+        connect_as(OWNER)  # loading is the owner's work, as outside the tests (sequences moved, ANALYZE)
+        try:
+            output = build()
+        finally:
+            connect_as(APPLICATION)
+        entry = _PREPARED[kind] = {"name": name, "output": output, "fingerprint": _fingerprint()}
+    try:
+        yield entry["output"]
+    finally:
+        _use_database(home)
+
+
+def _seed_demo() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def _generate_small() -> str:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
+        out = io.StringIO()
+        call_command("generate_dataset", "--scale", "small", "--seed", "7", stdout=out)
+        return out.getvalue()
+
+
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup, django_db_blocker):
-    """The full demo data (seed_demo), written once per test module and rolled back after it.
+    """The full demo data (seed_demo), for the module's tests; what it printed is the fixture's value.
 
-    Each test still runs in its own savepoint inside this transaction, so what a test writes is undone
-    while the demo data stays for the next test."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = io.StringIO()
-        call_command("seed_demo", stdout=out)
-        connection.check_constraints()  # once, here: see small_dataset
-        yield out.getvalue()
-        transaction.set_rollback(True)
+    Each test runs in its own transaction, rolled back, so what a test writes is undone while the demo data stays
+    for the next test (and the next module: see prepared_database)."""
+    with django_db_blocker.unblock(), prepared_database("demo", _seed_demo) as output:
+        yield output
 
 
 @pytest.fixture(scope="module")
 def small_dataset(django_db_setup, django_db_blocker):
-    """The generated `small` data set (`generate_dataset --scale small`), built once per test module in a
-    transaction rolled back after the module's last test. Each test runs in a savepoint inside it, so what a test
-    writes is undone while the data set stays for the next."""
-    with django_db_blocker.unblock():
-        # Loading is the owner's work, as outside the tests (it moves the sequences past the ids it wrote, and
-        # ANALYZEs); the module's tests then run as the application role (SET ROLE), in the same transaction.
-        connect_as(OWNER)
-        try:
-            with transaction.atomic(), pytest.MonkeyPatch.context() as env:
-                env.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
-                call_command("generate_dataset", "--scale", "small", "--seed", "7", stdout=io.StringIO())
-                # The load's deferred foreign-key checks, run once now. Left pending, they would run again at every
-                # test's teardown (Django checks constraints inside the test's savepoint, whose rollback re-queues
-                # them).
-                connection.check_constraints()
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        sql.SQL("SET ROLE {}")
-                        .format(sql.Identifier(APPLICATION["USER"]))
-                        .as_string(connection.connection)
-                    )
-                yield
-                transaction.set_rollback(True)  # the SET ROLE too
-        finally:
-            connect_as(APPLICATION)
+    """The generated `small` data set (`generate_dataset --scale small --seed 7`), for the module's tests, each in
+    a transaction rolled back (see prepared_database)."""
+    with django_db_blocker.unblock(), prepared_database("small", _generate_small):
+        yield
 
 
 # --- a real Celery worker -------------------------------------------------------------------------

@@ -26,7 +26,7 @@ import io
 from dataclasses import dataclass, field
 
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from cases.models import (
@@ -453,6 +453,10 @@ def build_world() -> World:
     readers = {email: _reader(user) for email, user in personas.items()}
     assert readers == planned_readers(), "the world's personas are not the demo council's plan"
     reporting = _reporting(manager)
+    # The world's deferred foreign-key checks, once now, when it is built in a module's transaction: left pending,
+    # they ran again at every test's teardown (Django checks constraints in each test's savepoint, whose rollback
+    # queues them again).
+    connection.check_constraints()
     return World(
         personas=personas,
         readers=readers,

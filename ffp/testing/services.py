@@ -18,6 +18,7 @@ REDIS_URL given from outside.
 from __future__ import annotations
 
 import atexit
+import json
 import os
 import shutil
 import tempfile
@@ -104,10 +105,31 @@ def pytest_xdist_auto_num_workers(config) -> int:
 
 
 # Files shared out between xdist workers in parts, one part per value of their tests' first parameter: the permission
-# matrix (about 12,000 cells, some 40% of the suite's time) in one part per persona, so that it is not one worker's
-# alone while the other waits. Every other file runs whole on one worker (--dist loadfile), in its order, its module
-# fixtures built once.
+# matrix (about 16,000 cells) in one part per persona, so that it is not one worker's alone while the other waits.
+# Every other file runs whole on one worker (--dist loadfile), in its order, its module fixtures built once.
 SPLIT_FILES = ("tests/test_permission_matrix.py",)
+
+# How long each work unit (a file, or a split file's part) took in a whole run, in seconds: tests/durations.json,
+# written by `python -m ffp.testing.durations <junit.xml>` from `make test PYTEST_ADDOPTS=--junitxml=...`. The
+# workers take the longest first (longest-processing-time scheduling), so that no long file starts last and keeps one
+# worker busy while the other has finished. A unit the file does not know (a new test file) counts as DEFAULT_SECONDS.
+DURATIONS_FILE = ROOT / "tests" / "durations.json"
+DEFAULT_SECONDS = 10.0
+
+
+def work_unit(nodeid: str) -> str:
+    """The work unit a test belongs to: its file, or for a split file, the file and the test's first parameter."""
+    path, _, name = nodeid.partition("::")
+    if path in SPLIT_FILES and name.endswith("]") and "[" in name:
+        return f"{path}::{name[name.index('[') + 1 : -1].split('-', 1)[0]}"
+    return path
+
+
+def unit_seconds() -> dict[str, float]:
+    try:
+        return {str(k): float(v) for k, v in json.loads(DURATIONS_FILE.read_text()).items()}
+    except (OSError, ValueError):
+        return {}
 
 
 @pytest.hookimpl(tryfirst=True, optionalhook=True)  # a pytest-xdist hook
@@ -116,24 +138,51 @@ def pytest_xdist_make_scheduler(config, log):
         return None
     from xdist.scheduler import LoadFileScheduling
 
+    seconds = unit_seconds()
+
     class Scheduling(LoadFileScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            path, _, name = nodeid.partition("::")
-            if path in SPLIT_FILES and name.endswith("]") and "[" in name:
-                return f"{path}::{name[name.index('[') + 1 : -1].split('-', 1)[0]}"
-            return path
+            return work_unit(nodeid)
 
         def schedule(self) -> None:
-            first = self.collection is None
-            super().schedule()  # the largest units first, one to each worker
-            if first and self.workqueue:
-                # The rest of a split file's parts next, together: each worker that takes some builds the file's
-                # module fixtures (the matrix's world) once, and the longest work starts first.
-                parts = [scope for scope in self.workqueue if scope.partition("::")[0] in SPLIT_FILES]
-                for scope in reversed(parts):
-                    self.workqueue.move_to_end(scope, last=False)
+            # xdist's LoadScopeScheduling.schedule, with the queue ordered by time, longest first, rather than by
+            # number of tests (a file of one five-minute test came last and kept one worker busy at the end).
+            if self.collection is not None or not self._check_nodes_have_same_collection():
+                return super().schedule()  # a reschedule, or xdist's own report of differing collections
+            self.collection = list(next(iter(self.registered_collections.values())))
+            if not self.collection:
+                return None
+            for unit, nodeids in _longest_first(self.collection, seconds):
+                self.workqueue[unit] = dict.fromkeys(nodeids, False)
+            for _ in range(len(self.nodes) - len(self.workqueue)):  # more workers than work
+                unused_node, _assigned = self.assigned_work.popitem()
+                unused_node.shutdown()
+            for node in self.nodes:
+                self._assign_work_unit(node)
+            for node in self.nodes:
+                self._reschedule(node)
+            if not self.workqueue:
+                for node in self.nodes:
+                    node.shutdown()
+            return None
 
     return Scheduling(config, log)
+
+
+def _longest_first(collection, seconds: dict[str, float]) -> list[tuple[str, list[str]]]:
+    units: dict[str, list[str]] = {}
+    for nodeid in collection:
+        units.setdefault(work_unit(nodeid), []).append(nodeid)
+
+    def key(unit: str) -> tuple[float, float]:
+        path = unit.partition("::")[0]
+        if path in SPLIT_FILES:  # the parts together, at the place of the file's longest part
+            longest = max(seconds.get(u, DEFAULT_SECONDS) for u in units if u.partition("::")[0] == path)
+            return (-longest, -seconds.get(unit, DEFAULT_SECONDS))
+        own = seconds.get(unit, DEFAULT_SECONDS)
+        return (-own, 0.0)
+
+    return [(unit, units[unit]) for unit in sorted(units, key=key)]  # stable: ties keep the collection's order
 
 
 def pytest_unconfigure(config) -> None:

@@ -7,7 +7,6 @@ migrations go back and forward over it: both directions of the move run over a c
 from importlib import import_module
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -137,10 +136,8 @@ def _migrate(targets) -> None:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
-@pytest.mark.as_owner  # runs migrations and the data generator: the owner
-def test_the_move_keeps_every_row_of_the_small_data_set_both_ways(monkeypatch):
-    monkeypatch.setenv("DEMO_PASSWORD", "a-demo-password-for-tests")
-    call_command("generate_dataset", "--scale", "small", "--seed", "7")
+@pytest.mark.as_owner  # runs migrations: the owner
+def test_the_move_keeps_every_row_of_the_small_data_set_both_ways(small_dataset):
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     moved = _rows("cases_")
     counts = {table: len(rows) for table, rows in moved.items()}
