@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection, connections
 from psycopg import sql
@@ -293,10 +294,13 @@ def _use_database(name: str) -> None:
     default.close()
     for database in (settings.DATABASES["default"], default.settings_dict):
         database["NAME"] = name
+    # The content types' ids differ between the databases (a transactional test's flush makes them again, with new
+    # ids, in the test database only): the process's cache of them must not carry one database's ids to another.
+    ContentType.objects.clear_cache()
 
 
-def _template_name() -> str:
-    return f"{connections['default'].settings_dict['NAME']}_migrated"[:63]
+def _template_name(home: str) -> str:
+    return f"{home}_migrated"[:63]
 
 
 def _copy_migrated_database() -> None:
@@ -304,7 +308,7 @@ def _copy_migrated_database() -> None:
     browser test's live server keeps a connection to it later). The prepared data sets start from this copy."""
     connections["default"].close()
     with _server() as server:
-        name = sql.Identifier(_template_name())
+        name = sql.Identifier(_template_name(connections["default"].settings_dict["NAME"]))
         server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
         server.execute(
             sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
@@ -323,31 +327,35 @@ def _fingerprint() -> tuple:
 def prepared_database(kind: str, build):
     """The module's tests run in the `kind` database, built by build() (as the owner, committed) the first time."""
     home = connections["default"].settings_dict["NAME"]
-    entry = _PREPARED.get(kind)
-    if entry is not None:
-        _use_database(entry["name"])
-        if _fingerprint() != entry["fingerprint"]:  # a transactional test flushed or changed it
-            _use_database(home)
-            entry = None
-    if entry is None:
-        name = f"{home}_{kind}"[:63]
-        with _server() as server:
-            server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            server.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    sql.Identifier(name), sql.Identifier(_template_name())
-                )
-            )
-        _use_database(name)
-        connect_as(OWNER)  # loading is the owner's work, as outside the tests (sequences moved, ANALYZE)
-        try:
-            output = build()
-        finally:
-            connect_as(APPLICATION)
-        entry = _PREPARED[kind] = {"name": name, "output": output, "fingerprint": _fingerprint()}
     try:
+        entry = _PREPARED.get(kind)
+        if entry is not None:
+            _use_database(entry["name"])
+            if _fingerprint() != entry["fingerprint"]:  # a transactional test flushed or changed it
+                _use_database(home)
+                del _PREPARED[kind]
+                entry = None
+        if entry is None:
+            name = f"{home}_{kind}"[:63]
+            with _server() as server:
+                server.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+                server.execute(
+                    sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                        sql.Identifier(name), sql.Identifier(_template_name(home))
+                    )
+                )
+            _use_database(name)
+            connect_as(OWNER)  # loading is the owner's work, as outside the tests (sequences moved, ANALYZE)
+            try:
+                output = build()
+            finally:
+                connect_as(APPLICATION)
+            entry = _PREPARED[kind] = {"name": name, "output": output, "fingerprint": _fingerprint()}
         yield entry["output"]
     finally:
+        # Back to the test database whatever happened, so that a failure here is this module's alone.
+        if connections["default"].in_atomic_block:
+            connections["default"].close()
         _use_database(home)
 
 
