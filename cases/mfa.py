@@ -177,10 +177,10 @@ def second_factor_at(request):
     session = getattr(request, "session", None)
     if session is None or not is_verified(request):
         return None
-    times = [t for t in (_when(session.get(STEP_UP_KEY)),) if t]
+    times = [_when(session.get(STEP_UP_KEY))]
     if signed_in_through_identity_provider(request):
-        times += [t for t in (_when(session.get(SESSION_KEY)),) if t]
-    return max(times) if times else None
+        times.append(_when(session.get(SESSION_KEY)))
+    return max((t for t in times if t), default=None)
 
 
 def has_recent_second_factor(request, within: int = STEP_UP_SECONDS) -> bool:

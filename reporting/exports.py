@@ -18,11 +18,9 @@ from django.utils import timezone
 from cases import mfa
 from cases.models import AuditEvent, User
 from cases.services.audit import audit_record
-from cases.services.breakglass import export_volume_alert
+from cases.services.breakglass import EXPORT_VOLUME_WINDOW, export_volume_alert
 
 from .models import ExportRecord, ReturnRun, RunKind
-
-EXPORT_VOLUME_WINDOW = dt.timedelta(hours=1)
 
 # A cell a spreadsheet would read as a formula (or a DDE command) starts with one of these: it gets an apostrophe.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

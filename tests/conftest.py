@@ -359,10 +359,7 @@ def prepared_database(kind: str, build):
             entry = _PREPARED[kind] = {"name": name, "output": output, "fingerprint": _fingerprint()}
         yield entry["output"]
     finally:
-        # Back to the test database whatever happened, so that a failure here is this module's alone.
-        if connections["default"].in_atomic_block:
-            connections["default"].close()
-        _use_database(home)
+        _use_database(home)  # back to the test database whatever happened: a failure here is this module's alone
 
 
 def _seed_demo() -> str:

@@ -75,16 +75,25 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
     ].help_text = "If you do not have your device, enter one of the recovery codes you were given when you set it up."
     form.fields["code"].widget.attrs["inputmode"] = "text"  # a recovery code has letters
     if request.method == "POST" and form.is_valid():
-        wait = devices.throttled_seconds(user)
-        if wait:
-            form.add_error("code", _throttled_error(wait))
-        else:
-            passed = devices.verify_code(user=user, code=form.cleaned_data["code"])
-            if passed is not None:
-                _passed(request, method=passed[0], device_id=passed[1])
-                return redirect(target)
-            form.add_error("code", "The code is not right, or has been used already. Enter the code your app shows now")
+        passed, error = _check_code(user, form.cleaned_data["code"])
+        if passed is not None:
+            _passed(request, method=passed[0], device_id=passed[1])
+            return redirect(target)
+        form.add_error("code", error)
     return render(request, "registration/mfa_verify.html", {"form": form, "next": target})
+
+
+WRONG_CODE = "The code is not right, or has been used already. Enter the code your app shows now"
+
+
+def _check_code(user, code: str) -> tuple[tuple[str, str] | None, str]:
+    """A code typed at sign-in or for a step-up: (method, device id) and "" when right; None and the message to show
+    by the code box when wrong, used before, or while django-otp's throttle holds."""
+    wait = devices.throttled_seconds(user)
+    if wait:
+        return None, _throttled_error(wait)
+    passed = devices.verify_code(user=user, code=code)
+    return (passed, "") if passed is not None else (None, WRONG_CODE)
 
 
 @never_cache
@@ -138,7 +147,6 @@ def mfa_recovery_codes(request: HttpRequest) -> HttpResponse:
 
 STEP_UP_LABEL = "Enter the 6-digit code from your authenticator app"
 STEP_UP_HINT = "Or one of your recovery codes. A code you have used before does not work again."
-STEP_UP_WRONG = "The code is not right, or has been used already. Enter the code your app shows now"
 
 
 def step_up_code_field() -> forms.CharField:
@@ -165,13 +173,9 @@ def step_up_code_field() -> forms.CharField:
 def step_up_with_code(request: HttpRequest, code: str, *, purpose: str) -> str | None:
     """Checks a code typed to step up: right, the session is marked (cases.mfa.mark_stepped_up, audited) and None is
     returned; wrong, used before, or while django-otp's throttle holds, the message to show by the code box."""
-    user = request.user
-    wait = devices.throttled_seconds(user)
-    if wait:
-        return _throttled_error(wait)
-    passed = devices.verify_code(user=user, code=code)
+    passed, error = _check_code(request.user, code)
     if passed is None:
-        return STEP_UP_WRONG
+        return error
     mfa.mark_stepped_up(request, method=passed[0], device_id=passed[1], purpose=purpose)
     return None
 
